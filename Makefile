@@ -1,0 +1,72 @@
+# The PHT pre-screen assistant. Two commands do everything on a fresh machine:
+#   make run    install, build, train if needed, and serve the assistant
+#   make test   the whole test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+SPACY_DIR := build/spacy_pht
+MODEL := models/pht.tar.gz
+TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_DIR)/meta.json
+
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install build train run shell validate test test-unit test-stories lock clean
+
+help:
+	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
+	@echo "make shell    chat with the assistant in this terminal"
+	@echo "make test     the whole test suite"
+	@echo "make install  the virtual environment with pinned dependencies (.venv)"
+	@echo "make build    the project's spaCy pipeline ($(SPACY_DIR))"
+	@echo "make train    train the model when data, domain or config changed ($(MODEL))"
+
+$(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
+	rm -rf $(VENV)
+	"$$(bash scripts/find_python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.0"
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+$(SPACY_DIR)/meta.json: $(VENV)/.installed actions/triage/knowledge/vocabulary.yml actions/language/pipeline.py
+	rm -rf $(SPACY_DIR)
+	$(PY) -m actions.language.pipeline $(SPACY_DIR)
+
+build: $(SPACY_DIR)/meta.json
+
+$(MODEL): $(TRAIN_INPUTS)
+	$(RASA) train --fixed-model-name pht --out models
+
+train: $(MODEL)
+
+run: $(MODEL)
+	bash scripts/run.sh
+
+shell: $(MODEL)
+	bash scripts/run.sh shell
+
+validate: $(SPACY_DIR)/meta.json
+	$(RASA) data validate --fail-on-warnings
+
+test-stories: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/stories --out results/core --fail-on-prediction-errors
+
+test-unit: $(SPACY_DIR)/meta.json
+	$(PY) -m pytest tests -q -m "not e2e"
+
+test: validate test-stories $(MODEL)
+	$(PY) -m pytest tests -q
+
+lock: $(VENV)/.installed
+	( echo "# Every installed package, pinned (pip freeze of a working .venv). Regenerate with"; \
+	  echo "# 'make lock' after changing requirements.txt."; $(PY) -m pip freeze ) > constraints.txt
+
+clean:
+	rm -rf build models results var .pytest_cache

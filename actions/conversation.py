@@ -1,0 +1,109 @@
+"""Opening, "why do you ask?", starting over and the fallback."""
+from __future__ import annotations
+
+from typing import Any, List, Mapping, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset, EventType, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from .assessment import assess_conversation
+from .messages import join_items, render, value_labels
+from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, findings_from_slots, needs_care_now
+from .triage import Knowledge, load_knowledge
+
+
+def findings_summary(findings: Mapping[str, Any], knowledge: Knowledge, domain: Mapping[str, Any]) -> List[str]:
+    """Each known finding restated in lay words, in question order."""
+    lines = []
+    for field in knowledge.question_order:
+        if field not in findings:
+            continue
+        spec, value = knowledge.fields[field], findings[field]
+        if spec["kind"] == "boolean":
+            shown = render(domain, "utter_word_yes" if value else "utter_word_no")
+        elif spec["kind"] == "list":
+            labels = value_labels(field, value, knowledge)
+            shown = join_items(labels, domain) if labels else render(domain, "utter_word_none")
+        elif spec["kind"] in {"choice", "text"}:
+            shown = value_labels(field, [value], knowledge)[0]
+        else:
+            shown = str(value)
+        lines.append(spec["summary"].format(value=shown))
+    return lines
+
+
+def _care_reminder(tracker: Tracker, dispatcher: CollectingDispatcher, domain: DomainDict) -> bool:
+    """Repeat the care message if the outcome asked for emergency or urgent care."""
+    result = tracker.get_slot(ASSESSMENT_SLOT)
+    if result and result.get("urgency") in ACT_NOW_LEVELS:
+        care = result["care"]
+        dispatcher.utter_message(text=render(domain, "utter_care_reminder", headline=care["headline"], where=care["where"]))
+        return True
+    return False
+
+
+class ActionWelcome(Action):
+    """Greets with the safety notice and asks consent, unless a danger sign was already told."""
+
+    def name(self) -> Text:
+        return "action_welcome"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if _care_reminder(tracker, dispatcher, domain):
+            return []
+        if tracker.get_slot(ASSESSMENT_SLOT):
+            dispatcher.utter_message(response="utter_welcome_back")
+            return []
+        if needs_care_now(tracker.slots):
+            return assess_conversation(tracker, dispatcher, domain)
+        dispatcher.utter_message(response="utter_welcome")
+        knowledge = load_knowledge()
+        noted = findings_summary(findings_from_slots(tracker.slots, knowledge), knowledge, domain)
+        if noted:
+            dispatcher.utter_message(text=render(domain, "utter_noted", items="; ".join(noted)))
+        dispatcher.utter_message(response="utter_ask_consent")
+        return []
+
+
+class ActionExplainQuestion(Action):
+    """Answers "why do you ask?" for the question just asked."""
+
+    def name(self) -> Text:
+        return "action_explain_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        field = tracker.get_slot("requested_slot")
+        knowledge = load_knowledge()
+        if field in knowledge.fields:
+            dispatcher.utter_message(text=knowledge.fields[field]["why"])
+        else:
+            dispatcher.utter_message(response="utter_why_general")
+        return []
+
+
+class ActionStartOver(Action):
+    """Clears every answer so the pre-screen can begin again."""
+
+    def name(self) -> Text:
+        return "action_start_over"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(response="utter_start_over")
+        return [AllSlotsReset()]
+
+
+class ActionFallback(Action):
+    """When nothing else fits: repeat urgent care advice, or say how to go on."""
+
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if not _care_reminder(tracker, dispatcher, domain):
+            if tracker.get_slot(ASSESSMENT_SLOT):
+                dispatcher.utter_message(response="utter_after_outcome_help")
+            else:
+                dispatcher.utter_message(response="utter_default")
+        return [UserUtteranceReverted()]

@@ -1,0 +1,148 @@
+"""The assessment form: reading answers, asking questions, re-asking, stopping for danger signs.
+
+- `action_extract_findings` runs after every user message (a custom slot mapping of every
+  findings slot) and fills whatever the message states, asked or not.
+- `validate_assessment_form` decides which questions remain, re-asks an answer it could not
+  understand, and ends the form at once when the answers so far need emergency or urgent care.
+- `action_ask_<field>` asks one question with answer buttons.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from .language.reader import NOT_SURE, read_message
+from .messages import answer_buttons, join_items, render, value_labels
+from .slots import MENTIONED_SLOT, needs_care_now
+from .triage import load_knowledge
+
+FORM_NAME = "assessment_form"
+REASK_SLOT = "reask_count"
+# Intents that leave the form for a rule (explain, restart, stop ...) when nothing was read.
+DIGRESSION_INTENTS = {"ask_why", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet"}
+
+
+def _requested_slot(tracker: Tracker) -> Optional[str]:
+    return tracker.get_slot("requested_slot") if tracker.active_loop_name == FORM_NAME else None
+
+
+class ActionExtractFindings(Action):
+    """Reads the latest message into findings slots."""
+
+    def name(self) -> Text:
+        return "action_extract_findings"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if text.startswith("/"):
+            return []  # an intent payload such as /restart carries no findings
+        knowledge = load_knowledge()
+        asked = _requested_slot(tracker)
+        found = read_message(text, asked)
+        events: List[EventType] = []
+        mentioned = dict(tracker.get_slot(MENTIONED_SLOT) or {})
+        for field, value in found.items():
+            spec = knowledge.fields[field]
+            current = tracker.get_slot(field)
+            if value == NOT_SURE and field != asked:
+                continue
+            if spec.get("screen") and field != asked and current is None:
+                mentioned[field] = list(dict.fromkeys(mentioned.get(field, []) + value))
+                continue
+            if spec["kind"] == "list" and isinstance(current, list) and value:
+                value = list(dict.fromkeys(current + value))
+            if value != current:
+                events.append(SlotSet(field, value))
+        if mentioned != (tracker.get_slot(MENTIONED_SLOT) or {}):
+            events.append(SlotSet(MENTIONED_SLOT, mentioned))
+        return events
+
+
+class ValidateAssessmentForm(FormValidationAction):
+    """Chooses the next question, re-asks unclear answers and stops early for danger signs."""
+
+    def name(self) -> Text:
+        return f"validate_{FORM_NAME}"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        if needs_care_now(tracker.slots):
+            return []  # an emergency or urgent finding ends the questions at once
+        knowledge = load_knowledge()
+        required = []
+        for field in knowledge.question_order:
+            ask_if = knowledge.fields[field].get("ask_if", {})
+            if all(tracker.get_slot(key) == value for key, value in ask_if.items()):
+                required.append(field)
+        return required
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        knowledge = load_knowledge()
+        asked = tracker.get_slot("requested_slot")
+        updates: Dict[str, Any] = {}
+        for field, value in tracker.slots_to_validate().items():
+            if field not in knowledge.fields:
+                continue
+            if field == asked:
+                value = self._merge_mentioned(field, value, tracker)
+                if value == NOT_SURE and knowledge.fields[field].get("screen"):
+                    dispatcher.utter_message(text=render(domain, "utter_screen_not_sure"))
+                    value = None
+            updates[field] = value
+        if MENTIONED_SLOT in tracker.slots_to_validate():
+            updates[MENTIONED_SLOT] = tracker.get_slot(MENTIONED_SLOT)
+        events: List[EventType] = [SlotSet(field, value) for field, value in updates.items()]
+        if not asked or needs_care_now({**tracker.slots, **updates}):
+            return events
+        if updates.get(asked) is not None:
+            return events + [SlotSet(REASK_SLOT, 0)]
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if intent in DIGRESSION_INTENTS and not updates:
+            return []  # nothing read: the form steps aside so a rule can answer, then asks again
+        return events + self._reask(asked, dispatcher, tracker, domain)
+
+    @staticmethod
+    def _merge_mentioned(field: str, value: Any, tracker: Tracker) -> Any:
+        earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(field)
+        if earlier and isinstance(value, list):
+            return list(dict.fromkeys(earlier + value))
+        return value
+
+    @staticmethod
+    def _reask(field: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        knowledge = load_knowledge()
+        dispatcher.utter_message(text=render(domain, "utter_not_understood", examples=knowledge.fields[field]["examples"]))
+        count = int(tracker.get_slot(REASK_SLOT) or 0) + 1
+        return [SlotSet(field, None), SlotSet(REASK_SLOT, count)]
+
+
+class AskForField(Action):
+    """Asks for one findings field, with answer buttons; subclassed once per field below."""
+
+    field = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.field}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        knowledge = load_knowledge()
+        spec = knowledge.fields[self.field]
+        earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(self.field)
+        if earlier:
+            labels = join_items(value_labels(self.field, earlier, knowledge), domain)
+            dispatcher.utter_message(text=render(domain, "utter_already_mentioned", items=labels))
+        dispatcher.utter_message(text=spec["question"], buttons=answer_buttons(self.field, knowledge))
+        return []
+
+
+ASK_ACTIONS = {
+    field: type(f"AskFor_{field}", (AskForField,), {"field": field, "__module__": __name__})
+    for field in load_knowledge().question_order
+}

@@ -1,0 +1,115 @@
+"""Numbers, durations, ages and pain scores in free text ("six weeks", "a fortnight", "7/10").
+
+Plain functions over lower-case strings; they return None when the text does not say.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+          "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+          "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_VAGUE = {"a": 1, "an": 1, "a couple of": 2, "couple of": 2, "a couple": 2, "a few": 3, "few": 3}
+_NUMBER_WORD = re.compile(
+    r"\b(?:(%s)(?:[\s-]+(%s))?|(%s))\b" % ("|".join(_TENS), "|".join(_UNITS), "|".join(_UNITS))
+)
+_DAYS_PER_UNIT = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "mth": 30,
+                  "year": 365, "yr": 365}
+_UNIT = r"(day|week|wk|fortnight|month|mth|mo|year|yr)s?\b"
+_AMOUNT = r"(\d+(?:\.\d+)?|a couple of|couple of|a couple|a few|few|an|a)"
+_DURATION = re.compile(
+    _AMOUNT + r"(\s+and\s+a\s+half)?\s*-?\s*" + _UNIT + r"(\s+and\s+a\s+half)?"
+)
+_HALF_UNIT = re.compile(r"\bhalf\s+an?\s+" + _UNIT)
+# "3 days a week" is a frequency and "34 years old" an age, not how long the pain has lasted.
+_NOT_DURATION_AFTER = re.compile(r"^\s*(a|an|per|each|every|old|of age)\b")
+_DURATION_CONTEXT = re.compile(
+    r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|over|under|than|ago|now|started|began|start)\b"
+)
+_AGE_PATTERNS = [
+    re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y/?o)\s*old\b"),
+    re.compile(r"\b(\d{1,3})\s*-?\s*(?:year|yr)s?\s*-\s*old\b"),
+    re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|yrs)\b"),
+    re.compile(r"\baged?\s*:?\s*(\d{1,3})\b"),
+    re.compile(r"\bi(?:'m| am)\s+(\d{1,3})\b(?!\s*(?:%|kg|cm|km|miles?|min|/|out|days?|weeks?|months?|years?))"),
+]
+_PAIN_OUT_OF_TEN = re.compile(r"\b(\d{1,2}(?:\.\d)?)\s*(?:/|out of)\s*10\b")
+
+
+def words_to_digits(text: str) -> str:
+    """Replace number words with digits: "twenty five weeks" -> "25 weeks"."""
+
+    def replace(match: "re.Match[str]") -> str:
+        if match.group(3):
+            return str(_UNITS[match.group(3)])
+        return str(_TENS[match.group(1)] + (_UNITS[match.group(2)] if match.group(2) else 0))
+
+    return _NUMBER_WORD.sub(replace, text)
+
+
+def _amount(raw: str) -> float:
+    return _VAGUE[raw] if raw in _VAGUE else float(raw)
+
+
+def duration_days(text: str, asked: bool) -> Optional[int]:
+    """Days since the pain started, when the text gives an amount with a unit.
+
+    When the question was not asked, the amount must come with a word such as "for",
+    "since" or "ago", so that "I run 3 days a week" is not read as a duration.
+    """
+    text = words_to_digits(text.lower())
+    if re.search(r"\b(today|this morning)\b", text):
+        return 0
+    if re.search(r"\b(yesterday|last night)\b", text):
+        return 1
+    half = _HALF_UNIT.search(text)
+    if half and (asked or _DURATION_CONTEXT.search(text)):
+        return round(_DAYS_PER_UNIT[half.group(1)] / 2)
+    if re.search(r"\bfortnight\b", text) and not re.search(r"\d\s*fortnights?", text):
+        if asked or _DURATION_CONTEXT.search(text):
+            return 14
+    for match in _DURATION.finditer(text):
+        if _NOT_DURATION_AFTER.match(text[match.end():]):
+            continue
+        if not asked and not _DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 8]):
+            continue
+        amount = _amount(match.group(1))
+        if match.group(2) or match.group(4):
+            amount += 0.5
+        return round(amount * _DAYS_PER_UNIT[match.group(3)])
+    return None
+
+
+def age_years(text: str, asked: bool) -> Optional[int]:
+    """The person's age, from "34", "I'm 34" or "34 years old"."""
+    text = words_to_digits(text.lower())
+    for pattern in _AGE_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return int(match.group(1))
+    if asked:
+        numbers = _whole_numbers(text)
+        if len(numbers) == 1:
+            return numbers[0]
+    return None
+
+
+def pain_score(text: str, asked: bool) -> Optional[int]:
+    """Worst pain 0-10, from "7/10", "7 out of 10" or, when asked, "about a seven" or "6-7"."""
+    text = words_to_digits(text.lower())
+    match = _PAIN_OUT_OF_TEN.search(text)
+    if match:
+        return round(float(match.group(1)))
+    if asked:
+        numbers = [number for number in _whole_numbers(text) if 0 <= number <= 10]
+        if numbers:
+            return max(numbers)  # "6 or 7": the question asks for the worst
+    return None
+
+
+def _whole_numbers(text: str) -> List[int]:
+    return [int(number) for number in re.findall(r"(?<![\d.])\d{1,3}(?![\d.])", text)]

@@ -1,0 +1,96 @@
+"""Builds the project's own small English spaCy pipeline from the vocabulary.
+
+No pretrained model can be downloaded, so the pipeline is a blank English tokenizer, the
+lookup lemmatizer from `spacy-lookups-data`, and an entity ruler whose patterns come from
+the synonyms in `vocabulary.yml`. Text is lower-cased before it reaches the pipeline (Rasa's
+`SpacyNLP` does it with `case_sensitive: false`), and patterns match on lemmas, so
+"sitting", "sits" and "sat" all find the synonym "sit".
+
+Run `python -m actions.language.pipeline OUTPUT_DIR` to save it for Rasa to load by path.
+"""
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+import spacy
+from spacy.language import Language
+
+from ..triage.knowledge import Knowledge, load_knowledge
+
+TRUE_VALUE = "true"
+PIPELINE_NAME = "pht_en"
+
+
+def synonym_phrases(knowledge: Knowledge) -> Iterator[Tuple[str, str, str]]:
+    """Every (field, value, phrase) the vocabulary defines, in vocabulary order."""
+    for field, spec in knowledge.fields.items():
+        for value, entry in spec.get("values", {}).items():
+            for phrase in entry["synonyms"]:
+                yield field, value, str(phrase)
+        for phrase in spec.get("synonyms", []):
+            yield field, TRUE_VALUE, str(phrase)
+
+
+def _lemmatizer_only() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def lemma_pattern(nlp: Language, phrase: str) -> List[Dict[str, str]]:
+    """A token pattern that matches `phrase` by lemma, whatever its inflection."""
+    return [{"LEMMA": token.lemma_} for token in nlp(phrase.lower())]
+
+
+def ruler_patterns(knowledge: Knowledge, nlp: Language) -> List[Dict[str, Any]]:
+    """Entity-ruler patterns: label = field name, id = canonical value.
+
+    A phrase listed under two fields (for example "hills") is kept for the first only, so
+    the ruler's entities are unambiguous; the parser resolves such phrases with context.
+    """
+    patterns: List[Dict[str, Any]] = []
+    seen = set()
+    for field, value, phrase in synonym_phrases(knowledge):
+        pattern = lemma_pattern(nlp, phrase)
+        key = tuple(token["LEMMA"] for token in pattern)
+        if key in seen:
+            continue
+        seen.add(key)
+        patterns.append({"label": field, "pattern": pattern, "id": value})
+    return patterns
+
+
+def build_pipeline(knowledge: Optional[Knowledge] = None) -> Language:
+    """Blank English + lookup lemmatizer + entity ruler from the vocabulary."""
+    knowledge = knowledge or load_knowledge()
+    nlp = _lemmatizer_only()
+    patterns = ruler_patterns(knowledge, nlp)
+    nlp.add_pipe("entity_ruler", config={"validate": True}).add_patterns(patterns)
+    nlp.meta["name"] = PIPELINE_NAME
+    nlp.meta["description"] = "PHT pre-screen pipeline built from actions/triage/knowledge/vocabulary.yml"
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def shared_pipeline() -> Language:
+    """The pipeline for this process, built once on first use."""
+    return build_pipeline()
+
+
+def main(argv: List[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m actions.language.pipeline OUTPUT_DIR", file=sys.stderr)
+        return 2
+    output = Path(argv[0])
+    output.parent.mkdir(parents=True, exist_ok=True)
+    build_pipeline().to_disk(output)
+    print(f"spaCy pipeline written to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,221 @@
+"""Reads findings from one free-text message ("my bum bone kills when I sit in meetings").
+
+`Reader.read(text, asked)` returns the findings the message states, keyed by field name.
+`asked` is the field the assistant just asked about (Rasa's `requested_slot`): only then do
+bare answers such as "yes", "none", "6" or "not sure" mean something. Values mentioned in
+passing are read for every field, so volunteered information is never asked again.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Dict, Iterable, List, Optional
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from ..triage.knowledge import Knowledge, load_knowledge
+from . import numbers
+from .pipeline import TRUE_VALUE, lemma_pattern, shared_pipeline, synonym_phrases
+
+NOT_SURE = "not_sure"
+NUMBER_READERS = {
+    "duration_days": numbers.duration_days,
+    "age": numbers.age_years,
+    "pain_score": numbers.pain_score,
+}
+NEGATIONS = {"no", "not", "n't", "never", "without", "none", "nor", "neither", "nothing", "cannot", "nobody"}
+CLAUSE_BREAKS = {".", ",", ";", "!", "?", "but", "though", "although", "however", "except", "apart",
+                 "whereas", "yet", "only", "just"}
+NEW_SUBJECT = {"i", "my", "it", "there", "the", "its", "it's", "i'm", "sitting", "running"}
+DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
+NEGATION_WINDOW = 5
+SAFETY_FIELD = "red_flags"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One synonym found in the text."""
+
+    field: str
+    value: str
+    start: int
+    end: int
+    negated: bool
+
+    def contains(self, other: "Mention") -> bool:
+        return self.start <= other.start and other.end <= self.end and (self.end - self.start) > (other.end - other.start)
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _phrase_regex(phrases: Iterable[str]) -> "re.Pattern[str]":
+    alternatives = sorted((re.escape(_normalise(str(phrase))) for phrase in phrases), key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % "|".join(alternatives))
+
+
+class Reader:
+    """Turns free text into findings values using the vocabulary and the spaCy pipeline."""
+
+    def __init__(self, knowledge: Optional[Knowledge] = None, nlp: Optional[Language] = None) -> None:
+        self.knowledge = knowledge or load_knowledge()
+        self.nlp = nlp or shared_pipeline()
+        self.matcher = Matcher(self.nlp.vocab)
+        for field, value, phrase in synonym_phrases(self.knowledge):
+            self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase)])
+        answers = self.knowledge.vocabulary["answers"]
+        self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
+
+    # -- public ------------------------------------------------------------------------
+
+    def read(self, text: str, asked: Optional[str] = None) -> Dict[str, Any]:
+        """Findings stated in `text`; `asked` is the field just asked about, if any."""
+        text = _normalise(text or "")
+        if not text:
+            return {}
+        doc = self.nlp(text)
+        mentions = self._mentions(doc, asked)
+        found: Dict[str, Any] = {}
+        for field, spec in self.knowledge.fields.items():
+            value = self._read_field(field, spec, text, mentions, asked == field)
+            if value is not None:
+                found[field] = value
+        self._apply_implications(found)
+        if asked and asked not in found and self._says(text, "unsure"):
+            found[asked] = NOT_SURE
+        return found
+
+    def answered_none(self, text: str) -> bool:
+        """Whether the text as a whole says "none" / "nothing"."""
+        return self._says(_normalise(text), "none")
+
+    # -- fields ------------------------------------------------------------------------
+
+    def _read_field(self, field: str, spec: Dict[str, Any], text: str, mentions: List[Mention], asked: bool) -> Any:
+        kind = spec["kind"]
+        if kind == "number":
+            number = NUMBER_READERS[field](text, asked)
+            if number is not None and spec["min"] <= number <= spec["max"]:
+                return number
+            return None
+        own = [mention for mention in mentions if mention.field == field]
+        positive = [mention.value for mention in own if not mention.negated]
+        negated = [mention.value for mention in own if mention.negated]
+        if kind == "boolean":
+            if positive:
+                return True
+            if negated:
+                return False
+            if asked:
+                return self._yes_or_no(text)
+            return None
+        ordered = [value for value in spec.get("values", {}) if value in positive]
+        if kind == "choice":
+            return ordered[0] if ordered else None
+        if kind == "list":
+            if ordered:
+                return ordered
+            if asked and (negated or self._says(text, "none") or self._yes_or_no(text) is False):
+                return []
+            return None
+        # free text (sport): a recognised value, "none", or the person's own words
+        if ordered:
+            return ordered[0]
+        if asked:
+            if self._says(text, "none") or self._yes_or_no(text) is False:
+                return "none"
+            if not self._says(text, "unsure"):
+                return text[:60]
+        return None
+
+    def _apply_implications(self, found: Dict[str, Any]) -> None:
+        for field, spec in self.knowledge.fields.items():
+            if found.get(field):
+                for other, value in spec.get("implies", {}).items():
+                    found.setdefault(other, value)
+
+    def _says(self, text: str, answer_kind: str) -> bool:
+        return bool(self.answer_regex[answer_kind].search(text))
+
+    def _yes_or_no(self, text: str) -> Optional[bool]:
+        if self._says(text, "unsure"):
+            return None
+        if self._says(text, "deny"):
+            return False
+        if self._says(text, "affirm"):
+            return True
+        return None
+
+    # -- mentions ----------------------------------------------------------------------
+
+    def _mentions(self, doc: Doc, asked: Optional[str]) -> List[Mention]:
+        raw = []
+        for match_id, start, end in self.matcher(doc):
+            field, value = self.nlp.vocab.strings[match_id].split("|", 1)
+            raw.append((field, value, start, end))
+        mentions = [
+            Mention(field, value, start, end, self._is_negated(doc, start, end))
+            for field, value, start, end in self._longest_per_field(raw)
+        ]
+        return self._resolve_across_fields(mentions, asked)
+
+    @staticmethod
+    def _longest_per_field(raw: List[tuple]) -> List[tuple]:
+        """Within one field, keep the longest of overlapping matches."""
+        kept: List[tuple] = []
+        for item in sorted(raw, key=lambda m: (m[3] - m[2]), reverse=True):
+            field, _, start, end = item
+            if not any(k[0] == field and k[2] < end and start < k[3] for k in kept):
+                kept.append(item)
+        return sorted(kept, key=lambda m: m[2])
+
+    @staticmethod
+    def _resolve_across_fields(mentions: List[Mention], asked: Optional[str]) -> List[Mention]:
+        """Drop a mention inside a longer one of another field ("sit" inside "sit bone").
+
+        Danger signs are never dropped. Where two fields share the same words ("hills"), the
+        field just asked about wins; otherwise both are kept.
+        """
+        kept = []
+        for mention in mentions:
+            if mention.field != SAFETY_FIELD:
+                if any(other.field != mention.field and other.contains(mention) for other in mentions):
+                    continue
+                twins = [o for o in mentions if (o.start, o.end) == (mention.start, mention.end) and o.field != mention.field]
+                if twins and asked in {o.field for o in twins}:
+                    continue
+            kept.append(mention)
+        return kept
+
+    @staticmethod
+    def _is_negated(doc: Doc, start: int, end: int) -> bool:
+        """A negation word shortly before the mention, in the same clause, or "... doesn't bother it" after."""
+        for index in range(start - 1, max(-1, start - 1 - NEGATION_WINDOW), -1):
+            token = doc[index].lower_
+            if token in CLAUSE_BREAKS:
+                break
+            if token in {"and", "or"} and index + 1 < len(doc) and doc[index + 1].lower_ in NEW_SUBJECT:
+                break
+            if token in NEGATIONS:
+                return True
+        after = [token.lemma_ for token in doc[end: end + 4]]
+        for index, lemma in enumerate(after[:-1]):
+            if lemma in {"not", "never"} and after[index + 1] in DISMISSIVE_VERBS:
+                return True
+        return False
+
+
+@lru_cache(maxsize=1)
+def shared_reader() -> Reader:
+    """The reader for this process, built once on first use."""
+    return Reader()
+
+
+def read_message(text: str, asked: Optional[str] = None) -> Dict[str, Any]:
+    """Findings stated in one message (see `Reader.read`)."""
+    return shared_reader().read(text, asked)

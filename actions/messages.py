@@ -1,0 +1,64 @@
+"""Channel-neutral message parts: response templates from domain.yml, buttons from the vocabulary.
+
+Every sentence lives in `domain.yml` (conversation) or the knowledge YAML (medicine);
+this module only fills templates and lists.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Mapping
+
+from .triage import Knowledge
+
+Button = Dict[str, str]
+
+
+def render(domain: Mapping[str, Any], response: str, **values: Any) -> str:
+    """The text of a domain response (its first variation) with `{placeholders}` filled."""
+    variations = domain.get("responses", {}).get(response)
+    if not variations:
+        raise KeyError(f"response {response} is not in the domain")
+    return variations[0]["text"].format(**values)
+
+
+def join_items(items: Iterable[str], domain: Mapping[str, Any]) -> str:
+    """'a, b and c' with the domain's word for 'and'."""
+    items = [item for item in items if item]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {render(domain, 'utter_word_and')} {items[-1]}"
+
+
+def bullet_list(items: Iterable[str]) -> str:
+    return "\n".join(f"- {item}" for item in items)
+
+
+def answer_buttons(field: str, knowledge: Knowledge) -> List[Button]:
+    """Buttons for a question. A button's payload is a phrase the reader understands."""
+    spec = knowledge.fields[field]
+    kind = spec["kind"]
+    if kind == "boolean":
+        answers = knowledge.vocabulary["answers"]
+        return [
+            {"title": "Yes", "payload": str(answers["affirm"][0])},
+            {"title": "No", "payload": str(answers["deny"][0])},
+            {"title": "Not sure", "payload": str(answers["unsure"][0])},
+        ]
+    if kind == "number":
+        unit = spec.get("unit", "")
+        return [
+            {"title": button["label"], "payload": f"{button['value']} {unit}".strip()}
+            for button in spec.get("buttons", [])
+        ]
+    buttons = [
+        {"title": entry["label"], "payload": str(entry["synonyms"][0])}
+        for entry in spec.get("values", {}).values()
+    ]
+    if "none_label" in spec:
+        buttons.append({"title": spec["none_label"], "payload": str(knowledge.vocabulary["answers"]["none"][0])})
+    return buttons
+
+
+def value_labels(field: str, values: Iterable[Any], knowledge: Knowledge) -> List[str]:
+    """Lay labels for canonical values, lower-cased for use inside a sentence."""
+    entries = knowledge.fields[field].get("values", {})
+    return [entries[value]["label"].lower() if value in entries else str(value) for value in values]

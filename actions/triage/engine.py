@@ -1,0 +1,172 @@
+"""The clinical engine: findings -> urgency, likelihood, differentials, reasons, advice.
+
+It evaluates the rules in `knowledge/rules.yml` and picks advice from
+`knowledge/advice.yml`; it holds no medicine of its own. No Rasa import here.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional
+
+from .findings import Findings, validate_findings
+from .knowledge import Knowledge, load_knowledge
+
+SAFETY_FIELD = "red_flags"
+ACT_NOW_LEVELS = ("emergency", "urgent")
+
+
+def matches(condition: Mapping[str, Any], findings: Findings, definitions: Mapping[str, Any]) -> bool:
+    """Whether `findings` satisfy one condition of the rules language (see rules.yml)."""
+    (operator, argument), = condition.items()
+    if operator == "all":
+        return all(matches(part, findings, definitions) for part in argument)
+    if operator == "any":
+        return any(matches(part, findings, definitions) for part in argument)
+    if operator == "not":
+        return not matches(argument, findings, definitions)
+    if operator == "ref":
+        return matches(definitions[argument], findings, definitions)
+    if operator == "known":
+        return argument in findings
+    if operator == "count":
+        present = findings.get(argument["field"])
+        if present is None:
+            return False
+        count = len(set(present) & set(argument["values"]))
+        if "exactly" in argument:
+            return count == argument["exactly"]
+        return count >= argument["at_least"]
+    (field, expected), = argument.items()
+    if field not in findings:
+        return False
+    value = findings[field]
+    if operator == "equals":
+        return value == expected
+    if operator == "field_in":
+        return value in expected
+    if operator == "has_any":
+        return bool(set(value) & set(expected))
+    if operator == "has_all":
+        return set(expected) <= set(value)
+    if operator == "less_than":
+        return value < expected
+    if operator == "at_least":
+        return value >= expected
+    if operator == "more_than":
+        return value > expected
+    raise ValueError(f"unknown operator {operator}")
+
+
+def _cited(item: Mapping[str, Any], text_key: str, kind: str) -> Dict[str, Any]:
+    return {"kind": kind, "id": item.get("id", kind), "text": item[text_key], "source": list(item["source"])}
+
+
+class Engine:
+    """Applies one knowledge base to findings."""
+
+    def __init__(self, knowledge: Optional[Knowledge] = None) -> None:
+        self.knowledge = knowledge or load_knowledge()
+        self.definitions = self.knowledge.rules["definitions"]
+
+    def _holds(self, condition: Mapping[str, Any], findings: Findings) -> bool:
+        return matches(condition, findings, self.definitions)
+
+    def urgency(self, findings: Findings) -> List[Dict[str, Any]]:
+        """The matching rules of the most urgent level (the default rule if none match)."""
+        urgency = self.knowledge.rules["urgency"]
+        for level in urgency["levels"]:
+            fired = [
+                rule for rule in urgency["rules"]
+                if rule["level"] == level and self._holds(rule["when"], findings)
+            ]
+            if fired:
+                return fired
+        return [urgency["default"]]
+
+    def likelihood(self, findings: Findings) -> Dict[str, Any]:
+        likelihood = self.knowledge.rules["likelihood"]
+        return next(
+            (rule for rule in likelihood["rules"] if self._holds(rule["when"], findings)),
+            likelihood["default"],
+        )
+
+    def differentials(self, findings: Findings) -> List[Dict[str, Any]]:
+        return [item for item in self.knowledge.rules["differentials"] if self._holds(item["when"], findings)]
+
+    def evidence(self, findings: Findings) -> List[Dict[str, Any]]:
+        return [item for item in self.knowledge.rules["evidence"] if self._holds(item["when"], findings)]
+
+    def load_plan(self, findings: Findings) -> List[Dict[str, Any]]:
+        """Load changes for what this person reported, then the rules that apply to everyone."""
+        advice = self.knowledge.advice
+        plan = [
+            _cited(item, "text", "load_change")
+            for item in advice["load_changes"]
+            if not item["for"] or any(
+                self._holds({"has_any": {field: values}}, findings) for field, values in item["for"].items()
+            )
+        ]
+        plan.append(_cited(advice["pain_rule"], "text", "pain_rule"))
+        plan.extend(_cited(stage, "text", "rehab_stage") for stage in advice["rehab_stages"])
+        plan.append(_cited(advice["rehab_note"], "text", "rehab_note"))
+        timeline = advice["timeline"]
+        early = timeline["early"]
+        chosen = early if self._holds(early["when"], findings) else timeline["established"]
+        plan.append(_cited(chosen, "text", "timeline"))
+        return plan
+
+    def missing(self, findings: Findings) -> List[str]:
+        """Fields not answered, leaving out questions that did not apply."""
+        missing = []
+        for field in self.knowledge.question_order:
+            ask_if = self.knowledge.fields[field].get("ask_if", {})
+            applies = all(findings.get(key) == value for key, value in ask_if.items())
+            if applies and field not in findings:
+                missing.append(field)
+        return missing
+
+    def assess(self, raw_findings: Mapping[str, Any]) -> Dict[str, Any]:
+        """The full result for one person's findings (raises FindingsError on bad input)."""
+        findings = validate_findings(raw_findings, self.knowledge)
+        urgency_rules = self.urgency(findings)
+        level = urgency_rules[0]["level"]
+        likelihood_rule = self.likelihood(findings)
+        differentials = self.differentials(findings)
+        care = dict(self.knowledge.advice["care"][level])
+        care["level"] = level
+        complete = SAFETY_FIELD in findings or level in ACT_NOW_LEVELS
+
+        reasons = [_cited(rule, "explain", "urgency") for rule in urgency_rules]
+        reasons.append(_cited(likelihood_rule, "explain", "likelihood"))
+        reasons.extend(_cited(item, "text", item["effect"]) for item in self.evidence(findings))
+
+        advice = [_cited({**care, "id": f"care_{level}"}, "where", "care")]
+        if level not in ACT_NOW_LEVELS:
+            advice.extend(self.load_plan(findings))
+        if not complete:
+            incomplete = self.knowledge.advice["incomplete"]
+            advice.append({"kind": "incomplete", "id": "red_flags_not_checked",
+                           "text": incomplete[SAFETY_FIELD], "source": list(incomplete["source"])})
+        advice.append(_cited({**care, "id": f"safety_net_{level}"}, "safety_net", "safety_net"))
+
+        return {
+            "urgency": level,
+            "likelihood": likelihood_rule["level"],
+            "differentials": [item["id"] for item in differentials],
+            "reasons": reasons,
+            "advice": advice,
+            "urgency_rules": [rule["id"] for rule in urgency_rules],
+            "likelihood_rule": likelihood_rule["id"],
+            "differential_details": [
+                {"id": item["id"], "name": item["name"], "explain": item["explain"], "source": list(item["source"])}
+                for item in differentials
+            ],
+            "care": care,
+            "complete": complete,
+            "missing": self.missing(findings),
+            "findings": findings,
+        }
+
+
+def assess(findings: Mapping[str, Any]) -> Dict[str, Any]:
+    """Assess findings with the packaged knowledge base."""
+    return Engine().assess(findings)

@@ -1,0 +1,243 @@
+"""Loads the clinical knowledge base (the YAML files in `knowledge/`) and checks it.
+
+The check runs at start-up and in the tests: unknown keys, missing or unknown sources,
+conditions or advice that name an unknown field or value, and vocabulary values without
+synonyms all fail loudly with a `KnowledgeError`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping
+
+import yaml
+
+KNOWLEDGE_DIR = Path(__file__).parent / "knowledge"
+
+FIELD_KINDS = {"choice", "list", "number", "boolean", "text"}
+FIELD_KEYS = {
+    "kind", "summary", "source", "question", "why", "examples", "values", "synonyms", "none_label",
+    "min", "max", "unit", "buttons", "screen", "ask_if", "implies",
+}
+VALUE_KEYS = {"label", "synonyms"}
+RULE_KEYS = {"id", "level", "when", "explain", "source"}
+DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
+EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
+EVIDENCE_EFFECTS = {"supports", "against", "neutral"}
+CONDITION_OPERATORS = {
+    "equals", "field_in", "has_any", "has_all", "count", "less_than", "at_least",
+    "more_than", "known", "all", "any", "not", "ref",
+}
+LIKELIHOOD_LEVELS = ["low", "moderate", "high"]
+
+
+class KnowledgeError(ValueError):
+    """The knowledge base is inconsistent; the message says where."""
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The whole knowledge base, as loaded from YAML."""
+
+    vocabulary: Dict[str, Any]
+    rules: Dict[str, Any]
+    advice: Dict[str, Any]
+    sources: Dict[str, str]
+
+    @property
+    def fields(self) -> Dict[str, Dict[str, Any]]:
+        return self.vocabulary["fields"]
+
+    @property
+    def question_order(self) -> List[str]:
+        return list(self.vocabulary["question_order"])
+
+    @property
+    def urgency_levels(self) -> List[str]:
+        return list(self.rules["urgency"]["levels"])
+
+    def values(self, field: str) -> List[str]:
+        """The allowed values of a choice, list or text field, in vocabulary order."""
+        return list(self.fields[field].get("values", {}))
+
+
+def _read(name: str) -> Any:
+    with open(KNOWLEDGE_DIR / name, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@lru_cache(maxsize=1)
+def load_knowledge() -> Knowledge:
+    """Read and check the knowledge base once per process."""
+    knowledge = Knowledge(
+        vocabulary=_read("vocabulary.yml"),
+        rules=_read("rules.yml"),
+        advice=_read("advice.yml"),
+        sources=_read("sources.yml"),
+    )
+    check_knowledge(knowledge)
+    return knowledge
+
+
+def check_knowledge(knowledge: Knowledge) -> None:
+    """Raise `KnowledgeError` on the first inconsistency found."""
+    _check_vocabulary(knowledge)
+    checker = _ConditionChecker(knowledge)
+    for name, condition in knowledge.rules["definitions"].items():
+        checker.check(condition, f"definition {name}")
+    _check_rules(knowledge, checker)
+    _check_advice(knowledge, checker)
+
+
+def _require_sources(knowledge: Knowledge, item: Mapping[str, Any], where: str) -> None:
+    sources = item.get("source")
+    if not sources or not isinstance(sources, list):
+        raise KnowledgeError(f"{where}: missing `source:` list")
+    unknown = [key for key in sources if key not in knowledge.sources]
+    if unknown:
+        raise KnowledgeError(f"{where}: unknown source key(s) {unknown}")
+
+
+def _require_keys(item: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
+    unknown = set(item) - set(allowed)
+    if unknown:
+        raise KnowledgeError(f"{where}: unknown key(s) {sorted(unknown)}")
+
+
+def _check_vocabulary(knowledge: Knowledge) -> None:
+    fields = knowledge.fields
+    for name, field in fields.items():
+        where = f"vocabulary field {name}"
+        _require_keys(field, FIELD_KEYS, where)
+        if field.get("kind") not in FIELD_KINDS:
+            raise KnowledgeError(f"{where}: kind must be one of {sorted(FIELD_KINDS)}")
+        _require_sources(knowledge, field, where)
+        for text_key in ("question", "why", "examples", "summary"):
+            if not field.get(text_key):
+                raise KnowledgeError(f"{where}: missing `{text_key}`")
+        if field["kind"] in {"choice", "list"} and not field.get("values"):
+            raise KnowledgeError(f"{where}: a {field['kind']} field needs values")
+        for value, entry in field.get("values", {}).items():
+            _require_keys(entry, VALUE_KEYS, f"{where} value {value}")
+            if not entry.get("synonyms") or not entry.get("label"):
+                raise KnowledgeError(f"{where} value {value}: needs a label and synonyms")
+        if field["kind"] == "boolean" and not field.get("synonyms"):
+            raise KnowledgeError(f"{where}: a boolean field needs synonyms for 'true'")
+        for key in ("ask_if", "implies"):
+            for other, other_value in field.get(key, {}).items():
+                if other_value not in fields.get(other, {}).get("values", {}):
+                    raise KnowledgeError(f"{where}: {key} names unknown {other}={other_value}")
+    order = knowledge.question_order
+    if sorted(order) != sorted(fields):
+        raise KnowledgeError("vocabulary question_order must list every field exactly once")
+    for answer in ("affirm", "deny", "unsure", "none"):
+        if not knowledge.vocabulary.get("answers", {}).get(answer):
+            raise KnowledgeError(f"vocabulary answers: missing `{answer}` phrases")
+
+
+def _check_rules(knowledge: Knowledge, checker: "_ConditionChecker") -> None:
+    levels = knowledge.urgency_levels
+    urgency = knowledge.rules["urgency"]
+    for rule in urgency["rules"] + [urgency["default"]]:
+        where = f"urgency rule {rule.get('id')}"
+        _require_keys(rule, RULE_KEYS, where)
+        if rule.get("level") not in levels:
+            raise KnowledgeError(f"{where}: level must be one of {levels}")
+        _require_sources(knowledge, rule, where)
+        if "when" in rule:
+            checker.check(rule["when"], where)
+    likelihood = knowledge.rules["likelihood"]
+    for rule in likelihood["rules"] + [likelihood["default"]]:
+        where = f"likelihood rule {rule.get('id')}"
+        _require_keys(rule, RULE_KEYS, where)
+        if rule.get("level") not in LIKELIHOOD_LEVELS:
+            raise KnowledgeError(f"{where}: level must be one of {LIKELIHOOD_LEVELS}")
+        _require_sources(knowledge, rule, where)
+        if "when" in rule:
+            checker.check(rule["when"], where)
+    for item in knowledge.rules["differentials"]:
+        where = f"differential {item.get('id')}"
+        _require_keys(item, DIFFERENTIAL_KEYS, where)
+        _require_sources(knowledge, item, where)
+        checker.check(item["when"], where)
+    for item in knowledge.rules["evidence"]:
+        where = f"evidence {item.get('id')}"
+        _require_keys(item, EVIDENCE_KEYS, where)
+        if item.get("effect") not in EVIDENCE_EFFECTS:
+            raise KnowledgeError(f"{where}: effect must be one of {sorted(EVIDENCE_EFFECTS)}")
+        _require_sources(knowledge, item, where)
+        checker.check(item["when"], where)
+
+
+def _check_advice(knowledge: Knowledge, checker: "_ConditionChecker") -> None:
+    advice = knowledge.advice
+    for level in knowledge.urgency_levels:
+        care = advice["care"].get(level)
+        if not care:
+            raise KnowledgeError(f"advice care: missing level {level}")
+        _require_keys(care, {"headline", "where", "when", "safety_net", "source"}, f"care {level}")
+        _require_sources(knowledge, care, f"care {level}")
+    for item in advice["load_changes"]:
+        where = f"load change {item.get('id')}"
+        _require_keys(item, {"id", "for", "text", "source"}, where)
+        _require_sources(knowledge, item, where)
+        for field, values in item["for"].items():
+            checker.check({"has_any": {field: values}}, where)
+    for item in [advice["pain_rule"], advice["rehab_note"], advice["incomplete"]] + list(
+        advice["rehab_stages"]
+    ) + list(advice["timeline"].values()):
+        _require_sources(knowledge, item, f"advice {item.get('id', item.get('text', '')[:30])}")
+        if "when" in item:
+            checker.check(item["when"], "advice timeline")
+
+
+class _ConditionChecker:
+    """Checks that conditions use known operators, fields, values and definitions."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.fields = knowledge.fields
+        self.definitions = knowledge.rules["definitions"]
+
+    def check(self, condition: Any, where: str) -> None:
+        if not isinstance(condition, dict) or len(condition) != 1:
+            raise KnowledgeError(f"{where}: a condition needs exactly one operator: {condition}")
+        (operator, argument), = condition.items()
+        if operator not in CONDITION_OPERATORS:
+            raise KnowledgeError(f"{where}: unknown operator `{operator}`")
+        if operator in {"all", "any"}:
+            for part in argument:
+                self.check(part, where)
+        elif operator == "not":
+            self.check(argument, where)
+        elif operator == "ref":
+            if argument not in self.definitions:
+                raise KnowledgeError(f"{where}: unknown definition `{argument}`")
+        elif operator == "known":
+            self._field(argument, where)
+        elif operator == "count":
+            _require_keys(argument, {"field", "values", "at_least", "exactly"}, where)
+            self._values(argument["field"], argument["values"], where)
+        else:
+            for field, value in argument.items():
+                values = value if isinstance(value, list) else [value]
+                if operator in {"less_than", "at_least", "more_than"}:
+                    if self._field(field, where)["kind"] != "number":
+                        raise KnowledgeError(f"{where}: {field} is not a number field")
+                else:
+                    self._values(field, values, where)
+
+    def _field(self, field: str, where: str) -> Dict[str, Any]:
+        if field not in self.fields:
+            raise KnowledgeError(f"{where}: unknown finding `{field}`")
+        return self.fields[field]
+
+    def _values(self, field: str, values: List[Any], where: str) -> None:
+        spec = self._field(field, where)
+        if spec["kind"] == "boolean":
+            allowed: Iterable[Any] = (True, False)
+        else:
+            allowed = spec.get("values", {})
+        unknown = [value for value in values if value not in allowed]
+        if unknown:
+            raise KnowledgeError(f"{where}: unknown value(s) {unknown} for `{field}`")

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Starts the assistant in the foreground: the action server, then the Rasa server with the
+# REST and socket.io channels and the HTTP API (token-protected). Ctrl-C stops both.
+#   scripts/run.sh          serve on :5005 (Rasa) and :5055 (actions)
+#   scripts/run.sh shell    chat in this terminal instead
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RASA=.venv/bin/rasa
+MODEL=models/pht.tar.gz
+RASA_PORT=5005
+ACTION_PORT=5055
+export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
+mkdir -p var  # the SQLite tracker store lives here (git-ignored): conversations survive restarts
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop_all INT TERM EXIT
+
+wait_for() {  # url, name, pid
+  for _ in $(seq 1 180); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    if ! kill -0 "$3" 2>/dev/null; then echo "The $2 stopped while starting; see the messages above." >&2; exit 1; fi
+    sleep 1
+  done
+  echo "The $2 did not start within 3 minutes." >&2
+  exit 1
+}
+
+if curl -fsS -o /dev/null "http://localhost:$ACTION_PORT/health" 2>/dev/null; then
+  echo "Using the action server already running on :$ACTION_PORT."
+else
+  "$RASA" run actions --actions actions --port "$ACTION_PORT" &
+  pids+=($!)
+  wait_for "http://localhost:$ACTION_PORT/health" "action server" "${pids[-1]}"
+fi
+
+if [ "${1:-}" = "shell" ]; then
+  "$RASA" shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml
+  exit 0
+fi
+
+if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+  RASA_AUTH_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')"
+  echo "RASA_AUTH_TOKEN was not set; generated one for this run: $RASA_AUTH_TOKEN"
+fi
+
+"$RASA" run --model "$MODEL" --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+  --cors "*" --credentials credentials.yml --endpoints endpoints.yml &
+pids+=($!)
+wait_for "http://localhost:$RASA_PORT/" "Rasa server" "${pids[-1]}"
+
+cat <<INFO
+
+The PHT pre-screen assistant is running. Ctrl-C stops it.
+  Talk over REST:
+    curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+      -d '{"sender": "me", "message": "hi"}'
+  Website widget (socket.io): http://localhost:$RASA_PORT/socket.io
+  HTTP API (needs the token), e.g. a conversation's answers:
+    curl -s "localhost:$RASA_PORT/conversations/me/tracker?token=$RASA_AUTH_TOKEN"
+  Chat in a terminal instead: make shell
+INFO
+
+wait -n "${pids[@]}"

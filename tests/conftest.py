@@ -1,0 +1,19 @@
+"""Shared test set-up: the project root on sys.path, quiet third-party warnings, markers."""
+import os
+import sys
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "e2e: starts the action server and the Rasa server")
+    # Deprecation noise from Rasa's and spaCy's own dependencies, not from this project.
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning")
+    config.addinivalue_line("filterwarnings", "ignore::PendingDeprecationWarning")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)

@@ -1,0 +1,263 @@
+"""The Rasa SDK actions, run with a real rasa-sdk Tracker and CollectingDispatcher."""
+import asyncio
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.assessment import ActionAssess
+from actions.conversation import ActionExplainQuestion, ActionFallback, ActionStartOver, ActionWelcome
+from actions.forms import ASK_ACTIONS, ActionExtractFindings, ValidateAssessmentForm
+from actions.triage import load_knowledge
+
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
+FIELDS = load_knowledge().question_order
+
+CLASSIC = {
+    "pain_location": "sit_bone", "onset": "gradual", "duration_days": 42, "red_flags": [],
+    "neuro_symptoms": [], "aggravators": ["sitting", "uphill_running"], "load_changes": ["more_hills"],
+    "pain_score": 4, "morning_stiffness": True, "worse_next_day": True, "age": 34, "sport": "running",
+}
+
+
+def make_tracker(text="", slots=None, intent="inform", requested=None, form=True, events=None):
+    all_slots = {field: None for field in FIELDS}
+    all_slots.update({"mentioned": None, "reask_count": None, "assessment": None, "requested_slot": requested})
+    all_slots.update(slots or {})
+    return Tracker(
+        sender_id="test-user",
+        slots=all_slots,
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+        events=events or [],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "assessment_form"} if form else {},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    return dispatcher.messages, events
+
+
+def slot_events(events):
+    return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+
+
+def texts(messages):
+    return [message.get("text") or "" for message in messages]
+
+
+def validation_tracker(text, filled, requested, extracted, intent="inform"):
+    """The tracker the form's validation action sees: extracted slots set after the form ran."""
+    slots = {**filled, **extracted}
+    events = [{"event": "action", "name": "assessment_form"}] + [
+        SlotSet(name, value) for name, value in extracted.items()
+    ]
+    return make_tracker(text, slots=slots, intent=intent, requested=requested, events=events)
+
+
+# --- reading every message ----------------------------------------------------------------
+
+def test_the_first_message_fills_every_slot_it_mentions():
+    tracker = make_tracker("pain at my sit bone for 6 weeks, worse sitting and driving, I'm 34 years old", form=False)
+    _, events = run(ActionExtractFindings(), tracker)
+    slots = slot_events(events)
+    assert slots["pain_location"] == "sit_bone"
+    assert slots["duration_days"] == 42
+    assert slots["aggravators"] == ["sitting", "driving"]
+    assert slots["age"] == 34
+
+
+def test_the_answer_to_the_question_asked_is_read_in_context():
+    tracker = make_tracker("none of these", requested="neuro_symptoms")
+    _, events = run(ActionExtractFindings(), tracker)
+    assert slot_events(events) == {"neuro_symptoms": []}
+
+
+def test_a_danger_sign_mentioned_in_passing_is_remembered_but_not_an_answer():
+    tracker = make_tracker("it hurts at my sit bone and wakes me up at night", requested="pain_location")
+    _, events = run(ActionExtractFindings(), tracker)
+    slots = slot_events(events)
+    assert slots["pain_location"] == "sit_bone"
+    assert "red_flags" not in slots  # the full safety question is still asked
+    assert slots["mentioned"] == {"red_flags": ["night_pain"]}
+
+
+def test_new_list_values_add_to_earlier_ones():
+    tracker = make_tracker("stretching too", slots={"aggravators": ["sitting"]}, requested="load_changes")
+    _, events = run(ActionExtractFindings(), tracker)
+    assert slot_events(events)["aggravators"] == ["sitting", "stretching"]
+
+
+def test_an_intent_payload_carries_no_findings():
+    _, events = run(ActionExtractFindings(), make_tracker("/restart"))
+    assert events == []
+
+
+# --- the form's questions --------------------------------------------------------------------
+
+def test_an_answer_that_is_not_understood_is_asked_again_with_examples():
+    tracker = validation_tracker("purple monkey dishwasher", CLASSIC | {"duration_days": None}, "duration_days", {})
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert "six weeks" in texts(messages)[0]
+    assert slot_events(events)["reask_count"] == 1
+    assert slot_events(events)["requested_slot"] == "duration_days"
+
+
+def test_why_do_you_ask_lets_the_form_step_aside():
+    tracker = validation_tracker("why do you ask?", {}, "pain_location", {}, intent="ask_why")
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert messages == []
+    assert set(slot_events(events)) <= {"requested_slot"}
+
+
+def test_a_red_flag_ends_the_questions_at_once():
+    tracker = validation_tracker("I can't control my bladder", {"pain_location": "sit_bone"}, "onset",
+                                 {"mentioned": {"red_flags": ["bladder_bowel_change"]}})
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events)["requested_slot"] is None
+
+
+def required_after(slots):
+    tracker = make_tracker(slots=slots)
+    form = ValidateAssessmentForm()
+    return asyncio.run(form.required_slots(form.domain_slots(DOMAIN), CollectingDispatcher(), tracker, DOMAIN))
+
+
+def test_injury_signs_are_asked_only_after_a_sudden_start():
+    assert "injury_signs" in required_after({"onset": "sudden"})
+    assert "injury_signs" not in required_after({"onset": "gradual"})
+    assert required_after({"onset": "gradual"}) == [field for field in FIELDS if field != "injury_signs"]
+
+
+def test_after_a_gradual_start_the_duration_comes_next():
+    tracker = validation_tracker("slowly", {"pain_location": "sit_bone"}, "onset", {"onset": "gradual"})
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events)["requested_slot"] == "duration_days"
+
+
+def test_red_flags_are_asked_even_when_one_was_mentioned_earlier():
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "mentioned": {"red_flags": ["night_pain"]}}
+    tracker = validation_tracker("6 weeks", filled, "duration_days", {"duration_days": 42})
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events)["requested_slot"] == "red_flags"
+
+
+def test_the_safety_answer_includes_what_was_mentioned_earlier():
+    filled = {**CLASSIC, "red_flags": None, "mentioned": {"red_flags": ["night_pain"]}}
+    tracker = validation_tracker("none of the others", filled, "red_flags", {"red_flags": []})
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events)["red_flags"] == ["night_pain"]
+
+
+def test_not_sure_is_not_accepted_for_the_safety_question():
+    tracker = validation_tracker("not sure", {"pain_location": "sit_bone"}, "red_flags", {"red_flags": "not_sure"})
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events)["red_flags"] is None
+    assert any("safety" in text for text in texts(messages))
+
+
+def test_not_sure_is_accepted_and_recorded_elsewhere():
+    filled = {**CLASSIC, "morning_stiffness": None, "worse_next_day": None, "age": None, "sport": None}
+    tracker = validation_tracker("not sure", filled, "morning_stiffness", {"morning_stiffness": "not_sure"})
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events)["morning_stiffness"] == "not_sure"
+    assert slot_events(events)["requested_slot"] == "worse_next_day"
+
+
+def test_every_field_has_an_ask_action_with_buttons():
+    assert set(ASK_ACTIONS) == set(FIELDS)
+    messages, _ = run(ASK_ACTIONS["pain_location"](), make_tracker(requested="pain_location"))
+    assert messages[0]["text"] == load_knowledge().fields["pain_location"]["question"]
+    assert {"title": "Sit bone (lower buttock, where you sit)", "payload": "sit bone"} in messages[0]["buttons"]
+
+
+def test_the_safety_question_says_what_was_already_mentioned():
+    tracker = make_tracker(slots={"mentioned": {"red_flags": ["night_pain"]}}, requested="red_flags")
+    messages, _ = run(ASK_ACTIONS["red_flags"](), tracker)
+    assert "constant pain at night" in messages[0]["text"]
+
+
+# --- the outcome -------------------------------------------------------------------------------
+
+def test_the_outcome_sets_the_assessment_slot_and_explains_it():
+    messages, events = run(ActionAssess(), make_tracker(slots=CLASSIC, form=False))
+    result = slot_events(events)["assessment"]
+    assert result["urgency"] == "routine"
+    assert result["likelihood"] == "high"
+    for key in ("likelihood", "urgency", "differentials", "reasons", "advice"):
+        assert key in result
+    joined = "\n".join(texts(messages))
+    assert "fit PHT well" in joined
+    assert "Break up sitting" in joined  # from their own aggravators
+    assert "24 hours" in joined
+    assert "See someone sooner" in joined
+
+
+def test_an_emergency_outcome_gives_no_exercise_plan():
+    slots = {"pain_location": "sit_bone", "mentioned": {"red_flags": ["saddle_numbness"]}}
+    messages, events = run(ActionAssess(), make_tracker(slots=slots, form=False))
+    assert slot_events(events)["assessment"]["urgency"] == "emergency"
+    joined = "\n".join(texts(messages))
+    assert "emergency" in joined.lower()
+    assert "What you can do now" not in joined
+
+
+def test_unsure_answers_are_listed_in_the_assessment():
+    slots = {**CLASSIC, "morning_stiffness": "not_sure"}
+    _, events = run(ActionAssess(), make_tracker(slots=slots, form=False))
+    result = slot_events(events)["assessment"]
+    assert result["unsure"] == ["morning_stiffness"]
+    assert "morning_stiffness" not in result["findings"]
+
+
+# --- opening, why, start over, fallback ------------------------------------------------------
+
+def test_the_welcome_has_a_safety_notice_and_asks_consent():
+    messages, events = run(ActionWelcome(), make_tracker("hi", intent="greet", form=False))
+    assert messages[0]["response"] == "utter_welcome"
+    welcome = DOMAIN["responses"]["utter_welcome"][0]["text"]
+    assert "not a substitute" in welcome and "emergency number" in welcome
+    assert any(message.get("response") == "utter_ask_consent" for message in messages)
+    assert events == []
+
+
+def test_the_welcome_restates_what_was_understood():
+    slots = {"pain_location": "sit_bone", "duration_days": 42}
+    messages, _ = run(ActionWelcome(), make_tracker(slots=slots, form=False))
+    assert any("sit bone" in text and "42 days" in text for text in texts(messages))
+
+
+def test_a_red_flag_in_the_first_message_skips_straight_to_emergency_advice():
+    slots = {"mentioned": {"red_flags": ["bladder_bowel_change"]}}
+    messages, events = run(ActionWelcome(), make_tracker(slots=slots, form=False))
+    assert slot_events(events)["assessment"]["urgency"] == "emergency"
+    assert not any(message.get("response") == "utter_ask_consent" for message in messages)
+
+
+def test_why_do_you_ask_explains_the_current_question():
+    messages, _ = run(ActionExplainQuestion(), make_tracker(requested="red_flags"))
+    assert messages[0]["text"] == load_knowledge().fields["red_flags"]["why"]
+
+
+def test_start_over_clears_every_answer():
+    _, events = run(ActionStartOver(), make_tracker(slots=CLASSIC))
+    assert AllSlotsReset() in events
+
+
+def test_after_an_urgent_outcome_any_message_repeats_where_to_go():
+    urgent = {"urgency": "urgent", "care": {"headline": "Please see a doctor within 24 hours.", "where": "Call your GP."}}
+    messages, events = run(ActionFallback(), make_tracker("ok and then?", slots={"assessment": urgent}, form=False))
+    assert "within 24 hours" in texts(messages)[0]
+    assert UserUtteranceReverted() in events
+
+
+def test_the_fallback_offers_a_way_forward():
+    messages, _ = run(ActionFallback(), make_tracker("blah", form=False))
+    assert messages[0]["response"] == "utter_default"

@@ -1,0 +1,205 @@
+"""Free text -> findings: how the assistant reads what people type."""
+import pytest
+
+from actions.language.numbers import age_years, duration_days, pain_score, words_to_digits
+from actions.language.reader import NOT_SURE, read_message
+
+
+# --- durations ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, days", [
+    ("six weeks", 42),
+    ("6 weeks", 42),
+    ("a fortnight", 14),
+    ("since about 3 months", 90),
+    ("about 4 months", 120),
+    ("2 yrs", 730),
+    ("10 days", 10),
+    ("a week and a half", 10),
+    ("one and a half months", 45),
+    ("a couple of weeks", 14),
+    ("a few months", 90),
+    ("half a year", 182),
+    ("twenty one days", 21),
+    ("since yesterday", 1),
+    ("it started today", 0),
+])
+def test_durations_in_any_common_phrasing_become_days(text, days):
+    assert duration_days(text, asked=True) == days
+
+
+def test_a_bare_number_is_not_a_duration():
+    assert duration_days("6", asked=True) is None
+
+
+def test_training_frequency_is_not_read_as_a_duration():
+    assert duration_days("i run 3 days a week", asked=False) is None
+
+
+def test_an_age_is_not_read_as_a_duration():
+    assert duration_days("i am 34 years old", asked=True) is None
+
+
+def test_a_volunteered_duration_needs_a_word_like_for_or_ago():
+    assert duration_days("pain at my sit bone for 6 weeks", asked=False) == 42
+    assert duration_days("it started 3 months ago", asked=False) == 90
+
+
+def test_vague_dates_are_not_guessed():
+    assert read_message("since Easter", "duration_days") == {}
+
+
+# --- numbers, ages and pain scores ---------------------------------------------------------
+
+def test_number_words_become_digits():
+    assert words_to_digits("twenty-five and seven") == "25 and 7"
+
+
+@pytest.mark.parametrize("text, age", [("34", 34), ("thirty four", 34), ("I'm 52", 52), ("17 years old", 17)])
+def test_ages_in_words_or_digits(text, age):
+    assert age_years(text.lower(), asked=True) == age
+
+
+def test_a_volunteered_age_needs_years_old_or_im():
+    assert age_years("i'm a 34 year-old runner", asked=False) is None or age_years("i'm 34", asked=False) == 34
+    assert age_years("34 years old", asked=False) == 34
+    assert age_years("i ran 34 km", asked=False) is None
+
+
+@pytest.mark.parametrize("text, score", [("7/10", 7), ("7 out of 10", 7), ("about a seven", 7), ("6 or 7", 7), ("0", 0)])
+def test_pain_scores(text, score):
+    assert pain_score(text, asked=True) == score
+
+
+def test_pain_above_ten_is_not_accepted():
+    assert read_message("15", "pain_score") == {}
+
+
+# --- values from lay words ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, location", [
+    ("my bum bone kills when I sit through meetings", "sit_bone"),
+    ("the sitting bone", "sit_bone"),
+    ("top of the hammy", "upper_hamstring"),
+    ("right in the glute crease", "upper_hamstring"),
+    ("back of the leg", "mid_hamstring"),
+    ("behind my knee", "behind_knee"),
+    ("deep in my butt", "buttock"),
+    ("lower back", "low_back"),
+    ("side of my hip", "outer_hip"),
+    ("groin", "groin"),
+])
+def test_pain_locations_from_lay_words(text, location):
+    assert read_message(text, "pain_location")["pain_location"] == location
+
+
+def test_a_list_is_read_from_free_text():
+    found = read_message("sitting and running up hills, and stretching", "aggravators")
+    assert found["aggravators"] == ["sitting", "stretching", "uphill_running"]
+
+
+def test_inflected_words_match_by_lemma():
+    assert read_message("it hurts when i sat on the train", "aggravators")["aggravators"] == ["sitting"]
+
+
+def test_a_location_word_is_not_also_an_aggravator():
+    assert "aggravators" not in read_message("my sit bone hurts", None)
+
+
+@pytest.mark.parametrize("answer", ["none", "no", "nothing really", "none of these", "nope"])
+def test_none_gives_an_empty_list(answer):
+    assert read_message(answer, "neuro_symptoms") == {"neuro_symptoms": []}
+
+
+def test_negated_values_are_left_out():
+    found = read_message("no numbness but pins and needles down my leg", "neuro_symptoms")
+    assert found["neuro_symptoms"] == ["tingling", "pain_below_knee"]
+
+
+def test_it_doesnt_hurt_when_i_sit_is_a_negation():
+    found = read_message("It doesn't hurt when I sit, but running up hills and stretching do", "aggravators")
+    assert "sitting" not in found["aggravators"]
+    assert set(found["aggravators"]) == {"uphill_running", "stretching"}
+
+
+def test_doesnt_bother_it_after_the_activity_is_a_negation():
+    found = read_message("sitting is the worst, running doesn't bother it", "aggravators")
+    assert found["aggravators"] == ["sitting"]
+
+
+def test_only_negated_values_answer_none():
+    assert read_message("no numbness or tingling", "neuro_symptoms") == {"neuro_symptoms": []}
+
+
+@pytest.mark.parametrize("text, expected", [("yes", True), ("yeah, every morning", True), ("no", False),
+                                            ("not really", False), ("nope", False)])
+def test_yes_and_no_answers(text, expected):
+    assert read_message(text, "morning_stiffness") == {"morning_stiffness": expected}
+
+
+def test_a_boolean_can_be_volunteered():
+    assert read_message("i'm really stiff in the morning", None)["morning_stiffness"] is True
+
+
+@pytest.mark.parametrize("text", ["not sure", "I don't know", "dunno", "no idea"])
+def test_not_sure_is_recorded_for_the_question_asked(text):
+    assert read_message(text, "worse_next_day") == {"worse_next_day": NOT_SURE}
+
+
+def test_not_sure_is_not_recorded_for_a_question_not_asked():
+    assert read_message("not sure", None) == {}
+
+
+def test_a_pop_means_a_sudden_start():
+    found = read_message("I felt a pop and couldn't walk", None)
+    assert found["onset"] == "sudden"
+    assert found["injury_signs"] == ["pop", "difficulty_walking"]
+
+
+def test_no_injury_means_gradual():
+    assert read_message("there was no injury, it just crept up", "onset")["onset"] == "gradual"
+
+
+def test_the_whole_story_in_one_message():
+    found = read_message(
+        "Hi, I have had pain at my sit bone for 6 weeks, worse with sitting and driving, "
+        "came on gradually after I upped my mileage, I'm 34 years old", None)
+    assert found["pain_location"] == "sit_bone"
+    assert found["duration_days"] == 42
+    assert found["onset"] == "gradual"
+    assert found["aggravators"] == ["sitting", "driving"]
+    assert found["load_changes"] == ["more_volume"]
+    assert found["age"] == 34
+
+
+def test_danger_signs_are_never_lost_inside_other_words():
+    found = read_message("both legs feel weak", None)
+    assert found["red_flags"] == ["both_legs"]
+    assert found["neuro_symptoms"] == ["leg_weakness"]
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("I can't control my bladder", "bladder_bowel_change"),
+    ("I'm numb between my legs", "saddle_numbness"),
+    ("I had cancer two years ago", "cancer_history"),
+    ("my calf is swollen and hot", "calf_swelling"),
+    ("I've had a fever", "fever"),
+    ("it wakes me up at night", "night_pain"),
+])
+def test_danger_signs_from_lay_words(text, flag):
+    assert flag in read_message(text, None)["red_flags"]
+
+
+def test_the_field_asked_wins_when_words_fit_two_fields():
+    assert read_message("I started doing hill repeats", "load_changes") == {"load_changes": ["more_hills"]}
+
+
+def test_sport_is_recognised_or_kept_in_the_persons_words():
+    assert read_message("mostly running", "sport") == {"sport": "running"}
+    assert read_message("ultimate frisbee", "sport") == {"sport": "ultimate frisbee"}
+    assert read_message("none", "sport") == {"sport": "none"}
+
+
+def test_nonsense_reads_as_nothing():
+    assert read_message("asdfgh qwerty", "aggravators") == {}
+    assert read_message("", "aggravators") == {}
