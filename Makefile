@@ -59,10 +59,10 @@ test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --out results/core --fail-on-prediction-errors
 
 test-unit: $(SPACY_DIR)/meta.json
-	$(PY) -m pytest tests -q -m "not e2e"
+	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not e2e"
 
 test: validate test-stories $(MODEL)
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q -W ignore::DeprecationWarning
 
 lock: $(VENV)/.installed
 	( echo "# Every installed package, pinned (pip freeze of a working .venv). Regenerate with"; \

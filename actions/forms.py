@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from .language.reader import NOT_SURE, read_message
+from .language.reader import NOT_SURE, is_correction, read_message
 from .messages import answer_buttons, join_items, render, value_labels
 from .slots import MENTIONED_SLOT, needs_care_now
 from .triage import load_knowledge
@@ -24,6 +24,8 @@ FORM_NAME = "assessment_form"
 REASK_SLOT = "reask_count"
 # Intents that leave the form for a rule (explain, restart, stop ...) when nothing was read.
 DIGRESSION_INTENTS = {"ask_why", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet"}
+# Intents that steer the conversation: only danger signs are read from them.
+CONTROL_INTENTS = {"start_over", "stop", "goodbye"}
 
 
 def _requested_slot(tracker: Tracker) -> Optional[str]:
@@ -43,6 +45,8 @@ class ActionExtractFindings(Action):
         knowledge = load_knowledge()
         asked = _requested_slot(tracker)
         found = read_message(text, asked)
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        correcting = is_correction(text)
         events: List[EventType] = []
         mentioned = dict(tracker.get_slot(MENTIONED_SLOT) or {})
         for field, value in found.items():
@@ -50,6 +54,10 @@ class ActionExtractFindings(Action):
             current = tracker.get_slot(field)
             if value == NOT_SURE and field != asked:
                 continue
+            if intent in CONTROL_INTENTS and not spec.get("screen"):
+                continue  # "start again" is not about a restart of training; danger signs still count
+            if field != asked and current is not None and spec["kind"] != "list" and not correcting:
+                continue  # a passing mention does not overwrite an answer; "actually, ..." does
             if spec.get("screen") and field != asked and current is None:
                 mentioned[field] = list(dict.fromkeys(mentioned.get(field, []) + value))
                 continue

@@ -28,7 +28,7 @@ _HALF_UNIT = re.compile(r"\bhalf\s+an?\s+" + _UNIT)
 # "3 days a week" is a frequency and "34 years old" an age, not how long the pain has lasted.
 _NOT_DURATION_AFTER = re.compile(r"^\s*(a|an|per|each|every|old|of age)\b")
 _DURATION_CONTEXT = re.compile(
-    r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|over|under|than|ago|now|started|began|start)\b"
+    r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|ago|now|started|began|start)\b"
 )
 _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y/?o)\s*old\b"),

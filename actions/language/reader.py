@@ -114,9 +114,9 @@ class Reader:
             if asked:
                 return self._yes_or_no(text)
             return None
-        ordered = [value for value in spec.get("values", {}) if value in positive]
         if kind == "choice":
-            return ordered[0] if ordered else None
+            return positive[0] if positive else None  # the place named first is the main one
+        ordered = [value for value in spec.get("values", {}) if value in positive]
         if kind == "list":
             if ordered:
                 return ordered
@@ -208,6 +208,14 @@ class Reader:
             if lemma in {"not", "never"} and after[index + 1] in DISMISSIVE_VERBS:
                 return True
         return False
+
+
+CORRECTION_CUES = re.compile(r"\b(actually|i mean|i meant|sorry|correction|no wait|rather|to be exact|let me correct)\b")
+
+
+def is_correction(text: str) -> bool:
+    """Whether the message corrects an earlier answer ("actually it's been three months")."""
+    return bool(CORRECTION_CUES.search(_normalise(text or "")))
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,151 @@
+"""Whole conversations in free text over the REST channel, checked through the HTTP API.
+
+The suite starts the action server and the Rasa server itself (tests/servers.py).
+"""
+import pytest
+
+from servers import MODEL, Assistant, Conversation, http
+
+pytestmark = pytest.mark.e2e
+
+CLASSIC_ANSWERS = {
+    "pain_location": "right at my sit bone",
+    "onset": "it crept up gradually over a few weeks",
+    "duration_days": "about six weeks",
+    "red_flags": "none of these",
+    "neuro_symptoms": "no",
+    "aggravators": "sitting through meetings and running up hills",
+    "load_changes": "I started doing hill repeats",
+    "pain_score": "about a 5",
+    "morning_stiffness": "yes, every morning",
+    "worse_next_day": "yeah, usually the next morning",
+    "age": "34",
+    "sport": "running",
+}
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make train` (make test does it for you)")
+    running = Assistant(tmp_path_factory.mktemp("assistant")).start()
+    yield running
+    running.stop()
+
+
+def talk(assistant, sender, opening="hi", **changed_answers):
+    conversation = Conversation(assistant, sender, {**CLASSIC_ANSWERS, **changed_answers})
+    return conversation, conversation.run(opening)
+
+
+def test_classic_pht_is_routine_with_a_tailored_plan(assistant):
+    conversation, result = talk(assistant, "classic")
+    assert result["urgency"] == "routine"
+    assert result["likelihood"] == "high"
+    assert result["differentials"] == []
+    assert result["findings"]["aggravators"] == ["sitting", "uphill_running"]
+    advice = {item["id"] for item in result["advice"]}
+    assert {"break_up_sitting", "flat_easy_running", "pain_monitoring"} <= advice
+    said = "\n".join(conversation.replies)
+    assert "fit PHT well" in said and "Break up sitting" in said
+
+
+def test_cauda_equina_signs_end_the_questions_with_emergency_advice(assistant):
+    conversation, result = talk(assistant, "cauda-equina",
+                                red_flags="I've gone numb between my legs and I can't pee properly")
+    assert result["urgency"] == "emergency"
+    assert "cauda_equina_syndrome" in result["differentials"]
+    assert conversation.asked[-1] == "red_flags"  # nothing asked after the danger sign
+    assert "emergency" in conversation.replies[-1].lower() or "care now" in conversation.replies[-1]
+
+
+def test_pop_with_bruising_after_a_slip_is_urgent_avulsion(assistant):
+    conversation, result = talk(assistant, "avulsion",
+                                pain_location="top of my hamstring",
+                                onset="suddenly, I slipped and did the splits waterskiing",
+                                injury_signs="I felt a pop and now there is bruising")
+    assert result["urgency"] == "urgent"
+    assert result["likelihood"] == "low"
+    assert "hamstring_avulsion" in result["differentials"]
+    assert conversation.asked[-1] == "injury_signs"
+
+
+def test_low_back_pain_with_tingling_below_the_knee_points_to_the_back(assistant):
+    _, result = talk(assistant, "lumbar",
+                     pain_location="my lower back, spreading into my bum",
+                     neuro_symptoms="tingling down to my foot and some back pain",
+                     aggravators="coughing and sneezing, and bending forward")
+    assert result["urgency"] == "soon"
+    assert result["likelihood"] == "low"
+    assert "lumbar_radicular_pain" in result["differentials"]
+
+
+def test_sudden_mid_thigh_pain_when_sprinting_is_a_strain_to_assess_soon(assistant):
+    conversation, result = talk(assistant, "strain",
+                                pain_location="the middle of the back of my thigh",
+                                onset="suddenly during a sprint",
+                                injury_signs="none of these")
+    assert result["urgency"] == "soon"
+    assert "hamstring_strain" in result["differentials"]
+    assert "injury_signs" in conversation.asked
+
+
+def test_outer_hip_pain_fits_pht_poorly(assistant):
+    _, result = talk(assistant, "outer-hip", pain_location="on the side of my hip",
+                     aggravators="lying on that side and stairs")
+    assert result["likelihood"] == "low"
+    assert "gluteal_tendinopathy" in result["differentials"]
+    assert result["urgency"] == "routine"
+
+
+def test_a_red_flag_volunteered_mid_form_ends_it_at_once(assistant):
+    conversation, result = talk(assistant, "volunteered-flag",
+                                duration_days="about 5 weeks, and I've also lost control of my bladder")
+    assert result["urgency"] == "emergency"
+    assert conversation.asked[-1] == "duration_days"
+    assert "red_flags" not in conversation.asked
+
+
+def test_answers_given_early_are_not_asked_again(assistant):
+    opening = ("Hi, I'm 34 years old and I've had pain at my sit bone for 6 weeks, "
+               "worse when sitting and driving")
+    conversation, result = talk(assistant, "early-answers", opening=opening)
+    assert not {"pain_location", "duration_days", "age", "aggravators"} & set(conversation.asked)
+    assert result["findings"]["duration_days"] == 42
+    assert result["findings"]["age"] == 34
+    assert "red_flags" in conversation.asked
+
+
+def test_an_answer_that_is_not_understood_is_asked_again(assistant):
+    conversation = Conversation(assistant, "reask", CLASSIC_ANSWERS)
+    conversation.send("hi")
+    tracker = conversation.send("yes")
+    assert tracker["slots"]["requested_slot"] == "pain_location"
+    conversation.send("at my sit bone")
+    tracker = conversation.send("qwerty banana")
+    assert tracker["slots"]["requested_slot"] == "onset"
+    assert any("didn't quite get that" in reply for reply in conversation.replies[-3:])
+
+
+def test_why_do_you_ask_is_answered_and_the_question_repeated(assistant):
+    conversation = Conversation(assistant, "why", CLASSIC_ANSWERS)
+    conversation.send("hello")
+    conversation.send("yes")
+    tracker = conversation.send("why do you ask?")
+    assert tracker["slots"]["requested_slot"] == "pain_location"
+    assert any("strongest clue" in reply for reply in conversation.replies[-3:])
+
+
+def test_start_again_clears_the_answers(assistant):
+    conversation = Conversation(assistant, "restart", CLASSIC_ANSWERS)
+    conversation.send("hi")
+    conversation.send("yes")
+    conversation.send("at my sit bone")
+    tracker = conversation.send("start again")
+    assert tracker["slots"]["pain_location"] is None
+    assert tracker["active_loop"] == {} or tracker["active_loop"].get("name") is None
+
+
+def test_the_http_api_refuses_requests_without_the_token(assistant):
+    status, _ = http("GET", f"{assistant.url}/conversations/classic/tracker")
+    assert status in (401, 403)

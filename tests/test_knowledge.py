@@ -1,0 +1,116 @@
+"""The knowledge base checks itself, and nothing drifts away from the one vocabulary."""
+import copy
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.language.pipeline import build_pipeline
+from actions.language.reader import read_message
+from actions.messages import answer_buttons
+from actions.triage.knowledge import Knowledge, KnowledgeError, check_knowledge, load_knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT.parent / "shared" / "clinical" / "reference.md"
+POLICY = ROOT.parent / "shared" / "clinical" / "triage-policy.md"
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+
+
+def broken(change):
+    """A copy of the knowledge base with one deliberate mistake."""
+    knowledge = load_knowledge()
+    parts = {name: copy.deepcopy(getattr(knowledge, name)) for name in ("vocabulary", "rules", "advice", "sources")}
+    change(parts)
+    return Knowledge(**parts)
+
+
+def test_the_packaged_knowledge_base_is_consistent():
+    check_knowledge(load_knowledge())
+
+
+@pytest.mark.parametrize("mistake, message", [
+    (lambda k: k["rules"]["urgency"]["rules"][0].pop("source"), "source"),
+    (lambda k: k["rules"]["urgency"]["rules"][0].update(source=["NoSuchPaper2099"]), "unknown source"),
+    (lambda k: k["rules"]["urgency"]["rules"][0].update(colour="red"), "unknown key"),
+    (lambda k: k["rules"]["differentials"][0].update(when={"has_any": {"red_flags": ["dragon_bite"]}}), "unknown value"),
+    (lambda k: k["advice"]["load_changes"][0].update({"for": {"hobbies": ["knitting"]}}), "unknown finding"),
+    (lambda k: k["vocabulary"]["fields"]["onset"]["values"]["gradual"].update(synonyms=[]), "synonyms"),
+    (lambda k: k["rules"]["urgency"]["rules"][0].update(when={"ref": "nothing_defined"}), "unknown definition"),
+    (lambda k: k["rules"]["urgency"]["rules"][0].update(level="whenever"), "level"),
+])
+def test_mistakes_in_the_knowledge_base_fail_loudly(mistake, message):
+    with pytest.raises(KnowledgeError, match=message):
+        check_knowledge(broken(mistake))
+
+
+def test_every_source_key_is_in_the_clinical_reference():
+    reference = REFERENCE.read_text()
+    cited = set(re.findall(r"\[([A-Za-z][\w-]*)\]", reference))
+    assert set(load_knowledge().sources) <= cited
+
+
+def test_the_vocabulary_matches_the_policy_contract():
+    policy = POLICY.read_text()
+    rows = re.findall(r"^\| `(\w+)` \|[^|]+\|\s*(.*?)\s*\|$", policy, flags=re.M)
+    assert rows, "the policy's findings table was not found"
+    fields = load_knowledge().fields
+    for field, values in rows:
+        assert field in fields, field
+        listed = re.findall(r"`(\w+)`", values)
+        assert listed == list(fields[field].get("values", {})) or not listed or fields[field]["kind"] == "text", field
+    assert set(fields) == {field for field, _ in rows}
+
+
+def test_the_form_asks_every_field_in_vocabulary_order():
+    knowledge = load_knowledge()
+    assert DOMAIN["forms"]["assessment_form"]["required_slots"] == knowledge.question_order
+    for field in knowledge.question_order:
+        assert field in DOMAIN["slots"], field
+        assert f"action_ask_{field}" in DOMAIN["actions"], field
+
+
+def test_every_answer_button_reads_back_as_its_value():
+    knowledge = load_knowledge()
+    for field, spec in knowledge.fields.items():
+        values = list(spec.get("values", {}))
+        for button, value in zip(answer_buttons(field, knowledge), values):
+            found = read_message(button["payload"], field).get(field)
+            expected = [value] if spec["kind"] == "list" else value
+            assert found == expected, (field, button)
+
+
+def test_the_none_button_answers_none():
+    knowledge = load_knowledge()
+    for field, spec in knowledge.fields.items():
+        if "none_label" in spec:
+            payload = answer_buttons(field, knowledge)[-1]["payload"]
+            assert read_message(payload, field)[field] in ([], "none"), field
+
+
+def test_number_buttons_read_back_as_their_number():
+    knowledge = load_knowledge()
+    for field in ("duration_days", "pain_score"):
+        for button, spec in zip(answer_buttons(field, knowledge), knowledge.fields[field]["buttons"]):
+            assert read_message(button["payload"], field) == {field: spec["value"]}
+
+
+def test_the_spacy_pipeline_is_built_from_the_vocabulary():
+    nlp = build_pipeline()
+    assert nlp.pipe_names == ["lemmatizer", "entity_ruler"]
+    doc = nlp("my sitting bones ache when i sat in meetings")
+    assert ("pain_location", "sit_bone") in {(ent.label_, ent.ent_id_) for ent in doc.ents}
+
+
+def test_the_rasa_config_loads_the_projects_pipeline_by_path():
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    spacy_nlp = next(part for part in config["pipeline"] if part["name"] == "SpacyNLP")
+    assert spacy_nlp["model"] == "build/spacy_pht"
+    assert spacy_nlp["case_sensitive"] is False
+
+
+def test_every_domain_response_is_used_somewhere():
+    code = "\n".join(path.read_text() for path in (ROOT / "actions").rglob("*.py"))
+    data = "\n".join(path.read_text() for path in (ROOT / "data").rglob("*.yml"))
+    for response in DOMAIN["responses"]:
+        assert f'"{response}"' in code or f"'{response}'" in code or response in data, response
