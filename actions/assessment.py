@@ -27,9 +27,9 @@ def outcome_messages(result: Mapping[str, Any], domain: Mapping[str, Any]) -> Li
     likelihood_reason = next(reason["text"] for reason in result["reasons"] if reason["kind"] == "likelihood")
     fit = [render(domain, FIT_RESPONSES[result["likelihood"]], why=likelihood_reason)]
     if supports:
-        fit.append(render(domain, "utter_fit_supports", items=join_items(supports, domain)))
+        fit.append(render(domain, "utter_fit_supports", items=bullet_list(supports)))
     if against:
-        fit.append(render(domain, "utter_fit_against", items=join_items(against, domain)))
+        fit.append(render(domain, "utter_fit_against", items=bullet_list(against)))
     if result["differential_details"]:
         names = [f"{item['name']} ({item['explain']})" for item in result["differential_details"]]
         fit.append(render(domain, "utter_fit_differentials", items=join_items(names, domain)))

@@ -64,17 +64,28 @@ class Assistant:
             f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n"
             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.workdir / 'tracker.db'}\n"
         )
-        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
-        log = open(self.workdir / "servers.log", "ab")
-        self.processes.append(subprocess.Popen(
-            [str(RASA), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-        self.processes.append(subprocess.Popen(
-            [str(RASA), "run", "--model", str(MODEL), "--port", str(self.rasa_port), "--enable-api",
-             "--auth-token", self.token, "--endpoints", str(endpoints), "--credentials", "credentials.yml"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        self.processes.append(self._spawn(["run", "actions", "--actions", "actions", "--port", str(self.action_port)]))
+        self.processes.append(self._spawn_rasa())
         self._wait_until_ready()
         return self
+
+    def _spawn(self, arguments: List[str]) -> subprocess.Popen:
+        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+        log = open(self.workdir / "servers.log", "ab")
+        return subprocess.Popen([str(RASA), *arguments], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def _spawn_rasa(self) -> subprocess.Popen:
+        return self._spawn(
+            ["run", "--model", str(MODEL), "--port", str(self.rasa_port), "--enable-api", "--auth-token",
+             self.token, "--endpoints", str(self.workdir / "endpoints.yml"), "--credentials", "credentials.yml"])
+
+    def restart_rasa(self) -> None:
+        """Stop the Rasa server and start a new one on the same tracker store."""
+        old = self.processes.pop()
+        old.terminate()
+        old.wait(timeout=30)
+        self.processes.append(self._spawn_rasa())
+        self._wait_until_ready()
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS

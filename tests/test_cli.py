@@ -7,22 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from vignettes import CLASSIC
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-CLASSIC = {
-    "pain_location": "sit_bone",
-    "onset": "gradual",
-    "duration_days": 40,
-    "red_flags": [],
-    "neuro_symptoms": [],
-    "aggravators": ["sitting", "bending_forward"],
-    "load_changes": ["more_volume"],
-    "pain_score": 4,
-    "morning_stiffness": True,
-    "worse_next_day": True,
-    "age": 35,
-    "sport": "running",
-}
 
 
 def run_cli(*args, stdin=""):
@@ -107,3 +95,11 @@ def test_invalid_json_in_a_file_exits_2(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text("not json", encoding="utf-8")
     assert_rejected(run_cli(path))
+
+
+def test_the_clinical_core_imports_no_rasa():
+    code = "import sys, actions.triage, actions.language.reader; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk')))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

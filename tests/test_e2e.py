@@ -149,3 +149,25 @@ def test_start_again_clears_the_answers(assistant):
 def test_the_http_api_refuses_requests_without_the_token(assistant):
     status, _ = http("GET", f"{assistant.url}/conversations/classic/tracker")
     assert status in (401, 403)
+
+
+def test_a_danger_sign_in_the_first_message_gets_emergency_advice_straight_away(assistant):
+    conversation, result = talk(assistant, "first-message-flag",
+                                opening="my bum hurts and I've gone numb between my legs and wet myself")
+    assert result["urgency"] == "emergency"
+    assert conversation.asked == []
+    assert not any("Shall we start" in reply for reply in conversation.replies)
+
+
+def test_a_conversation_survives_a_restart_of_the_rasa_server(assistant):
+    conversation = Conversation(assistant, "restart-survivor", CLASSIC_ANSWERS)
+    conversation.send("hi")
+    conversation.send("yes")
+    conversation.send("at my sit bone")
+    assistant.restart_rasa()
+    tracker = assistant.tracker("restart-survivor")
+    assert tracker["slots"]["pain_location"] == "sit_bone"
+    assert tracker["slots"]["requested_slot"] == "onset"
+    tracker = conversation.send("gradually")
+    assert tracker["slots"]["onset"] == "gradual"
+    assert tracker["slots"]["requested_slot"] == "duration_days"

@@ -5,24 +5,12 @@ Each test starts from a classic, low-risk PHT picture and changes one thing.
 import pytest
 
 from actions.triage import Engine, FindingsError, assess, load_knowledge
+from vignettes import CLASSIC
 
 
 def classic(**changes):
     """A classic PHT picture with every question answered and nothing worrying."""
-    findings = {
-        "pain_location": "sit_bone",
-        "onset": "gradual",
-        "duration_days": 40,
-        "red_flags": [],
-        "neuro_symptoms": [],
-        "aggravators": ["sitting", "bending_forward"],
-        "load_changes": ["more_volume"],
-        "pain_score": 4,
-        "morning_stiffness": True,
-        "worse_next_day": True,
-        "age": 35,
-        "sport": "running",
-    }
+    findings = dict(CLASSIC)
     for field, value in changes.items():
         if value is None:
             findings.pop(field, None)

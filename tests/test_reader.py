@@ -203,3 +203,8 @@ def test_sport_is_recognised_or_kept_in_the_persons_words():
 def test_nonsense_reads_as_nothing():
     assert read_message("asdfgh qwerty", "aggravators") == {}
     assert read_message("", "aggravators") == {}
+
+
+def test_the_field_asked_keeps_words_inside_a_longer_phrase_of_another_field():
+    found = read_message("running up hills too", "load_changes")
+    assert found["load_changes"] == ["more_hills"]

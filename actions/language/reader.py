@@ -178,12 +178,12 @@ class Reader:
     def _resolve_across_fields(mentions: List[Mention], asked: Optional[str]) -> List[Mention]:
         """Drop a mention inside a longer one of another field ("sit" inside "sit bone").
 
-        Danger signs are never dropped. Where two fields share the same words ("hills"), the
+        Danger signs and the field just asked about are never dropped. Where two fields share the same words ("hills"), the
         field just asked about wins; otherwise both are kept.
         """
         kept = []
         for mention in mentions:
-            if mention.field != SAFETY_FIELD:
+            if mention.field not in {SAFETY_FIELD, asked}:
                 if any(other.field != mention.field and other.contains(mention) for other in mentions):
                     continue
                 twins = [o for o in mentions if (o.start, o.end) == (mention.start, mention.end) and o.field != mention.field]

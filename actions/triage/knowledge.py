@@ -137,25 +137,16 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
 
 
 def _check_rules(knowledge: Knowledge, checker: "_ConditionChecker") -> None:
-    levels = knowledge.urgency_levels
-    urgency = knowledge.rules["urgency"]
-    for rule in urgency["rules"] + [urgency["default"]]:
-        where = f"urgency rule {rule.get('id')}"
-        _require_keys(rule, RULE_KEYS, where)
-        if rule.get("level") not in levels:
-            raise KnowledgeError(f"{where}: level must be one of {levels}")
-        _require_sources(knowledge, rule, where)
-        if "when" in rule:
-            checker.check(rule["when"], where)
-    likelihood = knowledge.rules["likelihood"]
-    for rule in likelihood["rules"] + [likelihood["default"]]:
-        where = f"likelihood rule {rule.get('id')}"
-        _require_keys(rule, RULE_KEYS, where)
-        if rule.get("level") not in LIKELIHOOD_LEVELS:
-            raise KnowledgeError(f"{where}: level must be one of {LIKELIHOOD_LEVELS}")
-        _require_sources(knowledge, rule, where)
-        if "when" in rule:
-            checker.check(rule["when"], where)
+    for table, levels in (("urgency", knowledge.urgency_levels), ("likelihood", LIKELIHOOD_LEVELS)):
+        section = knowledge.rules[table]
+        for rule in section["rules"] + [section["default"]]:
+            where = f"{table} rule {rule.get('id')}"
+            _require_keys(rule, RULE_KEYS, where)
+            if rule.get("level") not in levels:
+                raise KnowledgeError(f"{where}: level must be one of {levels}")
+            _require_sources(knowledge, rule, where)
+            if "when" in rule:
+                checker.check(rule["when"], where)
     for item in knowledge.rules["differentials"]:
         where = f"differential {item.get('id')}"
         _require_keys(item, DIFFERENTIAL_KEYS, where)
