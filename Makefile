@@ -9,14 +9,15 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 SPACY_DIR := build/spacy_pht
 MODEL := models/pht.tar.gz
-TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_DIR)/meta.json
+GENERATED_DATA := data/nlu/lookups.yml domain.yml
+TRAIN_INPUTS := config.yml $(wildcard data/*/*.yml) $(GENERATED_DATA) $(SPACY_DIR)/meta.json
 
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install build train run shell validate test test-unit test-stories lock clean
+.PHONY: help install build data train run shell validate test test-unit test-stories lock clean
 
 help:
 	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
@@ -24,6 +25,7 @@ help:
 	@echo "make test     the whole test suite"
 	@echo "make install  the virtual environment with pinned dependencies (.venv)"
 	@echo "make build    the project's spaCy pipeline ($(SPACY_DIR))"
+	@echo "make data     regenerate the training data derived from the knowledge base"
 	@echo "make train    train the model when data, domain or config changed ($(MODEL))"
 
 $(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
@@ -41,6 +43,13 @@ $(SPACY_DIR)/meta.json: $(VENV)/.installed actions/triage/knowledge/vocabulary.y
 
 build: $(SPACY_DIR)/meta.json
 
+# Training data that derives from the knowledge base (lookup tables, FAQ answers)
+$(GENERATED_DATA) &: $(wildcard actions/triage/knowledge/*.yml) actions/rasa_data.py $(VENV)/.installed
+	$(PY) -m actions.rasa_data
+	touch $(GENERATED_DATA)
+
+data: $(GENERATED_DATA)
+
 $(MODEL): $(TRAIN_INPUTS)
 	$(RASA) train --fixed-model-name pht --out models
 
@@ -52,7 +61,7 @@ run: $(MODEL)
 shell: $(MODEL)
 	bash scripts/run.sh shell
 
-validate: $(SPACY_DIR)/meta.json
+validate: $(SPACY_DIR)/meta.json $(GENERATED_DATA)
 	$(RASA) data validate --fail-on-warnings
 
 test-stories: $(MODEL)

@@ -23,9 +23,10 @@ from .triage import load_knowledge
 FORM_NAME = "assessment_form"
 REASK_SLOT = "reask_count"
 # Intents that leave the form for a rule (explain, restart, stop ...) when nothing was read.
-DIGRESSION_INTENTS = {"ask_why", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet"}
-# Intents that steer the conversation: only danger signs are read from them.
-CONTROL_INTENTS = {"start_over", "stop", "goodbye"}
+DIGRESSION_INTENTS = {"ask_why", "faq", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet"}
+# Messages that steer or ask rather than answer ("start again", "can I keep running?"):
+# only danger signs are read from them.
+NOT_AN_ANSWER_INTENTS = {"start_over", "stop", "goodbye", "faq", "ask_why", "out_of_scope"}
 
 
 def _requested_slot(tracker: Tracker) -> Optional[str]:
@@ -54,8 +55,8 @@ class ActionExtractFindings(Action):
             current = tracker.get_slot(field)
             if value == NOT_SURE and field != asked:
                 continue
-            if intent in CONTROL_INTENTS and not spec.get("screen"):
-                continue  # "start again" is not about a restart of training; danger signs still count
+            if intent in NOT_AN_ANSWER_INTENTS and not spec.get("screen"):
+                continue  # "can I keep running?" is no report of running; danger signs always count
             if field != asked and current is not None and spec["kind"] != "list" and not correcting:
                 continue  # a passing mention does not overwrite an answer; "actually, ..." does
             if spec.get("screen") and field != asked and current is None:
@@ -107,7 +108,10 @@ class ValidateAssessmentForm(FormValidationAction):
         if MENTIONED_SLOT in tracker.slots_to_validate():
             updates[MENTIONED_SLOT] = tracker.get_slot(MENTIONED_SLOT)
         events: List[EventType] = [SlotSet(field, value) for field, value in updates.items()]
-        if not asked or needs_care_now({**tracker.slots, **updates}):
+        if needs_care_now({**tracker.slots, **updates}):
+            # a danger sign, perhaps only mentioned in passing: the form must end now, not step aside
+            return events + [SlotSet(MENTIONED_SLOT, tracker.get_slot(MENTIONED_SLOT))]
+        if not asked:
             return events
         if updates.get(asked) is not None:
             return events + [SlotSet(REASK_SLOT, 0)]

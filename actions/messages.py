@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Mapping
 
 from .triage import Knowledge
+from .triage.engine import join_words
 
 Button = Dict[str, str]
 
@@ -22,10 +23,7 @@ def render(domain: Mapping[str, Any], response: str, **values: Any) -> str:
 
 def join_items(items: Iterable[str], domain: Mapping[str, Any]) -> str:
     """'a, b and c' with the domain's word for 'and'."""
-    items = [item for item in items if item]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {render(domain, 'utter_word_and')} {items[-1]}"
+    return join_words(list(items), render(domain, "utter_word_and"))
 
 
 def bullet_list(items: Iterable[str]) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vignettes import CLASSIC
+from common import CLASSIC
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -171,3 +171,28 @@ def test_a_conversation_survives_a_restart_of_the_rasa_server(assistant):
     tracker = conversation.send("gradually")
     assert tracker["slots"]["onset"] == "gradual"
     assert tracker["slots"]["requested_slot"] == "duration_days"
+
+
+def test_a_question_about_pht_is_answered_with_sources(assistant):
+    replies = [reply.get("text", "") for reply in assistant.say("faq-outside", "should I stretch my hamstring?")]
+    assert any("not to stretch" in reply and "Sources:" in reply for reply in replies), replies
+
+
+def test_a_question_mid_form_is_answered_and_the_form_resumes(assistant):
+    conversation = Conversation(assistant, "faq-mid-form", CLASSIC_ANSWERS)
+    conversation.send("hi")
+    conversation.send("yes")
+    conversation.send("at my sit bone")
+    tracker = conversation.send("can I keep running with this?")
+    assert any("flat ground" in reply for reply in conversation.replies[-3:]), conversation.replies[-3:]
+    assert tracker["slots"]["requested_slot"] == "onset"
+    assert tracker["active_loop"]["name"] == "assessment_form"
+
+
+def test_a_danger_sign_inside_a_question_triggers_the_emergency_pathway(assistant):
+    conversation = Conversation(assistant, "faq-with-flag", CLASSIC_ANSWERS)
+    conversation.send("hi")
+    conversation.send("yes")
+    conversation.send("at my sit bone")
+    tracker = conversation.send("is it normal that I can't control my bladder since this started?")
+    assert tracker["slots"]["assessment"]["urgency"] == "emergency"

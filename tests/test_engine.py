@@ -5,7 +5,7 @@ Each test starts from a classic, low-risk PHT picture and changes one thing.
 import pytest
 
 from actions.triage import Engine, FindingsError, assess, load_knowledge
-from vignettes import CLASSIC
+from common import CLASSIC
 
 
 def classic(**changes):

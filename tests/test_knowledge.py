@@ -9,6 +9,7 @@ import yaml
 from actions.language.pipeline import build_pipeline
 from actions.language.reader import read_message
 from actions.messages import answer_buttons
+from actions.rasa_data import generated_files
 from actions.triage.knowledge import Knowledge, KnowledgeError, check_knowledge, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +21,7 @@ DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 def broken(change):
     """A copy of the knowledge base with one deliberate mistake."""
     knowledge = load_knowledge()
-    parts = {name: copy.deepcopy(getattr(knowledge, name)) for name in ("vocabulary", "rules", "advice", "sources")}
+    parts = {name: copy.deepcopy(getattr(knowledge, name)) for name in ("vocabulary", "rules", "advice", "faq", "sources")}
     change(parts)
     return Knowledge(**parts)
 
@@ -38,6 +39,8 @@ def test_the_packaged_knowledge_base_is_consistent():
     (lambda k: k["vocabulary"]["fields"]["onset"]["values"]["gradual"].update(synonyms=[]), "synonyms"),
     (lambda k: k["rules"]["urgency"]["rules"][0].update(when={"ref": "nothing_defined"}), "unknown definition"),
     (lambda k: k["rules"]["urgency"]["rules"][0].update(level="whenever"), "level"),
+    (lambda k: k["faq"]["stretching"].pop("source"), "source"),
+    (lambda k: k["sources"]["Goom2016"].pop("short"), "short"),
 ])
 def test_mistakes_in_the_knowledge_base_fail_loudly(mistake, message):
     with pytest.raises(KnowledgeError, match=message):
@@ -112,5 +115,16 @@ def test_the_rasa_config_loads_the_projects_pipeline_by_path():
 def test_every_domain_response_is_used_somewhere():
     code = "\n".join(path.read_text() for path in (ROOT / "actions").rglob("*.py"))
     data = "\n".join(path.read_text() for path in (ROOT / "data").rglob("*.yml"))
-    for response in DOMAIN["responses"]:
+    for response in {name.split("/")[0] for name in DOMAIN["responses"]}:
         assert f'"{response}"' in code or f"'{response}'" in code or response in data, response
+
+
+def test_generated_training_data_is_up_to_date():
+    for path, text in generated_files(load_knowledge()).items():
+        assert path.read_text() == text, f"{path.name} is out of date: run `make data`"
+
+
+def test_every_faq_answer_has_training_examples():
+    nlu = yaml.safe_load((ROOT / "data" / "nlu" / "faq.yml").read_text())["nlu"]
+    topics = {block["intent"].split("/", 1)[1] for block in nlu if block["intent"].startswith("faq/")}
+    assert topics == set(load_knowledge().faq)

@@ -5,12 +5,21 @@ It evaluates the rules in `knowledge/rules.yml` and picks advice from
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Mapping, Optional
 
 from .findings import Findings, validate_findings
 from .knowledge import Knowledge, load_knowledge
 
 SAFETY_FIELD = "red_flags"
+
+
+def join_words(words: List[str], conjunction: str = "and") -> str:
+    """'a, b and c'."""
+    words = [word for word in words if word]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 ACT_NOW_LEVELS = ("emergency", "urgent")
 
 
@@ -56,6 +65,23 @@ def matches(condition: Mapping[str, Any], findings: Findings, definitions: Mappi
     raise ValueError(f"unknown operator {operator}")
 
 
+def condition_values(condition: Any, field: str, definitions: Mapping[str, Any]) -> List[Any]:
+    """The values of `field` that a condition names, following definitions."""
+    (operator, argument), = condition.items()
+    if operator in {"all", "any"}:
+        return [value for part in argument for value in condition_values(part, field, definitions)]
+    if operator == "not":
+        return condition_values(argument, field, definitions)
+    if operator == "ref":
+        return condition_values(definitions[argument], field, definitions)
+    if operator == "count":
+        return list(argument["values"]) if argument["field"] == field else []
+    if isinstance(argument, Mapping) and field in argument:
+        named = argument[field]
+        return list(named) if isinstance(named, list) else [named]
+    return []
+
+
 def _cited(item: Mapping[str, Any], text_key: str, kind: str) -> Dict[str, Any]:
     return {"kind": kind, "id": item.get("id", kind), "text": item[text_key], "source": list(item["source"])}
 
@@ -93,7 +119,25 @@ class Engine:
         return [item for item in self.knowledge.rules["differentials"] if self._holds(item["when"], findings)]
 
     def evidence(self, findings: Findings) -> List[Dict[str, Any]]:
-        return [item for item in self.knowledge.rules["evidence"] if self._holds(item["when"], findings)]
+        """What speaks for and against PHT, each text naming the person's own findings."""
+        return [
+            {**item, "text": self._personalise(item, findings)}
+            for item in self.knowledge.rules["evidence"]
+            if self._holds(item["when"], findings)
+        ]
+
+    def _personalise(self, item: Mapping[str, Any], findings: Findings) -> str:
+        """Fill `{field}` with the lay labels of the person's values that the condition names."""
+        text = item["text"]
+        for field in re.findall(r"\{(\w+)\}", text):
+            named = condition_values(item["when"], field, self.definitions)
+            value = findings.get(field)
+            values = value if isinstance(value, list) else [value]
+            shown = [v for v in values if v in named] if named else values
+            labels = self.knowledge.fields[field]["values"]
+            words = [labels[v]["label"].lower() for v in shown if v in labels]
+            text = text.replace("{%s}" % field, join_words(words))
+        return text
 
     def load_plan(self, findings: Findings) -> List[Dict[str, Any]]:
         """Load changes for what this person reported, then the rules that apply to everyone."""

@@ -43,7 +43,8 @@ class Knowledge:
     vocabulary: Dict[str, Any]
     rules: Dict[str, Any]
     advice: Dict[str, Any]
-    sources: Dict[str, str]
+    faq: Dict[str, Any]
+    sources: Dict[str, Dict[str, str]]
 
     @property
     def fields(self) -> Dict[str, Dict[str, Any]]:
@@ -56,6 +57,10 @@ class Knowledge:
     @property
     def urgency_levels(self) -> List[str]:
         return list(self.rules["urgency"]["levels"])
+
+    def citations(self, keys: Iterable[str]) -> str:
+        """The short names of sources, for people to read: 'Goom et al. 2016; clinic articles'."""
+        return "; ".join(self.sources[key]["short"] for key in keys)
 
     def values(self, field: str) -> List[str]:
         """The allowed values of a choice, list or text field, in vocabulary order."""
@@ -74,6 +79,7 @@ def load_knowledge() -> Knowledge:
         vocabulary=_read("vocabulary.yml"),
         rules=_read("rules.yml"),
         advice=_read("advice.yml"),
+        faq=_read("faq.yml")["faq"],
         sources=_read("sources.yml"),
     )
     check_knowledge(knowledge)
@@ -82,12 +88,20 @@ def load_knowledge() -> Knowledge:
 
 def check_knowledge(knowledge: Knowledge) -> None:
     """Raise `KnowledgeError` on the first inconsistency found."""
+    for key, entry in knowledge.sources.items():
+        if not isinstance(entry, dict) or set(entry) != {"short", "citation"}:
+            raise KnowledgeError(f"source {key}: needs exactly `short` and `citation`")
     _check_vocabulary(knowledge)
     checker = _ConditionChecker(knowledge)
     for name, condition in knowledge.rules["definitions"].items():
         checker.check(condition, f"definition {name}")
     _check_rules(knowledge, checker)
     _check_advice(knowledge, checker)
+    for topic, item in knowledge.faq.items():
+        _require_keys(item, {"answer", "source"}, f"faq {topic}")
+        if not item.get("answer"):
+            raise KnowledgeError(f"faq {topic}: missing `answer`")
+        _require_sources(knowledge, item, f"faq {topic}")
 
 
 def _require_sources(knowledge: Knowledge, item: Mapping[str, Any], where: str) -> None:
