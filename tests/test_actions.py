@@ -197,7 +197,7 @@ def test_the_outcome_sets_the_assessment_slot_and_explains_it():
     assert "fit PHT well" in joined
     assert "Break up sitting" in joined  # from their own aggravators
     assert "24 hours" in joined
-    assert "See someone sooner" in joined
+    assert "Watch for changes" in joined
 
 
 def test_an_emergency_outcome_gives_no_exercise_plan():
