@@ -54,6 +54,7 @@ def assess_conversation(tracker: Tracker, dispatcher: CollectingDispatcher, doma
     findings = findings_from_slots(tracker.slots, engine.knowledge)
     result: Dict[str, Any] = engine.assess(findings)
     result["unsure"] = unsure_fields(tracker.slots, engine.knowledge)
+    result["skipped"] = [field for field in result["missing"] if not engine.could_change_outcome(findings, field)]
     for message in outcome_messages(result, domain):
         dispatcher.utter_message(text=message)
     closing = "utter_after_urgent_outcome" if result["urgency"] in ACT_NOW_LEVELS else "utter_after_outcome"

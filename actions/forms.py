@@ -17,8 +17,8 @@ from rasa_sdk.types import DomainDict
 
 from .language.reader import NOT_SURE, is_correction, read_message
 from .messages import answer_buttons, join_items, render, value_labels
-from .slots import MENTIONED_SLOT, needs_care_now
-from .triage import load_knowledge
+from .slots import MENTIONED_SLOT, findings_from_slots, needs_care_now
+from .triage import Engine, load_knowledge
 
 FORM_NAME = "assessment_form"
 REASK_SLOT = "reask_count"
@@ -27,6 +27,22 @@ DIGRESSION_INTENTS = {"ask_why", "faq", "start_over", "stop", "goodbye", "out_of
 # Messages that steer or ask rather than answer ("start again", "can I keep running?"):
 # only danger signs are read from them.
 NOT_AN_ANSWER_INTENTS = {"start_over", "stop", "goodbye", "faq", "ask_why", "out_of_scope"}
+
+
+def questions_to_ask(slots: Dict[str, Any]) -> List[str]:
+    """The fields the form needs, in question order: those already answered, and those whose
+    answer could still change the outcome. The rest are skipped and stay unknown."""
+    engine = Engine()
+    knowledge = engine.knowledge
+    findings = findings_from_slots(slots, knowledge)
+    required = []
+    for field in knowledge.question_order:
+        ask_if = knowledge.fields[field].get("ask_if", {})
+        if not all(slots.get(key) == value for key, value in ask_if.items()):
+            continue
+        if slots.get(field) is not None or knowledge.fields[field].get("screen") or engine.could_change_outcome(findings, field):
+            required.append(field)
+    return required
 
 
 def _requested_slot(tracker: Tracker) -> Optional[str]:
@@ -82,13 +98,7 @@ class ValidateAssessmentForm(FormValidationAction):
     ) -> List[Text]:
         if needs_care_now(tracker.slots):
             return []  # an emergency or urgent finding ends the questions at once
-        knowledge = load_knowledge()
-        required = []
-        for field in knowledge.question_order:
-            ask_if = knowledge.fields[field].get("ask_if", {})
-            if all(tracker.get_slot(key) == value for key, value in ask_if.items()):
-                required.append(field)
-        return required
+        return questions_to_ask(tracker.slots)
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -133,7 +133,27 @@ def required_after(slots):
 def test_injury_signs_are_asked_only_after_a_sudden_start():
     assert "injury_signs" in required_after({"onset": "sudden"})
     assert "injury_signs" not in required_after({"onset": "gradual"})
-    assert required_after({"onset": "gradual"}) == [field for field in FIELDS if field != "injury_signs"]
+
+
+def test_questions_whose_answer_cannot_change_the_outcome_are_skipped():
+    asked = required_after({"pain_location": "sit_bone", "onset": "gradual"})
+    assert {"sport", "morning_stiffness", "worse_next_day"}.isdisjoint(asked)
+    assert {"duration_days", "red_flags", "neuro_symptoms", "aggravators", "pain_score", "age"} <= set(asked)
+
+
+def test_pain_and_age_are_skipped_once_an_assessment_is_needed_anyway():
+    slots = {**CLASSIC, "duration_days": 120, "pain_score": None, "age": None}
+    asked = required_after(slots)
+    assert "pain_score" not in asked and "age" not in asked
+
+
+def test_age_is_still_asked_after_a_sudden_start_at_the_sit_bone():
+    slots = {**CLASSIC, "onset": "sudden", "injury_signs": [], "age": None}
+    assert "age" in required_after(slots)  # under 18 it would be urgent
+
+
+def test_answered_questions_stay_answered():
+    assert "sport" in required_after({"sport": "running"})
 
 
 def test_after_a_gradual_start_the_duration_comes_next():
@@ -168,7 +188,7 @@ def test_not_sure_is_accepted_and_recorded_elsewhere():
     tracker = validation_tracker("not sure", filled, "morning_stiffness", {"morning_stiffness": "not_sure"})
     _, events = run(ValidateAssessmentForm(), tracker)
     assert slot_events(events)["morning_stiffness"] == "not_sure"
-    assert slot_events(events)["requested_slot"] == "worse_next_day"
+    assert slot_events(events)["requested_slot"] == "age"
 
 
 def test_every_field_has_an_ask_action_with_buttons():
@@ -214,6 +234,7 @@ def test_unsure_answers_are_listed_in_the_assessment():
     _, events = run(ActionAssess(), make_tracker(slots=slots, form=False))
     result = slot_events(events)["assessment"]
     assert result["unsure"] == ["morning_stiffness"]
+    assert result["skipped"] == ["morning_stiffness"]  # unknown, and could not change the outcome
     assert "morning_stiffness" not in result["findings"]
 
 

@@ -48,6 +48,9 @@ def test_classic_pht_is_routine_with_a_tailored_plan(assistant):
     assert {"break_up_sitting", "flat_easy_running", "pain_monitoring"} <= advice
     said = "\n".join(conversation.replies)
     assert "fit PHT well" in said and "Break up sitting" in said
+    # questions that could not change the outcome were skipped, and recorded as such
+    assert len(conversation.asked) <= 10
+    assert {"sport", "morning_stiffness", "worse_next_day"} <= set(result["skipped"])
 
 
 def test_cauda_equina_signs_end_the_questions_with_emergency_advice(assistant):

@@ -158,6 +158,58 @@ class Engine:
         plan.append(_cited(chosen, "text", "timeline"))
         return plan
 
+    def outcome_signature(self, findings: Findings) -> tuple:
+        """What a person is told to do and why, in short: used to compare outcomes."""
+        urgency_rules = self.urgency(findings)
+        advice = [item["id"] for item in self.load_plan(findings)] if urgency_rules[0]["level"] not in ACT_NOW_LEVELS else []
+        return (
+            urgency_rules[0]["level"],
+            self.likelihood(findings)["level"],
+            tuple(item["id"] for item in self.differentials(findings)),
+            tuple(advice),
+        )
+
+    def possible_answers(self, field: str) -> List[Any]:
+        """Representative answers to one question: every value, or the numbers either side of
+        every threshold the rules use."""
+        spec = self.knowledge.fields[field]
+        kind = spec["kind"]
+        if kind == "boolean":
+            return [True, False]
+        if kind == "list":
+            return [[]] + [[value] for value in spec["values"]]
+        if kind == "number":
+            thresholds = {spec["min"], spec["max"]}
+            for condition in self._all_conditions():
+                (operator, argument), = condition.items()
+                if operator in {"less_than", "at_least", "more_than"} and field in argument:
+                    limit = argument[field]
+                    thresholds |= {limit - 1, limit, limit + 1}
+            return sorted(n for n in thresholds if spec["min"] <= n <= spec["max"])
+        return list(spec.get("values", {})) + (["none"] if kind == "text" else [])
+
+    def could_change_outcome(self, findings: Findings, field: str) -> bool:
+        """Whether any answer to `field` could change urgency, fit, differentials or advice."""
+        signatures = {self.outcome_signature({**findings, field: answer}) for answer in self.possible_answers(field)}
+        return len(signatures) > 1
+
+    def _all_conditions(self) -> List[Mapping[str, Any]]:
+        rules = self.knowledge.rules
+        roots = list(rules["definitions"].values())
+        roots += [rule["when"] for rule in rules["urgency"]["rules"] + rules["likelihood"]["rules"]]
+        roots += [item["when"] for item in rules["differentials"]]
+        roots += [self.knowledge.advice["timeline"]["early"]["when"]]
+        found: List[Mapping[str, Any]] = []
+        while roots:
+            condition = roots.pop()
+            found.append(condition)
+            (operator, argument), = condition.items()
+            if operator in {"all", "any"}:
+                roots.extend(argument)
+            elif operator == "not":
+                roots.append(argument)
+        return found
+
     def missing(self, findings: Findings) -> List[str]:
         """Fields not answered, leaving out questions that did not apply."""
         missing = []
