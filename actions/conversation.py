@@ -1,7 +1,7 @@
 """Opening, "why do you ask?", starting over and the fallback."""
 from __future__ import annotations
 
-from typing import Any, List, Mapping, Text
+from typing import List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, UserUtteranceReverted
@@ -9,29 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .assessment import assess_conversation
-from .messages import join_items, render, value_labels
+from .messages import findings_summary, render
 from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, findings_from_slots, needs_care_now
-from .triage import Knowledge, load_knowledge
-
-
-def findings_summary(findings: Mapping[str, Any], knowledge: Knowledge, domain: Mapping[str, Any]) -> List[str]:
-    """Each known finding restated in lay words, in question order."""
-    lines = []
-    for field in knowledge.question_order:
-        if field not in findings:
-            continue
-        spec, value = knowledge.fields[field], findings[field]
-        if spec["kind"] == "boolean":
-            shown = render(domain, "utter_word_yes" if value else "utter_word_no")
-        elif spec["kind"] == "list":
-            labels = value_labels(field, value, knowledge)
-            shown = join_items(labels, domain) if labels else render(domain, "utter_word_none")
-        elif spec["kind"] in {"choice", "text"}:
-            shown = value_labels(field, [value], knowledge)[0]
-        else:
-            shown = str(value)
-        lines.append(spec["summary"].format(value=shown))
-    return lines
+from .triage import load_knowledge
 
 
 def _care_reminder(tracker: Tracker, dispatcher: CollectingDispatcher, domain: DomainDict) -> bool:

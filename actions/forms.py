@@ -15,18 +15,20 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from .language.numbers import is_vague_time
 from .language.reader import NOT_SURE, is_correction, read_message
-from .messages import answer_buttons, join_items, render, value_labels
+from .messages import answer_buttons, findings_summary, join_items, render, value_labels
+from .settings import load_settings
 from .slots import MENTIONED_SLOT, findings_from_slots, needs_care_now
 from .triage import Engine, load_knowledge
 
 FORM_NAME = "assessment_form"
 REASK_SLOT = "reask_count"
 # Intents that leave the form for a rule (explain, restart, stop ...) when nothing was read.
-DIGRESSION_INTENTS = {"ask_why", "faq", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet"}
+DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet"}
 # Messages that steer or ask rather than answer ("start again", "can I keep running?"):
 # only danger signs are read from them.
-NOT_AN_ANSWER_INTENTS = {"start_over", "stop", "goodbye", "faq", "ask_why", "out_of_scope"}
+NOT_AN_ANSWER_INTENTS = {"start_over", "stop", "goodbye", "faq", "ask_why", "out_of_scope", "go_back"}
 
 
 def questions_to_ask(slots: Dict[str, Any]) -> List[str]:
@@ -65,6 +67,7 @@ class ActionExtractFindings(Action):
         intent = tracker.latest_message.get("intent", {}).get("name")
         correcting = is_correction(text)
         events: List[EventType] = []
+        corrected: Dict[str, Any] = {}
         mentioned = dict(tracker.get_slot(MENTIONED_SLOT) or {})
         for field, value in found.items():
             spec = knowledge.fields[field]
@@ -73,8 +76,10 @@ class ActionExtractFindings(Action):
                 continue
             if intent in NOT_AN_ANSWER_INTENTS and not spec.get("screen"):
                 continue  # "can I keep running?" is no report of running; danger signs always count
-            if field != asked and current is not None and spec["kind"] != "list" and not correcting:
-                continue  # a passing mention does not overwrite an answer; "actually, ..." does
+            if field != asked and current is not None and spec["kind"] != "list":
+                if not correcting:
+                    continue  # a passing mention does not overwrite an answer; "actually, ..." does
+                corrected[field] = value
             if spec.get("screen") and field != asked and current is None:
                 mentioned[field] = list(dict.fromkeys(mentioned.get(field, []) + value))
                 continue
@@ -84,6 +89,10 @@ class ActionExtractFindings(Action):
                 events.append(SlotSet(field, value))
         if mentioned != (tracker.get_slot(MENTIONED_SLOT) or {}):
             events.append(SlotSet(MENTIONED_SLOT, mentioned))
+        changed = {field: value for field, value in corrected.items() if value != tracker.get_slot(field)}
+        if changed:
+            summary = "; ".join(findings_summary(changed, knowledge, domain))
+            dispatcher.utter_message(text=render(domain, "utter_corrected", items=summary))
         return events
 
 
@@ -139,9 +148,17 @@ class ValidateAssessmentForm(FormValidationAction):
 
     @staticmethod
     def _reask(field: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        """Say what kind of answer would help; after repeated trouble, offer a person to talk to."""
         knowledge = load_knowledge()
-        dispatcher.utter_message(text=render(domain, "utter_not_understood", examples=knowledge.fields[field]["examples"]))
+        text = tracker.latest_message.get("text") or ""
+        if field == "duration_days" and is_vague_time(text):
+            dispatcher.utter_message(text=render(domain, "utter_duration_vague"))
+        else:
+            dispatcher.utter_message(text=render(domain, "utter_not_understood", examples=knowledge.fields[field]["examples"]))
         count = int(tracker.get_slot(REASK_SLOT) or 0) + 1
+        settings = load_settings()
+        if count >= settings["offer_human_after_misunderstandings"]:
+            dispatcher.utter_message(text=render(domain, "utter_offer_human", **settings["clinic"]))
         return [SlotSet(field, None), SlotSet(REASK_SLOT, count)]
 
 
@@ -168,3 +185,21 @@ ASK_ACTIONS = {
     field: type(f"AskFor_{field}", (AskForField,), {"field": field, "__module__": __name__})
     for field in load_knowledge().question_order
 }
+
+
+class ActionGoBack(Action):
+    """Clears the answer to the previous question so the form asks it again."""
+
+    def name(self) -> Text:
+        return "action_go_back"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        order = load_knowledge().question_order
+        current = tracker.get_slot("requested_slot")
+        earlier = order[: order.index(current)] if current in order else order
+        answered = [field for field in earlier if tracker.get_slot(field) is not None]
+        if not answered:
+            dispatcher.utter_message(response="utter_nothing_to_go_back_to")
+            return []
+        dispatcher.utter_message(response="utter_going_back")
+        return [SlotSet(answered[-1], None), SlotSet("requested_slot", None)]

@@ -60,3 +60,23 @@ def value_labels(field: str, values: Iterable[Any], knowledge: Knowledge) -> Lis
     """Lay labels for canonical values, lower-cased for use inside a sentence."""
     entries = knowledge.fields[field].get("values", {})
     return [entries[value]["label"].lower() if value in entries else str(value) for value in values]
+
+
+def findings_summary(findings: Mapping[str, Any], knowledge: Knowledge, domain: Mapping[str, Any]) -> List[str]:
+    """Each known finding restated in lay words, in question order."""
+    lines = []
+    for field in knowledge.question_order:
+        if field not in findings:
+            continue
+        spec, value = knowledge.fields[field], findings[field]
+        if spec["kind"] == "boolean":
+            shown = render(domain, "utter_word_yes" if value else "utter_word_no")
+        elif spec["kind"] == "list":
+            labels = value_labels(field, value, knowledge)
+            shown = join_items(labels, domain) if labels else render(domain, "utter_word_none")
+        elif spec["kind"] in {"choice", "text"}:
+            shown = value_labels(field, [value], knowledge)[0]
+        else:
+            shown = str(value)
+        lines.append(spec["summary"].format(value=shown))
+    return lines

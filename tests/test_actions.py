@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import ActionAssess
 from actions.conversation import ActionExplainQuestion, ActionFallback, ActionStartOver, ActionWelcome
-from actions.forms import ASK_ACTIONS, ActionExtractFindings, ValidateAssessmentForm
+from actions.forms import ASK_ACTIONS, ActionExtractFindings, ActionGoBack, ValidateAssessmentForm
 from actions.triage import load_knowledge
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
@@ -282,3 +282,47 @@ def test_after_an_urgent_outcome_any_message_repeats_where_to_go():
 def test_the_fallback_offers_a_way_forward():
     messages, _ = run(ActionFallback(), make_tracker("blah", form=False))
     assert messages[0]["response"] == "utter_default"
+
+
+# --- repair: corrections, vague answers, repeated trouble, going back ---------------------------
+
+def test_a_correction_updates_the_answer_and_says_so():
+    tracker = make_tracker("actually it's been three months", slots={"duration_days": 42}, requested="red_flags")
+    messages, events = run(ActionExtractFindings(), tracker)
+    assert slot_events(events)["duration_days"] == 90
+    assert "changed" in texts(messages)[0] and "90 days" in texts(messages)[0]
+
+
+def test_a_passing_mention_does_not_overwrite_an_answer():
+    tracker = make_tracker("it hurts for a few weeks after a long run", slots={"duration_days": 120}, requested="aggravators")
+    _, events = run(ActionExtractFindings(), tracker)
+    assert "duration_days" not in slot_events(events)
+
+
+def test_a_vague_date_gets_a_follow_up_not_a_guess():
+    tracker = validation_tracker("since Easter", {"pain_location": "sit_bone", "onset": "gradual"}, "duration_days", {})
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert "Roughly how long ago" in texts(messages)[0]
+    assert slot_events(events)["duration_days"] is None
+
+
+def test_after_two_misunderstandings_a_person_to_talk_to_is_offered():
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "reask_count": 1}
+    tracker = validation_tracker("blah blah", filled, "duration_days", {})
+    messages, _ = run(ValidateAssessmentForm(), tracker)
+    assert any("talk to a person" in text for text in texts(messages))
+    tracker = validation_tracker("blah blah", {**filled, "reask_count": 0}, "duration_days", {})
+    messages, _ = run(ValidateAssessmentForm(), tracker)
+    assert not any("talk to a person" in text for text in texts(messages))
+
+
+def test_go_back_clears_the_previous_answer():
+    tracker = make_tracker("go back", slots={"pain_location": "sit_bone", "onset": "gradual"}, intent="go_back",
+                           requested="duration_days")
+    _, events = run(ActionGoBack(), tracker)
+    assert slot_events(events) == {"onset": None, "requested_slot": None}
+
+
+def test_go_back_at_the_first_question_says_so():
+    messages, events = run(ActionGoBack(), make_tracker("go back", intent="go_back", requested="pain_location"))
+    assert events == [] and messages[0]["response"] == "utter_nothing_to_go_back_to"

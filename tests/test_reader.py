@@ -208,3 +208,18 @@ def test_nonsense_reads_as_nothing():
 def test_the_field_asked_keeps_words_inside_a_longer_phrase_of_another_field():
     found = read_message("running up hills too", "load_changes")
     assert found["load_changes"] == ["more_hills"]
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("my sittin bone hurts", "pain_location", "sit_bone"),
+    ("top of my hamstirng", "pain_location", "upper_hamstring"),
+    ("sittting and strecthing", "aggravators", ["sitting", "stretching"]),
+    ("some tinglng down my leg", "neuro_symptoms", ["tingling", "pain_below_knee"]),
+    ("it came on graduallly", "onset", "gradual"),
+])
+def test_typos_are_understood(text, field, value):
+    assert read_message(text, field)[field] == value
+
+
+def test_real_words_are_not_corrected_into_findings():
+    assert read_message("setting up the office", "aggravators") == {}

@@ -113,3 +113,16 @@ def pain_score(text: str, asked: bool) -> Optional[int]:
 
 def _whole_numbers(text: str) -> List[int]:
     return [int(number) for number in re.findall(r"(?<![\d.])\d{1,3}(?![\d.])", text)]
+
+
+_VAGUE_TIME = re.compile(
+    r"\b(since|from|around|about|at|before|after|over)\s+(the\s+)?(easter|christmas|xmas|summer|winter|spring|autumn|fall|"
+    r"new year|half term|the holidays|january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|last year|the start of the year|the marathon|the race|my holiday|the season)\b"
+    r"|\b(a while|ages|a long time|forever|some time|for a bit)\b"
+)
+
+
+def is_vague_time(text: str) -> bool:
+    """Whether the text names a time without an amount ("since Easter", "a while")."""
+    return bool(_VAGUE_TIME.search(text.lower()))

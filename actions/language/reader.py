@@ -35,6 +35,27 @@ NEGATION_WINDOW = 5
 SAFETY_FIELD = "red_flags"
 
 
+MIN_TYPO_LENGTH = 5
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count once), capped at `limit`."""
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    previous2: List[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) >= limit:
+            return limit
+        previous2, previous = previous, current
+    return min(previous[-1], limit)
+
+
 @dataclass(frozen=True)
 class Mention:
     """One synonym found in the text."""
@@ -70,12 +91,17 @@ class Reader:
             self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase)])
         answers = self.knowledge.vocabulary["answers"]
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
+        phrases = [phrase for _, _, phrase in synonym_phrases(self.knowledge)]
+        phrases += [str(phrase) for group in answers.values() for phrase in group]
+        self.vocabulary_words = sorted({word for phrase in phrases for word in re.findall(r"[a-z]+", phrase.lower())})
+        self.english = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self.known_words = set(self.vocabulary_words) | set(self.english.values())
 
     # -- public ------------------------------------------------------------------------
 
     def read(self, text: str, asked: Optional[str] = None) -> Dict[str, Any]:
         """Findings stated in `text`; `asked` is the field just asked about, if any."""
-        text = _normalise(text or "")
+        text = self.correct_typos(_normalise(text or ""))
         if not text:
             return {}
         doc = self.nlp(text)
@@ -89,6 +115,19 @@ class Reader:
         if asked and asked not in found and self._says(text, "unsure"):
             found[asked] = NOT_SURE
         return found
+
+    def correct_typos(self, text: str) -> str:
+        """Replace misspelt words with the vocabulary word they are one or two edits from
+        ("sittting" -> "sitting", "hamstirng" -> "hamstring"). Known English words are kept."""
+        def fix(match: "re.Match[str]") -> str:
+            word = match.group(0)
+            if len(word) < MIN_TYPO_LENGTH or word in self.known_words or word in self.english:
+                return word
+            allowed = 1 if len(word) < 8 else 2
+            best = min(self.vocabulary_words, key=lambda known: (edit_distance(word, known, allowed + 1), known))
+            return best if edit_distance(word, best, allowed + 1) <= allowed else word
+
+        return re.sub(r"[a-z]+", fix, text)
 
     def answered_none(self, text: str) -> bool:
         """Whether the text as a whole says "none" / "nothing"."""
