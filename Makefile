@@ -17,12 +17,13 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install build data train run shell validate test test-unit test-stories lock clean
+.PHONY: help install build data train run shell validate test test-unit test-stories evaluate lock clean
 
 help:
 	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make shell    chat with the assistant in this terminal"
 	@echo "make test     the whole test suite"
+	@echo "make evaluate NLU reports: held-out test file and 5-fold cross-validation (results/)"
 	@echo "make install  the virtual environment with pinned dependencies (.venv)"
 	@echo "make build    the project's spaCy pipeline ($(SPACY_DIR))"
 	@echo "make data     regenerate the training data derived from the knowledge base"
@@ -72,6 +73,13 @@ test-unit: $(SPACY_DIR)/meta.json
 
 test: validate test-stories $(MODEL)
 	$(PY) -m pytest tests -q -W ignore::DeprecationWarning
+
+# NLU quality on messages never used for training (tests/nlu/heldout.yml), and 5-fold
+# cross-validation on the training data. Reports go to results/.
+evaluate: $(MODEL)
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out results/heldout
+	$(RASA) test nlu --nlu data/nlu --config config.yml --domain domain.yml --cross-validation --folds 5 --out results/cv
+	$(PY) scripts/evaluate_nlu.py tests/nlu/heldout.yml results/heldout
 
 lock: $(VENV)/.installed
 	( echo "# Every installed package, pinned (pip freeze of a working .venv). Regenerate with"; \

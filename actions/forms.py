@@ -26,9 +26,12 @@ FORM_NAME = "assessment_form"
 REASK_SLOT = "reask_count"
 # Intents that leave the form for a rule (explain, restart, stop ...) when nothing was read.
 DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet"}
-# Messages that steer or ask rather than answer ("start again", "can I keep running?"):
-# only danger signs are read from them.
-NOT_AN_ANSWER_INTENTS = {"start_over", "stop", "goodbye", "faq", "ask_why", "out_of_scope", "go_back"}
+# Messages that ask rather than answer ("can I keep running?"): only danger signs are read
+# from them, unless the NLU is unsure. Commands ("stop", "go back") are short: if one still
+# answers the question asked ("about twenty days"), it was an answer the NLU got wrong.
+QUESTION_INTENTS = {"faq", "ask_why", "out_of_scope"}
+COMMAND_INTENTS = {"start_over", "stop", "goodbye", "go_back"}
+SURE = 0.8
 
 
 def questions_to_ask(slots: Dict[str, Any]) -> List[str]:
@@ -64,7 +67,10 @@ class ActionExtractFindings(Action):
         knowledge = load_knowledge()
         asked = _requested_slot(tracker)
         found = read_message(text, asked)
-        intent = tracker.latest_message.get("intent", {}).get("name")
+        intent = tracker.latest_message.get("intent", {})
+        sure = intent.get("confidence", 1.0) >= SURE
+        only_danger_signs = sure and (intent.get("name") in QUESTION_INTENTS or (
+            intent.get("name") in COMMAND_INTENTS and asked not in found))
         correcting = is_correction(text)
         events: List[EventType] = []
         corrected: Dict[str, Any] = {}
@@ -74,7 +80,7 @@ class ActionExtractFindings(Action):
             current = tracker.get_slot(field)
             if value == NOT_SURE and field != asked:
                 continue
-            if intent in NOT_AN_ANSWER_INTENTS and not spec.get("screen"):
+            if only_danger_signs and not spec.get("screen"):
                 continue  # "can I keep running?" is no report of running; danger signs always count
             if field != asked and current is not None and spec["kind"] != "list":
                 if not correcting:

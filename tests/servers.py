@@ -136,8 +136,12 @@ class Conversation:
     asked: List[str] = field(default_factory=list)
     replies: List[str] = field(default_factory=list)
 
+    transcript: List[str] = field(default_factory=list)
+
     def send(self, text: str) -> Dict[str, Any]:
-        self.replies += [reply.get("text", "") for reply in self.assistant.say(self.sender, text)]
+        said = [reply.get("text", "") for reply in self.assistant.say(self.sender, text)]
+        self.replies += said
+        self.transcript += [f"user: {text}"] + [f"bot: {reply[:80]}" for reply in said]
         return self.assistant.tracker(self.sender)
 
     def run(self, opening: str, max_turns: int = 30) -> Dict[str, Any]:
@@ -149,7 +153,7 @@ class Conversation:
             if tracker["slots"].get("assessment"):
                 return tracker["slots"]["assessment"]
             requested = tracker["slots"].get("requested_slot")
-            assert requested, f"no question and no outcome; bot said: {self.replies[-3:]}"
+            assert requested, f"{self.sender}: no question and no outcome: {self.transcript[-6:]}"
             assert requested in self.answers, f"asked {requested}, which this person has no answer for"
             self.asked.append(requested)
             tracker = self.send(self.answers[requested])

@@ -326,3 +326,21 @@ def test_go_back_clears_the_previous_answer():
 def test_go_back_at_the_first_question_says_so():
     messages, events = run(ActionGoBack(), make_tracker("go back", intent="go_back", requested="pain_location"))
     assert events == [] and messages[0]["response"] == "utter_nothing_to_go_back_to"
+
+
+def test_an_answer_the_nlu_took_for_a_command_still_counts():
+    tracker = make_tracker("about twenty days", intent="stop", requested="duration_days")
+    _, events = run(ActionExtractFindings(), tracker)
+    assert slot_events(events) == {"duration_days": 20}
+
+
+def test_a_question_is_not_read_as_an_answer():
+    tracker = make_tracker("can I keep running with this?", intent="faq", requested="aggravators")
+    _, events = run(ActionExtractFindings(), tracker)
+    assert slot_events(events) == {}
+
+
+def test_a_danger_sign_inside_a_question_is_always_read():
+    tracker = make_tracker("is it bad that I can't control my bladder?", intent="faq", requested="aggravators")
+    _, events = run(ActionExtractFindings(), tracker)
+    assert slot_events(events)["mentioned"] == {"red_flags": ["bladder_bowel_change"]}

@@ -4,7 +4,7 @@ The suite starts the action server and the Rasa server itself (tests/servers.py)
 """
 import pytest
 
-from servers import MODEL, Assistant, Conversation, http
+from servers import Conversation, http
 
 pytestmark = pytest.mark.e2e
 
@@ -22,15 +22,6 @@ CLASSIC_ANSWERS = {
     "age": "34",
     "sport": "running",
 }
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    if not MODEL.exists():
-        pytest.fail("no trained model: run `make train` (make test does it for you)")
-    running = Assistant(tmp_path_factory.mktemp("assistant")).start()
-    yield running
-    running.stop()
 
 
 def talk(assistant, sender, opening="hi", **changed_answers):

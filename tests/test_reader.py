@@ -211,7 +211,7 @@ def test_the_field_asked_keeps_words_inside_a_longer_phrase_of_another_field():
 
 
 @pytest.mark.parametrize("text, field, value", [
-    ("my sittin bone hurts", "pain_location", "sit_bone"),
+    ("my sittting bone hurts", "pain_location", "sit_bone"),
     ("top of my hamstirng", "pain_location", "upper_hamstring"),
     ("sittting and strecthing", "aggravators", ["sitting", "stretching"]),
     ("some tinglng down my leg", "neuro_symptoms", ["tingling", "pain_below_knee"]),
@@ -223,3 +223,8 @@ def test_typos_are_understood(text, field, value):
 
 def test_real_words_are_not_corrected_into_findings():
     assert read_message("setting up the office", "aggravators") == {}
+
+
+@pytest.mark.parametrize("text, days", [("about forty days", 40), ("fifty days", 50), ("thirty five days", 35)])
+def test_number_words_are_never_taken_for_typos(text, days):
+    assert read_message(text, "duration_days") == {"duration_days": days}

@@ -7,15 +7,15 @@ from __future__ import annotations
 import re
 from typing import List, Optional
 
-_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+UNIT_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
           "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
           "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
 _VAGUE = {"a": 1, "an": 1, "a couple of": 2, "couple of": 2, "a couple": 2, "a few": 3, "few": 3}
 _NUMBER_WORD = re.compile(
-    r"\b(?:(%s)(?:[\s-]+(%s))?|(%s))\b" % ("|".join(_TENS), "|".join(_UNITS), "|".join(_UNITS))
+    r"\b(?:(%s)(?:[\s-]+(%s))?|(%s))\b" % ("|".join(TENS_WORDS), "|".join(UNIT_WORDS), "|".join(UNIT_WORDS))
 )
 _DAYS_PER_UNIT = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "mth": 30,
                   "year": 365, "yr": 365}
@@ -45,8 +45,8 @@ def words_to_digits(text: str) -> str:
 
     def replace(match: "re.Match[str]") -> str:
         if match.group(3):
-            return str(_UNITS[match.group(3)])
-        return str(_TENS[match.group(1)] + (_UNITS[match.group(2)] if match.group(2) else 0))
+            return str(UNIT_WORDS[match.group(3)])
+        return str(TENS_WORDS[match.group(1)] + (UNIT_WORDS[match.group(2)] if match.group(2) else 0))
 
     return _NUMBER_WORD.sub(replace, text)
 

@@ -7,10 +7,15 @@ passing are read for every field, so volunteered information is never asked agai
 """
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Dict, Iterable, List, Optional
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Set
+
+import spacy_lookups_data
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -36,6 +41,16 @@ SAFETY_FIELD = "red_flags"
 
 
 MIN_TYPO_LENGTH = 5
+# Words at least this common (log probability, from spacy-lookups-data) are real words, not typos.
+COMMON_WORD_LOG_PROB = -16.0
+
+
+def common_english_words() -> Set[str]:
+    """About 90,000 common English words (and number words), so they are never "corrected"."""
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        probabilities = json.load(handle)
+    return {word for word, log_prob in probabilities.items() if log_prob >= COMMON_WORD_LOG_PROB}
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -95,7 +110,7 @@ class Reader:
         phrases += [str(phrase) for group in answers.values() for phrase in group]
         self.vocabulary_words = sorted({word for phrase in phrases for word in re.findall(r"[a-z]+", phrase.lower())})
         self.english = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-        self.known_words = set(self.vocabulary_words) | set(self.english.values())
+        self.known_words = set(self.vocabulary_words) | set(self.english.values()) | common_english_words()
 
     # -- public ------------------------------------------------------------------------
 
