@@ -24,6 +24,16 @@ CLASSIC_ANSWERS = {
 }
 
 
+def started(assistant, sender, *answers):
+    """A conversation that has consented and given `answers`; returns it and the tracker."""
+    conversation = Conversation(assistant, sender, CLASSIC_ANSWERS)
+    conversation.send("hi")
+    tracker = conversation.send("yes")
+    for answer in answers:
+        tracker = conversation.send(answer)
+    return conversation, tracker
+
+
 def talk(assistant, sender, opening="hi", **changed_answers):
     conversation = Conversation(assistant, sender, {**CLASSIC_ANSWERS, **changed_answers})
     return conversation, conversation.run(opening)
@@ -111,31 +121,21 @@ def test_answers_given_early_are_not_asked_again(assistant):
 
 
 def test_an_answer_that_is_not_understood_is_asked_again(assistant):
-    conversation = Conversation(assistant, "reask", CLASSIC_ANSWERS)
-    conversation.send("hi")
-    tracker = conversation.send("yes")
-    assert tracker["slots"]["requested_slot"] == "pain_location"
-    conversation.send("at my sit bone")
+    conversation, tracker = started(assistant, "reask", "at my sit bone")
+    assert tracker["slots"]["requested_slot"] == "onset"
     tracker = conversation.send("qwerty banana")
     assert tracker["slots"]["requested_slot"] == "onset"
     assert any("didn't quite get that" in reply for reply in conversation.replies[-3:])
 
 
 def test_why_do_you_ask_is_answered_and_the_question_repeated(assistant):
-    conversation = Conversation(assistant, "why", CLASSIC_ANSWERS)
-    conversation.send("hello")
-    conversation.send("yes")
-    tracker = conversation.send("why do you ask?")
+    conversation, tracker = started(assistant, "why", "why do you ask?")
     assert tracker["slots"]["requested_slot"] == "pain_location"
     assert any("strongest clue" in reply for reply in conversation.replies[-3:])
 
 
 def test_start_again_clears_the_answers(assistant):
-    conversation = Conversation(assistant, "restart", CLASSIC_ANSWERS)
-    conversation.send("hi")
-    conversation.send("yes")
-    conversation.send("at my sit bone")
-    tracker = conversation.send("start again")
+    _, tracker = started(assistant, "restart", "at my sit bone", "start again")
     assert tracker["slots"]["pain_location"] is None
     assert tracker["active_loop"] == {} or tracker["active_loop"].get("name") is None
 
@@ -154,10 +154,7 @@ def test_a_danger_sign_in_the_first_message_gets_emergency_advice_straight_away(
 
 
 def test_a_conversation_survives_a_restart_of_the_rasa_server(assistant):
-    conversation = Conversation(assistant, "restart-survivor", CLASSIC_ANSWERS)
-    conversation.send("hi")
-    conversation.send("yes")
-    conversation.send("at my sit bone")
+    conversation, _ = started(assistant, "restart-survivor", "at my sit bone")
     assistant.restart_rasa()
     tracker = assistant.tracker("restart-survivor")
     assert tracker["slots"]["pain_location"] == "sit_bone"
@@ -173,20 +170,26 @@ def test_a_question_about_pht_is_answered_with_sources(assistant):
 
 
 def test_a_question_mid_form_is_answered_and_the_form_resumes(assistant):
-    conversation = Conversation(assistant, "faq-mid-form", CLASSIC_ANSWERS)
-    conversation.send("hi")
-    conversation.send("yes")
-    conversation.send("at my sit bone")
-    tracker = conversation.send("can I keep running with this?")
+    conversation, tracker = started(assistant, "faq-mid-form", "at my sit bone", "can I keep running with this?")
     assert any("flat ground" in reply for reply in conversation.replies[-3:]), conversation.replies[-3:]
     assert tracker["slots"]["requested_slot"] == "onset"
     assert tracker["active_loop"]["name"] == "assessment_form"
 
 
 def test_a_danger_sign_inside_a_question_triggers_the_emergency_pathway(assistant):
-    conversation = Conversation(assistant, "faq-with-flag", CLASSIC_ANSWERS)
-    conversation.send("hi")
-    conversation.send("yes")
-    conversation.send("at my sit bone")
-    tracker = conversation.send("is it normal that I can't control my bladder since this started?")
+    _, tracker = started(assistant, "faq-with-flag", "at my sit bone",
+                         "is it normal that I can't control my bladder since this started?")
     assert tracker["slots"]["assessment"]["urgency"] == "emergency"
+
+
+def test_a_correction_is_taken_and_acknowledged(assistant):
+    conversation, tracker = started(assistant, "correction", "at my sit bone", "gradually", "about 6 weeks",
+                                    "actually it's been three months")
+    assert tracker["slots"]["duration_days"] == 90
+    assert any("changed" in reply for reply in conversation.replies[-3:])
+
+
+def test_go_back_asks_the_previous_question_again(assistant):
+    _, tracker = started(assistant, "go-back", "at my sit bone", "gradually", "go back")
+    assert tracker["slots"]["onset"] is None
+    assert tracker["slots"]["requested_slot"] == "onset"

@@ -228,3 +228,11 @@ def test_real_words_are_not_corrected_into_findings():
 @pytest.mark.parametrize("text, days", [("about forty days", 40), ("fifty days", 50), ("thirty five days", 35)])
 def test_number_words_are_never_taken_for_typos(text, days):
     assert read_message(text, "duration_days") == {"duration_days": days}
+
+
+@pytest.mark.parametrize("text, field, absent", [
+    ("my bladder and bowels are normal", "red_flags", "bladder_bowel_change"),
+    ("driving's fine, it's the sofa that gets it", "aggravators", "driving"),
+])
+def test_saying_something_is_fine_is_a_negation(text, field, absent):
+    assert absent not in read_message(text, None).get(field, [])

@@ -35,6 +35,7 @@ NEGATIONS = {"no", "not", "n't", "never", "without", "none", "nor", "neither", "
 CLAUSE_BREAKS = {".", ",", ";", "!", "?", "but", "though", "although", "however", "except", "apart",
                  "whereas", "yet", "only", "just"}
 NEW_SUBJECT = {"i", "my", "it", "there", "the", "its", "it's", "i'm", "sitting", "running"}
+FINE_WORDS = {"fine", "normal", "ok", "okay", "good", "alright", "unaffected"}
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
 SAFETY_FIELD = "red_flags"
@@ -261,6 +262,8 @@ class Reader:
         for index, lemma in enumerate(after[:-1]):
             if lemma in {"not", "never"} and after[index + 1] in DISMISSIVE_VERBS:
                 return True
+            if (lemma in {"be", "feel", "seem"} or doc[end + index].lower_ == "'s") and after[index + 1] in FINE_WORDS:
+                return True  # "bladder and bowels are normal", "driving's fine"
         return False
 
 
