@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .language.numbers import is_vague_time
-from .language.reader import NOT_SURE, is_correction, read_message
+from .language.reader import NOT_SURE, is_correction, read_message, shared_reader
 from .messages import answer_buttons, findings_summary, join_items, render, value_labels
 from .settings import load_settings
 from .slots import MENTIONED_SLOT, findings_from_slots, needs_care_now
@@ -191,6 +191,8 @@ ASK_ACTIONS = {
     field: type(f"AskFor_{field}", (AskForField,), {"field": field, "__module__": __name__})
     for field in load_knowledge().question_order
 }
+
+shared_reader()  # build the language pipeline when the action server starts, not on the first message
 
 
 class ActionGoBack(Action):
