@@ -24,6 +24,7 @@ from .triage import Engine, load_knowledge
 
 FORM_NAME = "assessment_form"
 REASK_SLOT = "reask_count"
+CORRECTED_SLOT = "corrected"  # answers the last message changed, to acknowledge
 # Intents that leave the form for a rule (explain, restart, stop ...) when nothing was read.
 DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet"}
 # Messages that ask rather than answer ("can I keep running?"): only danger signs are read
@@ -97,8 +98,8 @@ class ActionExtractFindings(Action):
             events.append(SlotSet(MENTIONED_SLOT, mentioned))
         changed = {field: value for field, value in corrected.items() if value != tracker.get_slot(field)}
         if changed:
-            summary = "; ".join(findings_summary(changed, knowledge, domain))
-            dispatcher.utter_message(text=render(domain, "utter_corrected", items=summary))
+            # Rasa drops messages sent from slot-mapping actions: the form acknowledges it
+            events.append(SlotSet(CORRECTED_SLOT, changed))
         return events
 
 
@@ -121,6 +122,11 @@ class ValidateAssessmentForm(FormValidationAction):
         knowledge = load_knowledge()
         asked = tracker.get_slot("requested_slot")
         updates: Dict[str, Any] = {}
+        corrected = tracker.get_slot(CORRECTED_SLOT)
+        if corrected:
+            summary = "; ".join(findings_summary(corrected, knowledge, domain))
+            dispatcher.utter_message(text=render(domain, "utter_corrected", items=summary))
+            updates[CORRECTED_SLOT] = None
         for field, value in tracker.slots_to_validate().items():
             if field not in knowledge.fields:
                 continue
@@ -141,7 +147,9 @@ class ValidateAssessmentForm(FormValidationAction):
         if updates.get(asked) is not None:
             return events + [SlotSet(REASK_SLOT, 0)]
         intent = tracker.latest_message.get("intent", {}).get("name")
-        if intent in DIGRESSION_INTENTS and not updates:
+        if updates:
+            return events  # they told us something else (or corrected an answer): just ask again
+        if intent in DIGRESSION_INTENTS:
             return []  # nothing read: the form steps aside so a rule can answer, then asks again
         return events + self._reask(asked, dispatcher, tracker, domain)
 

@@ -25,7 +25,8 @@ CLASSIC = {
 
 def make_tracker(text="", slots=None, intent="inform", requested=None, form=True, events=None):
     all_slots = {field: None for field in FIELDS}
-    all_slots.update({"mentioned": None, "reask_count": None, "assessment": None, "requested_slot": requested})
+    all_slots.update({"mentioned": None, "corrected": None, "reask_count": None, "assessment": None,
+                      "requested_slot": requested})
     all_slots.update(slots or {})
     return Tracker(
         sender_id="test-user",
@@ -286,11 +287,17 @@ def test_the_fallback_offers_a_way_forward():
 
 # --- repair: corrections, vague answers, repeated trouble, going back ---------------------------
 
-def test_a_correction_updates_the_answer_and_says_so():
+def test_a_correction_updates_the_answer_and_the_form_says_so():
     tracker = make_tracker("actually it's been three months", slots={"duration_days": 42}, requested="red_flags")
-    messages, events = run(ActionExtractFindings(), tracker)
+    _, events = run(ActionExtractFindings(), tracker)
     assert slot_events(events)["duration_days"] == 90
+    assert slot_events(events)["corrected"] == {"duration_days": 90}
+    filled = {**CLASSIC, "red_flags": None, "corrected": {"duration_days": 90}}
+    tracker = validation_tracker("actually it's been three months", filled, "red_flags", {"duration_days": 90})
+    messages, events = run(ValidateAssessmentForm(), tracker)
     assert "changed" in texts(messages)[0] and "90 days" in texts(messages)[0]
+    assert slot_events(events)["corrected"] is None
+    assert not any("didn't quite get" in text for text in texts(messages))
 
 
 def test_a_passing_mention_does_not_overwrite_an_answer():
