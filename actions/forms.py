@@ -136,8 +136,6 @@ class ValidateAssessmentForm(FormValidationAction):
                     dispatcher.utter_message(text=render(domain, "utter_screen_not_sure"))
                     value = None
             updates[field] = value
-        if MENTIONED_SLOT in tracker.slots_to_validate():
-            updates[MENTIONED_SLOT] = tracker.get_slot(MENTIONED_SLOT)
         events: List[EventType] = [SlotSet(field, value) for field, value in updates.items()]
         if needs_care_now({**tracker.slots, **updates}):
             # a danger sign, perhaps only mentioned in passing: the form must end now, not step aside
