@@ -12,10 +12,10 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from .language.reader import NOT_SURE
 from .triage import Engine, Knowledge, load_knowledge
+from .triage.engine import ACT_NOW_LEVELS
 
 MENTIONED_SLOT = "mentioned"
 ASSESSMENT_SLOT = "assessment"
-ACT_NOW_LEVELS = ("emergency", "urgent")
 
 
 def findings_fields(knowledge: Optional[Knowledge] = None) -> List[str]:

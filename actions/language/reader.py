@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import Knowledge, load_knowledge
 from . import numbers
 from .pipeline import TRUE_VALUE, lemma_pattern, shared_pipeline, synonym_phrases
@@ -38,7 +39,6 @@ NEW_SUBJECT = {"i", "my", "it", "there", "the", "its", "it's", "i'm", "sitting",
 FINE_WORDS = {"fine", "normal", "ok", "okay", "good", "alright", "unaffected"}
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
-SAFETY_FIELD = "red_flags"
 
 
 MIN_TYPO_LENGTH = 5
