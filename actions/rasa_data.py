@@ -17,6 +17,7 @@ from typing import Dict, List
 
 import yaml
 
+from .language.pipeline import is_gapped
 from .triage import Knowledge, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,7 @@ def lookups_yaml(knowledge: Knowledge) -> str:
     for field, spec in knowledge.fields.items():
         phrases = [str(phrase) for entry in spec.get("values", {}).values() for phrase in entry["synonyms"]]
         phrases += [str(phrase) for phrase in spec.get("synonyms", [])]
+        phrases = [phrase for phrase in phrases if not is_gapped(phrase)]  # patterns, not phrases
         if phrases:
             unique = list(dict.fromkeys(phrases))
             tables.append({"lookup": field, "examples": "".join(f"- {phrase}\n" for phrase in unique)})

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List
 
 from actions.language.numbers import TENS_WORDS, UNIT_WORDS
+from actions.language.pipeline import is_gapped
 from actions.triage import load_knowledge
 
 NUMBER_WORDS = {value: word for word, value in {**UNIT_WORDS, **TENS_WORDS}.items()}
@@ -41,7 +42,7 @@ class Patient:
         self.knowledge = load_knowledge()
 
     def _synonym(self, field: str, value: str) -> str:
-        synonyms = [str(s) for s in self.knowledge.fields[field]["values"][value]["synonyms"]]
+        synonyms = [str(s) for s in self.knowledge.fields[field]["values"][value]["synonyms"] if not is_gapped(s)]
         return self.random.choice(synonyms)
 
     def answer(self, field: str) -> str:

@@ -236,3 +236,84 @@ def test_number_words_are_never_taken_for_typos(text, days):
 ])
 def test_saying_something_is_fine_is_a_negation(text, field, absent):
     assert absent not in read_message(text, None).get(field, [])
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("my waterworks are totally normal", "red_flags", "bladder_bowel_change"),
+    ("no problems with my bladder or bowels", "red_flags", "bladder_bowel_change"),
+    ("my calf is not swollen", "red_flags", "calf_swelling"),
+])
+def test_a_negation_reaches_over_other_findings_and_into_gapped_phrases(text, field, value):
+    assert value not in read_message(text).get(field, [])
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("I can't feel the toilet paper when I wipe", "saddle_numbness"),
+    ("my privates feel a bit numb", "saddle_numbness"),
+    ("haven't been able to pee since this morning", "bladder_bowel_change"),
+    ("my calf is all hot and swollen", "red_flags"),
+    ("I've lost about a stone without trying", "weight_loss"),
+    ("both my legs are going weak", "both_legs"),
+    ("came off my bike onto the road at speed", "major_trauma"),
+])
+def test_danger_signs_said_in_roundabout_ways(text, flag):
+    flags = read_message(text).get("red_flags", [])
+    assert flag in flags or (flag == "red_flags" and flags == ["calf_swelling"])
+
+
+def test_one_weak_leg_is_not_both_legs():
+    found = read_message("my leg feels weak and gives way")
+    assert found["neuro_symptoms"] == ["leg_weakness"]
+    assert "both_legs" not in found.get("red_flags", [])
+
+
+def test_what_happened_to_somebody_else_is_not_a_finding():
+    assert "red_flags" not in read_message("my mum had breast cancer but I haven't")
+    assert read_message("my dad had a clot and now I have a swollen calf")["red_flags"] == ["calf_swelling"]
+
+
+@pytest.mark.parametrize("text, change", [
+    ("I upped my weekly km from 30 to 50", "more_volume"),
+    ("started doing 400m repeats on the track", "more_speed"),
+    ("joined a hill running group", "more_hills"),
+    ("first time back at the gym after two years off", "back_after_break"),
+    ("took up reformer pilates", "new_exercise"),
+    ("new office job, sat at my desk nine hours a day", "more_sitting"),
+])
+def test_training_changes_in_lay_words(text, change):
+    assert change in read_message(text, "load_changes")["load_changes"]
+
+
+def test_an_activity_named_as_a_training_change_is_not_an_aggravator_without_a_pain_word():
+    assert "aggravators" not in read_message("getting back into running after a long break")
+    found = read_message("since I got back into running after a long break, sitting hurts")
+    assert found["aggravators"] == ["sitting"] and found["load_changes"] == ["back_after_break"]
+
+
+def test_one_message_can_say_both_what_changed_and_what_hurts():
+    found = read_message("I started hill repeats and now running up hills kills me")
+    assert "more_hills" in found["load_changes"] and "uphill_running" in found["aggravators"]
+
+
+@pytest.mark.parametrize("text, field", [
+    ("stiff as a board first thing", "morning_stiffness"),
+    ("takes ages to loosen up in the mornings", "morning_stiffness"),
+    ("I pay for it the next day", "worse_next_day"),
+    ("always worse the morning after a long run", "worse_next_day"),
+])
+def test_yes_no_findings_volunteered_in_passing(text, field):
+    assert read_message(text)[field] is True
+
+
+def test_the_reader_keeps_its_score_on_the_development_set():
+    """tests/nlu/findings_dev.yml: 385 annotated lay messages used to grow the vocabulary.
+    A change that loses understanding there shows up here, not only in `make evaluate`."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import evaluate_nlu
+
+    report = evaluate_nlu.findings_report(evaluate_nlu.annotated_examples(evaluate_nlu.DEVELOPMENT_SET))
+    assert report["micro"]["f1"] >= 0.93, report["per_field"]
+    assert report["per_field"]["red_flags"]["recall"] >= 0.95

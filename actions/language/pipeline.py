@@ -6,6 +6,14 @@ the synonyms in `vocabulary.yml`. Text is lower-cased before it reaches the pipe
 `SpacyNLP` does it with `case_sensitive: false`), and patterns match on lemmas, so
 "sitting", "sits" and "sat" all find the synonym "sit".
 
+Two small pattern rules make one synonym cover many phrasings:
+- a determiner or possessive ("my", "the", "a") stands for any of them, and between two
+  words it may be left out: "back of my thigh" also finds "back of the thigh" and "back of thigh";
+- `*` stands for up to three other words in the same clause, never a negation or "of":
+  "calf * swollen" finds "my calf is all swollen" but not "my calf is not swollen";
+- `=word` matches that exact word form, not its lemma: "=legs * weak" (both legs) must not
+  find "my leg feels weak".
+
 Run `python -m actions.language.pipeline OUTPUT_DIR` to save it for Rasa to load by path.
 """
 from __future__ import annotations
@@ -22,6 +30,15 @@ from ..triage.knowledge import Knowledge, load_knowledge
 
 TRUE_VALUE = "true"
 PIPELINE_NAME = "pht_en"
+GAP = "*"
+EXACT = "="
+GAP_WORDS = 3
+DETERMINERS = ["my", "the", "a", "an", "your", "his", "her", "their", "our"]
+# Words that negate what follows them (the reader's negation scope starts here too).
+NEGATIONS = {"no", "not", "n't", "never", "without", "none", "nor", "neither", "nothing", "cannot", "nobody"}
+# A gap never runs over these: a negation inside it would be missed, and "of" changes the
+# thing spoken about ("back * hurts" must not find "back of my knee hurts").
+GAP_BLOCKERS = sorted(NEGATIONS | {".", ";", "!", "?", "but", "of", "though", "although", "however", "except"})
 
 
 def synonym_phrases(knowledge: Knowledge) -> Iterator[Tuple[str, str, str]]:
@@ -41,9 +58,27 @@ def _lemmatizer_only() -> Language:
     return nlp
 
 
-def lemma_pattern(nlp: Language, phrase: str) -> List[Dict[str, str]]:
-    """A token pattern that matches `phrase` by lemma, whatever its inflection."""
-    return [{"LEMMA": token.lemma_} for token in nlp(phrase.lower())]
+def is_gapped(phrase: str) -> bool:
+    """Whether a synonym uses `*` or `=` (so it is a pattern, not a phrase to show or type)."""
+    return any(word == GAP or word.startswith(EXACT) for word in str(phrase).split())
+
+
+def lemma_pattern(nlp: Language, phrase: str) -> List[Dict[str, Any]]:
+    """A token pattern that matches `phrase` by lemma, whatever its inflection, with the
+    determiner and gap rules described at the top of this module."""
+    pattern: List[Dict[str, Any]] = []
+    words = str(phrase).lower().split()
+    for position, word in enumerate(words):
+        if word == GAP:
+            pattern += [{"LOWER": {"NOT_IN": GAP_BLOCKERS}, "OP": "?"}] * GAP_WORDS
+        elif word in DETERMINERS:
+            optional = 0 < position < len(words) - 1
+            pattern.append({"LOWER": {"IN": DETERMINERS}, **({"OP": "?"} if optional else {})})
+        elif word.startswith(EXACT) and len(word) > 1:
+            pattern += [{"LOWER": token.text} for token in nlp.make_doc(word[1:])]
+        else:
+            pattern += [{"LEMMA": token.lemma_} for token in nlp(word)]
+    return pattern
 
 
 def ruler_patterns(knowledge: Knowledge, nlp: Language) -> List[Dict[str, Any]]:
@@ -56,7 +91,7 @@ def ruler_patterns(knowledge: Knowledge, nlp: Language) -> List[Dict[str, Any]]:
     seen = set()
     for field, value, phrase in synonym_phrases(knowledge):
         pattern = lemma_pattern(nlp, phrase)
-        key = tuple(token["LEMMA"] for token in pattern)
+        key = repr(pattern)
         if key in seen:
             continue
         seen.add(key)

@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import Knowledge, load_knowledge
 from . import numbers
-from .pipeline import TRUE_VALUE, lemma_pattern, shared_pipeline, synonym_phrases
+from .pipeline import NEGATIONS, TRUE_VALUE, lemma_pattern, shared_pipeline, synonym_phrases
 
 NOT_SURE = "not_sure"
 NUMBER_READERS = {
@@ -32,13 +32,21 @@ NUMBER_READERS = {
     "age": numbers.age_years,
     "pain_score": numbers.pain_score,
 }
-NEGATIONS = {"no", "not", "n't", "never", "without", "none", "nor", "neither", "nothing", "cannot", "nobody"}
 CLAUSE_BREAKS = {".", ",", ";", "!", "?", "but", "though", "although", "however", "except", "apart",
                  "whereas", "yet", "only", "just"}
 NEW_SUBJECT = {"i", "my", "it", "there", "the", "its", "it's", "i'm", "sitting", "running"}
 FINE_WORDS = {"fine", "normal", "ok", "okay", "good", "alright", "unaffected"}
+DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pretty", "all", "fine", "actually",
+                "still", "generally", "mostly", "weirdly", "surprisingly", "usually"}
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
+# Where the cue rule's clause ends (see `cues` in vocabulary.yml).
+CLAUSE_ENDS = {".", "!", "?", ";", ",", "but", "though", "although", "however", "whereas"}
+# "my mum had breast cancer": a finding about somebody else is not the person's own.
+OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "wife", "husband", "partner",
+                "friend", "son", "daughter", "nan", "gran", "grandma", "grandmother", "grandad", "grandfather",
+                "aunt", "uncle", "cousin", "family", "colleague", "he", "she", "they"}
+FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 
 
 MIN_TYPO_LENGTH = 5
@@ -105,6 +113,11 @@ class Reader:
         self.matcher = Matcher(self.nlp.vocab)
         for field, value, phrase in synonym_phrases(self.knowledge):
             self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase)])
+        self.cues = {}
+        for field, spec in self.knowledge.fields.items():
+            if spec.get("cues"):
+                self.cues[field] = Matcher(self.nlp.vocab)
+                self.cues[field].add("cue", [lemma_pattern(self.nlp, str(cue)) for cue in spec["cues"]])
         answers = self.knowledge.vocabulary["answers"]
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
         phrases = [phrase for _, _, phrase in synonym_phrases(self.knowledge)]
@@ -115,8 +128,9 @@ class Reader:
 
     # -- public ------------------------------------------------------------------------
 
-    def read(self, text: str, asked: Optional[str] = None) -> Dict[str, Any]:
-        """Findings stated in `text`; `asked` is the field just asked about, if any."""
+    def read(self, text: str, asked: Optional[str] = None, infer: bool = True) -> Dict[str, Any]:
+        """Findings stated in `text`; `asked` is the field just asked about, if any.
+        With `infer`, findings implied by others are added (a pop means a sudden start)."""
         text = self.correct_typos(_normalise(text or ""))
         if not text:
             return {}
@@ -127,7 +141,8 @@ class Reader:
             value = self._read_field(field, spec, text, mentions, asked == field)
             if value is not None:
                 found[field] = value
-        self._apply_implications(found)
+        if infer:
+            self._apply_implications(found)
         if asked and asked not in found and self._says(text, "unsure"):
             found[asked] = NOT_SURE
         return found
@@ -213,9 +228,17 @@ class Reader:
         for match_id, start, end in self.matcher(doc):
             field, value = self.nlp.vocab.strings[match_id].split("|", 1)
             raw.append((field, value, start, end))
+        kept = self._longest_per_field(raw)
+        mentioned = {index for _, _, start, end in kept for index in range(start, end)}
+        clause, number = [], 0
+        for token in doc:
+            clause.append(number)
+            number += token.lower_ in CLAUSE_ENDS
         mentions = [
-            Mention(field, value, start, end, self._is_negated(doc, start, end))
-            for field, value, start, end in self._longest_per_field(raw)
+            Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned))
+            for field, value, start, end in kept
+            if not self._about_someone_else(doc, start)
+            and (field == asked or self._counts_without_cue(field, start, end, kept, clause) or self._has_cue(doc, field, start))
         ]
         return self._resolve_across_fields(mentions, asked)
 
@@ -247,23 +270,77 @@ class Reader:
             kept.append(mention)
         return kept
 
+    def _counts_without_cue(self, field: str, start: int, end: int, found: List[tuple], clause: List[int]) -> bool:
+        """A mention needs a cue word only beside a mention of a `cues_needed_with` field
+        elsewhere in the same clause (`clause` numbers the clause of every token).
+        Where both fields read the same words ("hill repeats"), both readings stay."""
+        rivals = set(self.knowledge.fields[field].get("cues_needed_with", []))
+        return not any(other in rivals and clause[other_start] == clause[start]
+                       and (other_end <= start or end <= other_start)
+                       for other, _, other_start, other_end in found)
+
+    def _has_cue(self, doc: Doc, field: str, start: int) -> bool:
+        """Whether the clause around `start` has one of the field's cue words."""
+        first = last = start
+        while first > 0 and doc[first - 1].lower_ not in CLAUSE_ENDS:
+            first -= 1
+        while last < len(doc) and doc[last].lower_ not in CLAUSE_ENDS:
+            last += 1
+        return bool(self.cues[field](doc[first:last]))
+
     @staticmethod
-    def _is_negated(doc: Doc, start: int, end: int) -> bool:
-        """A negation word shortly before the mention, in the same clause, or "... doesn't bother it" after."""
-        for index in range(start - 1, max(-1, start - 1 - NEGATION_WINDOW), -1):
+    def _clause_before(doc: Doc, start: int) -> Iterable[int]:
+        """Indexes of the words before `start` in the same clause, nearest first."""
+        for index in range(start - 1, -1, -1):
             token = doc[index].lower_
             if token in CLAUSE_BREAKS:
-                break
+                return
             if token in {"and", "or"} and index + 1 < len(doc) and doc[index + 1].lower_ in NEW_SUBJECT:
+                return
+            yield index
+
+    def _about_someone_else(self, doc: Doc, start: int) -> bool:
+        """"my dad had a clot": somebody else is the subject of the clause, not the person."""
+        for index in self._clause_before(doc, start):
+            token = doc[index].lower_
+            if token in OTHER_PEOPLE:
+                return True
+            if token in FIRST_PERSON and not (index + 1 < len(doc) and doc[index + 1].lower_ in OTHER_PEOPLE):
+                return False
+        return False
+
+    def _is_negated(self, doc: Doc, start: int, end: int, mentioned: Set[int]) -> bool:
+        """A negation word shortly before the mention, in the same clause, or "... doesn't bother it" after.
+        Other findings in between do not count against the distance: in "no problems with
+        my bladder or bowels" the "no" reaches the bowels too."""
+        distance = 0
+        for index in self._clause_before(doc, start):
+            if index in mentioned:
+                continue
+            if doc[index].lower_ in NEGATIONS:
+                return True
+            distance += 1
+            if distance >= NEGATION_WINDOW:
                 break
-            if token in NEGATIONS:
+        # After the mention: other findings joined by "and"/"or" are skipped ("my bladder and
+        # bowels are normal"), then "... doesn't bother it" or "... is (totally) fine".
+        after = []
+        for index in range(end, min(len(doc), end + 8)):
+            lemma = doc[index].lemma_
+            if index in mentioned or (lemma in {"and", "or"} and index + 1 in mentioned):
+                continue
+            if lemma in CLAUSE_BREAKS or lemma in {"and", "or"}:
+                break
+            after.append((lemma, doc[index].lower_))
+        for index, (lemma, word) in enumerate(after[:4]):
+            following = [lemma for lemma, _ in after[index + 1: index + 3]]
+            if not following:
+                break
+            if lemma in {"not", "never"} and following[0] in DISMISSIVE_VERBS:
                 return True
-        after = [token.lemma_ for token in doc[end: end + 4]]
-        for index, lemma in enumerate(after[:-1]):
-            if lemma in {"not", "never"} and after[index + 1] in DISMISSIVE_VERBS:
-                return True
-            if (lemma in {"be", "feel", "seem"} or doc[end + index].lower_ == "'s") and after[index + 1] in FINE_WORDS:
-                return True  # "bladder and bowels are normal", "driving's fine"
+            if lemma in {"be", "feel", "seem"} or word == "'s":
+                return following[0] in FINE_WORDS or (
+                    following[0] in DEGREE_WORDS and following[1:] != [] and following[1] in FINE_WORDS)
         return False
 
 

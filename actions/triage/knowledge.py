@@ -18,7 +18,7 @@ KNOWLEDGE_DIR = Path(__file__).parent / "knowledge"
 FIELD_KINDS = {"choice", "list", "number", "boolean", "text"}
 FIELD_KEYS = {
     "kind", "summary", "source", "question", "why", "examples", "values", "synonyms", "none_label",
-    "min", "max", "unit", "buttons", "screen", "ask_if", "implies",
+    "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with",
 }
 VALUE_KEYS = {"label", "synonyms"}
 RULE_KEYS = {"id", "level", "when", "explain", "source"}
@@ -138,6 +138,11 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                 raise KnowledgeError(f"{where} value {value}: needs a label and synonyms")
         if field["kind"] == "boolean" and not field.get("synonyms"):
             raise KnowledgeError(f"{where}: a boolean field needs synonyms for 'true'")
+        if "cues" in field and not (isinstance(field["cues"], list) and field["cues"]
+                                    and all(isinstance(cue, str) and cue for cue in field["cues"])):
+            raise KnowledgeError(f"{where}: `cues` must be a list of phrases")
+        if set(field.get("cues_needed_with", [])) - set(fields) or ("cues" in field) != ("cues_needed_with" in field):
+            raise KnowledgeError(f"{where}: `cues` and `cues_needed_with` (known fields) go together")
         for key in ("ask_if", "implies"):
             for other, other_value in field.get(key, {}).items():
                 if other_value not in fields.get(other, {}).get("values", {}):
