@@ -317,3 +317,10 @@ def test_the_reader_keeps_its_score_on_the_development_set():
     report = evaluate_nlu.findings_report(evaluate_nlu.annotated_examples(evaluate_nlu.DEVELOPMENT_SET))
     assert report["micro"]["f1"] >= 0.93, report["per_field"]
     assert report["per_field"]["red_flags"]["recall"] >= 0.95
+
+
+@pytest.mark.parametrize("text", ["my hay fever is terrible", "is PHT caused by weak glutes",
+                                  "can a steroid injection make the tendon weaker?"])
+def test_words_that_only_look_like_a_danger_sign_are_not_one(text):
+    found = read_message(text)
+    assert "red_flags" not in found and "neuro_symptoms" not in found

@@ -118,6 +118,10 @@ class Reader:
             if spec.get("cues"):
                 self.cues[field] = Matcher(self.nlp.vocab)
                 self.cues[field].add("cue", [lemma_pattern(self.nlp, str(cue)) for cue in spec["cues"]])
+        self.not_findings = Matcher(self.nlp.vocab)
+        phrases = [str(phrase) for phrase in self.knowledge.vocabulary.get("not_findings", [])]
+        if phrases:
+            self.not_findings.add("not_finding", [lemma_pattern(self.nlp, phrase) for phrase in phrases])
         answers = self.knowledge.vocabulary["answers"]
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
         phrases = [phrase for _, _, phrase in synonym_phrases(self.knowledge)]
@@ -228,6 +232,8 @@ class Reader:
         for match_id, start, end in self.matcher(doc):
             field, value = self.nlp.vocab.strings[match_id].split("|", 1)
             raw.append((field, value, start, end))
+        ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
+        raw = [item for item in raw if not ignored.intersection(range(item[2], item[3]))]
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end in kept for index in range(start, end)}
         clause, number = [], 0
