@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .assessment import assess_conversation
+from .forms import note_misunderstanding
 from .messages import findings_summary, render
 from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, findings_from_slots, needs_care_now
 from .triage import load_knowledge
@@ -87,3 +88,18 @@ class ActionFallback(Action):
             else:
                 dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]
+
+
+class ActionOffTopic(Action):
+    """An off-topic message during the questions: say what the assistant is for, and count it
+    as not understood, so that after repeated trouble a person to talk to is offered rather
+    than the same question forever (gibberish is usually classified as off-topic too)."""
+
+    def name(self) -> Text:
+        return "action_off_topic"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(response="utter_out_of_scope")
+        if not tracker.get_slot("requested_slot"):
+            return []
+        return [note_misunderstanding(dispatcher, tracker, domain)]

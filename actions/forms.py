@@ -51,6 +51,16 @@ def questions_to_ask(slots: Dict[str, Any]) -> List[str]:
     return required
 
 
+def note_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> EventType:
+    """Count an answer that could not be used; from the configured count on, offer the
+    clinic's contact instead of asking the same question forever."""
+    count = int(tracker.get_slot(REASK_SLOT) or 0) + 1
+    settings = load_settings()
+    if count >= settings["offer_human_after_misunderstandings"]:
+        dispatcher.utter_message(text=render(domain, "utter_offer_human", **settings["clinic"]))
+    return SlotSet(REASK_SLOT, count)
+
+
 def _requested_slot(tracker: Tracker) -> Optional[str]:
     return tracker.get_slot("requested_slot") if tracker.active_loop_name == FORM_NAME else None
 
@@ -167,11 +177,7 @@ class ValidateAssessmentForm(FormValidationAction):
             dispatcher.utter_message(text=render(domain, "utter_duration_vague"))
         else:
             dispatcher.utter_message(text=render(domain, "utter_not_understood", examples=knowledge.fields[field]["examples"]))
-        count = int(tracker.get_slot(REASK_SLOT) or 0) + 1
-        settings = load_settings()
-        if count >= settings["offer_human_after_misunderstandings"]:
-            dispatcher.utter_message(text=render(domain, "utter_offer_human", **settings["clinic"]))
-        return [SlotSet(field, None), SlotSet(REASK_SLOT, count)]
+        return [SlotSet(field, None), note_misunderstanding(dispatcher, tracker, domain)]
 
 
 class AskForField(Action):

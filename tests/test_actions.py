@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet, UserUtteranceRev
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import ActionAssess
-from actions.conversation import ActionExplainQuestion, ActionFallback, ActionStartOver, ActionWelcome
+from actions.conversation import ActionExplainQuestion, ActionFallback, ActionOffTopic, ActionStartOver, ActionWelcome
 from actions.forms import ASK_ACTIONS, ActionExtractFindings, ActionGoBack, ValidateAssessmentForm
 from actions.triage import load_knowledge
 
@@ -321,6 +321,19 @@ def test_after_two_misunderstandings_a_person_to_talk_to_is_offered():
     tracker = validation_tracker("blah blah", {**filled, "reask_count": 0}, "duration_days", {})
     messages, _ = run(ValidateAssessmentForm(), tracker)
     assert not any("talk to a person" in text for text in texts(messages))
+
+
+def test_off_topic_messages_during_the_questions_count_as_not_understood():
+    tracker = make_tracker("qwerty banana", slots={"reask_count": 1}, intent="out_of_scope", requested="onset")
+    messages, events = run(ActionOffTopic(), tracker)
+    assert messages[0]["response"] == "utter_out_of_scope"
+    assert any("talk to a person" in text for text in texts(messages))
+    assert slot_events(events) == {"reask_count": 2}
+
+
+def test_off_topic_before_the_questions_gets_only_the_short_answer():
+    messages, events = run(ActionOffTopic(), make_tracker("tell me a joke", intent="out_of_scope", form=False))
+    assert [message["response"] for message in messages] == ["utter_out_of_scope"] and events == []
 
 
 def test_go_back_clears_the_previous_answer():

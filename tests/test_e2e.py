@@ -123,9 +123,17 @@ def test_answers_given_early_are_not_asked_again(assistant):
 def test_an_answer_that_is_not_understood_is_asked_again(assistant):
     conversation, tracker = started(assistant, "reask", "at my sit bone")
     assert tracker["slots"]["requested_slot"] == "onset"
-    tracker = conversation.send("qwerty banana")
+    tracker = conversation.send("hard to describe really")
     assert tracker["slots"]["requested_slot"] == "onset"
     assert any("didn't quite get that" in reply for reply in conversation.replies[-3:])
+
+
+def test_gibberish_twice_gets_the_clinic_contact_instead_of_a_loop(assistant):
+    conversation, tracker = started(assistant, "gibberish", "at my sit bone")
+    for text in ("qwerty banana", "asdfgh jkl"):
+        tracker = conversation.send(text)
+        assert tracker["slots"]["requested_slot"] == "onset"
+    assert any("talk to a person" in reply for reply in conversation.replies[-4:])
 
 
 def test_why_do_you_ask_is_answered_and_the_question_repeated(assistant):
