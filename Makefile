@@ -78,7 +78,7 @@ test: validate test-stories $(MODEL)
 # cross-validation on the training data. Reports go to results/.
 evaluate: $(MODEL)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out results/heldout
-	$(RASA) test nlu --nlu data/nlu --config config.yml --domain domain.yml --cross-validation --folds 5 --out results/cv
+	$(PY) scripts/cross_validate.py --nlu data/nlu --config config.yml --domain domain.yml --folds 5 --out results/cv
 	$(PY) scripts/evaluate_nlu.py tests/nlu/heldout.yml results/heldout
 
 lock: $(VENV)/.installed
