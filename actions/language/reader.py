@@ -244,7 +244,7 @@ class Reader:
             Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned))
             for field, value, start, end in kept
             if not self._about_someone_else(doc, start)
-            and (field == asked or self._counts_without_cue(field, start, end, kept, clause) or self._has_cue(doc, field, start))
+            and (field == asked or self._counts_without_cue(field, start, end, kept, clause) or self._has_cue(doc, field, start, clause))
         ]
         return self._resolve_across_fields(mentions, asked)
 
@@ -285,14 +285,9 @@ class Reader:
                        and (other_end <= start or end <= other_start)
                        for other, _, other_start, other_end in found)
 
-    def _has_cue(self, doc: Doc, field: str, start: int) -> bool:
-        """Whether the clause around `start` has one of the field's cue words."""
-        first = last = start
-        while first > 0 and doc[first - 1].lower_ not in CLAUSE_ENDS:
-            first -= 1
-        while last < len(doc) and doc[last].lower_ not in CLAUSE_ENDS:
-            last += 1
-        return bool(self.cues[field](doc[first:last]))
+    def _has_cue(self, doc: Doc, field: str, start: int, clause: List[int]) -> bool:
+        """Whether the clause of `start` has one of the field's cue words."""
+        return any(clause[cue_start] == clause[start] for _, cue_start, _ in self.cues[field](doc))
 
     @staticmethod
     def _clause_before(doc: Doc, start: int) -> Iterable[int]:
