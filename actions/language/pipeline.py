@@ -6,7 +6,7 @@ the synonyms in `vocabulary.yml`. Text is lower-cased before it reaches the pipe
 `SpacyNLP` does it with `case_sensitive: false`), and patterns match on lemmas, so
 "sitting", "sits" and "sat" all find the synonym "sit".
 
-Two small pattern rules make one synonym cover many phrasings:
+Three small pattern rules make one synonym cover many phrasings:
 - a determiner or possessive ("my", "the", "a") stands for any of them, and between two
   words it may be left out: "back of my thigh" also finds "back of the thigh" and "back of thigh";
 - `*` stands for up to three other words in the same clause, never a negation or "of":

@@ -240,11 +240,12 @@ class Reader:
         for token in doc:
             clause.append(number)
             number += token.lower_ in CLAUSE_ENDS
+        cued = {field: {clause[cue_start] for _, cue_start, _ in matcher(doc)} for field, matcher in self.cues.items()}
         mentions = [
             Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned))
             for field, value, start, end in kept
             if not self._about_someone_else(doc, start)
-            and (field == asked or self._counts_without_cue(field, start, end, kept, clause) or self._has_cue(doc, field, start, clause))
+            and (field == asked or clause[start] in cued.get(field, ()) or not self._needs_cue(field, start, end, kept, clause))
         ]
         return self._resolve_across_fields(mentions, asked)
 
@@ -276,18 +277,14 @@ class Reader:
             kept.append(mention)
         return kept
 
-    def _counts_without_cue(self, field: str, start: int, end: int, found: List[tuple], clause: List[int]) -> bool:
-        """A mention needs a cue word only beside a mention of a `cues_needed_with` field
-        elsewhere in the same clause (`clause` numbers the clause of every token).
+    def _needs_cue(self, field: str, start: int, end: int, found: List[tuple], clause: List[int]) -> bool:
+        """A mention needs a cue word in its clause only beside a mention of a `cues_needed_with`
+        field elsewhere in the same clause (`clause` numbers the clause of every token).
         Where both fields read the same words ("hill repeats"), both readings stay."""
         rivals = set(self.knowledge.fields[field].get("cues_needed_with", []))
-        return not any(other in rivals and clause[other_start] == clause[start]
-                       and (other_end <= start or end <= other_start)
-                       for other, _, other_start, other_end in found)
-
-    def _has_cue(self, doc: Doc, field: str, start: int, clause: List[int]) -> bool:
-        """Whether the clause of `start` has one of the field's cue words."""
-        return any(clause[cue_start] == clause[start] for _, cue_start, _ in self.cues[field](doc))
+        return any(other in rivals and clause[other_start] == clause[start]
+                   and (other_end <= start or end <= other_start)
+                   for other, _, other_start, other_end in found)
 
     @staticmethod
     def _clause_before(doc: Doc, start: int) -> Iterable[int]:
