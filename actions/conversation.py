@@ -4,14 +4,14 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, EventType, UserUtteranceReverted
+from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .assessment import assess_conversation
 from .forms import note_misunderstanding
 from .messages import findings_summary, render
-from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, findings_from_slots, needs_care_now
+from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_from_slots, needs_care_now
 from .triage import load_knowledge
 
 
@@ -23,6 +23,24 @@ def _care_reminder(tracker: Tracker, dispatcher: CollectingDispatcher, domain: D
         dispatcher.utter_message(text=render(domain, "utter_care_reminder", headline=care["headline"], where=care["where"]))
         return True
     return False
+
+
+def described_pain_just_now(tracker: Tracker) -> bool:
+    """Before the questions and before any outcome, whether the reader found findings in the
+    latest message ("inner thigh I think"): then it describes the pain, whatever intent the
+    NLU gave it, and gets the welcome rather than "I can't help with that"."""
+    if tracker.active_loop_name or tracker.get_slot(ASSESSMENT_SLOT):
+        return False
+    fields = set(load_knowledge().question_order) | {MENTIONED_SLOT}
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") in fields and event.get("value") not in (None, [], {}):
+            return True
+    return False
+
+
+WELCOME_INSTEAD = [FollowupAction("action_welcome")]
 
 
 class ActionWelcome(Action):
@@ -82,6 +100,8 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if described_pain_just_now(tracker):
+            return WELCOME_INSTEAD
         if not _care_reminder(tracker, dispatcher, domain):
             if tracker.get_slot(ASSESSMENT_SLOT):
                 dispatcher.utter_message(response="utter_after_outcome_help")
@@ -91,7 +111,7 @@ class ActionFallback(Action):
 
 
 class ActionOffTopic(Action):
-    """An off-topic message during the questions: say what the assistant is for, and count it
+    """An off-topic message: say what the assistant is for; during the questions, count it
     as not understood, so that after repeated trouble a person to talk to is offered rather
     than the same question forever (gibberish is usually classified as off-topic too)."""
 
@@ -99,6 +119,8 @@ class ActionOffTopic(Action):
         return "action_off_topic"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if described_pain_just_now(tracker):
+            return WELCOME_INSTEAD
         dispatcher.utter_message(response="utter_out_of_scope")
         if not tracker.get_slot("requested_slot"):
             return []

@@ -8,7 +8,9 @@
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+import json
+from functools import lru_cache
+from typing import Any, Dict, List, Mapping, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -35,9 +37,19 @@ COMMAND_INTENTS = {"start_over", "stop", "goodbye", "go_back"}
 SURE = 0.8
 
 
-def questions_to_ask(slots: Dict[str, Any]) -> List[str]:
+def questions_to_ask(slots: Mapping[str, Any]) -> List[str]:
     """The fields the form needs, in question order: those already answered, and those whose
     answer could still change the outcome. The rest are skipped and stay unknown."""
+    knowledge = load_knowledge()
+    state = {name: slots.get(name) for name in [*knowledge.question_order, MENTIONED_SLOT]}
+    return list(_questions_for(json.dumps(state, sort_keys=True)))
+
+
+@lru_cache(maxsize=4096)
+def _questions_for(state: str) -> Tuple[str, ...]:
+    """`questions_to_ask` for one state of the answers (JSON), worked out once: the form asks
+    for it several times per message, and every conversation passes through the same states."""
+    slots = json.loads(state)
     engine = Engine()
     knowledge = engine.knowledge
     findings = findings_from_slots(slots, knowledge)
@@ -48,7 +60,7 @@ def questions_to_ask(slots: Dict[str, Any]) -> List[str]:
             continue
         if slots.get(field) is not None or knowledge.fields[field].get("screen") or engine.could_change_outcome(findings, field):
             required.append(field)
-    return required
+    return tuple(required)
 
 
 def note_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> EventType:

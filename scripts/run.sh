@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RASA=.venv/bin/rasa
+# Rasa with the project's fixes to Rasa 3.6 (rasa_server/patches.py), and the action server
+RASA=(.venv/bin/python -m rasa_server)
+ACTIONS=(.venv/bin/python -m actions.server)
 MODEL=models/pht.tar.gz
 RASA_PORT=5005
 ACTION_PORT=5055
@@ -34,13 +36,14 @@ wait_for() {  # url, name, pid
 if curl -fsS -o /dev/null "http://localhost:$ACTION_PORT/health" 2>/dev/null; then
   echo "Using the action server already running on :$ACTION_PORT."
 else
-  "$RASA" run actions --actions actions --port "$ACTION_PORT" &
+  echo "==> Starting the action server on :$ACTION_PORT (usually about 10 seconds) ..."
+  "${ACTIONS[@]}" --actions actions --port "$ACTION_PORT" &
   pids+=($!)
   wait_for "http://localhost:$ACTION_PORT/health" "action server" "${pids[-1]}"
 fi
 
 if [ "${1:-}" = "shell" ]; then
-  "$RASA" shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml
+  "${RASA[@]}" shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml
   exit 0
 fi
 
@@ -49,7 +52,8 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   echo "RASA_AUTH_TOKEN was not set; generated one for this run: $RASA_AUTH_TOKEN"
 fi
 
-"$RASA" run --model "$MODEL" --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+echo "==> Starting the Rasa server on :$RASA_PORT (usually about 20 seconds) ..."
+"${RASA[@]}" run --model "$MODEL" --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
   --cors "*" --credentials credentials.yml --endpoints endpoints.yml &
 pids+=($!)
 wait_for "http://localhost:$RASA_PORT/" "Rasa server" "${pids[-1]}"

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any, Dict, List
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import yaml
 
 from actions.language.numbers import TENS_WORDS, UNIT_WORDS
 from actions.language.pipeline import is_gapped
-from actions.triage import load_knowledge
+from actions.triage import assess, load_knowledge
+
+VIGNETTES = Path(__file__).resolve().parent / "vignettes" / "cases.yml"
+BACKGROUND = {  # what a patient says for a question its vignette leaves open
+    "duration_days": 28, "red_flags": [], "neuro_symptoms": [], "aggravators": ["sitting"], "load_changes": [],
+    "pain_score": 4, "morning_stiffness": False, "worse_next_day": False, "age": 35, "sport": "running",
+}
 
 NUMBER_WORDS = {value: word for word, value in {**UNIT_WORDS, **TENS_WORDS}.items()}
 CHOICE_TEMPLATES = ["{}", "it's at my {}", "mostly the {}", "I'd say {}", "{} I think"]
@@ -27,6 +36,22 @@ def in_words(number: int) -> str:
     if 20 <= number < 100 and units:
         return f"{NUMBER_WORDS[tens * 10]} {NUMBER_WORDS[units]}"
     return str(number)
+
+
+def patient_cases() -> List[Tuple[str, Dict[str, Any], str]]:
+    """(name, true findings, expected urgency) for every vignette a patient can play in full
+    (location and onset known), keeping its hand-worked expected urgency."""
+    raw = yaml.safe_load(VIGNETTES.read_text())
+    cases = []
+    for case in raw["cases"] if isinstance(raw, dict) else raw:
+        findings = {**BACKGROUND, **case["findings"]}
+        if "pain_location" not in findings or "onset" not in findings:
+            continue
+        if findings["onset"] == "sudden":
+            findings.setdefault("injury_signs", [])
+        if assess(findings)["urgency"] == case["expected"]["urgency"]:
+            cases.append((case["id"], findings, case["expected"]["urgency"]))
+    return cases
 
 
 @dataclass

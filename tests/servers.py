@@ -17,9 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "pht.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
+# How `make run` starts the servers: Rasa with the project's fixes, and the action server
+RASA_SERVER = [sys.executable, "-m", "rasa_server"]
+ACTION_SERVER = [sys.executable, "-m", "actions.server"]
+TRACKER_STORE = yaml.safe_load((ROOT / "endpoints.yml").read_text())["tracker_store"]["type"]
 START_TIMEOUT_SECONDS = 240
 
 
@@ -44,12 +50,26 @@ def http(method: str, url: str, body: Optional[Dict[str, Any]] = None, timeout: 
         return status, raw
 
 
+def resident_mb(pid: int) -> Optional[float]:
+    """A process's resident set size in MB, from /proc (None where there is no /proc)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
 @dataclass
 class Assistant:
-    """A running pair of servers."""
+    """A running pair of servers (or only a Rasa server, for an assistant with no actions)."""
 
     workdir: Path
     token: str = "e2e-test-token"
+    model: Path = MODEL
+    project: Path = ROOT
+    with_actions: bool = True
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     processes: List[subprocess.Popen] = field(default_factory=list)
@@ -59,25 +79,37 @@ class Assistant:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def start(self) -> "Assistant":
+        self.workdir.mkdir(parents=True, exist_ok=True)
         endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(
-            f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n"
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.workdir / 'tracker.db'}\n"
-        )
-        self.processes.append(self._spawn(["run", "actions", "--actions", "actions", "--port", str(self.action_port)]))
+        if self.with_actions:
+            endpoints.write_text(
+                f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n"
+                f"tracker_store:\n  type: {TRACKER_STORE}\n  dialect: sqlite\n  db: {self.workdir / 'tracker.db'}\n"
+            )
+            self.processes.append(self._spawn(ACTION_SERVER + ["--actions", "actions", "--port", str(self.action_port)]))
+        else:
+            endpoints.write_text("{}\n")  # Rasa's defaults: in-memory tracker store
         self.processes.append(self._spawn_rasa())
         self._wait_until_ready()
         return self
 
-    def _spawn(self, arguments: List[str]) -> subprocess.Popen:
+    def __enter__(self) -> "Assistant":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def _spawn(self, command: List[str]) -> subprocess.Popen:
         env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
         log = open(self.workdir / "servers.log", "ab")
-        return subprocess.Popen([str(RASA), *arguments], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def _spawn_rasa(self) -> subprocess.Popen:
+        credentials = ["--credentials", "credentials.yml"] if (self.project / "credentials.yml").exists() else []
+        rasa = RASA_SERVER if self.with_actions else [str(RASA)]  # the stock assistant runs plain Rasa
         return self._spawn(
-            ["run", "--model", str(MODEL), "--port", str(self.rasa_port), "--enable-api", "--auth-token",
-             self.token, "--endpoints", str(self.workdir / "endpoints.yml"), "--credentials", "credentials.yml"])
+            [*rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api", "--auth-token",
+             self.token, "--endpoints", str(self.workdir / "endpoints.yml"), *credentials])
 
     def restart_rasa(self) -> None:
         """Stop the Rasa server and start a new one on the same tracker store."""
@@ -87,9 +119,14 @@ class Assistant:
         self.processes.append(self._spawn_rasa())
         self._wait_until_ready()
 
+    def memory_mb(self) -> Dict[str, Optional[float]]:
+        """Resident memory of the Rasa server and of the action server (Linux /proc)."""
+        rasa, actions = self.processes[-1], (self.processes[0] if self.with_actions else None)
+        return {"rasa_server_rss_mb": resident_mb(rasa.pid), "action_server_rss_mb": resident_mb(actions.pid) if actions else None}
+
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        ready = {"actions": False, "rasa": False}
+        ready = {"actions": not self.with_actions, "rasa": False}
         while time.monotonic() < deadline:
             for process in self.processes:
                 if process.poll() is not None:

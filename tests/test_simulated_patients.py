@@ -8,35 +8,13 @@ import statistics
 from pathlib import Path
 
 import pytest
-import yaml
 
-from actions.triage import assess
-from patients import Patient
+from patients import Patient, patient_cases
 from servers import Conversation
 
 pytestmark = pytest.mark.e2e
 
-HERE = Path(__file__).resolve().parent
-REPORT = HERE.parent / "results" / "simulated_patients.json"
-BACKGROUND = {  # what a patient says for a question its vignette leaves open
-    "duration_days": 28, "red_flags": [], "neuro_symptoms": [], "aggravators": ["sitting"], "load_changes": [],
-    "pain_score": 4, "morning_stiffness": False, "worse_next_day": False, "age": 35, "sport": "running",
-}
-
-
-def patient_cases():
-    """Vignettes with every question answerable, keeping the hand-worked expected urgency."""
-    raw = yaml.safe_load((HERE / "vignettes" / "cases.yml").read_text())
-    cases = []
-    for case in raw["cases"] if isinstance(raw, dict) else raw:
-        findings = {**BACKGROUND, **case["findings"]}
-        if "pain_location" not in findings or "onset" not in findings:
-            continue
-        if findings["onset"] == "sudden":
-            findings.setdefault("injury_signs", [])
-        if assess(findings)["urgency"] == case["expected"]["urgency"]:
-            cases.append((case["id"], findings, case["expected"]["urgency"]))
-    return cases
+REPORT = Path(__file__).resolve().parent.parent / "results" / "simulated_patients.json"
 
 
 def test_simulated_patients_reach_the_right_urgency_with_few_questions(assistant):

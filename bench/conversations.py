@@ -1,0 +1,97 @@
+"""Scripted users for the benchmark: they read what the assistant asked and answer it.
+
+- `PatientScript` plays one simulated patient through our pre-screen in varied free text
+  (the vignettes and phrasing of tests/patients.py). It finds the question it was asked in
+  the replies themselves, so a benchmark run needs no extra tracker requests.
+- `StockScript` plays the stock `rasa init` assistant's conversations (greet, mood, "did that
+  help?", goodbye), each message picked from that assistant's own training examples.
+
+A script is a small state machine: `first()` gives the opening message, `next(replies)` the
+answer to the latest replies, or None when the conversation is over. `finished_well` says
+whether it ended the way the script expected (an outcome for a patient).
+"""
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from patients import Patient, patient_cases  # noqa: E402  (tests/patients.py)
+
+from actions.triage import load_knowledge  # noqa: E402
+
+Replies = List[Dict[str, Any]]
+MAX_TURNS = 30
+
+
+def _response_texts(domain: Dict[str, Any], name: str) -> List[str]:
+    return [variation["text"] for variation in domain["responses"][name]]
+
+
+class PatientScript:
+    """One simulated patient talking to our assistant."""
+
+    def __init__(self, truth: Dict[str, Any], seed: int, domain: Dict[str, Any]) -> None:
+        knowledge = load_knowledge()
+        self.patient = Patient(f"bench-{seed}", truth, seed=seed)
+        self.questions = {spec["question"]: field for field, spec in knowledge.fields.items() if "question" in spec}
+        self.consent = _response_texts(domain, "utter_ask_consent")
+        self.endings = _response_texts(domain, "utter_after_outcome") + _response_texts(domain, "utter_after_urgent_outcome")
+        self.turns = 0
+        self.finished_well = False
+
+    def first(self) -> str:
+        self.turns = 1
+        return self.patient.answer("pain_location")
+
+    def next(self, replies: Replies) -> Optional[str]:
+        texts = [reply.get("text", "") for reply in replies]
+        if any(text in self.endings for text in texts):
+            self.finished_well = True
+            return None
+        self.turns += 1
+        if self.turns > MAX_TURNS:
+            return None
+        for text in reversed(texts):
+            if text in self.questions:
+                return self.patient.answer(self.questions[text])
+            if text in self.consent:
+                return "yes"
+        return None  # neither a question nor an outcome: the conversation went wrong
+
+
+class StockScript:
+    """One conversation with the stock `rasa init` assistant, as its stories and rules go."""
+
+    def __init__(self, nlu_file: Path, seed: int) -> None:
+        examples = {}
+        for block in yaml.safe_load(nlu_file.read_text())["nlu"]:
+            examples[block["intent"]] = [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
+        rng = random.Random(seed)
+        mood = rng.choice(["mood_great", "mood_unhappy"])
+        intents = ["greet", mood] + (["affirm" if rng.random() < 0.5 else "deny"] if mood == "mood_unhappy" else [])
+        if rng.random() < 0.3:
+            intents.append("bot_challenge")
+        intents.append("goodbye")
+        self.messages = [rng.choice(examples[intent]) for intent in intents]
+        self.turns = 0
+        self.finished_well = False
+
+    def first(self) -> str:
+        self.turns = 1
+        return self.messages[0]
+
+    def next(self, replies: Replies) -> Optional[str]:
+        if not replies:
+            return None  # every stock turn gets an answer
+        if self.turns == len(self.messages):
+            self.finished_well = True
+            return None
+        self.turns += 1
+        return self.messages[self.turns - 1]

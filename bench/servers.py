@@ -1,0 +1,18 @@
+"""The two assistants the benchmark serves, one at a time (tests/servers.py starts them)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conversations import ROOT  # noqa: F401  (puts tests/ on sys.path)
+from servers import Assistant  # noqa: E402,I001  (tests/servers.py)
+
+
+def OurAssistant(workdir: Path, model: Path) -> Assistant:
+    """Our action server and Rasa server, with the SQLite tracker store `make run` uses."""
+    return Assistant(workdir, model=model.resolve())
+
+
+def StockAssistant(workdir: Path, project: Path) -> Assistant:
+    """The stock `rasa init` assistant: a Rasa server with its defaults (no action server,
+    in-memory tracker store)."""
+    return Assistant(workdir, model=project / "models" / "model.tar.gz", project=project, with_actions=False)
