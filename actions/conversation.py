@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 from .assessment import assess_conversation
 from .forms import note_misunderstanding
 from .messages import findings_summary, render
-from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_from_slots, needs_care_now
+from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_fields, findings_from_slots, needs_care_now
 from .triage import load_knowledge
 
 
@@ -31,7 +31,7 @@ def described_pain_just_now(tracker: Tracker) -> bool:
     NLU gave it, and gets the welcome rather than "I can't help with that"."""
     if tracker.active_loop_name or tracker.get_slot(ASSESSMENT_SLOT):
         return False
-    fields = set(load_knowledge().question_order) | {MENTIONED_SLOT}
+    fields = set(findings_fields()) | {MENTIONED_SLOT}
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return False

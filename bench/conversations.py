@@ -13,18 +13,13 @@ whether it ended the way the script expected (an outcome for a patient).
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import yaml
+from patients import Patient  # tests/patients.py (bench/__init__.py puts tests/ on the path)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from patients import Patient, patient_cases  # noqa: E402  (tests/patients.py)
-
-from actions.triage import load_knowledge  # noqa: E402
+from actions.triage import load_knowledge
 
 Replies = List[Dict[str, Any]]
 MAX_TURNS = 30
@@ -66,13 +61,16 @@ class PatientScript:
         return None  # neither a question nor an outcome: the conversation went wrong
 
 
+def stock_examples(nlu_file: Path) -> Dict[str, List[str]]:
+    """The stock assistant's training examples by intent, read once for all its scripts."""
+    return {block["intent"]: [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
+            for block in yaml.safe_load(nlu_file.read_text())["nlu"]}
+
+
 class StockScript:
     """One conversation with the stock `rasa init` assistant, as its stories and rules go."""
 
-    def __init__(self, nlu_file: Path, seed: int) -> None:
-        examples = {}
-        for block in yaml.safe_load(nlu_file.read_text())["nlu"]:
-            examples[block["intent"]] = [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
+    def __init__(self, examples: Dict[str, List[str]], seed: int) -> None:
         rng = random.Random(seed)
         mood = rng.choice(["mood_great", "mood_unhappy"])
         intents = ["greet", mood] + (["affirm" if rng.random() < 0.5 else "deny"] if mood == "mood_unhappy" else [])

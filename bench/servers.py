@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conversations import ROOT  # noqa: F401  (puts tests/ on sys.path)
-from servers import Assistant  # noqa: E402,I001  (tests/servers.py)
+from servers import Assistant  # tests/servers.py (bench/__init__.py puts tests/ on the path)
 
 
 def OurAssistant(workdir: Path, model: Path) -> Assistant:

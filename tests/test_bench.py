@@ -5,7 +5,7 @@ from pathlib import Path
 import yaml
 
 from bench.__main__ import _verdict, table
-from bench.conversations import PatientScript, StockScript
+from bench.conversations import PatientScript, StockScript, stock_examples
 from bench.load import percentile
 from actions.triage import load_knowledge
 
@@ -46,13 +46,13 @@ def test_a_stock_script_plays_its_messages_in_order_and_needs_a_reply_to_each(tm
     nlu = tmp_path / "nlu.yml"
     intents = ["greet", "goodbye", "affirm", "deny", "mood_great", "mood_unhappy", "bot_challenge"]
     nlu.write_text(yaml.safe_dump({"nlu": [{"intent": i, "examples": f"- {i} text\n"} for i in intents]}))
-    script = StockScript(nlu, seed=5)
+    script = StockScript(stock_examples(nlu), seed=5)
     assert script.first() == "greet text"
     sent = [script.first()]
     while (message := script.next(_said("ok"))) is not None:
         sent.append(message)
     assert sent[-1] == "goodbye text" and script.finished_well
-    assert StockScript(nlu, seed=5).next([]) is None
+    assert StockScript(stock_examples(nlu), seed=5).next([]) is None
 
 
 def test_percentiles_are_nearest_rank():
