@@ -9,8 +9,9 @@ Here the options go at the end of the question, in one message, one per line:
     Reply with a number or in your own words.
 
 A reply of "2", "2." or "#2", or one that is an option's title ("suddenly"), is taken as that
-option's payload. The options are read from the conversation itself (the buttons of the bot's
-last turn, in the tracker), so this survives a restart and works with several server processes.
+option's payload; "1, 3" or "1 and 3" picks several (for "choose all that apply" questions).
+The options are read from the conversation itself (the buttons of the bot's last turn, in the
+tracker), so this survives a restart and works with several server processes.
 
 Where an option's answer is itself a number (pain 0-10, weeks), a bare number is the answer,
 not an option number: those options are listed with bullets instead, and their titles still work.
@@ -23,7 +24,8 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 Button = Dict[str, Any]
 
-_OPTION_NUMBER = re.compile(r"^\s*(?:#|no\.?\s*|option\s*)?(\d{1,2})\s*[.)]?\s*$", re.IGNORECASE)
+_OPTION_NUMBERS = re.compile(r"^\s*(?:options?\s*)?#?\d{1,2}[.)]?(?:\s*(?:,|and|&)?\s*#?\d{1,2}[.)]?)*\s*$",
+                             re.IGNORECASE)
 _NUMERIC_ANSWER = re.compile(r"^\s*\d")
 NUMBERED_HINT = "Reply with a number or in your own words."
 BULLETED_HINT = "Reply in your own words."
@@ -53,10 +55,14 @@ def chosen_payload(reply: str, buttons: Sequence[Button]) -> Optional[str]:
     """The payload of the option that `reply` picks, or None when it picks none."""
     if not buttons:
         return None
-    number = _OPTION_NUMBER.match(reply)
-    if number and not answers_are_numbers(buttons):
-        index = int(number.group(1))
-        return str(buttons[index - 1]["payload"]) if 1 <= index <= len(buttons) else None
+    if _OPTION_NUMBERS.match(reply) and not answers_are_numbers(buttons):
+        numbers = [int(number) for number in re.findall(r"\d+", reply)]
+        if not all(1 <= number <= len(buttons) for number in numbers):
+            return None
+        payloads = [str(buttons[number - 1]["payload"]) for number in dict.fromkeys(numbers)]
+        if len(payloads) > 1 and any(payload.startswith("/") for payload in payloads):
+            return None  # several intents at once ("yes and no") mean nothing
+        return ", ".join(payloads)
     wanted = _normalised(reply)
     for button in buttons:
         if wanted and wanted == _normalised(str(button.get("title", ""))):

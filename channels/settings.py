@@ -61,7 +61,7 @@ PLATFORMS = (
     Platform("Twilio (WhatsApp and SMS)", "channels.twilio.TwilioInput",
              {"account_sid": "TWILIO_ACCOUNT_SID", "auth_token": "TWILIO_AUTH_TOKEN",
               "webhook_url": "TWILIO_WEBHOOK_URL"},
-             {"api_url": "TWILIO_API_URL"}),
+             {"max_length": "TWILIO_MAX_LENGTH", "api_url": "TWILIO_API_URL"}),
     Platform("Facebook Messenger", "channels.messenger.MessengerInput",
              {"verify": "FACEBOOK_VERIFY_TOKEN", "secret": "FACEBOOK_APP_SECRET",
               "page-access-token": "FACEBOOK_PAGE_ACCESS_TOKEN"},

@@ -46,6 +46,10 @@ class BotApi:
             raise RuntimeError(f"Telegram {method} failed: {body.get('description')}")
         return body
 
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
 
 def callback_data(button: Button, number: int) -> str:
     """A button's payload, or its option number when the payload is too long for Telegram."""
@@ -119,6 +123,10 @@ class TelegramInput(SignedWebhooks, InputChannel):
         @telegram_webhook.listener("after_server_start")
         async def register(_server: Any, _loop: Any) -> None:
             await self.register_webhook()
+
+        @telegram_webhook.listener("before_server_stop")
+        async def close(_server: Any, _loop: Any) -> None:
+            await self.api.close()
 
         @telegram_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -6,10 +6,12 @@ fields (`twilio.request_validator.RequestValidator`), or gets 403. The signature
 public URL Twilio called, so that URL is configured (TWILIO_WEBHOOK_URL) rather than
 guessed behind a proxy. Replies come from the number the person wrote to (the incoming `To`:
 "whatsapp:+1..." for WhatsApp), so one connector serves both. Twilio has no buttons: options
-are a numbered list; texts are split within 1,600 characters.
+are a numbered list; texts are split within 1,600 characters, Twilio's maximum, or within
+`max_length` (TWILIO_MAX_LENGTH) when set lower: Twilio advises at most 320 characters for
+SMS that arrive reliably as one message on every phone.
 
-Credentials (channels/settings.py): account_sid, auth_token, webhook_url, api_url (optional,
-for a local fake of Twilio's REST API).
+Credentials (channels/settings.py): account_sid, auth_token, webhook_url, max_length
+(optional), api_url (optional, for a local fake of Twilio's REST API).
 """
 from __future__ import annotations
 
@@ -30,18 +32,21 @@ from .platform import LimitedOutput, MessageHandler, SignedWebhooks
 logger = logging.getLogger(__name__)
 
 
+TWILIO_LIMIT = 1600  # characters in one message body
+
+
 class TwilioOutput(LimitedOutput):
-    text_limit = 1600
     max_buttons = 0
 
     @classmethod
     def name(cls) -> str:
         return "twilio"
 
-    def __init__(self, client: Client, from_number: str) -> None:
+    def __init__(self, client: Client, from_number: str, max_length: int = TWILIO_LIMIT) -> None:
         super().__init__()
         self.client = client
         self.from_number = from_number
+        self.text_limit = min(max_length, TWILIO_LIMIT)
 
     async def send_part(self, recipient_id: str, text: str) -> None:
         # the Twilio client is synchronous: keep it off the server's event loop
@@ -63,11 +68,13 @@ class TwilioInput(SignedWebhooks, InputChannel):
         if not credentials:
             cls.raise_missing_credentials_exception()
         return cls(credentials["account_sid"], credentials["auth_token"], credentials["webhook_url"],
-                   credentials.get("api_url"))
+                   credentials.get("api_url"), int(credentials.get("max_length") or TWILIO_LIMIT))
 
-    def __init__(self, account_sid: str, auth_token: str, webhook_url: str, api_url: Optional[str] = None) -> None:
+    def __init__(self, account_sid: str, auth_token: str, webhook_url: str, api_url: Optional[str] = None,
+                 max_length: int = TWILIO_LIMIT) -> None:
         self.validator = RequestValidator(auth_token)
         self.webhook_url = webhook_url
+        self.max_length = max_length
         self.client = Client(account_sid, auth_token)
         if api_url:
             self.client.api.base_url = api_url.rstrip("/")
@@ -89,7 +96,7 @@ class TwilioInput(SignedWebhooks, InputChannel):
             sender, text, ours = (request.form.get(name) for name in ("From", "Body", "To"))
             if sender and text and ours:
                 text = text.replace("¡", "@")  # some carriers corrupt @ in SMS
-                output = TwilioOutput(self.client, from_number=ours)
+                output = TwilioOutput(self.client, from_number=ours, max_length=self.max_length)
                 await handle(UserMessage(text, output, sender, input_channel=self.name(),
                                          metadata=self.get_metadata(request)))
             return response.text("", status=204)

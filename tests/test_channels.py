@@ -23,7 +23,7 @@ from channels.platform import LimitedOutput
 from channels.socketio import came_from_widget, conversation_history
 from channels.telegram import TelegramInput, callback_data
 from channels.text import split_text
-from channels.twilio import TwilioInput
+from channels.twilio import TwilioInput, TwilioOutput
 from servers import free_port
 
 ONSET = [{"title": "Gradually", "payload": "gradually"}, {"title": "Suddenly", "payload": "suddenly"},
@@ -76,13 +76,25 @@ def test_a_number_or_the_options_words_choose_it(reply):
     assert chosen_payload(reply, ONSET) == "suddenly"
 
 
-@pytest.mark.parametrize("reply", ["4", "0", "it came on suddenly after a sprint", ""])
+@pytest.mark.parametrize("reply", ["1, 3", "1 and 3", "#1 & #3", "3, 1, 3"])
+def test_several_numbers_choose_several_options(reply):
+    assert set(chosen_payload(reply, ONSET).split(", ")) == {"gradually", "not sure"}
+
+
+@pytest.mark.parametrize("reply", ["4", "0", "1, 4", "it came on suddenly after a sprint", ""])
 def test_other_replies_choose_nothing(reply):
     assert chosen_payload(reply, ONSET) is None
 
 
+def test_several_numbers_never_choose_several_intents():
+    consent = [{"title": "Yes, let's start", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"}]
+    assert chosen_payload("1", consent) == "/affirm"
+    assert chosen_payload("1 and 2", consent) is None
+
+
 def test_the_options_are_the_bots_latest_turns_until_the_person_answers():
-    asked = [{"event": "user", "text": "yes"}, {"event": "bot", "text": "How did it start?", "data": {"buttons": ONSET}},
+    asked = [{"event": "user", "text": "yes"},
+             {"event": "bot", "text": "How did it start?", "data": {"buttons": ONSET}},
              {"event": "bot", "text": "Or say it in your own words.", "data": {}}]
     assert pending_buttons(asked) == ONSET
     assert resolve_reply("1", asked) == "gradually"
@@ -126,6 +138,13 @@ def test_a_long_text_goes_out_in_parts_within_the_limit():
     output = RecordingOutput()
     asyncio.run(output.send_text_message("someone", OUTCOME))
     assert len(output.sent) > 1 and all(len(message["text"]) <= 2000 for message in output.sent)
+
+
+def test_twilio_messages_stay_within_1600_characters_or_a_lower_configured_limit():
+    client = SimpleNamespace(messages=None)
+    assert TwilioOutput(client, "+14155550100").text_limit == 1600
+    assert TwilioOutput(client, "+14155550100", max_length=320).text_limit == 320
+    assert TwilioOutput(client, "+14155550100", max_length=5000).text_limit == 1600
 
 
 def test_a_telegram_button_too_long_for_callback_data_sends_its_number():

@@ -228,6 +228,7 @@
   };
 
   Chat.prototype.send = function (message, display) {
+    if (this.connected) this.setStatus("", false); // "Connected again." has been read by now
     var data = { message: message, session_id: this.sessionId };
     if (display) data.metadata = { display: display };
     this.socket.emit("user_uttered", data);
