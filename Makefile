@@ -30,7 +30,7 @@ help:
 	@echo "make build    the project's spaCy pipeline ($(SPACY_DIR))"
 	@echo "make data     regenerate the training data derived from the knowledge base"
 	@echo "make train    train the model when data, domain or config changed ($(MODEL))"
-	@echo "make web      the chat widget's front-end packages (npm ci in web/)"
+	@echo "make web      the chat widget's front-end packages (npm ci in web/); make chromium: Debian's Chromium"
 	@echo "make test-browser  the widget on the demo page in headless Chromium (screenshots in results/browser/)"
 
 $(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh

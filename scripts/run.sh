@@ -65,9 +65,13 @@ echo "==> Starting the Rasa server on :$RASA_PORT (usually about 20 seconds) ...
 pids+=($!)
 wait_for "http://localhost:$RASA_PORT/" "Rasa server" "${pids[-1]}"
 
-.venv/bin/python -m web --port "$WEB_PORT" &
-pids+=($!)
-wait_for "http://localhost:$WEB_PORT/" "demo page server" "${pids[-1]}"
+if [ -d web/node_modules/socket.io-client ]; then
+  .venv/bin/python -m web --port "$WEB_PORT" &
+  pids+=($!)
+  wait_for "http://localhost:$WEB_PORT/" "demo page server" "${pids[-1]}"
+else
+  echo "The demo page is not served: its packages are missing (make web installs them)." >&2
+fi
 
 cat <<INFO
 
