@@ -57,6 +57,8 @@ class PageMessenger(Messenger):
         try:
             await self.on_new_message(UserMessage(text, output, sender_id, input_channel=self.name(),
                                                   metadata=metadata))
+        except Exception:  # noqa: BLE001 (as Rasa's: Messenger sends an event again after an error answer)
+            logger.exception("Could not handle a Messenger message")
         finally:
             await output.send_action(sender_id, sender_action="typing_off")
 

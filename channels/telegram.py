@@ -144,8 +144,11 @@ class TelegramInput(SignedWebhooks, InputChannel):
                 chat, text = incoming.get("chat", {}), incoming.get("text")
             if not text or "id" not in chat:
                 return response.text("ignored")  # stickers, photos, joins: nothing to answer
-            await handle(UserMessage(text, self.get_output_channel(), str(chat["id"]),
-                                     input_channel=self.name(), metadata=self.get_metadata(request)))
+            try:
+                await handle(UserMessage(text, self.get_output_channel(), str(chat["id"]),
+                                         input_channel=self.name(), metadata=self.get_metadata(request)))
+            except Exception:  # noqa: BLE001 (an error answer would make Telegram send the update again)
+                logger.exception("Could not handle a Telegram update")
             return response.text("success")
 
         return telegram_webhook
