@@ -159,6 +159,12 @@ def test_a_whole_prescreen_in_the_browser(site, browser):
     assert "hamstring pain pre-screen" in " ".join(conversation(page))
     log = page.get_by_role("log")
     assert log.get_attribute("aria-live") == "polite"
+    assert serious_accessibility_problems(page) == []  # with the answer buttons showing
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    page.locator(".pht-options").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "mobile-320-question.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # the first answer by keyboard alone: Tab to the option, Enter
     before = user_count(site, page)
