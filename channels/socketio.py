@@ -79,10 +79,11 @@ class WidgetInput(SocketIOInput):
         credentials = credentials or {}
         channel = super().from_credentials(credentials)
         assert isinstance(channel, WidgetInput)
-        channel.allowed_origins = list(credentials.get("cors_allowed_origins") or [])
+        channel.allowed_origins = list(credentials.get("cors_allowed_origins") or []) or None
         return channel
 
-    allowed_origins: List[str] = []
+    # None: only pages from the Rasa server's own origin (engineio's default); never "any"
+    allowed_origins: Optional[List[str]] = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)

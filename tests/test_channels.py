@@ -20,7 +20,7 @@ from channels import credentials, settings
 from channels.messenger import signature_matches
 from channels.options import NUMBERED_HINT, as_list, chosen_payload, pending_buttons, resolve_reply
 from channels.platform import LimitedOutput
-from channels.socketio import came_from_widget, conversation_history
+from channels.socketio import WidgetInput, came_from_widget, conversation_history
 from channels.telegram import TelegramInput, callback_data
 from channels.text import split_text
 from channels.twilio import TwilioInput, TwilioOutput
@@ -248,6 +248,36 @@ def test_the_history_is_what_the_page_showed_since_the_session_started():
         ("bot", "Hi."), ("bot", "Shall we start?"), ("user", "Yes, let's start"), ("bot", "Where does it hurt?")]
     assert "quick_replies" not in history[1]  # answered already
     assert [reply["title"] for reply in history[-1]["quick_replies"]] == ["Gradually", "Suddenly", "Not sure"]
+
+
+async def _ignore(_message: Any) -> None:
+    return None
+
+
+def test_a_page_asking_for_its_session_joins_the_sessions_room():
+    """RasaHQ/rasa#13027: Rasa 3.6 never awaits `enter_room`, so the page was never in the room."""
+    channel = WidgetInput.from_credentials({"session_persistence": True, "cors_allowed_origins": ["http://a.example"]})
+    channel.blueprint(_ignore)
+    sio = channel.sio
+    session_request = sio.handlers["/"]["session_request"]
+
+    async def ask() -> Any:
+        await sio.manager.connect("engineio-sid", "/")
+        sid = sio.manager.sid_from_eio_sid("engineio-sid", "/")
+        await session_request(sid, {"session_id": "a" * 32})
+        return sid, sio.manager.rooms["/"].get("a" * 32)
+
+    sid, room = asyncio.run(ask())
+    assert sid in room
+
+
+def test_only_the_configured_origins_may_open_the_widgets_socket():
+    configured = WidgetInput.from_credentials({"cors_allowed_origins": ["https://clinic.example"]})
+    configured.blueprint(_ignore)
+    assert configured.sio.eio.cors_allowed_origins == ["https://clinic.example"]
+    unconfigured = WidgetInput.from_credentials({})
+    unconfigured.blueprint(_ignore)
+    assert unconfigured.sio.eio.cors_allowed_origins is None  # engineio: the server's own origin only
 
 
 def test_only_a_conversation_held_entirely_in_the_widget_is_sent_to_a_page():
