@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 SPACY_DIR := build/spacy_pht
 MODEL := models/pht.tar.gz
-GENERATED_DATA := data/nlu/lookups.yml domain.yml
+GENERATED_DATA := data/nlu/lookups.yml data/nlu/answers.yml domain.yml
 TRAIN_INPUTS := config.yml $(wildcard data/*/*.yml) $(GENERATED_DATA) $(SPACY_DIR)/meta.json
 
 export RASA_TELEMETRY_ENABLED := false
@@ -48,15 +48,15 @@ $(SPACY_DIR)/meta.json: $(VENV)/.installed actions/triage/knowledge/vocabulary.y
 
 build: $(SPACY_DIR)/meta.json
 
-# Training data that derives from the knowledge base (lookup tables, FAQ answers)
-$(GENERATED_DATA) &: $(wildcard actions/triage/knowledge/*.yml) actions/rasa_data.py $(VENV)/.installed
+# Training data that derives from the knowledge base (lookup tables, answers, FAQ answers)
+$(GENERATED_DATA) &: $(wildcard actions/triage/knowledge/*.yml) $(filter-out $(GENERATED_DATA),$(wildcard data/nlu/*.yml)) actions/rasa_data.py $(VENV)/.installed
 	$(PY) -m actions.rasa_data
 	touch $(GENERATED_DATA)
 
 data: $(GENERATED_DATA)
 
 $(MODEL): $(TRAIN_INPUTS)
-	$(STEP) "Training the model (data, domain or config changed)" "about 15 minutes on 2 cores; DIET prints its epochs" \
+	$(STEP) "Training the model (data, domain or config changed)" "about 2 minutes on 2 cores" \
 	  $(RASA) train --fixed-model-name pht --out models
 
 train: $(MODEL)

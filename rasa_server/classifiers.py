@@ -1,0 +1,259 @@
+"""Linear NLU classifiers: TF-IDF weighted sentence features and logistic regression.
+
+They replace DIET and the ResponseSelector (docs/performance.md has the measurements):
+with a dozen intents and a few thousand short messages, a linear model over the same
+featurizers' sentence features is as accurate on held-out messages and trains in seconds
+instead of a quarter of an hour; the model is a few MB instead of 145 MB.
+
+- `TfidfIntentClassifier`: intents (and the retrieval intent `faq` as one intent).
+- `TfidfResponseSelector`: picks the answer within a retrieval intent (`faq/<topic>`), and
+  puts it in the message exactly as Rasa's ResponseSelector does, so `utter_faq` and
+  `rasa test nlu` work unchanged.
+
+Both read every featurizer's sentence features (word and character n-gram counts, the
+vocabulary's lookup-table matches, lexical features), weight them by TF-IDF (sublinear
+counts) and fit a class-balanced logistic regression. Saved with skops, like Rasa's own
+LogisticRegressionClassifier.
+"""
+from __future__ import annotations
+
+import logging
+import zlib
+from typing import Any, Dict, List, Optional, Text, Tuple, Type
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.featurizers.featurizer import Featurizer
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_DEFAULT_INTENT,
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+)
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack, vstack
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = "model.skops"
+
+
+def feature_blocks(messages: List[Message]) -> Dict[Text, csr_matrix]:
+    """Each featurizer's sparse sentence features, one row per message, by the featurizer's node name."""
+    rows: Dict[Text, List[csr_matrix]] = {}
+    for message in messages:
+        for features in message.features:
+            if features.attribute == TEXT and features.type == FEATURE_TYPE_SENTENCE and features.is_sparse():
+                rows.setdefault(features.origin, []).append(csr_matrix(features.features))
+    return {origin: vstack(block).tocsr() for origin, block in sorted(rows.items())}
+
+
+class _LinearTextModel:
+    """TF-IDF + logistic regression over sentence features, saved in the model storage.
+
+    Each featurizer's block is weighted and normalised on its own: thousands of character
+    n-grams would otherwise drown the word n-grams and the ten lookup-table features
+    (5-fold cross-validation of intents: macro-F1 0.898 with one block, 0.910 with one per
+    featurizer). `block_weights` scales a featurizer's block by its component name.
+    """
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        self.config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.blocks: Dict[Text, Tuple[TfidfTransformer, float]] = {}
+        self.classifier: Optional[LogisticRegression] = None
+
+    def _weight(self, origin: Text) -> float:
+        for component, weight in (self.config["block_weights"] or {}).items():
+            if component in origin:
+                return float(weight)
+        return 1.0
+
+    def _matrix(self, messages: List[Message]) -> csr_matrix:
+        found = feature_blocks(messages)
+        parts = []
+        for origin, (tfidf, weight) in self.blocks.items():
+            block = found.get(origin)
+            if block is None:  # a featurizer that gave this message nothing
+                block = csr_matrix((len(messages), tfidf.idf_.shape[0]))
+            parts.append(weight * tfidf.transform(block))
+        return hstack(parts).tocsr()
+
+    def fit(self, messages: List[Message], labels: List[Text]) -> None:
+        if len(set(labels)) < 2:
+            logger.debug("Fewer than two labels to learn; nothing trained.")
+            return
+        self.blocks = {origin: (TfidfTransformer(sublinear_tf=True).fit(block), self._weight(origin))
+                       for origin, block in feature_blocks(messages).items() if self._weight(origin) > 0}
+        self.classifier = LogisticRegression(
+            C=self.config["C"], class_weight="balanced", max_iter=self.config["max_iter"],
+            random_state=self.config["random_seed"])
+        self.classifier.fit(self._matrix(messages), labels)
+
+    def rankings(self, messages: List[Message]) -> List[List[Tuple[Text, float]]]:
+        """Labels with their probabilities, most likely first, for each message."""
+        if self.classifier is None or not messages:
+            return [[] for _ in messages]
+        probabilities = self.classifier.predict_proba(self._matrix(messages))
+        labels = self.classifier.classes_
+        ranked = []
+        for row in probabilities:
+            order = np.argsort(-row)
+            ranked.append([(str(labels[i]), float(row[i])) for i in order])
+        return ranked
+
+    def persist(self, extra: Optional[Dict[Text, Any]] = None) -> None:
+        import skops.io as sio
+
+        saved = {"classifier": self.classifier, "origins": list(self.blocks),
+                 "tfidf": [tfidf for tfidf, _ in self.blocks.values()],
+                 "weights": [weight for _, weight in self.blocks.values()], **(extra or {})}
+        with self._model_storage.write_to(self._resource) as directory:
+            sio.dump(saved, directory / MODEL_FILE)
+
+    def load(self) -> Dict[Text, Any]:
+        """What `persist` saved (the classifier is set on this model); {} if nothing was."""
+        import skops.io as sio
+
+        try:
+            with self._model_storage.read_from(self._resource) as directory:
+                path = directory / MODEL_FILE
+                saved = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+        except ValueError:  # nothing was trained (no data), Rasa's own convention
+            return {}
+        self.classifier = saved.pop("classifier")
+        self.blocks = dict(zip(saved.pop("origins"), zip(saved.pop("tfidf"), saved.pop("weights"))))
+        return saved
+
+
+class _LinearComponent(GraphComponent):
+    """Shared plumbing: config, creation, loading."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [Featurizer]
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["sklearn", "skops"]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"C": 30.0, "max_iter": 3000, "random_seed": 4242, "ranking_length": 10, "block_weights": {}}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self.model = _LinearTextModel(self.config, model_storage, resource)
+        self._resource = resource
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "_LinearComponent":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "_LinearComponent":
+        component = cls(config, model_storage, resource)
+        component.restore(component.model.load())
+        return component
+
+    def restore(self, saved: Dict[Text, Any]) -> None:
+        """Takes back what `train` saved besides the pipeline."""
+
+    def _top(self, ranking: List[Tuple[Text, float]]) -> List[Dict[Text, Any]]:
+        return [{"name": name, PREDICTED_CONFIDENCE_KEY: confidence}
+                for name, confidence in ranking[: self.config["ranking_length"]]]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class TfidfIntentClassifier(_LinearComponent, IntentClassifier):
+    """The intent of each message, with a ranking of the likeliest intents."""
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [example for example in training_data.intent_examples
+                    if example.get(INTENT) and example.get(TEXT)]
+        self.model.fit(examples, [example.get(INTENT) for example in examples])
+        self.model.persist()
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message, ranking in zip(messages, self.model.rankings(messages)):
+            if not ranking:
+                continue
+            top = self._top(ranking)
+            message.set(INTENT, top[0], add_to_output=True)
+            message.set("intent_ranking", top, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class TfidfResponseSelector(_LinearComponent):
+    """Which answer of a retrieval intent (`faq/<topic>`) fits the message.
+
+    Like Rasa's ResponseSelector it predicts for every message and leaves to the dialogue
+    whether the answer is used (only when the intent is the retrieval intent).
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**_LinearComponent.get_default_config(), "retrieval_intent": None}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        super().__init__(config, model_storage, resource)
+        self.responses: Dict[Text, List[Dict[Text, Any]]] = {}
+        self.all_retrieval_intents: List[Text] = []
+
+    @property
+    def selector_key(self) -> Text:
+        return self.config["retrieval_intent"] or RESPONSE_SELECTOR_DEFAULT_INTENT
+
+    def train(self, training_data: TrainingData) -> Resource:
+        wanted = self.config["retrieval_intent"]
+        examples = [example for example in training_data.intent_examples
+                    if example.get(INTENT_RESPONSE_KEY) and example.get(TEXT)
+                    and (wanted is None or example.get(INTENT) == wanted)]
+        self.responses = dict(training_data.responses)
+        self.all_retrieval_intents = sorted(training_data.retrieval_intents)
+        self.model.fit(examples, [example.get(INTENT_RESPONSE_KEY) for example in examples])
+        self.model.persist({"responses": self.responses, "retrieval_intents": self.all_retrieval_intents})
+        return self._resource
+
+    def restore(self, saved: Dict[Text, Any]) -> None:
+        self.responses = saved.get("responses", {})
+        self.all_retrieval_intents = saved.get("retrieval_intents", [])
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message, ranking in zip(messages, self.model.rankings(messages)):
+            if not ranking:
+                continue
+            key, confidence = ranking[0]
+            utter_action = f"utter_{key}"
+            prediction = {
+                RESPONSE_SELECTOR_PREDICTION_KEY: {
+                    RESPONSE_SELECTOR_RESPONSES_KEY: self.responses.get(utter_action, [{TEXT: key}]),
+                    PREDICTED_CONFIDENCE_KEY: confidence,
+                    INTENT_RESPONSE_KEY: key,
+                    RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action,
+                },
+                RESPONSE_SELECTOR_RANKING_KEY: [
+                    {"id": zlib.crc32(name.encode()), INTENT_RESPONSE_KEY: name, PREDICTED_CONFIDENCE_KEY: value}
+                    for name, value in ranking[: self.config["ranking_length"]]],
+            }
+            properties = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {})
+            properties[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = self.all_retrieval_intents
+            properties[self.selector_key] = prediction
+            message.set(RESPONSE_SELECTOR_PROPERTY_NAME, properties, add_to_output=True)
+        return messages
