@@ -86,6 +86,15 @@
     this.log.setAttribute("aria-live", "polite");
     this.log.setAttribute("aria-label", STRINGS.logLabel);
     this.log.tabIndex = 0; // scrollable region: reachable and scrollable by keyboard
+    // stay at the latest message when the layout changes (a phone turned, a window resized)
+    var log = this.log;
+    var atBottom = true;
+    log.addEventListener("scroll", function () {
+      atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+    });
+    window.addEventListener("resize", function () {
+      if (atBottom) log.scrollTop = log.scrollHeight;
+    });
 
     this.typing = element("p", "pht-chat__typing");
     this.typing.hidden = true;
