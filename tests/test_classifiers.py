@@ -123,3 +123,14 @@ def test_a_loaded_response_selector_keeps_its_answers(storage):
     loaded.process([message])
     assert message.get("response_selector")["faq"]["response"]["intent_response_key"] == "faq/sitting"
     assert message.get("response_selector")["faq"]["response"]["responses"] == RESPONSES["utter_faq/sitting"]
+
+
+@pytest.mark.parametrize("component_class,config", [
+    (TfidfIntentClassifier, {}), (TfidfResponseSelector, {"retrieval_intent": "faq"}),
+    (TfidfIntentClassifier, {"block_weights": {"chars": 0.5}})])
+def test_the_one_message_shortcut_gives_the_classifiers_own_probabilities(storage, component_class, config):
+    component, featurize = _trained(component_class, storage, config)
+    for text in ["hello there", "should i stretch", "my sit bone", "zzz", ""]:
+        message = featurize(text)
+        expected = component.model.classifier.predict_proba(component.model._matrix([message]))[0]
+        assert component.model.probabilities(message) == pytest.approx(expected)
