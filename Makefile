@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 STEP := bash scripts/step.sh
 
-.PHONY: help install build data train run shell validate test test-unit test-stories evaluate bench lock clean
+.PHONY: help install build data train run shell validate test test-unit test-stories test-browser web chromium evaluate bench lock clean
 
 help:
 	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
@@ -30,6 +30,8 @@ help:
 	@echo "make build    the project's spaCy pipeline ($(SPACY_DIR))"
 	@echo "make data     regenerate the training data derived from the knowledge base"
 	@echo "make train    train the model when data, domain or config changed ($(MODEL))"
+	@echo "make web      the chat widget's front-end packages (npm ci in web/); make chromium: Debian's Chromium"
+	@echo "make test-browser  the widget on the demo page in headless Chromium (screenshots in results/browser/)"
 
 $(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
 	rm -rf $(VENV)
@@ -59,7 +61,25 @@ $(MODEL): $(TRAIN_INPUTS)
 
 train: $(MODEL)
 
-run: $(MODEL)
+# The widget's front-end packages, at the versions in web/package-lock.json (no CDN)
+WEB_DEPS := web/node_modules/.package-lock.json
+$(WEB_DEPS): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "ERROR: npm is needed for the chat widget (Debian: apt-get install npm)." >&2; exit 1; }
+	$(STEP) "Installing the widget's front-end packages (npm ci)" "a few seconds" bash -c 'cd web && npm ci --no-audit --no-fund'
+
+web: $(WEB_DEPS)
+
+# Debian's Chromium for the browser test: Playwright drives it; it never downloads a browser.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "==> Installing Debian's Chromium for the browser test (about a minute, once) ..."; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get install -y chromium || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }; \
+	fi
+	@[ -x $(CHROMIUM) ] || { echo "ERROR: Chromium could not be installed at $(CHROMIUM): the browser test cannot run." >&2; exit 1; }
+
+run: $(MODEL) $(WEB_DEPS)
 	bash scripts/run.sh
 
 shell: $(MODEL)
@@ -74,8 +94,12 @@ test-stories: $(MODEL)
 test-unit: $(SPACY_DIR)/meta.json
 	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not e2e"
 
-test: validate test-stories $(MODEL)
+test: validate test-stories $(MODEL) $(WEB_DEPS) chromium
 	$(PY) -m pytest tests -q -W ignore::DeprecationWarning
+
+# The widget on the demo page, in headless Chromium: a whole pre-screen, reload, axe-core, keyboard
+test-browser: $(MODEL) $(WEB_DEPS) chromium
+	$(PY) -m pytest tests/test_browser.py -q -W ignore::DeprecationWarning
 
 # NLU quality on messages never used for training (tests/nlu/heldout.yml), and 5-fold
 # cross-validation on the training data. Reports go to results/.
@@ -95,4 +119,4 @@ lock: $(VENV)/.installed
 	  echo "# 'make lock' after changing requirements.txt."; $(PY) -m pip freeze ) > constraints.txt
 
 clean:
-	rm -rf build models results var .pytest_cache
+	rm -rf build models results var .pytest_cache web/node_modules

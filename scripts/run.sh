@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts the assistant in the foreground: the action server, then the Rasa server with the
-# REST and socket.io channels and the HTTP API (token-protected). Ctrl-C stops both.
-#   scripts/run.sh          serve on :5005 (Rasa) and :5055 (actions)
+# Starts the assistant in the foreground: the action server, the Rasa server with the REST and
+# socket.io channels, the messaging platforms configured in the environment and the HTTP API
+# (token-protected), and the demo clinic page with the chat widget. Ctrl-C stops them all.
+#   scripts/run.sh          serve on :5005 (Rasa), :5055 (actions) and :8080 (the page, WEB_PORT)
 #   scripts/run.sh shell    chat in this terminal instead
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ ACTIONS=(.venv/bin/python -m actions.server)
 MODEL=models/pht.tar.gz
 RASA_PORT=5005
 ACTION_PORT=5055
+export WEB_PORT=${WEB_PORT:-8080}  # the demo page; the widget's default allowed origin
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
 mkdir -p var  # the SQLite tracker store lives here (git-ignored): conversations survive restarts
 
@@ -52,11 +54,24 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   echo "RASA_AUTH_TOKEN was not set; generated one for this run: $RASA_AUTH_TOKEN"
 fi
 
+# Channels from the environment (channels/settings.py): a platform without its variables stays off
+echo "==> Channels: REST, the website widget, and messaging platforms from the environment:"
+.venv/bin/python -m channels.credentials var/credentials.yml
+read -r -a ORIGINS <<< "$(.venv/bin/python -m channels.settings)"  # CHAT_ALLOWED_ORIGINS, or the page's own
+
 echo "==> Starting the Rasa server on :$RASA_PORT (usually about 20 seconds) ..."
 "${RASA[@]}" run --model "$MODEL" --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
-  --cors "*" --credentials credentials.yml --endpoints endpoints.yml &
+  --cors "${ORIGINS[@]}" --credentials var/credentials.yml --endpoints endpoints.yml &
 pids+=($!)
 wait_for "http://localhost:$RASA_PORT/" "Rasa server" "${pids[-1]}"
+
+if [ -d web/node_modules/socket.io-client ]; then
+  .venv/bin/python -m web --port "$WEB_PORT" &
+  pids+=($!)
+  wait_for "http://localhost:$WEB_PORT/" "demo page server" "${pids[-1]}"
+else
+  echo "The demo page is not served: its packages are missing (make web installs them)." >&2
+fi
 
 cat <<INFO
 
@@ -64,7 +79,8 @@ The PHT pre-screen assistant is running. Ctrl-C stops it.
   Talk over REST:
     curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
       -d '{"sender": "me", "message": "hi"}'
-  Website widget (socket.io): http://localhost:$RASA_PORT/socket.io
+  The demo clinic page with the chat widget: http://localhost:$WEB_PORT
+    (socket.io at http://localhost:$RASA_PORT/socket.io; pages allowed: ${ORIGINS[*]})
   HTTP API (needs the token), e.g. a conversation's answers:
     curl -s "localhost:$RASA_PORT/conversations/me/tracker?token=$RASA_AUTH_TOKEN"
   Chat in a terminal instead: make shell

@@ -70,6 +70,8 @@ class Assistant:
     model: Path = MODEL
     project: Path = ROOT
     with_actions: bool = True
+    env: Dict[str, str] = field(default_factory=dict)  # added to both servers' environment
+    credentials: Optional[Path] = None  # instead of the project's credentials.yml
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     processes: List[subprocess.Popen] = field(default_factory=list)
@@ -100,12 +102,13 @@ class Assistant:
         self.stop()
 
     def _spawn(self, command: List[str]) -> subprocess.Popen:
-        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", **self.env}
         log = open(self.workdir / "servers.log", "ab")
         return subprocess.Popen(command, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def _spawn_rasa(self) -> subprocess.Popen:
-        credentials = ["--credentials", "credentials.yml"] if (self.project / "credentials.yml").exists() else []
+        credentials = ["--credentials", str(self.credentials)] if self.credentials else (
+            ["--credentials", "credentials.yml"] if (self.project / "credentials.yml").exists() else [])
         rasa = RASA_SERVER if self.with_actions else [str(RASA)]  # the stock assistant runs plain Rasa
         return self._spawn(
             [*rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api", "--auth-token",

@@ -1,0 +1,89 @@
+"""Every channel's configuration, from environment variables with embedded defaults.
+
+The website widget is always on. A messaging platform is on when all its required
+variables are set, and off (with a note saying which are missing) otherwise; the server
+starts either way. `*_API_URL` variables point a platform's client elsewhere than the real
+API: the tests use them for local fakes of the platforms.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, Optional, Tuple
+
+DEFAULT_WEB_PORT = 8080
+DEFAULT_RASA_URL = "http://localhost:5005"
+
+
+@dataclass(frozen=True)
+class Web:
+    """The demo page and the widget's connection to the Rasa server."""
+
+    port: int
+    rasa_url: str  # where the page's widget connects (the Rasa server, as the browser sees it)
+    allowed_origins: Tuple[str, ...]  # pages allowed to open the socket.io connection
+
+
+def web(env: Mapping[str, str]) -> Web:
+    port = int(env.get("WEB_PORT") or DEFAULT_WEB_PORT)
+    local_page = (f"http://localhost:{port}", f"http://127.0.0.1:{port}")
+    origins = tuple((env.get("CHAT_ALLOWED_ORIGINS") or "").replace(",", " ").split()) or local_page
+    rasa_url = (env.get("CHAT_SERVER_URL") or DEFAULT_RASA_URL).rstrip("/")
+    return Web(port=port, rasa_url=rasa_url, allowed_origins=origins)
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A messaging platform: its connector class and the variables that fill its credentials."""
+
+    name: str
+    connector: str  # the class Rasa loads, named in the credentials file
+    required: Dict[str, str]  # credentials key -> environment variable
+    optional: Dict[str, str] = field(default_factory=dict)
+
+    def missing(self, env: Mapping[str, str]) -> List[str]:
+        return [variable for variable in self.required.values() if not env.get(variable)]
+
+    def credentials(self, env: Mapping[str, str]) -> Optional[Dict[str, str]]:
+        """The connector's credentials, or None when a required variable is not set."""
+        if self.missing(env):
+            return None
+        values = {key: env[variable] for key, variable in self.required.items()}
+        values.update({key: env[variable] for key, variable in self.optional.items() if env.get(variable)})
+        return values
+
+
+PLATFORMS = (
+    Platform("Telegram", "channels.telegram.TelegramInput",
+             {"access_token": "TELEGRAM_BOT_TOKEN", "webhook_url": "TELEGRAM_WEBHOOK_URL"},
+             {"secret_token": "TELEGRAM_SECRET_TOKEN", "api_url": "TELEGRAM_API_URL"}),
+    Platform("Twilio (WhatsApp and SMS)", "channels.twilio.TwilioInput",
+             {"account_sid": "TWILIO_ACCOUNT_SID", "auth_token": "TWILIO_AUTH_TOKEN",
+              "webhook_url": "TWILIO_WEBHOOK_URL"},
+             {"max_length": "TWILIO_MAX_LENGTH", "api_url": "TWILIO_API_URL"}),
+    Platform("Facebook Messenger", "channels.messenger.MessengerInput",
+             {"verify": "FACEBOOK_VERIFY_TOKEN", "secret": "FACEBOOK_APP_SECRET",
+              "page-access-token": "FACEBOOK_PAGE_ACCESS_TOKEN"},
+             {"api_url": "FACEBOOK_API_URL"}),
+    Platform("Slack", "channels.slack.SlackInput",
+             {"slack_token": "SLACK_BOT_TOKEN", "slack_signing_secret": "SLACK_SIGNING_SECRET"},
+             {"api_url": "SLACK_API_URL"}),
+)
+
+
+def telegram_secret_token(access_token: str, configured: Optional[str] = None) -> str:
+    """The secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token with every update.
+
+    TELEGRAM_SECRET_TOKEN when set; otherwise derived from the bot token, so it is secret,
+    the same after a restart, and needs no configuration.
+    """
+    if configured:
+        return configured
+    return hmac.new(access_token.encode(), b"pht-telegram-webhook", hashlib.sha256).hexdigest()
+
+
+if __name__ == "__main__":  # `python -m channels.settings`: the allowed origins, for `rasa run --cors`
+    import os
+
+    print(" ".join(web(os.environ).allowed_origins))

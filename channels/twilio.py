@@ -1,0 +1,104 @@
+"""WhatsApp and SMS through Twilio, with the webhook authenticated by Twilio's signature.
+
+Rasa's connector checks no `X-Twilio-Signature`: anyone who knows the URL can talk as any
+phone number. Here every call must carry Twilio's signature of the webhook URL and the form
+fields (`twilio.request_validator.RequestValidator`), or gets 403. The signature is over the
+public URL Twilio called, so that URL is configured (TWILIO_WEBHOOK_URL) rather than
+guessed behind a proxy. Replies come from the number the person wrote to (the incoming `To`:
+"whatsapp:+1..." for WhatsApp), so one connector serves both. Twilio has no buttons: options
+are a numbered list; texts are split within 1,600 characters, Twilio's maximum, or within
+`max_length` (TWILIO_MAX_LENGTH) when set lower: Twilio advises at most 320 characters for
+SMS that arrive reliably as one message on every phone.
+
+Credentials (channels/settings.py): account_sid, auth_token, webhook_url, max_length
+(optional), api_url (optional, for a local fake of Twilio's REST API).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, Optional
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.base.exceptions import TwilioRestException
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+from .platform import LimitedOutput, MessageHandler, SignedWebhooks
+
+logger = logging.getLogger(__name__)
+
+
+TWILIO_LIMIT = 1600  # characters in one message body
+
+
+class TwilioOutput(LimitedOutput):
+    max_buttons = 0
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio"
+
+    def __init__(self, client: Client, from_number: str, max_length: int = TWILIO_LIMIT) -> None:
+        super().__init__()
+        self.client = client
+        self.from_number = from_number
+        self.text_limit = min(max_length, TWILIO_LIMIT)
+
+    async def send_part(self, recipient_id: str, text: str) -> None:
+        # the Twilio client is synchronous: keep it off the server's event loop
+        try:
+            await asyncio.to_thread(self.client.messages.create, to=recipient_id, from_=self.from_number, body=text)
+        except TwilioRestException as error:
+            logger.error("Twilio did not accept a message to %s: %s", recipient_id, error.msg)
+
+
+class TwilioInput(SignedWebhooks, InputChannel):
+    """Twilio's messaging webhook at /webhooks/twilio/webhook (WhatsApp and SMS)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(credentials["account_sid"], credentials["auth_token"], credentials["webhook_url"],
+                   credentials.get("api_url"), int(credentials.get("max_length") or TWILIO_LIMIT))
+
+    def __init__(self, account_sid: str, auth_token: str, webhook_url: str, api_url: Optional[str] = None,
+                 max_length: int = TWILIO_LIMIT) -> None:
+        self.validator = RequestValidator(auth_token)
+        self.webhook_url = webhook_url
+        self.max_length = max_length
+        self.client = Client(account_sid, auth_token)
+        if api_url:
+            self.client.api.base_url = api_url.rstrip("/")
+
+    def is_signed(self, request: Request) -> bool:
+        fields = {name: values[0] for name, values in request.form.items()}
+        return self.validator.validate(self.webhook_url, fields, request.headers.get("X-Twilio-Signature", ""))
+
+    def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
+        twilio_webhook = self.guard(Blueprint("twilio_webhook", __name__))
+        handle = self.understanding_options(on_new_message)
+
+        @twilio_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @twilio_webhook.route("/webhook", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            sender, text, ours = (request.form.get(name) for name in ("From", "Body", "To"))
+            if sender and text and ours:
+                text = text.replace("¡", "@")  # some carriers corrupt @ in SMS
+                output = TwilioOutput(self.client, from_number=ours, max_length=self.max_length)
+                await handle(UserMessage(text, output, sender, input_channel=self.name(),
+                                         metadata=self.get_metadata(request)))
+            return response.text("", status=204)
+
+        return twilio_webhook

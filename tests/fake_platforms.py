@@ -1,0 +1,101 @@
+"""Local fakes of the messaging platforms' APIs, so channel tests need no internet.
+
+One HTTP server answers the calls the connectors make (Telegram Bot API, Twilio's Messages
+resource, Messenger's Send API, Slack's chat.postMessage) the way the platforms do, and
+records each call; the Rasa server under test is pointed at it through the `*_API_URL`
+variables (channels/settings.py).
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, List
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Call:
+    platform: str  # telegram, twilio, facebook, slack
+    path: str
+    body: Dict[str, Any]  # JSON, or form fields (first value of each)
+
+
+def _platform(path: str) -> str:
+    if path.startswith("/bot"):
+        return "telegram"
+    if path.startswith("/2010-04-01/"):
+        return "twilio"
+    if path.startswith("/me/"):
+        return "facebook"
+    return "slack"
+
+
+def _reply(call: Call) -> tuple:
+    """(status, JSON body) as the platform would answer."""
+    if call.platform == "telegram":
+        return 200, {"ok": True, "result": {"message_id": 1, "date": 0, "chat": {"id": call.body.get("chat_id")}}
+                     if call.path.endswith("/sendMessage") else True}
+    if call.platform == "twilio":
+        return 201, {"sid": "SM" + "0" * 32, "status": "queued", "to": call.body.get("To"),
+                     "from": call.body.get("From"), "body": call.body.get("Body")}
+    if call.platform == "facebook":
+        return 200, {"recipient_id": call.body.get("recipient", {}).get("id"), "message_id": "m_1"}
+    return 200, {"ok": True, "channel": call.body.get("channel"), "ts": "1700000000.000100"}
+
+
+class FakePlatforms:
+    """The fake APIs, on a free local port, recording every call."""
+
+    def __init__(self) -> None:
+        self.calls: List[Call] = []
+        self._lock = threading.Lock()
+        fakes = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                path = urlsplit(self.path).path
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    body = json.loads(raw or "{}")
+                else:
+                    body = {name: values[0] for name, values in parse_qs(raw).items()}
+                call = Call(_platform(path), path, body)
+                with fakes._lock:
+                    fakes.calls.append(call)
+                status, answer = _reply(call)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+    def since(self, mark: int, platform: str) -> List[Call]:
+        with self._lock:
+            return [call for call in self.calls[mark:] if call.platform == platform]
+
+    def mark(self) -> int:
+        with self._lock:
+            return len(self.calls)
+
+    def wait_for(self, condition: Callable[[], bool], timeout: float = 60) -> bool:
+        """Wait until `condition()` holds (for replies sent in the background, as Slack's are)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            time.sleep(0.1)
+        return condition()

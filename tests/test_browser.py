@@ -1,0 +1,256 @@
+"""The chat widget on the demo clinic page, in Debian's Chromium driven by Playwright.
+
+A whole pre-screen by clicking answer buttons and typing free text, the first answer by
+keyboard alone; a reload in the middle keeps the conversation; the connection is cut and
+restored (the widget says so and carries on); an axe-core scan finds nothing serious or
+critical; no sideways scrolling at 320 px. Screenshots go to results/browser/ (git-ignored).
+The widget reaches Rasa through a relay the test can cut (tcp_relay.py).
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+from channels import credentials
+from servers import MODEL, ROOT, Assistant, free_port
+from tcp_relay import Relay
+from test_e2e import CLASSIC_ANSWERS
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.js"
+SCREENSHOTS = ROOT / "results" / "browser"
+SESSION_KEY = "pht-chat-session"
+STATUS_SAYS = "text => document.querySelector('[role=status]').textContent.includes(text)"
+WAIT_MS = 90_000  # a turn on a busy 2-core machine; a wait, not an assertion about speed
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[Dict[str, Any]]:
+    from web.server import SOCKET_IO_CLIENT, serve
+
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make train` (make test does it for you)")
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make chromium` (apt-get install chromium)")
+    if not (SOCKET_IO_CLIENT.exists() and AXE.exists()):
+        pytest.fail("the widget's npm packages are missing: run `make web`")
+    workdir = tmp_path_factory.mktemp("browser")
+    page_port = free_port()
+    origin = f"http://127.0.0.1:{page_port}"
+    assistant = Assistant(workdir)
+    env = {"CHAT_ALLOWED_ORIGINS": origin, "CLINIC_BOOKING_URL": "https://northside-physio.example/book"}
+    assistant.credentials = workdir / "credentials.yml"
+    credentials.write(assistant.credentials, env)
+    assistant.env = env
+    assistant.start()
+    relay = Relay(assistant.rasa_port, free_port()).up()
+    page_server = serve({"CHAT_SERVER_URL": f"http://127.0.0.1:{relay.port}"}, page_port)
+    threading.Thread(target=page_server.serve_forever, daemon=True).start()
+    yield {"assistant": assistant, "url": origin, "relay": relay}
+    page_server.shutdown()
+    relay.down()
+    assistant.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
+            bypass_csp=True)  # so the test can inject axe-core into a page whose CSP forbids inline scripts
+        context.set_default_timeout(WAIT_MS)
+        yield context
+        context.close()
+
+
+# --- following the conversation ---------------------------------------------------------------------------
+
+def session_id(page) -> str:
+    page.wait_for_function(f"() => sessionStorage.getItem('{SESSION_KEY}')")
+    return page.evaluate(f"() => sessionStorage.getItem('{SESSION_KEY}')")
+
+
+def events(site, page) -> List[Dict[str, Any]]:
+    return site["assistant"].tracker(session_id(page))["events"]
+
+
+def expected_bot_bubbles(all_events: List[Dict[str, Any]]) -> int:
+    """How many bot messages the page shows for a tracker: a message per paragraph."""
+    starts = [index for index, event in enumerate(all_events) if event["event"] == "session_started"]
+    since = all_events[starts[-1] + 1:] if starts else all_events
+    return sum(len([part for part in (event.get("text") or "").strip().split("\n\n") if part]) or 1
+               for event in since if event["event"] == "bot")
+
+
+def wait_for_turn(site, page, users_before: int) -> List[Dict[str, Any]]:
+    """Wait until the assistant has answered message `users_before + 1` and the page shows it all."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while time.monotonic() < deadline:
+        current = events(site, page)
+        users = sum(event["event"] == "user" for event in current)
+        if users > users_before and current[-1]["event"] == "action" and current[-1]["name"] == "action_listen":
+            page.wait_for_function("n => document.querySelectorAll('.pht-msg--bot').length >= n",
+                                   arg=expected_bot_bubbles(current))
+            page.wait_for_selector(".pht-chat__typing", state="hidden")
+            return current
+        time.sleep(0.2)
+    raise AssertionError("the assistant did not answer")
+
+
+def user_count(site, page) -> int:
+    return sum(event["event"] == "user" for event in events(site, page))
+
+
+def slots(site, page) -> Dict[str, Any]:
+    return site["assistant"].tracker(session_id(page))["slots"]
+
+
+def say(site, page, text: str) -> None:
+    before = user_count(site, page)
+    page.get_by_label("Your message").fill(text)
+    page.get_by_role("button", name="Send").click()
+    wait_for_turn(site, page, before)
+
+
+def click_option(site, page, name: str) -> None:
+    before = user_count(site, page)
+    page.locator(".pht-options").get_by_role("button", name=re.compile(name, re.IGNORECASE)).click()
+    wait_for_turn(site, page, before)
+
+
+def conversation(page) -> List[str]:
+    return [text.strip() for text in page.locator(".pht-msg").all_inner_texts()]
+
+
+def serious_accessibility_problems(page) -> List[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [f"{violation['id']} ({violation['impact']}): {violation['help']}; "
+            f"{[node['target'] for node in violation['nodes']][:3]}"
+            for violation in result["violations"] if violation["impact"] in ("serious", "critical")]
+
+
+# --- the tests --------------------------------------------------------------------------------------------------
+
+def test_a_whole_prescreen_in_the_browser(site, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page()
+    page.goto(site["url"])
+
+    # the emergency notice is there before the first question
+    notice = page.locator(".pht-chat__notice")
+    assert notice.is_visible() and "emergency number" in notice.inner_text()
+    wait_for_turn(site, page, 0)  # the page says hello for the person; the assistant welcomes them
+    assert page.locator(".pht-chat__notice").is_visible()
+    assert "hamstring pain pre-screen" in " ".join(conversation(page))
+    log = page.get_by_role("log")
+    assert log.get_attribute("aria-live") == "polite"
+    assert serious_accessibility_problems(page) == []  # with the answer buttons showing
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    page.locator(".pht-options").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "mobile-320-question.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # the first answer by keyboard alone: Tab to the option, Enter
+    before = user_count(site, page)
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent") == "Yes, let's start":
+            break
+    focused = page.locator(":focus")
+    assert focused.inner_text() == "Yes, let's start"
+    assert focused.evaluate("e => e.tagName") == "BUTTON"
+    assert focused.evaluate("e => getComputedStyle(e).outlineStyle") != "none"  # visible focus
+    page.screenshot(path=str(SCREENSHOTS / "keyboard-focus.png"))
+    page.keyboard.press("Enter")
+    wait_for_turn(site, page, before)
+    assert slots(site, page)["requested_slot"] == "pain_location"
+    assert page.evaluate("() => document.activeElement.id") == "pht-chat-input"  # ready for the next answer
+
+    click_option(site, page, "^Sit bone")
+    assert slots(site, page)["pain_location"] == "sit_bone"
+    say(site, page, CLASSIC_ANSWERS[slots(site, page)["requested_slot"]])
+
+    # a reload keeps the conversation, and the question's answer buttons
+    shown = conversation(page)
+    options = page.locator(".pht-options button").all_inner_texts()
+    page.reload()
+    page.wait_for_function("n => document.querySelectorAll('.pht-msg').length >= n", arg=len(shown))
+    assert conversation(page) == shown
+    assert page.locator(".pht-options button").all_inner_texts() == options
+    page.screenshot(path=str(SCREENSHOTS / "after-reload.png"))
+    assert "Sit bone" in " ".join(shown) or "sit bone" in " ".join(shown).lower()
+
+    # the server goes away: the widget says so, reconnects, and the conversation goes on
+    site["relay"].down()
+    status = page.get_by_role("status")
+    page.wait_for_function(STATUS_SAYS, arg="Can't reach the assistant")
+    assert page.get_by_role("button", name="Send").is_disabled()
+    page.screenshot(path=str(SCREENSHOTS / "unreachable.png"))
+    site["relay"].up()
+    page.wait_for_function(STATUS_SAYS, arg="Connected again")
+    assert status.inner_text() == "Connected again."
+    assert conversation(page) == shown
+
+    for _ in range(15):
+        current = slots(site, page)
+        if current.get("assessment"):
+            break
+        say(site, page, CLASSIC_ANSWERS[current["requested_slot"]])
+    assessment = slots(site, page)["assessment"]
+    assert assessment["urgency"] == "routine"
+    said = "\n".join(conversation(page))
+    assert "fit PHT well" in said and "Break up sitting" in said
+    # line breaks inside a message are rendered, not run together
+    assert page.locator(".pht-msg--bot .pht-msg__text br").count() > 0
+    page.screenshot(path=str(SCREENSHOTS / "desktop.png"), full_page=True)
+
+    assert serious_accessibility_problems(page) == []
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320  # no sideways scrolling
+    page.screenshot(path=str(SCREENSHOTS / "mobile-320.png"), full_page=True)
+    assert serious_accessibility_problems(page) == []
+    page.close()
+
+
+def test_links_in_a_message_are_links(site, browser):
+    page = browser.new_page()
+    page.goto(site["url"])
+    wait_for_turn(site, page, 0)
+    say(site, page, "yes")
+    say(site, page, "at my sit bone")
+    for text in ("qwerty banana", "asdfgh jkl"):  # two answers it cannot use: the clinic's contact
+        say(site, page, text)
+    link = page.locator(".pht-msg--bot a[href='https://northside-physio.example/book']")
+    assert link.count() >= 1
+    assert link.first.get_attribute("rel") == "noopener noreferrer"
+    page.close()
+
+
+def test_a_page_from_another_origin_cannot_open_the_socket(site):
+    url = f"{site['assistant'].url}/socket.io/?EIO=4&transport=polling"
+
+    def status(origin: str) -> int:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers={"Origin": origin}), timeout=30) as reply:
+                return reply.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    assert status(site["url"]) == 200
+    assert status("https://evil.example") == 400

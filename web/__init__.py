@@ -1,0 +1,1 @@
+"""The website widget and the demo clinic page; `python -m web` serves them (web/server.py)."""
