@@ -82,12 +82,12 @@ def test_the_answer_to_the_question_asked_is_read_in_context():
 
 
 def test_a_danger_sign_mentioned_in_passing_is_remembered_but_not_an_answer():
-    tracker = make_tracker("it hurts at my sit bone and wakes me up at night", requested="pain_location")
+    tracker = make_tracker("it hurts at my sit bone and I've lost a stone without trying", requested="pain_location")
     _, events = run(ActionExtractFindings(), tracker)
     slots = slot_events(events)
     assert slots["pain_location"] == "sit_bone"
     assert "red_flags" not in slots  # the full safety question is still asked
-    assert slots["mentioned"] == {"red_flags": ["night_pain"]}
+    assert slots["mentioned"] == {"red_flags": ["weight_loss"]}
 
 
 def test_new_list_values_add_to_earlier_ones():

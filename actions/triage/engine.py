@@ -257,6 +257,7 @@ class Engine:
                 for item in differentials
             ],
             "care": care,
+            "telling": list(self.knowledge.advice["telling"][level]),
             "complete": complete,
             "missing": self.missing(findings),
             "findings": findings,
