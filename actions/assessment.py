@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .messages import bullet_list, join_items, render
-from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, findings_from_slots, unsure_fields
+from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, unsure_fields
 from .triage import Engine
 
 FIT_RESPONSES = {"high": "utter_fit_high", "moderate": "utter_fit_moderate", "low": "utter_fit_low"}
@@ -84,6 +84,8 @@ def assess_conversation(tracker: Tracker, dispatcher: CollectingDispatcher, doma
     result: Dict[str, Any] = engine.assess(findings)
     result["unsure"] = unsure_fields(tracker.slots, engine.knowledge)
     result["skipped"] = [field for field in result["missing"] if not engine.could_change_outcome(findings, field)]
+    result["possible_signs"] = list(tracker.get_slot(POSSIBLE_SLOT) or [])  # each with its confirming answer
+    result["screening_stopped"] = tracker.get_slot(STOPPED_SLOT)  # a safety question left to a professional
     for message in outcome_messages(result, domain):
         dispatcher.utter_message(text=message)
     closing = "utter_after_urgent_outcome" if result["urgency"] in ACT_NOW_LEVELS else "utter_after_outcome"

@@ -124,4 +124,4 @@ class ActionOffTopic(Action):
         dispatcher.utter_message(response="utter_out_of_scope")
         if not tracker.get_slot("requested_slot"):
             return []
-        return [note_misunderstanding(dispatcher, tracker, domain)]
+        return note_misunderstanding(dispatcher, tracker, domain)

@@ -193,6 +193,14 @@ class Engine:
         signatures = {self.outcome_signature({**findings, field: answer}) for answer in self.possible_answers(field)}
         return len(signatures) > 1
 
+    def more_values_could_change_outcome(self, findings: Findings, field: str) -> List[str]:
+        """For a list field known only in part: the values that, added to those already
+        known, would change the outcome (empty when the list cannot matter any more)."""
+        known = list(findings.get(field) or [])
+        before = self.outcome_signature(findings)
+        return [value for value in self.knowledge.values(field) if value not in known
+                and self.outcome_signature({**findings, field: known + [value]}) != before]
+
     def _all_conditions(self) -> List[Mapping[str, Any]]:
         rules = self.knowledge.rules
         roots = list(rules["definitions"].values())
