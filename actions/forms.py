@@ -84,7 +84,8 @@ def note_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker, do
     count = int(tracker.get_slot(REASK_SLOT) or 0) + 1
     settings = load_settings()
     asked = _requested_slot(tracker)
-    if asked and load_knowledge().fields.get(asked, {}).get("screen") and count >= settings["stop_screening_after_unusable_answers"]:
+    screening = bool(asked and load_knowledge().fields.get(asked, {}).get("screen"))
+    if screening and count >= settings["stop_screening_after_unusable_answers"]:
         dispatcher.utter_message(text=render(domain, "utter_screening_in_person", **settings["clinic"]))
         reason = {"field": asked, "unusable_answers": count,
                   "why": render(domain, "utter_screening_stopped_reason", count=count)}

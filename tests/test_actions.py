@@ -9,8 +9,10 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet, UserUtteranceRev
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import ActionAssess
-from actions.conversation import ActionExplainQuestion, ActionFallback, ActionOffTopic, ActionStartOver, ActionWelcome
-from actions.forms import ASK_ACTIONS, ActionExtractFindings, ActionGoBack, AskToConfirmDangerSign, ValidateAssessmentForm
+from actions.conversation import ActionDistress, ActionExplainQuestion, ActionFallback, ActionOffTopic, ActionStartOver, ActionWelcome
+from actions.forms import (
+    ASK_ACTIONS, ActionExtractFindings, ActionGoBack, AskToConfirmDangerSign, ValidateAssessmentForm,
+)
 from actions.slots import needs_care_now
 from actions.triage import load_knowledge
 
@@ -470,3 +472,22 @@ def test_the_assessment_records_why_a_safety_question_was_left_to_a_professional
     result = slot_events(events)["assessment"]
     assert result["screening_stopped"] == stopped
     assert result["complete"] is False
+
+
+# --- distress and after the outcome ---------------------------------------------------------------
+
+def test_the_distress_reply_is_kind_gives_the_crisis_contacts_and_offers_to_go_on():
+    messages, events = run(ActionDistress(), make_tracker("I want to end it all", intent="distress", form=False))
+    reply = messages[0]["text"]
+    assert reply.startswith("I'm really sorry")
+    assert "116 123" in reply and "988" in reply and "emergency number" in reply
+    assert messages[1]["response"] == "utter_distress_offer_to_go_on"
+    assert events == []  # the answers so far are kept
+
+
+def test_crisis_contacts_come_from_the_clinics_settings(monkeypatch):
+    from actions import conversation
+
+    monkeypatch.setattr(conversation, "load_settings", lambda: {"crisis_contacts": ["Lifeline Australia: 13 11 14"]})
+    messages, _ = run(ActionDistress(), make_tracker("I feel suicidal", intent="distress", form=False))
+    assert "13 11 14" in messages[0]["text"] and "116 123" not in messages[0]["text"]

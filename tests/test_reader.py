@@ -2,6 +2,7 @@
 import pytest
 
 from actions.language.numbers import age_years, duration_days, pain_score, words_to_digits
+from actions.language.distress import suggests_distress
 from actions.language.reader import NOT_SURE, read_message, shared_reader
 
 
@@ -448,3 +449,21 @@ def test_the_reader_keeps_its_score_on_the_development_set():
 def test_words_that_only_look_like_a_danger_sign_are_not_one(text):
     found = read_message(text)
     assert "red_flags" not in found and "neuro_symptoms" not in found
+
+
+# --- distress (policy v2, outside triage) ---------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "I just want to end it all", "sometimes I think about killing myself", "I've been self-harming",
+    "I don't want to live like this anymore", "everyone would be better off without me", "I feel suicidal",
+    "stop, I want to die",
+])
+def test_wording_about_suicide_or_self_harm_is_recognised(text):
+    assert suggests_distress(text)
+
+
+@pytest.mark.parametrize("text", [
+    "this pain is killing me", "sitting kills me", "stop", "I'm dying to get back to running", "it's a pain in the bum",
+])
+def test_everyday_exaggeration_is_not_distress(text):
+    assert not suggests_distress(text)

@@ -159,8 +159,11 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
     order = knowledge.question_order
     if sorted(order) != sorted(fields):
         raise KnowledgeError("vocabulary question_order must list every field exactly once")
-    if not all(isinstance(phrase, str) for phrase in knowledge.vocabulary.get("not_findings", [])):
-        raise KnowledgeError("vocabulary not_findings: must be a list of phrases")
+    for key in ("not_findings", "distress"):
+        if not all(isinstance(phrase, str) and phrase for phrase in knowledge.vocabulary.get(key, [])):
+            raise KnowledgeError(f"vocabulary {key}: must be a list of phrases")
+    if not knowledge.vocabulary.get("distress"):
+        raise KnowledgeError("vocabulary distress: the phrases about suicide or self-harm are missing")
     for answer in ("affirm", "deny", "unsure", "none"):
         if not knowledge.vocabulary.get("answers", {}).get(answer):
             raise KnowledgeError(f"vocabulary answers: missing `{answer}` phrases")
