@@ -69,7 +69,7 @@ def _questions_for(state: str) -> Tuple[str, ...]:
         if slots.get(field) is not None or spec.get("screen"):
             required.append(field)
         elif in_passing.get(field):
-            if engine.more_values_could_change_outcome(findings, field):
+            if spec["kind"] != "list" or engine.more_values_could_change_outcome(findings, field):
                 required.append(field)  # "anything else ...?", the passing mentions noted
         elif engine.could_change_outcome(findings, field):
             required.append(field)
@@ -119,6 +119,10 @@ class ActionExtractFindings(Action):
             intent.get("name") in COMMAND_INTENTS and asked not in found))
         correcting = is_correction(text)
         events: List[EventType] = self._possible_signs(tracker, text, reading.possible, asked, found, sure)
+        earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(asked or "")
+        if asked in knowledge.fields and asked not in found and isinstance(earlier, str):
+            if shared_reader().yes_or_no(text):
+                found = {**found, asked: earlier}  # "yes" to "you mentioned pain at the ...: is that it?"
         corrected: Dict[str, Any] = {}
         mentioned = dict(tracker.get_slot(MENTIONED_SLOT) or {})
         for field, value in found.items():
@@ -132,6 +136,11 @@ class ActionExtractFindings(Action):
                 if not correcting:
                     continue  # a passing mention does not overwrite an answer; "actually, ..." does
                 corrected[field] = value
+            if spec.get("confirm_question") and field != asked and current is None and field not in mentioned:
+                if Engine(knowledge).fits_better_with_another(findings_from_slots(
+                        {**tracker.slots, **found, MENTIONED_SLOT: mentioned}, knowledge), field):
+                    mentioned[field] = value  # confirmed when asked: the fit depends on it
+                    continue
             if (spec.get("screen") or spec["kind"] == "list") and field != asked and current is None:
                 # in passing: counts at once, but is not yet the whole answer
                 mentioned[field] = list(dict.fromkeys(mentioned.get(field, []) + value))
@@ -257,6 +266,8 @@ class AskForField(Action):
         knowledge = load_knowledge()
         spec = knowledge.fields[self.field]
         earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(self.field)
+        if isinstance(earlier, str) and spec.get("confirm_question"):
+            return self._confirm(earlier, dispatcher, knowledge)
         if earlier:
             labels = join_items(value_labels(self.field, earlier, knowledge), domain)
             dispatcher.utter_message(text=render(domain, "utter_already_mentioned", items=labels))
@@ -270,6 +281,16 @@ class AskForField(Action):
             buttons = [button for button in buttons if button["payload"] not in
                        {str(spec["values"][value]["synonyms"][0]) for value in earlier}]
         dispatcher.utter_message(text=question, buttons=buttons)
+        return []
+
+
+    def _confirm(self, value: str, dispatcher: CollectingDispatcher, knowledge: Any) -> List[EventType]:
+        """A value read in passing, to confirm: its button first, then the others."""
+        label = value_labels(self.field, [value], knowledge)[0]
+        buttons = answer_buttons(self.field, knowledge)
+        first = str(knowledge.fields[self.field]["values"][value]["synonyms"][0])
+        buttons.sort(key=lambda button: button["payload"] != first)
+        dispatcher.utter_message(text=knowledge.fields[self.field]["confirm_question"].format(value=label), buttons=buttons)
         return []
 
 

@@ -38,8 +38,10 @@ def findings_from_slots(slots: Mapping[str, Any], knowledge: Optional[Knowledge]
         if value is not None and value != NOT_SURE:
             findings[field] = value
     for field, values in (slots.get(MENTIONED_SLOT) or {}).items():
-        if field in knowledge.fields and values:
+        if field in knowledge.fields and values and knowledge.fields[field]["kind"] == "list":
             findings[field] = list(dict.fromkeys(list(findings.get(field, [])) + list(values)))
+        elif field in knowledge.fields and values:
+            findings.setdefault(field, values)  # a place read in passing, until confirmed
     for sign in slots.get(POSSIBLE_SLOT) or []:
         if sign["answer"] in COUNTS_AS_SIGN:
             findings[sign["field"]] = list(dict.fromkeys(list(findings.get(sign["field"], [])) + [sign["value"]]))

@@ -491,3 +491,33 @@ def test_crisis_contacts_come_from_the_clinics_settings(monkeypatch):
     monkeypatch.setattr(conversation, "load_settings", lambda: {"crisis_contacts": ["Lifeline Australia: 13 11 14"]})
     messages, _ = run(ActionDistress(), make_tracker("I feel suicidal", intent="distress", form=False))
     assert "13 11 14" in messages[0]["text"] and "116 123" not in messages[0]["text"]
+
+
+# --- a place read from a story is confirmed when the fit depends on it -------------------------
+
+def test_a_place_read_in_passing_that_fits_pht_less_well_is_kept_to_confirm():
+    _, events = run(ActionExtractFindings(), make_tracker("my hamstring has been sore for weeks when I sit", form=False))
+    slots = slot_events(events)
+    assert "pain_location" not in slots
+    assert slots["mentioned"]["pain_location"] == "mid_hamstring"
+
+
+def test_the_sit_bone_read_in_passing_needs_no_confirmation():
+    _, events = run(ActionExtractFindings(), make_tracker("my sit bone has been sore for weeks", form=False))
+    assert slot_events(events)["pain_location"] == "sit_bone"
+
+
+def test_the_place_to_confirm_is_asked_about_by_name_with_its_button_first():
+    slots = {"mentioned": {"pain_location": "mid_hamstring"}}
+    assert required_after(slots)[0] == "pain_location"
+    messages, _ = run(ASK_ACTIONS["pain_location"](), make_tracker(slots=slots, requested="pain_location"))
+    assert messages[0]["text"].startswith("You mentioned pain at the middle of the back of the thigh.")
+    assert messages[0]["buttons"][0]["title"] == "Middle of the back of the thigh"
+
+
+@pytest.mark.parametrize("answer, place", [("yes", "mid_hamstring"), ("no, it's right at the top, under my bum cheek",
+                                                                       "upper_hamstring")])
+def test_the_confirmation_answer_sets_the_place(answer, place):
+    slots = {"mentioned": {"pain_location": "mid_hamstring"}}
+    _, events = run(ActionExtractFindings(), make_tracker(answer, slots=slots, requested="pain_location"))
+    assert slot_events(events)["pain_location"] == place

@@ -19,6 +19,7 @@ FIELD_KINDS = {"choice", "list", "number", "boolean", "text"}
 FIELD_KEYS = {
     "kind", "summary", "source", "question", "why", "examples", "values", "synonyms", "none_label",
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
+    "confirm_question",
 }
 VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm"}
 RULE_KEYS = {"id", "level", "when", "explain", "source"}
