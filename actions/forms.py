@@ -229,7 +229,7 @@ class ValidateAssessmentForm(FormValidationAction):
         if updates.get(asked) is not None or CONFIRM_SLOT in updates or tracker.get_slot(STOPPED_SLOT):
             return events + [SlotSet(REASK_SLOT, 0)]
         intent = tracker.latest_message.get("intent", {}).get("name")
-        if updates:
+        if updates or {MENTIONED_SLOT, POSSIBLE_SLOT} & set(tracker.slots_to_validate()):
             return events  # they told us something else (or corrected an answer): just ask again
         if intent in DIGRESSION_INTENTS:
             return []  # nothing read: the form steps aside so a rule can answer, then asks again

@@ -9,7 +9,9 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet, UserUtteranceRev
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import ActionAssess
-from actions.conversation import ActionDistress, ActionExplainQuestion, ActionFallback, ActionOffTopic, ActionStartOver, ActionWelcome
+from actions.conversation import (
+    ActionDistress, ActionExplainQuestion, ActionFallback, ActionOffTopic, ActionStartOver, ActionWelcome,
+)
 from actions.forms import (
     ASK_ACTIONS, ActionExtractFindings, ActionGoBack, AskToConfirmDangerSign, ValidateAssessmentForm,
 )
@@ -521,3 +523,12 @@ def test_the_confirmation_answer_sets_the_place(answer, place):
     slots = {"mentioned": {"pain_location": "mid_hamstring"}}
     _, events = run(ActionExtractFindings(), make_tracker(answer, slots=slots, requested="pain_location"))
     assert slot_events(events)["pain_location"] == place
+
+
+@pytest.mark.parametrize("extracted", [{"mentioned": {"aggravators": ["sitting"]}},
+                                       {"possible_signs": [{"field": "red_flags", "value": "night_pain", "answer": None}]}])
+def test_something_said_in_passing_is_no_misunderstanding(extracted):
+    tracker = validation_tracker("it hurts when I sit", {"pain_location": "sit_bone"}, "onset", extracted)
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert not any("didn't quite get" in text for text in texts(messages))
+    assert "reask_count" not in slot_events(events)
