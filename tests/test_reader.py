@@ -4,6 +4,7 @@ import pytest
 from actions.language.numbers import age_years, duration_days, pain_score, words_to_digits
 from actions.language.distress import suggests_distress
 from actions.language.reader import NOT_SURE, read_message, shared_reader
+from patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS
 
 
 # --- durations ----------------------------------------------------------------------------
@@ -467,3 +468,29 @@ def test_wording_about_suicide_or_self_harm_is_recognised(text):
 ])
 def test_everyday_exaggeration_is_not_distress(text):
     assert not suggests_distress(text)
+
+
+# --- the simulated patients' phrases (tests/patients.py), read without the servers -------------
+
+def _asked(case):
+    return None if case.field == "opening" else case.field
+
+
+@pytest.mark.parametrize("case", BENIGN_BUT_TRICKY, ids=lambda case: case.name)
+def test_a_benign_but_tricky_phrase_is_no_danger_sign(case):
+    result = reading(case.says, _asked(case))
+    assert not result.findings.get("red_flags") and "leg_weakness" not in result.findings.get("neuro_symptoms", [])
+    if result.possible:  # at most one confirming question, which the person answers "no"
+        assert case.says in {"no, it's just on both sides"}, result.possible
+
+
+@pytest.mark.parametrize("case", DANGER_SIGNS_IN_EVERYDAY_WORDS, ids=lambda case: case.name)
+def test_a_danger_sign_in_everyday_words_is_read_at_once_or_confirmed(case):
+    result = reading(case.says, _asked(case))
+    told = {(field, value) for field in ("red_flags", "neuro_symptoms") for value in case.truth.get(field, [])}
+    read = {(field, value) for field, values in [*result.findings.items(), *result.possible.items()]
+            if field in ("red_flags", "neuro_symptoms") for value in values}
+    assert told <= read
+    if case.confirms == "no, nothing like that":  # said clearly: no confirming question needed
+        assert told <= {(field, value) for field in ("red_flags", "neuro_symptoms")
+                        for value in result.findings.get(field, [])}
