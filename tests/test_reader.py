@@ -330,7 +330,7 @@ def test_genital_numbness_answered_to_the_safety_question_is_not_ordinary_leg_nu
 
 
 @pytest.mark.parametrize("text", [
-    "I can't get an erection since this started", "sexual problems", "no feeling during sex",
+    "I can't get an erection since this started", "sexual problems", "no feeling during sex", "can't get it up since my back went",
 ])
 def test_new_sexual_problems_are_the_sexual_dysfunction_sign(text):
     assert "sexual_dysfunction" in read_message(text)["red_flags"]
@@ -494,3 +494,12 @@ def test_a_danger_sign_in_everyday_words_is_read_at_once_or_confirmed(case):
     if case.confirms == "no, nothing like that":  # said clearly: no confirming question needed
         assert told <= {(field, value) for field in ("red_flags", "neuro_symptoms")
                         for value in result.findings.get(field, [])}
+
+
+def test_long_standing_sexual_problems_are_not_the_new_cauda_equina_sign():
+    result = reading("I've had erectile dysfunction for years")
+    assert "red_flags" not in result.findings and "red_flags" not in result.possible
+
+
+def test_sexual_problems_without_a_time_are_confirmed_as_new_first():
+    assert reading("I can't get an erection").possible == {"red_flags": ["sexual_dysfunction"]}
