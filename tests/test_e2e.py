@@ -247,7 +247,7 @@ def test_a_possible_danger_sign_gets_one_confirming_question(assistant, answer, 
 
 
 def test_a_safety_question_without_a_usable_answer_stops_and_is_left_to_a_professional(assistant):
-    conversation, result = talk(assistant, "screen-loop", red_flags="purple monkey dishwasher")
+    conversation, result = talk(assistant, "screen-loop", red_flags="qwerty zxcvb")
     assert conversation.asked.count("red_flags") == 3
     assert result["screening_stopped"]["field"] == "red_flags"
     assert any("in person" in reply for reply in conversation.replies)
