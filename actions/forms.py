@@ -173,12 +173,17 @@ class ActionExtractFindings(Action):
             if said is not None or not (digression and not found):
                 pending["answer"] = {True: "yes", False: "no"}.get(said, "unclear")
                 events.append(SlotSet(CONFIRM_SLOT, pending["answer"]))
+                if pending.get("was_the_answer") and tracker.get_slot(pending["field"]) is None:
+                    # it was the whole answer to its own question: now that answer is known
+                    counts = pending["answer"] != "no"
+                    events.append(SlotSet(pending["field"], [pending["value"]] if counts else []))
         known = {(sign["field"], sign["value"]) for sign in signs}
         for field, values in possible.items():
             stated = set(found.get(field) or []) | set(tracker.get_slot(field) or [])
             stated |= set((tracker.get_slot(MENTIONED_SLOT) or {}).get(field, []))
-            signs += [{"field": field, "value": value, "answer": None} for value in values
-                      if (field, value) not in known and value not in stated]
+            whole_answer = field == asked and field not in found
+            signs += [{"field": field, "value": value, "answer": None, "was_the_answer": whole_answer}
+                      for value in values if (field, value) not in known and value not in stated]
         if signs != (tracker.get_slot(POSSIBLE_SLOT) or []):
             events.append(SlotSet(POSSIBLE_SLOT, signs))
         return events

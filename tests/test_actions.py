@@ -375,7 +375,7 @@ def test_a_danger_sign_inside_a_question_is_always_read():
 # --- policy v2: possible danger signs get one confirming question ------------------------------
 
 def sign(value, answer=None, field="red_flags"):
-    return {"field": field, "value": value, "answer": answer}
+    return {"field": field, "value": value, "answer": answer, "was_the_answer": False}
 
 
 def test_a_possible_danger_sign_is_kept_apart_and_not_counted_yet():

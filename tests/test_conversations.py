@@ -71,8 +71,8 @@ def test_a_possible_danger_sign_is_confirmed_with_one_question(answer, urgency):
                "danger_check": answer, "aggravators": "sitting and driving", "load_changes": "nothing", "pain_score": "3",
                "age": "40"}
     result = driver.run("pain at my sit bone", answers.__getitem__)
-    assert driver.asked.count("danger_check") == 1
-    assert result["urgency"] == urgency
+    assert driver.asked.count("danger_check") == 1 and driver.asked.count("neuro_symptoms") == 1
+    assert result["urgency"] == urgency and not result["screening_stopped"]
 
 
 def test_the_vignette_patients_reach_their_urgency_through_the_real_actions():
@@ -86,3 +86,15 @@ def test_the_vignette_patients_reach_their_urgency_through_the_real_actions():
         if result["urgency"] != expected:
             wrong.append((name, expected, result["urgency"], driver.asked))
     assert wrong == []
+
+
+@pytest.mark.parametrize("confirm, urgency, flags", [("no", "routine", []), ("yes, whatever I do", "soon", ["night_pain"])])
+def test_a_possible_sign_that_was_the_whole_answer_answers_its_question_once_confirmed(confirm, urgency, flags):
+    driver = FormDriver()
+    answers = {"onset": "gradually", "duration_days": "6 weeks", "red_flags": "it hurts at night", "danger_check": confirm,
+               "neuro_symptoms": "no", "aggravators": "sitting and driving", "load_changes": "nothing", "pain_score": "3",
+               "age": "40"}
+    result = driver.run("pain at my sit bone", answers.__getitem__)
+    assert driver.asked.count("red_flags") == 1 and driver.asked.count("danger_check") == 1
+    assert result["findings"]["red_flags"] == flags
+    assert result["urgency"] == urgency and result["complete"] is True
