@@ -168,6 +168,10 @@ BENIGN_BUT_TRICKY = [
     Tricky("mum-cancer-changes", "load_changes", "nothing changed, my mum had cancer last year though", {}),
     Tricky("ill-last-month", "load_changes", "no changes, I was ill with a temperature last month but I'm fine now", {}),
     Tricky("both-legs-ache-no", "red_flags", "none, my legs both ache after a run but that's it", {}),
+    Tricky("stress-incontinence", "red_flags", "none, I just leak a bit of urine when I sneeze since my second baby", {}),
+    Tricky("ibs-bowels", "red_flags", "none of those, I have IBS so my bowels are all over the place", {}),
+    Tricky("past-bowel-cancer-young", "red_flags", "I had bowel cancer at 30, clear for ten years",
+           {"red_flags": ["cancer_history"], "age": 42}),
 ]
 
 # Danger signs told the way people talk; some only possibly, then confirmed.

@@ -479,7 +479,8 @@ def _asked(case):
 @pytest.mark.parametrize("case", BENIGN_BUT_TRICKY, ids=lambda case: case.name)
 def test_a_benign_but_tricky_phrase_is_no_danger_sign(case):
     result = reading(case.says, _asked(case))
-    assert not result.findings.get("red_flags") and "leg_weakness" not in result.findings.get("neuro_symptoms", [])
+    assert set(result.findings.get("red_flags", [])) <= set(case.truth.get("red_flags", []))
+    assert "leg_weakness" not in result.findings.get("neuro_symptoms", [])
     if result.possible:  # at most one confirming question, which the person answers "no"
         assert case.says in {"no, it's just on both sides"}, result.possible
 
@@ -503,3 +504,15 @@ def test_long_standing_sexual_problems_are_not_the_new_cauda_equina_sign():
 
 def test_sexual_problems_without_a_time_are_confirmed_as_new_first():
     assert reading("I can't get an erection").possible == {"red_flags": ["sexual_dysfunction"]}
+
+
+@pytest.mark.parametrize("text", ["I leak a bit of urine when I sneeze since my second baby",
+                                  "I've got an overactive bladder, always have", "I have IBS so my bowels are all over the place",
+                                  "yeah I've had the big C, bowel, five years ago"])
+def test_long_standing_or_explained_bladder_and_bowel_habits_are_not_the_new_cauda_equina_sign(text):
+    result = reading(text)
+    assert "bladder_bowel_change" not in result.findings.get("red_flags", []) + result.possible.get("red_flags", [])
+
+
+def test_bladder_or_bowel_words_without_a_story_are_confirmed_first():
+    assert reading("my bowels are a bit irregular").possible == {"red_flags": ["bladder_bowel_change"]}
