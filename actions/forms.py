@@ -21,6 +21,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from .language.distress import DISTRESS_INTENT
 from .language.numbers import is_vague_time
 from .language.reader import NOT_SURE, is_correction, shared_reader
 from .messages import answer_buttons, findings_summary, join_items, render, value_labels, yes_no_buttons
@@ -206,6 +207,8 @@ class ValidateAssessmentForm(FormValidationAction):
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if tracker.latest_message.get("intent", {}).get("name") == DISTRESS_INTENT:
+            return []  # the form steps aside at once, whatever the message also said: a rule replies
         knowledge = load_knowledge()
         asked = tracker.get_slot("requested_slot")
         updates: Dict[str, Any] = {}

@@ -532,3 +532,10 @@ def test_something_said_in_passing_is_no_misunderstanding(extracted):
     messages, events = run(ValidateAssessmentForm(), tracker)
     assert not any("didn't quite get" in text for text in texts(messages))
     assert "reask_count" not in slot_events(events)
+
+
+def test_the_form_steps_aside_for_distress_even_when_the_message_also_answers():
+    tracker = validation_tracker("six weeks, and I want to end it all", {"pain_location": "sit_bone", "onset": "gradual"},
+                                 "duration_days", {"duration_days": 42}, intent="distress")
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert messages == [] and set(slot_events(events)) <= {"requested_slot"}

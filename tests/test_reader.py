@@ -516,3 +516,9 @@ def test_long_standing_or_explained_bladder_and_bowel_habits_are_not_the_new_cau
 
 def test_bladder_or_bowel_words_without_a_story_are_confirmed_first():
     assert reading("my bowels are a bit irregular").possible == {"red_flags": ["bladder_bowel_change"]}
+
+
+@pytest.mark.parametrize("text", ["about 5 weeks, and I've also lost control of my bladder", "I've lost control of my bowels",
+                                  "I keep wetting myself since this started"])
+def test_new_loss_of_bladder_or_bowel_control_is_clear_at_once(text):
+    assert reading(text).findings["red_flags"] == ["bladder_bowel_change"]
