@@ -29,7 +29,7 @@ from .settings import load_settings
 from .slots import (
     CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, needs_care_now, pending_sign,
 )
-from .triage import Engine, load_knowledge
+from .triage import Engine, Knowledge, load_knowledge
 from .triage.engine import join_words
 
 FORM_NAME = "assessment_form"
@@ -291,8 +291,7 @@ class AskForField(Action):
         dispatcher.utter_message(text=question, buttons=buttons)
         return []
 
-
-    def _confirm(self, value: str, dispatcher: CollectingDispatcher, knowledge: Any) -> List[EventType]:
+    def _confirm(self, value: str, dispatcher: CollectingDispatcher, knowledge: Knowledge) -> List[EventType]:
         """A value read in passing, to confirm: its button first, then the others."""
         label = value_labels(self.field, [value], knowledge)[0]
         buttons = answer_buttons(self.field, knowledge)
