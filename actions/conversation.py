@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .assessment import assess_conversation
-from .forms import note_misunderstanding
+from .forms import is_distress, note_misunderstanding
 from .messages import bullet_list, findings_summary, render
 from .settings import load_settings
 from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_fields, findings_from_slots, needs_care_now
@@ -137,7 +137,11 @@ class ActionDistress(Action):
         return "action_distress"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if not is_distress(tracker):
+            return WELCOME_INSTEAD  # the classifier alone said so: the welcome (or care advice) instead
         contacts = bullet_list(load_settings()["crisis_contacts"])
         dispatcher.utter_message(text=render(domain, "utter_distress", contacts=contacts))
+        if needs_care_now(tracker.slots) and not tracker.get_slot(ASSESSMENT_SLOT):
+            return assess_conversation(tracker, dispatcher, domain)  # a danger sign said too still gets its advice
         dispatcher.utter_message(response="utter_distress_offer_to_go_on")
         return []

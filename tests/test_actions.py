@@ -539,3 +539,21 @@ def test_the_form_steps_aside_for_distress_even_when_the_message_also_answers():
                                  "duration_days", {"duration_days": 42}, intent="distress")
     messages, events = run(ValidateAssessmentForm(), tracker)
     assert messages == [] and set(slot_events(events)) <= {"requested_slot"}
+
+
+def test_the_classifier_alone_calling_a_danger_sign_distress_still_gets_the_emergency_advice():
+    slots = {"mentioned": {"red_flags": ["saddle_numbness"]}}
+    _, events = run(ActionDistress(), make_tracker("I can't feel it when I wipe", slots=slots, intent="distress", form=False))
+    assert events[0]["name"] == "action_welcome"  # which gives the emergency outcome at once
+    tracker = validation_tracker("I can't feel it when I wipe", {"pain_location": "sit_bone"}, "onset",
+                                 {"mentioned": {"red_flags": ["saddle_numbness"]}}, intent="distress")
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events)["requested_slot"] is None  # the form ends for the outcome, it does not step aside
+
+
+def test_distress_with_a_danger_sign_gets_both_the_crisis_contacts_and_the_emergency_advice():
+    slots = {"mentioned": {"red_flags": ["bladder_bowel_change"]}}
+    messages, events = run(ActionDistress(), make_tracker("I've wet myself and I want to end it all", slots=slots,
+                                                         intent="distress", form=False))
+    assert "116 123" in texts(messages)[0]
+    assert slot_events(events)["assessment"]["urgency"] == "emergency"

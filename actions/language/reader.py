@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import Knowledge, load_knowledge
 from . import numbers
-from .pipeline import NEGATIONS, TRUE_VALUE, lemma_pattern, shared_pipeline, synonym_phrases
+from .pipeline import NEGATIONS, lemma_pattern, shared_pipeline, synonym_phrases
 
 NOT_SURE = "not_sure"
 POSSIBLE = "possible"
