@@ -1,7 +1,7 @@
 """The outcome: findings -> engine -> `assessment` slot and a plain-words explanation."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Text
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -9,22 +9,41 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .messages import bullet_list, join_items, render
-from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, findings_from_slots, unsure_fields
+from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, unsure_fields
 from .triage import Engine
 
 FIT_RESPONSES = {"high": "utter_fit_high", "moderate": "utter_fit_moderate", "low": "utter_fit_low"}
 
 
 def outcome_messages(result: Mapping[str, Any], domain: Mapping[str, Any]) -> List[str]:
-    """The outcome as a few short messages: care, fit, plan, safety-net."""
-    care = result["care"]
-    urgency_reasons = [reason["text"] for reason in result["reasons"] if reason["kind"] == "urgency"]
-    messages = [render(domain, "utter_outcome_care", headline=care["headline"], where=care["where"],
-                       when=care["when"], why=" ".join(urgency_reasons))]
+    """The outcome as a few short messages, in the order the knowledge base says for its
+    urgency (`telling` in advice.yml): emergency and urgent care first and alone."""
+    return [message for part in result["telling"] for message in _TELL[part](result, domain)]
 
-    supports = [reason["text"] for reason in result["reasons"] if reason["kind"] == "supports"]
-    against = [reason["text"] for reason in result["reasons"] if reason["kind"] == "against"]
-    likelihood_reason = next(reason["text"] for reason in result["reasons"] if reason["kind"] == "likelihood")
+
+def _texts(result: Mapping[str, Any], key: str, kinds: Iterable[str]) -> List[str]:
+    return [item["text"] for item in result[key] if item["kind"] in kinds]
+
+
+def _care(result: Mapping[str, Any], domain: Mapping[str, Any]) -> List[str]:
+    care = result["care"]
+    why = " ".join(_texts(result, "reasons", {"urgency"}))
+    return [render(domain, "utter_outcome_care", headline=care["headline"], where=care["where"], why=why)]
+
+
+def _care_by_when(result: Mapping[str, Any], domain: Mapping[str, Any]) -> List[str]:
+    care = result["care"]
+    return [render(domain, "utter_outcome_care_by_when", headline=care["headline"], where=care["where"])]
+
+
+def _could_be(result: Mapping[str, Any], domain: Mapping[str, Any]) -> List[str]:
+    return [render(domain, "utter_outcome_could_be", why=" ".join(_texts(result, "reasons", {"urgency"})))]
+
+
+def _fit(result: Mapping[str, Any], domain: Mapping[str, Any]) -> List[str]:
+    supports = _texts(result, "reasons", {"supports"})
+    against = _texts(result, "reasons", {"against"})
+    likelihood_reason = _texts(result, "reasons", {"likelihood"})[0]
     fit = [render(domain, FIT_RESPONSES[result["likelihood"]], why=likelihood_reason)]
     if supports:
         fit.append(render(domain, "utter_fit_supports", items=bullet_list(supports)))
@@ -34,18 +53,28 @@ def outcome_messages(result: Mapping[str, Any], domain: Mapping[str, Any]) -> Li
         names = [f"{item['name']} ({item['explain']})" for item in result["differential_details"]]
         fit.append(render(domain, "utter_fit_differentials", items=join_items(names, domain)))
     fit.append(render(domain, "utter_not_a_diagnosis"))
-    messages.append("\n".join(fit))
+    return ["\n".join(fit)]
 
-    if result["urgency"] not in ACT_NOW_LEVELS:
-        plan = [item["text"] for item in result["advice"] if item["kind"] in {"load_change", "pain_rule"}]
-        stages = [item["text"] for item in result["advice"] if item["kind"] == "rehab_stage"]
-        later = [item["text"] for item in result["advice"] if item["kind"] in {"rehab_note", "timeline"}]
-        messages.append(render(domain, "utter_plan_load", items=bullet_list(plan)))
-        messages.append(render(domain, "utter_plan_rehab", items=bullet_list(stages), later=" ".join(later)))
-    incomplete = [item["text"] for item in result["advice"] if item["kind"] == "incomplete"]
-    safety_net = next(item["text"] for item in result["advice"] if item["kind"] == "safety_net")
-    messages.append(render(domain, "utter_safety_net", text=" ".join(incomplete + [safety_net])))
-    return messages
+
+def _plan(result: Mapping[str, Any], domain: Mapping[str, Any]) -> List[str]:
+    return [render(domain, "utter_plan_load", items=bullet_list(_texts(result, "advice", {"load_change", "pain_rule"})))]
+
+
+def _rehab(result: Mapping[str, Any], domain: Mapping[str, Any]) -> List[str]:
+    stages = _texts(result, "advice", {"rehab_stage"})
+    later = " ".join(_texts(result, "advice", {"rehab_note", "timeline"}))
+    return [render(domain, "utter_plan_rehab", items=bullet_list(stages), later=later)]
+
+
+def _safety_net(result: Mapping[str, Any], domain: Mapping[str, Any]) -> List[str]:
+    text = " ".join(_texts(result, "advice", {"incomplete"}) + _texts(result, "advice", {"safety_net"}))
+    return [render(domain, "utter_safety_net", text=text)]
+
+
+_TELL: Dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], List[str]]] = {
+    "care": _care, "care_by_when": _care_by_when, "could_be": _could_be, "fit": _fit,
+    "plan": _plan, "rehab": _rehab, "safety_net": _safety_net,
+}
 
 
 def assess_conversation(tracker: Tracker, dispatcher: CollectingDispatcher, domain: DomainDict) -> List[EventType]:
@@ -55,6 +84,8 @@ def assess_conversation(tracker: Tracker, dispatcher: CollectingDispatcher, doma
     result: Dict[str, Any] = engine.assess(findings)
     result["unsure"] = unsure_fields(tracker.slots, engine.knowledge)
     result["skipped"] = [field for field in result["missing"] if not engine.could_change_outcome(findings, field)]
+    result["possible_signs"] = list(tracker.get_slot(POSSIBLE_SLOT) or [])  # each with its confirming answer
+    result["screening_stopped"] = tracker.get_slot(STOPPED_SLOT)  # a safety question left to a professional
     for message in outcome_messages(result, domain):
         dispatcher.utter_message(text=message)
     closing = "utter_after_urgent_outcome" if result["urgency"] in ACT_NOW_LEVELS else "utter_after_outcome"

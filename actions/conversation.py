@@ -1,4 +1,4 @@
-"""Opening, "why do you ask?", starting over and the fallback."""
+"""Opening, "why do you ask?", starting over, the fallback, and the distress reply."""
 from __future__ import annotations
 
 from typing import List, Text
@@ -9,8 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .assessment import assess_conversation
-from .forms import note_misunderstanding
-from .messages import findings_summary, render
+from .forms import is_distress, note_misunderstanding
+from .messages import bullet_list, findings_summary, render
+from .settings import load_settings
 from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_fields, findings_from_slots, needs_care_now
 from .triage import load_knowledge
 
@@ -124,4 +125,23 @@ class ActionOffTopic(Action):
         dispatcher.utter_message(response="utter_out_of_scope")
         if not tracker.get_slot("requested_slot"):
             return []
-        return [note_misunderstanding(dispatcher, tracker, domain)]
+        return note_misunderstanding(dispatcher, tracker, domain)
+
+
+class ActionDistress(Action):
+    """Wording about suicide or self-harm (policy v2, outside triage): an empathetic reply
+    with the clinic's crisis contacts, then the offer to go on. The rules stop the questions
+    first; the answers so far are kept, so going on resumes where the person was."""
+
+    def name(self) -> Text:
+        return "action_distress"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if not is_distress(tracker):
+            return WELCOME_INSTEAD  # the classifier alone said so: the welcome (or care advice) instead
+        contacts = bullet_list(load_settings()["crisis_contacts"])
+        dispatcher.utter_message(text=render(domain, "utter_distress", contacts=contacts))
+        if needs_care_now(tracker.slots) and not tracker.get_slot(ASSESSMENT_SLOT):
+            return assess_conversation(tracker, dispatcher, domain)  # a danger sign said too still gets its advice
+        dispatcher.utter_message(response="utter_distress_offer_to_go_on")
+        return []

@@ -4,7 +4,11 @@
   findings slot) and fills whatever the message states, asked or not.
 - `validate_assessment_form` decides which questions remain, re-asks an answer it could not
   understand, and ends the form at once when the answers so far need emergency or urgent care.
-- `action_ask_<field>` asks one question with answer buttons.
+- `action_ask_<field>` asks one question with answer buttons; `action_ask_danger_check` asks
+  the one confirming question for a danger sign a message only possibly mentioned.
+- A list mentioned only in passing ("worse when I sit") is asked again as "anything else?"
+  while more values could change the outcome; a safety question that gets no usable answer
+  after the configured number of tries is not asked again: a professional must ask it.
 """
 from __future__ import annotations
 
@@ -17,12 +21,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from .language.distress import DISTRESS_INTENT, suggests_distress
 from .language.numbers import is_vague_time
-from .language.reader import NOT_SURE, is_correction, read_message, shared_reader
-from .messages import answer_buttons, findings_summary, join_items, render, value_labels
+from .language.reader import NOT_SURE, is_correction, shared_reader
+from .messages import answer_buttons, findings_summary, join_items, render, value_labels, yes_no_buttons
 from .settings import load_settings
-from .slots import MENTIONED_SLOT, findings_from_slots, needs_care_now
-from .triage import Engine, load_knowledge
+from .slots import (
+    CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, needs_care_now, pending_sign,
+)
+from .triage import Engine, Knowledge, load_knowledge
+from .triage.engine import join_words
 
 FORM_NAME = "assessment_form"
 REASK_SLOT = "reask_count"
@@ -53,24 +61,47 @@ def _questions_for(state: str) -> Tuple[str, ...]:
     engine = Engine()
     knowledge = engine.knowledge
     findings = findings_from_slots(slots, knowledge)
+    in_passing = slots.get(MENTIONED_SLOT) or {}
     required = []
     for field in knowledge.question_order:
-        ask_if = knowledge.fields[field].get("ask_if", {})
-        if not all(slots.get(key) == value for key, value in ask_if.items()):
+        spec = knowledge.fields[field]
+        if not all(slots.get(key) == value for key, value in spec.get("ask_if", {}).items()):
             continue
-        if slots.get(field) is not None or knowledge.fields[field].get("screen") or engine.could_change_outcome(findings, field):
+        if slots.get(field) is not None or spec.get("screen"):
+            required.append(field)
+        elif in_passing.get(field):
+            if spec["kind"] != "list" or engine.more_values_could_change_outcome(findings, field):
+                required.append(field)  # "anything else ...?", the passing mentions noted
+        elif engine.could_change_outcome(findings, field):
             required.append(field)
     return tuple(required)
 
 
-def note_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> EventType:
+def note_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
     """Count an answer that could not be used; from the configured count on, offer the
-    clinic's contact instead of asking the same question forever."""
+    clinic's contact instead of asking the same question forever. A safety question is not
+    asked again after its own limit: a professional must ask it in person, and the
+    assessment records why."""
     count = int(tracker.get_slot(REASK_SLOT) or 0) + 1
     settings = load_settings()
+    asked = _requested_slot(tracker)
+    screening = bool(asked and load_knowledge().fields.get(asked, {}).get("screen"))
+    if screening and count >= settings["stop_screening_after_unusable_answers"]:
+        dispatcher.utter_message(text=render(domain, "utter_screening_in_person", **settings["clinic"]))
+        reason = {"field": asked, "unusable_answers": count,
+                  "why": render(domain, "utter_screening_stopped_reason", count=count)}
+        return [SlotSet(REASK_SLOT, count), SlotSet(STOPPED_SLOT, reason)]
     if count >= settings["offer_human_after_misunderstandings"]:
         dispatcher.utter_message(text=render(domain, "utter_offer_human", **settings["clinic"]))
-    return SlotSet(REASK_SLOT, count)
+    return [SlotSet(REASK_SLOT, count)]
+
+
+def is_distress(tracker: Tracker) -> bool:
+    """Whether the latest message is about suicide or self-harm: the vocabulary's phrases
+    decide, not the intent classifier alone (in cross-validation it called "I can't feel it
+    when I wipe" distress, which must get its emergency advice instead)."""
+    latest = tracker.latest_message
+    return latest.get("intent", {}).get("name") == DISTRESS_INTENT and suggests_distress(latest.get("text") or "")
 
 
 def _requested_slot(tracker: Tracker) -> Optional[str]:
@@ -89,13 +120,18 @@ class ActionExtractFindings(Action):
             return []  # an intent payload such as /restart carries no findings
         knowledge = load_knowledge()
         asked = _requested_slot(tracker)
-        found = read_message(text, asked)
+        reading = shared_reader().reading(text, asked if asked in knowledge.fields else None)
+        found = reading.findings
         intent = tracker.latest_message.get("intent", {})
         sure = intent.get("confidence", 1.0) >= SURE
         only_danger_signs = sure and (intent.get("name") in QUESTION_INTENTS or (
             intent.get("name") in COMMAND_INTENTS and asked not in found))
         correcting = is_correction(text)
-        events: List[EventType] = []
+        events: List[EventType] = self._possible_signs(tracker, text, reading.possible, asked, found, sure)
+        earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(asked or "")
+        if asked in knowledge.fields and asked not in found and isinstance(earlier, str):
+            if shared_reader().yes_or_no(text):
+                found = {**found, asked: earlier}  # "yes" to "you mentioned pain at the ...: is that it?"
         corrected: Dict[str, Any] = {}
         mentioned = dict(tracker.get_slot(MENTIONED_SLOT) or {})
         for field, value in found.items():
@@ -109,7 +145,13 @@ class ActionExtractFindings(Action):
                 if not correcting:
                     continue  # a passing mention does not overwrite an answer; "actually, ..." does
                 corrected[field] = value
-            if spec.get("screen") and field != asked and current is None:
+            if spec.get("confirm_question") and field != asked and current is None and field not in mentioned:
+                if Engine(knowledge).fits_better_with_another(findings_from_slots(
+                        {**tracker.slots, **found, MENTIONED_SLOT: mentioned}, knowledge), field):
+                    mentioned[field] = value  # confirmed when asked: the fit depends on it
+                    continue
+            if (spec.get("screen") or spec["kind"] == "list") and field != asked and current is None:
+                # in passing: counts at once, but is not yet the whole answer
                 mentioned[field] = list(dict.fromkeys(mentioned.get(field, []) + value))
                 continue
             if spec["kind"] == "list" and isinstance(current, list) and value:
@@ -124,6 +166,37 @@ class ActionExtractFindings(Action):
             events.append(SlotSet(CORRECTED_SLOT, changed))
         return events
 
+    @staticmethod
+    def _possible_signs(tracker: Tracker, text: str, possible: Mapping[str, List[str]], asked: Optional[str],
+                        found: Mapping[str, Any], sure: bool) -> List[EventType]:
+        """Record the answer to a confirming question, and any new possible danger signs.
+
+        The answer "no" rules the sign out; "yes", "not sure" or anything unclear counts as
+        the sign (policy v2). Only a sure digression ("why do you ask?") leaves it unanswered."""
+        signs = [dict(sign) for sign in tracker.get_slot(POSSIBLE_SLOT) or []]
+        events: List[EventType] = []
+        pending = next((sign for sign in signs if sign["answer"] is None), None)
+        if asked == CONFIRM_SLOT and pending:
+            said = shared_reader().yes_or_no(text)
+            digression = sure and tracker.latest_message.get("intent", {}).get("name") in DIGRESSION_INTENTS
+            if said is not None or not (digression and not found):
+                pending["answer"] = {True: "yes", False: "no"}.get(said, "unclear")
+                events.append(SlotSet(CONFIRM_SLOT, pending["answer"]))
+                if pending.get("was_the_answer") and tracker.get_slot(pending["field"]) is None:
+                    # it was the whole answer to its own question: now that answer is known
+                    counts = pending["answer"] != "no"
+                    events.append(SlotSet(pending["field"], [pending["value"]] if counts else []))
+        known = {(sign["field"], sign["value"]) for sign in signs}
+        for field, values in possible.items():
+            stated = set(found.get(field) or []) | set(tracker.get_slot(field) or [])
+            stated |= set((tracker.get_slot(MENTIONED_SLOT) or {}).get(field, []))
+            whole_answer = field == asked and field not in found
+            signs += [{"field": field, "value": value, "answer": None, "was_the_answer": whole_answer}
+                      for value in values if (field, value) not in known and value not in stated]
+        if signs != (tracker.get_slot(POSSIBLE_SLOT) or []):
+            events.append(SlotSet(POSSIBLE_SLOT, signs))
+        return events
+
 
 class ValidateAssessmentForm(FormValidationAction):
     """Chooses the next question, re-asks unclear answers and stops early for danger signs."""
@@ -134,13 +207,16 @@ class ValidateAssessmentForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        if needs_care_now(tracker.slots):
-            return []  # an emergency or urgent finding ends the questions at once
-        return questions_to_ask(tracker.slots)
+        if needs_care_now(tracker.slots) or tracker.get_slot(STOPPED_SLOT):
+            return []  # an emergency or urgent finding, or a safety question left to a professional
+        questions = questions_to_ask(tracker.slots)
+        return [CONFIRM_SLOT, *questions] if pending_sign(tracker.slots) else questions
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if is_distress(tracker):
+            return []  # the form steps aside at once, whatever the message also said: a rule replies
         knowledge = load_knowledge()
         asked = tracker.get_slot("requested_slot")
         updates: Dict[str, Any] = {}
@@ -149,6 +225,8 @@ class ValidateAssessmentForm(FormValidationAction):
             summary = "; ".join(findings_summary(corrected, knowledge, domain))
             dispatcher.utter_message(text=render(domain, "utter_corrected", items=summary))
             updates[CORRECTED_SLOT] = None
+        if asked == CONFIRM_SLOT and tracker.get_slot(CONFIRM_SLOT) is not None:
+            updates[CONFIRM_SLOT] = None  # answered: free for the next sign to confirm, if any
         for field, value in tracker.slots_to_validate().items():
             if field not in knowledge.fields:
                 continue
@@ -164,10 +242,10 @@ class ValidateAssessmentForm(FormValidationAction):
             return events + [SlotSet(MENTIONED_SLOT, tracker.get_slot(MENTIONED_SLOT))]
         if not asked:
             return events
-        if updates.get(asked) is not None:
+        if updates.get(asked) is not None or CONFIRM_SLOT in updates or tracker.get_slot(STOPPED_SLOT):
             return events + [SlotSet(REASK_SLOT, 0)]
         intent = tracker.latest_message.get("intent", {}).get("name")
-        if updates:
+        if updates or {MENTIONED_SLOT, POSSIBLE_SLOT} & set(tracker.slots_to_validate()):
             return events  # they told us something else (or corrected an answer): just ask again
         if intent in DIGRESSION_INTENTS:
             return []  # nothing read: the form steps aside so a rule can answer, then asks again
@@ -189,7 +267,7 @@ class ValidateAssessmentForm(FormValidationAction):
             dispatcher.utter_message(text=render(domain, "utter_duration_vague"))
         else:
             dispatcher.utter_message(text=render(domain, "utter_not_understood", examples=knowledge.fields[field]["examples"]))
-        return [SlotSet(field, None), note_misunderstanding(dispatcher, tracker, domain)]
+        return [SlotSet(field, None), *note_misunderstanding(dispatcher, tracker, domain)]
 
 
 class AskForField(Action):
@@ -204,10 +282,44 @@ class AskForField(Action):
         knowledge = load_knowledge()
         spec = knowledge.fields[self.field]
         earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(self.field)
+        if isinstance(earlier, str) and spec.get("confirm_question"):
+            return self._confirm(earlier, dispatcher, knowledge)
         if earlier:
             labels = join_items(value_labels(self.field, earlier, knowledge), domain)
             dispatcher.utter_message(text=render(domain, "utter_already_mentioned", items=labels))
-        dispatcher.utter_message(text=spec["question"], buttons=answer_buttons(self.field, knowledge))
+        question = spec["question"]
+        buttons = answer_buttons(self.field, knowledge)
+        if earlier and spec.get("more_question"):
+            findings = findings_from_slots(tracker.slots, knowledge)
+            more = Engine(knowledge).more_values_could_change_outcome(findings, self.field)
+            examples = join_words(value_labels(self.field, more[:4], knowledge), render(domain, "utter_word_or"))
+            question = spec["more_question"].format(examples=examples)
+            buttons = [button for button in buttons if button["payload"] not in
+                       {str(spec["values"][value]["synonyms"][0]) for value in earlier}]
+        dispatcher.utter_message(text=question, buttons=buttons)
+        return []
+
+    def _confirm(self, value: str, dispatcher: CollectingDispatcher, knowledge: Knowledge) -> List[EventType]:
+        """A value read in passing, to confirm: its button first, then the others."""
+        label = value_labels(self.field, [value], knowledge)[0]
+        buttons = answer_buttons(self.field, knowledge)
+        first = str(knowledge.fields[self.field]["values"][value]["synonyms"][0])
+        buttons.sort(key=lambda button: button["payload"] != first)
+        dispatcher.utter_message(text=knowledge.fields[self.field]["confirm_question"].format(value=label), buttons=buttons)
+        return []
+
+
+class AskToConfirmDangerSign(Action):
+    """Asks the one confirming question for the first danger sign only possibly mentioned."""
+
+    def name(self) -> Text:
+        return f"action_ask_{CONFIRM_SLOT}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        sign = pending_sign(tracker.slots)
+        if sign:
+            entry = load_knowledge().fields[sign["field"]]["values"][sign["value"]]
+            dispatcher.utter_message(text=entry["confirm"], buttons=yes_no_buttons(load_knowledge()))
         return []
 
 

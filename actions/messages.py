@@ -35,12 +35,7 @@ def answer_buttons(field: str, knowledge: Knowledge) -> List[Button]:
     spec = knowledge.fields[field]
     kind = spec["kind"]
     if kind == "boolean":
-        answers = knowledge.vocabulary["answers"]
-        return [
-            {"title": "Yes", "payload": str(answers["affirm"][0])},
-            {"title": "No", "payload": str(answers["deny"][0])},
-            {"title": "Not sure", "payload": str(answers["unsure"][0])},
-        ]
+        return yes_no_buttons(knowledge)
     if kind == "number":
         unit = spec.get("unit", "")
         return [
@@ -54,6 +49,16 @@ def answer_buttons(field: str, knowledge: Knowledge) -> List[Button]:
     if "none_label" in spec:
         buttons.append({"title": spec["none_label"], "payload": str(knowledge.vocabulary["answers"]["none"][0])})
     return buttons
+
+
+def yes_no_buttons(knowledge: Knowledge) -> List[Button]:
+    """Yes / No / Not sure, with payloads the reader understands."""
+    answers = knowledge.vocabulary["answers"]
+    return [
+        {"title": "Yes", "payload": str(answers["affirm"][0])},
+        {"title": "No", "payload": str(answers["deny"][0])},
+        {"title": "Not sure", "payload": str(answers["unsure"][0])},
+    ]
 
 
 def value_labels(field: str, values: Iterable[Any], knowledge: Knowledge) -> List[str]:

@@ -5,6 +5,9 @@ Two helper slots sit beside the findings slots:
   mentioned before being asked. They count for the assessment at once, but the question is
   still asked in full, because a partial answer must never count as "none".
 - a findings slot holding "not_sure" was asked and not known: it is left out of the findings.
+- `possible_signs`: danger signs a message only possibly mentioned ("my leg feels weak"), each
+  with the answer to its one confirming question: None (not asked yet), "yes", "no" or
+  "unclear". "yes" and "unclear" count as the sign (policy v2: an unclear answer escalates).
 """
 from __future__ import annotations
 
@@ -16,6 +19,10 @@ from .triage.engine import ACT_NOW_LEVELS
 
 MENTIONED_SLOT = "mentioned"
 ASSESSMENT_SLOT = "assessment"
+POSSIBLE_SLOT = "possible_signs"
+CONFIRM_SLOT = "danger_check"  # the form's slot for the one confirming question
+STOPPED_SLOT = "screening_stopped"  # a safety question a professional must ask in person, and why
+COUNTS_AS_SIGN = {"yes", "unclear"}
 
 
 def findings_fields(knowledge: Optional[Knowledge] = None) -> List[str]:
@@ -31,9 +38,19 @@ def findings_from_slots(slots: Mapping[str, Any], knowledge: Optional[Knowledge]
         if value is not None and value != NOT_SURE:
             findings[field] = value
     for field, values in (slots.get(MENTIONED_SLOT) or {}).items():
-        if field in knowledge.fields and values:
+        if field in knowledge.fields and values and knowledge.fields[field]["kind"] == "list":
             findings[field] = list(dict.fromkeys(list(findings.get(field, [])) + list(values)))
+        elif field in knowledge.fields and values:
+            findings.setdefault(field, values)  # a place read in passing, until confirmed
+    for sign in slots.get(POSSIBLE_SLOT) or []:
+        if sign["answer"] in COUNTS_AS_SIGN:
+            findings[sign["field"]] = list(dict.fromkeys(list(findings.get(sign["field"], [])) + [sign["value"]]))
     return findings
+
+
+def pending_sign(slots: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
+    """The first possible danger sign whose confirming question is still to be asked."""
+    return next((sign for sign in slots.get(POSSIBLE_SLOT) or [] if sign["answer"] is None), None)
 
 
 def unsure_fields(slots: Mapping[str, Any], knowledge: Optional[Knowledge] = None) -> List[str]:

@@ -9,6 +9,10 @@ if that code is not there (another Rasa version), rather than run unpatched with
   the Rasa server's time (profiled: 77% of its CPU, about 170 ms a turn). The schema never
   changes, so it is checked once and its validator kept; an answer it finds invalid still
   goes through Rasa's own check, which raises Rasa's own error.
+- Distress (policy v2): a message with wording about suicide or self-harm gets the intent
+  `distress` whatever the classifier said, so it is never taken for "stop" or off-topic. The
+  phrases are the vocabulary's (`actions/language/distress.py`); this wraps
+  `MessageProcessor.parse_message` and changes nothing else in its answer.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import rasa
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.core.processor import MessageProcessor
 
 SUPPORTED_RASA = "3.6."
 _applied = False
@@ -48,4 +53,19 @@ def apply() -> None:
         return rasa_validate(self, result)  # raises Rasa's ValidationError with its message
 
     RemoteAction._validate_action_result = validate_action_result
+    _recognise_distress()
     _applied = True
+
+
+def _recognise_distress() -> None:
+    from actions.language.distress import DISTRESS_INTENT, suggests_distress
+
+    rasa_parse = MessageProcessor.parse_message
+
+    async def parse_message(self: MessageProcessor, message: Any, *args: Any, **kwargs: Any) -> Dict[str, Any]:
+        parse_data = await rasa_parse(self, message, *args, **kwargs)
+        if suggests_distress(parse_data.get("text") or ""):
+            parse_data["intent"] = {"name": DISTRESS_INTENT, "confidence": 1.0}
+        return parse_data
+
+    MessageProcessor.parse_message = parse_message

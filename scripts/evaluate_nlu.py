@@ -57,8 +57,12 @@ def found_pairs(text: str) -> Set[Pair]:
 
     Left out: `false` for a negated yes/no finding (annotations mark mentions, not
     negations) and values only implied by another finding (a pop implies a sudden onset,
-    but no words in the text say "sudden")."""
-    found = shared_reader().read(text, infer=False)
+    but no words in the text say "sudden"). A danger sign read as only possible counts as
+    read: the conversation confirms it with one question before it counts (policy v2)."""
+    reading = shared_reader().reading(text, infer=False)
+    found = {**reading.findings}
+    for field, values in reading.possible.items():
+        found[field] = list(found.get(field) or []) + values
     pairs: Set[Pair] = set()
     for field, value in found.items():
         for item in value if isinstance(value, list) else [value]:

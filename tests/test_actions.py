@@ -9,8 +9,13 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet, UserUtteranceRev
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import ActionAssess
-from actions.conversation import ActionExplainQuestion, ActionFallback, ActionOffTopic, ActionStartOver, ActionWelcome
-from actions.forms import ASK_ACTIONS, ActionExtractFindings, ActionGoBack, ValidateAssessmentForm
+from actions.conversation import (
+    ActionDistress, ActionExplainQuestion, ActionFallback, ActionOffTopic, ActionStartOver, ActionWelcome,
+)
+from actions.forms import (
+    ASK_ACTIONS, ActionExtractFindings, ActionGoBack, AskToConfirmDangerSign, ValidateAssessmentForm,
+)
+from actions.slots import needs_care_now
 from actions.triage import load_knowledge
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
@@ -26,6 +31,7 @@ CLASSIC = {
 def make_tracker(text="", slots=None, intent="inform", requested=None, form=True, events=None):
     all_slots = {field: None for field in FIELDS}
     all_slots.update({"mentioned": None, "corrected": None, "reask_count": None, "assessment": None,
+                      "possible_signs": None, "danger_check": None, "screening_stopped": None,
                       "requested_slot": requested})
     all_slots.update(slots or {})
     return Tracker(
@@ -71,7 +77,7 @@ def test_the_first_message_fills_every_slot_it_mentions():
     slots = slot_events(events)
     assert slots["pain_location"] == "sit_bone"
     assert slots["duration_days"] == 42
-    assert slots["aggravators"] == ["sitting", "driving"]
+    assert slots["mentioned"] == {"aggravators": ["sitting", "driving"]}  # in passing: counts, not yet the whole answer
     assert slots["age"] == 34
 
 
@@ -82,12 +88,12 @@ def test_the_answer_to_the_question_asked_is_read_in_context():
 
 
 def test_a_danger_sign_mentioned_in_passing_is_remembered_but_not_an_answer():
-    tracker = make_tracker("it hurts at my sit bone and wakes me up at night", requested="pain_location")
+    tracker = make_tracker("it hurts at my sit bone and I've lost a stone without trying", requested="pain_location")
     _, events = run(ActionExtractFindings(), tracker)
     slots = slot_events(events)
     assert slots["pain_location"] == "sit_bone"
     assert "red_flags" not in slots  # the full safety question is still asked
-    assert slots["mentioned"] == {"red_flags": ["night_pain"]}
+    assert slots["mentioned"] == {"red_flags": ["weight_loss"]}
 
 
 def test_new_list_values_add_to_earlier_ones():
@@ -364,3 +370,190 @@ def test_a_danger_sign_inside_a_question_is_always_read():
     tracker = make_tracker("is it bad that I can't control my bladder?", intent="faq", requested="aggravators")
     _, events = run(ActionExtractFindings(), tracker)
     assert slot_events(events)["mentioned"] == {"red_flags": ["bladder_bowel_change"]}
+
+
+# --- policy v2: possible danger signs get one confirming question ------------------------------
+
+def sign(value, answer=None, field="red_flags"):
+    return {"field": field, "value": value, "answer": answer, "was_the_answer": False}
+
+
+def test_a_possible_danger_sign_is_kept_apart_and_not_counted_yet():
+    tracker = make_tracker("it's at my sit bone and it hurts at night", requested="pain_location")
+    _, events = run(ActionExtractFindings(), tracker)
+    slots = slot_events(events)
+    assert slots["possible_signs"] == [sign("night_pain")]
+    assert "mentioned" not in slots and "red_flags" not in slots
+
+
+def test_the_confirming_question_comes_next_and_names_the_sign():
+    slots = {"pain_location": "sit_bone", "possible_signs": [sign("leg_weakness", field="neuro_symptoms")]}
+    assert required_after(slots)[0] == "danger_check"
+    messages, _ = run(AskToConfirmDangerSign(), make_tracker(slots=slots, requested="danger_check"))
+    assert "give way" in messages[0]["text"] and "tiptoe" in messages[0]["text"]
+    assert [button["title"] for button in messages[0]["buttons"]] == ["Yes", "No", "Not sure"]
+
+
+@pytest.mark.parametrize("answer, recorded, counts", [
+    ("no", "no", False), ("nope, it doesn't give way", "no", False),
+    ("yes", "yes", True), ("not sure", "unclear", True), ("hmm maybe sometimes??", "unclear", True),
+])
+def test_the_answer_to_the_confirming_question_decides_and_unclear_counts_as_yes(answer, recorded, counts):
+    slots = {"pain_location": "sit_bone", "possible_signs": [sign("leg_weakness", field="neuro_symptoms")]}
+    _, events = run(ActionExtractFindings(), make_tracker(answer, slots=slots, requested="danger_check"))
+    signs = slot_events(events)["possible_signs"]
+    assert signs[0]["answer"] == recorded
+    assert needs_care_now({**slots, "possible_signs": signs}) is counts  # leg weakness is urgent
+
+
+def test_why_do_you_ask_leaves_the_confirming_question_open():
+    slots = {"possible_signs": [sign("both_legs")]}
+    _, events = run(ActionExtractFindings(), make_tracker("why do you ask?", slots=slots, intent="ask_why",
+                                                          requested="danger_check"))
+    assert "possible_signs" not in slot_events(events)
+
+
+def test_a_sign_ruled_out_is_never_asked_about_again():
+    slots = {"possible_signs": [sign("night_pain", "no")]}
+    _, events = run(ActionExtractFindings(), make_tracker("it still hurts at night", slots=slots, requested="aggravators"))
+    assert "possible_signs" not in slot_events(events)
+    assert "danger_check" not in required_after(slots)
+
+
+def test_after_the_confirming_answer_the_slot_is_free_for_the_next_sign():
+    slots = {"pain_location": "sit_bone", "possible_signs": [sign("night_pain", "no"), sign("both_legs")]}
+    tracker = validation_tracker("no", slots, "danger_check", {"danger_check": "no"})
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events)["danger_check"] is None
+    assert slot_events(events)["requested_slot"] == "danger_check"  # the next one, both legs
+
+
+def test_a_clear_statement_in_the_same_message_needs_no_confirming_question():
+    _, events = run(ActionExtractFindings(), make_tracker("both legs are numb and it's on both sides", form=False))
+    slots = slot_events(events)
+    assert slots["mentioned"] == {"red_flags": ["both_legs"]}
+    assert "possible_signs" not in slots
+
+
+# --- lists answered in passing, safety questions that get no usable answer ------------------------
+
+def test_a_list_mentioned_in_passing_gets_an_anything_else_question_with_the_mentions_noted():
+    slots = {**CLASSIC, "aggravators": None, "load_changes": None, "mentioned": {"aggravators": ["sitting"]}}
+    assert "aggravators" in required_after(slots)
+    messages, _ = run(ASK_ACTIONS["aggravators"](), make_tracker(slots=slots, requested="aggravators"))
+    assert "already mentioned sitting" in messages[0]["text"]
+    assert messages[1]["text"].startswith("Anything else that makes it worse, like ")
+    assert "sit bone" not in [button["payload"] for button in messages[1]["buttons"]]
+    assert "sitting" not in [button["payload"] for button in messages[1]["buttons"]]
+
+
+def test_the_anything_else_answer_keeps_the_passing_mentions():
+    filled = {**CLASSIC, "aggravators": None, "mentioned": {"aggravators": ["sitting"]}}
+    tracker = validation_tracker("stretching too", filled, "aggravators", {"aggravators": ["stretching"]})
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events)["aggravators"] == ["sitting", "stretching"]
+
+
+@pytest.mark.parametrize("reask_count, stops", [(1, False), (2, True)])
+def test_a_safety_question_is_not_asked_endlessly(reask_count, stops):
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 40, "reask_count": reask_count}
+    tracker = validation_tracker("purple monkey", filled, "red_flags", {})
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    slots = slot_events(events)
+    assert bool(slots.get("screening_stopped")) is stops
+    assert any("in person" in text for text in texts(messages)) is stops
+    if stops:
+        assert slots["requested_slot"] is None  # the form ends and the outcome follows
+        assert slots["screening_stopped"]["field"] == "red_flags"
+
+
+def test_the_assessment_records_why_a_safety_question_was_left_to_a_professional():
+    stopped = {"field": "red_flags", "unusable_answers": 3, "why": "no usable answer"}
+    slots = {"pain_location": "sit_bone", "onset": "gradual", "screening_stopped": stopped}
+    messages, events = run(ActionAssess(), make_tracker(slots=slots, form=False))
+    result = slot_events(events)["assessment"]
+    assert result["screening_stopped"] == stopped
+    assert result["complete"] is False
+
+
+# --- distress and after the outcome ---------------------------------------------------------------
+
+def test_the_distress_reply_is_kind_gives_the_crisis_contacts_and_offers_to_go_on():
+    messages, events = run(ActionDistress(), make_tracker("I want to end it all", intent="distress", form=False))
+    reply = messages[0]["text"]
+    assert reply.startswith("I'm really sorry")
+    assert "116 123" in reply and "988" in reply and "emergency number" in reply
+    assert messages[1]["response"] == "utter_distress_offer_to_go_on"
+    assert events == []  # the answers so far are kept
+
+
+def test_crisis_contacts_come_from_the_clinics_settings(monkeypatch):
+    from actions import conversation
+
+    monkeypatch.setattr(conversation, "load_settings", lambda: {"crisis_contacts": ["Lifeline Australia: 13 11 14"]})
+    messages, _ = run(ActionDistress(), make_tracker("I feel suicidal", intent="distress", form=False))
+    assert "13 11 14" in messages[0]["text"] and "116 123" not in messages[0]["text"]
+
+
+# --- a place read from a story is confirmed when the fit depends on it -------------------------
+
+def test_a_place_read_in_passing_that_fits_pht_less_well_is_kept_to_confirm():
+    _, events = run(ActionExtractFindings(), make_tracker("my hamstring has been sore for weeks when I sit", form=False))
+    slots = slot_events(events)
+    assert "pain_location" not in slots
+    assert slots["mentioned"]["pain_location"] == "mid_hamstring"
+
+
+def test_the_sit_bone_read_in_passing_needs_no_confirmation():
+    _, events = run(ActionExtractFindings(), make_tracker("my sit bone has been sore for weeks", form=False))
+    assert slot_events(events)["pain_location"] == "sit_bone"
+
+
+def test_the_place_to_confirm_is_asked_about_by_name_with_its_button_first():
+    slots = {"mentioned": {"pain_location": "mid_hamstring"}}
+    assert required_after(slots)[0] == "pain_location"
+    messages, _ = run(ASK_ACTIONS["pain_location"](), make_tracker(slots=slots, requested="pain_location"))
+    assert messages[0]["text"].startswith("You mentioned pain at the middle of the back of the thigh.")
+    assert messages[0]["buttons"][0]["title"] == "Middle of the back of the thigh"
+
+
+@pytest.mark.parametrize("answer, place", [("yes", "mid_hamstring"), ("no, it's right at the top, under my bum cheek",
+                                                                       "upper_hamstring")])
+def test_the_confirmation_answer_sets_the_place(answer, place):
+    slots = {"mentioned": {"pain_location": "mid_hamstring"}}
+    _, events = run(ActionExtractFindings(), make_tracker(answer, slots=slots, requested="pain_location"))
+    assert slot_events(events)["pain_location"] == place
+
+
+@pytest.mark.parametrize("extracted", [{"mentioned": {"aggravators": ["sitting"]}},
+                                       {"possible_signs": [{"field": "red_flags", "value": "night_pain", "answer": None}]}])
+def test_something_said_in_passing_is_no_misunderstanding(extracted):
+    tracker = validation_tracker("it hurts when I sit", {"pain_location": "sit_bone"}, "onset", extracted)
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert not any("didn't quite get" in text for text in texts(messages))
+    assert "reask_count" not in slot_events(events)
+
+
+def test_the_form_steps_aside_for_distress_even_when_the_message_also_answers():
+    tracker = validation_tracker("six weeks, and I want to end it all", {"pain_location": "sit_bone", "onset": "gradual"},
+                                 "duration_days", {"duration_days": 42}, intent="distress")
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert messages == [] and set(slot_events(events)) <= {"requested_slot"}
+
+
+def test_the_classifier_alone_calling_a_danger_sign_distress_still_gets_the_emergency_advice():
+    slots = {"mentioned": {"red_flags": ["saddle_numbness"]}}
+    _, events = run(ActionDistress(), make_tracker("I can't feel it when I wipe", slots=slots, intent="distress", form=False))
+    assert events[0]["name"] == "action_welcome"  # which gives the emergency outcome at once
+    tracker = validation_tracker("I can't feel it when I wipe", {"pain_location": "sit_bone"}, "onset",
+                                 {"mentioned": {"red_flags": ["saddle_numbness"]}}, intent="distress")
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events)["requested_slot"] is None  # the form ends for the outcome, it does not step aside
+
+
+def test_distress_with_a_danger_sign_gets_both_the_crisis_contacts_and_the_emergency_advice():
+    slots = {"mentioned": {"red_flags": ["bladder_bowel_change"]}}
+    messages, events = run(ActionDistress(), make_tracker("I've wet myself and I want to end it all", slots=slots,
+                                                         intent="distress", form=False))
+    assert "116 123" in texts(messages)[0]
+    assert slot_events(events)["assessment"]["urgency"] == "emergency"

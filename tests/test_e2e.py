@@ -113,8 +113,9 @@ def test_a_red_flag_volunteered_mid_form_ends_it_at_once(assistant):
 def test_answers_given_early_are_not_asked_again(assistant):
     opening = ("Hi, I'm 34 years old and I've had pain at my sit bone for 6 weeks, "
                "worse when sitting and driving")
-    conversation, result = talk(assistant, "early-answers", opening=opening)
-    assert not {"pain_location", "duration_days", "age", "aggravators"} & set(conversation.asked)
+    conversation, result = talk(assistant, "early-answers", opening=opening, aggravators="nothing else")
+    assert not {"pain_location", "duration_days", "age"} & set(conversation.asked)
+    assert set(result["findings"]["aggravators"]) == {"sitting", "driving"}  # "anything else?" keeps them
     assert result["findings"]["duration_days"] == 42
     assert result["findings"]["age"] == 34
     assert "red_flags" in conversation.asked
@@ -201,3 +202,76 @@ def test_go_back_asks_the_previous_question_again(assistant):
     _, tracker = started(assistant, "go-back", "at my sit bone", "gradually", "go back")
     assert tracker["slots"]["onset"] is None
     assert tracker["slots"]["requested_slot"] == "onset"
+
+
+# --- policy v2 (issue 9), the phrasings from the issue, over REST -------------------------------
+
+def test_the_41_year_old_runners_story_keeps_sitting_and_asks_for_anything_else(assistant):
+    opening = ("I'm a 41 year old runner and my right sit bone has been sore for about 7 weeks, "
+               "especially when I sit at work or run hills")
+    conversation, result = talk(assistant, "runner-41", opening=opening, aggravators="nothing else really",
+                                load_changes="nothing changed")
+    assert set(result["findings"]["aggravators"]) == {"sitting", "uphill_running"}
+    assert result["findings"]["load_changes"] == []
+    assert "aggravators" in conversation.asked  # as "Anything else that makes it worse, like ...?"
+    assert any(reply.startswith("Anything else that makes it worse") for reply in conversation.replies)
+    assert result["likelihood"] == "high"
+    assert "Break up sitting" in "\n".join(conversation.replies)
+
+
+def test_pain_on_both_sides_during_the_questions_is_no_emergency(assistant):
+    _, result = talk(assistant, "bilateral", red_flags="none of those, but both my sit bones ache")
+    assert result["urgency"] == "routine"
+    assert result["findings"]["red_flags"] == []
+
+
+def test_a_hamstring_that_feels_weak_when_lifting_is_not_urgent(assistant):
+    _, result = talk(assistant, "weak-hamstring", neuro_symptoms="no, my hamstring just feels weak when I deadlift")
+    assert result["urgency"] == "routine"
+    assert "leg_weakness" not in result["findings"]["neuro_symptoms"]
+
+
+def test_genital_numbness_in_everyday_words_is_an_emergency_asked_once(assistant):
+    conversation, result = talk(assistant, "numb-privates", red_flags="I can't feel my privates properly")
+    assert result["urgency"] == "emergency"
+    assert conversation.asked.count("red_flags") == 1
+
+
+@pytest.mark.parametrize("answer, urgency", [("no, it never gives way", "routine"), ("not sure", "urgent")])
+def test_a_possible_danger_sign_gets_one_confirming_question(assistant, answer, urgency):
+    conversation, result = talk(assistant, f"possible-weak-{urgency}", neuro_symptoms="my leg feels weak",
+                                danger_check=answer)
+    assert conversation.asked.count("danger_check") == 1
+    assert any("give way" in reply for reply in conversation.replies)
+    assert result["urgency"] == urgency
+
+
+def test_a_safety_question_without_a_usable_answer_stops_and_is_left_to_a_professional(assistant):
+    conversation, result = talk(assistant, "screen-loop", red_flags="qwerty zxcvb")
+    assert conversation.asked.count("red_flags") == 3
+    assert result["screening_stopped"]["field"] == "red_flags"
+    assert any("in person" in reply for reply in conversation.replies)
+
+
+def test_yes_after_the_outcome_gets_a_brief_answer(assistant):
+    conversation, _ = talk(assistant, "yes-after")
+    before = len(conversation.replies)
+    conversation.send("yes")
+    assert len(conversation.replies) - before == 1
+
+
+def test_distress_pauses_the_questions_with_crisis_contacts_and_carrying_on_resumes(assistant):
+    conversation, tracker = started(assistant, "distress", "at my sit bone", "gradually")
+    assert tracker["slots"]["requested_slot"] == "duration_days"
+    tracker = conversation.send("stop, honestly I just want to end it all")
+    reply = "\n".join(conversation.replies[-2:])
+    assert "116 123" in reply and "988" in reply
+    assert not tracker["active_loop"].get("name")
+    tracker = conversation.send("yes, let's carry on")
+    assert tracker["slots"]["requested_slot"] == "duration_days"
+    assert tracker["slots"]["onset"] == "gradual"
+
+
+def test_past_cancer_at_62_is_urgent(assistant):
+    _, result = talk(assistant, "cancer-62", red_flags="I had bowel cancer five years ago", age="62")
+    assert result["urgency"] == "urgent"

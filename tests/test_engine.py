@@ -1,4 +1,4 @@
-"""Behaviour of the clinical engine against shared/clinical/triage-policy.md.
+"""Behaviour of the clinical engine against the policy (version 2, docs/clinical/policy.md).
 
 Each test starts from a classic, low-risk PHT picture and changes one thing.
 """
@@ -52,7 +52,7 @@ def test_engine_class_gives_the_same_result_as_assess():
 
 # --- urgency: emergency ---------------------------------------------------------------
 
-@pytest.mark.parametrize("flag", ["saddle_numbness", "bladder_bowel_change", "both_legs"])
+@pytest.mark.parametrize("flag", ["saddle_numbness", "bladder_bowel_change", "sexual_dysfunction", "both_legs"])
 def test_each_cauda_equina_flag_is_an_emergency(flag):
     result = assess(classic(red_flags=[flag]))
     assert result["urgency"] == "emergency"
@@ -149,6 +149,60 @@ def test_urgent_wins_over_soon_criteria():
     result = assess(sudden(injury_signs=["pop"], pain_score=9, duration_days=120))
     assert result["urgency"] == "urgent"
     assert result["urgency_rules"] == ["suspected_avulsion"]
+
+
+def test_new_sexual_dysfunction_is_a_cauda_equina_emergency():
+    result = assess(classic(red_flags=["sexual_dysfunction"]))
+    assert result["urgency"] == "emergency"
+    assert result["urgency_rules"] == ["cauda_equina"]
+    assert "cauda_equina_syndrome" in result["differentials"]
+    assert result["likelihood"] == "low"
+
+
+@pytest.mark.parametrize("age, level, rules", [
+    (49, "soon", ["one_serious_sign"]),
+    (50, "urgent", ["cancer_history_over_50"]),
+    (51, "urgent", ["cancer_history_over_50"]),
+    (80, "urgent", ["cancer_history_over_50"]),
+])
+def test_cancer_history_at_50_or_over_is_urgent_and_under_50_soon(age, level, rules):
+    result = assess(classic(red_flags=["cancer_history"], age=age))
+    assert result["urgency"] == level
+    assert result["urgency_rules"] == rules
+
+
+def test_cancer_history_with_age_unknown_is_soon_until_the_age_is_known():
+    result = assess(classic(red_flags=["cancer_history"], age=None))
+    assert result["urgency"] == "soon"
+    assert "age" in result["missing"]
+
+
+def test_cancer_history_over_50_cites_the_red_flag_framework():
+    rule = next(r for r in load_knowledge().rules["urgency"]["rules"] if r["id"] == "cancer_history_over_50")
+    assert rule["source"] == ["Finucane2020"]
+
+
+def test_the_age_question_is_asked_when_cancer_history_makes_it_decide():
+    assert Engine().could_change_outcome(classic(red_flags=["cancer_history"], age=None), "age")
+
+
+# --- how outcomes are told (policy v2) ------------------------------------------------------
+
+def test_an_emergency_is_told_as_what_to_do_now_and_nothing_else_but_the_safety_net():
+    result = assess(classic(red_flags=["sexual_dysfunction"]))
+    assert result["telling"] == ["care", "safety_net"]
+    assert "emergency" in result["care"]["headline"].lower()
+
+
+def test_an_urgent_outcome_is_told_as_what_and_by_when_then_what_it_could_be_without_a_plan():
+    result = assess(sudden(injury_signs=["pop"]))
+    assert result["telling"] == ["care_by_when", "could_be", "safety_net"]
+    assert "24 hours" in result["care"]["headline"]
+
+
+@pytest.mark.parametrize("findings", [classic(), classic(pain_score=8)], ids=["routine", "soon"])
+def test_soon_and_routine_are_told_with_fit_plan_rehab_and_safety_net(findings):
+    assert assess(findings)["telling"] == ["care", "fit", "plan", "rehab", "safety_net"]
 
 
 # --- urgency: soon --------------------------------------------------------------------

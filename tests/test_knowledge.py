@@ -15,8 +15,6 @@ from actions.triage.knowledge import Knowledge, KnowledgeError, check_knowledge,
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "clinical" / "reference.md"
 POLICY = ROOT / "docs" / "clinical" / "triage-policy.md"
-# Policy version 2 values the vocabulary does not have yet (issue 9; docs/clinical/README.md)
-NOT_YET_IMPLEMENTED = {"red_flags": ["sexual_dysfunction"]}
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 
 
@@ -43,6 +41,10 @@ def test_the_packaged_knowledge_base_is_consistent():
     (lambda k: k["rules"]["urgency"]["rules"][0].update(level="whenever"), "level"),
     (lambda k: k["faq"]["stretching"].pop("source"), "source"),
     (lambda k: k["sources"]["Goom2016"].pop("short"), "short"),
+    (lambda k: k["vocabulary"]["fields"]["red_flags"]["values"]["night_pain"].pop("confirm"), "confirm"),
+    (lambda k: k["vocabulary"]["fields"]["red_flags"]["values"]["fever"].update(not_with=["sauna"]), "possible"),
+    (lambda k: k["advice"]["telling"].update(emergency=["fit", "care"]), "telling"),
+    (lambda k: k["advice"]["telling"].update(urgent=["care", "gossip"]), "telling"),
 ])
 def test_mistakes_in_the_knowledge_base_fail_loudly(mistake, message):
     with pytest.raises(KnowledgeError, match=message):
@@ -51,7 +53,7 @@ def test_mistakes_in_the_knowledge_base_fail_loudly(mistake, message):
 
 def test_every_source_key_is_in_the_clinical_reference():
     reference = REFERENCE.read_text()
-    cited = set(re.findall(r"\[([A-Za-z][\w-]*)\]", reference))
+    cited = set(re.findall(r"\[([A-Za-z0-9][\w-]*)\]", reference))
     assert set(load_knowledge().sources) <= cited
 
 
@@ -62,7 +64,7 @@ def test_the_vocabulary_matches_the_policy_contract():
     fields = load_knowledge().fields
     for field, values in rows:
         assert field in fields, field
-        listed = [value for value in re.findall(r"`(\w+)`", values) if value not in NOT_YET_IMPLEMENTED.get(field, [])]
+        listed = re.findall(r"`(\w+)`", values)
         assert listed == list(fields[field].get("values", {})) or not listed or fields[field]["kind"] == "text", field
     assert set(fields) == {field for field, _ in rows}
 
@@ -130,3 +132,18 @@ def test_every_faq_answer_has_training_examples():
     nlu = yaml.safe_load((ROOT / "data" / "nlu" / "faq.yml").read_text())["nlu"]
     topics = {block["intent"].split("/", 1)[1] for block in nlu if block["intent"].startswith("faq/")}
     assert topics == set(load_knowledge().faq)
+
+
+def test_every_way_of_telling_an_outcome_has_a_renderer():
+    from actions.assessment import _TELL
+    from actions.triage.knowledge import TELLING_PARTS
+
+    assert set(_TELL) == TELLING_PARTS
+
+
+def test_every_possible_danger_sign_has_a_confirming_question_that_names_it():
+    knowledge = load_knowledge()
+    for field in ("red_flags", "neuro_symptoms"):
+        for value, entry in knowledge.fields[field]["values"].items():
+            if entry.get("possible"):
+                assert entry["confirm"].endswith("?"), value

@@ -22,6 +22,7 @@ GOLDEN = {
                "aggravators": ["coughing_sneezing", "bending_forward"], "load_changes": []},
     "avulsion": {"pain_location": "upper_hamstring", "onset": "sudden", "injury_signs": ["pop", "bruising"],
                  "duration_days": 2, "age": 41, "sport": "water skiing"},
+    "cauda_equina": {**CLASSIC, "red_flags": ["sexual_dysfunction", "saddle_numbness"]},
 }
 
 
@@ -75,3 +76,26 @@ def test_golden_outcome_text(name):
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(text)
     assert path.read_text() == text
+
+
+def test_an_emergency_first_says_where_to_go_now_and_nothing_about_the_fit_or_a_plan():
+    messages = outcome_messages(assess({**CLASSIC, "red_flags": ["sexual_dysfunction"]}), DOMAIN)
+    first_sentence = messages[0].split(". ")[0]
+    assert "emergency" in first_sentence.lower() and "now" in first_sentence
+    text = "\n".join(messages)
+    assert "fit PHT" not in text and "What you can do now" not in text and "Stage 1" not in text
+
+
+def test_an_urgent_outcome_first_says_what_and_by_when_then_one_line_on_what_it_could_be():
+    messages = outcome_messages(assess({**CLASSIC, "red_flags": ["cancer_history"], "age": 62}), DOMAIN)
+    assert messages[0].startswith("Please see a doctor within 24 hours.")
+    assert messages[1].startswith("What it could be:") and "\n" not in messages[1]
+    text = "\n".join(messages)
+    assert "fit PHT" not in text and "What you can do now" not in text
+
+
+def test_soon_and_routine_outcomes_keep_the_fit_the_plan_the_rehab_outline_and_the_safety_net():
+    for findings in (CLASSIC, {**CLASSIC, "pain_score": 8}):
+        text = "\n".join(outcome_messages(assess(findings), DOMAIN))
+        for part in ("fit PHT", "What you can do now", "Stage 1", "Watch for changes"):
+            assert part in text, (part, findings)

@@ -10,7 +10,7 @@ from actions.triage import assess, load_knowledge
 
 KNOWLEDGE = load_knowledge()
 RED_FLAGS = KNOWLEDGE.values("red_flags")
-CAUDA_EQUINA_FLAGS = ["saddle_numbness", "bladder_bowel_change", "both_legs"]
+CAUDA_EQUINA_FLAGS = ["saddle_numbness", "bladder_bowel_change", "sexual_dysfunction", "both_legs"]
 URGENCY_RANK = {"routine": 0, "soon": 1, "urgent": 2, "emergency": 3}
 
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True)
@@ -92,3 +92,22 @@ def test_cauda_equina_flag_is_always_an_emergency_without_load_advice(findings, 
     result = assess(with_red_flag(findings, flag))
     assert result["urgency"] == "emergency"
     assert not [item for item in result["advice"] if item["kind"] == "load_change"]
+
+
+@SETTINGS
+@given(findings_strategy, st.integers(min_value=50, max_value=120))
+def test_cancer_history_at_50_or_over_is_always_at_least_urgent(findings, age):
+    result = assess({**with_red_flag(findings, "cancer_history"), "age": age})
+    assert URGENCY_RANK[result["urgency"]] >= URGENCY_RANK["urgent"]
+
+
+@SETTINGS
+@given(findings_strategy)
+def test_emergency_and_urgent_outcomes_are_never_told_with_the_fit_or_a_load_plan(findings):
+    result = assess(findings)
+    if result["urgency"] in ("emergency", "urgent"):
+        assert not {"fit", "plan", "rehab"} & set(result["telling"])
+        assert result["telling"][0] in ("care", "care_by_when")
+    else:
+        assert {"fit", "plan", "rehab", "safety_net"} <= set(result["telling"])
+    assert result["telling"][-1] == "safety_net"

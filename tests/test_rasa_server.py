@@ -40,3 +40,32 @@ def test_the_sqlite_conversation_store_keeps_conversations_in_write_ahead_log_mo
     again = asyncio.run(ConversationStore(dialect="sqlite", db=str(tmp_path / "tracker.db")).retrieve("someone"))
     assert [event.as_dict()["event"] for event in again.events] == ["user", "slot"]
 
+
+class _Classifier:
+    """Stands in for Rasa's NLU: always says "stop", as a classifier might for "stop, I want to die"."""
+
+    http_interpreter = None
+
+    def _parse_message_with_graph(self, message, tracker, only_output_properties):
+        return {"text": message.text, "intent": {"name": "stop", "confidence": 0.97}, "entities": []}
+
+    def _update_full_retrieval_intent(self, parse_data):
+        pass
+
+    def _check_for_unseen_features(self, parse_data):
+        pass
+
+
+def parse(text):
+    from rasa.core.channels.channel import UserMessage
+    from rasa.core.processor import MessageProcessor
+
+    return asyncio.run(MessageProcessor.parse_message(_Classifier(), UserMessage(text, sender_id="someone")))
+
+
+def test_wording_about_suicide_is_the_distress_intent_never_stop():
+    assert parse("stop asking, I want to end it all")["intent"] == {"name": "distress", "confidence": 1.0}
+
+
+def test_other_messages_keep_the_classifiers_intent():
+    assert parse("stop")["intent"]["name"] == "stop"

@@ -2,7 +2,9 @@
 import pytest
 
 from actions.language.numbers import age_years, duration_days, pain_score, words_to_digits
-from actions.language.reader import NOT_SURE, read_message
+from actions.language.distress import suggests_distress
+from actions.language.reader import NOT_SURE, read_message, shared_reader
+from patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS
 
 
 # --- durations ----------------------------------------------------------------------------
@@ -173,7 +175,7 @@ def test_the_whole_story_in_one_message():
 
 
 def test_danger_signs_are_never_lost_inside_other_words():
-    found = read_message("both legs feel weak", None)
+    found = read_message("both legs feel weak and my leg gives way", None)
     assert found["red_flags"] == ["both_legs"]
     assert found["neuro_symptoms"] == ["leg_weakness"]
 
@@ -184,7 +186,7 @@ def test_danger_signs_are_never_lost_inside_other_words():
     ("I had cancer two years ago", "cancer_history"),
     ("my calf is swollen and hot", "calf_swelling"),
     ("I've had a fever", "fever"),
-    ("it wakes me up at night", "night_pain"),
+    ("it's constant at night and nothing eases it", "night_pain"),
 ])
 def test_danger_signs_from_lay_words(text, flag):
     assert flag in read_message(text, None)["red_flags"]
@@ -254,11 +256,135 @@ def test_a_negation_reaches_over_other_findings_and_into_gapped_phrases(text, fi
     ("my calf is all hot and swollen", "red_flags"),
     ("I've lost about a stone without trying", "weight_loss"),
     ("both my legs are going weak", "both_legs"),
+    ("my willy has gone numb", "saddle_numbness"),
     ("came off my bike onto the road at speed", "major_trauma"),
 ])
 def test_danger_signs_said_in_roundabout_ways(text, flag):
     flags = read_message(text).get("red_flags", [])
     assert flag in flags or (flag == "red_flags" and flags == ["calf_swelling"])
+
+
+# --- policy v2: what the danger signs mean, and phrases that only possibly mean one ------------
+
+def reading(text, asked=None):
+    return shared_reader().reading(text, asked)
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("my leg feels weak", "neuro_symptoms", "leg_weakness"),
+    ("it's on both sides", "red_flags", "both_legs"),
+    ("it hurts at night", "red_flags", "night_pain"),
+    ("it wakes me up at night", "red_flags", "night_pain"),
+    ("my bum goes numb", "red_flags", "saddle_numbness"),
+])
+def test_a_phrase_that_only_possibly_means_a_danger_sign_is_returned_apart(text, field, value):
+    result = reading(text)
+    assert result.possible[field] == [value]
+    assert value not in result.findings.get(field, [])
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("I can't control my bladder", "red_flags", "bladder_bowel_change"),
+    ("both legs are numb", "red_flags", "both_legs"),
+    ("numb between my legs", "red_flags", "saddle_numbness"),
+    ("pins and needles in both legs", "red_flags", "both_legs"),
+    ("my leg keeps giving way", "neuro_symptoms", "leg_weakness"),
+    ("I can't stand on tiptoe on that side", "neuro_symptoms", "leg_weakness"),
+    ("my foot drags when I walk", "neuro_symptoms", "leg_weakness"),
+])
+def test_a_clear_statement_of_a_danger_sign_is_a_finding_at_once(text, field, value):
+    result = reading(text)
+    assert value in result.findings[field]
+    assert value not in result.possible.get(field, [])
+
+
+@pytest.mark.parametrize("text", [
+    "both my sit bones ache",
+    "it's in both hamstrings, left worse than right",
+    "both sides of my bum are sore",
+    "my hamstrings feel weak when I deadlift",
+    "the hammy feels weak and tired under load",
+    "it hurts at night when I lie on that side",
+    "rolling onto the sore side at night wakes me up",
+    "my mum had cancer",
+    "cancer runs in my family",
+    "I had a temperature last month",
+])
+def test_harmless_words_are_neither_a_danger_sign_nor_a_possible_one(text):
+    result = reading(text)
+    assert "red_flags" not in result.findings and "red_flags" not in result.possible, result
+    assert "leg_weakness" not in result.findings.get("neuro_symptoms", []) + result.possible.get("neuro_symptoms", [])
+
+
+@pytest.mark.parametrize("text", [
+    "numb down below", "I can't feel my privates", "it's numb around my bits", "gone numb down below",
+    "no feeling down there",
+])
+def test_genital_numbness_in_everyday_words_is_saddle_numbness(text):
+    assert "saddle_numbness" in read_message(text, "red_flags")["red_flags"]
+
+
+def test_genital_numbness_answered_to_the_safety_question_is_not_ordinary_leg_numbness():
+    found = read_message("numb around my bits", "red_flags")
+    assert "neuro_symptoms" not in found
+
+
+@pytest.mark.parametrize("text", [
+    "I can't get an erection since this started", "sexual problems", "no feeling during sex", "can't get it up since my back went",
+])
+def test_new_sexual_problems_are_the_sexual_dysfunction_sign(text):
+    assert "sexual_dysfunction" in read_message(text)["red_flags"]
+
+
+def test_a_clear_statement_wins_over_a_possible_phrase_of_the_same_sign():
+    result = reading("my bum and privates feel numb")
+    assert "saddle_numbness" in result.findings["red_flags"]
+    assert "red_flags" not in result.possible
+
+
+def test_a_negated_possible_phrase_is_not_returned():
+    assert reading("it doesn't hurt at night").possible == {}
+
+
+def test_a_possible_phrase_answering_the_question_asked_is_still_only_possible():
+    result = reading("a bit of weakness", "neuro_symptoms")
+    assert result.possible == {"neuro_symptoms": ["leg_weakness"]}
+
+
+@pytest.mark.parametrize("answer, expected", [("yes", True), ("no", False), ("not sure", None), ("hmm", None)])
+def test_yes_no_or_unclear_for_a_confirming_question(answer, expected):
+    assert shared_reader().yes_or_no(answer) is expected
+
+
+# --- everyday names of the sit bone and the top of the hamstring (issue 9) ----------------------
+
+def test_the_41_year_old_runners_story_keeps_sitting_and_reads_no_training_change():
+    found = read_message("I'm a 41 year old runner and my right sit bone has been sore for about 7 weeks, "
+                         "especially when I sit at work or run hills")
+    assert found["pain_location"] == "sit_bone"
+    assert found["aggravators"] == ["sitting", "uphill_running"]
+    assert "load_changes" not in found
+    assert found["age"] == 41 and found["duration_days"] == 49
+
+
+def test_sitting_is_kept_when_the_sit_bone_is_named_in_the_same_message():
+    assert read_message("my sitting bone aches when I sit for long")["aggravators"] == ["sitting"]
+
+
+def test_hills_are_a_training_change_only_when_something_says_they_are_new_or_more():
+    assert read_message("I've been doing more hills lately and my sit bone hurts when sitting")["load_changes"] == ["more_hills"]
+    assert "load_changes" not in read_message("sitting and hills both hurt")
+
+
+@pytest.mark.parametrize("text", ["just under my bum cheek", "right under the buttock", "where the hamstring joins on",
+                                  "top of my thigh at the back"])
+def test_everyday_names_of_the_top_of_the_back_of_the_thigh_are_the_upper_hamstring(text):
+    assert read_message(text, "pain_location")["pain_location"] == "upper_hamstring"
+
+
+@pytest.mark.parametrize("text", ["the sitting bone", "the bone I sit on", "my sitz bone", "the bony part of my bum"])
+def test_everyday_names_of_the_sit_bone_are_the_sit_bone(text):
+    assert read_message(text, "pain_location")["pain_location"] == "sit_bone"
 
 
 def test_one_weak_leg_is_not_both_legs():
@@ -324,3 +450,75 @@ def test_the_reader_keeps_its_score_on_the_development_set():
 def test_words_that_only_look_like_a_danger_sign_are_not_one(text):
     found = read_message(text)
     assert "red_flags" not in found and "neuro_symptoms" not in found
+
+
+# --- distress (policy v2, outside triage) ---------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "I just want to end it all", "sometimes I think about killing myself", "I've been self-harming",
+    "I don't want to live like this anymore", "everyone would be better off without me", "I feel suicidal",
+    "stop, I want to die",
+])
+def test_wording_about_suicide_or_self_harm_is_recognised(text):
+    assert suggests_distress(text)
+
+
+@pytest.mark.parametrize("text", [
+    "this pain is killing me", "sitting kills me", "stop", "I'm dying to get back to running", "it's a pain in the bum",
+])
+def test_everyday_exaggeration_is_not_distress(text):
+    assert not suggests_distress(text)
+
+
+# --- the simulated patients' phrases (tests/patients.py), read without the servers -------------
+
+def _asked(case):
+    return None if case.field == "opening" else case.field
+
+
+@pytest.mark.parametrize("case", BENIGN_BUT_TRICKY, ids=lambda case: case.name)
+def test_a_benign_but_tricky_phrase_is_no_danger_sign(case):
+    result = reading(case.says, _asked(case))
+    assert set(result.findings.get("red_flags", [])) <= set(case.truth.get("red_flags", []))
+    assert "leg_weakness" not in result.findings.get("neuro_symptoms", [])
+    if result.possible:  # at most one confirming question, which the person answers "no"
+        assert case.says in {"no, it's just on both sides"}, result.possible
+
+
+@pytest.mark.parametrize("case", DANGER_SIGNS_IN_EVERYDAY_WORDS, ids=lambda case: case.name)
+def test_a_danger_sign_in_everyday_words_is_read_at_once_or_confirmed(case):
+    result = reading(case.says, _asked(case))
+    told = {(field, value) for field in ("red_flags", "neuro_symptoms") for value in case.truth.get(field, [])}
+    read = {(field, value) for field, values in [*result.findings.items(), *result.possible.items()]
+            if field in ("red_flags", "neuro_symptoms") for value in values}
+    assert told <= read
+    if case.confirms == "no, nothing like that":  # said clearly: no confirming question needed
+        assert told <= {(field, value) for field in ("red_flags", "neuro_symptoms")
+                        for value in result.findings.get(field, [])}
+
+
+def test_long_standing_sexual_problems_are_not_the_new_cauda_equina_sign():
+    result = reading("I've had erectile dysfunction for years")
+    assert "red_flags" not in result.findings and "red_flags" not in result.possible
+
+
+def test_sexual_problems_without_a_time_are_confirmed_as_new_first():
+    assert reading("I can't get an erection").possible == {"red_flags": ["sexual_dysfunction"]}
+
+
+@pytest.mark.parametrize("text", ["I leak a bit of urine when I sneeze since my second baby",
+                                  "I've got an overactive bladder, always have", "I have IBS so my bowels are all over the place",
+                                  "yeah I've had the big C, bowel, five years ago"])
+def test_long_standing_or_explained_bladder_and_bowel_habits_are_not_the_new_cauda_equina_sign(text):
+    result = reading(text)
+    assert "bladder_bowel_change" not in result.findings.get("red_flags", []) + result.possible.get("red_flags", [])
+
+
+def test_bladder_or_bowel_words_without_a_story_are_confirmed_first():
+    assert reading("my bowels are a bit irregular").possible == {"red_flags": ["bladder_bowel_change"]}
+
+
+@pytest.mark.parametrize("text", ["about 5 weeks, and I've also lost control of my bladder", "I've lost control of my bowels",
+                                  "I keep wetting myself since this started"])
+def test_new_loss_of_bladder_or_bowel_control_is_clear_at_once(text):
+    assert reading(text).findings["red_flags"] == ["bladder_bowel_change"]

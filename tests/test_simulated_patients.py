@@ -1,7 +1,10 @@
-"""Simulated patients: at least 30 vignettes played through the REST channel in free text.
+"""Simulated patients: at least 30 vignettes played through the REST channel in free text,
+then people whose words only look like danger signs and people who tell real ones in
+everyday words (tests/patients.py).
 
-Each patient answers every question in its own words. The test reports urgency accuracy,
-slot accuracy and the number of questions asked (results/simulated_patients.json).
+Each patient answers every question in its own words. The tests report over-triage (more
+urgent than the policy gives) and under-triage (less urgent) separately, slot accuracy and
+the number of questions asked (results/simulated_patients*.json).
 """
 import json
 import statistics
@@ -9,12 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from patients import Patient, patient_cases
+from patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS, Patient, patient_cases
 from servers import Conversation
 
 pytestmark = pytest.mark.e2e
 
 REPORT = Path(__file__).resolve().parent.parent / "results" / "simulated_patients.json"
+TRICKY_REPORT = REPORT.with_name("simulated_patients_tricky.json")
+RANK = {"routine": 0, "soon": 1, "urgent": 2, "emergency": 3}
+
+
+def triage_errors(results):
+    """Over-triage and under-triage, each a list of the conversations concerned."""
+    over = [r for r in results if RANK[r["urgency"]] > RANK[r["expected_urgency"]]]
+    under = [r for r in results if RANK[r["urgency"]] < RANK[r["expected_urgency"]]]
+    return over, under
 
 
 def test_simulated_patients_reach_the_right_urgency_with_few_questions(assistant):
@@ -37,27 +49,37 @@ def test_simulated_patients_reach_the_right_urgency_with_few_questions(assistant
     urgency_accuracy = sum(r["urgency"] == r["expected_urgency"] for r in results) / len(results)
     slot_accuracy = sum(r["slots_correct"] for r in results) / sum(r["slots_recorded"] for r in results)
     median_questions = statistics.median(r["questions"] for r in results)
+    over, under = triage_errors(results)
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(json.dumps({"patients": len(results), "urgency_accuracy": urgency_accuracy,
+                                  "over_triage": len(over), "under_triage": len(under),
                                   "slot_accuracy": slot_accuracy, "median_questions": median_questions,
                                   "conversations": results}, indent=2))
-    wrong_urgency = [r for r in results if r["urgency"] != r["expected_urgency"]]
-    assert urgency_accuracy == 1.0, wrong_urgency
+    assert (over, under) == ([], [])
     assert slot_accuracy >= 0.95, [r for r in results if r["wrong"]]
     assert median_questions <= 10
 
 
 class _Answers(dict):
-    """Answers on demand: whatever is asked, the patient replies in its own words."""
+    """Answers on demand: whatever is asked, the patient replies in its own words. A tricky
+    patient says its phrase the first time its question comes, and answers a confirming
+    question as the case says."""
 
-    def __init__(self, patient):
+    def __init__(self, patient, case=None):
         super().__init__()
         self.patient = patient
+        self.case = case
+        self.said = False
 
     def __contains__(self, field):
         return True
 
     def __getitem__(self, field):
+        if self.case and field == "danger_check":
+            return self.case.confirms
+        if self.case and field == self.case.field and not self.said:
+            self.said = True
+            return self.case.says
         return self.patient.answer(field)
 
 
@@ -65,3 +87,25 @@ def _same(recorded, true_value):
     if isinstance(recorded, list) and isinstance(true_value, list):
         return set(recorded) == set(true_value)
     return recorded == true_value
+
+
+def test_tricky_words_never_escalate_and_everyday_danger_signs_are_never_missed(assistant):
+    assert len(BENIGN_BUT_TRICKY) >= 30 and len(DANGER_SIGNS_IN_EVERYDAY_WORDS) >= 20
+    results = []
+    for index, case in enumerate(BENIGN_BUT_TRICKY + DANGER_SIGNS_IN_EVERYDAY_WORDS):
+        patient = Patient(case.name, case.findings, seed=1000 + index)
+        conversation = Conversation(assistant, f"tricky-{case.name}", {})
+        conversation.answers = _Answers(patient, case)
+        opening = case.says if case.field == "opening" else patient.answer("pain_location")
+        result = conversation.run(opening)
+        results.append({"patient": case.name, "benign": case in BENIGN_BUT_TRICKY, "says": case.says,
+                        "expected_urgency": case.expected_urgency, "urgency": result["urgency"],
+                        "asked": conversation.asked, "possible_signs": result.get("possible_signs")})
+    over, under = triage_errors(results)
+    TRICKY_REPORT.parent.mkdir(exist_ok=True)
+    TRICKY_REPORT.write_text(json.dumps({"benign_but_tricky": len(BENIGN_BUT_TRICKY),
+                                         "danger_signs_in_everyday_words": len(DANGER_SIGNS_IN_EVERYDAY_WORDS),
+                                         "over_triage": len(over), "under_triage": len(under),
+                                         "conversations": results}, indent=2))
+    assert over == [], over
+    assert under == [], under

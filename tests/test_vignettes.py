@@ -1,4 +1,4 @@
-"""Clinical vignettes (tests/vignettes/cases.yml) against shared/clinical/triage-policy.md.
+"""Clinical vignettes (tests/vignettes/cases.yml) against the policy (docs/clinical/policy.md).
 
 Each vignette's expected urgency, likelihood and differentials were worked out by hand from
 the policy text, so a failure here means the engine and the policy disagree.

@@ -4,6 +4,8 @@
 `asked` is the field the assistant just asked about (Rasa's `requested_slot`): only then do
 bare answers such as "yes", "none", "6" or "not sure" mean something. Values mentioned in
 passing are read for every field, so volunteered information is never asked again.
+`Reader.reading(text, asked)` also returns, apart, the danger signs the message only
+*possibly* mentions ("my leg feels weak"): the form confirms those with one question.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Set
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 import spacy_lookups_data
 
@@ -24,9 +26,10 @@ from spacy.tokens import Doc
 from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import Knowledge, load_knowledge
 from . import numbers
-from .pipeline import NEGATIONS, TRUE_VALUE, lemma_pattern, shared_pipeline, synonym_phrases
+from .pipeline import NEGATIONS, lemma_pattern, shared_pipeline, synonym_phrases
 
 NOT_SURE = "not_sure"
+POSSIBLE = "possible"
 NUMBER_READERS = {
     "duration_days": numbers.duration_days,
     "age": numbers.age_years,
@@ -82,13 +85,14 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 @dataclass(frozen=True)
 class Mention:
-    """One synonym found in the text."""
+    """One synonym (or, with `possible`, one phrase that only possibly means it) in the text."""
 
     field: str
     value: str
     start: int
     end: int
     negated: bool
+    possible: bool = False
 
     def contains(self, other: "Mention") -> bool:
         return self.start <= other.start and other.end <= self.end and (self.end - self.start) > (other.end - other.start)
@@ -113,6 +117,12 @@ class Reader:
         self.matcher = Matcher(self.nlp.vocab)
         for field, value, phrase in synonym_phrases(self.knowledge):
             self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase)])
+        self.possible_not_with: Dict[str, Matcher] = {}
+        for field, value, entry in possible_values(self.knowledge):
+            self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p)) for p in entry["possible"]])
+            if entry.get("not_with"):
+                matcher = self.possible_not_with[f"{field}|{value}"] = Matcher(self.nlp.vocab)
+                matcher.add("not_with", [lemma_pattern(self.nlp, str(p)) for p in entry["not_with"]])
         self.cues = {}
         for field, spec in self.knowledge.fields.items():
             if spec.get("cues"):
@@ -135,21 +145,46 @@ class Reader:
     def read(self, text: str, asked: Optional[str] = None, infer: bool = True) -> Dict[str, Any]:
         """Findings stated in `text`; `asked` is the field just asked about, if any.
         With `infer`, findings implied by others are added (a pop means a sudden start)."""
+        return self.reading(text, asked, infer).findings
+
+    def reading(self, text: str, asked: Optional[str] = None, infer: bool = True) -> "Reading":
+        """The findings `text` states, and apart from them the danger signs it only possibly
+        mentions (field -> values), which are not findings until confirmed."""
         text = self.correct_typos(_normalise(text or ""))
         if not text:
-            return {}
+            return Reading({}, {})
         doc = self.nlp(text)
         mentions = self._mentions(doc, asked)
+        definite = [mention for mention in mentions if not mention.possible]
         found: Dict[str, Any] = {}
         for field, spec in self.knowledge.fields.items():
-            value = self._read_field(field, spec, text, mentions, asked == field)
+            value = self._read_field(field, spec, text, definite, asked == field)
             if value is not None:
                 found[field] = value
         if infer:
             self._apply_implications(found)
         if asked and asked not in found and self._says(text, "unsure"):
             found[asked] = NOT_SURE
-        return found
+        return Reading(found, self._possible(doc, mentions, found))
+
+    def yes_or_no(self, text: str) -> Optional[bool]:
+        """True for "yes", False for "no", None when the answer is unclear or "not sure"."""
+        return self._yes_or_no(_normalise(text or ""))
+
+    def _possible(self, doc: Doc, mentions: List[Mention], found: Dict[str, Any]) -> Dict[str, List[str]]:
+        """Values only possibly mentioned: not negated, not already stated clearly, and with
+        none of the value's `not_with` phrases anywhere in the message."""
+        possible: Dict[str, List[str]] = {}
+        for mention in mentions:
+            if not mention.possible or mention.negated or mention.value in (found.get(mention.field) or []):
+                continue
+            not_with = self.possible_not_with.get(f"{mention.field}|{mention.value}")
+            if not_with is not None and not_with(doc):
+                continue
+            values = possible.setdefault(mention.field, [])
+            if mention.value not in values:
+                values.append(mention.value)
+        return possible
 
     def correct_typos(self, text: str) -> str:
         """Replace misspelt words with the vocabulary word they are one or two edits from
@@ -230,31 +265,37 @@ class Reader:
     def _mentions(self, doc: Doc, asked: Optional[str]) -> List[Mention]:
         raw = []
         for match_id, start, end in self.matcher(doc):
-            field, value = self.nlp.vocab.strings[match_id].split("|", 1)
-            raw.append((field, value, start, end))
+            field, value, *possible = self.nlp.vocab.strings[match_id].split("|")
+            raw.append((field, value, start, end, bool(possible)))
         ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
         raw = [item for item in raw if not ignored.intersection(range(item[2], item[3]))]
         kept = self._longest_per_field(raw)
-        mentioned = {index for _, _, start, end in kept for index in range(start, end)}
+        mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
         clause, number = [], 0
         for token in doc:
             clause.append(number)
             number += token.lower_ in CLAUSE_ENDS
         cued = {field: {clause[cue_start] for _, cue_start, _ in matcher(doc)} for field, matcher in self.cues.items()}
+        # Fields with cues are checked from the last in the vocabulary to the first, each
+        # against the mentions still standing: "run hills" beside "sit" is no training change
+        # without a word like "more" or "started", and then "sit" needs no pain word.
+        for field in reversed([field for field in self.knowledge.fields if field in self.cues]):
+            kept = [item for item in kept if item[0] != field or field == asked or clause[item[2]] in cued[field]
+                    or not self._needs_cue(field, item[2], item[3], kept, clause)]
         mentions = [
-            Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned))
-            for field, value, start, end in kept
+            Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned), possible)
+            for field, value, start, end, possible in kept
             if not self._about_someone_else(doc, start)
-            and (field == asked or clause[start] in cued.get(field, ()) or not self._needs_cue(field, start, end, kept, clause))
         ]
         return self._resolve_across_fields(mentions, asked)
 
     @staticmethod
     def _longest_per_field(raw: List[tuple]) -> List[tuple]:
-        """Within one field, keep the longest of overlapping matches."""
+        """Within one field, keep the longest of overlapping matches; a clear statement
+        always wins over a phrase that only possibly means a danger sign."""
         kept: List[tuple] = []
-        for item in sorted(raw, key=lambda m: (m[3] - m[2]), reverse=True):
-            field, _, start, end = item
+        for item in sorted(raw, key=lambda m: (not m[4], m[3] - m[2]), reverse=True):
+            field, _, start, end, _ = item
             if not any(k[0] == field and k[2] < end and start < k[3] for k in kept):
                 kept.append(item)
         return sorted(kept, key=lambda m: m[2])
@@ -263,13 +304,14 @@ class Reader:
     def _resolve_across_fields(mentions: List[Mention], asked: Optional[str]) -> List[Mention]:
         """Drop a mention inside a longer one of another field ("sit" inside "sit bone").
 
-        Danger signs and the field just asked about are never dropped. Where two fields share the same words ("hills"), the
-        field just asked about wins; otherwise both are kept.
+        Danger signs and the field just asked about are never dropped, and a phrase that only
+        possibly means a danger sign hides nothing. Where two fields share the same words
+        ("hills"), the field just asked about wins; otherwise both are kept.
         """
         kept = []
         for mention in mentions:
             if mention.field not in {SAFETY_FIELD, asked}:
-                if any(other.field != mention.field and other.contains(mention) for other in mentions):
+                if any(other.field != mention.field and not other.possible and other.contains(mention) for other in mentions):
                     continue
                 twins = [o for o in mentions if (o.start, o.end) == (mention.start, mention.end) and o.field != mention.field]
                 if twins and asked in {o.field for o in twins}:
@@ -284,7 +326,7 @@ class Reader:
         rivals = set(self.knowledge.fields[field].get("cues_needed_with", []))
         return any(other in rivals and clause[other_start] == clause[start]
                    and (other_end <= start or end <= other_start)
-                   for other, _, other_start, other_end in found)
+                   for other, _, other_start, other_end, _ in found)
 
     @staticmethod
     def _clause_before(doc: Doc, start: int) -> Iterable[int]:
@@ -340,6 +382,23 @@ class Reader:
                 return following[0] in FINE_WORDS or (
                     following[0] in DEGREE_WORDS and following[1:] != [] and following[1] in FINE_WORDS)
         return False
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one message says: `findings` it states, and danger signs it only `possible`-ly
+    mentions (field -> values), to be confirmed before they count."""
+
+    findings: Dict[str, Any]
+    possible: Dict[str, List[str]]
+
+
+def possible_values(knowledge: Knowledge) -> Iterator[Tuple[str, str, Dict[str, Any]]]:
+    """(field, value, vocabulary entry) for every value with `possible` phrases."""
+    for field, spec in knowledge.fields.items():
+        for value, entry in spec.get("values", {}).items():
+            if entry.get("possible"):
+                yield field, value, entry
 
 
 CORRECTION_CUES = re.compile(r"\b(actually|i mean|i meant|sorry|correction|no wait|rather|to be exact|let me correct)\b")

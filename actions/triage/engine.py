@@ -21,6 +21,7 @@ def join_words(words: List[str], conjunction: str = "and") -> str:
         return "".join(words)
     return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 ACT_NOW_LEVELS = ("emergency", "urgent")
+LIKELIHOOD_RANK = {"low": 0, "moderate": 1, "high": 2}
 
 
 def matches(condition: Mapping[str, Any], findings: Findings, definitions: Mapping[str, Any]) -> bool:
@@ -193,6 +194,21 @@ class Engine:
         signatures = {self.outcome_signature({**findings, field: answer}) for answer in self.possible_answers(field)}
         return len(signatures) > 1
 
+    def fits_better_with_another(self, findings: Findings, field: str) -> bool:
+        """Whether another value of `field` would make the picture fit PHT better: then a
+        value read in passing is worth confirming ("the back of my thigh" may be its top)."""
+        rank = LIKELIHOOD_RANK[self.likelihood(findings)["level"]]
+        return any(LIKELIHOOD_RANK[self.likelihood({**findings, field: other})["level"]] > rank
+                   for other in self.knowledge.values(field))
+
+    def more_values_could_change_outcome(self, findings: Findings, field: str) -> List[str]:
+        """For a list field known only in part: the values that, added to those already
+        known, would change the outcome (empty when the list cannot matter any more)."""
+        known = list(findings.get(field) or [])
+        before = self.outcome_signature(findings)
+        return [value for value in self.knowledge.values(field) if value not in known
+                and self.outcome_signature({**findings, field: known + [value]}) != before]
+
     def _all_conditions(self) -> List[Mapping[str, Any]]:
         rules = self.knowledge.rules
         roots = list(rules["definitions"].values())
@@ -257,6 +273,7 @@ class Engine:
                 for item in differentials
             ],
             "care": care,
+            "telling": list(self.knowledge.advice["telling"][level]),
             "complete": complete,
             "missing": self.missing(findings),
             "findings": findings,

@@ -18,9 +18,10 @@ KNOWLEDGE_DIR = Path(__file__).parent / "knowledge"
 FIELD_KINDS = {"choice", "list", "number", "boolean", "text"}
 FIELD_KEYS = {
     "kind", "summary", "source", "question", "why", "examples", "values", "synonyms", "none_label",
-    "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with",
+    "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
+    "confirm_question",
 }
-VALUE_KEYS = {"label", "synonyms"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm"}
 RULE_KEYS = {"id", "level", "when", "explain", "source"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -30,6 +31,8 @@ CONDITION_OPERATORS = {
     "more_than", "known", "all", "any", "not", "ref",
 }
 LIKELIHOOD_LEVELS = ["low", "moderate", "high"]
+# The parts an outcome can be told in (advice.yml `telling`); assessment.py renders each.
+TELLING_PARTS = {"care", "care_by_when", "could_be", "fit", "plan", "rehab", "safety_net"}
 
 
 class KnowledgeError(ValueError):
@@ -136,6 +139,13 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             _require_keys(entry, VALUE_KEYS, f"{where} value {value}")
             if not entry.get("synonyms") or not entry.get("label"):
                 raise KnowledgeError(f"{where} value {value}: needs a label and synonyms")
+            for key in ("possible", "not_with"):
+                if not all(isinstance(phrase, str) and phrase for phrase in entry.get(key, [])):
+                    raise KnowledgeError(f"{where} value {value}: `{key}` must be a list of phrases")
+            if ("not_with" in entry or "confirm" in entry) and "possible" not in entry:
+                raise KnowledgeError(f"{where} value {value}: `not_with` and `confirm` go with `possible` phrases")
+            if "possible" in entry and not entry.get("confirm"):
+                raise KnowledgeError(f"{where} value {value}: `possible` phrases need a `confirm` question")
         if field["kind"] == "boolean" and not field.get("synonyms"):
             raise KnowledgeError(f"{where}: a boolean field needs synonyms for 'true'")
         if "cues" in field and not (isinstance(field["cues"], list) and field["cues"]
@@ -150,8 +160,11 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
     order = knowledge.question_order
     if sorted(order) != sorted(fields):
         raise KnowledgeError("vocabulary question_order must list every field exactly once")
-    if not all(isinstance(phrase, str) for phrase in knowledge.vocabulary.get("not_findings", [])):
-        raise KnowledgeError("vocabulary not_findings: must be a list of phrases")
+    for key in ("not_findings", "distress"):
+        if not all(isinstance(phrase, str) and phrase for phrase in knowledge.vocabulary.get(key, [])):
+            raise KnowledgeError(f"vocabulary {key}: must be a list of phrases")
+    if not knowledge.vocabulary.get("distress"):
+        raise KnowledgeError("vocabulary distress: the phrases about suicide or self-harm are missing")
     for answer in ("affirm", "deny", "unsure", "none"):
         if not knowledge.vocabulary.get("answers", {}).get(answer):
             raise KnowledgeError(f"vocabulary answers: missing `{answer}` phrases")
@@ -190,6 +203,10 @@ def _check_advice(knowledge: Knowledge, checker: "_ConditionChecker") -> None:
             raise KnowledgeError(f"advice care: missing level {level}")
         _require_keys(care, {"headline", "where", "when", "safety_net", "source"}, f"care {level}")
         _require_sources(knowledge, care, f"care {level}")
+        parts = advice["telling"].get(level)
+        if not parts or set(parts) - TELLING_PARTS or parts[0] not in {"care", "care_by_when"}:
+            raise KnowledgeError(f"advice telling {level}: parts from {sorted(TELLING_PARTS)}, the care first")
+    _require_sources(knowledge, advice["telling"], "advice telling")
     for item in advice["load_changes"]:
         where = f"load change {item.get('id')}"
         _require_keys(item, {"id", "for", "text", "source"}, where)

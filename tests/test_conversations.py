@@ -1,0 +1,100 @@
+"""Whole pre-screens through the real actions without servers (tests/form_driver.py): the
+simulated patients' tricky and everyday danger-sign cases, and the issue's phrasings.
+Over-triage and under-triage are counted separately; both must be 0."""
+import pytest
+
+from form_driver import FormDriver
+from patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS, Patient
+
+RANK = {"routine": 0, "soon": 1, "urgent": 2, "emergency": 3}
+
+
+def play(case, seed):
+    patient = Patient(case.name, case.findings, seed=seed)
+    said = []
+
+    def answer(field):
+        if field == "danger_check":
+            return case.confirms
+        if field == case.field and not said:
+            said.append(field)
+            return case.says
+        return patient.answer(field)
+
+    driver = FormDriver()
+    opening = case.says if case.field == "opening" else patient.answer("pain_location")
+    if case.field == "opening":
+        said.append("opening")
+    return driver, driver.run(opening, answer)
+
+
+@pytest.mark.parametrize("case", BENIGN_BUT_TRICKY, ids=lambda case: case.name)
+def test_a_benign_but_tricky_person_is_not_over_triaged(case):
+    driver, result = play(case, seed=7)
+    assert RANK[result["urgency"]] <= RANK[case.expected_urgency], (driver.asked, driver.replies[-8:])
+    assert driver.asked.count("danger_check") <= 1
+
+
+@pytest.mark.parametrize("case", DANGER_SIGNS_IN_EVERYDAY_WORDS, ids=lambda case: case.name)
+def test_a_danger_sign_in_everyday_words_is_not_under_triaged(case):
+    driver, result = play(case, seed=11)
+    assert RANK[result["urgency"]] >= RANK[case.expected_urgency], (driver.asked, result["findings"])
+
+
+def test_the_41_year_old_runners_story_gets_the_anything_else_question_and_fits_well():
+    driver = FormDriver()
+    answers = {"onset": "gradually", "red_flags": "none of these", "neuro_symptoms": "no", "aggravators": "nothing else",
+               "load_changes": "nothing changed", "pain_score": "4"}
+    result = driver.run("I'm a 41 year old runner and my right sit bone has been sore for about 7 weeks, "
+                        "especially when I sit at work or run hills", answers.__getitem__)
+    assert "aggravators" in driver.asked
+    assert any(reply.startswith("Anything else that makes it worse, like") for reply in driver.replies)
+    assert set(result["findings"]["aggravators"]) == {"sitting", "uphill_running"}
+    assert result["findings"]["load_changes"] == []
+    assert result["likelihood"] == "high"
+
+
+def test_a_safety_question_with_no_usable_answer_is_asked_three_times_then_left_to_a_professional():
+    driver = FormDriver()
+    answers = {"onset": "gradually", "duration_days": "6 weeks", "red_flags": "qwerty zxcvb"}
+    result = driver.run("pain at my sit bone", answers.__getitem__)
+    assert driver.asked.count("red_flags") == 3
+    assert result["screening_stopped"]["field"] == "red_flags"
+    assert result["complete"] is False
+
+
+@pytest.mark.parametrize("answer, urgency", [("no, it never gives way", "routine"), ("not sure", "urgent"),
+                                             ("yes", "urgent")])
+def test_a_possible_danger_sign_is_confirmed_with_one_question(answer, urgency):
+    driver = FormDriver()
+    answers = {"onset": "gradually", "duration_days": "6 weeks", "red_flags": "none", "neuro_symptoms": "my leg feels weak",
+               "danger_check": answer, "aggravators": "sitting and driving", "load_changes": "nothing", "pain_score": "3",
+               "age": "40"}
+    result = driver.run("pain at my sit bone", answers.__getitem__)
+    assert driver.asked.count("danger_check") == 1 and driver.asked.count("neuro_symptoms") == 1
+    assert result["urgency"] == urgency and not result["screening_stopped"]
+
+
+def test_the_vignette_patients_reach_their_urgency_through_the_real_actions():
+    from patients import patient_cases
+
+    wrong = []
+    for index, (name, truth, expected) in enumerate(patient_cases()[::2][:40]):
+        patient = Patient(name, truth, seed=index)
+        driver = FormDriver()
+        result = driver.run(patient.answer("pain_location"), patient.answer)
+        if result["urgency"] != expected:
+            wrong.append((name, expected, result["urgency"], driver.asked))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("confirm, urgency, flags", [("no", "routine", []), ("yes, whatever I do", "soon", ["night_pain"])])
+def test_a_possible_sign_that_was_the_whole_answer_answers_its_question_once_confirmed(confirm, urgency, flags):
+    driver = FormDriver()
+    answers = {"onset": "gradually", "duration_days": "6 weeks", "red_flags": "it hurts at night", "danger_check": confirm,
+               "neuro_symptoms": "no", "aggravators": "sitting and driving", "load_changes": "nothing", "pain_score": "3",
+               "age": "40"}
+    result = driver.run("pain at my sit bone", answers.__getitem__)
+    assert driver.asked.count("red_flags") == 1 and driver.asked.count("danger_check") == 1
+    assert result["findings"]["red_flags"] == flags
+    assert result["urgency"] == urgency and result["complete"] is True
