@@ -36,6 +36,13 @@ class PatientScript:
         knowledge = load_knowledge()
         self.patient = Patient(f"bench-{seed}", truth, seed=seed)
         self.questions = {spec["question"]: field for field, spec in knowledge.fields.items() if "question" in spec}
+        # the other ways a field is asked: "anything else ...?" after a passing mention, and
+        # "you mentioned ..., is that where it hurts most?" (both begin with fixed words)
+        self.question_openings = {spec[key].split("{")[0]: field for field, spec in knowledge.fields.items()
+                                  for key in ("more_question", "confirm_question") if key in spec}
+        # the confirming question for a possibly mentioned danger sign: yes if the patient has it
+        self.confirmations = {entry["confirm"]: (field, value) for field, spec in knowledge.fields.items()
+                              for value, entry in spec.get("values", {}).items() if "confirm" in entry}
         self.consent = _response_texts(domain, "utter_ask_consent")
         self.endings = _response_texts(domain, "utter_after_outcome") + _response_texts(domain, "utter_after_urgent_outcome")
         self.turns = 0
@@ -56,6 +63,12 @@ class PatientScript:
         for text in reversed(texts):
             if text in self.questions:
                 return self.patient.answer(self.questions[text])
+            if text in self.confirmations:
+                field, value = self.confirmations[text]
+                return "yes" if value in (self.patient.truth.get(field) or []) else "no"
+            for opening, field in self.question_openings.items():
+                if text.startswith(opening):
+                    return self.patient.answer(field)
             if text in self.consent:
                 return "yes"
         return None  # neither a question nor an outcome: the conversation went wrong

@@ -30,6 +30,18 @@ def test_a_patient_script_consents_then_answers_the_question_it_was_asked():
     assert answer and any(word in answer for word in ("42", "six", "6", "forty"))
 
 
+def test_a_patient_script_answers_follow_ups_and_confirms_only_the_danger_signs_it_has():
+    fields = load_knowledge().fields
+    script = PatientScript({**TRUTH, "neuro_symptoms": ["leg_weakness"]}, seed=4, domain=DOMAIN)
+    script.first()
+    more = fields["aggravators"]["more_question"].format(examples="driving or cycling")
+    assert script.next(_said(more)) and script.turns == 2
+    assert script.next(_said(fields["neuro_symptoms"]["values"]["leg_weakness"]["confirm"])) == "yes"
+    assert script.next(_said(fields["red_flags"]["values"]["night_pain"]["confirm"])) == "no"
+    place = fields["pain_location"]["confirm_question"].format(value="buttock")
+    assert script.next(_said(place)) not in (None, "yes", "no")
+
+
 def test_a_patient_script_ends_well_at_the_outcome_and_badly_without_a_question():
     ending = DOMAIN["responses"]["utter_after_outcome"][0]["text"]
     script = PatientScript(TRUTH, seed=2, domain=DOMAIN)
