@@ -14,7 +14,7 @@
     title: "Hamstring pain check",
     noticeStrong: "Not for emergencies.",
     notice:
-      " If you have numbness between your legs or around your bottom, new trouble controlling your bladder or bowel, or weakness in both legs, call your local emergency number now (999 in the UK, 112 in Europe, 911 in the US).",
+      " If you have numbness between your legs or around your bottom, new bladder, bowel or sexual problems, or numbness or weakness in both legs, call your local emergency number now (999 in the UK, 112 in Europe, 911 in the US).",
     intro: "A few questions about pain at the sit bone or the back of the thigh. It takes about three minutes.",
     logLabel: "Conversation",
     inputLabel: "Your message",
