@@ -39,23 +39,28 @@ def _dump(document: Dict) -> str:
     return GENERATED + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
 
 
+def field_phrases(spec: Dict, with_field_synonyms: bool = True) -> List[str]:
+    """A field's lay synonyms that are plain phrases (patterns left out), each once: its
+    values' synonyms and, unless left out, the words for the field as a whole."""
+    phrases = [str(phrase) for entry in spec.get("values", {}).values() for phrase in entry["synonyms"]]
+    if with_field_synonyms:
+        phrases += [str(phrase) for phrase in spec.get("synonyms", [])]
+    return list(dict.fromkeys(phrase for phrase in phrases if not is_gapped(phrase)))
+
+
 def lookups_yaml(knowledge: Knowledge) -> str:
     tables: List[Dict] = []
     for field, spec in knowledge.fields.items():
-        phrases = [str(phrase) for entry in spec.get("values", {}).values() for phrase in entry["synonyms"]]
-        phrases += [str(phrase) for phrase in spec.get("synonyms", [])]
-        phrases = [phrase for phrase in phrases if not is_gapped(phrase)]  # patterns, not phrases
+        phrases = field_phrases(spec)
         if phrases:
-            unique = list(dict.fromkeys(phrases))
-            tables.append({"lookup": field, "examples": "".join(f"- {phrase}\n" for phrase in unique)})
+            tables.append({"lookup": field, "examples": "".join(f"- {phrase}\n" for phrase in phrases)})
     return _dump({"version": "3.1", "nlu": tables})
 
 
 def value_phrases(knowledge: Knowledge) -> List[str]:
-    """Every findings value's lay synonyms that are plain phrases (not patterns)."""
-    phrases = [str(phrase) for spec in knowledge.fields.values()
-               for entry in spec.get("values", {}).values() for phrase in entry["synonyms"]]
-    return list(dict.fromkeys(phrase for phrase in phrases if not is_gapped(phrase)))
+    """Every findings value's lay synonyms that are plain phrases, each once."""
+    return list(dict.fromkeys(phrase for spec in knowledge.fields.values()
+                              for phrase in field_phrases(spec, with_field_synonyms=False)))
 
 
 def hand_written_examples(nlu_dir: Path = NLU_DIR) -> Dict[str, str]:

@@ -10,8 +10,8 @@ instead of a quarter of an hour; the model is a few MB instead of 145 MB.
   puts it in the message exactly as Rasa's ResponseSelector does, so `utter_faq` and
   `rasa test nlu` work unchanged.
 
-Both read every featurizer's sentence features (word and character n-gram counts, the
-vocabulary's lookup-table matches, lexical features), weight them by TF-IDF (sublinear
+Both read every featurizer's sparse sentence features (word and character n-gram counts,
+the vocabulary's lookup-table and question-form matches), weight them by TF-IDF (sublinear
 counts) and fit a class-balanced logistic regression. Saved with skops, like Rasa's own
 LogisticRegressionClassifier.
 """
@@ -49,13 +49,18 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = "model.skops"
 
 
+def sentence_features(message: Message) -> Dict[Text, Any]:
+    """A message's sparse sentence features (one row), by the featurizer's node name."""
+    return {features.origin: features.features for features in message.features
+            if features.attribute == TEXT and features.type == FEATURE_TYPE_SENTENCE and features.is_sparse()}
+
+
 def feature_blocks(messages: List[Message]) -> Dict[Text, csr_matrix]:
     """Each featurizer's sparse sentence features, one row per message, by the featurizer's node name."""
     rows: Dict[Text, List[csr_matrix]] = {}
     for message in messages:
-        for features in message.features:
-            if features.attribute == TEXT and features.type == FEATURE_TYPE_SENTENCE and features.is_sparse():
-                rows.setdefault(features.origin, []).append(csr_matrix(features.features))
+        for origin, row in sentence_features(message).items():
+            rows.setdefault(origin, []).append(csr_matrix(row))
     return {origin: vstack(block).tocsr() for origin, block in sorted(rows.items())}
 
 
@@ -115,8 +120,7 @@ class _LinearTextModel:
         most of the time of a turn's NLU for a one-row matrix."""
         assert self.classifier is not None
         coef, scores = self.classifier.coef_, self.classifier.intercept_.copy()
-        found = {features.origin: features.features for features in message.features
-                 if features.attribute == TEXT and features.type == FEATURE_TYPE_SENTENCE and features.is_sparse()}
+        found = sentence_features(message)
         offset = 0
         for origin, idf, weight in self._idf:
             row = found.get(origin)
@@ -201,7 +205,7 @@ class _LinearComponent(GraphComponent):
         return component
 
     def restore(self, saved: Dict[Text, Any]) -> None:
-        """Takes back what `train` saved besides the pipeline."""
+        """Takes back what `train` saved besides the classifier and its TF-IDF weights."""
 
     def _top(self, ranking: List[Tuple[Text, float]]) -> List[Dict[Text, Any]]:
         return [{"name": name, PREDICTED_CONFIDENCE_KEY: confidence}
