@@ -29,6 +29,10 @@ wraps and `apply()` fails loudly when that code is not there.
   danger signs included, begin again from the first, as when the person says so). Anything
   else beginning with `/` is read as a message the assistant did not understand, with no
   entities: the form asks its question again, outside it the person is told how to go on.
+- REST bodies (`RestInput.blueprint`): a body that is not a JSON object with a `sender` and a
+  text `message` gets 400. Rasa answered 500 to some (an empty body, a list), and took a
+  missing sender as the conversation "default", one conversation shared by everyone who
+  left it out.
 """
 from __future__ import annotations
 
@@ -42,11 +46,15 @@ from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
 import rasa.core.actions.action as rasa_actions
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
 from rasa.core.processor import MessageProcessor
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from actions.settings import load_settings
 
@@ -141,7 +149,7 @@ def apply() -> None:
     """Install every guard (called once by `rasa_server.patches.apply`)."""
     for owner, name in ((MessageProcessor, "handle_message"), (MessageProcessor, "save_tracker"),
                         (MessageProcessor, "_run_action"), (MessageProcessor, "_parse_message_with_graph"),
-                        (RemoteAction, "run"), (AvailableEndpoints, "read_endpoints"),
+                        (RemoteAction, "run"), (AvailableEndpoints, "read_endpoints"), (RestInput, "blueprint"),
                         (rasa_actions, "DEFAULT_REQUEST_TIMEOUT")):
         if not hasattr(owner, name):
             raise RuntimeError(f"rasa_server/guards.py: Rasa has no {getattr(owner, '__name__', owner)}.{name} to guard")
@@ -149,6 +157,7 @@ def apply() -> None:
     _time_out_action_calls()
     _send_action_server_token()
     _read_typed_payloads_as_words()
+    _check_rest_bodies()
 
 
 def _whole_turns() -> None:
@@ -250,3 +259,40 @@ def _read_typed_payloads_as_words() -> None:
         return {"text": message.text, "intent": ranking[0], "intent_ranking": ranking, "entities": []}
 
     MessageProcessor._parse_message_with_graph = parse_message_with_graph  # type: ignore[assignment]
+
+
+MAX_SENDER_CHARS = 255  # the width of the conversation store's sender_id column
+
+
+def rest_body_problem(body: Any) -> Optional[str]:
+    """What is wrong with a REST webhook body, or None when it is a sender and a text."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    sender, message = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+        return f"'sender' must be a text of 1 to {MAX_SENDER_CHARS} characters"
+    if not isinstance(message, str):
+        return "'message' must be a text"
+    return None
+
+
+def _check_rest_bodies() -> None:
+    rasa_blueprint = RestInput.blueprint
+
+    def blueprint(self: RestInput, *args: Any, **kwargs: Any) -> Blueprint:
+        webhook = rasa_blueprint(self, *args, **kwargs)
+
+        @webhook.middleware("request")
+        async def check_body(request: Request) -> Optional[HTTPResponse]:
+            if request.method != "POST":
+                return None
+            try:
+                body = request.json
+            except Exception:  # noqa: BLE001 (Sanic raises its own error for a body that is not JSON)
+                body = None
+            problem = rest_body_problem(body)
+            return response.json({"error": problem}, status=400) if problem else None
+
+        return webhook
+
+    RestInput.blueprint = blueprint  # type: ignore[assignment]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts the assistant in the foreground: the action server, the Rasa server with the REST and
 # socket.io channels, the messaging platforms configured in the environment and the HTTP API
-# (token-protected), and the demo clinic page with the chat widget. Ctrl-C stops them all.
+# (token-protected), and the demo clinic page with the chat widget. A supervisor
+# (`python -m supervisor`) keeps them running: one that stops is started again, with back-off,
+# while the others go on. Ctrl-C stops them all.
 #   scripts/run.sh          serve on :5005 (Rasa), :5055 (actions) and :8080 (the page, WEB_PORT)
 #   scripts/run.sh shell    chat in this terminal instead
 set -euo pipefail
@@ -17,34 +19,17 @@ export WEB_PORT=${WEB_PORT:-8080}  # the demo page; the widget's default allowed
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
 mkdir -p var  # the SQLite tracker store lives here (git-ignored): conversations survive restarts
 
-pids=()
-stop_all() {
-  trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap stop_all INT TERM EXIT
-
-wait_for() {  # url, name, pid
-  for _ in $(seq 1 180); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-    if ! kill -0 "$3" 2>/dev/null; then echo "The $2 stopped while starting; see the messages above." >&2; exit 1; fi
-    sleep 1
-  done
-  echo "The $2 did not start within 3 minutes." >&2
-  exit 1
-}
-
-if curl -fsS -o /dev/null "http://localhost:$ACTION_PORT/health" 2>/dev/null; then
-  echo "Using the action server already running on :$ACTION_PORT."
-else
-  echo "==> Starting the action server on :$ACTION_PORT (usually about 10 seconds) ..."
-  "${ACTIONS[@]}" --actions actions --port "$ACTION_PORT" &
-  pids+=($!)
-  wait_for "http://localhost:$ACTION_PORT/health" "action server" "${pids[-1]}"
+if [ -f .env ]; then  # local settings and secrets (git-ignored; .env.example lists them)
+  set -a; source .env; set +a
 fi
+if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then  # the secret the Rasa server shows the action server
+  ACTION_SERVER_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')"
+fi
+export ACTION_SERVER_TOKEN
 
 if [ "${1:-}" = "shell" ]; then
+  "${ACTIONS[@]}" --actions actions --port "$ACTION_PORT" &
+  trap 'kill $! 2>/dev/null || true' EXIT
   "${RASA[@]}" shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml
   exit 0
 fi
@@ -59,21 +44,23 @@ echo "==> Channels: REST, the website widget, and messaging platforms from the e
 .venv/bin/python -m channels.credentials var/credentials.yml
 read -r -a ORIGINS <<< "$(.venv/bin/python -m channels.settings)"  # CHAT_ALLOWED_ORIGINS, or the page's own
 
-echo "==> Starting the Rasa server on :$RASA_PORT (usually about 20 seconds) ..."
-"${RASA[@]}" run --model "$MODEL" --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
-  --cors "${ORIGINS[@]}" --credentials var/credentials.yml --endpoints endpoints.yml &
-pids+=($!)
-wait_for "http://localhost:$RASA_PORT/" "Rasa server" "${pids[-1]}"
-
+# The supervised processes, started in this order, one line each: NAME|READY_URL|COMMAND
+PROCESSES=()
+if curl -fsS -o /dev/null "http://127.0.0.1:$ACTION_PORT/health" 2>/dev/null; then
+  echo "Using the action server already running on :$ACTION_PORT (it must have the same ACTION_SERVER_TOKEN)."
+else
+  PROCESSES+=("action server|http://127.0.0.1:$ACTION_PORT/health|${ACTIONS[*]} --actions actions --port $ACTION_PORT")
+fi
+PROCESSES+=(
+  "Rasa server|http://127.0.0.1:$RASA_PORT/|${RASA[*]} run --model $MODEL --port $RASA_PORT --enable-api --auth-token $(printf %q "$RASA_AUTH_TOKEN") --cors ${ORIGINS[*]} --credentials var/credentials.yml --endpoints endpoints.yml"
+)
 if [ -d web/node_modules/socket.io-client ]; then
-  .venv/bin/python -m web --port "$WEB_PORT" &
-  pids+=($!)
-  wait_for "http://localhost:$WEB_PORT/" "demo page server" "${pids[-1]}"
+  PROCESSES+=("demo page server|http://127.0.0.1:$WEB_PORT/|.venv/bin/python -m web --port $WEB_PORT")
 else
   echo "The demo page is not served: its packages are missing (make web installs them)." >&2
 fi
 
-cat <<INFO
+read -r -d '' INFO <<INFO || true
 
 The PHT pre-screen assistant is running. Ctrl-C stops it.
   Talk over REST:
@@ -86,4 +73,5 @@ The PHT pre-screen assistant is running. Ctrl-C stops it.
   Chat in a terminal instead: make shell
 INFO
 
-wait -n "${pids[@]}"
+echo "==> Starting the action server, the Rasa server (usually about 30 seconds in all) and the page ..."
+exec .venv/bin/python -m supervisor --status-file var/supervisor.json --ready-message "$INFO" "${PROCESSES[@]}"

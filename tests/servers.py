@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +28,7 @@ RASA_SERVER = [sys.executable, "-m", "rasa_server"]
 ACTION_SERVER = [sys.executable, "-m", "actions.server"]
 TRACKER_STORE = yaml.safe_load((ROOT / "endpoints.yml").read_text())["tracker_store"]["type"]
 START_TIMEOUT_SECONDS = 240
+ACTION_SERVER_TOKEN = "e2e-action-server-secret"  # the servers share it, as `make run`'s do
 
 
 def free_port() -> int:
@@ -102,7 +104,8 @@ class Assistant:
         self.stop()
 
     def _spawn(self, command: List[str]) -> subprocess.Popen:
-        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", **self.env}
+        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
+               "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN, **self.env}
         log = open(self.workdir / "servers.log", "ab")
         return subprocess.Popen(command, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -114,12 +117,28 @@ class Assistant:
             [*rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api", "--auth-token",
              self.token, "--endpoints", str(self.workdir / "endpoints.yml"), *credentials])
 
-    def restart_rasa(self) -> None:
-        """Stop the Rasa server and start a new one on the same tracker store."""
+    def restart_rasa(self, kill: bool = False) -> None:
+        """Stop the Rasa server (SIGTERM, or SIGKILL mid-whatever with `kill`) and start a new
+        one on the same tracker store."""
         old = self.processes.pop()
-        old.terminate()
+        old.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
         old.wait(timeout=30)
         self.processes.append(self._spawn_rasa())
+        self._wait_until_ready()
+
+    @property
+    def action_server(self) -> subprocess.Popen:
+        assert self.with_actions
+        return self.processes[0]
+
+    def kill_actions(self) -> None:
+        """SIGKILL the action server, as a crash would stop it."""
+        self.action_server.kill()
+        self.action_server.wait(timeout=30)
+
+    def start_actions(self) -> None:
+        """Start the action server again (after `kill_actions`) and wait for it."""
+        self.processes[0] = self._spawn(ACTION_SERVER + ["--actions", "actions", "--port", str(self.action_port)])
         self._wait_until_ready()
 
     def memory_mb(self) -> Dict[str, Optional[float]]:
