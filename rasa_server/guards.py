@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 import rasa.core.actions.action as rasa_actions
+import sqlalchemy.exc
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -130,6 +131,8 @@ def describe(error: BaseException) -> str:
         return str(error)
     if isinstance(error, asyncio.TimeoutError):
         return "no answer in time"
+    if isinstance(error, sqlalchemy.exc.DBAPIError):
+        return f"the conversation store is unavailable ({type(error.orig).__name__}: {str(error.orig).strip()[:200]})"
     return f"{type(error).__name__}: {str(error)[:300]}"
 
 

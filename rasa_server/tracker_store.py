@@ -15,6 +15,10 @@ server's CPU):
   pragmas.
 - A turn's read and save are two plain SQL statements each (SQLAlchemy Core, cached
   compiled statements) instead of ORM queries and one ORM object per new event.
+- On a database server (PostgreSQL), a pooled connection is tested before use, so after the
+  server was restarted the first turn does not fail on a dead connection. While the database
+  is unavailable, each turn fails whole and the person is asked to try again
+  (`rasa_server/guards.py`); at start-up Rasa waits for it, saying so every 5 seconds.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ import json
 from typing import Any, Dict, Optional, Text
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -51,6 +55,11 @@ class ConversationStore(SQLTrackerStore):
                 connect_args={"check_same_thread": False})  # a pooled connection may serve another thread later
             sa.event.listen(self.engine, "connect", _tune_sqlite)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)  # Rasa's other queries
+        else:  # a database server that was restarted: a pooled connection is tested before it is used
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.events_table: sa.Table = self.SQLEvent.__table__
 
     def _in_latest_session(self, sender_id: Text) -> sa.sql.ColumnElement:

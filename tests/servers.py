@@ -74,6 +74,7 @@ class Assistant:
     with_actions: bool = True
     env: Dict[str, str] = field(default_factory=dict)  # added to both servers' environment
     credentials: Optional[Path] = None  # instead of the project's credentials.yml
+    tracker_store: Optional[Dict[str, Any]] = None  # instead of SQLite in the workdir
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     processes: List[subprocess.Popen] = field(default_factory=list)
@@ -82,20 +83,30 @@ class Assistant:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
+    @property
+    def db_path(self) -> Path:
+        return self.workdir / "tracker.db"
+
     def start(self) -> "Assistant":
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        endpoints = self.workdir / "endpoints.yml"
+        self.write_endpoints()
         if self.with_actions:
-            endpoints.write_text(
-                f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n"
-                f"tracker_store:\n  type: {TRACKER_STORE}\n  dialect: sqlite\n  db: {self.workdir / 'tracker.db'}\n"
-            )
-            self.processes.append(self._spawn(ACTION_SERVER + ["--actions", "actions", "--port", str(self.action_port)]))
-        else:
-            endpoints.write_text("{}\n")  # Rasa's defaults: in-memory tracker store
+            self.processes.append(self._spawn(self.action_command()))
         self.processes.append(self._spawn_rasa())
         self._wait_until_ready()
         return self
+
+    def write_endpoints(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        endpoints = self.workdir / "endpoints.yml"
+        if self.with_actions:
+            store = self.tracker_store or {"type": TRACKER_STORE, "dialect": "sqlite", "db": str(self.db_path)}
+            endpoints.write_text(yaml.safe_dump({"action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook"},
+                                                 "tracker_store": store}))
+        else:
+            endpoints.write_text("{}\n")  # Rasa's defaults: in-memory tracker store
+
+    def action_command(self) -> List[str]:
+        return ACTION_SERVER + ["--actions", "actions", "--port", str(self.action_port)]
 
     def __enter__(self) -> "Assistant":
         return self.start()
@@ -109,13 +120,15 @@ class Assistant:
         log = open(self.workdir / "servers.log", "ab")
         return subprocess.Popen(command, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT)
 
-    def _spawn_rasa(self) -> subprocess.Popen:
+    def rasa_command(self) -> List[str]:
         credentials = ["--credentials", str(self.credentials)] if self.credentials else (
             ["--credentials", "credentials.yml"] if (self.project / "credentials.yml").exists() else [])
         rasa = RASA_SERVER if self.with_actions else [str(RASA)]  # the stock assistant runs plain Rasa
-        return self._spawn(
-            [*rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api", "--auth-token",
-             self.token, "--endpoints", str(self.workdir / "endpoints.yml"), *credentials])
+        return [*rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api", "--auth-token",
+                self.token, "--endpoints", str(self.workdir / "endpoints.yml"), *credentials]
+
+    def _spawn_rasa(self) -> subprocess.Popen:
+        return self._spawn(self.rasa_command())
 
     def restart_rasa(self, kill: bool = False) -> None:
         """Stop the Rasa server (SIGTERM, or SIGKILL mid-whatever with `kill`) and start a new
@@ -138,7 +151,7 @@ class Assistant:
 
     def start_actions(self) -> None:
         """Start the action server again (after `kill_actions`) and wait for it."""
-        self.processes[0] = self._spawn(ACTION_SERVER + ["--actions", "actions", "--port", str(self.action_port)])
+        self.processes[0] = self._spawn(self.action_command())
         self._wait_until_ready()
 
     def memory_mb(self) -> Dict[str, Optional[float]]:
