@@ -11,6 +11,13 @@ wraps and `apply()` fails loudly when that code is not there.
   the turn is saved, the held replies are dropped and the person gets the calm
   `utter_try_again_later`. Their answers so far are in the store, so the same message sent
   again, once the server or the database is back, carries on at the question it was on.
+- No silent fallback to memory (`FailSafeTrackerStore`). When the conversation store failed,
+  Rasa read the conversation as new (the person was welcomed again and, once the store was
+  back, their answers were behind a new session) and saved the turn in the server's memory,
+  lost at the next restart; it also logged the failed SQL with the message in it. Here a
+  store error fails the turn whole (above), and it is logged without the conversation.
+- The HTTP API answers 503 ("try again") while the conversation store is unavailable,
+  instead of an internal error with the failed SQL (`rasa.core.run.configure_app`).
 - Action calls time out after `action_timeout_seconds` (Rasa waits five minutes:
   `rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT`).
 - The action server's secret: when `ACTION_SERVER_TOKEN` is set, every call to the action
@@ -44,11 +51,13 @@ from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 import rasa.core.actions.action as rasa_actions
+import rasa.core.run as rasa_run
 import sqlalchemy.exc
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.processor import MessageProcessor
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
 from rasa.shared.core.domain import Domain
@@ -153,10 +162,14 @@ def apply() -> None:
     for owner, name in ((MessageProcessor, "handle_message"), (MessageProcessor, "save_tracker"),
                         (MessageProcessor, "_run_action"), (MessageProcessor, "_parse_message_with_graph"),
                         (RemoteAction, "run"), (AvailableEndpoints, "read_endpoints"), (RestInput, "blueprint"),
+                        (FailSafeTrackerStore, "retrieve"), (FailSafeTrackerStore, "retrieve_full_tracker"),
+                        (FailSafeTrackerStore, "save"), (FailSafeTrackerStore, "keys"), (rasa_run, "configure_app"),
                         (rasa_actions, "DEFAULT_REQUEST_TIMEOUT")):
         if not hasattr(owner, name):
             raise RuntimeError(f"rasa_server/guards.py: Rasa has no {getattr(owner, '__name__', owner)}.{name} to guard")
     _whole_turns()
+    _no_silent_fallback_store()
+    _store_unavailable_is_503()
     _time_out_action_calls()
     _send_action_server_token()
     _read_typed_payloads_as_words()
@@ -226,6 +239,42 @@ def _whole_turns() -> None:
     MessageProcessor.save_tracker = save_tracker  # type: ignore[assignment]
     MessageProcessor._run_action = run_action  # type: ignore[assignment]
     RemoteAction.run = remote_run  # type: ignore[assignment]
+
+
+def _no_silent_fallback_store() -> None:
+    async def retrieve(self: FailSafeTrackerStore, sender_id: str) -> Optional[DialogueStateTracker]:
+        return await self._tracker_store.retrieve(sender_id)
+
+    async def retrieve_full_tracker(self: FailSafeTrackerStore, sender_id: str) -> Optional[DialogueStateTracker]:
+        return await self._tracker_store.retrieve_full_tracker(sender_id)
+
+    async def save(self: FailSafeTrackerStore, tracker: DialogueStateTracker) -> None:
+        await self._tracker_store.save(tracker)
+
+    async def keys(self: FailSafeTrackerStore) -> Any:
+        return await self._tracker_store.keys()
+
+    FailSafeTrackerStore.retrieve = retrieve  # type: ignore[assignment]
+    FailSafeTrackerStore.retrieve_full_tracker = retrieve_full_tracker  # type: ignore[assignment]
+    FailSafeTrackerStore.save = save  # type: ignore[assignment]
+    FailSafeTrackerStore.keys = keys  # type: ignore[assignment]
+
+
+def _store_unavailable_is_503() -> None:
+    rasa_configure_app = rasa_run.configure_app
+
+    def configure_app(*args: Any, **kwargs: Any) -> Any:
+        app = rasa_configure_app(*args, **kwargs)
+
+        @app.exception(sqlalchemy.exc.DBAPIError)
+        async def store_unavailable(request: Request, error: Exception) -> HTTPResponse:
+            logger.error("%s %s: %s", request.method, request.path, describe(error))
+            return response.json({"error": "The conversation store is unavailable; try again in a moment."},
+                                 status=503, headers={"Retry-After": "5"})
+
+        return app
+
+    rasa_run.configure_app = configure_app
 
 
 def _time_out_action_calls() -> None:

@@ -18,7 +18,8 @@ server's CPU):
 - On a database server (PostgreSQL), a pooled connection is tested before use, so after the
   server was restarted the first turn does not fail on a dead connection. While the database
   is unavailable, each turn fails whole and the person is asked to try again
-  (`rasa_server/guards.py`); at start-up Rasa waits for it, saying so every 5 seconds.
+  (`rasa_server/guards.py`). A server started while its database was down creates Rasa's
+  table once the database is back.
 """
 from __future__ import annotations
 
@@ -61,6 +62,12 @@ class ConversationStore(SQLTrackerStore):
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.events_table: sa.Table = self.SQLEvent.__table__
+        self._table_ready = False  # Rasa creates it at start-up, unless the database was down then
+
+    def _ensure_table(self) -> None:
+        if not self._table_ready:
+            self.Base.metadata.create_all(self.engine)  # only what is missing
+            self._table_ready = True
 
     def _in_latest_session(self, sender_id: Text) -> sa.sql.ColumnElement:
         """Rasa's rule: the sender's events from the latest `session_started` on (all of them
@@ -74,6 +81,7 @@ class ConversationStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The tracker of the sender's latest conversation session, or None."""
+        self._ensure_table()
         query = (sa.select(self.events_table.c.data).where(self._in_latest_session(sender_id))
                  .order_by(self.events_table.c.id))
         with self.engine.connect() as connection:
@@ -84,6 +92,7 @@ class ConversationStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the events of the latest session that are not stored yet."""
+        self._ensure_table()
         await self.stream_events(tracker)
         count = sa.select(sa.func.count()).select_from(self.events_table).where(
             self._in_latest_session(tracker.sender_id))

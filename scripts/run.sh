@@ -9,6 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ -f .env ]; then  # local settings and secrets (git-ignored; .env.example lists them)
+  set -a; source .env; set +a
+fi
+
 # Rasa with the project's fixes to Rasa 3.6 (rasa_server/patches.py), and the action server
 RASA=(.venv/bin/python -m rasa_server)
 ACTIONS=(.venv/bin/python -m actions.server)
@@ -19,9 +23,6 @@ export WEB_PORT=${WEB_PORT:-8080}  # the demo page; the widget's default allowed
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
 mkdir -p var  # the SQLite tracker store lives here (git-ignored): conversations survive restarts
 
-if [ -f .env ]; then  # local settings and secrets (git-ignored; .env.example lists them)
-  set -a; source .env; set +a
-fi
 if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then  # the secret the Rasa server shows the action server
   ACTION_SERVER_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')"
 fi

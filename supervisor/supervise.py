@@ -107,27 +107,33 @@ class Supervisor:
 
     # -- starting and watching ---------------------------------------------------------------
     def _start(self, entry: Running) -> None:
-        entry.process = subprocess.Popen(entry.program.command, start_new_session=True)  # own group: Ctrl-C is ours
         entry.started_at = time.monotonic()
         entry.restart_at = None
+        try:
+            entry.process = subprocess.Popen(entry.program.command, start_new_session=True)  # own group: Ctrl-C is ours
+        except OSError as error:  # the program is missing or cannot run: a stop like any other
+            self._stopped(entry, entry.started_at, f"could not be started: {error}")
+            return
         entry.ready = entry.program.ready_url is None
+        self._write_status()
+
+    def _stopped(self, entry: Running, now: float, how: str) -> None:
+        """Plan the next start of a program whose process stopped (or never started)."""
+        entry.process, entry.ready = None, False
+        ran = now - entry.started_at
+        entry.failures_in_a_row = 1 if ran >= self.stable_after else entry.failures_in_a_row + 1
+        delay = backoff_delay(entry.failures_in_a_row, self.backoff_first, self.backoff_most)
+        entry.restart_at = now + delay
+        if not entry.ever_ready:
+            entry.start_failures += 1
+        self.say(f"==> The {entry.program.name} stopped ({how}) after {ran:.0f} s; starting it again in {delay:.0f} s.")
         self._write_status()
 
     def _check(self, entry: Running, now: float) -> None:
         """Notice a stop (and plan the restart), a restart that is due, or readiness."""
         process = entry.process
         if process is not None and process.poll() is not None:
-            code = process.returncode
-            entry.process, entry.ready = None, False
-            ran = now - entry.started_at
-            entry.failures_in_a_row = 1 if ran >= self.stable_after else entry.failures_in_a_row + 1
-            delay = backoff_delay(entry.failures_in_a_row, self.backoff_first, self.backoff_most)
-            entry.restart_at = now + delay
-            if not entry.ever_ready:
-                entry.start_failures += 1
-            self.say(f"==> The {entry.program.name} stopped ({how_it_ended(code)}) after {ran:.0f} s; "
-                     f"starting it again in {delay:.0f} s.")
-            self._write_status()
+            self._stopped(entry, now, how_it_ended(process.returncode))
         elif process is None and entry.restart_at is not None and now >= entry.restart_at:
             entry.restarts += 1
             self._start(entry)

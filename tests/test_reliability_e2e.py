@@ -202,3 +202,24 @@ def test_a_conversation_survives_the_rasa_server_killed_mid_conversation(assista
     assert answers_of(tracker) == before and tracker["slots"]["requested_slot"] == "red_flags"
     tracker = conversation.send("none of these")
     assert tracker["slots"]["red_flags"] == [] and tracker["slots"]["duration_days"] == 42
+
+
+# -- the conversation store unavailable --------------------------------------------------------------
+
+def test_with_the_store_locked_nothing_is_lost_and_the_conversation_resumes(assistant):
+    import sqlite3
+
+    conversation, tracker = started(assistant, "store-locked", "at my sit bone")
+    events_before = len(tracker["events"])
+    lock = sqlite3.connect(str(assistant.db_path), timeout=30, isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")  # another program writing: nothing can be saved
+    try:
+        replies = texts(assistant.say("store-locked", "gradually"))
+        assert len(replies) == 1 and TRY_AGAIN in replies[0]  # not the next question, never saved in memory
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    tracker = assistant.tracker("store-locked")
+    assert len(tracker["events"]) == events_before and tracker["slots"]["pain_location"] == "sit_bone"
+    tracker = conversation.send("gradually")
+    assert tracker["slots"]["onset"] == "gradual" and tracker["slots"]["requested_slot"] == "duration_days"

@@ -108,3 +108,18 @@ def test_a_process_that_cannot_start_stops_everything_with_an_error(tmp_path):
     output = supervisor.communicate(timeout=60)[0]
     assert supervisor.returncode == 1
     assert "The broken stopped (exit code 3)" in output and "stopped 2 times while starting" in output
+
+
+def test_a_program_that_cannot_even_be_run_is_tried_again_not_fatal(tmp_path):
+    marker = tmp_path / "appears-later"
+    supervisor, status = supervise(tmp_path, f"sleeper||{SLEEPER}", f"later||{marker}", options=["--start-attempts", "50"])
+    try:
+        wait_for(lambda: (s := read(status)) and s["sleeper"]["pid"])
+        time.sleep(1.5)
+        marker.write_text("#!/bin/sh\nexec sleep 600\n")  # the program is there now (a reinstall finished)
+        marker.chmod(0o755)
+        wait_for(lambda: (s := read(status)) and s["later"]["pid"])
+    finally:
+        supervisor.send_signal(signal.SIGINT)
+        output = supervisor.communicate(timeout=30)[0]
+    assert "The later stopped (could not be started: [Errno 2]" in output
