@@ -29,13 +29,16 @@ wraps and `apply()` fails loudly when that code is not there.
 - Intent payloads typed by a person (`MessageProcessor._parse_message_with_graph`). Rasa
   takes any message written `/intent{"slot": value}` as that intent with those entities, on
   every channel, so a person could type `/restart`, `/session_start` or
-  `/inform{"red_flags": []}`. Only the payloads the assistant itself sends are taken as
-  intents: its buttons in domain.yml (`/affirm`, `/deny`, `/stop`) and the widget's opening
-  `/greet`, exactly as written. `/start` (what Telegram sends when a person opens the bot) is
-  a greeting and `/restart` is "start again" (the answers are cleared and the questions,
-  danger signs included, begin again from the first, as when the person says so). Anything
-  else beginning with `/` is read as a message the assistant did not understand, with no
-  entities: the form asks its question again, outside it the person is told how to go on.
+  `/inform{"red_flags": []}`. Only the payloads the assistant itself offers are taken as
+  intents: the buttons of its latest message (`/affirm` and `/deny` after "Shall we start?",
+  never at a safety question) and the widget's opening `/greet`, exactly as written. Three
+  commands people type on messaging platforms mean what they say: `/start` (what Telegram
+  sends when a person opens the bot) is a greeting, `/stop` is "stop", and `/restart` is
+  "start again" (the answers are cleared and the questions, danger signs included, begin
+  again from the first, as when the person says so). Anything else beginning with `/` is read
+  as a message the assistant did not understand, with no entities: the form asks its
+  question again (not counted as an unusable answer), outside it the person is told how to
+  go on.
 - REST bodies (`RestInput.blueprint`): a body that is not a JSON object with a `sender` and a
   text `message` gets 400. Rasa answered 500 to some (an empty body, a list), and took a
   missing sender as the conversation "default", one conversation shared by everyone who
@@ -61,6 +64,7 @@ from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -76,7 +80,7 @@ ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"
 # The widget's own opening message (web/widget/chat.js, `startMessage`)
 WIDGET_OPENING = "/greet"
 # Commands people type on messaging platforms, and what they mean here
-USER_COMMANDS = {"/start": "greet", "/restart": "start_over"}
+USER_COMMANDS = {"/start": "greet", "/stop": "stop", "/restart": "start_over"}
 
 
 @dataclass
@@ -112,8 +116,8 @@ class HeldOutput(OutputChannel):
 
 
 def own_payloads(domain: Domain) -> FrozenSet[str]:
-    """The intent payloads the assistant itself sends: its buttons and the widget's opening."""
-    payloads = {WIDGET_OPENING}
+    """Every intent payload the assistant's buttons in domain.yml send."""
+    payloads = set()
     for variations in domain.responses.values():
         for variation in variations:
             for button in variation.get("buttons") or []:
@@ -123,13 +127,30 @@ def own_payloads(domain: Domain) -> FrozenSet[str]:
     return frozenset(payloads)
 
 
-def typed_payload_intent(text: Any, domain: Domain) -> Optional[str]:
-    """For a message written like an intent payload that the assistant never sends, the
-    intent it is read as; None for any other message (Rasa parses it as usual)."""
+def offered_payloads(tracker: Optional[DialogueStateTracker]) -> Optional[FrozenSet[str]]:
+    """The payloads of the buttons in the assistant's messages since the person last wrote;
+    None without a conversation (the HTTP API's `/model/parse`)."""
+    if tracker is None:
+        return None
+    offered = set()
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            offered |= {str(button.get("payload", "")) for button in (event.data or {}).get("buttons") or []}
+    return frozenset(offered)
+
+
+def typed_payload_intent(text: Any, domain: Domain, offered: Optional[FrozenSet[str]] = None) -> Optional[str]:
+    """For a message written like an intent payload that the assistant did not offer, the
+    intent it is read as; None for any other message (Rasa parses it as usual). `offered`:
+    the payloads of the latest message's buttons (None: any of domain.yml's buttons)."""
     if not isinstance(text, str):
         return None
     stripped = text.strip()
-    if not stripped.startswith(INTENT_MESSAGE_PREFIX) or stripped in own_payloads(domain):
+    if not stripped.startswith(INTENT_MESSAGE_PREFIX) or stripped == WIDGET_OPENING:
+        return None
+    if stripped in own_payloads(domain) and (offered is None or stripped in offered):
         return None
     return USER_COMMANDS.get(stripped.lower(), DEFAULT_NLU_FALLBACK_INTENT_NAME)
 
@@ -302,10 +323,11 @@ def _send_action_server_token() -> None:
 def _read_typed_payloads_as_words() -> None:
     rasa_parse_with_graph = MessageProcessor._parse_message_with_graph
 
-    def parse_message_with_graph(self: MessageProcessor, message: UserMessage, *args: Any, **kwargs: Any) -> Dict[str, Any]:
-        intent = typed_payload_intent(message.text, self.domain)
+    def parse_message_with_graph(self: MessageProcessor, message: UserMessage, tracker: Optional[DialogueStateTracker],
+                                 *args: Any, **kwargs: Any) -> Dict[str, Any]:
+        intent = typed_payload_intent(message.text, self.domain, offered_payloads(tracker))
         if intent is None:
-            return rasa_parse_with_graph(self, message, *args, **kwargs)
+            return rasa_parse_with_graph(self, message, tracker, *args, **kwargs)
         logger.info("A typed intent payload was read as the intent %r, without entities.", intent)
         ranking = [{"name": intent, "confidence": 1.0}]
         return {"text": message.text, "intent": ranking[0], "intent_ranking": ranking, "entities": []}

@@ -109,7 +109,8 @@ def test_the_rasa_servers_payload_guard_reads_any_text_as_words_or_one_known_int
     from rasa_server.guards import typed_payload_intent
     from test_guards import DOMAIN
 
-    assert typed_payload_intent(text, DOMAIN) in (None, "nlu_fallback", "start_over", "greet")
+    for offered in (None, frozenset({"/affirm", "/deny"}), frozenset()):
+        assert typed_payload_intent(text, DOMAIN, offered) in (None, "nlu_fallback", "start_over", "greet", "stop")
 
 
 @SETTINGS

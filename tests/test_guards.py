@@ -16,37 +16,63 @@ DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 patches.apply()
 
 
+CONSENT = frozenset({"/affirm", "/deny"})  # the buttons of "Shall we start?"
+
+
 @pytest.mark.parametrize("typed", [
     "/restart", '/inform{"red_flags": []}', '/anything{"assessment": {"urgency": "routine"}}', "/EXTERNAL_reminder",
     "/session_start", "/back", "/nlu_fallback", "/affirm@0.1", '/affirm{"red_flags": []}', '/deny{"x": 1}', "/",
-    "/inform", "/action_assess", "/RESTART", "  /session_start  ", "/stop{}", '/greet{"age": 99}',
+    "/inform", "/action_assess", "/RESTART", "  /session_start  ", "/stop{}", '/greet{"age": 99}', "/help",
 ])
-def test_a_typed_payload_the_assistant_never_sends_sets_no_entities(typed):
-    intent = guards.typed_payload_intent(typed, DOMAIN)
-    assert intent in {"nlu_fallback", "start_over"}
-    assert intent != "restart" and intent != "session_start"
+def test_a_typed_payload_the_assistant_did_not_offer_sets_no_entities(typed):
+    for offered in (None, CONSENT, frozenset()):
+        intent = guards.typed_payload_intent(typed, DOMAIN, offered)
+        assert intent in {"nlu_fallback", "start_over"}, (typed, offered)
 
 
-def test_restart_typed_by_a_person_means_start_again_and_start_means_hello():
-    assert guards.typed_payload_intent("/restart", DOMAIN) == "start_over"
-    assert guards.typed_payload_intent("/start", DOMAIN) == "greet"  # what Telegram sends when a bot is opened
+def test_restart_stop_and_start_typed_by_a_person_mean_what_they_say():
+    assert guards.typed_payload_intent("/restart", DOMAIN, CONSENT) == "start_over"
+    assert guards.typed_payload_intent("/stop", DOMAIN, frozenset()) == "stop"
+    assert guards.typed_payload_intent("/start", DOMAIN, frozenset()) == "greet"  # Telegram's opening
 
 
-def test_the_assistants_own_payloads_still_work_exactly_as_written():
-    for payload in ("/affirm", "/deny", "/stop", "/greet", " /affirm "):
-        assert guards.typed_payload_intent(payload, DOMAIN) is None  # Rasa parses these as usual
+def test_the_assistants_own_payloads_work_exactly_as_written_when_offered():
+    for payload in ("/affirm", "/deny", " /affirm "):
+        assert guards.typed_payload_intent(payload, DOMAIN, CONSENT) is None  # Rasa parses these as usual
+    assert guards.typed_payload_intent("/greet", DOMAIN, frozenset()) is None  # the widget's opening, any time
 
 
-def test_the_own_payloads_are_the_domains_buttons_and_the_widgets_opening():
+def test_a_button_payload_typed_when_it_was_not_offered_is_not_an_intent():
+    # "/deny" typed at a safety question (three times would have ended the screen as unusable answers)
+    assert guards.typed_payload_intent("/deny", DOMAIN, frozenset()) == "nlu_fallback"
+    assert guards.typed_payload_intent("/affirm", DOMAIN, frozenset({"sit bone", "top of the hamstring"})) == "nlu_fallback"
+
+
+def test_the_offered_payloads_are_the_buttons_since_the_person_last_wrote():
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    consent = BotUttered("Shall we start?", data={"buttons": [{"title": "Yes", "payload": "/affirm"},
+                                                              {"title": "No", "payload": "/deny"}]})
+    asked = BotUttered("Where is the pain worst?", data={"buttons": [{"title": "Sit bone", "payload": "sit bone"}]})
+    tracker = DialogueStateTracker.from_events("someone", [UserUttered("hi"), BotUttered("Hi."), consent])
+    assert guards.offered_payloads(tracker) == {"/affirm", "/deny"}
+    tracker = DialogueStateTracker.from_events("someone", [UserUttered("hi"), consent, UserUttered("/affirm"), asked])
+    assert guards.offered_payloads(tracker) == {"sit bone"}
+    assert guards.offered_payloads(None) is None
+
+
+def test_the_own_payloads_are_the_domains_buttons_and_the_widget_opens_with_greet():
     buttons = {button["payload"] for variations in DOMAIN.responses.values() for variation in variations
                for button in variation.get("buttons") or [] if button["payload"].startswith("/")}
+    assert guards.own_payloads(DOMAIN) == buttons
     widget = re.search(r'startMessage:\s*"([^"]+)"', (ROOT / "web" / "widget" / "chat.js").read_text()).group(1)
-    assert guards.own_payloads(DOMAIN) == buttons | {widget}
+    assert widget == guards.WIDGET_OPENING
 
 
 def test_ordinary_words_are_left_to_the_nlu():
     for text in ("hi", "my sit bone hurts / aches", "", None, 42):
-        assert guards.typed_payload_intent(text, DOMAIN) is None
+        assert guards.typed_payload_intent(text, DOMAIN, frozenset()) is None
 
 
 def test_a_turns_replies_are_held_until_released():
