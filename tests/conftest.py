@@ -15,6 +15,7 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: starts the action server and the Rasa server")
+    config.addinivalue_line("markers", "services: needs PostgreSQL and Redis (make test-scale; tests/services.py)")
     # Deprecation noise from Rasa's and spaCy's own dependencies, not from this project.
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning")
     config.addinivalue_line("filterwarnings", "ignore::PendingDeprecationWarning")

@@ -80,7 +80,8 @@ def test_applying_the_fixes_twice_changes_nothing():
     assert RemoteAction._validate_action_result is patched
 
 
-def test_the_sqlite_conversation_store_keeps_conversations_in_write_ahead_log_mode(tmp_path):
+def test_the_sqlite_conversation_store_keeps_conversations_in_write_ahead_log_mode(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)  # the embedded default
     store = ConversationStore(dialect="sqlite", db=str(tmp_path / "tracker.db"))
     tracker = DialogueStateTracker.from_events("someone", [UserUttered("hi"), SlotSet("onset", "gradual")])
     asyncio.run(store.save(tracker))
