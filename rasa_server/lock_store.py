@@ -7,18 +7,26 @@ served), so two messages of one person never load the same state and save over e
 - unset: Rasa's in-memory store, right for one process (and refused with `SANIC_WORKERS` > 1,
   which Rasa would otherwise allow for a lock store it does not know).
 
-Rasa 3.6's `RedisLockStore` reads a lock, changes it in Python and writes it back, with
-nothing stopping another replica in between. Two messages of one conversation arriving at two
-replicas at once can then both get ticket 0 and run together, or one replica deletes the lock
-while the other is queueing on it, and the other's message fails with "Could not acquire
-lock". `SharedLockStore` is Rasa's store with each of those read-change-write steps done as
-one Redis transaction (WATCH/MULTI/EXEC, retried when the lock changed meanwhile); the ticket
-lock itself (`rasa.core.lock.TicketLock`) is Rasa's, unchanged.
+Rasa 3.6's `RedisLockStore` has two faults that show only with several replicas:
+- It reads a lock, changes it in Python and writes it back, with nothing stopping another
+  replica in between. Two messages of one conversation arriving at two replicas at once can
+  then both get ticket 0 and run together, or one replica deletes the lock while the other is
+  queueing on it. `SharedLockStore` does each read-change-write as one Redis transaction
+  (WATCH/MULTI/EXEC, retried when the lock changed meanwhile).
+- A ticket expires a fixed time after it was issued, waiting included. When a replica dies
+  holding a conversation's lock, the message queued behind it (sent within the same second)
+  expires with it, and is dropped ("Could not acquire lock"; the REST channel answers it with
+  nothing). Here a queued message keeps its ticket alive while it waits; only a dead
+  replica's ticket runs out (`TICKET_LOCK_LIFETIME`, 60 s by default), then the next goes.
+The ticket lock itself (`rasa.core.lock.TicketLock`: first come, first served) is Rasa's.
 """
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import Any, Callable, Optional, Text, TypeVar
+import time
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Callable, Optional, Text, TypeVar
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import (
@@ -81,6 +89,38 @@ class SharedLockStore(RedisLockStore):
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
         """Give up the ticket; the lock goes with the last ticket (one step, not Rasa's three)."""
         self.finish_serving(conversation_id, ticket_number)
+
+    @asynccontextmanager
+    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
+                   wait_time_in_seconds: float = 1) -> AsyncIterator[TicketLock]:
+        """Rasa's `LockStore.lock`, waiting with `wait_for_turn`."""
+        ticket = self.issue_ticket(conversation_id, lock_lifetime)
+        try:
+            yield await self.wait_for_turn(conversation_id, ticket, lock_lifetime, wait_time_in_seconds)
+        finally:
+            self.cleanup(conversation_id, ticket)
+
+    async def wait_for_turn(self, conversation_id: Text, ticket: int, lifetime: float,
+                            wait_time_in_seconds: float) -> TicketLock:
+        """The lock, once `ticket` is the one served; until then the ticket is kept alive (its
+        expiry moved to `lifetime` from now at every look), expired tickets are dropped."""
+        while True:
+            lock = self._change(conversation_id, lambda lock: _still_waiting(lock, ticket, lifetime))
+            if lock is None:
+                raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+            if not lock.is_locked(ticket):
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
+
+
+def _still_waiting(lock: TicketLock, ticket: int, lifetime: float) -> Optional[TicketLock]:
+    """Drop expired tickets and keep `ticket` alive; None if it is gone already."""
+    lock.remove_expired_tickets()
+    waiting = lock._ticket_for_ticket_number(ticket)
+    if waiting is None:
+        return None
+    waiting.expires = max(waiting.expires, time.time() + lifetime)
+    return lock
 
 
 class ConversationLockStore(LockStore):

@@ -134,3 +134,17 @@ def test_two_replicas_never_handle_one_conversation_at_the_same_time(redis_prefi
     for replica in replicas:
         replica.join(timeout=60)
     assert (count["value"], count["overlaps"]) == (30, 0)
+
+
+def test_a_message_queued_behind_a_dead_replica_goes_next_when_the_dead_ones_ticket_runs_out(redis_prefix):
+    dead, live = SharedLockStore(REDIS_URL, redis_prefix), SharedLockStore(REDIS_URL, redis_prefix)
+    dead.issue_ticket("someone", lock_lifetime=1)  # took the lock, then died: never gives it back
+
+    async def queued():
+        started = time.monotonic()
+        async with live.lock("someone", lock_lifetime=1, wait_time_in_seconds=0.2):
+            return time.monotonic() - started
+
+    waited = asyncio.run(asyncio.wait_for(queued(), 10))
+    assert 0.8 <= waited < 3  # the dead one's ticket ran out; the queued one's was kept alive
+    assert live.get_lock("someone") is None
