@@ -25,6 +25,12 @@ apply()
 ACTION = RemoteAction("action_extract_findings", None)
 
 
+@pytest.fixture(autouse=True)
+def embedded_default(monkeypatch):
+    """The stores here are the embedded SQLite default, whatever the shell has set."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
 def test_a_valid_action_server_answer_is_accepted():
     answer = {"events": [{"event": "slot", "name": "onset", "value": "gradual"}],
               "responses": [{"text": "How did it start?", "buttons": []}]}
@@ -80,8 +86,7 @@ def test_applying_the_fixes_twice_changes_nothing():
     assert RemoteAction._validate_action_result is patched
 
 
-def test_the_sqlite_conversation_store_keeps_conversations_in_write_ahead_log_mode(tmp_path, monkeypatch):
-    monkeypatch.delenv("DATABASE_URL", raising=False)  # the embedded default
+def test_the_sqlite_conversation_store_keeps_conversations_in_write_ahead_log_mode(tmp_path):
     store = ConversationStore(dialect="sqlite", db=str(tmp_path / "tracker.db"))
     tracker = DialogueStateTracker.from_events("someone", [UserUttered("hi"), SlotSet("onset", "gradual")])
     asyncio.run(store.save(tracker))
