@@ -174,3 +174,117 @@ def test_the_same_endpoints_file_points_at_the_action_server_the_environment_nam
     deployed = endpoints(ServerSettings.from_env({"ACTION_SERVER_URL": "http://actions:5055/webhook"}), base)
     assert deployed["action_endpoint"]["url"] == "http://actions:5055/webhook"
     assert deployed["tracker_store"] == base["tracker_store"] and deployed["lock_store"] == base["lock_store"]
+
+
+# --- Kubernetes: every overlay rendered by `kubectl kustomize` -----------------------------------
+K8S = ROOT / "deploy" / "k8s"
+OVERLAYS = sorted(path.name for path in (K8S / "overlays").iterdir() if (path / "kustomization.yaml").exists())
+BENCH_RASA_MB = 660  # one Rasa process after load, `make bench` (docs/performance.md)
+
+
+@pytest.fixture(scope="module", params=OVERLAYS)
+def rendered(request):
+    kubectl = shutil.which("kubectl")
+    if not kubectl:
+        if os.environ.get("CI"):
+            pytest.fail("kubectl is needed to render deploy/k8s")
+        pytest.skip("no kubectl")
+    result = subprocess.run([kubectl, "kustomize", str(K8S / "overlays" / request.param)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    objects = [item for item in yaml.safe_load_all(result.stdout) if item]
+    return {(item["kind"], item["metadata"]["name"]): item for item in objects}
+
+
+def workloads(rendered):
+    return {name: item for (kind, name), item in rendered.items() if kind in ("Deployment", "StatefulSet")}
+
+
+def containers(workload):
+    return workload["spec"]["template"]["spec"]["containers"]
+
+
+def env(container):
+    return {item["name"]: item for item in container.get("env", [])}
+
+
+def mebibytes(quantity: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(Mi|Gi)", quantity).groups()
+    return float(number) * (1024 if unit == "Gi" else 1)
+
+
+def test_overlays_exist_for_a_pilot_and_a_national_service():
+    assert {"pilot", "production"} <= set(OVERLAYS)
+
+
+def test_several_rasa_replicas_share_postgres_and_redis(rendered):
+    for name in ("rasa", "rasa-widget"):
+        rasa = rendered[("Deployment", name)]
+        assert rasa["spec"]["replicas"] >= 2
+        variables = env(containers(rasa)[0])
+        for variable in ("DATABASE_URL", "REDIS_URL", "RASA_AUTH_TOKEN"):
+            assert variables[variable]["valueFrom"]["secretKeyRef"]["name"] == "pht-secrets", (name, variable)
+        assert int(variables["SANIC_WORKERS"]["value"]) >= 1
+    assert env(containers(rendered[("Deployment", "rasa-widget")])[0])["SANIC_WORKERS"]["value"] == "1"
+
+
+def test_rasa_asks_for_the_memory_the_benchmark_measured_per_worker(rendered):
+    for name in ("rasa", "rasa-widget"):
+        container = containers(rendered[("Deployment", name)])[0]
+        workers = int(env(container)["SANIC_WORKERS"]["value"])
+        assert mebibytes(container["resources"]["requests"]["memory"]) >= BENCH_RASA_MB * workers
+
+
+def test_every_container_has_probes_resources_and_runs_unprivileged(rendered):
+    for name, workload in workloads(rendered).items():
+        pod = workload["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] > 0, name
+        for container in containers(workload):
+            assert "readinessProbe" in container and "livenessProbe" in container, name
+            assert {"cpu", "memory"} <= set(container["resources"]["requests"]), name
+            assert "memory" in container["resources"]["limits"], name
+            assert container["securityContext"]["allowPrivilegeEscalation"] is False, name
+            assert container["securityContext"]["capabilities"]["drop"] == ["ALL"], name
+
+
+def test_the_action_server_scales_on_cpu(rendered):
+    autoscaler = rendered[("HorizontalPodAutoscaler", "actions")]["spec"]
+    assert autoscaler["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "actions"}
+    assert 2 <= autoscaler["minReplicas"] < autoscaler["maxReplicas"]
+    assert autoscaler["metrics"][0]["resource"]["name"] == "cpu"
+
+
+def test_socketio_is_sticky_and_rest_goes_to_any_replica(rendered):
+    routes = {}
+    for (kind, name), ingress in rendered.items():
+        if kind == "Ingress":
+            for rule in ingress["spec"]["rules"]:
+                for path in rule["http"]["paths"]:
+                    routes[path["path"]] = (path["backend"]["service"]["name"], ingress["metadata"].get("annotations", {}))
+    service, annotations = routes["/socket.io/"]
+    assert service == "rasa-widget" and annotations["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+    assert rendered[("Service", "rasa-widget")]["spec"]["sessionAffinity"] == "ClientIP"
+    service, annotations = routes["/webhooks/"]
+    assert service == "rasa" and "nginx.ingress.kubernetes.io/affinity" not in annotations
+    assert not any(path.startswith(("/conversations", "/model")) for path in routes)  # the HTTP API stays inside
+
+
+def test_secrets_are_referenced_never_written(rendered):
+    assert not [name for kind, name in rendered if kind == "Secret"]
+    for name, workload in workloads(rendered).items():
+        for container in containers(workload):
+            for variable, item in env(container).items():
+                if SECRET.search(variable) or variable.endswith("_URL") and variable != "ACTION_SERVER_URL":
+                    assert "secretKeyRef" in item.get("valueFrom", {}), (name, variable)
+    config = rendered[("ConfigMap", "pht-config")]["data"]
+    assert not [key for key in config if SECRET.search(key) or key in ("DATABASE_URL", "REDIS_URL")]
+
+
+def test_the_containers_run_the_commands_make_run_uses_from_versioned_images(rendered):
+    ours = {"rasa": "rasa", "rasa-widget": "rasa", "actions": "actions", "web": "web", "reception": "reception"}
+    for name, server in ours.items():
+        container = containers(rendered[("Deployment", name)])[0]
+        assert container["command"] == ["bash", "scripts/serve.sh", server]
+        assert container["image"].endswith(f"-{'web' if server == 'reception' else server}:1.0.0"), container["image"]
+    for workload in workloads(rendered).values():
+        for container in containers(workload):
+            assert ":" in container["image"] and not container["image"].endswith(":latest")
