@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 SERVE=(bash scripts/serve.sh)
 MODEL=models/pht.tar.gz
 export RASA_PORT=${RASA_PORT:-5005} ACTION_PORT=${ACTION_PORT:-5055}
+export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:$ACTION_PORT/webhook}
+export CHAT_SERVER_URL=${CHAT_SERVER_URL:-http://localhost:$RASA_PORT}  # where the page's widget connects
 export WEB_PORT=${WEB_PORT:-8080}  # the demo page; the widget's default allowed origin
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
 mkdir -p var  # the SQLite tracker store lives here (git-ignored): conversations survive restarts

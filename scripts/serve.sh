@@ -18,7 +18,7 @@ case "${1:-}" in
     exec "$PY" -m actions.server --actions actions --port "${ACTION_PORT:-5055}"
     ;;
   rasa)
-    : "${RASA_AUTH_TOKEN:?must be set: it protects the Rasa server's HTTP API}"
+    : "${RASA_AUTH_TOKEN:?must be set: it protects the HTTP API of the Rasa server}"
     mkdir -p var  # the files written from the environment (and SQLite, the embedded default)
     # Channels and endpoints from the environment (channels/settings.py, rasa_server/settings.py)
     "$PY" -m channels.credentials var/credentials.yml

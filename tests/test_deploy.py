@@ -102,6 +102,12 @@ def test_each_image_runs_the_command_make_run_uses():
     assert "\n  reception)\n" in serve_sh
 
 
+def test_the_start_scripts_parse():
+    for script in ("serve.sh", "run.sh"):
+        result = subprocess.run(["bash", "-n", str(ROOT / "scripts" / script)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+
+
 def test_no_secret_is_baked_into_an_image():
     for stage in STAGES:
         for line in instructions(stage, "ENV") + instructions(stage, "ARG"):
