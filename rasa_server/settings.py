@@ -11,6 +11,7 @@ the address in `endpoints.yml`. A deployment with several replicas sets:
 | `REDIS_KEY_PREFIX` | prefix of the lock keys (letters and digits), so deployments can share a Redis | `pht` |
 | `ACTION_SERVER_URL` | the action server's webhook, e.g. `http://actions:5055/webhook` | `endpoints.yml`'s |
 | `SANIC_WORKERS` | Rasa server processes per replica (more than one needs `REDIS_URL`) | 1 |
+| `RABBITMQ_URL` | outcome counts for analytics, without personal data (`event_broker.py`), e.g. `amqp://pht:...@rabbitmq:5672/` | off |
 
 The pool of database connections (`SQL_POOL_SIZE`, `SQL_MAX_OVERFLOW`) and the conversation
 lock's lifetime (`TICKET_LOCK_LIFETIME`, seconds) are Rasa's own variables.
@@ -31,6 +32,7 @@ class ServerSettings:
     redis_key_prefix: str
     action_server_url: Optional[str]
     sanic_workers: int
+    rabbitmq_url: Optional[str] = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "ServerSettings":
@@ -40,6 +42,7 @@ class ServerSettings:
             redis_key_prefix=env.get("REDIS_KEY_PREFIX") or DEFAULT_REDIS_KEY_PREFIX,
             action_server_url=env.get("ACTION_SERVER_URL") or None,
             sanic_workers=int(env.get("SANIC_WORKERS") or 1),
+            rabbitmq_url=env.get("RABBITMQ_URL") or None,
         )
 
 

@@ -72,6 +72,12 @@ else
   echo "The demo page is not served: its packages are missing (make web installs them)." >&2
 fi
 
+# Outcome counts for analytics, when RabbitMQ is configured (rasa_server/event_broker.py)
+if [ -n "${RABBITMQ_URL:-}" ]; then
+  "${SERVE[@]}" analytics &
+  pids+=($!)
+fi
+
 # RECEPTION HOOK: the clinic reception app, once it is part of the project (web/reception)
 if [ -e web/reception ] || [ -e web/reception.py ]; then
   "${SERVE[@]}" reception &

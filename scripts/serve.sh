@@ -6,6 +6,7 @@
 #                                platforms set in the environment, the HTTP API (RASA_AUTH_TOKEN)
 #   scripts/serve.sh web         the demo clinic page with the chat widget on :WEB_PORT (8080)
 #   scripts/serve.sh reception   the clinic reception app on :RECEPTION_PORT (8081)
+#   scripts/serve.sh analytics   the outcome counter, fed from RabbitMQ (RABBITMQ_URL)
 # Every setting comes from the environment: README "Deploying" lists the variables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,8 +40,11 @@ case "${1:-}" in
     fi
     exec "$PY" -m web.reception
     ;;
+  analytics)
+    exec "$PY" -m analytics
+    ;;
   *)
-    echo "usage: scripts/serve.sh actions|rasa|web|reception" >&2
+    echo "usage: scripts/serve.sh actions|rasa|web|reception|analytics" >&2
     exit 2
     ;;
 esac

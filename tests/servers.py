@@ -103,7 +103,7 @@ class Assistant:
 
     def _spawn(self, command: List[str]) -> subprocess.Popen:
         env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
-               "DATABASE_URL": "", "REDIS_URL": "", **self.env}  # the embedded default, whatever the shell has set
+               "DATABASE_URL": "", "REDIS_URL": "", "RABBITMQ_URL": "", **self.env}  # the embedded default, whatever the shell has set
         log = open(self.workdir / "servers.log", "ab")
         return subprocess.Popen(command, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT)
 

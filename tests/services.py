@@ -1,4 +1,4 @@
-"""PostgreSQL and Redis for the tests that need them (`make test-scale`), each test isolated.
+"""PostgreSQL, Redis and RabbitMQ for the tests that need them (`make test-scale`), each test isolated.
 
 Other suites use the same servers at the same time, so every test gets a database of its own
 (created for it and dropped afterwards) and a Redis key prefix of its own (its keys deleted
@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 ADMIN_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,34 @@ def redis_prefix() -> Iterator[str]:
         if keys:
             client.delete(*keys)
         client.close()
+
+
+@pytest.fixture
+def rabbitmq() -> Iterator[str]:
+    """A name for this test's own RabbitMQ exchange and queues (`<name>`, `<name>-...`), which
+    are deleted afterwards."""
+    import asyncio
+
+    import aio_pika
+
+    name = f"pht-test-{os.getpid()}-{secrets.token_hex(4)}"
+
+    async def reachable() -> None:
+        connection = await aio_pika.connect(RABBITMQ_URL, timeout=5)
+        await connection.close()
+
+    async def delete(queues: list) -> None:
+        connection = await aio_pika.connect(RABBITMQ_URL, timeout=5)
+        async with connection:
+            channel = await connection.channel()
+            for queue in queues:
+                await channel.queue_delete(queue)
+            await channel.exchange_delete(name)
+
+    try:
+        asyncio.run(reachable())
+    except Exception as error:  # aio-pika raises several kinds for "not there"
+        pytest.fail(f"RabbitMQ is not reachable at {RABBITMQ_URL} (TEST_RABBITMQ_URL): the analytics tests need it.\n"
+                    f"{error}", pytrace=False)
+    yield name
+    asyncio.run(delete([f"{name}-counts", f"{name}-seen"]))

@@ -98,8 +98,9 @@ def test_each_image_runs_the_command_make_run_uses():
         assert instructions(server, "CMD") == [f'["bash", "scripts/serve.sh", "{server}"]']
         assert f'"${{SERVE[@]}}" {server} &' in run_sh, f"make run does not start {server} with scripts/serve.sh"
         assert f"\n  {server})\n" in serve_sh
-    assert COMPOSE["services"]["reception"]["command"] == ["bash", "scripts/serve.sh", "reception"]
-    assert "\n  reception)\n" in serve_sh
+    for server in ("reception", "analytics"):
+        assert COMPOSE["services"][server]["command"] == ["bash", "scripts/serve.sh", server]
+        assert f"\n  {server})\n" in serve_sh
 
 
 def test_the_start_scripts_parse():
@@ -116,7 +117,9 @@ def test_no_secret_is_baked_into_an_image():
 
 def test_compose_has_the_three_images_postgres_redis_and_nginx():
     services = COMPOSE["services"]
-    assert set(services) == {"rasa", "actions", "web", "reception", "postgres", "redis", "nginx"}
+    assert set(services) == {"rasa", "actions", "web", "reception", "postgres", "redis", "nginx", "rabbitmq", "analytics"}
+    optional = {name for name, service in services.items() if "profiles" in service}
+    assert optional == {"rabbitmq", "analytics"}  # analytics only when asked for
     for server in SERVERS:
         assert services[server]["build"]["target"] == server
         assert services[server]["build"]["dockerfile"] == "docker/Dockerfile"

@@ -91,7 +91,7 @@ class Deployment:
         self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
                     "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": redis_prefix,
                     "ACTION_SERVER_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-                    "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_SECONDS)}
+                    "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_SECONDS), "RABBITMQ_URL": ""}
         self.actions: Optional[subprocess.Popen] = None
         self.replicas: List[subprocess.Popen] = []
         self.alive = [True, True]
