@@ -108,8 +108,9 @@ test-unit: $(SPACY_DIR)/meta.json
 	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not e2e and not services"
 
 # Scale-out on real PostgreSQL and Redis (TEST_POSTGRES_URL, TEST_REDIS_URL; default the local
-# servers): the shared stores, then two Rasa replicas with one killed mid-run. It fails, naming
-# the service, when one is not reachable: a deployment is never assumed to work untested.
+# servers): the shared stores, then two Rasa replicas with one killed mid-run; and the outcome
+# counts over RabbitMQ (TEST_RABBITMQ_URL). It fails, naming the service, when one is not
+# reachable: a deployment is never assumed to work untested.
 test-scale: $(MODEL)
 	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m services
 

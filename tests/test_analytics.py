@@ -15,7 +15,7 @@ from analytics.__main__ import consume
 from analytics.counts import OutcomeCounts
 from rasa_server.event_broker import OutcomeEvents, outcome_summary
 from rasa_server.tracker_store import ConversationStore
-from services import RABBITMQ_URL, database, rabbitmq  # noqa: F401 (fixtures)
+from services import RABBITMQ_URL
 
 OUTCOME = {"urgency": "soon", "likelihood": "high", "findings": {"age": 41, "pain_location": "sit_bone"},
            "reasons": ["..."]}

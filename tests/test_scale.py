@@ -34,7 +34,7 @@ import yaml
 from bench.conversations import PatientScript
 from patients import patient_cases
 from servers import ACTION_SERVER, MODEL, RASA_SERVER, ROOT, START_TIMEOUT_SECONDS, free_port, http
-from services import REDIS_URL, database, redis_prefix  # noqa: F401 (fixtures)
+from services import REDIS_URL
 
 pytestmark = pytest.mark.services
 

@@ -15,7 +15,7 @@ from rasa.utils.endpoints import EndpointConfig
 from rasa_server.lock_store import ConversationLockStore, SharedLockStore
 from rasa_server.settings import ServerSettings
 from rasa_server.tracker_store import ConversationStore
-from services import REDIS_URL, database, redis_prefix  # noqa: F401 (fixtures)
+from services import REDIS_URL
 
 pytestmark = pytest.mark.services
 LOCKS = EndpointConfig(type="rasa_server.lock_store.ConversationLockStore")
