@@ -2,15 +2,20 @@
 ports share the PostgreSQL conversation store and the Redis locks, with one action server.
 
 20 simulated patients (tests/patients.py, played by bench's script) talk at once; each
-conversation's turns alternate between the replicas, and every third turn while the
+conversation's turns alternate between the replicas, and every other turn while the
 questions run is two messages sent at once, one to each replica (the answer and a question
-about PHT, whose order does not change the outcome). After a quarter of the turns one replica
-is killed (SIGKILL, requests in flight): its conversations finish on the other.
+about PHT, whose order does not change the outcome). After about 90 of the 160 turns one
+replica is killed (SIGKILL, requests in flight): its conversations finish on the other. A
+message cut off with its replica is looked up in the store and sent again only if it was not
+stored, as a client retrying through a load balancer would.
+
+Without a lock shared by the replicas, or with Rasa 3.6's own Redis lock store, this test
+fails (messages answered but not stored; a message queued behind the dead replica dropped).
 
 Then, from the database itself: every conversation reached its expected urgency; each message
 was stored exactly once, whole turns one after another (never two at once), in order, with
 timestamps that never go back; each turn holds the bot messages its sender received; no
-conversation lock is left held. Run time about 1-2 minutes, bounded.
+conversation lock is left held. About a minute (servers ready in 15-30 s), bounded.
 """
 from __future__ import annotations
 
