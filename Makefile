@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 STEP := bash scripts/step.sh
 
-.PHONY: help install build data train run shell validate test test-unit test-stories test-browser web chromium evaluate bench lock clean
+.PHONY: help install build data train run shell validate test test-unit test-stories test-scale test-browser web chromium compose-cli evaluate bench lock clean
 
 help:
 	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
@@ -32,6 +32,7 @@ help:
 	@echo "make train    train the model when data, domain or config changed ($(MODEL))"
 	@echo "make web      the chat widget's front-end packages (npm ci in web/); make chromium: Debian's Chromium"
 	@echo "make test-browser  the widget on the demo page in headless Chromium (screenshots in results/browser/)"
+	@echo "make test-scale    two Rasa replicas on PostgreSQL and Redis, one killed mid-run (part of make test)"
 
 $(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
 	rm -rf $(VENV)
@@ -79,6 +80,18 @@ chromium:
 	fi
 	@[ -x $(CHROMIUM) ] || { echo "ERROR: Chromium could not be installed at $(CHROMIUM): the browser test cannot run." >&2; exit 1; }
 
+# A Compose CLI to validate docker/docker-compose.yml (no Docker engine needed): Docker's own
+# `docker compose` where it is installed, else Debian's docker-compose (without the engine).
+compose-cli:
+	@if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then \
+	  echo "==> Installing Debian's docker-compose to validate the compose file (a few seconds, once) ..."; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get install -y --no-install-recommends docker-compose || \
+	    { $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends docker-compose; }; \
+	fi
+	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || \
+	  { echo "ERROR: no Compose CLI: docker/docker-compose.yml cannot be validated." >&2; exit 1; }
+
 run: $(MODEL) $(WEB_DEPS)
 	bash scripts/run.sh
 
@@ -92,10 +105,17 @@ test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --out results/core --fail-on-prediction-errors
 
 test-unit: $(SPACY_DIR)/meta.json
-	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not e2e"
+	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not e2e and not services"
 
-test: validate test-stories $(MODEL) $(WEB_DEPS) chromium
-	$(PY) -m pytest tests -q -W ignore::DeprecationWarning
+# Scale-out on real PostgreSQL and Redis (TEST_POSTGRES_URL, TEST_REDIS_URL; default the local
+# servers): the shared stores, then two Rasa replicas with one killed mid-run; and the outcome
+# counts over RabbitMQ (TEST_RABBITMQ_URL). It fails, naming the service, when one is not
+# reachable: a deployment is never assumed to work untested.
+test-scale: $(MODEL)
+	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m services
+
+test: validate test-stories test-scale $(MODEL) $(WEB_DEPS) chromium compose-cli
+	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not services"
 
 # The widget on the demo page, in headless Chromium: a whole pre-screen, reload, axe-core, keyboard
 test-browser: $(MODEL) $(WEB_DEPS) chromium

@@ -16,5 +16,5 @@ CLINIC_ENV = {"name": "CLINIC_NAME", "phone": "CLINIC_PHONE", "booking_url": "CL
 def load_settings() -> Dict[str, Any]:
     settings = yaml.safe_load(SETTINGS_FILE.read_text())
     for key, variable in CLINIC_ENV.items():
-        settings["clinic"][key] = os.environ.get(variable, settings["clinic"][key])
+        settings["clinic"][key] = os.environ.get(variable) or settings["clinic"][key]  # empty is unset (compose passes "")
     return settings

@@ -1,9 +1,14 @@
-"""The conversation store: Rasa's SQL tracker store, tuned for the embedded SQLite default.
+"""The conversation store: Rasa's SQL tracker store, on `DATABASE_URL` when it is set.
 
-`endpoints.yml` names this class; it takes the same settings as Rasa's `type: SQL` store
-(dialect, db, host, ...), so PostgreSQL works through it unchanged. It keeps Rasa's table,
-rows and session rule (a conversation is read from its latest `session_started` on), so a
-store written by either class is read the same by the other.
+`endpoints.yml` names this class with the embedded default, a SQLite file under `var/`. When
+`DATABASE_URL` is set (`rasa_server/settings.py`), that database is used instead, so the same
+`endpoints.yml` serves one machine and several replicas on PostgreSQL. Rasa creates its
+`events` table on first start (replicas starting together is fine: Rasa tolerates losing that
+race); a turn's events are appended under the conversation's lock (`lock_store.py`).
+
+It takes the same settings as Rasa's `type: SQL` store (dialect, db, host, ...). It keeps
+Rasa's table, rows and session rule (a conversation is read from its latest `session_started`
+on), so a store written by either class is read the same by the other.
 
 What it does with less work than Rasa's class (profiled: the store was a third of the Rasa
 server's CPU):
@@ -27,6 +32,8 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from .settings import ServerSettings
+
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
 SQLITE_POOL_SIZE = 5  # the Rasa server handles turns on one event loop; a few cover the HTTP API too
 
@@ -42,6 +49,9 @@ class ConversationStore(SQLTrackerStore):
     """Rasa's SQL tracker store; on SQLite, in write-ahead-log mode with pooled connections."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        database_url = ServerSettings.from_env().database_url
+        if database_url:
+            kwargs["host"] = database_url  # Rasa takes a whole URL in `host`, ignoring dialect and db
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
             url = self.engine.url

@@ -7,12 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Rasa with the project's fixes to Rasa 3.6 (rasa_server/patches.py), and the action server
-RASA=(.venv/bin/python -m rasa_server)
-ACTIONS=(.venv/bin/python -m actions.server)
+# Each server is started by scripts/serve.sh, the same command each container runs
+# (docker/Dockerfile); Rasa runs with the project's fixes to Rasa 3.6 (rasa_server/patches.py).
+SERVE=(bash scripts/serve.sh)
 MODEL=models/pht.tar.gz
-RASA_PORT=5005
-ACTION_PORT=5055
+export RASA_PORT=${RASA_PORT:-5005} ACTION_PORT=${ACTION_PORT:-5055}
+export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:$ACTION_PORT/webhook}
+export CHAT_SERVER_URL=${CHAT_SERVER_URL:-http://localhost:$RASA_PORT}  # where the page's widget connects
 export WEB_PORT=${WEB_PORT:-8080}  # the demo page; the widget's default allowed origin
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
 mkdir -p var  # the SQLite tracker store lives here (git-ignored): conversations survive restarts
@@ -39,13 +40,13 @@ if curl -fsS -o /dev/null "http://localhost:$ACTION_PORT/health" 2>/dev/null; th
   echo "Using the action server already running on :$ACTION_PORT."
 else
   echo "==> Starting the action server on :$ACTION_PORT (usually about 10 seconds) ..."
-  "${ACTIONS[@]}" --actions actions --port "$ACTION_PORT" &
+  "${SERVE[@]}" actions &
   pids+=($!)
   wait_for "http://localhost:$ACTION_PORT/health" "action server" "${pids[-1]}"
 fi
 
 if [ "${1:-}" = "shell" ]; then
-  "${RASA[@]}" shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml
+  .venv/bin/python -m rasa_server shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml
   exit 0
 fi
 
@@ -53,24 +54,35 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   RASA_AUTH_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')"
   echo "RASA_AUTH_TOKEN was not set; generated one for this run: $RASA_AUTH_TOKEN"
 fi
-
-# Channels from the environment (channels/settings.py): a platform without its variables stays off
-echo "==> Channels: REST, the website widget, and messaging platforms from the environment:"
-.venv/bin/python -m channels.credentials var/credentials.yml
+export RASA_AUTH_TOKEN
 read -r -a ORIGINS <<< "$(.venv/bin/python -m channels.settings)"  # CHAT_ALLOWED_ORIGINS, or the page's own
 
-echo "==> Starting the Rasa server on :$RASA_PORT (usually about 20 seconds) ..."
-"${RASA[@]}" run --model "$MODEL" --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
-  --cors "${ORIGINS[@]}" --credentials var/credentials.yml --endpoints endpoints.yml &
+# Channels from the environment (channels/settings.py): a platform without its variables stays off
+echo "==> Starting the Rasa server on :$RASA_PORT (usually about 20 seconds); channels: REST, the"
+echo "    website widget, and messaging platforms from the environment:"
+"${SERVE[@]}" rasa &
 pids+=($!)
 wait_for "http://localhost:$RASA_PORT/" "Rasa server" "${pids[-1]}"
 
 if [ -d web/node_modules/socket.io-client ]; then
-  .venv/bin/python -m web --port "$WEB_PORT" &
+  "${SERVE[@]}" web &
   pids+=($!)
   wait_for "http://localhost:$WEB_PORT/" "demo page server" "${pids[-1]}"
 else
   echo "The demo page is not served: its packages are missing (make web installs them)." >&2
+fi
+
+# Outcome counts for analytics, when RabbitMQ is configured (rasa_server/event_broker.py)
+if [ -n "${RABBITMQ_URL:-}" ]; then
+  "${SERVE[@]}" analytics &
+  pids+=($!)
+fi
+
+# RECEPTION HOOK: the clinic reception app, once it is part of the project (web/reception)
+if [ -e web/reception ] || [ -e web/reception.py ]; then
+  "${SERVE[@]}" reception &
+  pids+=($!)
+  wait_for "http://localhost:${RECEPTION_PORT:-8081}/" "reception app" "${pids[-1]}"
 fi
 
 cat <<INFO

@@ -102,7 +102,8 @@ class Assistant:
         self.stop()
 
     def _spawn(self, command: List[str]) -> subprocess.Popen:
-        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", **self.env}
+        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
+               "DATABASE_URL": "", "REDIS_URL": "", "RABBITMQ_URL": "", **self.env}  # the embedded default, whatever the shell has set
         log = open(self.workdir / "servers.log", "ab")
         return subprocess.Popen(command, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT)
 
