@@ -1,6 +1,8 @@
-"""Shared test set-up: the project root on sys.path, quiet third-party warnings, markers."""
+"""Shared test set-up: the project root on sys.path, quiet third-party warnings, markers, and
+a records database and var/ folder of the test run's own (never the project's var/)."""
 import os
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -11,6 +13,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+# Pre-screen records written by the actions under test, staff accounts, secrets: all in a
+# folder of this run's own (actions/records/settings.py reads these variables).
+_RUN_VAR = Path(tempfile.mkdtemp(prefix="pht-test-var-"))
+os.environ["PHT_VAR_DIR"] = str(_RUN_VAR)
+os.environ["DATABASE_URL"] = f"sqlite:///{_RUN_VAR / 'records.db'}"
+for _variable in ("RECEPTION_USERS", "RASA_AUTH_TOKEN", "RECEPTION_SECRET_KEY"):
+    os.environ.pop(_variable, None)
 
 
 def pytest_configure(config):
