@@ -20,7 +20,7 @@ import logging
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.tracker_store import AwaitableTrackerStore, TrackerStore
+from rasa.core.tracker_store import TrackerStore
 from sanic import Blueprint, response
 from sanic.request import Request
 
@@ -32,9 +32,13 @@ logger = logging.getLogger(__name__)
 
 
 def conversation_store(store: TrackerStore) -> Optional[ConversationStore]:
-    """The server's ConversationStore (Rasa wraps it), or None when it runs another store."""
-    inner = getattr(store, "_tracker_store", None) if isinstance(store, AwaitableTrackerStore) else store
-    return inner if isinstance(inner, ConversationStore) else None
+    """The server's ConversationStore (Rasa wraps it: AwaitableTrackerStore,
+    FailSafeTrackerStore), or None when it runs another store."""
+    for _ in range(4):
+        if isinstance(store, ConversationStore):
+            return store
+        store = getattr(store, "_tracker_store", None)
+    return None
 
 
 def authorised(request: Request, token: Optional[str]) -> bool:

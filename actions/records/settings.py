@@ -11,6 +11,7 @@ environment variables with embedded defaults, in this one place.
 | `RECEPTION_USERS_FILE` | `var/reception_users` | staff accounts, one `name:argon2-hash` a line (`add-user` writes it) |
 | `RECEPTION_SECRET_KEY` | `var/reception_secret` (made once) | signs the page's session cookies |
 | `RECEPTION_COOKIE_SECURE` | 0 | 1 behind HTTPS: cookies only over HTTPS |
+| `RECEPTION_TIMEZONE` | UTC | the times the reception page shows (e.g. Europe/London) |
 | `RASA_URL` | `http://localhost:5005` | the Rasa server, as the CLI and the page reach it (to delete conversations) |
 | `RASA_AUTH_TOKEN` | `var/rasa_auth_token` | the Rasa server's API token (`make run` keeps one there) |
 | `PHT_VAR_DIR` | `<project>/var` | where the files above are kept (the tests use a folder of their own) |
@@ -43,6 +44,7 @@ class Settings:
     secret_key_file: Path
     secret_key_env: Optional[str]
     cookie_secure: bool
+    timezone: str
     rasa_url: str
     rasa_token_env: Optional[str]
     rasa_token_file: Path
@@ -70,6 +72,7 @@ def settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         secret_key_file=var / "reception_secret",
         secret_key_env=env.get("RECEPTION_SECRET_KEY") or None,
         cookie_secure=(env.get("RECEPTION_COOKIE_SECURE") or "0") in {"1", "true", "yes"},
+        timezone=env.get("RECEPTION_TIMEZONE") or "UTC",
         rasa_url=(env.get("RASA_URL") or DEFAULT_RASA_URL).rstrip("/"),
         rasa_token_env=env.get("RASA_AUTH_TOKEN") or None,
         rasa_token_file=var / "rasa_auth_token",

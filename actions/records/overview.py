@@ -1,0 +1,116 @@
+"""A stored pre-screen as reception reads it: what is present first, then what was reported
+absent, not asked, or not known, in the words of the vocabulary and labels.yml. The reception
+page and the CLI's text view both show this. No database here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from ..triage import Knowledge, load_knowledge
+from .fhir import labels
+from .repository import Record
+
+
+@dataclass(frozen=True)
+class Finding:
+    field: str
+    label: str
+    value: str
+    alert: bool = False  # a danger sign or nerve symptom that is present
+
+
+@dataclass
+class Overview:
+    record: Record
+    urgency: str
+    likelihood: str
+    ended_by: str
+    care_headline: str
+    care_where: str
+    present: List[Finding] = field(default_factory=list)
+    absent: List[Finding] = field(default_factory=list)
+    not_asked: List[str] = field(default_factory=list)
+    unsure: List[str] = field(default_factory=list)
+    differentials: List[str] = field(default_factory=list)
+    supports: List[str] = field(default_factory=list)
+    against: List[str] = field(default_factory=list)
+    screening_stopped: Optional[str] = None
+
+    @property
+    def acts_now(self) -> bool:
+        return self.record.urgency in ("emergency", "urgent")
+
+
+def _value_text(spec: Dict[str, Any], value: Any) -> str:
+    entries = spec.get("values", {})
+    if spec["kind"] == "list":
+        return ", ".join(entries[item]["label"] for item in value)
+    if spec["kind"] in ("choice", "text"):
+        return entries[value]["label"] if value in entries else str(value)
+    if spec["kind"] == "boolean":
+        return "Yes" if value else "No"
+    if spec.get("unit") == "days":
+        weeks = round(value / 7)
+        return f"{value} days (about {weeks} week{'s' if weeks != 1 else ''})" if value >= 14 else f"{value} days"
+    if spec.get("max") == 10:
+        return f"{value}/10"
+    return str(value)
+
+
+def overview(record: Record, knowledge: Optional[Knowledge] = None) -> Overview:
+    knowledge = knowledge or load_knowledge()
+    words = labels()
+    care = record.assessment.get("care") or {}
+    view = Overview(
+        record=record, urgency=words["urgency"][record.urgency], likelihood=words["likelihood"][record.likelihood],
+        ended_by=words["ended_by"].get(record.ended_by, record.ended_by), care_headline=care.get("headline", ""),
+        care_where=care.get("where", ""))
+    for name in knowledge.question_order:
+        spec = knowledge.fields[name]
+        if name in record.findings:
+            value = record.findings[name]
+            if value in ([], False):
+                view.absent.append(Finding(name, spec["label"], spec.get("none_label") or "No"))
+            else:
+                view.present.append(Finding(name, spec["label"], _value_text(spec, value),
+                                            alert=bool(spec.get("screen")) and bool(value)))
+        elif name in record.unsure:
+            view.unsure.append(spec["label"])
+        elif name in record.skipped:
+            view.not_asked.append(spec["label"])
+    view.present.sort(key=lambda finding: not finding.alert)  # danger signs and nerve symptoms first
+    view.differentials = [f"{item['name']} ({item['explain']})" for item in record.assessment.get("differential_details", [])]
+    reasons = record.assessment.get("reasons", [])
+    view.supports = [reason["text"] for reason in reasons if reason.get("kind") == "supports"]
+    view.against = [reason["text"] for reason in reasons if reason.get("kind") == "against"]
+    stopped = record.assessment.get("screening_stopped")
+    if stopped:
+        view.screening_stopped = f"{knowledge.fields[stopped['field']]['label']}: {stopped.get('why', '')}"
+    return view
+
+
+def as_text(view: Overview) -> str:
+    """The overview as plain text (the CLI's `show`)."""
+    record = view.record
+    flag = " !!" if view.acts_now else ""
+    lines = [f"{record.reference}  {record.created:%Y-%m-%d %H:%M} UTC  {view.urgency}{flag}",
+             f"Care: {view.care_headline}", f"Fit: {view.likelihood}", f"Ended: {view.ended_by}"]
+    if view.screening_stopped:
+        lines.append(f"Safety question left to a professional: {view.screening_stopped}")
+    lines.append("Present:")
+    lines += [f"  {'!' if item.alert else '-'} {item.label}: {item.value}" for item in view.present] or ["  (nothing)"]
+    if view.absent:
+        lines.append("Reported absent: " + "; ".join(f"{item.label} ({item.value.lower()})" for item in view.absent))
+    if view.unsure:
+        lines.append("Not sure: " + ", ".join(view.unsure))
+    if view.not_asked:
+        lines.append("Not asked (could not change the outcome): " + ", ".join(view.not_asked))
+    if view.differentials:
+        lines.append("Other causes to check: " + "; ".join(view.differentials))
+    consent = record.consent
+    lines.append(f"Channel: {record.channel}; conversation: {record.sender_id}; "
+                 f"entered by staff: {'yes' if record.staff_entered else 'no'}; "
+                 f"consent: {consent.get('status')}{' by ' + consent['by'] if consent.get('by') else ''}"
+                 f"{' at ' + consent['at'] if consent.get('at') else ''}")
+    lines.append(f"Engine {record.engine_version}; knowledge base {record.knowledge_version}")
+    return "\n".join(lines)
