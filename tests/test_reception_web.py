@@ -190,7 +190,7 @@ def test_the_list_shows_every_pre_screen_with_emergency_and_urgent_standing_out(
     assert 'class="flag"' in emergency_row  # the danger sign, in the row itself
     assert re.search(r'<tr class="row row--urgent">.*?Staff', html, re.S)
     assert html.index(examples["emergency"].reference) < html.index(examples["old"].reference)  # newest first
-    assert 'http-equiv="refresh"' in html
+    assert '/static/refresh.js' in html and 'data-live' in html
 
 
 def test_the_list_filters_by_urgency_date_and_reference(reception):

@@ -4,7 +4,7 @@ page and the CLI's text view both show this. No database here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set
 
 from ..triage import Knowledge, load_knowledge
 from .fhir import labels
@@ -16,7 +16,7 @@ class Finding:
     field: str
     label: str
     value: str
-    alert: bool = False  # a danger sign or nerve symptom that is present
+    alert: bool = False  # a danger sign or nerve symptom, or what made the outcome emergency or urgent
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Overview:
     supports: List[str] = field(default_factory=list)
     against: List[str] = field(default_factory=list)
     screening_stopped: Optional[str] = None
+    channel: str = ""
 
     @property
     def acts_now(self) -> bool:
@@ -57,6 +58,35 @@ def _value_text(spec: Dict[str, Any], value: Any) -> str:
     return str(value)
 
 
+def condition_fields(condition: Any, definitions: Dict[str, Any]) -> Set[str]:
+    """The findings fields a rule's condition looks at (through named definitions too)."""
+    if isinstance(condition, list):
+        return set().union(*(condition_fields(part, definitions) for part in condition)) if condition else set()
+    if not isinstance(condition, dict):
+        return set()
+    (operator, argument), = condition.items()
+    if operator in ("all", "any"):
+        return condition_fields(argument, definitions)
+    if operator == "not":
+        return set()  # an absence does not make a finding urgent
+    if operator == "ref":
+        return condition_fields(definitions[argument], definitions)
+    if operator == "known":
+        return {argument}
+    if operator == "count":
+        return {argument["field"]}
+    return set(argument) if isinstance(argument, dict) else set()
+
+
+def urgent_fields(record: Record, knowledge: Knowledge) -> Set[str]:
+    """For emergency and urgent outcomes, the fields behind the urgency rules that fired."""
+    if record.urgency not in ("emergency", "urgent"):
+        return set()
+    fired = set(record.assessment.get("urgency_rules") or [])
+    rules = [rule for rule in knowledge.rules["urgency"]["rules"] if rule["id"] in fired]
+    return set().union(*(condition_fields(rule["when"], knowledge.rules["definitions"]) for rule in rules)) if rules else set()
+
+
 def overview(record: Record, knowledge: Optional[Knowledge] = None) -> Overview:
     knowledge = knowledge or load_knowledge()
     words = labels()
@@ -64,7 +94,8 @@ def overview(record: Record, knowledge: Optional[Knowledge] = None) -> Overview:
     view = Overview(
         record=record, urgency=words["urgency"][record.urgency], likelihood=words["likelihood"][record.likelihood],
         ended_by=words["ended_by"].get(record.ended_by, record.ended_by), care_headline=care.get("headline", ""),
-        care_where=care.get("where", ""))
+        care_where=care.get("where", ""), channel=words["channels"].get(record.channel, record.channel))
+    urgent = urgent_fields(record, knowledge)
     for name in knowledge.question_order:
         spec = knowledge.fields[name]
         if name in record.findings:
@@ -73,7 +104,7 @@ def overview(record: Record, knowledge: Optional[Knowledge] = None) -> Overview:
                 view.absent.append(Finding(name, spec["label"], spec.get("none_label") or "No"))
             else:
                 view.present.append(Finding(name, spec["label"], _value_text(spec, value),
-                                            alert=bool(spec.get("screen")) and bool(value)))
+                                            alert=(bool(spec.get("screen")) and bool(value)) or name in urgent))
         elif name in record.unsure:
             view.unsure.append(spec["label"])
         elif name in record.skipped:

@@ -12,6 +12,7 @@ environment variables with embedded defaults, in this one place.
 | `RECEPTION_SECRET_KEY` | `var/reception_secret` (made once) | signs the page's session cookies |
 | `RECEPTION_COOKIE_SECURE` | 0 | 1 behind HTTPS: cookies only over HTTPS |
 | `RECEPTION_TIMEZONE` | UTC | the times the reception page shows (e.g. Europe/London) |
+| `RECEPTION_REFRESH_SECONDS` | 20 | how often the open list fetches new pre-screens |
 | `RASA_URL` | `http://localhost:5005` | the Rasa server, as the CLI and the page reach it (to delete conversations) |
 | `RASA_AUTH_TOKEN` | `var/rasa_auth_token` | the Rasa server's API token (`make run` keeps one there) |
 | `PHT_VAR_DIR` | `<project>/var` | where the files above are kept (the tests use a folder of their own) |
@@ -45,6 +46,7 @@ class Settings:
     secret_key_env: Optional[str]
     cookie_secure: bool
     timezone: str
+    refresh_seconds: int
     rasa_url: str
     rasa_token_env: Optional[str]
     rasa_token_file: Path
@@ -73,6 +75,7 @@ def settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         secret_key_env=env.get("RECEPTION_SECRET_KEY") or None,
         cookie_secure=(env.get("RECEPTION_COOKIE_SECURE") or "0") in {"1", "true", "yes"},
         timezone=env.get("RECEPTION_TIMEZONE") or "UTC",
+        refresh_seconds=int(env.get("RECEPTION_REFRESH_SECONDS") or 20),
         rasa_url=(env.get("RASA_URL") or DEFAULT_RASA_URL).rstrip("/"),
         rasa_token_env=env.get("RASA_AUTH_TOKEN") or None,
         rasa_token_file=var / "rasa_auth_token",

@@ -48,7 +48,6 @@ SESSION_HOURS = 8
 MAX_FAILURES = 5  # failed logins for one name ...
 MAX_FAILURES_PER_ADDRESS = 20  # ... or from one address (a front desk's computers may share one) ...
 FAILURE_WINDOW_SECONDS = 15 * 60  # ... within this time: refused until it passes
-REFRESH_SECONDS = 20
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
@@ -108,7 +107,7 @@ class Reception:
         self.zone = ZoneInfo(config.timezone)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.filters["local"] = self.local_time
-        self.templates.env.globals.update(labels=labels(), zone=config.timezone, refresh_seconds=REFRESH_SECONDS)
+        self.templates.env.globals.update(labels=labels(), zone=config.timezone, refresh_seconds=config.refresh_seconds)
 
     @property
     def records(self) -> Records:
