@@ -99,7 +99,8 @@ def record_prescreen(tracker: Tracker, result: Dict[str, Any], dispatcher: Colle
         noted = findings_summary(result["findings"], knowledge, domain)
         if noted:
             lines.append(render(domain, "utter_summary_noted", tracker.slots, items="; ".join(noted)))
-    dispatcher.utter_message(text=render(domain, "utter_prescreen_saved", tracker.slots,
+    saved = "utter_prescreen_saved_act_now" if result["urgency"] in ACT_NOW_LEVELS else "utter_prescreen_saved"
+    dispatcher.utter_message(text=render(domain, saved, tracker.slots,
                                          reference=record.reference, summary=bullet_list(lines)))
     return [SlotSet(REFERENCE_SLOT, record.reference)]
 

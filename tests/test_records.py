@@ -95,8 +95,10 @@ def test_a_record_is_written_for_each_outcome_level(records, level):
     assert not record.staff_entered
     # the person sees the code and a summary to bring along; the last word is still the care advice
     saved = next(text for text in said if text and record.reference in text)
-    assert "bring it to the clinic" in saved
-    assert load_knowledge().advice["care"][level]["headline"] in saved
+    if level in ("emergency", "urgent"):  # care first; the code is for later
+        assert saved.startswith("For later") and "First, please get the care above" in saved
+    else:
+        assert "bring it to the clinic" in saved and load_knowledge().advice["care"][level]["headline"] in saved
     assert {"event": "slot", "timestamp": None, "name": "prescreen_reference", "value": record.reference} in returned
     assert record.reference not in (said[-1] or "")
 

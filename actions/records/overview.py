@@ -38,6 +38,10 @@ class Overview:
     channel: str = ""
 
     @property
+    def not_asked_because(self) -> str:
+        return labels()["not_asked"].get(self.record.ended_by, labels()["not_asked"]["completed"])
+
+    @property
     def acts_now(self) -> bool:
         return self.record.urgency in ("emergency", "urgent")
 
@@ -135,7 +139,7 @@ def as_text(view: Overview) -> str:
     if view.unsure:
         lines.append("Not sure: " + ", ".join(view.unsure))
     if view.not_asked:
-        lines.append("Not asked (could not change the outcome): " + ", ".join(view.not_asked))
+        lines.append(f"Not asked ({view.not_asked_because}): " + ", ".join(view.not_asked))
     if view.differentials:
         lines.append("Other causes to check: " + "; ".join(view.differentials))
     consent = record.consent
