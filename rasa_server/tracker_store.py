@@ -27,7 +27,8 @@ from __future__ import annotations
 from typing import Any, List
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy.orm  # noqa: F401 (sa.orm.session)
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
@@ -52,9 +53,14 @@ class ConversationStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Rasa's engine again, but with statement parameters hidden from error messages: a failed
+        # save must not write the conversation's events into a log
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, hide_parameters=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _tune_sqlite)
-            self.engine.dispose()  # connections opened while creating the tables get the pragmas too
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the turn's new events; after a confirmed "delete my data", delete them all

@@ -153,3 +153,32 @@ def test_a_wrong_token_deletes_nothing(site):
         site["assistant"].token = env_token
     assert refused.returncode == 2 and "Nothing deleted" in refused.stderr and "403" in refused.stderr
     assert site["records"].of_sender("guarded") and events_of(site, "guarded") > 0
+
+
+def test_nothing_clinical_reaches_the_server_logs(site):
+    """The servers log at INFO (Rasa's default): no finding, answer or outcome may be there."""
+    finished(site, "quiet-logs", red_flags="I've gone numb between my legs")
+    logged = (site["assistant"].workdir / "servers.log").read_text(errors="replace")
+    for clinical in ("numb between my legs", "saddle_numbness", "sit bone", "sit_bone", "crept up gradually",
+                     '"urgency"', "emergency room"):
+        assert clinical not in logged, clinical
+
+
+def test_reception_staff_mode_words_it_for_the_patient_and_marks_the_record(site):
+    assistant = site["assistant"]
+    conversation = Conversation(assistant, "at-the-desk", CLASSIC_ANSWERS)
+    conversation.send("I'm at reception with a patient")
+    assert any("Staff mode" in reply for reply in conversation.replies)
+    assert any("Has the patient agreed" in reply for reply in conversation.replies)
+    tracker = conversation.send("yes, the patient agrees")
+    assert tracker["slots"]["staff_entered"] is True and tracker["slots"]["requested_slot"] == "pain_location"
+    assert "Where is the patient's pain worst?" in conversation.replies[-1]
+    for _ in range(15):
+        if tracker["slots"].get("assessment"):
+            break
+        tracker = conversation.send(CLASSIC_ANSWERS[tracker["slots"]["requested_slot"]])
+    said = "\n".join(conversation.replies)
+    assert "The patient's answers fit PHT well" in said and "Your answers" not in said
+    [record] = site["records"].of_sender("at-the-desk")
+    assert record.staff_entered and record.consent["by"] == "staff_for_patient"
+    assert f"Saved for the clinic as {record.reference}" in said

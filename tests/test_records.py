@@ -236,3 +236,13 @@ def test_a_new_database_has_no_tables_until_migrated(tmp_path):
 
 def test_references_module_alphabet_has_32_characters():
     assert len(set(references.ALPHABET)) == 32 and not set("01OI") & set(references.ALPHABET)
+
+
+def test_every_question_has_a_staff_wording_and_a_label():
+    for field, spec in load_knowledge().fields.items():
+        assert spec.get("label"), field
+        for key in ("question", "more_question", "confirm_question"):
+            if key in spec:
+                staff = spec.get(f"staff_{key}")
+                assert staff and staff != spec[key] and "patient" in staff, (field, key)
+                assert set(re.findall(r"{(\w+)}", staff)) == set(re.findall(r"{(\w+)}", spec[key])), (field, key)

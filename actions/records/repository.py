@@ -95,10 +95,11 @@ def create_engine(url: str) -> sa.engine.Engine:
     """An engine for the records database; SQLite in write-ahead-log mode, its folder made."""
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True, future=True)
+        # hide_parameters: an error's message must not carry a record's findings into a log
+        return sa.create_engine(url, pool_pre_ping=True, future=True, hide_parameters=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, future=True, connect_args={"check_same_thread": False})
+    engine = sa.create_engine(url, future=True, hide_parameters=True, connect_args={"check_same_thread": False})
     sa.event.listen(engine, "connect", _tune_sqlite)
     return engine
 
