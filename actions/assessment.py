@@ -62,7 +62,8 @@ def _fit(result: Mapping[str, Any], domain: Mapping[str, Any], slots: Slots = No
 
 
 def _plan(result: Mapping[str, Any], domain: Mapping[str, Any], slots: Slots = None) -> List[str]:
-    return [render(domain, "utter_plan_load", slots, items=bullet_list(_texts(result, "advice", {"load_change", "pain_rule"})))]
+    items = bullet_list(_texts(result, "advice", {"load_change", "pain_rule"}))
+    return [render(domain, "utter_plan_load", slots, items=items)]
 
 
 def _rehab(result: Mapping[str, Any], domain: Mapping[str, Any], slots: Slots = None) -> List[str]:

@@ -64,7 +64,8 @@ def test_list_json_has_the_fields_reception_needs_newest_first(records):
 
 
 def test_list_filters_by_urgency_and_date(records):
-    assert [item["sender_id"] for item in json.loads(cli("list", "--json", "--urgency", "urgent")[1])] == ["urgent-person"]
+    urgent = json.loads(cli("list", "--json", "--urgency", "urgent")[1])
+    assert [item["sender_id"] for item in urgent] == ["urgent-person"]
     since = (NOW - dt.timedelta(days=3)).date().isoformat()
     assert len(json.loads(cli("list", "--json", "--since", since)[1])) == 2
     code, out, _ = cli("list")

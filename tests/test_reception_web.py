@@ -200,7 +200,8 @@ def test_the_list_filters_by_urgency_date_and_reference(reception):
     assert examples["urgent"].reference in html and examples["routine"].reference not in html
     _, _, html = client.request("/?since=2026-06-01")
     assert examples["old"].reference not in html and examples["routine"].reference in html
-    status, headers, _ = client.request("/?q=" + urllib.parse.quote(examples["old"].reference.lower().replace("-", " ")))
+    typed = examples["old"].reference.lower().replace("-", " ")
+    status, headers, _ = client.request("/?q=" + urllib.parse.quote(typed))
     assert status == 303 and headers["location"] == f"/prescreens/{examples['old'].reference}"
     _, _, html = client.request("/?q=PHT-ZZZZZ")
     assert "No pre-screen matches" in html

@@ -12,7 +12,6 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.prescreen as prescreen
@@ -33,7 +32,8 @@ OUTCOMES = {
     "routine": CLASSIC,
 }
 CONSENTED = [
-    {"event": "bot", "text": "It takes about 2-3 minutes. ... Shall we start?", "metadata": {"utter_action": "utter_ask_consent"},
+    {"event": "bot", "text": "It takes about 2-3 minutes. ... Shall we start?",
+     "metadata": {"utter_action": "utter_ask_consent"},
      "timestamp": 1_700_000_000.0},
     {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}, "input_channel": "socketio",
      "timestamp": 1_700_000_005.0},

@@ -35,7 +35,8 @@ def ask_rasa(config: Settings, route: str, body: Dict[str, Any]) -> Dict[str, An
     token = config.rasa_token()
     if not token:
         raise ConversationsUnreachable(
-            "no Rasa API token: set RASA_AUTH_TOKEN to the Rasa server's token (make run keeps it in var/rasa_auth_token)")
+            "no Rasa API token: set RASA_AUTH_TOKEN to the Rasa server's token "
+            "(make run keeps it in var/rasa_auth_token)")
     request = urllib.request.Request(
         f"{config.rasa_url}/webhooks/privacy/{route}", data=json.dumps(body).encode(), method="POST",
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
@@ -44,11 +45,13 @@ def ask_rasa(config: Settings, route: str, body: Dict[str, Any]) -> Dict[str, An
             return json.loads(reply.read().decode())
     except urllib.error.HTTPError as error:
         detail = error.read().decode(errors="replace")[:300]
-        raise ConversationsUnreachable(f"the Rasa server at {config.rasa_url} refused ({error.code}): {detail}") from error
+        raise ConversationsUnreachable(
+            f"the Rasa server at {config.rasa_url} refused ({error.code}): {detail}") from error
     except (urllib.error.URLError, OSError) as error:
         raise ConversationsUnreachable(
             f"the Rasa server at {config.rasa_url} cannot be reached ({error}); conversations are deleted only "
-            "through it, under each conversation's lock. Start it (make run) or set RASA_URL, then try again.") from error
+            "through it, under each conversation's lock. Start it (make run) or set RASA_URL, then try again."
+        ) from error
 
 
 def forget_person(records: Records, config: Settings, sender_id: str) -> Forgotten:

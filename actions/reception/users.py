@@ -64,7 +64,8 @@ class Users:
     def add(self, name: str, password: str) -> str:
         """Add a user or change their password; the line written (name and hash)."""
         if not NAME.match(name):
-            raise UsersError("a user name is 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit")
+            raise UsersError("a user name is 1-64 letters, digits, '.', '_', '@' or '-', "
+                             "starting with a letter or digit")
         if len(password) < MIN_PASSWORD_LENGTH:
             raise UsersError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
         line = f"{name}:{_hasher.hash(password)}"

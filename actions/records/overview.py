@@ -88,7 +88,8 @@ def urgent_fields(record: Record, knowledge: Knowledge) -> Set[str]:
         return set()
     fired = set(record.assessment.get("urgency_rules") or [])
     rules = [rule for rule in knowledge.rules["urgency"]["rules"] if rule["id"] in fired]
-    return set().union(*(condition_fields(rule["when"], knowledge.rules["definitions"]) for rule in rules)) if rules else set()
+    definitions = knowledge.rules["definitions"]
+    return set().union(*(condition_fields(rule["when"], definitions) for rule in rules)) if rules else set()
 
 
 def overview(record: Record, knowledge: Optional[Knowledge] = None) -> Overview:
@@ -114,7 +115,8 @@ def overview(record: Record, knowledge: Optional[Knowledge] = None) -> Overview:
         elif name in record.skipped:
             view.not_asked.append(spec["label"])
     view.present.sort(key=lambda finding: not finding.alert)  # danger signs and nerve symptoms first
-    view.differentials = [f"{item['name']} ({item['explain']})" for item in record.assessment.get("differential_details", [])]
+    view.differentials = [f"{item['name']} ({item['explain']})"
+                          for item in record.assessment.get("differential_details", [])]
     reasons = record.assessment.get("reasons", [])
     view.supports = [reason["text"] for reason in reasons if reason.get("kind") == "supports"]
     view.against = [reason["text"] for reason in reasons if reason.get("kind") == "against"]

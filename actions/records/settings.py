@@ -1,21 +1,26 @@
 """Configuration of the pre-screen records, the staff CLI and the reception page, read from
 environment variables with embedded defaults, in this one place.
 
-| variable | default | what |
-|---|---|---|
-| `DATABASE_URL` | `sqlite:///<project>/var/records.db` | the records database (PostgreSQL: `postgresql://user:pass@host/db`) |
-| `RECORDS_RETENTION_DAYS` | 90 | `purge` deletes pre-screens and conversations older than this |
-| `RECORDS_MIGRATE` | `auto` | `auto`: bring the schema up to date on first use; `off`: only `python -m actions.reception migrate` does |
-| `RECEPTION_HOST`, `RECEPTION_PORT` | 127.0.0.1, 8081 | where the reception page listens |
-| `RECEPTION_USERS` | (unset) | staff accounts as `name:argon2-hash` pairs separated by spaces or new lines; when set, the users file is not read |
-| `RECEPTION_USERS_FILE` | `var/reception_users` | staff accounts, one `name:argon2-hash` a line (`add-user` writes it) |
-| `RECEPTION_SECRET_KEY` | `var/reception_secret` (made once) | signs the page's session cookies |
-| `RECEPTION_COOKIE_SECURE` | 0 | 1 behind HTTPS: cookies only over HTTPS |
-| `RECEPTION_TIMEZONE` | UTC | the times the reception page shows (e.g. Europe/London) |
-| `RECEPTION_REFRESH_SECONDS` | 20 | how often the open list fetches new pre-screens |
-| `RASA_URL` | `http://localhost:5005` | the Rasa server, as the CLI and the page reach it (to delete conversations) |
-| `RASA_AUTH_TOKEN` | `var/rasa_auth_token` | the Rasa server's API token (`make run` keeps one there) |
-| `PHT_VAR_DIR` | `<project>/var` | where the files above are kept (the tests use a folder of their own) |
+DATABASE_URL               the records database, e.g. postgresql://user:pass@host/db
+                           (default: SQLite in var/records.db)
+RECORDS_RETENTION_DAYS     `purge` deletes pre-screens and conversations older than this (90)
+RECORDS_MIGRATE            auto: bring the schema up to date on first use (default);
+                           off: only `python -m actions.reception migrate` does
+RECEPTION_HOST, _PORT      where the reception page listens (127.0.0.1, 8081)
+RECEPTION_USERS            staff accounts as `name:argon2-hash` pairs separated by spaces or
+                           new lines; when set, the users file is not read
+RECEPTION_USERS_FILE       staff accounts, one `name:argon2-hash` a line (var/reception_users)
+RECEPTION_SECRET_KEY       signs the page's session cookies (default: made once, var/reception_secret)
+RECEPTION_COOKIE_SECURE    1 behind HTTPS: cookies only over HTTPS (0)
+RECEPTION_TIMEZONE         the times the reception page shows, e.g. Europe/London (UTC)
+RECEPTION_REFRESH_SECONDS  how often the open list fetches new pre-screens (20)
+RASA_URL                   the Rasa server as the CLI and the page reach it, to delete
+                           conversations (http://localhost:5005)
+RASA_AUTH_TOKEN            the Rasa server's API token (default: var/rasa_auth_token, which
+                           `make run` keeps)
+PHT_VAR_DIR                where the var/ files above are kept (the tests use their own)
+
+(The channels' settings, SENDER_ID_KEY among them, are in channels/.)
 """
 from __future__ import annotations
 

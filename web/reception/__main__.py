@@ -17,7 +17,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s  - %(message)s")
     if not Users(config).names():
         print("No reception accounts yet. Create the first one with:\n"
-              "    .venv/bin/python -m actions.reception add-user NAME    (or: make reception-user NAME=...)", flush=True)
+              "    .venv/bin/python -m actions.reception add-user NAME    (or: make reception-user NAME=...)",
+              flush=True)
     print(f"Reception page: http://localhost:{args.port} (sign in with a reception account)", flush=True)
     server(create_app(config), args.host, args.port).run()
 

@@ -23,7 +23,7 @@ import secrets
 import time
 from collections import defaultdict, deque
 from pathlib import Path
-from typing import Any, Deque, Dict, Optional
+from typing import TYPE_CHECKING, Any, Deque, Dict, Optional
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -42,6 +42,9 @@ from actions.records import Records, Settings, normalise_reference, settings
 from actions.records.fhir import labels, shipped_questionnaire, to_questionnaire_response
 from actions.records.overview import overview
 from actions.triage import load_knowledge
+
+if TYPE_CHECKING:
+    import uvicorn
 
 HERE = Path(__file__).parent
 SESSION_HOURS = 8
@@ -209,7 +212,8 @@ class Reception:
             return self.page(request, "not_found.html", status=404, reference=record.reference)
         audit.info("%s exported %s as %s", request.session.get("user"), record.reference, kind)
         if kind == "fhir":
-            body, media, name = to_questionnaire_response(record), "application/fhir+json", f"{record.reference}.fhir.json"
+            body, media = to_questionnaire_response(record), "application/fhir+json"
+            name = f"{record.reference}.fhir.json"
         else:
             body, media, name = record.as_dict(), "application/json", f"{record.reference}.json"
         return Response(json.dumps(body, indent=2), media_type=media,
@@ -223,7 +227,8 @@ class Reception:
         if isinstance(record, Response):
             return record
         if request.method == "GET":
-            others = [other.reference for other in self.records.of_sender(record.sender_id) if other.reference != record.reference]
+            others = [other.reference for other in self.records.of_sender(record.sender_id)
+                      if other.reference != record.reference]
             return self.page(request, "delete.html", view=overview(record), others=others)
         if not await csrf_ok(request):
             return self.page(request, "delete.html", status=400, view=overview(record), others=[], error="expired")
