@@ -140,7 +140,7 @@ class ActionForgetMe(Action):
             dispatcher.utter_message(response="utter_forget_failed")
             return []
         logger.info("Deleted on request: %d pre-screen record(s) and the conversation", len(deleted))
-        dispatcher.utter_message(response="utter_forgotten")
+        dispatcher.utter_message(response="utter_forgotten" if deleted else "utter_forgotten_conversation")
         return [SlotSet(FORGET_SLOT, True)]
 
 

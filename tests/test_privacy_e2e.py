@@ -103,6 +103,15 @@ def test_delete_my_data_leaves_nothing_of_that_person_and_touches_nobody_else(si
     assert [event for event in tracker["events"] if event["event"] == "user"][0]["text"] == "hi"
 
 
+def test_delete_my_data_before_any_outcome_deletes_the_conversation(site):
+    assistant = site["assistant"]
+    for text in ("hi", "yes", "right at my sit bone", "delete my data"):
+        assistant.say("early-leaver", text)
+    done = assistant.say("early-leaver", "yes")
+    assert any("there was no pre-screen record" in reply.get("text", "") for reply in done)
+    assert events_of(site, "early-leaver") == 0
+
+
 def test_keeping_the_data_during_the_questions_carries_on_where_they_were(site):
     assistant = site["assistant"]
     conversation = Conversation(assistant, "changed-mind", CLASSIC_ANSWERS)

@@ -130,3 +130,13 @@ def test_accounts_from_the_environment_are_used_and_not_written(env, monkeypatch
     code, _, err = cli("add-user", "dave", "--password-stdin")
     assert code == 1 and "RECEPTION_USERS" in err and "dave:$argon2id$" in err
     assert parse("x:notahash y:$argon2id$abc") == {"y": "$argon2id$abc"}
+
+
+def test_staff_delete_of_a_staff_entered_pre_screen_keeps_the_other_patients_of_that_desk(records, rasa):
+    result = {**assess(OUTCOMES["routine"]), "skipped": [], "unsure": []}
+    desk = [records.add(NewPrescreen(channel="socketio", sender_id="front-desk", assessment=result, consent={},
+                                     engine_version="2.0", knowledge_version="2", staff_entered=True))
+            for _ in range(2)]
+    code, out, _ = cli("delete", desk[0].reference, "--yes")
+    assert code == 0 and desk[0].reference in out and desk[1].reference not in out
+    assert records.get(desk[0].reference) is None and records.get(desk[1].reference) is not None

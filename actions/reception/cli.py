@@ -107,13 +107,13 @@ def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: TextIO
             return 0
         # delete
         if not args.yes:
-            answer = input(f"Delete {record.reference} and everything else of that person (their conversation "
-                           "and any other pre-screens)? This cannot be undone. [y/N] ")
+            answer = input(f"Delete {record.reference}, the person's other pre-screens of the same conversation "
+                           "and the conversation? This cannot be undone. [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
                 print("Nothing deleted.", file=err)
                 return 1
         try:
-            forgotten = forget_person(records, config, record.sender_id)
+            forgotten = forget_person(records, config, record)
         except ConversationsUnreachable as error:
             print(f"Nothing deleted: {error}", file=err)
             return 2

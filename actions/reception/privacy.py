@@ -14,7 +14,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-from ..records import Records
+from ..records import Record, Records
 from ..records.settings import Settings
 
 TIMEOUT_SECONDS = 30
@@ -54,11 +54,21 @@ def ask_rasa(config: Settings, route: str, body: Dict[str, Any]) -> Dict[str, An
         ) from error
 
 
-def forget_person(records: Records, config: Settings, sender_id: str) -> Forgotten:
-    """Delete one person's conversation (through Rasa, under its lock) and all their records."""
-    answer = ask_rasa(config, "forget", {"sender_id": sender_id})
-    references = records.delete_sender(sender_id)
-    return Forgotten(sender_id=sender_id, references=references, events_deleted=int(answer.get("events_deleted", 0)))
+def same_person(records: Records, record: Record) -> List[Record]:
+    """The pre-screens of the person a record is about: every pre-screen of its conversation,
+    except when staff entered it, because one reception conversation can hold several
+    patients one after another ("start again"): then only that one."""
+    if record.staff_entered:
+        return [record]
+    return [other for other in records.of_sender(record.sender_id) if not other.staff_entered]
+
+
+def forget_person(records: Records, config: Settings, record: Record) -> Forgotten:
+    """Delete the conversation (through Rasa, under its lock), then the person's pre-screens."""
+    answer = ask_rasa(config, "forget", {"sender_id": record.sender_id})
+    references = records.delete([other.reference for other in same_person(records, record)])
+    return Forgotten(sender_id=record.sender_id, references=references,
+                     events_deleted=int(answer.get("events_deleted", 0)))
 
 
 def retention_cutoff(config: Settings, now: Optional[dt.datetime] = None) -> dt.datetime:

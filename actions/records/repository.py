@@ -170,6 +170,13 @@ class Records:
             session.execute(sa.delete(Prescreen).where(Prescreen.sender_id == sender_id))
         return references
 
+    def delete(self, references: List[str]) -> List[str]:
+        """Delete these pre-screens; the references that were there."""
+        with self._sessions() as session, session.begin():
+            found = list(session.scalars(sa.select(Prescreen.reference).where(Prescreen.reference.in_(references))))
+            session.execute(sa.delete(Prescreen).where(Prescreen.reference.in_(references)))
+        return found
+
     def purge(self, before: dt.datetime) -> List[str]:
         """Delete the pre-screens created before `before`; their references."""
         with self._sessions() as session, session.begin():

@@ -36,7 +36,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from actions.reception.privacy import ConversationsUnreachable, forget_person
+from actions.reception.privacy import ConversationsUnreachable, forget_person, same_person
 from actions.reception.users import Users
 from actions.records import Records, Settings, normalise_reference, settings
 from actions.records.fhir import labels, shipped_questionnaire, to_questionnaire_response
@@ -227,13 +227,13 @@ class Reception:
         if isinstance(record, Response):
             return record
         if request.method == "GET":
-            others = [other.reference for other in self.records.of_sender(record.sender_id)
+            others = [other.reference for other in same_person(self.records, record)
                       if other.reference != record.reference]
             return self.page(request, "delete.html", view=overview(record), others=others)
         if not await csrf_ok(request):
             return self.page(request, "delete.html", status=400, view=overview(record), others=[], error="expired")
         try:
-            forgotten = forget_person(self.records, self.config, record.sender_id)
+            forgotten = forget_person(self.records, self.config, record)
         except ConversationsUnreachable as error:
             return self.page(request, "delete.html", status=503, view=overview(record), others=[], error=str(error))
         audit.info("%s deleted %s (%d records and the conversation)", request.session.get("user"),
