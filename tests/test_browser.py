@@ -315,6 +315,8 @@ def test_reception_sees_opens_prints_and_exports_the_pre_screen_from_the_widget(
     page = browser.new_page()
     page.goto(site["reception_url"])
     assert page.url.startswith(site["reception_url"] + "/login")
+    assert serious_accessibility_problems(page) == []
+    page.screenshot(path=str(SCREENSHOTS / "reception-login.png"))
     page.get_by_label("Name").fill(RECEPTION_USER)
     page.get_by_label("Password").fill(RECEPTION_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
