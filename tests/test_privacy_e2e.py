@@ -39,8 +39,8 @@ def site(request, tmp_path_factory):
             assistant.tracker_store = {"dialect": "postgresql", "url": url.host, "port": url.port or 5432,
                                        "db": url.database, "username": url.username}
             assistant.env = {"POSTGRESQL_SCHEMA": schema, "DATABASE_URL": records_url}
+        stack.callback(assistant.stop)  # also when a server fails to start: none is left running
         assistant.start()
-        stack.callback(assistant.stop)
         tracker_db = sa.create_engine(tracker_url)
         stack.callback(tracker_db.dispose)
         records = Records(records_url, migrate=False)
