@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 STEP := bash scripts/step.sh
 
-.PHONY: help install build data train run shell validate test test-unit test-stories test-scale test-browser web chromium compose-cli evaluate bench lock clean
+.PHONY: help install build data train run shell validate test test-unit test-stories test-scale test-browser web chromium compose-cli evaluate bench lock clean reception reception-user
 
 help:
 	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
@@ -33,6 +33,7 @@ help:
 	@echo "make web      the chat widget's front-end packages (npm ci in web/); make chromium: Debian's Chromium"
 	@echo "make test-browser  the widget on the demo page in headless Chromium (screenshots in results/browser/)"
 	@echo "make test-scale    two Rasa replicas on PostgreSQL and Redis, one killed mid-run (part of make test)"
+	@echo "make reception     only the reception page (:8081); make reception-user NAME=alice adds a staff account"
 
 $(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
 	rm -rf $(VENV)
@@ -54,7 +55,12 @@ $(GENERATED_DATA) &: $(wildcard actions/triage/knowledge/*.yml) $(filter-out $(G
 	$(PY) -m actions.rasa_data
 	touch $(GENERATED_DATA)
 
-data: $(GENERATED_DATA)
+# The FHIR Questionnaire the pre-screen records are exported against, from the vocabulary
+QUESTIONNAIRE := actions/records/questionnaire.json
+$(QUESTIONNAIRE): $(wildcard actions/triage/knowledge/*.yml) actions/records/labels.yml actions/records/fhir.py $(VENV)/.installed
+	$(PY) -m actions.records.fhir
+
+data: $(GENERATED_DATA) $(QUESTIONNAIRE)
 
 $(MODEL): $(TRAIN_INPUTS)
 	$(STEP) "Training the model (data, domain or config changed)" "about 2 minutes on 2 cores" \
@@ -97,6 +103,14 @@ run: $(MODEL) $(WEB_DEPS)
 
 shell: $(MODEL)
 	bash scripts/run.sh shell
+
+# The reception page alone (make run starts it with everything else), and a staff account for it
+reception: $(VENV)/.installed
+	$(PY) -m web.reception
+
+reception-user: $(VENV)/.installed
+	@[ -n "$(NAME)" ] || { echo "usage: make reception-user NAME=alice" >&2; exit 2; }
+	$(PY) -m actions.reception add-user "$(NAME)"
 
 validate: $(SPACY_DIR)/meta.json $(GENERATED_DATA)
 	$(RASA) data validate --fail-on-warnings

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Starts the assistant in the foreground: the action server, the Rasa server with the REST and
 # socket.io channels, the messaging platforms configured in the environment and the HTTP API
-# (token-protected), and the demo clinic page with the chat widget. Ctrl-C stops them all.
-#   scripts/run.sh          serve on :5005 (Rasa), :5055 (actions) and :8080 (the page, WEB_PORT)
+# (token-protected), the demo clinic page with the chat widget, and the reception page for
+# clinic staff. Ctrl-C stops them all.
+#   scripts/run.sh          serve on :5005 (Rasa), :5055 (actions), :8080 (the page, WEB_PORT)
+#                           and :8081 (reception, RECEPTION_PORT)
 #   scripts/run.sh shell    chat in this terminal instead
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +17,9 @@ export RASA_PORT=${RASA_PORT:-5005} ACTION_PORT=${ACTION_PORT:-5055}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:$ACTION_PORT/webhook}
 export CHAT_SERVER_URL=${CHAT_SERVER_URL:-http://localhost:$RASA_PORT}  # where the page's widget connects
 export WEB_PORT=${WEB_PORT:-8080}  # the demo page; the widget's default allowed origin
+export RECEPTION_PORT=${RECEPTION_PORT:-8081}  # the reception page (web/reception)
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
-mkdir -p var  # the SQLite tracker store lives here (git-ignored): conversations survive restarts
+mkdir -p var  # the SQLite tracker store and the pre-screen records live here (git-ignored)
 
 pids=()
 stop_all() {
@@ -50,9 +53,15 @@ if [ "${1:-}" = "shell" ]; then
   exit 0
 fi
 
+# The HTTP API's token; the staff CLI and the reception page use it too, to have the Rasa
+# server delete conversations under their lock (rasa_server/privacy.py). Kept in var/ so that
+# they find it, and the same after a restart.
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
-  RASA_AUTH_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')"
-  echo "RASA_AUTH_TOKEN was not set; generated one for this run: $RASA_AUTH_TOKEN"
+  if [ ! -s var/rasa_auth_token ]; then
+    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rasa_auth_token)
+    echo "RASA_AUTH_TOKEN was not set; generated one in var/rasa_auth_token"
+  fi
+  RASA_AUTH_TOKEN="$(cat var/rasa_auth_token)"
 fi
 export RASA_AUTH_TOKEN
 read -r -a ORIGINS <<< "$(.venv/bin/python -m channels.settings)"  # CHAT_ALLOWED_ORIGINS, or the page's own
@@ -78,12 +87,10 @@ if [ -n "${RABBITMQ_URL:-}" ]; then
   pids+=($!)
 fi
 
-# RECEPTION HOOK: the clinic reception app, once it is part of the project (web/reception)
-if [ -e web/reception ] || [ -e web/reception.py ]; then
-  "${SERVE[@]}" reception &
-  pids+=($!)
-  wait_for "http://localhost:${RECEPTION_PORT:-8081}/" "reception app" "${pids[-1]}"
-fi
+echo "==> Starting the reception page on :$RECEPTION_PORT ..."
+"${SERVE[@]}" reception &
+pids+=($!)
+wait_for "http://localhost:$RECEPTION_PORT/health" "reception page" "${pids[-1]}"
 
 cat <<INFO
 
@@ -93,9 +100,15 @@ The PHT pre-screen assistant is running. Ctrl-C stops it.
       -d '{"sender": "me", "message": "hi"}'
   The demo clinic page with the chat widget: http://localhost:$WEB_PORT
     (socket.io at http://localhost:$RASA_PORT/socket.io; pages allowed: ${ORIGINS[*]})
-  HTTP API (needs the token), e.g. a conversation's answers:
-    curl -s "localhost:$RASA_PORT/conversations/me/tracker?token=$RASA_AUTH_TOKEN"
+  HTTP API (needs the token in var/rasa_auth_token), e.g. a conversation's answers:
+    curl -s "localhost:$RASA_PORT/conversations/me/tracker?token=\$(cat var/rasa_auth_token)"
+  Reception (clinic staff): http://localhost:$RECEPTION_PORT
+    a staff account: make reception-user NAME=alice   (asks for the password)
+    the CLI: .venv/bin/python -m actions.reception list | show REF | delete REF | purge
   Chat in a terminal instead: make shell
 INFO
+if [ -z "${RECEPTION_USERS:-}" ] && [ ! -s "${RECEPTION_USERS_FILE:-var/reception_users}" ]; then
+  echo "No reception accounts yet: create the first with  make reception-user NAME=yourname"
+fi
 
 wait -n "${pids[@]}"

@@ -33,12 +33,7 @@ case "${1:-}" in
     exec "$PY" -m web --port "${WEB_PORT:-8080}"
     ;;
   reception)
-    # RECEPTION HOOK: `python -m web.reception` comes with the reception issue (port RECEPTION_PORT)
-    if ! "$PY" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("web.reception") is None)'; then
-      echo "The reception app (web/reception) is not part of this version." >&2
-      exit 1
-    fi
-    exec "$PY" -m web.reception
+    exec "$PY" -m web.reception  # RECEPTION_HOST, RECEPTION_PORT (actions/records/settings.py)
     ;;
   analytics)
     exec "$PY" -m analytics

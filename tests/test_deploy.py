@@ -156,13 +156,18 @@ def compose_cli() -> list:
 
 def test_the_compose_file_is_valid_and_refuses_to_start_without_its_secrets(tmp_path):
     env = tmp_path / ".env"
-    env.write_text((DOCKER / ".env.example").read_text().replace("RASA_AUTH_TOKEN=\n", "RASA_AUTH_TOKEN=t\n")
-                   .replace("POSTGRES_PASSWORD=\n", "POSTGRES_PASSWORD=p\n"))
+    filled = {"RASA_AUTH_TOKEN": "t", "POSTGRES_PASSWORD": "p", "RECEPTION_SECRET_KEY": "k", "SENDER_ID_KEY": "s"}
+    example = (DOCKER / ".env.example").read_text()
+    env.write_text(re.sub(r"^([A-Z_]+)=$", lambda m: f"{m[1]}={filled.get(m[1], '')}", example, flags=re.M))
     command = compose_cli() + ["--env-file", str(env), "-f", str(COMPOSE_FILE), "config"]
     valid = subprocess.run(command, capture_output=True, text=True)
     assert valid.returncode == 0, valid.stderr
     rendered = yaml.safe_load(valid.stdout)["services"]
     assert rendered["rasa"]["environment"]["DATABASE_URL"] == "postgresql://pht:p@postgres:5432/pht"
+    assert rendered["rasa"]["environment"]["SENDER_ID_KEY"] == "s"  # the same on every replica
+    reception = rendered["reception"]["environment"]
+    assert reception["RASA_URL"] == "http://rasa:5005" and reception["RASA_AUTH_TOKEN"] == "t"
+    assert reception["RECEPTION_SECRET_KEY"] == "k" and reception["RECEPTION_COOKIE_SECURE"] == "1"
     env.write_text((DOCKER / ".env.example").read_text())
     refused = subprocess.run(command, capture_output=True, text=True)
     assert refused.returncode != 0 and "docker/.env" in refused.stderr
@@ -282,7 +287,7 @@ def test_secrets_are_referenced_never_written(rendered):
     for name, workload in workloads(rendered).items():
         for container in containers(workload):
             for variable, item in env(container).items():
-                if SECRET.search(variable) or variable.endswith("_URL") and variable != "ACTION_SERVER_URL":
+                if SECRET.search(variable) or variable.endswith("_URL") and variable not in ("ACTION_SERVER_URL", "RASA_URL"):
                     assert "secretKeyRef" in item.get("valueFrom", {}), (name, variable)
     config = rendered[("ConfigMap", "pht-config")]["data"]
     assert not [key for key in config if SECRET.search(key) or key in ("DATABASE_URL", "REDIS_URL")]

@@ -20,12 +20,10 @@ conversation lock is left held. About a minute (servers ready in 15-30 s), bound
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import os
 import subprocess
 import time
-import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,13 +51,15 @@ RUN_TIMEOUT_SECONDS = 180
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 
 
-# RECEPTION HOOK: the pre-screen records the action server keeps (actions/records, the reception
-# issue) on DATABASE_URL. Return {conversation id: number of records} read through the records
-# module; None means "no records module in this version", and the check is reported as not done.
-def records_per_conversation(database_url: str) -> Optional[Dict[str, int]]:
-    if importlib.util.find_spec("actions.records") is None:
-        return None
-    raise NotImplementedError("actions/records exists: wire tests/test_scale.py:records_per_conversation to it")
+def records_per_conversation(database_url: str) -> Dict[str, int]:
+    """{conversation id: number of pre-screen records}, read through the records module."""
+    from actions.records import Records
+
+    records = Records(database_url, migrate=False)
+    try:
+        return dict(Counter(record.sender_id for record in records.list(limit=None)))
+    finally:
+        records.close()
 
 
 @dataclass
@@ -348,11 +348,7 @@ def test_two_replicas_share_conversations_and_one_can_die(tmp_path, database, re
             if any(ticket["expires"] > time.time() for ticket in _tickets(client.get(key)))]
     assert held == [], "conversation locks left held"
 
-    records = records_per_conversation(database.url)
-    if records is None:
-        warnings.warn("no pre-screen records module in this version: one record per finished pre-screen not checked")
-    else:
-        assert records == {p.sender: 1 for p in patients}
+    assert records_per_conversation(database.url) == {p.sender: 1 for p in patients}  # one record per pre-screen
 
 
 def _tickets(stored: Optional[bytes]) -> List[Dict[str, float]]:
