@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 STEP := bash scripts/step.sh
 
-.PHONY: help install build data train run shell validate test test-unit test-stories test-browser web chromium evaluate bench soak audit lock clean
+.PHONY: help install build data train run shell validate test test-unit test-stories test-scale test-browser web chromium compose-cli evaluate bench soak audit lock clean reception reception-user
 
 help:
 	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
@@ -34,6 +34,8 @@ help:
 	@echo "make train    train the model when data, domain or config changed ($(MODEL))"
 	@echo "make web      the chat widget's front-end packages (npm ci in web/); make chromium: Debian's Chromium"
 	@echo "make test-browser  the widget on the demo page in headless Chromium (screenshots in results/browser/)"
+	@echo "make test-scale    two Rasa replicas on PostgreSQL and Redis, one killed mid-run (part of make test)"
+	@echo "make reception     only the reception page (:8081); make reception-user NAME=alice adds a staff account"
 
 $(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
 	rm -rf $(VENV)
@@ -55,7 +57,12 @@ $(GENERATED_DATA) &: $(wildcard actions/triage/knowledge/*.yml) $(filter-out $(G
 	$(PY) -m actions.rasa_data
 	touch $(GENERATED_DATA)
 
-data: $(GENERATED_DATA)
+# The FHIR Questionnaire the pre-screen records are exported against, from the vocabulary
+QUESTIONNAIRE := actions/records/questionnaire.json
+$(QUESTIONNAIRE): $(wildcard actions/triage/knowledge/*.yml) actions/records/labels.yml actions/records/fhir.py $(VENV)/.installed
+	$(PY) -m actions.records.fhir
+
+data: $(GENERATED_DATA) $(QUESTIONNAIRE)
 
 $(MODEL): $(TRAIN_INPUTS)
 	$(STEP) "Training the model (data, domain or config changed)" "about 2 minutes on 2 cores" \
@@ -81,11 +88,31 @@ chromium:
 	fi
 	@[ -x $(CHROMIUM) ] || { echo "ERROR: Chromium could not be installed at $(CHROMIUM): the browser test cannot run." >&2; exit 1; }
 
+# A Compose CLI to validate docker/docker-compose.yml (no Docker engine needed): Docker's own
+# `docker compose` where it is installed, else Debian's docker-compose (without the engine).
+compose-cli:
+	@if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then \
+	  echo "==> Installing Debian's docker-compose to validate the compose file (a few seconds, once) ..."; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get install -y --no-install-recommends docker-compose || \
+	    { $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends docker-compose; }; \
+	fi
+	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || \
+	  { echo "ERROR: no Compose CLI: docker/docker-compose.yml cannot be validated." >&2; exit 1; }
+
 run: $(MODEL) $(WEB_DEPS)
 	bash scripts/run.sh
 
 shell: $(MODEL)
 	bash scripts/run.sh shell
+
+# The reception page alone (make run starts it with everything else), and a staff account for it
+reception: $(VENV)/.installed
+	$(PY) -m web.reception
+
+reception-user: $(VENV)/.installed
+	@[ -n "$(NAME)" ] || { echo "usage: make reception-user NAME=alice" >&2; exit 2; }
+	$(PY) -m actions.reception add-user "$(NAME)"
 
 validate: $(SPACY_DIR)/meta.json $(GENERATED_DATA)
 	$(RASA) data validate --fail-on-warnings
@@ -94,10 +121,17 @@ test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --out results/core --fail-on-prediction-errors
 
 test-unit: $(SPACY_DIR)/meta.json
-	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not e2e"
+	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not e2e and not services"
 
-test: validate test-stories $(MODEL) $(WEB_DEPS) chromium
-	$(PY) -m pytest tests -q -W ignore::DeprecationWarning
+# Scale-out on real PostgreSQL and Redis (TEST_POSTGRES_URL, TEST_REDIS_URL; default the local
+# servers): the shared stores, then two Rasa replicas with one killed mid-run; and the outcome
+# counts over RabbitMQ (TEST_RABBITMQ_URL). It fails, naming the service, when one is not
+# reachable: a deployment is never assumed to work untested.
+test-scale: $(MODEL)
+	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m services
+
+test: validate test-stories test-scale $(MODEL) $(WEB_DEPS) chromium compose-cli
+	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not services"
 
 # The widget on the demo page, in headless Chromium: a whole pre-screen, reload, axe-core, keyboard
 test-browser: $(MODEL) $(WEB_DEPS) chromium

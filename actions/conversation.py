@@ -21,7 +21,7 @@ def _care_reminder(tracker: Tracker, dispatcher: CollectingDispatcher, domain: D
     result = tracker.get_slot(ASSESSMENT_SLOT)
     if result and result.get("urgency") in ACT_NOW_LEVELS:
         care = result["care"]
-        dispatcher.utter_message(text=render(domain, "utter_care_reminder", headline=care["headline"], where=care["where"]))
+        dispatcher.utter_message(text=render(domain, "utter_care_reminder", tracker.slots, headline=care["headline"], where=care["where"]))
         return True
     return False
 

@@ -24,7 +24,9 @@ from rasa_sdk.types import DomainDict
 from .language.distress import DISTRESS_INTENT, suggests_distress
 from .language.numbers import is_vague_time
 from .language.reader import NOT_SURE, is_correction, shared_reader
-from .messages import answer_buttons, findings_summary, join_items, render, value_labels, yes_no_buttons
+from .messages import (
+    answer_buttons, findings_summary, join_items, question_text, render, value_labels, yes_no_buttons,
+)
 from .settings import load_settings
 from .slots import (
     CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, needs_care_now, pending_sign,
@@ -36,12 +38,13 @@ FORM_NAME = "assessment_form"
 REASK_SLOT = "reask_count"
 CORRECTED_SLOT = "corrected"  # answers the last message changed, to acknowledge
 # Intents that leave the form for a rule (explain, restart, stop ...) when nothing was read.
-DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet"}
+DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet",
+                      "delete_my_data", "staff_mode"}
 # Messages that ask rather than answer ("can I keep running?"): only danger signs are read
 # from them, unless the NLU is unsure. Commands ("stop", "go back") are short: if one still
 # answers the question asked ("about twenty days"), it was an answer the NLU got wrong.
 QUESTION_INTENTS = {"faq", "ask_why", "out_of_scope"}
-COMMAND_INTENTS = {"start_over", "stop", "goodbye", "go_back"}
+COMMAND_INTENTS = {"start_over", "stop", "goodbye", "go_back", "delete_my_data", "staff_mode"}
 SURE = 0.8
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -88,12 +91,12 @@ def note_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker, do
     asked = _requested_slot(tracker)
     screening = bool(asked and load_knowledge().fields.get(asked, {}).get("screen"))
     if screening and count >= settings["stop_screening_after_unusable_answers"]:
-        dispatcher.utter_message(text=render(domain, "utter_screening_in_person", **settings["clinic"]))
+        dispatcher.utter_message(text=render(domain, "utter_screening_in_person", tracker.slots, **settings["clinic"]))
         reason = {"field": asked, "unusable_answers": count,
                   "why": render(domain, "utter_screening_stopped_reason", count=count)}
         return [SlotSet(REASK_SLOT, count), SlotSet(STOPPED_SLOT, reason)]
     if count >= settings["offer_human_after_misunderstandings"]:
-        dispatcher.utter_message(text=render(domain, "utter_offer_human", **settings["clinic"]))
+        dispatcher.utter_message(text=render(domain, "utter_offer_human", tracker.slots, **settings["clinic"]))
     return [SlotSet(REASK_SLOT, count)]
 
 
@@ -245,7 +248,7 @@ class ValidateAssessmentForm(FormValidationAction):
             if field == asked:
                 value = self._merge_mentioned(field, value, tracker)
                 if value == NOT_SURE and knowledge.fields[field].get("screen"):
-                    dispatcher.utter_message(text=render(domain, "utter_screen_not_sure"))
+                    dispatcher.utter_message(text=render(domain, "utter_screen_not_sure", tracker.slots))
                     value = None
             updates[field] = value
         events: List[EventType] = [SlotSet(field, value) for field, value in updates.items()]
@@ -288,7 +291,7 @@ class ValidateAssessmentForm(FormValidationAction):
         if field == "duration_days" and is_vague_time(text):
             dispatcher.utter_message(text=render(domain, "utter_duration_vague"))
         else:
-            dispatcher.utter_message(text=render(domain, "utter_not_understood", examples=knowledge.fields[field]["examples"]))
+            dispatcher.utter_message(text=render(domain, "utter_not_understood", tracker.slots, examples=knowledge.fields[field]["examples"]))
         return [SlotSet(field, None), *note_misunderstanding(dispatcher, tracker, domain)]
 
 
@@ -305,29 +308,31 @@ class AskForField(Action):
         spec = knowledge.fields[self.field]
         earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(self.field)
         if isinstance(earlier, str) and spec.get("confirm_question"):
-            return self._confirm(earlier, dispatcher, knowledge)
+            return self._confirm(earlier, dispatcher, knowledge, tracker)
         if earlier:
             labels = join_items(value_labels(self.field, earlier, knowledge), domain)
-            dispatcher.utter_message(text=render(domain, "utter_already_mentioned", items=labels))
-        question = spec["question"]
+            dispatcher.utter_message(text=render(domain, "utter_already_mentioned", tracker.slots, items=labels))
+        question = question_text(spec, "question", tracker.slots)
         buttons = answer_buttons(self.field, knowledge)
         if earlier and spec.get("more_question"):
             findings = findings_from_slots(tracker.slots, knowledge)
             more = Engine(knowledge).more_values_could_change_outcome(findings, self.field)
             examples = join_words(value_labels(self.field, more[:4], knowledge), render(domain, "utter_word_or"))
-            question = spec["more_question"].format(examples=examples)
+            question = question_text(spec, "more_question", tracker.slots).format(examples=examples)
             buttons = [button for button in buttons if button["payload"] not in
                        {str(spec["values"][value]["synonyms"][0]) for value in earlier}]
         dispatcher.utter_message(text=question, buttons=buttons)
         return []
 
-    def _confirm(self, value: str, dispatcher: CollectingDispatcher, knowledge: Knowledge) -> List[EventType]:
+    def _confirm(self, value: str, dispatcher: CollectingDispatcher, knowledge: Knowledge,
+                 tracker: Tracker) -> List[EventType]:
         """A value read in passing, to confirm: its button first, then the others."""
         label = value_labels(self.field, [value], knowledge)[0]
         buttons = answer_buttons(self.field, knowledge)
         first = str(knowledge.fields[self.field]["values"][value]["synonyms"][0])
         buttons.sort(key=lambda button: button["payload"] != first)
-        dispatcher.utter_message(text=knowledge.fields[self.field]["confirm_question"].format(value=label), buttons=buttons)
+        asking = question_text(knowledge.fields[self.field], "confirm_question", tracker.slots)
+        dispatcher.utter_message(text=asking.format(value=label), buttons=buttons)
         return []
 
 

@@ -5,20 +5,37 @@ this module only fills templates and lists.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Mapping
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from .triage import Knowledge
 from .triage.engine import join_words
 
 Button = Dict[str, str]
+STAFF_SLOT = "staff_entered"
 
 
-def render(domain: Mapping[str, Any], response: str, **values: Any) -> str:
-    """The text of a domain response (its first variation) with `{placeholders}` filled."""
+def render(domain: Mapping[str, Any], response: str, slots: Optional[Mapping[str, Any]] = None, **values: Any) -> str:
+    """The text of a domain response with `{placeholders}` filled: as Rasa chooses, a variation
+    whose slot `condition` the conversation's `slots` meet (the staff wording), else the first
+    variation without a condition."""
     variations = domain.get("responses", {}).get(response)
     if not variations:
         raise KeyError(f"response {response} is not in the domain")
-    return variations[0]["text"].format(**values)
+    chosen = next((variation for variation in variations if variation.get("condition") and slots is not None
+                   and all(slots.get(test["name"]) == test["value"] for test in variation["condition"])), None)
+    chosen = chosen or next(variation for variation in variations if not variation.get("condition"))
+    return chosen["text"].format(**values)
+
+
+def staff_entered(slots: Optional[Mapping[str, Any]]) -> bool:
+    """Whether clinic staff fill this pre-screen in with or for a patient (third-person wording)."""
+    return bool(slots and slots.get(STAFF_SLOT))
+
+
+def question_text(spec: Mapping[str, Any], key: str, slots: Optional[Mapping[str, Any]]) -> str:
+    """A vocabulary question (`question`, `more_question`, `confirm_question`), in the third
+    person (`staff_...`) when staff fill the pre-screen in."""
+    return spec.get(f"staff_{key}", spec[key]) if staff_entered(slots) else spec[key]
 
 
 def join_items(items: Iterable[str], domain: Mapping[str, Any]) -> str:

@@ -21,7 +21,7 @@ KNOB_ENV: Dict[str, Tuple[str, Callable[[str], Any]]] = {
 def load_settings() -> Dict[str, Any]:
     settings = yaml.safe_load(SETTINGS_FILE.read_text())
     for key, variable in CLINIC_ENV.items():
-        settings["clinic"][key] = os.environ.get(variable, settings["clinic"][key])
+        settings["clinic"][key] = os.environ.get(variable) or settings["clinic"][key]  # empty is unset (compose passes "")
     for key, (variable, kind) in KNOB_ENV.items():
         if os.environ.get(variable):
             try:

@@ -10,6 +10,9 @@ are a numbered list; texts are split within 1,600 characters, Twilio's maximum, 
 `max_length` (TWILIO_MAX_LENGTH) when set lower: Twilio advises at most 320 characters for
 SMS that arrive reliably as one message on every phone.
 
+The person's number is not the sender id: `channels/pseudonyms.py` encrypts it into one
+that carries no personal data, and replies decrypt it again.
+
 Credentials (channels/settings.py): account_sid, auth_token, webhook_url, max_length
 (optional), api_url (optional, for a local fake of Twilio's REST API).
 """
@@ -28,11 +31,17 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from .platform import LimitedOutput, MessageHandler, SignedWebhooks
+from .pseudonyms import Pseudonyms, sender_id_key
 
 logger = logging.getLogger(__name__)
 
 
 TWILIO_LIMIT = 1600  # characters in one message body
+SENDER_PREFIX = "tw-"
+
+
+def pseudonyms() -> Pseudonyms:
+    return Pseudonyms(sender_id_key(), SENDER_PREFIX)
 
 
 class TwilioOutput(LimitedOutput):
@@ -42,16 +51,19 @@ class TwilioOutput(LimitedOutput):
     def name(cls) -> str:
         return "twilio"
 
-    def __init__(self, client: Client, from_number: str, max_length: int = TWILIO_LIMIT) -> None:
+    def __init__(self, client: Client, from_number: str, max_length: int = TWILIO_LIMIT,
+                 names: Optional[Pseudonyms] = None) -> None:
         super().__init__()
         self.client = client
         self.from_number = from_number
         self.text_limit = min(max_length, TWILIO_LIMIT)
+        self.names = names or pseudonyms()
 
     async def send_part(self, recipient_id: str, text: str) -> None:
+        number = self.names.address(recipient_id)  # the sender id is the number, encrypted
         # the Twilio client is synchronous: keep it off the server's event loop
         try:
-            await asyncio.to_thread(self.client.messages.create, to=recipient_id, from_=self.from_number, body=text)
+            await asyncio.to_thread(self.client.messages.create, to=number, from_=self.from_number, body=text)
         except TwilioRestException as error:
             logger.error("Twilio did not accept a message to %s: %s", recipient_id, error.msg)
 
@@ -76,6 +88,7 @@ class TwilioInput(SignedWebhooks, InputChannel):
         self.webhook_url = webhook_url
         self.max_length = max_length
         self.client = Client(account_sid, auth_token)
+        self.names = pseudonyms()
         if api_url:
             self.client.api.base_url = api_url.rstrip("/")
 
@@ -96,8 +109,8 @@ class TwilioInput(SignedWebhooks, InputChannel):
             sender, text, ours = (request.form.get(name) for name in ("From", "Body", "To"))
             if sender and text and ours:
                 text = text.replace("¡", "@")  # some carriers corrupt @ in SMS
-                output = TwilioOutput(self.client, from_number=ours, max_length=self.max_length)
-                await handle(UserMessage(text, output, sender, input_channel=self.name(),
+                output = TwilioOutput(self.client, from_number=ours, max_length=self.max_length, names=self.names)
+                await handle(UserMessage(text, output, self.names.sender_id(sender), input_channel=self.name(),
                                          metadata=self.get_metadata(request)))
             return response.text("", status=204)
 

@@ -161,9 +161,13 @@ def describe(error: BaseException) -> str:
         return str(error)
     if isinstance(error, asyncio.TimeoutError):
         return "no answer in time"
-    if isinstance(error, sqlalchemy.exc.DBAPIError):
-        return f"the conversation store is unavailable ({type(error.orig).__name__}: {str(error.orig).strip()[:200]})"
-    return f"{type(error).__name__}: {str(error)[:300]}"
+    if isinstance(error, sqlalchemy.exc.DBAPIError):  # the driver's first line: no SQL, no DETAIL with values
+        return f"the conversation store is unavailable ({type(error.orig).__name__}: {_first_line(error.orig)})"
+    return f"{type(error).__name__}: {_first_line(error)}"
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [""])[0][:200]
 
 
 async def say(processor: MessageProcessor, channel: OutputChannel, sender_id: str, response: str, **values: Any) -> None:

@@ -1,9 +1,15 @@
-"""The conversation store: Rasa's SQL tracker store, tuned for the embedded SQLite default.
+"""The conversation store: Rasa's SQL tracker store, on `DATABASE_URL` when it is set, doing
+less work per turn, and able to forget a conversation.
 
-`endpoints.yml` names this class; it takes the same settings as Rasa's `type: SQL` store
-(dialect, db, host, ...), so PostgreSQL works through it unchanged. It keeps Rasa's table,
-rows and session rule (a conversation is read from its latest `session_started` on), so a
-store written by either class is read the same by the other.
+`endpoints.yml` names this class with the embedded default, a SQLite file under `var/`. When
+`DATABASE_URL` is set (`rasa_server/settings.py`), that database is used instead, so the same
+`endpoints.yml` serves one machine and several replicas on PostgreSQL. Rasa creates its
+`events` table on first start (replicas starting together is fine: Rasa tolerates losing that
+race); a turn's events are appended under the conversation's lock (`lock_store.py`).
+
+It takes the same settings as Rasa's `type: SQL` store (dialect, db, host, ...). It keeps
+Rasa's table, rows and session rule (a conversation is read from its latest `session_started`
+on), so a store written by either class is read the same by the other.
 
 What it does with less work than Rasa's class (profiled: the store was a third of the Rasa
 server's CPU):
@@ -15,25 +21,44 @@ server's CPU):
   pragmas.
 - A turn's read and save are two plain SQL statements each (SQLAlchemy Core, cached
   compiled statements) instead of ORM queries and one ORM object per new event.
+- Statement parameters are hidden from error messages: a failed save must not write the
+  conversation's events into a log.
 - On a database server (PostgreSQL), a pooled connection is tested before use, so after the
   server was restarted the first turn does not fail on a dead connection. While the database
   is unavailable, each turn fails whole and the person is asked to try again
   (`rasa_server/guards.py`). A server started while its database was down creates Rasa's
   table once the database is back.
+
+Forgetting a conversation ("delete my data", staff `delete REF`, `purge`). Rasa 3.6 has no
+delete API, and deleting the rows behind Rasa's back does not stick: Rasa holds the tracker in
+memory during a turn, and `save` appends the events beyond the number already stored for the
+sender, so after a deletion it would write the whole conversation back. So the rows are
+deleted only while the conversation's lock is held (Rasa's lock store, in-memory or Redis,
+whichever the server is configured with):
+- "delete my data" in the conversation: `action_forget_me` sets the `forget_conversation`
+  slot; Rasa calls `save` at the end of that turn inside the lock, and `save` deletes the
+  sender's events instead of storing them. The next message starts a fresh conversation.
+- staff `delete REF` and `purge` (other processes): they ask the running Rasa server through
+  the token-protected routes in `rasa_server/privacy.py`, which take the same lock and call
+  `forget` here.
 """
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401 (sa.orm.session)
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from .settings import ServerSettings
+
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
 SQLITE_POOL_SIZE = 5  # the Rasa server handles turns on one event loop; a few cover the HTTP API too
+FORGET_SLOT = "forget_conversation"  # set by action_forget_me (actions/prescreen.py)
 
 
 def _tune_sqlite(connection: Any, _record: Any) -> None:
@@ -43,24 +68,32 @@ def _tune_sqlite(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def forget_requested(tracker: DialogueStateTracker) -> bool:
+    """Whether the person confirmed "delete my data" in this conversation."""
+    slot = tracker.slots.get(FORGET_SLOT)
+    return bool(slot and slot.value)
+
+
 class ConversationStore(SQLTrackerStore):
-    """Rasa's SQL tracker store; on SQLite, in write-ahead-log mode with pooled connections."""
+    """Rasa's SQL tracker store: on SQLite in write-ahead-log mode with pooled connections;
+    forgets a conversation on request."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        database_url = ServerSettings.from_env().database_url
+        if database_url:
+            kwargs["host"] = database_url  # Rasa takes a whole URL in `host`, ignoring dialect and db
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
-            url = self.engine.url
-            self.engine.dispose()
+        url = self.engine.url
+        self.engine.dispose()  # Rasa's engine again, with parameters hidden and SQLite pooled
+        if url.get_backend_name() == "sqlite":
             self.engine = sa.create_engine(
-                url, poolclass=sa.pool.QueuePool, pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_POOL_SIZE,
+                url, hide_parameters=True, poolclass=sa.pool.QueuePool, pool_size=SQLITE_POOL_SIZE,
+                max_overflow=SQLITE_POOL_SIZE,
                 connect_args={"check_same_thread": False})  # a pooled connection may serve another thread later
             sa.event.listen(self.engine, "connect", _tune_sqlite)
-            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)  # Rasa's other queries
         else:  # a database server that was restarted: a pooled connection is tested before it is used
-            url = self.engine.url
-            self.engine.dispose()
-            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
-            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+            self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)  # Rasa's other queries
         self.events_table: sa.Table = self.SQLEvent.__table__
         self._table_ready = False  # Rasa creates it at start-up, unless the database was down then
 
@@ -91,8 +124,12 @@ class ConversationStore(SQLTrackerStore):
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the events of the latest session that are not stored yet."""
+        """Store the events of the latest session that are not stored yet; after a confirmed
+        "delete my data", delete them all instead (Rasa calls this inside the conversation's lock)."""
         self._ensure_table()
+        if forget_requested(tracker):
+            self.forget(tracker.sender_id)
+            return
         await self.stream_events(tracker)
         count = sa.select(sa.func.count()).select_from(self.events_table).where(
             self._in_latest_session(tracker.sender_id))
@@ -110,3 +147,22 @@ class ConversationStore(SQLTrackerStore):
                 "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
                 "action_name": data.get("name"), "data": json.dumps(data)}
 
+    def forget(self, sender_id: str) -> int:
+        """Delete every event of one conversation; how many. Call it only under the
+        conversation's lock (see the module's docstring)."""
+        with self.engine.begin() as connection:
+            return connection.execute(self.events_table.delete().where(self.events_table.c.sender_id == sender_id)).rowcount
+
+    def idle_since(self, before: float) -> List[str]:
+        """The conversations whose latest event is older than `before` (a Unix time)."""
+        events = self.events_table.c
+        query = sa.select(events.sender_id).group_by(events.sender_id).having(sa.func.max(events.timestamp) < before)
+        with self.engine.connect() as connection:
+            return list(connection.execute(query).scalars())
+
+    def is_idle_since(self, sender_id: str, before: float) -> bool:
+        events = self.events_table.c
+        query = sa.select(sa.func.max(events.timestamp)).where(events.sender_id == sender_id)
+        with self.engine.connect() as connection:
+            latest = connection.execute(query).scalar()
+        return latest is not None and latest < before

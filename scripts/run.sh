@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Starts the assistant in the foreground: the action server, the Rasa server with the REST and
 # socket.io channels, the messaging platforms configured in the environment and the HTTP API
-# (token-protected), and the demo clinic page with the chat widget. A supervisor
-# (`python -m supervisor`) keeps them running: one that stops is started again, with back-off,
-# while the others go on. Ctrl-C stops them all.
-#   scripts/run.sh          serve on :5005 (Rasa), :5055 (actions) and :8080 (the page, WEB_PORT)
+# (token-protected), the demo clinic page with the chat widget, and the reception page for
+# clinic staff. A supervisor (`python -m supervisor`) keeps them running: one that stops is
+# started again, with back-off, while the others go on. Ctrl-C stops them all.
+#   scripts/run.sh          serve on :5005 (Rasa), :5055 (actions), :8080 (the page, WEB_PORT)
+#                           and :8081 (reception, RECEPTION_PORT)
 #   scripts/run.sh shell    chat in this terminal instead
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,15 +14,17 @@ if [ -f .env ]; then  # local settings and secrets (git-ignored; .env.example li
   set -a; source .env; set +a
 fi
 
-# Rasa with the project's fixes to Rasa 3.6 (rasa_server/patches.py), and the action server
-RASA=(.venv/bin/python -m rasa_server)
-ACTIONS=(.venv/bin/python -m actions.server)
+# Each server is started by scripts/serve.sh, the same command each container runs
+# (docker/Dockerfile); Rasa runs with the project's fixes to Rasa 3.6 (rasa_server/patches.py).
+SERVE="bash scripts/serve.sh"
 MODEL=models/pht.tar.gz
-RASA_PORT=5005
-ACTION_PORT=5055
+export RASA_PORT=${RASA_PORT:-5005} ACTION_PORT=${ACTION_PORT:-5055}
+export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:$ACTION_PORT/webhook}
+export CHAT_SERVER_URL=${CHAT_SERVER_URL:-http://localhost:$RASA_PORT}  # where the page's widget connects
 export WEB_PORT=${WEB_PORT:-8080}  # the demo page; the widget's default allowed origin
+export RECEPTION_PORT=${RECEPTION_PORT:-8081}  # the reception page (web/reception)
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
-mkdir -p var  # the SQLite tracker store lives here (git-ignored): conversations survive restarts
+mkdir -p var  # the SQLite tracker store and the pre-screen records live here (git-ignored)
 
 if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then  # the secret the Rasa server shows the action server
   ACTION_SERVER_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')"
@@ -29,20 +32,23 @@ fi
 export ACTION_SERVER_TOKEN
 
 if [ "${1:-}" = "shell" ]; then
-  "${ACTIONS[@]}" --actions actions --port "$ACTION_PORT" &
+  $SERVE actions &
   trap 'kill $! 2>/dev/null || true' EXIT
-  "${RASA[@]}" shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml
+  .venv/bin/python -m rasa_server shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml
   exit 0
 fi
 
+# The HTTP API's token; the staff CLI and the reception page use it too, to have the Rasa
+# server delete conversations under their lock (rasa_server/privacy.py). Kept in var/ so that
+# they find it, and the same after a restart.
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
-  RASA_AUTH_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')"
-  echo "RASA_AUTH_TOKEN was not set; generated one for this run: $RASA_AUTH_TOKEN"
+  if [ ! -s var/rasa_auth_token ]; then
+    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rasa_auth_token)
+    echo "RASA_AUTH_TOKEN was not set; generated one in var/rasa_auth_token"
+  fi
+  RASA_AUTH_TOKEN="$(cat var/rasa_auth_token)"
 fi
-
-# Channels from the environment (channels/settings.py): a platform without its variables stays off
-echo "==> Channels: REST, the website widget, and messaging platforms from the environment:"
-.venv/bin/python -m channels.credentials var/credentials.yml
+export RASA_AUTH_TOKEN
 read -r -a ORIGINS <<< "$(.venv/bin/python -m channels.settings)"  # CHAT_ALLOWED_ORIGINS, or the page's own
 
 # The supervised processes, started in this order, one line each: NAME|READY_URL|COMMAND
@@ -50,16 +56,19 @@ PROCESSES=()
 if curl -fsS -o /dev/null "http://127.0.0.1:$ACTION_PORT/health" 2>/dev/null; then
   echo "Using the action server already running on :$ACTION_PORT (it must have the same ACTION_SERVER_TOKEN)."
 else
-  PROCESSES+=("action server|http://127.0.0.1:$ACTION_PORT/health|${ACTIONS[*]} --actions actions --port $ACTION_PORT")
+  PROCESSES+=("action server|http://127.0.0.1:$ACTION_PORT/health|$SERVE actions")
 fi
-PROCESSES+=(
-  "Rasa server|http://127.0.0.1:$RASA_PORT/|${RASA[*]} run --model $MODEL --port $RASA_PORT --enable-api --auth-token $(printf %q "$RASA_AUTH_TOKEN") --cors ${ORIGINS[*]} --credentials var/credentials.yml --endpoints endpoints.yml"
-)
+# channels from the environment (channels/settings.py): a platform without its variables stays off
+PROCESSES+=("Rasa server|http://127.0.0.1:$RASA_PORT/|$SERVE rasa")
 if [ -d web/node_modules/socket.io-client ]; then
-  PROCESSES+=("demo page server|http://127.0.0.1:$WEB_PORT/|.venv/bin/python -m web --port $WEB_PORT")
+  PROCESSES+=("demo page server|http://127.0.0.1:$WEB_PORT/|$SERVE web")
 else
   echo "The demo page is not served: its packages are missing (make web installs them)." >&2
 fi
+if [ -n "${RABBITMQ_URL:-}" ]; then  # outcome counts for analytics (rasa_server/event_broker.py)
+  PROCESSES+=("analytics||$SERVE analytics")
+fi
+PROCESSES+=("reception page|http://127.0.0.1:$RECEPTION_PORT/health|$SERVE reception")
 
 read -r -d '' INFO <<INFO || true
 
@@ -69,10 +78,17 @@ The PHT pre-screen assistant is running. Ctrl-C stops it.
       -d '{"sender": "me", "message": "hi"}'
   The demo clinic page with the chat widget: http://localhost:$WEB_PORT
     (socket.io at http://localhost:$RASA_PORT/socket.io; pages allowed: ${ORIGINS[*]})
-  HTTP API (needs the token), e.g. a conversation's answers:
-    curl -s "localhost:$RASA_PORT/conversations/me/tracker?token=$RASA_AUTH_TOKEN"
+  HTTP API (needs the token in var/rasa_auth_token), e.g. a conversation's answers:
+    curl -s "localhost:$RASA_PORT/conversations/me/tracker?token=\$(cat var/rasa_auth_token)"
+  Reception (clinic staff): http://localhost:$RECEPTION_PORT
+    a staff account: make reception-user NAME=alice   (asks for the password)
+    the CLI: .venv/bin/python -m actions.reception list | show REF | delete REF | purge
   Chat in a terminal instead: make shell
 INFO
+if [ -z "${RECEPTION_USERS:-}" ] && [ ! -s "${RECEPTION_USERS_FILE:-var/reception_users}" ]; then
+  INFO="$INFO
+No reception accounts yet: create the first with  make reception-user NAME=yourname"
+fi
 
-echo "==> Starting the action server, the Rasa server (usually about 30 seconds in all) and the page ..."
+echo "==> Starting the action server, the Rasa server (usually about 30 seconds in all), the pages ..."
 exec .venv/bin/python -m supervisor --status-file var/supervisor.json --ready-message "$INFO" "${PROCESSES[@]}"

@@ -1,6 +1,8 @@
-"""Shared test set-up: the project root on sys.path, quiet third-party warnings, markers."""
+"""Shared test set-up: the project root on sys.path, quiet third-party warnings, markers, and
+a records database and var/ folder of the test run's own (never the project's var/)."""
 import os
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -11,10 +13,22 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+# Pre-screen records written by the actions under test, staff accounts, secrets: all in a
+# folder of this run's own (actions/records/settings.py reads these variables).
+_RUN_VAR = Path(tempfile.mkdtemp(prefix="pht-test-var-"))
+# No DATABASE_URL: it would move the conversation store too (rasa_server/settings.py).
+os.environ["PHT_VAR_DIR"] = str(_RUN_VAR)
+for _variable in ("DATABASE_URL", "REDIS_URL", "RABBITMQ_URL", "RECEPTION_USERS", "RASA_AUTH_TOKEN",
+                  "RECEPTION_SECRET_KEY"):
+    os.environ.pop(_variable, None)
+
+# PostgreSQL, Redis and RabbitMQ, each test isolated (make test-scale)
+from services import database, rabbitmq, redis_prefix  # noqa: E402, F401
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: starts the action server and the Rasa server")
+    config.addinivalue_line("markers", "services: needs PostgreSQL, Redis or RabbitMQ (make test-scale; tests/services.py)")
     # Deprecation noise from Rasa's and spaCy's own dependencies, not from this project.
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning")
     config.addinivalue_line("filterwarnings", "ignore::PendingDeprecationWarning")

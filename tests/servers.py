@@ -72,9 +72,9 @@ class Assistant:
     model: Path = MODEL
     project: Path = ROOT
     with_actions: bool = True
-    env: Dict[str, str] = field(default_factory=dict)  # added to both servers' environment
+    env: Dict[str, str] = field(default_factory=dict)  # added to both servers' environment (DATABASE_URL, ...)
+    tracker_store: Optional[Dict[str, Any]] = None  # instead of SQLite in the work folder
     credentials: Optional[Path] = None  # instead of the project's credentials.yml
-    tracker_store: Optional[Dict[str, Any]] = None  # instead of SQLite in the workdir
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     processes: List[subprocess.Popen] = field(default_factory=list)
@@ -99,9 +99,10 @@ class Assistant:
         self.workdir.mkdir(parents=True, exist_ok=True)
         endpoints = self.workdir / "endpoints.yml"
         if self.with_actions:
-            store = self.tracker_store or {"type": TRACKER_STORE, "dialect": "sqlite", "db": str(self.db_path)}
-            endpoints.write_text(yaml.safe_dump({"action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook"},
-                                                 "tracker_store": store}))
+            store = self.tracker_store or {"dialect": "sqlite", "db": str(self.db_path)}
+            endpoints.write_text(yaml.safe_dump({
+                "action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook"},
+                "tracker_store": {"type": TRACKER_STORE, **store}}))
         else:
             endpoints.write_text("{}\n")  # Rasa's defaults: in-memory tracker store
 
@@ -115,8 +116,13 @@ class Assistant:
         self.stop()
 
     def _spawn(self, command: List[str]) -> subprocess.Popen:
-        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
-               "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN, **self.env}
+        # the embedded defaults whatever the shell has set (the tracker store in this work
+        # folder's endpoints.yml; no Redis, no broker); the pre-screen records, accounts and
+        # secrets in the work folder (PHT_VAR_DIR); the Rasa server's privacy routes take the
+        # same token as its API (rasa_server/privacy.py)
+        own = {"DATABASE_URL": "", "REDIS_URL": "", "RABBITMQ_URL": "", "PHT_VAR_DIR": str(self.workdir),
+               "RASA_AUTH_TOKEN": self.token, "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN}
+        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", **own, **self.env}
         log = open(self.workdir / "servers.log", "ab")
         return subprocess.Popen(command, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT)
 

@@ -5,9 +5,14 @@ keyboard alone; a reload in the middle keeps the conversation; the connection is
 restored (the widget says so and carries on); an axe-core scan finds nothing serious or
 critical; no sideways scrolling at 320 px. Screenshots go to results/browser/ (git-ignored).
 The widget reaches Rasa through a relay the test can cut (tcp_relay.py).
+
+Then reception: the pre-screen finished in the widget shows up on the reception page within
+seconds; it is opened, printed (print view, and as Chromium prints it) and exported as FHIR
+that passes the Questionnaire check.
 """
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -18,7 +23,12 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
+from actions.reception.users import Users
+from actions.records import NewPrescreen, Records, settings
+from actions.records.fhir import check_response, from_questionnaire_response
+from actions.triage import assess
 from channels import credentials
+from common import CLASSIC
 from servers import MODEL, ROOT, Assistant, free_port
 from tcp_relay import Relay
 from test_e2e import CLASSIC_ANSWERS
@@ -57,10 +67,33 @@ def site(tmp_path_factory) -> Iterator[Dict[str, Any]]:
     relay = Relay(assistant.rasa_port, free_port()).up()
     page_server = serve({"CHAT_SERVER_URL": f"http://127.0.0.1:{relay.port}"}, page_port)
     threading.Thread(target=page_server.serve_forever, daemon=True).start()
-    yield {"assistant": assistant, "url": origin, "relay": relay}
+    reception = start_reception(workdir, assistant)
+    yield {"assistant": assistant, "url": origin, "relay": relay, **reception}
+    reception["reception_server"].should_exit = True
     page_server.shutdown()
     relay.down()
     assistant.stop()
+
+
+RECEPTION_USER, RECEPTION_PASSWORD = "reception", "front desk 2026"
+
+
+def start_reception(workdir: Path, assistant: Assistant) -> Dict[str, Any]:
+    """The reception page on the records the assistant writes, as `make run` serves it."""
+    from web.reception.app import create_app, server
+
+    config = settings({"PHT_VAR_DIR": str(workdir), "DATABASE_URL": f"sqlite:///{workdir / 'records.db'}",
+                       "RASA_URL": assistant.url, "RASA_AUTH_TOKEN": assistant.token,
+                       "RECEPTION_REFRESH_SECONDS": "2"})
+    Users(config).add(RECEPTION_USER, RECEPTION_PASSWORD)
+    port = free_port()
+    running = server(create_app(config), "127.0.0.1", port)
+    threading.Thread(target=running.run, daemon=True).start()
+    deadline = time.monotonic() + 30
+    while not running.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return {"reception_url": f"http://127.0.0.1:{port}", "reception_server": running,
+            "records": Records(config=config)}
 
 
 @pytest.fixture(scope="module")
@@ -226,6 +259,7 @@ def test_a_whole_prescreen_in_the_browser(site, browser):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320  # no sideways scrolling
     page.screenshot(path=str(SCREENSHOTS / "mobile-320.png"), full_page=True)
     assert serious_accessibility_problems(page) == []
+    site["finished"] = (session_id(page), time.monotonic())
     page.close()
 
 
@@ -255,3 +289,88 @@ def test_a_page_from_another_origin_cannot_open_the_socket(site):
 
     assert status(site["url"]) == 200
     assert status("https://evil.example") == 400
+
+
+# --- reception ---------------------------------------------------------------------------------------------------
+
+def finish_a_prescreen(site, browser) -> str:
+    """A whole pre-screen in the widget, typed (when the first test did not leave one)."""
+    page = browser.new_page()
+    page.goto(site["url"])
+    wait_for_turn(site, page, 0)
+    say(site, page, "yes")
+    for _ in range(15):
+        current = slots(site, page)
+        if current.get("assessment"):
+            break
+        say(site, page, CLASSIC_ANSWERS[current["requested_slot"]])
+    sender = session_id(page)
+    page.close()
+    return sender
+
+
+def test_reception_sees_opens_prints_and_exports_the_pre_screen_from_the_widget(site, browser):
+    sender, finished_at = site.get("finished") or (finish_a_prescreen(site, browser), time.monotonic())
+    [record] = site["records"].of_sender(sender)
+    assert record.channel == "socketio" and record.urgency == "routine"
+    page = browser.new_page()
+    page.goto(site["reception_url"])
+    assert page.url.startswith(site["reception_url"] + "/login")
+    assert serious_accessibility_problems(page) == []
+    page.screenshot(path=str(SCREENSHOTS / "reception-login.png"))
+    page.get_by_label("Name").fill(RECEPTION_USER)
+    page.get_by_label("Password").fill(RECEPTION_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("table.prescreens")
+    assert page.locator(f"text={record.reference}").count() == 1
+    assert time.monotonic() - finished_at < 120  # listed at once: it was stored when the outcome was given
+    # pre-screens finished while the list is open appear by themselves, within seconds
+    for level, findings in (("urgent", {"pain_location": "upper_hamstring", "onset": "sudden",
+                                        "injury_signs": ["pop", "bruising"]}),
+                            ("emergency", {**CLASSIC, "red_flags": ["saddle_numbness", "bladder_bowel_change"]})):
+        result = {**assess(findings), "skipped": [], "unsure": []}  # others at the desk today
+        site["records"].add(NewPrescreen(channel="socketio", sender_id=f"other-{level}", assessment=result,
+                                         consent={"status": "given"}, engine_version="2.0", knowledge_version="2",
+                                         staff_entered=level == "urgent", ended_by="danger_sign"))
+
+    for level in ("urgent", "emergency"):
+        reference = site["records"].of_sender(f"other-{level}")[0].reference
+        page.wait_for_selector(f"tr.row--{level} >> text={reference}", timeout=15_000)
+    emergency_row = page.locator("tr.row--emergency")
+    assert emergency_row.count() == 1
+    assert emergency_row.evaluate("e => getComputedStyle(e.querySelector('td')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert serious_accessibility_problems(page) == []
+    page.screenshot(path=str(SCREENSHOTS / "reception-list.png"), full_page=True)
+
+    page.get_by_role("link", name=record.reference).click()
+    page.wait_for_selector("#present-title")
+    assert record.reference in page.inner_text("h1")
+    present = page.locator(".findings").inner_text()
+    assert "Where it hurts most" in present and "Sit bone" in present
+    assert "Danger signs" in page.locator(".compact").first.inner_text()  # "none" is with the absent ones
+    assert serious_accessibility_problems(page) == []
+    page.screenshot(path=str(SCREENSHOTS / "reception-detail.png"), full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export FHIR").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert check_response(exported) == []
+    assert from_questionnaire_response(exported)["findings"] == record.findings
+
+    page.get_by_role("link", name="Print view").click()
+    page.wait_for_selector(".sheet")
+    assert record.reference in page.inner_text(".sheet__ref")
+    page.screenshot(path=str(SCREENSHOTS / "reception-print-view.png"), full_page=True)
+    page.emulate_media(media="print")
+    assert page.locator(".print-tools").is_hidden()
+    page.screenshot(path=str(SCREENSHOTS / "reception-print.png"), full_page=True)
+    page.pdf(path=str(SCREENSHOTS / "reception-print.pdf"), format="A4")
+    page.close()
+
+    emergency = site["records"].list(urgency="emergency")[0]
+    page = browser.new_page()
+    page.goto(f"{site['reception_url']}/prescreens/{emergency.reference}")
+    page.wait_for_selector(".finding--alert")
+    assert "Numbness in the saddle area" in page.locator(".finding--alert").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "reception-detail-emergency.png"), full_page=True)
+    page.close()

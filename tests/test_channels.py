@@ -158,9 +158,9 @@ BASE = yaml.safe_load(credentials.BASE.read_text())
 TELEGRAM = {"TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_WEBHOOK_URL": "https://bot.example/webhooks/telegram/webhook"}
 
 
-def test_with_no_platform_variables_only_rest_and_the_widget_are_on():
+def test_with_no_platform_variables_only_rest_the_widget_and_the_privacy_routes_are_on():
     values, notes = credentials.credentials({}, BASE)
-    assert set(values) == {"rest", credentials.WIDGET}
+    assert set(values) == {"rest", credentials.WIDGET, "rasa_server.privacy.PrivacyInput"}
     assert values[credentials.WIDGET]["cors_allowed_origins"] == ["http://localhost:8080", "http://127.0.0.1:8080"]
     assert all(note.endswith(")") and ": off (set " in note for note in notes)
 
@@ -320,3 +320,22 @@ def test_the_page_server_serves_the_page_the_widget_and_socket_io_client(page_se
 @pytest.mark.parametrize("path", ["/../credentials.yml", "/web/server.py", "/node_modules/axe-core/axe.js", "/x"])
 def test_the_page_server_serves_nothing_else(page_server, path):
     assert get(page_server + path)[0] == 404
+
+
+# --- sender ids without personal data ---------------------------------------------------------------
+
+def test_a_phone_number_becomes_a_sender_id_that_says_nothing_without_the_key(tmp_path):
+    from channels.pseudonyms import Pseudonyms, sender_id_key
+
+    key = sender_id_key({"PHT_VAR_DIR": str(tmp_path)})  # made once, kept owner-only
+    assert sender_id_key({"PHT_VAR_DIR": str(tmp_path)}) == key
+    assert oct((tmp_path / "sender_id_key").stat().st_mode & 0o777) == "0o600"
+    names = Pseudonyms(key, "tw-")
+    sender = names.sender_id("whatsapp:+447700900123")
+    assert sender == names.sender_id("whatsapp:+447700900123")  # the same person, the same conversation
+    assert sender.startswith("tw-") and "7700900123" not in sender and len(sender) <= 255
+    assert names.address(sender) == "whatsapp:+447700900123"
+    other = Pseudonyms(sender_id_key({"SENDER_ID_KEY": "A" * 86}), "tw-")
+    assert other.sender_id("whatsapp:+447700900123") != sender
+    with pytest.raises(Exception):
+        other.address(sender)

@@ -2,9 +2,10 @@
 goes into the running Rasa server, and what it sends back is caught by a local fake of the
 platform's API (fake_platforms.py). A whole pre-screen per platform: the texts, the numbered
 options (answered by number), and long texts split within the platform's limit. Transcripts
-go to results/channels/."""
+go to results/channels/. On Twilio the sender id is the number encrypted (channels/pseudonyms.py)."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -18,8 +19,9 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import pytest
 from twilio.request_validator import RequestValidator
 
-from channels import credentials
+from channels import credentials, twilio
 from channels.options import NUMBERED_HINT
+from channels.pseudonyms import Pseudonyms, sender_id_key
 from fake_platforms import Call, FakePlatforms
 from servers import MODEL, ROOT, Assistant
 from test_e2e import CLASSIC_ANSWERS
@@ -34,6 +36,7 @@ SECRETS = {
     "FACEBOOK_VERIFY_TOKEN": "fb-verify", "FACEBOOK_APP_SECRET": "fb-app-secret",
     "FACEBOOK_PAGE_ACCESS_TOKEN": "fb-page-token",
     "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "slack-signing-secret",
+    "SENDER_ID_KEY": base64.urlsafe_b64encode(bytes(range(64))).decode(),  # phone numbers -> sender ids
 }
 TRANSCRIPTS = ROOT / "results" / "channels"  # a transcript per platform, for reading (git-ignored)
 LIMITS = {"telegram": 4096, "twilio": 480, "facebook": 2000, "slack": 3000}
@@ -124,6 +127,12 @@ WEBHOOKS: Dict[str, Callable[..., Tuple[bytes, Dict[str, str]]]] = {
 SENDERS = {"telegram": "4242", "twilio": "whatsapp:+447700900123", "facebook": "psid-4242", "slack": "U4242"}
 
 
+def conversation_id(platform: str, sender: str) -> str:
+    if platform != "twilio":
+        return sender
+    return Pseudonyms(sender_id_key(SECRETS), twilio.SENDER_PREFIX).sender_id(sender)
+
+
 def sent_text(call: Call) -> Optional[str]:
     """The text of a message the connector sent (None for typing indicators and the like)."""
     body = call.body
@@ -181,8 +190,13 @@ class PlatformUser:
         texts = "\n\n".join(sent_text(call) or "" for call in self.fakes.since(mark, self.platform))
         return all(event["text"].split("\n\n")[-1][:40] in texts for event in self.bot_events()[bot_turns:])
 
+    @property
+    def conversation_id(self) -> str:
+        """The sender id Rasa knows the person by: on Twilio not the number, which is personal data."""
+        return conversation_id(self.platform, self.sender)
+
     def tracker(self) -> Dict[str, Any]:
-        return self.assistant.tracker(self.sender)
+        return self.assistant.tracker(self.conversation_id)
 
     def bot_events(self) -> List[Dict[str, Any]]:
         return [event for event in self.tracker()["events"] if event["event"] == "bot"]
@@ -276,6 +290,9 @@ def test_a_whole_prescreen_on_the_platform(platforms, platform):
     assert_split_within_limit(user)
     if platform == "twilio":
         assert all(call.body["From"] == TWILIO_NUMBERS[True] for call in user.received)
+        assert all(call.body["To"] == user.sender for call in user.received)  # replies reach the number ...
+        assert "447700900123" not in json.dumps(tracker)  # ... which Rasa never keeps: the sender id is encrypted
+        assert tracker["sender_id"].startswith(twilio.SENDER_PREFIX)
     TRANSCRIPTS.mkdir(parents=True, exist_ok=True)
     (TRANSCRIPTS / f"{platform}.txt").write_text("\n\n".join(user.transcript) + "\n")
 
@@ -307,7 +324,8 @@ def test_an_unsigned_webhook_is_refused_and_changes_nothing(platforms, platform)
         body, headers = WEBHOOKS[platform](env, sender, "hi", signed=False)
         status = post(f"{assistant.url}/webhooks/{platform}/webhook", body, {**headers, **signed_wrongly})
         assert status in (401, 403)
-    assert [event for event in assistant.tracker(sender)["events"] if event["event"] in ("user", "bot")] == []
+    assert [event for event in assistant.tracker(conversation_id(platform, sender))["events"]
+            if event["event"] in ("user", "bot")] == []
     assert fakes.since(mark, platform) == []
 
 

@@ -25,6 +25,12 @@ apply()
 ACTION = RemoteAction("action_extract_findings", None)
 
 
+@pytest.fixture(autouse=True)
+def embedded_default(monkeypatch):
+    """The stores here are the embedded SQLite default, whatever the shell has set."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
 def test_a_valid_action_server_answer_is_accepted():
     answer = {"events": [{"event": "slot", "name": "onset", "value": "gradual"}],
               "responses": [{"text": "How did it start?", "buttons": []}]}

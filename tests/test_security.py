@@ -8,7 +8,7 @@ from pathlib import Path
 from security import audit
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = [path for folder in ("actions", "channels", "rasa_server", "supervisor", "web") for path in (ROOT / folder).rglob("*.py")]
+CODE = [path for folder in ("actions", "analytics", "channels", "rasa_server", "supervisor", "web") for path in (ROOT / folder).rglob("*.py")]
 SHELL = [ROOT / "scripts" / "run.sh"]
 TEST_ONLY = {"TELEGRAM_API_URL", "TWILIO_API_URL", "FACEBOOK_API_URL", "SLACK_API_URL"}  # listed, commented out
 SET_BY_THE_SCRIPTS = {"RASA_TELEMETRY_ENABLED", "SQLALCHEMY_SILENCE_UBER_WARNING", "TF_CPP_MIN_LOG_LEVEL"}

@@ -2,11 +2,11 @@
 
 Plain Python with its medicine in `knowledge/*.yml`; no Rasa import below this package.
 """
-from .engine import Engine, assess
+from .engine import ENGINE_VERSION, Engine, assess
 from .findings import FindingsError, validate_findings
-from .knowledge import Knowledge, KnowledgeError, load_knowledge
+from .knowledge import Knowledge, KnowledgeError, knowledge_version, load_knowledge
 
 __all__ = [
-    "Engine", "assess", "FindingsError", "validate_findings", "Knowledge", "KnowledgeError",
-    "load_knowledge",
+    "ENGINE_VERSION", "Engine", "assess", "FindingsError", "validate_findings", "Knowledge", "KnowledgeError",
+    "knowledge_version", "load_knowledge",
 ]

@@ -12,6 +12,9 @@ from .findings import Findings, validate_findings
 from .knowledge import Knowledge, load_knowledge
 
 SAFETY_FIELD = "red_flags"
+# The engine's own version, stored with every pre-screen record beside the knowledge base's
+# (knowledge.knowledge_version). Raise it when the engine's behaviour changes.
+ENGINE_VERSION = "2.0"
 
 
 def join_words(words: List[str], conjunction: str = "and") -> str:

@@ -6,6 +6,7 @@ synonyms all fail loudly with a `KnowledgeError`.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,7 @@ FIELD_KINDS = {"choice", "list", "number", "boolean", "text"}
 FIELD_KEYS = {
     "kind", "summary", "source", "question", "why", "examples", "values", "synonyms", "none_label",
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
-    "confirm_question",
+    "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question",
 }
 VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm"}
 RULE_KEYS = {"id", "level", "when", "explain", "source"}
@@ -68,6 +69,16 @@ class Knowledge:
     def values(self, field: str) -> List[str]:
         """The allowed values of a choice, list or text field, in vocabulary order."""
         return list(self.fields[field].get("values", {}))
+
+
+@lru_cache(maxsize=1)
+def knowledge_version() -> str:
+    """The knowledge base a result came from: the policy version and a digest of every
+    knowledge file ("2+3f9c0a1b2c4d"), so a stored pre-screen names exactly what judged it."""
+    digest = hashlib.sha256()
+    for path in sorted(KNOWLEDGE_DIR.glob("*.yml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{_read('rules.yml')['version']}+{digest.hexdigest()[:12]}"
 
 
 def _read(name: str) -> Any:

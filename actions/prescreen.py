@@ -1,0 +1,165 @@
+"""The pre-screen record, staff mode and "delete my data": the Rasa SDK side.
+
+- When an assessment completes or a danger sign ends it, `record_prescreen` stores a record
+  through `actions.records` and tells the person its reference code with a short summary to
+  bring to the clinic. A database that cannot be reached costs the person nothing but the
+  code: the outcome was already given, and they are told calmly.
+- Staff mode ("I'm at reception with a patient"): the `staff_entered` slot switches the
+  wording to the third person (domain responses with a slot condition, the vocabulary's
+  `staff_question`s) and marks the record staff-entered.
+- "Delete my data", once confirmed: `action_forget_me` deletes the person's records, then
+  sets the `forget_conversation` slot. The Rasa server's conversation store
+  (`rasa_server/tracker_store.py`) sees that slot when Rasa saves the turn, inside the
+  conversation's lock, and deletes the conversation's events instead of saving them.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Any, Dict, List, Mapping, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from .messages import STAFF_SLOT, bullet_list, findings_summary, render, staff_entered
+from .records import NewPrescreen, Records
+from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, STOPPED_SLOT
+from .triage import ENGINE_VERSION, knowledge_version, load_knowledge
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_SLOT = "prescreen_reference"
+FORGET_SLOT = "forget_conversation"  # rasa_server/tracker_store.py reads the same name
+CONSENT_QUESTIONS = ("utter_ask_consent", "utter_ask_staff_consent")
+CONSENT_ANSWERS = ("affirm", "inform")  # "answering straight away counts as consent" (data/rules)
+FIT_SUMMARY = {"high": "utter_summary_fit_high", "moderate": "utter_summary_fit_moderate",
+               "low": "utter_summary_fit_low"}
+
+
+@lru_cache(maxsize=1)
+def records() -> Records:
+    """The records database, opened (and its schema brought up to date) once per process."""
+    return Records()
+
+
+def consent_given(tracker: Tracker) -> Dict[str, Any]:
+    """What the person agreed to, from the conversation: the consent question the assistant
+    asked (its wording names the record and "delete my data"), the answer's intent and time,
+    and who answered. A danger sign in the very first message ends the pre-screen before
+    the question is asked: then the record says so."""
+    by = "staff_for_patient" if staff_entered(tracker.slots) else "patient"
+    question: Optional[Mapping[str, Any]] = None
+    for event in tracker.events:
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") in CONSENT_QUESTIONS:
+            question = event
+        elif event.get("event") == "user" and question is not None:
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent in CONSENT_ANSWERS:
+                return {"status": "given", "question": question["metadata"]["utter_action"],
+                        "wording": question.get("text"), "answer": intent,
+                        "at": _iso(event.get("timestamp")), "by": by}
+            question = None
+    return {"status": "not_asked", "reason": "danger_sign_before_consent_question", "by": by}
+
+
+def _iso(timestamp: Optional[float]) -> Optional[str]:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat() if timestamp else None
+
+
+def ended_by(tracker: Tracker, result: Mapping[str, Any]) -> str:
+    if tracker.get_slot(STOPPED_SLOT):
+        return "screening_stopped"
+    return "danger_sign" if result["urgency"] in ACT_NOW_LEVELS else "completed"
+
+
+def new_prescreen(tracker: Tracker, result: Dict[str, Any]) -> NewPrescreen:
+    return NewPrescreen(
+        channel=tracker.get_latest_input_channel() or "unknown", sender_id=tracker.sender_id, assessment=result,
+        consent=consent_given(tracker), engine_version=ENGINE_VERSION, knowledge_version=knowledge_version(),
+        staff_entered=staff_entered(tracker.slots), ended_by=ended_by(tracker, result))
+
+
+def record_prescreen(tracker: Tracker, result: Dict[str, Any], dispatcher: CollectingDispatcher,
+                     domain: DomainDict) -> List[EventType]:
+    """Store the pre-screen and give its reference code with a summary to bring along."""
+    try:
+        record = records().add(new_prescreen(tracker, result))
+    except Exception as error:  # noqa: BLE001 (a full disk or a database that is down must not lose the outcome)
+        logger.error("The pre-screen record could not be stored (%s)", type(error).__name__)
+        dispatcher.utter_message(response="utter_prescreen_not_saved")
+        return []
+    knowledge = load_knowledge()
+    lines = [result["care"]["headline"]]
+    if result["urgency"] not in ACT_NOW_LEVELS:
+        lines.append(render(domain, FIT_SUMMARY[result["likelihood"]], tracker.slots))
+        noted = findings_summary(result["findings"], knowledge, domain)
+        if noted:
+            lines.append(render(domain, "utter_summary_noted", tracker.slots, items="; ".join(noted)))
+    saved = "utter_prescreen_saved_act_now" if result["urgency"] in ACT_NOW_LEVELS else "utter_prescreen_saved"
+    dispatcher.utter_message(text=render(domain, saved, tracker.slots,
+                                         reference=record.reference, summary=bullet_list(lines)))
+    return [SlotSet(REFERENCE_SLOT, record.reference)]
+
+
+class ActionStaffMode(Action):
+    """Reception fills the pre-screen in with or for a patient: third-person wording from now
+    on, and the record is marked staff-entered. Before the questions it asks whether the
+    patient agrees; during them it only acknowledges, and the questions go on."""
+
+    def name(self) -> Text:
+        return "action_staff_mode"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.active_loop_name:
+            dispatcher.utter_message(response="utter_staff_mode_noted")
+        elif tracker.get_slot(ASSESSMENT_SLOT):
+            # its own step, so that "yes" next is no consent to questions already answered
+            return [SlotSet(STAFF_SLOT, True), FollowupAction("utter_staff_mode_after_outcome")]
+        else:
+            dispatcher.utter_message(response="utter_staff_mode")
+            dispatcher.utter_message(response="utter_ask_staff_consent")
+        return [SlotSet(STAFF_SLOT, True)]
+
+
+class ActionForgetMe(Action):
+    """After "delete my data" is confirmed: delete the person's records now, and have the
+    Rasa server's conversation store delete the conversation when it saves this turn."""
+
+    def name(self) -> Text:
+        return "action_forget_me"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        try:
+            deleted = records().delete_sender(tracker.sender_id)
+        except Exception as error:  # noqa: BLE001
+            logger.error("Records of a conversation could not be deleted (%s)", type(error).__name__)
+            dispatcher.utter_message(response="utter_forget_failed")
+            return []
+        logger.info("Deleted on request: %d pre-screen record(s) and the conversation", len(deleted))
+        dispatcher.utter_message(response="utter_forgotten" if deleted else "utter_forgotten_conversation")
+        return [SlotSet(FORGET_SLOT, True)]
+
+
+class ActionForgetCancelled(Action):
+    """"No, keep it": nothing is deleted; questions that were under way go on."""
+
+    def name(self) -> Text:
+        return "action_forget_cancelled"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(response="utter_forget_cancelled")
+        if _questions_under_way(tracker):
+            return [FollowupAction("assessment_form")]
+        return []
+
+
+def _questions_under_way(tracker: Tracker) -> bool:
+    """Whether the questions had started and no outcome was given yet."""
+    if tracker.get_slot(ASSESSMENT_SLOT):
+        return False
+    return any(event.get("event") == "active_loop" and event.get("name") == "assessment_form"
+               for event in tracker.events)

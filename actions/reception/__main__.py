@@ -1,0 +1,7 @@
+"""`python -m actions.reception`: the staff CLI (actions/reception/cli.py)."""
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":  # the action server imports every module of `actions`
+    sys.exit(main())

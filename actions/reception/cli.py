@@ -1,0 +1,149 @@
+"""The staff CLI: `python -m actions.reception COMMAND` (a thin shell over actions/records).
+
+    list [--json] [--since DATE] [--urgency LEVEL] [--limit N]   recent pre-screens, newest first
+    show REF [--format text|json|fhir]                           one pre-screen
+    delete REF [--yes]                    the person's records and conversation (through Rasa, under its lock)
+    purge                                 records and conversations older than RECORDS_RETENTION_DAYS
+    add-user NAME [--password-stdin]      a reception account (asks for the password), or a new password
+    remove-user NAME, users               the accounts
+    migrate                               bring the records database's schema up to date
+
+Configuration: environment variables, read in actions/records/settings.py.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import sys
+from typing import List, Optional, TextIO
+
+from ..records import Records, normalise_reference, settings
+from ..records.fhir import to_questionnaire_response
+from ..records.overview import as_text, overview
+from ..triage import load_knowledge
+from .privacy import ConversationsUnreachable, forget_person, purge
+from .users import Users, UsersError
+
+
+def parse_since(text: str) -> dt.datetime:
+    """A date (`2026-11-29`, midnight UTC) or an ISO time (`2026-11-29T14:00`, UTC unless it says)."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-29 or 2026-11-29T14:00") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m actions.reception", description=__doc__.split("\n")[0])
+    commands = root.add_subparsers(dest="command", required=True)
+    listing = commands.add_parser("list", help="recent pre-screens, newest first")
+    listing.add_argument("--json", action="store_true", help="JSON instead of a table")
+    listing.add_argument("--since", type=parse_since, help="from this date or time on (UTC)")
+    listing.add_argument("--urgency", choices=load_knowledge().urgency_levels)
+    listing.add_argument("--limit", type=int, default=200)
+    show = commands.add_parser("show", help="one pre-screen")
+    show.add_argument("reference")
+    show.add_argument("--format", choices=["text", "json", "fhir"], default="text")
+    delete = commands.add_parser("delete", help="a person's records and conversation")
+    delete.add_argument("reference")
+    delete.add_argument("--yes", action="store_true", help="do not ask for a confirmation")
+    commands.add_parser("purge", help="records and conversations older than the retention period")
+    add_user = commands.add_parser("add-user", help="add a reception account, or set a new password")
+    add_user.add_argument("name")
+    add_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    remove_user = commands.add_parser("remove-user", help="remove a reception account")
+    remove_user.add_argument("name")
+    commands.add_parser("users", help="the reception accounts")
+    commands.add_parser("migrate", help="bring the records database's schema up to date")
+    return root
+
+
+def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    args = parser().parse_args(argv)
+    config = settings()
+    if args.command in ("add-user", "remove-user", "users"):
+        return _accounts(args, Users(config), out, err)
+    records = Records(config=config, migrate=True if args.command == "migrate" else None)
+    try:
+        if args.command == "migrate":
+            print("The records database is up to date.", file=out)
+            return 0
+        if args.command == "list":
+            found = records.list(since=args.since, urgency=args.urgency, limit=args.limit)
+            if args.json:
+                json.dump([record.summary() for record in found], out, indent=2)
+                print(file=out)
+            else:
+                for record in found:
+                    print(f"{record.reference}  {record.created:%Y-%m-%d %H:%M}  {record.urgency.upper():9}  "
+                          f"{record.likelihood:8}  {'staff' if record.staff_entered else record.channel}", file=out)
+                print(f"{len(found)} pre-screen(s)", file=err)
+            return 0
+        if args.command == "purge":
+            result = purge(records, config)
+            json.dump(result, out, indent=2)
+            print(file=out)
+            if "conversations_error" in result:
+                print(f"Conversations were not purged: {result['conversations_error']}", file=err)
+                return 1
+            return 0
+        record = records.get(args.reference)
+        if record is None:
+            shown = normalise_reference(args.reference) or args.reference
+            print(f"No pre-screen {shown}.", file=err)
+            return 1
+        if args.command == "show":
+            if args.format == "json":
+                json.dump(record.as_dict(), out, indent=2)
+                print(file=out)
+            elif args.format == "fhir":
+                json.dump(to_questionnaire_response(record), out, indent=2)
+                print(file=out)
+            else:
+                print(as_text(overview(record)), file=out)
+            return 0
+        # delete
+        if not args.yes:
+            answer = input(f"Delete {record.reference}, the person's other pre-screens of the same conversation "
+                           "and the conversation? This cannot be undone. [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing deleted.", file=err)
+                return 1
+        try:
+            forgotten = forget_person(records, config, record)
+        except ConversationsUnreachable as error:
+            print(f"Nothing deleted: {error}", file=err)
+            return 2
+        print(f"Deleted {', '.join(forgotten.references) or 'no records'} and the conversation "
+              f"({forgotten.events_deleted} events).", file=out)
+        return 0
+    finally:
+        records.close()
+
+
+def _accounts(args: argparse.Namespace, users: Users, out: TextIO, err: TextIO) -> int:
+    try:
+        if args.command == "users":
+            for name in users.names():
+                print(name, file=out)
+            return 0
+        if args.command == "remove-user":
+            removed = users.remove(args.name)
+            print(f"Removed {args.name}." if removed else f"No user {args.name}.", file=out if removed else err)
+            return 0 if removed else 1
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass(f"Password for {args.name}: ")
+            if getpass.getpass("The same password again: ") != password:
+                print("The passwords differ; nothing changed.", file=err)
+                return 1
+        users.add(args.name, password)
+        print(f"{args.name} can now log in to the reception page ({users.config.users_file}).", file=out)
+        return 0
+    except UsersError as error:
+        print(str(error), file=err)
+        return 1

@@ -1,0 +1,12 @@
+"""Pre-screen records: the only code that knows the records database.
+
+SQLAlchemy models (`models.py`), the repository (`repository.py`: add, find, list, delete),
+reference codes (`references.py`), the FHIR mapping (`fhir.py`, with the Questionnaire in
+`questionnaire.json`), Alembic migrations (`migrations/`) and the configuration
+(`settings.py`). Plain Python: no Rasa import.
+"""
+from .references import new_reference, normalise_reference
+from .repository import NewPrescreen, Record, Records
+from .settings import Settings, settings
+
+__all__ = ["NewPrescreen", "Record", "Records", "Settings", "new_reference", "normalise_reference", "settings"]

@@ -1,0 +1,320 @@
+"""FHIR R4: a pre-screen record as a `QuestionnaireResponse`, and the `Questionnaire` it answers.
+
+The Questionnaire (`questionnaire.json`, shipped in the repository and served by the
+reception page) is generated from the vocabulary by `python -m actions.records.fhir` (a
+test fails when it is stale): one item per findings field with the vocabulary's question,
+answer options as codings (a code system per field), then the outcome and the record's own
+items, read-only. Lists are `repeats` choices with a "none" option, because "none of these"
+is an answer that matters (no danger signs).
+
+`fhir.resources` (6.4.0, FHIR 4.0.1, pydantic 1) builds and parses the resources and checks
+their types; `check_response` checks what it cannot: that every answer belongs to an item of
+the Questionnaire, has that item's type, and is one of its options.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional
+
+import yaml
+from fhir.resources.questionnaire import Questionnaire
+from fhir.resources.questionnaireresponse import QuestionnaireResponse
+
+from ..triage import Knowledge, load_knowledge
+from .repository import Record
+
+HERE = Path(__file__).parent
+QUESTIONNAIRE_FILE = HERE / "questionnaire.json"
+CANONICAL_BASE = "https://pht-prescreen.example/fhir"
+QUESTIONNAIRE_URL = f"{CANONICAL_BASE}/Questionnaire/pht-prescreen"
+REFERENCE_SYSTEM = f"{CANONICAL_BASE}/sid/prescreen-reference"
+NONE_CODE = "none"
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+VALUE_KEYS = {"boolean": "valueBoolean", "integer": "valueInteger", "decimal": "valueDecimal",
+              "string": "valueString", "text": "valueString", "date": "valueDate", "dateTime": "valueDateTime",
+              "choice": "valueCoding"}
+ITEM_TYPES = {"choice": "choice", "list": "choice", "number": "integer", "boolean": "boolean", "text": "open-choice"}
+RECORD_ITEMS = ("channel", "staff_entered", "consent", "engine_version", "knowledge_version")
+
+
+@lru_cache(maxsize=1)
+def labels() -> Dict[str, Any]:
+    return yaml.safe_load((HERE / "labels.yml").read_text())
+
+
+def code_system(name: str) -> str:
+    return f"{CANONICAL_BASE}/CodeSystem/pht-{name.replace('_', '-')}"
+
+
+def _coding(system_name: str, code: str, display: str) -> Dict[str, str]:
+    return {"system": code_system(system_name), "code": code, "display": display}
+
+
+def _options(system_name: str, entries: Iterable[tuple]) -> List[Dict[str, Any]]:
+    return [{"valueCoding": _coding(system_name, code, display)} for code, display in entries]
+
+
+# -- the Questionnaire ---------------------------------------------------------------------------
+
+def _finding_item(field: str, spec: Mapping[str, Any]) -> Dict[str, Any]:
+    item: Dict[str, Any] = {"linkId": field, "text": spec["question"], "prefix": spec["label"],
+                            "type": ITEM_TYPES[spec["kind"]]}
+    entries = [(code, entry["label"]) for code, entry in spec.get("values", {}).items()]
+    if spec["kind"] == "list":
+        item["repeats"] = True
+        entries.append((NONE_CODE, spec.get("none_label") or labels()["none"]))
+    if entries:
+        item["answerOption"] = _options(field, entries)
+    if spec["kind"] == "number":
+        item["extension"] = [{"url": MIN_VALUE, "valueInteger": spec["min"]},
+                             {"url": MAX_VALUE, "valueInteger": spec["max"]}]
+    return item
+
+
+def build_questionnaire(knowledge: Optional[Knowledge] = None) -> Dict[str, Any]:
+    """The Questionnaire, from the vocabulary, the rules and labels.yml."""
+    knowledge = knowledge or load_knowledge()
+    words = labels()
+    fields = knowledge.question_order
+    field_options = [(field, knowledge.fields[field]["label"]) for field in fields]
+    outcome = [
+        {"linkId": "urgency", "text": words["items"]["urgency"], "type": "choice", "required": True,
+         "answerOption": _options("urgency", words["urgency"].items())},
+        {"linkId": "likelihood", "text": words["items"]["likelihood"], "type": "choice", "required": True,
+         "answerOption": _options("likelihood", words["likelihood"].items())},
+        {"linkId": "differentials", "text": words["items"]["differentials"], "type": "choice", "repeats": True,
+         "answerOption": _options("differentials", [(item["id"], item["name"])
+                                                    for item in knowledge.rules["differentials"]])},
+        {"linkId": "ended_by", "text": words["items"]["ended_by"], "type": "choice", "required": True,
+         "answerOption": _options("ended-by", words["ended_by"].items())},
+        {"linkId": "skipped", "text": words["items"]["skipped"], "type": "choice", "repeats": True,
+         "answerOption": _options("fields", field_options)},
+        {"linkId": "unsure", "text": words["items"]["unsure"], "type": "choice", "repeats": True,
+         "answerOption": _options("fields", field_options)},
+    ]
+    record = [{"linkId": name, "text": words["items"][name],
+               "type": "boolean" if name == "staff_entered" else "string", "required": name != "consent"}
+              for name in RECORD_ITEMS]
+    questionnaire = {
+        "resourceType": "Questionnaire",
+        "id": "pht-prescreen",
+        "url": QUESTIONNAIRE_URL,
+        "version": str(knowledge.rules["version"]),
+        "name": "PHTPrescreen",
+        "title": "Proximal hamstring tendinopathy (PHT) pre-screen",
+        "status": "active",
+        "subjectType": ["Patient"],
+        "description": ("The online pre-screen's findings and outcome. Items are the assistant's questions; "
+                        "unanswered findings were not asked because they could not change the outcome."),
+        "item": [
+            {"linkId": "findings", "text": words["items"]["findings"], "type": "group",
+             "item": [_finding_item(field, knowledge.fields[field]) for field in fields]},
+            {"linkId": "outcome", "text": words["items"]["outcome"], "type": "group", "readOnly": True,
+             "required": True, "item": [{**item, "readOnly": True} for item in outcome]},
+            {"linkId": "record", "text": words["items"]["record"], "type": "group", "readOnly": True,
+             "required": True, "item": [{**item, "readOnly": True} for item in record]},
+        ],
+    }
+    Questionnaire.parse_obj(questionnaire)  # the library's type check
+    return questionnaire
+
+
+@lru_cache(maxsize=1)
+def shipped_questionnaire() -> Dict[str, Any]:
+    return json.loads(QUESTIONNAIRE_FILE.read_text())
+
+
+def canonical(questionnaire: Optional[Mapping[str, Any]] = None) -> str:
+    questionnaire = questionnaire or shipped_questionnaire()
+    return f"{questionnaire['url']}|{questionnaire['version']}"
+
+
+# -- a record as a QuestionnaireResponse ---------------------------------------------------------
+
+def _options_of(questionnaire: Mapping[str, Any]) -> Dict[str, Dict[str, Dict[str, Any]]]:
+    """Each item's answer codings by code, by linkId."""
+    return {item["linkId"]: {option["valueCoding"]["code"]: option["valueCoding"]
+                             for option in item.get("answerOption", []) if "valueCoding" in option}
+            for item in _all_items(questionnaire.get("item", []))}
+
+
+def _all_items(items: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+    for item in items:
+        yield item
+        yield from _all_items(item.get("item", []))
+
+
+def _finding_answers(field: str, value: Any, kind: str, options: Mapping[str, Dict[str, Any]]) -> List[Dict[str, Any]]:
+    if kind == "list":
+        return [{"valueCoding": options[code]} for code in (value or [NONE_CODE])]
+    if kind == "choice":
+        return [{"valueCoding": options[value]}]
+    if kind == "text":
+        return [{"valueCoding": options[value]} if value in options else {"valueString": str(value)}]
+    if kind == "boolean":
+        return [{"valueBoolean": bool(value)}]
+    return [{"valueInteger": int(value)}]
+
+
+def to_questionnaire_response(record: Record, knowledge: Optional[Knowledge] = None) -> Dict[str, Any]:
+    """The record as a FHIR R4 QuestionnaireResponse (JSON), checked by fhir.resources."""
+    knowledge = knowledge or load_knowledge()
+    questionnaire = shipped_questionnaire()
+    options = _options_of(questionnaire)
+    findings = [
+        {"linkId": field, "text": knowledge.fields[field]["label"],
+         "answer": _finding_answers(field, record.findings[field], knowledge.fields[field]["kind"], options[field])}
+        for field in knowledge.question_order if field in record.findings
+    ]
+
+    def codes(link_id: str, values: Iterable[str]) -> Dict[str, Any]:
+        return {"linkId": link_id, "answer": [{"valueCoding": options[link_id][value]} for value in values]}
+
+    outcome = [codes("urgency", [record.urgency]), codes("likelihood", [record.likelihood]),
+               codes("ended_by", [record.ended_by])]
+    for link_id, values in (("differentials", record.assessment.get("differentials") or []),
+                            ("skipped", record.skipped), ("unsure", record.unsure)):
+        if values:
+            outcome.append(codes(link_id, values))
+    about = [{"linkId": "channel", "answer": [{"valueString": record.channel}]},
+             {"linkId": "staff_entered", "answer": [{"valueBoolean": record.staff_entered}]}]
+    if record.consent:
+        about.append({"linkId": "consent", "answer": [{"valueString": json.dumps(record.consent, sort_keys=True)}]})
+    about += [{"linkId": "engine_version", "answer": [{"valueString": record.engine_version}]},
+              {"linkId": "knowledge_version", "answer": [{"valueString": record.knowledge_version}]}]
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "id": record.reference,
+        "identifier": {"system": REFERENCE_SYSTEM, "value": record.reference},
+        "questionnaire": canonical(questionnaire),
+        "status": "completed",
+        "authored": record.created.isoformat(),
+        "source": {"display": "the patient, through the online pre-screen"},
+        "item": [{"linkId": "findings", "item": findings}, {"linkId": "outcome", "item": outcome},
+                 {"linkId": "record", "item": about}],
+    }
+    if record.staff_entered:
+        response["author"] = {"display": "clinic reception, with the patient"}
+    return json.loads(QuestionnaireResponse.parse_obj(response).json())  # as the library writes it
+
+
+def from_questionnaire_response(data: Mapping[str, Any], knowledge: Optional[Knowledge] = None) -> Dict[str, Any]:
+    """Read a QuestionnaireResponse back (after fhir.resources parses it): the reference, the
+    findings, the outcome and the record's items, as the record holds them."""
+    knowledge = knowledge or load_knowledge()
+    response = QuestionnaireResponse.parse_obj(data)
+    groups = {group.linkId: {item.linkId: item.answer or [] for item in group.item or []}
+              for group in response.item or []}
+
+    def value(answer: Any) -> Any:
+        for key in ("valueCoding", "valueBoolean", "valueInteger", "valueDecimal", "valueString"):
+            found = getattr(answer, key)
+            if found is not None:
+                return found.code if key == "valueCoding" else found
+        return None
+
+    findings: Dict[str, Any] = {}
+    for field, answers in groups.get("findings", {}).items():
+        values = [value(answer) for answer in answers]
+        if knowledge.fields[field]["kind"] == "list":
+            findings[field] = [code for code in values if code != NONE_CODE]
+        else:
+            findings[field] = values[0]
+    outcome = {link_id: [value(answer) for answer in answers] for link_id, answers in groups.get("outcome", {}).items()}
+    about = {link_id: value(answers[0]) for link_id, answers in groups.get("record", {}).items()}
+    return {
+        "reference": response.identifier.value if response.identifier else response.id,
+        "created": response.authored,
+        "findings": findings,
+        "urgency": outcome["urgency"][0], "likelihood": outcome["likelihood"][0], "ended_by": outcome["ended_by"][0],
+        "differentials": outcome.get("differentials", []), "skipped": outcome.get("skipped", []),
+        "unsure": outcome.get("unsure", []),
+        "channel": about.get("channel"), "staff_entered": about.get("staff_entered"),
+        "consent": json.loads(about["consent"]) if about.get("consent") else {},
+        "engine_version": about.get("engine_version"), "knowledge_version": about.get("knowledge_version"),
+    }
+
+
+# -- checking a response against the Questionnaire -----------------------------------------------
+
+def check_response(response: Mapping[str, Any], questionnaire: Optional[Mapping[str, Any]] = None) -> List[str]:
+    """What is wrong with a QuestionnaireResponse for this Questionnaire (nothing: []):
+    the questionnaire it names, unknown linkIds, answers of the wrong type, codings that
+    are not among an item's options, several answers to an item that does not repeat,
+    numbers out of range, required items missing, answers to a group."""
+    questionnaire = questionnaire or shipped_questionnaire()
+    problems: List[str] = []
+    if response.get("resourceType") != "QuestionnaireResponse":
+        problems.append("not a QuestionnaireResponse")
+    if response.get("questionnaire") not in (questionnaire["url"], canonical(questionnaire)):
+        problems.append(f"questionnaire is {response.get('questionnaire')!r}, not {canonical(questionnaire)!r}")
+    _check_items(response.get("item", []), questionnaire.get("item", []), "", problems)
+    return problems
+
+
+def _check_items(answered: List[Mapping[str, Any]], defined: List[Mapping[str, Any]], path: str,
+                 problems: List[str]) -> None:
+    by_link = {item["linkId"]: item for item in defined}
+    seen = set()
+    for item in answered:
+        link_id = item.get("linkId")
+        where = f"{path}{link_id}"
+        definition = by_link.get(link_id)
+        if definition is None:
+            problems.append(f"{where}: no such item in the Questionnaire here")
+            continue
+        if link_id in seen:
+            problems.append(f"{where}: answered twice")
+        seen.add(link_id)
+        if definition["type"] == "group":
+            if item.get("answer"):
+                problems.append(f"{where}: a group has no answers")
+            _check_items(item.get("item", []), definition.get("item", []), f"{where}/", problems)
+        else:
+            _check_answers(item.get("answer", []), definition, where, problems)
+    for link_id, definition in by_link.items():
+        if definition.get("required") and link_id not in seen:
+            problems.append(f"{path}{link_id}: required, but missing")
+
+
+def _check_answers(answers: List[Mapping[str, Any]], definition: Mapping[str, Any], where: str,
+                   problems: List[str]) -> None:
+    kind = definition["type"]
+    allowed_keys = {"valueCoding", "valueString"} if kind == "open-choice" else {VALUE_KEYS[kind]}
+    if len(answers) > 1 and not definition.get("repeats"):
+        problems.append(f"{where}: {len(answers)} answers to an item that does not repeat")
+    if not answers and definition.get("required"):
+        problems.append(f"{where}: required, but unanswered")
+    options = {(option["valueCoding"].get("system"), option["valueCoding"]["code"])
+               for option in definition.get("answerOption", []) if "valueCoding" in option}
+    limits = {extension["url"]: extension.get("valueInteger") for extension in definition.get("extension", [])}
+    for answer in answers:
+        keys = [key for key in answer if key.startswith("value")]
+        if len(keys) != 1 or keys[0] not in allowed_keys:
+            problems.append(f"{where}: answer {keys} does not fit an item of type {kind}")
+            continue
+        value = answer[keys[0]]
+        if keys[0] == "valueCoding" and (value.get("system"), value.get("code")) not in options:
+            problems.append(f"{where}: {value.get('system')}#{value.get('code')} is not one of the item's options")
+        if keys[0] == "valueInteger":
+            low, high = limits.get(MIN_VALUE), limits.get(MAX_VALUE)
+            if (low is not None and value < low) or (high is not None and value > high):
+                problems.append(f"{where}: {value} is outside {low}-{high}")
+
+
+def main(argv: List[str]) -> int:
+    """`python -m actions.records.fhir`: write questionnaire.json from the vocabulary."""
+    text = json.dumps(build_questionnaire(), indent=2, ensure_ascii=False) + "\n"
+    if argv == ["--check"]:
+        return 0 if QUESTIONNAIRE_FILE.exists() and QUESTIONNAIRE_FILE.read_text() == text else 1
+    QUESTIONNAIRE_FILE.write_text(text)
+    print(f"wrote {QUESTIONNAIRE_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,54 @@
+"""The records database's tables (SQLAlchemy 1.4, the version Rasa 3.6 pins).
+
+The schema is created and changed by the Alembic migrations in `migrations/`, never by
+`create_all`: a test checks that the migrations produce exactly these tables.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+VERSION_TABLE = "prescreen_alembic_version"  # its own name: the database may be shared with Rasa's tracker store
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A UTC time, stored without a zone (SQLite keeps none) and read back as aware UTC."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # noqa: ANN001 (SQLAlchemy's signature)
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):  # noqa: ANN001
+        return value.replace(tzinfo=dt.timezone.utc) if value is not None else None
+
+
+class Prescreen(Base):
+    """One finished pre-screen: what reception needs without reading the conversation."""
+
+    __tablename__ = "prescreens"
+    __table_args__ = (sa.UniqueConstraint("reference", name="uq_prescreens_reference"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    reference = sa.Column(sa.String(16), nullable=False)
+    created = sa.Column(UTCDateTime(), nullable=False, index=True)
+    channel = sa.Column(sa.String(64), nullable=False)
+    sender_id = sa.Column(sa.String(255), nullable=False, index=True)
+    staff_entered = sa.Column(sa.Boolean, nullable=False, default=False)
+    ended_by = sa.Column(sa.String(32), nullable=False)  # "completed", "danger_sign" or "screening_stopped"
+    urgency = sa.Column(sa.String(16), nullable=False, index=True)
+    likelihood = sa.Column(sa.String(16), nullable=False)
+    findings = sa.Column(sa.JSON, nullable=False)  # every finding, by field
+    skipped = sa.Column(sa.JSON, nullable=False)  # fields not asked: they could not change the outcome
+    unsure = sa.Column(sa.JSON, nullable=False)  # fields asked and answered "not sure"
+    assessment = sa.Column(sa.JSON, nullable=False)  # the engine's whole result
+    engine_version = sa.Column(sa.String(64), nullable=False)
+    knowledge_version = sa.Column(sa.String(64), nullable=False)
+    consent = sa.Column(sa.JSON, nullable=False)

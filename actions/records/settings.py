@@ -1,0 +1,104 @@
+"""Configuration of the pre-screen records, the staff CLI and the reception page, read from
+environment variables with embedded defaults, in this one place.
+
+DATABASE_URL               the records database, e.g. postgresql://user:pass@host/db
+                           (default: SQLite in var/records.db)
+RECORDS_RETENTION_DAYS     `purge` deletes pre-screens and conversations older than this (90)
+RECORDS_MIGRATE            auto: bring the schema up to date on first use (default);
+                           off: only `python -m actions.reception migrate` does
+RECEPTION_HOST, _PORT      where the reception page listens (127.0.0.1, 8081)
+RECEPTION_USERS            staff accounts as `name:argon2-hash` pairs separated by spaces or
+                           new lines; when set, the users file is not read
+RECEPTION_USERS_FILE       staff accounts, one `name:argon2-hash` a line (var/reception_users)
+RECEPTION_SECRET_KEY       signs the page's session cookies (default: made once, var/reception_secret)
+RECEPTION_COOKIE_SECURE    1 behind HTTPS: cookies only over HTTPS (0)
+RECEPTION_TIMEZONE         the times the reception page shows, e.g. Europe/London (UTC)
+RECEPTION_REFRESH_SECONDS  how often the open list fetches new pre-screens (20)
+RASA_URL                   the Rasa server as the CLI and the page reach it, to delete
+                           conversations (http://localhost:5005)
+RASA_AUTH_TOKEN            the Rasa server's API token (default: var/rasa_auth_token, which
+                           `make run` keeps)
+PHT_VAR_DIR                where the var/ files above are kept (the tests use their own)
+
+(The channels' settings, SENDER_ID_KEY among them, are in channels/.)
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+ROOT = Path(__file__).resolve().parents[2]
+VAR = ROOT / "var"
+DEFAULT_DATABASE_FILE = "records.db"
+DEFAULT_RETENTION_DAYS = 90
+DEFAULT_RECEPTION_PORT = 8081
+DEFAULT_RASA_URL = "http://localhost:5005"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    retention_days: int
+    migrate_automatically: bool
+    reception_host: str
+    reception_port: int
+    users: Optional[str]  # RECEPTION_USERS, when the accounts come from the environment
+    users_file: Path
+    secret_key_file: Path
+    secret_key_env: Optional[str]
+    cookie_secure: bool
+    timezone: str
+    refresh_seconds: int
+    rasa_url: str
+    rasa_token_env: Optional[str]
+    rasa_token_file: Path
+
+    def secret_key(self) -> str:
+        """The session-signing key: RECEPTION_SECRET_KEY, or one made once and kept in var/."""
+        return self.secret_key_env or _kept_secret(self.secret_key_file, create=True) or ""
+
+    def rasa_token(self) -> Optional[str]:
+        """The Rasa server's API token: RASA_AUTH_TOKEN, or the one `make run` keeps in var/."""
+        return self.rasa_token_env or _kept_secret(self.rasa_token_file, create=False)
+
+
+def settings(env: Optional[Mapping[str, str]] = None) -> Settings:
+    env = os.environ if env is None else env
+    var = Path(env.get("PHT_VAR_DIR") or VAR)
+    return Settings(
+        database_url=env.get("DATABASE_URL") or f"sqlite:///{var / DEFAULT_DATABASE_FILE}",
+        retention_days=int(env.get("RECORDS_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS),
+        migrate_automatically=(env.get("RECORDS_MIGRATE") or "auto").lower() != "off",
+        reception_host=env.get("RECEPTION_HOST") or "127.0.0.1",
+        reception_port=int(env.get("RECEPTION_PORT") or DEFAULT_RECEPTION_PORT),
+        users=env.get("RECEPTION_USERS") or None,
+        users_file=Path(env.get("RECEPTION_USERS_FILE") or var / "reception_users"),
+        secret_key_file=var / "reception_secret",
+        secret_key_env=env.get("RECEPTION_SECRET_KEY") or None,
+        cookie_secure=(env.get("RECEPTION_COOKIE_SECURE") or "0") in {"1", "true", "yes"},
+        timezone=env.get("RECEPTION_TIMEZONE") or "UTC",
+        refresh_seconds=int(env.get("RECEPTION_REFRESH_SECONDS") or 20),
+        rasa_url=(env.get("RASA_URL") or DEFAULT_RASA_URL).rstrip("/"),
+        rasa_token_env=env.get("RASA_AUTH_TOKEN") or None,
+        rasa_token_file=var / "rasa_auth_token",
+    )
+
+
+def _kept_secret(path: Path, create: bool) -> Optional[str]:
+    """A secret kept in a file readable by its owner only; made on first use when `create`."""
+    if path.exists():
+        return path.read_text().strip() or None
+    if not create:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(32)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(value + "\n")
+    return value

@@ -1,0 +1,304 @@
+"""The deployment files, checked without a Docker engine or a cluster: the images
+(docker/Dockerfile), one clinic's compose file (validated by a Compose CLI), and the Kubernetes
+manifests (rendered by `kubectl kustomize`)."""
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rasa_server.endpoints import endpoints
+from rasa_server.settings import ServerSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCKER = ROOT / "docker"
+DOCKERFILE = (DOCKER / "Dockerfile").read_text()
+COMPOSE_FILE = DOCKER / "docker-compose.yml"
+COMPOSE = yaml.safe_load(COMPOSE_FILE.read_text())
+SERVERS = ("actions", "rasa", "web")  # the images, each named after the server it runs
+SECRET = re.compile(r"TOKEN|SECRET|PASSWORD|SID$|_KEY$")
+
+
+def pinned(image: str) -> bool:
+    """An exact release (and optionally a digest), not a tag that moves, like `3.10-slim`.
+    PostgreSQL's releases have two numbers (15.10)."""
+    name, _, tag = image.partition("@")[0].rpartition(":")
+    numbers = r"\d+\.\d+" if name == "postgres" else r"\d+\.\d+\.\d+"
+    return bool(re.fullmatch(numbers + r"(-[a-z0-9.-]+)?", tag))
+def stages(dockerfile: str) -> dict:
+    """Each stage's instructions (continuation lines joined), by stage name."""
+    found, current = {}, None
+    for line in dockerfile.replace("\\\n", " ").splitlines():
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        if words[0] == "FROM":
+            current = words[-1] if "AS" in words else words[1]
+            found[current] = [line]
+        elif current:
+            found[current].append(line)
+    return found
+
+
+STAGES = stages(DOCKERFILE)
+
+
+def instructions(stage: str, keyword: str) -> list:
+    return [line.split(None, 1)[1] for line in STAGES[stage] if line.split()[0] == keyword]
+
+
+def base(stage: str) -> str:
+    return STAGES[stage][0].split()[1]
+
+
+def test_every_file_the_images_copy_exists_and_is_in_the_build_context():
+    ignored = {line for line in (DOCKER / "Dockerfile.dockerignore").read_text().splitlines()
+               if line and not line.startswith("#")}
+    sources = [source for stage in STAGES for copy in instructions(stage, "COPY") if "--from=" not in copy
+               for source in copy.split()[:-1] if not source.startswith("--")]
+    assert len(sources) > 10
+    for source in sources:
+        assert (ROOT / source).exists(), f"docker/Dockerfile copies {source}, which does not exist"
+        assert source.split("/")[0] not in ignored, f"{source} is left out of the build context"
+
+
+def test_the_build_context_leaves_out_the_venv_data_models_and_secrets_whichever_builder_reads_it():
+    files = [DOCKER / "Dockerfile.dockerignore", DOCKER / ".dockerignore", ROOT / ".dockerignore"]
+    contents = {file.read_text() for file in files}
+    assert len(contents) == 1, "the three .dockerignore files differ"
+    entries = set(contents.pop().split())
+    assert {".venv", "var", "models", "docker/.env", ".git"} <= entries
+
+
+def test_base_images_are_pinned_to_exact_versions():
+    defaults = dict(re.findall(r"^ARG (\w+)=(\S+)$", DOCKERFILE, re.MULTILINE))
+    images = [defaults.get(base(stage).strip("${}"), base(stage)) for stage in STAGES
+              if base(stage) not in STAGES]
+    assert images and all(pinned(image) for image in images), images
+    services = [service["image"] for service in COMPOSE["services"].values() if "build" not in service]
+    assert services and all(pinned(image) for image in services), services
+    assert not pinned("python:3.10-slim") and not pinned("postgres:15") and not pinned("redis:latest")
+
+
+def test_every_image_runs_as_an_unprivileged_user_with_a_health_check():
+    assert instructions("runtime", "USER") == ["10001:10001"]
+    for server in SERVERS:
+        assert base(server) == "runtime", f"the {server} image does not build on the shared runtime stage"
+        assert not instructions(server, "USER"), f"the {server} image changes the user"
+        assert instructions(server, "HEALTHCHECK"), f"the {server} image has no health check"
+
+
+def test_each_image_runs_the_command_make_run_uses():
+    run_sh = (ROOT / "scripts" / "run.sh").read_text()
+    serve_sh = (ROOT / "scripts" / "serve.sh").read_text()
+    for server in SERVERS:
+        assert instructions(server, "CMD") == [f'["bash", "scripts/serve.sh", "{server}"]']
+        assert f'"${{SERVE[@]}}" {server} &' in run_sh, f"make run does not start {server} with scripts/serve.sh"
+        assert f"\n  {server})\n" in serve_sh
+    for server in ("reception", "analytics"):
+        assert COMPOSE["services"][server]["command"] == ["bash", "scripts/serve.sh", server]
+        assert f"\n  {server})\n" in serve_sh
+
+
+def test_the_start_scripts_parse():
+    for script in ("serve.sh", "run.sh"):
+        result = subprocess.run(["bash", "-n", str(ROOT / "scripts" / script)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+
+
+def test_no_secret_is_baked_into_an_image():
+    for stage in STAGES:
+        for line in instructions(stage, "ENV") + instructions(stage, "ARG"):
+            assert not SECRET.search(line), f"docker/Dockerfile sets {line}"
+
+
+def test_compose_has_the_three_images_postgres_redis_and_nginx():
+    services = COMPOSE["services"]
+    assert set(services) == {"rasa", "actions", "web", "reception", "postgres", "redis", "nginx", "rabbitmq", "analytics"}
+    optional = {name for name, service in services.items() if "profiles" in service}
+    assert optional == {"rabbitmq", "analytics"}  # analytics only when asked for
+    for server in SERVERS:
+        assert services[server]["build"]["target"] == server
+        assert services[server]["build"]["dockerfile"] == "docker/Dockerfile"
+    rasa = services["rasa"]["environment"]
+    assert rasa["DATABASE_URL"].startswith("postgresql://") and "@postgres:5432/" in rasa["DATABASE_URL"]
+    assert rasa["REDIS_URL"].startswith("redis://redis:")
+    assert rasa["ACTION_SERVER_URL"] == "http://actions:5055/webhook"
+    assert services["actions"]["environment"]["DATABASE_URL"] == rasa["DATABASE_URL"]  # the records
+    assert services["reception"]["environment"]["DATABASE_URL"] == rasa["DATABASE_URL"]
+
+
+def test_compose_takes_every_secret_from_the_environment_and_documents_every_variable():
+    variables = set(re.findall(r"\$\{(\w+)", COMPOSE_FILE.read_text()))
+    example = (DOCKER / ".env.example").read_text()
+    undocumented = [name for name in variables if not re.search(rf"^#? ?{name}=", example, re.MULTILINE)]
+    assert undocumented == []
+    for name, service in COMPOSE["services"].items():
+        for variable, value in (service.get("environment") or {}).items():
+            if SECRET.search(variable):
+                assert str(value).startswith("${"), f"{name}: {variable} is written in the compose file"
+    assert "docker/.env" in (ROOT / ".gitignore").read_text().split()
+
+
+def compose_cli() -> list:
+    """Docker's `docker compose` where it is installed, else `docker-compose` (make compose-cli)."""
+    if shutil.which("docker") and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
+        return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    if os.environ.get("CI"):
+        pytest.fail("no Compose CLI to validate docker/docker-compose.yml: `make compose-cli` installs one")
+    pytest.skip("no Compose CLI (make compose-cli installs one; make test does)")
+
+
+def test_the_compose_file_is_valid_and_refuses_to_start_without_its_secrets(tmp_path):
+    env = tmp_path / ".env"
+    filled = {"RASA_AUTH_TOKEN": "t", "POSTGRES_PASSWORD": "p", "RECEPTION_SECRET_KEY": "k", "SENDER_ID_KEY": "s"}
+    example = (DOCKER / ".env.example").read_text()
+    env.write_text(re.sub(r"^([A-Z_]+)=$", lambda m: f"{m[1]}={filled.get(m[1], '')}", example, flags=re.M))
+    command = compose_cli() + ["--env-file", str(env), "-f", str(COMPOSE_FILE), "config"]
+    valid = subprocess.run(command, capture_output=True, text=True)
+    assert valid.returncode == 0, valid.stderr
+    rendered = yaml.safe_load(valid.stdout)["services"]
+    assert rendered["rasa"]["environment"]["DATABASE_URL"] == "postgresql://pht:p@postgres:5432/pht"
+    assert rendered["rasa"]["environment"]["SENDER_ID_KEY"] == "s"  # the same on every replica
+    reception = rendered["reception"]["environment"]
+    assert reception["RASA_URL"] == "http://rasa:5005" and reception["RASA_AUTH_TOKEN"] == "t"
+    assert reception["RECEPTION_SECRET_KEY"] == "k" and reception["RECEPTION_COOKIE_SECURE"] == "1"
+    env.write_text((DOCKER / ".env.example").read_text())
+    refused = subprocess.run(command, capture_output=True, text=True)
+    assert refused.returncode != 0 and "docker/.env" in refused.stderr
+
+
+def test_nginx_proxies_rest_and_socketio_with_the_websocket_upgrade_and_hides_the_http_api():
+    conf = (DOCKER / "nginx" / "pht.conf").read_text()
+    socketio = conf.split("location /socket.io/", 1)[1].split("}", 1)[0]
+    assert "proxy_set_header Upgrade $http_upgrade" in socketio and "proxy_http_version 1.1" in socketio
+    assert "location /webhooks/" in conf and "ssl_certificate " in conf
+    assert "/conversations" not in conf.replace("(/conversations, /model, ...)", "")
+
+
+def test_the_same_endpoints_file_points_at_the_action_server_the_environment_names():
+    base = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+    local = endpoints(ServerSettings.from_env({}), base)
+    assert local == base
+    deployed = endpoints(ServerSettings.from_env({"ACTION_SERVER_URL": "http://actions:5055/webhook"}), base)
+    assert deployed["action_endpoint"]["url"] == "http://actions:5055/webhook"
+    assert deployed["tracker_store"] == base["tracker_store"] and deployed["lock_store"] == base["lock_store"]
+
+
+# --- Kubernetes: every overlay rendered by `kubectl kustomize` -----------------------------------
+K8S = ROOT / "deploy" / "k8s"
+OVERLAYS = sorted(path.name for path in (K8S / "overlays").iterdir() if (path / "kustomization.yaml").exists())
+BENCH_RASA_MB = 660  # one Rasa process after load, `make bench` (docs/performance.md)
+
+
+@pytest.fixture(scope="module", params=OVERLAYS)
+def rendered(request):
+    kubectl = shutil.which("kubectl")
+    if not kubectl:
+        if os.environ.get("CI"):
+            pytest.fail("kubectl is needed to render deploy/k8s")
+        pytest.skip("no kubectl")
+    result = subprocess.run([kubectl, "kustomize", str(K8S / "overlays" / request.param)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    objects = [item for item in yaml.safe_load_all(result.stdout) if item]
+    return {(item["kind"], item["metadata"]["name"]): item for item in objects}
+
+
+def workloads(rendered):
+    return {name: item for (kind, name), item in rendered.items() if kind in ("Deployment", "StatefulSet")}
+
+
+def containers(workload):
+    return workload["spec"]["template"]["spec"]["containers"]
+
+
+def env(container):
+    return {item["name"]: item for item in container.get("env", [])}
+
+
+def mebibytes(quantity: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(Mi|Gi)", quantity).groups()
+    return float(number) * (1024 if unit == "Gi" else 1)
+
+
+def test_overlays_exist_for_a_pilot_and_a_national_service():
+    assert {"pilot", "production"} <= set(OVERLAYS)
+
+
+def test_several_rasa_replicas_share_postgres_and_redis(rendered):
+    for name in ("rasa", "rasa-widget"):
+        rasa = rendered[("Deployment", name)]
+        assert rasa["spec"]["replicas"] >= 2
+        variables = env(containers(rasa)[0])
+        for variable in ("DATABASE_URL", "REDIS_URL", "RASA_AUTH_TOKEN"):
+            assert variables[variable]["valueFrom"]["secretKeyRef"]["name"] == "pht-secrets", (name, variable)
+        assert int(variables["SANIC_WORKERS"]["value"]) >= 1
+    assert env(containers(rendered[("Deployment", "rasa-widget")])[0])["SANIC_WORKERS"]["value"] == "1"
+
+
+def test_rasa_asks_for_the_memory_the_benchmark_measured_per_worker(rendered):
+    for name in ("rasa", "rasa-widget"):
+        container = containers(rendered[("Deployment", name)])[0]
+        workers = int(env(container)["SANIC_WORKERS"]["value"])
+        assert mebibytes(container["resources"]["requests"]["memory"]) >= BENCH_RASA_MB * workers
+
+
+def test_every_container_has_probes_resources_and_runs_unprivileged(rendered):
+    for name, workload in workloads(rendered).items():
+        pod = workload["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] > 0, name
+        for container in containers(workload):
+            assert "readinessProbe" in container and "livenessProbe" in container, name
+            assert {"cpu", "memory"} <= set(container["resources"]["requests"]), name
+            assert "memory" in container["resources"]["limits"], name
+            assert container["securityContext"]["allowPrivilegeEscalation"] is False, name
+            assert container["securityContext"]["capabilities"]["drop"] == ["ALL"], name
+
+
+def test_the_action_server_scales_on_cpu(rendered):
+    autoscaler = rendered[("HorizontalPodAutoscaler", "actions")]["spec"]
+    assert autoscaler["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "actions"}
+    assert 2 <= autoscaler["minReplicas"] < autoscaler["maxReplicas"]
+    assert autoscaler["metrics"][0]["resource"]["name"] == "cpu"
+
+
+def test_socketio_is_sticky_and_rest_goes_to_any_replica(rendered):
+    routes = {}
+    for (kind, name), ingress in rendered.items():
+        if kind == "Ingress":
+            for rule in ingress["spec"]["rules"]:
+                for path in rule["http"]["paths"]:
+                    routes[path["path"]] = (path["backend"]["service"]["name"], ingress["metadata"].get("annotations", {}))
+    service, annotations = routes["/socket.io/"]
+    assert service == "rasa-widget" and annotations["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+    assert rendered[("Service", "rasa-widget")]["spec"]["sessionAffinity"] == "ClientIP"
+    service, annotations = routes["/webhooks/"]
+    assert service == "rasa" and "nginx.ingress.kubernetes.io/affinity" not in annotations
+    assert not any(path.startswith(("/conversations", "/model")) for path in routes)  # the HTTP API stays inside
+
+
+def test_secrets_are_referenced_never_written(rendered):
+    assert not [name for kind, name in rendered if kind == "Secret"]
+    for name, workload in workloads(rendered).items():
+        for container in containers(workload):
+            for variable, item in env(container).items():
+                if SECRET.search(variable) or variable.endswith("_URL") and variable not in ("ACTION_SERVER_URL", "RASA_URL"):
+                    assert "secretKeyRef" in item.get("valueFrom", {}), (name, variable)
+    config = rendered[("ConfigMap", "pht-config")]["data"]
+    assert not [key for key in config if SECRET.search(key) or key in ("DATABASE_URL", "REDIS_URL")]
+
+
+def test_the_containers_run_the_commands_make_run_uses_from_versioned_images(rendered):
+    ours = {"rasa": "rasa", "rasa-widget": "rasa", "actions": "actions", "web": "web", "reception": "reception"}
+    for name, server in ours.items():
+        container = containers(rendered[("Deployment", name)])[0]
+        assert container["command"] == ["bash", "scripts/serve.sh", server]
+        assert container["image"].endswith(f"-{'web' if server == 'reception' else server}:1.0.0"), container["image"]
+    for workload in workloads(rendered).values():
+        for container in containers(workload):
+            assert ":" in container["image"] and not container["image"].endswith(":latest")

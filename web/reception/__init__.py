@@ -1,0 +1,1 @@
+"""The reception web app: `python -m web.reception` (web/reception/app.py)."""
