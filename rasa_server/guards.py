@@ -30,8 +30,10 @@ wraps and `apply()` fails loudly when that code is not there.
   takes any message written `/intent{"slot": value}` as that intent with those entities, on
   every channel, so a person could type `/restart`, `/session_start` or
   `/inform{"red_flags": []}`. Only the payloads the assistant itself offers are taken as
-  intents: the buttons of its latest message (`/affirm` and `/deny` after "Shall we start?",
-  never at a safety question) and the widget's opening `/greet`, exactly as written. Three
+  intents: those of domain.yml's buttons that its latest message showed (`/affirm` and `/deny`
+  after "Shall we start?", never at a safety question) and the widget's opening `/greet`,
+  exactly as written. (A button an action sends with a payload that is not in domain.yml
+  would not be taken: add it to a response there.) Three
   commands people type on messaging platforms mean what they say: `/start` (what Telegram
   sends when a person opens the bot) is a greeting, `/stop` is "stop", and `/restart` is
   "start again" (the answers are cleared and the questions, danger signs included, begin
