@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 STEP := bash scripts/step.sh
 
-.PHONY: help install build data train run shell validate test test-unit test-stories test-scale test-browser web chromium compose-cli evaluate bench lock clean reception reception-user
+.PHONY: help install build data train run shell validate test test-unit test-stories test-scale test-browser web chromium compose-cli evaluate bench soak audit lock clean reception reception-user
 
 help:
 	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
@@ -26,6 +26,8 @@ help:
 	@echo "make test     the whole test suite"
 	@echo "make evaluate NLU reports: held-out test file and 5-fold cross-validation (results/)"
 	@echo "make bench    speed and memory against the stock 'rasa init' assistant (results/bench.json)"
+	@echo "make soak     faults, attacks and load against the real servers, one table (about 15 minutes)"
+	@echo "make audit    pip-audit of the pinned packages against OSV (needs the internet: SECURITY.md)"
 	@echo "make install  the virtual environment with pinned dependencies (.venv)"
 	@echo "make build    the project's spaCy pipeline ($(SPACY_DIR))"
 	@echo "make data     regenerate the training data derived from the knowledge base"
@@ -147,6 +149,25 @@ evaluate: $(MODEL)
 # BENCH_ARGS=--skip-train leaves out the two cold trainings.
 bench: $(MODEL)
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Faults, attacks and load against the real servers on this machine (soak/__main__.py): killed
+# and frozen servers, a locked or stopped database, hostile input, unauthorised calls, 50
+# conversations at once and 500 over 10 minutes. About 15 minutes; SOAK_QUICK=1 for a few.
+soak: $(MODEL)
+	$(PY) -m soak
+
+# pip-audit over constraints.txt against OSV, in its own environment (its dependencies clash
+# with Rasa's pins). Needs the internet; `make test` runs the offline check (SECURITY.md).
+AUDIT_VENV := build/audit-venv
+$(AUDIT_VENV)/.installed: security/audit-requirements.txt scripts/find_python.sh
+	rm -rf $(AUDIT_VENV)
+	"$$(bash scripts/find_python.sh)" -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet -r security/audit-requirements.txt
+	touch $@
+
+audit: $(AUDIT_VENV)/.installed $(VENV)/.installed
+	$(AUDIT_VENV)/bin/pip-audit -r constraints.txt --no-deps --disable-pip --vulnerability-service osv \
+	  --progress-spinner off $$($(PY) -m security.audit --pip-audit-ignores)
 
 lock: $(VENV)/.installed
 	( echo "# Every installed package, pinned (pip freeze of a working .venv). Regenerate with"; \

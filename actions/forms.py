@@ -46,6 +46,7 @@ DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodby
 QUESTION_INTENTS = {"faq", "ask_why", "out_of_scope"}
 COMMAND_INTENTS = {"start_over", "stop", "goodbye", "go_back", "delete_my_data", "staff_mode"}
 SURE = 0.8
+FALLBACK_INTENT = "nlu_fallback"
 
 
 def questions_to_ask(slots: Mapping[str, Any]) -> List[str]:
@@ -105,6 +106,15 @@ def is_distress(tracker: Tracker) -> bool:
     when I wipe" distress, which must get its emergency advice instead)."""
     latest = tracker.latest_message
     return latest.get("intent", {}).get("name") == DISTRESS_INTENT and suggests_distress(latest.get("text") or "")
+
+
+def is_typed_payload(tracker: Tracker) -> bool:
+    """Whether the latest message was written like an intent payload the assistant never sends
+    (`/inform{"red_flags": []}`): the Rasa server reads it as not understood, without entities
+    (rasa_server/guards.py). It answers nothing and counts as no answer."""
+    latest = tracker.latest_message
+    return ((latest.get("text") or "").strip().startswith("/")
+            and latest.get("intent", {}).get("name") == FALLBACK_INTENT)
 
 
 def _requested_slot(tracker: Tracker) -> Optional[str]:
@@ -222,6 +232,8 @@ class ValidateAssessmentForm(FormValidationAction):
             return []  # the form steps aside at once, whatever the message also said: a rule replies
         knowledge = load_knowledge()
         asked = tracker.get_slot("requested_slot")
+        if is_typed_payload(tracker) and asked:
+            return self._ask_again(asked, dispatcher, domain)  # not counted: no limit to reach by typing
         updates: Dict[str, Any] = {}
         corrected = tracker.get_slot(CORRECTED_SLOT)
         if corrected:
@@ -253,6 +265,16 @@ class ValidateAssessmentForm(FormValidationAction):
         if intent in DIGRESSION_INTENTS:
             return []  # nothing read: the form steps aside so a rule can answer, then asks again
         return events + self._reask(asked, dispatcher, tracker, domain)
+
+    @staticmethod
+    def _ask_again(field: str, dispatcher: CollectingDispatcher, domain: DomainDict) -> List[EventType]:
+        """Say how to answer and ask the same question again, changing nothing."""
+        spec = load_knowledge().fields.get(field, {})
+        if spec.get("examples"):
+            dispatcher.utter_message(text=render(domain, "utter_not_understood", examples=spec["examples"]))
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return [SlotSet(field, None)]
 
     @staticmethod
     def _merge_mentioned(field: str, value: Any, tracker: Tracker) -> Any:

@@ -4,12 +4,17 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Callable, Dict, Tuple
 
 import yaml
 
 SETTINGS_FILE = Path(__file__).parent / "settings.yml"
 CLINIC_ENV = {"name": "CLINIC_NAME", "phone": "CLINIC_PHONE", "booking_url": "CLINIC_BOOKING_URL"}
+# Top-level knobs an environment variable overrides: key -> (variable, type)
+KNOB_ENV: Dict[str, Tuple[str, Callable[[str], Any]]] = {
+    "max_message_chars": ("MAX_MESSAGE_CHARS", int),
+    "action_timeout_seconds": ("ACTION_TIMEOUT_SECONDS", float),
+}
 
 
 @lru_cache(maxsize=1)
@@ -17,4 +22,12 @@ def load_settings() -> Dict[str, Any]:
     settings = yaml.safe_load(SETTINGS_FILE.read_text())
     for key, variable in CLINIC_ENV.items():
         settings["clinic"][key] = os.environ.get(variable) or settings["clinic"][key]  # empty is unset (compose passes "")
+    for key, (variable, kind) in KNOB_ENV.items():
+        if os.environ.get(variable):
+            try:
+                settings[key] = kind(os.environ[variable])
+            except ValueError:
+                raise SystemExit(f"{variable}={os.environ[variable]!r} is not a number (actions/settings.yml: {key})")
+        if settings[key] <= 0:
+            raise SystemExit(f"{key} must be above 0, not {settings[key]} (actions/settings.yml or {variable})")
     return settings

@@ -24,6 +24,11 @@ if that code is not there (another Rasa version), rather than run unpatched with
   `distress` whatever the classifier said, so it is never taken for "stop" or off-topic. The
   phrases are the vocabulary's (`actions/language/distress.py`); this wraps
   `MessageProcessor.parse_message` and changes nothing else in its answer.
+- Guards on every message (`rasa_server/guards.py`, its docstring says each): a turn is
+  saved whole or not at all, and a failed action call or conversation store gets a calm
+  "try again" instead of silence; action calls time out and carry the action server's
+  secret; over-long messages are refused with a clear reply; intent payloads typed by a
+  person (`/restart`, `/inform{...}`) set nothing.
 """
 from __future__ import annotations
 
@@ -40,6 +45,8 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import Event
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+
+from . import guards
 
 SUPPORTED_RASA = "3.6."
 _applied = False
@@ -91,6 +98,7 @@ def apply() -> None:
     _remember_event_classes()
     _encode_requests_with_ujson()
     _recognise_distress()
+    guards.apply()
     _applied = True
 
 

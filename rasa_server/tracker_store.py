@@ -23,6 +23,11 @@ server's CPU):
   compiled statements) instead of ORM queries and one ORM object per new event.
 - Statement parameters are hidden from error messages: a failed save must not write the
   conversation's events into a log.
+- On a database server (PostgreSQL), a pooled connection is tested before use, so after the
+  server was restarted the first turn does not fail on a dead connection. While the database
+  is unavailable, each turn fails whole and the person is asked to try again
+  (`rasa_server/guards.py`). A server started while its database was down creates Rasa's
+  table once the database is back.
 
 Forgetting a conversation ("delete my data", staff `delete REF`, `purge`). Rasa 3.6 has no
 delete API, and deleting the rows behind Rasa's back does not stick: Rasa holds the tracker in
@@ -86,10 +91,16 @@ class ConversationStore(SQLTrackerStore):
                 max_overflow=SQLITE_POOL_SIZE,
                 connect_args={"check_same_thread": False})  # a pooled connection may serve another thread later
             sa.event.listen(self.engine, "connect", _tune_sqlite)
-        else:
-            self.engine = sa.create_engine(url, hide_parameters=True, **create_engine_kwargs(url))
+        else:  # a database server that was restarted: a pooled connection is tested before it is used
+            self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)  # Rasa's other queries
         self.events_table: sa.Table = self.SQLEvent.__table__
+        self._table_ready = False  # Rasa creates it at start-up, unless the database was down then
+
+    def _ensure_table(self) -> None:
+        if not self._table_ready:
+            self.Base.metadata.create_all(self.engine)  # only what is missing
+            self._table_ready = True
 
     def _in_latest_session(self, sender_id: Text) -> sa.sql.ColumnElement:
         """Rasa's rule: the sender's events from the latest `session_started` on (all of them
@@ -103,6 +114,7 @@ class ConversationStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The tracker of the sender's latest conversation session, or None."""
+        self._ensure_table()
         query = (sa.select(self.events_table.c.data).where(self._in_latest_session(sender_id))
                  .order_by(self.events_table.c.id))
         with self.engine.connect() as connection:
@@ -114,6 +126,7 @@ class ConversationStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the events of the latest session that are not stored yet; after a confirmed
         "delete my data", delete them all instead (Rasa calls this inside the conversation's lock)."""
+        self._ensure_table()
         if forget_requested(tracker):
             self.forget(tracker.sender_id)
             return

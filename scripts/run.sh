@@ -2,16 +2,21 @@
 # Starts the assistant in the foreground: the action server, the Rasa server with the REST and
 # socket.io channels, the messaging platforms configured in the environment and the HTTP API
 # (token-protected), the demo clinic page with the chat widget, and the reception page for
-# clinic staff. Ctrl-C stops them all.
+# clinic staff. A supervisor (`python -m supervisor`) keeps them running: one that stops is
+# started again, with back-off, while the others go on. Ctrl-C stops them all.
 #   scripts/run.sh          serve on :5005 (Rasa), :5055 (actions), :8080 (the page, WEB_PORT)
 #                           and :8081 (reception, RECEPTION_PORT)
 #   scripts/run.sh shell    chat in this terminal instead
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ -f .env ]; then  # local settings and secrets (git-ignored; .env.example lists them)
+  set -a; source .env; set +a
+fi
+
 # Each server is started by scripts/serve.sh, the same command each container runs
 # (docker/Dockerfile); Rasa runs with the project's fixes to Rasa 3.6 (rasa_server/patches.py).
-SERVE=(bash scripts/serve.sh)
+SERVE="bash scripts/serve.sh"
 MODEL=models/pht.tar.gz
 export RASA_PORT=${RASA_PORT:-5005} ACTION_PORT=${ACTION_PORT:-5055}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:$ACTION_PORT/webhook}
@@ -21,34 +26,14 @@ export RECEPTION_PORT=${RECEPTION_PORT:-8081}  # the reception page (web/recepti
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
 mkdir -p var  # the SQLite tracker store and the pre-screen records live here (git-ignored)
 
-pids=()
-stop_all() {
-  trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap stop_all INT TERM EXIT
-
-wait_for() {  # url, name, pid
-  for _ in $(seq 1 180); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-    if ! kill -0 "$3" 2>/dev/null; then echo "The $2 stopped while starting; see the messages above." >&2; exit 1; fi
-    sleep 1
-  done
-  echo "The $2 did not start within 3 minutes." >&2
-  exit 1
-}
-
-if curl -fsS -o /dev/null "http://localhost:$ACTION_PORT/health" 2>/dev/null; then
-  echo "Using the action server already running on :$ACTION_PORT."
-else
-  echo "==> Starting the action server on :$ACTION_PORT (usually about 10 seconds) ..."
-  "${SERVE[@]}" actions &
-  pids+=($!)
-  wait_for "http://localhost:$ACTION_PORT/health" "action server" "${pids[-1]}"
+if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then  # the secret the Rasa server shows the action server
+  ACTION_SERVER_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')"
 fi
+export ACTION_SERVER_TOKEN
 
 if [ "${1:-}" = "shell" ]; then
+  $SERVE actions &
+  trap 'kill $! 2>/dev/null || true' EXIT
   .venv/bin/python -m rasa_server shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml
   exit 0
 fi
@@ -66,33 +51,26 @@ fi
 export RASA_AUTH_TOKEN
 read -r -a ORIGINS <<< "$(.venv/bin/python -m channels.settings)"  # CHAT_ALLOWED_ORIGINS, or the page's own
 
-# Channels from the environment (channels/settings.py): a platform without its variables stays off
-echo "==> Starting the Rasa server on :$RASA_PORT (usually about 20 seconds); channels: REST, the"
-echo "    website widget, and messaging platforms from the environment:"
-"${SERVE[@]}" rasa &
-pids+=($!)
-wait_for "http://localhost:$RASA_PORT/" "Rasa server" "${pids[-1]}"
-
+# The supervised processes, started in this order, one line each: NAME|READY_URL|COMMAND
+PROCESSES=()
+if curl -fsS -o /dev/null "http://127.0.0.1:$ACTION_PORT/health" 2>/dev/null; then
+  echo "Using the action server already running on :$ACTION_PORT (it must have the same ACTION_SERVER_TOKEN)."
+else
+  PROCESSES+=("action server|http://127.0.0.1:$ACTION_PORT/health|$SERVE actions")
+fi
+# channels from the environment (channels/settings.py): a platform without its variables stays off
+PROCESSES+=("Rasa server|http://127.0.0.1:$RASA_PORT/|$SERVE rasa")
 if [ -d web/node_modules/socket.io-client ]; then
-  "${SERVE[@]}" web &
-  pids+=($!)
-  wait_for "http://localhost:$WEB_PORT/" "demo page server" "${pids[-1]}"
+  PROCESSES+=("demo page server|http://127.0.0.1:$WEB_PORT/|$SERVE web")
 else
   echo "The demo page is not served: its packages are missing (make web installs them)." >&2
 fi
-
-# Outcome counts for analytics, when RabbitMQ is configured (rasa_server/event_broker.py)
-if [ -n "${RABBITMQ_URL:-}" ]; then
-  "${SERVE[@]}" analytics &
-  pids+=($!)
+if [ -n "${RABBITMQ_URL:-}" ]; then  # outcome counts for analytics (rasa_server/event_broker.py)
+  PROCESSES+=("analytics||$SERVE analytics")
 fi
+PROCESSES+=("reception page|http://127.0.0.1:$RECEPTION_PORT/health|$SERVE reception")
 
-echo "==> Starting the reception page on :$RECEPTION_PORT ..."
-"${SERVE[@]}" reception &
-pids+=($!)
-wait_for "http://localhost:$RECEPTION_PORT/health" "reception page" "${pids[-1]}"
-
-cat <<INFO
+read -r -d '' INFO <<INFO || true
 
 The PHT pre-screen assistant is running. Ctrl-C stops it.
   Talk over REST:
@@ -108,7 +86,9 @@ The PHT pre-screen assistant is running. Ctrl-C stops it.
   Chat in a terminal instead: make shell
 INFO
 if [ -z "${RECEPTION_USERS:-}" ] && [ ! -s "${RECEPTION_USERS_FILE:-var/reception_users}" ]; then
-  echo "No reception accounts yet: create the first with  make reception-user NAME=yourname"
+  INFO="$INFO
+No reception accounts yet: create the first with  make reception-user NAME=yourname"
 fi
 
-wait -n "${pids[@]}"
+echo "==> Starting the action server, the Rasa server (usually about 30 seconds in all), the pages ..."
+exec .venv/bin/python -m supervisor --status-file var/supervisor.json --ready-message "$INFO" "${PROCESSES[@]}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +28,7 @@ RASA_SERVER = [sys.executable, "-m", "rasa_server"]
 ACTION_SERVER = [sys.executable, "-m", "actions.server"]
 TRACKER_STORE = yaml.safe_load((ROOT / "endpoints.yml").read_text())["tracker_store"]["type"]
 START_TIMEOUT_SECONDS = 240
+ACTION_SERVER_TOKEN = "e2e-action-server-secret"  # the servers share it, as `make run`'s do
 
 
 def free_port() -> int:
@@ -81,20 +83,31 @@ class Assistant:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
+    @property
+    def db_path(self) -> Path:
+        return self.workdir / "tracker.db"
+
     def start(self) -> "Assistant":
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        endpoints = self.workdir / "endpoints.yml"
+        self.write_endpoints()
         if self.with_actions:
-            store = self.tracker_store or {"dialect": "sqlite", "db": str(self.workdir / "tracker.db")}
-            endpoints.write_text(yaml.safe_dump({
-                "action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook"},
-                "tracker_store": {"type": TRACKER_STORE, **store}}))
-            self.processes.append(self._spawn(ACTION_SERVER + ["--actions", "actions", "--port", str(self.action_port)]))
-        else:
-            endpoints.write_text("{}\n")  # Rasa's defaults: in-memory tracker store
+            self.processes.append(self._spawn(self.action_command()))
         self.processes.append(self._spawn_rasa())
         self._wait_until_ready()
         return self
+
+    def write_endpoints(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        endpoints = self.workdir / "endpoints.yml"
+        if self.with_actions:
+            store = self.tracker_store or {"dialect": "sqlite", "db": str(self.db_path)}
+            endpoints.write_text(yaml.safe_dump({
+                "action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook"},
+                "tracker_store": {"type": TRACKER_STORE, **store}}))
+        else:
+            endpoints.write_text("{}\n")  # Rasa's defaults: in-memory tracker store
+
+    def action_command(self) -> List[str]:
+        return ACTION_SERVER + ["--actions", "actions", "--port", str(self.action_port)]
 
     def __enter__(self) -> "Assistant":
         return self.start()
@@ -108,25 +121,43 @@ class Assistant:
         # secrets in the work folder (PHT_VAR_DIR); the Rasa server's privacy routes take the
         # same token as its API (rasa_server/privacy.py)
         own = {"DATABASE_URL": "", "REDIS_URL": "", "RABBITMQ_URL": "", "PHT_VAR_DIR": str(self.workdir),
-               "RASA_AUTH_TOKEN": self.token}
+               "RASA_AUTH_TOKEN": self.token, "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN}
         env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", **own, **self.env}
         log = open(self.workdir / "servers.log", "ab")
         return subprocess.Popen(command, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT)
 
-    def _spawn_rasa(self) -> subprocess.Popen:
+    def rasa_command(self) -> List[str]:
         credentials = ["--credentials", str(self.credentials)] if self.credentials else (
             ["--credentials", "credentials.yml"] if (self.project / "credentials.yml").exists() else [])
         rasa = RASA_SERVER if self.with_actions else [str(RASA)]  # the stock assistant runs plain Rasa
-        return self._spawn(
-            [*rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api", "--auth-token",
-             self.token, "--endpoints", str(self.workdir / "endpoints.yml"), *credentials])
+        return [*rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api", "--auth-token",
+                self.token, "--endpoints", str(self.workdir / "endpoints.yml"), *credentials]
 
-    def restart_rasa(self) -> None:
-        """Stop the Rasa server and start a new one on the same tracker store."""
+    def _spawn_rasa(self) -> subprocess.Popen:
+        return self._spawn(self.rasa_command())
+
+    def restart_rasa(self, kill: bool = False) -> None:
+        """Stop the Rasa server (SIGTERM, or SIGKILL mid-whatever with `kill`) and start a new
+        one on the same tracker store."""
         old = self.processes.pop()
-        old.terminate()
+        old.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
         old.wait(timeout=30)
         self.processes.append(self._spawn_rasa())
+        self._wait_until_ready()
+
+    @property
+    def action_server(self) -> subprocess.Popen:
+        assert self.with_actions
+        return self.processes[0]
+
+    def kill_actions(self) -> None:
+        """SIGKILL the action server, as a crash would stop it."""
+        self.action_server.kill()
+        self.action_server.wait(timeout=30)
+
+    def start_actions(self) -> None:
+        """Start the action server again (after `kill_actions`) and wait for it."""
+        self.processes[0] = self._spawn(self.action_command())
         self._wait_until_ready()
 
     def memory_mb(self) -> Dict[str, Optional[float]]:

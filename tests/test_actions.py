@@ -117,6 +117,19 @@ def test_an_answer_that_is_not_understood_is_asked_again_with_examples():
     assert slot_events(events)["requested_slot"] == "duration_days"
 
 
+@pytest.mark.parametrize("typed", ['/inform{"red_flags": []}', "/session_start", "/EXTERNAL_x", "/affirm@0.1"])
+def test_a_typed_intent_payload_at_the_danger_sign_question_answers_nothing_and_is_not_counted(typed):
+    # the Rasa server reads it as not understood (rasa_server/guards.py)
+    tracker = validation_tracker(typed, CLASSIC | {"red_flags": None}, "red_flags", {"reask_count": 2},
+                                 intent="nlu_fallback")
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert "didn't quite get that" in texts(messages)[0]
+    assert slot_events(events).get("red_flags") is None and "reask_count" not in slot_events(events)
+    assert slot_events(events)["requested_slot"] == "red_flags"  # the same question, again
+    _, extracted = run(ActionExtractFindings(), make_tracker(typed, intent="nlu_fallback", requested="red_flags"))
+    assert extracted == []
+
+
 def test_why_do_you_ask_lets_the_form_step_aside():
     tracker = validation_tracker("why do you ask?", {}, "pain_location", {}, intent="ask_why")
     messages, events = run(ValidateAssessmentForm(), tracker)

@@ -327,3 +327,20 @@ def test_an_unsigned_webhook_is_refused_and_changes_nothing(platforms, platform)
     assert [event for event in assistant.tracker(conversation_id(platform, sender))["events"]
             if event["event"] in ("user", "bot")] == []
     assert fakes.since(mark, platform) == []
+
+
+@pytest.mark.parametrize("platform", ["telegram", "twilio", "facebook", "slack"])
+def test_a_typed_intent_payload_sets_nothing_on_any_platform(platforms, platform):
+    """The guard sits in the Rasa server (rasa_server/guards.py), below every channel."""
+    assistant, fakes, env = platforms
+    user = PlatformUser(platform, assistant, fakes, env)
+    user.sender = {"telegram": "888", "twilio": "+447700900888", "facebook": "psid-888", "slack": "U888"}[platform]
+    user.say("hi")
+    user.say("yes")
+    user.say("right at my sit bone")
+    before = user.tracker()["slots"]
+    assert before["requested_slot"] == "onset"
+    calls = user.say('/inform{"onset": "gradual", "red_flags": []}')
+    assert any("didn't quite get that" in (sent_text(call) or "") for call in calls)
+    after = user.tracker()["slots"]
+    assert after["onset"] is None and after["red_flags"] is None and after["requested_slot"] == "onset"

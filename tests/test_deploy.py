@@ -96,7 +96,7 @@ def test_each_image_runs_the_command_make_run_uses():
     serve_sh = (ROOT / "scripts" / "serve.sh").read_text()
     for server in SERVERS:
         assert instructions(server, "CMD") == [f'["bash", "scripts/serve.sh", "{server}"]']
-        assert f'"${{SERVE[@]}}" {server} &' in run_sh, f"make run does not start {server} with scripts/serve.sh"
+        assert f"|$SERVE {server}\"" in run_sh, f"make run does not supervise {server} with scripts/serve.sh"
         assert f"\n  {server})\n" in serve_sh
     for server in ("reception", "analytics"):
         assert COMPOSE["services"][server]["command"] == ["bash", "scripts/serve.sh", server]
@@ -156,7 +156,8 @@ def compose_cli() -> list:
 
 def test_the_compose_file_is_valid_and_refuses_to_start_without_its_secrets(tmp_path):
     env = tmp_path / ".env"
-    filled = {"RASA_AUTH_TOKEN": "t", "POSTGRES_PASSWORD": "p", "RECEPTION_SECRET_KEY": "k", "SENDER_ID_KEY": "s"}
+    filled = {"RASA_AUTH_TOKEN": "t", "POSTGRES_PASSWORD": "p", "RECEPTION_SECRET_KEY": "k", "SENDER_ID_KEY": "s",
+              "ACTION_SERVER_TOKEN": "a"}
     example = (DOCKER / ".env.example").read_text()
     env.write_text(re.sub(r"^([A-Z_]+)=$", lambda m: f"{m[1]}={filled.get(m[1], '')}", example, flags=re.M))
     command = compose_cli() + ["--env-file", str(env), "-f", str(COMPOSE_FILE), "config"]
@@ -165,6 +166,9 @@ def test_the_compose_file_is_valid_and_refuses_to_start_without_its_secrets(tmp_
     rendered = yaml.safe_load(valid.stdout)["services"]
     assert rendered["rasa"]["environment"]["DATABASE_URL"] == "postgresql://pht:p@postgres:5432/pht"
     assert rendered["rasa"]["environment"]["SENDER_ID_KEY"] == "s"  # the same on every replica
+    assert rendered["rasa"]["environment"]["ACTION_SERVER_TOKEN"] == rendered["actions"]["environment"][
+        "ACTION_SERVER_TOKEN"] == "a"  # the Rasa server shows the action server's secret
+    assert rendered["actions"]["environment"]["ACTION_SERVER_HOST"] == "0.0.0.0"  # reachable on the compose network
     reception = rendered["reception"]["environment"]
     assert reception["RASA_URL"] == "http://rasa:5005" and reception["RASA_AUTH_TOKEN"] == "t"
     assert reception["RECEPTION_SECRET_KEY"] == "k" and reception["RECEPTION_COOKIE_SECURE"] == "1"

@@ -1,0 +1,6 @@
+"""`python -m supervisor`: see supervisor/supervise.py."""
+import sys
+
+from .supervise import main
+
+sys.exit(main())
