@@ -76,11 +76,22 @@ def ended_by(tracker: Tracker, result: Mapping[str, Any]) -> str:
     return "danger_sign" if result["urgency"] in ACT_NOW_LEVELS else "completed"
 
 
+def turn_key(tracker: Tracker) -> Optional[str]:
+    """The conversation's stored state when this turn began: how many events came before the
+    latest message, and the time of the last of them. A turn a fault kept from being saved
+    (rasa_server/guards.py) is sent again from that same state, so it has the same key."""
+    events = tracker.events
+    latest_user = max((index for index, event in enumerate(events) if event.get("event") == "user"), default=None)
+    if not latest_user:
+        return None
+    return f"{latest_user}:{events[latest_user - 1].get('timestamp')}"
+
+
 def new_prescreen(tracker: Tracker, result: Dict[str, Any]) -> NewPrescreen:
     return NewPrescreen(
         channel=tracker.get_latest_input_channel() or "unknown", sender_id=tracker.sender_id, assessment=result,
         consent=consent_given(tracker), engine_version=ENGINE_VERSION, knowledge_version=knowledge_version(),
-        staff_entered=staff_entered(tracker.slots), ended_by=ended_by(tracker, result))
+        staff_entered=staff_entered(tracker.slots), ended_by=ended_by(tracker, result), turn_key=turn_key(tracker))
 
 
 def record_prescreen(tracker: Tracker, result: Dict[str, Any], dispatcher: CollectingDispatcher,

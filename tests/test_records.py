@@ -1,6 +1,7 @@
 """Pre-screen records: written by the assessment for every outcome, unique reference codes,
 listing, deletion and purging, the migrations; on SQLite and on PostgreSQL."""
 import asyncio
+import dataclasses
 import datetime as dt
 import itertools
 import logging
@@ -185,6 +186,21 @@ def test_reference_codes_stay_unique_when_many_finish_at_once(records, monkeypat
     assert errors == []
     assert len(stored) == len(set(stored)) == 120 == records.count()
     assert len(drawn) > 120  # some codes were taken and drawn again
+
+
+def test_a_finishing_turn_sent_again_after_a_fault_finds_its_record_instead_of_storing_another(records):
+    first = records.add(dataclasses.replace(new("someone"), turn_key="12:1700000000.5"))
+    again = records.add(dataclasses.replace(new("someone"), turn_key="12:1700000000.5"))
+    assert again.reference == first.reference and records.count() == 1
+    later = records.add(dataclasses.replace(new("someone"), turn_key="40:1700000900.0"))  # a second pre-screen
+    other = records.add(dataclasses.replace(new("someone-else"), turn_key="12:1700000000.5"))
+    assert len({first.reference, later.reference, other.reference}) == 3 and records.count() == 3
+
+
+def test_the_record_action_keys_a_pre_screen_by_the_stored_state_its_turn_began_from(records):
+    _, returned = assess(OUTCOMES["routine"], sender="retried")
+    _, again = assess(OUTCOMES["routine"], sender="retried")  # the same turn, sent again: same stored events
+    assert returned == again and len(records.of_sender("retried")) == 1
 
 
 def test_the_list_is_newest_first_and_filters_by_date_and_urgency(records):

@@ -34,7 +34,12 @@ class Prescreen(Base):
     """One finished pre-screen: what reception needs without reading the conversation."""
 
     __tablename__ = "prescreens"
-    __table_args__ = (sa.UniqueConstraint("reference", name="uq_prescreens_reference"),)
+    __table_args__ = (
+        sa.UniqueConstraint("reference", name="uq_prescreens_reference"),
+        # the conversation's state when the pre-screen finished: a finishing turn that a fault
+        # made the person send again finds its record instead of storing a second one
+        sa.Index("uq_prescreens_sender_turn", "sender_id", "turn_key", unique=True),
+    )
 
     id = sa.Column(sa.Integer, primary_key=True)
     reference = sa.Column(sa.String(16), nullable=False)
@@ -52,3 +57,4 @@ class Prescreen(Base):
     engine_version = sa.Column(sa.String(64), nullable=False)
     knowledge_version = sa.Column(sa.String(64), nullable=False)
     consent = sa.Column(sa.JSON, nullable=False)
+    turn_key = sa.Column(sa.String(64), nullable=True)

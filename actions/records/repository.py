@@ -47,6 +47,7 @@ class NewPrescreen:
     staff_entered: bool = False
     ended_by: str = "completed"
     created: dt.datetime = field(default_factory=now)
+    turn_key: Optional[str] = None  # the conversation's stored state when it finished (see `add`)
 
 
 @dataclass(frozen=True)
@@ -140,28 +141,43 @@ class Records:
     # -- writing -----------------------------------------------------------------------------
 
     def add(self, new: NewPrescreen) -> Record:
-        """Store a pre-screen under a new reference code, unique even when many finish at once."""
+        """Store a pre-screen under a new reference code, unique even when many finish at once.
+
+        A pre-screen with the `turn_key` of one already stored for the same conversation is that
+        one: when a fault stops the finishing turn from being saved, the person sends the
+        message again from the same stored state, and gets the same record and code."""
         if new.ended_by not in ENDED_BY:
             raise ValueError(f"ended_by must be one of {ENDED_BY}, not {new.ended_by!r}")
         result = new.assessment
         for _ in range(REFERENCE_TRIES):
+            stored = self._of_turn(new.sender_id, new.turn_key)
+            if stored is not None:
+                return stored
             row = Prescreen(
                 reference=new_reference(), created=new.created, channel=new.channel, sender_id=new.sender_id,
                 staff_entered=new.staff_entered, ended_by=new.ended_by, urgency=result["urgency"],
                 likelihood=result["likelihood"], findings=dict(result.get("findings") or {}),
                 skipped=list(result.get("skipped") or []), unsure=list(result.get("unsure") or []),
                 assessment=result, engine_version=new.engine_version,
-                knowledge_version=new.knowledge_version, consent=new.consent)
+                knowledge_version=new.knowledge_version, consent=new.consent, turn_key=new.turn_key)
             with self._sessions() as session:
                 session.add(row)
                 try:
                     session.commit()
                 except sa.exc.IntegrityError:
-                    session.rollback()  # the code was taken a moment ago: draw another
+                    session.rollback()  # the code was taken a moment ago, or the turn stored: look again
                     continue
                 logger.info("Stored pre-screen %s", row.reference)
                 return _record(row)
         raise RuntimeError(f"no free reference code after {REFERENCE_TRIES} tries")
+
+    def _of_turn(self, sender_id: str, turn_key: Optional[str]) -> Optional[Record]:
+        if turn_key is None:
+            return None
+        with self._sessions() as session:
+            row = session.scalars(sa.select(Prescreen).where(
+                Prescreen.sender_id == sender_id, Prescreen.turn_key == turn_key)).first()
+            return _record(row) if row is not None else None
 
     def delete_sender(self, sender_id: str) -> List[str]:
         """Delete every pre-screen of one conversation; their references."""
