@@ -223,3 +223,38 @@ def test_with_the_store_locked_nothing_is_lost_and_the_conversation_resumes(assi
     assert len(tracker["events"]) == events_before and tracker["slots"]["pain_location"] == "sit_bone"
     tracker = conversation.send("gradually")
     assert tracker["slots"]["onset"] == "gradual" and tracker["slots"]["requested_slot"] == "duration_days"
+
+
+# -- the pre-screen record through faults -------------------------------------------------------------
+
+def test_a_finishing_turn_that_could_not_be_saved_stores_one_record_which_survives_a_kill(assistant):
+    import sqlite3
+
+    from actions.records import Records
+    from servers import Conversation
+
+    rehearsal = Conversation(assistant, "final-turn-rehearsal", CLASSIC_ANSWERS)
+    rehearsal.run("hi")
+    last_answer = CLASSIC_ANSWERS[rehearsal.asked[-1]]  # the answer that finishes this pre-screen
+
+    conversation, tracker = started(assistant, "final-turn-retried")
+    for field in rehearsal.asked[:-1]:
+        tracker = conversation.send(CLASSIC_ANSWERS[field])
+    assert tracker["slots"]["requested_slot"] == rehearsal.asked[-1]
+    lock = sqlite3.connect(str(assistant.db_path), timeout=30, isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")  # the finishing turn cannot be saved, after the record was stored
+    try:
+        assert TRY_AGAIN in " ".join(texts(assistant.say("final-turn-retried", last_answer)))
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    tracker = conversation.send(last_answer)  # the person sends it again
+    records = Records(f"sqlite:///{assistant.workdir / 'records.db'}", migrate=False)
+    try:
+        [record] = records.of_sender("final-turn-retried")
+        assert tracker["slots"]["prescreen_reference"] == record.reference
+        assistant.restart_rasa(kill=True)
+        assert assistant.tracker("final-turn-retried")["slots"]["prescreen_reference"] == record.reference
+        assert [kept.reference for kept in records.of_sender("final-turn-retried")] == [record.reference]
+    finally:
+        records.close()
