@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Text
@@ -65,8 +66,6 @@ def consent_given(tracker: Tracker) -> Dict[str, Any]:
 
 
 def _iso(timestamp: Optional[float]) -> Optional[str]:
-    import datetime as dt
-
     return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat() if timestamp else None
 
 

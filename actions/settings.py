@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Dict, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 import yaml
 
@@ -31,3 +31,14 @@ def load_settings() -> Dict[str, Any]:
         if settings[key] <= 0:
             raise SystemExit(f"{key} must be above 0, not {settings[key]} (actions/settings.yml or {variable})")
     return settings
+
+
+def database_url(env: Mapping[str, str]) -> Optional[str]:
+    """`DATABASE_URL` as SQLAlchemy 1.4 takes it, or None when unset: `postgres://` (as many
+    hosting services write it) is `postgresql://` to SQLAlchemy, which refuses the short form.
+    The one reading of the variable for the conversation store and the pre-screen records,
+    which share the database."""
+    url = env.get("DATABASE_URL") or None
+    if url and url.startswith("postgres://"):
+        return "postgresql://" + url[len("postgres://"):]
+    return url

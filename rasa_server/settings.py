@@ -22,6 +22,8 @@ import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
+from actions.settings import database_url
+
 DEFAULT_REDIS_KEY_PREFIX = "pht"
 
 
@@ -37,7 +39,7 @@ class ServerSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "ServerSettings":
         return cls(
-            database_url=sqlalchemy_url(env.get("DATABASE_URL") or None),
+            database_url=database_url(env),
             redis_url=env.get("REDIS_URL") or None,
             redis_key_prefix=env.get("REDIS_KEY_PREFIX") or DEFAULT_REDIS_KEY_PREFIX,
             action_server_url=env.get("ACTION_SERVER_URL") or None,
@@ -45,10 +47,3 @@ class ServerSettings:
             rabbitmq_url=env.get("RABBITMQ_URL") or None,
         )
 
-
-def sqlalchemy_url(url: Optional[str]) -> Optional[str]:
-    """The URL as SQLAlchemy 1.4 takes it: `postgres://` (as many hosting services write it)
-    is `postgresql://` to SQLAlchemy, which refuses the short form."""
-    if url and url.startswith("postgres://"):
-        return "postgresql://" + url[len("postgres://"):]
-    return url

@@ -14,6 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 import json
 import math
+from pathlib import Path
 
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
@@ -169,3 +170,15 @@ def test_wording_about_suicide_is_the_distress_intent_never_stop():
 
 def test_other_messages_keep_the_classifiers_intent():
     assert parse("stop")["intent"]["name"] == "stop"
+
+
+def test_the_forget_action_and_the_store_name_the_same_slot_which_the_domain_declares():
+    # two processes, two constants (the action server does not import Rasa): kept equal here
+    import yaml
+
+    from actions import prescreen
+    from rasa_server import tracker_store
+
+    assert prescreen.FORGET_SLOT == tracker_store.FORGET_SLOT
+    domain = Path(__file__).resolve().parent.parent / "domain.yml"
+    assert tracker_store.FORGET_SLOT in yaml.safe_load(domain.read_text())["slots"]

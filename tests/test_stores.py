@@ -13,6 +13,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from rasa_server.lock_store import ConversationLockStore, SharedLockStore
+from actions.records.settings import settings as records_settings
 from rasa_server.settings import ServerSettings
 from rasa_server.tracker_store import ConversationStore
 from services import REDIS_URL
@@ -26,6 +27,8 @@ def test_unset_variables_mean_one_machine_and_postgres_urls_are_taken_in_either_
     settings = ServerSettings.from_env({"DATABASE_URL": "postgres://pht:secret@db:5432/pht", "SANIC_WORKERS": "3"})
     assert settings.database_url == "postgresql://pht:secret@db:5432/pht"
     assert settings.sanic_workers == 3
+    # the pre-screen records share the database, and read the variable the same way
+    assert records_settings({"DATABASE_URL": "postgres://pht:secret@db:5432/pht"}).database_url == settings.database_url
 
 
 def test_conversations_go_to_the_database_in_database_url(database, monkeypatch, tmp_path):

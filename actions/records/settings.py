@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
 
+from ..settings import database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
 DEFAULT_DATABASE_FILE = "records.db"
@@ -69,7 +71,7 @@ def settings(env: Optional[Mapping[str, str]] = None) -> Settings:
     env = os.environ if env is None else env
     var = Path(env.get("PHT_VAR_DIR") or VAR)
     return Settings(
-        database_url=env.get("DATABASE_URL") or f"sqlite:///{var / DEFAULT_DATABASE_FILE}",
+        database_url=database_url(env) or f"sqlite:///{var / DEFAULT_DATABASE_FILE}",
         retention_days=int(env.get("RECORDS_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS),
         migrate_automatically=(env.get("RECORDS_MIGRATE") or "auto").lower() != "off",
         reception_host=env.get("RECEPTION_HOST") or "127.0.0.1",
