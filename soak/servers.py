@@ -21,6 +21,8 @@ from servers import Assistant, free_port  # tests/servers.py
 class SupervisedAssistant(Assistant):
     """Both servers as children of the project's supervisor, with a fast back-off."""
 
+    stop_timeout_seconds = 60  # the supervisor stops its servers on SIGTERM, then itself
+
     @property
     def status_file(self) -> Path:
         return self.workdir / "supervisor.json"
@@ -63,14 +65,6 @@ class SupervisedAssistant(Assistant):
             time.sleep(0.5)
         raise RuntimeError(f"the {name} did not come back within {seconds:.0f} s")
 
-    def stop(self) -> None:
-        for process in self.processes:  # the supervisor stops its servers on SIGTERM
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 POSTGRES_BIN = Path("/usr/lib/postgresql")

@@ -77,6 +77,7 @@ class Assistant:
     credentials: Optional[Path] = None  # instead of the project's credentials.yml
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
+    stop_timeout_seconds = 30  # (not a field) how long a server may take to stop before it is killed
     processes: List[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -188,7 +189,7 @@ class Assistant:
             process.terminate()
         for process in self.processes:
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=self.stop_timeout_seconds)
             except subprocess.TimeoutExpired:
                 process.kill()
 
