@@ -10,8 +10,8 @@ RECEPTION_HOST, _PORT      where the reception page listens (127.0.0.1, 8081)
 RECEPTION_USERS            staff accounts as `name:argon2-hash` pairs separated by spaces or
                            new lines; when set, the users file is not read
 RECEPTION_USERS_FILE       staff accounts, one `name:argon2-hash` a line (var/reception_users)
-RECEPTION_SECRET_KEY       a key of the page's own, kept for its CSRF-free uses (default: made once,
-                           var/reception_secret); sessions are kept server-side (web/reception/sessions.py)
+RECEPTION_SECRET_KEY       signs the login form's CSRF cookie (default: made once, var/reception_secret);
+                           sessions are kept on the server (actions/reception/sessions.py)
 RECEPTION_COOKIE_SECURE    1 behind HTTPS: cookies only over HTTPS (0)
 RECEPTION_TRUSTED_PROXIES  the reverse proxy's addresses, whose X-Forwarded-For the page believes
                            (default: none, so a made-up header changes nothing; behind a proxy on
@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
+from ..private import private_folder
 from ..settings import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,14 +119,6 @@ def settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         staff_channel_url=(env.get("STAFF_CHANNEL_URL")
                            or f"{(env.get('RASA_URL') or DEFAULT_RASA_URL).rstrip('/')}/webhooks/staff/webhook"),
     )
-
-
-def private_folder(path: Path) -> None:
-    """`path` and its missing parents made, and `path` readable by its owner only (0700): var/
-    holds health data and secrets."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.stat().st_mode & 0o077:
-        os.chmod(path, 0o700)
 
 
 def _kept_secret(path: Path, create: bool) -> Optional[str]:
