@@ -206,6 +206,9 @@ class Reception:
         return self.page(request, "list.html", rows=rows, levels=levels, urgency=urgency, since=since_text,
                          counts=counts, searched=wanted, not_found=bool(wanted))
 
+    async def staff_prescreen(self, request: Request) -> Response:
+        return await staff_prescreen(self, request)
+
     @staticmethod
     def user(request: Request) -> Optional[str]:
         session = staff_session(request)
@@ -374,7 +377,7 @@ def create_app(config: Optional[Settings] = None, records: Optional[Records] = N
         Route("/", reception.list_page),
         Route("/login", reception.login, methods=["GET", "POST"]),
         Route("/logout", reception.logout, methods=["POST"]),
-        Route("/prescreen", lambda request: staff_prescreen(reception, request), methods=["GET", "POST"]),
+        Route("/prescreen", reception.staff_prescreen, methods=["GET", "POST"]),
         Route("/prescreens/{reference}", reception.detail),
         Route("/prescreens/{reference}/print", reception.print_view),
         Route("/prescreens/{reference}/export/{kind:str}", reception.export),
