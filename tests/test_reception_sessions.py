@@ -21,6 +21,7 @@ from actions.reception.sessions import BACKOFF, FORGET_AFTER, LoginThrottle
 from actions.reception.users import Users
 from actions.records import Records, settings
 from servers import ROOT, free_port
+from services import REDIS_URL
 from test_reception_web import PASSWORD, Client
 from web.reception.app import create_app
 from web.reception.app import server as reception_server
@@ -237,3 +238,34 @@ def test_a_new_line_in_a_login_name_cannot_forge_an_audit_line(site, caplog):
     assert [entry["event"] for entry in entries] == ["login_failed", "login"]
     assert entries[0]["user"] == forged.strip() and entries[1]["user"] == "alice"
     assert set(entries[1]) >= {"time", "event", "user", "reference", "client"}
+
+
+# --- the same, with REDIS_URL set (make test-scale) -------------------------------------------------
+
+@pytest.fixture
+def redis_site(tmp_path, redis_prefix):
+    running = Site(tmp_path, REDIS_URL=REDIS_URL, REDIS_KEY_PREFIX=redis_prefix)
+    yield running
+    running.stop()
+
+
+@pytest.mark.services
+def test_with_redis_replicas_share_sessions_and_remove_user_ends_them_all(redis_site):
+    first, second = redis_site.replica(), redis_site.replica()
+    desk = signed_in(first)
+    assert with_cookies(second, session_cookie(desk)).request("/")[0] == 200
+    office = signed_in(second)
+    removed = redis_site.cli("remove-user", "alice")
+    assert removed.returncode == 0 and "2 signed-in session(s) ended" in removed.stdout
+    assert desk.request("/")[0] == 303 and office.request("/")[0] == 303
+
+
+@pytest.mark.services
+def test_with_redis_replicas_count_the_same_failures(redis_site):
+    first, second = redis_site.replica(), redis_site.replica()
+    for number in range(BACKOFF["name"].free):
+        assert Client(first if number % 2 else second).login(password="a guess")[0] == 401
+    assert Client(first).login(password="a guess")[0] == 429
+    assert Client(second).login(password="a guess")[0] == 429
+    redis_site.clock.advance(seconds=BACKOFF["name"].cap_seconds)
+    assert Client(second).login()[0] == 303

@@ -142,9 +142,7 @@ class RedisFailures:
 
 def _stores(config: Settings, records: Optional[Records]) -> Tuple[object, object]:
     if config.redis_url:
-        import os
-
-        prefix = os.environ.get("REDIS_KEY_PREFIX") or "pht"
+        prefix = config.redis_key_prefix
         idle = dt.timedelta(minutes=config.session_idle_minutes)
         return RedisSessions(config.redis_url, prefix, idle), RedisFailures(config.redis_url, prefix)
     records = records or Records(config=config)

@@ -16,6 +16,8 @@ RECEPTION_COOKIE_SECURE    1 behind HTTPS: cookies only over HTTPS (0)
 RECEPTION_TRUSTED_PROXIES  the reverse proxy's addresses, whose X-Forwarded-For the page believes
                            (default: none, so a made-up header changes nothing; behind a proxy on
                            the same machine: 127.0.0.1)
+REDIS_URL, REDIS_KEY_PREFIX  when set, the page's sessions and login back-off are kept in Redis
+                           (else in this database), shared by every replica either way
 RECEPTION_SESSION_IDLE_MINUTES, RECEPTION_SESSION_HOURS
                            a session ends after this long unused (30) and this long after sign-in (8)
 STAFF_CHANNEL_SECRET       the shared secret of the staff pre-screen channel (channels/staff.py),
@@ -72,7 +74,8 @@ class Settings:
     trusted_proxies: Tuple[str, ...] = ()
     session_idle_minutes: int = 30
     session_hours: int = 8
-    redis_url: Optional[str] = None
+    redis_url: Optional[str] = None  # REDIS_URL: the reception's sessions and login back-off there
+    redis_key_prefix: str = "pht"  # REDIS_KEY_PREFIX, as the Rasa server's locks use it
     staff_secret_env: Optional[str] = None
     staff_secret_file: Optional[Path] = None
     staff_channel_url: Optional[str] = None
@@ -114,6 +117,7 @@ def settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         session_idle_minutes=int(env.get("RECEPTION_SESSION_IDLE_MINUTES") or 30),
         session_hours=int(env.get("RECEPTION_SESSION_HOURS") or 8),
         redis_url=env.get("REDIS_URL") or None,
+        redis_key_prefix=env.get("REDIS_KEY_PREFIX") or "pht",
         staff_secret_env=env.get("STAFF_CHANNEL_SECRET") or None,
         staff_secret_file=var / "staff_channel_secret",
         staff_channel_url=(env.get("STAFF_CHANNEL_URL")
