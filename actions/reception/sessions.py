@@ -161,6 +161,9 @@ class Sessions:
 
     def start(self, username: str) -> Session:
         now = self.clock()
+        sweep = getattr(self.store, "delete_older", None)  # Redis expires its keys by itself
+        if sweep is not None:  # sessions nobody presented again leave no rows behind
+            sweep(now - self.idle, now - self.lifetime)
         session = Session(id=secrets.token_urlsafe(32), username=username, csrf=secrets.token_urlsafe(32))
         self.store.put(_hash(session.id), StoredSession(username, session.csrf, now, now))
         return session
