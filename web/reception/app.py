@@ -320,8 +320,8 @@ async def staff_prescreen(reception: "Reception", request: Request) -> Response:
     except StaffChannelUnreachable:
         return reception.page(request, "prescreen.html", status=503, conversation=conversation, replies=[],
                               error="unreachable", said=None if form.get("start") else message)
-    return reception.page(request, "prescreen.html", conversation=conversation, replies=replies,
-                          said=None if form.get("start") else message)
+    said = None if form.get("start") else str(form.get("shown") or message)  # a button: its title, not its payload
+    return reception.page(request, "prescreen.html", conversation=conversation, replies=replies, said=said)
 
 
 class RequireLogin:
