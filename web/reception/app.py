@@ -118,6 +118,8 @@ def safe_next(target: Optional[str]) -> str:
 class Reception:
     def __init__(self, config: Settings, records: Optional[Records] = None, clock: Clock = utc_now) -> None:
         self.config = config
+        if records is None and not config.redis_url:  # sessions and records share one engine
+            records = Records(config=config)
         self._records = records
         self.users = Users(config)
         self.sessions = Sessions(config, records, clock=clock)
