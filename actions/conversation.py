@@ -4,13 +4,13 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, UserUtteranceReverted
+from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .assessment import assess_conversation
 from .forms import is_distress, note_misunderstanding
-from .messages import bullet_list, findings_summary, render
+from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render, staff_entered
 from .settings import load_settings
 from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_fields, findings_from_slots, needs_care_now
 from .triage import load_knowledge
@@ -45,26 +45,32 @@ WELCOME_INSTEAD = [FollowupAction("action_welcome")]
 
 
 class ActionWelcome(Action):
-    """Greets with the safety notice and asks consent, unless a danger sign was already told."""
+    """Greets with the safety notice and asks consent, unless a danger sign was already told.
+
+    On the staff channel (the reception page's "Pre-screen a patient", channels/staff.py) the
+    conversation is staff-entered from its first message, and again after "start again": the
+    staff opening and the patient's-consent question instead of the person's own."""
 
     def name(self) -> Text:
         return "action_welcome"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        staff = on_staff_channel(tracker.sender_id, tracker.get_latest_input_channel())
+        staff_mode: List[EventType] = [SlotSet(STAFF_SLOT, True)] if staff and not staff_entered(tracker.slots) else []
         if _care_reminder(tracker, dispatcher, domain):
-            return []
+            return staff_mode
         if tracker.get_slot(ASSESSMENT_SLOT):
             dispatcher.utter_message(response="utter_welcome_back")
-            return []
+            return staff_mode
         if needs_care_now(tracker.slots):
-            return assess_conversation(tracker, dispatcher, domain)
-        dispatcher.utter_message(response="utter_welcome")
+            return staff_mode + assess_conversation(tracker, dispatcher, domain)
+        dispatcher.utter_message(response="utter_staff_mode" if staff else "utter_welcome")
         knowledge = load_knowledge()
         noted = findings_summary(findings_from_slots(tracker.slots, knowledge), knowledge, domain)
         if noted:
             dispatcher.utter_message(text=render(domain, "utter_noted", items="; ".join(noted)))
-        dispatcher.utter_message(response="utter_ask_consent")
-        return []
+        dispatcher.utter_message(response="utter_ask_staff_consent" if staff else "utter_ask_consent")
+        return staff_mode
 
 
 class ActionExplainQuestion(Action):

@@ -12,6 +12,8 @@ from .triage.engine import join_words
 
 Button = Dict[str, str]
 STAFF_SLOT = "staff_entered"
+STAFF_CHANNEL = "staff"  # channels/staff.py: the reception page's channel, behind a shared secret
+STAFF_SENDER_PREFIX = "staff:"  # the sender ids that channel, and only it, builds
 
 
 def render(domain: Mapping[str, Any], response: str, slots: Optional[Mapping[str, Any]] = None, **values: Any) -> str:
@@ -28,8 +30,17 @@ def render(domain: Mapping[str, Any], response: str, slots: Optional[Mapping[str
 
 
 def staff_entered(slots: Optional[Mapping[str, Any]]) -> bool:
-    """Whether clinic staff fill this pre-screen in with or for a patient (third-person wording)."""
+    """Whether clinic staff fill this pre-screen in with or for a patient (third-person wording).
+    The slot is set only on the staff channel (`on_staff_channel`): never by what someone types."""
     return bool(slots and slots.get(STAFF_SLOT))
+
+
+def on_staff_channel(sender_id: str, input_channel: Optional[str]) -> bool:
+    """Whether a conversation comes from the reception page's staff channel: its messages come
+    in through that channel, whose route needs the reception server's secret, and its id is
+    one that channel built. Every channel prefixes the ids it creates and accepts no other
+    channel's prefix from a client, so no patient-facing channel can reach a `staff:` id."""
+    return input_channel == STAFF_CHANNEL and sender_id.startswith(STAFF_SENDER_PREFIX)
 
 
 def question_text(spec: Mapping[str, Any], key: str, slots: Optional[Mapping[str, Any]]) -> str:

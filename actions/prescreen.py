@@ -4,9 +4,15 @@
   through `actions.records` and tells the person its reference code with a short summary to
   bring to the clinic. A database that cannot be reached costs the person nothing but the
   code: the outcome was already given, and they are told calmly.
-- Staff mode ("I'm at reception with a patient"): the `staff_entered` slot switches the
-  wording to the third person (domain responses with a slot condition, the vocabulary's
-  `staff_question`s) and marks the record staff-entered.
+- Staff mode: the `staff_entered` slot switches the wording to the third person (domain
+  responses with a slot condition, the vocabulary's `staff_question`s) and marks the record
+  staff-entered. It is set only for conversations of the staff channel (channels/staff.py:
+  the reception page, signed in, behind a shared secret), never because of what someone
+  typed: on any other channel "I'm at reception with a patient" is answered that staff
+  pre-screens start from the reception page, and the conversation stays the person's own.
+  The record is marked staff-entered (and its consent "by staff") from the channel itself
+  (`on_staff_channel`), not from the slot, so a slot set some other way still makes no
+  record "confirmed by staff".
 - "Delete my data", once confirmed: `action_forget_me` deletes the person's records, then
   sets the `forget_conversation` slot. The Rasa server's conversation store
   (`rasa_server/tracker_store.py`) sees that slot when Rasa saves the turn, inside the
@@ -24,7 +30,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from .messages import STAFF_SLOT, bullet_list, findings_summary, render, staff_entered
+from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render
 from .records import NewPrescreen, Records
 from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, STOPPED_SLOT
 from .triage import ENGINE_VERSION, knowledge_version, load_knowledge
@@ -48,9 +54,10 @@ def records() -> Records:
 def consent_given(tracker: Tracker) -> Dict[str, Any]:
     """What the person agreed to, from the conversation: the consent question the assistant
     asked (its wording names the record and "delete my data"), the answer's intent and time,
-    and who answered. A danger sign in the very first message ends the pre-screen before
-    the question is asked: then the record says so."""
-    by = "staff_for_patient" if staff_entered(tracker.slots) else "patient"
+    and who answered (on the staff channel, also the signed-in staff member). A danger sign in
+    the very first message ends the pre-screen before the question is asked: then the record
+    says so."""
+    by = "staff_for_patient" if staff_conversation(tracker) else "patient"
     question: Optional[Mapping[str, Any]] = None
     for event in tracker.events:
         if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") in CONSENT_QUESTIONS:
@@ -58,11 +65,21 @@ def consent_given(tracker: Tracker) -> Dict[str, Any]:
         elif event.get("event") == "user" and question is not None:
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             if intent in CONSENT_ANSWERS:
-                return {"status": "given", "question": question["metadata"]["utter_action"],
-                        "wording": question.get("text"), "answer": intent,
-                        "at": _iso(event.get("timestamp")), "by": by}
+                given = {"status": "given", "question": question["metadata"]["utter_action"],
+                         "wording": question.get("text"), "answer": intent,
+                         "at": _iso(event.get("timestamp")), "by": by}
+                staff_user = (event.get("metadata") or {}).get("staff_user")
+                if by == "staff_for_patient" and isinstance(staff_user, str):
+                    given["staff_user"] = staff_user  # who confirmed it, as the staff channel vouches
+                return given
             question = None
     return {"status": "not_asked", "reason": "danger_sign_before_consent_question", "by": by}
+
+
+def staff_conversation(tracker: Tracker) -> bool:
+    """Whether staff fill this pre-screen in: the conversation is the staff channel's. The
+    `staff_entered` slot only words the messages; what is recorded follows the channel."""
+    return on_staff_channel(tracker.sender_id, tracker.get_latest_input_channel())
 
 
 def _iso(timestamp: Optional[float]) -> Optional[str]:
@@ -90,7 +107,7 @@ def new_prescreen(tracker: Tracker, result: Dict[str, Any]) -> NewPrescreen:
     return NewPrescreen(
         channel=tracker.get_latest_input_channel() or "unknown", sender_id=tracker.sender_id, assessment=result,
         consent=consent_given(tracker), engine_version=ENGINE_VERSION, knowledge_version=knowledge_version(),
-        staff_entered=staff_entered(tracker.slots), ended_by=ended_by(tracker, result), turn_key=turn_key(tracker))
+        staff_entered=staff_conversation(tracker), ended_by=ended_by(tracker, result), turn_key=turn_key(tracker))
 
 
 def record_prescreen(tracker: Tracker, result: Dict[str, Any], dispatcher: CollectingDispatcher,
@@ -118,12 +135,23 @@ def record_prescreen(tracker: Tracker, result: Dict[str, Any], dispatcher: Colle
 class ActionStaffMode(Action):
     """Reception fills the pre-screen in with or for a patient: third-person wording from now
     on, and the record is marked staff-entered. Before the questions it asks whether the
-    patient agrees; during them it only acknowledges, and the questions go on."""
+    patient agrees; during them it only acknowledges, and the questions go on.
+
+    Only on the staff channel (the reception page, signed in). Anywhere else the sentence
+    changes nothing: the person is told calmly that staff pre-screens start from the reception
+    page and, before the questions, asked the usual (patient's own) consent question, so that
+    the rules that follow this action ("yes" starts the questions) record the person's own
+    consent."""
 
     def name(self) -> Text:
         return "action_staff_mode"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if not on_staff_channel(tracker.sender_id, tracker.get_latest_input_channel()):
+            dispatcher.utter_message(response="utter_staff_mode_reception_only")
+            if not tracker.active_loop_name and not tracker.get_slot(ASSESSMENT_SLOT):
+                dispatcher.utter_message(response="utter_ask_consent")
+            return []
         if tracker.active_loop_name:
             dispatcher.utter_message(response="utter_staff_mode_noted")
         elif tracker.get_slot(ASSESSMENT_SLOT):

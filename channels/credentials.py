@@ -15,6 +15,8 @@ from typing import Any, Dict, List, Mapping, Tuple
 
 import yaml
 
+from actions.private import private_folder
+
 from . import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +43,7 @@ def credentials(env: Mapping[str, str], base: Dict[str, Any]) -> Tuple[Dict[str,
 def write(path: Path, env: Mapping[str, str]) -> List[str]:
     """Write the credentials file to `path` (owner-only); the notes on each platform."""
     values, notes = credentials(env, yaml.safe_load(BASE.read_text()) or {})
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as file:
         file.write("# Written by `python -m channels.credentials` from the environment; do not edit.\n")

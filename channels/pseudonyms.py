@@ -21,6 +21,8 @@ from typing import Mapping, Optional
 
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
+from actions.private import private_folder
+
 ROOT = Path(__file__).resolve().parent.parent
 KEY_BYTES = 64  # AES-256-SIV
 
@@ -35,7 +37,7 @@ def sender_id_key(env: Optional[Mapping[str, str]] = None) -> bytes:
         return _decode(env["SENDER_ID_KEY"].strip())
     path = Path(env.get("PHT_VAR_DIR") or ROOT / "var") / "sender_id_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(descriptor, "w") as file:

@@ -7,11 +7,14 @@ Rasa, so at start-up, as for the credentials, the file the server reads is writt
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
 import yaml
+
+from actions.private import private_file, private_folder
 
 from .settings import ServerSettings
 
@@ -29,9 +32,11 @@ def endpoints(settings: ServerSettings, base: Dict[str, Any]) -> Dict[str, Any]:
 
 def write(path: Path, settings: ServerSettings) -> Dict[str, Any]:
     values = endpoints(settings, yaml.safe_load(BASE.read_text()) or {})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("# Written by `python -m rasa_server.endpoints` from endpoints.yml and the environment;"
-                    " do not edit.\n" + yaml.safe_dump(values, sort_keys=False))
+    private_folder(path.parent)  # it may name a Redis or broker URL with its password: owner-only
+    descriptor = os.open(private_file(path), os.O_WRONLY | os.O_TRUNC)
+    with os.fdopen(descriptor, "w") as file:
+        file.write("# Written by `python -m rasa_server.endpoints` from endpoints.yml and the environment;"
+                   " do not edit.\n" + yaml.safe_dump(values, sort_keys=False))
     return values
 
 

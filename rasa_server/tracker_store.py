@@ -45,6 +45,7 @@ whichever the server is configured with):
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
@@ -53,6 +54,8 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from actions.private import private_sqlite, restrict_sqlite, sqlite_file
 
 from .settings import ServerSettings
 
@@ -82,6 +85,10 @@ class ConversationStore(SQLTrackerStore):
         database_url = ServerSettings.from_env().database_url
         if database_url:
             kwargs["host"] = database_url  # Rasa takes a whole URL in `host`, ignoring dialect and db
+        sqlite = sqlite_file(database_url) if database_url else (
+            Path(kwargs["db"]) if kwargs.get("dialect", "sqlite") == "sqlite" and kwargs.get("db") else None)
+        if sqlite is not None:  # conversations are health data: var/ 0700, the files 0600 (actions/private.py)
+            private_sqlite(sqlite)
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()  # Rasa's engine again, with parameters hidden and SQLite pooled
@@ -91,6 +98,8 @@ class ConversationStore(SQLTrackerStore):
                 max_overflow=SQLITE_POOL_SIZE,
                 connect_args={"check_same_thread": False})  # a pooled connection may serve another thread later
             sa.event.listen(self.engine, "connect", _tune_sqlite)
+            if sqlite is not None:
+                sa.event.listen(self.engine, "connect", lambda *_: restrict_sqlite(sqlite))  # the WAL files too
         else:  # a database server that was restarted: a pooled connection is tested before it is used
             self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)  # Rasa's other queries

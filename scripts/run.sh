@@ -24,7 +24,8 @@ export CHAT_SERVER_URL=${CHAT_SERVER_URL:-http://localhost:$RASA_PORT}  # where 
 export WEB_PORT=${WEB_PORT:-8080}  # the demo page; the widget's default allowed origin
 export RECEPTION_PORT=${RECEPTION_PORT:-8081}  # the reception page (web/reception)
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
-mkdir -p var  # the SQLite tracker store and the pre-screen records live here (git-ignored)
+umask 077  # every file the servers make is their owner's only: var/ holds health data and secrets
+mkdir -p var && chmod 700 var  # the SQLite tracker store and the pre-screen records live here (git-ignored)
 
 if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then  # the secret the Rasa server shows the action server
   ACTION_SERVER_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')"

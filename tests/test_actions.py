@@ -570,3 +570,45 @@ def test_distress_with_a_danger_sign_gets_both_the_crisis_contacts_and_the_emerg
                                                          intent="distress", form=False))
     assert "116 123" in texts(messages)[0]
     assert slot_events(events)["assessment"]["urgency"] == "emergency"
+
+
+# --- staff mode comes from the staff channel only (issue 18) --------------------------------------
+
+def on_channel(tracker, sender: str, channel: str):
+    tracker.sender_id = sender
+    tracker.events = [{"event": "user", "text": "hi", "input_channel": channel, "metadata": {"staff_user": "alice"}}]
+    return tracker
+
+
+@pytest.mark.parametrize("sender, channel", [("web:abc", "socketio"), ("rest:me", "rest"), ("staff:forged", "rest"),
+                                             ("rest:x", "staff")])
+def test_the_staff_sentence_on_any_other_channel_points_to_the_reception_page(sender, channel):
+    from actions.prescreen import ActionStaffMode
+
+    tracker = on_channel(make_tracker("I'm at reception with a patient", intent="staff_mode", form=False),
+                         sender, channel)
+    messages, events = run(ActionStaffMode(), tracker)
+    assert [message["response"] for message in messages] == ["utter_staff_mode_reception_only", "utter_ask_consent"]
+    assert events == []
+
+
+def test_the_staff_sentence_during_the_questions_elsewhere_changes_nothing_and_the_questions_go_on():
+    from actions.prescreen import ActionStaffMode
+
+    tracker = on_channel(make_tracker("I'm at reception with a patient", intent="staff_mode"), "web:abc", "socketio")
+    messages, events = run(ActionStaffMode(), tracker)
+    assert [message["response"] for message in messages] == ["utter_staff_mode_reception_only"] and events == []
+
+
+def test_a_conversation_on_the_staff_channel_opens_in_staff_mode():
+    tracker = on_channel(make_tracker("/greet", intent="greet", form=False),
+                         "staff:0b8a4d52-1f8e-4c55-9d0b-7b7e2f5e3c11", "staff")
+    messages, events = run(ActionWelcome(), tracker)
+    assert [message["response"] for message in messages] == ["utter_staff_mode", "utter_ask_staff_consent"]
+    assert slot_events(events) == {"staff_entered": True}
+
+
+def test_the_welcome_elsewhere_is_the_persons_own():
+    tracker = on_channel(make_tracker("hi", intent="greet", form=False), "web:abc", "socketio")
+    messages, events = run(ActionWelcome(), tracker)
+    assert [message["response"] for message in messages] == ["utter_welcome", "utter_ask_consent"] and events == []

@@ -374,3 +374,32 @@ def test_reception_sees_opens_prints_and_exports_the_pre_screen_from_the_widget(
     assert "Numbness in the saddle area" in page.locator(".finding--alert").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "reception-detail-emergency.png"), full_page=True)
     page.close()
+
+
+def test_reception_pre_screens_a_patient_in_staff_wording(site, browser):
+    """"Pre-screen a patient": the page relays each answer to the staff channel; the questions
+    speak of the patient and the record is staff-entered, naming who was signed in."""
+    page = browser.new_page()
+    page.goto(site["reception_url"] + "/prescreen")
+    page.get_by_label("Name").fill(RECEPTION_USER)
+    page.get_by_label("Password").fill(RECEPTION_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Start a pre-screen").click()
+    page.wait_for_selector("text=Has the patient agreed")
+    assert serious_accessibility_problems(page) == []
+    page.screenshot(path=str(SCREENSHOTS / "reception-staff-prescreen-start.png"), full_page=True)
+    page.get_by_role("button", name="Yes, the patient agrees").click()
+    page.wait_for_selector("text=Where is the patient's pain worst?")
+    conversation = page.locator("input[name=conversation]").first.get_attribute("value")
+    for _ in range(15):
+        if site["records"].of_sender(f"staff:{conversation}"):
+            break
+        current = site["assistant"].tracker(f"staff:{conversation}")["slots"]
+        page.get_by_label("The patient's answer").fill(CLASSIC_ANSWERS[current["requested_slot"]])
+        page.get_by_role("button", name="Send").click()
+        page.wait_for_selector(".chat__reply")
+    page.screenshot(path=str(SCREENSHOTS / "reception-staff-prescreen-outcome.png"), full_page=True)
+    [record] = site["records"].of_sender(f"staff:{conversation}")
+    assert record.staff_entered and record.consent["staff_user"] == RECEPTION_USER
+    assert "Saved for the clinic as" in page.locator(".chat").inner_text()
+    page.close()

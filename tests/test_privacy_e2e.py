@@ -173,21 +173,21 @@ def test_nothing_clinical_reaches_the_server_logs(site):
         assert clinical not in logged, clinical
 
 
-def test_reception_staff_mode_words_it_for_the_patient_and_marks_the_record(site):
-    assistant = site["assistant"]
-    conversation = Conversation(assistant, "at-the-desk", CLASSIC_ANSWERS)
-    conversation.send("I'm at reception with a patient")
-    assert any("Staff mode" in reply for reply in conversation.replies)
-    assert any("Has the patient agreed" in reply for reply in conversation.replies)
-    tracker = conversation.send("yes, the patient agrees")
-    assert tracker["slots"]["staff_entered"] is True and tracker["slots"]["requested_slot"] == "pain_location"
-    assert "Where is the patient's pain worst?" in conversation.replies[-1]
+def test_typing_the_staff_sentence_makes_no_staff_record(site):
+    """Issue 18: anyone could type it and get a record marked staff-entered with consent
+    "confirmed by staff". Staff pre-screens come only through the reception page's staff
+    channel (tests/test_reception_staff.py)."""
+    conversation = Conversation(site["assistant"], "at-the-desk", CLASSIC_ANSWERS)
+    tracker = conversation.send("I'm at reception with a patient")
+    assert any("Staff pre-screens start from the reception page" in reply for reply in conversation.replies)
+    assert not any("Staff mode" in reply for reply in conversation.replies)
+    assert not tracker["slots"].get("staff_entered")
+    tracker = conversation.send("yes")
     for _ in range(15):
         if tracker["slots"].get("assessment"):
             break
         tracker = conversation.send(CLASSIC_ANSWERS[tracker["slots"]["requested_slot"]])
     said = "\n".join(conversation.replies)
-    assert "The patient's answers fit PHT well" in said and "Your answers" not in said
+    assert "The patient's answers" not in said
     [record] = site["records"].of_sender("at-the-desk")
-    assert record.staff_entered and record.consent["by"] == "staff_for_patient"
-    assert f"Saved for the clinic as {record.reference}" in said
+    assert not record.staff_entered and record.consent["by"] == "patient"

@@ -23,7 +23,8 @@ from actions.records.fhir import check_response, from_questionnaire_response
 from actions.triage import assess
 from common import CLASSIC
 from servers import free_port
-from web.reception.app import MAX_FAILURES, create_app
+from actions.reception.sessions import BACKOFF
+from web.reception.app import create_app
 from web.reception.app import server as reception_server
 
 PASSWORD = "correct horse battery"
@@ -151,12 +152,12 @@ def test_a_wrong_password_or_a_missing_csrf_token_signs_nobody_in(reception):
     assert client.request("/")[0] == 303
 
 
-def test_repeated_failures_for_a_name_are_refused_for_a_while(reception):
+def test_repeated_failures_for_a_name_make_the_next_attempt_wait(reception):
     client = Client(reception["url"])
-    for _ in range(MAX_FAILURES):
+    for _ in range(BACKOFF["name"].free):
         client.login(name="mallory", password="guess")
     status, _, html = client.login(name="mallory", password="guess")
-    assert status == 429 and "Too many failed attempts" in html
+    assert status == 429 and "Too many failed attempts" in html and "wait" in html
 
 
 def test_the_session_cookie_is_http_only_and_strict_and_pages_are_not_cached(reception):

@@ -118,14 +118,36 @@ def test_a_danger_sign_before_the_consent_question_is_recorded_as_such(records):
     assert record.consent == {"status": "not_asked", "reason": "danger_sign_before_consent_question", "by": "patient"}
 
 
+STAFF_CONSENTED = [
+    {"event": "bot", "text": "Has the patient agreed to do the pre-screen ...?",
+     "metadata": {"utter_action": "utter_ask_staff_consent"}, "timestamp": 1_700_000_000.0},
+    {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}, "input_channel": "staff",
+     "metadata": {"staff_user": "alice"}, "timestamp": 1_700_000_005.0},
+]
+
+
 def test_a_pre_screen_entered_by_staff_is_marked_and_worded_for_staff(records):
-    said, _ = assess({**CLASSIC, "staff_entered": True})
+    said, _ = assess({**CLASSIC, "staff_entered": True}, events=STAFF_CONSENTED,
+                     sender="staff:6f1c2f8e-3f7a-4e0b-9a57-0d5f7e1c2b3a")
     [record] = records.list()
     assert record.staff_entered and record.consent["by"] == "staff_for_patient"
+    assert record.consent["staff_user"] == "alice" and record.channel == "staff"
     text = "\n".join(filter(None, said))
     assert "The patient's answers fit PHT well" in text and "What the patient can do now" in text
     assert f"Saved for the clinic as {record.reference}" in text
     assert "Your answers" not in text
+
+
+@pytest.mark.parametrize("sender, channel", [("person-1", "socketio"), ("staff:forged", "rest"),
+                                             ("rest:staff:x", "staff")])
+def test_a_record_is_staff_entered_only_from_the_staff_channel_whatever_the_slot_says(records, sender, channel):
+    """Issue 18: typing "I'm at reception with a patient" made a record marked staff-entered
+    with consent "confirmed by staff". What is recorded follows the channel, not the slot."""
+    events = [{**event, "input_channel": channel, "metadata": {"staff_user": "mallory"}}
+              if event["event"] == "user" else event for event in CONSENTED]
+    assess({**CLASSIC, "staff_entered": True}, events=events, sender=sender)
+    [record] = records.list()
+    assert not record.staff_entered and record.consent["by"] == "patient" and "staff_user" not in record.consent
 
 
 def test_a_database_that_cannot_be_reached_costs_only_the_reference_code(monkeypatch):

@@ -5,7 +5,8 @@
     delete REF [--yes]                    the person's records and conversation (through Rasa, under its lock)
     purge                                 records and conversations older than RECORDS_RETENTION_DAYS
     add-user NAME [--password-stdin]      a reception account (asks for the password), or a new password
-    remove-user NAME, users               the accounts
+                                          (which signs that user out everywhere)
+    remove-user NAME, users               the accounts (removing one signs it out everywhere at once)
     migrate                               bring the records database's schema up to date
 
 Configuration: environment variables, read in actions/records/settings.py.
@@ -24,6 +25,7 @@ from ..records.fhir import to_questionnaire_response
 from ..records.overview import as_text, overview
 from ..triage import load_knowledge
 from .privacy import ConversationsUnreachable, forget_person, purge
+from .sessions import Sessions
 from .users import Users, UsersError
 
 
@@ -132,7 +134,11 @@ def _accounts(args: argparse.Namespace, users: Users, out: TextIO, err: TextIO) 
             return 0
         if args.command == "remove-user":
             removed = users.remove(args.name)
-            print(f"Removed {args.name}." if removed else f"No user {args.name}.", file=out if removed else err)
+            ended = Sessions(users.config).end_all_of(args.name)  # also when the entry was already gone
+            if removed:
+                print(f"Removed {args.name}; {ended} signed-in session(s) ended.", file=out)
+            else:
+                print(f"No user {args.name}.", file=err)
             return 0 if removed else 1
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\n")
@@ -141,7 +147,10 @@ def _accounts(args: argparse.Namespace, users: Users, out: TextIO, err: TextIO) 
             if getpass.getpass("The same password again: ") != password:
                 print("The passwords differ; nothing changed.", file=err)
                 return 1
+        known = args.name in users.accounts()
         users.add(args.name, password)
+        if known:  # a new password: sessions signed in with the old one end
+            Sessions(users.config).end_all_of(args.name)
         print(f"{args.name} can now log in to the reception page ({users.config.users_file}).", file=out)
         return 0
     except UsersError as error:

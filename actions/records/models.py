@@ -58,3 +58,27 @@ class Prescreen(Base):
     knowledge_version = sa.Column(sa.String(64), nullable=False)
     consent = sa.Column(sa.JSON, nullable=False)
     turn_key = sa.Column(sa.String(64), nullable=True)
+
+
+class ReceptionSession(Base):
+    """A signed-in reception session. The browser's cookie holds a random id; only its SHA-256
+    is kept here, so a copy of the database opens no session. Deleting the row ends it, in
+    every replica at once (sign-out, `remove-user`, expiry)."""
+
+    __tablename__ = "reception_sessions"
+
+    id_hash = sa.Column(sa.String(64), primary_key=True)
+    username = sa.Column(sa.String(64), nullable=False, index=True)
+    csrf = sa.Column(sa.String(64), nullable=False)
+    created = sa.Column(UTCDateTime(), nullable=False)
+    last_seen = sa.Column(UTCDateTime(), nullable=False)
+
+
+class LoginFailure(Base):
+    """Failed sign-ins for one key (an account name, a client address): the login back-off."""
+
+    __tablename__ = "reception_login_failures"
+
+    key = sa.Column(sa.String(200), primary_key=True)
+    failures = sa.Column(sa.Integer, nullable=False)
+    last_failure = sa.Column(UTCDateTime(), nullable=False)

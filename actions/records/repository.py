@@ -18,6 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.orm import sessionmaker
 
+from ..private import private_sqlite, restrict_sqlite
 from .models import VERSION_TABLE, Prescreen
 from .references import new_reference, normalise_reference
 from .settings import Settings, settings
@@ -93,15 +94,18 @@ def _tune_sqlite(connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str) -> sa.engine.Engine:
-    """An engine for the records database; SQLite in write-ahead-log mode, its folder made."""
+    """An engine for the records database; SQLite in write-ahead-log mode, its folder and
+    files made readable by their owner only."""
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # hide_parameters: an error's message must not carry a record's findings into a log
         return sa.create_engine(url, pool_pre_ping=True, future=True, hide_parameters=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, future=True, hide_parameters=True, connect_args={"check_same_thread": False})
     sa.event.listen(engine, "connect", _tune_sqlite)
+    if parsed.database and parsed.database != ":memory:":  # health data: owner-only (actions/private.py)
+        path = Path(parsed.database)
+        private_sqlite(path)
+        sa.event.listen(engine, "connect", lambda *_: restrict_sqlite(path))  # after the WAL files exist
     return engine
 
 

@@ -4,12 +4,24 @@ Starlette + Jinja2 (FastAPI >= 0.126 needs pydantic 2; Rasa 3.6 pins pydantic 1)
 uvicorn: `python -m web.reception` (port RECEPTION_PORT, 8081). It reads and deletes through
 actions/records and actions/reception, like the staff CLI; nothing here knows the database.
 
-- Login with the reception accounts (actions/reception/users.py: argon2 hashes); repeated
-  failures for a name or from an address are refused for a while.
-- Session: a signed cookie (itsdangerous; HttpOnly, SameSite=Strict, Secure behind HTTPS),
-  8 hours; every form carries the session's CSRF token, checked on every POST.
+- Login with the reception accounts (actions/reception/users.py: argon2 hashes), slowed by
+  a back-off per account name and per client address (actions/reception/sessions.py says
+  why a back-off and not a lock). The client address is the connection's, or what
+  X-Forwarded-For says only when the connection comes from RECEPTION_TRUSTED_PROXIES
+  (uvicorn's proxy headers are off otherwise, so under `make run` a made-up header changes
+  nothing).
+- Sessions are kept on the server (actions/reception/sessions.py: the records database, or
+  Redis), so signing out, `remove-user` and expiry end them in every replica; the
+  `pht_session` cookie holds only a random id (HttpOnly, SameSite=Strict, Secure behind
+  HTTPS). Before sign-in, the login form's CSRF token rides in a signed cookie that names
+  nobody. Every form carries a CSRF token, checked on every POST.
 - Pages: the list (urgency at a glance, filters, refreshes itself), a pre-screen (what is
-  present first), its print view, JSON and FHIR export, deleting a person's data.
+  present first), its print view, JSON and FHIR export, deleting a person's data, and
+  "Pre-screen a patient": the assistant's questions for staff at the desk, relayed by this
+  server to the Rasa server's staff channel (channels/staff.py) with the channel's shared
+  secret, which the browser never sees.
+- Audit: one JSON object a line (time, event, user, reference, client address), so no name
+  or input can forge or split a line.
 - Headers: a strict Content-Security-Policy (no inline script), no caching of clinical pages,
   no framing, no referrer.
 """
@@ -19,15 +31,18 @@ import datetime as dt
 import hmac
 import json
 import logging
+import math
 import secrets
-import time
-from collections import defaultdict, deque
+import urllib.error
+import urllib.request
+import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Deque, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -37,6 +52,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from actions.reception.privacy import ConversationsUnreachable, forget_person, same_person
+from actions.reception.sessions import Clock, LoginThrottle, Session, Sessions, utc_now
 from actions.reception.users import Users
 from actions.records import Records, Settings, normalise_reference, settings
 from actions.records.fhir import labels, shipped_questionnaire, to_questionnaire_response
@@ -47,41 +63,38 @@ if TYPE_CHECKING:
     import uvicorn
 
 HERE = Path(__file__).parent
-SESSION_HOURS = 8
-MAX_FAILURES = 5  # failed logins for one name ...
-MAX_FAILURES_PER_ADDRESS = 20  # ... or from one address (a front desk's computers may share one) ...
-FAILURE_WINDOW_SECONDS = 15 * 60  # ... within this time: refused until it passes
+SESSION_COOKIE = "pht_session"  # the server-side session's random id, nothing else
+LOGIN_COOKIE = "pht_login"  # signed; only the login form's CSRF token
+STAFF_RELAY_TIMEOUT_SECONDS = 60
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
-audit = logging.getLogger("reception.audit")  # who logged in, opened, exported or deleted what (no clinical content)
+audit_log = logging.getLogger("reception.audit")  # who signed in, opened, exported or deleted what (no clinical content)
 
 
-class Throttle:
-    """Failed logins per key (a name, an address) in a sliding window."""
+def audit(event: str, request: Request, user: Optional[str] = None, reference: Optional[str] = None,
+          **details: Any) -> None:
+    """One JSON object on one line: json.dumps escapes a new line or a quote in any value, so
+    a login name or a reference typed into a form cannot start a line of its own."""
+    entry = {"time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "event": event,
+             "user": user, "reference": reference, "client": client_address(request), **details}
+    audit_log.info(json.dumps(entry, ensure_ascii=True))
 
-    def __init__(self) -> None:
-        self.failures: Dict[str, Deque[float]] = defaultdict(deque)
 
-    def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
-        for key in keys:
-            times = self.failures[key]
-            while times and now - times[0] > FAILURE_WINDOW_SECONDS:
-                times.popleft()
-        return any(len(self.failures[key]) >= (MAX_FAILURES_PER_ADDRESS if key.startswith("address:") else MAX_FAILURES)
-                   for key in keys)
+def client_address(request: Request) -> str:
+    """The connection's address; uvicorn puts the X-Forwarded-For client there only when the
+    connection comes from a trusted proxy (`server`)."""
+    return request.client.host if request.client else "?"
 
-    def failed(self, *keys: str) -> None:
-        for key in keys:
-            self.failures[key].append(time.monotonic())
 
-    def succeeded(self, *keys: str) -> None:
-        for key in keys:
-            self.failures.pop(key, None)
+def staff_session(request: Request) -> Optional[Session]:
+    return request.scope.get("staff_session")
 
 
 def csrf_token(request: Request) -> str:
+    session = staff_session(request)
+    if session is not None:
+        return session.csrf
     if "csrf" not in request.session:
         request.session["csrf"] = secrets.token_urlsafe(32)
     return request.session["csrf"]
@@ -90,7 +103,8 @@ def csrf_token(request: Request) -> str:
 async def csrf_ok(request: Request) -> bool:
     form = await request.form()
     given = str(form.get("csrf_token") or "")
-    expected = request.session.get("csrf") or ""
+    session = staff_session(request)
+    expected = session.csrf if session is not None else request.session.get("csrf") or ""
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
@@ -102,11 +116,14 @@ def safe_next(target: Optional[str]) -> str:
 
 
 class Reception:
-    def __init__(self, config: Settings, records: Optional[Records] = None) -> None:
+    def __init__(self, config: Settings, records: Optional[Records] = None, clock: Clock = utc_now) -> None:
         self.config = config
+        if records is None and not config.redis_url:  # sessions and records share one engine
+            records = Records(config=config)
         self._records = records
         self.users = Users(config)
-        self.throttle = Throttle()
+        self.sessions = Sessions(config, records, clock=clock)
+        self.throttle = LoginThrottle(config, records, clock=clock)
         self.zone = ZoneInfo(config.timezone)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.filters["local"] = self.local_time
@@ -122,7 +139,8 @@ class Reception:
         return moment.astimezone(self.zone).strftime(pattern)
 
     def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
-        context.update(user=request.session.get("user"), csrf_token=csrf_token(request))
+        session = staff_session(request)
+        context.update(user=session.username if session else None, csrf_token=csrf_token(request))
         return self.templates.TemplateResponse(request, name, context, status_code=status)
 
     # -- login ---------------------------------------------------------------------------------
@@ -133,28 +151,36 @@ class Reception:
             return self.page(request, "login.html", next=target, no_users=not self.users.names())
         form = await request.form()
         name, password = str(form.get("username") or "").strip(), str(form.get("password") or "")
-        address = request.client.host if request.client else "?"
-        keys = (f"name:{name.lower()}", f"address:{address}")
+        keys = self.throttle.keys(name, client_address(request))
         if not await csrf_ok(request):
             return self.page(request, "login.html", status=400, next=target, error="expired")
-        if self.throttle.blocked(*keys):
-            audit.warning("Login refused for a while after repeated failures (user %s)", name)
-            return self.page(request, "login.html", status=429, next=target, error="throttled")
-        if not self.users.verify(name, password):
+        wait = self.throttle.wait_seconds(*keys)
+        if wait > 0:
+            audit("login_refused_backoff", request, user=name)
+            return self.page(request, "login.html", status=429, next=target, error="throttled",
+                             wait_seconds=math.ceil(wait), username=name)
+        if not await run_in_threadpool(self.users.verify, name, password):
             self.throttle.failed(*keys)
-            audit.info("Failed login (user %s)", name)
+            audit("login_failed", request, user=name)
             return self.page(request, "login.html", status=401, next=target, error="wrong", username=name)
-        self.throttle.succeeded(*keys)
-        request.session.clear()  # a new session on login
-        request.session.update(user=name, csrf=secrets.token_urlsafe(32), since=time.time())
-        audit.info("%s logged in", name)
-        return RedirectResponse(target, status_code=303)
+        self.throttle.succeeded(keys[0])
+        session = self.sessions.start(name)
+        request.session.clear()  # the login form's token is spent
+        audit("login", request, user=name)
+        redirect = RedirectResponse(target, status_code=303)
+        redirect.set_cookie(SESSION_COOKIE, session.id, max_age=self.config.session_hours * 3600, path="/",
+                            httponly=True, samesite="strict", secure=self.config.cookie_secure)
+        return redirect
 
     async def logout(self, request: Request) -> Response:
-        if await csrf_ok(request):
-            audit.info("%s logged out", request.session.get("user"))
-            request.session.clear()
-        return RedirectResponse("/login", status_code=303)
+        session = staff_session(request)
+        redirect = RedirectResponse("/login", status_code=303)
+        if session is not None and await csrf_ok(request):
+            self.sessions.end(session.id)
+            audit("logout", request, user=session.username)
+            redirect.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict",
+                                   secure=self.config.cookie_secure)
+        return redirect
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -182,6 +208,14 @@ class Reception:
         return self.page(request, "list.html", rows=rows, levels=levels, urgency=urgency, since=since_text,
                          counts=counts, searched=wanted, not_found=bool(wanted))
 
+    async def staff_prescreen(self, request: Request) -> Response:
+        return await staff_prescreen(self, request)
+
+    @staticmethod
+    def user(request: Request) -> Optional[str]:
+        session = staff_session(request)
+        return session.username if session else None
+
     def _record_or_404(self, request: Request) -> Any:
         record = self.records.get(request.path_params["reference"])
         if record is None:
@@ -192,14 +226,14 @@ class Reception:
         record = self._record_or_404(request)
         if isinstance(record, Response):
             return record
-        audit.info("%s opened %s", request.session.get("user"), record.reference)
+        audit("opened", request, user=self.user(request), reference=record.reference)
         return self.page(request, "detail.html", view=overview(record), message=request.query_params.get("message"))
 
     async def print_view(self, request: Request) -> Response:
         record = self._record_or_404(request)
         if isinstance(record, Response):
             return record
-        audit.info("%s printed %s", request.session.get("user"), record.reference)
+        audit("printed", request, user=self.user(request), reference=record.reference)
         return self.page(request, "print.html", view=overview(record),
                          printed=self.local_time(dt.datetime.now(dt.timezone.utc)))
 
@@ -210,7 +244,7 @@ class Reception:
         kind = request.path_params["kind"]
         if kind not in ("fhir", "json"):
             return self.page(request, "not_found.html", status=404, reference=record.reference)
-        audit.info("%s exported %s as %s", request.session.get("user"), record.reference, kind)
+        audit("exported", request, user=self.user(request), reference=record.reference, format=kind)
         if kind == "fhir":
             body, media = to_questionnaire_response(record), "application/fhir+json"
             name = f"{record.reference}.fhir.json"
@@ -236,32 +270,82 @@ class Reception:
             forgotten = forget_person(self.records, self.config, record)
         except ConversationsUnreachable as error:
             return self.page(request, "delete.html", status=503, view=overview(record), others=[], error=str(error))
-        audit.info("%s deleted %s (%d records and the conversation)", request.session.get("user"),
-                   record.reference, len(forgotten.references))
+        audit("deleted", request, user=self.user(request), reference=record.reference,
+              references=forgotten.references)
         message = quote(f"Deleted {', '.join(forgotten.references)} and the conversation.")
         return RedirectResponse(f"/?deleted={message}", status_code=303)
 
 
+STAFF_OPENING = "/greet"  # what the widget sends first too; the staff channel makes it the staff opening
+
+
+class StaffChannelUnreachable(RuntimeError):
+    """The Rasa server's staff channel did not answer; the page says so calmly."""
+
+
+def relay_to_staff_channel(config: Settings, conversation: str, message: str, staff_user: str) -> List[Dict[str, Any]]:
+    """One message of a staff pre-screen, through the Rasa server's staff channel with its
+    shared secret; the assistant's replies (text and buttons)."""
+    body = json.dumps({"conversation": conversation, "message": message, "staff_user": staff_user}).encode()
+    request = urllib.request.Request(config.staff_channel_url or "", data=body, method="POST", headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {config.staff_channel_secret()}"})
+    try:
+        with urllib.request.urlopen(request, timeout=STAFF_RELAY_TIMEOUT_SECONDS) as reply:
+            return json.loads(reply.read().decode())
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise StaffChannelUnreachable(str(error)) from error
+
+
+async def staff_prescreen(reception: "Reception", request: Request) -> Response:
+    """"Pre-screen a patient": start a conversation on the staff channel, then relay each
+    answer (typed, or a reply button) and show the assistant's replies."""
+    if request.method == "GET":
+        return reception.page(request, "prescreen.html", conversation=None, replies=[])
+    if not await csrf_ok(request):
+        return reception.page(request, "prescreen.html", status=400, conversation=None, replies=[], error="expired")
+    form = await request.form()
+    user = reception.user(request) or ""
+    if form.get("start"):
+        conversation, message = str(uuid.uuid4()), STAFF_OPENING
+        audit("staff_prescreen_started", request, user=user)
+    else:
+        conversation = str(form.get("conversation") or "")
+        message = str(form.get("message") or "").strip()
+        try:
+            conversation = str(uuid.UUID(conversation))
+        except ValueError:
+            return reception.page(request, "prescreen.html", status=400, conversation=None, replies=[])
+        if not message:
+            return reception.page(request, "prescreen.html", conversation=conversation, replies=[])
+    try:
+        replies = await run_in_threadpool(relay_to_staff_channel, reception.config, conversation, message, user)
+    except StaffChannelUnreachable:
+        return reception.page(request, "prescreen.html", status=503, conversation=conversation, replies=[],
+                              error="unreachable", said=None if form.get("start") else message)
+    said = None if form.get("start") else str(form.get("shown") or message)  # a button: its title, not its payload
+    return reception.page(request, "prescreen.html", conversation=conversation, replies=replies, said=said)
+
+
 class RequireLogin:
-    """Every path except the login page, static files and the health check needs a session."""
+    """Every path except the login page, static files and the health check needs a live
+    server-side session (the cookie's id, found and not expired: actions/reception/sessions.py)."""
 
     OPEN = ("/login", "/static/", "/health")
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, sessions: Sessions) -> None:
         self.app = app
+        self.sessions = sessions
 
     async def __call__(self, scope: Dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.OPEN):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if not scope.get("session", {}).get("user"):
+        cookie = Request(scope).cookies.get(SESSION_COOKIE)
+        session = await run_in_threadpool(self.sessions.find, cookie) if cookie else None
+        scope["staff_session"] = session
+        if session is None and not scope["path"].startswith(self.OPEN):
             target = scope["path"] + (f"?{scope['query_string'].decode()}" if scope.get("query_string") else "")
             await RedirectResponse(f"/login?next={quote(target)}", status_code=303)(scope, receive, send)
-            return
-        since = scope["session"].get("since", 0)
-        if time.time() - since > SESSION_HOURS * 3600:
-            scope["session"].clear()
-            await RedirectResponse("/login", status_code=303)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
@@ -287,13 +371,15 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def create_app(config: Optional[Settings] = None, records: Optional[Records] = None) -> Starlette:
+def create_app(config: Optional[Settings] = None, records: Optional[Records] = None,
+               clock: Clock = utc_now) -> Starlette:
     config = config or settings()
-    reception = Reception(config, records)
+    reception = Reception(config, records, clock=clock)
     routes = [
         Route("/", reception.list_page),
         Route("/login", reception.login, methods=["GET", "POST"]),
         Route("/logout", reception.logout, methods=["POST"]),
+        Route("/prescreen", reception.staff_prescreen, methods=["GET", "POST"]),
         Route("/prescreens/{reference}", reception.detail),
         Route("/prescreens/{reference}/print", reception.print_view),
         Route("/prescreens/{reference}/export/{kind:str}", reception.export),
@@ -304,20 +390,25 @@ def create_app(config: Optional[Settings] = None, records: Optional[Records] = N
     ]
     middleware = [
         Middleware(SecurityHeaders),
-        Middleware(SessionMiddleware, secret_key=config.secret_key(), session_cookie="pht_reception",
-                   max_age=SESSION_HOURS * 3600, same_site="strict", https_only=config.cookie_secure),
-        Middleware(RequireLogin),
+        # before sign-in only: the login form's CSRF token, in a signed cookie that names nobody
+        Middleware(SessionMiddleware, secret_key=config.secret_key(), session_cookie=LOGIN_COOKIE,
+                   max_age=3600, same_site="strict", https_only=config.cookie_secure),
+        Middleware(RequireLogin, sessions=reception.sessions),
     ]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.reception = reception
     return app
 
 
-def server(app: Starlette, host: str, port: int) -> "uvicorn.Server":
+def server(app: Starlette, host: str, port: int, trusted_proxies: Optional[List[str]] = None) -> "uvicorn.Server":
     """uvicorn for this app: no websockets (the page needs none, and Rasa pins websockets 10,
     older than uvicorn's websockets support wants), no access log (a line per request would name
-    references; the audit log says who opened what)."""
+    references; the audit log says who opened what). X-Forwarded-For is believed only from
+    `trusted_proxies` (RECEPTION_TRUSTED_PROXIES); without any, uvicorn's proxy headers are off
+    (uvicorn would otherwise trust 127.0.0.1, which is every browser under `make run`)."""
     import uvicorn
 
+    proxies = list(trusted_proxies or [])
     return uvicorn.Server(uvicorn.Config(app, host=host, port=port, ws="none", http="h11", lifespan="off",
-                                         access_log=False, log_level="warning"))
+                                         access_log=False, log_level="warning", proxy_headers=bool(proxies),
+                                         forwarded_allow_ips=proxies or None))

@@ -1,0 +1,227 @@
+"""Reception sign-in sessions and the login back-off, kept where every replica sees them:
+Redis when REDIS_URL is set, otherwise the records database (actions/records/reception_state.py).
+
+Sessions. The browser's cookie holds only a random id (256 bits); the server keeps who it
+belongs to, its CSRF token and its times, under the id's SHA-256. A session ends when it is
+deleted: on sign-out, for every session of a user at once on `remove-user` (the staff CLI) or
+a password change, after RECEPTION_SESSION_IDLE_MINUTES unused, and
+RECEPTION_SESSION_HOURS after sign-in whatever happens. Nothing in the cookie can outlive that.
+
+The login back-off slows guessing without locking the real user out. Each failed sign-in for
+an account name, and each from a client address, counts; past a few free failures each
+further attempt for that key must wait a delay that doubles with every failure, up to a short
+cap (`BACKOFF`); a success clears the account's count, and counts are forgotten after a quiet
+`FORGET_AFTER`. During the wait an attempt is refused *without checking the password*, and
+the refusal does not count. Why not let the right password through during the wait? Because
+then every guess would still be checked, and "refused" against "signed in" would tell the
+attacker which guess was right at full speed: the back-off would slow nothing. So the real
+user, after someone's guesses, waits out at most the cap (seconds, not the quarter of an hour
+a hard lock cost) and then signs in; an attacker gets one checked guess per cap interval per
+account, a few thousand a day against argon2 hashes of passwords of 10+ characters.
+The address count is more generous (a front desk's computers may share an address), and
+the address is the real client's only when a trusted proxy says so (web/reception/app.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, replace
+from typing import Callable, Optional, Tuple
+
+from ..records import Records
+from ..records.reception_state import DatabaseFailures, DatabaseSessions, StoredSession
+from ..records.settings import Settings
+
+Clock = Callable[[], dt.datetime]
+TOUCH_EVERY = dt.timedelta(seconds=60)  # a session's last use is written at most this often
+
+
+@dataclass(frozen=True)
+class Backoff:
+    free: int  # failures in a row before any wait
+    first_seconds: float  # the first wait; each further failure doubles it ...
+    cap_seconds: float  # ... up to this
+
+    def wait(self, failures: int) -> float:
+        if failures < self.free:
+            return 0.0
+        return min(self.first_seconds * 2 ** (failures - self.free), self.cap_seconds)
+
+
+BACKOFF = {"name": Backoff(free=3, first_seconds=1, cap_seconds=30),
+           "address": Backoff(free=20, first_seconds=1, cap_seconds=60)}
+FORGET_AFTER = dt.timedelta(minutes=15)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str  # what the cookie holds
+    username: str
+    csrf: str
+
+
+class RedisSessions:
+    """The same operations as DatabaseSessions, on Redis (keys expire on their own)."""
+
+    def __init__(self, url: str, prefix: str, idle: dt.timedelta) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url, socket_timeout=5, decode_responses=True)
+        self.prefix, self.idle = f"{prefix}:reception", idle
+
+    def _key(self, id_hash: str) -> str:
+        return f"{self.prefix}:session:{id_hash}"
+
+    def put(self, id_hash: str, session: StoredSession) -> None:
+        value = json.dumps({"username": session.username, "csrf": session.csrf,
+                            "created": session.created.isoformat(), "last_seen": session.last_seen.isoformat()})
+        with self.redis.pipeline() as pipe:
+            pipe.set(self._key(id_hash), value, ex=int(self.idle.total_seconds()))
+            pipe.sadd(f"{self.prefix}:user:{session.username}", id_hash)
+            pipe.execute()
+
+    def get(self, id_hash: str) -> Optional[StoredSession]:
+        value = self.redis.get(self._key(id_hash))
+        if value is None:
+            return None
+        data = json.loads(value)
+        return StoredSession(data["username"], data["csrf"], dt.datetime.fromisoformat(data["created"]),
+                             dt.datetime.fromisoformat(data["last_seen"]))
+
+    def touch(self, id_hash: str, when: dt.datetime) -> None:
+        stored = self.get(id_hash)
+        if stored is not None:
+            self.put(id_hash, replace(stored, last_seen=when))
+
+    def delete(self, id_hash: str) -> None:
+        self.redis.delete(self._key(id_hash))
+
+    def delete_user(self, username: str) -> int:
+        members = f"{self.prefix}:user:{username}"
+        hashes = self.redis.smembers(members)
+        deleted = self.redis.delete(*[self._key(id_hash) for id_hash in hashes]) if hashes else 0
+        self.redis.delete(members)
+        return int(deleted)
+
+
+class RedisFailures:
+    def __init__(self, url: str, prefix: str) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url, socket_timeout=5, decode_responses=True)
+        self.prefix = f"{prefix}:reception:failures"
+
+    def get(self, key: str) -> Optional[Tuple[int, dt.datetime]]:
+        data = self.redis.hgetall(f"{self.prefix}:{key}")
+        if not data:
+            return None
+        return int(data["failures"]), dt.datetime.fromisoformat(data["last"])
+
+    def failed(self, key: str, when: dt.datetime, forget_before: dt.datetime) -> int:
+        name = f"{self.prefix}:{key}"  # the key expires FORGET_AFTER after the latest failure
+        with self.redis.pipeline() as pipe:
+            pipe.hincrby(name, "failures", 1)
+            pipe.hset(name, "last", when.isoformat())
+            pipe.expire(name, int(FORGET_AFTER.total_seconds()))
+            failures, _, _ = pipe.execute()
+        return int(failures)
+
+    def clear(self, key: str) -> None:
+        self.redis.delete(f"{self.prefix}:{key}")
+
+
+def _stores(config: Settings, records: Optional[Records]) -> Tuple[object, object]:
+    if config.redis_url:
+        prefix = config.redis_key_prefix
+        idle = dt.timedelta(minutes=config.session_idle_minutes)
+        return RedisSessions(config.redis_url, prefix, idle), RedisFailures(config.redis_url, prefix)
+    records = records or Records(config=config)
+    return DatabaseSessions(records), DatabaseFailures(records)
+
+
+class Sessions:
+    """Sign-in sessions: start, find (with idle and absolute expiry), end, end all of a user."""
+
+    def __init__(self, config: Settings, records: Optional[Records] = None, clock: Clock = utc_now,
+                 store: Optional[object] = None) -> None:
+        self.store = store or _stores(config, records)[0]
+        self.clock = clock
+        self.idle = dt.timedelta(minutes=config.session_idle_minutes)
+        self.lifetime = dt.timedelta(hours=config.session_hours)
+
+    def start(self, username: str) -> Session:
+        now = self.clock()
+        sweep = getattr(self.store, "delete_older", None)  # Redis expires its keys by itself
+        if sweep is not None:  # sessions nobody presented again leave no rows behind
+            sweep(now - self.idle, now - self.lifetime)
+        session = Session(id=secrets.token_urlsafe(32), username=username, csrf=secrets.token_urlsafe(32))
+        self.store.put(_hash(session.id), StoredSession(username, session.csrf, now, now))
+        return session
+
+    def find(self, session_id: Optional[str]) -> Optional[Session]:
+        """The live session with this id; None (and the session deleted) once it has expired."""
+        if not session_id:
+            return None
+        id_hash = _hash(session_id)
+        stored = self.store.get(id_hash)
+        if stored is None:
+            return None
+        now = self.clock()
+        if now - stored.last_seen > self.idle or now - stored.created > self.lifetime:
+            self.store.delete(id_hash)
+            return None
+        if now - stored.last_seen > TOUCH_EVERY:
+            self.store.touch(id_hash, now)
+        return Session(id=session_id, username=stored.username, csrf=stored.csrf)
+
+    def end(self, session_id: str) -> None:
+        self.store.delete(_hash(session_id))
+
+    def end_all_of(self, username: str) -> int:
+        """End every session of this user, in every replica at once; how many there were."""
+        return self.store.delete_user(username)
+
+
+class LoginThrottle:
+    """The login back-off (see the module docstring), per account name and per client address."""
+
+    def __init__(self, config: Settings, records: Optional[Records] = None, clock: Clock = utc_now,
+                 store: Optional[object] = None) -> None:
+        self.store = store or _stores(config, records)[1]
+        self.clock = clock
+
+    @staticmethod
+    def keys(name: str, address: str) -> Tuple[str, str]:
+        return f"name:{name.lower()}", f"address:{address}"
+
+    def wait_seconds(self, *keys: str) -> float:
+        """How long until another attempt for these keys is checked (0: now)."""
+        now, longest = self.clock(), 0.0
+        for key in keys:
+            found = self.store.get(key)
+            if found is None:
+                continue
+            failures, last = found
+            if now - last > FORGET_AFTER:
+                continue
+            wait = BACKOFF[key.split(":", 1)[0]].wait(failures)
+            longest = max(longest, wait - (now - last).total_seconds())
+        return max(longest, 0.0)
+
+    def failed(self, *keys: str) -> None:
+        now = self.clock()
+        for key in keys:
+            self.store.failed(key, now, now - FORGET_AFTER)
+
+    def succeeded(self, name_key: str) -> None:
+        self.store.clear(name_key)
