@@ -46,7 +46,8 @@ from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequ
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.shared.core.events import BotUttered, Event, SessionStarted, UserUttered
-from sanic import Blueprint, Sanic
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
 
 from .pseudonyms import sender_id_key
 
@@ -175,6 +176,18 @@ class WidgetInput(SocketIOInput):
         @blueprint.listener("before_server_start")
         async def remember_app(server: Sanic, _loop: Any) -> None:
             app["server"] = server
+
+        # engineio refuses a long-polling body over the limit only by closing the socket, and the
+        # request then waits for an answer that never comes: refuse it here, at once (the route
+        # engineio adds when the blueprint is registered calls this)
+        handle_request = sio.eio.handle_request
+
+        async def refuse_oversized_packets(request: Request, *args: Any, **kwargs: Any) -> Any:
+            if int(request.headers.get("content-length") or 0) > MAX_PACKET_BYTES:
+                return response.text("Payload Too Large", status=413)
+            return await handle_request(request, *args, **kwargs)
+
+        sio.eio.handle_request = refuse_oversized_packets
 
         async def session_request(sid: str, data: Any) -> None:
             session_id = data.get("session_id") if isinstance(data, dict) else None
