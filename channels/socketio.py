@@ -1,35 +1,97 @@
-"""The website widget's channel: Rasa's socket.io channel, fixed, with origins and history.
+"""The website widget's channel: Rasa's socket.io channel, fixed, with origins, history and
+server-issued sessions.
 
 Name it in the credentials as `channels.socketio.WidgetInput` (the same settings as Rasa's
-`socketio`, plus `cors_allowed_origins`).
+`socketio`, plus `cors_allowed_origins`). Our widget (web/widget) and rasa-webchat both speak it.
 
 - The fix (RasaHQ/rasa#13027): since python-socketio 5.10 `AsyncServer.enter_room` is a
   coroutine, and Rasa 3.6 calls it without `await`. With `session_persistence: true` a page
   never joined its session's room, and every reply went to a room nobody was in.
+- Identity belongs to the channel (issue 18). Rasa's channel took the `session_id` of every
+  `user_uttered` as the conversation, so anyone could speak into, and read the replies of,
+  someone else's conversation. Here the server issues the session id, signed (HMAC-SHA256
+  under a key derived from SENDER_ID_KEY, channels/pseudonyms.py, the same on every replica),
+  and remembers, per socket (`sio.save_session`), the one session it confirmed; a message is
+  taken into that session's conversation only, and one naming another session is refused.
+  A session id the server did not issue (invented, altered, too long) gets a new session.
+  The conversation is `web:` + the id's random part: the signature, which is what lets a page
+  come back to its conversation, is never stored or shown with the conversation.
+- Sizes: a socket.io packet larger than `MAX_PACKET_BYTES` closes the connection (engineio's
+  `max_http_buffer_size`, 1 MB by default); the text's own limit is the Rasa server's
+  (`max_message_chars`, rasa_server/guards.py); only the `display` text of the metadata is
+  kept (the title of the button the person pressed), at most `MAX_DISPLAY_CHARS`.
+- Odd messages are answered calmly: the opening of a client that sends none, `null`, an empty
+  or a non-text `message` at the start of a conversation is the widget's opening (`/greet`,
+  the welcome); later it is not a message, and nothing is said or stored. rasa-webchat's
+  default `initPayload`, `/get_started`, is the same opening.
 - Origins: Rasa builds its socket.io server with CORS handling switched off (`[]`), which also
-  accepts a websocket from any page. Here only the configured origins may connect.
+  accepts a websocket from any page. Here only the configured origins may connect, and
+  engineio's answer carries the one `Access-Control-Allow-Origin` header: the Rasa server is
+  started without `--cors` (scripts/serve.sh), whose header on the same answer made two,
+  which browsers refuse (rasa-webchat falls back to long-polling and failed).
 - History: after `session_confirm` comes a `session_history` event with the conversation so
   far (since the session started; empty for a new session), so a reload keeps it.
-  The conversation stays on the server: the page keeps only the random session id, in its
-  tab's session storage, so the next person at a shared computer does not see it.
+  The conversation stays on the server: the page keeps only its session id, in its tab's
+  session storage, so the next person at a shared computer does not see it.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import re
-import uuid
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence
+import secrets
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.shared.core.events import BotUttered, Event, SessionStarted, UserUttered
-from sanic import Blueprint, Sanic
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+
+from .pseudonyms import sender_id_key
 
 logger = logging.getLogger(__name__)
 
 HISTORY_EVENT = "session_history"
-# The ids Rasa's socket.io channel hands out (uuid4 hex): anything else was never a widget's
-_WIDGET_SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+SENDER_PREFIX = "web:"  # every conversation this channel creates, and no other (issue 18)
+MAX_PACKET_BYTES = 64 * 1024  # a chat message with its metadata is far smaller; nginx's body limit too
+MAX_SESSION_ID_CHARS = 128  # an issued id is 65 characters; anything longer is not looked at
+MAX_DISPLAY_CHARS = 500  # a button's title, shown again in the history
+# The widget's own opening message (web/widget/chat.js), and rasa-webchat's default `initPayload`
+WIDGET_OPENING = "/greet"
+OPENINGS = frozenset({WIDGET_OPENING, "/get_started"})
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+class WidgetSessions:
+    """Session ids the server issues: a random part and its signature under the server's key.
+
+    `issue()` makes one; `sender_id(session_id)` is its conversation (`web:` + the random
+    part), or None for an id this server (or another replica with the same key) never issued.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self.key = hmac.new(key, b"pht-widget-session-id", hashlib.sha256).digest()  # this purpose only
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "WidgetSessions":
+        return cls(sender_id_key(env))
+
+    def _signature(self, token: str) -> str:
+        return hmac.new(self.key, token.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def issue(self) -> str:
+        token = secrets.token_hex(16)
+        return f"{token}.{self._signature(token)}"
+
+    def sender_id(self, session_id: Any) -> Optional[str]:
+        if not isinstance(session_id, str) or len(session_id) > MAX_SESSION_ID_CHARS:
+            return None
+        token, _, signature = session_id.partition(".")
+        if not _TOKEN.match(token) or not hmac.compare_digest(signature, self._signature(token)):
+            return None
+        return SENDER_PREFIX + token
 
 
 def bot_messages(text: str, buttons: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -71,8 +133,23 @@ def came_from_widget(events: Sequence[Event]) -> bool:
     return channels == {SocketIOInput.name()}
 
 
+def message_text(message: Any) -> Optional[str]:
+    """What a `user_uttered` message says to the assistant: a client's opening as the widget's,
+    and None for no message (null, empty, not a text)."""
+    if not isinstance(message, str) or not message.strip():
+        return None
+    return WIDGET_OPENING if message.strip() in OPENINGS else message
+
+
+def message_metadata(metadata: Any) -> Dict[str, Any]:
+    """The metadata kept with a message: the text the page showed for it, if any."""
+    display = metadata.get("display") if isinstance(metadata, dict) else None
+    return {"display": display[:MAX_DISPLAY_CHARS]} if isinstance(display, str) and display.strip() else {}
+
+
 class WidgetInput(SocketIOInput):
-    """Rasa's socket.io channel with the session fix, configured origins and history."""
+    """Rasa's socket.io channel with the session fix, server-issued sessions, configured
+    origins, size limits and history."""
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "WidgetInput":
@@ -84,6 +161,7 @@ class WidgetInput(SocketIOInput):
 
     # None: only pages from the Rasa server's own origin (engineio's default); never "any"
     allowed_origins: Optional[List[str]] = None
+    sessions: Optional[WidgetSessions] = None  # from the environment when the blueprint is made
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
@@ -91,34 +169,77 @@ class WidgetInput(SocketIOInput):
         assert sio is not None
         # Rasa passes `cors_allowed_origins=[]` (no checks at all); engineio reads this per request
         sio.eio.cors_allowed_origins = self.allowed_origins
+        sio.eio.max_http_buffer_size = MAX_PACKET_BYTES
+        sessions = self.sessions = self.sessions or WidgetSessions.from_env()
         app: Dict[str, Sanic] = {}
 
         @blueprint.listener("before_server_start")
         async def remember_app(server: Sanic, _loop: Any) -> None:
             app["server"] = server
 
-        async def session_request(sid: str, data: Optional[Dict[str, Any]]) -> None:
-            data = data if isinstance(data, dict) else {}
-            session_id = data.get("session_id")
-            returning = isinstance(session_id, str) and bool(_WIDGET_SESSION_ID.match(session_id))
-            if not returning:
-                session_id = uuid.uuid4().hex
-            if self.session_persistence:
-                await sio.enter_room(sid, session_id)  # the fix: Rasa 3.6 does not await this
-            await sio.emit("session_confirm", session_id, room=sid)
+        # engineio refuses a long-polling body over the limit only by closing the socket, and the
+        # request then waits for an answer that never comes: refuse it here, at once (the route
+        # engineio adds when the blueprint is registered calls this)
+        handle_request = sio.eio.handle_request
+
+        async def refuse_oversized_packets(request: Request, *args: Any, **kwargs: Any) -> Any:
+            if int(request.headers.get("content-length") or 0) > MAX_PACKET_BYTES:
+                return response.text("Payload Too Large", status=413)
+            return await handle_request(request, *args, **kwargs)
+
+        sio.eio.handle_request = refuse_oversized_packets
+
+        async def session_request(sid: str, data: Any) -> None:
+            session_id = data.get("session_id") if isinstance(data, dict) else None
+            sender_id = sessions.sender_id(session_id)
+            returning = sender_id is not None
+            if sender_id is None:
+                session_id = sessions.issue()
+                sender_id = sessions.sender_id(session_id)
+            await sio.save_session(sid, {"session_id": session_id, "sender_id": sender_id}, namespace=self.namespace)
+            await sio.enter_room(sid, sender_id, namespace=self.namespace)  # the fix: Rasa 3.6 does not await this
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
             # always sent, empty for a new session, so the page knows when to say hello
-            history = await self._history(app["server"], session_id) if returning and "server" in app else []
-            await sio.emit(HISTORY_EVENT, history, room=sid)
+            history = await self._history(app["server"], sender_id) if returning and "server" in app else []
+            await sio.emit(HISTORY_EVENT, history, room=sid, namespace=self.namespace)
+
+        async def user_uttered(sid: str, data: Any) -> None:
+            session = await sio.get_session(sid, namespace=self.namespace)
+            data = data if isinstance(data, dict) else {}
+            if not session.get("sender_id"):
+                logger.info("A widget message before its session was confirmed was ignored.")
+                return
+            claimed = data.get("session_id")
+            if claimed is not None and claimed != session["session_id"]:
+                logger.warning("A widget message naming another session than its socket's was refused.")
+                return
+            text = message_text(data.get("message"))
+            if text is None:  # no message: at the start, a client's opening; later, nothing to answer
+                if await self._has_messages(app.get("server"), session["sender_id"]):
+                    return
+                text = WIDGET_OPENING
+            await on_new_message(UserMessage(text, SocketIOOutput(sio, self.bot_message_evt), session["sender_id"],
+                                             input_channel=self.name(),
+                                             metadata=message_metadata(data.get(self.metadata_key))))
 
         sio.on("session_request", namespace=self.namespace)(session_request)
+        sio.on(self.user_message_evt, namespace=self.namespace)(user_uttered)
         return blueprint
 
     @staticmethod
-    async def _history(server: Sanic, session_id: str) -> List[Dict[str, Any]]:
-        agent = getattr(server.ctx, "agent", None)
+    async def _tracker_events(server: Optional[Sanic], sender_id: str) -> Optional[List[Event]]:
+        agent = getattr(server.ctx, "agent", None) if server is not None else None
         if agent is None or agent.tracker_store is None:
+            return None
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        return list(tracker.events) if tracker is not None else []
+
+    async def _has_messages(self, server: Optional[Sanic], sender_id: str) -> bool:
+        events = await self._tracker_events(server, sender_id)
+        return events is None or any(isinstance(event, UserUttered) for event in events)
+
+    async def _history(self, server: Sanic, session_id: str) -> List[Dict[str, Any]]:
+        events = await self._tracker_events(server, session_id)
+        if not events or not came_from_widget(events):
             return []
-        tracker = await agent.tracker_store.retrieve(session_id)
-        if tracker is None or not came_from_widget(tracker.events):
-            return []
-        return conversation_history(list(tracker.events))
+        return conversation_history(events)

@@ -21,6 +21,11 @@ MODEL=models/pht.tar.gz
 export RASA_PORT=${RASA_PORT:-5005} ACTION_PORT=${ACTION_PORT:-5055}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:$ACTION_PORT/webhook}
 export CHAT_SERVER_URL=${CHAT_SERVER_URL:-http://localhost:$RASA_PORT}  # where the page's widget connects
+export RASA_URL=${RASA_URL:-http://localhost:$RASA_PORT}  # where the reception page and the staff CLI reach Rasa
+# Every server listens on this machine only, unless told otherwise (BIND_HOST=0.0.0.0 to reach the
+# page and the assistant from other machines); the action server always stays on 127.0.0.1.
+BIND_HOST=${BIND_HOST:-127.0.0.1}
+export RASA_HOST=${RASA_HOST:-$BIND_HOST} WEB_HOST=${WEB_HOST:-$BIND_HOST} RECEPTION_HOST=${RECEPTION_HOST:-$BIND_HOST}
 export WEB_PORT=${WEB_PORT:-8080}  # the demo page; the widget's default allowed origin
 export RECEPTION_PORT=${RECEPTION_PORT:-8081}  # the reception page (web/reception)
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2

@@ -2,7 +2,7 @@
 # One of the assistant's servers, in the foreground: how `make run` (scripts/run.sh) starts
 # each one, and what each container runs (docker/Dockerfile), so the two cannot drift apart.
 #   scripts/serve.sh actions     the action server on :ACTION_PORT (5055)
-#   scripts/serve.sh rasa        the Rasa server on :RASA_PORT (5005): REST, socket.io, the
+#   scripts/serve.sh rasa        the Rasa server on RASA_HOST:RASA_PORT (127.0.0.1:5005): REST, socket.io, the
 #                                platforms set in the environment, the HTTP API (RASA_AUTH_TOKEN)
 #   scripts/serve.sh web         the demo clinic page with the chat widget on :WEB_PORT (8080)
 #   scripts/serve.sh reception   the clinic reception app on :RECEPTION_PORT (8081)
@@ -20,14 +20,19 @@ case "${1:-}" in
     ;;
   rasa)
     : "${RASA_AUTH_TOKEN:?must be set: it protects the HTTP API of the Rasa server}"
-    mkdir -p var  # the files written from the environment (and SQLite, the embedded default)
+    VAR="${PHT_VAR_DIR:-var}"
+    mkdir -p "$VAR"  # the files written from the environment (and SQLite, the embedded default)
     # Channels and endpoints from the environment (channels/settings.py, rasa_server/settings.py)
-    "$PY" -m channels.credentials var/credentials.yml
-    "$PY" -m rasa_server.endpoints var/endpoints.yml
-    read -r -a ORIGINS <<< "$("$PY" -m channels.settings)"  # CHAT_ALLOWED_ORIGINS, or the page's own
-    exec "$PY" -m rasa_server run --model "${MODEL:-models/pht.tar.gz}" --port "${RASA_PORT:-5005}" \
-      --enable-api --auth-token "$RASA_AUTH_TOKEN" --cors "${ORIGINS[@]}" \
-      --credentials var/credentials.yml --endpoints var/endpoints.yml
+    "$PY" -m channels.credentials "$VAR/credentials.yml"
+    "$PY" -m rasa_server.endpoints "$VAR/endpoints.yml"
+    # No --cors: the widget's channel answers the allowed origins itself (CHAT_ALLOWED_ORIGINS,
+    # channels/socketio.py); a second Access-Control-Allow-Origin header made browsers refuse
+    # socket.io's long-polling, and nothing else on this server is for browsers.
+    # RASA_HOST: 127.0.0.1 unless told otherwise (a container sets 0.0.0.0: docker/Dockerfile).
+    exec "$PY" -m rasa_server run --model "${MODEL:-models/pht.tar.gz}" \
+      --interface "${RASA_HOST:-127.0.0.1}" --port "${RASA_PORT:-5005}" \
+      --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+      --credentials "$VAR/credentials.yml" --endpoints "$VAR/endpoints.yml"
     ;;
   web)
     exec "$PY" -m web --port "${WEB_PORT:-8080}"

@@ -113,8 +113,9 @@ def browser(tmp_path_factory):
 # --- following the conversation ---------------------------------------------------------------------------
 
 def session_id(page) -> str:
+    """The page's conversation: `web:` + the random part of the session id the server issued it."""
     page.wait_for_function(f"() => sessionStorage.getItem('{SESSION_KEY}')")
-    return page.evaluate(f"() => sessionStorage.getItem('{SESSION_KEY}')")
+    return "web:" + page.evaluate(f"() => sessionStorage.getItem('{SESSION_KEY}')").split(".")[0]
 
 
 def events(site, page) -> List[Dict[str, Any]]:

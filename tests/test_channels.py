@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Sequence
 
 import pytest
 import yaml
+from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from twilio.request_validator import RequestValidator
 
@@ -20,7 +21,7 @@ from channels import credentials, settings
 from channels.messenger import signature_matches
 from channels.options import NUMBERED_HINT, as_list, chosen_payload, pending_buttons, resolve_reply
 from channels.platform import LimitedOutput
-from channels.socketio import WidgetInput, came_from_widget, conversation_history
+from channels.socketio import WidgetInput, WidgetSessions, came_from_widget, conversation_history, message_text
 from channels.telegram import TelegramInput, callback_data
 from channels.text import split_text
 from channels.twilio import TwilioInput, TwilioOutput
@@ -254,21 +255,88 @@ async def _ignore(_message: Any) -> None:
     return None
 
 
+class _Socket:
+    """What the widget channel needs of an engine.io socket: a place for its session."""
+
+    closed = False
+
+    def __init__(self) -> None:
+        self.session: Dict[str, Any] = {}
+
+    async def send(self, packet: Any) -> None:
+        pass
+
+
+def _connected(sio: Any, eio_sid: str) -> Any:
+    sio.eio.sockets[eio_sid] = _Socket()
+    return sio.manager.connect(eio_sid, "/")
+
+
 def test_a_page_asking_for_its_session_joins_the_sessions_room():
     """RasaHQ/rasa#13027: Rasa 3.6 never awaits `enter_room`, so the page was never in the room."""
     channel = WidgetInput.from_credentials({"session_persistence": True, "cors_allowed_origins": ["http://a.example"]})
     channel.blueprint(_ignore)
     sio = channel.sio
     session_request = sio.handlers["/"]["session_request"]
+    returning = channel.sessions.issue()
 
     async def ask() -> Any:
-        await sio.manager.connect("engineio-sid", "/")
+        await _connected(sio, "engineio-sid")
         sid = sio.manager.sid_from_eio_sid("engineio-sid", "/")
-        await session_request(sid, {"session_id": "a" * 32})
-        return sid, sio.manager.rooms["/"].get("a" * 32)
+        await session_request(sid, {"session_id": returning})
+        return sid, sio.manager.rooms["/"].get(channel.sessions.sender_id(returning))
 
     sid, room = asyncio.run(ask())
     assert sid in room
+
+
+def test_the_widgets_session_ids_are_the_servers_own():
+    sessions = WidgetSessions(b"k" * 64)
+    issued = sessions.issue()
+    token = issued.split(".")[0]
+    assert sessions.sender_id(issued) == "web:" + token
+    assert sessions.issue() != issued
+    assert sessions.sender_id(token) is None  # the random part alone, as Rasa's channel issued them
+    assert sessions.sender_id(token + "." + "0" * 32) is None  # a forged signature
+    assert sessions.sender_id(issued.upper()) is None
+    assert sessions.sender_id("a" * 500_000) is None
+    assert sessions.sender_id(None) is None and sessions.sender_id(["x"]) is None
+    assert WidgetSessions(b"another key" * 6).sender_id(issued) is None  # another server's
+
+
+def test_a_socket_speaks_only_into_the_session_it_was_confirmed_for():
+    said: List[UserMessage] = []
+
+    async def remember(message: UserMessage) -> None:
+        said.append(message)
+
+    channel = WidgetInput.from_credentials({"session_persistence": True})
+    channel.blueprint(remember)
+    sio = channel.sio
+    session_request, user_uttered = sio.handlers["/"]["session_request"], sio.handlers["/"]["user_uttered"]
+    someone_else = channel.sessions.issue()
+
+    async def talk() -> None:
+        await _connected(sio, "eio-mine")
+        sid = sio.manager.sid_from_eio_sid("eio-mine", "/")
+        await user_uttered(sid, {"message": "before any session"})
+        await session_request(sid, {"session_id": "invented"})
+        mine = (await sio.get_session(sid))["session_id"]
+        await user_uttered(sid, {"message": "my pain", "session_id": someone_else})
+        await user_uttered(sid, {"message": "my pain", "session_id": mine, "metadata": {"display": "x" * 10_000, "a": 1}})
+        await user_uttered(sid, {"message": "/get_started"})
+
+    asyncio.run(talk())
+    assert [message.text for message in said] == ["my pain", "/greet"]
+    assert {message.sender_id for message in said} != {channel.sessions.sender_id(someone_else)}
+    assert said[0].sender_id.startswith("web:") and said[0].metadata == {"display": "x" * 500}
+
+
+def test_a_message_that_is_no_text_is_nothing_to_answer_and_an_opening_is_the_widgets():
+    assert message_text(None) is None and message_text("") is None and message_text("  ") is None
+    assert message_text(42) is None and message_text({"text": "hi"}) is None
+    assert message_text("/get_started") == message_text("/greet") == "/greet"
+    assert message_text("it hurts") == "it hurts"
 
 
 def test_only_the_configured_origins_may_open_the_widgets_socket():

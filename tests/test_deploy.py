@@ -157,7 +157,7 @@ def compose_cli() -> list:
 def test_the_compose_file_is_valid_and_refuses_to_start_without_its_secrets(tmp_path):
     env = tmp_path / ".env"
     filled = {"RASA_AUTH_TOKEN": "t", "POSTGRES_PASSWORD": "p", "RECEPTION_SECRET_KEY": "k", "SENDER_ID_KEY": "s",
-              "ACTION_SERVER_TOKEN": "a"}
+              "ACTION_SERVER_TOKEN": "a", "RABBITMQ_PASSWORD": "r"}
     example = (DOCKER / ".env.example").read_text()
     env.write_text(re.sub(r"^([A-Z_]+)=$", lambda m: f"{m[1]}={filled.get(m[1], '')}", example, flags=re.M))
     command = compose_cli() + ["--env-file", str(env), "-f", str(COMPOSE_FILE), "config"]
@@ -177,12 +177,52 @@ def test_the_compose_file_is_valid_and_refuses_to_start_without_its_secrets(tmp_
     assert refused.returncode != 0 and "docker/.env" in refused.stderr
 
 
-def test_nginx_proxies_rest_and_socketio_with_the_websocket_upgrade_and_hides_the_http_api():
-    conf = (DOCKER / "nginx" / "pht.conf").read_text()
-    socketio = conf.split("location /socket.io/", 1)[1].split("}", 1)[0]
+NGINX = (DOCKER / "nginx" / "pht.conf").read_text()
+PLATFORM_WEBHOOKS = [f"/webhooks/{name}/webhook" for name in ("telegram", "twilio", "facebook", "slack")]
+NOT_PUBLISHED = ["/webhooks/rest/webhook", "/webhooks/privacy/forget", "/webhooks/privacy/purge", "/webhooks/staff/webhook",
+                 "/conversations/x/tracker", "/model/parse"]
+
+
+def nginx_location(path: str) -> str:
+    """The body of the location nginx picks for `path` (regex locations win over prefixes, as
+    nginx's own order has it when no prefix location is `^~` or `=`)."""
+    blocks = re.findall(r"location\s+(~\s+)?(\S+)\s*\{(.*?)\n    \}", NGINX.split("listen 8443", 1)[1].split("listen 9443")[0], re.S)
+    for regex, pattern, body in blocks:
+        if regex and re.search(pattern, path):
+            return body
+    prefixes = [(pattern, body) for regex, pattern, body in blocks if not regex and path.startswith(pattern)]
+    return max(prefixes, key=lambda item: len(item[0]))[1]
+
+
+def test_nginx_proxies_socketio_with_the_websocket_upgrade_and_a_rate_limit():
+    socketio = nginx_location("/socket.io/")
     assert "proxy_set_header Upgrade $http_upgrade" in socketio and "proxy_http_version 1.1" in socketio
-    assert "location /webhooks/" in conf and "ssl_certificate " in conf
-    assert "/conversations" not in conf.replace("(/conversations, /model, ...)", "")
+    assert "limit_req zone=chat" in socketio and "proxy_pass $rasa" in socketio
+    assert "limit_req_zone $binary_remote_addr zone=chat" in NGINX  # per client address
+    assert "ssl_certificate " in NGINX
+
+
+def test_nginx_publishes_the_platforms_signed_webhooks_and_nothing_else_of_the_rasa_server():
+    for path in PLATFORM_WEBHOOKS:
+        location = nginx_location(path)
+        assert "proxy_pass $rasa" in location and "limit_req zone=webhooks" in location, path
+    for path in NOT_PUBLISHED:
+        assert "proxy_pass $rasa" not in nginx_location(path), path
+    assert re.search(r"^server_tokens off;", NGINX, re.M)
+
+
+def test_compose_runs_every_container_without_new_privileges_or_capabilities():
+    for name, service in COMPOSE["services"].items():
+        assert service["security_opt"] == ["no-new-privileges:true"], name
+        assert service["cap_drop"] == ["ALL"], name
+        assert set(service.get("cap_add", [])) <= {"CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"}, name
+    for name in SERVERS + ("reception", "analytics", "nginx"):
+        assert "cap_add" not in COMPOSE["services"][name], name  # ours start unprivileged
+
+
+def test_rabbitmq_never_starts_without_a_password():
+    password = COMPOSE["services"]["rabbitmq"]["environment"]["RABBITMQ_DEFAULT_PASS"]
+    assert password.startswith("${RABBITMQ_PASSWORD:?"), password
 
 
 def test_the_same_endpoints_file_points_at_the_action_server_the_environment_names():
@@ -281,9 +321,58 @@ def test_socketio_is_sticky_and_rest_goes_to_any_replica(rendered):
     service, annotations = routes["/socket.io/"]
     assert service == "rasa-widget" and annotations["nginx.ingress.kubernetes.io/affinity"] == "cookie"
     assert rendered[("Service", "rasa-widget")]["spec"]["sessionAffinity"] == "ClientIP"
-    service, annotations = routes["/webhooks/"]
-    assert service == "rasa" and "nginx.ingress.kubernetes.io/affinity" not in annotations
+    for path in PLATFORM_WEBHOOKS:
+        service, annotations = routes[path]
+        assert service == "rasa" and "nginx.ingress.kubernetes.io/affinity" not in annotations
     assert not any(path.startswith(("/conversations", "/model")) for path in routes)  # the HTTP API stays inside
+
+
+def test_the_ingress_publishes_only_the_platforms_webhooks_exactly_with_rate_limits(rendered):
+    published = []
+    for (kind, name), ingress in rendered.items():
+        if kind == "Ingress" and name != "pht-reception":
+            annotations = ingress["metadata"]["annotations"]
+            assert int(annotations["nginx.ingress.kubernetes.io/limit-rps"]) > 0, name  # per client address
+            published += [(path["path"], path["pathType"], path["backend"]["service"]["name"])
+                          for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]]
+    to_rasa = {(path, kind) for path, kind, service in published if service.startswith("rasa")}
+    assert to_rasa == {(path, "Exact") for path in PLATFORM_WEBHOOKS} | {("/socket.io/", "Prefix")}
+
+
+def test_every_pod_has_a_read_only_root_no_service_account_token_and_emptydirs_to_write_in(rendered):
+    for name, workload in workloads(rendered).items():
+        pod = workload["spec"]["template"]["spec"]
+        assert pod["automountServiceAccountToken"] is False, name
+        empty = {volume["name"] for volume in pod.get("volumes", []) if "emptyDir" in volume}
+        for container in containers(workload):
+            assert container["securityContext"]["readOnlyRootFilesystem"] is True, name
+            mounted = {mount["name"] for mount in container.get("volumeMounts", [])}
+            assert "tmp" in mounted & empty, name
+    for name in ("rasa", "rasa-widget", "actions", "web", "reception"):  # the files written at start-up
+        mounts = containers(rendered[("Deployment", name)])[0]["volumeMounts"]
+        assert {"name": "app-var", "mountPath": "/app/var"} in mounts, name
+
+
+def test_the_network_is_default_deny_with_only_the_needed_flows(rendered):
+    policies = {name: item["spec"] for (kind, name), item in rendered.items() if kind == "NetworkPolicy"}
+    deny = policies["default-deny"]
+    assert deny["podSelector"] == {} and set(deny["policyTypes"]) == {"Ingress", "Egress"}
+    assert "ingress" not in deny and [port["port"] for port in deny["egress"][0]["ports"]] == [53, 53]  # DNS only
+    [from_rasa] = policies["actions-from-rasa"]["ingress"]
+    assert {port["port"] for port in from_rasa["ports"]} == {5055}
+    assert from_rasa["from"][0]["podSelector"]["matchExpressions"][0]["values"] == ["rasa", "rasa-widget"]
+    for name, spec in policies.items():  # nobody is let in from everywhere
+        for rule in spec.get("ingress", []):
+            assert rule.get("from"), name
+
+
+def test_the_pilots_redis_has_a_password_from_the_secret(rendered):
+    if ("Deployment", "redis") not in rendered:
+        pytest.skip("managed Redis in this overlay (its URL, with the password, in the Secret)")
+    redis = containers(rendered[("Deployment", "redis")])[0]
+    assert redis["command"][-2:] == ["--requirepass", "$(REDIS_PASSWORD)"]
+    assert env(redis)["REDIS_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "pht-secrets", "key": "REDIS_PASSWORD"}
+    assert ("NetworkPolicy", "redis-from-rasa") in rendered and ("NetworkPolicy", "postgres-from-the-servers") in rendered
 
 
 def test_secrets_are_referenced_never_written(rendered):
