@@ -157,7 +157,8 @@ def compose_cli() -> list:
 def test_the_compose_file_is_valid_and_refuses_to_start_without_its_secrets(tmp_path):
     env = tmp_path / ".env"
     filled = {"RASA_AUTH_TOKEN": "t", "POSTGRES_PASSWORD": "p", "RECEPTION_SECRET_KEY": "k", "SENDER_ID_KEY": "s",
-              "ACTION_SERVER_TOKEN": "a", "RABBITMQ_PASSWORD": "r"}
+              "ACTION_SERVER_TOKEN": "a", "RABBITMQ_PASSWORD": "r",
+              "STAFF_CHANNEL_SECRET": "c"}
     example = (DOCKER / ".env.example").read_text()
     env.write_text(re.sub(r"^([A-Z_]+)=$", lambda m: f"{m[1]}={filled.get(m[1], '')}", example, flags=re.M))
     command = compose_cli() + ["--env-file", str(env), "-f", str(COMPOSE_FILE), "config"]
@@ -166,6 +167,9 @@ def test_the_compose_file_is_valid_and_refuses_to_start_without_its_secrets(tmp_
     rendered = yaml.safe_load(valid.stdout)["services"]
     assert rendered["rasa"]["environment"]["DATABASE_URL"] == "postgresql://pht:p@postgres:5432/pht"
     assert rendered["rasa"]["environment"]["SENDER_ID_KEY"] == "s"  # the same on every replica
+    # the staff channel's secret: the reception page and the Rasa server share it
+    assert rendered["rasa"]["environment"]["STAFF_CHANNEL_SECRET"] == "c"
+    assert rendered["reception"]["environment"]["STAFF_CHANNEL_SECRET"] == "c"
     assert rendered["rasa"]["environment"]["ACTION_SERVER_TOKEN"] == rendered["actions"]["environment"][
         "ACTION_SERVER_TOKEN"] == "a"  # the Rasa server shows the action server's secret
     assert rendered["actions"]["environment"]["ACTION_SERVER_HOST"] == "0.0.0.0"  # reachable on the compose network
