@@ -78,7 +78,9 @@ def rest_body_problem(body: Any) -> Optional[str]:
 
 def kept_metadata(metadata: Any) -> Optional[Dict[str, str]]:
     """The metadata the product reads (checked by `rest_body_problem`); the rest is dropped."""
-    kept = {key: metadata[key] for key in METADATA_LIMITS if isinstance(metadata, dict) and metadata.get(key) is not None}
+    if not isinstance(metadata, dict):
+        return None
+    kept = {key: metadata[key] for key in METADATA_LIMITS if metadata.get(key) is not None}
     return kept or None
 
 

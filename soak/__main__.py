@@ -84,7 +84,8 @@ def say(line: str) -> None:
 # -- 2. hostile inputs and unauthorised requests ------------------------------------------------
 
 def _post_raw(url: str, body: bytes, headers: Dict[str, str]) -> int:
-    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json", **headers})
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": "application/json", **headers})
     try:
         with urllib.request.urlopen(request, timeout=60) as reply:
             return reply.status
@@ -165,8 +166,8 @@ def run_crowd(assistant: SupervisedAssistant, pool: List[Dict], expected: List, 
     if faults:
         thread = threading.Thread(target=lambda: injected.append(faults()), daemon=True)
         thread.start()
-    run = asyncio.run(crowd(assistant.url, assistant.token, assistant.rest_token, pool, expected, count, spread, users, prefix, tally,
-                            deadline or spread + 300))
+    run = asyncio.run(crowd(assistant.url, assistant.token, assistant.rest_token, pool, expected, count, spread, users,
+                            prefix, tally, deadline or spread + 300))
     if thread:
         thread.join(timeout=600)
     return run, tally, (injected[0] if injected else 0)
