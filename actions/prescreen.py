@@ -32,6 +32,7 @@ from rasa_sdk.types import DomainDict
 
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render
 from .records import NewPrescreen, Records
+from .senders import channel_of
 from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, STOPPED_SLOT
 from .triage import ENGINE_VERSION, knowledge_version, load_knowledge
 
@@ -103,9 +104,17 @@ def turn_key(tracker: Tracker) -> Optional[str]:
     return f"{latest_user}:{events[latest_user - 1].get('timestamp')}"
 
 
+def record_channel(tracker: Tracker) -> str:
+    """The channel shown to staff: the one whose prefix the conversation id carries (each
+    channel builds its own ids: actions/senders.py), never anything a caller sent. An id
+    without a prefix falls back to the message's input channel, which each channel sets to
+    its own name."""
+    return channel_of(tracker.sender_id) or tracker.get_latest_input_channel() or "unknown"
+
+
 def new_prescreen(tracker: Tracker, result: Dict[str, Any]) -> NewPrescreen:
     return NewPrescreen(
-        channel=tracker.get_latest_input_channel() or "unknown", sender_id=tracker.sender_id, assessment=result,
+        channel=record_channel(tracker), sender_id=tracker.sender_id, assessment=result,
         consent=consent_given(tracker), engine_version=ENGINE_VERSION, knowledge_version=knowledge_version(),
         staff_entered=staff_conversation(tracker), ended_by=ended_by(tracker, result), turn_key=turn_key(tracker))
 

@@ -14,6 +14,10 @@ CLINIC_ENV = {"name": "CLINIC_NAME", "phone": "CLINIC_PHONE", "booking_url": "CL
 KNOB_ENV: Dict[str, Tuple[str, Callable[[str], Any]]] = {
     "max_message_chars": ("MAX_MESSAGE_CHARS", int),
     "action_timeout_seconds": ("ACTION_TIMEOUT_SECONDS", float),
+    "max_request_bytes": ("MAX_REQUEST_BYTES", int),
+    "rate_limit_window_seconds": ("RATE_LIMIT_WINDOW_SECONDS", float),
+    "max_messages_per_conversation": ("MAX_MESSAGES_PER_CONVERSATION", int),
+    "max_new_conversations_per_caller": ("MAX_NEW_CONVERSATIONS_PER_CALLER", int),
 }
 
 

@@ -114,12 +114,13 @@ def _stock_conversations(examples: Dict[str, List[str]], start: int) -> Iterator
 def measure_serving(assistant, make_scripts, single: int, users: List[int], seconds: float) -> Dict[str, Any]:
     """Latency for one user, then throughput under load, then memory."""
     url = f"{assistant.url}/webhooks/rest/webhook"
-    run_load(url, lambda: itertools.islice(make_scripts(10_000), WARM_UP_CONVERSATIONS), 1, 600, "warm-up")
+    caller = assistant.rest_headers  # our REST channel takes trusted callers only; the stock one ignores it
+    run_load(url, lambda: itertools.islice(make_scripts(10_000), WARM_UP_CONVERSATIONS), 1, 600, "warm-up", caller)
     results: Dict[str, Any] = {}
-    one = run_load(url, lambda: itertools.islice(make_scripts(0), single), 1, 900, "single").summary()
+    one = run_load(url, lambda: itertools.islice(make_scripts(0), single), 1, 900, "single", caller).summary()
     results.update(single_p50_ms=one["p50_ms"], single_p95_ms=one["p95_ms"], single=one)
     for count in users:
-        loaded = run_load(url, lambda: make_scripts(100_000 * count), count, seconds, f"users{count}").summary()
+        loaded = run_load(url, lambda: make_scripts(100_000 * count), count, seconds, f"users{count}", caller).summary()
         results[f"users_{count}"] = loaded
         results[f"users_{count}_turns_per_second"] = loaded["turns_per_second"]
         results[f"users_{count}_p95_ms"] = loaded["p95_ms"]

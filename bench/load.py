@@ -9,7 +9,7 @@ import asyncio
 import statistics
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterator, List
+from typing import Callable, Dict, Iterator, List, Optional
 
 import aiohttp
 
@@ -65,7 +65,8 @@ async def _converse(session: aiohttp.ClientSession, url: str, sender: str, scrip
     result.conversations_finished_well += bool(script.finished_well)
 
 
-async def _drive(url: str, scripts: Iterator, users: int, seconds: float, prefix: str) -> LoadResult:
+async def _drive(url: str, scripts: Iterator, users: int, seconds: float, prefix: str,
+                 headers: Optional[Dict[str, str]] = None) -> LoadResult:
     result = LoadResult()
     deadline = time.monotonic() + seconds
     numbered = enumerate(scripts)
@@ -79,13 +80,15 @@ async def _drive(url: str, scripts: Iterator, users: int, seconds: float, prefix
             await _converse(session, url, f"{prefix}-{number}", script, result, deadline)
 
     started = time.perf_counter()
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector, headers=headers) as session:
         await asyncio.gather(*(user() for _ in range(users)))
     result.elapsed = time.perf_counter() - started
     return result
 
 
-def run_load(url: str, make_scripts: Callable[[], Iterator], users: int, seconds: float, prefix: str) -> LoadResult:
+def run_load(url: str, make_scripts: Callable[[], Iterator], users: int, seconds: float, prefix: str,
+             headers: Optional[Dict[str, str]] = None) -> LoadResult:
     """`users` simultaneous users playing conversations from `make_scripts()` until they run
-    out or `seconds` have passed (a conversation under way then stops between turns)."""
-    return asyncio.run(_drive(url, make_scripts(), users, seconds, prefix))
+    out or `seconds` have passed (a conversation under way then stops between turns).
+    `headers`: sent with every message (the REST channel's caller token)."""
+    return asyncio.run(_drive(url, make_scripts(), users, seconds, prefix, headers))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Tuple
 
@@ -70,6 +71,32 @@ PLATFORMS = (
              {"slack_token": "SLACK_BOT_TOKEN", "slack_signing_secret": "SLACK_SIGNING_SECRET"},
              {"api_url": "SLACK_API_URL"}),
 )
+
+
+REST_CALLER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+MIN_REST_TOKEN_CHARS = 16
+DEFAULT_REST_CALLER = "default"  # the caller of REST_CHANNEL_TOKEN
+
+
+def rest_callers(env: Mapping[str, str]) -> Dict[str, str]:
+    """The REST channel's trusted callers, name -> token: `REST_CHANNEL_TOKENS` (comma-separated
+    `caller:token` pairs) and `REST_CHANNEL_TOKEN` (one token, the caller "default"). None
+    set: no caller, and the channel refuses every message. A malformed value stops the server
+    with a message saying what is wrong, rather than start with a channel nobody can use."""
+    pairs = [pair.strip() for pair in (env.get("REST_CHANNEL_TOKENS") or "").split(",") if pair.strip()]
+    if env.get("REST_CHANNEL_TOKEN", "").strip():
+        pairs.append(f"{DEFAULT_REST_CALLER}:{env['REST_CHANNEL_TOKEN'].strip()}")
+    callers: Dict[str, str] = {}
+    for pair in pairs:
+        name, _, token = pair.partition(":")
+        if not REST_CALLER_NAME.match(name) or name in callers:
+            raise ValueError("REST_CHANNEL_TOKENS: each caller needs its own name of letters, digits, '-' or '_', "
+                             "written name:token")
+        if len(token) < MIN_REST_TOKEN_CHARS or any(char.isspace() for char in token):
+            raise ValueError(f"REST_CHANNEL_TOKENS/REST_CHANNEL_TOKEN: the token of {name!r} must be at least "
+                             f"{MIN_REST_TOKEN_CHARS} characters, without spaces")
+        callers[name] = token
+    return callers
 
 
 def telegram_secret_token(access_token: str, configured: Optional[str] = None) -> str:

@@ -41,10 +41,14 @@ wraps and `apply()` fails loudly when that code is not there.
   as a message the assistant did not understand, with no entities: the form asks its
   question again (not counted as an unusable answer), outside it the person is told how to
   go on.
-- REST bodies (`RestInput.blueprint`): a body that is not a JSON object with a `sender` and a
-  text `message` gets 400. Rasa answered 500 to some (an empty body, a list), and took a
-  missing sender as the conversation "default", one conversation shared by everyone who
-  left it out.
+- Floods (`rasa_server/rate_limit.py`): a conversation that has sent more than
+  `max_messages_per_conversation` messages in the window gets `utter_slow_down`, and the
+  message is neither parsed nor stored, on every channel.
+- Request bodies (`rasa.core.run.configure_app`): the server reads at most
+  `max_request_bytes` of a request (Sanic's REQUEST_MAX_SIZE, 100 MB by default); a longer
+  one gets 413, refused by its Content-Length before it is read, or once that much of it has
+  come. (The REST channel's own checks, its token and its sender ids are in channels/rest.py,
+  a subclass of Rasa's channel.)
 """
 from __future__ import annotations
 
@@ -60,7 +64,6 @@ import rasa.core.run as rasa_run
 import sqlalchemy.exc
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
-from rasa.core.channels.rest import RestInput
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.core.utils import AvailableEndpoints
@@ -68,16 +71,19 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSA
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sanic import Blueprint, response
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.settings import load_settings
 
+from .rate_limit import limits
+
 logger = logging.getLogger(__name__)
 
 TRY_AGAIN = "utter_try_again_later"
 TOO_LONG = "utter_message_too_long"
+SLOW_DOWN = "utter_slow_down"
 ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"
 # The widget's own opening message (web/widget/chat.js, `startMessage`)
 WIDGET_OPENING = "/greet"
@@ -188,7 +194,7 @@ def apply() -> None:
     """Install every guard (called once by `rasa_server.patches.apply`)."""
     for owner, name in ((MessageProcessor, "handle_message"), (MessageProcessor, "save_tracker"),
                         (MessageProcessor, "_run_action"), (MessageProcessor, "_parse_message_with_graph"),
-                        (RemoteAction, "run"), (AvailableEndpoints, "read_endpoints"), (RestInput, "blueprint"),
+                        (RemoteAction, "run"), (AvailableEndpoints, "read_endpoints"),
                         (FailSafeTrackerStore, "retrieve"), (FailSafeTrackerStore, "retrieve_full_tracker"),
                         (FailSafeTrackerStore, "save"), (FailSafeTrackerStore, "keys"), (rasa_run, "configure_app"),
                         (rasa_actions, "DEFAULT_REQUEST_TIMEOUT")):
@@ -200,7 +206,6 @@ def apply() -> None:
     _time_out_action_calls()
     _send_action_server_token()
     _read_typed_payloads_as_words()
-    _check_rest_bodies()
 
 
 def _whole_turns() -> None:
@@ -216,6 +221,11 @@ def _whole_turns() -> None:
             logger.warning("A message of %d characters was not read (the limit is %d); the person was asked to "
                            "send it in fewer words.", len(message.text), limit)
             await say(self, channel, message.sender_id, TOO_LONG, max_chars=f"{limit:,}")
+            return _collected(channel)
+        if not limits().message_allowed(message.sender_id):
+            logger.warning("A message was not read: its conversation sent more than %d in %g seconds.",
+                           limits().messages_per_conversation, limits().window_seconds)
+            await say(self, channel, message.sender_id, SLOW_DOWN)
             return _collected(channel)
         held = HeldOutput(channel)
         turn = Turn()
@@ -292,6 +302,7 @@ def _store_unavailable_is_503() -> None:
 
     def configure_app(*args: Any, **kwargs: Any) -> Any:
         app = rasa_configure_app(*args, **kwargs)
+        app.config.REQUEST_MAX_SIZE = int(load_settings()["max_request_bytes"])
 
         @app.exception(sqlalchemy.exc.DBAPIError)
         async def store_unavailable(request: Request, error: Exception) -> HTTPResponse:
@@ -339,40 +350,3 @@ def _read_typed_payloads_as_words() -> None:
         return {"text": message.text, "intent": ranking[0], "intent_ranking": ranking, "entities": []}
 
     MessageProcessor._parse_message_with_graph = parse_message_with_graph  # type: ignore[assignment]
-
-
-MAX_SENDER_CHARS = 255  # the width of the conversation store's sender_id column
-
-
-def rest_body_problem(body: Any) -> Optional[str]:
-    """What is wrong with a REST webhook body, or None when it is a sender and a text."""
-    if not isinstance(body, dict):
-        return "the body must be a JSON object"
-    sender, message = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
-        return f"'sender' must be a text of 1 to {MAX_SENDER_CHARS} characters"
-    if not isinstance(message, str):
-        return "'message' must be a text"
-    return None
-
-
-def _check_rest_bodies() -> None:
-    rasa_blueprint = RestInput.blueprint
-
-    def blueprint(self: RestInput, *args: Any, **kwargs: Any) -> Blueprint:
-        webhook = rasa_blueprint(self, *args, **kwargs)
-
-        @webhook.middleware("request")
-        async def check_body(request: Request) -> Optional[HTTPResponse]:
-            if request.method != "POST":
-                return None
-            try:
-                body = request.json
-            except Exception:  # noqa: BLE001 (Sanic raises its own error for a body that is not JSON)
-                body = None
-            problem = rest_body_problem(body)
-            return response.json({"error": problem}, status=400) if problem else None
-
-        return webhook
-
-    RestInput.blueprint = blueprint  # type: ignore[assignment]

@@ -27,8 +27,9 @@ if that code is not there (another Rasa version), rather than run unpatched with
 - Guards on every message (`rasa_server/guards.py`, its docstring says each): a turn is
   saved whole or not at all, and a failed action call or conversation store gets a calm
   "try again" instead of silence; action calls time out and carry the action server's
-  secret; over-long messages are refused with a clear reply; intent payloads typed by a
-  person (`/restart`, `/inform{...}`) set nothing.
+  secret; over-long messages and floods into one conversation are refused with a clear
+  reply, and over-large request bodies with 413; intent payloads typed by a person
+  (`/restart`, `/inform{...}`) set nothing.
 """
 from __future__ import annotations
 

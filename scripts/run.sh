@@ -40,7 +40,10 @@ export ACTION_SERVER_TOKEN
 if [ "${1:-}" = "shell" ]; then
   $SERVE actions &
   trap 'kill $! 2>/dev/null || true' EXIT
-  .venv/bin/python -m rasa_server shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml
+  # `rasa shell` talks to its own server through Rasa's plain REST route (its `cmdline`
+  # channel, not channels/rest.py), which takes any sender: it listens on this machine only.
+  .venv/bin/python -m rasa_server shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+    --interface 127.0.0.1
   exit 0
 fi
 
@@ -55,6 +58,18 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   RASA_AUTH_TOKEN="$(cat var/rasa_auth_token)"
 fi
 export RASA_AUTH_TOKEN
+# The REST channel takes trusted callers only (channels/rest.py). Unless REST_CHANNEL_TOKENS or
+# REST_CHANNEL_TOKEN is set, a token for local use is made once and kept in var/.
+REST_BEARER='<your REST_CHANNEL_TOKEN>'  # what the curl example below shows
+if [ -z "${REST_CHANNEL_TOKENS:-}${REST_CHANNEL_TOKEN:-}" ]; then
+  if [ ! -s var/rest_channel_token ]; then
+    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rest_channel_token)
+    echo "REST_CHANNEL_TOKEN was not set; generated one for local use in var/rest_channel_token"
+  fi
+  REST_CHANNEL_TOKEN="$(cat var/rest_channel_token)"
+  export REST_CHANNEL_TOKEN
+  REST_BEARER='$(cat var/rest_channel_token)'
+fi
 read -r -a ORIGINS <<< "$(.venv/bin/python -m channels.settings)"  # CHAT_ALLOWED_ORIGINS, or the page's own
 
 # The supervised processes, started in this order, one line each: NAME|READY_URL|COMMAND
@@ -79,13 +94,13 @@ PROCESSES+=("reception page|http://127.0.0.1:$RECEPTION_PORT/health|$SERVE recep
 read -r -d '' INFO <<INFO || true
 
 The PHT pre-screen assistant is running. Ctrl-C stops it.
-  Talk over REST:
+  Talk over REST (trusted callers, with a token; the conversation is "rest:" + sender):
     curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
-      -d '{"sender": "me", "message": "hi"}'
+      -H "Authorization: Bearer $REST_BEARER" -d '{"sender": "me", "message": "hi"}'
   The demo clinic page with the chat widget: http://localhost:$WEB_PORT
     (socket.io at http://localhost:$RASA_PORT/socket.io; pages allowed: ${ORIGINS[*]})
   HTTP API (needs the token in var/rasa_auth_token), e.g. a conversation's answers:
-    curl -s "localhost:$RASA_PORT/conversations/me/tracker?token=\$(cat var/rasa_auth_token)"
+    curl -s "localhost:$RASA_PORT/conversations/rest:me/tracker?token=\$(cat var/rasa_auth_token)"
   Reception (clinic staff): http://localhost:$RECEPTION_PORT
     a staff account: make reception-user NAME=alice   (asks for the password)
     the CLI: .venv/bin/python -m actions.reception list | show REF | delete REF | purge

@@ -83,8 +83,9 @@ def say(line: str) -> None:
 
 # -- 2. hostile inputs and unauthorised requests ------------------------------------------------
 
-def _post_raw(url: str, body: bytes) -> int:
-    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
+def _post_raw(url: str, body: bytes, headers: Dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": "application/json", **headers})
     try:
         with urllib.request.urlopen(request, timeout=60) as reply:
             return reply.status
@@ -98,14 +99,14 @@ def hostile_phase(assistant: SupervisedAssistant) -> Row:
     row = Row("hostile inputs and unauthorised requests")
     webhook = f"{assistant.url}/webhooks/rest/webhook"
     for number, text in enumerate(hostile_messages(300, seed=2026)):
-        status, replies = http("POST", webhook, {"sender": f"hostile-{number % 10}", "message": text})
+        status, replies = assistant.post_rest({"sender": f"hostile-{number % 10}", "message": text})
         row.hostile_inputs += 1
         if status >= 500 or not isinstance(replies, list):
             row.server_errors += 1
             row.notes.append(f"hostile message {text[:40]!r}: {status}")
     for label, body in malformed_rest_bodies():
         row.hostile_inputs += 1
-        status = _post_raw(webhook, body)
+        status = _post_raw(webhook, body, assistant.rest_headers)
         if status >= 500:
             row.server_errors += 1
             row.notes.append(f"malformed body ({label}): {status}")
@@ -165,8 +166,8 @@ def run_crowd(assistant: SupervisedAssistant, pool: List[Dict], expected: List, 
     if faults:
         thread = threading.Thread(target=lambda: injected.append(faults()), daemon=True)
         thread.start()
-    run = asyncio.run(crowd(assistant.url, assistant.token, pool, expected, count, spread, users, prefix, tally,
-                            deadline or spread + 300))
+    run = asyncio.run(crowd(assistant.url, assistant.token, assistant.rest_token, pool, expected, count, spread, users,
+                            prefix, tally, deadline or spread + 300))
     if thread:
         thread.join(timeout=600)
     return run, tally, (injected[0] if injected else 0)
@@ -313,7 +314,7 @@ def main() -> int:
         pool = patients(POOL)
         say(f"playing {len(pool)} different patients alone for their reference outcomes ...")
         tally = Tally()
-        expected = asyncio.run(reference(assistant.url, assistant.token, pool, tally))
+        expected = asyncio.run(reference(assistant.url, assistant.token, assistant.rest_token, pool, tally))
         missing = [index for index, result in enumerate(expected) if result is None]
         if missing or tally.server_errors:
             print(f"reference run failed for patients {missing}: {tally.failures[:5]}", file=sys.stderr)

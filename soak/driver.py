@@ -24,6 +24,7 @@ import yaml
 
 from bench.conversations import PatientScript
 from patients import patient_cases  # tests/patients.py (soak/__init__.py puts tests/ on the path)
+from servers import REST_PREFIX  # tests/servers.py: the REST channel's conversations are "rest:" + sender
 
 from . import ROOT
 
@@ -46,12 +47,13 @@ class Tally:
 class Client:
     """REST turns and tracker reads against one Rasa server, riding out its faults."""
 
-    def __init__(self, session: aiohttp.ClientSession, url: str, token: str, tally: Tally) -> None:
+    def __init__(self, session: aiohttp.ClientSession, url: str, token: str, tally: Tally, rest_token: str) -> None:
         self.session, self.url, self.token, self.tally = session, url, token, tally
+        self.rest_headers = {"Authorization": f"Bearer {rest_token}"}  # the REST channel's trusted caller
 
     async def tracker(self, sender: str) -> Optional[Dict[str, Any]]:
         try:
-            async with self.session.get(f"{self.url}/conversations/{sender}/tracker",
+            async with self.session.get(f"{self.url}/conversations/{REST_PREFIX}{sender}/tracker",
                                         params={"token": self.token}) as reply:
                 if reply.status >= 500 and reply.status != 503:
                     self.tally.server_errors += 1
@@ -66,7 +68,7 @@ class Client:
         met_a_fault = False
         while time.monotonic() < deadline:
             try:
-                async with self.session.post(f"{self.url}/webhooks/rest/webhook",
+                async with self.session.post(f"{self.url}/webhooks/rest/webhook", headers=self.rest_headers,
                                              json={"sender": sender, "message": text}) as reply:
                     status = reply.status
                     replies = await reply.json(content_type=None) if status == 200 else None
@@ -134,10 +136,10 @@ def session(users: int) -> aiohttp.ClientSession:
                                  connector=aiohttp.TCPConnector(limit=users))
 
 
-async def reference(url: str, token: str, pool: List[Dict[str, Any]], tally: Tally) -> List[Optional[Dict[str, Any]]]:
+async def reference(url: str, token: str, rest_token: str, pool: List[Dict[str, Any]], tally: Tally) -> List[Optional[Dict[str, Any]]]:
     """Each patient played alone, one after another."""
     async with session(1) as http:
-        client = Client(http, url, token, tally)
+        client = Client(http, url, token, tally, rest_token)
         return [await play(client, f"reference-{index}", patient) for index, patient in enumerate(pool)]
 
 
@@ -149,7 +151,7 @@ class RunResult:
     cross_talk: List[str] = field(default_factory=list)
 
 
-async def crowd(url: str, token: str, pool: List[Dict[str, Any]], expected: List[Optional[Dict[str, Any]]],
+async def crowd(url: str, token: str, rest_token: str, pool: List[Dict[str, Any]], expected: List[Optional[Dict[str, Any]]],
                 count: int, spread_seconds: float, users: int, prefix: str, tally: Tally,
                 deadline_seconds: float) -> RunResult:
     """`count` conversations, started evenly over `spread_seconds` (all at once for 0), at most
@@ -176,6 +178,6 @@ async def crowd(url: str, token: str, pool: List[Dict[str, Any]], expected: List
                 result.cross_talk.append(f"{sender}: {got} instead of {expected[index % len(pool)]}")
 
     async with session(users) as http:
-        client = Client(http, url, token, tally)
+        client = Client(http, url, token, tally, rest_token)
         await asyncio.gather(*(one(index) for index in range(count)))
     return result

@@ -6,7 +6,8 @@
   a question;
 - `malformed_rest_bodies()`: REST webhook bodies that are not what the channel expects;
 - `api_routes(token)`: every route the Rasa server registers with the HTTP API and the
-  project's channels on, and `PUBLIC_ROUTES`, the only ones that answer without the token.
+  project's channels on, and `PUBLIC_ROUTES`, the only ones that answer without a token
+  (the REST webhook is not one: it takes only trusted callers' tokens, channels/rest.py).
 """
 from __future__ import annotations
 
@@ -65,7 +66,6 @@ PUBLIC_ROUTES = {
     ("GET", "/"): "says 'Hello from Rasa' and its version; nothing about anyone",
     ("GET", "/version"): "Rasa's version and the oldest model it can load",
     ("GET", "/webhooks/rest"): "the REST channel's health check: {'status': 'ok'}",
-    ("POST", "/webhooks/rest/webhook"): "the chat itself: it answers only the conversation it is sent",
     ("GET", "/socket.io"): "the website widget's channel (only from CHAT_ALLOWED_ORIGINS)",
     ("POST", "/socket.io"): "the website widget's channel (only from CHAT_ALLOWED_ORIGINS)",
     ("GET", "/webhooks/socketio"): "the widget channel's health check: {'status': 'ok'}",

@@ -29,6 +29,8 @@ ACTION_SERVER = [sys.executable, "-m", "actions.server"]
 TRACKER_STORE = yaml.safe_load((ROOT / "endpoints.yml").read_text())["tracker_store"]["type"]
 START_TIMEOUT_SECONDS = 240
 ACTION_SERVER_TOKEN = "e2e-action-server-secret"  # the servers share it, as `make run`'s do
+REST_CALLER = "tests"  # the trusted REST caller the tests talk as (channels/rest.py)
+REST_PREFIX = "rest:"  # the REST channel's conversations are "rest:" + the sender it is sent
 
 
 def free_port() -> int:
@@ -37,10 +39,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def http(method: str, url: str, body: Optional[Dict[str, Any]] = None, timeout: float = 60) -> tuple:
+def http(method: str, url: str, body: Optional[Dict[str, Any]] = None, timeout: float = 60,
+         headers: Optional[Dict[str, str]] = None) -> tuple:
     """(status, parsed JSON or text) for one request."""
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status, raw = response.status, response.read().decode()
@@ -69,6 +73,7 @@ class Assistant:
 
     workdir: Path
     token: str = "e2e-test-token"
+    rest_token: str = "e2e-rest-channel-token"  # REST_CHANNEL_TOKENS gives it to the caller REST_CALLER
     model: Path = MODEL
     project: Path = ROOT
     with_actions: bool = True
@@ -120,9 +125,10 @@ class Assistant:
         # the embedded defaults whatever the shell has set (the tracker store in this work
         # folder's endpoints.yml; no Redis, no broker); the pre-screen records, accounts and
         # secrets in the work folder (PHT_VAR_DIR); the Rasa server's privacy routes take the
-        # same token as its API (rasa_server/privacy.py)
+        # same token as its API (rasa_server/privacy.py); the REST channel one trusted caller
         own = {"DATABASE_URL": "", "REDIS_URL": "", "RABBITMQ_URL": "", "PHT_VAR_DIR": str(self.workdir),
-               "RASA_AUTH_TOKEN": self.token, "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN}
+               "RASA_AUTH_TOKEN": self.token, "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
+               "REST_CHANNEL_TOKENS": f"{REST_CALLER}:{self.rest_token}", "REST_CHANNEL_TOKEN": ""}
         env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", **own, **self.env}
         log = open(self.workdir / "servers.log", "ab")
         return subprocess.Popen(command, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -193,14 +199,29 @@ class Assistant:
             except subprocess.TimeoutExpired:
                 process.kill()
 
+    @property
+    def rest_headers(self) -> Dict[str, str]:
+        """What a trusted caller of the REST channel sends with each message."""
+        return {"Authorization": f"Bearer {self.rest_token}"}
+
+    def post_rest(self, body: Dict[str, Any]) -> tuple:
+        """(status, answer) of one REST webhook call as the trusted caller."""
+        return http("POST", f"{self.url}/webhooks/rest/webhook", body, headers=self.rest_headers)
+
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
-        """Send one message over the REST channel; the bot's replies."""
-        status, replies = http("POST", f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": text})
+        """Send one message over the REST channel; the bot's replies. The conversation is
+        `rest:` + sender (`tracker(sender)` reads it)."""
+        status, replies = self.post_rest({"sender": sender, "message": text})
         assert status == 200, replies
         return replies
 
     def tracker(self, sender: str) -> Dict[str, Any]:
-        status, tracker = http("GET", f"{self.url}/conversations/{sender}/tracker?token={self.token}")
+        """The conversation `say(sender)` talks in (`rest:` + sender)."""
+        return self.conversation(REST_PREFIX + sender)
+
+    def conversation(self, conversation_id: str) -> Dict[str, Any]:
+        """Any stored conversation's tracker, by its full id (a widget's, a platform's)."""
+        status, tracker = http("GET", f"{self.url}/conversations/{conversation_id}/tracker?token={self.token}")
         assert status == 200, tracker
         return tracker
 

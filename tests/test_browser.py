@@ -119,7 +119,7 @@ def session_id(page) -> str:
 
 
 def events(site, page) -> List[Dict[str, Any]]:
-    return site["assistant"].tracker(session_id(page))["events"]
+    return site["assistant"].conversation(session_id(page))["events"]
 
 
 def expected_bot_bubbles(all_events: List[Dict[str, Any]]) -> int:
@@ -150,7 +150,7 @@ def user_count(site, page) -> int:
 
 
 def slots(site, page) -> Dict[str, Any]:
-    return site["assistant"].tracker(session_id(page))["slots"]
+    return site["assistant"].conversation(session_id(page))["slots"]
 
 
 def say(site, page, text: str) -> None:

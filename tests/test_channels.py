@@ -161,7 +161,8 @@ TELEGRAM = {"TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_WEBHOOK_URL": "https://bo
 
 def test_with_no_platform_variables_only_rest_the_widget_the_staff_channel_and_the_privacy_routes_are_on():
     values, notes = credentials.credentials({}, BASE)
-    assert set(values) == {"rest", credentials.WIDGET, "channels.staff.StaffInput", "rasa_server.privacy.PrivacyInput"}
+    assert set(values) == {"channels.rest.TrustedRestInput", credentials.WIDGET, "channels.staff.StaffInput",
+                           "rasa_server.privacy.PrivacyInput"}
     assert values[credentials.WIDGET]["cors_allowed_origins"] == ["http://localhost:8080", "http://127.0.0.1:8080"]
     assert all(note.endswith(")") and ": off (set " in note for note in notes)
 

@@ -196,7 +196,7 @@ class PlatformUser:
         return conversation_id(self.platform, self.sender)
 
     def tracker(self) -> Dict[str, Any]:
-        return self.assistant.tracker(self.conversation_id)
+        return self.assistant.conversation(self.conversation_id)
 
     def bot_events(self) -> List[Dict[str, Any]]:
         return [event for event in self.tracker()["events"] if event["event"] == "bot"]
@@ -324,7 +324,7 @@ def test_an_unsigned_webhook_is_refused_and_changes_nothing(platforms, platform)
         body, headers = WEBHOOKS[platform](env, sender, "hi", signed=False)
         status = post(f"{assistant.url}/webhooks/{platform}/webhook", body, {**headers, **signed_wrongly})
         assert status in (401, 403)
-    assert [event for event in assistant.tracker(conversation_id(platform, sender))["events"]
+    assert [event for event in assistant.conversation(conversation_id(platform, sender))["events"]
             if event["event"] in ("user", "bot")] == []
     assert fakes.since(mark, platform) == []
 

@@ -116,7 +116,7 @@ def test_the_rasa_servers_payload_guard_reads_any_text_as_words_or_one_known_int
 @SETTINGS
 @given(JSON)
 def test_the_rest_body_check_never_raises(body):
-    from rasa_server.guards import rest_body_problem
+    from channels.rest import rest_body_problem
 
     problem = rest_body_problem(body)
     assert problem is None or isinstance(problem, str)

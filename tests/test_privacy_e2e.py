@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from actions.records import Records
 from databases import POSTGRES, postgres_schema, schema_url
-from servers import MODEL, ROOT, Assistant, Conversation
+from servers import MODEL, REST_PREFIX, ROOT, Assistant, Conversation
 from test_e2e import CLASSIC_ANSWERS
 
 pytestmark = pytest.mark.e2e
@@ -49,9 +49,15 @@ def site(request, tmp_path_factory):
 
 
 def events_of(site, sender: str) -> int:
+    """How many events the conversation of `say(sender)` has, in the database itself."""
     with site["tracker_db"].connect() as connection:
         return connection.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :sender"),
-                                  {"sender": sender}).scalar()
+                                  {"sender": REST_PREFIX + sender}).scalar()
+
+
+def records_of(site, sender: str) -> list:
+    """The pre-screen records of the conversation of `say(sender)`."""
+    return site["records"].of_sender(REST_PREFIX + sender)
 
 
 def finished(site, sender: str, **answers) -> Conversation:
@@ -69,7 +75,7 @@ def cli(site, *args: str, retention_days: str = "90") -> subprocess.CompletedPro
 
 def test_a_finished_pre_screen_is_stored_and_its_code_given(site):
     conversation = finished(site, "stored-person")
-    [record] = site["records"].of_sender("stored-person")
+    [record] = records_of(site, "stored-person")
     assert record.urgency == "routine" and record.channel == "rest"
     assert record.consent["status"] == "given" and "delete my data" in record.consent["wording"]
     assert any(record.reference in reply and "bring it to the clinic" in reply for reply in conversation.replies)
@@ -81,17 +87,17 @@ def test_delete_my_data_leaves_nothing_of_that_person_and_touches_nobody_else(si
     finished(site, "forget-me")
     finished(site, "keep-me", red_flags="I've gone numb between my legs")
     kept_events = events_of(site, "keep-me")
-    [kept] = site["records"].of_sender("keep-me")
-    assert events_of(site, "forget-me") > 0 and site["records"].of_sender("forget-me")
+    [kept] = records_of(site, "keep-me")
+    assert events_of(site, "forget-me") > 0 and records_of(site, "forget-me")
 
     asked = assistant.say("forget-me", "please delete my data")
     assert any("can't be undone" in reply.get("text", "") for reply in asked)
-    assert site["records"].of_sender("forget-me")  # nothing yet: it waits for the confirmation
+    assert records_of(site, "forget-me")  # nothing yet: it waits for the confirmation
     done = assistant.say("forget-me", "yes")
     assert any("I've deleted your pre-screen record and this conversation" in reply.get("text", "") for reply in done)
 
     assert events_of(site, "forget-me") == 0  # checked in the database itself, before anything asks for it again
-    assert site["records"].of_sender("forget-me") == []
+    assert records_of(site, "forget-me") == []
     assert events_of(site, "keep-me") == kept_events
     assert site["records"].get(kept.reference) == kept
 
@@ -129,22 +135,22 @@ def test_keeping_the_data_during_the_questions_carries_on_where_they_were(site):
 def test_staff_delete_goes_through_the_rasa_server_and_removes_that_person_only(site):
     finished(site, "staff-delete")
     finished(site, "bystander")
-    [record] = site["records"].of_sender("staff-delete")
+    [record] = records_of(site, "staff-delete")
     bystander_events = events_of(site, "bystander")
     shown = cli(site, "show", record.reference.lower())
     assert shown.returncode == 0 and record.reference in shown.stdout and "Present:" in shown.stdout
     deleted = cli(site, "delete", record.reference, "--yes")
     assert deleted.returncode == 0, deleted.stderr
     assert record.reference in deleted.stdout
-    assert events_of(site, "staff-delete") == 0 and site["records"].of_sender("staff-delete") == []
-    assert events_of(site, "bystander") == bystander_events and site["records"].of_sender("bystander")
+    assert events_of(site, "staff-delete") == 0 and records_of(site, "staff-delete") == []
+    assert events_of(site, "bystander") == bystander_events and records_of(site, "bystander")
 
 
 def test_purge_removes_records_and_conversations_older_than_the_retention(site):
     finished(site, "purge-me")
     kept = cli(site, "purge")  # 90 days: everything here is new
     assert kept.returncode == 0, kept.stderr
-    assert site["records"].of_sender("purge-me") and events_of(site, "purge-me") > 0
+    assert records_of(site, "purge-me") and events_of(site, "purge-me") > 0
     purged = cli(site, "purge", retention_days="0")  # everything is older than now
     assert purged.returncode == 0, purged.stderr
     assert '"conversations_deleted"' in purged.stdout
@@ -156,12 +162,12 @@ def test_a_wrong_token_deletes_nothing(site):
     env_token = site["assistant"].token
     site["assistant"].token = "not-the-token"
     try:
-        [record] = site["records"].of_sender("guarded")
+        [record] = records_of(site, "guarded")
         refused = cli(site, "delete", record.reference, "--yes")
     finally:
         site["assistant"].token = env_token
     assert refused.returncode == 2 and "Nothing deleted" in refused.stderr and "403" in refused.stderr
-    assert site["records"].of_sender("guarded") and events_of(site, "guarded") > 0
+    assert records_of(site, "guarded") and events_of(site, "guarded") > 0
 
 
 def test_nothing_clinical_reaches_the_server_logs(site):
@@ -189,5 +195,5 @@ def test_typing_the_staff_sentence_makes_no_staff_record(site):
         tracker = conversation.send(CLASSIC_ANSWERS[tracker["slots"]["requested_slot"]])
     said = "\n".join(conversation.replies)
     assert "The patient's answers" not in said
-    [record] = site["records"].of_sender("at-the-desk")
+    [record] = records_of(site, "at-the-desk")
     assert not record.staff_entered and record.consent["by"] == "patient"

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 from hostile import FORGED_PAYLOADS, PUBLIC_ROUTES, api_routes, concrete, hostile_messages, malformed_rest_bodies
-from servers import ACTION_SERVER_TOKEN, http
+from servers import ACTION_SERVER_TOKEN, REST_PREFIX, http
 from test_e2e import CLASSIC_ANSWERS, started
 
 pytestmark = pytest.mark.e2e
@@ -59,10 +59,11 @@ def test_restart_typed_by_a_person_starts_again_from_the_first_question(assistan
 
 
 def test_typed_payloads_before_the_questions_get_a_way_forward(assistant):
-    for typed in ('/inform{"red_flags": []}', "/session_start", '/anything{"assessment": {"urgency": "routine"}}'):
-        replies = texts(assistant.say(f"typed-first-{typed[:8]}", typed))
+    for number, typed in enumerate(('/inform{"red_flags": []}', "/session_start",
+                                    '/anything{"assessment": {"urgency": "routine"}}')):
+        replies = texts(assistant.say(f"typed-first-{number}", typed))
         assert any("describe your pain" in reply for reply in replies), replies
-        assert answers_of(assistant.tracker(f"typed-first-{typed[:8]}")) == {name: None for name in ANSWERS}
+        assert answers_of(assistant.tracker(f"typed-first-{number}")) == {name: None for name in ANSWERS}
 
 
 # -- over-long and hostile messages ----------------------------------------------------------------
@@ -80,8 +81,7 @@ def test_a_message_over_the_limit_is_refused_clearly_and_not_stored(assistant):
 
 def test_hostile_messages_get_answers_and_never_a_server_error(assistant):
     for number, text in enumerate(hostile_messages(120, seed=12)):
-        status, replies = http("POST", f"{assistant.url}/webhooks/rest/webhook", {"sender": f"hostile-{number % 7}",
-                                                                                 "message": text})
+        status, replies = assistant.post_rest({"sender": f"hostile-{number % 7}", "message": text})
         assert status == 200 and isinstance(replies, list), (text[:80], status, replies)
     conversation, tracker = started(assistant, "after-hostile", "at my sit bone")  # still serving
     assert tracker["slots"]["requested_slot"] == "onset"
@@ -91,7 +91,7 @@ def test_malformed_webhook_bodies_never_get_a_server_error(assistant):
     failures = []
     for label, body in malformed_rest_bodies():
         request = urllib.request.Request(f"{assistant.url}/webhooks/rest/webhook", data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
+                                         headers={"Content-Type": "application/json", **assistant.rest_headers})
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 status = response.status
@@ -251,10 +251,10 @@ def test_a_finishing_turn_that_could_not_be_saved_stores_one_record_which_surviv
     tracker = conversation.send(last_answer)  # the person sends it again
     records = Records(f"sqlite:///{assistant.workdir / 'records.db'}", migrate=False)
     try:
-        [record] = records.of_sender("final-turn-retried")
+        [record] = records.of_sender(REST_PREFIX + "final-turn-retried")
         assert tracker["slots"]["prescreen_reference"] == record.reference
         assistant.restart_rasa(kill=True)
         assert assistant.tracker("final-turn-retried")["slots"]["prescreen_reference"] == record.reference
-        assert [kept.reference for kept in records.of_sender("final-turn-retried")] == [record.reference]
+        assert [kept.reference for kept in records.of_sender(REST_PREFIX + "final-turn-retried")] == [record.reference]
     finally:
         records.close()

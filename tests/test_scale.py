@@ -36,7 +36,7 @@ import yaml
 
 from bench.conversations import PatientScript
 from patients import patient_cases
-from servers import ACTION_SERVER, MODEL, RASA_SERVER, ROOT, START_TIMEOUT_SECONDS, free_port, http
+from servers import ACTION_SERVER, MODEL, RASA_SERVER, REST_PREFIX, ROOT, START_TIMEOUT_SECONDS, free_port, http
 from services import REDIS_URL
 
 pytestmark = pytest.mark.services
@@ -46,6 +46,7 @@ AT_ONCE_EVERY = 2  # every other turn while the questions run: two messages at o
 QUESTIONS_ABOUT_PHT = ["should i try shockwave", "what is ESWT"]  # answered, then the question comes again
 KILL_AFTER_TURNS = 90  # of about 160: most messages sent at once go to both replicas
 TOKEN = "scale-test-token"
+REST_TOKEN = "scale-test-rest-token"  # the REST channel's one trusted caller (channels/rest.py)
 LOCK_LIFETIME_SECONDS = 10  # how long a dead replica's lock holds up its conversation (Rasa's default: 60)
 RUN_TIMEOUT_SECONDS = 180
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
@@ -96,7 +97,8 @@ class Deployment:
         self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
                     "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": redis_prefix,
                     "ACTION_SERVER_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-                    "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_SECONDS), "RABBITMQ_URL": ""}
+                    "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_SECONDS), "RABBITMQ_URL": "",
+                    "REST_CHANNEL_TOKENS": f"scale:{REST_TOKEN}", "REST_CHANNEL_TOKEN": ""}
         self.actions: Optional[subprocess.Popen] = None
         self.replicas: List[subprocess.Popen] = []
         self.alive = [True, True]
@@ -177,7 +179,8 @@ class Run:
         """The number of bot messages that came back; None when the replica died meanwhile."""
         url = f"{self.deployment.url(replica)}/webhooks/rest/webhook"
         try:
-            async with self.session.post(url, json={"sender": patient.sender, "message": text}) as response:
+            async with self.session.post(url, json={"sender": patient.sender, "message": text},
+                                         headers={"Authorization": f"Bearer {REST_TOKEN}"}) as response:
                 replies = await response.json(content_type=None)
                 assert response.status == 200 and isinstance(replies, list), (response.status, replies)
                 return len(replies)
@@ -188,7 +191,7 @@ class Run:
 
     async def tracker(self, replica: int, patient: Patient) -> Dict[str, Any]:
         """The conversation as a replica reads it from the store (the live one, if it died)."""
-        url = f"{self.deployment.url(replica)}/conversations/{patient.sender}/tracker?token={TOKEN}"
+        url = f"{self.deployment.url(replica)}/conversations/{REST_PREFIX}{patient.sender}/tracker?token={TOKEN}"
         try:
             async with self.session.get(url) as response:
                 assert response.status == 200, await response.text()
@@ -339,7 +342,7 @@ def test_two_replicas_share_conversations_and_one_can_die(tmp_path, database, re
     moved = [p.sender for p in patients if 1 in p.replicas_before_kill and p.turns_after_kill]
     assert len(moved) >= PATIENTS // 2, f"only {moved} were served by the killed replica and finished on the other"
 
-    problems = {p.sender: turn_problems(p, stored_events(database.url, p.sender)) for p in patients}
+    problems = {p.sender: turn_problems(p, stored_events(database.url, REST_PREFIX + p.sender)) for p in patients}
     assert {sender: found for sender, found in problems.items() if found} == {}
 
     import redis
@@ -348,7 +351,7 @@ def test_two_replicas_share_conversations_and_one_can_die(tmp_path, database, re
             if any(ticket["expires"] > time.time() for ticket in _tickets(client.get(key)))]
     assert held == [], "conversation locks left held"
 
-    assert records_per_conversation(database.url) == {p.sender: 1 for p in patients}  # one record per pre-screen
+    assert records_per_conversation(database.url) == {REST_PREFIX + p.sender: 1 for p in patients}  # one record per pre-screen
 
 
 def _tickets(stored: Optional[bytes]) -> List[Dict[str, float]]:
