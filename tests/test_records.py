@@ -284,3 +284,11 @@ def test_every_question_has_a_staff_wording_and_a_label():
                 staff = spec.get(f"staff_{key}")
                 assert staff and staff != spec[key] and "patient" in staff, (field, key)
                 assert set(re.findall(r"{(\w+)}", staff)) == set(re.findall(r"{(\w+)}", spec[key])), (field, key)
+
+
+def test_every_channel_that_owns_conversation_ids_has_a_name_staff_can_read():
+    from actions.records.fhir import labels
+    from actions.senders import PREFIXES
+
+    named = labels()["channels"]
+    assert {channel for channel in PREFIXES.values()} <= set(named)
