@@ -166,3 +166,64 @@ def test_expected_outcome_uses_the_engine_level_names(item):
     assert expected["notes"].strip(), story["id"]
     for alternative in expected.get("acceptable", []):
         assert alternative in URGENCY_LEVELS | FIT_LEVELS, story["id"]
+
+
+# --- the must-pass danger-sign table (tests/real/danger_signs.yml) -----------------------
+
+TABLE_FILE = REAL_DIR / "danger_signs.yml"
+CAUDA_EQUINA_SIGNS = {"bladder_bowel_change", "saddle_numbness", "sexual_dysfunction"}
+READINGS = {"clear", "possible"}
+
+
+def load_table():
+    with open(TABLE_FILE, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+TABLE = load_table()
+
+
+def normalised(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", text.lower()).strip(" .")
+
+
+def table_entries():
+    for sign, entries in TABLE["signs"].items():
+        for entry in entries:
+            yield sign, entry
+    for entry in TABLE["near_misses"]:
+        yield entry["not"], entry
+
+
+def test_every_table_key_is_a_danger_sign_and_every_other_sign_has_ten_phrasings():
+    assert set(TABLE["signs"]) <= DANGER_SIGNS
+    for sign in DANGER_SIGNS:
+        assert len(TABLE["signs"].get(sign, [])) >= 10, sign
+
+
+def test_each_cauda_equina_sign_has_thirty_phrasings_bladder_and_bowel_thirty_each():
+    for sign in CAUDA_EQUINA_SIGNS:
+        assert len(TABLE["signs"][sign]) >= 30, sign
+    organs = [entry["organ"] for entry in TABLE["signs"]["bladder_bowel_change"]]
+    assert organs.count("bladder") >= 30 and organs.count("bowel") >= 30
+
+
+def test_the_table_has_thirty_near_misses_and_no_phrasing_twice():
+    assert len(TABLE["near_misses"]) >= 30
+    texts = [normalised(entry["text"]) for _, entry in table_entries()]
+    assert len(texts) == len(set(texts))
+
+
+def test_table_entries_are_well_formed_and_quote_only_the_tuning_part():
+    tune = {story["id"]: normalised(story["text"]) for story in STORIES["tune"]}
+    for sign, entry in table_entries():
+        assert sign in DANGER_SIGNS, sign
+        assert entry["text"].strip(), sign
+        assert entry.get("reading", "clear") in READINGS, entry["text"]
+        assert set(entry) <= {"text", "reading", "form", "origin", "organ", "not", "why"}, entry["text"]
+        origin = entry["origin"]
+        if origin != "written":
+            # never a held-out story: the table is tuned on
+            assert origin in tune, f"{origin} is not a tuning story"
+            assert normalised(entry["text"]) in tune[origin], entry["text"]
