@@ -20,7 +20,7 @@ reported as aggregate figures only: no id, text or miss of a held-out story is e
 written (tests/real/README.md, "The held-out rule"). Figures go to results/real/{tune,heldout}.json.
 
 Usage: python scripts/evaluate_real.py [--part tune|heldout|both] [--limit N] [--reader-only]
-                                       [--workers N] [--strict]
+                                       [--workers N] [--strict] [--out DIR]
 """
 from __future__ import annotations
 
@@ -32,9 +32,10 @@ import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Set, Tuple
 
 import yaml
 
@@ -400,8 +401,9 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
     return result
 
 
-def run_conversations(stories: List[Mapping[str, Any]], part: str, workers: int) -> List[Talk]:
-    """Every story's conversation against one pair of real servers, a few at a time."""
+@contextmanager
+def running_assistant() -> Iterator[Any]:
+    """One pair of real servers (tests/servers.py) in a temporary folder, removed afterwards."""
     from servers import MODEL, Assistant
 
     if not MODEL.exists():
@@ -409,13 +411,18 @@ def run_conversations(stories: List[Mapping[str, Any]], part: str, workers: int)
     with tempfile.TemporaryDirectory(prefix="pht-evaluate-") as workdir:
         assistant = Assistant(Path(workdir)).start()
         try:
-            stamp = int(time.time())
-            # senders carry a number, never a story id: held-out ids stay out of the store too
-            senders = [f"evaluate-{part}-{stamp}-{index:03d}" for index in range(len(stories))]
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                return list(pool.map(lambda pair: talk(assistant, *pair), zip(senders, stories)))
+            yield assistant
         finally:
             assistant.stop()
+
+
+def run_conversations(assistant: Any, stories: List[Mapping[str, Any]], part: str, workers: int) -> List[Talk]:
+    """Every story's conversation, a few at a time against the same servers. The senders
+    carry a number, never a story id: held-out ids stay out of the conversation store too."""
+    stamp = int(time.time())
+    senders = [f"evaluate-{part}-{stamp}-{index:03d}" for index in range(len(stories))]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda pair: talk(assistant, *pair), zip(senders, stories)))
 
 
 def conversation_figures(stories: List[Mapping[str, Any]], talks: List[Talk], vocabulary: Vocabulary,
@@ -481,15 +488,16 @@ def heldout_report(figures: Mapping[str, Any]) -> Dict[str, Any]:
     return {key: value for key, value in figures.items() if key in allowed}
 
 
-def evaluate_part(part: str, args: argparse.Namespace, vocabulary: Vocabulary) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+def evaluate_part(part: str, args: argparse.Namespace, vocabulary: Vocabulary,
+                  assistant: Optional[Any]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
     """(figures, per-story details: empty for the held-out part)."""
     stories = load_part(part)[: args.limit] if args.limit else load_part(part)
     reader_figures, reader_records = read_stories(stories, vocabulary)
     figures: Dict[str, Any] = {"part": part, "measured": time.strftime("%Y-%m-%d"), "reader": reader_figures}
     details: Dict[str, Any] = {"reader": reader_records} if part == "tune" else {}
     combined = {key: reader_figures[key] for key in ("findings_precision", "findings_recall")}
-    if not args.reader_only:
-        talks = run_conversations(stories, part, args.workers)
+    if assistant is not None:
+        talks = run_conversations(assistant, stories, part, args.workers)
         figures["conversations"] = conversation_figures(stories, talks, vocabulary,
                                                         [record["signs"] for record in reader_records])
         combined.update(figures["conversations"])
@@ -586,18 +594,23 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--reader-only", action="store_true", help="no servers: the reader part alone")
     parser.add_argument("--workers", type=int, default=3, help="conversations at once against the servers")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a held-out target is missed")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="where the JSON figures go")
     args = parser.parse_args(argv)
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     vocabulary = load_vocabulary()
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    evaluated = {}
+    with ExitStack() as stack:  # one pair of servers for both parts
+        assistant = None if args.reader_only else stack.enter_context(running_assistant())
+        for part in (["tune", "heldout"] if args.part == "both" else [args.part]):
+            evaluated[part] = evaluate_part(part, args, vocabulary, assistant)
     reports: Dict[str, Dict[str, Any]] = {}
-    for part in (["tune", "heldout"] if args.part == "both" else [args.part]):
-        figures, details = evaluate_part(part, args, vocabulary)
+    for part, (figures, details) in evaluated.items():
         if part == "heldout":
             figures = heldout_report(figures)
-            (RESULTS_DIR / "heldout.json").write_text(json.dumps(figures, indent=2) + "\n")
+            (args.out / "heldout.json").write_text(json.dumps(figures, indent=2) + "\n")
         else:
-            (RESULTS_DIR / "tune.json").write_text(json.dumps({**figures, "stories": details}, indent=2) + "\n")
+            (args.out / "tune.json").write_text(json.dumps({**figures, "stories": details}, indent=2) + "\n")
             print(format_tune_details(details, figures))
         reports[part] = figures
     print("\nReal patient language (tests/real/): " + ", ".join(
@@ -605,7 +618,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(format_table(reports))
     for part, figures in reports.items():
         print(format_acceptance(part, figures))
-    print(f"\nFigures in {RESULTS_DIR.relative_to(ROOT)}/ (held-out: figures only).")
+    print(f"\nFigures in {args.out}/ (held-out: figures only).")
     missed = any(item["met"] is False for item in reports.get("heldout", {}).get("acceptance", []))
     return 1 if args.strict and missed else 0
 
