@@ -11,8 +11,9 @@ Two parts, on the tuning stories and on the held-out ones:
   their own annotated words for the field asked (`requested_slot`), and answers a confirming
   question about a danger sign "yes" when the story states that sign, "no" otherwise. A
   conversation ends at the outcome, after MAX_TURNS answers (not finished), when the same
-  question comes a third time in a row (looped), or when nothing is asked and no outcome given
-  (stalled: a story answered as an FAQ ends so). Outcomes are read from the tracker's
+  question comes a third time (looped: in a row, or in turn with another, as a "go back" read
+  into an answer does), or when nothing is asked and no outcome given (stalled: a story
+  answered as an FAQ ends so). Outcomes are read from the tracker's
   `assessment` slot.
 
 The tuning part is reported in full, story by story with its misses. The held-out part is
@@ -360,7 +361,6 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
     try:
         tracker = conversation.send(story["text"])
         result.faq_first = FAQ_ACTION in last_turn_actions(tracker)
-        repeats: List[str] = []
         for _ in range(MAX_TURNS + 1):
             slots = tracker["slots"]
             if slots.get("assessment"):
@@ -380,8 +380,7 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
                 break
             sign = pending_sign(slots) if asked == CONFIRM_SLOT else None
             key = f"{asked}:{sign['value']}" if sign else asked
-            repeats = repeats + [key] if repeats[-1:] == [key] else [key]
-            if len(repeats) >= LOOP_REPEATS:
+            if result.asked.count(key) + 1 >= LOOP_REPEATS:
                 result.end = "looped"
                 break
             result.questions += 1

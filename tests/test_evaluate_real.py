@@ -161,6 +161,12 @@ def test_the_same_question_a_third_time_ends_the_conversation_as_looped():
     assert result.end == "looped" and result.questions == 2
 
 
+def test_two_questions_asked_in_turn_end_as_looped_when_one_comes_a_third_time():
+    assistant = ScriptedAssistant([tracker("red_flags"), tracker("neuro_symptoms")] * 3)
+    result = evaluate_real.talk(assistant, "evaluate-tune-1", story("r901"))
+    assert result.end == "looped" and result.asked == ["red_flags", "neuro_symptoms"] * 2
+
+
 def test_a_story_answered_as_an_faq_with_no_question_after_it_stalls():
     assistant = ScriptedAssistant([tracker(actions=["utter_faq"])])
     result = evaluate_real.talk(assistant, "evaluate-tune-1", story("r901"))
