@@ -452,6 +452,7 @@ def conversation_figures(stories: List[Mapping[str, Any]], talks: List[Talk], vo
         "conversations": total,
         "finished": len(finished), "finished_rate": ratio(len(finished), total),
         "ends": dict(sorted(ends.items())),
+        "errors": ends["error"],  # a server that failed: the other figures then say little
         "urgency_right": ratio(urgency_right, total),
         "under_triaged": under_act_now,
         "act_now_cases": sum(1 for story in stories if is_act_now_case(story["expected"])),
@@ -514,7 +515,7 @@ TABLE_ROWS = [
     ("findings precision (first message)", "reader", "findings_precision"),
     ("findings recall (first message)", "reader", "findings_recall"),
     ("danger-sign recall, first message", "reader", "danger_sign_recall_first_message"),
-    ("  of which only possible (confirmed)", "reader", "danger_signs_read_possibly"),
+    ("  of which only possible (to confirm)", "reader", "danger_signs_read_possibly"),
     ("danger signs read the text does not state", "reader", "danger_signs_read_unstated"),
     ("denied signs read", "reader", "denied_signs_read"),
     ("symptom stories answered as an FAQ", "conversations", "answered_as_faq"),
@@ -528,6 +529,7 @@ TABLE_ROWS = [
     ("danger signs read mid-conversation", "conversations", "danger_signs_read_mid_conversation"),
     ("  of those missed in the first message", "conversations", "danger_signs_missed_in_first_message"),
     ("questions the annotation has no answer for", "conversations", "unannotated_questions"),
+    ("conversations ended by an error", "conversations", "errors"),
 ]
 
 
