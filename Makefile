@@ -18,13 +18,14 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 STEP := bash scripts/step.sh
 
-.PHONY: help install build data train run shell validate test test-unit test-stories test-scale test-browser web chromium compose-cli evaluate bench soak audit lock clean reception reception-user
+.PHONY: help install build data train run shell validate test test-unit test-stories test-scale test-browser web chromium compose-cli evaluate evaluate-real bench soak audit lock clean reception reception-user
 
 help:
 	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make shell    chat with the assistant in this terminal"
 	@echo "make test     the whole test suite"
-	@echo "make evaluate NLU reports: held-out test file and 5-fold cross-validation (results/)"
+	@echo "make evaluate NLU reports: held-out test file and 5-fold cross-validation, then make evaluate-real (results/)"
+	@echo "make evaluate-real  the real patient-language set through the reader and whole conversations (results/real/)"
 	@echo "make bench    speed and memory against the stock 'rasa init' assistant (results/bench.json)"
 	@echo "make soak     faults, attacks and load against the real servers, one table (about 15 minutes)"
 	@echo "make audit    pip-audit of the pinned packages against OSV (needs the internet: SECURITY.md)"
@@ -138,11 +139,19 @@ test-browser: $(MODEL) $(WEB_DEPS) chromium
 	$(PY) -m pytest tests/test_browser.py -q -W ignore::DeprecationWarning
 
 # NLU quality on messages never used for training (tests/nlu/heldout.yml), and 5-fold
-# cross-validation on the training data. Reports go to results/.
+# cross-validation on the training data; then the real patient-language set. Reports go to results/.
 evaluate: $(MODEL)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out results/heldout
 	$(PY) scripts/cross_validate.py --nlu data/nlu --config config.yml --domain domain.yml --folds 5 --out results/cv
 	$(PY) scripts/evaluate_nlu.py tests/nlu/heldout.yml results/heldout
+	$(MAKE) --no-print-directory evaluate-real
+
+# Real patient language (tests/real/, docs/understanding.md): the reader on each story's first
+# message, then a simulated person answering in their own words over REST, on the tuning and
+# held-out stories (held-out as figures only). About 20-30 minutes on 2 cores;
+# EVALUATE_REAL_ARGS="--part tune --limit 10" or "--reader-only" for a quick look.
+evaluate-real: $(MODEL)
+	$(PY) scripts/evaluate_real.py $(EVALUATE_REAL_ARGS)
 
 # Speed and memory, ours against the stock `rasa init` assistant trained with the same Rasa:
 # training time, per-turn latency, throughput at 10 and 50 users, memory (docs/performance.md).

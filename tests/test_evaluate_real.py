@@ -1,0 +1,218 @@
+"""The scoring of `make evaluate-real` (scripts/evaluate_real.py): precision and recall, the
+acceptable alternatives, under- and over-triage, the simulated person's stopping rules, and
+the held-out report that must carry figures only. No server is started."""
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = importlib.util.spec_from_file_location("evaluate_real", ROOT / "scripts" / "evaluate_real.py")
+evaluate_real = importlib.util.module_from_spec(SPEC)
+sys.modules["evaluate_real"] = evaluate_real
+SPEC.loader.exec_module(evaluate_real)
+
+VOCABULARY = evaluate_real.load_vocabulary()
+KINDS = VOCABULARY.kinds
+
+
+def counts_of(expected, read):
+    total = evaluate_real.Counts()
+    for counts, _ in evaluate_real.score_findings(expected, read, KINDS).values():
+        total.add(counts)
+    return total
+
+
+# --- precision and recall ------------------------------------------------------------------
+
+def test_each_list_value_counts_once_and_a_wrong_choice_is_both_a_false_positive_and_a_miss():
+    expected = {"pain_location": "sit_bone", "aggravators": ["sitting", "running"], "onset": "gradual"}
+    read = {"pain_location": "buttock", "aggravators": ["sitting", "driving"], "onset": "gradual", "age": 40}
+    counts = counts_of(expected, read)
+    # right: sitting, onset; wrong: buttock, driving, age; missed: sit_bone, running
+    assert (counts.tp, counts.fp, counts.fn) == (2, 3, 2)
+    assert counts.precision == pytest.approx(2 / 5)
+    assert counts.recall == pytest.approx(2 / 4)
+
+
+def test_misses_name_what_was_not_read_and_what_was_read_wrongly():
+    scored = evaluate_real.score_findings({"aggravators": ["sitting", "running"]},
+                                          {"aggravators": ["sitting", "driving"]}, KINDS)
+    assert scored["aggravators"][1] == ["-running", "+driving"]
+
+
+def test_nothing_read_and_nothing_annotated_counts_for_neither():
+    counts = counts_of({}, {})
+    assert (counts.tp, counts.fp, counts.fn) == (0, 0, 0)
+    assert counts.precision is None and counts.recall is None
+
+
+def test_a_duration_within_a_quarter_is_right_and_a_year_for_a_month_is_not():
+    assert counts_of({"duration_days": 30}, {"duration_days": 31}).tp == 1
+    wrong = counts_of({"duration_days": 30}, {"duration_days": 365})
+    assert (wrong.tp, wrong.fp, wrong.fn) == (0, 1, 1)
+
+
+def test_absent_is_not_a_field_but_a_denied_sign_read_is_reported():
+    expected = {"red_flags": [], "absent": ["saddle_numbness"]}
+    assert "absent" not in evaluate_real.score_findings(expected, {}, KINDS)
+    assert evaluate_real.denials_read(expected, {"red_flags": ["saddle_numbness"]}, {}) == ["saddle_numbness"]
+    assert evaluate_real.denials_read(expected, {}, {"red_flags": ["saddle_numbness"]}) == ["saddle_numbness"]
+    assert evaluate_real.denials_read(expected, {"red_flags": ["fever"]}, {}) == []
+
+
+def test_a_danger_sign_read_only_possibly_still_counts_as_caught_in_the_first_message():
+    story = {"danger_signs": ["bladder_bowel_change", "pop", "leg_weakness"],
+             "first_message": {"red_flags": ["bladder_bowel_change"], "injury_signs": ["pop"]}}
+    signs = evaluate_real.first_message_signs(
+        story, {"red_flags": ["bladder_bowel_change", "fever"]}, {"neuro_symptoms": ["leg_weakness"]}, VOCABULARY)
+    assert signs == {"clear": ["bladder_bowel_change"], "possible": ["leg_weakness"], "missed": ["pop"],
+                     "unstated": ["fever"]}
+
+
+# --- acceptable alternatives, under- and over-triage ----------------------------------------
+
+def test_an_acceptable_urgency_is_right_and_an_acceptable_fit_is_right():
+    expected = {"urgency": "soon", "fit": "moderate", "acceptable": ["urgent", "high"]}
+    assert evaluate_real.triage_class(expected, "urgent") == "right"
+    assert evaluate_real.right_levels(expected, evaluate_real.FIT_LEVELS, "fit") == {"moderate", "high"}
+    assert evaluate_real.right_levels(expected, evaluate_real.URGENCY_ORDER, "urgency") == {"soon", "urgent"}
+
+
+def test_an_emergency_sent_to_urgent_care_is_under_triaged():
+    assert evaluate_real.triage_class({"urgency": "emergency"}, "urgent") == "under"
+
+
+def test_an_urgent_case_with_no_outcome_at_all_is_under_triaged():
+    assert evaluate_real.triage_class({"urgency": "urgent"}, None) == "under"
+
+
+def test_routine_pain_sent_to_be_seen_soon_is_over_triaged():
+    assert evaluate_real.triage_class({"urgency": "routine"}, "soon") == "over"
+
+
+def test_lower_than_the_lowest_acceptable_level_is_under_and_higher_than_the_highest_is_over():
+    expected = {"urgency": "soon", "acceptable": ["urgent"]}
+    assert evaluate_real.triage_class(expected, "routine") == "under"
+    assert evaluate_real.triage_class(expected, "emergency") == "over"
+    assert not evaluate_real.is_act_now_case(expected)
+
+
+def test_conversation_figures_count_only_urgent_and_emergency_cases_as_sent_lower():
+    stories = [story("r901", urgency="emergency"), story("r902", urgency="soon"), story("r903", urgency="routine")]
+    talks = [ended("urgent"), ended("routine"), ended("soon")]
+    figures = evaluate_real.conversation_figures(stories, talks, VOCABULARY, [no_signs()] * 3)
+    assert figures["under_triaged"] == 1
+    assert figures["over_triaged"] == 1 and figures["over_triage_rate"] == pytest.approx(1 / 3, abs=0.001)
+    assert figures["urgency_right"] == 0.0
+
+
+def test_acceptance_says_which_targets_are_met():
+    results = {item["figure"]: item["met"] for item in evaluate_real.acceptance(
+        {"urgency_right": 0.96, "under_triaged": 1, "median_questions": 8})}
+    assert results["urgency_right"] is True
+    assert results["under_triaged"] is False
+    assert results["median_questions"] is True
+    assert results["finished_rate"] is None  # not measured
+
+
+# --- the simulated person ------------------------------------------------------------------
+
+class ScriptedAssistant:
+    """Answers every message with the next tracker of a script (the last one repeats)."""
+
+    def __init__(self, trackers):
+        self.trackers, self.said = list(trackers), []
+
+    def say(self, sender, text):
+        self.said.append(text)
+        return [{"text": "..."}]
+
+    def tracker(self, sender):
+        return self.trackers.pop(0) if len(self.trackers) > 1 else self.trackers[0]
+
+
+def tracker(requested=None, assessment=None, actions=(), possible=None):
+    events = [{"event": "user"}] + [{"event": "action", "name": name} for name in actions]
+    loop = {"name": evaluate_real.FORM_NAME} if requested else {}
+    return {"slots": {"requested_slot": requested, "assessment": assessment, "possible_signs": possible},
+            "active_loop": loop, "events": events}
+
+
+def test_the_person_consents_answers_in_their_own_words_and_stops_at_the_outcome():
+    person = story("r901")
+    assistant = ScriptedAssistant([
+        tracker(actions=["utter_ask_consent"]),
+        tracker("pain_location"),
+        tracker("danger_check", possible=[{"field": "red_flags", "value": "fever", "answer": None}]),
+        tracker(assessment={"urgency": "routine", "likelihood": "high", "findings": {}}),
+    ])
+    result = evaluate_real.talk(assistant, "evaluate-tune-1", person)
+    assert assistant.said == [person["text"], "yes", "right at my sit bone", "no"]
+    assert (result.end, result.urgency, result.fit, result.questions) == ("outcome", "routine", "high", 2)
+
+
+def test_the_same_question_a_third_time_ends_the_conversation_as_looped():
+    assistant = ScriptedAssistant([tracker("pain_location")])
+    result = evaluate_real.talk(assistant, "evaluate-tune-1", story("r901"))
+    assert result.end == "looped" and result.questions == 2
+
+
+def test_two_questions_asked_in_turn_end_as_looped_when_one_comes_a_third_time():
+    assistant = ScriptedAssistant([tracker("red_flags"), tracker("neuro_symptoms")] * 3)
+    result = evaluate_real.talk(assistant, "evaluate-tune-1", story("r901"))
+    assert result.end == "looped" and result.asked == ["red_flags", "neuro_symptoms"] * 2
+
+
+def test_a_story_answered_as_an_faq_with_no_question_after_it_stalls():
+    assistant = ScriptedAssistant([tracker(actions=["utter_faq"])])
+    result = evaluate_real.talk(assistant, "evaluate-tune-1", story("r901"))
+    assert result.faq_first and result.end == "stalled"
+
+
+def test_a_danger_sign_the_story_states_is_confirmed():
+    assert evaluate_real.confirming_answer({"danger_signs": ["night_pain"]}, {"value": "night_pain"}) == "yes"
+    assert evaluate_real.confirming_answer({"danger_signs": []}, {"value": "night_pain"}) == "no"
+
+
+# --- the held-out report -------------------------------------------------------------------
+
+def test_the_held_out_report_holds_figures_and_never_an_id_a_text_or_a_miss(tmp_path, capsys):
+    heldout = yaml.safe_load((ROOT / "tests" / "real" / "heldout.yml").read_text(encoding="utf-8"))["stories"]
+    assert evaluate_real.main(["--part", "heldout", "--reader-only", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    written = (tmp_path / "heldout.json").read_text()
+    assert [path.name for path in tmp_path.iterdir()] == ["heldout.json"]
+    assert json.loads(written)["reader"]["stories"] == len(heldout)
+    for item in heldout:
+        for output in (printed, written):
+            assert item["id"] not in output
+            assert item["text"][:40] not in output
+    assert "misses" not in written and "stories\": {" not in written
+
+
+def test_held_out_conversation_figures_carry_no_story_id():
+    stories = [story("r901", urgency="emergency"), story("r902")]
+    figures = evaluate_real.conversation_figures(stories, [ended(None), ended("routine")], VOCABULARY,
+                                                 [no_signs()] * 2)
+    report = evaluate_real.heldout_report({"part": "heldout", "reader": {}, "conversations": figures,
+                                           "stories": {"reader": [{"id": "r901"}]}})
+    assert "r901" not in json.dumps(report) and "r902" not in json.dumps(report)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def story(story_id, urgency="routine", fit="high"):
+    return {"id": story_id, "text": f"the text of {story_id}", "danger_signs": [], "first_message": {},
+            "answers": {"pain_location": "right at my sit bone"}, "expected": {"urgency": urgency, "fit": fit}}
+
+
+def ended(urgency):
+    return evaluate_real.Talk(end="outcome" if urgency else "looped", urgency=urgency, fit="high" if urgency else None)
+
+
+def no_signs():
+    return {"clear": [], "possible": [], "missed": [], "unstated": []}
