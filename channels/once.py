@@ -19,6 +19,8 @@ retries), in one store read from the environment the way the conversation store 
 A message is claimed before it is handled, so a server that dies while handling it does not
 handle it again when the platform retries: at most once. (A turn that fails is answered with
 "try again" by the Rasa server, rasa_server/guards.py, so the person knows to send it again.)
+When the store cannot be reached, the call fails (500) and is not handled: the platform sends
+it again later.
 """
 from __future__ import annotations
 

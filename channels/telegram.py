@@ -153,7 +153,9 @@ class TelegramInput(SignedWebhooks, InputChannel):
         @telegram_webhook.route("/webhook", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
             update = request.json if isinstance(request.json, dict) else {}
-            if "update_id" not in update or not await self.first_time("telegram", self.bot_id, str(update["update_id"])):
+            if "update_id" not in update:
+                return response.text("ignored")
+            if not await self.first_time("telegram", self.bot_id, str(update["update_id"])):
                 return response.text("success")
             if "callback_query" in update:  # a button was pressed
                 query = update["callback_query"]

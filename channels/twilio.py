@@ -9,8 +9,10 @@ sends and signs empty fields (an SMS's `ToCity=`, `FromZip=`; WhatsApp's `Profil
 which Sanic's `request.form` drops, so a signature checked over `request.form` fails for
 real traffic. Each message is handled once, by its `MessageSid` (`once.py`): Twilio's
 signature carries no time, so a recorded call can be replayed; a replay is answered as the
-first call was and does nothing. Replies come from the number the person wrote to (the incoming `To`:
-"whatsapp:+1..." for WhatsApp), so one connector serves both. Twilio has no buttons: options
+first call was and does nothing.
+
+Replies come from the number the person wrote to (the incoming `To`: "whatsapp:+1..." for
+WhatsApp), so one connector serves both. Twilio has no buttons: options
 are a numbered list; texts are split within 1,600 characters, Twilio's maximum, or within
 `max_length` (TWILIO_MAX_LENGTH) when set lower: Twilio advises at most 320 characters for
 SMS that arrive reliably as one message on every phone.
@@ -128,8 +130,8 @@ class TwilioInput(SignedWebhooks, InputChannel):
 
         @twilio_webhook.route("/webhook", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
-            fields = dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
-            sender, text, ours, sid = (fields.get(name) for name in ("From", "Body", "To", "MessageSid"))
+            fields = signed_fields(request.body)
+            sender, text, ours, sid = (fields.get(name, [None])[0] for name in ("From", "Body", "To", "MessageSid"))
             if not sid or not await self.first_time("twilio", self.account_sid, sid):
                 return response.text("", status=204)
             if sender and text and ours:

@@ -30,6 +30,7 @@ class Failure:
     status: int
     body: Dict[str, Any]
     times: int  # how many more calls fail
+    matching: Callable[["Call"], bool] = lambda call: True  # which calls of the method fail
     failed: List[Call] = field(default_factory=list)  # the calls it failed
 
 
@@ -80,7 +81,7 @@ class FakePlatforms:
                 with fakes._lock:
                     fakes.calls.append(call)
                     failure = fakes.failures.get(path.rsplit("/", 1)[-1])
-                    failing = failure is not None and failure.times > 0
+                    failing = failure is not None and failure.times > 0 and failure.matching(call)
                     if failing:
                         failure.times -= 1
                         failure.failed.append(call)
@@ -99,10 +100,11 @@ class FakePlatforms:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def fail(self, method: str, status: int, body: Dict[str, Any], times: int = 1) -> Failure:
+    def fail(self, method: str, status: int, body: Dict[str, Any], times: int = 1,
+             matching: Callable[[Call], bool] = lambda call: True) -> Failure:
         """The next `times` calls of `method` (the path's last part: answerCallbackQuery,
-        messages, chat.postMessage) get `status` and `body`."""
-        failure = Failure(status, body, times)
+        messages, chat.postMessage) that are `matching` get `status` and `body`."""
+        failure = Failure(status, body, times, matching)
         with self._lock:
             self.failures[method] = failure
         return failure

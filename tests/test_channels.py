@@ -236,7 +236,8 @@ TWILIO_SMS = {"ToCountry": "US", "ToState": "CA", "SmsMessageSid": "SM" + "a" * 
               "NumSegments": "1", "MessageSid": "SM" + "a" * 32, "AccountSid": "AC" + "1" * 32,
               "From": "+447700900123", "ApiVersion": "2010-04-01"}
 TWILIO_WHATSAPP = {**TWILIO_SMS, "To": "whatsapp:+14155238886", "From": "whatsapp:+447700900123", "ProfileName": "",
-                   "WaId": "447700900123", "MessageType": "text", "ReferralNumMedia": "0", "ToState": "", "ToCountry": ""}
+                   "WaId": "447700900123", "MessageType": "text", "ReferralNumMedia": "0", "ToState": "",
+                   "ToCountry": ""}
 
 
 @pytest.mark.parametrize("fields", [TWILIO_SMS, TWILIO_WHATSAPP], ids=["sms", "whatsapp"])
@@ -500,7 +501,8 @@ def test_a_button_whose_title_is_too_long_for_messenger_makes_a_numbered_list_ra
         async def send(self, recipient: str, body: Dict[str, Any], what: str) -> None:
             sent.append(body["message"])
 
-    buttons = [{"title": "Carry on with the questions", "payload": "/affirm"}, {"title": "Stop here", "payload": "/stop"}]
+    buttons = [{"title": "Carry on with the questions", "payload": "/affirm"},
+               {"title": "Stop here", "payload": "/stop"}]
     asyncio.run(MessengerOutput(Api()).send_text_with_buttons("fb:1", "Go on?", buttons))
     assert sent == [{"text": f"Go on?\n1. Carry on with the questions\n2. Stop here\n{NUMBERED_HINT}"}]
     sent.clear()
