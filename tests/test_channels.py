@@ -544,3 +544,14 @@ def test_a_platform_message_is_claimed_once_on_redis(redis_prefix):
     assert isinstance(replica, RedisClaims)
     assert replica.first("twilio:AC1:SM1") and not other_replica.first("twilio:AC1:SM1")
     assert 0 < replica.red.ttl(f"{redis_prefix}:seen:twilio:AC1:SM1") <= 7 * 24 * 3600
+
+
+@pytest.mark.services
+def test_a_platform_message_is_claimed_once_in_the_database_replicas_share(database):
+    from channels.once import TableClaims, claims
+
+    env = {"DATABASE_URL": database.url.replace("postgresql://", "postgres://", 1)}  # as hosting services write it
+    replica, other_replica = claims(env), claims(env)  # the table is created by whichever comes first
+    assert isinstance(replica, TableClaims)
+    assert replica.first("facebook:page:mid:m_1") and not other_replica.first("facebook:page:mid:m_1")
+    assert other_replica.first("facebook:page:mid:m_2")
