@@ -26,7 +26,7 @@ from channels import credentials, twilio
 from channels.options import NUMBERED_HINT
 from channels.pseudonyms import Pseudonyms, sender_id_key
 from fake_platforms import Call, FakePlatforms
-from servers import MODEL, ROOT, Assistant
+from servers import MODEL, ROOT, Assistant, http
 from test_e2e import CLASSIC_ANSWERS
 
 pytestmark = pytest.mark.e2e
@@ -400,8 +400,15 @@ def test_a_typed_intent_payload_sets_nothing_on_any_platform(platforms, platform
 
 # --- each platform message once -------------------------------------------------------------------------------
 
+def stored_events(assistant: Assistant, conversation: str) -> List[Dict[str, Any]]:
+    """A conversation's events, by its full id (a platform's prefix and all)."""
+    status, tracker = http("GET", f"{assistant.url}/conversations/{conversation}/tracker?token={assistant.token}")
+    assert status == 200, tracker
+    return tracker["events"]
+
+
 def user_texts(assistant: Assistant, conversation: str) -> List[str]:
-    return [event["text"] for event in assistant.tracker(conversation)["events"] if event["event"] == "user"]
+    return [event["text"] for event in stored_events(assistant, conversation) if event["event"] == "user"]
 
 
 def replies_to(fakes: FakePlatforms, mark: int, platform: str) -> List[str]:
@@ -510,7 +517,7 @@ def test_a_slack_mention_in_a_channel_is_answered_in_a_direct_message(platforms)
     body, headers = slack_event(env, "U8180", "hi, my hamstring hurts", channel="CPUBLIC")
     assert post(f"{assistant.url}/webhooks/slack/webhook", body, headers) == 200
     conversation = conversation_id("slack", "U8180")
-    fakes.wait_for(lambda: any(event["event"] == "bot" for event in assistant.tracker(conversation)["events"]))
+    fakes.wait_for(lambda: any(event["event"] == "bot" for event in stored_events(assistant, conversation)))
     fakes.wait_for(lambda: any(call.body.get("channel") == "DU8180" for call in fakes.since(mark, "slack")))
     posted = [call for call in fakes.since(mark, "slack") if call.path.endswith("chat.postMessage")]
     in_channel = [call.body["text"] for call in posted if call.body.get("channel") == "CPUBLIC"]
