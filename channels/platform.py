@@ -1,5 +1,12 @@
-"""What every messaging platform's connector shares: length limits, numbered options, and
-rejecting webhooks that are not signed by the platform.
+"""What every messaging platform's connector shares: length limits, numbered options,
+rejecting webhooks that are not signed by the platform, handling each platform message once
+(`once.py`), and sender ids that carry the channel's prefix.
+
+Identity belongs to the channel: each platform's conversations have sender ids of their own
+(`tg:<chat id>`, `fb:<page-scoped id>`, `slack:<team>:<user>`, Twilio's `tw-<encrypted number>`),
+so the same number from two platforms, or from a platform and a REST caller, never reaches
+the same conversation. The output channel turns the sender id back into the platform's
+address (`address`), and refuses one that is not its own.
 """
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from .once import Claims, claims
 from .options import as_list, resolve_reply
 from .text import split_text
 
@@ -18,6 +26,18 @@ logger = logging.getLogger(__name__)
 
 Button = Dict[str, Any]
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+
+
+def prefixed(prefix: str, address: str) -> str:
+    """The sender id of a platform address: the channel's prefix, then the address."""
+    return prefix + address
+
+
+def address(prefix: str, sender_id: str) -> str:
+    """The platform address in a sender id of the channel with `prefix`; ValueError for another's."""
+    if not sender_id.startswith(prefix) or len(sender_id) == len(prefix):
+        raise ValueError(f"not a sender id of this channel ({prefix}...)")
+    return sender_id[len(prefix):]
 
 
 class LimitedOutput(OutputChannel):
@@ -60,6 +80,8 @@ class LimitedOutput(OutputChannel):
 class SignedWebhooks:
     """Input channel mixin: POSTs to the webhook must pass `is_signed`, or get 403 and do nothing.
 
+    `first_time(key)` claims a platform message id (`once.py`): False when it was claimed
+    already, here or on another replica, and the call must be acknowledged and not handled.
     `understood` rewrites a reply to a numbered list ("2") into the chosen option's payload,
     reading the options from the conversation in the tracker store.
     """
@@ -83,6 +105,15 @@ class SignedWebhooks:
             self._server["app"] = server
 
         return blueprint
+
+    async def first_time(self, platform: str, scope: str, message_id: str) -> bool:
+        """Whether this is the first time the platform's message `message_id` arrived."""
+        if getattr(self, "_claims", None) is None:
+            self._claims: Optional[Claims] = claims()
+        first = await self._claims.first_time(f"{platform}:{scope}:{message_id}")
+        if not first:
+            logger.info("A %s message arrived again (a retry or a replay) and was not handled again", platform)
+        return first
 
     def understanding_options(self, on_new_message: MessageHandler) -> MessageHandler:
         """`on_new_message`, with replies to a numbered list turned into the option's payload."""

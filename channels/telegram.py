@@ -6,11 +6,19 @@ name, fetched from Telegram on every message). Here the webhook is registered wi
 update, and an update without it gets 403. Buttons are Telegram's inline keyboard, one
 option per row; texts are split within Telegram's 4,096 characters.
 
+A conversation's sender id is `tg:<chat id>`; replies go to the chat id after the prefix.
+Each update is handled once (`once.py`), by its `update_id` and, for a button press, its
+callback query id: Telegram sends an update again until it gets 200, so every update that
+passed the secret check is answered 200, handled or not. A button press is acknowledged to
+Telegram (`answerCallbackQuery`, which stops the button's spinner); when that call fails (the
+query is too old, Telegram is slow) the failure is logged and the press is handled anyway.
+
 Credentials (channels/settings.py): access_token, webhook_url, secret_token (optional),
 api_url (optional, for a local fake of the Bot API).
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from typing import Any, Dict, Optional, Sequence
@@ -21,13 +29,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from .platform import Button, LimitedOutput, MessageHandler, SignedWebhooks
+from .platform import Button, LimitedOutput, MessageHandler, SignedWebhooks, address, prefixed
 from .settings import telegram_secret_token
 
 logger = logging.getLogger(__name__)
 
 TELEGRAM_API = "https://api.telegram.org"
 CALLBACK_DATA_LIMIT = 64  # bytes Telegram allows in a button's callback data
+SENDER_PREFIX = "tg:"
 
 
 class BotApi:
@@ -70,12 +79,12 @@ class TelegramOutput(LimitedOutput):
         self.api = api
 
     async def send_part(self, recipient_id: str, text: str) -> None:
-        await self.api.call("sendMessage", chat_id=recipient_id, text=text)
+        await self.api.call("sendMessage", chat_id=address(SENDER_PREFIX, recipient_id), text=text)
 
     async def send_part_with_buttons(self, recipient_id: str, text: str, buttons: Sequence[Button]) -> None:
         keyboard = [[{"text": button["title"], "callback_data": callback_data(button, number)}]
                     for number, button in enumerate(buttons, 1)]
-        await self.api.call("sendMessage", chat_id=recipient_id, text=text,
+        await self.api.call("sendMessage", chat_id=address(SENDER_PREFIX, recipient_id), text=text,
                             reply_markup={"inline_keyboard": keyboard})
 
 
@@ -98,6 +107,7 @@ class TelegramInput(SignedWebhooks, InputChannel):
         self.webhook_url = webhook_url
         self.secret_token = telegram_secret_token(access_token, secret_token)
         self.api = BotApi(access_token, api_url)
+        self.bot_id = access_token.split(":", 1)[0]  # update ids count per bot
 
     def is_signed(self, request: Request) -> bool:
         sent = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
@@ -115,6 +125,14 @@ class TelegramInput(SignedWebhooks, InputChannel):
         except (aiohttp.ClientError, RuntimeError, ValueError) as error:
             logger.error("Could not register the Telegram webhook (%s); Telegram will not reach this server "
                          "until it is registered. The other channels work.", error)
+
+    async def acknowledge(self, query: Dict[str, Any]) -> None:
+        """Tell Telegram the button press arrived; the press counts even when this fails."""
+        try:
+            await self.api.call("answerCallbackQuery", callback_query_id=query.get("id"))
+        except (aiohttp.ClientError, asyncio.TimeoutError, RuntimeError, ValueError) as error:
+            logger.warning("Telegram did not take the acknowledgement of a button press (%s); the press is "
+                           "handled anyway", error)
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         telegram_webhook = self.guard(Blueprint("telegram_webhook", __name__))
@@ -134,18 +152,24 @@ class TelegramInput(SignedWebhooks, InputChannel):
 
         @telegram_webhook.route("/webhook", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
-            update = request.json or {}
+            update = request.json if isinstance(request.json, dict) else {}
+            if "update_id" not in update:
+                return response.text("ignored")
+            if not await self.first_time("telegram", self.bot_id, str(update["update_id"])):
+                return response.text("success")
             if "callback_query" in update:  # a button was pressed
                 query = update["callback_query"]
+                if not await self.first_time("telegram", self.bot_id, f"callback:{query.get('id')}"):
+                    return response.text("success")
                 chat, text = query.get("message", {}).get("chat", {}), query.get("data")
-                await self.api.call("answerCallbackQuery", callback_query_id=query.get("id"))
+                await self.acknowledge(query)
             else:
                 incoming = update.get("message") or {}
                 chat, text = incoming.get("chat", {}), incoming.get("text")
             if not text or "id" not in chat:
                 return response.text("ignored")  # stickers, photos, joins: nothing to answer
             try:
-                await handle(UserMessage(text, self.get_output_channel(), str(chat["id"]),
+                await handle(UserMessage(text, self.get_output_channel(), prefixed(SENDER_PREFIX, str(chat["id"])),
                                          input_channel=self.name(), metadata=self.get_metadata(request)))
             except Exception:  # noqa: BLE001 (an error answer would make Telegram send the update again)
                 logger.exception("Could not handle a Telegram update")

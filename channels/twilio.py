@@ -4,8 +4,15 @@ Rasa's connector checks no `X-Twilio-Signature`: anyone who knows the URL can ta
 phone number. Here every call must carry Twilio's signature of the webhook URL and the form
 fields (`twilio.request_validator.RequestValidator`), or gets 403. The signature is over the
 public URL Twilio called, so that URL is configured (TWILIO_WEBHOOK_URL) rather than
-guessed behind a proxy. Replies come from the number the person wrote to (the incoming `To`:
-"whatsapp:+1..." for WhatsApp), so one connector serves both. Twilio has no buttons: options
+guessed behind a proxy. The fields are read from the raw body with blank values kept: Twilio
+sends and signs empty fields (an SMS's `ToCity=`, `FromZip=`; WhatsApp's `ProfileName=`),
+which Sanic's `request.form` drops, so a signature checked over `request.form` fails for
+real traffic. Each message is handled once, by its `MessageSid` (`once.py`): Twilio's
+signature carries no time, so a recorded call can be replayed; a replay is answered as the
+first call was and does nothing.
+
+Replies come from the number the person wrote to (the incoming `To`: "whatsapp:+1..." for
+WhatsApp), so one connector serves both. Twilio has no buttons: options
 are a numbered list; texts are split within 1,600 characters, Twilio's maximum, or within
 `max_length` (TWILIO_MAX_LENGTH) when set lower: Twilio advises at most 320 characters for
 SMS that arrive reliably as one message on every phone.
@@ -20,7 +27,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
+from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -42,6 +50,21 @@ SENDER_PREFIX = "tw-"
 
 def pseudonyms() -> Pseudonyms:
     return Pseudonyms(sender_id_key(), SENDER_PREFIX)
+
+
+class SignedFields(dict):
+    """Form fields as Twilio's validator reads them: `getlist` gives every value of a name."""
+
+    def getlist(self, name: str) -> List[str]:
+        return self[name]
+
+
+def signed_fields(body: bytes) -> SignedFields:
+    """The form fields Twilio signed, from the raw body, blank values kept."""
+    fields = SignedFields()
+    for name, value in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True):
+        fields.setdefault(name, []).append(value)
+    return fields
 
 
 class TwilioOutput(LimitedOutput):
@@ -89,12 +112,13 @@ class TwilioInput(SignedWebhooks, InputChannel):
         self.max_length = max_length
         self.client = Client(account_sid, auth_token)
         self.names = pseudonyms()
+        self.account_sid = account_sid
         if api_url:
             self.client.api.base_url = api_url.rstrip("/")
 
     def is_signed(self, request: Request) -> bool:
-        fields = {name: values[0] for name, values in request.form.items()}
-        return self.validator.validate(self.webhook_url, fields, request.headers.get("X-Twilio-Signature", ""))
+        return self.validator.validate(self.webhook_url, signed_fields(request.body),
+                                       request.headers.get("X-Twilio-Signature", ""))
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         twilio_webhook = self.guard(Blueprint("twilio_webhook", __name__))
@@ -106,7 +130,10 @@ class TwilioInput(SignedWebhooks, InputChannel):
 
         @twilio_webhook.route("/webhook", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
-            sender, text, ours = (request.form.get(name) for name in ("From", "Body", "To"))
+            fields = signed_fields(request.body)
+            sender, text, ours, sid = (fields.get(name, [None])[0] for name in ("From", "Body", "To", "MessageSid"))
+            if not sid or not await self.first_time("twilio", self.account_sid, sid):
+                return response.text("", status=204)
             if sender and text and ours:
                 text = text.replace("¡", "@")  # some carriers corrupt @ in SMS
                 output = TwilioOutput(self.client, from_number=ours, max_length=self.max_length, names=self.names)

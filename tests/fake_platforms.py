@@ -3,14 +3,16 @@
 One HTTP server answers the calls the connectors make (Telegram Bot API, Twilio's Messages
 resource, Messenger's Send API, Slack's chat.postMessage) the way the platforms do, and
 records each call; the Rasa server under test is pointed at it through the `*_API_URL`
-variables (channels/settings.py).
+variables (channels/settings.py). `fail(method, ...)` makes the next calls of one API method
+fail the way the platform fails (an error status and the platform's error body), for the
+connectors' handling of a platform that does not take a call.
 """
 from __future__ import annotations
 
 import json
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List
 from urllib.parse import parse_qs, urlsplit
@@ -20,7 +22,16 @@ from urllib.parse import parse_qs, urlsplit
 class Call:
     platform: str  # telegram, twilio, facebook, slack
     path: str
-    body: Dict[str, Any]  # JSON, or form fields (first value of each)
+    body: Dict[str, Any]  # JSON, or form fields (first value of each), and the query's fields
+
+
+@dataclass
+class Failure:
+    status: int
+    body: Dict[str, Any]
+    times: int  # how many more calls fail
+    matching: Callable[["Call"], bool] = lambda call: True  # which calls of the method fail
+    failed: List[Call] = field(default_factory=list)  # the calls it failed
 
 
 def _platform(path: str) -> str:
@@ -43,6 +54,8 @@ def _reply(call: Call) -> tuple:
                      "from": call.body.get("From"), "body": call.body.get("Body")}
     if call.platform == "facebook":
         return 200, {"recipient_id": call.body.get("recipient", {}).get("id"), "message_id": "m_1"}
+    if call.path.endswith("/conversations.open"):  # the direct message with the user
+        return 200, {"ok": True, "channel": {"id": "D" + str(call.body.get("users"))}}
     return 200, {"ok": True, "channel": call.body.get("channel"), "ts": "1700000000.000100"}
 
 
@@ -51,6 +64,7 @@ class FakePlatforms:
 
     def __init__(self) -> None:
         self.calls: List[Call] = []
+        self.failures: Dict[str, Failure] = {}
         self._lock = threading.Lock()
         fakes = self
 
@@ -62,10 +76,16 @@ class FakePlatforms:
                     body = json.loads(raw or "{}")
                 else:
                     body = {name: values[0] for name, values in parse_qs(raw).items()}
-                call = Call(_platform(path), path, body)
+                query = {name: values[0] for name, values in parse_qs(urlsplit(self.path).query).items()}
+                call = Call(_platform(path), path, {**query, **body})
                 with fakes._lock:
                     fakes.calls.append(call)
-                status, answer = _reply(call)
+                    failure = fakes.failures.get(path.rsplit("/", 1)[-1])
+                    failing = failure is not None and failure.times > 0 and failure.matching(call)
+                    if failing:
+                        failure.times -= 1
+                        failure.failed.append(call)
+                status, answer = (failure.status, failure.body) if failing else _reply(call)
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -79,6 +99,15 @@ class FakePlatforms:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def fail(self, method: str, status: int, body: Dict[str, Any], times: int = 1,
+             matching: Callable[[Call], bool] = lambda call: True) -> Failure:
+        """The next `times` calls of `method` (the path's last part: answerCallbackQuery,
+        messages, chat.postMessage) that are `matching` get `status` and `body`."""
+        failure = Failure(status, body, times, matching)
+        with self._lock:
+            self.failures[method] = failure
+        return failure
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -6,7 +6,9 @@ import hmac
 import json
 import stat
 import threading
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from types import SimpleNamespace
 from typing import Any, Dict, List, Sequence
@@ -211,16 +213,42 @@ def test_telegram_updates_need_the_secret_token():
     assert not channel.is_signed(request({}))
 
 
+def twilio_request(fields: Dict[str, str], signature: str = None) -> Any:
+    """A request as Sanic gives it: the raw body, and `form` without the blank fields (Sanic drops them)."""
+    body = urllib.parse.urlencode(fields).encode()
+    form = {name: values for name, values in urllib.parse.parse_qs(body.decode()).items()}
+    return request({"X-Twilio-Signature": signature} if signature else {}, body=body, form=form)
+
+
 def test_twilio_calls_need_twilios_signature_of_the_url_and_fields():
     url = "https://bot.example/webhooks/twilio/webhook"
     channel = TwilioInput("AC1", "auth-token", url)
     fields = {"From": "whatsapp:+447700900123", "To": "whatsapp:+14155238886", "Body": "hi"}
     signature = RequestValidator("auth-token").compute_signature(url, fields)
-    form = {name: [value] for name, value in fields.items()}
-    assert channel.is_signed(request({"X-Twilio-Signature": signature}, form=form))
-    tampered = {**form, "Body": ["something else"]}
-    assert not channel.is_signed(request({"X-Twilio-Signature": signature}, form=tampered))
-    assert not channel.is_signed(request({}, form=form))
+    assert channel.is_signed(twilio_request(fields, signature))
+    assert not channel.is_signed(twilio_request({**fields, "Body": "something else"}, signature))
+    assert not channel.is_signed(twilio_request(fields))
+
+
+# The fields Twilio posts for an incoming SMS and WhatsApp message (twilio.com/docs/messaging/guides/webhook-request),
+# with the values Twilio leaves blank when it has none
+TWILIO_SMS = {"ToCountry": "US", "ToState": "CA", "SmsMessageSid": "SM" + "a" * 32, "NumMedia": "0", "ToCity": "",
+              "FromZip": "", "SmsSid": "SM" + "a" * 32, "FromState": "", "SmsStatus": "received", "FromCity": "",
+              "Body": "hi", "FromCountry": "GB", "To": "+14155550100", "MessagingServiceSid": "", "ToZip": "",
+              "NumSegments": "1", "MessageSid": "SM" + "a" * 32, "AccountSid": "AC" + "1" * 32,
+              "From": "+447700900123", "ApiVersion": "2010-04-01"}
+TWILIO_WHATSAPP = {**TWILIO_SMS, "To": "whatsapp:+14155238886", "From": "whatsapp:+447700900123", "ProfileName": "",
+                   "WaId": "447700900123", "MessageType": "text", "ReferralNumMedia": "0", "ToState": "",
+                   "ToCountry": ""}
+
+
+@pytest.mark.parametrize("fields", [TWILIO_SMS, TWILIO_WHATSAPP], ids=["sms", "whatsapp"])
+def test_twilios_signature_covers_the_blank_fields_it_sends(fields):
+    url = "https://bot.example/webhooks/twilio/webhook"
+    signature = RequestValidator("auth-token").compute_signature(url, fields)
+    assert TwilioInput("AC1", "auth-token", url).is_signed(twilio_request(fields, signature))
+    blank_dropped = {name: value for name, value in fields.items() if value}
+    assert not TwilioInput("AC1", "auth-token", url).is_signed(twilio_request(blank_dropped, signature))
 
 
 def test_messenger_calls_need_metas_signature_of_the_body():
@@ -408,3 +436,191 @@ def test_a_phone_number_becomes_a_sender_id_that_says_nothing_without_the_key(tm
     assert other.sender_id("whatsapp:+447700900123") != sender
     with pytest.raises(Exception):
         other.address(sender)
+
+
+# --- identity belongs to the channel ------------------------------------------------------------------
+
+class RecordingBotApi:
+    def __init__(self) -> None:
+        self.calls: List[Dict[str, Any]] = []
+
+    async def call(self, method: str, **params: Any) -> Dict[str, Any]:
+        self.calls.append({"method": method, **params})
+        return {"ok": True}
+
+
+def test_telegram_replies_go_to_the_chat_in_its_own_sender_ids_only():
+    from channels.telegram import TelegramOutput
+
+    api = RecordingBotApi()
+    asyncio.run(TelegramOutput(api).send_text_message("tg:-1004242", "Hello"))
+    assert api.calls == [{"method": "sendMessage", "chat_id": "-1004242", "text": "Hello"}]
+    for not_ours in ("4242", "fb:4242", "slack:T1:4242", "tg:"):
+        with pytest.raises(ValueError):
+            asyncio.run(TelegramOutput(api).send_text_message(not_ours, "Hello"))
+
+
+def test_a_slack_sender_id_names_the_team_and_the_user_and_replies_go_to_that_user():
+    from channels.slack import sender_id, user_of
+
+    assert sender_id("T1", "U4242") == "slack:T1:U4242" and sender_id(None, "U4242") == "slack:U4242"
+    assert user_of("slack:T1:U4242") == user_of("slack:U4242") == "U4242"
+    with pytest.raises(ValueError):
+        user_of("tg:4242")
+
+
+def test_messenger_sends_only_to_its_own_sender_ids():
+    from channels.messenger import MessengerOutput
+
+    sent = []
+
+    class Api:
+        async def send(self, recipient: str, body: Dict[str, Any], what: str) -> None:
+            sent.append(recipient)
+
+    asyncio.run(MessengerOutput(Api()).send_text_message("fb:4242", "Hello"))
+    assert sent == ["4242"]
+    with pytest.raises(ValueError):
+        asyncio.run(MessengerOutput(Api()).send_text_message("tg:4242", "Hello"))
+
+
+# --- Slack: Slack's own signature check, and where the bot answers ------------------------------------
+
+def test_slack_calls_need_slacks_signature_made_in_the_last_five_minutes():
+    from slack_sdk.signature import SignatureVerifier
+
+    from channels.slack import SlackInput
+
+    channel = SlackInput("xoxb-test", "signing-secret")
+    body = b'{"type": "event_callback"}'
+    now = str(int(time.time()))
+    signed = SignatureVerifier("signing-secret").generate_signature(timestamp=now, body=body)
+    assert channel.is_signed(request({"X-Slack-Request-Timestamp": now, "X-Slack-Signature": signed}, body))
+    old = str(int(time.time()) - 600)
+    replayed = SignatureVerifier("signing-secret").generate_signature(timestamp=old, body=body)
+    assert not channel.is_signed(request({"X-Slack-Request-Timestamp": old, "X-Slack-Signature": replayed}, body))
+    assert not channel.is_signed(request({"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": signed}, body))
+    assert not channel.is_signed(request({}, body))
+
+
+def slack_envelope(event: Dict[str, Any]) -> Dict[str, Any]:
+    return {"type": "event_callback", "team_id": "T1", "event_id": "Ev1", "event": event}
+
+
+def test_slack_answers_direct_messages_and_mentions_and_nothing_else_in_channels():
+    from channels.slack import said
+
+    direct = said(slack_envelope({"type": "message", "channel_type": "im", "user": "U1", "text": "hi"}))
+    assert direct == {"user": "U1", "team": "T1", "id": "event:Ev1", "text": "hi", "mention": None}
+    mention = said(slack_envelope({"type": "app_mention", "channel": "C1", "ts": "1.1", "user": "U1",
+                                   "text": "<@UBOT> my hamstring hurts"}))
+    assert mention["text"] == "my hamstring hurts" and mention["mention"] == ("C1", "1.1")
+    assert said(slack_envelope({"type": "message", "channel_type": "channel", "channel": "C1", "user": "U1",
+                                "text": "lunch?"})) is None
+    assert said(slack_envelope({"type": "message", "channel_type": "im", "bot_id": "B1", "user": "UBOT",
+                                "text": "my own reply"})) is None
+
+
+# --- Messenger: every event of a call, button titles Meta shows ----------------------------------------
+
+def test_every_event_of_a_messenger_call_has_its_own_id():
+    from channels.messenger import event_id, said
+
+    text = {"sender": {"id": "1"}, "timestamp": 5, "message": {"mid": "m_1", "text": "hi"}}
+    button = {"sender": {"id": "1"}, "timestamp": 6, "postback": {"title": "Yes", "payload": "/affirm"}}
+    echo = {"sender": {"id": "page"}, "timestamp": 7, "message": {"mid": "m_2", "text": "Hello", "is_echo": True}}
+    assert [said(event) for event in (text, button, echo)] == ["hi", "/affirm", None]
+    assert event_id(text) == "mid:m_1" and event_id(button) == "postback:1:6"
+
+
+def every_button_list() -> List[List[Dict[str, Any]]]:
+    """Every set of buttons the assistant can send: domain.yml's responses, and the questions'
+    answers from the knowledge YAML (actions/messages.py)."""
+    from actions.messages import answer_buttons, yes_no_buttons
+    from actions.triage import load_knowledge
+
+    domain = yaml.safe_load((credentials.ROOT / "domain.yml").read_text())
+    knowledge = load_knowledge()
+    lists = [variation["buttons"] for variations in domain["responses"].values() for variation in variations
+             if variation.get("buttons")]
+    lists += [answer_buttons(field, knowledge) for field in knowledge.fields]
+    return [buttons for buttons in lists + [yes_no_buttons(knowledge)] if buttons]
+
+
+def test_every_button_the_assistant_sends_on_messenger_fits_metas_20_characters():
+    from channels.messenger import TITLE_LIMIT, MessengerOutput, postback_buttons
+
+    lists = every_button_list()
+    assert any(len(button["title"]) > TITLE_LIMIT for buttons in lists for button in buttons)  # the test has work
+    for buttons in lists:
+        native = postback_buttons(buttons, MessengerOutput.max_buttons)
+        if len(buttons) <= MessengerOutput.max_buttons:  # shown as buttons, with a short title where needed
+            assert native is not None, [button["title"] for button in buttons]
+            assert all(0 < len(button["title"]) <= TITLE_LIMIT for button in native)
+        else:
+            assert native is None  # a numbered list, where titles have no limit
+
+
+def test_a_button_whose_title_is_too_long_for_messenger_makes_a_numbered_list_rather_than_an_error():
+    from channels.messenger import MessengerOutput
+
+    sent = []
+
+    class Api:
+        async def send(self, recipient: str, body: Dict[str, Any], what: str) -> None:
+            sent.append(body["message"])
+
+    buttons = [{"title": "Carry on with the questions", "payload": "/affirm"},
+               {"title": "Stop here", "payload": "/stop"}]
+    asyncio.run(MessengerOutput(Api()).send_text_with_buttons("fb:1", "Go on?", buttons))
+    assert sent == [{"text": f"Go on?\n1. Carry on with the questions\n2. Stop here\n{NUMBERED_HINT}"}]
+    sent.clear()
+    buttons[0]["short_title"] = "Carry on"
+    asyncio.run(MessengerOutput(Api()).send_text_with_buttons("fb:1", "Go on?", buttons))
+    assert [button["title"] for button in sent[0]["attachment"]["payload"]["buttons"]] == ["Carry on", "Stop here"]
+
+
+# --- each platform message once ------------------------------------------------------------------------
+
+def test_a_platform_message_is_claimed_once_by_every_process_on_the_database(tmp_path):
+    from channels.once import claims
+
+    env = {"PHT_VAR_DIR": str(tmp_path)}
+    replica, other_replica = claims(env), claims(env)  # two processes' stores on one file
+    assert replica.first("telegram:123:1")
+    assert not replica.first("telegram:123:1") and not other_replica.first("telegram:123:1")
+    assert other_replica.first("telegram:123:2") and replica.first("telegram:999:1")
+    assert (tmp_path / "platform_messages.db").exists()
+
+
+def test_a_claim_expires_after_its_days(tmp_path):
+    from channels.once import TableClaims
+
+    store = TableClaims(f"sqlite:///{tmp_path / 'claims.db'}", lifetime_seconds=0)
+    assert store.first("slack:T1:event:Ev1")
+    time.sleep(0.01)
+    assert store.first("slack:T1:event:Ev1")
+
+
+@pytest.mark.services
+def test_a_platform_message_is_claimed_once_on_redis(redis_prefix):
+    from services import REDIS_URL
+
+    from channels.once import RedisClaims, claims
+
+    env = {"REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": redis_prefix}
+    replica, other_replica = claims(env), claims(env)
+    assert isinstance(replica, RedisClaims)
+    assert replica.first("twilio:AC1:SM1") and not other_replica.first("twilio:AC1:SM1")
+    assert 0 < replica.red.ttl(f"{redis_prefix}:seen:twilio:AC1:SM1") <= 7 * 24 * 3600
+
+
+@pytest.mark.services
+def test_a_platform_message_is_claimed_once_in_the_database_replicas_share(database):
+    from channels.once import TableClaims, claims
+
+    env = {"DATABASE_URL": database.url.replace("postgresql://", "postgres://", 1)}  # as hosting services write it
+    replica, other_replica = claims(env), claims(env)  # the table is created by whichever comes first
+    assert isinstance(replica, TableClaims)
+    assert replica.first("facebook:page:mid:m_1") and not other_replica.first("facebook:page:mid:m_1")
+    assert other_replica.first("facebook:page:mid:m_2")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import itertools
 import json
 import re
 import time
@@ -17,13 +18,15 @@ import urllib.request
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
+import yaml
+from slack_sdk.signature import SignatureVerifier
 from twilio.request_validator import RequestValidator
 
 from channels import credentials, twilio
 from channels.options import NUMBERED_HINT
 from channels.pseudonyms import Pseudonyms, sender_id_key
 from fake_platforms import Call, FakePlatforms
-from servers import MODEL, ROOT, Assistant
+from servers import MODEL, ROOT, Assistant, http
 from test_e2e import CLASSIC_ANSWERS
 
 pytestmark = pytest.mark.e2e
@@ -42,6 +45,7 @@ TRANSCRIPTS = ROOT / "results" / "channels"  # a transcript per platform, for re
 LIMITS = {"telegram": 4096, "twilio": 480, "facebook": 2000, "slack": 3000}
 TWILIO_NUMBERS = {True: "whatsapp:+14155238886", False: "+14155550100"}  # ours, on WhatsApp and by SMS
 NUMBERED_LINE = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
+DOMAIN_RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
 
 
 @pytest.fixture(scope="module")
@@ -76,21 +80,44 @@ def post(url: str, body: bytes, headers: Dict[str, str]) -> int:
 
 # --- each platform's webhook, signed as the platform signs it -------------------------------------------
 
+MESSAGE_NUMBERS = itertools.count(1000)  # each call a new platform message, unless a test sends one again
+
+
 def telegram_update(env: Dict[str, str], sender: str, text: str, signed: bool = True,
-                    button: Optional[str] = None) -> Tuple[bytes, Dict[str, str]]:
+                    button: Optional[str] = None, number: Optional[int] = None) -> Tuple[bytes, Dict[str, str]]:
+    number = next(MESSAGE_NUMBERS) if number is None else number
     chat = {"id": int(sender), "type": "private"}
     if button is not None:
-        update = {"update_id": 1, "callback_query": {"id": "cb1", "data": button, "message": {"chat": chat}}}
+        query = {"id": f"cb{number}", "data": button, "message": {"chat": chat}}
+        update = {"update_id": number, "callback_query": query}
     else:
-        update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": chat, "text": text}}
+        update = {"update_id": number, "message": {"message_id": number, "date": 0, "chat": chat, "text": text}}
     headers = {"Content-Type": "application/json"}
     if signed:
         headers["X-Telegram-Bot-Api-Secret-Token"] = env["TELEGRAM_SECRET_TOKEN"]
     return json.dumps(update).encode(), headers
 
 
-def twilio_message(env: Dict[str, str], sender: str, text: str, signed: bool = True) -> Tuple[bytes, Dict[str, str]]:
-    fields = {"From": sender, "To": TWILIO_NUMBERS[sender.startswith("whatsapp:")], "Body": text, "MessageSid": "SM1"}
+def twilio_fields(sender: str, text: str, number: int) -> Dict[str, str]:
+    """The fields Twilio posts for an incoming message, as it sends them: an SMS's location
+    fields are blank when the carrier does not give them, WhatsApp's ProfileName when the
+    person has none."""
+    sid = f"SM{number:032x}"
+    ours = TWILIO_NUMBERS[sender.startswith("whatsapp:")]
+    fields = {"ToCountry": "US", "ToState": "CA", "SmsMessageSid": sid, "NumMedia": "0", "ToCity": "",
+              "FromZip": "", "SmsSid": sid, "FromState": "", "SmsStatus": "received", "FromCity": "",
+              "Body": text, "FromCountry": "GB", "To": ours, "MessagingServiceSid": "", "ToZip": "",
+              "NumSegments": "1", "ReferralNumMedia": "0", "MessageSid": sid, "AccountSid": "AC" + "1" * 32,
+              "From": sender, "ApiVersion": "2010-04-01"}
+    if sender.startswith("whatsapp:"):
+        fields.update({"ProfileName": "", "WaId": sender.split("+")[-1], "MessageType": "text",
+                       "ToCountry": "", "ToState": "", "FromCountry": ""})
+    return fields
+
+
+def twilio_message(env: Dict[str, str], sender: str, text: str, signed: bool = True,
+                   number: Optional[int] = None) -> Tuple[bytes, Dict[str, str]]:
+    fields = twilio_fields(sender, text, next(MESSAGE_NUMBERS) if number is None else number)
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if signed:
         headers["X-Twilio-Signature"] = RequestValidator(env["TWILIO_AUTH_TOKEN"]).compute_signature(
@@ -98,10 +125,7 @@ def twilio_message(env: Dict[str, str], sender: str, text: str, signed: bool = T
     return urllib.parse.urlencode(fields).encode(), headers
 
 
-def messenger_event(env: Dict[str, str], sender: str, text: str, signed: bool = True) -> Tuple[bytes, Dict[str, str]]:
-    event = {"sender": {"id": sender}, "recipient": {"id": "page"}, "timestamp": 0,
-             "message": {"mid": "m1", "text": text}}
-    body = json.dumps({"object": "page", "entry": [{"id": "page", "time": 0, "messaging": [event]}]}).encode()
+def messenger_body(env: Dict[str, str], body: bytes, signed: bool = True) -> Tuple[bytes, Dict[str, str]]:
     headers = {"Content-Type": "application/json"}
     if signed:
         digest = hmac.new(env["FACEBOOK_APP_SECRET"].encode(), body, hashlib.sha256).hexdigest()
@@ -109,27 +133,55 @@ def messenger_event(env: Dict[str, str], sender: str, text: str, signed: bool = 
     return body, headers
 
 
-def slack_event(env: Dict[str, str], sender: str, text: str, signed: bool = True) -> Tuple[bytes, Dict[str, str]]:
-    event = {"type": "message", "channel": "D" + sender, "user": sender, "text": text, "ts": "1.1",
-             "channel_type": "im"}
-    body = json.dumps({"type": "event_callback", "event": event, "authorizations": [{"user_id": "UBOT"}]}).encode()
-    headers = {"Content-Type": "application/json"}
-    if signed:
+def messenger_text(sender: str, text: str, number: int) -> Dict[str, Any]:
+    return {"sender": {"id": sender}, "recipient": {"id": "page"}, "timestamp": number,
+            "message": {"mid": f"m_{number}", "text": text}}
+
+
+def messenger_event(env: Dict[str, str], sender: str, text: str, signed: bool = True,
+                    number: Optional[int] = None) -> Tuple[bytes, Dict[str, str]]:
+    event = messenger_text(sender, text, next(MESSAGE_NUMBERS) if number is None else number)
+    body = json.dumps({"object": "page", "entry": [{"id": "page", "time": 0, "messaging": [event]}]}).encode()
+    return messenger_body(env, body, signed)
+
+
+def slack_body(env: Dict[str, str], body: bytes, signed: bool = True,
+               content_type: str = "application/json") -> Tuple[bytes, Dict[str, str]]:
+    headers = {"Content-Type": content_type}
+    if signed:  # with Slack's own library
         timestamp = str(int(time.time()))
-        digest = hmac.new(env["SLACK_SIGNING_SECRET"].encode(), f"v0:{timestamp}:".encode() + body,
-                          hashlib.sha256).hexdigest()
-        headers.update({"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"})
+        signature = SignatureVerifier(env["SLACK_SIGNING_SECRET"]).generate_signature(timestamp=timestamp, body=body)
+        headers.update({"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature})
     return body, headers
+
+
+def slack_event(env: Dict[str, str], sender: str, text: str, signed: bool = True, number: Optional[int] = None,
+                channel: Optional[str] = None, team: str = "T1") -> Tuple[bytes, Dict[str, str]]:
+    """A direct message to the bot, or with `channel` a mention of it in that channel."""
+    number = next(MESSAGE_NUMBERS) if number is None else number
+    if channel is None:
+        event = {"type": "message", "channel": "D" + sender, "user": sender, "text": text, "ts": f"{number}.1",
+                 "channel_type": "im", "team": team}
+    else:
+        event = {"type": "app_mention", "channel": channel, "user": sender, "text": f"<@UBOT> {text}",
+                 "ts": f"{number}.1", "team": team}
+    body = json.dumps({"type": "event_callback", "team_id": team, "api_app_id": "A1", "event": event,
+                       "event_id": f"Ev{number}", "event_time": number,
+                       "authorizations": [{"user_id": "UBOT"}]}).encode()
+    return slack_body(env, body, signed)
 
 
 WEBHOOKS: Dict[str, Callable[..., Tuple[bytes, Dict[str, str]]]] = {
     "telegram": telegram_update, "twilio": twilio_message, "facebook": messenger_event, "slack": slack_event}
 SENDERS = {"telegram": "4242", "twilio": "whatsapp:+447700900123", "facebook": "psid-4242", "slack": "U4242"}
+PREFIXES = {"telegram": "tg:", "facebook": "fb:", "slack": "slack:T1:"}
 
 
 def conversation_id(platform: str, sender: str) -> str:
+    """The sender id the channel gives a platform's person: its own prefix, or on Twilio the
+    number encrypted."""
     if platform != "twilio":
-        return sender
+        return PREFIXES[platform] + sender
     return Pseudonyms(sender_id_key(SECRETS), twilio.SENDER_PREFIX).sender_id(sender)
 
 
@@ -344,3 +396,174 @@ def test_a_typed_intent_payload_sets_nothing_on_any_platform(platforms, platform
     assert any("didn't quite get that" in (sent_text(call) or "") for call in calls)
     after = user.tracker()["slots"]
     assert after["onset"] is None and after["red_flags"] is None and after["requested_slot"] == "onset"
+
+
+# --- each platform message once -------------------------------------------------------------------------------
+
+def stored_events(assistant: Assistant, conversation: str) -> List[Dict[str, Any]]:
+    """A conversation's events, by its full id (a platform's prefix and all)."""
+    status, tracker = http("GET", f"{assistant.url}/conversations/{conversation}/tracker?token={assistant.token}")
+    assert status == 200, tracker
+    return tracker["events"]
+
+
+def user_texts(assistant: Assistant, conversation: str) -> List[str]:
+    return [event["text"] for event in stored_events(assistant, conversation) if event["event"] == "user"]
+
+
+def replies_to(fakes: FakePlatforms, mark: int, platform: str) -> List[str]:
+    return [text for text in (sent_text(call) for call in fakes.since(mark, platform)) if text]
+
+
+@pytest.mark.parametrize("platform", ["telegram", "twilio", "facebook", "slack"])
+def test_a_signed_call_sent_again_is_acknowledged_and_handled_once(platforms, platform):
+    """A platform's retry, or anyone replaying a recorded signed call: 200, and nothing more."""
+    assistant, fakes, env = platforms
+    sender = {"telegram": "313", "twilio": "+447700900313", "facebook": "psid-313", "slack": "U313"}[platform]
+    user = PlatformUser(platform, assistant, fakes, env)
+    user.sender = sender
+    mark = fakes.mark()
+    body, headers = WEBHOOKS[platform](env, sender, "hi")
+    url = f"{assistant.url}/webhooks/{platform}/webhook"
+    assert post(url, body, headers) in (200, 204)
+    fakes.wait_for(lambda: bool(user.bot_events()))
+    for _ in range(2):
+        assert post(url, body, headers) in (200, 204)
+    user.say("yes")  # the next message is the next one stored: the copies were not
+    welcomes = [text for text in replies_to(fakes, mark, platform) if "hamstring pain pre-screen" in text]
+    assert len(welcomes) == 1
+    assert user_texts(assistant, user.conversation_id) == ["hi", "yes"]
+    assert user.tracker()["slots"]["requested_slot"] == "pain_location"
+
+
+def test_every_event_of_a_messenger_call_is_handled(platforms):
+    """Meta batches events: several `messaging` in an entry, several entries in a call."""
+    assistant, fakes, env = platforms
+    first, second = next(MESSAGE_NUMBERS), next(MESSAGE_NUMBERS)
+    body = json.dumps({"object": "page", "entry": [
+        {"id": "page", "time": 0, "messaging": [messenger_text("psid-batch-1", "hi", first),
+                                                messenger_text("psid-batch-2", "hello", second)]},
+        {"id": "page", "time": 0, "messaging": [messenger_text("psid-batch-3", "hi there", next(MESSAGE_NUMBERS))]},
+    ]}).encode()
+    assert post(f"{assistant.url}/webhooks/facebook/webhook", *messenger_body(env, body)) == 200
+    assert user_texts(assistant, "fb:psid-batch-1") == ["hi"]
+    assert user_texts(assistant, "fb:psid-batch-2") == ["hello"]
+    assert user_texts(assistant, "fb:psid-batch-3") == ["hi there"]
+    assert post(f"{assistant.url}/webhooks/facebook/webhook", *messenger_body(env, body)) == 200  # Meta's retry
+    assert user_texts(assistant, "fb:psid-batch-1") == ["hi"] and user_texts(assistant, "fb:psid-batch-2") == ["hello"]
+
+
+# --- identity belongs to the channel -------------------------------------------------------------------------
+
+def test_the_same_id_on_two_platforms_is_two_conversations(platforms):
+    """A Slack user, a Messenger person and a Telegram chat with the same id, and a Messenger id
+    equal to a Twilio person's sender id, each reach only their own conversation."""
+    assistant, fakes, env = platforms
+    telegram = PlatformUser("telegram", assistant, fakes, env)
+    telegram.sender = "5150"
+    telegram.say("hi")
+    telegram.say("yes")
+    assert telegram.tracker()["slots"]["requested_slot"] == "pain_location"
+    for platform in ("slack", "facebook"):
+        other = PlatformUser(platform, assistant, fakes, env)
+        other.sender = "5150"
+        other.say("hi")
+        assert other.conversation_id != telegram.conversation_id
+        assert user_texts(assistant, other.conversation_id) == ["hi"]
+    whatsapp = PlatformUser("twilio", assistant, fakes, env)
+    whatsapp.sender = "whatsapp:+447700905150"
+    whatsapp.say("hi")
+    impostor = PlatformUser("facebook", assistant, fakes, env)
+    impostor.sender = whatsapp.conversation_id  # a Messenger id spelled like a Twilio sender id
+    impostor.say("delete my data")
+    assert user_texts(assistant, whatsapp.conversation_id) == ["hi"]
+    assert user_texts(assistant, telegram.conversation_id) == ["hi", "yes"]
+    assert telegram.tracker()["slots"]["requested_slot"] == "pain_location"
+    assert user_texts(assistant, "5150") == []  # no conversation without a channel's prefix
+
+
+# --- each platform's failures ------------------------------------------------------------------------------
+
+def test_a_telegram_button_press_counts_when_its_acknowledgement_fails(platforms):
+    assistant, fakes, env = platforms
+    user = PlatformUser("telegram", assistant, fakes, env)
+    user.sender = "6160"
+    welcome = user.say("hi")
+    keyboard = welcome[-1].body["reply_markup"]["inline_keyboard"]
+    failure = fakes.fail("answerCallbackQuery", 400, {"ok": False, "error_code": 400,
+                                                     "description": "Bad Request: query is too old"})
+    asked = user.say("", button=keyboard[0][0]["callback_data"])  # asserts 200
+    assert failure.failed and failure.times == 0
+    assert user.tracker()["slots"]["requested_slot"] == "pain_location"
+    assert len(native_buttons(asked[-1])) > 5  # the next question, with its options
+
+
+def test_a_messenger_message_meta_fails_to_take_is_sent_once_more(platforms):
+    assistant, fakes, env = platforms
+    user = PlatformUser("facebook", assistant, fakes, env)
+    user.sender = "psid-7170"
+    failure = fakes.fail("messages", 500, {"error": {"message": "An unexpected error has occurred.",
+                                                     "type": "OAuthException", "code": 2, "is_transient": True}},
+                         matching=lambda call: "message" in call.body)  # a message, not a typing indicator
+    welcome = user.say("hi")
+    assert failure.failed and failure.times == 0
+    assert [sent_text(call) for call in welcome].count(sent_text(failure.failed[0])) == 2  # taken the second time
+    assert any("hamstring pain pre-screen" in (sent_text(call) or "") for call in welcome)
+
+
+def test_a_slack_mention_in_a_channel_is_answered_in_a_direct_message(platforms):
+    assistant, fakes, env = platforms
+    mark = fakes.mark()
+    body, headers = slack_event(env, "U8180", "hi, my hamstring hurts", channel="CPUBLIC")
+    assert post(f"{assistant.url}/webhooks/slack/webhook", body, headers) == 200
+    conversation = conversation_id("slack", "U8180")
+    fakes.wait_for(lambda: any(event["event"] == "bot" for event in stored_events(assistant, conversation)))
+    fakes.wait_for(lambda: any(call.body.get("channel") == "DU8180" for call in fakes.since(mark, "slack")))
+    posted = [call for call in fakes.since(mark, "slack") if call.path.endswith("chat.postMessage")]
+    in_channel = [call.body["text"] for call in posted if call.body.get("channel") == "CPUBLIC"]
+    assert in_channel == [DOMAIN_RESPONSES["utter_slack_answered_in_private"][0]["text"]]
+    assert any(call.body.get("users") == "U8180" for call in fakes.since(mark, "slack")
+               if call.path.endswith("conversations.open"))
+    direct = [sent_text(call) for call in posted if call.body.get("channel") == "DU8180"]
+    assert any("hamstring pain pre-screen" in text for text in direct)
+    assert all(call.body.get("channel") in ("CPUBLIC", "DU8180") for call in posted)
+    assert user_texts(assistant, conversation) == ["hi, my hamstring hurts"]
+
+
+@pytest.mark.services
+def test_two_replicas_on_redis_handle_a_platform_message_once(tmp_path, redis_prefix):
+    """Behind a load balancer a retry can reach another replica: the claims are in Redis."""
+    from services import REDIS_URL
+
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make train` (make test does it for you)")
+    fakes = FakePlatforms()
+    first = Assistant(tmp_path / "first")
+    env = {**SECRETS, "REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": redis_prefix,
+           **{f"{name}_API_URL": fakes.url for name in ("TELEGRAM", "TWILIO", "FACEBOOK", "SLACK")},
+           "TELEGRAM_WEBHOOK_URL": "https://bot.example/webhooks/telegram/webhook",
+           "TWILIO_WEBHOOK_URL": "https://bot.example/webhooks/twilio/webhook"}
+    first.env = env
+    first.credentials = tmp_path / "credentials.yml"
+    credentials.write(first.credentials, env)
+    second = Assistant(tmp_path / "second", env=env, credentials=first.credentials, action_port=first.action_port,
+                       tracker_store={"dialect": "sqlite", "db": str(first.db_path)})
+    try:
+        first.start()
+        second.write_endpoints()  # only a Rasa server: the first's action server and conversation store
+        second.processes.append(second._spawn_rasa())
+        second._wait_until_ready()
+        for platform in ("telegram", "twilio", "facebook", "slack"):
+            user = PlatformUser(platform, first, fakes, env)
+            user.sender = {"telegram": "9190", "twilio": "+447700909190", "facebook": "psid-9190",
+                           "slack": "U9190"}[platform]
+            body, headers = WEBHOOKS[platform](env, user.sender, "hi")
+            for replica in (first, second, first):
+                assert post(f"{replica.url}/webhooks/{platform}/webhook", body, headers) in (200, 204)
+            fakes.wait_for(lambda: bool(user.bot_events()))
+            user.say("yes")
+            assert user_texts(first, user.conversation_id) == ["hi", "yes"], platform
+    finally:
+        second.stop()
+        first.stop()
+        fakes.stop()
