@@ -125,6 +125,19 @@ class SignedWebhooks:
 
         return handle
 
+    async def response_text(self, name: str, channel: str) -> Optional[str]:
+        """The text of the domain's response `name`, for a message outside any conversation
+        (a notice in a group or a public channel), or None before the server has its model."""
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        server = getattr(self, "_server", {}).get("app")
+        agent = getattr(server.ctx, "agent", None) if server else None
+        if agent is None or agent.processor is None:
+            return None
+        tracker = DialogueStateTracker(f"{channel}-notice", agent.domain.slots)
+        message = await agent.processor.nlg.generate(name, tracker, channel)
+        return (message or {}).get("text") or None
+
     async def understood(self, sender_id: str, text: str) -> str:
         server = getattr(self, "_server", {}).get("app")
         agent = getattr(server.ctx, "agent", None) if server else None

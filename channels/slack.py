@@ -33,7 +33,6 @@ import re
 from typing import Any, Dict, Optional, Sequence, Set
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -165,15 +164,10 @@ class SlackInput(SignedWebhooks, InputChannel):
 
     async def say_answered_in_private(self, channel: str, thread: Optional[str]) -> None:
         """In the channel where the bot was mentioned: that the answer is in a direct message."""
-        server = getattr(self, "_server", {}).get("app")
-        agent = getattr(server.ctx, "agent", None) if server else None
-        if agent is None or agent.processor is None:
-            return
-        tracker = DialogueStateTracker("slack-channel", agent.domain.slots)
-        message = await agent.processor.nlg.generate(ANSWERED_IN_PRIVATE, tracker, self.name())
-        if message and message.get("text"):
+        text = await self.response_text(ANSWERED_IN_PRIVATE, self.name())
+        if text:
             try:
-                await self.web.chat_postMessage(channel=channel, text=message["text"], thread_ts=thread)
+                await self.web.chat_postMessage(channel=channel, text=text, thread_ts=thread)
             except SlackClientError as error:
                 logger.warning("Could not say in a Slack channel that the answer went to a direct message: %s", error)
 

@@ -12,6 +12,9 @@ callback query id: Telegram sends an update again until it gets 200, so every up
 passed the secret check is answered 200, handled or not. A button press is acknowledged to
 Telegram (`answerCallbackQuery`, which stops the button's spinner); when that call fails (the
 query is too old, Telegram is slow) the failure is logged and the press is handled anyway.
+Only private chats hold a pre-screen: in a group or channel the bot was added to, a message
+gets `utter_telegram_private_only` and nothing else (the Slack channel does the same with a
+direct message, which a Telegram bot cannot start).
 
 Credentials (channels/settings.py): access_token, webhook_url, secret_token (optional),
 api_url (optional, for a local fake of the Bot API).
@@ -37,6 +40,7 @@ logger = logging.getLogger(__name__)
 TELEGRAM_API = "https://api.telegram.org"
 CALLBACK_DATA_LIMIT = 64  # bytes Telegram allows in a button's callback data
 SENDER_PREFIX = "tg:"
+PRIVATE_ONLY = "utter_telegram_private_only"  # said in a group, where nothing else is
 
 
 class BotApi:
@@ -134,6 +138,16 @@ class TelegramInput(SignedWebhooks, InputChannel):
             logger.warning("Telegram did not take the acknowledgement of a button press (%s); the press is "
                            "handled anyway", error)
 
+    async def say_private_only(self, chat_id: Any) -> None:
+        """In a group or channel the bot was added to: that it talks only in a private chat."""
+        text = await self.response_text(PRIVATE_ONLY, self.name())
+        if not text:
+            return
+        try:
+            await self.api.call("sendMessage", chat_id=chat_id, text=text)
+        except (aiohttp.ClientError, asyncio.TimeoutError, RuntimeError, ValueError) as error:
+            logger.warning("Could not tell a Telegram group that the bot talks in private chats only (%s)", error)
+
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         telegram_webhook = self.guard(Blueprint("telegram_webhook", __name__))
         handle = self.understanding_options(on_new_message)
@@ -168,6 +182,9 @@ class TelegramInput(SignedWebhooks, InputChannel):
                 chat, text = incoming.get("chat", {}), incoming.get("text")
             if not text or "id" not in chat:
                 return response.text("ignored")  # stickers, photos, joins: nothing to answer
+            if chat.get("type", "private") != "private":
+                await self.say_private_only(chat["id"])  # never a pre-screen in front of a group
+                return response.text("success")
             try:
                 await handle(UserMessage(text, self.get_output_channel(), prefixed(SENDER_PREFIX, str(chat["id"])),
                                          input_channel=self.name(), metadata=self.get_metadata(request)))

@@ -530,6 +530,21 @@ def test_a_slack_mention_in_a_channel_is_answered_in_a_direct_message(platforms)
     assert user_texts(assistant, conversation) == ["hi, my hamstring hurts"]
 
 
+def test_a_telegram_group_gets_no_pre_screen_only_a_pointer_to_a_private_chat(platforms):
+    assistant, fakes, env = platforms
+    mark = fakes.mark()
+    update = {"update_id": next(MESSAGE_NUMBERS), "message": {
+        "message_id": 1, "date": 0, "chat": {"id": -100777, "type": "supergroup"},
+        "from": {"id": 8181}, "text": "@pht_bot my hamstring hurts when I sit"}}
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": env["TELEGRAM_SECRET_TOKEN"]}
+    assert post(f"{assistant.url}/webhooks/telegram/webhook", json.dumps(update).encode(), headers) == 200
+    fakes.wait_for(lambda: any(call.path.endswith("sendMessage") for call in fakes.since(mark, "telegram")))
+    sent = [call for call in fakes.since(mark, "telegram") if call.path.endswith("sendMessage")]
+    assert [sent_text(call) for call in sent] == [DOMAIN_RESPONSES["utter_telegram_private_only"][0]["text"]]
+    assert str(sent[0].body.get("chat_id")) == "-100777"
+    assert user_texts(assistant, conversation_id("telegram", "-100777")) == []
+
+
 @pytest.mark.services
 def test_two_replicas_on_redis_handle_a_platform_message_once(tmp_path, redis_prefix):
     """Behind a load balancer a retry can reach another replica: the claims are in Redis."""

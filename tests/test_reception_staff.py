@@ -65,7 +65,7 @@ def staff_say(site, conversation: str, message: str, secret=None, staff_user: st
 
 @pytest.mark.e2e
 def test_typing_the_staff_sentence_on_a_patient_channel_changes_nothing(site):
-    conversation = Conversation(site["assistant"], "rest:at-the-desk", CLASSIC_ANSWERS)
+    conversation = Conversation(site["assistant"], "at-the-desk", CLASSIC_ANSWERS)
     tracker = conversation.send("I'm at reception with a patient")
     said = "\n".join(conversation.replies)
     assert "Staff pre-screens start from the reception page" in said and "Shall we start?" in said
@@ -146,7 +146,7 @@ def test_the_reception_page_relays_a_staff_pre_screen(site):
 @pytest.mark.e2e
 def test_after_a_pre_screen_var_is_the_owners_only(site):
     """Issue 18: health databases were world-readable (var/ 0755, *.db 0644)."""
-    Conversation(site["assistant"], "rest:modes", CLASSIC_ANSWERS).run("hi")
+    Conversation(site["assistant"], "modes", CLASSIC_ANSWERS).run("hi")
     var: Path = site["var"]
     assert stat.S_IMODE(var.stat().st_mode) == 0o700
     made = {path.name: stat.S_IMODE(path.stat().st_mode) for path in var.iterdir()}
