@@ -13,9 +13,12 @@ its own (skipped, and said so, where PostgreSQL is not installed). In order:
    (no answer for 15 s), the SQLite store locked mid-run, and the Rasa server killed and
    started again while the store is locked (start-up without the database);
 5. 500 conversations spread over 10 minutes, the Rasa server killed twice on the way;
-6. PostgreSQL stopped mid-run and started again, then stopped while the Rasa server restarts.
+6. cross-channel and replay attacks (soak/identity.py): a victim on every channel (Telegram,
+   WhatsApp, SMS, Messenger, Slack, the widget, the staff channel), whose conversation is tried
+   through every other way in; each platform's signed calls sent three times;
+7. PostgreSQL stopped mid-run and started again, then stopped while the Rasa server restarts.
 
-It prints one table; every column but the first two must be 0 (the exit code says whether
+It prints one table; every column after the first five (what was tried) must be 0 (the exit code says whether
 they were). `SOAK_QUICK=1` runs a few conversations instead of 50 and 500, for trying it out.
 """
 from __future__ import annotations
@@ -41,6 +44,7 @@ from servers import ACTION_SERVER_TOKEN, MODEL, TRACKER_STORE, http
 
 from . import ROOT
 from .driver import RunResult, Tally, crowd, patients, reference
+from .identity import identity_phase
 from .servers import Postgres, SupervisedAssistant, postgres_bin
 
 QUICK = bool(os.environ.get("SOAK_QUICK"))
@@ -50,8 +54,10 @@ LONG_RUN = 40 if QUICK else 500
 LONG_RUN_SECONDS = 60 if QUICK else 600
 LONG_RUN_KILLS = 2
 RESULTS = ROOT / "results" / "soak.json"
-COLUMNS = ["faults injected", "faults survived", "hostile inputs tried", "server errors", "conversations lost",
-           "cross-talk found", "unauthorised requests answered"]
+COLUMNS = ["faults injected", "faults survived", "hostile inputs tried", "cross-channel attempts", "replays sent",
+           "server errors", "conversations lost", "cross-talk found", "unauthorised requests answered",
+           "cross-channel succeeded", "replays handled twice"]
+TRIED = 5  # the columns before this one count what was tried; every later one must be 0
 
 
 @dataclass
@@ -64,11 +70,16 @@ class Row:
     conversations_lost: int = 0
     cross_talk: int = 0
     unauthorised_answered: int = 0
+    cross_channel_tried: int = 0
+    replays_tried: int = 0
+    cross_channel_succeeded: int = 0
+    replays_handled_twice: int = 0
     notes: List[str] = field(default_factory=list)
 
     def cells(self) -> List[int]:
-        return [self.faults_injected, self.faults_survived, self.hostile_inputs, self.server_errors,
-                self.conversations_lost, self.cross_talk, self.unauthorised_answered]
+        return [self.faults_injected, self.faults_survived, self.hostile_inputs, self.cross_channel_tried,
+                self.replays_tried, self.server_errors, self.conversations_lost, self.cross_talk,
+                self.unauthorised_answered, self.cross_channel_succeeded, self.replays_handled_twice]
 
     def add_run(self, run: RunResult, tally: Tally) -> None:
         self.server_errors += tally.server_errors
@@ -151,6 +162,15 @@ def hostile_phase(assistant: SupervisedAssistant) -> Row:
                 row.unauthorised_answered += 1
                 row.notes.append(f"the action server answered {error.code} without the secret")
     return row
+
+
+def identity_row(workdir: Path) -> Row:
+    """Issue 18: nobody reaches another channel's conversation; a platform message is handled once."""
+    result = identity_phase(workdir)
+    return Row("cross-channel and replay attacks", hostile_inputs=0, server_errors=result.server_errors,
+               conversations_lost=result.lost, cross_channel_tried=result.cross_channel_tried,
+               cross_channel_succeeded=result.cross_channel_succeeded, replays_tried=result.replays_tried,
+               replays_handled_twice=result.replays_handled_twice, notes=result.notes)
 
 
 # -- 3, 4, 5. conversations, with and without faults ----------------------------------------------
@@ -287,8 +307,10 @@ def postgres_phase(workdir: Path, pool: List[Dict], expected: List) -> Row:
 def table(rows: List[Row]) -> str:
     total = Row("total")
     for row in rows:
-        for index, name in enumerate(("faults_injected", "faults_survived", "hostile_inputs", "server_errors",
-                                      "conversations_lost", "cross_talk", "unauthorised_answered")):
+        for index, name in enumerate(("faults_injected", "faults_survived", "hostile_inputs", "cross_channel_tried",
+                                      "replays_tried", "server_errors", "conversations_lost", "cross_talk",
+                                      "unauthorised_answered", "cross_channel_succeeded",
+                                      "replays_handled_twice")):
             setattr(total, name, getattr(total, name) + row.cells()[index])
     width = max(len(row.phase) for row in rows + [total])
     header = f"| {'phase':<{width}} | " + " | ".join(COLUMNS) + " |"
@@ -338,6 +360,8 @@ def main() -> int:
         rows.append(long_run(assistant, pool, expected))
     finally:
         assistant.stop()
+    say("cross-channel and replay attacks, every channel on ...")
+    rows.append(identity_row(workdir))
     say("PostgreSQL ...")
     rows.append(postgres_phase(workdir, pool, expected))
     print()
@@ -348,7 +372,7 @@ def main() -> int:
     print(f"\n(make soak took {(time.monotonic() - started) / 60:.1f} minutes; servers' logs in {workdir})")
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps([{**row.__dict__, "cells": dict(zip(COLUMNS, row.cells()))} for row in rows], indent=1))
-    bad = sum(sum(row.cells()[3:]) for row in rows)
+    bad = sum(sum(row.cells()[TRIED:]) for row in rows)
     return 1 if bad else 0
 
 
