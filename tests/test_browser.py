@@ -395,7 +395,7 @@ def test_reception_pre_screens_a_patient_in_staff_wording(site, browser):
     for _ in range(15):
         if site["records"].of_sender(f"staff:{conversation}"):
             break
-        current = site["assistant"].tracker(f"staff:{conversation}")["slots"]
+        current = site["assistant"].conversation(f"staff:{conversation}")["slots"]
         page.get_by_label("The patient's answer").fill(CLASSIC_ANSWERS[current["requested_slot"]])
         page.get_by_role("button", name="Send").click()
         page.wait_for_selector(".chat__reply")

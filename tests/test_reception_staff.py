@@ -87,7 +87,7 @@ def test_the_staff_channel_refuses_calls_without_the_reception_pages_secret(site
     for secret in ("", "not-the-secret"):
         status, _ = staff_say(site, conversation, "/greet", secret=secret)
         assert status == 403
-    events = site["assistant"].tracker(f"staff:{conversation}")["events"] or []
+    events = site["assistant"].conversation(f"staff:{conversation}")["events"] or []
     assert not any(event.get("event") == "user" for event in events)
     status, _ = staff_say(site, "not-a-uuid", "/greet")
     assert status == 400
@@ -104,7 +104,7 @@ def test_a_staff_pre_screen_is_worded_for_staff_and_recorded_as_theirs(site):
     assert "Where is the patient's pain worst?" in replies[-1]["text"]
     sender = f"staff:{conversation}"
     for _ in range(20):
-        tracker = site["assistant"].tracker(sender)
+        tracker = site["assistant"].conversation(sender)
         if tracker["slots"].get("assessment"):
             break
         staff_say(site, conversation, CLASSIC_ANSWERS[tracker["slots"]["requested_slot"]])

@@ -109,7 +109,7 @@ def run(coroutine: Any) -> Any:
 
 
 def user_texts(assistant: Assistant, sender_id: str) -> List[str]:
-    return [event.get("text") for event in assistant.tracker(sender_id)["events"] if event["event"] == "user"]
+    return [event.get("text") for event in assistant.conversation(sender_id)["events"] if event["event"] == "user"]
 
 
 def conversation(session_id: str) -> str:
