@@ -180,7 +180,7 @@ DANGER_SIGNS_IN_EVERYDAY_WORDS = [
     Tricky("numb-down-below", "red_flags", "it's gone numb down below", {"red_flags": ["saddle_numbness"]}),
     Tricky("wetting-myself", "red_flags", "I keep wetting myself since this started", {"red_flags": ["bladder_bowel_change"]}),
     Tricky("cant-get-it-up", "red_flags", "can't get it up since my back went", {"red_flags": ["sexual_dysfunction"]}),
-    Tricky("sex-feels-numb", "red_flags", "sex feels numb, I can't feel anything", {"red_flags": ["sexual_dysfunction"]}),
+    Tricky("sex-feels-numb", "red_flags", "sex feels numb, I can't feel anything", {"red_flags": ["saddle_numbness"]}),
     Tricky("toilet-paper-first", "opening", "my sit bone hurts and I can't feel the toilet paper when I wipe",
            {"red_flags": ["saddle_numbness"]}),
     Tricky("both-legs-numb", "red_flags", "both my legs have gone numb and tingly", {"red_flags": ["both_legs"]}),
