@@ -12,7 +12,10 @@ from .assessment import assess_conversation
 from .forms import is_distress, note_misunderstanding
 from .messages import bullet_list, findings_summary, render
 from .settings import load_settings
-from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_fields, findings_from_slots, needs_care_now
+from .slots import (
+    ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_fields, findings_from_slots, needs_care_now,
+    needs_emergency_now,
+)
 from .triage import load_knowledge
 
 
@@ -56,8 +59,8 @@ class ActionWelcome(Action):
         if tracker.get_slot(ASSESSMENT_SLOT):
             dispatcher.utter_message(response="utter_welcome_back")
             return []
-        if needs_care_now(tracker.slots):
-            return assess_conversation(tracker, dispatcher, domain)
+        if needs_emergency_now(tracker.slots):
+            return assess_conversation(tracker, dispatcher, domain)  # any other danger sign: the questions first
         dispatcher.utter_message(response="utter_welcome")
         knowledge = load_knowledge()
         noted = findings_summary(findings_from_slots(tracker.slots, knowledge), knowledge, domain)

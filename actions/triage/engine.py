@@ -307,7 +307,8 @@ class Engine:
         not_done = [field for field in self.knowledge.rules["screens"]["required_for_routine"]
                     if screens[field]["state"] != ANSWERED
                     or UNSURE in screens[field]["items"].values()]
-        complete = not not_done or level in ACT_NOW_LEVELS
+        abandoned = any(screen["state"] == INCOMPLETE for screen in screens.values())
+        complete = not abandoned and (not not_done or level in ACT_NOW_LEVELS)
 
         reasons = [_cited(rule, "explain", "urgency") for rule in urgency_rules]
         reasons.append(_cited(likelihood_rule, "explain", "likelihood"))

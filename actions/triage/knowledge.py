@@ -22,7 +22,7 @@ FIELD_KEYS = {
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only", "asked_only",
 }
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -108,6 +108,12 @@ def check_knowledge(knowledge: Knowledge) -> None:
     _check_vocabulary(knowledge)
     _check_screens(knowledge)
     checker = _ConditionChecker(knowledge)
+    for item in knowledge.vocabulary.get("follow_ups", []):
+        _require_keys(item, {"ask", "when", "question", "staff_question", "source"}, "follow_up")
+        _require_sources(knowledge, item, "follow_up")
+        checker.check(item["when"], "follow_up")
+        (field, value), = item["ask"].items()
+        checker.check({"has_any": {field: [value]}}, "follow_up")
     for name, condition in knowledge.rules["definitions"].items():
         checker.check(condition, f"definition {name}")
     _check_rules(knowledge, checker)
