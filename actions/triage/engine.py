@@ -323,6 +323,9 @@ class Engine:
                 advice.append({"kind": "incomplete", "id": f"{field}_not_checked",
                                "text": incomplete[field], "source": list(incomplete["source"])})
         advice.append(_cited({**care, "id": f"safety_net_{level}"}, "safety_net", "safety_net"))
+        card = self.knowledge.advice["warning_card"]
+        if self._holds(card["when"], self.erring_safe(findings)):
+            advice.append(_cited({**card, "id": "warning_card"}, "text", "warning_card"))
 
         return {
             "urgency": level,

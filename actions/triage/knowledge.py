@@ -89,11 +89,15 @@ def _read(name: str) -> Any:
 @lru_cache(maxsize=1)
 def load_knowledge() -> Knowledge:
     """Read and check the knowledge base once per process."""
+    advice = _read("advice.yml")
+    faq = _read("faq.yml")["faq"]
+    for item in faq.values():  # the warning card is written once, in advice.yml
+        item["answer"] = item["answer"].replace("{warning_card}", advice["warning_card"]["text"])
     knowledge = Knowledge(
         vocabulary=_read("vocabulary.yml"),
         rules=_read("rules.yml"),
-        advice=_read("advice.yml"),
-        faq=_read("faq.yml")["faq"],
+        advice=advice,
+        faq=faq,
         sources=_read("sources.yml"),
     )
     check_knowledge(knowledge)
@@ -250,7 +254,9 @@ def _check_advice(knowledge: Knowledge, checker: "_ConditionChecker") -> None:
         _require_sources(knowledge, item, where)
         for field, values in item["for"].items():
             checker.check({"has_any": {field: values}}, where)
-    for item in [advice["pain_rule"], advice["rehab_note"], advice["incomplete"]] + list(
+    _require_keys(advice["warning_card"], {"text", "when", "source"}, "warning_card")
+    checker.check(advice["warning_card"]["when"], "warning_card")
+    for item in [advice["pain_rule"], advice["rehab_note"], advice["incomplete"], advice["warning_card"]] + list(
         advice["rehab_stages"]
     ) + list(advice["timeline"].values()):
         _require_sources(knowledge, item, f"advice {item.get('id', item.get('text', '')[:30])}")
