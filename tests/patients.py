@@ -73,6 +73,12 @@ class Patient:
     def answer(self, field: str) -> str:
         """Free text for the question about `field`."""
         pick = self.random.choice
+        if field == "danger_check":
+            # A patient states its signs in clear words, never in a phrase that only possibly
+            # means one: a confirming question it gets is a follow-up (chest symptoms after a
+            # swollen calf, new difficulty walking with a cancer history) about a sign its
+            # complete findings do not have.
+            return pick(["no", "no, nothing like that", "nope"])
         if field not in self.truth:
             return pick(["not sure", "I don't know", "no idea"])
         value = self.truth[field]

@@ -80,7 +80,7 @@ def test_an_unsure_saddle_answer_is_shown_as_unsure_not_as_absent(reception, suf
 def test_an_abandoned_red_flag_screen_is_shown_as_incomplete(reception, suffix):
     html = page(reception, "incomplete", suffix)
     assert "INCOMPLETE" in html[html.index('id="screens-title"'):]
-    assert "Urgent" in html and "today" in html
+    assert "Urgent: in person today" in html
 
 
 def test_a_screen_mentioned_only_in_passing_lists_what_was_not_asked(reception):

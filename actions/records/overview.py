@@ -98,7 +98,8 @@ def overview(record: Record, knowledge: Optional[Knowledge] = None) -> Overview:
     words = labels()
     care = record.assessment.get("care") or {}
     view = Overview(
-        record=record, urgency=words["urgency"][record.urgency], likelihood=words["likelihood"][record.likelihood],
+        record=record, likelihood=words["likelihood"][record.likelihood],
+        urgency=words["urgency_today"] if care.get("today") else words["urgency"][record.urgency],
         ended_by=words["ended_by"].get(record.ended_by, record.ended_by), care_headline=care.get("headline", ""),
         care_where=care.get("where", ""), channel=words["channels"].get(record.channel, record.channel))
     urgent = urgent_fields(record, knowledge)
