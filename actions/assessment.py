@@ -74,7 +74,8 @@ def _rehab(result: Mapping[str, Any], domain: Mapping[str, Any], slots: Slots = 
 
 def _safety_net(result: Mapping[str, Any], domain: Mapping[str, Any], slots: Slots = None) -> List[str]:
     text = " ".join(_texts(result, "advice", {"incomplete"}) + _texts(result, "advice", {"safety_net"}))
-    return [render(domain, "utter_safety_net", slots, text=text)]
+    card = _texts(result, "advice", {"warning_card"})  # the cauda equina warning card ends it (policy v3)
+    return [render(domain, "utter_safety_net", slots, text=text)] + card
 
 
 _TELL: Dict[str, Callable[[Mapping[str, Any], Mapping[str, Any], Slots], List[str]]] = {

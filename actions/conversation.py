@@ -12,7 +12,10 @@ from .assessment import assess_conversation
 from .forms import is_distress, note_misunderstanding
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render, staff_entered
 from .settings import load_settings
-from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_fields, findings_from_slots, needs_care_now
+from .slots import (
+    ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_fields, findings_from_slots, needs_care_now,
+    needs_emergency_now,
+)
 from .triage import load_knowledge
 
 
@@ -62,7 +65,8 @@ class ActionWelcome(Action):
         if tracker.get_slot(ASSESSMENT_SLOT):
             dispatcher.utter_message(response="utter_welcome_back")
             return staff_mode
-        if needs_care_now(tracker.slots):
+        if needs_emergency_now(tracker.slots):
+            # any other danger sign: the questions first
             return staff_mode + assess_conversation(tracker, dispatcher, domain)
         dispatcher.utter_message(response="utter_staff_mode" if staff else "utter_welcome")
         knowledge = load_knowledge()

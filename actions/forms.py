@@ -3,9 +3,14 @@
 - `action_extract_findings` runs after every user message (a custom slot mapping of every
   findings slot) and fills whatever the message states, asked or not.
 - `validate_assessment_form` decides which questions remain, re-asks an answer it could not
-  understand, and ends the form at once when the answers so far need emergency or urgent care.
+  understand, and ends the form at once when the answers so far need emergency care. Any
+  other danger sign is recorded, and only the questions that could still make it an
+  emergency are asked before the outcome (policy v3): the safety screens, the confirming and
+  follow-up questions, and a field such as `trend` when it could.
 - `action_ask_<field>` asks one question with answer buttons; `action_ask_danger_check` asks
-  the one confirming question for a danger sign a message only possibly mentioned.
+  the one confirming question for a danger sign a message only possibly mentioned, the
+  follow-up question a finding calls for (chest symptoms after a swollen calf), and the one
+  concrete re-ask of a cauda equina sign answered unclearly.
 - A list mentioned only in passing ("worse when I sit") is asked again as "anything else?"
   while more values could change the outcome; a safety question that gets no usable answer
   after the configured number of tries is not asked again: a professional must ask it.
@@ -29,7 +34,8 @@ from .messages import (
 )
 from .settings import load_settings
 from .slots import (
-    CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, needs_care_now, pending_sign,
+    CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, needs_care_now, needs_emergency_now,
+    pending_sign,
 )
 from .triage import Engine, Knowledge, load_knowledge
 from .triage.engine import join_words
@@ -79,6 +85,33 @@ def _questions_for(state: str) -> Tuple[str, ...]:
         elif engine.could_change_outcome(findings, field):
             required.append(field)
     return tuple(required)
+
+
+def questions_while_urgent(slots: Mapping[str, Any], questions: List[str]) -> List[str]:
+    """With a danger sign that is not an emergency on its own, the questions that could still
+    make it one: the safety screens, and any other field one of whose answers would."""
+    engine = Engine()
+    knowledge = engine.knowledge
+    findings = findings_from_slots(slots, knowledge)
+    return [field for field in questions if knowledge.fields[field].get("screen") or (
+        slots.get(field) is None and any(engine.urgency({**findings, field: answer})[0]["level"] == "emergency"
+                                         for answer in engine.possible_answers(field)))]
+
+
+def follow_up_signs(slots: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """The follow-up questions the findings so far call for (vocabulary.yml `follow_ups`),
+    added once each to the possible signs to ask."""
+    engine = Engine()
+    findings = findings_from_slots(slots, engine.knowledge)
+    signs = list(slots.get(POSSIBLE_SLOT) or [])
+    known = {(sign["field"], sign["value"]) for sign in signs}
+    for item in engine.knowledge.vocabulary.get("follow_ups", []):
+        (field, value), = item["ask"].items()
+        if (field, value) in known or value in (findings.get(field) or []):
+            continue
+        if engine._holds(item["when"], engine.erring_safe(findings)):
+            signs.append({"field": field, "value": value, "answer": None, "was_the_answer": False, "follow_up": True})
+    return signs
 
 
 def note_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -177,6 +210,10 @@ class ActionExtractFindings(Action):
         if changed:
             # Rasa drops messages sent from slot-mapping actions: the form acknowledges it
             events.append(SlotSet(CORRECTED_SLOT, changed))
+        after = {**tracker.slots, **{event["name"]: event["value"] for event in events if event.get("event") == "slot"}}
+        signs = follow_up_signs(after)
+        if signs != (after.get(POSSIBLE_SLOT) or []):
+            events.append(SlotSet(POSSIBLE_SLOT, signs))
         return events
 
     @staticmethod
@@ -184,8 +221,10 @@ class ActionExtractFindings(Action):
                         found: Mapping[str, Any], sure: bool) -> List[EventType]:
         """Record the answer to a confirming question, and any new possible danger signs.
 
-        The answer "no" rules the sign out; "yes", "not sure" or anything unclear counts as
-        the sign (policy v2). Only a sure digression ("why do you ask?") leaves it unanswered."""
+        The answer "no" rules the sign out and "yes" counts; "not sure" or anything unclear is
+        recorded unsure (policy v3), except that a cauda equina sign first gets its one re-ask
+        in concrete words (`concrete`), and only an unclear answer to that is unsure. Only a
+        sure digression ("why do you ask?") leaves it unanswered."""
         signs = [dict(sign) for sign in tracker.get_slot(POSSIBLE_SLOT) or []]
         events: List[EventType] = []
         pending = next((sign for sign in signs if sign["answer"] is None), None)
@@ -193,12 +232,20 @@ class ActionExtractFindings(Action):
             said = shared_reader().yes_or_no(text)
             digression = sure and tracker.latest_message.get("intent", {}).get("name") in DIGRESSION_INTENTS
             if said is not None or not (digression and not found):
-                pending["answer"] = {True: "yes", False: "no"}.get(said, "unclear")
-                events.append(SlotSet(CONFIRM_SLOT, pending["answer"]))
-                if pending.get("was_the_answer") and tracker.get_slot(pending["field"]) is None:
-                    # it was the whole answer to its own question: now that answer is known
-                    counts = pending["answer"] != "no"
-                    events.append(SlotSet(pending["field"], [pending["value"]] if counts else []))
+                concrete = load_knowledge().fields[pending["field"]]["values"][pending["value"]].get("concrete")
+                if said is not None and pending.get("reasked") and concrete:
+                    said = said != (concrete["normal"] == "yes")  # the sign is there when the answer is not the normal one
+                if said is None and concrete and not pending.get("reasked"):
+                    pending["reasked"] = True  # asked again at once, in the warning card's words
+                    events.append(SlotSet(CONFIRM_SLOT, "reask"))
+                else:
+                    unclear = "unsure" if pending.get("reasked") else "unclear"
+                    pending["answer"] = {True: "yes", False: "no"}.get(said, unclear)
+                    events.append(SlotSet(CONFIRM_SLOT, pending["answer"]))
+                    if pending.get("was_the_answer") and tracker.get_slot(pending["field"]) is None:
+                        # it was the whole answer to its own question: now that answer is known
+                        counts = pending["answer"] == "yes"
+                        events.append(SlotSet(pending["field"], [pending["value"]] if counts else []))
         known = {(sign["field"], sign["value"]) for sign in signs}
         for field, values in possible.items():
             stated = set(found.get(field) or []) | set(tracker.get_slot(field) or [])
@@ -220,9 +267,11 @@ class ValidateAssessmentForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        if needs_care_now(tracker.slots) or tracker.get_slot(STOPPED_SLOT):
-            return []  # an emergency or urgent finding, or a safety question left to a professional
+        if needs_emergency_now(tracker.slots) or tracker.get_slot(STOPPED_SLOT):
+            return []  # an emergency, or a safety question left to a professional
         questions = questions_to_ask(tracker.slots)
+        if needs_care_now(tracker.slots):
+            questions = questions_while_urgent(tracker.slots, questions)
         return [CONFIRM_SLOT, *questions] if pending_sign(tracker.slots) else questions
 
     async def get_validation_events(
@@ -252,8 +301,8 @@ class ValidateAssessmentForm(FormValidationAction):
                     value = None
             updates[field] = value
         events: List[EventType] = [SlotSet(field, value) for field, value in updates.items()]
-        if needs_care_now({**tracker.slots, **updates}):
-            # a danger sign, perhaps only mentioned in passing: the form must end now, not step aside
+        if needs_emergency_now({**tracker.slots, **updates}):
+            # an emergency, perhaps only mentioned in passing: the form must end now, not step aside
             return events + [SlotSet(MENTIONED_SLOT, tracker.get_slot(MENTIONED_SLOT))]
         if not asked:
             return events
@@ -345,8 +394,17 @@ class AskToConfirmDangerSign(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         sign = pending_sign(tracker.slots)
         if sign:
-            entry = load_knowledge().fields[sign["field"]]["values"][sign["value"]]
-            dispatcher.utter_message(text=entry["confirm"], buttons=yes_no_buttons(load_knowledge()))
+            knowledge = load_knowledge()
+            entry = knowledge.fields[sign["field"]]["values"][sign["value"]]
+            if sign.get("reasked"):
+                text = entry["concrete"]["question"]
+            elif sign.get("follow_up"):
+                item = next(item for item in knowledge.vocabulary["follow_ups"]
+                            if item["ask"] == {sign["field"]: sign["value"]})
+                text = question_text(item, "question", tracker.slots)
+            else:
+                text = entry["confirm"]
+            dispatcher.utter_message(text=text, buttons=yes_no_buttons(knowledge))
         return []
 
 

@@ -5,9 +5,14 @@ Two helper slots sit beside the findings slots:
   mentioned before being asked. They count for the assessment at once, but the question is
   still asked in full, because a partial answer must never count as "none".
 - a findings slot holding "not_sure" was asked and not known: it is left out of the findings.
-- `possible_signs`: danger signs a message only possibly mentioned ("my leg feels weak"), each
-  with the answer to its one confirming question: None (not asked yet), "yes", "no" or
-  "unclear". "yes" and "unclear" count as the sign (policy v2: an unclear answer escalates).
+- `possible_signs`: danger signs a message only possibly mentioned ("my leg feels weak"), and
+  the follow-up questions a finding calls for (a swollen calf: chest symptoms), each with the
+  answer to its one confirming question: None (not asked yet), "yes", "no", "unclear" or
+  "unsure". "yes" counts as the sign; "unclear" (any sign but a cauda equina one) and "unsure"
+  (a cauda equina sign still unclear after its concrete re-ask) are recorded as unsure, and
+  the engine decides what unsure means for each (policy v3, rules.yml `screens`).
+- `screening_stopped`: a safety question left to a professional after three unusable
+  answers: that screen is incomplete.
 """
 from __future__ import annotations
 
@@ -22,7 +27,8 @@ ASSESSMENT_SLOT = "assessment"
 POSSIBLE_SLOT = "possible_signs"
 CONFIRM_SLOT = "danger_check"  # the form's slot for the one confirming question
 STOPPED_SLOT = "screening_stopped"  # a safety question a professional must ask in person, and why
-COUNTS_AS_SIGN = {"yes", "unclear"}
+COUNTS_AS_SIGN = {"yes"}
+UNSURE_ANSWERS = {"unclear", "unsure"}
 
 
 def findings_fields(knowledge: Optional[Knowledge] = None) -> List[str]:
@@ -45,6 +51,16 @@ def findings_from_slots(slots: Mapping[str, Any], knowledge: Optional[Knowledge]
     for sign in slots.get(POSSIBLE_SLOT) or []:
         if sign["answer"] in COUNTS_AS_SIGN:
             findings[sign["field"]] = list(dict.fromkeys(list(findings.get(sign["field"], [])) + [sign["value"]]))
+        elif sign["answer"] in UNSURE_ANSWERS:
+            unsure = findings.setdefault("unsure", {})
+            unsure[sign["field"]] = list(dict.fromkeys(unsure.get(sign["field"], []) + [sign["value"]]))
+    screens = knowledge.rules["screens"]["fields"]
+    partly = [field for field in screens if slots.get(field) is None and field in findings]
+    if partly:
+        findings["partly_asked"] = partly  # only what was mentioned in passing: the rest not asked
+    stopped = slots.get(STOPPED_SLOT) or {}
+    if stopped.get("field") in screens:
+        findings["incomplete"] = [stopped["field"]]
     return findings
 
 
@@ -59,6 +75,17 @@ def unsure_fields(slots: Mapping[str, Any], knowledge: Optional[Knowledge] = Non
 
 def needs_care_now(slots: Mapping[str, Any], engine: Optional[Engine] = None) -> bool:
     """Whether what is known already demands emergency or urgent care."""
+    return urgency_now(slots, engine) in ACT_NOW_LEVELS
+
+
+def urgency_now(slots: Mapping[str, Any], engine: Optional[Engine] = None) -> str:
+    """The urgency of what is known so far."""
     engine = engine or Engine()
-    findings = findings_from_slots(slots, engine.knowledge)
-    return engine.urgency(findings)[0]["level"] in ACT_NOW_LEVELS
+    return engine.urgency(findings_from_slots(slots, engine.knowledge))[0]["level"]
+
+
+def needs_emergency_now(slots: Mapping[str, Any], engine: Optional[Engine] = None) -> bool:
+    """Whether what is known already is an emergency: only that ends the questions at once
+    (policy v3); any other danger sign is recorded and the questions that could still make
+    it an emergency are asked first."""
+    return urgency_now(slots, engine) == "emergency"

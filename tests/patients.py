@@ -73,6 +73,12 @@ class Patient:
     def answer(self, field: str) -> str:
         """Free text for the question about `field`."""
         pick = self.random.choice
+        if field == "danger_check":
+            # A patient states its signs in clear words, never in a phrase that only possibly
+            # means one: a confirming question it gets is a follow-up (chest symptoms after a
+            # swollen calf, new difficulty walking with a cancer history) about a sign its
+            # complete findings do not have.
+            return pick(["no", "no, nothing like that", "nope"])
         if field not in self.truth:
             return pick(["not sure", "I don't know", "no idea"])
         value = self.truth[field]
@@ -180,7 +186,7 @@ DANGER_SIGNS_IN_EVERYDAY_WORDS = [
     Tricky("numb-down-below", "red_flags", "it's gone numb down below", {"red_flags": ["saddle_numbness"]}),
     Tricky("wetting-myself", "red_flags", "I keep wetting myself since this started", {"red_flags": ["bladder_bowel_change"]}),
     Tricky("cant-get-it-up", "red_flags", "can't get it up since my back went", {"red_flags": ["sexual_dysfunction"]}),
-    Tricky("sex-feels-numb", "red_flags", "sex feels numb, I can't feel anything", {"red_flags": ["sexual_dysfunction"]}),
+    Tricky("sex-feels-numb", "red_flags", "sex feels numb, I can't feel anything", {"red_flags": ["saddle_numbness"]}),
     Tricky("toilet-paper-first", "opening", "my sit bone hurts and I can't feel the toilet paper when I wipe",
            {"red_flags": ["saddle_numbness"]}),
     Tricky("both-legs-numb", "red_flags", "both my legs have gone numb and tingly", {"red_flags": ["both_legs"]}),

@@ -254,7 +254,7 @@ def test_unsure_answers_are_listed_in_the_assessment():
     _, events = run(ActionAssess(), make_tracker(slots=slots, form=False))
     result = slot_events(events)["assessment"]
     assert result["unsure"] == ["morning_stiffness"]
-    assert result["skipped"] == ["morning_stiffness"]  # unknown, and could not change the outcome
+    assert result["skipped"] == ["trend", "morning_stiffness"]  # unknown, and could not change the outcome
     assert "morning_stiffness" not in result["findings"]
 
 
@@ -411,7 +411,7 @@ def test_the_confirming_question_comes_next_and_names_the_sign():
     ("no", "no", False), ("nope, it doesn't give way", "no", False),
     ("yes", "yes", True), ("not sure", "unclear", True), ("hmm maybe sometimes??", "unclear", True),
 ])
-def test_the_answer_to_the_confirming_question_decides_and_unclear_counts_as_yes(answer, recorded, counts):
+def test_the_answer_to_the_confirming_question_decides_and_unclear_escalates_as_unsure(answer, recorded, counts):
     slots = {"pain_location": "sit_bone", "possible_signs": [sign("leg_weakness", field="neuro_symptoms")]}
     _, events = run(ActionExtractFindings(), make_tracker(answer, slots=slots, requested="danger_check"))
     signs = slot_events(events)["possible_signs"]
@@ -612,3 +612,90 @@ def test_the_welcome_elsewhere_is_the_persons_own():
     tracker = on_channel(make_tracker("hi", intent="greet", form=False), "web:abc", "socketio")
     messages, events = run(ActionWelcome(), tracker)
     assert [message["response"] for message in messages] == ["utter_welcome", "utter_ask_consent"] and events == []
+
+
+# --- policy v3: unsure cauda equina signs, danger signs that do not end the questions ------------
+
+def test_a_cauda_equina_sign_answered_not_sure_gets_one_reask_in_the_warning_cards_concrete_words():
+    slots = {"pain_location": "sit_bone", "possible_signs": [sign("saddle_numbness")]}
+    _, events = run(ActionExtractFindings(), make_tracker("not sure", slots=slots, requested="danger_check"))
+    signs = slot_events(events)["possible_signs"]
+    assert signs[0]["answer"] is None and signs[0]["reasked"] is True
+    reasked = {**slots, "possible_signs": signs}
+    assert required_after(reasked)[0] == "danger_check"
+    messages, _ = run(AskToConfirmDangerSign(), make_tracker(slots=reasked, requested="danger_check"))
+    assert messages[0]["text"] == "When you wipe after the toilet, does it feel normal on both sides?"
+
+
+def test_not_sure_twice_to_a_saddle_question_is_urgent_today_and_recorded_unsure():
+    reasked = {**CLASSIC, "possible_signs": [{**sign("saddle_numbness"), "reasked": True}]}
+    _, events = run(ActionExtractFindings(), make_tracker("I'm really not sure", slots=reasked, requested="danger_check"))
+    signs = slot_events(events)["possible_signs"]
+    assert signs[0]["answer"] == "unsure"
+    messages, events = run(ActionAssess(), make_tracker(slots={**reasked, "possible_signs": signs}, form=False))
+    result = slot_events(events)["assessment"]
+    assert result["urgency"] == "urgent" and result["today"] is True
+    assert result["screens"]["red_flags"]["items"]["saddle_numbness"] == "unsure"
+    assert "today" in texts(messages)[0]
+
+
+def test_not_sure_twice_to_a_saddle_question_with_leg_weakness_is_an_emergency():
+    slots = {**CLASSIC, "neuro_symptoms": ["leg_weakness"],
+             "possible_signs": [{**sign("saddle_numbness"), "reasked": True, "answer": "unsure"}]}
+    _, events = run(ActionAssess(), make_tracker(slots=slots, form=False))
+    assert slot_events(events)["assessment"]["urgency"] == "emergency"
+
+
+@pytest.mark.parametrize("answer, recorded", [("yes", "no"), ("no", "yes")])
+def test_the_concrete_reask_is_read_the_right_way_round(answer, recorded):
+    reasked = {"possible_signs": [{**sign("saddle_numbness"), "reasked": True}]}
+    _, events = run(ActionExtractFindings(), make_tracker(answer, slots=reasked, requested="danger_check"))
+    assert slot_events(events)["possible_signs"][0]["answer"] == recorded
+
+
+def test_erection_trouble_with_normal_feeling_does_not_end_the_questions_before_the_cauda_equina_ones():
+    slots = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 30,
+             "mentioned": {"red_flags": ["sexual_dysfunction"]}}
+    assert needs_care_now(slots)
+    required = required_after(slots)
+    assert "red_flags" in required and "neuro_symptoms" in required and "trend" in required
+    assert "aggravators" not in required and "sport" not in required
+
+
+def test_an_emergency_sign_still_ends_the_questions_at_once():
+    assert required_after({"pain_location": "sit_bone", "mentioned": {"red_flags": ["saddle_numbness"]}}) == []
+
+
+def test_a_swollen_calf_is_followed_by_the_chest_question_and_together_they_are_an_emergency():
+    tracker = make_tracker("my calf is swollen and hot", slots={"pain_location": "sit_bone"}, requested="red_flags")
+    _, events = run(ActionExtractFindings(), tracker)
+    signs = slot_events(events)["possible_signs"]
+    assert [(s["field"], s["value"]) for s in signs] == [("red_flags", "chest_symptoms")]
+    slots = {"pain_location": "sit_bone", "red_flags": ["calf_swelling"], "possible_signs": signs}
+    assert required_after(slots)[0] == "danger_check"
+    messages, _ = run(AskToConfirmDangerSign(), make_tracker(slots=slots, requested="danger_check"))
+    assert "breathless" in messages[0]["text"] and "chest pain" in messages[0]["text"]
+    _, events = run(ActionExtractFindings(), make_tracker("yes", slots=slots, requested="danger_check"))
+    answered = {**slots, "possible_signs": slot_events(events)["possible_signs"]}
+    _, events = run(ActionAssess(), make_tracker(slots=answered, form=False))
+    assert slot_events(events)["assessment"]["urgency_rules"] == ["clot_in_lungs"]
+
+
+def test_a_cancer_history_is_followed_by_the_new_difficulty_walking_question():
+    tracker = make_tracker("I had breast cancer five years ago", slots={"pain_location": "sit_bone"},
+                           requested="red_flags")
+    _, events = run(ActionExtractFindings(), tracker)
+    assert ("injury_signs", "difficulty_walking") in [(s["field"], s["value"]) for s in
+                                                      slot_events(events)["possible_signs"]]
+
+
+def test_a_red_flag_screen_abandoned_after_three_unusable_answers_is_urgent_today_recorded_incomplete():
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 40, "reask_count": 2}
+    messages, events = run(ValidateAssessmentForm(), validation_tracker("purple monkey", filled, "red_flags", {}))
+    stopped = slot_events(events)["screening_stopped"]
+    assert "today" in " ".join(texts(messages))
+    _, events = run(ActionAssess(), make_tracker(slots={**filled, "screening_stopped": stopped}, form=False))
+    result = slot_events(events)["assessment"]
+    assert result["urgency"] == "urgent" and result["today"] is True
+    assert result["screens"]["red_flags"]["state"] == "incomplete"
+    assert result["findings"]["incomplete"] == ["red_flags"]

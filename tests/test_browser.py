@@ -188,7 +188,7 @@ def test_a_whole_prescreen_in_the_browser(site, browser):
     # the emergency notice is there before the first question
     notice = page.locator(".pht-chat__notice")
     notice.wait_for(state="visible", timeout=15_000)  # the widget builds itself once its config has loaded
-    assert notice.is_visible() and "emergency number" in notice.inner_text()
+    assert notice.is_visible() and "emergency department now" in notice.inner_text()  # the warning card, from the knowledge base
     wait_for_turn(site, page, 0)  # the page says hello for the person; the assistant welcomes them
     assert page.locator(".pht-chat__notice").is_visible()
     assert "hamstring pain pre-screen" in " ".join(conversation(page))

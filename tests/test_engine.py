@@ -1,4 +1,4 @@
-"""Behaviour of the clinical engine against the policy (version 2, docs/clinical/policy.md).
+"""Behaviour of the clinical engine against the policy (version 3, docs/clinical/policy.md).
 
 Each test starts from a classic, low-risk PHT picture and changes one thing.
 """
@@ -42,7 +42,7 @@ def test_classic_picture_is_routine_high_and_complete():
     assert result["likelihood_rule"] == "classic_picture"
     assert result["differentials"] == []
     assert result["complete"] is True
-    assert result["missing"] == []
+    assert result["missing"] == ["trend"]  # asked only when it can change the outcome
     assert result["care"]["level"] == "routine"
 
 
@@ -52,7 +52,7 @@ def test_engine_class_gives_the_same_result_as_assess():
 
 # --- urgency: emergency ---------------------------------------------------------------
 
-@pytest.mark.parametrize("flag", ["saddle_numbness", "bladder_bowel_change", "sexual_dysfunction", "both_legs"])
+@pytest.mark.parametrize("flag", ["saddle_numbness", "bladder_bowel_change", "both_legs"])
 def test_each_cauda_equina_flag_is_an_emergency(flag):
     result = assess(classic(red_flags=[flag]))
     assert result["urgency"] == "emergency"
@@ -100,11 +100,38 @@ def test_pop_without_sudden_onset_is_not_an_avulsion():
     assert "hamstring_avulsion" not in result["differentials"]
 
 
-@pytest.mark.parametrize("flag", ["fever", "calf_swelling", "major_trauma"])
-def test_infection_clot_or_fracture_flag_is_urgent(flag):
+@pytest.mark.parametrize("flag", ["fever", "major_trauma"])
+def test_infection_or_fracture_flag_is_urgent_within_24_hours(flag):
     result = assess(classic(red_flags=[flag]))
     assert result["urgency"] == "urgent"
-    assert result["urgency_rules"] == ["infection_clot_or_fracture"]
+    assert result["urgency_rules"] == ["infection_or_fracture"]
+    assert result["today"] is False
+
+
+def test_a_swollen_calf_alone_is_urgent_today():
+    result = assess(classic(red_flags=["calf_swelling"]))
+    assert result["urgency"] == "urgent"
+    assert result["urgency_rules"] == ["possible_clot"]
+    assert result["today"] is True
+    assert "today" in result["care"]["headline"]
+
+
+def test_a_swollen_calf_with_breathlessness_is_an_emergency():
+    result = assess(classic(red_flags=["calf_swelling", "chest_symptoms"]))
+    assert result["urgency"] == "emergency"
+    assert result["urgency_rules"] == ["clot_in_lungs"]
+
+
+def test_fever_with_a_numb_leg_is_an_emergency():
+    result = assess(classic(red_flags=["fever"], neuro_symptoms=["numbness"]))
+    assert result["urgency"] == "emergency"
+    assert result["urgency_rules"] == ["spinal_infection"]
+
+
+@pytest.mark.parametrize("deficit", [{"neuro_symptoms": ["leg_weakness"]}, {"red_flags": ["fever", "both_legs"]}])
+def test_fever_with_any_nerve_deficit_is_an_emergency(deficit):
+    findings = {**classic(red_flags=["fever"]), **deficit}
+    assert "spinal_infection" in assess(findings)["urgency_rules"]
 
 
 def test_leg_weakness_is_urgent():
@@ -125,7 +152,7 @@ def test_two_or_more_serious_signs_are_urgent(flags):
     assert result["urgency_rules"] == ["several_serious_signs"]
 
 
-@pytest.mark.parametrize("flag", ["cancer_history", "weight_loss", "night_pain"])
+@pytest.mark.parametrize("flag", ["weight_loss", "night_pain"])
 def test_exactly_one_serious_sign_is_soon(flag):
     result = assess(classic(red_flags=[flag]))
     assert result["urgency"] == "soon"
@@ -151,45 +178,167 @@ def test_urgent_wins_over_soon_criteria():
     assert result["urgency_rules"] == ["suspected_avulsion"]
 
 
-def test_new_sexual_dysfunction_is_a_cauda_equina_emergency():
-    result = assess(classic(red_flags=["sexual_dysfunction"]))
+# --- policy version 3: cancer history ---------------------------------------------------
+
+@pytest.mark.parametrize("age", [20, 49, 50, 80, None])
+def test_cancer_history_alone_is_soon_with_a_doctor_at_any_age(age):
+    result = assess(classic(red_flags=["cancer_history"], age=age))
+    assert result["urgency"] == "soon"
+    assert result["urgency_rules"] == ["cancer_history_new_pain"]
+    assert "doctor" in result["reasons"][0]["text"]
+
+
+@pytest.mark.parametrize("change", [{"trend": "worse"}, {"aggravators": ["sitting", "coughing_sneezing"]},
+                                    {"pain_score": 7}])
+def test_cancer_history_with_pain_getting_worse_cough_pain_or_severe_pain_is_urgent(change):
+    result = assess(classic(red_flags=["cancer_history"], **change))
+    assert result["urgency"] == "urgent"
+    assert result["urgency_rules"] == ["cancer_with_progressive_pain"]
+
+
+def test_cancer_history_with_pain_the_same_stays_soon():
+    assert assess(classic(red_flags=["cancer_history"], trend="same"))["urgency"] == "soon"
+
+
+@pytest.mark.parametrize("change", [
+    {"neuro_symptoms": ["tingling"]}, {"neuro_symptoms": ["numbness"]}, {"neuro_symptoms": ["pain_below_knee"]},
+    {"neuro_symptoms": ["leg_weakness"]}, {"red_flags": ["cancer_history", "both_legs_pain"]},
+    {"onset": "sudden", "injury_signs": ["difficulty_walking"]},
+])
+def test_cancer_history_with_a_nerve_type_symptom_or_new_difficulty_walking_is_an_emergency(change):
+    findings = classic(red_flags=["cancer_history"])
+    findings.update(change)
+    result = assess(findings)
     assert result["urgency"] == "emergency"
-    assert result["urgency_rules"] == ["cauda_equina"]
+    assert "metastatic_compression" in result["urgency_rules"]
+
+
+def test_the_trend_is_asked_when_cancer_history_makes_it_decide():
+    assert Engine().could_change_outcome(classic(red_flags=["cancer_history"]), "trend")
+
+
+def test_the_trend_is_not_asked_when_it_cannot_change_the_outcome():
+    assert not Engine().could_change_outcome(classic(), "trend")
+
+
+def test_age_over_50_alone_raises_nothing():
+    assert assess(classic(age=75))["urgency"] == "routine"
+
+
+# --- policy version 3: sexual dysfunction, both legs, the cauda equina companions ----------
+
+def test_erection_trouble_with_normal_feeling_is_urgent_today():
+    result = assess(classic(red_flags=["sexual_dysfunction"]))
+    assert result["urgency"] == "urgent"
+    assert result["urgency_rules"] == ["sexual_dysfunction"]
+    assert result["today"] is True
     assert "cauda_equina_syndrome" in result["differentials"]
+
+
+@pytest.mark.parametrize("companion", [
+    {"red_flags": ["sexual_dysfunction", "both_legs_pain"]}, {"neuro_symptoms": ["leg_weakness"]},
+    {"neuro_symptoms": ["numbness"]}, {"trend": "worse"},
+    {"unsure": {"red_flags": ["bladder_bowel_change"]}},
+])
+def test_erection_trouble_with_a_cauda_equina_companion_is_an_emergency(companion):
+    findings = classic(red_flags=["sexual_dysfunction"])
+    findings.update(companion)
+    result = assess(findings)
+    assert result["urgency"] == "emergency"
+    assert result["urgency_rules"][0] == "cauda_equina"
     assert result["likelihood"] == "low"
 
 
-@pytest.mark.parametrize("age, level, rules", [
-    (49, "soon", ["one_serious_sign"]),
-    (50, "urgent", ["cancer_history_over_50"]),
-    (51, "urgent", ["cancer_history_over_50"]),
-    (80, "urgent", ["cancer_history_over_50"]),
-])
-def test_cancer_history_at_50_or_over_is_urgent_and_under_50_soon(age, level, rules):
-    result = assess(classic(red_flags=["cancer_history"], age=age))
-    assert result["urgency"] == level
-    assert result["urgency_rules"] == rules
+def test_loss_of_genital_feeling_is_saddle_numbness_an_emergency():
+    knowledge = load_knowledge()
+    saddle = knowledge.fields["red_flags"]["values"]["saddle_numbness"]["synonyms"]
+    sexual = knowledge.fields["red_flags"]["values"]["sexual_dysfunction"]["synonyms"]
+    assert "lost feeling in my penis" in saddle and "lost feeling in my penis" not in sexual
+    assert assess(classic(red_flags=["saddle_numbness"]))["urgency"] == "emergency"
 
 
-def test_cancer_history_with_age_unknown_is_soon_until_the_age_is_known():
-    result = assess(classic(red_flags=["cancer_history"], age=None))
+def test_pain_down_both_legs_is_urgent():
+    result = assess(classic(red_flags=["both_legs_pain"]))
+    assert result["urgency"] == "urgent"
+    assert result["urgency_rules"] == ["both_legs_pain"]
+
+
+def test_aching_at_both_sit_bones_is_no_flag():
+    from actions.language.reader import shared_reader
+    found = shared_reader().reading("both my sit bones ache when I sit", "red_flags").findings
+    assert not {"both_legs", "both_legs_pain"} & set(found.get("red_flags") or [])
+
+
+# --- policy version 3: unsure and incomplete screens -----------------------------------------
+
+def test_saddle_numbness_unsure_after_the_reask_is_urgent_today_and_recorded_unsure():
+    result = assess(classic(unsure={"red_flags": ["saddle_numbness"]}))
+    assert result["urgency"] == "urgent"
+    assert result["urgency_rules"] == ["cauda_equina_unsure"]
+    assert result["today"] is True
+    assert result["screens"]["red_flags"]["items"]["saddle_numbness"] == "unsure"
+    assert result["screens"]["red_flags"]["items"]["fever"] == "absent"
+
+
+def test_saddle_numbness_unsure_with_leg_weakness_is_an_emergency():
+    result = assess(classic(unsure={"red_flags": ["saddle_numbness"]}, neuro_symptoms=["leg_weakness"]))
+    assert result["urgency"] == "emergency"
+    assert result["urgency_rules"] == ["cauda_equina"]
+    assert result["screens"]["red_flags"]["items"]["saddle_numbness"] == "unsure"
+
+
+def test_leg_weakness_unsure_is_urgent():
+    result = assess(classic(unsure={"neuro_symptoms": ["leg_weakness"]}))
+    assert result["urgency"] == "urgent"
+    assert result["urgency_rules"] == ["leg_weakness"]
+    assert result["screens"]["neuro_symptoms"]["items"]["leg_weakness"] == "unsure"
+
+
+def test_an_abandoned_red_flag_screen_is_urgent_today_and_recorded_incomplete():
+    result = assess(classic(red_flags=None, incomplete=["red_flags"]))
+    assert result["urgency"] == "urgent"
+    assert result["urgency_rules"] == ["red_flag_screen_incomplete"]
+    assert result["today"] is True
+    assert result["screens"]["red_flags"]["state"] == "incomplete"
+    assert set(result["screens"]["red_flags"]["items"].values()) == {"not_asked"}
+
+
+def test_an_abandoned_nerve_screen_is_at_least_soon():
+    result = assess(classic(neuro_symptoms=None, incomplete=["neuro_symptoms"]))
     assert result["urgency"] == "soon"
-    assert "age" in result["missing"]
+    assert result["urgency_rules"] == ["nerve_screen_not_complete"]
+    assert result["complete"] is False
 
 
-def test_cancer_history_over_50_cites_the_red_flag_framework():
-    rule = next(r for r in load_knowledge().rules["urgency"]["rules"] if r["id"] == "cancer_history_over_50")
-    assert rule["source"] == ["Finucane2020"]
+@pytest.mark.parametrize("screen", ["red_flags", "neuro_symptoms", "injury_signs"])
+def test_no_unsure_or_incomplete_item_of_any_screen_is_ever_routine(screen):
+    engine = Engine()
+    base = sudden() if screen == "injury_signs" else classic()
+    for value in engine.knowledge.values(screen):
+        assert engine.assess({**base, "unsure": {screen: [value]}})["urgency"] != "routine", value
+    assert engine.assess({**base, "incomplete": [screen]})["urgency"] != "routine"
 
 
-def test_the_age_question_is_asked_when_cancer_history_makes_it_decide():
-    assert Engine().could_change_outcome(classic(red_flags=["cancer_history"], age=None), "age")
+def test_a_screen_mentioned_only_in_passing_leaves_the_other_items_not_asked():
+    result = assess(classic(red_flags=["saddle_numbness"], partly_asked=["red_flags"]))
+    items = result["screens"]["red_flags"]["items"]
+    assert items["saddle_numbness"] == "present" and items["fever"] == "not_asked"
+
+
+def test_no_screen_item_is_ever_reported_as_none_when_not_asked():
+    result = assess({"pain_location": "sit_bone"})
+    assert {item for screen in result["screens"].values() for item in screen["items"].values()} == {"not_asked"}
+
+
+@pytest.mark.parametrize("flag", ["night_pain", "cancer_history", "weight_loss", "fever"])
+def test_the_fit_is_never_good_with_a_sign_of_something_else(flag):
+    assert assess(classic(red_flags=[flag]))["likelihood"] == "moderate"
 
 
 # --- how outcomes are told (policy v2) ------------------------------------------------------
 
 def test_an_emergency_is_told_as_what_to_do_now_and_nothing_else_but_the_safety_net():
-    result = assess(classic(red_flags=["sexual_dysfunction"]))
+    result = assess(classic(red_flags=["saddle_numbness"]))
     assert result["telling"] == ["care", "safety_net"]
     assert "emergency" in result["care"]["headline"].lower()
 

@@ -134,3 +134,41 @@ def test_the_check_finds_answers_the_types_library_lets_through(records):
         assert any(problem in found for found in problems), (change.__name__, problems)
     # each of these is valid as far as fhir.resources is concerned
     QuestionnaireResponse.parse_obj(to_questionnaire_response(stored(records, OUTCOMES["routine"])))
+
+
+# --- policy v3: the states of the safety screens ------------------------------------------------
+
+def screen_group(response, field):
+    groups = {group["linkId"]: group for group in response["item"]}
+    screens = {item["linkId"]: item for item in groups.get("screens", {}).get("item", [])}
+    return {item["linkId"]: item["answer"] for item in screens[f"screens.{field}"]["item"]}
+
+
+def test_an_unsure_saddle_answer_is_exported_as_asked_unknown_and_never_as_none(records):
+    from common import CLASSIC
+    record = stored(records, {**CLASSIC, "unsure": {"red_flags": ["saddle_numbness"]}})
+    response = to_questionnaire_response(record)
+    assert check_response(response) == []
+    findings = {item["linkId"]: item for item in response["item"][0]["item"]}
+    assert "red_flags" not in findings  # not "none of these"
+    answers = screen_group(response, "red_flags")
+    assert answers["screens.red_flags.state"][0]["valueCoding"]["code"] == "asked-unknown"
+    assert answers["screens.red_flags.state"][0]["valueCoding"]["system"] == \
+        "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+    assert [answer["valueCoding"]["code"] for answer in answers["screens.red_flags.asked-unknown"]] == \
+        ["saddle_numbness"]
+    assert from_questionnaire_response(response)["screens"]["red_flags"]["asked-unknown"] == ["saddle_numbness"]
+
+
+def test_an_abandoned_red_flag_screen_is_exported_as_asked_declined(records):
+    from common import CLASSIC
+    record = stored(records, {**CLASSIC, "red_flags": None, "incomplete": ["red_flags"]})
+    response = to_questionnaire_response(record)
+    assert check_response(response) == []
+    assert screen_group(response, "red_flags")["screens.red_flags.state"][0]["valueCoding"]["code"] == "asked-declined"
+
+
+def test_a_screen_answered_plainly_has_no_screen_states(records):
+    from common import CLASSIC
+    response = to_questionnaire_response(stored(records, CLASSIC))
+    assert "screens" not in [group["linkId"] for group in response["item"]]

@@ -79,7 +79,7 @@ def test_golden_outcome_text(name):
 
 
 def test_an_emergency_first_says_where_to_go_now_and_nothing_about_the_fit_or_a_plan():
-    messages = outcome_messages(assess({**CLASSIC, "red_flags": ["sexual_dysfunction"]}), DOMAIN)
+    messages = outcome_messages(assess({**CLASSIC, "red_flags": ["saddle_numbness"]}), DOMAIN)
     first_sentence = messages[0].split(". ")[0]
     assert "emergency" in first_sentence.lower() and "now" in first_sentence
     text = "\n".join(messages)
@@ -87,7 +87,7 @@ def test_an_emergency_first_says_where_to_go_now_and_nothing_about_the_fit_or_a_
 
 
 def test_an_urgent_outcome_first_says_what_and_by_when_then_one_line_on_what_it_could_be():
-    messages = outcome_messages(assess({**CLASSIC, "red_flags": ["cancer_history"], "age": 62}), DOMAIN)
+    messages = outcome_messages(assess({**CLASSIC, "red_flags": ["cancer_history", "night_pain"], "age": 62}), DOMAIN)
     assert messages[0].startswith("Please see a doctor within 24 hours.")
     assert messages[1].startswith("What it could be:") and "\n" not in messages[1]
     text = "\n".join(messages)

@@ -10,7 +10,7 @@ from actions.triage import assess, load_knowledge
 
 KNOWLEDGE = load_knowledge()
 RED_FLAGS = KNOWLEDGE.values("red_flags")
-CAUDA_EQUINA_FLAGS = ["saddle_numbness", "bladder_bowel_change", "sexual_dysfunction", "both_legs"]
+CAUDA_EQUINA_FLAGS = ["saddle_numbness", "bladder_bowel_change", "both_legs"]  # each an emergency alone (v3)
 URGENCY_RANK = {"routine": 0, "soon": 1, "urgent": 2, "emergency": 3}
 
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True)
@@ -96,9 +96,16 @@ def test_cauda_equina_flag_is_always_an_emergency_without_load_advice(findings, 
 
 @SETTINGS
 @given(findings_strategy, st.integers(min_value=50, max_value=120))
-def test_cancer_history_at_50_or_over_is_always_at_least_urgent(findings, age):
+def test_cancer_history_is_always_at_least_soon_whatever_the_age(findings, age):
     result = assess({**with_red_flag(findings, "cancer_history"), "age": age})
-    assert URGENCY_RANK[result["urgency"]] >= URGENCY_RANK["urgent"]
+    assert URGENCY_RANK[result["urgency"]] >= URGENCY_RANK["soon"]
+
+
+@SETTINGS
+@given(findings_strategy)
+def test_sexual_dysfunction_is_always_at_least_urgent_today(findings):
+    result = assess(with_red_flag(findings, "sexual_dysfunction"))
+    assert result["urgency"] == "emergency" or (result["urgency"] == "urgent" and result["today"])
 
 
 @SETTINGS

@@ -330,10 +330,16 @@ def test_genital_numbness_answered_to_the_safety_question_is_not_ordinary_leg_nu
 
 
 @pytest.mark.parametrize("text", [
-    "I can't get an erection since this started", "sexual problems", "no feeling during sex", "can't get it up since my back went",
+    "I can't get an erection since this started", "sexual problems", "can't get it up since my back went",
 ])
 def test_new_sexual_problems_are_the_sexual_dysfunction_sign(text):
     assert "sexual_dysfunction" in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["no feeling during sex", "lost feeling in my penis", "sex feels numb"])
+def test_loss_of_genital_feeling_is_saddle_numbness_not_sexual_dysfunction(text):
+    flags = read_message(text)["red_flags"]
+    assert "saddle_numbness" in flags and "sexual_dysfunction" not in flags
 
 
 def test_a_clear_statement_wins_over_a_possible_phrase_of_the_same_sign():

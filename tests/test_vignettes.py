@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from actions.triage import assess, load_knowledge
+from actions.triage.findings import STATE_KEYS
 
 CASES_FILE = Path(__file__).parent / "vignettes" / "cases.yml"
 URGENCY_LEVELS = ["emergency", "urgent", "soon", "routine"]
@@ -51,7 +52,7 @@ def test_every_vignette_is_well_formed():
     for case in CASES:
         assert set(case) == {"id", "title", "origin", "findings", "expected"}, case.get("id")
         assert case["origin"] == "policy" or str(case["origin"]).startswith("seed:"), case["id"]
-        assert set(case["findings"]) <= set(knowledge.fields), case["id"]
+        assert set(case["findings"]) <= set(knowledge.fields) | set(STATE_KEYS), case["id"]
         expected = case["expected"]
         assert expected["urgency"] in URGENCY_LEVELS, case["id"]
         assert expected["likelihood"] in LIKELIHOOD_LEVELS, case["id"]

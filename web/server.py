@@ -3,7 +3,8 @@
 It serves the page, the widget's own files, and socket.io-client from `web/node_modules`
 (installed by `npm ci` at the version pinned in package-lock.json): nothing from a CDN.
 Only the files listed below are served; anything else is 404. `/widget/config.json` tells
-the widget where the Rasa server is (CHAT_SERVER_URL, channels/settings.py).
+the widget where the Rasa server is (CHAT_SERVER_URL, channels/settings.py) and the cauda
+equina warning card for its notice (actions/triage/knowledge/advice.yml, written once).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Dict, Mapping, Tuple
 from urllib.parse import urlsplit
 
+from actions.triage.knowledge import load_knowledge
 from channels import settings
 
 WEB = Path(__file__).resolve().parent
@@ -48,7 +50,8 @@ class PageHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         path = urlsplit(self.path).path
         if path == "/widget/config.json":
-            self._send(json.dumps({"server": self.web.rasa_url, "path": "/socket.io"}).encode(),
+            notice = load_knowledge().advice["warning_card"]["text"]  # written once, in the knowledge base
+            self._send(json.dumps({"server": self.web.rasa_url, "path": "/socket.io", "notice": notice}).encode(),
                        "application/json")
         elif path in FILES:
             file, content_type = FILES[path]

@@ -158,6 +158,8 @@ class Reader:
         definite = [mention for mention in mentions if not mention.possible]
         found: Dict[str, Any] = {}
         for field, spec in self.knowledge.fields.items():
+            if spec.get("checkins_only") or (spec.get("asked_only") and asked != field):
+                continue  # read only as the answer to its own question (vocabulary.yml)
             value = self._read_field(field, spec, text, definite, asked == field)
             if value is not None:
                 found[field] = value

@@ -32,6 +32,15 @@ CANONICAL_BASE = "https://pht-prescreen.example/fhir"
 QUESTIONNAIRE_URL = f"{CANONICAL_BASE}/Questionnaire/pht-prescreen"
 REFERENCE_SYSTEM = f"{CANONICAL_BASE}/sid/prescreen-reference"
 NONE_CODE = "none"
+# HL7's reasons for a missing value, for the safety-screen items that are neither present nor
+# absent (policy v3): unsure -> asked-unknown, a screen left incomplete -> asked-declined (asked,
+# no usable answer), items of a screen only partly asked -> not-asked.
+DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+SCREEN_STATE_CODES = {
+    "unsure": ("asked-unknown", "Asked But Unknown"),
+    "incomplete": ("asked-declined", "Asked But Declined"),
+    "partly_asked": ("not-asked", "Not Asked"),
+}
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 VALUE_KEYS = {"boolean": "valueBoolean", "integer": "valueInteger", "decimal": "valueDecimal",
@@ -75,6 +84,25 @@ def _finding_item(field: str, spec: Mapping[str, Any]) -> Dict[str, Any]:
     return item
 
 
+def _screen_items(knowledge: Knowledge) -> List[Dict[str, Any]]:
+    """For each safety screen: its state as a data-absent-reason, and the items unsure or not asked."""
+    states = [{"valueCoding": {"system": DATA_ABSENT_REASON, "code": code, "display": display}}
+              for code, display in SCREEN_STATE_CODES.values()]
+    items = []
+    for field in knowledge.rules["screens"]["fields"]:
+        spec = knowledge.fields[field]
+        values = _options(field, [(code, entry["label"]) for code, entry in spec["values"].items()])
+        items.append({"linkId": f"screens.{field}", "text": spec["label"], "type": "group", "item": [
+            {"linkId": f"screens.{field}.state", "text": labels()["items"]["screen_state"], "type": "choice",
+             "answerOption": states},
+            {"linkId": f"screens.{field}.asked-unknown", "text": labels()["items"]["screen_unsure"],
+             "type": "choice", "repeats": True, "answerOption": values},
+            {"linkId": f"screens.{field}.not-asked", "text": labels()["items"]["screen_not_asked"],
+             "type": "choice", "repeats": True, "answerOption": values},
+        ]})
+    return items
+
+
 def build_questionnaire(knowledge: Optional[Knowledge] = None) -> Dict[str, Any]:
     """The Questionnaire, from the vocabulary, the rules and labels.yml."""
     knowledge = knowledge or load_knowledge()
@@ -113,6 +141,8 @@ def build_questionnaire(knowledge: Optional[Knowledge] = None) -> Dict[str, Any]
         "item": [
             {"linkId": "findings", "text": words["items"]["findings"], "type": "group",
              "item": [_finding_item(field, knowledge.fields[field]) for field in fields]},
+            {"linkId": "screens", "text": words["items"]["screens"], "type": "group", "readOnly": True,
+             "item": _screen_items(knowledge)},
             {"linkId": "outcome", "text": words["items"]["outcome"], "type": "group", "readOnly": True,
              "required": True, "item": [{**item, "readOnly": True} for item in outcome]},
             {"linkId": "record", "text": words["items"]["record"], "type": "group", "readOnly": True,
@@ -165,11 +195,14 @@ def to_questionnaire_response(record: Record, knowledge: Optional[Knowledge] = N
     knowledge = knowledge or load_knowledge()
     questionnaire = shipped_questionnaire()
     options = _options_of(questionnaire)
+    screens = record.assessment.get("screens") or {}
     findings = [
         {"linkId": field, "text": knowledge.fields[field]["label"],
          "answer": _finding_answers(field, record.findings[field], knowledge.fields[field]["kind"], options[field])}
         for field in knowledge.question_order if field in record.findings
+        and not (record.findings[field] == [] and _not_plain(screens.get(field)))  # unsure is never "none"
     ]
+    screen_items = _screen_answers(screens, options)
 
     def codes(link_id: str, values: Iterable[str]) -> Dict[str, Any]:
         return {"linkId": link_id, "answer": [{"valueCoding": options[link_id][value]} for value in values]}
@@ -194,12 +227,41 @@ def to_questionnaire_response(record: Record, knowledge: Optional[Knowledge] = N
         "status": "completed",
         "authored": record.created.isoformat(),
         "source": {"display": "the patient, through the online pre-screen"},
-        "item": [{"linkId": "findings", "item": findings}, {"linkId": "outcome", "item": outcome},
-                 {"linkId": "record", "item": about}],
+        "item": [{"linkId": "findings", "item": findings}]
+        + ([{"linkId": "screens", "item": screen_items}] if screen_items else [])
+        + [{"linkId": "outcome", "item": outcome}, {"linkId": "record", "item": about}],
     }
     if record.staff_entered:
         response["author"] = {"display": "clinic reception, with the patient"}
     return json.loads(QuestionnaireResponse.parse_obj(response).json())  # as the library writes it
+
+
+def _not_plain(screen: Optional[Mapping[str, Any]]) -> bool:
+    """Whether a safety screen is anything but simply answered (policy v3)."""
+    return bool(screen) and (screen["state"] != "answered" or "unsure" in screen["items"].values())
+
+
+def _screen_answers(screens: Mapping[str, Any], options: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    answered = []
+    for field, screen in screens.items():
+        if not _not_plain(screen) or screen["state"] == "not_asked":
+            continue
+        unsure = [value for value, state in screen["items"].items() if state == "unsure"]
+        not_asked = [value for value, state in screen["items"].items() if state == "not_asked"]
+        state = screen["state"] if screen["state"] in ("incomplete", "partly_asked") else "unsure"
+        code, display = SCREEN_STATE_CODES[state]
+        items = [{"linkId": f"screens.{field}.state", "answer": [{"valueCoding": {
+            "system": DATA_ABSENT_REASON, "code": code, "display": display}}]}]
+        if unsure:
+            items.append({"linkId": f"screens.{field}.asked-unknown",
+                          "answer": [{"valueCoding": options[f"screens.{field}.asked-unknown"][value]}
+                                     for value in unsure]})
+        if not_asked and state == "partly_asked":
+            items.append({"linkId": f"screens.{field}.not-asked",
+                          "answer": [{"valueCoding": options[f"screens.{field}.not-asked"][value]}
+                                     for value in not_asked]})
+        answered.append({"linkId": f"screens.{field}", "item": items})
+    return answered
 
 
 def from_questionnaire_response(data: Mapping[str, Any], knowledge: Optional[Knowledge] = None) -> Dict[str, Any]:
@@ -225,6 +287,13 @@ def from_questionnaire_response(data: Mapping[str, Any], knowledge: Optional[Kno
         else:
             findings[field] = values[0]
     outcome = {link_id: [value(answer) for answer in answers] for link_id, answers in groups.get("outcome", {}).items()}
+    screens: Dict[str, Dict[str, List[Any]]] = {}
+    for group in response.item or []:
+        if group.linkId == "screens":
+            for screen in group.item or []:
+                screens[screen.linkId.split(".", 1)[1]] = {
+                    item.linkId.rsplit(".", 1)[1]: [value(answer) for answer in item.answer or []]
+                    for item in screen.item or []}
     about = {link_id: value(answers[0]) for link_id, answers in groups.get("record", {}).items()}
     return {
         "reference": response.identifier.value if response.identifier else response.id,
@@ -232,7 +301,7 @@ def from_questionnaire_response(data: Mapping[str, Any], knowledge: Optional[Kno
         "findings": findings,
         "urgency": outcome["urgency"][0], "likelihood": outcome["likelihood"][0], "ended_by": outcome["ended_by"][0],
         "differentials": outcome.get("differentials", []), "skipped": outcome.get("skipped", []),
-        "unsure": outcome.get("unsure", []),
+        "unsure": outcome.get("unsure", []), "screens": screens,
         "channel": about.get("channel"), "staff_entered": about.get("staff_entered"),
         "consent": json.loads(about["consent"]) if about.get("consent") else {},
         "engine_version": about.get("engine_version"), "knowledge_version": about.get("knowledge_version"),

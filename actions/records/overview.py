@@ -35,6 +35,7 @@ class Overview:
     supports: List[str] = field(default_factory=list)
     against: List[str] = field(default_factory=list)
     screening_stopped: Optional[str] = None
+    screens: List[Finding] = field(default_factory=list)  # safety screens unsure, incomplete or partly asked
     channel: str = ""
 
     @property
@@ -97,14 +98,20 @@ def overview(record: Record, knowledge: Optional[Knowledge] = None) -> Overview:
     words = labels()
     care = record.assessment.get("care") or {}
     view = Overview(
-        record=record, urgency=words["urgency"][record.urgency], likelihood=words["likelihood"][record.likelihood],
+        record=record, likelihood=words["likelihood"][record.likelihood],
+        urgency=words["urgency_today"] if care.get("today") else words["urgency"][record.urgency],
         ended_by=words["ended_by"].get(record.ended_by, record.ended_by), care_headline=care.get("headline", ""),
         care_where=care.get("where", ""), channel=words["channels"].get(record.channel, record.channel))
     urgent = urgent_fields(record, knowledge)
+    screens = record.assessment.get("screens") or {}
     for name in knowledge.question_order:
         spec = knowledge.fields[name]
+        not_plain = _screen_notes(name, spec, screens.get(name), words["screen_states"])
+        view.screens += not_plain
         if name in record.findings:
             value = record.findings[name]
+            if value == [] and not_plain:
+                continue  # an unsure item is not "none of these"
             if value in ([], False):
                 view.absent.append(Finding(name, spec["label"], spec.get("none_label") or "No"))
             else:
@@ -126,6 +133,29 @@ def overview(record: Record, knowledge: Optional[Knowledge] = None) -> Overview:
     return view
 
 
+def _screen_notes(name: str, spec: Dict[str, Any], screen: Optional[Dict[str, Any]],
+                  words: Dict[str, str]) -> List[Finding]:
+    """What a safety screen's states say when it was not simply answered: incomplete, items
+    unsure, or items not asked (policy v3). Empty for an answered screen."""
+    if not screen:
+        return []
+    if screen["state"] == "incomplete":
+        return [Finding(name, spec["label"], words["incomplete"], alert=True)]
+    labels_of = {value: entry["label"] for value, entry in spec.get("values", {}).items()}
+    by_state: Dict[str, List[str]] = {}
+    for value, state in screen["items"].items():
+        by_state.setdefault(state, []).append(labels_of.get(value, value))
+    notes = []
+    if by_state.get("unsure"):
+        others = f"; {words['absent_others']}" if screen["state"] == "answered" else ""
+        notes.append(Finding(name, spec["label"], f"{words['unsure']}: {', '.join(by_state['unsure'])}{others}",
+                             alert=True))
+    if screen["state"] == "partly_asked" and by_state.get("not_asked"):
+        notes.append(Finding(name, spec["label"], f"{words['not_asked']}: {', '.join(by_state['not_asked'])}",
+                             alert=True))
+    return notes
+
+
 def as_text(view: Overview) -> str:
     """The overview as plain text (the CLI's `show`)."""
     record = view.record
@@ -134,6 +164,8 @@ def as_text(view: Overview) -> str:
              f"Care: {view.care_headline}", f"Fit: {view.likelihood}", f"Ended: {view.ended_by}"]
     if view.screening_stopped:
         lines.append(f"Safety question left to a professional: {view.screening_stopped}")
+    for item in view.screens:
+        lines.append(f"Safety screen ! {item.label}: {item.value}")
     lines.append("Present:")
     lines += [f"  {'!' if item.alert else '-'} {item.label}: {item.value}" for item in view.present] or ["  (nothing)"]
     if view.absent:

@@ -14,7 +14,10 @@ from .knowledge import Knowledge, load_knowledge
 SAFETY_FIELD = "red_flags"
 # The engine's own version, stored with every pre-screen record beside the knowledge base's
 # (knowledge.knowledge_version). Raise it when the engine's behaviour changes.
-ENGINE_VERSION = "2.0"
+ENGINE_VERSION = "3.0"
+# The states of one safety-screen item, and of a screen as a whole (policy v3)
+PRESENT, ABSENT, UNSURE, NOT_ASKED = "present", "absent", "unsure", "not_asked"
+ANSWERED, PARTLY_ASKED, INCOMPLETE = "answered", "partly_asked", "incomplete"
 
 
 def join_words(words: List[str], conjunction: str = "and") -> str:
@@ -40,11 +43,17 @@ def matches(condition: Mapping[str, Any], findings: Findings, definitions: Mappi
         return matches(definitions[argument], findings, definitions)
     if operator == "known":
         return argument in findings
+    if operator == "incomplete":
+        return argument in (findings.get("incomplete") or [])
+    if operator == "unsure":
+        (field, expected), = argument.items()
+        return bool(set((findings.get("unsure") or {}).get(field, [])) & set(expected))
     if operator == "count":
-        present = findings.get(argument["field"])
-        if present is None:
+        field = argument["field"]
+        unsure = (findings.get("unsure") or {}).get(field, []) if argument.get("counting_unsure") else []
+        if findings.get(field) is None and not unsure:
             return False
-        count = len(set(present) & set(argument["values"]))
+        count = len((set(findings.get(field) or []) | set(unsure)) & set(argument["values"]))
         if "exactly" in argument:
             return count == argument["exactly"]
         return count >= argument["at_least"]
@@ -100,8 +109,47 @@ class Engine:
     def _holds(self, condition: Mapping[str, Any], findings: Findings) -> bool:
         return matches(condition, findings, self.definitions)
 
+    def erring_safe(self, findings: Findings) -> Findings:
+        """The findings as the rules read them: an item answered unsure that the policy
+        escalates as if present (rules.yml `screens`) is added to its list."""
+        counts = self.knowledge.rules["screens"]["unsure_counts_as_present"]
+        unsure = findings.get("unsure") or {}
+        merged = dict(findings)
+        for field, values in unsure.items():
+            escalating = [value for value in values if value in counts.get(field, [])]
+            if escalating:
+                merged[field] = list(dict.fromkeys(list(findings.get(field) or []) + escalating))
+        return merged
+
+    def screen_states(self, findings: Findings) -> Dict[str, Dict[str, Any]]:
+        """Each safety screen's state (answered, partly asked, incomplete or not asked) and
+        each item's (present, absent, unsure or not asked): never "none" for what is unknown."""
+        states: Dict[str, Dict[str, Any]] = {}
+        unsure = findings.get("unsure") or {}
+        for field in self.knowledge.rules["screens"]["fields"]:
+            listed = findings.get(field)
+            if field in (findings.get("incomplete") or []):
+                state = INCOMPLETE
+            elif field in (findings.get("partly_asked") or []):
+                state = PARTLY_ASKED
+            elif listed is not None:
+                state = ANSWERED
+            else:
+                state = PARTLY_ASKED if unsure.get(field) else NOT_ASKED
+            items = {}
+            for value in self.knowledge.values(field):
+                if value in (listed or []):
+                    items[value] = PRESENT
+                elif value in unsure.get(field, []):
+                    items[value] = UNSURE
+                else:
+                    items[value] = ABSENT if state == ANSWERED else NOT_ASKED
+            states[field] = {"state": state, "items": items}
+        return states
+
     def urgency(self, findings: Findings) -> List[Dict[str, Any]]:
         """The matching rules of the most urgent level (the default rule if none match)."""
+        findings = self.erring_safe(findings)
         urgency = self.knowledge.rules["urgency"]
         for level in urgency["levels"]:
             fired = [
@@ -113,6 +161,7 @@ class Engine:
         return [urgency["default"]]
 
     def likelihood(self, findings: Findings) -> Dict[str, Any]:
+        findings = self.erring_safe(findings)
         likelihood = self.knowledge.rules["likelihood"]
         return next(
             (rule for rule in likelihood["rules"] if self._holds(rule["when"], findings)),
@@ -120,10 +169,12 @@ class Engine:
         )
 
     def differentials(self, findings: Findings) -> List[Dict[str, Any]]:
+        findings = self.erring_safe(findings)
         return [item for item in self.knowledge.rules["differentials"] if self._holds(item["when"], findings)]
 
     def evidence(self, findings: Findings) -> List[Dict[str, Any]]:
         """What speaks for and against PHT, each text naming the person's own findings."""
+        findings = self.erring_safe(findings)
         return [
             {**item, "text": self._personalise(item, findings)}
             for item in self.knowledge.rules["evidence"]
@@ -234,6 +285,8 @@ class Engine:
         missing = []
         for field in self.knowledge.question_order:
             ask_if = self.knowledge.fields[field].get("ask_if", {})
+            if self.knowledge.fields[field].get("checkins_only"):
+                continue
             applies = all(findings.get(key) == value for key, value in ask_if.items())
             if applies and field not in findings:
                 missing.append(field)
@@ -246,9 +299,16 @@ class Engine:
         level = urgency_rules[0]["level"]
         likelihood_rule = self.likelihood(findings)
         differentials = self.differentials(findings)
-        care = dict(self.knowledge.advice["care"][level])
+        today = any(rule.get("today") for rule in urgency_rules)
+        care = dict(self.knowledge.advice["care_today"] if today else self.knowledge.advice["care"][level])
         care["level"] = level
-        complete = SAFETY_FIELD in findings or level in ACT_NOW_LEVELS
+        care["today"] = today
+        screens = self.screen_states(findings)
+        not_done = [field for field in self.knowledge.rules["screens"]["required_for_routine"]
+                    if screens[field]["state"] != ANSWERED
+                    or UNSURE in screens[field]["items"].values()]
+        abandoned = any(screen["state"] == INCOMPLETE for screen in screens.values())
+        complete = not abandoned and (not not_done or level in ACT_NOW_LEVELS)
 
         reasons = [_cited(rule, "explain", "urgency") for rule in urgency_rules]
         reasons.append(_cited(likelihood_rule, "explain", "likelihood"))
@@ -259,9 +319,13 @@ class Engine:
             advice.extend(self.load_plan(findings))
         if not complete:
             incomplete = self.knowledge.advice["incomplete"]
-            advice.append({"kind": "incomplete", "id": "red_flags_not_checked",
-                           "text": incomplete[SAFETY_FIELD], "source": list(incomplete["source"])})
+            for field in not_done:
+                advice.append({"kind": "incomplete", "id": f"{field}_not_checked",
+                               "text": incomplete[field], "source": list(incomplete["source"])})
         advice.append(_cited({**care, "id": f"safety_net_{level}"}, "safety_net", "safety_net"))
+        card = self.knowledge.advice["warning_card"]
+        if self._holds(card["when"], self.erring_safe(findings)):
+            advice.append(_cited({**card, "id": "warning_card"}, "text", "warning_card"))
 
         return {
             "urgency": level,
@@ -277,7 +341,9 @@ class Engine:
             ],
             "care": care,
             "telling": list(self.knowledge.advice["telling"][level]),
+            "today": today,
             "complete": complete,
+            "screens": screens,
             "missing": self.missing(findings),
             "findings": findings,
         }

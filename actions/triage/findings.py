@@ -2,6 +2,12 @@
 
 A missing field, or one set to null, means "not asked / unknown". An empty list means
 "asked, none present".
+
+Beside the fields, three keys give the states of the safety screens (policy v3, rules.yml
+`screens`): `unsure` ({screen: [values]}: asked, and the person could not say after the
+re-ask), `incomplete` ([screens]: asked, and no usable answer after three tries) and
+`partly_asked` ([screens]: the list holds only what was mentioned in passing; the other
+items were not asked). Every other item of an answered screen is absent.
 """
 from __future__ import annotations
 
@@ -26,7 +32,15 @@ def validate_findings(raw: Any, knowledge: Knowledge) -> Findings:
         raise FindingsError([f"findings must be a JSON object, not {type(raw).__name__}"])
     problems: List[str] = []
     clean: Findings = {}
+    screens = list(knowledge.rules["screens"]["fields"])
     for field, value in raw.items():
+        if field in STATE_KEYS:
+            if value:
+                try:
+                    clean[field] = _validate_state(field, value, screens, knowledge)
+                except ValueError as error:
+                    problems.append(str(error))
+            continue
         spec = knowledge.fields.get(field)
         if spec is None:
             known = ", ".join(knowledge.fields)
@@ -40,6 +54,27 @@ def validate_findings(raw: Any, knowledge: Knowledge) -> Findings:
             problems.append(str(error))
     if problems:
         raise FindingsError(problems)
+    return clean
+
+
+STATE_KEYS = ("unsure", "incomplete", "partly_asked")
+
+
+def _validate_state(key: str, value: Any, screens: List[str], knowledge: Knowledge) -> Any:
+    """`unsure` maps screens to their unsure values; `incomplete` and `partly_asked` list screens."""
+    if key != "unsure":
+        if not isinstance(value, list) or any(item not in screens for item in value):
+            raise ValueError(f"'{key}' must be a list of safety screens {screens}, got {value!r}")
+        return list(dict.fromkeys(value))
+    if not isinstance(value, Mapping):
+        raise ValueError(f"'unsure' must map safety screens {screens} to values, got {value!r}")
+    clean: Dict[str, List[str]] = {}
+    for screen, items in value.items():
+        allowed = knowledge.values(screen) if screen in screens else []
+        if not allowed or not isinstance(items, list) or any(item not in allowed for item in items):
+            raise ValueError(f"'unsure' {screen!r}: must be a safety screen with a list of its values, got {items!r}")
+        if items:
+            clean[screen] = list(dict.fromkeys(items))
     return clean
 
 

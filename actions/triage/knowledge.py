@@ -20,16 +20,16 @@ FIELD_KINDS = {"choice", "list", "number", "boolean", "text"}
 FIELD_KEYS = {
     "kind", "summary", "source", "question", "why", "examples", "values", "synonyms", "none_label",
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
-    "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question",
+    "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only", "asked_only",
 }
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm"}
-RULE_KEYS = {"id", "level", "when", "explain", "source"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete"}
+RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
 EVIDENCE_EFFECTS = {"supports", "against", "neutral"}
 CONDITION_OPERATORS = {
     "equals", "field_in", "has_any", "has_all", "count", "less_than", "at_least",
-    "more_than", "known", "all", "any", "not", "ref",
+    "more_than", "known", "all", "any", "not", "ref", "unsure", "incomplete",
 }
 LIKELIHOOD_LEVELS = ["low", "moderate", "high"]
 # The parts an outcome can be told in (advice.yml `telling`); assessment.py renders each.
@@ -89,11 +89,15 @@ def _read(name: str) -> Any:
 @lru_cache(maxsize=1)
 def load_knowledge() -> Knowledge:
     """Read and check the knowledge base once per process."""
+    advice = _read("advice.yml")
+    faq = _read("faq.yml")["faq"]
+    for item in faq.values():  # the warning card is written once, in advice.yml
+        item["answer"] = item["answer"].replace("{warning_card}", advice["warning_card"]["text"])
     knowledge = Knowledge(
         vocabulary=_read("vocabulary.yml"),
         rules=_read("rules.yml"),
-        advice=_read("advice.yml"),
-        faq=_read("faq.yml")["faq"],
+        advice=advice,
+        faq=faq,
         sources=_read("sources.yml"),
     )
     check_knowledge(knowledge)
@@ -106,7 +110,14 @@ def check_knowledge(knowledge: Knowledge) -> None:
         if not isinstance(entry, dict) or set(entry) != {"short", "citation"}:
             raise KnowledgeError(f"source {key}: needs exactly `short` and `citation`")
     _check_vocabulary(knowledge)
+    _check_screens(knowledge)
     checker = _ConditionChecker(knowledge)
+    for item in knowledge.vocabulary.get("follow_ups", []):
+        _require_keys(item, {"ask", "when", "question", "staff_question", "source"}, "follow_up")
+        _require_sources(knowledge, item, "follow_up")
+        checker.check(item["when"], "follow_up")
+        (field, value), = item["ask"].items()
+        checker.check({"has_any": {field: [value]}}, "follow_up")
     for name, condition in knowledge.rules["definitions"].items():
         checker.check(condition, f"definition {name}")
     _check_rules(knowledge, checker)
@@ -181,6 +192,21 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             raise KnowledgeError(f"vocabulary answers: missing `{answer}` phrases")
 
 
+def _check_screens(knowledge: Knowledge) -> None:
+    screens = knowledge.rules.get("screens") or {}
+    _require_keys(screens, {"fields", "required_for_routine", "unsure_counts_as_present", "source"}, "screens")
+    _require_sources(knowledge, screens, "screens")
+    fields = screens.get("fields") or []
+    for field in fields:
+        if knowledge.fields.get(field, {}).get("kind") != "list":
+            raise KnowledgeError(f"screens: {field} is not a list field")
+    if set(screens.get("required_for_routine", [])) - set(fields):
+        raise KnowledgeError("screens: required_for_routine names a field that is not a screen")
+    for field, values in (screens.get("unsure_counts_as_present") or {}).items():
+        if field not in fields or set(values) - set(knowledge.values(field)):
+            raise KnowledgeError(f"screens unsure_counts_as_present: unknown {field} values {values}")
+
+
 def _check_rules(knowledge: Knowledge, checker: "_ConditionChecker") -> None:
     for table, levels in (("urgency", knowledge.urgency_levels), ("likelihood", LIKELIHOOD_LEVELS)):
         section = knowledge.rules[table]
@@ -189,6 +215,8 @@ def _check_rules(knowledge: Knowledge, checker: "_ConditionChecker") -> None:
             _require_keys(rule, RULE_KEYS, where)
             if rule.get("level") not in levels:
                 raise KnowledgeError(f"{where}: level must be one of {levels}")
+            if "today" in rule and (rule["today"] is not True or rule["level"] != "urgent"):
+                raise KnowledgeError(f"{where}: `today: true` marks urgent rules only")
             _require_sources(knowledge, rule, where)
             if "when" in rule:
                 checker.check(rule["when"], where)
@@ -217,6 +245,8 @@ def _check_advice(knowledge: Knowledge, checker: "_ConditionChecker") -> None:
         parts = advice["telling"].get(level)
         if not parts or set(parts) - TELLING_PARTS or parts[0] not in {"care", "care_by_when"}:
             raise KnowledgeError(f"advice telling {level}: parts from {sorted(TELLING_PARTS)}, the care first")
+    _require_keys(advice["care_today"], {"headline", "where", "when", "safety_net", "source"}, "care_today")
+    _require_sources(knowledge, advice["care_today"], "care_today")
     _require_sources(knowledge, advice["telling"], "advice telling")
     for item in advice["load_changes"]:
         where = f"load change {item.get('id')}"
@@ -224,7 +254,9 @@ def _check_advice(knowledge: Knowledge, checker: "_ConditionChecker") -> None:
         _require_sources(knowledge, item, where)
         for field, values in item["for"].items():
             checker.check({"has_any": {field: values}}, where)
-    for item in [advice["pain_rule"], advice["rehab_note"], advice["incomplete"]] + list(
+    _require_keys(advice["warning_card"], {"text", "when", "source"}, "warning_card")
+    checker.check(advice["warning_card"]["when"], "warning_card")
+    for item in [advice["pain_rule"], advice["rehab_note"], advice["incomplete"], advice["warning_card"]] + list(
         advice["rehab_stages"]
     ) + list(advice["timeline"].values()):
         _require_sources(knowledge, item, f"advice {item.get('id', item.get('text', '')[:30])}")
@@ -253,10 +285,10 @@ class _ConditionChecker:
         elif operator == "ref":
             if argument not in self.definitions:
                 raise KnowledgeError(f"{where}: unknown definition `{argument}`")
-        elif operator == "known":
+        elif operator in {"known", "incomplete"}:
             self._field(argument, where)
         elif operator == "count":
-            _require_keys(argument, {"field", "values", "at_least", "exactly"}, where)
+            _require_keys(argument, {"field", "values", "at_least", "exactly", "counting_unsure"}, where)
             self._values(argument["field"], argument["values"], where)
         else:
             for field, value in argument.items():

@@ -13,8 +13,6 @@
   var STRINGS = {
     title: "Hamstring pain check",
     noticeStrong: "Not for emergencies.",
-    notice:
-      " If you have numbness between your legs or around your bottom, new bladder, bowel or sexual problems, or numbness or weakness in both legs, call your local emergency number now (999 in the UK, 112 in Europe, 911 in the US).",
     intro: "A few questions about pain at the sit bone or the back of the thigh. It takes about three minutes.",
     logLabel: "Conversation",
     inputLabel: "Your message",
@@ -74,7 +72,8 @@
     title.id = "pht-chat-title";
     var notice = element("p", "pht-chat__notice");
     notice.appendChild(element("strong", null, STRINGS.noticeStrong));
-    notice.appendChild(document.createTextNode(STRINGS.notice));
+    // the cauda equina warning card, from the knowledge base through /widget/config.json
+    notice.appendChild(document.createTextNode(" " + (this.config.notice || "")));
     var intro = element("p", "pht-chat__intro", STRINGS.intro);
 
     this.status = element("p", "pht-chat__status");

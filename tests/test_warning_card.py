@@ -1,0 +1,78 @@
+"""The cauda equina warning card (policy v3) is written once, in the knowledge base, and is the
+same text wherever it appears: the outcomes that need it, the FAQ, the widget's notice."""
+import json
+import subprocess
+import threading
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+from actions.assessment import outcome_messages
+from actions.triage import assess, load_knowledge
+from common import CLASSIC
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+CARD = load_knowledge().advice["warning_card"]["text"]
+# Files written from the knowledge base, not by hand: by `make data` (tests/test_knowledge.py
+# keeps them current), and the recorded outcome texts (tests/golden, UPDATE_GOLDEN=1)
+GENERATED = {"domain.yml", "data/nlu/lookups.yml", "data/nlu/answers.yml", "actions/records/questionnaire.json"}
+RECORDED = "tests/golden/"
+
+
+def test_the_warning_card_is_written_in_one_source_file_only():
+    found = subprocess.run(["git", "grep", "-l", "-F", CARD[:80]], cwd=ROOT, capture_output=True, text=True,
+                           check=False).stdout.split()
+    sources = {path for path in found if path not in GENERATED and not path.startswith(RECORDED)}
+    assert sources == {"actions/triage/knowledge/advice.yml"}
+
+
+def test_the_widget_holds_no_copy_of_its_own():
+    script = (ROOT / "web" / "widget" / "chat.js").read_text()
+    assert "numbness between" not in script.lower() and "both legs" not in script
+
+
+def test_an_outcome_with_nerve_type_symptoms_ends_with_the_warning_card_word_for_word():
+    messages = outcome_messages(assess({**CLASSIC, "neuro_symptoms": ["tingling", "back_pain"]}), DOMAIN)
+    assert messages[-1] == CARD
+
+
+def test_erection_trouble_alone_gets_the_warning_card():
+    assert outcome_messages(assess({**CLASSIC, "red_flags": ["sexual_dysfunction"]}), DOMAIN)[-1] == CARD
+
+
+def test_an_unsure_screen_gets_the_warning_card():
+    findings = {**CLASSIC, "unsure": {"red_flags": ["saddle_numbness"]}}
+    assert outcome_messages(assess(findings), DOMAIN)[-1] == CARD
+
+
+def test_a_classic_picture_without_back_or_nerve_signs_does_not_get_it():
+    assert CARD not in outcome_messages(assess(CLASSIC), DOMAIN)
+
+
+def test_the_faq_gives_the_same_card():
+    assert CARD in load_knowledge().faq["when_to_see_someone"]["answer"]
+    generated = [item["text"] for item in DOMAIN["responses"]["utter_faq/when_to_see_someone"]]
+    assert any(CARD in text for text in generated)
+
+
+def test_the_widget_config_hands_the_page_the_same_card():
+    from web.server import serve
+
+    server = serve({}, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/widget/config.json"
+        with urllib.request.urlopen(url, timeout=10) as reply:
+            assert json.loads(reply.read())["notice"] == CARD
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_card_names_every_emergency_sign_of_the_cauda_equina_rule():
+    lowered = CARD.lower()
+    for words in ("between your legs", "back passage", "genitals", "urine or stool", "bladder is full",
+                  "both legs", "erection", "pain down both legs", "doctor today"):
+        assert words in lowered, words
