@@ -10,6 +10,7 @@ passing are read for every field, so volunteered information is never asked agai
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -52,7 +53,16 @@ OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "w
 FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 
 
-MIN_TYPO_LENGTH = 5
+MIN_TYPO_LENGTH = 4
+MAX_CORRECTIONS_KEPT = 10000
+# `together` parts (see vocabulary.yml) may stand this many words apart, in one clause, with no
+# other place named between them: "numbness down both legs", "no feeling in my legs".
+TOGETHER_GAP = 5
+# Where a sentence ends: a `not_with` phrase only excuses a possible sign in its own sentence.
+SENTENCE_ENDS = {".", "!", "?", ";"}
+# A comma followed by one of these carries on the same clause for `together` ("my legs feel
+# odd, they're numb").
+SAME_CLAUSE_AFTER_COMMA = {"they", "both", "it's", "its"}
 # Words at least this common (log probability, from spacy-lookups-data) are real words, not typos.
 COMMON_WORD_LOG_PROB = -16.0
 
@@ -123,6 +133,13 @@ class Reader:
             if entry.get("not_with"):
                 matcher = self.possible_not_with[f"{field}|{value}"] = Matcher(self.nlp.vocab)
                 matcher.add("not_with", [lemma_pattern(self.nlp, str(p)) for p in entry["not_with"]])
+        self.together = Matcher(self.nlp.vocab)
+        for field, value, entry in together_values(self.knowledge):
+            for number, group in enumerate(entry["together"]):
+                for part, phrases in enumerate(group):
+                    self.together.add(f"{field}|{value}|{number}|{part}|{len(group)}",
+                                      [lemma_pattern(self.nlp, str(p)) for p in phrases])
+        self.spellings = {str(k).lower(): str(v).lower() for k, v in self.knowledge.vocabulary.get("spellings", {}).items()}
         self.cues = {}
         for field, spec in self.knowledge.fields.items():
             if spec.get("cues"):
@@ -136,9 +153,17 @@ class Reader:
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
         phrases = [phrase for _, _, phrase in synonym_phrases(self.knowledge)]
         phrases += [str(phrase) for group in answers.values() for phrase in group]
+        phrases += [str(p) for _, _, entry in possible_values(self.knowledge) for p in entry["possible"]]
+        phrases += [str(p) for _, _, entry in together_values(self.knowledge)
+                    for group in entry["together"] for part in group for p in part]
         self.vocabulary_words = sorted({word for phrase in phrases for word in re.findall(r"[a-z]+", phrase.lower())})
         self.english = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
         self.known_words = set(self.vocabulary_words) | set(self.english.values()) | common_english_words()
+        self.words_by_length: Dict[int, List[str]] = {}
+        for word in self.vocabulary_words:
+            self.words_by_length.setdefault(len(word), []).append(word)
+        self.corrections: Dict[str, str] = {}
+        self.word_pipes = [(name, process) for name, process in self.nlp.pipeline if name != "entity_ruler"]
 
     # -- public ------------------------------------------------------------------------
 
@@ -153,7 +178,7 @@ class Reader:
         text = self.correct_typos(_normalise(text or ""))
         if not text:
             return Reading({}, {})
-        doc = self.nlp(text)
+        doc = self._doc(text)
         mentions = self._mentions(doc, asked)
         definite = [mention for mention in mentions if not mention.possible]
         found: Dict[str, Any] = {}
@@ -167,6 +192,14 @@ class Reader:
             found[asked] = NOT_SURE
         return Reading(found, self._possible(doc, mentions, found))
 
+    def _doc(self, text: str) -> Doc:
+        """The tokens and lemmas of `text`. The pipeline's entity ruler is for Rasa: the reader
+        matches the vocabulary itself, so it is not run here (it took a third of the time)."""
+        doc = self.nlp.make_doc(text)
+        for _, process in self.word_pipes:
+            doc = process(doc)
+        return doc
+
     def yes_or_no(self, text: str) -> Optional[bool]:
         """True for "yes", False for "no", None when the answer is unclear or "not sure"."""
         return self._yes_or_no(_normalise(text or ""))
@@ -175,11 +208,12 @@ class Reader:
         """Values only possibly mentioned: not negated, not already stated clearly, and with
         none of the value's `not_with` phrases anywhere in the message."""
         possible: Dict[str, List[str]] = {}
+        sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
         for mention in mentions:
             if not mention.possible or mention.negated or mention.value in (found.get(mention.field) or []):
                 continue
             not_with = self.possible_not_with.get(f"{mention.field}|{mention.value}")
-            if not_with is not None and not_with(doc):
+            if not_with is not None and any(sentence[start] == sentence[mention.start] for _, start, _ in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
             if mention.value not in values:
@@ -191,13 +225,27 @@ class Reader:
         ("sittting" -> "sitting", "hamstirng" -> "hamstring"). Known English words are kept."""
         def fix(match: "re.Match[str]") -> str:
             word = match.group(0)
+            if word in self.spellings:
+                return self.spellings[word]
             if len(word) < MIN_TYPO_LENGTH or word in self.known_words or word in self.english:
                 return word
-            allowed = 1 if len(word) < 8 else 2
-            best = min(self.vocabulary_words, key=lambda known: (edit_distance(word, known, allowed + 1), known))
-            return best if edit_distance(word, best, allowed + 1) <= allowed else word
+            if word not in self.corrections:
+                if len(self.corrections) > MAX_CORRECTIONS_KEPT:
+                    self.corrections.clear()
+                self.corrections[word] = self._closest_vocabulary_word(word)
+            return self.corrections[word]
 
         return re.sub(r"[a-z]+", fix, text)
+
+    def _closest_vocabulary_word(self, word: str) -> str:
+        """The vocabulary word one edit from `word` (two for words of 8 letters or more), else `word`."""
+        allowed = 1 if len(word) < 8 else 2
+        near = [known for length in range(len(word) - allowed, len(word) + allowed + 1)
+                for known in self.words_by_length.get(length, [])]
+        if not near:
+            return word
+        best = min(near, key=lambda known: (edit_distance(word, known, allowed + 1), known))
+        return best if edit_distance(word, best, allowed + 1) <= allowed else word
 
     def answered_none(self, text: str) -> bool:
         """Whether the text as a whole says "none" / "nothing"."""
@@ -268,6 +316,7 @@ class Reader:
             field, value, *possible = self.nlp.vocab.strings[match_id].split("|")
             raw.append((field, value, start, end, bool(possible)))
         ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
+        raw += self._together(doc, raw)
         raw = [item for item in raw if not ignored.intersection(range(item[2], item[3]))]
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
@@ -288,6 +337,32 @@ class Reader:
             if not self._about_someone_else(doc, start)
         ]
         return self._resolve_across_fields(mentions, asked)
+
+    def _together(self, doc: Doc, raw: List[tuple]) -> List[tuple]:
+        """Values stated by their parts together (`together` in vocabulary.yml): each part of a
+        group in one clause, at most TOGETHER_GAP words apart, with no place named and no
+        negation between them. "reduced feeling around my genitals" is saddle numbness;
+        "numb in my bum and my legs ache" is not numbness of both legs."""
+        places = {index for field, _, start, end, _ in raw if field == "pain_location" for index in range(start, end)}
+        clause = _numbered(doc, _ends_together_clause)
+        parts: Dict[Tuple[str, str, str, int], Dict[int, List[Tuple[int, int]]]] = {}
+        for match_id, start, end in self.together(doc):
+            field, value, group, part, size = self.nlp.vocab.strings[match_id].split("|")
+            parts.setdefault((field, value, group, int(size)), {}).setdefault(int(part), []).append((start, end))
+        found = []
+        for (field, value, _, size), spans in parts.items():
+            if len(spans) < size:
+                continue
+            for combination in itertools.product(*spans.values()):
+                ordered = sorted(combination)
+                if len({clause[start] for start, _ in ordered}) > 1:
+                    continue
+                gaps = [range(left_end, right_start) for (_, left_end), (right_start, _) in zip(ordered, ordered[1:])]
+                if any(len(gap) > TOGETHER_GAP or places.intersection(gap)
+                       or any(doc[index].lower_ in NEGATIONS for index in gap) for gap in gaps):
+                    continue
+                found.append((field, value, ordered[0][0], max(end for _, end in ordered), False))
+        return found
 
     @staticmethod
     def _longest_per_field(raw: List[tuple]) -> List[tuple]:
@@ -384,6 +459,25 @@ class Reader:
         return False
 
 
+def _numbered(doc: Doc, ends: "Any") -> List[int]:
+    """The number of the stretch (sentence, clause) every token is in; `ends(token, next)`
+    says whether a token closes its stretch."""
+    numbers, number = [], 0
+    for index, token in enumerate(doc):
+        numbers.append(number)
+        number += bool(ends(token, doc[index + 1] if index + 1 < len(doc) else None))
+    return numbers
+
+
+def _ends_together_clause(token: Any, following: Any) -> bool:
+    word = token.lower_
+    if word == ",":
+        return following is None or following.lower_ not in SAME_CLAUSE_AFTER_COMMA
+    if word in {"and", "or"}:
+        return following is not None and following.lower_ in NEW_SUBJECT
+    return word in CLAUSE_ENDS
+
+
 @dataclass(frozen=True)
 class Reading:
     """What one message says: `findings` it states, and danger signs it only `possible`-ly
@@ -391,6 +485,14 @@ class Reading:
 
     findings: Dict[str, Any]
     possible: Dict[str, List[str]]
+
+
+def together_values(knowledge: Knowledge) -> Iterator[Tuple[str, str, Dict[str, Any]]]:
+    """(field, value, vocabulary entry) for every value stated by parts `together`."""
+    for field, spec in knowledge.fields.items():
+        for value, entry in spec.get("values", {}).items():
+            if entry.get("together"):
+                yield field, value, entry
 
 
 def possible_values(knowledge: Knowledge) -> Iterator[Tuple[str, str, Dict[str, Any]]]:
