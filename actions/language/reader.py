@@ -63,6 +63,12 @@ SENTENCE_ENDS = {".", "!", "?", ";"}
 # A comma followed by one of these carries on the same clause for `together` ("my legs feel
 # odd, they're numb").
 SAME_CLAUSE_AFTER_COMMA = {"they", "both", "it's", "its"}
+# "buttock ... right over the sit bone": a place inside the one named first is the main place.
+MORE_SPECIFIC_PLACES = {"buttock": ["sit_bone", "upper_hamstring"],
+                        "mid_hamstring": ["upper_hamstring", "sit_bone", "behind_knee"]}
+# "radiated down to the back of my hamstrings" goes down, but not below the knee.
+ABOVE_KNEE = {"sit_bone", "upper_hamstring", "mid_hamstring", "buttock"}
+DOWN_TO_WINDOW = 6
 # Words at least this common (log probability, from spacy-lookups-data) are real words, not typos.
 COMMON_WORD_LOG_PROB = -16.0
 
@@ -139,6 +145,11 @@ class Reader:
                 for part, phrases in enumerate(group):
                     self.together.add(f"{field}|{value}|{number}|{part}|{len(group)}",
                                       [lemma_pattern(self.nlp, str(p)) for p in phrases])
+        self.guesses = Matcher(self.nlp.vocab)
+        guesses = self.knowledge.vocabulary.get("guesses", {})
+        if guesses.get("cues"):
+            self.guesses.add("guess", [lemma_pattern(self.nlp, str(cue)) for cue in guesses["cues"]])
+        self.guessed_fields = set(guesses.get("fields", []))
         self.spellings = {str(k).lower(): str(v).lower() for k, v in self.knowledge.vocabulary.get("spellings", {}).items()}
         self.cues = {}
         for field, spec in self.knowledge.fields.items():
@@ -151,6 +162,7 @@ class Reader:
             self.not_findings.add("not_finding", [lemma_pattern(self.nlp, phrase) for phrase in phrases])
         answers = self.knowledge.vocabulary["answers"]
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
+        self.answer_regex.setdefault("all", re.compile(r"(?!)"))  # a vocabulary without "all" answers
         phrases = [phrase for _, _, phrase in synonym_phrases(self.knowledge)]
         phrases += [str(phrase) for group in answers.values() for phrase in group]
         phrases += [str(p) for _, _, entry in possible_values(self.knowledge) for p in entry["possible"]]
@@ -272,9 +284,15 @@ class Reader:
                 return self._yes_or_no(text)
             return None
         if kind == "choice":
-            return positive[0] if positive else None  # the place named first is the main one
+            if not positive:
+                return None
+            # the place named first is the main one, unless a place inside it is named too
+            inside = [value for value in MORE_SPECIFIC_PLACES.get(positive[0], []) if value in positive] if field == "pain_location" else []
+            return inside[0] if inside else positive[0]
         ordered = [value for value in spec.get("values", {}) if value in positive]
         if kind == "list":
+            if asked and not spec.get("screen") and self._says(text, "all") and not negated:
+                return list(spec["values"])  # "everything" to "what makes it worse?": every option
             if ordered:
                 return ordered
             if asked and (negated or self._says(text, "none") or self._yes_or_no(text) is False):
@@ -331,10 +349,12 @@ class Reader:
         for field in reversed([field for field in self.knowledge.fields if field in self.cues]):
             kept = [item for item in kept if item[0] != field or field == asked or clause[item[2]] in cued[field]
                     or not self._needs_cue(field, item[2], item[3], kept, clause)]
+        guessed = self._guessed(doc)
         mentions = [
             Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned), possible)
             for field, value, start, end, possible in kept
-            if not self._about_someone_else(doc, start)
+            if not self._about_someone_else(doc, start) and not (field in self.guessed_fields and guessed(start))
+            and not (value == "pain_below_knee" and self._stops_above_knee(doc, end, kept))
         ]
         return self._resolve_across_fields(mentions, asked)
 
@@ -413,6 +433,23 @@ class Reader:
             if token in {"and", "or"} and index + 1 < len(doc) and doc[index + 1].lower_ in NEW_SUBJECT:
                 return
             yield index
+
+    def _guessed(self, doc: Doc) -> "Any":
+        """Whether a word at an index is inside a guess or a figure of speech ("I thought I'd
+        just popped a muscle", "it felt like a pulled hamstring"): `guesses` in vocabulary.yml,
+        for the fields it names; a danger sign is never dropped this way."""
+        cue_starts = [start for _, start, _ in self.guesses(doc)]
+        if not cue_starts:
+            return lambda start: False
+        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
+        return lambda start: any(cue < start and clause[cue] == clause[start] for cue in cue_starts)
+
+    def _stops_above_knee(self, doc: Doc, end: int, kept: List[tuple]) -> bool:
+        """"it radiated down to the back of my hamstrings": the pain goes down, to a place above
+        the knee, named in the same clause just after; so it is not pain below the knee."""
+        clause_end = next((index for index in range(end, len(doc)) if doc[index].lower_ in CLAUSE_ENDS), len(doc))
+        return any(field == "pain_location" and value in ABOVE_KNEE and end <= start < min(clause_end, end + DOWN_TO_WINDOW)
+                   for field, value, start, _, _ in kept)
 
     def _about_someone_else(self, doc: Doc, start: int) -> bool:
         """"my dad had a clot": somebody else is the subject of the clause, not the person."""

@@ -178,6 +178,9 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
     spellings = knowledge.vocabulary.get("spellings", {})
     if not (isinstance(spellings, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in spellings.items())):
         raise KnowledgeError("vocabulary `spellings` maps a spelling to the word it stands for")
+    guesses = knowledge.vocabulary.get("guesses", {})
+    if set(guesses.get("fields", [])) - set(knowledge.fields):
+        raise KnowledgeError("vocabulary `guesses`: `fields` must name vocabulary fields")
     for key in ("not_findings", "distress"):
         if not all(isinstance(phrase, str) and phrase for phrase in knowledge.vocabulary.get(key, [])):
             raise KnowledgeError(f"vocabulary {key}: must be a list of phrases")
