@@ -49,7 +49,8 @@ CLAUSE_ENDS = {".", "!", "?", ";", ",", "but", "though", "although", "however", 
 # "my mum had breast cancer": a finding about somebody else is not the person's own.
 OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "wife", "husband", "partner",
                 "friend", "son", "daughter", "nan", "gran", "grandma", "grandmother", "grandad", "grandfather",
-                "aunt", "uncle", "cousin", "family", "colleague"}
+                "aunt", "uncle", "cousin", "family", "colleague", "neighbour", "neighbor", "boss", "coworker", "someone",
+                "somebody", "people", "patient", "girlfriend", "boyfriend"}
 FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 
 
