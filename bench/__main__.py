@@ -7,7 +7,8 @@ of its own under build/):
 - per-turn latency p50/p95 over REST for one user, through whole conversations: simulated
   patients in varied free text for ours, the stock stories for the baseline;
 - throughput, p95 and errors with 10 and 50 simultaneous users (localhost only, bounded time);
-- resident memory of the Rasa server and of our action server after the load.
+- resident memory of the Rasa server and of our action server after the load;
+- for ours, how long the reader takes to read one message, p50 and p95 (bench/reading.py).
 Then prints a table with the ratios ours / baseline and the targets, and writes
 results/bench.json. Only one assistant runs at a time, so they never compete for the CPU.
 
@@ -36,6 +37,7 @@ from patients import patient_cases  # tests/patients.py
 from . import ROOT
 from .conversations import PatientScript, StockScript, stock_examples
 from .load import run_load
+from . import reading
 from .servers import OurAssistant, StockAssistant
 
 RASA = Path(sys.executable).parent / "rasa"
@@ -203,6 +205,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     rows = table(results["ours"], results["baseline"], users)
     print_table(rows)
+    results["reading"] = reading.measure()
+    print(reading.report(results["reading"]))
     results["table"] = rows
     results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
     results["when"] = time.strftime("%Y-%m-%d %H:%M:%S")

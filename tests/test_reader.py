@@ -528,3 +528,102 @@ def test_bladder_or_bowel_words_without_a_story_are_confirmed_first():
                                   "I keep wetting myself since this started"])
 def test_new_loss_of_bladder_or_bowel_control_is_clear_at_once(text):
     assert reading(text).findings["red_flags"] == ["bladder_bowel_change"]
+
+
+# --- real language (issue 19) -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, sign", [
+    ("there is no bladder control at the moment", "bladder_bowel_change"),
+    ("peeing is hard", "bladder_bowel_change"),
+    ("difficulty in peeing", "bladder_bowel_change"),
+    ("no feeling when I wipe", "saddle_numbness"),
+    ("a numb patch just above where my buttocks meet", "saddle_numbness"),
+    ("reduced feeling in my legs", "both_legs"),
+])
+def test_a_negation_that_is_part_of_the_symptom_is_the_symptom(text, sign):
+    assert sign in read_message(text).get("red_flags", [])
+
+
+@pytest.mark.parametrize("text", ["my legs are not numb", "I'm numb in my bum and my legs ache",
+                                  "no numbness in my legs", "my bladder and bowels are regular"])
+def test_parts_of_a_danger_sign_apart_or_denied_are_not_the_sign(text):
+    assert not shared_reader().reading(text).findings.get("red_flags")
+    assert "red_flags" not in shared_reader().reading(text).possible
+
+
+def test_a_possible_sign_in_a_long_story_is_excused_only_by_its_own_sentence():
+    story = ("My sit bone has hurt for six weeks since I upped my mileage. It is worst when I sit. "
+             "My legs feel weak. Stretching makes it worse.")
+    assert "both_legs" in shared_reader().reading(story).possible.get("red_flags", [])
+
+
+@pytest.mark.parametrize("text", ["I thought I'd just popped a muscle", "I've been popping painkillers",
+                                  "it felt like a pulled muscle"])
+def test_a_guess_or_a_figure_of_speech_is_not_a_pop_or_a_sudden_start(text):
+    found = read_message(text)
+    assert "injury_signs" not in found and found.get("onset") != "sudden"
+
+
+@pytest.mark.parametrize("text, not_this", [
+    ("I had a strained hamstring", "coughing_sneezing"),
+    ("my sciatica kicked up again", "kicking"),
+    ("I stepped up my training", "stairs"),
+])
+def test_idioms_are_not_read_literally(text, not_this):
+    assert not_this not in read_message(text).get("aggravators", [])
+
+
+def test_pain_that_goes_down_to_the_back_of_the_thigh_is_not_below_the_knee():
+    assert "pain_below_knee" not in read_message("the pain radiated down to the back of my hamstrings").get("neuro_symptoms", [])
+    assert "pain_below_knee" in read_message("it shoots down my leg into my calf")["neuro_symptoms"]
+
+
+def test_a_place_inside_the_one_named_first_is_the_main_place():
+    assert read_message("buttock pain, and it's tender right over the sit bone")["pain_location"] == "sit_bone"
+
+
+def test_sitting_on_a_saddle_between_the_legs_is_not_the_sit_bone():
+    assert read_message("pain between my legs, where I sit on the saddle")["pain_location"] != "sit_bone"
+
+
+@pytest.mark.parametrize("text, days", [
+    ("I've done race walking for three years. Then last month I started to have pain at my sit bone", 30),
+    ("it has hurt for the last month", 30),
+    ("sit bone pain for over two months", 60),
+    ("yesterday's long run was a nightmare. My sit bone has hurt for the past 10 days", 10),
+])
+def test_the_duration_is_the_pains_not_the_life_storys(text, days):
+    assert read_message(text)["duration_days"] == days
+
+
+def test_the_first_time_in_years_is_no_duration():
+    assert "duration_days" not in read_message("for the first time in 20 years my hamstring hurts")
+
+
+def test_spellings_the_corrector_cannot_guess_are_read():
+    assert "night_pain" in shared_reader().reading("it's bad at nite").possible.get("red_flags", [])
+
+
+@pytest.mark.parametrize("text, change", [
+    ("I stepped up my training", "more_volume"),
+    ("I increased my running volume", "more_volume"),
+    ("a long hike with a heavy pack", "more_volume"),
+    ("I hadn't skied in ten years", "back_after_break"),
+])
+def test_training_changes_in_everyday_words(text, change):
+    assert change in read_message(text)["load_changes"]
+
+
+@pytest.mark.parametrize("text", ["it came on during one run and got worse mile by mile", "it comes in episodes",
+                                  "about a month ago I started noticing it"])
+def test_a_start_told_as_a_build_up_is_gradual(text):
+    assert read_message(text)["onset"] == "gradual"
+
+
+@pytest.mark.parametrize("text", ["everything", "pretty much everything", "all of the above"])
+def test_everything_to_a_list_question_means_every_option(text):
+    assert read_message(text, "aggravators") == {"aggravators": list(shared_reader().knowledge.fields["aggravators"]["values"])}
+
+
+def test_everything_to_a_safety_question_is_not_every_danger_sign():
+    assert read_message("everything", "red_flags").get("red_flags") in (None, [])

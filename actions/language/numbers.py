@@ -5,7 +5,7 @@ Plain functions over lower-case strings; they return None when the text does not
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 UNIT_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -28,8 +28,22 @@ _HALF_UNIT = re.compile(r"\bhalf\s+an?\s+" + _UNIT)
 # "3 days a week" is a frequency and "34 years old" an age, not how long the pain has lasted.
 _NOT_DURATION_AFTER = re.compile(r"^\s*(a|an|per|each|every|old|of age)\b")
 _DURATION_CONTEXT = re.compile(
-    r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|ago|now|started|began|start)\b"
+    r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|ago|now|started|began|start|over|than)\b"
 )
+# "the first time in 20 years", "in 10 years' time": an amount of time that is not how long.
+_NOT_DURATION_BEFORE = re.compile(r"(first time in|first .{0,12} in|haven't .{0,20} in|hadn't .{0,20} in|every|each)\s*$")
+# "for the last month", "since last week", "last month I started": one unit.
+_LAST_UNIT = re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b(?!\s*'s)")
+# Today and yesterday, but not "yesterday's long run was a nightmare" (the day of a run, not of the pain).
+_DAY_WORDS = [(re.compile(r"\b(today|this morning)\b(?!'s)"), 0), (re.compile(r"\b(yesterday|last night)\b(?!'s)"), 1)]
+# A sentence about the pain, or about its start.
+_PAIN_WORDS = re.compile(
+    r"\b(pain|pains|painful|hurt|hurts|hurting|ache|aches|aching|achy|sore|soreness|tender|twinge|niggle|niggling|"
+    r"started|starting|began|begun|noticed|came on|symptoms?|injur\w*|pulled|tore|torn|strained|agony|problem|issue|discomfort)\b")
+# A sentence about something else in the person's life.
+_LIFE_WORDS = re.compile(
+    r"\b(run|running|ran|runner|train|training|trained|compet\w*|rac\w*|walk\w*|play\w*|cycl\w*|rid\w*|swim\w*|"
+    r"work\w*|job|married|lived|since i was|sport|doing|done|practis\w*|practic\w*|ski\w*|hik\w*)\b")
 _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y/?o)\s*old\b"),
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:year|yr)s?\s*-\s*old\b"),
@@ -62,26 +76,50 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
     "since" or "ago", so that "I run 3 days a week" is not read as a duration.
     """
     text = words_to_digits(text.lower())
-    if re.search(r"\b(today|this morning)\b", text):
-        return 0
-    if re.search(r"\b(yesterday|last night)\b", text):
-        return 1
+    candidates: List[Tuple[int, int]] = []  # (position, days), in the order they appear
+    for pattern, days in _DAY_WORDS:
+        candidates += [(match.start(), days) for match in pattern.finditer(text)]
+    context = asked or bool(_DURATION_CONTEXT.search(text))
     half = _HALF_UNIT.search(text)
-    if half and (asked or _DURATION_CONTEXT.search(text)):
-        return round(_DAYS_PER_UNIT[half.group(1)] / 2)
-    if re.search(r"\bfortnight\b", text) and not re.search(r"\d\s*fortnights?", text):
-        if asked or _DURATION_CONTEXT.search(text):
-            return 14
+    if half and context:
+        candidates.append((half.start(), round(_DAYS_PER_UNIT[half.group(1)] / 2)))
+    fortnight = re.search(r"\bfortnight\b", text)
+    if fortnight and not re.search(r"\d\s*fortnights?", text) and context:
+        candidates.append((fortnight.start(), 14))
+    for match in _LAST_UNIT.finditer(text):
+        if asked or _DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 25]):
+            candidates.append((match.start(), _DAYS_PER_UNIT[match.group(1)]))
     for match in _DURATION.finditer(text):
-        if _NOT_DURATION_AFTER.match(text[match.end():]):
+        if _NOT_DURATION_AFTER.match(text[match.end():]) or _NOT_DURATION_BEFORE.search(text[max(0, match.start() - 25): match.start()]):
             continue
         if not asked and not _DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 8]):
             continue
         amount = _amount(match.group(1))
         if match.group(2) or match.group(4):
             amount += 0.5
-        return round(amount * _DAYS_PER_UNIT[match.group(3)])
-    return None
+        candidates.append((match.start(), round(amount * _DAYS_PER_UNIT[match.group(3)])))
+    return _pain_duration(text, sorted(candidates), asked)
+
+
+def _pain_duration(text: str, candidates: List[Tuple[int, int]], asked: bool) -> Optional[int]:
+    """The duration that belongs to the pain, not to the life story: "I've done race walking for
+    three years ... then last month I started to have pain" is a month. The first duration in a
+    sentence about the pain wins; else the first not in a sentence about something else (a sport,
+    a job); else, when the question was asked, the first."""
+    if not candidates:
+        return None
+    spans = [(match.start(), match.end()) for match in re.finditer(r"[^.!?;\n]+", text)]
+
+    def sentence(position: int) -> str:
+        return next((text[start:end] for start, end in spans if start <= position < end), text)
+
+    for position, days in candidates:
+        if _PAIN_WORDS.search(sentence(position)):
+            return days
+    for position, days in candidates:
+        if not _LIFE_WORDS.search(sentence(position)):
+            return days
+    return candidates[0][1] if asked else None
 
 
 def age_years(text: str, asked: bool) -> Optional[int]:

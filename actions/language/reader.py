@@ -10,6 +10,7 @@ passing are read for every field, so volunteered information is never asked agai
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -48,11 +49,27 @@ CLAUSE_ENDS = {".", "!", "?", ";", ",", "but", "though", "although", "however", 
 # "my mum had breast cancer": a finding about somebody else is not the person's own.
 OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "wife", "husband", "partner",
                 "friend", "son", "daughter", "nan", "gran", "grandma", "grandmother", "grandad", "grandfather",
-                "aunt", "uncle", "cousin", "family", "colleague"}
+                "aunt", "uncle", "cousin", "family", "colleague", "neighbour", "neighbor", "boss", "coworker", "someone",
+                "somebody", "people", "patient", "girlfriend", "boyfriend"}
 FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 
 
-MIN_TYPO_LENGTH = 5
+MIN_TYPO_LENGTH = 4
+MAX_CORRECTIONS_KEPT = 10000
+# `together` parts (see vocabulary.yml) may stand this many words apart, in one clause, with no
+# other place named between them: "numbness down both legs", "no feeling in my legs".
+TOGETHER_GAP = 5
+# Where a sentence ends: a `not_with` phrase only excuses a possible sign in its own sentence.
+SENTENCE_ENDS = {".", "!", "?", ";"}
+# A comma followed by one of these carries on the same clause for `together` ("my legs feel
+# odd, they're numb").
+SAME_CLAUSE_AFTER_COMMA = {"they", "both", "it's", "its"}
+# "buttock ... right over the sit bone": a place inside the one named first is the main place.
+MORE_SPECIFIC_PLACES = {"buttock": ["sit_bone", "upper_hamstring"],
+                        "mid_hamstring": ["upper_hamstring", "sit_bone", "behind_knee"]}
+# "radiated down to the back of my hamstrings" goes down, but not below the knee.
+ABOVE_KNEE = {"sit_bone", "upper_hamstring", "mid_hamstring", "buttock"}
+DOWN_TO_WINDOW = 6
 # Words at least this common (log probability, from spacy-lookups-data) are real words, not typos.
 COMMON_WORD_LOG_PROB = -16.0
 
@@ -123,6 +140,18 @@ class Reader:
             if entry.get("not_with"):
                 matcher = self.possible_not_with[f"{field}|{value}"] = Matcher(self.nlp.vocab)
                 matcher.add("not_with", [lemma_pattern(self.nlp, str(p)) for p in entry["not_with"]])
+        self.together = Matcher(self.nlp.vocab)
+        for field, value, entry in together_values(self.knowledge):
+            for number, group in enumerate(entry["together"]):
+                for part, phrases in enumerate(group):
+                    self.together.add(f"{field}|{value}|{number}|{part}|{len(group)}",
+                                      [lemma_pattern(self.nlp, str(p)) for p in phrases])
+        self.guesses = Matcher(self.nlp.vocab)
+        guesses = self.knowledge.vocabulary.get("guesses", {})
+        if guesses.get("cues"):
+            self.guesses.add("guess", [lemma_pattern(self.nlp, str(cue)) for cue in guesses["cues"]])
+        self.guessed_fields = set(guesses.get("fields", []))
+        self.spellings = {str(k).lower(): str(v).lower() for k, v in self.knowledge.vocabulary.get("spellings", {}).items()}
         self.cues = {}
         for field, spec in self.knowledge.fields.items():
             if spec.get("cues"):
@@ -134,11 +163,20 @@ class Reader:
             self.not_findings.add("not_finding", [lemma_pattern(self.nlp, phrase) for phrase in phrases])
         answers = self.knowledge.vocabulary["answers"]
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
+        self.answer_regex.setdefault("all", re.compile(r"(?!)"))  # a vocabulary without "all" answers
         phrases = [phrase for _, _, phrase in synonym_phrases(self.knowledge)]
         phrases += [str(phrase) for group in answers.values() for phrase in group]
+        phrases += [str(p) for _, _, entry in possible_values(self.knowledge) for p in entry["possible"]]
+        phrases += [str(p) for _, _, entry in together_values(self.knowledge)
+                    for group in entry["together"] for part in group for p in part]
         self.vocabulary_words = sorted({word for phrase in phrases for word in re.findall(r"[a-z]+", phrase.lower())})
         self.english = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
         self.known_words = set(self.vocabulary_words) | set(self.english.values()) | common_english_words()
+        self.words_by_length: Dict[int, List[str]] = {}
+        for word in self.vocabulary_words:
+            self.words_by_length.setdefault(len(word), []).append(word)
+        self.corrections: Dict[str, str] = {}
+        self.word_pipes = [(name, process) for name, process in self.nlp.pipeline if name != "entity_ruler"]
 
     # -- public ------------------------------------------------------------------------
 
@@ -153,7 +191,7 @@ class Reader:
         text = self.correct_typos(_normalise(text or ""))
         if not text:
             return Reading({}, {})
-        doc = self.nlp(text)
+        doc = self._doc(text)
         mentions = self._mentions(doc, asked)
         definite = [mention for mention in mentions if not mention.possible]
         found: Dict[str, Any] = {}
@@ -169,6 +207,14 @@ class Reader:
             found[asked] = NOT_SURE
         return Reading(found, self._possible(doc, mentions, found))
 
+    def _doc(self, text: str) -> Doc:
+        """The tokens and lemmas of `text`. The pipeline's entity ruler is for Rasa: the reader
+        matches the vocabulary itself, so it is not run here (it took a third of the time)."""
+        doc = self.nlp.make_doc(text)
+        for _, process in self.word_pipes:
+            doc = process(doc)
+        return doc
+
     def yes_or_no(self, text: str) -> Optional[bool]:
         """True for "yes", False for "no", None when the answer is unclear or "not sure"."""
         return self._yes_or_no(_normalise(text or ""))
@@ -177,11 +223,12 @@ class Reader:
         """Values only possibly mentioned: not negated, not already stated clearly, and with
         none of the value's `not_with` phrases anywhere in the message."""
         possible: Dict[str, List[str]] = {}
+        sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
         for mention in mentions:
             if not mention.possible or mention.negated or mention.value in (found.get(mention.field) or []):
                 continue
             not_with = self.possible_not_with.get(f"{mention.field}|{mention.value}")
-            if not_with is not None and not_with(doc):
+            if not_with is not None and any(sentence[start] == sentence[mention.start] for _, start, _ in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
             if mention.value not in values:
@@ -193,13 +240,27 @@ class Reader:
         ("sittting" -> "sitting", "hamstirng" -> "hamstring"). Known English words are kept."""
         def fix(match: "re.Match[str]") -> str:
             word = match.group(0)
+            if word in self.spellings:
+                return self.spellings[word]
             if len(word) < MIN_TYPO_LENGTH or word in self.known_words or word in self.english:
                 return word
-            allowed = 1 if len(word) < 8 else 2
-            best = min(self.vocabulary_words, key=lambda known: (edit_distance(word, known, allowed + 1), known))
-            return best if edit_distance(word, best, allowed + 1) <= allowed else word
+            if word not in self.corrections:
+                if len(self.corrections) > MAX_CORRECTIONS_KEPT:
+                    self.corrections.clear()
+                self.corrections[word] = self._closest_vocabulary_word(word)
+            return self.corrections[word]
 
         return re.sub(r"[a-z]+", fix, text)
+
+    def _closest_vocabulary_word(self, word: str) -> str:
+        """The vocabulary word one edit from `word` (two for words of 8 letters or more), else `word`."""
+        allowed = 1 if len(word) < 8 else 2
+        near = [known for length in range(len(word) - allowed, len(word) + allowed + 1)
+                for known in self.words_by_length.get(length, [])]
+        if not near:
+            return word
+        best = min(near, key=lambda known: (edit_distance(word, known, allowed + 1), known))
+        return best if edit_distance(word, best, allowed + 1) <= allowed else word
 
     def answered_none(self, text: str) -> bool:
         """Whether the text as a whole says "none" / "nothing"."""
@@ -226,9 +287,15 @@ class Reader:
                 return self._yes_or_no(text)
             return None
         if kind == "choice":
-            return positive[0] if positive else None  # the place named first is the main one
+            if not positive:
+                return None
+            # the place named first is the main one, unless a place inside it is named too
+            inside = [value for value in MORE_SPECIFIC_PLACES.get(positive[0], []) if value in positive] if field == "pain_location" else []
+            return inside[0] if inside else positive[0]
         ordered = [value for value in spec.get("values", {}) if value in positive]
         if kind == "list":
+            if asked and not spec.get("screen") and self._says(text, "all") and not negated:
+                return list(spec["values"])  # "everything" to "what makes it worse?": every option
             if ordered:
                 return ordered
             if asked and (negated or self._says(text, "none") or self._yes_or_no(text) is False):
@@ -270,6 +337,7 @@ class Reader:
             field, value, *possible = self.nlp.vocab.strings[match_id].split("|")
             raw.append((field, value, start, end, bool(possible)))
         ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
+        raw += self._together(doc, raw)
         raw = [item for item in raw if not ignored.intersection(range(item[2], item[3]))]
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
@@ -284,12 +352,40 @@ class Reader:
         for field in reversed([field for field in self.knowledge.fields if field in self.cues]):
             kept = [item for item in kept if item[0] != field or field == asked or clause[item[2]] in cued[field]
                     or not self._needs_cue(field, item[2], item[3], kept, clause)]
+        guessed = self._guessed(doc)
         mentions = [
             Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned), possible)
             for field, value, start, end, possible in kept
-            if not self._about_someone_else(doc, start)
+            if not self._about_someone_else(doc, start) and not (field in self.guessed_fields and guessed(start))
+            and not (value == "pain_below_knee" and self._stops_above_knee(doc, end, kept))
         ]
         return self._resolve_across_fields(mentions, asked)
+
+    def _together(self, doc: Doc, raw: List[tuple]) -> List[tuple]:
+        """Values stated by their parts together (`together` in vocabulary.yml): each part of a
+        group in one clause, at most TOGETHER_GAP words apart, with no place named and no
+        negation between them. "reduced feeling around my genitals" is saddle numbness;
+        "numb in my bum and my legs ache" is not numbness of both legs."""
+        places = {index for field, _, start, end, _ in raw if field == "pain_location" for index in range(start, end)}
+        clause = _numbered(doc, _ends_together_clause)
+        parts: Dict[Tuple[str, str, str, int], Dict[int, List[Tuple[int, int]]]] = {}
+        for match_id, start, end in self.together(doc):
+            field, value, group, part, size = self.nlp.vocab.strings[match_id].split("|")
+            parts.setdefault((field, value, group, int(size)), {}).setdefault(int(part), []).append((start, end))
+        found = []
+        for (field, value, _, size), spans in parts.items():
+            if len(spans) < size:
+                continue
+            for combination in itertools.product(*spans.values()):
+                ordered = sorted(combination)
+                if len({clause[start] for start, _ in ordered}) > 1:
+                    continue
+                gaps = [range(left_end, right_start) for (_, left_end), (right_start, _) in zip(ordered, ordered[1:])]
+                if any(len(gap) > TOGETHER_GAP or places.intersection(gap)
+                       or any(doc[index].lower_ in NEGATIONS for index in gap) for gap in gaps):
+                    continue
+                found.append((field, value, ordered[0][0], max(end for _, end in ordered), False))
+        return found
 
     @staticmethod
     def _longest_per_field(raw: List[tuple]) -> List[tuple]:
@@ -341,6 +437,23 @@ class Reader:
                 return
             yield index
 
+    def _guessed(self, doc: Doc) -> "Any":
+        """Whether a word at an index is inside a guess or a figure of speech ("I thought I'd
+        just popped a muscle", "it felt like a pulled hamstring"): `guesses` in vocabulary.yml,
+        for the fields it names; a danger sign is never dropped this way."""
+        cue_starts = [start for _, start, _ in self.guesses(doc)]
+        if not cue_starts:
+            return lambda start: False
+        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
+        return lambda start: any(cue < start and clause[cue] == clause[start] for cue in cue_starts)
+
+    def _stops_above_knee(self, doc: Doc, end: int, kept: List[tuple]) -> bool:
+        """"it radiated down to the back of my hamstrings": the pain goes down, to a place above
+        the knee, named in the same clause just after; so it is not pain below the knee."""
+        clause_end = next((index for index in range(end, len(doc)) if doc[index].lower_ in CLAUSE_ENDS), len(doc))
+        return any(field == "pain_location" and value in ABOVE_KNEE and end <= start < min(clause_end, end + DOWN_TO_WINDOW)
+                   for field, value, start, _, _ in kept)
+
     def _about_someone_else(self, doc: Doc, start: int) -> bool:
         """"my dad had a clot": somebody else is the subject of the clause, not the person."""
         for index in self._clause_before(doc, start):
@@ -386,6 +499,25 @@ class Reader:
         return False
 
 
+def _numbered(doc: Doc, ends: "Any") -> List[int]:
+    """The number of the stretch (sentence, clause) every token is in; `ends(token, next)`
+    says whether a token closes its stretch."""
+    numbers, number = [], 0
+    for index, token in enumerate(doc):
+        numbers.append(number)
+        number += bool(ends(token, doc[index + 1] if index + 1 < len(doc) else None))
+    return numbers
+
+
+def _ends_together_clause(token: Any, following: Any) -> bool:
+    word = token.lower_
+    if word == ",":
+        return following is None or following.lower_ not in SAME_CLAUSE_AFTER_COMMA
+    if word in {"and", "or"}:
+        return following is not None and following.lower_ in NEW_SUBJECT
+    return word in CLAUSE_ENDS
+
+
 @dataclass(frozen=True)
 class Reading:
     """What one message says: `findings` it states, and danger signs it only `possible`-ly
@@ -393,6 +525,14 @@ class Reading:
 
     findings: Dict[str, Any]
     possible: Dict[str, List[str]]
+
+
+def together_values(knowledge: Knowledge) -> Iterator[Tuple[str, str, Dict[str, Any]]]:
+    """(field, value, vocabulary entry) for every value stated by parts `together`."""
+    for field, spec in knowledge.fields.items():
+        for value, entry in spec.get("values", {}).items():
+            if entry.get("together"):
+                yield field, value, entry
 
 
 def possible_values(knowledge: Knowledge) -> Iterator[Tuple[str, str, Dict[str, Any]]]:

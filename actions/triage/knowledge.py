@@ -22,7 +22,7 @@ FIELD_KEYS = {
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only", "asked_only",
 }
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -164,6 +164,10 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             for key in ("possible", "not_with"):
                 if not all(isinstance(phrase, str) and phrase for phrase in entry.get(key, [])):
                     raise KnowledgeError(f"{where} value {value}: `{key}` must be a list of phrases")
+            for group in entry.get("together", []):
+                if not (isinstance(group, list) and len(group) >= 2 and all(
+                        isinstance(part, list) and part and all(isinstance(p, str) and p for p in part) for part in group)):
+                    raise KnowledgeError(f"{where} value {value}: `together` is a list of groups of two or more phrase lists")
             if ("not_with" in entry or "confirm" in entry) and "possible" not in entry:
                 raise KnowledgeError(f"{where} value {value}: `not_with` and `confirm` go with `possible` phrases")
             if "possible" in entry and not entry.get("confirm"):
@@ -182,6 +186,12 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
     order = knowledge.question_order
     if sorted(order) != sorted(fields):
         raise KnowledgeError("vocabulary question_order must list every field exactly once")
+    spellings = knowledge.vocabulary.get("spellings", {})
+    if not (isinstance(spellings, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in spellings.items())):
+        raise KnowledgeError("vocabulary `spellings` maps a spelling to the word it stands for")
+    guesses = knowledge.vocabulary.get("guesses", {})
+    if set(guesses.get("fields", [])) - set(knowledge.fields):
+        raise KnowledgeError("vocabulary `guesses`: `fields` must name vocabulary fields")
     for key in ("not_findings", "distress"):
         if not all(isinstance(phrase, str) and phrase for phrase in knowledge.vocabulary.get(key, [])):
             raise KnowledgeError(f"vocabulary {key}: must be a list of phrases")

@@ -1,0 +1,82 @@
+"""The must-pass danger-sign table (tests/language/danger_signs.yml): every phrasing of a danger
+sign is read, in every position a person may say it, and no near-miss is read as a sign.
+
+Reader-level and fast: no Rasa server. A sign counts as read when the reader states it or
+returns it as *possible*, for every sign: a possible sign makes the form ask its confirming
+question first, and an unclear answer to that counts as the sign (policy v2 and v3). For a
+near-miss, a possible sign is a wrong reading too: it would ask a needless alarm question.
+"""
+from pathlib import Path
+from typing import Dict, Iterator, List, Tuple
+
+import pytest
+import yaml
+
+from actions.language.reader import shared_reader
+from actions.triage.knowledge import load_knowledge
+
+TABLE = yaml.safe_load((Path(__file__).parent / "language" / "danger_signs.yml").read_text(encoding="utf-8"))
+KNOWLEDGE = load_knowledge()
+QUESTION_ORDER: List[str] = KNOWLEDGE.vocabulary["question_order"]
+# Every danger sign the reader can return: the safety list, and the leg that gives way.
+DANGER_SIGNS = {("red_flags", value) for value in KNOWLEDGE.fields["red_flags"]["values"]}
+DANGER_SIGNS.add(("neuro_symptoms", "leg_weakness"))
+
+
+def positions(phrase: str) -> Iterator[Tuple[str, str, "str | None"]]:
+    """(position name, message, the field just asked) for every place the phrase may come."""
+    phrase = phrase.strip().rstrip(".?!")
+    yield "first message", phrase, None
+    for field in QUESTION_ORDER:
+        yield f"answer to {field}", phrase, field
+    for number, template in enumerate(TABLE["questions"], 1):
+        yield f"question {number}", template.format(phrase=phrase), None
+        yield f"question {number} while asked red_flags", template.format(phrase=phrase), "red_flags"
+    yield "correction", TABLE["correction"].format(phrase=phrase), None
+    yield "correction of the pain_location answer", TABLE["correction"].format(phrase=phrase), "pain_location"
+    sentence = phrase[0].upper() + phrase[1:]
+    yield "long story", " ".join(TABLE["story"].format(phrase=sentence).split()), None
+
+
+def signs_read(message: str, asked: "str | None") -> Dict[Tuple[str, str], str]:
+    """The danger signs the reader finds in a message: (field, value) -> "stated" or "possible"."""
+    reading = shared_reader().reading(message, asked)
+    found = {}
+    for field, value in DANGER_SIGNS:
+        if value in (reading.possible.get(field) or []):
+            found[(field, value)] = "possible"
+        stated = reading.findings.get(field)
+        if isinstance(stated, list) and value in stated:
+            found[(field, value)] = "stated"
+    return found
+
+
+def _sign_cases() -> Iterator["pytest.param"]:
+    for value, entry in TABLE["signs"].items():
+        for phrase in entry["phrasings"]:
+            yield pytest.param(entry["field"], value, phrase, id=f"{value}: {phrase}")
+
+
+@pytest.mark.parametrize("field, value, phrase", list(_sign_cases()))
+def test_every_danger_sign_phrasing_is_read_in_every_position(field, value, phrase):
+    if value not in KNOWLEDGE.fields[field]["values"]:
+        pytest.skip(f"{value} is not in the vocabulary yet (clinical policy version 3)")
+    missed = [f"{name}: {message!r}" for name, message, asked in positions(phrase)
+              if (field, value) not in signs_read(message, asked)]
+    assert not missed, f"{value} not read in:\n" + "\n".join(missed)
+
+
+@pytest.mark.parametrize("phrase", TABLE["near_misses"])
+def test_a_near_miss_is_never_read_as_a_danger_sign(phrase):
+    wrong = [f"{name}: {message!r} -> {signs}" for name, message, asked in positions(phrase)
+             if (signs := signs_read(message, asked))]
+    assert not wrong, "read as a danger sign in:\n" + "\n".join(wrong)
+
+
+def test_the_table_has_enough_phrasings_of_every_sign():
+    cauda_equina = {"saddle_numbness", "bladder_bowel_change", "sexual_dysfunction", "both_legs"}
+    for value, entry in TABLE["signs"].items():
+        assert len(entry["phrasings"]) >= (30 if value in cauda_equina else 10), value
+    assert len(TABLE["near_misses"]) >= 40
+    listed = {(entry["field"], value) for value, entry in TABLE["signs"].items()}
+    assert DANGER_SIGNS <= listed, f"danger signs without phrasings: {DANGER_SIGNS - listed}"
