@@ -41,9 +41,11 @@ if [ "${1:-}" = "shell" ]; then
   $SERVE actions &
   trap 'kill $! 2>/dev/null || true' EXIT
   # `rasa shell` talks to its own server through Rasa's plain REST route (its `cmdline`
-  # channel, not channels/rest.py), which takes any sender: it listens on this machine only.
-  .venv/bin/python -m rasa_server shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
-    --interface 127.0.0.1
+  # channel, not channels/rest.py), which takes any sender: it listens on this machine only and
+  # keeps its conversations in a store of its own, so that route reaches none of `make run`'s.
+  sed 's#var/tracker.db#var/shell-tracker.db#' endpoints.yml > var/shell-endpoints.yml
+  .venv/bin/python -m rasa_server shell --model "$MODEL" --endpoints var/shell-endpoints.yml \
+    --credentials credentials.yml --interface 127.0.0.1
   exit 0
 fi
 
