@@ -43,6 +43,15 @@ class PatientScript:
         # the confirming question for a possibly mentioned danger sign: yes if the patient has it
         self.confirmations = {entry["confirm"]: (field, value) for field, spec in knowledge.fields.items()
                               for value, entry in spec.get("values", {}).items() if "confirm" in entry}
+        # the follow-up questions a finding calls for (policy v3: chest symptoms after a swollen
+        # calf, new trouble walking with a cancer history): yes if the patient has that value
+        self.confirmations.update({item["question"]: next(iter(item["ask"].items()))
+                                   for item in knowledge.vocabulary.get("follow_ups", [])})
+        # the one re-ask of an unsure cauda equina sign, in concrete words whose "normal" answer
+        # means the sign is absent
+        self.concrete = {entry["concrete"]["question"]: (field, value, entry["concrete"]["normal"])
+                         for field, spec in knowledge.fields.items()
+                         for value, entry in spec.get("values", {}).items() if "concrete" in entry}
         self.consent = _response_texts(domain, "utter_ask_consent")
         self.endings = _response_texts(domain, "utter_after_outcome") + _response_texts(domain, "utter_after_urgent_outcome")
         self.turns = 0
@@ -66,6 +75,10 @@ class PatientScript:
             if text in self.confirmations:
                 field, value = self.confirmations[text]
                 return "yes" if value in (self.patient.truth.get(field) or []) else "no"
+            if text in self.concrete:
+                field, value, normal = self.concrete[text]
+                has_it = value in (self.patient.truth.get(field) or [])
+                return ("no" if normal == "yes" else "yes") if has_it else normal
             for opening, field in self.question_openings.items():
                 if text.startswith(opening):
                     return self.patient.answer(field)
