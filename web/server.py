@@ -6,7 +6,8 @@ Only the files listed below are served; anything else is 404. `/widget/config.js
 the widget where the Rasa server is (CHAT_SERVER_URL, channels/settings.py).
 
 `/demo/webchat.html` is the same clinic with rasa-webchat (npm, pinned) instead of our widget,
-the supported third-party client the browser test drives. Its bundle carries React and injects
+the supported third-party client the browser test drives (a development dependency, so not in
+the container image, where that page's script is 503). Its bundle carries React and injects
 its stylesheet (with data: fonts) as `<style>` elements at run time, so that page alone allows
 inline styles and data: fonts (never inline scripts); the Google Fonts stylesheet its CSS
 imports stays blocked, and the page falls back to the system font.
