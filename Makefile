@@ -75,7 +75,7 @@ train: $(MODEL)
 WEB_DEPS := web/node_modules/.package-lock.json
 $(WEB_DEPS): web/package.json web/package-lock.json
 	@command -v npm >/dev/null || { echo "ERROR: npm is needed for the chat widget (Debian: apt-get install npm)." >&2; exit 1; }
-	$(STEP) "Installing the widget's front-end packages (npm ci)" "a few seconds" bash -c 'cd web && npm ci --no-audit --no-fund'
+	$(STEP) "Installing the widget's front-end packages (npm ci)" "about half a minute" bash -c 'cd web && npm ci --no-audit --no-fund'
 
 web: $(WEB_DEPS)
 

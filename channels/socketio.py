@@ -22,8 +22,9 @@ Name it in the credentials as `channels.socketio.WidgetInput` (the same settings
   kept (the title of the button the person pressed), at most `MAX_DISPLAY_CHARS`.
 - Odd messages are answered calmly: the opening of a client that sends none, `null`, an empty
   or a non-text `message` at the start of a conversation is the widget's opening (`/greet`,
-  the welcome); later it is not a message, and nothing is said or stored. rasa-webchat's
-  default `initPayload`, `/get_started`, is the same opening.
+  the welcome); later it is not a message, and nothing is said or stored. rasa-webchat 1.0.1
+  has no default `initPayload` (it sends no message: the opening above); `/get_started`, the
+  one its examples use, is the same opening.
 - Origins: Rasa builds its socket.io server with CORS handling switched off (`[]`), which also
   accepts a websocket from any page. Here only the configured origins may connect, and
   engineio's answer carries the one `Access-Control-Allow-Origin` header: the Rasa server is
@@ -58,7 +59,7 @@ SENDER_PREFIX = "web:"  # every conversation this channel creates, and no other 
 MAX_PACKET_BYTES = 64 * 1024  # a chat message with its metadata is far smaller; nginx's body limit too
 MAX_SESSION_ID_CHARS = 128  # an issued id is 65 characters; anything longer is not looked at
 MAX_DISPLAY_CHARS = 500  # a button's title, shown again in the history
-# The widget's own opening message (web/widget/chat.js), and rasa-webchat's default `initPayload`
+# The widget's own opening message (web/widget/chat.js), and the `initPayload` rasa-webchat's examples use
 WIDGET_OPENING = "/greet"
 OPENINGS = frozenset({WIDGET_OPENING, "/get_started"})
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")

@@ -9,6 +9,10 @@ The widget reaches Rasa through a relay the test can cut (tcp_relay.py).
 Then reception: the pre-screen finished in the widget shows up on the reception page within
 seconds; it is opened, printed (print view, and as Chromium prints it) and exported as FHIR
 that passes the Questionnaire check.
+
+Then rasa-webchat (npm, the version pinned in web/package-lock.json), a supported client, on
+its demo page (web/demo/webchat.html): from its default start, opened from its launcher, to the
+outcome, answering by its quick-reply buttons and by typing, with a reload in the middle.
 """
 from __future__ import annotations
 
@@ -18,8 +22,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
@@ -97,29 +102,78 @@ def start_reception(workdir: Path, assistant: Assistant) -> Dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
-            bypass_csp=True)  # so the test can inject axe-core into a page whose CSP forbids inline scripts
-        context.set_default_timeout(WAIT_MS)
-        yield context
-        context.close()
+        yield playwright.chromium
+
+
+def launch(chromium, profile: Path, **options: Any):
+    """Debian's Chromium, headless, with a profile of its own."""
+    context = chromium.launch_persistent_context(str(profile), executable_path=str(CHROMIUM), headless=True,
+                                                 args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900}, **options)
+    context.set_default_timeout(WAIT_MS)
+    return context
+
+
+@pytest.fixture(scope="module")
+def browser(chromium, tmp_path_factory):
+    # bypass_csp: so the test can inject axe-core into a page whose CSP forbids inline scripts
+    context = launch(chromium, tmp_path_factory.mktemp("chromium-profile"), bypass_csp=True)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def browser_keeping_the_csp(chromium, tmp_path):
+    """A browser that applies the pages' Content-Security-Policy, as a visitor's does."""
+    context = launch(chromium, tmp_path / "chromium-profile")
+    yield context
+    context.close()
 
 
 # --- following the conversation ---------------------------------------------------------------------------
 
-def session_id(page) -> str:
+@dataclass(frozen=True)
+class Client:
+    """A chat client on a page, as the test follows it."""
+
+    session_id: str  # JavaScript: the session id the server confirmed, as the page keeps it
+    message: str  # CSS: one message shown, the person's or the assistant's
+    bot_message: str  # CSS: one of the assistant's messages
+    options: str  # CSS: the answer buttons of the question being asked
+    typing: str  # CSS: shown while an answer is coming
+    send: Callable[[Any, str], None]  # types a message and sends it
+
+
+def type_into_widget(page, text: str) -> None:
+    page.get_by_label("Your message").fill(text)
+    page.get_by_role("button", name="Send").click()
+
+
+def type_into_rasa_webchat(page, text: str) -> None:
+    page.locator("textarea.rw-new-message").fill(text)
+    page.locator("textarea.rw-new-message").press("Enter")
+
+
+WIDGET = Client(session_id=f"sessionStorage.getItem('{SESSION_KEY}')", message=".pht-msg", bot_message=".pht-msg--bot",
+                options=".pht-options button", typing=".pht-chat__typing", send=type_into_widget)
+# rasa-webchat keeps its session (and its copy of the conversation) in `chat_session`
+RASA_WEBCHAT = Client(session_id="(JSON.parse(sessionStorage.getItem('chat_session') || '{}').session_id)",
+                      message=".rw-message:not(.rw-typing-indication)",
+                      bot_message=".rw-from-response .rw-message:not(.rw-typing-indication)",
+                      options=".rw-replies .rw-reply", typing=".rw-typing-indication", send=type_into_rasa_webchat)
+
+
+def session_id(page, client: Client = WIDGET) -> str:
     """The page's conversation: `web:` + the random part of the session id the server issued it."""
-    page.wait_for_function(f"() => sessionStorage.getItem('{SESSION_KEY}')")
-    return "web:" + page.evaluate(f"() => sessionStorage.getItem('{SESSION_KEY}')").split(".")[0]
+    page.wait_for_function(f"() => {client.session_id}")
+    return "web:" + page.evaluate(f"() => {client.session_id}").split(".")[0]
 
 
-def events(site, page) -> List[Dict[str, Any]]:
-    return site["assistant"].conversation(session_id(page))["events"]
+def events(site, page, client: Client = WIDGET) -> List[Dict[str, Any]]:
+    return site["assistant"].conversation(session_id(page, client))["events"]
 
 
 def expected_bot_bubbles(all_events: List[Dict[str, Any]]) -> int:
@@ -130,44 +184,43 @@ def expected_bot_bubbles(all_events: List[Dict[str, Any]]) -> int:
                for event in since if event["event"] == "bot")
 
 
-def wait_for_turn(site, page, users_before: int) -> List[Dict[str, Any]]:
+def wait_for_turn(site, page, users_before: int, client: Client = WIDGET) -> List[Dict[str, Any]]:
     """Wait until the assistant has answered message `users_before + 1` and the page shows it all."""
     deadline = time.monotonic() + WAIT_MS / 1000
     while time.monotonic() < deadline:
-        current = events(site, page)
+        current = events(site, page, client)
         users = sum(event["event"] == "user" for event in current)
         if users > users_before and current[-1]["event"] == "action" and current[-1]["name"] == "action_listen":
-            page.wait_for_function("n => document.querySelectorAll('.pht-msg--bot').length >= n",
-                                   arg=expected_bot_bubbles(current))
-            page.wait_for_selector(".pht-chat__typing", state="hidden")
+            page.wait_for_function("([selector, n]) => document.querySelectorAll(selector).length >= n",
+                                   arg=[client.bot_message, expected_bot_bubbles(current)])
+            page.wait_for_selector(client.typing, state="hidden")
             return current
         time.sleep(0.2)
     raise AssertionError("the assistant did not answer")
 
 
-def user_count(site, page) -> int:
-    return sum(event["event"] == "user" for event in events(site, page))
+def user_count(site, page, client: Client = WIDGET) -> int:
+    return sum(event["event"] == "user" for event in events(site, page, client))
 
 
-def slots(site, page) -> Dict[str, Any]:
-    return site["assistant"].conversation(session_id(page))["slots"]
+def slots(site, page, client: Client = WIDGET) -> Dict[str, Any]:
+    return site["assistant"].conversation(session_id(page, client))["slots"]
 
 
-def say(site, page, text: str) -> None:
-    before = user_count(site, page)
-    page.get_by_label("Your message").fill(text)
-    page.get_by_role("button", name="Send").click()
-    wait_for_turn(site, page, before)
+def say(site, page, text: str, client: Client = WIDGET) -> None:
+    before = user_count(site, page, client)
+    client.send(page, text)
+    wait_for_turn(site, page, before, client)
 
 
-def click_option(site, page, name: str) -> None:
-    before = user_count(site, page)
-    page.locator(".pht-options").get_by_role("button", name=re.compile(name, re.IGNORECASE)).click()
-    wait_for_turn(site, page, before)
+def click_option(site, page, name: str, client: Client = WIDGET) -> None:
+    before = user_count(site, page, client)
+    page.locator(client.options).filter(has_text=re.compile(name, re.IGNORECASE)).click()
+    wait_for_turn(site, page, before, client)
 
 
-def conversation(page) -> List[str]:
-    return [text.strip() for text in page.locator(".pht-msg").all_inner_texts()]
+def conversation(page, client: Client = WIDGET) -> List[str]:
+    return [text.strip() for text in page.locator(client.message).all_inner_texts()]
 
 
 def serious_accessibility_problems(page) -> List[str]:
@@ -377,30 +430,65 @@ def test_reception_sees_opens_prints_and_exports_the_pre_screen_from_the_widget(
     page.close()
 
 
-def test_reception_pre_screens_a_patient_in_staff_wording(site, browser):
-    """"Pre-screen a patient": the page relays each answer to the staff channel; the questions
-    speak of the patient and the record is staff-entered, naming who was signed in."""
-    page = browser.new_page()
-    page.goto(site["reception_url"] + "/prescreen")
-    page.get_by_label("Name").fill(RECEPTION_USER)
-    page.get_by_label("Password").fill(RECEPTION_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Start a pre-screen").click()
-    page.wait_for_selector("text=Has the patient agreed")
-    assert serious_accessibility_problems(page) == []
-    page.screenshot(path=str(SCREENSHOTS / "reception-staff-prescreen-start.png"), full_page=True)
-    page.get_by_role("button", name="Yes, the patient agrees").click()
-    page.wait_for_selector("text=Where is the patient's pain worst?")
-    conversation = page.locator("input[name=conversation]").first.get_attribute("value")
+# --- rasa-webchat, a supported client ------------------------------------------------------------------------
+
+ERRORS = ("something went wrong", "didn't understand")
+# the questions answered by rasa-webchat's quick-reply buttons; the others are typed
+WEBCHAT_CLICKS = {"pain_location": "^Sit bone", "red_flags": "^None of these", "neuro_symptoms": "^None of these"}
+
+
+def test_rasa_webchat_from_its_default_start_to_the_outcome(site, browser_keeping_the_csp):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser_keeping_the_csp.new_page()
+    refused = []  # what the page's CSP refused
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page.goto(site["url"] + "/demo/webchat.html")
+    page.locator(".rw-launcher").click()
+    # its run-time stylesheet applies: the chat floats at the bottom right
+    assert page.locator(".rw-widget-container").evaluate("e => getComputedStyle(e).position") == "fixed"
+    # its default start sends no initPayload: the channel takes that as the opening
+    wait_for_turn(site, page, 0, RASA_WEBCHAT)
+    assert "hamstring pain pre-screen" in " ".join(conversation(page, RASA_WEBCHAT))
+    page.screenshot(path=str(SCREENSHOTS / "webchat-start.png"), animations="disabled")
+    sender = session_id(page, RASA_WEBCHAT)
+    assert [event["text"] for event in events(site, page, RASA_WEBCHAT) if event["event"] == "user"] == ["/greet"]
+
+    click_option(site, page, "^Yes, let's start", RASA_WEBCHAT)
+    click_option(site, page, WEBCHAT_CLICKS["pain_location"], RASA_WEBCHAT)
+    assert slots(site, page, RASA_WEBCHAT)["pain_location"] == "sit_bone"
+    say(site, page, CLASSIC_ANSWERS[slots(site, page, RASA_WEBCHAT)["requested_slot"]], RASA_WEBCHAT)
+
+    # a reload keeps the conversation: rasa-webchat sends back the session id the server confirmed
+    shown = conversation(page, RASA_WEBCHAT)
+    page.reload()
+    page.wait_for_function("([selector, n]) => document.querySelectorAll(selector).length >= n",
+                           arg=[RASA_WEBCHAT.message, len(shown)])
+    assert conversation(page, RASA_WEBCHAT) == shown
+    assert session_id(page, RASA_WEBCHAT) == sender
+    page.screenshot(path=str(SCREENSHOTS / "webchat-after-reload.png"), animations="disabled")
+
+    clicked = []
     for _ in range(15):
-        if site["records"].of_sender(f"staff:{conversation}"):
+        current = slots(site, page, RASA_WEBCHAT)
+        if current.get("assessment"):
             break
-        current = site["assistant"].conversation(f"staff:{conversation}")["slots"]
-        page.get_by_label("The patient's answer").fill(CLASSIC_ANSWERS[current["requested_slot"]])
-        page.get_by_role("button", name="Send").click()
-        page.wait_for_selector(".chat__reply")
-    page.screenshot(path=str(SCREENSHOTS / "reception-staff-prescreen-outcome.png"), full_page=True)
-    [record] = site["records"].of_sender(f"staff:{conversation}")
-    assert record.staff_entered and record.consent["staff_user"] == RECEPTION_USER
-    assert "Saved for the clinic as" in page.locator(".chat").inner_text()
+        question = current["requested_slot"]
+        if question in WEBCHAT_CLICKS:
+            click_option(site, page, WEBCHAT_CLICKS[question], RASA_WEBCHAT)
+            clicked.append(question)
+        else:
+            say(site, page, CLASSIC_ANSWERS[question], RASA_WEBCHAT)
+        if question == "aggravators":
+            page.screenshot(path=str(SCREENSHOTS / "webchat-mid.png"), animations="disabled")
+    assert clicked == ["red_flags", "neuro_symptoms"]
+    assessment = slots(site, page, RASA_WEBCHAT)["assessment"]
+    assert assessment["urgency"] == "routine"
+    said = "\n".join(conversation(page, RASA_WEBCHAT))
+    assert "fit PHT well" in said and "Break up sitting" in said
+    assert not any(error in said.lower() for error in ERRORS), said
+    assert session_id(page, RASA_WEBCHAT) == sender  # one conversation from the start to the outcome
+    page.locator(RASA_WEBCHAT.bot_message, has_text="You can start by managing this yourself").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "webchat-outcome.png"), animations="disabled")
+    # only the web font its stylesheet imports from Google is refused (the system font is used)
+    assert refused and all("fonts.googleapis.com" in text for text in refused), refused
     page.close()

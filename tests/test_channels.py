@@ -414,6 +414,16 @@ def test_the_page_server_serves_the_page_the_widget_and_socket_io_client(page_se
                                                                        "path": "/socket.io"}
 
 
+def test_the_page_server_serves_rasa_webchat_with_inline_styles_allowed_on_its_page_alone(page_server):
+    status, headers, body = get(page_server + "/demo/webchat.html")
+    assert status == 200 and b"/vendor/rasa-webchat.js" in body
+    webchat_policy = headers["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in webchat_policy and "script-src" not in webchat_policy
+    assert "unsafe-inline" not in get(page_server + "/")[1]["Content-Security-Policy"]
+    assert get(page_server + "/vendor/rasa-webchat.js")[0] == 200
+    assert get(page_server + "/demo/webchat.js")[0] == 200
+
+
 @pytest.mark.parametrize("path", ["/../credentials.yml", "/web/server.py", "/node_modules/axe-core/axe.js", "/x"])
 def test_the_page_server_serves_nothing_else(page_server, path):
     assert get(page_server + path)[0] == 404

@@ -5,6 +5,13 @@ It serves the page, the widget's own files, and socket.io-client from `web/node_
 Only the files listed below are served; anything else is 404. `/widget/config.json` tells
 the widget where the Rasa server is (CHAT_SERVER_URL, channels/settings.py) and the cauda
 equina warning card for its notice (actions/triage/knowledge/advice.yml, written once).
+
+`/demo/webchat.html` is the same clinic with rasa-webchat (npm, pinned) instead of our widget,
+the supported third-party client the browser test drives (a development dependency, so not in
+the container image, where that page's script is 503). Its bundle carries React and injects
+its stylesheet (with data: fonts) as `<style>` elements at run time, so that page alone allows
+inline styles and data: fonts (never inline scripts); the Google Fonts stylesheet its CSS
+imports stays blocked, and the page falls back to the system font.
 """
 from __future__ import annotations
 
@@ -23,20 +30,27 @@ from channels import settings
 
 WEB = Path(__file__).resolve().parent
 SOCKET_IO_CLIENT = WEB / "node_modules" / "socket.io-client" / "dist" / "socket.io.js"
+RASA_WEBCHAT = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"  # its UMD bundle, React inside
 FILES: Dict[str, Tuple[Path, str]] = {
     "/": (WEB / "demo" / "index.html", "text/html; charset=utf-8"),
     "/demo/clinic.css": (WEB / "demo" / "clinic.css", "text/css; charset=utf-8"),
     "/widget/chat.css": (WEB / "widget" / "chat.css", "text/css; charset=utf-8"),
     "/widget/chat.js": (WEB / "widget" / "chat.js", "text/javascript; charset=utf-8"),
     "/vendor/socket.io.js": (SOCKET_IO_CLIENT, "text/javascript; charset=utf-8"),
+    "/demo/webchat.html": (WEB / "demo" / "webchat.html", "text/html; charset=utf-8"),
+    "/demo/webchat.js": (WEB / "demo" / "webchat.js", "text/javascript; charset=utf-8"),
+    "/vendor/rasa-webchat.js": (RASA_WEBCHAT, "text/javascript; charset=utf-8"),
 }
+INLINE_STYLE_PAGES = frozenset({"/demo/webchat.html"})  # rasa-webchat's run-time stylesheet
 
 
-def content_security_policy(rasa_url: str) -> str:
-    """Scripts and styles from this server only; connections to it and to the Rasa server."""
+def content_security_policy(rasa_url: str, inline_styles: bool = False) -> str:
+    """Scripts and styles from this server only (and inline styles where a page needs them);
+    connections to it and to the Rasa server."""
     parts = urlsplit(rasa_url)
     websocket = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}"
-    return (f"default-src 'self'; connect-src 'self' {rasa_url} {websocket}; img-src 'self' data:; "
+    styles = "style-src 'self' 'unsafe-inline'; font-src 'self' data:; " if inline_styles else ""
+    return (f"default-src 'self'; {styles}connect-src 'self' {rasa_url} {websocket}; img-src 'self' data:; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'self'")
 
 
@@ -58,18 +72,18 @@ class PageHandler(BaseHTTPRequestHandler):
             if not file.exists():
                 self.send_error(HTTPStatus.SERVICE_UNAVAILABLE, f"{file.name} is missing: run `make web`")
                 return
-            self._send(file.read_bytes(), content_type)
+            self._send(file.read_bytes(), content_type, inline_styles=path in INLINE_STYLE_PAGES)
         else:
             self.send_error(HTTPStatus.NOT_FOUND)
 
-    def _send(self, body: bytes, content_type: str) -> None:
+    def _send(self, body: bytes, content_type: str, inline_styles: bool = False) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("Content-Security-Policy", content_security_policy(self.web.rasa_url))
+        self.send_header("Content-Security-Policy", content_security_policy(self.web.rasa_url, inline_styles))
         self.end_headers()
         self.wfile.write(body)
 
