@@ -104,10 +104,10 @@ class Widget:
         await _wait_until(lambda: self.session_id is not None)
         return self
 
-    async def say(self, text: str, session_id: Optional[str] = None) -> None:
+    async def say(self, text: str, session_id: Optional[str] = None, wait: float = 30) -> None:
         before = len(self.said)
         await self.client.emit("user_uttered", {"message": text, "session_id": session_id or self.session_id})
-        await _wait_until(lambda: len(self.said) > before, 30)
+        await _wait_until(lambda: len(self.said) > before, wait)
 
     async def close(self) -> None:
         await self.client.disconnect()
@@ -209,7 +209,7 @@ class Attack:
                         await asyncio.sleep(0.5)
                         self.untouched(victim, "", f"{platform} as {raw!r}")
                 before = len(attacker_page.said)
-                await attacker_page.say(ATTACKS[2], session_id=target)
+                await attacker_page.say(ATTACKS[2], session_id=target, wait=5)  # refused: no answer comes
                 self.untouched(victim, "\n".join(attacker_page.said[before:]), f"a widget socket naming {target!r}")
                 status, answer = self.staff_say(target, ATTACKS[0], "not-the-secret")
                 self.untouched(victim, answer if status == 200 else "", "the staff channel without its secret")
