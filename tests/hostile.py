@@ -69,6 +69,7 @@ PUBLIC_ROUTES = {
     ("GET", "/socket.io"): "the website widget's channel (only from CHAT_ALLOWED_ORIGINS)",
     ("POST", "/socket.io"): "the website widget's channel (only from CHAT_ALLOWED_ORIGINS)",
     ("GET", "/webhooks/socketio"): "the widget channel's health check: {'status': 'ok'}",
+    ("GET", "/webhooks/staff"): "the staff channel's health check: {'status': 'ok'} (its webhook needs the secret)",
 }
 
 

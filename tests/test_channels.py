@@ -410,8 +410,11 @@ def test_the_page_server_serves_the_page_the_widget_and_socket_io_client(page_se
     assert status == 200 and b"data-pht-chat" in body
     assert "connect-src 'self' http://rasa.example:5005 ws://rasa.example:5005" in headers["Content-Security-Policy"]
     assert get(page_server + "/vendor/socket.io.js")[0] == 200
-    assert json.loads(get(page_server + "/widget/config.json")[2]) == {"server": "http://rasa.example:5005",
-                                                                       "path": "/socket.io"}
+    from actions.triage import load_knowledge
+
+    assert json.loads(get(page_server + "/widget/config.json")[2]) == {
+        "server": "http://rasa.example:5005", "path": "/socket.io",
+        "notice": load_knowledge().advice["warning_card"]["text"]}  # the warning card, written once
 
 
 def test_the_page_server_serves_rasa_webchat_with_inline_styles_allowed_on_its_page_alone(page_server):

@@ -71,7 +71,9 @@ def test_pop_with_bruising_after_a_slip_is_urgent_avulsion(assistant):
     assert result["urgency"] == "urgent"
     assert result["likelihood"] == "low"
     assert "hamstring_avulsion" in result["differentials"]
-    assert conversation.asked[-1] == "injury_signs"
+    # urgent, not an emergency: policy 3 asks the cauda equina and nerve questions before the outcome
+    assert conversation.asked.index("injury_signs") < conversation.asked.index("red_flags")
+    assert conversation.asked[-1] == "neuro_symptoms"
 
 
 def test_low_back_pain_with_tingling_below_the_knee_points_to_the_back(assistant):
@@ -103,10 +105,11 @@ def test_outer_hip_pain_fits_pht_poorly(assistant):
 
 
 def test_a_red_flag_volunteered_mid_form_ends_it_at_once(assistant):
+    # (policy 3 asks how long only when it can change the outcome: the onset is always asked)
     conversation, result = talk(assistant, "volunteered-flag",
-                                duration_days="about 5 weeks, and I've also lost control of my bladder")
-    assert result["urgency"] == "emergency"
-    assert conversation.asked[-1] == "duration_days"
+                                onset="it crept up over 5 weeks, and I've also lost control of my bladder")
+    assert result["urgency"] == "emergency", "\n".join(conversation.transcript)
+    assert conversation.asked[-1] == "onset"
     assert "red_flags" not in conversation.asked
 
 
@@ -272,6 +275,10 @@ def test_distress_pauses_the_questions_with_crisis_contacts_and_carrying_on_resu
     assert tracker["slots"]["onset"] == "gradual"
 
 
-def test_past_cancer_at_62_is_urgent(assistant):
-    _, result = talk(assistant, "cancer-62", red_flags="I had bowel cancer five years ago", age="62")
-    assert result["urgency"] == "urgent"
+def test_past_cancer_alone_is_a_doctor_within_two_weeks_even_at_62(assistant):
+    """Policy 3: a cancer history alone is soon at any age (age over 50 is no rule of its own);
+    new trouble walking is asked, and how the pain is changing, since either would raise it."""
+    conversation, result = talk(assistant, "cancer-62", red_flags="I had bowel cancer five years ago", age="62",
+                                danger_check="no", trend="about the same")
+    assert result["urgency"] == "soon"
+    assert "trend" in conversation.asked
