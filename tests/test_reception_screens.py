@@ -4,8 +4,6 @@ in the print view; a screenshot of each in a real browser (results/browser/)."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -15,10 +13,8 @@ from actions.records import NewPrescreen, Records, settings
 from actions.records.overview import as_text, overview
 from actions.triage import assess
 from common import CLASSIC
-from servers import free_port
-from test_reception_web import PASSWORD, Client
+from test_reception_web import PASSWORD, Client, serve_reception
 from web.reception.app import create_app
-from web.reception.app import server as reception_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "results" / "browser"
@@ -45,14 +41,7 @@ def reception(tmp_path_factory):
         "partly": stored(records, "partly-person", {"pain_location": "sit_bone", "red_flags": ["both_legs"],
                                                     "partly_asked": ["red_flags"]}),
     }
-    port = free_port()
-    server = reception_server(create_app(config, records), "127.0.0.1", port)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
+    port, server, thread = serve_reception(create_app(config, records))
     yield {"url": f"http://127.0.0.1:{port}", "examples": examples}
     server.should_exit = True
     thread.join(timeout=10)

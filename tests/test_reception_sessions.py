@@ -11,8 +11,6 @@ import logging
 import os
 import subprocess
 import sys
-import threading
-import time
 from typing import Dict, Optional
 
 import pytest
@@ -20,11 +18,10 @@ import pytest
 from actions.reception.sessions import BACKOFF, FORGET_AFTER, LoginThrottle
 from actions.reception.users import Users
 from actions.records import Records, settings
-from servers import ROOT, free_port
+from servers import ROOT
 from services import REDIS_URL
-from test_reception_web import PASSWORD, Client
+from test_reception_web import PASSWORD, Client, serve_reception
 from web.reception.app import create_app
-from web.reception.app import server as reception_server
 
 
 class Clock:
@@ -52,15 +49,8 @@ class Site:
 
     def replica(self, trusted_proxies: Optional[list] = None) -> str:
         """One more page server, with its own connection to the database (nothing shared in memory)."""
-        port = free_port()
         app = create_app(self.config, Records(config=self.config), clock=self.clock)
-        server = reception_server(app, "127.0.0.1", port, trusted_proxies)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        for _ in range(200):
-            if server.started:
-                break
-            time.sleep(0.05)
+        port, server, thread = serve_reception(app, trusted_proxies)
         self.servers.append((server, thread))
         return f"http://127.0.0.1:{port}"
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import json
 import stat
-import threading
 import urllib.error
 import urllib.request
-import time
 import uuid
 from pathlib import Path
 
@@ -20,11 +18,10 @@ import actions.messages as messages
 import channels.staff as staff
 from actions.reception.users import Users
 from actions.records import Records, settings
-from servers import MODEL, Assistant, Conversation, free_port
+from servers import MODEL, Assistant, Conversation
 from test_e2e import CLASSIC_ANSWERS
-from test_reception_web import PASSWORD, Client
+from test_reception_web import PASSWORD, Client, serve_reception
 from web.reception.app import create_app
-from web.reception.app import server as reception_server
 
 
 def test_the_channel_and_the_actions_name_the_staff_channel_alike():
@@ -117,14 +114,7 @@ def test_a_staff_pre_screen_is_worded_for_staff_and_recorded_as_theirs(site):
 def test_the_reception_page_relays_a_staff_pre_screen(site):
     config = site["config"]
     Users(config).add("alice", PASSWORD)
-    port = free_port()
-    server = reception_server(create_app(config, site["records"]), "127.0.0.1", port)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
+    port, server, thread = serve_reception(create_app(config, site["records"]))
     try:
         client = Client(f"http://127.0.0.1:{port}")
         assert client.login()[0] == 303

@@ -64,6 +64,19 @@ def stored(records: Records, sender: str, findings: Dict, staff: bool = False, c
                                     **({"created": created} if created else {})))
 
 
+def serve_reception(app, trusted_proxies=None):
+    """The reception app on a free local port, in a thread: (port, server, thread)."""
+    port = free_port()
+    server = reception_server(app, "127.0.0.1", port, trusted_proxies)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    return port, server, thread
+
+
 @pytest.fixture(scope="module")
 def reception(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reception")
@@ -81,14 +94,7 @@ def reception(tmp_path_factory):
                                                      "injury_signs": ["pop", "bruising"]}, staff=True),
         "old": stored(records, "old-person", CLASSIC, created=dt.datetime(2026, 1, 5, 9, tzinfo=dt.timezone.utc)),
     }
-    port = free_port()
-    server = reception_server(create_app(config, records), "127.0.0.1", port)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
+    port, server, thread = serve_reception(create_app(config, records))
     yield {"url": f"http://127.0.0.1:{port}", "records": records, "examples": examples}
     server.should_exit = True
     thread.join(timeout=10)
