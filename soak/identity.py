@@ -264,7 +264,9 @@ def identity_phase(workdir: Path) -> Result:
     assistant = SupervisedAssistant(workdir / "every-channel")
     env = _platform_env(assistant, fakes)
     assistant.env = env
-    assistant.credentials = workdir / "every-channel-credentials.yml"
+    # in the assistant's own folder: the credentials writer makes its folder its owner's only, and
+    # the soak's work folder must stay readable by the PostgreSQL server of the next phase
+    assistant.credentials = workdir / "every-channel" / "credentials.yml"
     notes = credentials.write(assistant.credentials, env)
     if not all(note.endswith(": on") for note in notes):
         result.notes.append(f"not every platform was on: {notes}")
