@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
+from .senders import prefix_of
 from .triage import Knowledge
 from .triage.engine import join_words
 
 Button = Dict[str, str]
 STAFF_SLOT = "staff_entered"
 STAFF_CHANNEL = "staff"  # channels/staff.py: the reception page's channel, behind a shared secret
-STAFF_SENDER_PREFIX = "staff:"  # the sender ids that channel, and only it, builds
+STAFF_SENDER_PREFIX = prefix_of(STAFF_CHANNEL)  # the sender ids that channel, and only it, builds
 
 
 def render(domain: Mapping[str, Any], response: str, slots: Optional[Mapping[str, Any]] = None, **values: Any) -> str:

@@ -27,6 +27,11 @@ PREFIXES: Dict[str, str] = {
 REST_PREFIX = "rest:"
 
 
+def prefix_of(channel: str) -> str:
+    """The prefix of the conversation ids `channel` builds (each channel takes its own from here)."""
+    return next(prefix for prefix, name in PREFIXES.items() if name == channel)
+
+
 def channel_of(sender_id: str) -> Optional[str]:
     """The channel that made this conversation id, by its prefix; None for an id without one
     (made before the prefixes)."""

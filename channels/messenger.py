@@ -38,13 +38,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.senders import prefix_of
+
 from .options import as_list
 from .platform import Button, LimitedOutput, MessageHandler, SignedWebhooks, address, prefixed
 
 logger = logging.getLogger(__name__)
 
 GRAPH_API = "https://graph.facebook.com/v19.0"
-SENDER_PREFIX = "fb:"
+SENDER_PREFIX = prefix_of("facebook")
 TITLE_LIMIT = 20  # characters of a button's title
 SEND_ATTEMPTS = 2  # a transient failure is sent once more
 

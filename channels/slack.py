@@ -40,11 +40,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from actions.senders import prefix_of
+
 from .platform import Button, LimitedOutput, MessageHandler, SignedWebhooks, address, prefixed
 
 logger = logging.getLogger(__name__)
 
-SENDER_PREFIX = "slack:"
+SENDER_PREFIX = prefix_of("slack")
 ANSWERED_IN_PRIVATE = "utter_slack_answered_in_private"
 MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
 BARE_MENTION = "/start"  # a mention with no words: as opening the bot (rasa_server/guards.py)

@@ -50,12 +50,14 @@ from rasa.shared.core.events import BotUttered, Event, SessionStarted, UserUtter
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 
+from actions.senders import prefix_of
+
 from .pseudonyms import sender_id_key
 
 logger = logging.getLogger(__name__)
 
 HISTORY_EVENT = "session_history"
-SENDER_PREFIX = "web:"  # every conversation this channel creates, and no other (issue 18)
+SENDER_PREFIX = prefix_of("socketio")  # every conversation this channel creates, and no other (issue 18)
 MAX_PACKET_BYTES = 64 * 1024  # a chat message with its metadata is far smaller; nginx's body limit too
 MAX_SESSION_ID_CHARS = 128  # an issued id is 65 characters; anything longer is not looked at
 MAX_DISPLAY_CHARS = 500  # a button's title, shown again in the history

@@ -26,11 +26,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.records.settings import settings
+from actions.senders import prefix_of
 
-# The action server decides staff wording from the same two names (actions/messages.py: two
-# processes, two constants; tests/test_reception_staff.py pins that they are the same)
+# The action server decides staff wording from the same two names (actions/messages.py; the
+# prefix of both comes from actions/senders.py, and tests/test_reception_staff.py pins them)
 STAFF_CHANNEL = "staff"
-STAFF_SENDER_PREFIX = "staff:"
+STAFF_SENDER_PREFIX = prefix_of(STAFF_CHANNEL)
 STAFF_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")  # a reception account's name (actions/reception/users.py)
 
 

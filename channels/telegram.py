@@ -32,6 +32,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.senders import prefix_of
+
 from .platform import Button, LimitedOutput, MessageHandler, SignedWebhooks, address, prefixed
 from .settings import telegram_secret_token
 
@@ -39,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 TELEGRAM_API = "https://api.telegram.org"
 CALLBACK_DATA_LIMIT = 64  # bytes Telegram allows in a button's callback data
-SENDER_PREFIX = "tg:"
+SENDER_PREFIX = prefix_of("telegram")
 PRIVATE_ONLY = "utter_telegram_private_only"  # said in a group, where nothing else is
 
 

@@ -38,6 +38,8 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from actions.senders import prefix_of
+
 from .platform import LimitedOutput, MessageHandler, SignedWebhooks
 from .pseudonyms import Pseudonyms, sender_id_key
 
@@ -45,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 
 TWILIO_LIMIT = 1600  # characters in one message body
-SENDER_PREFIX = "tw-"
+SENDER_PREFIX = prefix_of("twilio")
 
 
 def pseudonyms() -> Pseudonyms:
