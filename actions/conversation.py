@@ -1,4 +1,5 @@
-"""Opening, "why do you ask?", starting over, the fallback, and the distress reply."""
+"""Opening, questions to the assistant, "why do you ask?", starting over, the fallback, and the
+distress reply."""
 from __future__ import annotations
 
 from typing import List, Text
@@ -10,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from .assessment import assess_conversation
 from .forms import is_distress, note_misunderstanding
+from .language.questions import question_form
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render, staff_entered
 from .settings import load_settings
 from .slots import (
@@ -35,6 +37,11 @@ def described_pain_just_now(tracker: Tracker) -> bool:
     NLU gave it, and gets the welcome rather than "I can't help with that"."""
     if tracker.active_loop_name or tracker.get_slot(ASSESSMENT_SLOT):
         return False
+    return _described_pain(tracker)
+
+
+def _described_pain(tracker: Tracker) -> bool:
+    """Whether the latest message told findings (the welcome repeats them back)."""
     fields = set(findings_fields()) | {MENTIONED_SLOT}
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -45,6 +52,14 @@ def described_pain_just_now(tracker: Tracker) -> bool:
 
 
 WELCOME_INSTEAD = [FollowupAction("action_welcome")]
+FAQ_SELECTOR = "faq"  # the retrieval intent of config.yml's response selector
+OPENINGS = ("utter_welcome", "utter_staff_mode")
+
+
+def welcomed_already(tracker: Tracker) -> bool:
+    """Whether the opening (the safety notice) was given in this conversation."""
+    return any(event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") in OPENINGS
+               for event in tracker.events)
 
 
 class ActionWelcome(Action):
@@ -68,6 +83,9 @@ class ActionWelcome(Action):
         if needs_emergency_now(tracker.slots):
             # any other danger sign: the questions first
             return staff_mode + assess_conversation(tracker, dispatcher, domain)
+        if welcomed_already(tracker) and not _described_pain(tracker):
+            dispatcher.utter_message(response="utter_shall_we_go_on")  # after an answer: "shall we go on?"
+            return staff_mode
         dispatcher.utter_message(response="utter_staff_mode" if staff else "utter_welcome")
         knowledge = load_knowledge()
         noted = findings_summary(findings_from_slots(tracker.slots, knowledge), knowledge, domain)
@@ -75,6 +93,33 @@ class ActionWelcome(Action):
             dispatcher.utter_message(text=render(domain, "utter_noted", items="; ".join(noted)))
         dispatcher.utter_message(response="utter_ask_staff_consent" if staff else "utter_ask_consent")
         return staff_mode
+
+
+class ActionAnswerQuestion(Action):
+    """A message the classifier took for a question about PHT.
+
+    A story is never answered as an FAQ: a message that asks nothing (the form of its sentences,
+    actions/language/questions.py) and told the person's own pain gets the welcome, or, during
+    the questions, is read as their answer (the form goes on before this action runs). A real
+    question gets its answer from the knowledge base; before the questions, "shall we go on?"
+    follows, and "yes" starts them (the rules after `action_welcome`)."""
+
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if described_pain_just_now(tracker) and not question_form().asks(text):
+            return WELCOME_INSTEAD
+        selected = (tracker.latest_message.get("response_selector") or {}).get(FAQ_SELECTOR) or {}
+        response = (selected.get("response") or {}).get("utter_action")
+        if response in domain.get("responses", {}):
+            dispatcher.utter_message(response=response)
+        else:
+            dispatcher.utter_message(response="utter_default")
+        if tracker.active_loop_name or tracker.get_slot(ASSESSMENT_SLOT):
+            return []  # the questions go on (rules), or the outcome was given already
+        return WELCOME_INSTEAD  # the opening, or "shall we go on?" if it was given already
 
 
 class ActionExplainQuestion(Action):

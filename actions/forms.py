@@ -28,6 +28,7 @@ from rasa_sdk.types import DomainDict
 
 from .language.distress import DISTRESS_INTENT, suggests_distress
 from .language.numbers import is_vague_time
+from .language.questions import question_form
 from .language.reader import NOT_SURE, is_correction, shared_reader
 from .messages import (
     answer_buttons, findings_summary, join_items, question_text, render, value_labels, yes_no_buttons,
@@ -47,7 +48,8 @@ CORRECTED_SLOT = "corrected"  # answers the last message changed, to acknowledge
 DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet",
                       "delete_my_data", "staff_mode"}
 # Messages that ask rather than answer ("can I keep running?"): only danger signs are read
-# from them, unless the NLU is unsure. Commands ("stop", "go back") are short: if one still
+# from them, unless the NLU is unsure or no sentence of the message asks anything (a story the
+# classifier took for an FAQ question, an answer it took for off-topic: read in full). Commands ("stop", "go back") are short: if one still
 # answers the question asked ("about twenty days"), it was an answer the NLU got wrong.
 QUESTION_INTENTS = {"faq", "ask_why", "out_of_scope"}
 COMMAND_INTENTS = {"start_over", "stop", "goodbye", "go_back", "delete_my_data", "staff_mode"}
@@ -115,10 +117,10 @@ def follow_up_signs(slots: Mapping[str, Any]) -> List[Dict[str, Any]]:
 
 
 def note_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-    """Count an answer that could not be used; from the configured count on, offer the
-    clinic's contact instead of asking the same question forever. A safety question is not
-    asked again after its own limit: a professional must ask it in person, and the
-    assessment records why."""
+    """Count an answer that could not be used. Any other question is left as not known after
+    its configured count, and the next one asked; a safety question is offered the clinic's
+    contact, then not asked again after its own limit: a professional must ask it in person,
+    and the assessment records why."""
     count = int(tracker.get_slot(REASK_SLOT) or 0) + 1
     settings = load_settings()
     asked = _requested_slot(tracker)
@@ -128,9 +130,21 @@ def note_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker, do
         reason = {"field": asked, "unusable_answers": count,
                   "why": render(domain, "utter_screening_stopped_reason", count=count)}
         return [SlotSet(REASK_SLOT, count), SlotSet(STOPPED_SLOT, reason)]
+    if skips_now(tracker):
+        dispatcher.utter_message(response="utter_question_skipped")
+        return [SlotSet(asked, NOT_SURE), SlotSet(REASK_SLOT, 0)]  # not known: the next question
     if count >= settings["offer_human_after_misunderstandings"]:
         dispatcher.utter_message(text=render(domain, "utter_offer_human", tracker.slots, **settings["clinic"]))
     return [SlotSet(REASK_SLOT, count)]
+
+
+def skips_now(tracker: Tracker) -> bool:
+    """Whether one more unusable answer leaves the question asked (not a safety question) as
+    not known."""
+    asked = _requested_slot(tracker)
+    spec = load_knowledge().fields.get(asked or "")
+    count = int(tracker.get_slot(REASK_SLOT) or 0) + 1
+    return bool(spec) and not spec.get("screen") and count >= load_settings()["skip_question_after_unusable_answers"]
 
 
 def is_distress(tracker: Tracker) -> bool:
@@ -170,8 +184,9 @@ class ActionExtractFindings(Action):
         found = reading.findings
         intent = tracker.latest_message.get("intent", {})
         sure = intent.get("confidence", 1.0) >= SURE
-        only_danger_signs = sure and (intent.get("name") in QUESTION_INTENTS or (
-            intent.get("name") in COMMAND_INTENTS and asked not in found))
+        only_danger_signs = sure and (
+            (intent.get("name") in QUESTION_INTENTS and question_form().asks(text))
+            or (intent.get("name") in COMMAND_INTENTS and asked not in found))
         correcting = is_correction(text)
         events: List[EventType] = self._possible_signs(tracker, text, reading.possible, asked, found, sure)
         earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(asked or "")
@@ -310,7 +325,13 @@ class ValidateAssessmentForm(FormValidationAction):
             return events + [SlotSet(REASK_SLOT, 0)]
         intent = tracker.latest_message.get("intent", {}).get("name")
         if updates or {MENTIONED_SLOT, POSSIBLE_SLOT} & set(tracker.slots_to_validate()):
-            return events  # they told us something else (or corrected an answer): just ask again
+            # they told us something else (or corrected an answer): ask again, counted, so that a
+            # question whose answers never name what it asks is not asked a third time
+            if pending_sign({**tracker.slots, **updates}):
+                return events  # a danger sign to confirm comes first; the question after it
+            if skips_now(tracker):
+                return events + note_misunderstanding(dispatcher, tracker, domain)
+            return events + [SlotSet(REASK_SLOT, int(tracker.get_slot(REASK_SLOT) or 0) + 1)]
         if intent in DIGRESSION_INTENTS:
             return []  # nothing read: the form steps aside so a rule can answer, then asks again
         return events + self._reask(asked, dispatcher, tracker, domain)
@@ -337,6 +358,8 @@ class ValidateAssessmentForm(FormValidationAction):
         """Say what kind of answer would help; after repeated trouble, offer a person to talk to."""
         knowledge = load_knowledge()
         text = tracker.latest_message.get("text") or ""
+        if skips_now(tracker):
+            return note_misunderstanding(dispatcher, tracker, domain)  # left as not known, no re-ask
         if field == "duration_days" and is_vague_time(text):
             dispatcher.utter_message(text=render(domain, "utter_duration_vague"))
         else:

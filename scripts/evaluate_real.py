@@ -57,8 +57,8 @@ V3_RED_FLAGS = {"both_legs_pain", "chest_symptoms"}
 DURATION_TOLERANCE = 0.25
 MAX_TURNS = 30
 LOOP_REPEATS = 3
-CONSENT_ACTIONS = {"utter_ask_consent"}
-FAQ_ACTION = "utter_faq"
+CONSENT_ACTIONS = {"utter_ask_consent", "utter_shall_we_go_on"}
+FAQ_ACTION = "utter_faq"  # the FAQ responses are utter_faq/<topic>, said by a rule or an action
 FORM_NAME = "assessment_form"
 CONFIRM_SLOT = "danger_check"
 YES, NO = "yes", "no"
@@ -360,7 +360,7 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
     conversation = Conversation(assistant, sender, {})
     try:
         tracker = conversation.send(story["text"])
-        result.faq_first = FAQ_ACTION in last_turn_actions(tracker)
+        result.faq_first = any(name.split("/")[0] == FAQ_ACTION for name in last_turn_actions(tracker))
         for _ in range(MAX_TURNS + 1):
             slots = tracker["slots"]
             if slots.get("assessment"):

@@ -1,0 +1,87 @@
+"""Whether a message asks the assistant something, or tells it about the pain.
+
+The intent classifier learned FAQ questions from their words, and a real story shares them
+("I noticed a localized pain near my sit bone after sitting on hard chairs" was `faq/sitting_tips`
+at 0.90). What decides here is the form of the sentences, from the vocabulary's `asking` cues:
+a story is read in full and starts or continues the pre-screen; only a message that asks gets an
+FAQ answer (actions/conversation.py ActionAnswerQuestion), and then "shall we go on?".
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, List, Mapping, Optional
+
+from ..triage import Knowledge, load_knowledge
+
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+CLAUSE = re.compile(r"[,;:(\u2013\u2014]|\s-\s")
+WORD = re.compile(r"[a-z0-9'-]+")
+# A message that is one short sentence ending with "?" asks ("stretching ok?").
+SHORT_QUESTION_WORDS = 6
+# Words that tell about oneself or name a pain: with findings read, a message holding one is
+# an account of the pain ("pain when sitting"); "stretching" alone is a topic to ask about.
+OWN_WORDS = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive", "i'd", "mine"}
+PAIN_WORDS = {"pain", "pains", "painful", "hurt", "hurts", "hurting", "ache", "aches", "aching", "achy", "sore",
+              "soreness", "tender", "twinge", "niggle", "burning", "throbbing", "stiff"}
+
+
+class QuestionForm:
+    """Reads the form of a message's sentences with the vocabulary's `asking` cues."""
+
+    def __init__(self, knowledge: Optional[Knowledge] = None) -> None:
+        cues: Mapping[str, Any] = (knowledge or load_knowledge()).vocabulary["asking"]
+        self.questions = {str(word).lower() for word in cues["questions"]}
+        self.openers = {str(word).lower() for word in cues["openers"]}
+        self.then = {str(word).lower() for word in cues["then"]}
+        self.when = {str(word).lower() for word in cues["when"]}
+        self.when_then = {str(word).lower() for word in cues["when_then"]}
+        self.phrases = _phrases(cues["phrases"], anywhere=True)
+        self.opening_phrases = _phrases(cues["opening_phrases"], anywhere=False)
+
+    def asks(self, text: str) -> bool:
+        """Whether any sentence of the message is a question to the assistant."""
+        plain = _plain(text)
+        if self.phrases.search(plain) or self.opening_phrases.match(plain.strip()):
+            return True
+        sentences = [part.strip() for part in SENTENCE.findall(plain) if part.strip()]
+        return any(self._sentence_asks(sentence, len(sentences)) for sentence in sentences)
+
+    def _sentence_asks(self, sentence: str, count: int) -> bool:
+        words = WORD.findall(sentence)
+        if not words:
+            return False
+        if sentence.endswith("?") and (words[0] in self.questions | self.openers | self.when
+                                       or (count == 1 and len(words) <= SHORT_QUESTION_WORDS)):
+            return True
+        return any(self._clause_asks(WORD.findall(clause)) for clause in CLAUSE.split(sentence))
+
+    def _clause_asks(self, words: List[str]) -> bool:
+        if not words:
+            return False
+        second = words[1] if len(words) > 1 else ""
+        return (words[0] in self.questions or (words[0] in self.openers and second in self.then)
+                or (words[0] in self.when and second in self.when_then))
+
+    def tells_story(self, text: str, findings: Mapping[str, Any]) -> bool:
+        """Whether a message describes the person's own pain and asks nothing: findings were
+        read, it says "I"/"my" or names a pain, and no sentence of it asks."""
+        if not findings or self.asks(text):
+            return False
+        words = set(WORD.findall(_plain(text)))
+        return bool(words & OWN_WORDS or words & PAIN_WORDS)
+
+
+def _phrases(phrases: Any, anywhere: bool) -> "re.Pattern[str]":
+    ordered = sorted((str(phrase).lower() for phrase in phrases), key=len, reverse=True)
+    return re.compile((r"\b" if anywhere else "") + "(?:" + "|".join(map(re.escape, ordered)) + r")\b")
+
+
+def _plain(text: str) -> str:
+    return (text or "").lower().replace("\u2019", "'").replace("\u2018", "'")
+
+
+@lru_cache(maxsize=1)
+def question_form() -> QuestionForm:
+    """The one QuestionForm of this process (it compiles the vocabulary's cues once)."""
+    return QuestionForm()
