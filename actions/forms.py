@@ -321,8 +321,10 @@ class ValidateAssessmentForm(FormValidationAction):
             return events + [SlotSet(MENTIONED_SLOT, tracker.get_slot(MENTIONED_SLOT))]
         if not asked:
             return events
-        if updates.get(asked) is not None or CONFIRM_SLOT in updates or tracker.get_slot(STOPPED_SLOT):
+        if updates.get(asked) is not None or tracker.get_slot(STOPPED_SLOT):
             return events + [SlotSet(REASK_SLOT, 0)]
+        if CONFIRM_SLOT in updates:
+            return events  # a confirming question answered: the count of the question it interrupted stays
         intent = tracker.latest_message.get("intent", {}).get("name")
         if updates or {MENTIONED_SLOT, POSSIBLE_SLOT} & set(tracker.slots_to_validate()):
             # they told us something else (or corrected an answer): ask again, counted, so that a

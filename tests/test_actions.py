@@ -721,3 +721,17 @@ def test_a_red_flag_screen_abandoned_after_three_unusable_answers_is_urgent_toda
     assert result["urgency"] == "urgent" and result["today"] is True
     assert result["screens"]["red_flags"]["state"] == "incomplete"
     assert result["findings"]["incomplete"] == ["red_flags"]
+
+
+def test_a_confirming_question_in_between_does_not_reset_the_count_of_the_question_it_interrupted():
+    """"woke up with it after speed work" to "how did it start?": not understood, a night-pain
+    question in between, then the same answer again: left as not known, not asked a third time."""
+    signs = [{"field": "red_flags", "value": "night_pain", "answer": "no", "was_the_answer": False}]
+    tracker = validation_tracker("no", {"pain_location": "buttock", "reask_count": 1, "possible_signs": signs},
+                                 "danger_check", {"danger_check": "no"})
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert "reask_count" not in slot_events(events)
+    tracker = validation_tracker("woke up with it after speed work", {"pain_location": "buttock", "reask_count": 1},
+                                 "onset", {})
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events)["onset"] == "not_sure"
