@@ -13,6 +13,7 @@ from .assessment import assess_conversation
 from .forms import is_distress, note_misunderstanding
 from .language.questions import question_form
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render, staff_entered
+from .rasa_data import FAQ_RESPONSES
 from .settings import load_settings
 from .slots import (
     ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_fields, findings_from_slots, needs_care_now,
@@ -56,10 +57,18 @@ FAQ_SELECTOR = "faq"  # the retrieval intent of config.yml's response selector
 OPENINGS = ("utter_welcome", "utter_staff_mode")
 
 
+RESETS = ("restart", "reset_slots", "session_started")
+
+
 def welcomed_already(tracker: Tracker) -> bool:
-    """Whether the opening (the safety notice) was given in this conversation."""
-    return any(event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") in OPENINGS
-               for event in tracker.events)
+    """Whether the opening (the safety notice) was given since the conversation last started
+    (again): after "start again" the person gets the opening and the consent question anew."""
+    for event in reversed(tracker.events):
+        if event.get("event") in RESETS:
+            return False
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") in OPENINGS:
+            return True
+    return False
 
 
 class ActionWelcome(Action):
@@ -113,7 +122,7 @@ class ActionAnswerQuestion(Action):
             return WELCOME_INSTEAD
         selected = (tracker.latest_message.get("response_selector") or {}).get(FAQ_SELECTOR) or {}
         response = (selected.get("response") or {}).get("utter_action")
-        if response in domain.get("responses", {}):
+        if response in domain.get("responses", {}) and response.startswith(f"{FAQ_RESPONSES}/"):
             dispatcher.utter_message(response=response)
         else:
             dispatcher.utter_message(response="utter_default")
