@@ -215,6 +215,22 @@ class Reader:
             doc = process(doc)
         return doc
 
+    def named_values(self, text: str) -> Dict[str, Set[Any]]:
+        """Every value the text names, stated, negated or only possibly (field -> values); a
+        number field names the number it reads. "I never said below the knee" names
+        `pain_below_knee`: what a correction is about, whatever it says of it."""
+        text = self.correct_typos(_normalise(text or ""))
+        if not text:
+            return {}
+        named: Dict[str, Set[Any]] = {}
+        for mention in self._mentions(self._doc(text), None):
+            named.setdefault(mention.field, set()).add(mention.value)
+        for field, read_number in NUMBER_READERS.items():
+            number = read_number(text, False)
+            if number is not None:
+                named.setdefault(field, set()).add(number)
+        return named
+
     def yes_or_no(self, text: str) -> Optional[bool]:
         """True for "yes", False for "no", None when the answer is unclear or "not sure"."""
         return self._yes_or_no(_normalise(text or ""))

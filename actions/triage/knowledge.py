@@ -22,6 +22,7 @@ FIELD_KEYS = {
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only", "asked_only",
 }
+CORRECTION_KEYS = {"source", "strong", "weak", "only", "confirm", "staff_confirm", "plain"}
 VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
@@ -197,6 +198,18 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             raise KnowledgeError(f"vocabulary {key}: must be a list of phrases")
     if not knowledge.vocabulary.get("distress"):
         raise KnowledgeError("vocabulary distress: the phrases about suicide or self-harm are missing")
+    corrections = knowledge.vocabulary.get("corrections")
+    if corrections is not None:
+        _require_keys(corrections, CORRECTION_KEYS, "vocabulary corrections")
+        _require_sources(knowledge, corrections, "vocabulary corrections")
+        for key in ("strong", "weak", "only"):
+            if not (corrections.get(key) and all(isinstance(p, str) and p for p in corrections[key])):
+                raise KnowledgeError(f"vocabulary corrections: `{key}` must be a list of phrases")
+        values = {value for spec in fields.values() for value in spec.get("values", {})}
+        if set(corrections.get("plain", {})) - values:
+            raise KnowledgeError("vocabulary corrections: `plain` names unknown values")
+        if "{sign}" not in corrections.get("confirm", ""):
+            raise KnowledgeError("vocabulary corrections: the `confirm` question names the {sign}")
     for answer in ("affirm", "deny", "unsure", "none"):
         if not knowledge.vocabulary.get("answers", {}).get(answer):
             raise KnowledgeError(f"vocabulary answers: missing `{answer}` phrases")
