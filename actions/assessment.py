@@ -9,7 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .messages import bullet_list, join_items, render
-from .prescreen import record_prescreen
+from .corrections import repeat_back
+from .prescreen import REFERENCE_SLOT, record_prescreen
 from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, unsure_fields
 from .triage import Engine
 
@@ -96,10 +97,13 @@ def assess_conversation(tracker: Tracker, dispatcher: CollectingDispatcher, doma
     result["screening_stopped"] = tracker.get_slot(STOPPED_SLOT)  # a safety question left to a professional
     for message in outcome_messages(result, domain, tracker.slots):
         dispatcher.utter_message(text=message)
+    earlier = tracker.get_slot(REFERENCE_SLOT)
+    if earlier:
+        result["replaces"] = earlier  # a corrected outcome: a new record, naming the one it corrects
     recorded = record_prescreen(tracker, result, dispatcher, domain)  # its reference code and a summary
     closing = "utter_after_urgent_outcome" if result["urgency"] in ACT_NOW_LEVELS else "utter_after_outcome"
     dispatcher.utter_message(response=closing)
-    return [SlotSet(ASSESSMENT_SLOT, result), *recorded]
+    return [SlotSet(ASSESSMENT_SLOT, result), *recorded, *repeat_back(findings)]
 
 
 class ActionAssess(Action):

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .assessment import assess_conversation
+from .corrections import repeat_back
 from .forms import is_distress, note_misunderstanding
 from .language.questions import question_form
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render, staff_entered
@@ -97,11 +98,12 @@ class ActionWelcome(Action):
             return staff_mode
         dispatcher.utter_message(response="utter_staff_mode" if staff else "utter_welcome")
         knowledge = load_knowledge()
-        noted = findings_summary(findings_from_slots(tracker.slots, knowledge), knowledge, domain)
+        findings = findings_from_slots(tracker.slots, knowledge)
+        noted = findings_summary(findings, knowledge, domain)
         if noted:
             dispatcher.utter_message(text=render(domain, "utter_noted", items="; ".join(noted)))
         dispatcher.utter_message(response="utter_ask_staff_consent" if staff else "utter_ask_consent")
-        return staff_mode
+        return staff_mode + (repeat_back(findings) if noted else [])
 
 
 class ActionAnswerQuestion(Action):

@@ -26,6 +26,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from .corrections import (
+    REPEATED_SLOT, WITHDRAW_CHECK, WITHDRAWAL_SLOT, WITHDRAWN_SLOT, acknowledge, denial_updates, pending_withdrawal,
+    repeat_back, withdrawal_answer,
+)
+from .language.corrections import says_that_is_wrong
 from .language.distress import DISTRESS_INTENT, suggests_distress
 from .language.numbers import is_vague_time
 from .language.questions import question_form
@@ -98,6 +103,18 @@ def questions_while_urgent(slots: Mapping[str, Any], questions: List[str]) -> Li
     return [field for field in questions if knowledge.fields[field].get("screen") or (
         slots.get(field) is None and any(engine.urgency({**findings, field: answer})[0]["level"] == "emergency"
                                          for answer in engine.possible_answers(field)))]
+
+
+def required_questions(slots: Mapping[str, Any]) -> List[str]:
+    """The form's questions now, in order: a denied danger sign to confirm first (even in an
+    emergency: it may be the misreading), then a possible sign to confirm, then the fields."""
+    first = [WITHDRAW_CHECK] if pending_withdrawal(slots) else []
+    if needs_emergency_now(slots) or slots.get(STOPPED_SLOT):
+        return first  # an emergency, or a safety question left to a professional
+    questions = questions_to_ask(slots)
+    if needs_care_now(slots):
+        questions = questions_while_urgent(slots, questions)
+    return first + ([CONFIRM_SLOT, *questions] if pending_sign(slots) else questions)
 
 
 def follow_up_signs(slots: Mapping[str, Any]) -> List[Dict[str, Any]]:
@@ -176,21 +193,35 @@ class ActionExtractFindings(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
+        read_once = [SlotSet(REPEATED_SLOT, None)] if tracker.get_slot(REPEATED_SLOT) else []  # this message's only
         if text.startswith("/"):
-            return []  # an intent payload such as /restart carries no findings
-        knowledge = load_knowledge()
+            return read_once  # an intent payload such as /restart carries no findings
         asked = _requested_slot(tracker)
-        reading = shared_reader().reading(text, asked if asked in knowledge.fields else None)
+        if asked == WITHDRAW_CHECK and pending_withdrawal(tracker.slots):
+            return read_once + [SlotSet(name, value) for name, value in withdrawal_answer(tracker.slots, text).items()]
+        denial = denial_updates(tracker.slots, text)
+        if denial is None:
+            return read_once + self._read(tracker, text, asked, denying=False)
+        # "no, I didn't say that": the denial first, then only danger signs from the rest
+        corrected = Tracker(tracker.sender_id, {**tracker.slots, **denial}, tracker.latest_message, tracker.events,
+                            tracker.is_paused(), tracker.followup_action, tracker.active_loop, tracker.latest_action_name)
+        return [SlotSet(name, value) for name, value in denial.items()] + self._read(corrected, text, asked, denying=True)
+
+    def _read(self, tracker: Tracker, text: str, asked: Optional[str], denying: bool) -> List[EventType]:
+        """The findings the message states, as slot events; while it denies something it
+        repeated back, only danger signs."""
+        knowledge = load_knowledge()
+        reading = shared_reader().reading(text, asked if asked in knowledge.fields and not denying else None)
         found = reading.findings
         intent = tracker.latest_message.get("intent", {})
         sure = intent.get("confidence", 1.0) >= SURE
-        only_danger_signs = sure and (
+        only_danger_signs = denying or sure and (
             (intent.get("name") in QUESTION_INTENTS and question_form().asks(text))
             or (intent.get("name") in COMMAND_INTENTS and asked not in found))
-        correcting = is_correction(text)
+        correcting = is_correction(text) or says_that_is_wrong(text)
         events: List[EventType] = self._possible_signs(tracker, text, reading.possible, asked, found, sure)
         earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(asked or "")
-        if asked in knowledge.fields and asked not in found and isinstance(earlier, str):
+        if asked in knowledge.fields and asked not in found and isinstance(earlier, str) and not denying:
             if shared_reader().yes_or_no(text):
                 found = {**found, asked: earlier}  # "yes" to "you mentioned pain at the ...: is that it?"
         corrected: Dict[str, Any] = {}
@@ -282,12 +313,11 @@ class ValidateAssessmentForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        if needs_emergency_now(tracker.slots) or tracker.get_slot(STOPPED_SLOT):
-            return []  # an emergency, or a safety question left to a professional
-        questions = questions_to_ask(tracker.slots)
-        if needs_care_now(tracker.slots):
-            questions = questions_while_urgent(tracker.slots, questions)
-        return [CONFIRM_SLOT, *questions] if pending_sign(tracker.slots) else questions
+        return required_questions(tracker.slots)
+
+    async def extract_withdraw_check(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> Dict[Text, Any]:
+        return {}  # filled by action_extract_findings, like every slot of this form
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -299,11 +329,17 @@ class ValidateAssessmentForm(FormValidationAction):
         if is_typed_payload(tracker) and asked:
             return self._ask_again(asked, dispatcher, domain)  # not counted: no limit to reach by typing
         updates: Dict[str, Any] = {}
+        repeats: List[EventType] = []
         corrected = tracker.get_slot(CORRECTED_SLOT)
         if corrected:
             summary = "; ".join(findings_summary(corrected, knowledge, domain))
             dispatcher.utter_message(text=render(domain, "utter_corrected", items=summary))
             updates[CORRECTED_SLOT] = None
+            repeats = repeat_back(corrected)  # "no, I didn't say that" may deny the change too
+        denied = bool({WITHDRAWN_SLOT, WITHDRAWAL_SLOT} & set(tracker.slots_to_validate()))
+        repeats = acknowledge(dispatcher, tracker.slots, domain) + repeats
+        if asked == WITHDRAW_CHECK and tracker.get_slot(WITHDRAW_CHECK) is not None:
+            updates[WITHDRAW_CHECK] = None  # answered: free for the next sign, if any
         if asked == CONFIRM_SLOT and tracker.get_slot(CONFIRM_SLOT) is not None:
             updates[CONFIRM_SLOT] = None  # answered: free for the next sign to confirm, if any
         for field, value in tracker.slots_to_validate().items():
@@ -315,12 +351,12 @@ class ValidateAssessmentForm(FormValidationAction):
                     dispatcher.utter_message(text=render(domain, "utter_screen_not_sure", tracker.slots))
                     value = None
             updates[field] = value
-        events: List[EventType] = [SlotSet(field, value) for field, value in updates.items()]
+        events: List[EventType] = [SlotSet(field, value) for field, value in updates.items()] + repeats
         if needs_emergency_now({**tracker.slots, **updates}):
             # an emergency, perhaps only mentioned in passing: the form must end now, not step aside
             return events + [SlotSet(MENTIONED_SLOT, tracker.get_slot(MENTIONED_SLOT))]
-        if not asked:
-            return events
+        if not asked or denied or WITHDRAW_CHECK in updates:
+            return events  # a correction, or its confirming question: the question again, not counted
         if updates.get(asked) is not None or tracker.get_slot(STOPPED_SLOT):
             return events + [SlotSet(REASK_SLOT, 0)]
         if CONFIRM_SLOT in updates:
@@ -386,6 +422,9 @@ class AskForField(Action):
         if earlier:
             labels = join_items(value_labels(self.field, earlier, knowledge), domain)
             dispatcher.utter_message(text=render(domain, "utter_already_mentioned", tracker.slots, items=labels))
+            repeats = repeat_back({self.field: earlier})
+        else:
+            repeats = []
         question = question_text(spec, "question", tracker.slots)
         buttons = answer_buttons(self.field, knowledge)
         if earlier and spec.get("more_question"):
@@ -396,7 +435,7 @@ class AskForField(Action):
             buttons = [button for button in buttons if button["payload"] not in
                        {str(spec["values"][value]["synonyms"][0]) for value in earlier}]
         dispatcher.utter_message(text=question, buttons=buttons)
-        return []
+        return repeats
 
     def _confirm(self, value: str, dispatcher: CollectingDispatcher, knowledge: Knowledge,
                  tracker: Tracker) -> List[EventType]:

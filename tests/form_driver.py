@@ -18,11 +18,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import ActionAssess
+from actions.corrections import WITHDRAW_CHECK, AskToConfirmWithdrawal
 from actions.forms import ASK_ACTIONS, FORM_NAME, ActionExtractFindings, AskToConfirmDangerSign, ValidateAssessmentForm
 from actions.slots import CONFIRM_SLOT
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
-ASKERS = {**ASK_ACTIONS, CONFIRM_SLOT: AskToConfirmDangerSign}
+ASKERS = {**ASK_ACTIONS, CONFIRM_SLOT: AskToConfirmDangerSign, WITHDRAW_CHECK: AskToConfirmWithdrawal}
 
 
 class FormDriver:
@@ -57,7 +58,7 @@ class FormDriver:
         requested = self.slots.get("requested_slot")
         if requested:
             self.asked.append(requested)
-            self._run(ASKERS[requested](), text)
+            self._apply(self._run(ASKERS[requested](), text))  # as Rasa does: an ask may remember what it repeated
         return requested
 
     def run(self, opening: str, answer: Callable[[str], str], max_turns: int = 30) -> Dict[str, Any]:

@@ -22,7 +22,7 @@ FIELD_KEYS = {
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only", "asked_only",
 }
-CORRECTION_KEYS = {"source", "strong", "weak", "only", "confirm", "staff_confirm", "plain"}
+CORRECTION_KEYS = {"source", "strong", "weak", "only", "confirm", "staff_confirm", "confirm_other", "plain"}
 VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}

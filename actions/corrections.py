@@ -1,0 +1,221 @@
+"""Correcting what the assistant repeated back, in plain words (issue 19).
+
+Every message that repeats answers back (already mentioned, noted, changed, the outcome's
+summary) keeps them in the `repeated_back` slot until the next message, which reads it once.
+When that message denies some of them (actions/language/corrections.py):
+- a value whose removal could lower the urgency (a danger sign) is kept, and one confirming
+  question in plain words asks about it ("Just to be sure: you do NOT have ...?"): only "yes"
+  takes it out, anything else keeps it;
+- any other value is taken out at once;
+and the form says what it took out, then asks its current question again. After the outcome,
+`action_correct` does the same and reopens the questions; the corrected outcome is a new
+record that names the one it replaces.
+
+Slot-mapping actions cannot send messages (Rasa drops them): the reading sets slots, and the
+form or `action_correct` acknowledges.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from .language.corrections import denied_items
+from .language.reader import shared_reader
+from .messages import findings_summary, render, staff_entered, yes_no_buttons
+from .slots import ASSESSMENT_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots
+from .triage import Engine, Knowledge, load_knowledge
+
+REPEATED_SLOT = "repeated_back"  # the answers the last message repeated back, field -> value(s)
+WITHDRAWN_SLOT = "withdrawn"  # what this message took out or kept, to acknowledge: {"removed": ..., "kept": ...}
+WITHDRAWAL_SLOT = "withdrawal"  # danger signs denied, each to confirm with one question: [{"field", "value"}]
+WITHDRAW_CHECK = "withdraw_check"  # the form's slot for that confirming question
+
+Items = Dict[str, Any]
+
+
+def repeated(findings: Mapping[str, Any], knowledge: Optional[Knowledge] = None) -> Optional[Items]:
+    """The findings fields of `findings` (no bookkeeping keys), as `repeated_back` holds them."""
+    fields = (knowledge or load_knowledge()).fields
+    items = {field: value for field, value in findings.items() if field in fields and value not in (None, [])}
+    return items or None
+
+
+def repeat_back(findings: Mapping[str, Any]) -> List[EventType]:
+    """The event that remembers what a message repeats back, until the next message."""
+    return [SlotSet(REPEATED_SLOT, repeated(findings))]
+
+
+def pending_withdrawal(slots: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
+    """The first denied danger sign still to confirm."""
+    return next(iter(slots.get(WITHDRAWAL_SLOT) or []), None)
+
+
+def lowers_urgency(field: str, value: Any, slots: Mapping[str, Any], engine: Optional[Engine] = None) -> bool:
+    """Whether taking `value` out could make the advice less urgent: every value of a safety
+    screen, and any other whose removal lowers the urgency of what is known now."""
+    engine = engine or Engine()
+    if engine.knowledge.fields[field].get("screen"):
+        return True
+    levels = engine.knowledge.rules["urgency"]["levels"]
+    before = engine.urgency(findings_from_slots(slots, engine.knowledge))[0]["level"]
+    after = engine.urgency(findings_from_slots({**slots, **removal(slots, {field: value})}, engine.knowledge))[0]["level"]
+    return levels.index(after) > levels.index(before)
+
+
+def removal(slots: Mapping[str, Any], items: Mapping[str, Any]) -> Dict[str, Any]:
+    """The slot values with `items` taken out: from the answers, from what was mentioned in
+    passing, and from confirmed possible signs (answered "no" now). A list left empty, or a
+    single value taken out, is asked again: an empty list would mean "none of these"."""
+    knowledge = load_knowledge()
+    updates: Dict[str, Any] = {}
+    mentioned = dict(slots.get(MENTIONED_SLOT) or {})
+    signs = [dict(sign) for sign in slots.get(POSSIBLE_SLOT) or []]
+    for field, denied in items.items():
+        values = denied if isinstance(denied, list) else [denied]
+        current = slots.get(field)
+        if knowledge.fields[field]["kind"] == "list":
+            if isinstance(current, list) and set(values) & set(current):
+                kept = [value for value in current if value not in values]
+                updates[field] = kept or None
+        elif current in values:
+            updates[field] = None
+        earlier = mentioned.get(field)
+        if isinstance(earlier, list):
+            earlier = [value for value in earlier if value not in values]
+        elif earlier in values:
+            earlier = None
+        if earlier:
+            mentioned[field] = earlier
+        else:
+            mentioned.pop(field, None)
+        for sign in signs:
+            if sign["field"] == field and sign["value"] in values and sign["answer"] is not None:
+                sign["answer"] = "no"
+    if mentioned != (slots.get(MENTIONED_SLOT) or {}):
+        updates[MENTIONED_SLOT] = mentioned
+    if signs != (slots.get(POSSIBLE_SLOT) or []):
+        updates[POSSIBLE_SLOT] = signs
+    return updates
+
+
+def denial_updates(slots: Mapping[str, Any], text: str) -> Optional[Dict[str, Any]]:
+    """The slot values after `text` denies items just repeated back, or None when it denies
+    none. Danger signs wait for their confirming question; the rest go at once."""
+    denied = denied_items(text, slots.get(REPEATED_SLOT))
+    if not denied:
+        return None
+    if len(denied) > 1 and not set(shared_reader().named_values(text)) & set(denied):
+        # "you got that wrong" to a whole summary: which answer, rather than all of them
+        return {WITHDRAWN_SLOT: {"removed": {}, "kept": {}, "which": slots.get(REPEATED_SLOT)}, REPEATED_SLOT: None}
+    engine = Engine()
+    at_once: Items = {}
+    to_confirm = list(slots.get(WITHDRAWAL_SLOT) or [])
+    for field, denied_value in denied.items():
+        for value in (denied_value if isinstance(denied_value, list) else [denied_value]):
+            if lowers_urgency(field, value, slots, engine):
+                if {"field": field, "value": value} not in to_confirm:
+                    to_confirm.append({"field": field, "value": value})
+            elif isinstance(denied_value, list):
+                at_once.setdefault(field, []).append(value)
+            else:
+                at_once[field] = value
+    updates = removal(slots, at_once)
+    updates[WITHDRAWN_SLOT] = {"removed": at_once, "kept": {}} if at_once else None
+    updates[WITHDRAWAL_SLOT] = to_confirm or None
+    updates[REPEATED_SLOT] = None
+    return updates
+
+
+def withdrawal_answer(slots: Mapping[str, Any], text: str) -> Dict[str, Any]:
+    """The slot values after the answer to "you do NOT have ...?": only yes takes it out."""
+    sign = pending_withdrawal(slots)
+    if sign is None:
+        return {}
+    rest = list(slots.get(WITHDRAWAL_SLOT) or [])[1:]
+    item = {sign["field"]: [sign["value"]] if load_knowledge().fields[sign["field"]]["kind"] == "list" else sign["value"]}
+    if shared_reader().yes_or_no(text) is True:
+        updates = removal(slots, item)
+        updates[WITHDRAWN_SLOT] = {"removed": item, "kept": {}}
+    else:
+        updates = {WITHDRAWN_SLOT: {"removed": {}, "kept": item}}
+    updates[WITHDRAWAL_SLOT] = rest or None
+    updates[WITHDRAW_CHECK] = "yes" if WITHDRAWN_SLOT in updates and updates[WITHDRAWN_SLOT]["removed"] else "no"
+    return updates
+
+
+def acknowledge(dispatcher: CollectingDispatcher, slots: Mapping[str, Any], domain: DomainDict) -> List[EventType]:
+    """Say what the last message took out, or kept; the new repeat is what was kept."""
+    withdrawn = slots.get(WITHDRAWN_SLOT)
+    if not withdrawn:
+        return []
+    if withdrawn.get("which"):
+        dispatcher.utter_message(response="utter_which_answer_wrong")
+        return [SlotSet(WITHDRAWN_SLOT, None), SlotSet(REPEATED_SLOT, withdrawn["which"])]  # the answer can name one
+    knowledge = load_knowledge()
+    for key, response in (("removed", "utter_taken_out"), ("kept", "utter_kept")):
+        if withdrawn.get(key):
+            items = "; ".join(findings_summary(withdrawn[key], knowledge, domain))
+            dispatcher.utter_message(text=render(domain, response, slots, items=items))
+    return [SlotSet(WITHDRAWN_SLOT, None)]
+
+
+class AskToConfirmWithdrawal(Action):
+    """Asks, in plain words, before a denied danger sign is taken out."""
+
+    def name(self) -> Text:
+        return f"action_ask_{WITHDRAW_CHECK}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        sign = pending_withdrawal(tracker.slots)
+        if sign:
+            knowledge = load_knowledge()
+            section = knowledge.vocabulary["corrections"]
+            spec = knowledge.fields[sign["field"]]
+            if spec.get("screen"):
+                words = section.get("plain", {}).get(sign["value"]) or spec["values"][sign["value"]]["label"].lower()
+                question = section["staff_confirm"] if staff_entered(tracker.slots) else section["confirm"]
+                text = question.format(sign=words)
+            else:
+                value = [sign["value"]] if spec["kind"] == "list" else sign["value"]
+                item = findings_summary({sign["field"]: value}, knowledge, domain)[0]
+                text = section["confirm_other"].format(item=item)
+            dispatcher.utter_message(text=text, buttons=yes_no_buttons(knowledge))
+        return []
+
+
+class ActionCorrect(Action):
+    """"You got that wrong" outside the questions. After the outcome: say what was taken out and
+    reopen the questions (a denied danger sign is confirmed first, then whatever the removal
+    left to ask), or, with nothing left to ask, give the corrected outcome now. Before the
+    questions: the welcome again, with what is noted now."""
+
+    def name(self) -> Text:
+        return "action_correct"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        slots = dict(tracker.slots)
+        withdrawn = slots.get(WITHDRAWN_SLOT) or {}
+        if withdrawn.get("which") or not (withdrawn or slots.get(WITHDRAWAL_SLOT)):
+            if withdrawn:
+                return acknowledge(dispatcher, slots, domain)
+            dispatcher.utter_message(response="utter_which_answer_wrong")
+            return repeat_back(slots.get(ASSESSMENT_SLOT, {}).get("findings", {})) if slots.get(ASSESSMENT_SLOT) else []
+        events = acknowledge(dispatcher, slots, domain)
+        slots[WITHDRAWN_SLOT] = None
+        if not slots.get(ASSESSMENT_SLOT):
+            return events + [FollowupAction("action_welcome")]
+        from .forms import required_questions  # the form's own choice of questions
+
+        events.append(SlotSet(ASSESSMENT_SLOT, None))
+        slots[ASSESSMENT_SLOT] = None
+        if any(slots.get(field) is None for field in required_questions(slots)):
+            return events + [FollowupAction("assessment_form")]
+        from .assessment import assess_conversation
+
+        corrected = Tracker(tracker.sender_id, slots, tracker.latest_message, tracker.events, False, None,
+                            None, tracker.latest_action_name)
+        return events + assess_conversation(corrected, dispatcher, domain)
