@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .assessment import assess_conversation
-from .corrections import repeat_back
+from .corrections import WITHDRAWAL_SLOT, WITHDRAWN_SLOT, repeat_back
 from .forms import is_distress, note_misunderstanding
 from .language.questions import question_form
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render, staff_entered
@@ -54,6 +54,13 @@ def _described_pain(tracker: Tracker) -> bool:
 
 
 WELCOME_INSTEAD = [FollowupAction("action_welcome")]
+CORRECT_INSTEAD = [FollowupAction("action_correct")]
+
+
+def corrected_just_now(tracker: Tracker) -> bool:
+    """Outside the questions, whether the latest message denied something just repeated back
+    (its reading set what to take out), whatever intent the NLU gave it."""
+    return not tracker.active_loop_name and bool(tracker.get_slot(WITHDRAWN_SLOT) or tracker.get_slot(WITHDRAWAL_SLOT))
 FAQ_SELECTOR = "faq"  # the retrieval intent of config.yml's response selector
 OPENINGS = ("utter_welcome", "utter_staff_mode")
 
@@ -167,6 +174,8 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if corrected_just_now(tracker):
+            return CORRECT_INSTEAD  # before the reverting below, which would undo the correction
         if described_pain_just_now(tracker):
             return WELCOME_INSTEAD
         if not _care_reminder(tracker, dispatcher, domain):
@@ -186,6 +195,8 @@ class ActionOffTopic(Action):
         return "action_off_topic"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if corrected_just_now(tracker):
+            return CORRECT_INSTEAD
         if described_pain_just_now(tracker):
             return WELCOME_INSTEAD
         dispatcher.utter_message(response="utter_out_of_scope")

@@ -23,7 +23,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from .language.corrections import denied_items
+from .language.corrections import denied_items, explicit_yes
 from .language.reader import shared_reader
 from .messages import findings_summary, render, staff_entered, yes_no_buttons
 from .slots import ASSESSMENT_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots
@@ -137,7 +137,7 @@ def withdrawal_answer(slots: Mapping[str, Any], text: str) -> Dict[str, Any]:
         return {}
     rest = list(slots.get(WITHDRAWAL_SLOT) or [])[1:]
     item = {sign["field"]: [sign["value"]] if load_knowledge().fields[sign["field"]]["kind"] == "list" else sign["value"]}
-    if shared_reader().yes_or_no(text) is True:
+    if explicit_yes(text):
         updates = removal(slots, item)
         updates[WITHDRAWN_SLOT] = {"removed": item, "kept": {}}
     else:

@@ -33,6 +33,9 @@ class CorrectionCues:
         self.weak = re.compile(r"^(?:%s)(?![\w'])" % _phrase_regex(section["weak"]).pattern)
         self.only = _phrase_regex(section["only"])
 
+        self.yes = _phrase_regex(section["yes"])
+        self.not_yes = _phrase_regex(section["not_yes"])
+
     def is_strong(self, text: str) -> bool:
         return bool(self.strong.search(text))
 
@@ -45,6 +48,16 @@ def correction_cues() -> CorrectionCues:
 def says_that_is_wrong(text: str) -> bool:
     """Whether the message says, in plain words, that something the assistant said is wrong."""
     return correction_cues().is_strong(_normalise(text or ""))
+
+
+def explicit_yes(text: str, reader: Optional[Reader] = None) -> bool:
+    """Whether an answer to "you do NOT have ...?" is a plain yes, and nothing that could mean
+    the person has it after all ("I do", "yes but ...", "no", "not sure")."""
+    reader = reader or shared_reader()
+    cues = correction_cues()
+    normal = _normalise(text or "")
+    return (bool(cues.yes.search(normal)) and not cues.not_yes.search(normal)
+            and reader.yes_or_no(normal) is True)
 
 
 def denied_items(text: str, repeated: Optional[Mapping[str, Any]], reader: Optional[Reader] = None,

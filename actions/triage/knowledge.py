@@ -22,7 +22,7 @@ FIELD_KEYS = {
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only", "asked_only",
 }
-CORRECTION_KEYS = {"source", "strong", "weak", "only", "confirm", "staff_confirm", "confirm_other", "plain"}
+CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain"}
 VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
@@ -202,7 +202,7 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
     if corrections is not None:
         _require_keys(corrections, CORRECTION_KEYS, "vocabulary corrections")
         _require_sources(knowledge, corrections, "vocabulary corrections")
-        for key in ("strong", "weak", "only"):
+        for key in ("strong", "weak", "only", "yes", "not_yes"):
             if not (corrections.get(key) and all(isinstance(p, str) and p for p in corrections[key])):
                 raise KnowledgeError(f"vocabulary corrections: `{key}` must be a list of phrases")
         values = {value for spec in fields.values() for value in spec.get("values", {})}

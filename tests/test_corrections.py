@@ -1,0 +1,230 @@
+"""Correcting what the assistant repeated back, in plain words (issue 19, item 11).
+
+Played through the real actions with the form driver (tests/form_driver.py): "You already
+mentioned ..." answered "no, I didn't say that" takes it out, a danger sign only after an
+explicit yes, and a plain "no" to the question asked stays an answer.
+"""
+import pytest
+
+from actions.corrections import REPEATED_SLOT, WITHDRAW_CHECK, ActionCorrect
+from actions.forms import ActionExtractFindings
+from actions.language.corrections import denied_items
+from actions.prescreen import records
+from tests.form_driver import FormDriver
+
+# Opening messages whose passing mentions are repeated back at their question.
+SITTING_AND_DRIVING = "pain at my sit bone for 6 weeks, it came on gradually, worse when sitting and driving"
+BELOW_THE_KNEE = "pain at my sit bone for 6 weeks, it came on gradually, and it goes below the knee"
+NOT_SURE_OR_NO = {"red_flags": "none of these", "neuro_symptoms": "no"}
+
+
+def until_asked(driver: FormDriver, opening: str, field: str) -> FormDriver:
+    """Play the opening, then answer "none" until `field` is asked."""
+    requested = driver.say(opening)
+    for _ in range(10):
+        if requested == field:
+            return driver
+        requested = driver.say(NOT_SURE_OR_NO.get(requested, "none"))
+    raise AssertionError(f"{field} was never asked; asked {driver.asked}")
+
+
+def at_the_aggravators_question() -> FormDriver:
+    driver = until_asked(FormDriver(), SITTING_AND_DRIVING, "aggravators")
+    assert "You already mentioned sitting and driving." in driver.replies
+    return driver
+
+
+def at_the_nerve_question() -> FormDriver:
+    driver = until_asked(FormDriver(), BELOW_THE_KNEE, "neuro_symptoms")
+    assert "You already mentioned pain going below the knee." in driver.replies
+    return driver
+
+
+def last_replies(driver: FormDriver, count: int):
+    return driver.replies[-count:]
+
+
+# --- what a message denies -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["I didn't say that", "I never said that", "that's not right", "that's wrong",
+                                  "you misunderstood", "no, I didn't say that", "that's not what I said"])
+def test_every_strong_cue_denies_the_items_just_repeated_back(text):
+    assert denied_items(text, {"aggravators": ["sitting", "driving"]}) == {"aggravators": ["sitting", "driving"]}
+
+
+@pytest.mark.parametrize("text", ["no", "nope", "no, nothing else", "no, not really", "no, just sitting", "none",
+                                  "no thanks", "not sure"])
+def test_a_plain_no_denies_nothing(text):
+    assert denied_items(text, {"aggravators": ["sitting"]}) == {}
+
+
+def test_a_weak_no_denies_a_repeated_back_value_it_names_negated():
+    assert denied_items("no, not below the knee", {"neuro_symptoms": ["pain_below_knee"]}) == {
+        "neuro_symptoms": ["pain_below_knee"]}
+    assert denied_items("not below the knee", {"neuro_symptoms": ["pain_below_knee"]}) == {
+        "neuro_symptoms": ["pain_below_knee"]}
+
+
+def test_a_weak_no_with_only_something_else_denies_what_was_repeated_back():
+    assert denied_items("no, it only goes to the back of the thigh", {"neuro_symptoms": ["pain_below_knee"]}) == {
+        "neuro_symptoms": ["pain_below_knee"]}
+
+
+def test_a_denial_naming_one_value_denies_only_that_one():
+    assert denied_items("I didn't say driving", {"aggravators": ["sitting", "driving"]}) == {"aggravators": ["driving"]}
+
+
+def test_a_new_value_for_what_was_repeated_back_changes_it_and_denies_nothing():
+    assert denied_items("that's wrong, it's been 3 months", {"duration_days": 42}) == {}
+
+
+def test_nothing_is_denied_when_nothing_was_repeated_back():
+    assert denied_items("I didn't say that", None) == {}
+
+
+# --- during the questions --------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["no, I didn't say that", "I never said that", "that's wrong", "that's not right",
+                                  "you misunderstood"])
+def test_a_denied_passing_mention_is_taken_out_and_the_question_asked_again(text):
+    driver = at_the_aggravators_question()
+    assert driver.say(text) == "aggravators"
+    assert driver.slots["aggravators"] is None and not (driver.slots["mentioned"] or {}).get("aggravators")
+    assert "Thanks, I've taken that out: worse with: sitting and driving." in driver.replies
+    assert driver.replies[-1].startswith("What makes it worse?")  # the whole question again, nothing repeated
+    assert driver.slots["reask_count"] in (None, 0)  # a correction is no unusable answer
+
+
+def test_a_denial_naming_one_item_takes_out_only_that_one():
+    driver = at_the_aggravators_question()
+    assert driver.say("I didn't say driving") == "aggravators"
+    assert driver.slots["mentioned"]["aggravators"] == ["sitting"]
+    assert "Thanks, I've taken that out: worse with: driving." in driver.replies
+    assert "You already mentioned sitting." in last_replies(driver, 2)
+
+
+def test_only_the_items_of_the_last_repeat_can_be_denied():
+    driver = at_the_aggravators_question()
+    driver.say("stairs")  # an answer: the next question repeats nothing back
+    assert driver.slots[REPEATED_SLOT] is None
+    driver.say("I didn't say that")
+    assert driver.slots["aggravators"] == ["sitting", "driving", "stairs"]
+
+
+def test_a_plain_no_to_the_question_asked_is_still_an_answer():
+    driver = at_the_aggravators_question()
+    assert driver.say("no") != "aggravators"
+    assert driver.slots["aggravators"] == ["sitting", "driving"]  # "nothing else": what was mentioned stays
+    driver = at_the_nerve_question()
+    assert driver.say("no") not in ("neuro_symptoms", WITHDRAW_CHECK)
+    assert driver.slots["neuro_symptoms"] == ["pain_below_knee"]
+
+
+def test_a_denied_danger_sign_is_confirmed_in_plain_words_and_yes_takes_it_out():
+    driver = at_the_nerve_question()
+    assert driver.say("no, it only goes to the back of the thigh") == WITHDRAW_CHECK
+    assert driver.replies[-1] == "Just to be sure: you do NOT have pain going below the knee?"
+    assert driver.slots["mentioned"]["neuro_symptoms"] == ["pain_below_knee"]  # kept until the yes
+    assert driver.say("yes") == "neuro_symptoms"
+    assert "Thanks, I've taken that out: nerve-type symptoms: pain going below the knee." in driver.replies
+    assert not (driver.slots["mentioned"] or {}).get("neuro_symptoms")
+    assert driver.replies[-1].startswith("Do you have any of these in the leg")  # the question asked again
+
+
+@pytest.mark.parametrize("answer", ["no", "not sure", "hmm", "I do have it", "yes I do", "yes but only sometimes",
+                                    "no I don't"])
+def test_anything_but_yes_keeps_the_danger_sign(answer):
+    driver = at_the_nerve_question()
+    assert driver.say("I never said that") == WITHDRAW_CHECK
+    driver.say(answer)
+    assert driver.slots["mentioned"]["neuro_symptoms"] == ["pain_below_knee"]
+    assert "Then I've kept it in: nerve-type symptoms: pain going below the knee." in driver.replies
+
+
+def test_a_red_flag_is_asked_about_in_plain_words_not_its_label():
+    driver = FormDriver()
+    driver.slots.update({"mentioned": {"red_flags": ["saddle_numbness"]}, REPEATED_SLOT: {"red_flags": ["saddle_numbness"]},
+                         "requested_slot": "red_flags"})
+    assert driver.say("I didn't say that") == WITHDRAW_CHECK
+    assert driver.replies[-1] == "Just to be sure: you do NOT have numbness between your legs or around your bottom?"
+    assert "saddle_numbness" not in driver.replies[-1]
+
+
+def test_a_value_that_is_no_danger_sign_is_taken_out_at_once():
+    driver = at_the_aggravators_question()
+    driver.say("I didn't say that")
+    assert WITHDRAW_CHECK not in driver.asked
+
+
+def test_a_value_whose_removal_would_lower_the_urgency_is_confirmed_first():
+    driver = until_asked(FormDriver(), "pain at my sit bone for 6 weeks, it came on gradually, worse when I sneeze",
+                         "aggravators")
+    assert driver.say("no, I didn't say that") == WITHDRAW_CHECK  # coughing and sneezing point to a nerve root
+    assert driver.replies[-1] == 'Just to be sure: should I take out "worse with: coughing or sneezing"?'
+    driver.say("yes")
+    assert not (driver.slots["mentioned"] or {}).get("aggravators")
+
+
+# --- after the outcome -----------------------------------------------------------------------
+
+def answer(field: str) -> str:
+    return {"red_flags": "none of these", "neuro_symptoms": "no", "aggravators": "sitting and stairs",
+            "load_changes": "none", "pain_score": "4", "trend": "same", "age": "40"}.get(field, "no")
+
+
+def outcome(driver: FormDriver, opening: str) -> dict:
+    return driver.run(opening, answer)
+
+
+def correct_after_outcome(driver: FormDriver, text: str):
+    """What Rasa does for "you got that wrong" after the outcome: the message is read, then
+    `action_correct` runs (data/rules), and the form, if it reopens the questions."""
+    driver._apply(driver._run(ActionExtractFindings(), text))
+    events = driver._run(ActionCorrect(), text)
+    driver._apply(events)
+    return [event.get("name") for event in events if event["event"] == "followup"]
+
+
+def test_a_correction_after_the_outcome_gives_a_corrected_outcome_in_a_new_record_that_replaces_the_old():
+    driver = FormDriver()
+    first = outcome(driver, "pain at my sit bone for 6 weeks, it came on gradually, worse when driving")
+    old_reference = driver.slots["prescreen_reference"]
+    assert "driving" in first["findings"]["aggravators"]
+    followups = correct_after_outcome(driver, "that's not right, I didn't say driving")
+    assert "Thanks, I've taken that out: worse with: driving." in driver.replies
+    if followups:  # questions to ask again first
+        assert followups == ["assessment_form"]
+        requested = driver.say("")
+        while requested:
+            requested = driver.say(answer(requested))
+        driver._apply(driver._run(__import__("actions.assessment", fromlist=["ActionAssess"]).ActionAssess(), ""))
+    corrected = driver.slots["assessment"]
+    assert "driving" not in corrected["findings"].get("aggravators", [])
+    assert corrected["replaces"] == old_reference
+    new_reference = driver.slots["prescreen_reference"]
+    assert new_reference != old_reference
+    assert records().get(new_reference).assessment["replaces"] == old_reference
+    assert records().get(old_reference) is not None  # the earlier record stays, for the clinic to see
+
+
+def test_a_danger_sign_in_the_outcome_is_withdrawn_only_after_yes():
+    driver = FormDriver()
+    driver.slots.update({"requested_slot": None})
+    first = outcome(driver, "pain at my sit bone for 6 weeks, it came on gradually, I had a fever")
+    assert "fever" in first["findings"]["red_flags"]
+    assert correct_after_outcome(driver, "I never said I had a fever") == ["assessment_form"]
+    assert driver.slots["assessment"] is None
+    assert driver.say("") == WITHDRAW_CHECK
+    assert driver.replies[-1] == "Just to be sure: you do NOT have a fever, or feeling very unwell?"
+    assert "fever" in (driver.slots["mentioned"] or {}).get("red_flags", []) + (driver.slots["red_flags"] or [])
+
+
+def test_you_got_that_wrong_to_a_whole_summary_asks_which_answer():
+    driver = FormDriver()
+    outcome(driver, "pain at my sit bone for 6 weeks, it came on gradually, worse when driving")
+    before = dict(driver.slots)
+    assert correct_after_outcome(driver, "you got that wrong") == []
+    assert driver.replies[-1] == "utter_which_answer_wrong"  # "Sorry about that. Which answer is wrong? ..."
+    assert driver.slots["aggravators"] == before["aggravators"] and driver.slots["assessment"] == before["assessment"]
+    correct_after_outcome(driver, "I didn't say driving")  # the summary can still be corrected
+    assert "Thanks, I've taken that out: worse with: driving." in driver.replies
