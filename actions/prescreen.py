@@ -130,6 +130,8 @@ def record_prescreen(tracker: Tracker, result: Dict[str, Any], dispatcher: Colle
         return []
     knowledge = load_knowledge()
     lines = [result["care"]["headline"]]
+    if result.get("replaces"):
+        lines.append(render(domain, "utter_summary_replaces", tracker.slots, reference=result["replaces"]))
     if result["urgency"] not in ACT_NOW_LEVELS:
         lines.append(render(domain, FIT_SUMMARY[result["likelihood"]], tracker.slots))
         noted = findings_summary(result["findings"], knowledge, domain)

@@ -228,3 +228,71 @@ def test_you_got_that_wrong_to_a_whole_summary_asks_which_answer():
     assert driver.slots["aggravators"] == before["aggravators"] and driver.slots["assessment"] == before["assessment"]
     correct_after_outcome(driver, "I didn't say driving")  # the summary can still be corrected
     assert "Thanks, I've taken that out: worse with: driving." in driver.replies
+
+
+# --- end to end, over the real Rasa server ---------------------------------------------------
+
+E2E_ANSWERS = {
+    "pain_location": "right at my sit bone",
+    "onset": "it crept up gradually",
+    "duration_days": "about six weeks",
+    "red_flags": "none of these",
+    "neuro_symptoms": "no",
+    "aggravators": "sitting",
+    "load_changes": "nothing changed",
+    "pain_score": "about a 4",
+    "trend": "about the same",
+    "morning_stiffness": "no",
+    "worse_next_day": "no",
+    "age": "40",
+    "sport": "running",
+    "sitting_minutes": "about 30 minutes",
+}
+
+
+def until_outcome(conversation, tracker, max_turns=20):
+    for _ in range(max_turns):
+        if tracker["slots"].get("assessment"):
+            return tracker
+        requested = tracker["slots"].get("requested_slot")
+        assert requested in E2E_ANSWERS, conversation.transcript[-6:]
+        tracker = conversation.send(E2E_ANSWERS[requested])
+    raise AssertionError(conversation.transcript)
+
+
+@pytest.mark.e2e
+def test_e2e_a_misreading_denied_in_plain_words_is_taken_out_and_the_outcome_is_right(assistant):
+    from servers import Conversation
+
+    conversation = Conversation(assistant, "corrections-misread", E2E_ANSWERS)
+    conversation.send("pain at my sit bone for 6 weeks, it came on gradually, worse when sitting and driving")
+    tracker = conversation.send("yes")
+    while tracker["slots"].get("requested_slot") != "aggravators":
+        tracker = conversation.send(E2E_ANSWERS[tracker["slots"]["requested_slot"]])
+    assert "You already mentioned sitting and driving." in conversation.replies
+    tracker = conversation.send("no, I didn't say that")
+    assert "Thanks, I've taken that out: worse with: sitting and driving." in conversation.replies, conversation.transcript
+    assert tracker["slots"]["requested_slot"] == "aggravators"  # the question again, in full
+    assert conversation.replies[-1].startswith("What makes it worse?")
+    result = until_outcome(conversation, conversation.send("just sitting"))["slots"]["assessment"]
+    assert result["findings"]["aggravators"] == ["sitting"]
+
+
+@pytest.mark.e2e
+def test_e2e_a_correction_after_the_outcome_gives_a_new_record_that_replaces_the_old(assistant):
+    from servers import Conversation
+
+    conversation = Conversation(assistant, "corrections-after-outcome",
+                                {**E2E_ANSWERS, "aggravators": "sitting and running up hills"})
+    first = conversation.run("hi")
+    tracker = assistant.tracker(conversation.sender)
+    old_reference = tracker["slots"]["prescreen_reference"]
+    assert "uphill_running" in first["findings"]["aggravators"]
+    tracker = conversation.send("that's not right, I never said running up hills")
+    assert "Thanks, I've taken that out: worse with: running uphill." in conversation.replies, conversation.transcript
+    tracker = until_outcome(conversation, tracker)
+    corrected = tracker["slots"]["assessment"]
+    assert corrected["findings"]["aggravators"] == ["sitting"]
+    assert corrected["replaces"] == old_reference
+    assert tracker["slots"]["prescreen_reference"] not in (None, old_reference)
+    assert any(f"replaces your earlier code {old_reference}" in reply for reply in conversation.replies[-3:])

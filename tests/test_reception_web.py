@@ -270,3 +270,20 @@ def test_signing_out_ends_the_session(reception):
     token = client.csrf("/")
     assert client.request("/logout", {"csrf_token": token})[0] == 303
     assert client.request("/")[0] == 303
+
+
+def test_a_corrected_pre_screen_shows_the_one_it_replaces(reception):
+    client = signed_in(reception)
+    earlier = reception["examples"]["routine"]
+    result = assess(CLASSIC)
+    result.update({"skipped": [], "unsure": [], "replaces": earlier.reference})
+    corrected = reception["records"].add(NewPrescreen(
+        channel="socketio", sender_id="routine-person", assessment=result,
+        consent={"status": "given", "by": "patient", "at": "2026-11-29T10:00:00+00:00"},
+        engine_version="2.0", knowledge_version="2+abc"))
+    _, _, html = client.request(f"/prescreens/{corrected.reference}")
+    assert f'replaces <a class="reference" href="/prescreens/{earlier.reference}">{earlier.reference}</a>' in html
+    _, _, listing = client.request("/")
+    assert f"replaces {earlier.reference}" in listing
+    _, _, original = client.request(f"/prescreens/{earlier.reference}")
+    assert "replaces" not in original.split('id="about-title"')[0]
