@@ -217,5 +217,5 @@ class ActionCorrect(Action):
         from .assessment import assess_conversation
 
         corrected = Tracker(tracker.sender_id, slots, tracker.latest_message, tracker.events, False, None,
-                            None, tracker.latest_action_name)
+                            {}, tracker.latest_action_name)
         return events + assess_conversation(corrected, dispatcher, domain)

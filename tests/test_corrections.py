@@ -6,6 +6,7 @@ explicit yes, and a plain "no" to the question asked stays an answer.
 """
 import pytest
 
+from actions.assessment import ActionAssess
 from actions.corrections import REPEATED_SLOT, WITHDRAW_CHECK, ActionCorrect
 from actions.forms import ActionExtractFindings
 from actions.language.corrections import denied_items
@@ -197,7 +198,7 @@ def test_a_correction_after_the_outcome_gives_a_corrected_outcome_in_a_new_recor
         requested = driver.say("")
         while requested:
             requested = driver.say(answer(requested))
-        driver._apply(driver._run(__import__("actions.assessment", fromlist=["ActionAssess"]).ActionAssess(), ""))
+        driver._apply(driver._run(ActionAssess(), ""))
     corrected = driver.slots["assessment"]
     assert "driving" not in corrected["findings"].get("aggravators", [])
     assert corrected["replaces"] == old_reference
@@ -207,9 +208,18 @@ def test_a_correction_after_the_outcome_gives_a_corrected_outcome_in_a_new_recor
     assert records().get(old_reference) is not None  # the earlier record stays, for the clinic to see
 
 
+def test_a_correction_after_the_outcome_with_nothing_to_ask_again_gives_the_corrected_outcome_at_once():
+    driver = FormDriver()
+    outcome(driver, "pain at my sit bone for 6 weeks, it came on gradually, worse when sitting and driving")
+    old_reference = driver.slots["prescreen_reference"]
+    assert correct_after_outcome(driver, "I never said driving") == []  # sitting and stairs still answer it
+    assert driver.slots["assessment"]["findings"]["aggravators"] == ["sitting", "stairs"]
+    assert driver.slots["assessment"]["replaces"] == old_reference
+    assert any(f"replaces your earlier code {old_reference}" in reply for reply in driver.replies[-3:])
+
+
 def test_a_danger_sign_in_the_outcome_is_withdrawn_only_after_yes():
     driver = FormDriver()
-    driver.slots.update({"requested_slot": None})
     first = outcome(driver, "pain at my sit bone for 6 weeks, it came on gradually, I had a fever")
     assert "fever" in first["findings"]["red_flags"]
     assert correct_after_outcome(driver, "I never said I had a fever") == ["assessment_form"]

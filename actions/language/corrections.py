@@ -72,7 +72,7 @@ def denied_items(text: str, repeated: Optional[Mapping[str, Any]], reader: Optio
     normal = reader.correct_typos(_normalise(text or ""))
     items = {field: value for field, value in repeated.items() if field in knowledge.fields and value not in (None, [])}
     named = reader.named_values(normal)
-    negated = _negated_values(reader, normal)
+    negated = reader.named_values(normal, negated_only=True)
     named_repeated = {field: [value for value in _as_list(items[field]) if value in named.get(field, set())]
                       for field in items}
     named_repeated = {field: values for field, values in named_repeated.items() if values}
@@ -90,16 +90,6 @@ def denied_items(text: str, repeated: Optional[Mapping[str, Any]], reader: Optio
     if cues.weak.search(normal) and cues.only.search(normal) and named and not named_repeated:
         return dict(items)
     return {}
-
-
-def _negated_values(reader: Reader, text: str) -> Dict[str, set]:
-    """The values the text names negated ("not below the knee", "I don't cough")."""
-    doc = reader._doc(text)
-    negated: Dict[str, set] = {}
-    for mention in reader._mentions(doc, None):
-        if mention.negated:
-            negated.setdefault(mention.field, set()).add(mention.value)
-    return negated
 
 
 def _as_list(value: Any) -> List[Any]:

@@ -215,16 +215,20 @@ class Reader:
             doc = process(doc)
         return doc
 
-    def named_values(self, text: str) -> Dict[str, Set[Any]]:
+    def named_values(self, text: str, negated_only: bool = False) -> Dict[str, Set[Any]]:
         """Every value the text names, stated, negated or only possibly (field -> values); a
         number field names the number it reads. "I never said below the knee" names
-        `pain_below_knee`: what a correction is about, whatever it says of it."""
+        `pain_below_knee`: what a correction is about, whatever it says of it. With
+        `negated_only`, only the values named negated ("not below the knee")."""
         text = self.correct_typos(_normalise(text or ""))
         if not text:
             return {}
         named: Dict[str, Set[Any]] = {}
         for mention in self._mentions(self._doc(text), None):
-            named.setdefault(mention.field, set()).add(mention.value)
+            if mention.negated or not negated_only:
+                named.setdefault(mention.field, set()).add(mention.value)
+        if negated_only:
+            return named
         for field, read_number in NUMBER_READERS.items():
             number = read_number(text, False)
             if number is not None:
