@@ -54,6 +54,16 @@ def _described_pain(tracker: Tracker) -> bool:
 
 
 WELCOME_INSTEAD = [FollowupAction("action_welcome")]
+
+
+def _corrected_this_turn(tracker: Tracker) -> bool:
+    """Whether the latest message took out (or asked to take out) something repeated back."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") in (WITHDRAWN_SLOT, WITHDRAWAL_SLOT) and event.get("value"):
+            return True
+    return False
 CORRECT_INSTEAD = [FollowupAction("action_correct")]
 
 
@@ -100,10 +110,12 @@ class ActionWelcome(Action):
         if needs_emergency_now(tracker.slots):
             # any other danger sign: the questions first
             return staff_mode + assess_conversation(tracker, dispatcher, domain)
-        if welcomed_already(tracker) and not _described_pain(tracker):
+        corrected = _corrected_this_turn(tracker)
+        if welcomed_already(tracker) and not _described_pain(tracker) and not corrected:
             dispatcher.utter_message(response="utter_shall_we_go_on")  # after an answer: "shall we go on?"
             return staff_mode
-        dispatcher.utter_message(response="utter_staff_mode" if staff else "utter_welcome")
+        if not corrected:  # a correction of what was noted gets the corrected note and the consent question
+            dispatcher.utter_message(response="utter_staff_mode" if staff else "utter_welcome")
         knowledge = load_knowledge()
         findings = findings_from_slots(tracker.slots, knowledge)
         noted = findings_summary(findings, knowledge, domain)

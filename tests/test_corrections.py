@@ -306,3 +306,38 @@ def test_e2e_a_correction_after_the_outcome_gives_a_new_record_that_replaces_the
     assert corrected["replaces"] == old_reference
     assert tracker["slots"]["prescreen_reference"] not in (None, old_reference)
     assert any(f"replaces your earlier code {old_reference}" in reply for reply in conversation.replies[-3:])
+
+
+def test_a_correction_of_what_the_welcome_noted_gives_the_corrected_note_and_the_consent_question_again():
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.conversation import ActionWelcome
+    from tests.form_driver import DOMAIN
+
+    def run(action, slots, events, text):
+        tracker = Tracker("welcome-correction", slots, {"text": text, "intent": {"name": "correct", "confidence": 0.9}},
+                          events, False, None, {}, "action_listen")
+        dispatcher = CollectingDispatcher()
+        return asyncio.run(action.run(dispatcher, tracker, DOMAIN)), dispatcher.messages
+
+    slots = {name: None for name in DOMAIN["slots"]}
+    slots.update({"pain_location": "sit_bone", "mentioned": {"aggravators": ["sitting", "driving"]}})
+    history = [{"event": "bot", "text": "Hi", "metadata": {"utter_action": "utter_welcome"}}]
+    _, said = run(ActionWelcome(), slots, [], "my sit bone hurts when sitting and driving")
+    assert "From your message I've noted: pain at: sit bone (lower buttock, where you sit); worse with: sitting and driving." in [
+        message.get("text") for message in said]
+    slots[REPEATED_SLOT] = {"pain_location": "sit_bone", "aggravators": ["sitting", "driving"]}
+    extracted, _ = run(ActionExtractFindings(), slots, history, "no, I never said driving")
+    slots.update({event["name"]: event["value"] for event in extracted if event["event"] == "slot"})
+    turn = history + [{"event": "user", "text": "no, I never said driving"}] + extracted
+    events, said = run(ActionCorrect(), slots, turn, "no, I never said driving")
+    assert [message.get("text") for message in said] == ["Thanks, I've taken that out: worse with: driving."]
+    assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_welcome"
+    slots.update({event["name"]: event["value"] for event in events if event["event"] == "slot"})
+    _, said = run(ActionWelcome(), slots, turn + events, "no, I never said driving")
+    assert [message.get("text") or message.get("response") for message in said] == [
+        "From your message I've noted: pain at: sit bone (lower buttock, where you sit); worse with: sitting.",
+        "utter_ask_consent"]
