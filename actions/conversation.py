@@ -102,6 +102,8 @@ class ActionWelcome(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         staff = on_staff_channel(tracker.sender_id, tracker.get_latest_input_channel())
         staff_mode: List[EventType] = [SlotSet(STAFF_SLOT, True)] if staff and not staff_entered(tracker.slots) else []
+        if corrected_just_now(tracker) and tracker.latest_action_name != "action_correct":
+            return staff_mode + CORRECT_INSTEAD  # "no, it only goes to the back of the thigh", taken for a description
         if _care_reminder(tracker, dispatcher, domain):
             return staff_mode
         if tracker.get_slot(ASSESSMENT_SLOT):

@@ -35,6 +35,9 @@ WITHDRAWAL_SLOT = "withdrawal"  # danger signs denied, each to confirm with one 
 WITHDRAW_CHECK = "withdraw_check"  # the form's slot for that confirming question
 
 Items = Dict[str, Any]
+# What comes next is the person's turn, also when another action handed over to this one
+# (a correction the NLU took for a description): no policy guesses after it.
+LISTEN = [FollowupAction("action_listen")]
 
 
 def repeated(findings: Mapping[str, Any], knowledge: Optional[Knowledge] = None) -> Optional[Items]:
@@ -201,9 +204,10 @@ class ActionCorrect(Action):
         withdrawn = slots.get(WITHDRAWN_SLOT) or {}
         if withdrawn.get("which") or not (withdrawn or slots.get(WITHDRAWAL_SLOT)):
             if withdrawn:
-                return acknowledge(dispatcher, slots, domain)
+                return acknowledge(dispatcher, slots, domain) + LISTEN
             dispatcher.utter_message(response="utter_which_answer_wrong")
-            return repeat_back(slots.get(ASSESSMENT_SLOT, {}).get("findings", {})) if slots.get(ASSESSMENT_SLOT) else []
+            outcome = slots.get(ASSESSMENT_SLOT)
+            return (repeat_back(outcome.get("findings", {})) if outcome else []) + LISTEN
         events = acknowledge(dispatcher, slots, domain)
         slots[WITHDRAWN_SLOT] = None
         if not slots.get(ASSESSMENT_SLOT):
@@ -218,4 +222,4 @@ class ActionCorrect(Action):
 
         corrected = Tracker(tracker.sender_id, slots, tracker.latest_message, tracker.events, False, None,
                             {}, tracker.latest_action_name)
-        return events + assess_conversation(corrected, dispatcher, domain)
+        return events + assess_conversation(corrected, dispatcher, domain) + LISTEN

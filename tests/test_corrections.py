@@ -183,7 +183,7 @@ def correct_after_outcome(driver: FormDriver, text: str):
     driver._apply(driver._run(ActionExtractFindings(), text))
     events = driver._run(ActionCorrect(), text)
     driver._apply(events)
-    return [event.get("name") for event in events if event["event"] == "followup"]
+    return [event.get("name") for event in events if event["event"] == "followup" and event["name"] != "action_listen"]
 
 
 def test_a_correction_after_the_outcome_gives_a_corrected_outcome_in_a_new_record_that_replaces_the_old():
@@ -341,3 +341,23 @@ def test_a_correction_of_what_the_welcome_noted_gives_the_corrected_note_and_the
     assert [message.get("text") or message.get("response") for message in said] == [
         "From your message I've noted: pain at: sit bone (lower buttock, where you sit); worse with: sitting.",
         "utter_ask_consent"]
+
+
+@pytest.mark.parametrize("action_name", ["action_welcome", "action_fallback", "action_off_topic"])
+def test_a_correction_after_the_outcome_taken_for_another_intent_still_reaches_action_correct(action_name):
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.conversation import ActionFallback, ActionOffTopic, ActionWelcome
+    from tests.form_driver import DOMAIN
+
+    action = {"action_welcome": ActionWelcome, "action_fallback": ActionFallback, "action_off_topic": ActionOffTopic}
+    slots = {name: None for name in DOMAIN["slots"]}
+    slots.update({"assessment": {"urgency": "soon"}, "withdrawal": [{"field": "neuro_symptoms", "value": "pain_below_knee"}]})
+    tracker = Tracker("after-outcome", slots, {"text": "no, it only goes to the back of the thigh",
+                                               "intent": {"name": "inform", "confidence": 0.99}},
+                      [], False, None, {}, "action_listen")
+    events = asyncio.run(action[action_name]().run(CollectingDispatcher(), tracker, DOMAIN))
+    assert {"event": "followup", "name": "action_correct"} in [{"event": e["event"], "name": e.get("name")} for e in events]
