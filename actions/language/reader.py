@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import Knowledge, load_knowledge
 from . import numbers
-from .pipeline import NEGATIONS, lemma_pattern, shared_pipeline, synonym_phrases
+from .pipeline import NEGATIONS, answer_phrases, lemma_pattern, shared_pipeline, synonym_phrases
 
 NOT_SURE = "not_sure"
 POSSIBLE = "possible"
@@ -134,6 +134,9 @@ class Reader:
         self.matcher = Matcher(self.nlp.vocab)
         for field, value, phrase in synonym_phrases(self.knowledge):
             self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase)])
+        self.as_answer: Dict[str, Matcher] = {}
+        for field, value, phrase in answer_phrases(self.knowledge):
+            self.as_answer.setdefault(field, Matcher(self.nlp.vocab)).add(value, [lemma_pattern(self.nlp, phrase)])
         self.possible_not_with: Dict[str, Matcher] = {}
         for field, value, entry in possible_values(self.knowledge):
             self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p)) for p in entry["possible"]])
@@ -165,6 +168,7 @@ class Reader:
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
         self.answer_regex.setdefault("all", re.compile(r"(?!)"))  # a vocabulary without "all" answers
         phrases = [phrase for _, _, phrase in synonym_phrases(self.knowledge)]
+        phrases += [phrase for _, _, phrase in answer_phrases(self.knowledge)]
         phrases += [str(phrase) for group in answers.values() for phrase in group]
         phrases += [str(p) for _, _, entry in possible_values(self.knowledge) for p in entry["possible"]]
         phrases += [str(p) for _, _, entry in together_values(self.knowledge)
@@ -227,6 +231,9 @@ class Reader:
         for mention in mentions:
             if not mention.possible or mention.negated or mention.value in (found.get(mention.field) or []):
                 continue
+            if any(other.value == mention.value and other.field == mention.field and other.negated
+                   for other in mentions):
+                continue  # "down the back of my leg, not past the knee": denied in the same message
             not_with = self.possible_not_with.get(f"{mention.field}|{mention.value}")
             if not_with is not None and any(sentence[start] == sentence[mention.start] for _, start, _ in not_with(doc)):
                 continue
@@ -242,6 +249,8 @@ class Reader:
             word = match.group(0)
             if word in self.spellings:
                 return self.spellings[word]
+            if "'" in word:
+                return word  # a contraction ("wouldn't" is no misspelt "couldn't")
             if len(word) < MIN_TYPO_LENGTH or word in self.known_words or word in self.english:
                 return word
             if word not in self.corrections:
@@ -250,7 +259,7 @@ class Reader:
                 self.corrections[word] = self._closest_vocabulary_word(word)
             return self.corrections[word]
 
-        return re.sub(r"[a-z]+", fix, text)
+        return re.sub(r"[a-z]+(?:'[a-z]+)*", fix, text)
 
     def _closest_vocabulary_word(self, word: str) -> str:
         """The vocabulary word one edit from `word` (two for words of 8 letters or more), else `word`."""
@@ -338,6 +347,12 @@ class Reader:
             raw.append((field, value, start, end, bool(possible)))
         ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
         raw += self._together(doc, raw)
+        if asked in self.as_answer:  # words that name a value only as the answer to its question,
+            # and give way to a danger sign ("my back" inside "around my back passage")
+            taken = {index for field, _, start, end, _ in raw if self.knowledge.fields[field].get("screen")
+                     for index in range(start, end)}
+            raw += [(asked, self.nlp.vocab.strings[match_id], start, end, False)
+                    for match_id, start, end in self.as_answer[asked](doc) if not taken.intersection(range(start, end))]
         raw = [item for item in raw if not ignored.intersection(range(item[2], item[3]))]
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}

@@ -22,7 +22,7 @@ FIELD_KEYS = {
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only", "asked_only",
 }
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -161,7 +161,7 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             _require_keys(entry, VALUE_KEYS, f"{where} value {value}")
             if not entry.get("synonyms") or not entry.get("label"):
                 raise KnowledgeError(f"{where} value {value}: needs a label and synonyms")
-            for key in ("possible", "not_with"):
+            for key in ("possible", "not_with", "as_answer"):
                 if not all(isinstance(phrase, str) and phrase for phrase in entry.get(key, [])):
                     raise KnowledgeError(f"{where} value {value}: `{key}` must be a list of phrases")
             for group in entry.get("together", []):
