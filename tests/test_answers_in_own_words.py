@@ -66,6 +66,16 @@ def test_a_look_alike_states_no_finding(story, field):
     assert field not in READER.read(story)
 
 
+@pytest.mark.parametrize("text, worse", [
+    ("I had to keep sitting down to ease it", []),               # issue 19: relief, not an aggravator
+    ("it's fine when I run slowly", []),
+    ("it hurts when I sit and running helps", ["sitting"]),      # only the nearest activity helps
+    ("walking helps but sitting kills me", ["sitting"]),
+])
+def test_what_eases_the_pain_is_not_what_makes_it_worse(text, worse):
+    assert READER.read(text).get("aggravators", []) == worse
+
+
 def test_a_contraction_typed_without_its_apostrophe_still_negates():
     assert "neuro_symptoms" not in READER.read("I wouldnt say it's numb")
 

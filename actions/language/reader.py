@@ -55,6 +55,7 @@ FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 
 
 MIN_TYPO_LENGTH = 4
+RELIEF_WINDOW = 2  # words at most between an activity and a relieving cue after it
 MAX_CORRECTIONS_KEPT = 10000
 # `together` parts (see vocabulary.yml) may stand this many words apart, in one clause, with no
 # other place named between them: "numbness down both legs", "no feeling in my legs".
@@ -154,6 +155,12 @@ class Reader:
         if guesses.get("cues"):
             self.guesses.add("guess", [lemma_pattern(self.nlp, str(cue)) for cue in guesses["cues"]])
         self.guessed_fields = set(guesses.get("fields", []))
+        relieving = self.knowledge.vocabulary.get("relieving", {})
+        self.relieving = {side: Matcher(self.nlp.vocab) for side in ("before", "after")}
+        for side, matcher in self.relieving.items():
+            if relieving.get(side):
+                matcher.add(side, [lemma_pattern(self.nlp, str(cue)) for cue in relieving[side]])
+        self.relieved_fields = set(relieving.get("fields", []))
         self.spellings = {str(k).lower(): str(v).lower() for k, v in self.knowledge.vocabulary.get("spellings", {}).items()}
         self.cues = {}
         for field, spec in self.knowledge.fields.items():
@@ -368,6 +375,8 @@ class Reader:
             kept = [item for item in kept if item[0] != field or field == asked or clause[item[2]] in cued[field]
                     or not self._needs_cue(field, item[2], item[3], kept, clause)]
         guessed = self._guessed(doc)
+        relieved = self._relieved(doc, kept)
+        kept = [item for position, item in enumerate(kept) if position not in relieved]
         mentions = [
             Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned), possible)
             for field, value, start, end, possible in kept
@@ -461,6 +470,26 @@ class Reader:
             return lambda start: False
         clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
         return lambda start: any(cue < start and clause[cue] == clause[start] for cue in cue_starts)
+
+    def _relieved(self, doc: Doc, kept: List[tuple]) -> Set[int]:
+        """The positions in `kept` of activities that ease the pain rather than make it worse
+        (`relieving` in vocabulary.yml): a cue before one in its clause ("it's fine when I
+        run"), or a cue just after the nearest one ("sitting down to ease it"; in "it hurts when
+        I sit and running helps" only running helps)."""
+        before = [start for _, start, _ in self.relieving["before"](doc)]
+        after = [start for _, start, _ in self.relieving["after"](doc)]
+        if not before and not after:
+            return set()
+        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
+        activities = [(position, item) for position, item in enumerate(kept) if item[0] in self.relieved_fields]
+        relieved = {position for position, (_, _, start, _, _) in activities
+                    if any(cue < start and clause[cue] == clause[start] for cue in before)}
+        for cue in after:
+            nearest = max(((item[3], position) for position, item in activities
+                           if item[3] <= cue <= item[3] + RELIEF_WINDOW and clause[cue] == clause[item[2]]), default=None)
+            if nearest:
+                relieved.add(nearest[1])
+        return relieved
 
     def _stops_above_knee(self, doc: Doc, end: int, kept: List[tuple]) -> bool:
         """"it radiated down to the back of my hamstrings": the pain goes down, to a place above

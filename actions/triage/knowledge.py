@@ -192,6 +192,9 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
     guesses = knowledge.vocabulary.get("guesses", {})
     if set(guesses.get("fields", [])) - set(knowledge.fields):
         raise KnowledgeError("vocabulary `guesses`: `fields` must name vocabulary fields")
+    relieving = knowledge.vocabulary.get("relieving", {})
+    if set(relieving.get("fields", [])) - set(knowledge.fields):
+        raise KnowledgeError("vocabulary `relieving`: `fields` must name vocabulary fields")
     for key in ("not_findings", "distress"):
         if not all(isinstance(phrase, str) and phrase for phrase in knowledge.vocabulary.get(key, [])):
             raise KnowledgeError(f"vocabulary {key}: must be a list of phrases")
