@@ -164,6 +164,20 @@ def skips_now(tracker: Tracker) -> bool:
     return bool(spec) and not spec.get("screen") and count >= load_settings()["skip_question_after_unusable_answers"]
 
 
+def answer_taken_for_digression(tracker: Tracker) -> bool:
+    """Whether a message the classifier took for "go back" or off-topic, during the questions,
+    is an answer it could not read instead: "just the back" names no going back (the
+    vocabulary's `commands`), and "a gravel century" or "my lower left calf" asks nothing. It is
+    asked again like any unusable answer, not met with "nothing to go back to" or "I can only
+    help with ..."."""
+    latest = tracker.latest_message
+    intent = latest.get("intent", {}).get("name")
+    text = latest.get("text") or ""
+    if intent == "go_back":
+        return not question_form().commands_to(text, "go_back")
+    return intent == "out_of_scope" and not question_form().asks(text)
+
+
 def is_distress(tracker: Tracker) -> bool:
     """Whether the latest message is about suicide or self-harm: the vocabulary's phrases
     decide, not the intent classifier alone (in cross-validation it called "I can't feel it
@@ -370,7 +384,7 @@ class ValidateAssessmentForm(FormValidationAction):
             if skips_now(tracker):
                 return events + note_misunderstanding(dispatcher, tracker, domain)
             return events + [SlotSet(REASK_SLOT, int(tracker.get_slot(REASK_SLOT) or 0) + 1)]
-        if intent in DIGRESSION_INTENTS:
+        if intent in DIGRESSION_INTENTS and not answer_taken_for_digression(tracker):
             return []  # nothing read: the form steps aside so a rule can answer, then asks again
         return events + self._reask(asked, dispatcher, tracker, domain)
 

@@ -114,8 +114,17 @@ def test_none_gives_an_empty_list(answer):
 
 
 def test_negated_values_are_left_out():
-    found = read_message("no numbness but pins and needles down my leg", "neuro_symptoms")
+    found = read_message("no numbness but pins and needles down my calf", "neuro_symptoms")
     assert found["neuro_symptoms"] == ["tingling", "pain_below_knee"]
+
+
+def test_down_my_leg_is_asked_about_not_taken_as_below_the_knee():
+    # "down my leg" often stops at the back of the thigh (issue 19): the knee is asked about
+    reading = shared_reader().reading("no numbness but pins and needles down my leg", "neuro_symptoms")
+    assert reading.findings["neuro_symptoms"] == ["tingling"]
+    assert reading.possible == {"neuro_symptoms": ["pain_below_knee"]}
+    denied = shared_reader().reading("a weird pain down the back of my leg, not past the knee", "neuro_symptoms")
+    assert denied.findings["neuro_symptoms"] == [] and not denied.possible
 
 
 def test_it_doesnt_hurt_when_i_sit_is_a_negation():
@@ -216,7 +225,7 @@ def test_the_field_asked_keeps_words_inside_a_longer_phrase_of_another_field():
     ("my sittting bone hurts", "pain_location", "sit_bone"),
     ("top of my hamstirng", "pain_location", "upper_hamstring"),
     ("sittting and strecthing", "aggravators", ["sitting", "stretching"]),
-    ("some tinglng down my leg", "neuro_symptoms", ["tingling", "pain_below_knee"]),
+    ("some tinglng down to my calf", "neuro_symptoms", ["tingling", "pain_below_knee"]),
     ("it came on graduallly", "onset", "gradual"),
 ])
 def test_typos_are_understood(text, field, value):

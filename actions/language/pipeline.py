@@ -51,6 +51,15 @@ def synonym_phrases(knowledge: Knowledge) -> Iterator[Tuple[str, str, str]]:
             yield field, TRUE_VALUE, str(phrase)
 
 
+def answer_phrases(knowledge: Knowledge) -> Iterator[Tuple[str, str, str]]:
+    """Every (field, value, phrase) that names a value only as the answer to its field's own
+    question (`as_answer` in vocabulary.yml: "my back" answers "where is the pain worst?")."""
+    for field, spec in knowledge.fields.items():
+        for value, entry in spec.get("values", {}).items():
+            for phrase in entry.get("as_answer", []):
+                yield field, value, str(phrase)
+
+
 def _lemmatizer_only() -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})

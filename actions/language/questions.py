@@ -38,6 +38,14 @@ class QuestionForm:
         self.when_then = {str(word).lower() for word in cues["when_then"]}
         self.phrases = _phrases(cues["phrases"], anywhere=True)
         self.opening_phrases = _phrases(cues["opening_phrases"], anywhere=False)
+        commands = (knowledge or load_knowledge()).vocabulary.get("commands", {})
+        self.commands = {name: _phrases(words, anywhere=True) for name, words in commands.items()}
+
+    def commands_to(self, text: str, command: str) -> bool:
+        """Whether the message holds one of the vocabulary's words for `command` (`commands`:
+        "go back", "previous", "undo" ...), as a command taken from its words must."""
+        pattern = self.commands.get(command)
+        return bool(pattern and pattern.search(_plain(text)))
 
     def asks(self, text: str) -> bool:
         """Whether any sentence of the message is a question to the assistant."""

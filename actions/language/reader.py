@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import Knowledge, load_knowledge
 from . import numbers
-from .pipeline import NEGATIONS, lemma_pattern, shared_pipeline, synonym_phrases
+from .pipeline import NEGATIONS, answer_phrases, lemma_pattern, shared_pipeline, synonym_phrases
 
 NOT_SURE = "not_sure"
 POSSIBLE = "possible"
@@ -55,6 +55,7 @@ FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 
 
 MIN_TYPO_LENGTH = 4
+RELIEF_WINDOW = 2  # words at most between an activity and a relieving cue after it
 MAX_CORRECTIONS_KEPT = 10000
 # `together` parts (see vocabulary.yml) may stand this many words apart, in one clause, with no
 # other place named between them: "numbness down both legs", "no feeling in my legs".
@@ -134,6 +135,9 @@ class Reader:
         self.matcher = Matcher(self.nlp.vocab)
         for field, value, phrase in synonym_phrases(self.knowledge):
             self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase)])
+        self.as_answer: Dict[str, Matcher] = {}
+        for field, value, phrase in answer_phrases(self.knowledge):
+            self.as_answer.setdefault(field, Matcher(self.nlp.vocab)).add(value, [lemma_pattern(self.nlp, phrase)])
         self.possible_not_with: Dict[str, Matcher] = {}
         for field, value, entry in possible_values(self.knowledge):
             self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p)) for p in entry["possible"]])
@@ -151,6 +155,12 @@ class Reader:
         if guesses.get("cues"):
             self.guesses.add("guess", [lemma_pattern(self.nlp, str(cue)) for cue in guesses["cues"]])
         self.guessed_fields = set(guesses.get("fields", []))
+        relieving = self.knowledge.vocabulary.get("relieving", {})
+        self.relieving = {side: Matcher(self.nlp.vocab) for side in ("before", "after")}
+        for side, matcher in self.relieving.items():
+            if relieving.get(side):
+                matcher.add(side, [lemma_pattern(self.nlp, str(cue)) for cue in relieving[side]])
+        self.relieved_fields = set(relieving.get("fields", []))
         self.spellings = {str(k).lower(): str(v).lower() for k, v in self.knowledge.vocabulary.get("spellings", {}).items()}
         self.cues = {}
         for field, spec in self.knowledge.fields.items():
@@ -165,6 +175,7 @@ class Reader:
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
         self.answer_regex.setdefault("all", re.compile(r"(?!)"))  # a vocabulary without "all" answers
         phrases = [phrase for _, _, phrase in synonym_phrases(self.knowledge)]
+        phrases += [phrase for _, _, phrase in answer_phrases(self.knowledge)]
         phrases += [str(phrase) for group in answers.values() for phrase in group]
         phrases += [str(p) for _, _, entry in possible_values(self.knowledge) for p in entry["possible"]]
         phrases += [str(p) for _, _, entry in together_values(self.knowledge)
@@ -247,6 +258,9 @@ class Reader:
         for mention in mentions:
             if not mention.possible or mention.negated or mention.value in (found.get(mention.field) or []):
                 continue
+            if any(other.value == mention.value and other.field == mention.field and other.negated
+                   for other in mentions):
+                continue  # "down the back of my leg, not past the knee": denied in the same message
             not_with = self.possible_not_with.get(f"{mention.field}|{mention.value}")
             if not_with is not None and any(sentence[start] == sentence[mention.start] for _, start, _ in not_with(doc)):
                 continue
@@ -262,6 +276,8 @@ class Reader:
             word = match.group(0)
             if word in self.spellings:
                 return self.spellings[word]
+            if "'" in word:
+                return word  # a contraction ("wouldn't" is no misspelt "couldn't")
             if len(word) < MIN_TYPO_LENGTH or word in self.known_words or word in self.english:
                 return word
             if word not in self.corrections:
@@ -270,7 +286,7 @@ class Reader:
                 self.corrections[word] = self._closest_vocabulary_word(word)
             return self.corrections[word]
 
-        return re.sub(r"[a-z]+", fix, text)
+        return re.sub(r"[a-z]+(?:'[a-z]+)*", fix, text)
 
     def _closest_vocabulary_word(self, word: str) -> str:
         """The vocabulary word one edit from `word` (two for words of 8 letters or more), else `word`."""
@@ -358,6 +374,12 @@ class Reader:
             raw.append((field, value, start, end, bool(possible)))
         ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
         raw += self._together(doc, raw)
+        if asked in self.as_answer:  # words that name a value only as the answer to its question,
+            # and give way to a danger sign ("my back" inside "around my back passage")
+            taken = {index for field, _, start, end, _ in raw if self.knowledge.fields[field].get("screen")
+                     for index in range(start, end)}
+            raw += [(asked, self.nlp.vocab.strings[match_id], start, end, False)
+                    for match_id, start, end in self.as_answer[asked](doc) if not taken.intersection(range(start, end))]
         raw = [item for item in raw if not ignored.intersection(range(item[2], item[3]))]
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
@@ -373,6 +395,8 @@ class Reader:
             kept = [item for item in kept if item[0] != field or field == asked or clause[item[2]] in cued[field]
                     or not self._needs_cue(field, item[2], item[3], kept, clause)]
         guessed = self._guessed(doc)
+        relieved = self._relieved(doc, kept)
+        kept = [item for position, item in enumerate(kept) if position not in relieved]
         mentions = [
             Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned), possible)
             for field, value, start, end, possible in kept
@@ -466,6 +490,26 @@ class Reader:
             return lambda start: False
         clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
         return lambda start: any(cue < start and clause[cue] == clause[start] for cue in cue_starts)
+
+    def _relieved(self, doc: Doc, kept: List[tuple]) -> Set[int]:
+        """The positions in `kept` of activities that ease the pain rather than make it worse
+        (`relieving` in vocabulary.yml): a cue before one in its clause ("it's fine when I
+        run"), or a cue just after the nearest one ("sitting down to ease it"; in "it hurts when
+        I sit and running helps" only running helps)."""
+        before = [start for _, start, _ in self.relieving["before"](doc)]
+        after = [start for _, start, _ in self.relieving["after"](doc)]
+        if not before and not after:
+            return set()
+        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
+        activities = [(position, item) for position, item in enumerate(kept) if item[0] in self.relieved_fields]
+        relieved = {position for position, (_, _, start, _, _) in activities
+                    if any(cue < start and clause[cue] == clause[start] for cue in before)}
+        for cue in after:
+            nearest = max(((item[3], position) for position, item in activities
+                           if item[3] <= cue <= item[3] + RELIEF_WINDOW and clause[cue] == clause[item[2]]), default=None)
+            if nearest:
+                relieved.add(nearest[1])
+        return relieved
 
     def _stops_above_knee(self, doc: Doc, end: int, kept: List[tuple]) -> bool:
         """"it radiated down to the back of my hamstrings": the pain goes down, to a place above

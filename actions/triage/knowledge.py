@@ -23,7 +23,7 @@ FIELD_KEYS = {
     "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only", "asked_only",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -162,7 +162,7 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             _require_keys(entry, VALUE_KEYS, f"{where} value {value}")
             if not entry.get("synonyms") or not entry.get("label"):
                 raise KnowledgeError(f"{where} value {value}: needs a label and synonyms")
-            for key in ("possible", "not_with"):
+            for key in ("possible", "not_with", "as_answer"):
                 if not all(isinstance(phrase, str) and phrase for phrase in entry.get(key, [])):
                     raise KnowledgeError(f"{where} value {value}: `{key}` must be a list of phrases")
             for group in entry.get("together", []):
@@ -193,6 +193,9 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
     guesses = knowledge.vocabulary.get("guesses", {})
     if set(guesses.get("fields", [])) - set(knowledge.fields):
         raise KnowledgeError("vocabulary `guesses`: `fields` must name vocabulary fields")
+    relieving = knowledge.vocabulary.get("relieving", {})
+    if set(relieving.get("fields", [])) - set(knowledge.fields):
+        raise KnowledgeError("vocabulary `relieving`: `fields` must name vocabulary fields")
     for key in ("not_findings", "distress"):
         if not all(isinstance(phrase, str) and phrase for phrase in knowledge.vocabulary.get(key, [])):
             raise KnowledgeError(f"vocabulary {key}: must be a list of phrases")

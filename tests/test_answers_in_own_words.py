@@ -1,0 +1,118 @@
+"""Real people's answers, in their own words (issue 19): what they name only as an answer, what
+looks like a command or off-topic but is an answer, and the look-alikes that state nothing.
+
+Each phrasing here comes from a real patient story of tests/real/tune.yml (its id beside it)."""
+import pytest
+
+from actions.forms import ActionExtractFindings, ValidateAssessmentForm
+from actions.language.reader import shared_reader
+from test_actions import CLASSIC, make_tracker, run, slot_events, texts, validation_tracker
+
+READER = shared_reader()
+
+
+def stepped_aside(events):
+    """The form changed nothing (the SDK only repeats the question asked): a rule replies."""
+    return set(slot_events(events)) <= {"requested_slot"}
+
+
+# --- words that name a value only as the answer to its own question (`as_answer`) -----------
+
+@pytest.mark.parametrize("asked, answer, field, value", [
+    ("pain_location", "my back", "pain_location", "low_back"),                   # r044, r092
+    ("pain_location", "my back and legs", "pain_location", "low_back"),          # r057
+    ("pain_location", "my lower left calf", "pain_location", "other"),           # r070
+    ("neuro_symptoms", "just the back", "neuro_symptoms", ["back_pain"]),        # r043
+    ("neuro_symptoms", "lower back, not that bad", "neuro_symptoms", ["back_pain"]),  # r098
+    ("neuro_symptoms", "slight pain down the back of my entire right leg", "neuro_symptoms", ["pain_below_knee"]),  # r037
+    ("load_changes", "a gravel century", "load_changes", ["more_volume"]),      # r048
+])
+def test_an_answer_names_what_the_question_asked_in_the_persons_words(asked, answer, field, value):
+    assert READER.read(answer, asked=asked).get(field) == value
+
+
+@pytest.mark.parametrize("story", [
+    "my back has been fine, but my sit bone aches when I sit",
+    "I did a gravel century last year and felt great",
+])
+def test_the_same_words_in_a_story_name_nothing(story):
+    found = READER.read(story)
+    assert found.get("pain_location") in (None, "sit_bone") and "load_changes" not in found
+
+
+def test_a_word_for_an_answer_gives_way_to_a_danger_sign_around_it():
+    found = READER.read("pins and needles around my back passage", asked="pain_location")
+    assert "saddle_numbness" in found.get("red_flags", [])
+
+
+@pytest.mark.parametrize("answer", ["not that I've noticed", "not as far as I know", "nothing like that"])  # r066
+def test_a_hedged_no_to_a_safety_question_is_none(answer):
+    assert READER.read(answer, asked="red_flags") == {"red_flags": []}
+
+
+# --- look-alikes that state nothing --------------------------------------------------------
+
+@pytest.mark.parametrize("story, field", [
+    # r141: comparing the legs, not numbness between them
+    ("When I went in there I couldn't feel the difference between my legs", "red_flags"),
+    # r068: "wouldn't" is a word of its own, not a misspelt "couldn't"
+    ("I would sit so that I wouldn't pee on the dog", "red_flags"),
+    # r050: the road, not the tendon
+    ("my bum got very bruised by the cracks and bumps in the road surface", "injury_signs"),
+    # r049: saddle bruising of the sit bones is no sign of a torn tendon
+    ("I definitely suffered from bruising at the back of my sit bones area", "injury_signs"),
+])
+def test_a_look_alike_states_no_finding(story, field):
+    assert field not in READER.read(story)
+
+
+@pytest.mark.parametrize("text, worse", [
+    ("I had to keep sitting down to ease it", []),               # issue 19: relief, not an aggravator
+    ("it's fine when I run slowly", []),
+    ("it hurts when I sit and running helps", ["sitting"]),      # only the nearest activity helps
+    ("walking helps but sitting kills me", ["sitting"]),
+])
+def test_what_eases_the_pain_is_not_what_makes_it_worse(text, worse):
+    assert READER.read(text).get("aggravators", []) == worse
+
+
+def test_a_contraction_typed_without_its_apostrophe_still_negates():
+    assert "neuro_symptoms" not in READER.read("I wouldnt say it's numb")
+
+
+# --- answers the classifier took for a command or for off-topic ---------------------------
+
+def test_my_back_at_the_first_question_is_the_answer_not_go_back():  # r044, r092
+    tracker = make_tracker("my back", intent="go_back", requested="pain_location")
+    _, extracted = run(ActionExtractFindings(), tracker)
+    assert slot_events(extracted)["pain_location"] == "low_back"
+
+
+def test_an_unreadable_answer_taken_for_go_back_is_asked_again_not_a_step_back():
+    tracker = validation_tracker("the back bit", CLASSIC | {"neuro_symptoms": None}, "neuro_symptoms", {},
+                                 intent="go_back")
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events).get("reask_count") == 1  # counted and asked again: no step aside for the rule
+    assert any("for example" in text for text in texts(messages))
+
+
+def test_a_real_go_back_still_steps_aside_for_its_rule():
+    tracker = validation_tracker("oops, go back", CLASSIC | {"neuro_symptoms": None}, "neuro_symptoms", {},
+                                 intent="go_back")
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert stepped_aside(events)
+
+
+def test_an_answer_taken_for_off_topic_is_asked_again_with_examples():  # r089, r070
+    tracker = validation_tracker("my thighs are tender", CLASSIC | {"neuro_symptoms": None}, "neuro_symptoms", {},
+                                 intent="out_of_scope")
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert not any("I can only help" in text for text in texts(messages))
+    assert slot_events(events).get("reask_count") == 1
+
+
+def test_an_off_topic_question_during_the_questions_still_gets_its_reply():
+    tracker = validation_tracker("what's the weather like tomorrow?", CLASSIC | {"neuro_symptoms": None},
+                                 "neuro_symptoms", {}, intent="out_of_scope")
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert stepped_aside(events)  # the off-topic rule answers
