@@ -121,6 +121,18 @@ def test_a_plain_no_to_the_question_asked_is_still_an_answer():
     assert driver.slots["neuro_symptoms"] == ["pain_below_knee"]
 
 
+def test_a_plain_no_to_a_yes_no_question_after_a_repeat_is_an_answer_not_a_correction():
+    driver = FormDriver()
+    driver.slots.update({"pain_location": "sit_bone", "onset": "gradual", "duration_days": 90, "red_flags": [],
+                         "neuro_symptoms": [], "aggravators": ["sitting"], "load_changes": [], "pain_score": 4,
+                         "trend": "same", "requested_slot": "worse_next_day",
+                         REPEATED_SLOT: {"duration_days": 90}})  # "Thanks, I've changed that: for about 90 days"
+    driver.say("no")
+    assert driver.slots["worse_next_day"] is False
+    assert driver.slots["duration_days"] == 90
+    assert not any("taken that out" in reply for reply in driver.replies)
+
+
 def test_a_denied_danger_sign_is_confirmed_in_plain_words_and_yes_takes_it_out():
     driver = at_the_nerve_question()
     assert driver.say("no, it only goes to the back of the thigh") == WITHDRAW_CHECK
