@@ -116,3 +116,16 @@ def test_an_off_topic_question_during_the_questions_still_gets_its_reply():
                                  "neuro_symptoms", {}, intent="out_of_scope")
     _, events = run(ValidateAssessmentForm(), tracker)
     assert stepped_aside(events)  # the off-topic rule answers
+
+
+@pytest.mark.parametrize("asked, answer, field, value", [
+    ("red_flags", "I can't feel the toes on either foot; my bladder is a bit off", "red_flags", ["both_legs"]),  # r057
+    ("red_flags", "I fell on the stairs", "red_flags", ["major_trauma"]),                                   # r079
+    ("red_flags", "no fall, no accident", "red_flags", []),
+])
+def test_a_danger_sign_told_in_own_words_answers_the_safety_question(asked, answer, field, value):
+    assert READER.read(answer, asked=asked).get(field) == value
+
+
+def test_a_known_stress_fracture_is_no_major_fall_or_accident():  # r098
+    assert "red_flags" not in READER.read("Oh, and I have a stress fracture in my sacrum.")
