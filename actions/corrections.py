@@ -151,7 +151,9 @@ def withdrawal_answer(slots: Mapping[str, Any], text: str) -> Dict[str, Any]:
 
 
 def acknowledge(dispatcher: CollectingDispatcher, slots: Mapping[str, Any], domain: DomainDict) -> List[EventType]:
-    """Say what the last message took out, or kept; the new repeat is what was kept."""
+    """Say what the last message took out, or kept. To "you got that wrong" about a whole
+    summary, ask which answer, and keep the summary as what was repeated back, so the answer
+    ("I didn't say driving") can name it."""
     withdrawn = slots.get(WITHDRAWN_SLOT)
     if not withdrawn:
         return []
