@@ -203,6 +203,10 @@ def test_behind_a_trusted_proxy_the_address_is_the_one_it_forwards(site, caplog)
 
 
 def test_failures_are_forgotten_after_a_quiet_while(site):
+    failures_are_forgotten_after_a_quiet_while(site)
+
+
+def failures_are_forgotten_after_a_quiet_while(site: Site) -> None:
     throttle = LoginThrottle(site.config, Records(config=site.config), clock=site.clock)
     keys = throttle.keys("carol", "192.0.2.1")
     for _ in range(BACKOFF["name"].free + 3):
@@ -259,3 +263,10 @@ def test_with_redis_replicas_count_the_same_failures(redis_site):
     assert Client(second).login(password="a guess")[0] == 429
     redis_site.clock.advance(seconds=BACKOFF["name"].cap_seconds)
     assert Client(second).login()[0] == 303
+
+
+@pytest.mark.services
+def test_with_redis_failures_are_forgotten_after_a_quiet_while_by_the_pages_clock(redis_site):
+    """The count starts again from one after FORGET_AFTER by the clock the pages use, not when
+    Redis happens to expire the key (which a moved clock does not reach)."""
+    failures_are_forgotten_after_a_quiet_while(redis_site)

@@ -114,30 +114,54 @@ class RedisSessions:
         return int(deleted)
 
 
+# One failure more for a key, in one step on the Redis server (two replicas counting at once
+# lose nothing): the count starts again from one when the latest failure is older than
+# `forget_before` by the caller's clock, exactly as the database's count does. The key's expiry
+# only tidies up; it does not decide when failures are forgotten.
+# KEYS[1] the key; ARGV: the failure's time (ISO), the same in epoch seconds, forget_before in
+# epoch seconds, the expiry in seconds.
+COUNT_FAILURE = """
+local at = tonumber(redis.call('HGET', KEYS[1], 'at'))
+local failures = 1
+if at ~= nil and at >= tonumber(ARGV[3]) then
+  failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+else
+  redis.call('HSET', KEYS[1], 'failures', 1)
+end
+redis.call('HSET', KEYS[1], 'last', ARGV[1], 'at', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return failures
+"""
+
+
 class RedisFailures:
+    """The same operations as DatabaseFailures, on Redis: a hash per key (failures, last)."""
+
     def __init__(self, url: str, prefix: str) -> None:
         import redis
 
         self.redis = redis.Redis.from_url(url, socket_timeout=5, decode_responses=True)
         self.prefix = f"{prefix}:reception:failures"
+        self._count_failure = self.redis.register_script(COUNT_FAILURE)
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}:{key}"
 
     def get(self, key: str) -> Optional[Tuple[int, dt.datetime]]:
-        data = self.redis.hgetall(f"{self.prefix}:{key}")
+        data = self.redis.hgetall(self._key(key))
         if not data:
             return None
         return int(data["failures"]), dt.datetime.fromisoformat(data["last"])
 
     def failed(self, key: str, when: dt.datetime, forget_before: dt.datetime) -> int:
-        name = f"{self.prefix}:{key}"  # the key expires FORGET_AFTER after the latest failure
-        with self.redis.pipeline() as pipe:
-            pipe.hincrby(name, "failures", 1)
-            pipe.hset(name, "last", when.isoformat())
-            pipe.expire(name, int(FORGET_AFTER.total_seconds()))
-            failures, _, _ = pipe.execute()
-        return int(failures)
+        """Count one more failure (from one again when the latest is older than
+        `forget_before`); the count now."""
+        expiry = int(FORGET_AFTER.total_seconds()) + 60
+        return int(self._count_failure(keys=[self._key(key)], args=[
+            when.isoformat(), repr(when.timestamp()), repr(forget_before.timestamp()), expiry]))
 
     def clear(self, key: str) -> None:
-        self.redis.delete(f"{self.prefix}:{key}")
+        self.redis.delete(self._key(key))
 
 
 def _stores(config: Settings, records: Optional[Records]) -> Tuple[object, object]:
