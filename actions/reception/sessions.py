@@ -20,6 +20,11 @@ a hard lock cost) and then signs in; an attacker gets one checked guess per cap 
 account, a few thousand a day against argon2 hashes of passwords of 10+ characters.
 The address count is more generous (a front desk's computers may share an address), and
 the address is the real client's only when a trusted proxy says so (web/reception/app.py).
+
+Replicas (deploy/k8s runs two) agree because the counts are only in the shared store, changed
+in one step each: a failure counted by one statement (database) or one Lua script (Redis), and
+an attempt past the free failures granted by a compare-and-set on the latest failure's time
+(`LoginThrottle.claim`), so guesses sent at the same moment to several replicas get one check.
 """
 from __future__ import annotations
 
@@ -53,6 +58,7 @@ class Backoff:
 BACKOFF = {"name": Backoff(free=3, first_seconds=1, cap_seconds=30),
            "address": Backoff(free=20, first_seconds=1, cap_seconds=60)}
 FORGET_AFTER = dt.timedelta(minutes=15)
+CLAIM_TRIES = 5  # attempts to hold the keys while other replicas change them
 
 
 def utc_now() -> dt.datetime:
@@ -133,6 +139,16 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 return failures
 """
 
+# Compare and set: KEYS[1] the key; ARGV: the latest failure's time as read (ISO), the new
+# time (ISO), the same in epoch seconds. 1 when it was set, 0 when another attempt came first.
+HOLD = """
+if redis.call('HGET', KEYS[1], 'last') ~= ARGV[1] then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'last', ARGV[2], 'at', ARGV[3])
+return 1
+"""
+
 
 class RedisFailures:
     """The same operations as DatabaseFailures, on Redis: a hash per key (failures, last)."""
@@ -143,6 +159,7 @@ class RedisFailures:
         self.redis = redis.Redis.from_url(url, socket_timeout=5, decode_responses=True)
         self.prefix = f"{prefix}:reception:failures"
         self._count_failure = self.redis.register_script(COUNT_FAILURE)
+        self._hold = self.redis.register_script(HOLD)
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}:{key}"
@@ -159,6 +176,12 @@ class RedisFailures:
         expiry = int(FORGET_AFTER.total_seconds()) + 60
         return int(self._count_failure(keys=[self._key(key)], args=[
             when.isoformat(), repr(when.timestamp()), repr(forget_before.timestamp()), expiry]))
+
+    def hold(self, key: str, seen_last: dt.datetime, when: dt.datetime) -> bool:
+        """Move the latest failure's time to `when`, only if it is still `seen_last` (no other
+        attempt held or failed in between); whether it was moved."""
+        return bool(self._hold(keys=[self._key(key)], args=[seen_last.isoformat(), when.isoformat(),
+                                                            repr(when.timestamp())]))
 
     def clear(self, key: str) -> None:
         self.redis.delete(self._key(key))
@@ -230,7 +253,26 @@ class LoginThrottle:
 
     def wait_seconds(self, *keys: str) -> float:
         """How long until another attempt for these keys is checked (0: now)."""
-        now, longest = self.clock(), 0.0
+        return self._look(self.clock(), keys)[0]
+
+    def claim(self, *keys: str) -> float:
+        """Ask to check one attempt for these keys: 0 when it may be checked now, otherwise how
+        long to wait. Past the free failures, a granted attempt holds its keys (their latest
+        failure's time moved to now, compare-and-set in the shared store), so attempts arriving
+        at the same moment on any replica wait a full delay: one checked guess per delay, not
+        one per replica or per open connection."""
+        for _ in range(CLAIM_TRIES):
+            now = self.clock()
+            wait, backing_off = self._look(now, keys)
+            if wait > 0:
+                return wait
+            if all(self.store.hold(key, last, now) for key, last in backing_off):
+                return 0.0
+        return self.wait_seconds(*keys) or BACKOFF["name"].first_seconds  # others kept coming first
+
+    def _look(self, now: dt.datetime, keys: Tuple[str, ...]) -> Tuple[float, list]:
+        """The wait for these keys, and those past their free failures (key, latest failure)."""
+        longest, backing_off = 0.0, []
         for key in keys:
             found = self.store.get(key)
             if found is None:
@@ -238,9 +280,11 @@ class LoginThrottle:
             failures, last = found
             if now - last > FORGET_AFTER:
                 continue
-            wait = BACKOFF[key.split(":", 1)[0]].wait(failures)
-            longest = max(longest, wait - (now - last).total_seconds())
-        return max(longest, 0.0)
+            backoff = BACKOFF[key.split(":", 1)[0]]
+            longest = max(longest, backoff.wait(failures) - (now - last).total_seconds())
+            if failures >= backoff.free:
+                backing_off.append((key, last))
+        return max(longest, 0.0), backing_off
 
     def failed(self, *keys: str) -> None:
         now = self.clock()

@@ -154,7 +154,7 @@ class Reception:
         keys = self.throttle.keys(name, client_address(request))
         if not await csrf_ok(request):
             return self.page(request, "login.html", status=400, next=target, error="expired")
-        wait = self.throttle.wait_seconds(*keys)
+        wait = self.throttle.claim(*keys)  # 0: checked now, other attempts wait (every replica)
         if wait > 0:
             audit("login_refused_backoff", request, user=name)
             return self.page(request, "login.html", status=429, next=target, error="throttled",
