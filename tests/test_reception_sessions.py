@@ -270,3 +270,28 @@ def test_with_redis_failures_are_forgotten_after_a_quiet_while_by_the_pages_cloc
     """The count starts again from one after FORGET_AFTER by the clock the pages use, not when
     Redis happens to expire the key (which a moved clock does not reach)."""
     failures_are_forgotten_after_a_quiet_while(redis_site)
+
+
+@pytest.mark.services
+def test_with_redis_a_session_signed_out_while_another_replica_touches_it_stays_ended(redis_site, monkeypatch):
+    """Replica A reads a session to mark it used; replica B signs it out before A writes back:
+    A's write must not bring the session back."""
+    from actions.reception.sessions import RedisSessions, Sessions, TOUCH_EVERY
+
+    sessions = Sessions(redis_site.config, clock=redis_site.clock)
+    session = sessions.start("alice")
+    other_replica = Sessions(redis_site.config, clock=redis_site.clock)
+    original_get, reads = RedisSessions.get, []
+
+    def get_then_signed_out_elsewhere(store, id_hash):
+        found = original_get(store, id_hash)
+        reads.append(store)
+        if found is not None and reads.count(sessions.store) == 2:  # the read to mark it used
+            other_replica.end(session.id)
+        return found
+
+    monkeypatch.setattr(RedisSessions, "get", get_then_signed_out_elsewhere)
+    redis_site.clock.now += TOUCH_EVERY * 2  # so that finding it writes its last use back
+    sessions.find(session.id)
+    monkeypatch.undo()
+    assert other_replica.find(session.id) is None

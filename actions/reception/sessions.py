@@ -33,7 +33,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass, replace
-from typing import Callable, Optional, Tuple
+from typing import Any, Callable, Optional, Tuple
 
 from ..records import Records
 from ..records.reception_state import DatabaseFailures, DatabaseSessions, StoredSession
@@ -88,12 +88,20 @@ class RedisSessions:
     def _key(self, id_hash: str) -> str:
         return f"{self.prefix}:session:{id_hash}"
 
+    def _user(self, username: str) -> str:
+        return f"{self.prefix}:user:{username}"
+
+    @staticmethod
+    def _value(session: StoredSession) -> str:
+        return json.dumps({"username": session.username, "csrf": session.csrf,
+                           "created": session.created.isoformat(), "last_seen": session.last_seen.isoformat()})
+
     def put(self, id_hash: str, session: StoredSession) -> None:
-        value = json.dumps({"username": session.username, "csrf": session.csrf,
-                            "created": session.created.isoformat(), "last_seen": session.last_seen.isoformat()})
-        with self.redis.pipeline() as pipe:
-            pipe.set(self._key(id_hash), value, ex=int(self.idle.total_seconds()))
-            pipe.sadd(f"{self.prefix}:user:{session.username}", id_hash)
+        idle = int(self.idle.total_seconds())
+        with self.redis.pipeline() as pipe:  # MULTI: the session and its user's set together
+            pipe.set(self._key(id_hash), self._value(session), ex=idle)
+            pipe.sadd(self._user(session.username), id_hash)
+            pipe.expire(self._user(session.username), idle)  # outlives each session put since
             pipe.execute()
 
     def get(self, id_hash: str) -> Optional[StoredSession]:
@@ -105,19 +113,30 @@ class RedisSessions:
                              dt.datetime.fromisoformat(data["last_seen"]))
 
     def touch(self, id_hash: str, when: dt.datetime) -> None:
+        """Only a session that still exists (SET XX): one ended by another replica between the
+        read and the write stays ended."""
         stored = self.get(id_hash)
         if stored is not None:
-            self.put(id_hash, replace(stored, last_seen=when))
+            self.redis.set(self._key(id_hash), self._value(replace(stored, last_seen=when)),
+                           ex=int(self.idle.total_seconds()), xx=True)
 
     def delete(self, id_hash: str) -> None:
         self.redis.delete(self._key(id_hash))
 
     def delete_user(self, username: str) -> int:
-        members = f"{self.prefix}:user:{username}"
-        hashes = self.redis.smembers(members)
-        deleted = self.redis.delete(*[self._key(id_hash) for id_hash in hashes]) if hashes else 0
-        self.redis.delete(members)
-        return int(deleted)
+        """Every session of the user, and the set naming them, in one transaction (WATCH on the
+        set: a sign-in that adds to it meanwhile makes it run again, so none is left out)."""
+        members = self._user(username)
+
+        def delete_all(pipe: Any) -> None:  # redis-py's Pipeline, in immediate mode until multi()
+            hashes = pipe.smembers(members)
+            pipe.multi()
+            if hashes:
+                pipe.delete(*[self._key(id_hash) for id_hash in hashes])
+            pipe.delete(members)
+
+        results = self.redis.transaction(delete_all, members)  # the sessions' DEL first, when any
+        return int(results[0]) if len(results) == 2 else 0
 
 
 # One failure more for a key, in one step on the Redis server (two replicas counting at once
