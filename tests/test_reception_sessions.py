@@ -15,7 +15,7 @@ from typing import Dict, Optional
 
 import pytest
 
-from actions.reception.sessions import BACKOFF, FORGET_AFTER, LoginThrottle
+from actions.reception.sessions import BACKOFF, FORGET_AFTER, TOUCH_EVERY, LoginThrottle, RedisSessions, Sessions
 from actions.reception.users import Users
 from actions.records import Records, settings
 from servers import ROOT
@@ -276,8 +276,6 @@ def test_with_redis_failures_are_forgotten_after_a_quiet_while_by_the_pages_cloc
 def test_with_redis_a_session_signed_out_while_another_replica_touches_it_stays_ended(redis_site, monkeypatch):
     """Replica A reads a session to mark it used; replica B signs it out before A writes back:
     A's write must not bring the session back."""
-    from actions.reception.sessions import RedisSessions, Sessions, TOUCH_EVERY
-
     sessions = Sessions(redis_site.config, clock=redis_site.clock)
     session = sessions.start("alice")
     other_replica = Sessions(redis_site.config, clock=redis_site.clock)

@@ -5,8 +5,8 @@ import threading
 import time
 
 import pytest
-import sqlalchemy as sa
 import rasa.core.lock as rasa_lock
+import sqlalchemy as sa
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
 from rasa.shared.core.events import SlotSet, UserUttered
