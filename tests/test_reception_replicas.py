@@ -1,7 +1,7 @@
 """Two reception pages in processes of their own share one login back-off (issue 21): the
 manifests run two replicas, and a count kept in one process's memory would let five wrong
-passwords become ten. On the records database (SQLite here, as under `make run`) and on Redis
-(REDIS_URL). The processes' clock is a file the test moves (tests/reception_process.py), so
+passwords become ten. On the records database (SQLite, as under `make run`, and PostgreSQL, as
+deployed) and on Redis (REDIS_URL). The processes' clock is a file the test moves (tests/reception_process.py), so
 nothing here waits or is timed."""
 from __future__ import annotations
 
@@ -45,6 +45,13 @@ class Replicas:
 @pytest.fixture
 def replicas(tmp_path):
     running = Replicas(tmp_path)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def postgres_replicas(tmp_path, database):
+    running = Replicas(tmp_path, DATABASE_URL=database.url)
     yield running
     running.stop()
 
@@ -112,3 +119,8 @@ def test_with_redis_two_reception_processes_share_one_login_back_off(redis_repli
 @pytest.mark.services
 def test_with_redis_guesses_sent_together_to_two_processes_are_checked_once(redis_replicas):
     guesses_at_the_same_moment_are_checked_once(redis_replicas)
+
+
+@pytest.mark.services
+def test_on_postgresql_guesses_sent_together_to_two_processes_are_checked_once(postgres_replicas):
+    guesses_at_the_same_moment_are_checked_once(postgres_replicas)
