@@ -1,8 +1,8 @@
 """Two reception pages in processes of their own share one login back-off (issue 21): the
 manifests run two replicas, and a count kept in one process's memory would let five wrong
 passwords become ten. On the records database (SQLite, as under `make run`, and PostgreSQL, as
-deployed) and on Redis (REDIS_URL). The processes' clock is a file the test moves (tests/reception_process.py), so
-nothing here waits or is timed."""
+deployed) and on Redis (REDIS_URL). The processes' clock is a file the test moves
+(tests/reception_process.py), so nothing here waits or is timed."""
 from __future__ import annotations
 
 import threading
