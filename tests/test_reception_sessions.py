@@ -192,6 +192,24 @@ def test_the_address_limit_holds_whatever_x_forwarded_for_says(site):
     assert client.login(name="someone-new", password="a guess")[0] == 429
 
 
+def test_behind_one_busy_address_a_colleagues_sign_in_does_not_slow_the_next(site):
+    """Past the address's free failures an attempt holds the address while it is checked; a
+    success gives it back, so the front desk's sign-ins do not each wait for the one before."""
+    a_colleagues_sign_in_does_not_slow_the_next(site)
+
+
+def a_colleagues_sign_in_does_not_slow_the_next(site: Site) -> None:
+    throttle = LoginThrottle(site.config, Records(config=site.config), clock=site.clock)
+    for number in range(BACKOFF["address"].free):
+        throttle.failed(*throttle.keys(f"guess{number}", "192.0.2.7"))
+    site.clock.advance(seconds=BACKOFF["address"].cap_seconds)
+    alice = throttle.claim(*throttle.keys("alice", "192.0.2.7"))
+    assert alice.wait == 0
+    assert throttle.claim(*throttle.keys("bob", "192.0.2.7")).wait > 0  # held while alice's is checked
+    throttle.succeeded(throttle.keys("alice", "192.0.2.7")[0], alice)
+    assert throttle.claim(*throttle.keys("bob", "192.0.2.7")).wait == 0  # given back by her success
+
+
 def test_behind_a_trusted_proxy_the_address_is_the_one_it_forwards(site, caplog):
     url = site.replica(trusted_proxies=["127.0.0.1"])
     caplog.set_level(logging.INFO, logger="reception.audit")
@@ -293,3 +311,8 @@ def test_with_redis_a_session_signed_out_while_another_replica_touches_it_stays_
     sessions.find(session.id)
     monkeypatch.undo()
     assert other_replica.find(session.id) is None
+
+
+@pytest.mark.services
+def test_with_redis_behind_one_busy_address_a_colleagues_sign_in_does_not_slow_the_next(redis_site):
+    a_colleagues_sign_in_does_not_slow_the_next(redis_site)

@@ -33,7 +33,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, Iterable, Optional, Tuple
 
 from ..records import Records
 from ..records.reception_state import DatabaseFailures, DatabaseSessions, StoredSession
@@ -258,6 +258,14 @@ class Sessions:
         return self.store.delete_user(username)
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """What `LoginThrottle.claim` answers."""
+
+    wait: float  # seconds until an attempt is checked; 0: check this one now
+    held: Tuple[Tuple[str, dt.datetime, dt.datetime], ...] = ()  # (key, latest failure before, held at)
+
+
 class LoginThrottle:
     """The login back-off (see the module docstring), per account name and per client address."""
 
@@ -274,20 +282,31 @@ class LoginThrottle:
         """How long until another attempt for these keys is checked (0: now)."""
         return self._look(self.clock(), keys)[0]
 
-    def claim(self, *keys: str) -> float:
-        """Ask to check one attempt for these keys: 0 when it may be checked now, otherwise how
-        long to wait. Past the free failures, a granted attempt holds its keys (their latest
-        failure's time moved to now, compare-and-set in the shared store), so attempts arriving
-        at the same moment on any replica wait a full delay: one checked guess per delay, not
-        one per replica or per open connection."""
+    def claim(self, *keys: str) -> Attempt:
+        """Ask to check one attempt for these keys: a wait of 0 when it may be checked now,
+        otherwise how long to wait. Past the free failures, a granted attempt holds its keys
+        (their latest failure's time moved to now, compare-and-set in the shared store), so
+        attempts arriving at the same moment on any replica wait a full delay: one checked guess
+        per delay, not one per replica or per open connection. A success gives the holds back
+        (`succeeded`), so colleagues behind one address are not slowed by each other's sign-ins."""
         for _ in range(CLAIM_TRIES):
             now = self.clock()
             wait, backing_off = self._look(now, keys)
             if wait > 0:
-                return wait
-            if all(self.store.hold(key, last, now) for key, last in backing_off):
-                return 0.0
-        return self.wait_seconds(*keys) or BACKOFF["name"].first_seconds  # others kept coming first
+                return Attempt(wait)
+            held = []
+            for key, last in backing_off:
+                if not self.store.hold(key, last, now):
+                    break  # another attempt came first: give back what this one took, look again
+                held.append((key, last, now))
+            else:
+                return Attempt(0.0, tuple(held))
+            self._release(held)
+        return Attempt(self.wait_seconds(*keys) or BACKOFF["name"].first_seconds)  # others kept coming first
+
+    def _release(self, held: Iterable[Tuple[str, dt.datetime, dt.datetime]]) -> None:
+        for key, before, held_at in held:
+            self.store.hold(key, held_at, before)  # unless another attempt has changed it since
 
     def _look(self, now: dt.datetime, keys: Tuple[str, ...]) -> Tuple[float, list]:
         """The wait for these keys, and those past their free failures (key, latest failure)."""
@@ -310,5 +329,8 @@ class LoginThrottle:
         for key in keys:
             self.store.failed(key, now, now - FORGET_AFTER)
 
-    def succeeded(self, name_key: str) -> None:
+    def succeeded(self, name_key: str, attempt: Optional[Attempt] = None) -> None:
+        """The account's count cleared; the other keys' holds given back."""
         self.store.clear(name_key)
+        if attempt is not None:
+            self._release(held for held in attempt.held if held[0] != name_key)
