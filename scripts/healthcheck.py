@@ -1,4 +1,4 @@
-"""`python3 scripts/healthcheck.py URL`: exit 0 when URL answers 200, else 1 (container health
+"""`python3.10 scripts/healthcheck.py URL`: exit 0 when URL answers 200, else 1 (container health
 checks; the standard library only, so it needs nothing the image does not have)."""
 import sys
 import urllib.request

@@ -1,6 +1,7 @@
 """The deployment files, checked without a Docker engine or a cluster: the images
 (docker/Dockerfile), one clinic's compose file (validated by a Compose CLI), and the Kubernetes
 manifests (rendered by `kubectl kustomize`)."""
+import datetime as dt
 import os
 import re
 import shutil
@@ -24,8 +25,10 @@ SECRET = re.compile(r"TOKEN|SECRET|PASSWORD|SID$|_KEY$")
 
 def pinned(image: str) -> bool:
     """An exact release (and optionally a digest), not a tag that moves, like `3.10-slim`.
-    PostgreSQL's releases have two numbers (15.10)."""
+    PostgreSQL's releases have two numbers (15.10); Ubuntu's images are dated (jammy-20260810)."""
     name, _, tag = image.partition("@")[0].rpartition(":")
+    if name == "ubuntu":
+        return bool(re.fullmatch(r"[a-z]+-\d{8}(\.\d+)?", tag))
     numbers = r"\d+\.\d+" if name == "postgres" else r"\d+\.\d+\.\d+"
     return bool(re.fullmatch(numbers + r"(-[a-z0-9.-]+)?", tag))
 def stages(dockerfile: str) -> dict:
@@ -81,6 +84,39 @@ def test_base_images_are_pinned_to_exact_versions():
     services = [service["image"] for service in COMPOSE["services"].values() if "build" not in service]
     assert services and all(pinned(image) for image in services), services
     assert not pinned("python:3.10-slim") and not pinned("postgres:15") and not pinned("redis:latest")
+    assert not pinned("ubuntu:jammy") and not pinned("ubuntu:22.04") and pinned("ubuntu:jammy-20260731.1")
+
+
+# When each base stops getting security fixes (SECURITY.md, "Runtime"): Ubuntu 22.04's standard
+# security support, and the end of life of each Node.js LTS line (nodejs.org's release schedule).
+UBUNTU_STANDARD_SUPPORT_ENDS = {"jammy": dt.date(2027, 4, 30)}
+NODE_END_OF_LIFE = {20: dt.date(2026, 4, 30), 22: dt.date(2027, 4, 30), 24: dt.date(2028, 4, 30)}
+
+
+def test_the_images_run_ubuntus_patched_python_310_and_nothing_from_the_python_images():
+    defaults = dict(re.findall(r"^ARG (\w+)=(\S+)$", DOCKERFILE, re.MULTILINE))
+    assert base("python") == "${UBUNTU_IMAGE}" and defaults["UBUNTU_IMAGE"].startswith("ubuntu:jammy-")
+    assert base("build") == "python" and base("runtime") == "python"  # the venv's interpreter is in both
+    [install] = [line for line in instructions("python", "RUN") if "apt-get install" in line]
+    for package in ("python3.10", "python3.10-venv"):
+        assert f'"{package}=${{PYTHON_DEB_VERSION}}"' in install
+    assert defaults["PYTHON_DEB_VERSION"].startswith("3.10.12-1~22.04.")  # Ubuntu 22.04's 3.10.12 line
+    assert "python:" not in DOCKERFILE.replace("python:3.10-slim", "")  # no upstream Python image
+    assert "PYTHON=/usr/bin/python3.10 make install" in " ".join(instructions("build", "RUN"))
+    checks = [check for server in SERVERS for check in instructions(server, "HEALTHCHECK")]
+    checks.append(" ".join(COMPOSE["services"]["reception"]["healthcheck"]["test"]))
+    assert checks and all("python3.10" in check for check in checks), checks
+
+
+def test_the_bases_still_get_security_fixes_today():
+    """Fails on the day a base's support ends: move to a supported base then (SECURITY.md)."""
+    defaults = dict(re.findall(r"^ARG (\w+)=(\S+)$", DOCKERFILE, re.MULTILINE))
+    today = dt.date.today()
+    release = defaults["UBUNTU_IMAGE"].split(":")[1].split("-")[0]
+    assert today <= UBUNTU_STANDARD_SUPPORT_ENDS[release], f"Ubuntu {release}'s standard support has ended"
+    node = int(re.match(r"node:(\d+)\.", defaults["NODE_IMAGE"]).group(1))
+    assert node % 2 == 0 and node in NODE_END_OF_LIFE, f"Node.js {node} is not an LTS line we know"
+    assert today <= NODE_END_OF_LIFE[node], f"Node.js {node} has reached its end of life"
 
 
 def test_every_image_runs_as_an_unprivileged_user_with_a_health_check():

@@ -15,7 +15,7 @@ from typing import Dict, Optional
 
 import pytest
 
-from actions.reception.sessions import BACKOFF, FORGET_AFTER, LoginThrottle
+from actions.reception.sessions import BACKOFF, FORGET_AFTER, TOUCH_EVERY, LoginThrottle, RedisSessions, Sessions
 from actions.reception.users import Users
 from actions.records import Records, settings
 from servers import ROOT
@@ -192,6 +192,24 @@ def test_the_address_limit_holds_whatever_x_forwarded_for_says(site):
     assert client.login(name="someone-new", password="a guess")[0] == 429
 
 
+def test_behind_one_busy_address_a_colleagues_sign_in_does_not_slow_the_next(site):
+    """Past the address's free failures an attempt holds the address while it is checked; a
+    success gives it back, so the front desk's sign-ins do not each wait for the one before."""
+    a_colleagues_sign_in_does_not_slow_the_next(site)
+
+
+def a_colleagues_sign_in_does_not_slow_the_next(site: Site) -> None:
+    throttle = LoginThrottle(site.config, Records(config=site.config), clock=site.clock)
+    for number in range(BACKOFF["address"].free):
+        throttle.failed(*throttle.keys(f"guess{number}", "192.0.2.7"))
+    site.clock.advance(seconds=BACKOFF["address"].cap_seconds)
+    alice = throttle.claim(*throttle.keys("alice", "192.0.2.7"))
+    assert alice.wait == 0
+    assert throttle.claim(*throttle.keys("bob", "192.0.2.7")).wait > 0  # held while alice's is checked
+    throttle.succeeded(throttle.keys("alice", "192.0.2.7")[0], alice)
+    assert throttle.claim(*throttle.keys("bob", "192.0.2.7")).wait == 0  # given back by her success
+
+
 def test_behind_a_trusted_proxy_the_address_is_the_one_it_forwards(site, caplog):
     url = site.replica(trusted_proxies=["127.0.0.1"])
     caplog.set_level(logging.INFO, logger="reception.audit")
@@ -203,6 +221,10 @@ def test_behind_a_trusted_proxy_the_address_is_the_one_it_forwards(site, caplog)
 
 
 def test_failures_are_forgotten_after_a_quiet_while(site):
+    failures_are_forgotten_after_a_quiet_while(site)
+
+
+def failures_are_forgotten_after_a_quiet_while(site: Site) -> None:
     throttle = LoginThrottle(site.config, Records(config=site.config), clock=site.clock)
     keys = throttle.keys("carol", "192.0.2.1")
     for _ in range(BACKOFF["name"].free + 3):
@@ -259,3 +281,38 @@ def test_with_redis_replicas_count_the_same_failures(redis_site):
     assert Client(second).login(password="a guess")[0] == 429
     redis_site.clock.advance(seconds=BACKOFF["name"].cap_seconds)
     assert Client(second).login()[0] == 303
+
+
+@pytest.mark.services
+def test_with_redis_failures_are_forgotten_after_a_quiet_while_by_the_pages_clock(redis_site):
+    """The count starts again from one after FORGET_AFTER by the clock the pages use, not when
+    Redis happens to expire the key (which a moved clock does not reach)."""
+    failures_are_forgotten_after_a_quiet_while(redis_site)
+
+
+@pytest.mark.services
+def test_with_redis_a_session_signed_out_while_another_replica_touches_it_stays_ended(redis_site, monkeypatch):
+    """Replica A reads a session to mark it used; replica B signs it out before A writes back:
+    A's write must not bring the session back."""
+    sessions = Sessions(redis_site.config, clock=redis_site.clock)
+    session = sessions.start("alice")
+    other_replica = Sessions(redis_site.config, clock=redis_site.clock)
+    original_get, reads = RedisSessions.get, []
+
+    def get_then_signed_out_elsewhere(store, id_hash):
+        found = original_get(store, id_hash)
+        reads.append(store)
+        if found is not None and reads.count(sessions.store) == 2:  # the read to mark it used
+            other_replica.end(session.id)
+        return found
+
+    monkeypatch.setattr(RedisSessions, "get", get_then_signed_out_elsewhere)
+    redis_site.clock.now += TOUCH_EVERY * 2  # so that finding it writes its last use back
+    sessions.find(session.id)
+    monkeypatch.undo()
+    assert other_replica.find(session.id) is None
+
+
+@pytest.mark.services
+def test_with_redis_behind_one_busy_address_a_colleagues_sign_in_does_not_slow_the_next(redis_site):
+    a_colleagues_sign_in_does_not_slow_the_next(redis_site)

@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+import rasa.core.lock as rasa_lock
 import sqlalchemy as sa
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
@@ -12,6 +13,7 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+import rasa_server.lock_store as lock_store_module
 from rasa_server.lock_store import ConversationLockStore, SharedLockStore
 from actions.records.settings import settings as records_settings
 from rasa_server.settings import ServerSettings
@@ -139,15 +141,53 @@ def test_two_replicas_never_handle_one_conversation_at_the_same_time(redis_prefi
     assert (count["value"], count["overlaps"]) == (30, 0)
 
 
-def test_a_message_queued_behind_a_dead_replica_goes_next_when_the_dead_ones_ticket_runs_out(redis_prefix):
+class FakeTime:
+    """`time.time()` for the ticket locks (Rasa's `TicketLock` and ours), moved on by the test:
+    expiry is decided by this clock, never by how long the test happened to take."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_a_message_queued_behind_a_dead_replica_goes_next_when_the_dead_ones_ticket_runs_out(
+        monkeypatch, redis_prefix):
+    clock = FakeTime()
+    monkeypatch.setattr(rasa_lock, "time", clock)
+    monkeypatch.setattr(lock_store_module, "time", clock)
     dead, live = SharedLockStore(REDIS_URL, redis_prefix), SharedLockStore(REDIS_URL, redis_prefix)
     dead.issue_ticket("someone", lock_lifetime=1)  # took the lock, then died: never gives it back
+    served = asyncio.Event()
+    looks = {"count": 0}
+    original = lock_store_module._still_waiting
+
+    def still_waiting(lock, ticket, lifetime):
+        looks["count"] += 1
+        return original(lock, ticket, lifetime)
+
+    monkeypatch.setattr(lock_store_module, "_still_waiting", still_waiting)
 
     async def queued():
-        started = time.monotonic()
-        async with live.lock("someone", lock_lifetime=1, wait_time_in_seconds=0.2):
-            return time.monotonic() - started
+        async with live.lock("someone", lock_lifetime=1, wait_time_in_seconds=0.001):
+            served.set()
 
-    waited = asyncio.run(asyncio.wait_for(queued(), 10))
-    assert 0.8 <= waited < 3  # the dead one's ticket ran out; the queued one's was kept alive
+    async def looked_again(times: int) -> None:
+        seen = looks["count"]
+        while looks["count"] < seen + times:
+            await asyncio.sleep(0.001)
+
+    async def scenario():
+        waiting = asyncio.create_task(queued())
+        await looked_again(3)
+        assert not served.is_set()  # the dead one's ticket has not run out
+        clock.now += 0.6
+        await looked_again(3)
+        assert not served.is_set()  # still not: 0.6 of its 1 second
+        clock.now += 0.6  # the dead one's ticket ran out; the queued one's (1 s too) was kept alive
+        await asyncio.wait_for(waiting, 10)
+        assert served.is_set()
+
+    asyncio.run(scenario())
     assert live.get_lock("someone") is None

@@ -20,6 +20,11 @@ a hard lock cost) and then signs in; an attacker gets one checked guess per cap 
 account, a few thousand a day against argon2 hashes of passwords of 10+ characters.
 The address count is more generous (a front desk's computers may share an address), and
 the address is the real client's only when a trusted proxy says so (web/reception/app.py).
+
+Replicas (deploy/k8s runs two) agree because the counts are only in the shared store, changed
+in one step each: a failure counted by one statement (database) or one Lua script (Redis), and
+an attempt past the free failures granted by a compare-and-set on the latest failure's time
+(`LoginThrottle.claim`), so guesses sent at the same moment to several replicas get one check.
 """
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass, replace
-from typing import Callable, Optional, Tuple
+from typing import Any, Callable, Iterable, Optional, Tuple
 
 from ..records import Records
 from ..records.reception_state import DatabaseFailures, DatabaseSessions, StoredSession
@@ -53,6 +58,7 @@ class Backoff:
 BACKOFF = {"name": Backoff(free=3, first_seconds=1, cap_seconds=30),
            "address": Backoff(free=20, first_seconds=1, cap_seconds=60)}
 FORGET_AFTER = dt.timedelta(minutes=15)
+CLAIM_TRIES = 5  # attempts to hold the keys while other replicas change them
 
 
 def utc_now() -> dt.datetime:
@@ -82,12 +88,20 @@ class RedisSessions:
     def _key(self, id_hash: str) -> str:
         return f"{self.prefix}:session:{id_hash}"
 
+    def _user(self, username: str) -> str:
+        return f"{self.prefix}:user:{username}"
+
+    @staticmethod
+    def _value(session: StoredSession) -> str:
+        return json.dumps({"username": session.username, "csrf": session.csrf,
+                           "created": session.created.isoformat(), "last_seen": session.last_seen.isoformat()})
+
     def put(self, id_hash: str, session: StoredSession) -> None:
-        value = json.dumps({"username": session.username, "csrf": session.csrf,
-                            "created": session.created.isoformat(), "last_seen": session.last_seen.isoformat()})
-        with self.redis.pipeline() as pipe:
-            pipe.set(self._key(id_hash), value, ex=int(self.idle.total_seconds()))
-            pipe.sadd(f"{self.prefix}:user:{session.username}", id_hash)
+        idle = int(self.idle.total_seconds())
+        with self.redis.pipeline() as pipe:  # MULTI: the session and its user's set together
+            pipe.set(self._key(id_hash), self._value(session), ex=idle)
+            pipe.sadd(self._user(session.username), id_hash)
+            pipe.expire(self._user(session.username), idle)  # outlives each session put since
             pipe.execute()
 
     def get(self, id_hash: str) -> Optional[StoredSession]:
@@ -99,45 +113,97 @@ class RedisSessions:
                              dt.datetime.fromisoformat(data["last_seen"]))
 
     def touch(self, id_hash: str, when: dt.datetime) -> None:
+        """Only a session that still exists (SET XX): one ended by another replica between the
+        read and the write stays ended."""
         stored = self.get(id_hash)
         if stored is not None:
-            self.put(id_hash, replace(stored, last_seen=when))
+            self.redis.set(self._key(id_hash), self._value(replace(stored, last_seen=when)),
+                           ex=int(self.idle.total_seconds()), xx=True)
 
     def delete(self, id_hash: str) -> None:
         self.redis.delete(self._key(id_hash))
 
     def delete_user(self, username: str) -> int:
-        members = f"{self.prefix}:user:{username}"
-        hashes = self.redis.smembers(members)
-        deleted = self.redis.delete(*[self._key(id_hash) for id_hash in hashes]) if hashes else 0
-        self.redis.delete(members)
-        return int(deleted)
+        """Every session of the user, and the set naming them, in one transaction (WATCH on the
+        set: a sign-in that adds to it meanwhile makes it run again, so none is left out)."""
+        members = self._user(username)
+
+        def delete_all(pipe: Any) -> None:  # redis-py's Pipeline, in immediate mode until multi()
+            hashes = pipe.smembers(members)
+            pipe.multi()
+            if hashes:
+                pipe.delete(*[self._key(id_hash) for id_hash in hashes])
+            pipe.delete(members)
+
+        results = self.redis.transaction(delete_all, members)  # the sessions' DEL first, when any
+        return int(results[0]) if len(results) == 2 else 0
+
+
+# One failure more for a key, in one step on the Redis server (two replicas counting at once
+# lose nothing): the count starts again from one when the latest failure is older than
+# `forget_before` by the caller's clock, exactly as the database's count does. The key's expiry
+# only tidies up; it does not decide when failures are forgotten.
+# KEYS[1] the key; ARGV: the failure's time (ISO), the same in epoch seconds, forget_before in
+# epoch seconds, the expiry in seconds.
+COUNT_FAILURE = """
+local at = tonumber(redis.call('HGET', KEYS[1], 'at'))
+local failures = 1
+if at ~= nil and at >= tonumber(ARGV[3]) then
+  failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+else
+  redis.call('HSET', KEYS[1], 'failures', 1)
+end
+redis.call('HSET', KEYS[1], 'last', ARGV[1], 'at', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return failures
+"""
+
+# Compare and set: KEYS[1] the key; ARGV: the latest failure's time as read (ISO), the new
+# time (ISO), the same in epoch seconds. 1 when it was set, 0 when another attempt came first.
+HOLD = """
+if redis.call('HGET', KEYS[1], 'last') ~= ARGV[1] then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'last', ARGV[2], 'at', ARGV[3])
+return 1
+"""
 
 
 class RedisFailures:
+    """The same operations as DatabaseFailures, on Redis: a hash per key (failures, last)."""
+
     def __init__(self, url: str, prefix: str) -> None:
         import redis
 
         self.redis = redis.Redis.from_url(url, socket_timeout=5, decode_responses=True)
         self.prefix = f"{prefix}:reception:failures"
+        self._count_failure = self.redis.register_script(COUNT_FAILURE)
+        self._hold = self.redis.register_script(HOLD)
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}:{key}"
 
     def get(self, key: str) -> Optional[Tuple[int, dt.datetime]]:
-        data = self.redis.hgetall(f"{self.prefix}:{key}")
+        data = self.redis.hgetall(self._key(key))
         if not data:
             return None
         return int(data["failures"]), dt.datetime.fromisoformat(data["last"])
 
     def failed(self, key: str, when: dt.datetime, forget_before: dt.datetime) -> int:
-        name = f"{self.prefix}:{key}"  # the key expires FORGET_AFTER after the latest failure
-        with self.redis.pipeline() as pipe:
-            pipe.hincrby(name, "failures", 1)
-            pipe.hset(name, "last", when.isoformat())
-            pipe.expire(name, int(FORGET_AFTER.total_seconds()))
-            failures, _, _ = pipe.execute()
-        return int(failures)
+        """Count one more failure (from one again when the latest is older than
+        `forget_before`); the count now."""
+        expiry = int(FORGET_AFTER.total_seconds()) + 60
+        return int(self._count_failure(keys=[self._key(key)], args=[
+            when.isoformat(), repr(when.timestamp()), repr(forget_before.timestamp()), expiry]))
+
+    def hold(self, key: str, seen_last: dt.datetime, when: dt.datetime) -> bool:
+        """Move the latest failure's time to `when`, only if it is still `seen_last` (no other
+        attempt held or failed in between); whether it was moved."""
+        return bool(self._hold(keys=[self._key(key)], args=[seen_last.isoformat(), when.isoformat(),
+                                                            repr(when.timestamp())]))
 
     def clear(self, key: str) -> None:
-        self.redis.delete(f"{self.prefix}:{key}")
+        self.redis.delete(self._key(key))
 
 
 def _stores(config: Settings, records: Optional[Records]) -> Tuple[object, object]:
@@ -192,6 +258,14 @@ class Sessions:
         return self.store.delete_user(username)
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """What `LoginThrottle.claim` answers."""
+
+    wait: float  # seconds until an attempt is checked; 0: check this one now
+    held: Tuple[Tuple[str, dt.datetime, dt.datetime], ...] = ()  # (key, latest failure before, held at)
+
+
 class LoginThrottle:
     """The login back-off (see the module docstring), per account name and per client address."""
 
@@ -206,7 +280,37 @@ class LoginThrottle:
 
     def wait_seconds(self, *keys: str) -> float:
         """How long until another attempt for these keys is checked (0: now)."""
-        now, longest = self.clock(), 0.0
+        return self._look(self.clock(), keys)[0]
+
+    def claim(self, *keys: str) -> Attempt:
+        """Ask to check one attempt for these keys: a wait of 0 when it may be checked now,
+        otherwise how long to wait. Past the free failures, a granted attempt holds its keys
+        (their latest failure's time moved to now, compare-and-set in the shared store), so
+        attempts arriving at the same moment on any replica wait a full delay: one checked guess
+        per delay, not one per replica or per open connection. A success gives the holds back
+        (`succeeded`), so colleagues behind one address are not slowed by each other's sign-ins."""
+        for _ in range(CLAIM_TRIES):
+            now = self.clock()
+            wait, backing_off = self._look(now, keys)
+            if wait > 0:
+                return Attempt(wait)
+            held = []
+            for key, last in backing_off:
+                if not self.store.hold(key, last, now):
+                    break  # another attempt came first: give back what this one took, look again
+                held.append((key, last, now))
+            else:
+                return Attempt(0.0, tuple(held))
+            self._release(held)
+        return Attempt(self.wait_seconds(*keys) or BACKOFF["name"].first_seconds)  # others kept coming first
+
+    def _release(self, held: Iterable[Tuple[str, dt.datetime, dt.datetime]]) -> None:
+        for key, before, held_at in held:
+            self.store.hold(key, held_at, before)  # unless another attempt has changed it since
+
+    def _look(self, now: dt.datetime, keys: Tuple[str, ...]) -> Tuple[float, list]:
+        """The wait for these keys, and those past their free failures (key, latest failure)."""
+        longest, backing_off = 0.0, []
         for key in keys:
             found = self.store.get(key)
             if found is None:
@@ -214,14 +318,19 @@ class LoginThrottle:
             failures, last = found
             if now - last > FORGET_AFTER:
                 continue
-            wait = BACKOFF[key.split(":", 1)[0]].wait(failures)
-            longest = max(longest, wait - (now - last).total_seconds())
-        return max(longest, 0.0)
+            backoff = BACKOFF[key.split(":", 1)[0]]
+            longest = max(longest, backoff.wait(failures) - (now - last).total_seconds())
+            if failures >= backoff.free:
+                backing_off.append((key, last))
+        return max(longest, 0.0), backing_off
 
     def failed(self, *keys: str) -> None:
         now = self.clock()
         for key in keys:
             self.store.failed(key, now, now - FORGET_AFTER)
 
-    def succeeded(self, name_key: str) -> None:
+    def succeeded(self, name_key: str, attempt: Optional[Attempt] = None) -> None:
+        """The account's count cleared; the other keys' holds given back."""
         self.store.clear(name_key)
+        if attempt is not None:
+            self._release(held for held in attempt.held if held[0] != name_key)

@@ -91,6 +91,13 @@ class DatabaseFailures:
                 return db.get(LoginFailure, key).failures
         raise RuntimeError("could not count a failed sign-in")
 
+    def hold(self, key: str, seen_last: dt.datetime, when: dt.datetime) -> bool:
+        """Move the latest failure's time to `when`, only if it is still `seen_last` (no other
+        attempt held or failed in between; one statement, compare-and-set); whether it was moved."""
+        with self._sessions() as db, db.begin():
+            return bool(db.execute(sa.update(LoginFailure).where(
+                LoginFailure.key == key, LoginFailure.last_failure == seen_last).values(last_failure=when)).rowcount)
+
     def clear(self, key: str) -> None:
         with self._sessions() as db, db.begin():
             db.execute(sa.delete(LoginFailure).where(LoginFailure.key == key))

@@ -154,16 +154,16 @@ class Reception:
         keys = self.throttle.keys(name, client_address(request))
         if not await csrf_ok(request):
             return self.page(request, "login.html", status=400, next=target, error="expired")
-        wait = self.throttle.wait_seconds(*keys)
-        if wait > 0:
+        attempt = self.throttle.claim(*keys)  # checked now, other attempts wait (every replica)
+        if attempt.wait > 0:
             audit("login_refused_backoff", request, user=name)
             return self.page(request, "login.html", status=429, next=target, error="throttled",
-                             wait_seconds=math.ceil(wait), username=name)
+                             wait_seconds=math.ceil(attempt.wait), username=name)
         if not await run_in_threadpool(self.users.verify, name, password):
             self.throttle.failed(*keys)
             audit("login_failed", request, user=name)
             return self.page(request, "login.html", status=401, next=target, error="wrong", username=name)
-        self.throttle.succeeded(keys[0])
+        self.throttle.succeeded(keys[0], attempt)
         session = self.sessions.start(name)
         request.session.clear()  # the login form's token is spent
         audit("login", request, user=name)
