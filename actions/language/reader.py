@@ -219,6 +219,11 @@ class Reader:
         """True for "yes", False for "no", None when the answer is unclear or "not sure"."""
         return self._yes_or_no(_normalise(text or ""))
 
+    def says_not_sure(self, text: str) -> bool:
+        """Whether the answer is "not sure" ("I don't know", "maybe"), as opposed to one that
+        says nothing usable at all."""
+        return self._says(_normalise(text or ""), "unsure")
+
     def _possible(self, doc: Doc, mentions: List[Mention], found: Dict[str, Any]) -> Dict[str, List[str]]:
         """Values only possibly mentioned: not negated, not already stated clearly, and with
         none of the value's `not_with` phrases anywhere in the message."""

@@ -22,7 +22,7 @@ FIELD_KEYS = {
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only", "asked_only",
 }
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "alone", "staff_alone"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -172,6 +172,12 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                 raise KnowledgeError(f"{where} value {value}: `not_with` and `confirm` go with `possible` phrases")
             if "possible" in entry and not entry.get("confirm"):
                 raise KnowledgeError(f"{where} value {value}: `possible` phrases need a `confirm` question")
+        if field.get("screen"):
+            followed_up = {value for item in knowledge.vocabulary.get("follow_ups", []) for value in
+                           [item["ask"].get(name)] if value}
+            for value, entry in field["values"].items():
+                if value not in followed_up and not (entry.get("alone") and entry.get("staff_alone")):
+                    raise KnowledgeError(f"{where} value {value}: a safety sign needs its `alone` and `staff_alone` questions")
         if field["kind"] == "boolean" and not field.get("synonyms"):
             raise KnowledgeError(f"{where}: a boolean field needs synonyms for 'true'")
         if "cues" in field and not (isinstance(field["cues"], list) and field["cues"]
