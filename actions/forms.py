@@ -156,6 +156,8 @@ def note_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker, do
     settings = load_settings()
     asked = _requested_slot(tracker)
     if asked and load_knowledge().fields.get(asked, {}).get("screen"):
+        if pending_sign(tracker.slots):
+            return []  # it told a possible sign ("it hurts at night"): its confirming question first
         return ask_one_by_one(asked, "utter_screen_one_by_one_unclear", dispatcher, tracker, domain)
     screen = one_by_one_field(tracker.slots) if asked == CONFIRM_SLOT else None
     if screen and count >= settings["stop_screening_after_unusable_answers"]:
@@ -227,7 +229,7 @@ class ActionExtractFindings(Action):
         earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(asked or "")
         if asked in knowledge.fields and asked not in found and isinstance(earlier, str):
             if shared_reader().yes_or_no(text):
-                found = {**found, asked: earlier}  # "yes" to "you mentioned pain at the ...: is that it?"
+                found = {**found, asked: earlier}  # "yes" to "you mentioned pain here: ...; is that it?"
         corrected: Dict[str, Any] = {}
         mentioned = dict(tracker.get_slot(MENTIONED_SLOT) or {})
         for field, value in found.items():
