@@ -303,8 +303,9 @@ class Reader:
                 return list(spec["values"])  # "everything" to "what makes it worse?": every option
             if ordered:
                 return ordered
-            if asked and (negated or self._says(text, "none") or self._yes_or_no(text) is False):
-                return []
+            if asked and not self._says(text, "unsure") and (
+                    negated or self._says(text, "none") or self._yes_or_no(text) is False):
+                return []  # "no idea" is not "none of these"
             return None
         # free text (sport): a recognised value, "none", or the person's own words
         if ordered:
