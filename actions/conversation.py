@@ -195,7 +195,7 @@ class ActionStartOver(Action):
             return kept + [FollowupAction(FORM_NAME)]  # the question that was asked, again
         if not tracker.get_slot(ASSESSMENT_SLOT):
             return kept + [FollowupAction("action_welcome")]  # "shall we go on?"
-        return kept
+        return kept + [FollowupAction("action_listen")]  # after the outcome: nothing more to ask
 
 
 class ActionConsentDeclined(Action):

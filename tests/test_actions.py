@@ -310,6 +310,12 @@ def test_anything_but_yes_to_start_again_keeps_the_answers_and_asks_the_same_que
     assert [message["response"] for message in messages] == ["utter_start_over_cancelled"]
 
 
+def test_no_to_start_again_after_the_outcome_keeps_it_and_asks_nothing():
+    slots = {**CLASSIC, "assessment": {"urgency": "routine"}, "start_over_asked": {"during_questions": False}}
+    _, events = run(ActionStartOver(), make_tracker("no", slots=slots, intent="deny", form=False))
+    assert AllSlotsReset() not in events and FollowupAction("action_listen") in events
+
+
 def test_after_an_urgent_outcome_any_message_repeats_where_to_go():
     urgent = {"urgency": "urgent", "care": {"headline": "Please see a doctor within 24 hours.", "where": "Call your GP."}}
     messages, events = run(ActionFallback(), make_tracker("ok and then?", slots={"assessment": urgent}, form=False))
