@@ -157,7 +157,9 @@ def note_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker, do
     asked = _requested_slot(tracker)
     if asked and load_knowledge().fields.get(asked, {}).get("screen"):
         if pending_sign(tracker.slots):
-            return []  # it told a possible sign ("it hurts at night"): its confirming question first
+            # it told a possible sign ("my leg feels weak"): its confirming question comes first,
+            # uncounted (an event, so that the form goes on to ask it rather than step aside)
+            return [SlotSet(REASK_SLOT, tracker.get_slot(REASK_SLOT))]
         return ask_one_by_one(asked, "utter_screen_one_by_one_unclear", dispatcher, tracker, domain)
     screen = one_by_one_field(tracker.slots) if asked == CONFIRM_SLOT else None
     if screen and count >= settings["stop_screening_after_unusable_answers"]:
