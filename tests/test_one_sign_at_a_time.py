@@ -144,3 +144,10 @@ def test_no_idea_to_a_list_question_is_not_sure_never_none_of_these(field, text)
     from actions.language.reader import NOT_SURE, shared_reader
 
     assert shared_reader().read(text, field).get(field) == NOT_SURE
+
+
+def test_the_summary_to_bring_along_never_calls_a_screen_with_an_unsure_sign_none():
+    driver, result = play({"neuro_symptoms": "not sure"}, ["not sure"])
+    assert result["urgency"] == "soon"
+    summary = next(reply for reply in driver.replies if "reference code" in reply)
+    assert "nerve-type symptoms: not sure about numbness" in summary and "nerve-type symptoms: none" not in summary
