@@ -139,7 +139,7 @@ def test_every_sign_of_a_screen_has_its_own_question_in_both_voices(field):
 
 
 @pytest.mark.parametrize("field", ["red_flags", "neuro_symptoms", "aggravators"])
-@pytest.mark.parametrize("text", ["no idea", "no clue, not sure", "dunno"])
+@pytest.mark.parametrize("text", ["no idea", "no clue, not sure", "dunno", "I don't know", "maybe", "possibly"])
 def test_no_idea_to_a_list_question_is_not_sure_never_none_of_these(field, text):
     from actions.language.reader import NOT_SURE, shared_reader
 
