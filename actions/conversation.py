@@ -11,7 +11,8 @@ from rasa_sdk.types import DomainDict
 
 from .assessment import assess_conversation
 from .corrections import WITHDRAWAL_SLOT, WITHDRAWN_SLOT, repeat_back
-from .forms import is_distress, note_misunderstanding
+from .forms import FORM_NAME, is_distress, note_misunderstanding
+from .language.reader import shared_reader
 from .language.questions import question_form
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render, staff_entered
 from .rasa_data import FAQ_RESPONSES
@@ -170,15 +171,77 @@ class ActionExplainQuestion(Action):
         return []
 
 
+START_OVER_SLOT = "start_over_asked"  # {"during_questions": bool}: "Start again?" was asked
+
+
+class ActionAskStartOver(Action):
+    """Asks before clearing anything: "Start again from the beginning? Your answers so far will
+    be cleared." A word that only sounds like it ("go back", "my back") must never lose the
+    answers, so the person says yes first."""
+
+    def name(self) -> Text:
+        return "action_ask_start_over"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        during = tracker.active_loop_name == FORM_NAME or _form_was_active(tracker)
+        dispatcher.utter_message(response="utter_ask_start_over")
+        return [SlotSet(START_OVER_SLOT, {"during_questions": during})]
+
+
+def _form_was_active(tracker: Tracker) -> bool:
+    """Whether the questions were going on when the latest user message came in (a rule may
+    have stepped out of them since)."""
+    events = list(tracker.events)
+    last_user = max((index for index, event in enumerate(events) if event.get("event") == "user"), default=len(events))
+    for event in reversed(events[:last_user]):
+        if event.get("event") == "active_loop":
+            return event.get("name") == FORM_NAME
+    return False
+
+
 class ActionStartOver(Action):
-    """Clears every answer so the pre-screen can begin again."""
+    """The answer to "Start again from the beginning?", read here and not from the intent
+    alone: a clear yes clears every answer and opens again; a no ("no, carry on") or anything
+    else keeps them and goes on with the question that was asked."""
 
     def name(self) -> Text:
         return "action_start_over"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(response="utter_start_over")
-        return [AllSlotsReset()]
+        asked = tracker.get_slot(START_OVER_SLOT) or {}
+        if shared_reader().yes_or_no(tracker.latest_message.get("text") or "") is True:
+            dispatcher.utter_message(response="utter_start_over")
+            return [AllSlotsReset(), FollowupAction("action_welcome")]
+        dispatcher.utter_message(response="utter_start_over_cancelled")
+        kept: List[EventType] = [SlotSet(START_OVER_SLOT, None)]
+        if asked.get("during_questions"):
+            return kept + [FollowupAction(FORM_NAME)]  # the question that was asked, again
+        if not tracker.get_slot(ASSESSMENT_SLOT):
+            return kept + [FollowupAction("action_welcome")]  # "shall we go on?"
+        return kept + [FollowupAction("action_listen")]  # after the outcome: nothing more to ask
+
+
+class ActionConsentDeclined(Action):
+    """No consent: the reply with the cauda equina warning card (written once, advice.yml)."""
+
+    response = "utter_consent_declined"
+
+    def name(self) -> Text:
+        return "action_consent_declined"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        card = load_knowledge().advice["warning_card"]["text"]
+        dispatcher.utter_message(text=render(domain, self.response, tracker.slots, warning_card=card))
+        return []
+
+
+class ActionStopped(ActionConsentDeclined):
+    """"Stop" during the questions: stopped, with the warning card."""
+
+    response = "utter_stopped"
+
+    def name(self) -> Text:
+        return "action_stopped"
 
 
 class ActionFallback(Action):

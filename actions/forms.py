@@ -12,8 +12,13 @@
   follow-up question a finding calls for (chest symptoms after a swollen calf), and the one
   concrete re-ask of a cauda equina sign answered unclearly.
 - A list mentioned only in passing ("worse when I sit") is asked again as "anything else?"
-  while more values could change the outcome; a safety question that gets no usable answer
-  after the configured number of tries is not asked again: a professional must ask it.
+  while more values could change the outcome.
+- A safety screen (`screen: true`) answered "not sure", "all of them" or with words that cannot
+  be used is asked again one sign at a time (`one_by_one_signs`): each sign's own `alone`
+  question, answered yes, no or not sure, through the same confirming question; when every
+  sign is answered the screen's answer is the signs present, and each other sign is recorded
+  absent or unsure (policy v3). A one-sign question that gets no usable answer after the
+  configured number of tries is not asked again: a professional must ask it.
 """
 from __future__ import annotations
 
@@ -133,20 +138,54 @@ def follow_up_signs(slots: Mapping[str, Any]) -> List[Dict[str, Any]]:
     return signs
 
 
+def one_by_one_signs(field: str, slots: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """The possible signs with every sign of the safety screen `field` not known yet added, to
+    be asked one at a time (`alone`). A sign asked only as a follow-up (chest symptoms after a
+    swollen calf) is left to its follow-up."""
+    knowledge = load_knowledge()
+    signs = list(slots.get(POSSIBLE_SLOT) or [])
+    known = {sign["value"] for sign in signs if sign["field"] == field}
+    known |= set((slots.get(MENTIONED_SLOT) or {}).get(field) or [])
+    followed_up = {item["ask"].get(field) for item in knowledge.vocabulary.get("follow_ups", [])}
+    return signs + [{"field": field, "value": value, "answer": None, "was_the_answer": False, "one_by_one": True}
+                    for value in knowledge.values(field) if value not in known | followed_up]
+
+
+def ask_one_by_one(field: str, response: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+                   domain: DomainDict) -> List[EventType]:
+    """Go through the safety screen `field` one sign at a time, after `response` says so."""
+    dispatcher.utter_message(text=render(domain, response, tracker.slots))
+    return [SlotSet(field, None), SlotSet(POSSIBLE_SLOT, one_by_one_signs(field, tracker.slots)), SlotSet(REASK_SLOT, 0)]
+
+
+def one_by_one_field(slots: Mapping[str, Any]) -> Optional[str]:
+    """The safety screen whose signs are being asked one at a time just now, if any."""
+    sign = pending_sign(slots)
+    return sign["field"] if sign and sign.get("one_by_one") else None
+
+
 def note_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
     """Count an answer that could not be used. Any other question is left as not known after
-    its configured count, and the next one asked; a safety question is offered the clinic's
-    contact, then not asked again after its own limit: a professional must ask it in person,
-    and the assessment records why."""
+    its configured count, and the next one asked. A safety screen is asked again one sign at a
+    time; a one-sign question is offered the clinic's contact, then not asked again after its
+    own limit: a professional must ask it in person, and the assessment records why."""
     count = int(tracker.get_slot(REASK_SLOT) or 0) + 1
     settings = load_settings()
     asked = _requested_slot(tracker)
-    screening = bool(asked and load_knowledge().fields.get(asked, {}).get("screen"))
-    if screening and count >= settings["stop_screening_after_unusable_answers"]:
+    if asked and load_knowledge().fields.get(asked, {}).get("screen"):
+        if pending_sign(tracker.slots):
+            # it told a possible sign ("my leg feels weak"): its confirming question comes first,
+            # uncounted (an event, so that the form goes on to ask it rather than step aside)
+            return [SlotSet(REASK_SLOT, tracker.get_slot(REASK_SLOT))]
+        return ask_one_by_one(asked, "utter_screen_one_by_one_unclear", dispatcher, tracker, domain)
+    screen = one_by_one_field(tracker.slots) if asked == CONFIRM_SLOT else None
+    if screen and count >= settings["stop_screening_after_unusable_answers"]:
         dispatcher.utter_message(text=render(domain, "utter_screening_in_person", tracker.slots, **settings["clinic"]))
-        reason = {"field": asked, "unusable_answers": count,
+        reason = {"field": screen, "unusable_answers": count,
                   "why": render(domain, "utter_screening_stopped_reason", count=count)}
-        return [SlotSet(REASK_SLOT, count), SlotSet(STOPPED_SLOT, reason)]
+        unasked = [sign for sign in tracker.get_slot(POSSIBLE_SLOT) or []
+                   if not (sign.get("one_by_one") and sign["field"] == screen and sign["answer"] is None)]
+        return [SlotSet(REASK_SLOT, count), SlotSet(STOPPED_SLOT, reason), SlotSet(POSSIBLE_SLOT, unasked)]
     if skips_now(tracker):
         dispatcher.utter_message(response="utter_question_skipped")
         return [SlotSet(asked, NOT_SURE), SlotSet(REASK_SLOT, 0)]  # not known: the next question
@@ -237,7 +276,7 @@ class ActionExtractFindings(Action):
         earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(asked or "")
         if asked in knowledge.fields and asked not in found and isinstance(earlier, str) and not denying:
             if shared_reader().yes_or_no(text):
-                found = {**found, asked: earlier}  # "yes" to "you mentioned pain at the ...: is that it?"
+                found = {**found, asked: earlier}  # "yes" to "you mentioned pain here: ...; is that it?"
         corrected: Dict[str, Any] = {}
         mentioned = dict(tracker.get_slot(MENTIONED_SLOT) or {})
         for field, value in found.items():
@@ -291,18 +330,27 @@ class ActionExtractFindings(Action):
         if asked == CONFIRM_SLOT and pending:
             said = shared_reader().yes_or_no(text)
             digression = sure and tracker.latest_message.get("intent", {}).get("name") in DIGRESSION_INTENTS
-            if said is not None or not (digression and not found):
+            stated = pending.get("one_by_one") and pending["value"] in (found.get(pending["field"]) or [])
+            if said is not None or stated or not (digression and not found):
                 concrete = load_knowledge().fields[pending["field"]]["values"][pending["value"]].get("concrete")
-                if said is not None and pending.get("reasked") and concrete:
+                if said is not None and pending.get("reasked") and concrete and not stated:
                     said = said != (concrete["normal"] == "yes")  # the sign is there when the answer is not the normal one
+                said = True if stated else said
+                # one sign of a screen asked alone: words that say nothing usable are counted and
+                # asked again by the form (a cauda equina sign in its concrete words), not unsure
+                unusable = pending.get("one_by_one") and said is None and not shared_reader().says_not_sure(text)
                 if said is None and concrete and not pending.get("reasked"):
                     pending["reasked"] = True  # asked again at once, in the warning card's words
-                    events.append(SlotSet(CONFIRM_SLOT, "reask"))
+                    if not unusable:
+                        events.append(SlotSet(CONFIRM_SLOT, "reask"))
+                elif unusable:
+                    pass
                 else:
                     unclear = "unsure" if pending.get("reasked") else "unclear"
                     pending["answer"] = {True: "yes", False: "no"}.get(said, unclear)
                     events.append(SlotSet(CONFIRM_SLOT, pending["answer"]))
-                    if pending.get("was_the_answer") and tracker.get_slot(pending["field"]) is None:
+                    if (pending.get("was_the_answer") and tracker.get_slot(pending["field"]) is None
+                            and not any(sign.get("one_by_one") and sign["field"] == pending["field"] for sign in signs)):
                         # it was the whole answer to its own question: now that answer is known
                         counts = pending["answer"] == "yes"
                         events.append(SlotSet(pending["field"], [pending["value"]] if counts else []))
@@ -313,8 +361,29 @@ class ActionExtractFindings(Action):
             whole_answer = field == asked and field not in found
             signs += [{"field": field, "value": value, "answer": None, "was_the_answer": whole_answer}
                       for value in values if (field, value) not in known and value not in stated]
+        events += ActionExtractFindings._screens_answered_one_by_one(tracker, signs, found)
         if signs != (tracker.get_slot(POSSIBLE_SLOT) or []):
             events.append(SlotSet(POSSIBLE_SLOT, signs))
+        return events
+
+    @staticmethod
+    def _screens_answered_one_by_one(tracker: Tracker, signs: List[Dict[str, Any]],
+                                     found: Mapping[str, Any]) -> List[EventType]:
+        """A sign still to be asked alone that the person has now stated counts as present; a
+        screen whose every sign is answered gets its answer: the signs present (the others are
+        absent or unsure, each recorded with its own state)."""
+        events: List[EventType] = []
+        mentioned = tracker.get_slot(MENTIONED_SLOT) or {}
+        for sign in signs:
+            field = sign["field"]
+            if sign.get("one_by_one") and sign["answer"] is None and sign["value"] in (
+                    set(found.get(field) or []) | set(mentioned.get(field) or [])):
+                sign["answer"] = "yes"
+        for field in dict.fromkeys(sign["field"] for sign in signs if sign.get("one_by_one")):
+            own = [sign for sign in signs if sign["field"] == field]
+            if tracker.get_slot(field) is None and all(sign["answer"] is not None for sign in own):
+                present = [sign["value"] for sign in own if sign["answer"] == "yes"]
+                events.append(SlotSet(field, list(dict.fromkeys(list(mentioned.get(field) or []) + present))))
         return events
 
 
@@ -356,26 +425,35 @@ class ValidateAssessmentForm(FormValidationAction):
             updates[WITHDRAW_CHECK] = None  # answered: free for the next sign, if any
         if asked == CONFIRM_SLOT and tracker.get_slot(CONFIRM_SLOT) is not None:
             updates[CONFIRM_SLOT] = None  # answered: free for the next sign to confirm, if any
+        not_sure_screen = None
         for field, value in tracker.slots_to_validate().items():
             if field not in knowledge.fields:
                 continue
             if field == asked:
                 value = self._merge_mentioned(field, value, tracker)
                 if value == NOT_SURE and knowledge.fields[field].get("screen"):
-                    dispatcher.utter_message(text=render(domain, "utter_screen_not_sure", tracker.slots))
-                    value = None
+                    not_sure_screen, value = field, None  # asked again one sign at a time
             updates[field] = value
         events: List[EventType] = [SlotSet(field, value) for field, value in updates.items()] + repeats
         if needs_emergency_now({**tracker.slots, **updates}):
             # an emergency, perhaps only mentioned in passing: the form must end now, not step aside
             return events + [SlotSet(MENTIONED_SLOT, tracker.get_slot(MENTIONED_SLOT))]
+        if not_sure_screen:
+            return events + ask_one_by_one(not_sure_screen, "utter_screen_one_by_one_not_sure", dispatcher, tracker, domain)
         if not asked or denied or WITHDRAW_CHECK in updates:
             return events  # a correction, or its confirming question: the question again, not counted
         if updates.get(asked) is not None or tracker.get_slot(STOPPED_SLOT):
             return events + [SlotSet(REASK_SLOT, 0)]
         if CONFIRM_SLOT in updates:
+            if any(sign.get("one_by_one") for sign in tracker.get_slot(POSSIBLE_SLOT) or []):
+                return events + [SlotSet(REASK_SLOT, 0)]  # one sign asked alone answered: the count starts again
             return events  # a confirming question answered: the count of the question it interrupted stays
         intent = tracker.latest_message.get("intent", {}).get("name")
+        sure_digression = (intent in DIGRESSION_INTENTS
+                           and tracker.latest_message.get("intent", {}).get("confidence", 1.0) >= SURE)
+        if (asked == CONFIRM_SLOT and one_by_one_field(tracker.slots) and not updates and not sure_digression
+                and MENTIONED_SLOT not in tracker.slots_to_validate()):
+            return events + self._reask(asked, dispatcher, tracker, domain)  # one sign asked alone: no usable answer
         if updates or {MENTIONED_SLOT, POSSIBLE_SLOT} & set(tracker.slots_to_validate()):
             # they told us something else (or corrected an answer): ask again, counted, so that a
             # question whose answers never name what it asks is not asked a third time
@@ -412,6 +490,11 @@ class ValidateAssessmentForm(FormValidationAction):
         text = tracker.latest_message.get("text") or ""
         if skips_now(tracker):
             return note_misunderstanding(dispatcher, tracker, domain)  # left as not known, no re-ask
+        if knowledge.fields.get(field, {}).get("screen"):
+            return note_misunderstanding(dispatcher, tracker, domain)  # asked again one sign at a time
+        if field == CONFIRM_SLOT:
+            dispatcher.utter_message(text=render(domain, "utter_not_understood_yes_no", tracker.slots))
+            return note_misunderstanding(dispatcher, tracker, domain)
         if field == "duration_days" and is_vague_time(text):
             dispatcher.utter_message(text=render(domain, "utter_duration_vague"))
         else:
@@ -476,6 +559,8 @@ class AskToConfirmDangerSign(Action):
             entry = knowledge.fields[sign["field"]]["values"][sign["value"]]
             if sign.get("reasked"):
                 text = entry["concrete"]["question"]
+            elif sign.get("one_by_one"):
+                text = question_text(entry, "alone", tracker.slots)
             elif sign.get("follow_up"):
                 item = next(item for item in knowledge.vocabulary["follow_ups"]
                             if item["ask"] == {sign["field"]: sign["value"]})

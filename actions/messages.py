@@ -97,17 +97,23 @@ def value_labels(field: str, values: Iterable[Any], knowledge: Knowledge) -> Lis
 
 
 def findings_summary(findings: Mapping[str, Any], knowledge: Knowledge, domain: Mapping[str, Any]) -> List[str]:
-    """Each known finding restated in lay words, in question order."""
+    """Each known finding restated in lay words, in question order. A screen's signs answered
+    "not sure" are said as such: such a screen is never "none"."""
     lines = []
     for field in knowledge.question_order:
-        if field not in findings:
+        unsure = (findings.get("unsure") or {}).get(field) or []
+        if field not in findings and not unsure:
             continue
-        spec, value = knowledge.fields[field], findings[field]
+        spec, value = knowledge.fields[field], findings.get(field, [])
         if spec["kind"] == "boolean":
             shown = render(domain, "utter_word_yes" if value else "utter_word_no")
         elif spec["kind"] == "list":
             labels = value_labels(field, value, knowledge)
             shown = join_items(labels, domain) if labels else render(domain, "utter_word_none")
+            if unsure:
+                doubt = render(domain, "utter_word_not_sure_about",
+                               items=join_items(value_labels(field, unsure, knowledge), domain))
+                shown = f"{join_items(labels, domain)}, {doubt}" if labels else doubt
         elif spec["kind"] in {"choice", "text"}:
             shown = value_labels(field, [value], knowledge)[0]
         else:

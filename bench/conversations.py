@@ -43,6 +43,10 @@ class PatientScript:
         # the confirming question for a possibly mentioned danger sign: yes if the patient has it
         self.confirmations = {entry["confirm"]: (field, value) for field, spec in knowledge.fields.items()
                               for value, entry in spec.get("values", {}).items() if "confirm" in entry}
+        # a safety screen answered "not sure" is asked one sign at a time (`alone`, `staff_alone`)
+        self.confirmations.update({entry[key]: (field, value) for field, spec in knowledge.fields.items()
+                                   for value, entry in spec.get("values", {}).items()
+                                   for key in ("alone", "staff_alone") if key in entry})
         # the follow-up questions a finding calls for (policy v3: chest symptoms after a swollen
         # calf, new trouble walking with a cancer history): yes if the patient has that value
         self.confirmations.update({item["question"]: next(iter(item["ask"].items()))

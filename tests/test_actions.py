@@ -5,12 +5,13 @@ from pathlib import Path
 import pytest
 import yaml
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import ActionAssess
 from actions.conversation import (
-    ActionDistress, ActionExplainQuestion, ActionFallback, ActionOffTopic, ActionStartOver, ActionWelcome,
+    ActionAskStartOver, ActionDistress, ActionExplainQuestion, ActionFallback, ActionOffTopic, ActionStartOver,
+    ActionWelcome,
 )
 from actions.forms import (
     ASK_ACTIONS, ActionExtractFindings, ActionGoBack, AskToConfirmDangerSign, ValidateAssessmentForm,
@@ -287,9 +288,32 @@ def test_why_do_you_ask_explains_the_current_question():
     assert messages[0]["text"] == load_knowledge().fields["red_flags"]["why"]
 
 
-def test_start_over_clears_every_answer():
-    _, events = run(ActionStartOver(), make_tracker(slots=CLASSIC))
-    assert AllSlotsReset() in events
+def test_start_again_is_asked_before_anything_is_cleared():
+    messages, events = run(ActionAskStartOver(), make_tracker("start again", slots=CLASSIC, intent="start_over"))
+    assert [message["response"] for message in messages] == ["utter_ask_start_over"]
+    assert AllSlotsReset() not in events and slot_events(events)["start_over_asked"] == {"during_questions": True}
+
+
+def test_yes_to_start_again_clears_every_answer_and_opens_again():
+    _, events = run(ActionStartOver(), make_tracker("yes", slots=CLASSIC, intent="affirm", form=False))
+    assert AllSlotsReset() in events and FollowupAction("action_welcome") in events
+
+
+@pytest.mark.parametrize("text, intent", [("no, carry on", "deny"), ("no", "affirm"), ("go back", "go_back"),
+                                          ("my back hurts", "inform"), ("not sure", "affirm")])
+def test_anything_but_yes_to_start_again_keeps_the_answers_and_asks_the_same_question(text, intent):
+    """The action reads the yes itself: the intent alone never clears the answers."""
+    slots = {**CLASSIC, "start_over_asked": {"during_questions": True}}
+    messages, events = run(ActionStartOver(), make_tracker(text, slots=slots, intent=intent, form=False))
+    assert AllSlotsReset() not in events
+    assert FollowupAction("assessment_form") in events
+    assert [message["response"] for message in messages] == ["utter_start_over_cancelled"]
+
+
+def test_no_to_start_again_after_the_outcome_keeps_it_and_asks_nothing():
+    slots = {**CLASSIC, "assessment": {"urgency": "routine"}, "start_over_asked": {"during_questions": False}}
+    _, events = run(ActionStartOver(), make_tracker("no", slots=slots, intent="deny", form=False))
+    assert AllSlotsReset() not in events and FollowupAction("action_listen") in events
 
 
 def test_after_an_urgent_outcome_any_message_repeats_where_to_go():
@@ -343,11 +367,20 @@ def test_a_second_unusable_answer_leaves_an_ordinary_question_as_not_known_and_g
     assert slot_events(events)["reask_count"] == 1 and slot_events(events)["duration_days"] is None
 
 
-def test_after_two_unusable_answers_to_a_safety_question_a_person_to_talk_to_is_offered():
-    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 30, "reask_count": 1}
-    messages, events = run(ValidateAssessmentForm(), validation_tracker("blah blah", filled, "red_flags", {}))
+def one_by_one(field="red_flags", answered=()):
+    """The possible signs while the screen `field` is asked one sign at a time, `answered` the
+    (value, answer) pairs so far."""
+    done = dict(answered)
+    return [{"field": field, "value": value, "answer": done.get(value), "was_the_answer": False, "one_by_one": True}
+            for value in load_knowledge().values(field) if value != "chest_symptoms"]
+
+
+def test_after_two_unusable_answers_to_a_one_sign_question_a_person_to_talk_to_is_offered():
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 30, "reask_count": 1,
+              "possible_signs": one_by_one()}
+    messages, events = run(ValidateAssessmentForm(), validation_tracker("blah blah", filled, "danger_check", {}))
     assert any("talk to a person" in text for text in texts(messages))
-    assert slot_events(events)["red_flags"] is None  # asked again: a safety question is never left as not known
+    assert slot_events(events)["reask_count"] == 2 and not slot_events(events).get("screening_stopped")
 
 
 def test_an_answer_that_tells_something_else_twice_does_not_get_the_question_a_third_time():
@@ -360,14 +393,23 @@ def test_an_answer_that_tells_something_else_twice_does_not_get_the_question_a_t
 
 
 def test_off_topic_messages_during_the_questions_count_as_not_understood():
-    tracker = make_tracker("qwerty banana", slots={"reask_count": 0}, intent="out_of_scope", requested="red_flags")
+    tracker = make_tracker("qwerty banana", slots={"reask_count": 0}, intent="out_of_scope", requested="onset")
     messages, events = run(ActionOffTopic(), tracker)
     assert messages[0]["response"] == "utter_out_of_scope"
     assert slot_events(events) == {"reask_count": 1}
-    tracker = make_tracker("qwerty banana", slots={"reask_count": 1}, intent="out_of_scope", requested="red_flags")
+    slots = {"reask_count": 1, "possible_signs": one_by_one()}
+    tracker = make_tracker("qwerty banana", slots=slots, intent="out_of_scope", requested="danger_check")
     messages, events = run(ActionOffTopic(), tracker)
     assert any("talk to a person" in text for text in texts(messages))
     assert slot_events(events) == {"reask_count": 2}
+
+
+def test_an_off_topic_answer_to_a_safety_screen_asks_it_one_sign_at_a_time():
+    tracker = make_tracker("qwerty banana", slots={"reask_count": 0}, intent="out_of_scope", requested="red_flags")
+    messages, events = run(ActionOffTopic(), tracker)
+    assert "one at a time" in texts(messages)[1]
+    queued = slot_events(events)["possible_signs"]
+    assert [sign["value"] for sign in queued] == [sign["value"] for sign in one_by_one()]
 
 
 def test_off_topic_before_the_questions_gets_only_the_short_answer():
@@ -488,9 +530,10 @@ def test_the_anything_else_answer_keeps_the_passing_mentions():
 
 
 @pytest.mark.parametrize("reask_count, stops", [(1, False), (2, True)])
-def test_a_safety_question_is_not_asked_endlessly(reask_count, stops):
-    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 40, "reask_count": reask_count}
-    tracker = validation_tracker("purple monkey", filled, "red_flags", {})
+def test_a_one_sign_safety_question_is_not_asked_endlessly(reask_count, stops):
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 40, "reask_count": reask_count,
+              "possible_signs": one_by_one(answered=[("saddle_numbness", "no")])}
+    tracker = validation_tracker("purple monkey", filled, "danger_check", {})
     messages, events = run(ValidateAssessmentForm(), tracker)
     slots = slot_events(events)
     assert bool(slots.get("screening_stopped")) is stops
@@ -498,6 +541,17 @@ def test_a_safety_question_is_not_asked_endlessly(reask_count, stops):
     if stops:
         assert slots["requested_slot"] is None  # the form ends and the outcome follows
         assert slots["screening_stopped"]["field"] == "red_flags"
+        assert [sign["value"] for sign in slots["possible_signs"]] == ["saddle_numbness"]  # the rest: not asked
+
+
+def test_the_first_unusable_answer_to_a_safety_screen_asks_it_one_sign_at_a_time():
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 40}
+    messages, events = run(ValidateAssessmentForm(), validation_tracker("purple monkey", filled, "red_flags", {}))
+    slots = slot_events(events)
+    assert "one at a time" in " ".join(texts(messages)) and "didn't quite get" not in " ".join(texts(messages))
+    assert slots["red_flags"] is None and not slots.get("screening_stopped") and slots["reask_count"] == 0
+    assert slots["requested_slot"] == "danger_check"
+    assert [sign["value"] for sign in slots["possible_signs"]][:2] == ["saddle_numbness", "bladder_bowel_change"]
 
 
 def test_the_assessment_records_why_a_safety_question_was_left_to_a_professional():
@@ -546,7 +600,7 @@ def test_the_place_to_confirm_is_asked_about_by_name_with_its_button_first():
     slots = {"mentioned": {"pain_location": "mid_hamstring"}}
     assert required_after(slots)[0] == "pain_location"
     messages, _ = run(ASK_ACTIONS["pain_location"](), make_tracker(slots=slots, requested="pain_location"))
-    assert messages[0]["text"].startswith("You mentioned pain at the middle of the back of the thigh.")
+    assert messages[0]["text"].startswith("You mentioned pain here: middle of the back of the thigh.")
     assert messages[0]["buttons"][0]["title"] == "Middle of the back of the thigh"
 
 
@@ -712,8 +766,9 @@ def test_a_cancer_history_is_followed_by_the_new_difficulty_walking_question():
 
 
 def test_a_red_flag_screen_abandoned_after_three_unusable_answers_is_urgent_today_recorded_incomplete():
-    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 40, "reask_count": 2}
-    messages, events = run(ValidateAssessmentForm(), validation_tracker("purple monkey", filled, "red_flags", {}))
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 40, "reask_count": 2,
+              "possible_signs": one_by_one()}
+    messages, events = run(ValidateAssessmentForm(), validation_tracker("purple monkey", filled, "danger_check", {}))
     stopped = slot_events(events)["screening_stopped"]
     assert "today" in " ".join(texts(messages))
     _, events = run(ActionAssess(), make_tracker(slots={**filled, "screening_stopped": stopped}, form=False))

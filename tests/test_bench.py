@@ -82,3 +82,11 @@ def test_targets_compare_the_ratio_or_the_value_as_the_issue_sets_them():
     assert _verdict("value==", 0, 3, None).startswith("MISSED")
     rows = {row["key"]: row for row in table({"single_p50_ms": 30.0}, {"single_p50_ms": 25.0}, [10])}
     assert rows["single_p50_ms"]["ratio"] == 1.2 and rows["single_p50_ms"]["target"].startswith("met")
+
+
+def test_a_patient_script_answers_each_sign_of_a_screen_asked_alone():
+    fields = load_knowledge().fields
+    script = PatientScript({**TRUTH, "red_flags": ["night_pain"]}, seed=5, domain=DOMAIN)
+    script.first()
+    assert script.next(_said(fields["red_flags"]["values"]["night_pain"]["alone"])) == "yes"
+    assert script.next(_said(fields["red_flags"]["values"]["fever"]["staff_alone"])) == "no"

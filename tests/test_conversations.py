@@ -54,13 +54,14 @@ def test_the_41_year_old_runners_story_gets_the_anything_else_question_and_fits_
     assert result["likelihood"] == "high"
 
 
-def test_a_safety_question_with_no_usable_answer_is_asked_three_times_then_left_to_a_professional():
+def test_a_safety_screen_with_no_usable_answer_goes_one_sign_at_a_time_then_is_left_to_a_professional():
     driver = FormDriver()
-    answers = {"onset": "gradually", "duration_days": "6 weeks", "red_flags": "qwerty zxcvb"}
+    answers = {"onset": "gradually", "duration_days": "6 weeks", "red_flags": "qwerty zxcvb", "danger_check": "zxcvb qwe"}
     result = driver.run("pain at my sit bone", answers.__getitem__)
-    assert driver.asked.count("red_flags") == 3
+    assert driver.asked.count("red_flags") == 1 and driver.asked.count("danger_check") == 3
     assert result["screening_stopped"]["field"] == "red_flags"
-    assert result["complete"] is False
+    assert result["complete"] is False and result["urgency"] == "urgent" and result["today"] is True
+    assert result["screens"]["red_flags"]["state"] == "incomplete"
 
 
 @pytest.mark.parametrize("answer, urgency", [("no, it never gives way", "routine"), ("not sure", "urgent"),

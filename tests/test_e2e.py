@@ -142,12 +142,15 @@ def test_gibberish_twice_leaves_an_ordinary_question_as_not_known_instead_of_a_l
     assert any("leave that one as not known" in reply for reply in conversation.replies[-4:])
 
 
-def test_gibberish_twice_to_a_safety_question_gets_the_clinic_contact_and_the_question_again(assistant):
+def test_gibberish_to_a_safety_question_asks_each_sign_alone_then_offers_the_clinic_contact(assistant):
     conversation, tracker = started(assistant, "gibberish-safety", "at my sit bone", "gradually", "about six weeks")
     assert tracker["slots"]["requested_slot"] == "red_flags"
-    for text in ("qwerty banana", "asdfgh jkl"):
+    tracker = conversation.send("qwerty banana")
+    assert tracker["slots"]["requested_slot"] == "danger_check"  # one sign at a time (issue 20)
+    assert any("one at a time" in reply for reply in conversation.replies[-3:])
+    for text in ("asdfgh jkl", "zxcvb mnb"):
         tracker = conversation.send(text)
-        assert tracker["slots"]["requested_slot"] == "red_flags"
+        assert tracker["slots"]["requested_slot"] == "danger_check"
     assert any("talk to a person" in reply for reply in conversation.replies[-4:])
 
 
@@ -192,7 +195,7 @@ def test_why_do_you_ask_is_answered_and_the_question_repeated(assistant):
 
 
 def test_start_again_clears_the_answers(assistant):
-    _, tracker = started(assistant, "restart", "at my sit bone", "start again")
+    _, tracker = started(assistant, "restart", "at my sit bone", "start again", "yes")
     assert tracker["slots"]["pain_location"] is None
     assert tracker["active_loop"] == {} or tracker["active_loop"].get("name") is None
 
@@ -295,8 +298,8 @@ def test_a_possible_danger_sign_gets_one_confirming_question(assistant, answer, 
 
 
 def test_a_safety_question_without_a_usable_answer_stops_and_is_left_to_a_professional(assistant):
-    conversation, result = talk(assistant, "screen-loop", red_flags="qwerty zxcvb")
-    assert conversation.asked.count("red_flags") == 3
+    conversation, result = talk(assistant, "screen-loop", red_flags="qwerty zxcvb", danger_check="zxcvb qwerty")
+    assert conversation.asked.count("red_flags") == 1 and conversation.asked.count("danger_check") == 3
     assert result["screening_stopped"]["field"] == "red_flags"
     assert any("in person" in reply for reply in conversation.replies)
 

@@ -51,6 +51,9 @@ def test_typed_intent_payloads_at_the_danger_sign_question_set_nothing_and_skip_
 def test_restart_typed_by_a_person_starts_again_from_the_first_question(assistant):
     conversation, tracker = started(assistant, "typed-restart", "at my sit bone", "gradually")
     replies = texts(assistant.say("typed-restart", "/restart"))
+    assert any("Start again from the beginning?" in reply for reply in replies)  # asked first
+    assert assistant.tracker("typed-restart")["slots"]["pain_location"] == "sit_bone"
+    replies = texts(assistant.say("typed-restart", "yes"))
     assert any("start again" in reply for reply in replies) and any("Shall we start" in reply for reply in replies)
     tracker = assistant.tracker("typed-restart")
     assert tracker["slots"]["pain_location"] is None and tracker["slots"]["onset"] is None

@@ -1,14 +1,20 @@
 """The cauda equina warning card (policy v3) is written once, in the knowledge base, and is the
 same text wherever it appears: the outcomes that need it, the FAQ, the widget's notice."""
+import asyncio
 import json
+import re
 import subprocess
 import threading
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import outcome_messages
+from actions.conversation import ActionConsentDeclined, ActionStopped
 from actions.triage import assess, load_knowledge
 from common import CLASSIC
 
@@ -76,3 +82,37 @@ def test_the_card_names_every_emergency_sign_of_the_cauda_equina_rule():
     for words in ("between your legs", "back passage", "genitals", "urine or stool", "bladder is full",
                   "both legs", "erection", "pain down both legs", "doctor today"):
         assert words in lowered, words
+
+
+def test_each_sentence_of_the_card_is_written_in_one_source_file_only():
+    """Not just the card as a whole: no sentence of it is copied into a reply of its own."""
+    for sentence in re.split(r"(?<=\.) ", CARD):
+        found = subprocess.run(["git", "grep", "-l", "-F", sentence], cwd=ROOT, capture_output=True, text=True,
+                               check=False).stdout.split()
+        sources = {path for path in found if path not in GENERATED and not path.startswith(RECORDED)}
+        assert sources == {"actions/triage/knowledge/advice.yml"}, (sentence, sources)
+
+
+# words every cauda equina warning has: a reply that says them must be the card itself
+WARNING_WORDS = re.compile(r"between (your|the) legs|both legs|back passage|bladder", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", sorted(name for name in DOMAIN["responses"] if not name.startswith("utter_faq/")))
+def test_every_reply_that_warns_of_the_cauda_equina_signs_uses_the_card(name):
+    for variation in DOMAIN["responses"][name]:
+        text = variation.get("text", "")
+        if WARNING_WORDS.search(text.replace("{warning_card}", "")):
+            assert "{warning_card}" in text, f"{name} warns in words of its own: {text}"
+
+
+@pytest.mark.parametrize("response, action", [("utter_consent_declined", ActionConsentDeclined),
+                                              ("utter_stopped", ActionStopped)])
+def test_the_stop_and_no_consent_replies_are_sent_with_the_card_in_them(response, action):
+    assert all("{warning_card}" in variation["text"] for variation in DOMAIN["responses"][response])
+    rules = "\n".join(path.read_text() for path in (ROOT / "data" / "rules").glob("*.yml"))
+    assert f"action: {response}" not in rules and f"action: {action().name()}" in rules  # never unfilled
+    dispatcher = CollectingDispatcher()
+    for staff in (False, True):
+        tracker = Tracker("t", {"staff_entered": staff}, {"text": "stop"}, [], False, None, {}, "action_listen")
+        asyncio.run(action().run(dispatcher, tracker, DOMAIN))
+    assert all(CARD in message["text"] for message in dispatcher.messages) and len(dispatcher.messages) == 2

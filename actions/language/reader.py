@@ -250,6 +250,11 @@ class Reader:
         """True for "yes", False for "no", None when the answer is unclear or "not sure"."""
         return self._yes_or_no(_normalise(text or ""))
 
+    def says_not_sure(self, text: str) -> bool:
+        """Whether the answer is "not sure" ("I don't know", "maybe"), as opposed to one that
+        says nothing usable at all."""
+        return self._says(_normalise(text or ""), "unsure")
+
     def _possible(self, doc: Doc, mentions: List[Mention], found: Dict[str, Any]) -> Dict[str, List[str]]:
         """Values only possibly mentioned: not negated, not already stated clearly, and with
         none of the value's `not_with` phrases anywhere in the message."""
@@ -334,8 +339,9 @@ class Reader:
                 return list(spec["values"])  # "everything" to "what makes it worse?": every option
             if ordered:
                 return ordered
-            if asked and (negated or self._says(text, "none") or self._yes_or_no(text) is False):
-                return []
+            if asked and not self._says(text, "unsure") and (
+                    negated or self._says(text, "none") or self._yes_or_no(text) is False):
+                return []  # "no idea" is not "none of these"
             return None
         # free text (sport): a recognised value, "none", or the person's own words
         if ordered:

@@ -79,12 +79,14 @@ def matches(condition: Mapping[str, Any], findings: Findings, definitions: Mappi
 
 
 def condition_values(condition: Any, field: str, definitions: Mapping[str, Any]) -> List[Any]:
-    """The values of `field` that a condition names, following definitions."""
+    """The values of `field` that a condition names as present, following definitions. A
+    negated condition names none: the values it names are the ones the person does not have
+    ("the pain is at the , away from the sit bone" was a groin pain shown with no place)."""
     (operator, argument), = condition.items()
     if operator in {"all", "any"}:
         return [value for part in argument for value in condition_values(part, field, definitions)]
     if operator == "not":
-        return condition_values(argument, field, definitions)
+        return []
     if operator == "ref":
         return condition_values(definitions[argument], field, definitions)
     if operator == "count":

@@ -23,7 +23,7 @@ FIELD_KEYS = {
     "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only", "asked_only",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "alone", "staff_alone"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -173,6 +173,12 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                 raise KnowledgeError(f"{where} value {value}: `not_with` and `confirm` go with `possible` phrases")
             if "possible" in entry and not entry.get("confirm"):
                 raise KnowledgeError(f"{where} value {value}: `possible` phrases need a `confirm` question")
+        if field.get("screen"):
+            followed_up = {value for item in knowledge.vocabulary.get("follow_ups", []) for value in
+                           [item["ask"].get(name)] if value}
+            for value, entry in field["values"].items():
+                if value not in followed_up and not (entry.get("alone") and entry.get("staff_alone")):
+                    raise KnowledgeError(f"{where} value {value}: a safety sign needs its `alone` and `staff_alone` questions")
         if field["kind"] == "boolean" and not field.get("synonyms"):
             raise KnowledgeError(f"{where}: a boolean field needs synonyms for 'true'")
         if "cues" in field and not (isinstance(field["cues"], list) and field["cues"]
