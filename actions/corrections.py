@@ -161,10 +161,12 @@ def acknowledge(dispatcher: CollectingDispatcher, slots: Mapping[str, Any], doma
         dispatcher.utter_message(response="utter_which_answer_wrong")
         return [SlotSet(WITHDRAWN_SLOT, None), SlotSet(REPEATED_SLOT, withdrawn["which"])]  # the answer can name one
     knowledge = load_knowledge()
-    for key, response in (("removed", "utter_taken_out"), ("kept", "utter_kept")):
-        if withdrawn.get(key):
-            items = "; ".join(findings_summary(withdrawn[key], knowledge, domain))
-            dispatcher.utter_message(text=render(domain, response, slots, items=items))
+    if withdrawn.get("removed"):
+        removed = "; ".join(findings_summary(withdrawn["removed"], knowledge, domain))
+        dispatcher.utter_message(text=render(domain, "utter_taken_out", slots, items=removed))
+    if withdrawn.get("kept"):
+        kept = "; ".join(findings_summary(withdrawn["kept"], knowledge, domain))
+        dispatcher.utter_message(text=render(domain, "utter_kept", slots, items=kept))
     return [SlotSet(WITHDRAWN_SLOT, None)]
 
 

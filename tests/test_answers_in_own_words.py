@@ -89,8 +89,7 @@ def test_my_back_at_the_first_question_is_the_answer_not_go_back():  # r044, r09
 
 
 def test_an_unreadable_answer_taken_for_go_back_is_asked_again_not_a_step_back():
-    tracker = validation_tracker("the back bit", CLASSIC | {"neuro_symptoms": None}, "neuro_symptoms", {},
-                                 intent="go_back")
+    tracker = validation_tracker("the back bit", CLASSIC | {"onset": None}, "onset", {}, intent="go_back")
     messages, events = run(ValidateAssessmentForm(), tracker)
     assert slot_events(events).get("reask_count") == 1  # counted and asked again: no step aside for the rule
     assert any("for example" in text for text in texts(messages))
@@ -104,8 +103,7 @@ def test_a_real_go_back_still_steps_aside_for_its_rule():
 
 
 def test_an_answer_taken_for_off_topic_is_asked_again_with_examples():  # r089, r070
-    tracker = validation_tracker("my thighs are tender", CLASSIC | {"neuro_symptoms": None}, "neuro_symptoms", {},
-                                 intent="out_of_scope")
+    tracker = validation_tracker("my thighs are tender", CLASSIC | {"onset": None}, "onset", {}, intent="out_of_scope")
     messages, events = run(ValidateAssessmentForm(), tracker)
     assert not any("I can only help" in text for text in texts(messages))
     assert slot_events(events).get("reask_count") == 1
