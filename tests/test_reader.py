@@ -631,7 +631,10 @@ def test_a_start_told_as_a_build_up_is_gradual(text):
 
 @pytest.mark.parametrize("text", ["everything", "pretty much everything", "all of the above"])
 def test_everything_to_a_list_question_means_every_option(text):
-    assert read_message(text, "aggravators") == {"aggravators": list(shared_reader().knowledge.fields["aggravators"]["values"])}
+    values = shared_reader().knowledge.fields["aggravators"]["values"]
+    every_activity = [value for value, entry in values.items() if not entry.get("not_everything")]
+    assert read_message(text, "aggravators") == {"aggravators": every_activity}
+    assert "coughing_sneezing" not in every_activity  # a sign to ask about, not an activity: no over-triage
 
 
 def test_everything_to_a_safety_question_is_not_every_danger_sign():

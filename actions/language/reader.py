@@ -336,7 +336,8 @@ class Reader:
         ordered = [value for value in spec.get("values", {}) if value in positive]
         if kind == "list":
             if asked and not spec.get("screen") and self._says(text, "all") and not negated:
-                return list(spec["values"])  # "everything" to "what makes it worse?": every option
+                # "everything" to "what makes it worse?": every option that is an activity
+                return [value for value, entry in spec["values"].items() if not entry.get("not_everything")]
             if ordered:
                 return ordered
             if asked and not self._says(text, "unsure") and (
