@@ -204,17 +204,20 @@ def skips_now(tracker: Tracker) -> bool:
 
 
 def answer_taken_for_digression(tracker: Tracker) -> bool:
-    """Whether a message the classifier took for "go back" or off-topic, during the questions,
-    is an answer it could not read instead: "just the back" names no going back (the
-    vocabulary's `commands`), and "a gravel century" or "my lower left calf" asks nothing. It is
-    asked again like any unusable answer, not met with "nothing to go back to" or "I can only
-    help with ..."."""
+    """Whether a message the classifier took for a command or a question, during the
+    questions, is an answer it could not read instead. A command needs its words (the
+    vocabulary's `commands`): "just the back" is no "go back", "moving about" no "delete my
+    data"; a question or off-topic remark must ask something: "a gravel century", "my lower
+    left calf" or "it hurts all the time, but lying still I can get comfortable" ask nothing.
+    It is asked again like any unusable answer (a safety screen one sign at a time), not met
+    with "nothing to go back to", "I can only help with ..." or an FAQ snippet."""
     latest = tracker.latest_message
     intent = latest.get("intent", {}).get("name")
     text = latest.get("text") or ""
-    if intent == "go_back":
-        return not question_form().commands_to(text, "go_back")
-    return intent == "out_of_scope" and not question_form().asks(text)
+    form = question_form()
+    if intent in form.commands:
+        return not form.commands_to(text, intent)
+    return intent in {"out_of_scope", "faq"} and not form.asks(text)
 
 
 def is_distress(tracker: Tracker) -> bool:

@@ -127,3 +127,29 @@ def test_a_danger_sign_told_in_own_words_answers_the_safety_question(asked, answ
 
 def test_a_known_stress_fracture_is_no_major_fall_or_accident():  # r098
     assert "red_flags" not in READER.read("Oh, and I have a stress fracture in my sacrum.")
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("moving about", "delete_my_data"),                                          # r045
+    ("it hurts all the time, but lying still I can get comfortable", "faq"),    # r035
+    ("much the same as before", "start_over"),
+])
+def test_an_answer_taken_for_a_command_or_a_question_is_asked_again(text, intent):
+    tracker = validation_tracker(text, CLASSIC | {"onset": None}, "onset", {}, intent=intent)
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events).get("reask_count") == 1
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("please delete my data", "delete_my_data"),
+    ("can I keep running with this?", "faq"),
+    ("start again", "start_over"),
+])
+def test_a_real_command_or_question_still_steps_aside_for_its_rule(text, intent):
+    tracker = validation_tracker(text, CLASSIC | {"onset": None}, "onset", {}, intent=intent)
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert stepped_aside(events)
+
+
+def test_a_figure_of_speech_is_no_sudden_injury():  # r151
+    assert "onset" not in READER.read("two days of what I can only describe as concussive injury due to a ride")
