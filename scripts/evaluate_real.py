@@ -346,7 +346,8 @@ class Talk:
     questions: int = 0
     asked: List[str] = field(default_factory=list)
     unannotated: List[str] = field(default_factory=list)
-    faq_first: bool = False
+    faq_first: bool = False  # the first reply was an FAQ answer, though the story asks nothing
+    asked_and_answered: bool = False  # the story also asks a question: answered, then the pre-screen
     findings: Dict[str, Any] = field(default_factory=dict)
     transcript: List[str] = field(default_factory=list)
     error: str = ""
@@ -355,12 +356,15 @@ class Talk:
 def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
     """One simulated person through a whole pre-screen (see the module docstring)."""
     from servers import Conversation
+    from actions.language.questions import question_form
 
     result = Talk()
     conversation = Conversation(assistant, sender, {})
     try:
         tracker = conversation.send(story["text"])
-        result.faq_first = any(name.split("/")[0] == FAQ_ACTION for name in last_turn_actions(tracker))
+        answered = any(name.split("/")[0] == FAQ_ACTION for name in last_turn_actions(tracker))
+        asks = question_form().asks(story["text"])
+        result.faq_first, result.asked_and_answered = answered and not asks, answered and asks
         for _ in range(MAX_TURNS + 1):
             slots = tracker["slots"]
             if slots.get("assessment"):
@@ -461,6 +465,7 @@ def conversation_figures(stories: List[Mapping[str, Any]], talks: List[Talk], vo
         "median_questions": statistics.median(questions) if questions else None,
         "max_questions": max(questions) if questions else None,
         "answered_as_faq": sum(talk.faq_first for talk in talks),
+        "questions_in_stories_answered": sum(talk.asked_and_answered for talk in talks),
         "unannotated_questions": sum(len(talk.unannotated) for talk in talks),
         "danger_sign_recall_by_outcome": ratio(signs["caught"], signs["stated"]),
         "danger_signs_missed_in_first_message": signs["missed_first"],
@@ -518,7 +523,8 @@ TABLE_ROWS = [
     ("  of which only possible (to confirm)", "reader", "danger_signs_read_possibly"),
     ("danger signs read the text does not state", "reader", "danger_signs_read_unstated"),
     ("denied signs read", "reader", "denied_signs_read"),
-    ("symptom stories answered as an FAQ", "conversations", "answered_as_faq"),
+    ("symptom stories answered as an FAQ (asking nothing)", "conversations", "answered_as_faq"),
+    ("  stories that also ask: answered, then the questions", "conversations", "questions_in_stories_answered"),
     ("finished with own answers", "conversations", "finished_rate"),
     ("urgency right", "conversations", "urgency_right"),
     ("urgent/emergency cases sent lower", "conversations", "under_triaged"),

@@ -170,7 +170,14 @@ def test_two_questions_asked_in_turn_end_as_looped_when_one_comes_a_third_time()
 def test_a_story_answered_as_an_faq_with_no_question_after_it_stalls():
     assistant = ScriptedAssistant([tracker(actions=["utter_faq"])])
     result = evaluate_real.talk(assistant, "evaluate-tune-1", story("r901"))
-    assert result.faq_first and result.end == "stalled"
+    assert result.faq_first and not result.asked_and_answered and result.end == "stalled"
+
+
+def test_a_story_that_also_asks_a_question_is_counted_apart_when_its_question_is_answered():
+    assistant = ScriptedAssistant([tracker(actions=["utter_faq"])])
+    asking = {**story("r902"), "text": "My sit bone hurts when I sit. Is this a symptom of cancer?"}
+    result = evaluate_real.talk(assistant, "evaluate-tune-2", asking)
+    assert result.asked_and_answered and not result.faq_first
 
 
 def test_a_danger_sign_the_story_states_is_confirmed():
