@@ -404,12 +404,16 @@ class Reader:
         guessed = self._guessed(doc)
         relieved = self._relieved(doc, kept)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
-        mentions = [
-            Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned), possible)
-            for field, value, start, end, possible in kept
-            if not self._about_someone_else(doc, start) and not (field in self.guessed_fields and guessed(start))
-            and not (value == "pain_below_knee" and self._stops_above_knee(doc, end, kept))
-        ]
+        mentions = []
+        for field, value, start, end, possible in kept:
+            if (field in self.guessed_fields and guessed(start)) or (
+                    value == "pain_below_knee" and self._stops_above_knee(doc, end, kept)):
+                continue
+            if self._about_someone_else(doc, start, end):
+                if not (field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("confirm")):
+                    continue
+                possible = True  # "my husband says he can't pass water": asked once, never dropped
+            mentions.append(Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned), possible))
         return self._resolve_across_fields(mentions, asked)
 
     def _together(self, doc: Doc, raw: List[tuple]) -> List[tuple]:
@@ -525,8 +529,11 @@ class Reader:
         return any(field == "pain_location" and value in ABOVE_KNEE and end <= start < min(clause_end, end + DOWN_TO_WINDOW)
                    for field, value, start, _, _ in kept)
 
-    def _about_someone_else(self, doc: Doc, start: int) -> bool:
-        """"my dad had a clot": somebody else is the subject of the clause, not the person."""
+    def _about_someone_else(self, doc: Doc, start: int, end: int) -> bool:
+        """"my dad had a clot": somebody else is the subject of the clause, not the person
+        ("someone shot me in the back of the leg" is about the person)."""
+        if any(doc[index].lower_ in FIRST_PERSON for index in range(start, end)):
+            return False
         for index in self._clause_before(doc, start):
             token = doc[index].lower_
             if token in OTHER_PEOPLE:
