@@ -116,3 +116,14 @@ def test_the_stop_and_no_consent_replies_are_sent_with_the_card_in_them(response
         tracker = Tracker("t", {"staff_entered": staff}, {"text": "stop"}, [], False, None, {}, "action_listen")
         asyncio.run(action().run(dispatcher, tracker, DOMAIN))
     assert all(CARD in message["text"] for message in dispatcher.messages) and len(dispatcher.messages) == 2
+
+
+def test_no_safety_net_sends_new_sexual_problems_alone_to_an_emergency_department():
+    # policy v3: a change in sexual function alone is urgent, today; with a cauda equina
+    # companion an emergency (the card says so). The shorter safety-nets must agree with it.
+    advice = load_knowledge().advice
+    nets = [entry["safety_net"] for entry in advice["care"].values()] + [advice["care_today"]["safety_net"]]
+    for net in nets:
+        for sentence in re.split(r"(?<=\.)\s+", net):
+            if "emergency" in sentence.lower():
+                assert "sexual" not in sentence and "erection" not in sentence, sentence
