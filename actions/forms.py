@@ -561,7 +561,7 @@ class AskToConfirmDangerSign(Action):
             knowledge = load_knowledge()
             entry = knowledge.fields[sign["field"]]["values"][sign["value"]]
             if sign.get("reasked"):
-                text = entry["concrete"]["question"]
+                text = question_text(entry["concrete"], "question", tracker.slots)
             elif sign.get("one_by_one"):
                 text = question_text(entry, "alone", tracker.slots)
             elif sign.get("follow_up"):
@@ -569,7 +569,7 @@ class AskToConfirmDangerSign(Action):
                             if item["ask"] == {sign["field"]: sign["value"]})
                 text = question_text(item, "question", tracker.slots)
             else:
-                text = entry["confirm"]
+                text = question_text(entry, "confirm", tracker.slots)
             dispatcher.utter_message(text=text, buttons=yes_no_buttons(knowledge))
         return []
 

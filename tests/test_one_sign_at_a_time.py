@@ -152,3 +152,17 @@ def test_the_summary_to_bring_along_never_calls_a_screen_with_an_unsure_sign_non
     assert result["urgency"] == "soon"
     summary = next(reply for reply in driver.replies if "reference code" in reply)
     assert "nerve-type symptoms: not sure about numbness" in summary and "nerve-type symptoms: none" not in summary
+
+
+def test_staff_get_the_warning_cards_concrete_re_ask_in_the_third_person():
+    driver, result = play({"red_flags": "not sure"}, ["not sure", "not sure"], staff=True)
+    concrete = KNOWLEDGE.fields["red_flags"]["values"]["saddle_numbness"]["concrete"]
+    assert driver.replies.count(concrete["staff_question"]) == 1 and concrete["question"] not in driver.replies
+    assert result["screens"]["red_flags"]["items"]["saddle_numbness"] == "unsure"
+
+
+def test_every_confirming_question_has_its_third_person_wording():
+    for field in ("red_flags", "neuro_symptoms"):
+        for value, entry in KNOWLEDGE.fields[field]["values"].items():
+            if entry.get("confirm"):
+                assert entry["staff_confirm"] != entry["confirm"] and "the patient" in entry["staff_confirm"], value

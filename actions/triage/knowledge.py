@@ -23,7 +23,7 @@ FIELD_KEYS = {
     "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only", "asked_only",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "alone", "staff_alone", "not_everything"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "alone", "staff_alone", "not_everything", "staff_confirm"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -173,6 +173,10 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                 raise KnowledgeError(f"{where} value {value}: `not_with` and `confirm` go with `possible` phrases")
             if "possible" in entry and not entry.get("confirm"):
                 raise KnowledgeError(f"{where} value {value}: `possible` phrases need a `confirm` question")
+            if bool(entry.get("confirm")) != bool(entry.get("staff_confirm")):
+                raise KnowledgeError(f"{where} value {value}: a `confirm` question needs its `staff_confirm` (third person)")
+            if "concrete" in entry and not {"question", "staff_question", "normal"} <= set(entry["concrete"]):
+                raise KnowledgeError(f"{where} value {value}: `concrete` needs `question`, `staff_question` and `normal`")
         if field.get("screen"):
             followed_up = {value for item in knowledge.vocabulary.get("follow_ups", []) for value in
                            [item["ask"].get(name)] if value}
