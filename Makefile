@@ -18,12 +18,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 STEP := bash scripts/step.sh
 
-.PHONY: help install build data train run shell validate test test-unit test-stories test-scale test-browser web chromium compose-cli evaluate evaluate-real bench soak audit lock clean reception reception-user
+.PHONY: help install build data train run shell validate test lint test-unit test-stories test-scale test-browser web chromium compose-cli evaluate evaluate-real bench soak audit lock clean reception reception-user
 
 help:
 	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make shell    chat with the assistant in this terminal"
-	@echo "make test     the whole test suite"
+	@echo "make test     the whole test suite (with make lint: ruff on the whole tree)"
 	@echo "make evaluate NLU reports: held-out test file and 5-fold cross-validation, then make evaluate-real (results/)"
 	@echo "make evaluate-real  the real patient-language set through the reader and whole conversations (results/real/)"
 	@echo "make bench    speed and memory against the stock 'rasa init' assistant (results/bench.json)"
@@ -131,8 +131,12 @@ test-unit: $(SPACY_DIR)/meta.json
 test-scale: $(MODEL)
 	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m services
 
-test: validate test-stories test-scale $(MODEL) $(WEB_DEPS) chromium compose-cli
+test: lint validate test-stories test-scale $(MODEL) $(WEB_DEPS) chromium compose-cli
 	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not services"
+
+# The lint gate (ruff.toml: pyflakes, pycodestyle, bugbear) on the whole tree
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
 
 # The widget on the demo page, in headless Chromium: a whole pre-screen, reload, axe-core, keyboard
 test-browser: $(MODEL) $(WEB_DEPS) chromium

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
 
 import yaml

@@ -353,7 +353,7 @@ def test_the_action_server_scales_on_cpu(rendered):
 
 def test_socketio_is_sticky_and_rest_goes_to_any_replica(rendered):
     routes = {}
-    for (kind, name), ingress in rendered.items():
+    for (kind, _name), ingress in rendered.items():
         if kind == "Ingress":
             for rule in ingress["spec"]["rules"]:
                 for path in rule["http"]["paths"]:
