@@ -153,3 +153,16 @@ def test_a_real_command_or_question_still_steps_aside_for_its_rule(text, intent)
 
 def test_a_figure_of_speech_is_no_sudden_injury():  # r151
     assert "onset" not in READER.read("two days of what I can only describe as concussive injury due to a ride")
+
+
+@pytest.mark.parametrize("story, place", [
+    ('a highly localized pain in my left buttock near my "sit" bone', "sit_bone"),   # r100: quotes
+    ("I landed on directly on my a$$", "buttock"),                                  # r150: symbols
+    ("quite literally a pain in my rear end", "buttock"),                           # r136
+    ("pain from a proximal hamstring tendon injury for over a year", "upper_hamstring"),  # r091
+    ("My lower left calf started hurting", "other"),                                 # r070
+    ("a lot of pain in the area of my tail bone", "other"),                          # r076
+    ("felt this pain shoot across my back", "low_back"),                             # r023
+])
+def test_places_in_a_story_in_the_persons_own_words(story, place):
+    assert READER.read(story).get("pain_location") == place

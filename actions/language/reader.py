@@ -116,8 +116,16 @@ class Mention:
         return self.start <= other.start and other.end <= self.end and (self.end - self.start) > (other.end - other.start)
 
 
+# Slang written with symbols, and quotation marks around a word ('my "sit" bone'), which the
+# word-by-word reading cannot see through.
+SYMBOL_SLANG = {"a$$": "ass", "@rse": "arse", "@ss": "ass", "b*m": "bum", "a**": "ass"}
+
+
 def _normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    for written, word in SYMBOL_SLANG.items():
+        text = text.replace(written, word)
+    text = re.sub(r'["\u201c\u201d]', " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
