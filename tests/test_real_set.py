@@ -221,8 +221,18 @@ def test_table_entries_are_well_formed_and_quote_only_the_tuning_part():
         assert sign in DANGER_SIGNS, sign
         assert entry["text"].strip(), sign
         assert entry.get("reading", "clear") in READINGS, entry["text"]
-        assert set(entry) <= {"text", "reading", "form", "origin", "organ", "not", "why"}, entry["text"]
+        assert set(entry) <= {"text", "reading", "form", "origin", "organ", "not", "why", "source"}, entry["text"]
         origin = entry["origin"]
+        if origin == "page":
+            # quoted from a public page: it needs its source, and the page must split to the
+            # tuning part (the table is tuned on, so it never quotes a held-out page)
+            source = entry.get("source")
+            assert source, f"{entry['text']}: a page row needs a source"
+            assert source["url"].startswith(("http://", "https://")), entry["text"]
+            assert str(source.get("title", "")).strip() and str(source.get("retrieved", "")), entry["text"]
+            assert split_of(source["url"]) == "tune", f"{source['url']} splits to the held-out part"
+            continue
+        assert "source" not in entry, f"{entry['text']}: only page rows carry a source"
         if origin != "written":
             # never a held-out story: the table is tuned on
             assert origin in tune, f"{origin} is not a tuning story"
