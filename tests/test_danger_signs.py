@@ -91,6 +91,9 @@ REAL_TABLE = yaml.safe_load((Path(__file__).parent / "real" / "danger_signs.yml"
 # happen to my right foot": both legs, by "this" in the next sentence) is beyond reading one
 # clause at a time; the person still gets the sign's own question.
 ACROSS_SENTENCES = {"couldn’t walk or feel my toes. As time progressed this would happen to my right foot"}
+# A sharp pain through the hamstring is how a strain feels as much as a tear: it is no pop of
+# its own; with a sudden start the injury-signs question asks about a pop.
+NOT_A_SIGN_ALONE = {"a sharp pain coursed through my right hamstring muscle"}
 
 
 def _field_of(value: str) -> str:
@@ -101,6 +104,8 @@ def _real_cases() -> Iterator["pytest.param"]:
     for value, rows in REAL_TABLE["signs"].items():
         for row in rows:
             marks = [pytest.mark.xfail(reason="told across sentences", strict=True)] if row["text"] in ACROSS_SENTENCES else []
+            if row["text"] in NOT_A_SIGN_ALONE:
+                marks = [pytest.mark.xfail(reason="no sign alone: asked in the injury-signs question", strict=True)]
             yield pytest.param(_field_of(value), value, row["text"], id=f"{value}: {row['text'][:60]}", marks=marks)
 
 

@@ -391,8 +391,8 @@ class Reader:
         raw += self._together(doc, raw)
         if asked in self.as_answer:  # words that name a value only as the answer to its question,
             # and give way to a danger sign ("my back" inside "around my back passage")
-            taken = {index for field, _, start, end, _ in raw if self.knowledge.fields[field].get("screen")
-                     for index in range(start, end)}
+            taken = {index for field, _, start, end, possible in raw
+                     if self.knowledge.fields[field].get("screen") and not possible for index in range(start, end)}
             raw += [(asked, self.nlp.vocab.strings[match_id], start, end, False)
                     for match_id, start, end in self.as_answer[asked](doc) if not taken.intersection(range(start, end))]
         raw = [item for item in raw if not ignored.intersection(range(item[2], item[3]))]
@@ -418,9 +418,9 @@ class Reader:
                     value == "pain_below_knee" and self._stops_above_knee(doc, end, kept)):
                 continue
             if self._about_someone_else(doc, start, end):
-                if not (field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("confirm")):
-                    continue
-                possible = True  # "my husband says he can't pass water": asked once, never dropped
+                if not (field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("concrete")):
+                    continue  # "my dad had a blood clot" is family history
+                possible = True  # a cauda equina sign ("my husband says he can't pass water"): asked once, never dropped
             mentions.append(Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned), possible))
         return self._resolve_across_fields(mentions, asked)
 
