@@ -227,3 +227,36 @@ def test_an_emergency_sign_inside_a_correction_ends_the_questions_at_once(assist
     before = len(conversation.replies)
     conversation.send("no, not below the knee, but both legs have gone numb")
     assert conversation.replies[before].startswith("Go to the emergency"), conversation.replies[before:]
+
+
+# -- after an urgent outcome: a spurious corrected record ------------------------------------------
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="medium: after an urgent outcome (fever), \"4\" then \"35\" (answers to questions "
+                   "never asked) re-runs the assessment form: a second outcome with a new reference code, stored as a "
+                   "record that `replaces` the first though nothing was corrected (the age 35 is not even recorded)")
+def test_answers_after_an_urgent_outcome_make_no_new_record(assistant):
+    from servers import Conversation
+    conversation = Conversation(assistant, "attack-second-record", {})
+    for text in [FEVER_OPENING, "yes", "none of the others", "none of these"]:
+        tracker = conversation.send(text)
+    first = tracker["slots"]["prescreen_reference"]
+    assert first and tracker["slots"]["assessment"]["urgency"] == "urgent", conversation.transcript[-4:]
+    for text in ["4", "35"]:
+        tracker = conversation.send(text)
+    assert tracker["slots"]["prescreen_reference"] == first, conversation.transcript[-4:]
+
+
+# -- a question about the wording of a one-sign question ---------------------------------------------
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="high: questions about the words of the saddle question (\"what's the back "
+                   "passage?\", \"what do you mean by wipe?\" -> \"Sorry, I can only help with pain at the sit bone...\", "
+                   "\"which side do you mean?\") count as unusable answers: no explanation, and the third stops the whole "
+                   "red-flag screen (bladder, both legs, calf and chest never asked)")
+def test_a_question_about_the_wording_of_a_one_sign_question_is_answered_not_counted(assistant):
+    conversation = _at_the_saddle_question(assistant, "attack-what-is")
+    before = len(conversation.replies)
+    conversation.send("what's the back passage?")
+    said = " ".join(conversation.replies[before:])
+    assert "didn't quite get that" not in said and "only help with" not in said, conversation.replies[before:]
