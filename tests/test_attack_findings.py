@@ -1,0 +1,262 @@
+"""Defects found by the fresh-eyes attack on the features of issues 19-20 (one sign at a time,
+corrections, start again, danger signs in everyday words), 2026-12-03. Each test documents one
+defect and is marked xfail(strict=True): it fails today, and the mark must go when the defect
+is fixed (a strict xfail that passes fails the run). The e2e ones need the real servers."""
+import pytest
+
+from actions.triage import load_knowledge
+from test_one_sign_at_a_time import RED_FLAGS, play
+
+KNOWLEDGE = load_knowledge()
+SADDLE_CONCRETE = KNOWLEDGE.fields["red_flags"]["values"]["saddle_numbness"]["concrete"]["question"]
+OPENING = "sit bone pain for 3 weeks, came on gradually, worse sitting and running, more hills lately"
+TO_A_ROUTINE_OUTCOME = [OPENING, "yes", "none of these", "none of these", "nothing else", "nothing else", "4", "35"]
+
+
+# -- one sign at a time: the concrete re-ask ------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="safety-critical: an abnormal answer in own words to the concrete saddle "
+                   "re-ask (\"does it feel normal on both sides?\" -> \"it feels different on one side\") is not "
+                   "read as the sign; three such answers end urgent-today instead of an emergency")
+@pytest.mark.parametrize("abnormal", ["it feels different on one side", "the left side feels different",
+                                      "one side feels duller", "it feels odd"])
+def test_an_abnormal_answer_in_own_words_to_the_concrete_saddle_question_is_the_sign(abnormal):
+    driver, result = play({"red_flags": "not sure"}, ["not sure", abnormal, abnormal, abnormal])
+    assert driver.replies.count(SADDLE_CONCRETE) >= 1
+    assert "saddle_numbness" in (result["findings"].get("red_flags") or []), driver.replies[-4:]
+    assert result["urgency"] == "emergency"
+
+
+def _at_the_saddle_question(assistant, sender):
+    from servers import Conversation
+    conversation = Conversation(assistant, sender, {})
+    for text in [OPENING, "yes", "not sure"]:
+        tracker = conversation.send(text)
+    assert tracker["slots"]["requested_slot"] == "danger_check", conversation.transcript[-3:]
+    return conversation
+
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="high: over the real server \"I think so\" (a hedged yes) to the saddle "
+                   "question gets \"Sorry, I didn't quite get that\"; twice more and the screen stops (urgent today), "
+                   "where policy v3 would make it present (an emergency) or at the least unsure")
+def test_i_think_so_to_the_saddle_question_is_not_thrown_away(assistant):
+    conversation = _at_the_saddle_question(assistant, "attack-think-so")
+    conversation.send("I think so")
+    assert "didn't quite get that" not in " ".join(conversation.replies[-2:]), conversation.transcript[-3:]
+
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="high: over the real server \"not numb, just different\" (altered feeling, "
+                   "which policy v3 counts as saddle_numbness) gets \"Sorry, I didn't quite get that\"")
+def test_altered_feeling_in_the_saddle_area_is_the_sign(assistant):
+    conversation = _at_the_saddle_question(assistant, "attack-altered")
+    tracker = conversation.send("not numb, just different")
+    assert "saddle_numbness" in (tracker["slots"].get("red_flags") or []) or any(
+        "emergency" in reply for reply in conversation.replies[-3:]), conversation.transcript[-3:]
+
+
+@pytest.mark.xfail(strict=True, reason="low: gibberish to a one-sign question (\"purple monkey dishwasher\") "
+                   "records the injury sign bruising as present, though onset is gradual and it was never asked")
+def test_gibberish_to_a_one_sign_question_records_no_finding():
+    _, result = play({"red_flags": "not sure"}, ["hmm", "asdfgh qwerty", "purple monkey dishwasher"])
+    assert result["screens"]["injury_signs"]["items"]["bruising"] != "present"
+
+
+# -- after the outcome (real servers) -------------------------------------------------------------
+
+def _to_routine(assistant, sender):
+    from servers import Conversation
+    conversation = Conversation(assistant, sender, {})
+    for text in TO_A_ROUTINE_OUTCOME:
+        tracker = conversation.send(text)
+    assert tracker["slots"]["assessment"]["urgency"] == "routine", conversation.transcript
+    return conversation
+
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="safety-critical: after a routine outcome a cauda equina sign told plainly "
+                   "(\"I forgot to say, I have no bladder control since yesterday\") is read into red_flags but gets "
+                   "\"Welcome back. My advice from before still stands.\" (action_welcome returns utter_welcome_back "
+                   "before it checks needs_emergency_now); the outcome stays routine")
+@pytest.mark.parametrize("late", ["I forgot to say, I have no bladder control since yesterday",
+                                  "both legs have gone numb",
+                                  "what should I do if I can't feel it when I wipe?"])
+def test_a_cauda_equina_sign_told_after_a_routine_outcome_is_an_emergency(assistant, late):
+    conversation = _to_routine(assistant, f"attack-late-{abs(hash(late))}")
+    tracker = conversation.send(late)
+    assert tracker["slots"]["assessment"]["urgency"] == "emergency", conversation.transcript[-4:]
+    assert any("emergency" in reply.lower() for reply in conversation.replies[-6:])
+
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="safety-critical: after \"you got that wrong\" -> \"Which answer is wrong?\", "
+                   "the answer is not applied: \"Welcome back. My advice from before still stands.\" (also for \"both legs "
+                   "have gone numb\" and \"it's been 3 months, not 3 weeks\")")
+def test_an_emergency_sign_told_as_the_answer_to_which_answer_is_wrong_is_acted_on_at_once(assistant):
+    conversation = _to_routine(assistant, "attack-which-both-legs")
+    conversation.send("you got that wrong")
+    assert "Which answer is wrong?" in " ".join(conversation.replies[-2:])
+    before = len(conversation.replies)
+    conversation.send("both legs have gone numb")
+    assert conversation.replies[before].startswith("Go to the emergency"), conversation.replies[before:]
+
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="safety-critical: after \"you got that wrong\" -> \"Which answer is wrong?\" -> "
+                   "\"it started suddenly when I sprinted and I felt a pop\" -> \"Welcome back...\", a following \"yes\" "
+                   "writes a new record that `replaces` the old one, still onset gradual and routine (sudden + pop: urgent)")
+def test_a_sudden_start_with_a_pop_told_as_the_answer_to_which_answer_is_wrong_is_urgent(assistant):
+    conversation = _to_routine(assistant, "attack-which-pop")
+    conversation.send("you got that wrong")
+    tracker = conversation.send("it started suddenly when I sprinted and I felt a pop")
+    if not tracker["slots"].get("requested_slot"):
+        tracker = conversation.send("yes")
+    for _ in range(6):  # any further questions: answer "no"
+        if not tracker["slots"].get("requested_slot"):
+            break
+        tracker = conversation.send("no")
+    assert tracker["slots"]["onset"] == "sudden", conversation.transcript[-8:]
+    assert tracker["slots"]["assessment"]["urgency"] == "urgent", conversation.transcript[-8:]
+
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="safety-critical: after an urgent-today outcome (saddle numbness unsure) "
+                   "\"I've just realised I can't feel it when I wipe\" only repeats the urgent-today care message; "
+                   "it is never raised to an emergency")
+def test_a_cauda_equina_sign_told_after_an_urgent_outcome_raises_it_to_an_emergency(assistant):
+    from servers import Conversation
+    conversation = Conversation(assistant, "attack-late-urgent", {})
+    for text in [OPENING, "yes", "not sure", "not sure", "not sure"] + ["no"] * (len(RED_FLAGS) - 1) + ["no"]:
+        tracker = conversation.send(text)
+    assert tracker["slots"]["assessment"]["urgency"] == "urgent", conversation.transcript[-6:]
+    tracker = conversation.send("I've just realised I can't feel it when I wipe")
+    assert tracker["slots"]["assessment"]["urgency"] == "emergency", conversation.transcript[-4:]
+
+
+# -- go back during the one-sign questions ------------------------------------------------------
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="high: \"go back\" after answering a one-sign question says \"OK, let's go "
+                   "back one question.\" but asks the current question again (a mis-tapped \"No\" to saddle numbness "
+                   "cannot be re-answered), and silently clears `sport` told in the first message")
+def test_go_back_during_the_one_sign_questions_goes_back(assistant):
+    from servers import Conversation
+    conversation = Conversation(assistant, "attack-go-back", {})
+    for text in [OPENING, "yes", "not sure", "no"]:
+        tracker = conversation.send(text)
+    assert tracker["slots"]["sport"] == "running"
+    saddle = KNOWLEDGE.fields["red_flags"]["values"]["saddle_numbness"]["alone"]
+    tracker = conversation.send("go back")
+    assert conversation.replies[-1] == saddle, conversation.transcript[-3:]
+    assert tracker["slots"]["sport"] == "running"
+
+
+# -- order of the replies ----------------------------------------------------------------------
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="medium: a danger sign inside a question (\"I can't tell when my bladder is "
+                   "full, is that ok?\") gets an unrelated FAQ answer (painkillers, what PHT is) before the emergency "
+                   "advice; the README promises the emergency advice action first")
+@pytest.mark.parametrize("question", ["I can't tell when my bladder is full, is that ok?",
+                                      "is it normal that both my legs have gone numb?"])
+def test_the_emergency_advice_comes_first_for_a_danger_sign_in_a_question(assistant, question):
+    replies = [reply.get("text", "") for reply in assistant.say(f"attack-q-{abs(hash(question))}", question)]
+    assert replies and replies[0].startswith("Go to the emergency"), replies[:2]
+
+
+# -- corrections that withdraw a danger sign ------------------------------------------------------
+
+FEVER_OPENING = OPENING + ", and I've had a fever"
+
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="safety-critical: \"no, I never said I had no fever\" (a double negative: "
+                   "they have one) is read as a denial of the fever; \"yes\" to the negatively worded \"Just to be "
+                   "sure: you do NOT have a fever ...?\" (the everyday \"yes, I have\") takes it out, fever is not asked "
+                   "again one at a time, and the outcome is routine instead of urgent")
+def test_a_double_negative_never_withdraws_a_danger_sign(assistant):
+    from servers import Conversation
+    conversation = Conversation(assistant, "attack-double-negative", {})
+    for text in [FEVER_OPENING, "yes"]:
+        conversation.send(text)
+    assert "You already mentioned fever" in " ".join(conversation.replies[-2:])
+    tracker = conversation.send("no, I never said I had no fever")
+    assert tracker["slots"].get("requested_slot") != "withdraw_check", conversation.transcript[-3:]
+
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="high: a correction that itself names the danger sign in other words "
+                   "(\"it's not a fever it's a temperature of 39\"; the reader reads \"temperature of 39\" as fever in a "
+                   "first message) still offers to take the fever out, and \"yes\" removes it")
+def test_a_correction_that_restates_the_danger_sign_keeps_it(assistant):
+    from servers import Conversation
+    conversation = Conversation(assistant, "attack-temperature", {})
+    for text in [FEVER_OPENING, "yes", "that's not right, it's not a fever it's a temperature of 39", "yes"]:
+        tracker = conversation.send(text)
+    assert "fever" in (tracker["slots"].get("red_flags") or []) or "fever" in str(
+        (tracker["slots"].get("mentioned") or {}).get("red_flags")), conversation.transcript[-4:]
+
+
+# -- stop ---------------------------------------------------------------------------------------------
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="high: \"stop\" right after saddle numbness was answered \"not sure\" twice "
+                   "(recorded unsure: urgent today by policy v3) gives only \"OK, I've stopped the questions.\" and the "
+                   "warning card; nothing tells the person to see a doctor in person today")
+def test_stop_after_an_unsure_cauda_equina_sign_still_says_see_a_doctor_today(assistant):
+    from servers import Conversation
+    conversation = Conversation(assistant, "attack-stop-unsure", {})
+    for text in [OPENING, "yes", "not sure", "not sure", "not sure"]:
+        conversation.send(text)
+    before = len(conversation.replies)
+    conversation.send("stop")
+    assert any("in person today" in reply for reply in conversation.replies[before:]), conversation.replies[before:]
+
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="safety-critical (delay): a correction that also tells an emergency sign (\"no, "
+                   "not below the knee, but both legs have gone numb\") records both_legs but first asks \"Just to be "
+                   "sure: you do NOT have pain going below the knee?\"; the emergency advice comes only a turn later")
+def test_an_emergency_sign_inside_a_correction_ends_the_questions_at_once(assistant):
+    from servers import Conversation
+    conversation = Conversation(assistant, "attack-correction-emergency", {})
+    for text in [OPENING + ", the pain goes below the knee", "yes", "none of these"]:
+        conversation.send(text)
+    assert "You already mentioned pain going below the knee" in " ".join(conversation.replies[-2:])
+    before = len(conversation.replies)
+    conversation.send("no, not below the knee, but both legs have gone numb")
+    assert conversation.replies[before].startswith("Go to the emergency"), conversation.replies[before:]
+
+
+# -- after an urgent outcome: a spurious corrected record ------------------------------------------
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="medium: after an urgent outcome (fever), \"4\" then \"35\" (answers to questions "
+                   "never asked) re-runs the assessment form: a second outcome with a new reference code, stored as a "
+                   "record that `replaces` the first though nothing was corrected (the age 35 is not even recorded)")
+def test_answers_after_an_urgent_outcome_make_no_new_record(assistant):
+    from servers import Conversation
+    conversation = Conversation(assistant, "attack-second-record", {})
+    for text in [FEVER_OPENING, "yes", "none of the others", "none of these"]:
+        tracker = conversation.send(text)
+    first = tracker["slots"]["prescreen_reference"]
+    assert first and tracker["slots"]["assessment"]["urgency"] == "urgent", conversation.transcript[-4:]
+    for text in ["4", "35"]:
+        tracker = conversation.send(text)
+    assert tracker["slots"]["prescreen_reference"] == first, conversation.transcript[-4:]
+
+
+# -- a question about the wording of a one-sign question ---------------------------------------------
+
+@pytest.mark.e2e
+@pytest.mark.xfail(strict=True, reason="high: questions about the words of the saddle question (\"what's the back "
+                   "passage?\", \"what do you mean by wipe?\" -> \"Sorry, I can only help with pain at the sit bone...\", "
+                   "\"which side do you mean?\") count as unusable answers: no explanation, and the third stops the whole "
+                   "red-flag screen (bladder, both legs, calf and chest never asked)")
+def test_a_question_about_the_wording_of_a_one_sign_question_is_answered_not_counted(assistant):
+    conversation = _at_the_saddle_question(assistant, "attack-what-is")
+    before = len(conversation.replies)
+    conversation.send("what's the back passage?")
+    said = " ".join(conversation.replies[before:])
+    assert "didn't quite get that" not in said and "only help with" not in said, conversation.replies[before:]
