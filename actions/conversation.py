@@ -21,7 +21,7 @@ from .slots import (
     ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_fields, findings_from_slots, needs_care_now,
     needs_emergency_now,
 )
-from .triage import load_knowledge
+from .triage import Engine, load_knowledge
 
 
 def _care_reminder(tracker: Tracker, dispatcher: CollectingDispatcher, domain: DomainDict) -> bool:
@@ -32,6 +32,22 @@ def _care_reminder(tracker: Tracker, dispatcher: CollectingDispatcher, domain: D
         dispatcher.utter_message(text=render(domain, "utter_care_reminder", tracker.slots, headline=care["headline"], where=care["where"]))
         return True
     return False
+
+
+def raised_since_the_outcome(tracker: Tracker) -> bool:
+    """Whether what the person told after the outcome ("I forgot to say, I have no bladder
+    control") makes it more urgent than the advice they were given: then they get the new
+    advice at once, as a corrected outcome, never "my advice from before still stands"."""
+    result = tracker.get_slot(ASSESSMENT_SLOT)
+    if not result:
+        return False
+    engine = Engine()
+    fired = engine.urgency(findings_from_slots(tracker.slots, engine.knowledge))
+    levels = engine.knowledge.urgency_levels
+    now, before = fired[0]["level"], result.get("urgency")
+    if before not in levels or levels.index(now) < levels.index(before):
+        return True
+    return now == before == "urgent" and any(rule.get("today") for rule in fired) and not result.get("today")
 
 
 def described_pain_just_now(tracker: Tracker) -> bool:
@@ -105,6 +121,8 @@ class ActionWelcome(Action):
         staff_mode: List[EventType] = [SlotSet(STAFF_SLOT, True)] if staff and not staff_entered(tracker.slots) else []
         if corrected_just_now(tracker) and tracker.latest_action_name != "action_correct":
             return staff_mode + CORRECT_INSTEAD  # "no, it only goes to the back of the thigh", taken for a description
+        if raised_since_the_outcome(tracker):
+            return staff_mode + assess_conversation(tracker, dispatcher, domain)
         if _care_reminder(tracker, dispatcher, domain):
             return staff_mode
         if tracker.get_slot(ASSESSMENT_SLOT):
@@ -144,6 +162,8 @@ class ActionAnswerQuestion(Action):
         text = tracker.latest_message.get("text") or ""
         if described_pain_just_now(tracker) and not question_form().asks(text):
             return WELCOME_INSTEAD
+        if raised_since_the_outcome(tracker):
+            return assess_conversation(tracker, dispatcher, domain)  # the new advice first, not an FAQ snippet
         selected = (tracker.latest_message.get("response_selector") or {}).get(FAQ_SELECTOR) or {}
         response = (selected.get("response") or {}).get("utter_action")
         if response in domain.get("responses", {}) and response.startswith(f"{FAQ_RESPONSES}/"):
@@ -255,6 +275,8 @@ class ActionFallback(Action):
             return CORRECT_INSTEAD  # before the reverting below, which would undo the correction
         if described_pain_just_now(tracker):
             return WELCOME_INSTEAD
+        if raised_since_the_outcome(tracker):
+            return assess_conversation(tracker, dispatcher, domain)  # before the reverting, which would undo it
         if not _care_reminder(tracker, dispatcher, domain):
             if tracker.get_slot(ASSESSMENT_SLOT):
                 dispatcher.utter_message(response="utter_after_outcome_help")
@@ -276,6 +298,8 @@ class ActionOffTopic(Action):
             return CORRECT_INSTEAD
         if described_pain_just_now(tracker):
             return WELCOME_INSTEAD
+        if raised_since_the_outcome(tracker):
+            return assess_conversation(tracker, dispatcher, domain)
         dispatcher.utter_message(response="utter_out_of_scope")
         if not tracker.get_slot("requested_slot"):
             return []

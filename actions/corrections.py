@@ -4,7 +4,7 @@ Every message that repeats answers back (already mentioned, noted, changed, the 
 summary) keeps them in the `repeated_back` slot until the next message, which reads it once.
 When that message denies some of them (actions/language/corrections.py):
 - a value whose removal could lower the urgency (a danger sign) is kept, and one confirming
-  question in plain words asks about it ("Just to be sure: you do NOT have ...?"): only "yes"
+  question in plain words asks about it ("Just to be sure: should I take out ...? Say yes only if you do not have it."): only "yes"
   takes it out, anything else keeps it;
 - any other value is taken out at once;
 and the form says what it took out, then asks its current question again. After the outcome,
@@ -134,7 +134,7 @@ def denial_updates(slots: Mapping[str, Any], text: str) -> Optional[Dict[str, An
 
 
 def withdrawal_answer(slots: Mapping[str, Any], text: str) -> Dict[str, Any]:
-    """The slot values after the answer to "you do NOT have ...?": only yes takes it out."""
+    """The slot values after the answer to "should I take out ...?": only yes takes it out."""
     sign = pending_withdrawal(slots)
     if sign is None:
         return {}

@@ -338,6 +338,8 @@ class ActionExtractFindings(Action):
                 concrete = load_knowledge().fields[pending["field"]]["values"][pending["value"]].get("concrete")
                 if said is not None and pending.get("reasked") and concrete and not stated:
                     said = said != (concrete["normal"] == "yes")  # the sign is there when the answer is not the normal one
+                elif said is None and concrete and shared_reader().says_abnormal(text):
+                    said = True  # "it feels different on one side", "not numb, just different": altered feeling is the sign
                 said = True if stated else said
                 # one sign of a screen asked alone: words that say nothing usable are counted and
                 # asked again by the form (a cauda equina sign in its concrete words), not unsure

@@ -15,9 +15,6 @@ TO_A_ROUTINE_OUTCOME = [OPENING, "yes", "none of these", "none of these", "nothi
 
 # -- one sign at a time: the concrete re-ask ------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="safety-critical: an abnormal answer in own words to the concrete saddle "
-                   "re-ask (\"does it feel normal on both sides?\" -> \"it feels different on one side\") is not "
-                   "read as the sign; three such answers end urgent-today instead of an emergency")
 @pytest.mark.parametrize("abnormal", ["it feels different on one side", "the left side feels different",
                                       "one side feels duller", "it feels odd"])
 def test_an_abnormal_answer_in_own_words_to_the_concrete_saddle_question_is_the_sign(abnormal):
@@ -37,9 +34,6 @@ def _at_the_saddle_question(assistant, sender):
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="high: over the real server \"I think so\" (a hedged yes) to the saddle "
-                   "question gets \"Sorry, I didn't quite get that\"; twice more and the screen stops (urgent today), "
-                   "where policy v3 would make it present (an emergency) or at the least unsure")
 def test_i_think_so_to_the_saddle_question_is_not_thrown_away(assistant):
     conversation = _at_the_saddle_question(assistant, "attack-think-so")
     conversation.send("I think so")
@@ -47,8 +41,6 @@ def test_i_think_so_to_the_saddle_question_is_not_thrown_away(assistant):
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="high: over the real server \"not numb, just different\" (altered feeling, "
-                   "which policy v3 counts as saddle_numbness) gets \"Sorry, I didn't quite get that\"")
 def test_altered_feeling_in_the_saddle_area_is_the_sign(assistant):
     conversation = _at_the_saddle_question(assistant, "attack-altered")
     tracker = conversation.send("not numb, just different")
@@ -75,10 +67,6 @@ def _to_routine(assistant, sender):
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="safety-critical: after a routine outcome a cauda equina sign told plainly "
-                   "(\"I forgot to say, I have no bladder control since yesterday\") is read into red_flags but gets "
-                   "\"Welcome back. My advice from before still stands.\" (action_welcome returns utter_welcome_back "
-                   "before it checks needs_emergency_now); the outcome stays routine")
 @pytest.mark.parametrize("late", ["I forgot to say, I have no bladder control since yesterday",
                                   "both legs have gone numb",
                                   "what should I do if I can't feel it when I wipe?"])
@@ -121,9 +109,6 @@ def test_a_sudden_start_with_a_pop_told_as_the_answer_to_which_answer_is_wrong_i
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="safety-critical: after an urgent-today outcome (saddle numbness unsure) "
-                   "\"I've just realised I can't feel it when I wipe\" only repeats the urgent-today care message; "
-                   "it is never raised to an emergency")
 def test_a_cauda_equina_sign_told_after_an_urgent_outcome_raises_it_to_an_emergency(assistant):
     from servers import Conversation
     conversation = Conversation(assistant, "attack-late-urgent", {})
@@ -171,10 +156,6 @@ FEVER_OPENING = OPENING + ", and I've had a fever"
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="safety-critical: \"no, I never said I had no fever\" (a double negative: "
-                   "they have one) is read as a denial of the fever; \"yes\" to the negatively worded \"Just to be "
-                   "sure: you do NOT have a fever ...?\" (the everyday \"yes, I have\") takes it out, fever is not asked "
-                   "again one at a time, and the outcome is routine instead of urgent")
 def test_a_double_negative_never_withdraws_a_danger_sign(assistant):
     from servers import Conversation
     conversation = Conversation(assistant, "attack-double-negative", {})

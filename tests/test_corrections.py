@@ -136,7 +136,7 @@ def test_a_plain_no_to_a_yes_no_question_after_a_repeat_is_an_answer_not_a_corre
 def test_a_denied_danger_sign_is_confirmed_in_plain_words_and_yes_takes_it_out():
     driver = at_the_nerve_question()
     assert driver.say("no, it only goes to the back of the thigh") == WITHDRAW_CHECK
-    assert driver.replies[-1] == "Just to be sure: you do NOT have pain going below the knee?"
+    assert driver.replies[-1] == "Just to be sure: should I take out pain going below the knee? Say yes only if you do not have it."
     assert driver.slots["mentioned"]["neuro_symptoms"] == ["pain_below_knee"]  # kept until the yes
     assert driver.say("yes") == "neuro_symptoms"
     assert "Thanks, I've taken that out: nerve-type symptoms: pain going below the knee." in driver.replies
@@ -159,7 +159,7 @@ def test_a_red_flag_is_asked_about_in_plain_words_not_its_label():
     driver.slots.update({"mentioned": {"red_flags": ["saddle_numbness"]}, REPEATED_SLOT: {"red_flags": ["saddle_numbness"]},
                          "requested_slot": "red_flags"})
     assert driver.say("I didn't say that") == WITHDRAW_CHECK
-    assert driver.replies[-1] == "Just to be sure: you do NOT have numbness between your legs or around your bottom?"
+    assert driver.replies[-1] == "Just to be sure: should I take out numbness between your legs or around your bottom? Say yes only if you do not have it."
     assert "saddle_numbness" not in driver.replies[-1]
 
 
@@ -237,7 +237,7 @@ def test_a_danger_sign_in_the_outcome_is_withdrawn_only_after_yes():
     assert correct_after_outcome(driver, "I never said I had a fever") == ["assessment_form"]
     assert driver.slots["assessment"] is None
     assert driver.say("") == WITHDRAW_CHECK
-    assert driver.replies[-1] == "Just to be sure: you do NOT have a fever, or feeling very unwell?"
+    assert driver.replies[-1] == "Just to be sure: should I take out a fever, or feeling very unwell? Say yes only if you do not have it."
     assert "fever" in (driver.slots["mentioned"] or {}).get("red_flags", []) + (driver.slots["red_flags"] or [])
 
 

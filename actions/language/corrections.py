@@ -24,6 +24,10 @@ from .reader import Reader, _normalise, _phrase_regex, shared_reader
 Items = Dict[str, Any]  # field -> value (a list for list fields), as findings are
 
 
+# A strong cue about what was said ("I never said ..."): a negation after it negates twice.
+SAYING = re.compile(r"\b(?:said|say|saying|mention|mentioned|told|tell)\b")
+
+
 class CorrectionCues:
     """The `corrections` cues of the vocabulary, as patterns."""
 
@@ -51,7 +55,7 @@ def says_that_is_wrong(text: str) -> bool:
 
 
 def explicit_yes(text: str, reader: Optional[Reader] = None) -> bool:
-    """Whether an answer to "you do NOT have ...?" is a plain yes, and nothing that could mean
+    """Whether an answer to "should I take out ...?" is a plain yes, and nothing that could mean
     the person has it after all ("I do", "yes but ...", "no", "not sure")."""
     reader = reader or shared_reader()
     cues = correction_cues()
@@ -77,6 +81,20 @@ def denied_items(text: str, repeated: Optional[Mapping[str, Any]], reader: Optio
                       for field in items}
     named_repeated = {field: values for field, values in named_repeated.items() if values}
     if cues.is_strong(normal):
+        # "I never said I had no fever" (a double negative) and "it's not a fever, it's a
+        # temperature of 39" (the same sign in other words) deny nothing: they have it
+        cue = cues.strong.search(normal)
+        rest = normal[cue.end():] if cue else normal
+        rest_negated = reader.named_values(rest, negated_only=True) if rest.strip() else {}
+        stated = reader.read(rest, infer=False) if rest.strip() else {}
+        saying = bool(cue and SAYING.search(cue.group(0)))
+        kept = {field: [value for value in values if value in rest_negated.get(field, set()) and (
+                    saying or value in _as_list(stated.get(field)))] for field, values in named_repeated.items()}
+        named_repeated = {field: [value for value in values if value not in kept[field]]
+                          for field, values in named_repeated.items()}
+        named_repeated = {field: values for field, values in named_repeated.items() if values}
+        if any(kept.values()) and not named_repeated:
+            return {}
         if named_repeated:
             return _shaped(named_repeated, items, knowledge)
         if any(field in named for field in items):

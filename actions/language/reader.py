@@ -258,6 +258,10 @@ class Reader:
         """True for "yes", False for "no", None when the answer is unclear or "not sure"."""
         return self._yes_or_no(_normalise(text or ""))
 
+    def says_abnormal(self, text: str) -> bool:
+        """Whether the answer describes a feeling that is not normal (`answers: abnormal`)."""
+        return "abnormal" in self.answer_regex and self._says(_normalise(text or ""), "abnormal")
+
     def says_not_sure(self, text: str) -> bool:
         """Whether the answer is "not sure" ("I don't know", "maybe"), as opposed to one that
         says nothing usable at all."""
