@@ -256,12 +256,23 @@ class ActionConsentDeclined(Action):
 
 
 class ActionStopped(ActionConsentDeclined):
-    """"Stop" during the questions: stopped, with the warning card."""
+    """"Stop" during the questions: stopped, with the warning card, and with the care what is
+    known already demands ("see a doctor in person today" after a cauda equina sign answered
+    unsure): stopping the questions never drops that advice."""
 
     response = "utter_stopped"
 
     def name(self) -> Text:
         return "action_stopped"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        if not tracker.get_slot(ASSESSMENT_SLOT) and needs_care_now(tracker.slots):
+            engine = Engine()
+            care = engine.assess(findings_from_slots(tracker.slots, engine.knowledge))["care"]
+            dispatcher.utter_message(text=render(domain, "utter_care_reminder", tracker.slots,
+                                                 headline=care["headline"], where=care["where"]))
+        return events
 
 
 class ActionFallback(Action):

@@ -57,6 +57,16 @@ def pending_withdrawal(slots: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
     return next(iter(slots.get(WITHDRAWAL_SLOT) or []), None)
 
 
+def without_withdrawals(slots: Mapping[str, Any]) -> Dict[str, Any]:
+    """The slots as they would be if every denied danger sign still to confirm were taken out."""
+    knowledge = load_knowledge()
+    after = dict(slots)
+    for sign in slots.get(WITHDRAWAL_SLOT) or []:
+        kind = knowledge.fields[sign["field"]]["kind"]
+        after.update(removal(after, {sign["field"]: [sign["value"]] if kind == "list" else sign["value"]}))
+    return after
+
+
 def lowers_urgency(field: str, value: Any, slots: Mapping[str, Any], engine: Optional[Engine] = None) -> bool:
     """Whether taking `value` out could make the advice less urgent: every value of a safety
     screen, and any other whose removal lowers the urgency of what is known now."""

@@ -33,7 +33,7 @@ from rasa_sdk.types import DomainDict
 
 from .corrections import (
     REPEATED_SLOT, WITHDRAW_CHECK, WITHDRAWAL_SLOT, WITHDRAWN_SLOT, acknowledge, denial_updates, pending_withdrawal,
-    repeat_back, withdrawal_answer,
+    repeat_back, withdrawal_answer, without_withdrawals,
 )
 from .language.corrections import says_that_is_wrong
 from .language.distress import DISTRESS_INTENT, suggests_distress
@@ -114,6 +114,8 @@ def required_questions(slots: Mapping[str, Any]) -> List[str]:
     """The form's questions now, in order: a denied danger sign to confirm first (even in an
     emergency: it may be the misreading), then a possible sign to confirm, then the fields."""
     first = [WITHDRAW_CHECK] if pending_withdrawal(slots) else []
+    if first and needs_emergency_now(without_withdrawals(slots)):
+        return []  # "no, not below the knee, but both legs have gone numb": the emergency at once
     if needs_emergency_now(slots) or slots.get(STOPPED_SLOT):
         return first  # an emergency, or a safety question left to a professional
     questions = questions_to_ask(slots)

@@ -182,9 +182,6 @@ def test_a_correction_that_restates_the_danger_sign_keeps_it(assistant):
 # -- stop ---------------------------------------------------------------------------------------------
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="high: \"stop\" right after saddle numbness was answered \"not sure\" twice "
-                   "(recorded unsure: urgent today by policy v3) gives only \"OK, I've stopped the questions.\" and the "
-                   "warning card; nothing tells the person to see a doctor in person today")
 def test_stop_after_an_unsure_cauda_equina_sign_still_says_see_a_doctor_today(assistant):
     from servers import Conversation
     conversation = Conversation(assistant, "attack-stop-unsure", {})
@@ -196,9 +193,6 @@ def test_stop_after_an_unsure_cauda_equina_sign_still_says_see_a_doctor_today(as
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="safety-critical (delay): a correction that also tells an emergency sign (\"no, "
-                   "not below the knee, but both legs have gone numb\") records both_legs but first asks \"Just to be "
-                   "sure: you do NOT have pain going below the knee?\"; the emergency advice comes only a turn later")
 def test_an_emergency_sign_inside_a_correction_ends_the_questions_at_once(assistant):
     from servers import Conversation
     conversation = Conversation(assistant, "attack-correction-emergency", {})
