@@ -78,9 +78,6 @@ def test_a_cauda_equina_sign_told_after_a_routine_outcome_is_an_emergency(assist
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="safety-critical: after \"you got that wrong\" -> \"Which answer is wrong?\", "
-                   "the answer is not applied: \"Welcome back. My advice from before still stands.\" (also for \"both legs "
-                   "have gone numb\" and \"it's been 3 months, not 3 weeks\")")
 def test_an_emergency_sign_told_as_the_answer_to_which_answer_is_wrong_is_acted_on_at_once(assistant):
     conversation = _to_routine(assistant, "attack-which-both-legs")
     conversation.send("you got that wrong")
