@@ -205,6 +205,15 @@ def skips_now(tracker: Tracker) -> bool:
     return bool(spec) and not spec.get("screen") and count >= load_settings()["skip_question_after_unusable_answers"]
 
 
+def answers_which_was_wrong(tracker: Tracker) -> bool:
+    """Whether the latest message answers "Which answer is wrong?": what it tells ("it started
+    suddenly, with a pop") corrects the answers, as "actually, ..." does."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action") == "utter_which_answer_wrong"
+    return False
+
+
 def answer_taken_for_digression(tracker: Tracker) -> bool:
     """Whether a message the classifier took for a command or a question, during the
     questions, is an answer it could not read instead. A command needs its words (the
@@ -276,7 +285,7 @@ class ActionExtractFindings(Action):
         only_danger_signs = denying or sure and (
             (intent.get("name") in QUESTION_INTENTS and question_form().asks(text))
             or (intent.get("name") in COMMAND_INTENTS and asked not in found))
-        correcting = is_correction(text) or says_that_is_wrong(text)
+        correcting = is_correction(text) or says_that_is_wrong(text) or answers_which_was_wrong(tracker)
         events: List[EventType] = self._possible_signs(tracker, text, reading.possible, asked, found, sure)
         earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(asked or "")
         if asked in knowledge.fields and asked not in found and isinstance(earlier, str) and not denying:

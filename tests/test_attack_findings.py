@@ -88,9 +88,6 @@ def test_an_emergency_sign_told_as_the_answer_to_which_answer_is_wrong_is_acted_
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="safety-critical: after \"you got that wrong\" -> \"Which answer is wrong?\" -> "
-                   "\"it started suddenly when I sprinted and I felt a pop\" -> \"Welcome back...\", a following \"yes\" "
-                   "writes a new record that `replaces` the old one, still onset gradual and routine (sudden + pop: urgent)")
 def test_a_sudden_start_with_a_pop_told_as_the_answer_to_which_answer_is_wrong_is_urgent(assistant):
     conversation = _to_routine(assistant, "attack-which-pop")
     conversation.send("you got that wrong")
