@@ -164,6 +164,8 @@ class ActionAnswerQuestion(Action):
             return WELCOME_INSTEAD
         if raised_since_the_outcome(tracker):
             return assess_conversation(tracker, dispatcher, domain)  # the new advice first, not an FAQ snippet
+        if not tracker.active_loop_name and not tracker.get_slot(ASSESSMENT_SLOT) and needs_emergency_now(tracker.slots):
+            return WELCOME_INSTEAD  # "I can't tell when my bladder is full, is that ok?": the emergency advice, no snippet
         selected = (tracker.latest_message.get("response_selector") or {}).get(FAQ_SELECTOR) or {}
         response = (selected.get("response") or {}).get("utter_action")
         if response in domain.get("responses", {}) and response.startswith(f"{FAQ_RESPONSES}/"):

@@ -134,9 +134,6 @@ def test_go_back_during_the_one_sign_questions_goes_back(assistant):
 # -- order of the replies ----------------------------------------------------------------------
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="medium: a danger sign inside a question (\"I can't tell when my bladder is "
-                   "full, is that ok?\") gets an unrelated FAQ answer (painkillers, what PHT is) before the emergency "
-                   "advice; the README promises the emergency advice action first")
 @pytest.mark.parametrize("question", ["I can't tell when my bladder is full, is that ok?",
                                       "is it normal that both my legs have gone numb?"])
 def test_the_emergency_advice_comes_first_for_a_danger_sign_in_a_question(assistant, question):
