@@ -1,7 +1,9 @@
-"""Defects found by the fresh-eyes attack on the features of issues 19-20 (one sign at a time,
-corrections, start again, danger signs in everyday words), 2026-12-03. Each test documents one
-defect and is marked xfail(strict=True): it fails today, and the mark must go when the defect
-is fixed (a strict xfail that passes fails the run). The e2e ones need the real servers."""
+"""Hard cases found by a fresh-eyes attack on the features of issues 19-20 (one sign at a time,
+corrections, start again, danger signs in everyday words), 2026-12-03: a danger sign told after
+the outcome, inside a correction or inside a question; an abnormal feeling in own words; a
+double negative; "stop" after an unsure sign. The ones still open are marked xfail(strict=True)
+with their reason: the mark must go when the defect is fixed (a strict xfail that passes fails
+the run). The e2e ones need the real servers."""
 import pytest
 
 from actions.triage import load_knowledge
