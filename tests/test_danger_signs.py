@@ -93,7 +93,9 @@ REAL_TABLE = yaml.safe_load((Path(__file__).parent / "real" / "danger_signs.yml"
 ACROSS_SENTENCES = {"couldn’t walk or feel my toes. As time progressed this would happen to my right foot"}
 # A sharp pain through the hamstring is how a strain feels as much as a tear: it is no pop of
 # its own; with a sudden start the injury-signs question asks about a pop.
-NOT_A_SIGN_ALONE = {"a sharp pain coursed through my right hamstring muscle"}
+NOT_A_SIGN_ALONE = {"a sharp pain coursed through my right hamstring muscle",
+                    # a torn hamstring is told of years ago as often as today (r055): no pop alone
+                    "I knew immediately that I had torn my hamstring."}
 
 
 def _field_of(value: str) -> str:
