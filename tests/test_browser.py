@@ -220,7 +220,9 @@ def click_option(site, page, name: str, client: Client = WIDGET) -> None:
 
 
 def conversation(page, client: Client = WIDGET) -> List[str]:
-    return [text.strip() for text in page.locator(client.message).all_inner_texts()]
+    """The messages shown, as text (textContent, whitespace folded): innerText depends on the
+    layout of the moment, and once gave "said:\n\nHi" for the same message as "said:Hi"."""
+    return [" ".join(text.split()) for text in page.locator(client.message).all_text_contents()]
 
 
 def serious_accessibility_problems(page) -> List[str]:
