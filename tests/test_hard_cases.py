@@ -26,11 +26,18 @@ def test_an_abnormal_answer_in_own_words_to_the_concrete_saddle_question_is_the_
     assert result["urgency"] == "emergency"
 
 
-def _at_the_saddle_question(assistant, sender):
+def talk(assistant, sender, texts):
+    """A conversation over the real servers: each of `texts` in turn; the last tracker."""
     from servers import Conversation
     conversation = Conversation(assistant, sender, {})
-    for text in [OPENING, "yes", "not sure"]:
+    tracker = None
+    for text in texts:
         tracker = conversation.send(text)
+    return conversation, tracker
+
+
+def _at_the_saddle_question(assistant, sender):
+    conversation, tracker = talk(assistant, sender, [OPENING, "yes", "not sure"])
     assert tracker["slots"]["requested_slot"] == "danger_check", conversation.transcript[-3:]
     return conversation
 
@@ -60,10 +67,7 @@ def test_gibberish_to_a_one_sign_question_records_no_finding():
 # -- after the outcome (real servers) -------------------------------------------------------------
 
 def _to_routine(assistant, sender):
-    from servers import Conversation
-    conversation = Conversation(assistant, sender, {})
-    for text in TO_A_ROUTINE_OUTCOME:
-        tracker = conversation.send(text)
+    conversation, tracker = talk(assistant, sender, TO_A_ROUTINE_OUTCOME)
     assert tracker["slots"]["assessment"]["urgency"] == "routine", conversation.transcript
     return conversation
 
@@ -106,10 +110,7 @@ def test_a_sudden_start_with_a_pop_told_as_the_answer_to_which_answer_is_wrong_i
 
 @pytest.mark.e2e
 def test_a_cauda_equina_sign_told_after_an_urgent_outcome_raises_it_to_an_emergency(assistant):
-    from servers import Conversation
-    conversation = Conversation(assistant, "attack-late-urgent", {})
-    for text in [OPENING, "yes", "not sure", "not sure", "not sure"] + ["no"] * (len(RED_FLAGS) - 1) + ["no"]:
-        tracker = conversation.send(text)
+    conversation, tracker = talk(assistant, "attack-late-urgent", [OPENING, "yes", "not sure", "not sure", "not sure"] + ["no"] * (len(RED_FLAGS) - 1) + ["no"])
     assert tracker["slots"]["assessment"]["urgency"] == "urgent", conversation.transcript[-6:]
     tracker = conversation.send("I've just realised I can't feel it when I wipe")
     assert tracker["slots"]["assessment"]["urgency"] == "emergency", conversation.transcript[-4:]
@@ -122,10 +123,7 @@ def test_a_cauda_equina_sign_told_after_an_urgent_outcome_raises_it_to_an_emerge
                    "back one question.\" but asks the current question again (a mis-tapped \"No\" to saddle numbness "
                    "cannot be re-answered), and silently clears `sport` told in the first message")
 def test_go_back_during_the_one_sign_questions_goes_back(assistant):
-    from servers import Conversation
-    conversation = Conversation(assistant, "attack-go-back", {})
-    for text in [OPENING, "yes", "not sure", "no"]:
-        tracker = conversation.send(text)
+    conversation, tracker = talk(assistant, "attack-go-back", [OPENING, "yes", "not sure", "no"])
     assert tracker["slots"]["sport"] == "running"
     saddle = KNOWLEDGE.fields["red_flags"]["values"]["saddle_numbness"]["alone"]
     tracker = conversation.send("go back")
@@ -150,10 +148,7 @@ FEVER_OPENING = OPENING + ", and I've had a fever"
 
 @pytest.mark.e2e
 def test_a_double_negative_never_withdraws_a_danger_sign(assistant):
-    from servers import Conversation
-    conversation = Conversation(assistant, "attack-double-negative", {})
-    for text in [FEVER_OPENING, "yes"]:
-        conversation.send(text)
+    conversation, tracker = talk(assistant, "attack-double-negative", [FEVER_OPENING, "yes"])
     assert "You already mentioned fever" in " ".join(conversation.replies[-2:])
     tracker = conversation.send("no, I never said I had no fever")
     assert tracker["slots"].get("requested_slot") != "withdraw_check", conversation.transcript[-3:]
@@ -164,10 +159,7 @@ def test_a_double_negative_never_withdraws_a_danger_sign(assistant):
                    "(\"it's not a fever it's a temperature of 39\"; the reader reads \"temperature of 39\" as fever in a "
                    "first message) still offers to take the fever out, and \"yes\" removes it")
 def test_a_correction_that_restates_the_danger_sign_keeps_it(assistant):
-    from servers import Conversation
-    conversation = Conversation(assistant, "attack-temperature", {})
-    for text in [FEVER_OPENING, "yes", "that's not right, it's not a fever it's a temperature of 39", "yes"]:
-        tracker = conversation.send(text)
+    conversation, tracker = talk(assistant, "attack-temperature", [FEVER_OPENING, "yes", "that's not right, it's not a fever it's a temperature of 39", "yes"])
     assert "fever" in (tracker["slots"].get("red_flags") or []) or "fever" in str(
         (tracker["slots"].get("mentioned") or {}).get("red_flags")), conversation.transcript[-4:]
 
@@ -176,10 +168,7 @@ def test_a_correction_that_restates_the_danger_sign_keeps_it(assistant):
 
 @pytest.mark.e2e
 def test_stop_after_an_unsure_cauda_equina_sign_still_says_see_a_doctor_today(assistant):
-    from servers import Conversation
-    conversation = Conversation(assistant, "attack-stop-unsure", {})
-    for text in [OPENING, "yes", "not sure", "not sure", "not sure"]:
-        conversation.send(text)
+    conversation, tracker = talk(assistant, "attack-stop-unsure", [OPENING, "yes", "not sure", "not sure", "not sure"])
     before = len(conversation.replies)
     conversation.send("stop")
     assert any("in person today" in reply for reply in conversation.replies[before:]), conversation.replies[before:]
@@ -187,10 +176,7 @@ def test_stop_after_an_unsure_cauda_equina_sign_still_says_see_a_doctor_today(as
 
 @pytest.mark.e2e
 def test_an_emergency_sign_inside_a_correction_ends_the_questions_at_once(assistant):
-    from servers import Conversation
-    conversation = Conversation(assistant, "attack-correction-emergency", {})
-    for text in [OPENING + ", the pain goes below the knee", "yes", "none of these"]:
-        conversation.send(text)
+    conversation, tracker = talk(assistant, "attack-correction-emergency", [OPENING + ", the pain goes below the knee", "yes", "none of these"])
     assert "You already mentioned pain going below the knee" in " ".join(conversation.replies[-2:])
     before = len(conversation.replies)
     conversation.send("no, not below the knee, but both legs have gone numb")
@@ -204,10 +190,7 @@ def test_an_emergency_sign_inside_a_correction_ends_the_questions_at_once(assist
                    "never asked) re-runs the assessment form: a second outcome with a new reference code, stored as a "
                    "record that `replaces` the first though nothing was corrected (the age 35 is not even recorded)")
 def test_answers_after_an_urgent_outcome_make_no_new_record(assistant):
-    from servers import Conversation
-    conversation = Conversation(assistant, "attack-second-record", {})
-    for text in [FEVER_OPENING, "yes", "none of the others", "none of these"]:
-        tracker = conversation.send(text)
+    conversation, tracker = talk(assistant, "attack-second-record", [FEVER_OPENING, "yes", "none of the others", "none of these"])
     first = tracker["slots"]["prescreen_reference"]
     assert first and tracker["slots"]["assessment"]["urgency"] == "urgent", conversation.transcript[-4:]
     for text in ["4", "35"]:
