@@ -2,7 +2,7 @@
 distress reply."""
 from __future__ import annotations
 
-from typing import List, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet, UserUtteranceReverted
@@ -28,10 +28,14 @@ def _care_reminder(tracker: Tracker, dispatcher: CollectingDispatcher, domain: D
     """Repeat the care message if the outcome asked for emergency or urgent care."""
     result = tracker.get_slot(ASSESSMENT_SLOT)
     if result and result.get("urgency") in ACT_NOW_LEVELS:
-        care = result["care"]
-        dispatcher.utter_message(text=render(domain, "utter_care_reminder", tracker.slots, headline=care["headline"], where=care["where"]))
+        _say_care(result["care"], tracker, dispatcher, domain)
         return True
     return False
+
+
+def _say_care(care: Dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher, domain: DomainDict) -> None:
+    """Where and how soon to get care, in one message ("Please don't wait: ...")."""
+    dispatcher.utter_message(text=render(domain, "utter_care_reminder", tracker.slots, headline=care["headline"], where=care["where"]))
 
 
 def raised_since_the_outcome(tracker: Tracker) -> bool:
@@ -81,6 +85,8 @@ def _corrected_this_turn(tracker: Tracker) -> bool:
         if event.get("event") == "slot" and event.get("name") in (WITHDRAWN_SLOT, WITHDRAWAL_SLOT) and event.get("value"):
             return True
     return False
+
+
 CORRECT_INSTEAD = [FollowupAction("action_correct")]
 
 
@@ -88,10 +94,10 @@ def corrected_just_now(tracker: Tracker) -> bool:
     """Outside the questions, whether the latest message denied something just repeated back
     (its reading set what to take out), whatever intent the NLU gave it."""
     return not tracker.active_loop_name and bool(tracker.get_slot(WITHDRAWN_SLOT) or tracker.get_slot(WITHDRAWAL_SLOT))
+
+
 FAQ_SELECTOR = "faq"  # the retrieval intent of config.yml's response selector
 OPENINGS = ("utter_welcome", "utter_staff_mode")
-
-
 RESETS = ("restart", "reset_slots", "session_started")
 
 
@@ -271,9 +277,7 @@ class ActionStopped(ActionConsentDeclined):
         events = await super().run(dispatcher, tracker, domain)
         if not tracker.get_slot(ASSESSMENT_SLOT) and needs_care_now(tracker.slots):
             engine = Engine()
-            care = engine.assess(findings_from_slots(tracker.slots, engine.knowledge))["care"]
-            dispatcher.utter_message(text=render(domain, "utter_care_reminder", tracker.slots,
-                                                 headline=care["headline"], where=care["where"]))
+            _say_care(engine.assess(findings_from_slots(tracker.slots, engine.knowledge))["care"], tracker, dispatcher, domain)
         return events
 
 

@@ -359,9 +359,7 @@ class ActionExtractFindings(Action):
                     pending["reasked"] = True  # asked again at once, in the warning card's words
                     if not unusable:
                         events.append(SlotSet(CONFIRM_SLOT, "reask"))
-                elif unusable:
-                    pass
-                else:
+                elif not unusable:  # an unusable answer leaves the sign unanswered: the form counts it
                     unclear = "unsure" if pending.get("reasked") else "unclear"
                     pending["answer"] = {True: "yes", False: "no"}.get(said, unclear)
                     events.append(SlotSet(CONFIRM_SLOT, pending["answer"]))

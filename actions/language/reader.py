@@ -402,10 +402,7 @@ class Reader:
         raw = [item for item in raw if not ignored.intersection(range(item[2], item[3]))]
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
-        clause, number = [], 0
-        for token in doc:
-            clause.append(number)
-            number += token.lower_ in CLAUSE_ENDS
+        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
         cued = {field: {clause[cue_start] for _, cue_start, _ in matcher(doc)} for field, matcher in self.cues.items()}
         # Fields with cues are checked from the last in the vocabulary to the first, each
         # against the mentions still standing: "run hills" beside "sit" is no training change
@@ -413,8 +410,8 @@ class Reader:
         for field in reversed([field for field in self.knowledge.fields if field in self.cues]):
             kept = [item for item in kept if item[0] != field or field == asked or clause[item[2]] in cued[field]
                     or not self._needs_cue(field, item[2], item[3], kept, clause)]
-        guessed = self._guessed(doc)
-        relieved = self._relieved(doc, kept)
+        guessed = self._guessed(doc, clause)
+        relieved = self._relieved(doc, kept, clause)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
         mentions = []
         for field, value, start, end, possible in kept:
@@ -504,17 +501,16 @@ class Reader:
                 return
             yield index
 
-    def _guessed(self, doc: Doc) -> "Any":
+    def _guessed(self, doc: Doc, clause: List[int]) -> "Any":
         """Whether a word at an index is inside a guess or a figure of speech ("I thought I'd
         just popped a muscle", "it felt like a pulled hamstring"): `guesses` in vocabulary.yml,
         for the fields it names; a danger sign is never dropped this way."""
         cue_starts = [start for _, start, _ in self.guesses(doc)]
         if not cue_starts:
             return lambda start: False
-        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
         return lambda start: any(cue < start and clause[cue] == clause[start] for cue in cue_starts)
 
-    def _relieved(self, doc: Doc, kept: List[tuple]) -> Set[int]:
+    def _relieved(self, doc: Doc, kept: List[tuple], clause: List[int]) -> Set[int]:
         """The positions in `kept` of activities that ease the pain rather than make it worse
         (`relieving` in vocabulary.yml): a cue before one in its clause ("it's fine when I
         run"), or a cue just after the nearest one ("sitting down to ease it"; in "it hurts when
@@ -523,7 +519,6 @@ class Reader:
         after = [start for _, start, _ in self.relieving["after"](doc)]
         if not before and not after:
             return set()
-        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
         activities = [(position, item) for position, item in enumerate(kept) if item[0] in self.relieved_fields]
         relieved = {position for position, (_, _, start, _, _) in activities
                     if any(cue < start and clause[cue] == clause[start] for cue in before)}
