@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from servers import Assistant  # tests/servers.py (bench/__init__.py puts tests/ on the path)
+from servers import ONE_TRUSTED_LOAD_CALLER, Assistant  # tests/servers.py (bench/__init__.py puts tests/ on the path)
 
 
 def OurAssistant(workdir: Path, model: Path) -> Assistant:
     """Our action server and Rasa server, with the SQLite tracker store `make run` uses."""
-    return Assistant(workdir, model=model.resolve())
+    return Assistant(workdir, model=model.resolve(), env=dict(ONE_TRUSTED_LOAD_CALLER))
 
 
 def StockAssistant(workdir: Path, project: Path) -> Assistant:

@@ -407,14 +407,13 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
 @contextmanager
 def running_assistant() -> Iterator[Any]:
     """One pair of real servers (tests/servers.py) in a temporary folder, removed afterwards."""
-    from servers import MODEL, Assistant
+    from servers import MODEL, ONE_TRUSTED_LOAD_CALLER, Assistant
 
     if not MODEL.exists():
         sys.exit("no trained model: run `make train` first")
     with tempfile.TemporaryDirectory(prefix="pht-evaluate-") as workdir:
-        # one trusted REST caller starts every story's conversation: the per-caller limit on
-        # new conversations (a flood guard, 120 a minute) would cut a run of both parts short
-        assistant = Assistant(Path(workdir), env={"MAX_NEW_CONVERSATIONS_PER_CALLER": "100000"}).start()
+        # one trusted REST caller starts every story's conversation (tests/servers.py)
+        assistant = Assistant(Path(workdir), env=dict(ONE_TRUSTED_LOAD_CALLER)).start()
         try:
             yield assistant
         finally:
