@@ -3,7 +3,7 @@
 Every message that repeats answers back (already mentioned, noted, changed, the outcome's
 summary) keeps them in the `repeated_back` slot until the next message, which reads it once.
 When that message denies some of them (actions/language/corrections.py):
-- a value whose removal could lower the urgency (a danger sign) is kept, and one confirming
+- a value whose removal could lower an emergency or urgent outcome (a danger sign) is kept, and one confirming
   question in plain words asks about it ("Just to be sure: should I take out ...? Say yes only if you do not have it."): only "yes"
   takes it out, anything else keeps it;
 - any other value is taken out at once;
@@ -33,6 +33,10 @@ REPEATED_SLOT = "repeated_back"  # the answers the last message repeated back, f
 WITHDRAWN_SLOT = "withdrawn"  # what this message took out or kept, to acknowledge: {"removed": ..., "kept": ...}
 WITHDRAWAL_SLOT = "withdrawal"  # danger signs denied, each to confirm with one question: [{"field", "value"}]
 WITHDRAW_CHECK = "withdraw_check"  # the form's slot for that confirming question
+# Policy v3's danger signs: "any value that can make the outcome urgent or an emergency: the
+# red flags, leg_weakness, the avulsion signs".
+DANGER_SIGN_FIELDS = {"red_flags", "injury_signs"}
+DANGER_SIGN_VALUES = {"leg_weakness"}
 
 Items = Dict[str, Any]
 # What comes next is the person's turn, also when another action handed over to this one
@@ -67,16 +71,21 @@ def without_withdrawals(slots: Mapping[str, Any]) -> Dict[str, Any]:
     return after
 
 
-def lowers_urgency(field: str, value: Any, slots: Mapping[str, Any], engine: Optional[Engine] = None) -> bool:
-    """Whether taking `value` out could make the advice less urgent: every value of a safety
-    screen, and any other whose removal lowers the urgency of what is known now."""
+def lowers_act_now(field: str, value: Any, slots: Mapping[str, Any], engine: Optional[Engine] = None) -> bool:
+    """Whether taking `value` out of `field` could lower an emergency or urgent outcome: a
+    danger sign (policy v3: the red flags, `leg_weakness` and the avulsion signs), or what
+    makes the advice act-now today. Pain below the knee or coughing that hurts can go at once."""
     engine = engine or Engine()
-    if engine.knowledge.fields[field].get("screen"):
+    if field in DANGER_SIGN_FIELDS or value in DANGER_SIGN_VALUES:
         return True
+    kind = engine.knowledge.fields[field]["kind"]
     levels = engine.knowledge.rules["urgency"]["levels"]
-    before = engine.urgency(findings_from_slots(slots, engine.knowledge))[0]["level"]
-    after = engine.urgency(findings_from_slots({**slots, **removal(slots, {field: value})}, engine.knowledge))[0]["level"]
-    return levels.index(after) > levels.index(before)
+    with_it = {**slots, field: list(dict.fromkeys(list(slots.get(field) or []) + [value])) if kind == "list" else value}
+    before = engine.urgency(findings_from_slots(with_it, engine.knowledge))[0]["level"]
+    after = engine.urgency(findings_from_slots({**with_it, **removal(with_it, {field: [value] if kind == "list" else value})},
+                                               engine.knowledge))[0]["level"]
+    return before in levels[:2] and levels.index(after) > levels.index(before)
+
 
 
 def removal(slots: Mapping[str, Any], items: Mapping[str, Any]) -> Dict[str, Any]:
@@ -129,7 +138,7 @@ def denial_updates(slots: Mapping[str, Any], text: str) -> Optional[Dict[str, An
     to_confirm = list(slots.get(WITHDRAWAL_SLOT) or [])
     for field, denied_value in denied.items():
         for value in (denied_value if isinstance(denied_value, list) else [denied_value]):
-            if lowers_urgency(field, value, slots, engine):
+            if lowers_act_now(field, value, slots, engine):
                 if {"field": field, "value": value} not in to_confirm:
                     to_confirm.append({"field": field, "value": value})
             elif isinstance(denied_value, list):

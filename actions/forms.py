@@ -32,7 +32,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .corrections import (
-    REPEATED_SLOT, WITHDRAW_CHECK, WITHDRAWAL_SLOT, WITHDRAWN_SLOT, acknowledge, denial_updates, pending_withdrawal,
+    REPEATED_SLOT, WITHDRAW_CHECK, WITHDRAWAL_SLOT, WITHDRAWN_SLOT, acknowledge, denial_updates, lowers_act_now,
+    pending_withdrawal,
     repeat_back, withdrawal_answer, without_withdrawals,
 )
 from .language.corrections import says_that_is_wrong
@@ -434,7 +435,6 @@ class ValidateAssessmentForm(FormValidationAction):
             updates[CORRECTED_SLOT] = None
             repeats = repeat_back(corrected)  # "no, I didn't say that" may deny the change too
         denied = bool({WITHDRAWN_SLOT, WITHDRAWAL_SLOT} & set(tracker.slots_to_validate()))
-        repeats = acknowledge(dispatcher, tracker.slots, domain) + repeats
         if asked == WITHDRAW_CHECK and tracker.get_slot(WITHDRAW_CHECK) is not None:
             updates[WITHDRAW_CHECK] = None  # answered: free for the next sign, if any
         if asked == CONFIRM_SLOT and tracker.get_slot(CONFIRM_SLOT) is not None:
@@ -450,8 +450,10 @@ class ValidateAssessmentForm(FormValidationAction):
             updates[field] = value
         events: List[EventType] = [SlotSet(field, value) for field, value in updates.items()] + repeats
         if needs_emergency_now({**tracker.slots, **updates}):
-            # an emergency, perhaps only mentioned in passing: the form must end now, not step aside
-            return events + [SlotSet(MENTIONED_SLOT, tracker.get_slot(MENTIONED_SLOT))]
+            # an emergency, perhaps only mentioned in passing: the form must end now, not step
+            # aside, and its advice is the first thing said (no "I've taken that out" before it)
+            return events + [SlotSet(WITHDRAWN_SLOT, None), SlotSet(MENTIONED_SLOT, tracker.get_slot(MENTIONED_SLOT))]
+        events += acknowledge(dispatcher, tracker.slots, domain)
         if not_sure_screen:
             return events + ask_one_by_one(not_sure_screen, "utter_screen_one_by_one_not_sure", dispatcher, tracker, domain)
         if not asked or denied or WITHDRAW_CHECK in updates:
@@ -492,9 +494,15 @@ class ValidateAssessmentForm(FormValidationAction):
 
     @staticmethod
     def _merge_mentioned(field: str, value: Any, tracker: Tracker) -> Any:
+        """The answer to a list question with what was mentioned in passing before, less what
+        the answer itself denies ("radiating down my leg", then "not past the knee"), unless
+        taking that out could lower an urgent or emergency outcome (a danger sign is kept
+        until one confirming question: actions/corrections.py)."""
         earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(field)
         if earlier and isinstance(value, list):
-            return list(dict.fromkeys(earlier + value))
+            denied = shared_reader().named_values(tracker.latest_message.get("text") or "", negated_only=True).get(field, set())
+            kept = [item for item in earlier if item not in denied or lowers_act_now(field, item, tracker.slots)]
+            return list(dict.fromkeys(kept + value))
         return value
 
     @staticmethod

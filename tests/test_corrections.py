@@ -16,6 +16,7 @@ from tests.form_driver import FormDriver
 # Opening messages whose passing mentions are repeated back at their question.
 SITTING_AND_DRIVING = "pain at my sit bone for 6 weeks, it came on gradually, worse when sitting and driving"
 BELOW_THE_KNEE = "pain at my sit bone for 6 weeks, it came on gradually, and it goes below the knee"
+GIVES_WAY = "pain at my sit bone for 6 weeks, it came on gradually, and my right leg keeps giving way"
 NOT_SURE_OR_NO = {"red_flags": "none of these", "neuro_symptoms": "no"}
 
 
@@ -38,6 +39,12 @@ def at_the_aggravators_question() -> FormDriver:
 def at_the_nerve_question() -> FormDriver:
     driver = until_asked(FormDriver(), BELOW_THE_KNEE, "neuro_symptoms")
     assert "You already mentioned pain going below the knee." in driver.replies
+    return driver
+
+
+def at_the_nerve_question_with_a_weak_leg() -> FormDriver:
+    driver = until_asked(FormDriver(), GIVES_WAY, "neuro_symptoms")
+    assert any("You already mentioned" in reply and "gives way" in reply for reply in driver.replies), driver.replies
     return driver
 
 
@@ -133,13 +140,22 @@ def test_a_plain_no_to_a_yes_no_question_after_a_repeat_is_an_answer_not_a_corre
     assert not any("taken that out" in reply for reply in driver.replies)
 
 
-def test_a_denied_danger_sign_is_confirmed_in_plain_words_and_yes_takes_it_out():
+def test_pain_below_the_knee_is_no_danger_sign_and_is_taken_out_at_once():
     driver = at_the_nerve_question()
-    assert driver.say("no, it only goes to the back of the thigh") == WITHDRAW_CHECK
-    assert driver.replies[-1] == "Just to be sure: should I take out pain going below the knee? Say yes only if you do not have it."
-    assert driver.slots["mentioned"]["neuro_symptoms"] == ["pain_below_knee"]  # kept until the yes
-    assert driver.say("yes") == "neuro_symptoms"
+    assert driver.say("no, it only goes to the back of the thigh") == "neuro_symptoms"
+    assert WITHDRAW_CHECK not in driver.asked
     assert "Thanks, I've taken that out: nerve-type symptoms: pain going below the knee." in driver.replies
+    assert not (driver.slots["mentioned"] or {}).get("neuro_symptoms")
+    assert driver.replies[-1].startswith("Do you have any of these in the leg")  # the question asked again
+
+
+def test_a_denied_danger_sign_is_confirmed_in_plain_words_and_yes_takes_it_out():
+    driver = at_the_nerve_question_with_a_weak_leg()
+    assert driver.say("no, I didn't say that") == WITHDRAW_CHECK
+    assert driver.replies[-1] == ("Just to be sure: should I take out a leg that gives way, a foot that drags, or trouble "
+                                  "standing on tiptoe? Say yes only if you do not have it.")
+    assert driver.slots["mentioned"]["neuro_symptoms"] == ["leg_weakness"]  # kept until the yes
+    assert driver.say("yes") == "neuro_symptoms"
     assert not (driver.slots["mentioned"] or {}).get("neuro_symptoms")
     assert driver.replies[-1].startswith("Do you have any of these in the leg")  # the question asked again
 
@@ -147,11 +163,11 @@ def test_a_denied_danger_sign_is_confirmed_in_plain_words_and_yes_takes_it_out()
 @pytest.mark.parametrize("answer", ["no", "not sure", "hmm", "I do have it", "yes I do", "yes but only sometimes",
                                     "no I don't"])
 def test_anything_but_yes_keeps_the_danger_sign(answer):
-    driver = at_the_nerve_question()
+    driver = at_the_nerve_question_with_a_weak_leg()
     assert driver.say("I never said that") == WITHDRAW_CHECK
     driver.say(answer)
-    assert driver.slots["mentioned"]["neuro_symptoms"] == ["pain_below_knee"]
-    assert "Then I've kept it in: nerve-type symptoms: pain going below the knee." in driver.replies
+    assert driver.slots["mentioned"]["neuro_symptoms"] == ["leg_weakness"]
+    assert any(reply.startswith("Then I've kept it in: nerve-type symptoms:") for reply in driver.replies)
 
 
 def test_a_red_flag_is_asked_about_in_plain_words_not_its_label():
@@ -169,12 +185,11 @@ def test_a_value_that_is_no_danger_sign_is_taken_out_at_once():
     assert WITHDRAW_CHECK not in driver.asked
 
 
-def test_a_value_whose_removal_would_lower_the_urgency_is_confirmed_first():
+def test_pain_on_sneezing_is_no_danger_sign_and_is_taken_out_at_once():
     driver = until_asked(FormDriver(), "pain at my sit bone for 6 weeks, it came on gradually, worse when I sneeze",
                          "aggravators")
-    assert driver.say("no, I didn't say that") == WITHDRAW_CHECK  # coughing and sneezing point to a nerve root
-    assert driver.replies[-1] == 'Just to be sure: should I take out "worse with: coughing or sneezing"?'
-    driver.say("yes")
+    assert driver.say("no, I didn't say that") == "aggravators"  # a sign of a nerve root, but never urgent
+    assert WITHDRAW_CHECK not in driver.asked
     assert not (driver.slots["mentioned"] or {}).get("aggravators")
 
 
@@ -376,3 +391,37 @@ def test_a_correction_after_the_outcome_taken_for_another_intent_still_reaches_a
                       [], False, None, {}, "action_listen")
     events = asyncio.run(action[action_name]().run(CollectingDispatcher(), tracker, DOMAIN))
     assert {"event": "followup", "name": "action_correct"} in [{"event": e["event"], "name": e.get("name")} for e in events]
+
+
+def test_pain_read_in_passing_and_denied_in_the_answer_to_its_own_question_is_taken_out():
+    driver = FormDriver()
+
+    def answers(field: str) -> str:
+        return "a weird pain down the back of my leg, not past the knee" if field == "neuro_symptoms" else answer(field)
+
+    result = driver.run("a burning spot where my leg and cheek meet, and weird pain radiating down my leg", answers)
+    assert "pain_below_knee" not in result["findings"].get("neuro_symptoms", [])
+
+
+def test_a_danger_sign_read_in_passing_is_kept_when_the_answer_to_its_question_denies_it():
+    driver = FormDriver()
+
+    asked_before = []
+
+    def answers(field: str) -> str:  # denies the weak leg once, then keeps it when asked to be sure
+        asked_before.append(field)
+        return "no, not a weak leg" if field == "neuro_symptoms" and asked_before.count(field) == 1 else answer(field)
+
+    result = driver.run("my sit bone hurts and my right leg keeps giving way under me", answers)
+    assert "leg_weakness" in result["findings"].get("neuro_symptoms", [])
+    assert WITHDRAW_CHECK in asked_before
+
+
+def test_the_answer_to_a_list_question_takes_out_what_it_denies_but_never_a_danger_sign():
+    from rasa_sdk import Tracker
+
+    from actions.forms import ValidateAssessmentForm
+
+    tracker = Tracker("merge", {"mentioned": {"neuro_symptoms": ["pain_below_knee", "leg_weakness"]}},
+                      {"text": "not below the knee and my leg isn't weak"}, [], False, None, {}, "action_listen")
+    assert ValidateAssessmentForm._merge_mentioned("neuro_symptoms", [], tracker) == ["leg_weakness"]

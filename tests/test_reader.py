@@ -689,3 +689,32 @@ def test_pain_in_the_low_back_is_back_pain_beside_the_other_nerve_signs():
     found = read_message("I have pain in my lower back and tingling in my foot")
     assert found["pain_location"] == "low_back"
     assert set(found["neuro_symptoms"]) == {"back_pain", "tingling"}
+
+
+def test_pain_that_travels_down_the_leg_with_no_stop_is_below_the_knee():
+    assert read_message("The pain doesn't stop in my seat either, it travels down my left leg")["neuro_symptoms"] == [
+        "pain_below_knee"]
+
+
+@pytest.mark.parametrize("story", ["the pain radiated down to the back of my hamstrings when I ran",
+                                   "it shoots down my leg to the knee when I sit for long"])
+def test_pain_that_goes_down_to_a_place_above_the_knee_is_not_below_it(story):
+    reading = shared_reader().reading(story)
+    assert "pain_below_knee" not in (reading.findings.get("neuro_symptoms") or [])
+    assert "pain_below_knee" not in (reading.possible.get("neuro_symptoms") or [])
+
+
+def test_a_sport_in_a_story_needs_a_word_of_regular_training():
+    assert "sport" not in read_message("I was running to catch my dog and I got a sudden, sharp pain in my bum")
+    assert read_message("I have completed nine marathons and two Ironmans, so I thought it was a strain")["sport"] == "running"
+    assert read_message("running", "sport")["sport"] == "running"
+
+
+@pytest.mark.parametrize("story", ["I landed directly on my backside on the ice last night",
+                                   "I was walking down the stairs and I got a sharp pain in my left bum cheek"])
+def test_a_fall_or_a_sharp_pain_at_one_moment_is_a_sudden_start(story):
+    assert read_message(story)["onset"] == "sudden"
+
+
+def test_acute_pain_is_severe_pain_not_a_sudden_start():
+    assert "onset" not in read_message("My pain started randomly as acute pain in my left glute and hip")

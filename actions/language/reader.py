@@ -444,8 +444,20 @@ class Reader:
                 if not (field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("concrete")):
                     continue  # "my dad had a blood clot" is family history
                 possible = True  # a cauda equina sign ("my husband says he can't pass water"): asked once, never dropped
-            mentions.append(Mention(field, value, start, end, self._is_negated(doc, start, end, mentioned), possible))
+            negated = self._is_negated(doc, start, end, mentioned)
+            if not (possible or negated) and self._excused(doc, field, value, start):
+                continue  # "it shoots down my leg to the knee": stops above it
+            mentions.append(Mention(field, value, start, end, negated, possible))
         return self._resolve_across_fields(mentions, asked)
+
+    def _excused(self, doc: Doc, field: str, value: str, start: int) -> bool:
+        """Whether one of the value's `not_with` phrases stands in the mention's sentence, for a
+        value whose clear statements they excuse too (`not_with_clear`, never a danger sign)."""
+        not_with = self.possible_not_with.get(f"{field}|{value}")
+        if not_with is None or not self.knowledge.fields[field]["values"][value].get("not_with_clear"):
+            return False  # a danger sign stated clearly is never excused
+        sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
+        return any(sentence[other] == sentence[start] for _, other, _ in not_with(doc))
 
     def _together(self, doc: Doc, raw: List[tuple]) -> List[tuple]:
         """Values stated by their parts together (`together` in vocabulary.yml): each part of a

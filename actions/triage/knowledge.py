@@ -24,7 +24,7 @@ FIELD_KEYS = {
     "cues_in_stories",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "alone", "staff_alone", "not_everything", "staff_confirm", "implies"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -189,11 +189,15 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
         if "cues" in field and not (isinstance(field["cues"], list) and field["cues"]
                                     and all(isinstance(cue, str) and cue for cue in field["cues"])):
             raise KnowledgeError(f"{where}: `cues` must be a list of phrases")
-        if set(field.get("cues_needed_with", [])) - set(fields) or ("cues" in field) != ("cues_needed_with" in field):
-            raise KnowledgeError(f"{where}: `cues` and `cues_needed_with` (known fields) go together")
+        if set(field.get("cues_needed_with", [])) - set(fields) or ("cues" in field) != (
+                "cues_needed_with" in field or "cues_in_stories" in field):
+            raise KnowledgeError(f"{where}: `cues` go with `cues_needed_with` (known fields) or `cues_in_stories`")
         if field.get("cues_in_stories") and "cues" not in field:
             raise KnowledgeError(f"{where}: `cues_in_stories` needs the field's `cues`")
         for value, entry in field.get("values", {}).items():
+            if entry.get("not_with_clear") and (name in {"red_flags", "injury_signs"} or value == "leg_weakness"
+                                                or not entry.get("not_with")):
+                raise KnowledgeError(f"{where} value {value}: `not_with_clear` needs `not_with` and is never on a danger sign")
             for other, other_value in (entry.get("implies") or {}).items():
                 if other_value not in fields.get(other, {}).get("values", {}):
                     raise KnowledgeError(f"{where} value {value}: implies names unknown {other}={other_value}")
