@@ -29,6 +29,7 @@ from channels.telegram import TelegramInput, callback_data
 from channels.text import split_text
 from channels.twilio import TwilioInput, TwilioOutput
 from servers import free_port
+from actions.domain import read_domain
 
 ONSET = [{"title": "Gradually", "payload": "gradually"}, {"title": "Suddenly", "payload": "suddenly"},
          {"title": "Not sure", "payload": "not sure"}]
@@ -548,12 +549,12 @@ def test_every_event_of_a_messenger_call_has_its_own_id():
 
 
 def every_button_list() -> List[List[Dict[str, Any]]]:
-    """Every set of buttons the assistant can send: domain.yml's responses, and the questions'
+    """Every set of buttons the assistant can send: the domain's responses, and the questions'
     answers from the knowledge YAML (actions/messages.py)."""
     from actions.messages import answer_buttons, yes_no_buttons
     from actions.triage import load_knowledge
 
-    domain = yaml.safe_load((credentials.ROOT / "domain.yml").read_text())
+    domain = read_domain()
     knowledge = load_knowledge()
     lists = [variation["buttons"] for variations in domain["responses"].values() for variation in variations
              if variation.get("buttons")]

@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa_server import guards, patches
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+DOMAIN = Domain.load(str(ROOT / "domain"))
 patches.apply()
 
 
