@@ -414,9 +414,14 @@ def test_the_page_server_serves_the_page_the_widget_and_socket_io_client(page_se
     assert get(page_server + "/vendor/socket.io.js")[0] == 200
     from actions.triage import load_knowledge
 
-    assert json.loads(get(page_server + "/widget/config.json")[2]) == {
+    config = json.loads(get(page_server + "/widget/config.json")[2])
+    assert config == {
         "server": "http://rasa.example:5005", "path": "/socket.io",
-        "notice": load_knowledge().advice["warning_card"]["text"]}  # the warning card, written once
+        "notice": load_knowledge().advice["warning_card"]["text"],  # the warning card, written once
+        "strings": config["strings"]}
+    responses = read_domain()["responses"]  # the widget's words, each from the domain's utter_widget_<name>
+    assert config["strings"] and all(text == responses[f"utter_widget_{name}"][0]["text"]
+                                     for name, text in config["strings"].items())
 
 
 def test_the_page_server_serves_rasa_webchat_with_inline_styles_allowed_on_its_page_alone(page_server):
