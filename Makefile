@@ -56,7 +56,7 @@ build: $(SPACY_DIR)/meta.json
 
 # Training data that derives from the knowledge base (lookup tables, answers; the FAQ answers'
 # domain file)
-$(GENERATED_DATA) &: $(wildcard actions/triage/knowledge/*.yml) $(filter-out $(GENERATED_DATA),$(wildcard data/nlu/*.yml)) actions/rasa_data.py $(VENV)/.installed
+$(GENERATED_DATA) &: $(wildcard actions/triage/knowledge/*.yml) $(filter-out $(GENERATED_DATA),$(wildcard data/nlu/*.yml) $(wildcard $(DOMAIN)/*.yml)) actions/rasa_data.py $(VENV)/.installed
 	$(PY) -m actions.rasa_data
 	touch $(GENERATED_DATA)
 
