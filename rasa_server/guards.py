@@ -85,7 +85,7 @@ TRY_AGAIN = "utter_try_again_later"
 TOO_LONG = "utter_message_too_long"
 SLOW_DOWN = "utter_slow_down"
 ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"
-# The widget's own opening message (web/widget/chat.js, `startMessage`)
+# The widget's own opening message (web/widget/chat.js, `START_MESSAGE`)
 WIDGET_OPENING = "/greet"
 # Commands people type on messaging platforms, and what they mean here
 USER_COMMANDS = {"/start": "greet", "/stop": "stop", "/restart": "start_over"}
