@@ -22,8 +22,9 @@ from typing import Dict, List
 
 import yaml
 
-from .domain import response_text
+from .domain import domain
 from .language.pipeline import is_gapped
+from .messages import render
 from .triage import Knowledge, load_knowledge
 
 FAQ_RESPONSES = "utter_faq"  # the FAQ answers: utter_faq/<topic>, one per knowledge-base topic
@@ -91,9 +92,9 @@ def answers_yaml(knowledge: Knowledge, taken: Dict[str, str]) -> str:
 
 def faq_domain_yaml(knowledge: Knowledge) -> str:
     """The domain file of the FAQ answers: one response per topic, its answer then its sources."""
-    told = response_text(FAQ_TOLD_AS)
     responses = {
-        f"{FAQ_RESPONSES}/{topic}": [{"text": told.format(answer=item["answer"], sources=knowledge.citations(item["source"]))}]
+        f"{FAQ_RESPONSES}/{topic}": [{"text": render(domain(), FAQ_TOLD_AS, answer=item["answer"],
+                                                     sources=knowledge.citations(item["source"]))}]
         for topic, item in knowledge.faq.items()
     }
     return _dump({"version": "3.1", "responses": responses})
