@@ -9,8 +9,9 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 SPACY_DIR := build/spacy_pht
 MODEL := models/pht.tar.gz
-GENERATED_DATA := data/nlu/lookups.yml data/nlu/answers.yml domain.yml
-TRAIN_INPUTS := config.yml $(wildcard data/*/*.yml) $(GENERATED_DATA) $(SPACY_DIR)/meta.json
+DOMAIN := domain
+GENERATED_DATA := data/nlu/lookups.yml data/nlu/answers.yml $(DOMAIN)/faq.yml
+TRAIN_INPUTS := config.yml $(wildcard data/*/*.yml) $(wildcard $(DOMAIN)/*.yml) $(GENERATED_DATA) $(SPACY_DIR)/meta.json
 
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -53,8 +54,9 @@ $(SPACY_DIR)/meta.json: $(VENV)/.installed actions/triage/knowledge/vocabulary.y
 
 build: $(SPACY_DIR)/meta.json
 
-# Training data that derives from the knowledge base (lookup tables, answers, FAQ answers)
-$(GENERATED_DATA) &: $(wildcard actions/triage/knowledge/*.yml) $(filter-out $(GENERATED_DATA),$(wildcard data/nlu/*.yml)) actions/rasa_data.py $(VENV)/.installed
+# Training data that derives from the knowledge base (lookup tables, answers; the FAQ answers'
+# domain file)
+$(GENERATED_DATA) &: $(wildcard actions/triage/knowledge/*.yml) $(filter-out $(GENERATED_DATA),$(wildcard data/nlu/*.yml) $(wildcard $(DOMAIN)/*.yml)) actions/rasa_data.py $(VENV)/.installed
 	$(PY) -m actions.rasa_data
 	touch $(GENERATED_DATA)
 
@@ -67,7 +69,7 @@ data: $(GENERATED_DATA) $(QUESTIONNAIRE)
 
 $(MODEL): $(TRAIN_INPUTS)
 	$(STEP) "Training the model (data, domain or config changed)" "about 2 minutes on 2 cores" \
-	  $(RASA) train --fixed-model-name pht --out models
+	  $(RASA) train --domain $(DOMAIN) --fixed-model-name pht --out models
 
 train: $(MODEL)
 
@@ -116,7 +118,7 @@ reception-user: $(VENV)/.installed
 	$(PY) -m actions.reception add-user "$(NAME)"
 
 validate: $(SPACY_DIR)/meta.json $(GENERATED_DATA)
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate --domain $(DOMAIN) --fail-on-warnings
 
 test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --out results/core --fail-on-prediction-errors
@@ -146,7 +148,7 @@ test-browser: $(MODEL) $(WEB_DEPS) chromium
 # cross-validation on the training data; then the real patient-language set. Reports go to results/.
 evaluate: $(MODEL)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out results/heldout
-	$(PY) scripts/cross_validate.py --nlu data/nlu --config config.yml --domain domain.yml --folds 5 --out results/cv
+	$(PY) scripts/cross_validate.py --nlu data/nlu --config config.yml --domain $(DOMAIN) --folds 5 --out results/cv
 	$(PY) scripts/evaluate_nlu.py tests/nlu/heldout.yml results/heldout
 	$(MAKE) --no-print-directory evaluate-real
 

@@ -1,6 +1,6 @@
-"""Channel-neutral message parts: response templates from domain.yml, buttons from the vocabulary.
+"""Channel-neutral message parts: response templates from the domain, buttons from the vocabulary.
 
-Every sentence lives in `domain.yml` (conversation) or the knowledge YAML (medicine);
+Every sentence lives in the domain (`domain/`: conversation) or the knowledge YAML (medicine);
 this module only fills templates and lists.
 """
 from __future__ import annotations
@@ -82,12 +82,8 @@ def answer_buttons(field: str, knowledge: Knowledge) -> List[Button]:
 
 def yes_no_buttons(knowledge: Knowledge) -> List[Button]:
     """Yes / No / Not sure, with payloads the reader understands."""
-    answers = knowledge.vocabulary["answers"]
-    return [
-        {"title": "Yes", "payload": str(answers["affirm"][0])},
-        {"title": "No", "payload": str(answers["deny"][0])},
-        {"title": "Not sure", "payload": str(answers["unsure"][0])},
-    ]
+    answers, labels = knowledge.vocabulary["answers"], knowledge.vocabulary["answer_labels"]
+    return [{"title": labels[answer], "payload": str(answers[answer][0])} for answer in ("affirm", "deny", "unsure")]
 
 
 def value_labels(field: str, values: Iterable[Any], knowledge: Knowledge) -> List[str]:

@@ -17,7 +17,7 @@ never looked at the answer. Here:
   transient (`is_transient`, a 5xx, or no answer at all).
 
 Messenger shows at most 3 buttons, each title at most 20 characters, with at most 640
-characters of text. A button whose title is longer shows its `short_title` (domain.yml);
+characters of text. A button whose title is longer shows its `short_title` (domain/);
 when a button has no title that fits, or there are more than 3, the options become a
 numbered list. Texts are split within 2,000 characters.
 

@@ -6,7 +6,7 @@ Here the options go at the end of the question, in one message, one per line:
     How did the pain start?
     1. Gradually
     2. Suddenly
-    Reply with a number or in your own words.
+    (the hint: utter_options_hint_numbered, domain/channels.yml)
 
 A reply of "2", "2." or "#2", or one that is an option's title ("suddenly"), is taken as that
 option's payload; "1, 3" or "1 and 3" picks several (for "choose all that apply" questions).
@@ -15,6 +15,7 @@ tracker), so this survives a restart and works with several server processes.
 
 Where an option's answer is itself a number (pain 0-10, weeks), a bare number is the answer,
 not an option number: those options are listed with bullets instead, and their titles still work.
+The hint under the options is the domain's (`utter_options_hint_*` in domain/channels.yml).
 """
 from __future__ import annotations
 
@@ -22,13 +23,16 @@ import re
 import string
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
+from actions.domain import response_text
+
 Button = Dict[str, Any]
 
 _OPTION_NUMBERS = re.compile(r"^\s*(?:options?\s*)?#?\d{1,2}[.)]?(?:\s*(?:,|and|&)?\s*#?\d{1,2}[.)]?)*\s*$",
                              re.IGNORECASE)
 _NUMERIC_ANSWER = re.compile(r"^\s*\d")
-NUMBERED_HINT = "Reply with a number or in your own words."
-BULLETED_HINT = "Reply in your own words."
+# the last line under the options, from the domain (domain/channels.yml)
+NUMBERED_HINT = response_text("utter_options_hint_numbered")
+BULLETED_HINT = response_text("utter_options_hint_bulleted")
 
 
 def answers_are_numbers(buttons: Sequence[Button]) -> bool:

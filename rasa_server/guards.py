@@ -30,9 +30,9 @@ wraps and `apply()` fails loudly when that code is not there.
   takes any message written `/intent{"slot": value}` as that intent with those entities, on
   every channel, so a person could type `/restart`, `/session_start` or
   `/inform{"red_flags": []}`. Only the payloads the assistant itself offers are taken as
-  intents: those of domain.yml's buttons that its latest message showed (`/affirm` and `/deny`
+  intents: those of the domain's buttons that its latest message showed (`/affirm` and `/deny`
   after "Shall we start?", never at a safety question) and the widget's opening `/greet`,
-  exactly as written. (A button an action sends with a payload that is not in domain.yml
+  exactly as written. (A button an action sends with a payload that is not in the domain
   would not be taken: add it to a response there.) Three
   commands people type on messaging platforms mean what they say: `/start` (what Telegram
   sends when a person opens the bot) is a greeting, `/stop` is "stop", and `/restart` is
@@ -85,7 +85,7 @@ TRY_AGAIN = "utter_try_again_later"
 TOO_LONG = "utter_message_too_long"
 SLOW_DOWN = "utter_slow_down"
 ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"
-# The widget's own opening message (web/widget/chat.js, `startMessage`)
+# The widget's own opening message (web/widget/chat.js, `START_MESSAGE`)
 WIDGET_OPENING = "/greet"
 # Commands people type on messaging platforms, and what they mean here
 USER_COMMANDS = {"/start": "greet", "/stop": "stop", "/restart": "start_over"}
@@ -124,7 +124,7 @@ class HeldOutput(OutputChannel):
 
 
 def own_payloads(domain: Domain) -> FrozenSet[str]:
-    """Every intent payload the assistant's buttons in domain.yml send."""
+    """Every intent payload the assistant's buttons in the domain send."""
     payloads = set()
     for variations in domain.responses.values():
         for variation in variations:
@@ -152,7 +152,7 @@ def offered_payloads(tracker: Optional[DialogueStateTracker]) -> Optional[Frozen
 def typed_payload_intent(text: Any, domain: Domain, offered: Optional[FrozenSet[str]] = None) -> Optional[str]:
     """For a message written like an intent payload that the assistant did not offer, the
     intent it is read as; None for any other message (Rasa parses it as usual). `offered`:
-    the payloads of the latest message's buttons (None: any of domain.yml's buttons)."""
+    the payloads of the latest message's buttons (None: any of the domain's buttons)."""
     if not isinstance(text, str):
         return None
     stripped = text.strip()
@@ -179,7 +179,7 @@ def _first_line(error: BaseException) -> str:
 
 
 async def say(processor: MessageProcessor, channel: OutputChannel, sender_id: str, response: str, **values: Any) -> None:
-    """Send one of domain.yml's responses outside the dialogue (nothing is stored)."""
+    """Send one of the domain's responses outside the dialogue (nothing is stored)."""
     tracker = DialogueStateTracker(sender_id, processor.domain.slots)
     message = await processor.nlg.generate(response, tracker, channel.name(), **values)
     if message:

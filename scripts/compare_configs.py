@@ -38,7 +38,7 @@ def score(config: Path, data: Path, out: Path) -> dict:
     name = config.stem
     started = time.perf_counter()
     rasa("train", "nlu", "--config", str(config), "--nlu", str(data / "training_data.yml"),
-         "--domain", "domain.yml", "--out", str(out), "--fixed-model-name", name)
+         "--domain", "domain", "--out", str(out), "--fixed-model-name", name)
     seconds = time.perf_counter() - started
     report = out / name
     rasa("test", "nlu", "--model", str(out / f"{name}.tar.gz"), "--nlu", str(data / "test_data.yml"),

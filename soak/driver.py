@@ -20,17 +20,15 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 import aiohttp
-import yaml
 
+from actions.domain import read_domain
 from bench.conversations import PatientScript
 from patients import patient_cases  # tests/patients.py (soak/__init__.py puts tests/ on the path)
 from servers import REST_PREFIX  # tests/servers.py: the REST channel's conversations are "rest:" + sender
 
-from . import ROOT
-
 TURN_TIMEOUT = 60  # seconds for one request
 RECOVERY_SECONDS = 240  # how long one message may wait for the servers to come back
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = read_domain()
 TRY_AGAIN = DOMAIN["responses"]["utter_try_again_later"][0]["text"]
 
 

@@ -10,10 +10,8 @@ questions and answers, quickly and for many people.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -21,8 +19,9 @@ from actions.assessment import ActionAssess
 from actions.corrections import WITHDRAW_CHECK, AskToConfirmWithdrawal
 from actions.forms import ASK_ACTIONS, FORM_NAME, ActionExtractFindings, AskToConfirmDangerSign, ValidateAssessmentForm
 from actions.slots import CONFIRM_SLOT
+from actions.domain import read_domain
 
-DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
+DOMAIN = read_domain()
 ASKERS = {**ASK_ACTIONS, CONFIRM_SLOT: AskToConfirmDangerSign, WITHDRAW_CHECK: AskToConfirmWithdrawal}
 
 

@@ -1,9 +1,7 @@
 """The Rasa SDK actions, run with a real rasa-sdk Tracker and CollectingDispatcher."""
 import asyncio
-from pathlib import Path
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,8 +16,9 @@ from actions.forms import (
 )
 from actions.slots import needs_care_now
 from actions.triage import load_knowledge
+from actions.domain import read_domain
 
-DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
+DOMAIN = read_domain()
 FIELDS = load_knowledge().question_order
 
 CLASSIC = {

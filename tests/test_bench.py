@@ -8,9 +8,10 @@ from bench.__main__ import _verdict, table
 from bench.conversations import PatientScript, StockScript, stock_examples
 from bench.load import percentile
 from actions.triage import load_knowledge
+from actions.domain import read_domain
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = read_domain()
 TRUTH = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 42, "red_flags": [], "neuro_symptoms": [],
          "aggravators": ["sitting"], "load_changes": [], "pain_score": 4, "morning_stiffness": False,
          "worse_next_day": False, "age": 35, "sport": "running"}

@@ -29,6 +29,7 @@ from channels.telegram import TelegramInput, callback_data
 from channels.text import split_text
 from channels.twilio import TwilioInput, TwilioOutput
 from servers import free_port
+from actions.domain import read_domain
 
 ONSET = [{"title": "Gradually", "payload": "gradually"}, {"title": "Suddenly", "payload": "suddenly"},
          {"title": "Not sure", "payload": "not sure"}]
@@ -413,9 +414,14 @@ def test_the_page_server_serves_the_page_the_widget_and_socket_io_client(page_se
     assert get(page_server + "/vendor/socket.io.js")[0] == 200
     from actions.triage import load_knowledge
 
-    assert json.loads(get(page_server + "/widget/config.json")[2]) == {
+    config = json.loads(get(page_server + "/widget/config.json")[2])
+    assert config == {
         "server": "http://rasa.example:5005", "path": "/socket.io",
-        "notice": load_knowledge().advice["warning_card"]["text"]}  # the warning card, written once
+        "notice": load_knowledge().advice["warning_card"]["text"],  # the warning card, written once
+        "strings": config["strings"]}
+    responses = read_domain()["responses"]  # the widget's words, each from the domain's utter_widget_<name>
+    assert config["strings"] and all(text == responses[f"utter_widget_{name}"][0]["text"]
+                                     for name, text in config["strings"].items())
 
 
 def test_the_page_server_serves_rasa_webchat_with_inline_styles_allowed_on_its_page_alone(page_server):
@@ -548,12 +554,12 @@ def test_every_event_of_a_messenger_call_has_its_own_id():
 
 
 def every_button_list() -> List[List[Dict[str, Any]]]:
-    """Every set of buttons the assistant can send: domain.yml's responses, and the questions'
+    """Every set of buttons the assistant can send: the domain's responses, and the questions'
     answers from the knowledge YAML (actions/messages.py)."""
     from actions.messages import answer_buttons, yes_no_buttons
     from actions.triage import load_knowledge
 
-    domain = yaml.safe_load((credentials.ROOT / "domain.yml").read_text())
+    domain = read_domain()
     knowledge = load_knowledge()
     lists = [variation["buttons"] for variations in domain["responses"].values() for variation in variations
              if variation.get("buttons")]

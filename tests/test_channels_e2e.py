@@ -18,7 +18,6 @@ import urllib.request
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
-import yaml
 from slack_sdk.signature import SignatureVerifier
 from twilio.request_validator import RequestValidator
 
@@ -28,6 +27,7 @@ from channels.pseudonyms import Pseudonyms, sender_id_key
 from fake_platforms import Call, FakePlatforms
 from servers import MODEL, ROOT, Assistant, http
 from test_e2e import CLASSIC_ANSWERS
+from actions.domain import read_domain
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +45,7 @@ TRANSCRIPTS = ROOT / "results" / "channels"  # a transcript per platform, for re
 LIMITS = {"telegram": 4096, "twilio": 480, "facebook": 2000, "slack": 3000}
 TWILIO_NUMBERS = {True: "whatsapp:+14155238886", False: "+14155550100"}  # ours, on WhatsApp and by SMS
 NUMBERED_LINE = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
-DOMAIN_RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+DOMAIN_RESPONSES = read_domain()["responses"]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa_server import guards, patches
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+DOMAIN = Domain.load(str(ROOT / "domain"))
 patches.apply()
 
 
@@ -66,7 +66,7 @@ def test_the_own_payloads_are_the_domains_buttons_and_the_widget_opens_with_gree
     buttons = {button["payload"] for variations in DOMAIN.responses.values() for variation in variations
                for button in variation.get("buttons") or [] if button["payload"].startswith("/")}
     assert guards.own_payloads(DOMAIN) == buttons
-    widget = re.search(r'startMessage:\s*"([^"]+)"', (ROOT / "web" / "widget" / "chat.js").read_text()).group(1)
+    widget = re.search(r'START_MESSAGE = "([^"]+)"', (ROOT / "web" / "widget" / "chat.js").read_text()).group(1)
     assert widget == guards.WIDGET_OPENING
 
 

@@ -20,9 +20,10 @@ from actions.assessment import outcome_messages
 from actions.messages import render
 from actions.triage import assess, load_knowledge
 from common import CLASSIC
+from actions.domain import read_domain
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = read_domain()
 KNOWLEDGE = load_knowledge()
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # what an empty or broken fill leaves behind

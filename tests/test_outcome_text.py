@@ -9,9 +9,10 @@ from actions.assessment import outcome_messages
 from actions.triage import assess, load_knowledge
 from common import CLASSIC
 from readability import flesch_reading_ease
+from actions.domain import read_domain
 
 HERE = Path(__file__).resolve().parent
-DOMAIN = yaml.safe_load((HERE.parent / "domain.yml").read_text())
+DOMAIN = read_domain()
 VIGNETTES = yaml.safe_load((HERE / "vignettes" / "cases.yml").read_text())
 CASES = VIGNETTES["cases"] if isinstance(VIGNETTES, dict) else VIGNETTES
 PLAIN_ENGLISH = 60  # Flesch reading ease: readable by a 12-year-old
@@ -68,11 +69,18 @@ def test_the_load_plan_follows_the_persons_own_aggravators():
     assert "2 to 6 weeks" in sitter and "24 hours" in sitter
 
 
+# The warning card is recorded by name, not copied: its words are written once, in advice.yml
+# (tests/test_one_source.py), and tests/test_warning_card.py pins that outcomes end with it.
+CARD = load_knowledge().advice["warning_card"]["text"]
+CARD_IN_GOLDEN = "[the warning card: actions/triage/knowledge/advice.yml, warning_card]"
+
+
 @pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_golden_outcome_text(name):
     """Full outcome texts; after a deliberate wording change run UPDATE_GOLDEN=1 make test-unit."""
     path = HERE / "golden" / f"{name}.txt"
-    text = outcome_text(GOLDEN[name]) + "\n"
+    text = "\n\n---\n\n".join(CARD_IN_GOLDEN if message == CARD else message
+                                for message in outcome_messages(assess(GOLDEN[name]), DOMAIN)) + "\n"
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(text)
     assert path.read_text() == text

@@ -14,11 +14,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 import json
 import math
-from pathlib import Path
 
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
+from actions.domain import read_domain
 from rasa_server.patches import apply, is_valid_action_answer, request_json
 from rasa_server.tracker_store import ConversationStore
 
@@ -174,11 +174,8 @@ def test_other_messages_keep_the_classifiers_intent():
 
 def test_the_forget_action_and_the_store_name_the_same_slot_which_the_domain_declares():
     # two processes, two constants (the action server does not import Rasa): kept equal here
-    import yaml
-
     from actions import prescreen
     from rasa_server import tracker_store
 
     assert prescreen.FORGET_SLOT == tracker_store.FORGET_SLOT
-    domain = Path(__file__).resolve().parent.parent / "domain.yml"
-    assert tracker_store.FORGET_SLOT in yaml.safe_load(domain.read_text())["slots"]
+    assert tracker_store.FORGET_SLOT in read_domain()["slots"]

@@ -32,12 +32,12 @@ from typing import Any, Dict, List, Optional, Set
 import aiohttp
 import pytest
 import sqlalchemy as sa
-import yaml
 
 from bench.conversations import PatientScript
 from patients import patient_cases
 from servers import ACTION_SERVER, MODEL, RASA_SERVER, REST_PREFIX, ROOT, START_TIMEOUT_SECONDS, free_port, http
 from services import REDIS_URL
+from actions.domain import read_domain
 
 pytestmark = pytest.mark.services
 
@@ -49,7 +49,7 @@ TOKEN = "scale-test-token"
 REST_TOKEN = "scale-test-rest-token"  # the REST channel's one trusted caller (channels/rest.py)
 LOCK_LIFETIME_SECONDS = 10  # how long a dead replica's lock holds up its conversation (Rasa's default: 60)
 RUN_TIMEOUT_SECONDS = 180
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = read_domain()
 
 
 def records_per_conversation(database_url: str) -> Dict[str, int]:

@@ -3,8 +3,9 @@
 It serves the page, the widget's own files, and socket.io-client from `web/node_modules`
 (installed by `npm ci` at the version pinned in package-lock.json): nothing from a CDN.
 Only the files listed below are served; anything else is 404. `/widget/config.json` tells
-the widget where the Rasa server is (CHAT_SERVER_URL, channels/settings.py) and the cauda
-equina warning card for its notice (actions/triage/knowledge/advice.yml, written once).
+the widget where the Rasa server is (CHAT_SERVER_URL, channels/settings.py), its words (the
+domain's `utter_widget_*` responses, domain/channels.yml) and the cauda equina warning card for
+its notice (actions/triage/knowledge/advice.yml): each written once, none in the JavaScript.
 
 `/demo/webchat.html` is the same clinic with rasa-webchat (npm, pinned) instead of our widget,
 the supported third-party client the browser test drives (a development dependency, so not in
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Dict, Mapping, Tuple
 from urllib.parse import urlsplit
 
+from actions.domain import domain
 from actions.triage.knowledge import load_knowledge
 from channels import settings
 
@@ -42,6 +44,20 @@ FILES: Dict[str, Tuple[Path, str]] = {
     "/vendor/rasa-webchat.js": (RASA_WEBCHAT, "text/javascript; charset=utf-8"),
 }
 INLINE_STYLE_PAGES = frozenset({"/demo/webchat.html"})  # rasa-webchat's run-time stylesheet
+WIDGET_RESPONSES = "utter_widget_"  # the domain's responses that are the widget's words
+
+
+def widget_strings() -> Dict[str, str]:
+    """The widget's words by name: `utter_widget_send` is `send`."""
+    return {name[len(WIDGET_RESPONSES):]: variations[0]["text"] for name, variations in domain()["responses"].items()
+            if name.startswith(WIDGET_RESPONSES)}
+
+
+def widget_config(rasa_url: str) -> Dict[str, object]:
+    """What /widget/config.json tells the page: where the Rasa server is, the widget's words
+    and the warning card for its notice."""
+    notice = load_knowledge().advice["warning_card"]["text"]  # written once, in the knowledge base
+    return {"server": rasa_url, "path": "/socket.io", "notice": notice, "strings": widget_strings()}
 
 
 def content_security_policy(rasa_url: str, inline_styles: bool = False) -> str:
@@ -64,9 +80,7 @@ class PageHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         path = urlsplit(self.path).path
         if path == "/widget/config.json":
-            notice = load_knowledge().advice["warning_card"]["text"]  # written once, in the knowledge base
-            self._send(json.dumps({"server": self.web.rasa_url, "path": "/socket.io", "notice": notice}).encode(),
-                       "application/json")
+            self._send(json.dumps(widget_config(self.web.rasa_url)).encode(), "application/json")
         elif path in FILES:
             file, content_type = FILES[path]
             if not file.exists():

@@ -237,6 +237,9 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
     for answer in ("affirm", "deny", "unsure", "none"):
         if not knowledge.vocabulary.get("answers", {}).get(answer):
             raise KnowledgeError(f"vocabulary answers: missing `{answer}` phrases")
+    for answer in ("affirm", "deny", "unsure"):
+        if not knowledge.vocabulary.get("answer_labels", {}).get(answer):
+            raise KnowledgeError(f"vocabulary answer_labels: missing the `{answer}` button's title")
 
 
 def _check_screens(knowledge: Knowledge) -> None:

@@ -2,7 +2,8 @@
  * start (no initPayload: it opens with an empty message, which the channel takes as the
  * welcome) and its session kept in the tab's session storage, so that it sends back the
  * session id the server confirmed (channels/socketio.py). The Rasa server's URL comes from
- * /widget/config.json, as our widget's does. README: "Supported chat clients".
+ * /widget/config.json, as our widget's does, and so does its title.
+ * README: "Supported chat clients".
  */
 (function () {
   "use strict";
@@ -15,7 +16,7 @@
       window.WebChat.default({
         socketUrl: config.server,
         socketPath: config.path + "/",
-        title: "Hamstring pain check",
+        title: config.strings.title,
         params: { storage: "session" }
       }, null);
     });

@@ -3,30 +3,17 @@
  * protocol 5, which Rasa 3.6's socket.io channel speaks). No framework, no build step.
  *
  * Mount: <div data-pht-chat data-config="/widget/config.json"></div> with socket.io.js loaded.
- * The config gives the Rasa server's URL. The conversation lives on the server; this tab keeps
+ * The config gives the Rasa server's URL, the widget's words and the warning card. The conversation lives on the server; this tab keeps
  * only its random session id (sessionStorage), and the server sends the history back after a
  * reload (channels/socketio.py), so the next person at a shared computer does not see it.
  */
 (function () {
   "use strict";
 
-  var STRINGS = {
-    title: "Hamstring pain check",
-    noticeStrong: "Not for emergencies.",
-    intro: "A few questions about pain at the sit bone or the back of the thigh. It takes about three minutes.",
-    logLabel: "Conversation",
-    inputLabel: "Your message",
-    send: "Send",
-    you: "You said:",
-    assistant: "Assistant said:",
-    options: "Answer options",
-    typing: "The assistant is typing…",
-    connecting: "Connecting to the assistant…",
-    unreachable: "Can't reach the assistant right now. Retrying automatically; your conversation is kept.",
-    reconnected: "Connected again.",
-    newTab: "(opens in a new tab)",
-    startMessage: "/greet",
-  };
+  // The widget's words come with its config (/widget/config.json: the domain's utter_widget_*
+  // responses, domain/channels.yml), so that each sentence is written in one place.
+  var STRINGS = {};
+  var START_MESSAGE = "/greet";
   var SESSION_KEY = "pht-chat-session";
   var TYPING_GRACE_MS = 700; // the bot's paragraphs arrive as separate messages in a burst
 
@@ -49,7 +36,7 @@
         link.href = url;
         link.target = "_blank";
         link.rel = "noopener noreferrer";
-        link.appendChild(element("span", "pht-visually-hidden", " " + STRINGS.newTab));
+        link.appendChild(element("span", "pht-visually-hidden", " " + STRINGS.new_tab));
         container.appendChild(link);
         last = offset + url.length;
         return url;
@@ -71,7 +58,7 @@
     var title = element("h2", "pht-chat__title", STRINGS.title);
     title.id = "pht-chat-title";
     var notice = element("p", "pht-chat__notice");
-    notice.appendChild(element("strong", null, STRINGS.noticeStrong));
+    notice.appendChild(element("strong", null, STRINGS.notice_strong));
     // the cauda equina warning card, from the knowledge base through /widget/config.json
     notice.appendChild(document.createTextNode(" " + (this.config.notice || "")));
     var intro = element("p", "pht-chat__intro", STRINGS.intro);
@@ -83,7 +70,7 @@
     this.log = element("div", "pht-chat__log");
     this.log.setAttribute("role", "log");
     this.log.setAttribute("aria-live", "polite");
-    this.log.setAttribute("aria-label", STRINGS.logLabel);
+    this.log.setAttribute("aria-label", STRINGS.log_label);
     this.log.tabIndex = 0; // scrollable region: reachable and scrollable by keyboard
     // stay at the latest message when the layout changes (a phone turned, a window resized)
     var log = this.log;
@@ -101,7 +88,7 @@
     this.typing.appendChild(document.createTextNode(STRINGS.typing));
 
     var form = element("form", "pht-chat__form");
-    var label = element("label", "pht-chat__label", STRINGS.inputLabel);
+    var label = element("label", "pht-chat__label", STRINGS.input_label);
     label.htmlFor = "pht-chat-input";
     this.input = element("input", "pht-chat__input");
     this.input.id = "pht-chat-input";
@@ -177,7 +164,7 @@
       if (message.sender === "user") chat.addMessage("user", message.text);
       else chat.showBot(message, true);
     });
-    if (!messages.length) this.send(STRINGS.startMessage, null); // the assistant says hello first
+    if (!messages.length) this.send(START_MESSAGE, null); // the assistant says hello first
   };
 
   Chat.prototype.addMessage = function (who, text) {
@@ -236,7 +223,7 @@
   };
 
   Chat.prototype.send = function (message, display) {
-    if (this.connected) this.setStatus("", false); // "Connected again." has been read by now
+    if (this.connected) this.setStatus("", false); // the reconnected notice has been read by now
     var data = { message: message, session_id: this.sessionId };
     if (display) data.metadata = { display: display };
     this.socket.emit("user_uttered", data);
@@ -264,6 +251,7 @@
           return reply.json();
         })
         .then(function (config) {
+          STRINGS = config.strings || {};
           root.phtChat = new Chat(root, config);
         });
     });
