@@ -718,3 +718,9 @@ def test_a_fall_or_a_sharp_pain_at_one_moment_is_a_sudden_start(story):
 
 def test_acute_pain_is_severe_pain_not_a_sudden_start():
     assert "onset" not in read_message("My pain started randomly as acute pain in my left glute and hip")
+
+
+def test_today_in_a_story_dates_the_start_only_with_a_word_of_starting():
+    assert "duration_days" not in read_message("Today it is a sharp pain like someone is stabbing me in the butt")
+    assert read_message("I pulled it sprinting this morning")["duration_days"] == 0
+    assert read_message("today", "duration_days")["duration_days"] == 0

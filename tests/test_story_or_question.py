@@ -74,3 +74,15 @@ def test_held_out_questions_are_never_taken_for_stories_nor_held_out_answers_for
     assert len(questions) >= 50 and len(answers) >= 50
     assert [text for text in questions if tells_story(text)] == []
     assert [text for text in answers if question_form().asks(text)] == []
+
+
+def test_a_long_first_person_account_is_a_story_even_with_nothing_read():
+    text = ("He diagnosed pretty quickly that I had damaged part of my hamstring that joins the tendon above my left "
+            "knee. Today it is evident that the left is worse than the right.")
+    assert question_form().tells_own_account(text)
+
+
+def test_no_question_is_taken_for_a_first_person_account():
+    questions = list(examples("data/nlu/faq.yml", "faq")) + list(examples("data/nlu/questions.yml", "faq"))
+    questions += list(examples("tests/nlu/heldout.yml", "faq"))
+    assert [text for text in questions if question_form().tells_own_account(text)] == []

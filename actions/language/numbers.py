@@ -36,6 +36,9 @@ _NOT_DURATION_BEFORE = re.compile(r"(first time in|first .{0,12} in|haven't .{0,
 _LAST_UNIT = re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b(?!\s*'s)")
 # Today and yesterday, but not "yesterday's long run was a nightmare" (the day of a run, not of the pain).
 _DAY_WORDS = [(re.compile(r"\b(today|this morning)\b(?!'s)"), 0), (re.compile(r"\b(yesterday|last night)\b(?!'s)"), 1)]
+# In a story, "today" dates the start only beside a word of starting ("it started today"):
+# "today it is a sharp pain", "today it is evident" say how it is now.
+_TODAY_START = re.compile(r"\b(start\w*|began|begun|came on|happened|since|woke|waking|did it|pulled|tore|injur\w*|felt it|fell|first)\b")
 # A sentence about the pain, or about its start.
 _PAIN_WORDS = re.compile(
     r"\b(pain|pains|painful|hurt|hurts|hurting|ache|aches|aching|achy|sore|soreness|tender|twinge|niggle|niggling|"
@@ -78,7 +81,8 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
     text = words_to_digits(text.lower())
     candidates: List[Tuple[int, int]] = []  # (position, days), in the order they appear
     for pattern, days in _DAY_WORDS:
-        candidates += [(match.start(), days) for match in pattern.finditer(text)]
+        candidates += [(match.start(), days) for match in pattern.finditer(text)
+                       if asked or days or _TODAY_START.search(_sentence_around(text, match.start()))]
     context = asked or bool(_DURATION_CONTEXT.search(text))
     half = _HALF_UNIT.search(text)
     if half and context:
@@ -120,6 +124,12 @@ def _pain_duration(text: str, candidates: List[Tuple[int, int]], asked: bool) ->
         if not _LIFE_WORDS.search(sentence(position)):
             return days
     return candidates[0][1] if asked else None
+
+
+def _sentence_around(text: str, position: int) -> str:
+    start = max(text.rfind(mark, 0, position) for mark in ".!?;\n") + 1
+    ends = [index for index in (text.find(mark, position) for mark in ".!?;\n") if index >= 0]
+    return text[start:min(ends, default=len(text))]
 
 
 def age_years(text: str, asked: bool) -> Optional[int]:

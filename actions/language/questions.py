@@ -19,6 +19,8 @@ CLAUSE = re.compile(r"[,;:(\u2013\u2014]|\s-\s")
 WORD = re.compile(r"[a-z0-9'-]+")
 # A message that is one short sentence ending with "?" asks ("stretching ok?").
 SHORT_QUESTION_WORDS = 6
+# A first-person message this long that asks nothing tells the person's story.
+ACCOUNT_WORDS = 15
 # Words that tell about oneself or name a pain: with findings read, a message holding one is
 # an account of the pain ("pain when sitting"); "stretching" alone is a topic to ask about.
 OWN_WORDS = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive", "i'd", "mine"}
@@ -78,6 +80,14 @@ class QuestionForm:
             return False
         words = set(WORD.findall(_plain(text)))
         return bool(words & OWN_WORDS or words & PAIN_WORDS)
+
+
+    def tells_own_account(self, text: str) -> bool:
+        """Whether a message is a first-person account (ACCOUNT_WORDS words or more, "I"/"my")
+        that asks nothing, findings read or not: "He diagnosed that I had damaged part of my
+        hamstring ... today it is evident the left is worse" is a story, never an FAQ."""
+        words = WORD.findall(_plain(text))
+        return len(words) >= ACCOUNT_WORDS and bool(set(words) & OWN_WORDS) and not self.asks(text)
 
 
 def _phrases(phrases: Any, anywhere: bool) -> "re.Pattern[str]":
