@@ -47,21 +47,21 @@ $(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
 
 install: $(VENV)/.installed
 
-$(SPACY_DIR)/meta.json: $(VENV)/.installed actions/triage/knowledge/vocabulary.yml actions/language/pipeline.py
+$(SPACY_DIR)/meta.json: $(VENV)/.installed pht/triage/knowledge/vocabulary.yml pht/language/pipeline.py
 	rm -rf $(SPACY_DIR)
-	$(STEP) "Building the spaCy pipeline from the vocabulary" "a few seconds" $(PY) -m actions.language.pipeline $(SPACY_DIR)
+	$(STEP) "Building the spaCy pipeline from the vocabulary" "a few seconds" $(PY) -m pht.language.pipeline $(SPACY_DIR)
 
 build: $(SPACY_DIR)/meta.json
 
 # Training data that derives from the knowledge base (lookup tables, answers, FAQ answers)
-$(GENERATED_DATA) &: $(wildcard actions/triage/knowledge/*.yml) $(filter-out $(GENERATED_DATA),$(wildcard data/nlu/*.yml)) actions/rasa_data.py $(VENV)/.installed
-	$(PY) -m actions.rasa_data
+$(GENERATED_DATA) &: $(wildcard pht/triage/knowledge/*.yml) $(filter-out $(GENERATED_DATA),$(wildcard data/nlu/*.yml)) pht/rasa_data.py $(VENV)/.installed
+	$(PY) -m pht.rasa_data
 	touch $(GENERATED_DATA)
 
 # The FHIR Questionnaire the pre-screen records are exported against, from the vocabulary
-QUESTIONNAIRE := actions/records/questionnaire.json
-$(QUESTIONNAIRE): $(wildcard actions/triage/knowledge/*.yml) actions/records/labels.yml actions/records/fhir.py $(VENV)/.installed
-	$(PY) -m actions.records.fhir
+QUESTIONNAIRE := pht/records/questionnaire.json
+$(QUESTIONNAIRE): $(wildcard pht/triage/knowledge/*.yml) pht/records/labels.yml pht/records/fhir.py $(VENV)/.installed
+	$(PY) -m pht.records.fhir
 
 data: $(GENERATED_DATA) $(QUESTIONNAIRE)
 
@@ -113,7 +113,7 @@ reception: $(VENV)/.installed
 
 reception-user: $(VENV)/.installed
 	@[ -n "$(NAME)" ] || { echo "usage: make reception-user NAME=alice" >&2; exit 2; }
-	$(PY) -m actions.reception add-user "$(NAME)"
+	$(PY) -m pht.reception add-user "$(NAME)"
 
 validate: $(SPACY_DIR)/meta.json $(GENERATED_DATA)
 	$(RASA) data validate --fail-on-warnings

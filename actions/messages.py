@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
+from pht.triage import Knowledge
+from pht.triage.engine import join_words
+
 from .senders import prefix_of
-from .triage import Knowledge
-from .triage.engine import join_words
 
 Button = Dict[str, str]
 STAFF_SLOT = "staff_entered"

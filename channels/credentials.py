@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, Tuple
 
 import yaml
 
-from actions.private import private_folder
+from pht.private import private_folder
 
 from . import settings
 

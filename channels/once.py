@@ -34,7 +34,7 @@ from typing import Mapping, Optional
 
 import sqlalchemy as sa
 
-from actions.settings import database_url
+from pht.settings import database_url
 
 logger = logging.getLogger(__name__)
 

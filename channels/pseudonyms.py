@@ -21,7 +21,7 @@ from typing import Mapping, Optional
 
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
-from actions.private import private_folder
+from pht.private import private_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_BYTES = 64  # AES-256-SIV

@@ -31,9 +31,9 @@ def load_settings() -> Dict[str, Any]:
             try:
                 settings[key] = kind(os.environ[variable])
             except ValueError:
-                raise SystemExit(f"{variable}={os.environ[variable]!r} is not a number (actions/settings.yml: {key})") from None
+                raise SystemExit(f"{variable}={os.environ[variable]!r} is not a number (pht/settings.yml: {key})") from None
         if settings[key] <= 0:
-            raise SystemExit(f"{key} must be above 0, not {settings[key]} (actions/settings.yml or {variable})")
+            raise SystemExit(f"{key} must be above 0, not {settings[key]} (pht/settings.yml or {variable})")
     return settings
 
 

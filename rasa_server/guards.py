@@ -75,7 +75,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.settings import load_settings
+from pht.settings import load_settings
 
 from .rate_limit import limits
 

@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
-from actions.settings import database_url
+from pht.settings import database_url
 
 DEFAULT_REDIS_KEY_PREFIX = "pht"
 

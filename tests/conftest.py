@@ -14,7 +14,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 # Pre-screen records written by the actions under test, staff accounts, secrets: all in a
-# folder of this run's own (actions/records/settings.py reads these variables).
+# folder of this run's own (pht/records/settings.py reads these variables).
 _RUN_VAR = Path(tempfile.mkdtemp(prefix="pht-test-var-"))
 # No DATABASE_URL: it would move the conversation store too (rasa_server/settings.py).
 os.environ["PHT_VAR_DIR"] = str(_RUN_VAR)

@@ -17,7 +17,7 @@ from actions.forms import (
     ASK_ACTIONS, ActionExtractFindings, ActionGoBack, AskToConfirmDangerSign, ValidateAssessmentForm,
 )
 from actions.slots import needs_care_now
-from actions.triage import load_knowledge
+from pht.triage import load_knowledge
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
 FIELDS = load_knowledge().question_order

@@ -7,7 +7,7 @@ import yaml
 from bench.__main__ import _verdict, table
 from bench.conversations import PatientScript, StockScript, stock_examples
 from bench.load import percentile
-from actions.triage import load_knowledge
+from pht.triage import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())

@@ -411,7 +411,7 @@ def test_the_page_server_serves_the_page_the_widget_and_socket_io_client(page_se
     assert status == 200 and b"data-pht-chat" in body
     assert "connect-src 'self' http://rasa.example:5005 ws://rasa.example:5005" in headers["Content-Security-Policy"]
     assert get(page_server + "/vendor/socket.io.js")[0] == 200
-    from actions.triage import load_knowledge
+    from pht.triage import load_knowledge
 
     assert json.loads(get(page_server + "/widget/config.json")[2]) == {
         "server": "http://rasa.example:5005", "path": "/socket.io",
@@ -551,7 +551,7 @@ def every_button_list() -> List[List[Dict[str, Any]]]:
     """Every set of buttons the assistant can send: domain.yml's responses, and the questions'
     answers from the knowledge YAML (actions/messages.py)."""
     from actions.messages import answer_buttons, yes_no_buttons
-    from actions.triage import load_knowledge
+    from pht.triage import load_knowledge
 
     domain = yaml.safe_load((credentials.ROOT / "domain.yml").read_text())
     knowledge = load_knowledge()

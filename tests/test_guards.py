@@ -92,7 +92,7 @@ def test_the_action_server_secret_goes_in_a_header_only_when_set():
 def test_action_calls_time_out_after_the_configured_seconds():
     import rasa.core.actions.action as rasa_actions
 
-    from actions.settings import load_settings
+    from pht.settings import load_settings
 
     assert rasa_actions.DEFAULT_REQUEST_TIMEOUT == load_settings()["action_timeout_seconds"] <= 30
 
@@ -106,7 +106,7 @@ def test_the_guards_fail_loudly_when_rasa_lacks_what_they_wrap(monkeypatch):
 
 
 def test_the_knobs_come_from_settings_yml_and_the_environment(monkeypatch):
-    from actions.settings import load_settings
+    from pht.settings import load_settings
 
     load_settings.cache_clear()
     try:

@@ -18,7 +18,7 @@ import yaml
 
 from actions.assessment import outcome_messages
 from actions.messages import render
-from actions.triage import assess, load_knowledge
+from pht.triage import assess, load_knowledge
 from common import CLASSIC
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,9 +126,9 @@ def _render_calls() -> Dict[str, Set[str]]:
     """Each domain response that code fills itself (`render(domain, name, ..., key=...)`, the
     Rasa server's guards' `say(..., name, key=...)`), with the placeholder names its calls pass
     (`**settings["clinic"]` passes the clinic's)."""
-    clinic = set(yaml.safe_load((ROOT / "actions" / "settings.yml").read_text())["clinic"])
+    clinic = set(yaml.safe_load((ROOT / "pht" / "settings.yml").read_text())["clinic"])
     passed: Dict[str, Set[str]] = {}
-    for folder in ("actions", "rasa_server", "channels"):
+    for folder in ("actions", "pht", "rasa_server", "channels"):
         for path in (ROOT / folder).rglob("*.py"):
             tree = ast.parse(path.read_text())
             bound = _bound_names(tree)

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from actions.assessment import outcome_messages
-from actions.triage import assess, load_knowledge
+from pht.triage import assess, load_knowledge
 from common import CLASSIC
 from readability import flesch_reading_ease
 

@@ -54,7 +54,7 @@ DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 
 def records_per_conversation(database_url: str) -> Dict[str, int]:
     """{conversation id: number of pre-screen records}, read through the records module."""
-    from actions.records import Records
+    from pht.records import Records
 
     records = Records(database_url, migrate=False)
     try:

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import outcome_messages
 from actions.conversation import ActionConsentDeclined, ActionStopped
-from actions.triage import assess, load_knowledge
+from pht.triage import assess, load_knowledge
 from common import CLASSIC
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,7 @@ DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 CARD = load_knowledge().advice["warning_card"]["text"]
 # Files written from the knowledge base, not by hand: by `make data` (tests/test_knowledge.py
 # keeps them current), and the recorded outcome texts (tests/golden, UPDATE_GOLDEN=1)
-GENERATED = {"domain.yml", "data/nlu/lookups.yml", "data/nlu/answers.yml", "actions/records/questionnaire.json"}
+GENERATED = {"domain.yml", "data/nlu/lookups.yml", "data/nlu/answers.yml", "pht/records/questionnaire.json"}
 RECORDED = "tests/golden/"
 
 
@@ -31,7 +31,7 @@ def test_the_warning_card_is_written_in_one_source_file_only():
     found = subprocess.run(["git", "grep", "-l", "-F", CARD[:80]], cwd=ROOT, capture_output=True, text=True,
                            check=False).stdout.split()
     sources = {path for path in found if path not in GENERATED and not path.startswith(RECORDED)}
-    assert sources == {"actions/triage/knowledge/advice.yml"}
+    assert sources == {"pht/triage/knowledge/advice.yml"}
 
 
 def test_the_widget_holds_no_copy_of_its_own():
@@ -90,7 +90,7 @@ def test_each_sentence_of_the_card_is_written_in_one_source_file_only():
         found = subprocess.run(["git", "grep", "-l", "-F", sentence], cwd=ROOT, capture_output=True, text=True,
                                check=False).stdout.split()
         sources = {path for path in found if path not in GENERATED and not path.startswith(RECORDED)}
-        assert sources == {"actions/triage/knowledge/advice.yml"}, (sentence, sources)
+        assert sources == {"pht/triage/knowledge/advice.yml"}, (sentence, sources)
 
 
 # words every cauda equina warning has: a reply that says them must be the card itself

@@ -4,7 +4,7 @@ It serves the page, the widget's own files, and socket.io-client from `web/node_
 (installed by `npm ci` at the version pinned in package-lock.json): nothing from a CDN.
 Only the files listed below are served; anything else is 404. `/widget/config.json` tells
 the widget where the Rasa server is (CHAT_SERVER_URL, channels/settings.py) and the cauda
-equina warning card for its notice (actions/triage/knowledge/advice.yml, written once).
+equina warning card for its notice (pht/triage/knowledge/advice.yml, written once).
 
 `/demo/webchat.html` is the same clinic with rasa-webchat (npm, pinned) instead of our widget,
 the supported third-party client the browser test drives (a development dependency, so not in
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Dict, Mapping, Tuple
 from urllib.parse import urlsplit
 
-from actions.triage.knowledge import load_knowledge
+from pht.triage.knowledge import load_knowledge
 from channels import settings
 
 WEB = Path(__file__).resolve().parent

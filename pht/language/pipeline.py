@@ -14,7 +14,7 @@ Three small pattern rules make one synonym cover many phrasings:
 - `=word` matches that exact word form, not its lemma: "=legs * weak" (both legs) must not
   find "my leg feels weak".
 
-Run `python -m actions.language.pipeline OUTPUT_DIR` to save it for Rasa to load by path.
+Run `python -m pht.language.pipeline OUTPUT_DIR` to save it for Rasa to load by path.
 """
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def build_pipeline(knowledge: Optional[Knowledge] = None) -> Language:
     patterns = ruler_patterns(knowledge, nlp)
     nlp.add_pipe("entity_ruler", config={"validate": True}).add_patterns(patterns)
     nlp.meta["name"] = PIPELINE_NAME
-    nlp.meta["description"] = "PHT pre-screen pipeline built from actions/triage/knowledge/vocabulary.yml"
+    nlp.meta["description"] = "PHT pre-screen pipeline built from pht/triage/knowledge/vocabulary.yml"
     return nlp
 
 
@@ -127,7 +127,7 @@ def shared_pipeline() -> Language:
 
 def main(argv: List[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m actions.language.pipeline OUTPUT_DIR", file=sys.stderr)
+        print("usage: python -m pht.language.pipeline OUTPUT_DIR", file=sys.stderr)
         return 2
     output = Path(argv[0])
     output.parent.mkdir(parents=True, exist_ok=True)

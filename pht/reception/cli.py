@@ -1,4 +1,4 @@
-"""The staff CLI: `python -m actions.reception COMMAND` (a thin shell over actions/records).
+"""The staff CLI: `python -m pht.reception COMMAND` (a thin shell over pht/records).
 
     list [--json] [--since DATE] [--urgency LEVEL] [--limit N]   recent pre-screens, newest first
     show REF [--format text|json|fhir]                           one pre-screen
@@ -9,7 +9,7 @@
     remove-user NAME, users               the accounts (removing one signs it out everywhere at once)
     migrate                               bring the records database's schema up to date
 
-Configuration: environment variables, read in actions/records/settings.py.
+Configuration: environment variables, read in pht/records/settings.py.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def parse_since(text: str) -> dt.datetime:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m actions.reception", description=__doc__.split("\n")[0])
+    root = argparse.ArgumentParser(prog="python -m pht.reception", description=__doc__.split("\n")[0])
     commands = root.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("list", help="recent pre-screens, newest first")
     listing.add_argument("--json", action="store_true", help="JSON instead of a table")

@@ -1,5 +1,5 @@
 """Reception sign-in sessions and the login back-off, kept where every replica sees them:
-Redis when REDIS_URL is set, otherwise the records database (actions/records/reception_state.py).
+Redis when REDIS_URL is set, otherwise the records database (pht/records/reception_state.py).
 
 Sessions. The browser's cookie holds only a random id (256 bits); the server keeps who it
 belongs to, its CSRF token and its times, under the id's SHA-256. A session ends when it is

@@ -5,13 +5,13 @@ DATABASE_URL               the records database, e.g. postgresql://user:pass@hos
                            (default: SQLite in var/records.db)
 RECORDS_RETENTION_DAYS     `purge` deletes pre-screens and conversations older than this (90)
 RECORDS_MIGRATE            auto: bring the schema up to date on first use (default);
-                           off: only `python -m actions.reception migrate` does
+                           off: only `python -m pht.reception migrate` does
 RECEPTION_HOST, _PORT      where the reception page listens (127.0.0.1, 8081)
 RECEPTION_USERS            staff accounts as `name:argon2-hash` pairs separated by spaces or
                            new lines; when set, the users file is not read
 RECEPTION_USERS_FILE       staff accounts, one `name:argon2-hash` a line (var/reception_users)
 RECEPTION_SECRET_KEY       signs the login form's CSRF cookie (default: made once, var/reception_secret);
-                           sessions are kept on the server (actions/reception/sessions.py)
+                           sessions are kept on the server (pht/reception/sessions.py)
 RECEPTION_COOKIE_SECURE    1 behind HTTPS: cookies only over HTTPS (0)
 RECEPTION_TRUSTED_PROXIES  the reverse proxy's addresses, whose X-Forwarded-For the page believes
                            (default: none, so a made-up header changes nothing; behind a proxy on
