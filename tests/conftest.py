@@ -45,3 +45,26 @@ def assistant(tmp_path_factory):
     running = Assistant(tmp_path_factory.mktemp("assistant")).start()
     yield running
     running.stop()
+
+
+@pytest.fixture(autouse=True)
+def settings_read_afresh(monkeypatch):
+    """pht.settings reads the environment once per process. In a test it is read afresh at the
+    start, and after each variable the test (or a fixture) sets or removes with monkeypatch,
+    so a changed variable counts and none leaks into the next test."""
+    from pht.settings import settings
+
+    setenv, delenv = monkeypatch.setenv, monkeypatch.delenv
+
+    def setenv_afresh(*args, **kwargs):
+        setenv(*args, **kwargs)
+        settings.cache_clear()
+
+    def delenv_afresh(*args, **kwargs):
+        delenv(*args, **kwargs)
+        settings.cache_clear()
+
+    monkeypatch.setenv, monkeypatch.delenv = setenv_afresh, delenv_afresh
+    settings.cache_clear()
+    yield
+    settings.cache_clear()

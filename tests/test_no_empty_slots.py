@@ -18,6 +18,7 @@ import yaml
 
 from actions.assessment import outcome_messages
 from actions.messages import render
+from pht.settings import load_settings
 from pht.triage import assess, load_knowledge
 from common import CLASSIC
 
@@ -126,7 +127,7 @@ def _render_calls() -> Dict[str, Set[str]]:
     """Each domain response that code fills itself (`render(domain, name, ..., key=...)`, the
     Rasa server's guards' `say(..., name, key=...)`), with the placeholder names its calls pass
     (`**settings["clinic"]` passes the clinic's)."""
-    clinic = set(yaml.safe_load((ROOT / "pht" / "settings.yml").read_text())["clinic"])
+    clinic = set(load_settings()["clinic"])
     passed: Dict[str, Set[str]] = {}
     for folder in ("actions", "pht", "rasa_server", "channels"):
         for path in (ROOT / folder).rglob("*.py"):

@@ -5,6 +5,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from pht.settings import Settings
 from security import audit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,9 +17,10 @@ NOT_VARIABLES = {"DEFAULT_REQUEST_TIMEOUT"}  # upper-case strings there that are
 
 
 def variables_read() -> set:
-    """Upper-case names in quotes in every module that reads the environment, and the
-    variables scripts/run.sh gives defaults: what the assistant can be configured with."""
-    names = set()
+    """The settings module's variables, upper-case names in quotes in every module that looks
+    variables up by name, and the variables scripts/run.sh gives defaults: what the assistant
+    can be configured with."""
+    names = {Settings.variable(name) for name in Settings.__fields__}
     for path in CODE:
         text = path.read_text()
         if "environ" in text or "env.get" in text or "env[" in text:
