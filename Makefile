@@ -23,7 +23,7 @@ STEP := bash scripts/step.sh
 help:
 	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make shell    chat with the assistant in this terminal"
-	@echo "make test     the whole test suite (with make lint: ruff on the whole tree)"
+	@echo "make test     the whole test suite (with make lint: ruff on the whole tree, mypy on pht/)"
 	@echo "make evaluate NLU reports: held-out test file and 5-fold cross-validation, then make evaluate-real (results/)"
 	@echo "make evaluate-real  the real patient-language set through the reader and whole conversations (results/real/)"
 	@echo "make bench    speed and memory against the stock 'rasa init' assistant (results/bench.json)"
@@ -134,9 +134,11 @@ test-scale: $(MODEL)
 test: lint validate test-stories test-scale $(MODEL) $(WEB_DEPS) chromium compose-cli
 	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not services"
 
-# The lint gate (ruff.toml: pyflakes, pycodestyle, bugbear) on the whole tree
+# The lint and type gate: ruff (ruff.toml: pyflakes, pycodestyle, bugbear) on the whole tree,
+# mypy (mypy.ini) on the application package pht/
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # The widget on the demo page, in headless Chromium: a whole pre-screen, reload, axe-core, keyboard
 test-browser: $(MODEL) $(WEB_DEPS) chromium

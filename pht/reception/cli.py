@@ -9,7 +9,7 @@
     remove-user NAME, users               the accounts (removing one signs it out everywhere at once)
     migrate                               bring the records database's schema up to date
 
-Configuration: environment variables, read in pht/records/settings.py.
+Configuration: environment variables, read in pht/settings.py.
 """
 from __future__ import annotations
 
@@ -79,9 +79,9 @@ def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: TextIO
                 json.dump([record.summary() for record in found], out, indent=2)
                 print(file=out)
             else:
-                for record in found:
-                    print(f"{record.reference}  {record.created:%Y-%m-%d %H:%M}  {record.urgency.upper():9}  "
-                          f"{record.likelihood:8}  {'staff' if record.staff_entered else record.channel}", file=out)
+                for listed in found:
+                    print(f"{listed.reference}  {listed.created:%Y-%m-%d %H:%M}  {listed.urgency.upper():9}  "
+                          f"{listed.likelihood:8}  {'staff' if listed.staff_entered else listed.channel}", file=out)
                 print(f"{len(found)} pre-screen(s)", file=err)
             return 0
         if args.command == "purge":

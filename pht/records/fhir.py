@@ -238,7 +238,9 @@ def to_questionnaire_response(record: Record, knowledge: Optional[Knowledge] = N
 
 def _not_plain(screen: Optional[Mapping[str, Any]]) -> bool:
     """Whether a safety screen is anything but simply answered (policy v3)."""
-    return bool(screen) and (screen["state"] != "answered" or "unsure" in screen["items"].values())
+    if not screen:
+        return False
+    return screen["state"] != "answered" or "unsure" in screen["items"].values()
 
 
 def _screen_answers(screens: Mapping[str, Any], options: Mapping[str, Any]) -> List[Dict[str, Any]]:
