@@ -21,10 +21,11 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 
 from ..triage.knowledge import Knowledge, load_knowledge
 
@@ -113,7 +114,8 @@ def build_pipeline(knowledge: Optional[Knowledge] = None) -> Language:
     knowledge = knowledge or load_knowledge()
     nlp = _lemmatizer_only()
     patterns = ruler_patterns(knowledge, nlp)
-    nlp.add_pipe("entity_ruler", config={"validate": True}).add_patterns(patterns)
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"validate": True}))
+    ruler.add_patterns(patterns)
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["description"] = "PHT pre-screen pipeline built from pht/triage/knowledge/vocabulary.yml"
     return nlp
