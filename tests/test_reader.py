@@ -639,3 +639,53 @@ def test_everything_to_a_list_question_means_every_option(text):
 
 def test_everything_to_a_safety_question_is_not_every_danger_sign():
     assert read_message("everything", "red_flags").get("red_flags") in (None, [])
+
+
+# --- what a story must say for an activity, a change or a place to count (issue 19) ------------
+
+@pytest.mark.parametrize("story", [
+    "I was running to catch my dog and I got a sudden, sharp pain in my bum",
+    "I quit running for good when I tore my hamstring at the origin during a race",
+    "I was sitting at my desk at work when my phone rang and I jumped up",
+])
+def test_an_activity_told_in_a_story_without_pain_is_not_what_makes_it_worse(story):
+    assert "aggravators" not in read_message(story)
+
+
+@pytest.mark.parametrize("story, value", [
+    ("when I get on the bike the hamstring starts to tighten up and ache", "cycling"),
+    ("sitting for more than ten minutes at my desk is a killer these days", "sitting"),
+    ("spinning classes and long car journeys both set it off these days", "driving"),
+])
+def test_an_activity_told_with_pain_in_its_sentence_is_what_makes_it_worse(story, value):
+    assert value in read_message(story)["aggravators"]
+
+
+def test_a_short_answer_names_the_activity_without_a_pain_word():
+    assert read_message("deadlifts and lunges")["aggravators"] == ["lunge", "deadlift"]
+
+
+def test_speed_work_that_hurts_is_no_training_change_without_a_word_of_change():
+    assert "load_changes" not in read_message("Pain was worse when I did intervals on the track last week")
+    assert read_message("I started doing intervals on the track last month and now it hurts")["load_changes"] == ["more_speed"]
+
+
+@pytest.mark.parametrize("story", ["My arse was numb after the fall and I could not get up",
+                                   "The numbness spread to my entire groin and right butt cheek"])
+def test_a_place_that_is_only_numb_is_not_where_it_hurts(story):
+    assert "pain_location" not in read_message(story)
+
+
+def test_a_numb_place_that_also_hurts_is_where_it_hurts():
+    assert read_message("my bum is numb and sore after the fall")["pain_location"] == "buttock"
+
+
+def test_a_muscle_named_in_a_story_is_no_level_but_answers_where_it_hurts():
+    assert "pain_location" not in read_message("I pulled my right hamstring playing football last week")
+    assert read_message("my hamstring", "pain_location")["pain_location"] == "mid_hamstring"
+
+
+def test_pain_in_the_low_back_is_back_pain_beside_the_other_nerve_signs():
+    found = read_message("I have pain in my lower back and tingling in my foot")
+    assert found["pain_location"] == "low_back"
+    assert set(found["neuro_symptoms"]) == {"back_pain", "tingling"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+from collections import Counter
 import json
 import re
 from dataclasses import dataclass
@@ -71,6 +72,8 @@ MORE_SPECIFIC_PLACES = {"buttock": ["sit_bone", "upper_hamstring"],
 # "radiated down to the back of my hamstrings" goes down, but not below the knee.
 ABOVE_KNEE = {"sit_bone", "upper_hamstring", "mid_hamstring", "buttock"}
 DOWN_TO_WINDOW = 6
+# A sentence this long tells a story: an activity in it needs a cue (`cues_in_stories`).
+STORY_SENTENCE_WORDS = 8
 # Words at least this common (log probability, from spacy-lookups-data) are real words, not typos.
 COMMON_WORD_LOG_PROB = -16.0
 
@@ -175,6 +178,12 @@ class Reader:
             if spec.get("cues"):
                 self.cues[field] = Matcher(self.nlp.vocab)
                 self.cues[field].add("cue", [lemma_pattern(self.nlp, str(cue)) for cue in spec["cues"]])
+        self.in_stories_cued = [field for field, spec in self.knowledge.fields.items() if spec.get("cues_in_stories")]
+        places = self.knowledge.vocabulary.get("not_pain_places", {})
+        self.not_pain_places = {side: Matcher(self.nlp.vocab) for side in ("feelings", "pain")}
+        for side, matcher in self.not_pain_places.items():
+            if places.get(side):
+                matcher.add(side, [lemma_pattern(self.nlp, str(word)) for word in places[side]])
         self.not_findings = Matcher(self.nlp.vocab)
         phrases = [str(phrase) for phrase in self.knowledge.vocabulary.get("not_findings", [])]
         if phrases:
@@ -243,7 +252,7 @@ class Reader:
         if not text:
             return {}
         named: Dict[str, Set[Any]] = {}
-        for mention in self._mentions(self._doc(text), None):
+        for mention in self._mentions(self._doc(text), None, told=False):
             if mention.negated or not negated_only:
                 named.setdefault(mention.field, set()).add(mention.value)
         if negated_only:
@@ -367,10 +376,19 @@ class Reader:
         return None
 
     def _apply_implications(self, found: Dict[str, Any]) -> None:
+        """Findings that follow from others (`implies` in vocabulary.yml): a pop means a sudden
+        start; pain in the low back is back pain beside whatever else the nerve question finds."""
         for field, spec in self.knowledge.fields.items():
             if found.get(field):
                 for other, value in spec.get("implies", {}).items():
                     found.setdefault(other, value)
+                values = found[field] if isinstance(found[field], list) else [found[field]]
+                for value in values:
+                    for other, implied in (spec.get("values", {}).get(value, {}) or {}).get("implies", {}).items():
+                        if self.knowledge.fields[other]["kind"] != "list":
+                            found.setdefault(other, implied)
+                        elif isinstance(found.get(other), list) or other not in found:
+                            found[other] = list(dict.fromkeys(list(found.get(other) or []) + [implied]))
 
     def _says(self, text: str, answer_kind: str) -> bool:
         return bool(self.answer_regex[answer_kind].search(text))
@@ -386,7 +404,9 @@ class Reader:
 
     # -- mentions ----------------------------------------------------------------------
 
-    def _mentions(self, doc: Doc, asked: Optional[str]) -> List[Mention]:
+    def _mentions(self, doc: Doc, asked: Optional[str], told: bool = True) -> List[Mention]:
+        """The values the words name, with their assertion; with `told`, as a story states
+        them (`_in_stories`), else every value named ("I never said driving" names driving)."""
         raw: List[tuple] = []
         for match_id, start, end in self.matcher(doc):
             field, value, *possibly = self.nlp.vocab.strings[match_id].split("|")
@@ -410,6 +430,8 @@ class Reader:
         for field in reversed([field for field in self.knowledge.fields if field in self.cues]):
             kept = [item for item in kept if item[0] != field or field == asked or clause[item[2]] in cued[field]
                     or not self._needs_cue(field, item[2], item[3], kept, clause)]
+        if told:
+            kept = self._in_stories(doc, kept, asked, clause)
         guessed = self._guessed(doc, clause)
         relieved = self._relieved(doc, kept, clause)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
@@ -489,6 +511,33 @@ class Reader:
         return any(other in rivals and clause[other_start] == clause[start]
                    and (other_end <= start or end <= other_start)
                    for other, _, other_start, other_end, _ in found)
+
+    def _in_stories(self, doc: Doc, kept: List[tuple], asked: Optional[str], clause: List[int]) -> List[tuple]:
+        """What a story (not the answer to the field's own question) must say around a mention
+        for it to count: an activity of a `cues_in_stories` field needs one of the field's cues
+        in its sentence ("I was running to catch my dog" says nothing of what makes it worse;
+        "pain was worse when I did intervals" names no training change) and, with `not_with`, is
+        not in the clause of that finding ("I was running for the bus and felt a sudden pain":
+        what the person was doing when it happened), and a place named in
+        a clause about numbness or bruising, with no word of pain, is no pain location
+        (`not_pain_places` in vocabulary.yml), clause by clause (`clause` numbers them)."""
+        sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
+        lengths = Counter(sentence)
+        told = {number for number, length in lengths.items() if length >= STORY_SENTENCE_WORDS}
+        needs_cue = {field: {sentence[start] for _, start, _ in self.cues[field](doc)} | (set(lengths) - told)
+                     for field in self.in_stories_cued if field != asked}
+        not_pain = set()
+        if asked != "pain_location":
+            feelings = {clause[start] for _, start, _ in self.not_pain_places["feelings"](doc)}
+            not_pain = feelings - {clause[start] for _, start, _ in self.not_pain_places["pain"](doc)}
+        moments = {field: {clause[start] for other, value, start, _, _ in kept
+                           if (other, value) in {(o, v) for o, v in spec["cues_in_stories"].get("not_with", {}).items()}}
+                   for field, spec in ((f, self.knowledge.fields[f]) for f in needs_cue)
+                   if isinstance(spec["cues_in_stories"], dict)}
+        return [item for item in kept
+                if not (item[0] in needs_cue and sentence[item[2]] not in needs_cue[item[0]])
+                and not (item[0] in moments and clause[item[2]] in moments[item[0]])
+                and not (item[0] == "pain_location" and clause[item[2]] in not_pain)]
 
     @staticmethod
     def _clause_before(doc: Doc, start: int) -> Iterable[int]:

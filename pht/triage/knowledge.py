@@ -21,9 +21,10 @@ FIELD_KEYS = {
     "kind", "summary", "source", "question", "why", "examples", "values", "synonyms", "none_label",
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only", "asked_only",
+    "cues_in_stories",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "alone", "staff_alone", "not_everything", "staff_confirm"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "alone", "staff_alone", "not_everything", "staff_confirm", "implies"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -190,6 +191,12 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             raise KnowledgeError(f"{where}: `cues` must be a list of phrases")
         if set(field.get("cues_needed_with", [])) - set(fields) or ("cues" in field) != ("cues_needed_with" in field):
             raise KnowledgeError(f"{where}: `cues` and `cues_needed_with` (known fields) go together")
+        if field.get("cues_in_stories") and "cues" not in field:
+            raise KnowledgeError(f"{where}: `cues_in_stories` needs the field's `cues`")
+        for value, entry in field.get("values", {}).items():
+            for other, other_value in (entry.get("implies") or {}).items():
+                if other_value not in fields.get(other, {}).get("values", {}):
+                    raise KnowledgeError(f"{where} value {value}: implies names unknown {other}={other_value}")
         for key in ("ask_if", "implies"):
             for other, other_value in field.get(key, {}).items():
                 if other_value not in fields.get(other, {}).get("values", {}):
