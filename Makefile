@@ -24,7 +24,7 @@ STEP := bash scripts/step.sh
 help:
 	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make shell    chat with the assistant in this terminal"
-	@echo "make test     the whole test suite (with make lint: ruff on the whole tree)"
+	@echo "make test     the whole test suite (with make lint: ruff on the whole tree, mypy on pht/)"
 	@echo "make evaluate NLU reports: held-out test file and 5-fold cross-validation, then make evaluate-real (results/)"
 	@echo "make evaluate-real  the real patient-language set through the reader and whole conversations (results/real/)"
 	@echo "make bench    speed and memory against the stock 'rasa init' assistant (results/bench.json)"
@@ -48,22 +48,22 @@ $(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
 
 install: $(VENV)/.installed
 
-$(SPACY_DIR)/meta.json: $(VENV)/.installed actions/triage/knowledge/vocabulary.yml actions/language/pipeline.py
+$(SPACY_DIR)/meta.json: $(VENV)/.installed pht/triage/knowledge/vocabulary.yml pht/language/pipeline.py
 	rm -rf $(SPACY_DIR)
-	$(STEP) "Building the spaCy pipeline from the vocabulary" "a few seconds" $(PY) -m actions.language.pipeline $(SPACY_DIR)
+	$(STEP) "Building the spaCy pipeline from the vocabulary" "a few seconds" $(PY) -m pht.language.pipeline $(SPACY_DIR)
 
 build: $(SPACY_DIR)/meta.json
 
 # Training data that derives from the knowledge base (lookup tables, answers; the FAQ answers'
 # domain file)
-$(GENERATED_DATA) &: $(wildcard actions/triage/knowledge/*.yml) $(filter-out $(GENERATED_DATA),$(wildcard data/nlu/*.yml) $(wildcard $(DOMAIN)/*.yml)) actions/rasa_data.py $(VENV)/.installed
-	$(PY) -m actions.rasa_data
+$(GENERATED_DATA) &: $(wildcard pht/triage/knowledge/*.yml) $(filter-out $(GENERATED_DATA),$(wildcard data/nlu/*.yml) $(wildcard $(DOMAIN)/*.yml)) pht/rasa_data.py $(VENV)/.installed
+	$(PY) -m pht.rasa_data
 	touch $(GENERATED_DATA)
 
 # The FHIR Questionnaire the pre-screen records are exported against, from the vocabulary
-QUESTIONNAIRE := actions/records/questionnaire.json
-$(QUESTIONNAIRE): $(wildcard actions/triage/knowledge/*.yml) actions/records/labels.yml actions/records/fhir.py $(VENV)/.installed
-	$(PY) -m actions.records.fhir
+QUESTIONNAIRE := pht/records/questionnaire.json
+$(QUESTIONNAIRE): $(wildcard pht/triage/knowledge/*.yml) pht/records/labels.yml pht/records/fhir.py $(VENV)/.installed
+	$(PY) -m pht.records.fhir
 
 data: $(GENERATED_DATA) $(QUESTIONNAIRE)
 
@@ -115,7 +115,7 @@ reception: $(VENV)/.installed
 
 reception-user: $(VENV)/.installed
 	@[ -n "$(NAME)" ] || { echo "usage: make reception-user NAME=alice" >&2; exit 2; }
-	$(PY) -m actions.reception add-user "$(NAME)"
+	$(PY) -m pht.reception add-user "$(NAME)"
 
 validate: $(SPACY_DIR)/meta.json $(GENERATED_DATA)
 	$(RASA) data validate --domain $(DOMAIN) --fail-on-warnings
@@ -136,9 +136,11 @@ test-scale: $(MODEL)
 test: lint validate test-stories test-scale $(MODEL) $(WEB_DEPS) chromium compose-cli
 	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not services"
 
-# The lint gate (ruff.toml: pyflakes, pycodestyle, bugbear) on the whole tree
+# The lint and type gate: ruff (ruff.toml: pyflakes, pycodestyle, bugbear) on the whole tree,
+# mypy (mypy.ini) on the application package pht/
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # The widget on the demo page, in headless Chromium: a whole pre-screen, reload, axe-core, keyboard
 test-browser: $(MODEL) $(WEB_DEPS) chromium

@@ -1,5 +1,6 @@
-"""The PHT pre-screen's action server package.
+"""The PHT pre-screen's Rasa SDK adapter: slots in, events out.
 
-`triage` and `language` are plain Python (no Rasa import); the other modules adapt them
-to the Rasa SDK.
+rasa-sdk imports every module of this package into the action server, so it holds only the
+actions, forms, slot mapping and message rendering; the decisions are the application's
+(`pht/`: triage, language, records).
 """

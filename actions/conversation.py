@@ -9,19 +9,20 @@ from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet, U
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from pht.language.reader import shared_reader
+from pht.language.questions import question_form
+from pht.rasa_data import FAQ_RESPONSES
+from pht.settings import load_settings
+from pht.triage import Engine, load_knowledge
+
 from .assessment import assess_conversation
 from .corrections import WITHDRAWAL_SLOT, WITHDRAWN_SLOT, repeat_back
 from .forms import FORM_NAME, is_distress, note_misunderstanding
-from .language.reader import shared_reader
-from .language.questions import question_form
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render, staff_entered
-from .rasa_data import FAQ_RESPONSES
-from .settings import load_settings
 from .slots import (
     ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_fields, findings_from_slots, needs_care_now,
     needs_emergency_now,
 )
-from .triage import Engine, load_knowledge
 
 
 def _care_reminder(tracker: Tracker, dispatcher: CollectingDispatcher, domain: DomainDict) -> bool:
@@ -156,7 +157,7 @@ class ActionAnswerQuestion(Action):
     """A message the classifier took for a question about PHT.
 
     A story is never answered as an FAQ: a message that asks nothing (the form of its sentences,
-    actions/language/questions.py) and told the person's own pain gets the welcome, or, during
+    pht/language/questions.py) and told the person's own pain gets the welcome, or, during
     the questions, is read as their answer (the form goes on before this action runs). A real
     question gets its answer from the knowledge base; before the questions, "shall we go on?"
     follows, and "yes" starts them (the rules after `action_welcome`)."""

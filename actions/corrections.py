@@ -2,7 +2,7 @@
 
 Every message that repeats answers back (already mentioned, noted, changed, the outcome's
 summary) keeps them in the `repeated_back` slot until the next message, which reads it once.
-When that message denies some of them (actions/language/corrections.py):
+When that message denies some of them (pht/language/corrections.py):
 - a value whose removal could lower an emergency or urgent outcome (a danger sign) is kept, and one confirming
   question in plain words asks about it ("Just to be sure: should I take out ...? Say yes only if you do not have it."): only "yes"
   takes it out, anything else keeps it;
@@ -23,11 +23,12 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from .language.corrections import denied_items, explicit_yes
-from .language.reader import shared_reader
+from pht.language.corrections import denied_items, explicit_yes
+from pht.language.reader import shared_reader
+from pht.triage import Engine, Knowledge, load_knowledge
+
 from .messages import findings_summary, render, staff_entered, yes_no_buttons
 from .slots import ASSESSMENT_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots
-from .triage import Engine, Knowledge, load_knowledge
 
 REPEATED_SLOT = "repeated_back"  # the answers the last message repeated back, field -> value(s)
 WITHDRAWN_SLOT = "withdrawn"  # what this message took out or kept, to acknowledge: {"removed": ..., "kept": ...}

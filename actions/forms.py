@@ -31,26 +31,27 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from pht.language.corrections import says_that_is_wrong
+from pht.language.distress import DISTRESS_INTENT, suggests_distress
+from pht.language.numbers import is_vague_time
+from pht.language.questions import question_form
+from pht.language.reader import NOT_SURE, is_correction, shared_reader
+from pht.settings import load_settings
+from pht.triage import Engine, Knowledge, load_knowledge
+from pht.triage.engine import join_words
+
 from .corrections import (
     REPEATED_SLOT, WITHDRAW_CHECK, WITHDRAWAL_SLOT, WITHDRAWN_SLOT, acknowledge, denial_updates, lowers_act_now,
     pending_withdrawal,
     repeat_back, withdrawal_answer, without_withdrawals,
 )
-from .language.corrections import says_that_is_wrong
-from .language.distress import DISTRESS_INTENT, suggests_distress
-from .language.numbers import is_vague_time
-from .language.questions import question_form
-from .language.reader import NOT_SURE, is_correction, shared_reader
 from .messages import (
     answer_buttons, findings_summary, join_items, question_text, render, value_labels, yes_no_buttons,
 )
-from .settings import load_settings
 from .slots import (
     CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, needs_care_now, needs_emergency_now,
     pending_sign,
 )
-from .triage import Engine, Knowledge, load_knowledge
-from .triage.engine import join_words
 
 FORM_NAME = "assessment_form"
 REASK_SLOT = "reask_count"

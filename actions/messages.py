@@ -7,27 +7,16 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
+from pht.domain import render  # noqa: F401 (the adapter's one way to fill a response)
+from pht.triage import Knowledge
+from pht.triage.engine import join_words
+
 from .senders import prefix_of
-from .triage import Knowledge
-from .triage.engine import join_words
 
 Button = Dict[str, str]
 STAFF_SLOT = "staff_entered"
 STAFF_CHANNEL = "staff"  # channels/staff.py: the reception page's channel, behind a shared secret
 STAFF_SENDER_PREFIX = prefix_of(STAFF_CHANNEL)  # the sender ids that channel, and only it, builds
-
-
-def render(domain: Mapping[str, Any], response: str, slots: Optional[Mapping[str, Any]] = None, **values: Any) -> str:
-    """The text of a domain response with `{placeholders}` filled: as Rasa chooses, a variation
-    whose slot `condition` the conversation's `slots` meet (the staff wording), else the first
-    variation without a condition."""
-    variations = domain.get("responses", {}).get(response)
-    if not variations:
-        raise KeyError(f"response {response} is not in the domain")
-    chosen = next((variation for variation in variations if variation.get("condition") and slots is not None
-                   and all(slots.get(test["name"]) == test["value"] for test in variation["condition"])), None)
-    chosen = chosen or next(variation for variation in variations if not variation.get("condition"))
-    return chosen["text"].format(**values)
 
 
 def staff_entered(slots: Optional[Mapping[str, Any]]) -> bool:

@@ -1,7 +1,7 @@
 """The pre-screen record, staff mode and "delete my data": the Rasa SDK side.
 
 - When an assessment completes or a danger sign ends it, `record_prescreen` stores a record
-  through `actions.records` and tells the person its reference code with a short summary to
+  through `pht.records` and tells the person its reference code with a short summary to
   bring to the clinic. A database that cannot be reached costs the person nothing but the
   code: the outcome was already given, and they are told calmly.
 - Staff mode: the `staff_entered` slot switches the wording to the third person (domain
@@ -30,11 +30,12 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from pht.records import NewPrescreen, Records
+from pht.triage import ENGINE_VERSION, knowledge_version, load_knowledge
+
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render
-from .records import NewPrescreen, Records
 from .senders import channel_of
 from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, STOPPED_SLOT
-from .triage import ENGINE_VERSION, knowledge_version, load_knowledge
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Dict, Optional
 
-# prefix -> the channel's name (Rasa's input channel names, as actions/records/labels.yml has them)
+# prefix -> the channel's name (Rasa's input channel names, as pht/records/labels.yml has them)
 PREFIXES: Dict[str, str] = {
     "rest:": "rest",         # trusted callers with a token (channels/rest.py)
     "web:": "socketio",      # the website widget, ids issued by the server

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import sys
-from typing import Mapping, Optional
+from typing import Optional
 
 sys.modules.setdefault("tensorflow", None)  # `import tensorflow` now fails at once with ImportError
 
@@ -32,9 +31,10 @@ from sanic import Sanic, response  # noqa: E402
 from sanic.request import Request  # noqa: E402
 from sanic.response import HTTPResponse  # noqa: E402
 
+from pht.settings import settings  # noqa: E402
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_HOST = "127.0.0.1"
 OPEN_PATHS = {"/health"}  # what the supervisor and `make run` poll; says only {"status": "ok"}
 
 
@@ -45,10 +45,9 @@ def is_authorised(authorization: Optional[str], token: Optional[str]) -> bool:
     return hmac.compare_digest((authorization or "").encode(), f"Bearer {token}".encode())
 
 
-def guarded_app(action_package: str, cors: Optional[list], environ: Mapping[str, str]) -> Sanic:
+def guarded_app(action_package: str, cors: Optional[list], token: Optional[str]) -> Sanic:
     """rasa-sdk's app, with the shared secret checked and failures answered without the request."""
     app = create_app(action_package, cors_origins=cors)
-    token = environ.get("ACTION_SERVER_TOKEN") or None
 
     @app.middleware("request")
     async def require_the_secret(request: Request) -> Optional[HTTPResponse]:
@@ -72,11 +71,12 @@ def main() -> None:
     utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel,
                                  args.logging_config_file)
     utils.update_sanic_log_level()
-    host = os.environ.get("ACTION_SERVER_HOST") or DEFAULT_HOST
-    app = guarded_app(args.actions, args.cors, os.environ)
+    config = settings()
+    host = config.action_server_host
+    app = guarded_app(args.actions, args.cors, config.action_server_token)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     ssl_context = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
-    secret = "with" if os.environ.get("ACTION_SERVER_TOKEN") else "without"
+    secret = "with" if config.action_server_token else "without"
     logger.info(f"Action server on {'https' if ssl_context else 'http'}://{host}:{args.port}, {secret} a shared secret")
     app.run(host, args.port, ssl=ssl_context, workers=utils.number_of_sanic_workers())
 

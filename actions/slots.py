@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from .language.reader import NOT_SURE
-from .triage import Engine, Knowledge, load_knowledge
-from .triage.engine import ACT_NOW_LEVELS
+from pht.language.reader import NOT_SURE
+from pht.triage import Engine, Knowledge, load_knowledge
+from pht.triage.engine import ACT_NOW_LEVELS
 
 MENTIONED_SLOT = "mentioned"
 ASSESSMENT_SLOT = "assessment"

@@ -7,9 +7,10 @@ import asyncio
 import datetime
 import json
 import logging
-import os
 import sys
 from typing import Optional
+
+from pht.settings import settings
 
 from .counts import OutcomeCounts
 
@@ -55,7 +56,7 @@ async def consume(url: str, queue_name: str, counts: OutcomeCounts, idle_exit: O
 def main(argv: list) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", nargs="?", choices=["consume", "report"], default="consume")
-    parser.add_argument("--queue", default=os.environ.get("ANALYTICS_QUEUE", "pht-outcomes"))
+    parser.add_argument("--queue", default=settings().analytics_queue)
     parser.add_argument("--idle-exit", type=float, default=None, help="stop after this many quiet seconds")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -64,7 +65,7 @@ def main(argv: list) -> int:
         for (day, urgency, likelihood), number in counts.all().items():
             print(f"{day}  {urgency:<10} {likelihood:<10} {number}")
         return 0
-    url = os.environ.get("RABBITMQ_URL")
+    url = settings().rabbitmq_url
     if not url:
         print("RABBITMQ_URL is not set: nothing to consume", file=sys.stderr)
         return 2

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime
-import os
 from pathlib import Path
 from typing import Dict, Mapping, Optional, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+
+from pht.settings import settings_from
 
 DEFAULT_DATABASE_URL = "sqlite:///var/analytics.db"
 METADATA = sa.MetaData()
@@ -21,9 +22,9 @@ OUTCOME_COUNTS = sa.Table(
 Key = Tuple[datetime.date, str, str]
 
 
-def database_url(env: Mapping[str, str] = os.environ) -> str:
-    url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    return "postgresql://" + url[len("postgres://"):] if url.startswith("postgres://") else url
+def database_url(env: Optional[Mapping[str, str]] = None) -> str:
+    """DATABASE_URL (pht/settings.py), or the worker's own SQLite file when unset."""
+    return settings_from(env).sqlalchemy_database_url or DEFAULT_DATABASE_URL
 
 
 class OutcomeCounts:

@@ -38,7 +38,7 @@ from .conversations import PatientScript, StockScript, stock_examples
 from .load import run_load
 from . import reading
 from .servers import OurAssistant, StockAssistant
-from actions.domain import read_domain
+from pht.domain import read_domain
 
 RASA = Path(sys.executable).parent / "rasa"
 STOCK_TEMPLATE_NAME = "initial_project"

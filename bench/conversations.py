@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional
 import yaml
 from patients import Patient  # tests/patients.py (bench/__init__.py puts tests/ on the path)
 
-from actions.triage import load_knowledge
+from pht.triage import load_knowledge
 
 Replies = List[Dict[str, Any]]
 MAX_TURNS = 30

@@ -42,7 +42,7 @@ def messages() -> Iterator[Tuple[str, Optional[str]]]:
 
 def measure() -> Dict[str, float]:
     """p50 and p95 of one Reader.read, in milliseconds."""
-    from actions.language.reader import shared_reader
+    from pht.language.reader import shared_reader
 
     reader = shared_reader()
     timed: List[Tuple[str, Optional[str]]] = list(dict.fromkeys(messages()))

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
-from actions.private import private_folder
+from pht.private import private_folder
 
 from . import settings
 
@@ -24,8 +24,9 @@ BASE = ROOT / "credentials.yml"
 WIDGET = "channels.socketio.WidgetInput"
 
 
-def credentials(env: Mapping[str, str], base: Dict[str, Any]) -> Tuple[Dict[str, Any], List[str]]:
-    """The credentials Rasa should load, and one line per platform saying whether it is on."""
+def credentials(env: Optional[Mapping[str, str]], base: Dict[str, Any]) -> Tuple[Dict[str, Any], List[str]]:
+    """The credentials Rasa should load, and one line per platform saying whether it is on
+    (from the process's settings, or from `env` when given)."""
     result = {name: dict(values or {}) for name, values in base.items()}
     if WIDGET in result:
         result[WIDGET]["cors_allowed_origins"] = list(settings.web(env).allowed_origins)
@@ -40,7 +41,7 @@ def credentials(env: Mapping[str, str], base: Dict[str, Any]) -> Tuple[Dict[str,
     return result, notes
 
 
-def write(path: Path, env: Mapping[str, str]) -> List[str]:
+def write(path: Path, env: Optional[Mapping[str, str]] = None) -> List[str]:
     """Write the credentials file to `path` (owner-only); the notes on each platform."""
     values, notes = credentials(env, yaml.safe_load(BASE.read_text()) or {})
     private_folder(path.parent)
@@ -56,7 +57,7 @@ def main(argv: List[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m channels.credentials OUT", file=sys.stderr)
         return 2
-    for note in write(Path(argv[0]), os.environ):
+    for note in write(Path(argv[0])):
         print(f"    {note}")
     return 0
 

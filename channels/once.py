@@ -26,22 +26,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import threading
 import time
-from pathlib import Path
 from typing import Mapping, Optional
 
 import sqlalchemy as sa
 
-from actions.settings import database_url
+from pht.settings import settings_from
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
 CLAIM_DAYS = 7
 DEFAULT_FILE = "platform_messages.db"
-DEFAULT_REDIS_KEY_PREFIX = "pht"  # as rasa_server/settings.py
 SWEEP_EVERY_SECONDS = 3600  # how often a process deletes expired claims from the table
 
 METADATA = sa.MetaData()
@@ -117,13 +113,13 @@ class TableClaims(Claims):
 
 def claims(env: Optional[Mapping[str, str]] = None) -> Claims:
     """The store of claims the environment names (Redis, the database, or the SQLite file)."""
-    env = os.environ if env is None else env
+    config = settings_from(env)
     lifetime = CLAIM_DAYS * 24 * 3600
-    if env.get("REDIS_URL"):
-        return RedisClaims(env["REDIS_URL"], env.get("REDIS_KEY_PREFIX") or DEFAULT_REDIS_KEY_PREFIX, lifetime)
-    url = database_url(env)
+    if config.redis_url:
+        return RedisClaims(config.redis_url, config.redis_key_prefix, lifetime)
+    url = config.sqlalchemy_database_url
     if not url:
-        var = Path(env.get("PHT_VAR_DIR") or ROOT / "var")
+        var = config.var_dir
         var.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{var / DEFAULT_FILE}"
     return TableClaims(url, lifetime)

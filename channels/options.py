@@ -23,7 +23,7 @@ import re
 import string
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from actions.domain import response_text
+from pht.domain import response_text
 
 Button = Dict[str, Any]
 

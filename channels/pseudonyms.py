@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import base64
 import os
-from pathlib import Path
 from typing import Mapping, Optional
 
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
-from actions.private import private_folder
+from pht.private import private_folder
+from pht.settings import settings_from
 
-ROOT = Path(__file__).resolve().parent.parent
 KEY_BYTES = 64  # AES-256-SIV
 
 
@@ -32,10 +31,10 @@ def _decode(text: str) -> bytes:
 
 
 def sender_id_key(env: Optional[Mapping[str, str]] = None) -> bytes:
-    env = os.environ if env is None else env
-    if env.get("SENDER_ID_KEY"):
-        return _decode(env["SENDER_ID_KEY"].strip())
-    path = Path(env.get("PHT_VAR_DIR") or ROOT / "var") / "sender_id_key"
+    config = settings_from(env)
+    if config.sender_id_key:
+        return _decode(config.sender_id_key.strip())
+    path = config.var_dir / "sender_id_key"
     if not path.exists():
         private_folder(path.parent)
         try:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import re
 from typing import Any, Awaitable, Callable, Dict, Mapping, Optional
 
@@ -109,7 +108,7 @@ class TrustedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "TrustedRestInput":
-        return cls(settings.rest_callers(os.environ))  # secrets from the environment, not the credentials file
+        return cls(settings.rest_callers())  # secrets from the environment, not the credentials file
 
     async def _extract_sender(self, request: Request) -> str:
         return REST_PREFIX + request.json["sender"]

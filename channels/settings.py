@@ -1,4 +1,5 @@
-"""Every channel's configuration, from environment variables with embedded defaults.
+"""Every channel's configuration, from the settings (pht/settings.py reads and documents every
+variable, the platforms' among them).
 
 The website widget is always on. A messaging platform is on when all its required
 variables are set, and off (with a note saying which are missing) otherwise; the server
@@ -13,8 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Tuple
 
-DEFAULT_WEB_PORT = 8080
-DEFAULT_RASA_URL = "http://localhost:5005"
+from pht.settings import settings_from
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,13 @@ class Web:
     allowed_origins: Tuple[str, ...]  # pages allowed to open the socket.io connection
 
 
-def web(env: Mapping[str, str]) -> Web:
-    port = int(env.get("WEB_PORT") or DEFAULT_WEB_PORT)
+def web(env: Optional[Mapping[str, str]] = None) -> Web:
+    """The process's (pht.settings), or those of `env` when given."""
+    config = settings_from(env)
+    port = config.web_port
     local_page = (f"http://localhost:{port}", f"http://127.0.0.1:{port}")
-    origins = tuple((env.get("CHAT_ALLOWED_ORIGINS") or "").replace(",", " ").split()) or local_page
-    rasa_url = (env.get("CHAT_SERVER_URL") or DEFAULT_RASA_URL).rstrip("/")
-    return Web(port=port, rasa_url=rasa_url, allowed_origins=origins)
+    origins = tuple((config.chat_allowed_origins or "").replace(",", " ").split()) or local_page
+    return Web(port=port, rasa_url=config.chat_server_url.rstrip("/"), allowed_origins=origins)
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,14 @@ class Platform:
     required: Dict[str, str]  # credentials key -> environment variable
     optional: Dict[str, str] = field(default_factory=dict)
 
-    def missing(self, env: Mapping[str, str]) -> List[str]:
+    def missing(self, env: Optional[Mapping[str, str]] = None) -> List[str]:
+        env = settings_from(env).environment()
         return [variable for variable in self.required.values() if not env.get(variable)]
 
-    def credentials(self, env: Mapping[str, str]) -> Optional[Dict[str, str]]:
-        """The connector's credentials, or None when a required variable is not set."""
+    def credentials(self, env: Optional[Mapping[str, str]] = None) -> Optional[Dict[str, str]]:
+        """The connector's credentials, or None when a required variable is not set (the
+        variables are looked up by name in what pht.settings read, or in `env` when given)."""
+        env = settings_from(env).environment()
         if self.missing(env):
             return None
         values = {key: env[variable] for key, variable in self.required.items()}
@@ -78,14 +82,15 @@ MIN_REST_TOKEN_CHARS = 16
 DEFAULT_REST_CALLER = "default"  # the caller of REST_CHANNEL_TOKEN
 
 
-def rest_callers(env: Mapping[str, str]) -> Dict[str, str]:
+def rest_callers(env: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     """The REST channel's trusted callers, name -> token: `REST_CHANNEL_TOKENS` (comma-separated
     `caller:token` pairs) and `REST_CHANNEL_TOKEN` (one token, the caller "default"). None
     set: no caller, and the channel refuses every message. A malformed value stops the server
     with a message saying what is wrong, rather than start with a channel nobody can use."""
-    pairs = [pair.strip() for pair in (env.get("REST_CHANNEL_TOKENS") or "").split(",") if pair.strip()]
-    if env.get("REST_CHANNEL_TOKEN", "").strip():
-        pairs.append(f"{DEFAULT_REST_CALLER}:{env['REST_CHANNEL_TOKEN'].strip()}")
+    config = settings_from(env)
+    pairs = [pair.strip() for pair in (config.rest_channel_tokens or "").split(",") if pair.strip()]
+    if (config.rest_channel_token or "").strip():
+        pairs.append(f"{DEFAULT_REST_CALLER}:{(config.rest_channel_token or '').strip()}")
     callers: Dict[str, str] = {}
     for pair in pairs:
         name, _, token = pair.partition(":")
@@ -111,6 +116,4 @@ def telegram_secret_token(access_token: str, configured: Optional[str] = None) -
 
 
 if __name__ == "__main__":  # `python -m channels.settings`: the allowed origins, for `rasa run --cors`
-    import os
-
-    print(" ".join(web(os.environ).allowed_origins))
+    print(" ".join(web().allowed_origins))

@@ -5,7 +5,7 @@
       -> the assistant's replies, as Rasa's REST channel gives them
 
 Only the reception page's server calls it, with the shared secret (STAFF_CHANNEL_SECRET, or
-the one kept in var/staff_channel_secret: actions/records/settings.py); the browser never
+the one kept in var/staff_channel_secret: pht/records/settings.py); the browser never
 does, and without the secret the route answers 403 and changes nothing. The channel builds
 the sender id itself, `staff:<uuid>`, from a UUID the page made; a client cannot name any
 other conversation. The signed-in staff member's name rides in the message's metadata, and
@@ -25,14 +25,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.records.settings import settings
+from pht.records.settings import settings
 from actions.senders import prefix_of
 
 # The action server decides staff wording from the same two names (actions/messages.py; the
 # prefix of both comes from actions/senders.py, and tests/test_reception_staff.py pins them)
 STAFF_CHANNEL = "staff"
 STAFF_SENDER_PREFIX = prefix_of(STAFF_CHANNEL)
-STAFF_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")  # a reception account's name (actions/reception/users.py)
+STAFF_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")  # a reception account's name (pht/reception/users.py)
 
 
 def authorised(request: Request, secret: str) -> bool:

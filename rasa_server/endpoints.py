@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 
 import yaml
 
-from actions.private import private_file, private_folder
+from pht.private import private_file, private_folder
 
 from .settings import ServerSettings
 

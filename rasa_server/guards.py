@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
@@ -75,7 +74,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.settings import load_settings
+from pht.settings import load_settings, settings_from
 
 from .rate_limit import limits
 
@@ -321,7 +320,7 @@ def _time_out_action_calls() -> None:
 
 def action_server_headers(headers: Optional[Dict[str, str]], environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     """The headers of calls to the action server: with the shared secret when one is set."""
-    token = (environ if environ is not None else os.environ).get(ACTION_SERVER_TOKEN)
+    token = settings_from(environ).action_server_token
     return {**(headers or {}), **({"Authorization": f"Bearer {token}"} if token else {})}
 
 

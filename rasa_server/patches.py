@@ -22,7 +22,7 @@ if that code is not there (another Rasa version), rather than run unpatched with
   to `json` for anything ujson cannot encode. The session is otherwise Rasa's own.
 - Distress (policy v2): a message with wording about suicide or self-harm gets the intent
   `distress` whatever the classifier said, so it is never taken for "stop" or off-topic. The
-  phrases are the vocabulary's (`actions/language/distress.py`); this wraps
+  phrases are the vocabulary's (`pht/language/distress.py`); this wraps
   `MessageProcessor.parse_message` and changes nothing else in its answer.
 - Guards on every message (`rasa_server/guards.py`, its docstring says each): a turn is
   saved whole or not at all, and a failed action call or conversation store gets a calm
@@ -137,7 +137,7 @@ def _encode_requests_with_ujson() -> None:
 
 
 def _recognise_distress() -> None:
-    from actions.language.distress import DISTRESS_INTENT, suggests_distress
+    from pht.language.distress import DISTRESS_INTENT, suggests_distress
 
     rasa_parse = MessageProcessor.parse_message
 

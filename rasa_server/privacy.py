@@ -1,5 +1,5 @@
 """Token-protected routes of the Rasa server for deleting conversations from other processes:
-the staff CLI (`python -m actions.reception delete REF`, `purge`) and the reception page.
+the staff CLI (`python -m pht.reception delete REF`, `purge`) and the reception page.
 
     POST /webhooks/privacy/forget   {"sender_id": "..."}     -> {"sender_id": ..., "events_deleted": n}
     POST /webhooks/privacy/purge    {"before": <Unix time>}  -> {"conversations_deleted": n}
@@ -24,7 +24,7 @@ from rasa.core.tracker_store import TrackerStore
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from actions.records.settings import settings
+from pht.records.settings import settings
 
 from .tracker_store import ConversationStore
 

@@ -1,5 +1,5 @@
 """Floods: how many messages one conversation, and how many new conversations one REST caller,
-may send in a window of `rate_limit_window_seconds` (actions/settings.yml).
+may send in a window of `rate_limit_window_seconds` (RATE_LIMIT_WINDOW_SECONDS, pht/settings.py).
 
 - A conversation (any channel): after `max_messages_per_conversation` messages in a window,
   the next ones are not read; the person gets the calm `utter_slow_down`, and nothing is
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Dict, Optional, Set, Tuple
 
-from actions.settings import load_settings
+from pht.settings import load_settings
 
 from .settings import ServerSettings
 
@@ -133,7 +133,7 @@ class Limits:
 
 @lru_cache(maxsize=1)
 def limits() -> Limits:
-    """The Rasa server's limits, from actions/settings.yml and the environment, made once."""
+    """The Rasa server's limits, from pht/settings.py (the environment), made once."""
     settings, server = load_settings(), ServerSettings.from_env()
     counts = RedisCounts(server.redis_url, server.redis_key_prefix) if server.redis_url else MemoryCounts()
     return Limits(counts, float(settings["rate_limit_window_seconds"]), int(settings["max_messages_per_conversation"]),

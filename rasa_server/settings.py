@@ -1,30 +1,19 @@
-"""Where the Rasa server keeps conversations and locks, from environment variables, in one place.
+"""Where the Rasa server keeps conversations and locks (the variables are read and documented
+in pht/settings.py: DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX, ACTION_SERVER_URL,
+SANIC_WORKERS, RABBITMQ_URL).
 
 Unset, everything is the embedded default of one machine: conversations in the SQLite file
 that `endpoints.yml` names, conversation locks in the server's memory, the action server at
-the address in `endpoints.yml`. A deployment with several replicas sets:
-
-| variable | what | default |
-|---|---|---|
-| `DATABASE_URL` | conversations (and the pre-screen records), e.g. `postgresql://pht:...@db:5432/pht` | SQLite under `var/` |
-| `REDIS_URL` | conversation locks shared by every replica and worker, e.g. `redis://redis:6379/1` | in memory (one process) |
-| `REDIS_KEY_PREFIX` | prefix of the lock keys (letters and digits), so deployments can share a Redis | `pht` |
-| `ACTION_SERVER_URL` | the action server's webhook, e.g. `http://actions:5055/webhook` | `endpoints.yml`'s |
-| `SANIC_WORKERS` | Rasa server processes per replica (more than one needs `REDIS_URL`) | 1 |
-| `RABBITMQ_URL` | outcome counts for analytics, without personal data (`event_broker.py`), e.g. `amqp://pht:...@rabbitmq:5672/` | off |
-
-The pool of database connections (`SQL_POOL_SIZE`, `SQL_MAX_OVERFLOW`) and the conversation
-lock's lifetime (`TICKET_LOCK_LIFETIME`, seconds) are Rasa's own variables.
+the address in `endpoints.yml`. A deployment with several replicas sets DATABASE_URL and
+REDIS_URL. The pool of database connections (`SQL_POOL_SIZE`, `SQL_MAX_OVERFLOW`) and the
+conversation lock's lifetime (`TICKET_LOCK_LIFETIME`, seconds) are Rasa's own variables.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
-from actions.settings import database_url
-
-DEFAULT_REDIS_KEY_PREFIX = "pht"
+from pht.settings import settings_from
 
 
 @dataclass(frozen=True)
@@ -37,13 +26,15 @@ class ServerSettings:
     rabbitmq_url: Optional[str] = None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> "ServerSettings":
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "ServerSettings":
+        """The process's (pht.settings), or those of `env` when given."""
+        config = settings_from(env)
         return cls(
-            database_url=database_url(env),
-            redis_url=env.get("REDIS_URL") or None,
-            redis_key_prefix=env.get("REDIS_KEY_PREFIX") or DEFAULT_REDIS_KEY_PREFIX,
-            action_server_url=env.get("ACTION_SERVER_URL") or None,
-            sanic_workers=int(env.get("SANIC_WORKERS") or 1),
-            rabbitmq_url=env.get("RABBITMQ_URL") or None,
+            database_url=config.sqlalchemy_database_url,
+            redis_url=config.redis_url,
+            redis_key_prefix=config.redis_key_prefix,
+            action_server_url=config.action_server_url,
+            sanic_workers=config.sanic_workers,
+            rabbitmq_url=config.rabbitmq_url,
         )
 

@@ -55,7 +55,7 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from actions.private import private_sqlite, restrict_sqlite, sqlite_file
+from pht.private import private_sqlite, restrict_sqlite, sqlite_file
 
 from .settings import ServerSettings
 
@@ -87,7 +87,7 @@ class ConversationStore(SQLTrackerStore):
             kwargs["host"] = database_url  # Rasa takes a whole URL in `host`, ignoring dialect and db
         sqlite = sqlite_file(database_url) if database_url else (
             Path(kwargs["db"]) if kwargs.get("dialect", "sqlite") == "sqlite" and kwargs.get("db") else None)
-        if sqlite is not None:  # conversations are health data: var/ 0700, the files 0600 (actions/private.py)
+        if sqlite is not None:  # conversations are health data: var/ 0700, the files 0600 (pht/private.py)
             private_sqlite(sqlite)
         super().__init__(*args, **kwargs)
         url = self.engine.url

@@ -1,7 +1,7 @@
 """Scores understanding on held-out messages that are never used for training.
 
 - intents: reads the report `rasa test nlu` wrote for tests/nlu/heldout.yml;
-- findings ("entities"): runs the project's reader (actions/language) on every annotated
+- findings ("entities"): runs the project's reader (pht/language) on every annotated
   `inform` example and compares the (field, value) pairs it finds with the annotations.
   It also scores tests/nlu/findings_dev.yml, the development set whose errors guide
   vocabulary work (written independently of the held-out file).
@@ -23,7 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.language.reader import shared_reader  # noqa: E402
+from pht.language.reader import shared_reader  # noqa: E402
 
 # Annotated messages for improving the vocabulary: look at its errors freely. The held-out
 # file is only for measuring; its errors are never used to add words.
@@ -90,7 +90,7 @@ def findings_report(examples: List[Tuple[str, Set[Pair]]]) -> Dict:
 
 
 def _annotated_fields() -> Set[str]:
-    from actions.triage import load_knowledge
+    from pht.triage import load_knowledge
 
     return {field for field, spec in load_knowledge().fields.items() if spec["kind"] in READ_KINDS}
 

@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REAL_DIR = ROOT / "tests" / "real"
 PARTS = {"tune": REAL_DIR / "tune.yml", "heldout": REAL_DIR / "heldout.yml"}
 RESULTS_DIR = ROOT / "results" / "real"
-VOCABULARY_FILE = ROOT / "actions" / "triage" / "knowledge" / "vocabulary.yml"
+VOCABULARY_FILE = ROOT / "pht" / "triage" / "knowledge" / "vocabulary.yml"
 
 URGENCY_ORDER = ["routine", "soon", "urgent", "emergency"]
 FIT_LEVELS = {"high", "moderate", "low"}
@@ -261,7 +261,7 @@ def acceptance(figures: Mapping[str, Any]) -> List[Dict[str, Any]]:
 
 def read_stories(stories: List[Mapping[str, Any]], vocabulary: Vocabulary) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
     """(figures, per-story records) of the reader on each story's text."""
-    from actions.language.reader import shared_reader
+    from pht.language.reader import shared_reader
 
     reader = shared_reader()
     overall, per_field = Counts(), {}
@@ -356,7 +356,7 @@ class Talk:
 def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
     """One simulated person through a whole pre-screen (see the module docstring)."""
     from servers import Conversation
-    from actions.language.questions import question_form
+    from pht.language.questions import question_form
 
     result = Talk()
     conversation = Conversation(assistant, sender, {})

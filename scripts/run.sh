@@ -105,7 +105,7 @@ The PHT pre-screen assistant is running. Ctrl-C stops it.
     curl -s "localhost:$RASA_PORT/conversations/rest:me/tracker?token=\$(cat var/rasa_auth_token)"
   Reception (clinic staff): http://localhost:$RECEPTION_PORT
     a staff account: make reception-user NAME=alice   (asks for the password)
-    the CLI: .venv/bin/python -m actions.reception list | show REF | delete REF | purge
+    the CLI: .venv/bin/python -m pht.reception list | show REF | delete REF | purge
   Chat in a terminal instead: make shell
 INFO
 if [ -z "${RECEPTION_USERS:-}" ] && [ ! -s "${RECEPTION_USERS_FILE:-var/reception_users}" ]; then

@@ -38,7 +38,7 @@ case "${1:-}" in
     exec "$PY" -m web --port "${WEB_PORT:-8080}"
     ;;
   reception)
-    exec "$PY" -m web.reception  # RECEPTION_HOST, RECEPTION_PORT (actions/records/settings.py)
+    exec "$PY" -m web.reception  # RECEPTION_HOST, RECEPTION_PORT (pht/settings.py)
     ;;
   analytics)
     exec "$PY" -m analytics

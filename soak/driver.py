@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional
 
 import aiohttp
 
-from actions.domain import read_domain
+from pht.domain import read_domain
 from bench.conversations import PatientScript
 from patients import patient_cases  # tests/patients.py (soak/__init__.py puts tests/ on the path)
 from servers import REST_PREFIX  # tests/servers.py: the REST channel's conversations are "rest:" + sender

@@ -14,7 +14,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 # Pre-screen records written by the actions under test, staff accounts, secrets: all in a
-# folder of this run's own (actions/records/settings.py reads these variables).
+# folder of this run's own (pht/records/settings.py reads these variables).
 _RUN_VAR = Path(tempfile.mkdtemp(prefix="pht-test-var-"))
 # No DATABASE_URL: it would move the conversation store too (rasa_server/settings.py).
 os.environ["PHT_VAR_DIR"] = str(_RUN_VAR)
@@ -45,3 +45,26 @@ def assistant(tmp_path_factory):
     running = Assistant(tmp_path_factory.mktemp("assistant")).start()
     yield running
     running.stop()
+
+
+@pytest.fixture(autouse=True)
+def settings_read_afresh(monkeypatch):
+    """pht.settings reads the environment once per process. In a test it is read afresh at the
+    start, and after each variable the test (or a fixture) sets or removes with monkeypatch,
+    so a changed variable counts and none leaks into the next test."""
+    from pht.settings import settings
+
+    setenv, delenv = monkeypatch.setenv, monkeypatch.delenv
+
+    def setenv_afresh(*args, **kwargs):
+        setenv(*args, **kwargs)
+        settings.cache_clear()
+
+    def delenv_afresh(*args, **kwargs):
+        delenv(*args, **kwargs)
+        settings.cache_clear()
+
+    monkeypatch.setenv, monkeypatch.delenv = setenv_afresh, delenv_afresh
+    settings.cache_clear()
+    yield
+    settings.cache_clear()

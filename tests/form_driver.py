@@ -19,7 +19,7 @@ from actions.assessment import ActionAssess
 from actions.corrections import WITHDRAW_CHECK, AskToConfirmWithdrawal
 from actions.forms import ASK_ACTIONS, FORM_NAME, ActionExtractFindings, AskToConfirmDangerSign, ValidateAssessmentForm
 from actions.slots import CONFIRM_SLOT
-from actions.domain import read_domain
+from pht.domain import read_domain
 
 DOMAIN = read_domain()
 ASKERS = {**ASK_ACTIONS, CONFIRM_SLOT: AskToConfirmDangerSign, WITHDRAW_CHECK: AskToConfirmWithdrawal}

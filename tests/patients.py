@@ -10,9 +10,9 @@ from typing import Any, Dict, List, Tuple
 
 import yaml
 
-from actions.language.numbers import TENS_WORDS, UNIT_WORDS
-from actions.language.pipeline import is_gapped
-from actions.triage import assess, load_knowledge
+from pht.language.numbers import TENS_WORDS, UNIT_WORDS
+from pht.language.pipeline import is_gapped
+from pht.triage import assess, load_knowledge
 
 VIGNETTES = Path(__file__).resolve().parent / "vignettes" / "cases.yml"
 BACKGROUND = {  # what a patient says for a question its vignette leaves open

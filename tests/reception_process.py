@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--clock", type=Path, required=True)
     args = parser.parse_args()
-    from actions.records import settings
+    from pht.records import settings
     from web.reception.app import create_app, server
 
     config = settings()

@@ -15,8 +15,8 @@ from actions.forms import (
     ASK_ACTIONS, ActionExtractFindings, ActionGoBack, AskToConfirmDangerSign, ValidateAssessmentForm,
 )
 from actions.slots import needs_care_now
-from actions.triage import load_knowledge
-from actions.domain import read_domain
+from pht.triage import load_knowledge
+from pht.domain import read_domain
 
 DOMAIN = read_domain()
 FIELDS = load_knowledge().question_order

@@ -5,7 +5,7 @@ Each phrasing here comes from a real patient story of tests/real/tune.yml (its i
 import pytest
 
 from actions.forms import ActionExtractFindings, ValidateAssessmentForm
-from actions.language.reader import shared_reader
+from pht.language.reader import shared_reader
 from test_actions import CLASSIC, make_tracker, run, slot_events, texts, validation_tracker
 
 READER = shared_reader()

@@ -7,8 +7,8 @@ import yaml
 from bench.__main__ import _verdict, table
 from bench.conversations import PatientScript, StockScript, stock_examples
 from bench.load import percentile
-from actions.triage import load_knowledge
-from actions.domain import read_domain
+from pht.triage import load_knowledge
+from pht.domain import read_domain
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = read_domain()

@@ -28,10 +28,10 @@ from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
-from actions.reception.users import Users
-from actions.records import NewPrescreen, Records, settings
-from actions.records.fhir import check_response, from_questionnaire_response
-from actions.triage import assess
+from pht.reception.users import Users
+from pht.records import NewPrescreen, Records, settings
+from pht.records.fhir import check_response, from_questionnaire_response
+from pht.triage import assess
 from channels import credentials
 from common import CLASSIC
 from servers import MODEL, ROOT, Assistant, free_port

@@ -29,7 +29,7 @@ from channels.telegram import TelegramInput, callback_data
 from channels.text import split_text
 from channels.twilio import TwilioInput, TwilioOutput
 from servers import free_port
-from actions.domain import read_domain
+from pht.domain import read_domain
 
 ONSET = [{"title": "Gradually", "payload": "gradually"}, {"title": "Suddenly", "payload": "suddenly"},
          {"title": "Not sure", "payload": "not sure"}]
@@ -412,7 +412,7 @@ def test_the_page_server_serves_the_page_the_widget_and_socket_io_client(page_se
     assert status == 200 and b"data-pht-chat" in body
     assert "connect-src 'self' http://rasa.example:5005 ws://rasa.example:5005" in headers["Content-Security-Policy"]
     assert get(page_server + "/vendor/socket.io.js")[0] == 200
-    from actions.triage import load_knowledge
+    from pht.triage import load_knowledge
 
     config = json.loads(get(page_server + "/widget/config.json")[2])
     assert config == {
@@ -557,7 +557,7 @@ def every_button_list() -> List[List[Dict[str, Any]]]:
     """Every set of buttons the assistant can send: the domain's responses, and the questions'
     answers from the knowledge YAML (actions/messages.py)."""
     from actions.messages import answer_buttons, yes_no_buttons
-    from actions.triage import load_knowledge
+    from pht.triage import load_knowledge
 
     domain = read_domain()
     knowledge = load_knowledge()

@@ -27,7 +27,7 @@ from channels.pseudonyms import Pseudonyms, sender_id_key
 from fake_platforms import Call, FakePlatforms
 from servers import MODEL, ROOT, Assistant, http
 from test_e2e import CLASSIC_ANSWERS
-from actions.domain import read_domain
+from pht.domain import read_domain
 
 pytestmark = pytest.mark.e2e
 

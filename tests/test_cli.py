@@ -1,4 +1,4 @@
-"""The command line `python -m actions.triage [path]`, run as a real subprocess."""
+"""The command line `python -m pht.triage [path]`, run as a real subprocess."""
 import json
 import os
 import subprocess
@@ -16,7 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def run_cli(*args, stdin=""):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     return subprocess.run(
-        [sys.executable, "-m", "actions.triage", *map(str, args)],
+        [sys.executable, "-m", "pht.triage", *map(str, args)],
         input=stdin, capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120,
     )
 
@@ -98,7 +98,7 @@ def test_invalid_json_in_a_file_exits_2(tmp_path):
 
 
 def test_the_clinical_core_imports_no_rasa():
-    code = "import sys, actions.triage, actions.language.reader; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk')))"
+    code = "import sys, pht.triage, pht.language.reader; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk')))"
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
                             env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
     assert result.returncode == 0, result.stderr

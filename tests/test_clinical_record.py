@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.triage import load_knowledge
+from pht.triage import load_knowledge
 
 CLINICAL = Path(__file__).resolve().parent.parent / "docs" / "clinical"
 POLICY = (CLINICAL / "policy.md").read_text()

@@ -9,7 +9,7 @@ import pytest
 from actions.assessment import ActionAssess
 from actions.corrections import REPEATED_SLOT, WITHDRAW_CHECK, ActionCorrect
 from actions.forms import ActionExtractFindings
-from actions.language.corrections import denied_items
+from pht.language.corrections import denied_items
 from actions.prescreen import records
 from tests.form_driver import FormDriver
 

@@ -12,8 +12,8 @@ from typing import Dict, Iterator, List, Tuple
 import pytest
 import yaml
 
-from actions.language.reader import shared_reader
-from actions.triage.knowledge import load_knowledge
+from pht.language.reader import shared_reader
+from pht.triage.knowledge import load_knowledge
 
 TABLE = yaml.safe_load((Path(__file__).parent / "language" / "danger_signs.yml").read_text(encoding="utf-8"))
 KNOWLEDGE = load_knowledge()

@@ -3,7 +3,7 @@ sure" or in words that cannot be used goes one sign at a time, "start again" ask
 "everything" to a list question means every option (issues 19, 20)."""
 import pytest
 
-from actions.triage import load_knowledge
+from pht.triage import load_knowledge
 from servers import Conversation
 from test_e2e import CLASSIC_ANSWERS, started
 

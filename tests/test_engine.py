@@ -4,7 +4,7 @@ Each test starts from a classic, low-risk PHT picture and changes one thing.
 """
 import pytest
 
-from actions.triage import Engine, FindingsError, assess, load_knowledge
+from pht.triage import Engine, FindingsError, assess, load_knowledge
 from common import CLASSIC
 
 
@@ -264,7 +264,7 @@ def test_pain_down_both_legs_is_urgent():
 
 
 def test_aching_at_both_sit_bones_is_no_flag():
-    from actions.language.reader import shared_reader
+    from pht.language.reader import shared_reader
     found = shared_reader().reading("both my sit bones ache when I sit", "red_flags").findings
     assert not {"both_legs", "both_legs_pain"} & set(found.get("red_flags") or [])
 

@@ -8,12 +8,12 @@ import pytest
 from fhir.resources.questionnaire import Questionnaire
 from fhir.resources.questionnaireresponse import QuestionnaireResponse
 
-from actions.records import NewPrescreen, Records
-from actions.records.fhir import (
+from pht.records import NewPrescreen, Records
+from pht.records.fhir import (
     NONE_CODE, QUESTIONNAIRE_FILE, build_questionnaire, canonical, check_response, code_system,
     from_questionnaire_response, shipped_questionnaire, to_questionnaire_response,
 )
-from actions.triage import assess, load_knowledge
+from pht.triage import assess, load_knowledge
 from test_records import OUTCOMES
 
 
@@ -40,7 +40,7 @@ def items(questionnaire):
 
 
 def test_the_shipped_questionnaire_is_made_from_the_current_vocabulary():
-    """After a vocabulary change: `python -m actions.records.fhir` writes it again."""
+    """After a vocabulary change: `python -m pht.records.fhir` writes it again."""
     assert json.loads(QUESTIONNAIRE_FILE.read_text()) == build_questionnaire()
 
 

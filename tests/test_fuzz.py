@@ -8,10 +8,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actions.language.distress import suggests_distress
-from actions.language.numbers import age_years, duration_days, is_vague_time, pain_score, words_to_digits
-from actions.language.reader import NOT_SURE, is_correction, shared_reader
-from actions.triage import FindingsError, assess, load_knowledge, validate_findings
+from pht.language.distress import suggests_distress
+from pht.language.numbers import age_years, duration_days, is_vague_time, pain_score, words_to_digits
+from pht.language.reader import NOT_SURE, is_correction, shared_reader
+from pht.triage import FindingsError, assess, load_knowledge, validate_findings
 from channels.options import chosen_payload, resolve_reply
 
 KNOWLEDGE = load_knowledge()

@@ -92,7 +92,7 @@ def test_the_action_server_secret_goes_in_a_header_only_when_set():
 def test_action_calls_time_out_after_the_configured_seconds():
     import rasa.core.actions.action as rasa_actions
 
-    from actions.settings import load_settings
+    from pht.settings import load_settings
 
     assert rasa_actions.DEFAULT_REQUEST_TIMEOUT == load_settings()["action_timeout_seconds"] <= 30
 
@@ -106,22 +106,27 @@ def test_the_guards_fail_loudly_when_rasa_lacks_what_they_wrap(monkeypatch):
 
 
 def test_the_knobs_come_from_settings_yml_and_the_environment(monkeypatch):
-    from actions.settings import load_settings
+    from pht.settings import load_settings, settings
 
-    load_settings.cache_clear()
+    settings.cache_clear()
     try:
         assert load_settings()["max_message_chars"] == 2000
+        assert load_settings()["offer_human_after_misunderstandings"] == 2  # settings.yml's
         monkeypatch.setenv("MAX_MESSAGE_CHARS", "500")
         monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "2.5")
-        load_settings.cache_clear()
+        settings.cache_clear()
         assert load_settings()["max_message_chars"] == 500 and load_settings()["action_timeout_seconds"] == 2.5
         monkeypatch.setenv("MAX_MESSAGE_CHARS", "lots")
-        load_settings.cache_clear()
+        settings.cache_clear()
+        with pytest.raises(SystemExit, match="MAX_MESSAGE_CHARS"):
+            load_settings()
+        monkeypatch.setenv("MAX_MESSAGE_CHARS", "0")
+        settings.cache_clear()
         with pytest.raises(SystemExit, match="MAX_MESSAGE_CHARS"):
             load_settings()
     finally:
         monkeypatch.undo()
-        load_settings.cache_clear()
+        settings.cache_clear()
 
 
 # -- the action server's door (actions/server.py) ---------------------------------------------
@@ -136,6 +141,6 @@ def test_the_action_server_accepts_only_the_shared_secret():
 
 
 def test_the_action_server_listens_on_localhost_unless_told_otherwise():
-    from actions.server import DEFAULT_HOST
+    from pht.settings import Settings
 
-    assert DEFAULT_HOST == "127.0.0.1"
+    assert Settings.from_env({}).action_server_host == "127.0.0.1"

@@ -6,7 +6,7 @@ with their reason: the mark must go when the defect is fixed (a strict xfail tha
 the run). The e2e ones need the real servers."""
 import pytest
 
-from actions.triage import load_knowledge
+from pht.triage import load_knowledge
 from test_one_sign_at_a_time import RED_FLAGS, play
 
 KNOWLEDGE = load_knowledge()

@@ -17,8 +17,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from actions.records import NewPrescreen, Records
-from actions.triage import assess
+from pht.records import NewPrescreen, Records
+from pht.triage import assess
 from servers import MODEL, REST_PREFIX, Assistant, Conversation, http
 from test_e2e import CLASSIC_ANSWERS
 from test_records import OUTCOMES

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.language.pipeline import build_pipeline
-from actions.language.reader import read_message
+from pht.language.pipeline import build_pipeline
+from pht.language.reader import read_message
 from actions.messages import answer_buttons
-from actions.rasa_data import generated_files
-from actions.triage.knowledge import Knowledge, KnowledgeError, check_knowledge, load_knowledge
-from actions.domain import read_domain
+from pht.rasa_data import generated_files
+from pht.triage.knowledge import Knowledge, KnowledgeError, check_knowledge, load_knowledge
+from pht.domain import read_domain
 from web.server import WIDGET_RESPONSES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,7 +119,7 @@ def test_the_rasa_config_loads_the_projects_pipeline_by_path():
 
 
 def test_every_domain_response_is_used_somewhere():
-    code = "\n".join(path.read_text() for folder in ("actions", "rasa_server", "channels")  # the Rasa server and
+    code = "\n".join(path.read_text() for folder in ("actions", "pht", "rasa_server", "channels")  # the Rasa server and
                      # the channels send a few themselves
                      for path in (ROOT / folder).rglob("*.py"))
     data = "\n".join(path.read_text() for path in (ROOT / "data").rglob("*.yml"))
@@ -142,7 +142,7 @@ def test_every_faq_answer_has_training_examples():
 
 def test_every_way_of_telling_an_outcome_has_a_renderer():
     from actions.assessment import _TELL
-    from actions.triage.knowledge import TELLING_PARTS
+    from pht.triage.knowledge import TELLING_PARTS
 
     assert set(_TELL) == TELLING_PARTS
 

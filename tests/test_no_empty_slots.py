@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any, Dict, List, Set
 
 import pytest
-import yaml
 
 from actions.assessment import outcome_messages
 from actions.messages import render
-from actions.triage import assess, load_knowledge
+from pht.settings import load_settings
+from pht.triage import assess, load_knowledge
 from common import CLASSIC
-from actions.domain import read_domain
+from pht.domain import read_domain
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = read_domain()
@@ -127,9 +127,9 @@ def _render_calls() -> Dict[str, Set[str]]:
     """Each domain response that code fills itself (`render(domain, name, ..., key=...)`, the
     Rasa server's guards' `say(..., name, key=...)`), with the placeholder names its calls pass
     (`**settings["clinic"]` passes the clinic's)."""
-    clinic = set(yaml.safe_load((ROOT / "actions" / "settings.yml").read_text())["clinic"])
+    clinic = set(load_settings()["clinic"])
     passed: Dict[str, Set[str]] = {}
-    for folder in ("actions", "rasa_server", "channels"):
+    for folder in ("actions", "pht", "rasa_server", "channels"):
         for path in (ROOT / folder).rglob("*.py"):
             tree = ast.parse(path.read_text())
             bound = _bound_names(tree)

@@ -5,7 +5,7 @@ from typing import Dict, List
 
 import pytest
 
-from actions.triage import load_knowledge
+from pht.triage import load_knowledge
 from form_driver import FormDriver
 
 KNOWLEDGE = load_knowledge()
@@ -142,7 +142,7 @@ def test_every_sign_of_a_screen_has_its_own_question_in_both_voices(field):
 @pytest.mark.parametrize("field", ["red_flags", "neuro_symptoms", "aggravators"])
 @pytest.mark.parametrize("text", ["no idea", "no clue, not sure", "dunno", "I don't know", "maybe", "possibly"])
 def test_no_idea_to_a_list_question_is_not_sure_never_none_of_these(field, text):
-    from actions.language.reader import NOT_SURE, shared_reader
+    from pht.language.reader import NOT_SURE, shared_reader
 
     assert shared_reader().read(text, field).get(field) == NOT_SURE
 

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from actions.domain import DOMAIN_DIR, read_domain
-from actions.rasa_data import GENERATED, generated_files
-from actions.triage import load_knowledge
+from pht.domain import DOMAIN_DIR, read_domain
+from pht.rasa_data import GENERATED, generated_files
+from pht.triage import load_knowledge
 from web.server import WIDGET_RESPONSES, widget_config
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = load_knowledge()
 DOMAIN = read_domain()
 CARD = KNOWLEDGE.advice["warning_card"]["text"]
-CARD_SOURCE = "actions/triage/knowledge/advice.yml"
+CARD_SOURCE = "pht/triage/knowledge/advice.yml"
 CHAT_JS = ROOT / "web" / "widget" / "chat.js"
 
 

@@ -6,10 +6,10 @@ import pytest
 import yaml
 
 from actions.assessment import outcome_messages
-from actions.triage import assess, load_knowledge
+from pht.triage import assess, load_knowledge
 from common import CLASSIC
 from readability import flesch_reading_ease
-from actions.domain import read_domain
+from pht.domain import read_domain
 
 HERE = Path(__file__).resolve().parent
 DOMAIN = read_domain()
@@ -72,7 +72,7 @@ def test_the_load_plan_follows_the_persons_own_aggravators():
 # The warning card is recorded by name, not copied: its words are written once, in advice.yml
 # (tests/test_one_source.py), and tests/test_warning_card.py pins that outcomes end with it.
 CARD = load_knowledge().advice["warning_card"]["text"]
-CARD_IN_GOLDEN = "[the warning card: actions/triage/knowledge/advice.yml, warning_card]"
+CARD_IN_GOLDEN = "[the warning card: pht/triage/knowledge/advice.yml, warning_card]"
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))

@@ -13,7 +13,7 @@ from contextlib import ExitStack
 import pytest
 import sqlalchemy as sa
 
-from actions.records import Records
+from pht.records import Records
 from databases import POSTGRES, postgres_schema, schema_url
 from servers import MODEL, REST_PREFIX, ROOT, Assistant, Conversation
 from test_e2e import CLASSIC_ANSWERS
@@ -69,7 +69,7 @@ def finished(site, sender: str, **answers) -> Conversation:
 def cli(site, *args: str, retention_days: str = "90") -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": site["records_url"], "RASA_URL": site["assistant"].url,
            "RASA_AUTH_TOKEN": site["assistant"].token, "RECORDS_RETENTION_DAYS": retention_days}
-    return subprocess.run([sys.executable, "-m", "actions.reception", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "pht.reception", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
 

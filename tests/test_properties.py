@@ -6,7 +6,7 @@ and value the contract allows can appear, in any combination, with any field unk
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actions.triage import assess, load_knowledge
+from pht.triage import assess, load_knowledge
 
 KNOWLEDGE = load_knowledge()
 RED_FLAGS = KNOWLEDGE.values("red_flags")

@@ -18,7 +18,7 @@ import math
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
-from actions.domain import read_domain
+from pht.domain import read_domain
 from rasa_server.patches import apply, is_valid_action_answer, request_json
 from rasa_server.tracker_store import ConversationStore
 

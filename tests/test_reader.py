@@ -1,9 +1,9 @@
 """Free text -> findings: how the assistant reads what people type."""
 import pytest
 
-from actions.language.numbers import age_years, duration_days, pain_score, words_to_digits
-from actions.language.distress import suggests_distress
-from actions.language.reader import NOT_SURE, read_message, shared_reader
+from pht.language.numbers import age_years, duration_days, pain_score, words_to_digits
+from pht.language.distress import suggests_distress
+from pht.language.reader import NOT_SURE, read_message, shared_reader
 from patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS
 
 

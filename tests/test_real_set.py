@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 REAL_DIR = Path(__file__).parent / "real"
-VOCABULARY_FILE = Path(__file__).parent.parent / "actions" / "triage" / "knowledge" / "vocabulary.yml"
+VOCABULARY_FILE = Path(__file__).parent.parent / "pht" / "triage" / "knowledge" / "vocabulary.yml"
 PARTS = {"tune": REAL_DIR / "tune.yml", "heldout": REAL_DIR / "heldout.yml"}
 
 URGENCY_LEVELS = {"emergency", "urgent", "soon", "routine"}

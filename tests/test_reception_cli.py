@@ -1,4 +1,4 @@
-"""The staff CLI (`python -m actions.reception`) and the reception accounts, without servers
+"""The staff CLI (`python -m pht.reception`) and the reception accounts, without servers
 (a fake stands in for the Rasa server's privacy route)."""
 import datetime as dt
 import io
@@ -8,11 +8,11 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
-from actions.reception.cli import main
-from actions.reception.users import Users, parse
-from actions.records import NewPrescreen, Records, settings
-from actions.records.fhir import check_response
-from actions.triage import assess
+from pht.reception.cli import main
+from pht.reception.users import Users, parse
+from pht.records import NewPrescreen, Records, settings
+from pht.records.fhir import check_response
+from pht.triage import assess
 from servers import free_port
 from test_reception_web import TOKEN, FakeRasa
 from test_records import OUTCOMES

@@ -10,9 +10,9 @@ from typing import Dict, List
 
 import pytest
 
-from actions.reception.sessions import BACKOFF
-from actions.reception.users import Users
-from actions.records import Records, settings
+from pht.reception.sessions import BACKOFF
+from pht.reception.users import Users
+from pht.records import Records, settings
 from reception_process import START, FileClock, ReceptionProcess
 from services import REDIS_URL
 from test_reception_web import PASSWORD, Client

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from actions.reception.users import Users
-from actions.records import NewPrescreen, Records, settings
-from actions.records.overview import as_text, overview
-from actions.triage import assess
+from pht.reception.users import Users
+from pht.records import NewPrescreen, Records, settings
+from pht.records.overview import as_text, overview
+from pht.triage import assess
 from common import CLASSIC
 from test_reception_web import PASSWORD, Client, serve_reception
 from web.reception.app import create_app

@@ -15,9 +15,9 @@ from typing import Dict, Optional
 
 import pytest
 
-from actions.reception.sessions import BACKOFF, FORGET_AFTER, TOUCH_EVERY, LoginThrottle, RedisSessions, Sessions
-from actions.reception.users import Users
-from actions.records import Records, settings
+from pht.reception.sessions import BACKOFF, FORGET_AFTER, TOUCH_EVERY, LoginThrottle, RedisSessions, Sessions
+from pht.reception.users import Users
+from pht.records import Records, settings
 from servers import ROOT
 from services import REDIS_URL
 from test_reception_web import PASSWORD, Client, serve_reception
@@ -56,7 +56,7 @@ class Site:
 
     def cli(self, *argv: str) -> subprocess.CompletedProcess:
         """The staff CLI in a process of its own."""
-        return subprocess.run([sys.executable, "-m", "actions.reception", *argv], cwd=ROOT, capture_output=True,
+        return subprocess.run([sys.executable, "-m", "pht.reception", *argv], cwd=ROOT, capture_output=True,
                               text=True, timeout=120, env={**os.environ, **self.env})
 
     def stop(self) -> None:

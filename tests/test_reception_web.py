@@ -17,13 +17,13 @@ from typing import Dict, Optional, Tuple
 
 import pytest
 
-from actions.reception.users import Users
-from actions.records import NewPrescreen, Records, settings
-from actions.records.fhir import check_response, from_questionnaire_response
-from actions.triage import assess
+from pht.reception.users import Users
+from pht.records import NewPrescreen, Records, settings
+from pht.records.fhir import check_response, from_questionnaire_response
+from pht.triage import assess
 from common import CLASSIC
 from servers import free_port
-from actions.reception.sessions import BACKOFF
+from pht.reception.sessions import BACKOFF
 from web.reception.app import create_app
 from web.reception.app import server as reception_server
 

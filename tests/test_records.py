@@ -17,10 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.prescreen as prescreen
 from actions.assessment import ActionAssess
-from actions.records import NewPrescreen, Records, new_reference, normalise_reference
-from actions.records import references
-from actions.records.models import VERSION_TABLE, Base
-from actions.triage import ENGINE_VERSION, knowledge_version, load_knowledge
+from pht.records import NewPrescreen, Records, new_reference, normalise_reference
+from pht.records import references
+from pht.records.models import VERSION_TABLE, Base
+from pht.triage import ENGINE_VERSION, knowledge_version, load_knowledge
 from common import CLASSIC
 from databases import database_url
 from test_actions import DOMAIN, make_tracker
@@ -188,7 +188,7 @@ def test_reference_codes_stay_unique_when_many_finish_at_once(records, monkeypat
         drawn.append(random.choice(pool))
         return drawn[-1]
 
-    monkeypatch.setattr("actions.records.repository.new_reference", crowded)
+    monkeypatch.setattr("pht.records.repository.new_reference", crowded)
     stored, errors = [], []
     start = threading.Barrier(8)
 
@@ -287,7 +287,7 @@ def test_every_question_has_a_staff_wording_and_a_label():
 
 
 def test_every_channel_that_owns_conversation_ids_has_a_name_staff_can_read():
-    from actions.records.fhir import labels
+    from pht.records.fhir import labels
     from actions.senders import PREFIXES
 
     named = labels()["channels"]

@@ -233,7 +233,7 @@ def test_with_the_store_locked_nothing_is_lost_and_the_conversation_resumes(assi
 def test_a_finishing_turn_that_could_not_be_saved_stores_one_record_which_survives_a_kill(assistant):
     import sqlite3
 
-    from actions.records import Records
+    from pht.records import Records
     from servers import Conversation
 
     rehearsal = Conversation(assistant, "final-turn-rehearsal", CLASSIC_ANSWERS)

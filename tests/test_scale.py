@@ -37,7 +37,7 @@ from bench.conversations import PatientScript
 from patients import patient_cases
 from servers import ACTION_SERVER, MODEL, RASA_SERVER, REST_PREFIX, ROOT, START_TIMEOUT_SECONDS, free_port, http
 from services import REDIS_URL
-from actions.domain import read_domain
+from pht.domain import read_domain
 
 pytestmark = pytest.mark.services
 
@@ -54,7 +54,7 @@ DOMAIN = read_domain()
 
 def records_per_conversation(database_url: str) -> Dict[str, int]:
     """{conversation id: number of pre-screen records}, read through the records module."""
-    from actions.records import Records
+    from pht.records import Records
 
     records = Records(database_url, migrate=False)
     try:

@@ -5,10 +5,11 @@ import re
 import subprocess
 from pathlib import Path
 
+from pht.settings import Settings
 from security import audit
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = [path for folder in ("actions", "analytics", "channels", "rasa_server", "supervisor", "web") for path in (ROOT / folder).rglob("*.py")]
+CODE = [path for folder in ("actions", "pht", "analytics", "channels", "rasa_server", "supervisor", "web") for path in (ROOT / folder).rglob("*.py")]
 SHELL = [ROOT / "scripts" / "run.sh"]
 TEST_ONLY = {"TELEGRAM_API_URL", "TWILIO_API_URL", "FACEBOOK_API_URL", "SLACK_API_URL"}  # listed, commented out
 SET_BY_THE_SCRIPTS = {"RASA_TELEMETRY_ENABLED", "SQLALCHEMY_SILENCE_UBER_WARNING", "TF_CPP_MIN_LOG_LEVEL"}
@@ -16,9 +17,10 @@ NOT_VARIABLES = {"DEFAULT_REQUEST_TIMEOUT"}  # upper-case strings there that are
 
 
 def variables_read() -> set:
-    """Upper-case names in quotes in every module that reads the environment, and the
-    variables scripts/run.sh gives defaults: what the assistant can be configured with."""
-    names = set()
+    """The settings module's variables, upper-case names in quotes in every module that looks
+    variables up by name, and the variables scripts/run.sh gives defaults: what the assistant
+    can be configured with."""
+    names = {Settings.variable(name) for name in Settings.__fields__}
     for path in CODE:
         text = path.read_text()
         if "environ" in text or "env.get" in text or "env[" in text:
@@ -44,7 +46,7 @@ def test_env_files_are_never_committed():
 
 
 def test_the_configuration_files_hold_no_secrets():
-    for name in ("credentials.yml", "endpoints.yml", "actions/settings.yml"):
+    for name in ("credentials.yml", "endpoints.yml", "pht/settings.yml"):
         text = (ROOT / name).read_text()
         assert not re.search(r"(token|secret|password)\s*:\s*['\"]?[A-Za-z0-9_\-]{8,}", text, re.IGNORECASE), name
 

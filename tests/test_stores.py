@@ -15,7 +15,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 import rasa_server.lock_store as lock_store_module
 from rasa_server.lock_store import ConversationLockStore, SharedLockStore
-from actions.records.settings import settings as records_settings
+from pht.records.settings import settings as records_settings
 from rasa_server.settings import ServerSettings
 from rasa_server.tracker_store import ConversationStore
 from services import REDIS_URL

@@ -1,4 +1,4 @@
-"""A story is read as a story, a question as a question (actions/language/questions.py).
+"""A story is read as a story, a question as a question (pht/language/questions.py).
 
 The intent classifier took a third of the real stories of the tuning set for FAQ questions
 ("pain near my sit bone ... when sitting" is close to the sitting-tips question in words); the
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.language.questions import question_form
-from actions.language.reader import shared_reader
+from pht.language.questions import question_form
+from pht.language.reader import shared_reader
 
 ROOT = Path(__file__).resolve().parent.parent
 

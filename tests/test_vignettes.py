@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.triage import assess, load_knowledge
-from actions.triage.findings import STATE_KEYS
+from pht.triage import assess, load_knowledge
+from pht.triage.findings import STATE_KEYS
 
 CASES_FILE = Path(__file__).parent / "vignettes" / "cases.yml"
 URGENCY_LEVELS = ["emergency", "urgent", "soon", "routine"]

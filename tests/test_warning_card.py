@@ -14,9 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import outcome_messages
 from actions.conversation import ActionConsentDeclined, ActionStopped
-from actions.triage import assess, load_knowledge
+from pht.triage import assess, load_knowledge
 from common import CLASSIC
-from actions.domain import read_domain
+from pht.domain import read_domain
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = read_domain()

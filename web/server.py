@@ -5,7 +5,7 @@ It serves the page, the widget's own files, and socket.io-client from `web/node_
 Only the files listed below are served; anything else is 404. `/widget/config.json` tells
 the widget where the Rasa server is (CHAT_SERVER_URL, channels/settings.py), its words (the
 domain's `utter_widget_*` responses, domain/channels.yml) and the cauda equina warning card for
-its notice (actions/triage/knowledge/advice.yml): each written once, none in the JavaScript.
+its notice (pht/triage/knowledge/advice.yml): each written once, none in the JavaScript.
 
 `/demo/webchat.html` is the same clinic with rasa-webchat (npm, pinned) instead of our widget,
 the supported third-party client the browser test drives (a development dependency, so not in
@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, Mapping, Tuple
+from typing import Dict, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
-from actions.domain import domain
-from actions.triage.knowledge import load_knowledge
+from pht.domain import domain
+from pht.triage.knowledge import load_knowledge
 from channels import settings
+from pht.settings import settings as app_settings
 
 WEB = Path(__file__).resolve().parent
 SOCKET_IO_CLIENT = WEB / "node_modules" / "socket.io-client" / "dist" / "socket.io.js"
@@ -105,20 +105,20 @@ class PageHandler(BaseHTTPRequestHandler):
         pass  # one line per file would drown the Rasa server's messages in `make run`
 
 
-def serve(env: Mapping[str, str], port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+def serve(env: Optional[Mapping[str, str]], port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """The page server, bound and ready (call `serve_forever`)."""
     return ThreadingHTTPServer((host, port), partial(PageHandler, web=settings.web(env)))
 
 
 def main() -> None:
-    web = settings.web(os.environ)
+    web = settings.web()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=web.port)
-    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
+    parser.add_argument("--host", default=app_settings().web_host)
     args = parser.parse_args()
     if not SOCKET_IO_CLIENT.exists():
         raise SystemExit(f"{SOCKET_IO_CLIENT} is missing: run `make web` (npm ci in web/)")
-    server = serve(os.environ, args.port, args.host)
+    server = serve(None, args.port, args.host)
     print(f"Demo clinic page: http://localhost:{args.port} (the widget talks to {web.rasa_url})", flush=True)
     server.serve_forever()
 

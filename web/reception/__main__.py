@@ -2,8 +2,8 @@
 import argparse
 import logging
 
-from actions.reception.users import Users
-from actions.records import settings
+from pht.reception.users import Users
+from pht.records import settings
 
 from .app import create_app, server
 
@@ -22,7 +22,7 @@ def main() -> None:
     audit.propagate = False
     if not Users(config).names():
         print("No reception accounts yet. Create the first one with:\n"
-              "    .venv/bin/python -m actions.reception add-user NAME    (or: make reception-user NAME=...)",
+              "    .venv/bin/python -m pht.reception add-user NAME    (or: make reception-user NAME=...)",
               flush=True)
     print(f"Reception page: http://localhost:{args.port} (sign in with a reception account)", flush=True)
     server(create_app(config), args.host, args.port, list(config.trusted_proxies)).run()

@@ -2,15 +2,15 @@
 
 Starlette + Jinja2 (FastAPI >= 0.126 needs pydantic 2; Rasa 3.6 pins pydantic 1), served by
 uvicorn: `python -m web.reception` (port RECEPTION_PORT, 8081). It reads and deletes through
-actions/records and actions/reception, like the staff CLI; nothing here knows the database.
+pht/records and pht/reception, like the staff CLI; nothing here knows the database.
 
-- Login with the reception accounts (actions/reception/users.py: argon2 hashes), slowed by
-  a back-off per account name and per client address (actions/reception/sessions.py says
+- Login with the reception accounts (pht/reception/users.py: argon2 hashes), slowed by
+  a back-off per account name and per client address (pht/reception/sessions.py says
   why a back-off and not a lock). The client address is the connection's, or what
   X-Forwarded-For says only when the connection comes from RECEPTION_TRUSTED_PROXIES
   (uvicorn's proxy headers are off otherwise, so under `make run` a made-up header changes
   nothing).
-- Sessions are kept on the server (actions/reception/sessions.py: the records database, or
+- Sessions are kept on the server (pht/reception/sessions.py: the records database, or
   Redis), so signing out, `remove-user` and expiry end them in every replica; the
   `pht_session` cookie holds only a random id (HttpOnly, SameSite=Strict, Secure behind
   HTTPS). Before sign-in, the login form's CSRF token rides in a signed cookie that names
@@ -51,13 +51,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from actions.reception.privacy import ConversationsUnreachable, forget_person, same_person
-from actions.reception.sessions import Clock, LoginThrottle, Session, Sessions, utc_now
-from actions.reception.users import Users
-from actions.records import Records, Settings, normalise_reference, settings
-from actions.records.fhir import labels, shipped_questionnaire, to_questionnaire_response
-from actions.records.overview import overview
-from actions.triage import load_knowledge
+from pht.reception.privacy import ConversationsUnreachable, forget_person, same_person
+from pht.reception.sessions import Clock, LoginThrottle, Session, Sessions, utc_now
+from pht.reception.users import Users
+from pht.records import Records, Settings, normalise_reference, settings
+from pht.records.fhir import labels, shipped_questionnaire, to_questionnaire_response
+from pht.records.overview import overview
+from pht.triage import load_knowledge
 
 if TYPE_CHECKING:
     import uvicorn
@@ -328,7 +328,7 @@ async def staff_prescreen(reception: "Reception", request: Request) -> Response:
 
 class RequireLogin:
     """Every path except the login page, static files and the health check needs a live
-    server-side session (the cookie's id, found and not expired: actions/reception/sessions.py)."""
+    server-side session (the cookie's id, found and not expired: pht/reception/sessions.py)."""
 
     OPEN = ("/login", "/static/", "/health")
 

@@ -198,7 +198,7 @@ class Reader:
         phrases += [str(p) for _, _, entry in together_values(self.knowledge)
                     for group in entry["together"] for part in group for p in part]
         self.vocabulary_words = sorted({word for phrase in phrases for word in re.findall(r"[a-z]+", phrase.lower())})
-        self.english = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self.english = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
         self.known_words = set(self.vocabulary_words) | set(self.english.values()) | common_english_words()
         self.words_by_length: Dict[int, List[str]] = {}
         for word in self.vocabulary_words:
@@ -407,10 +407,10 @@ class Reader:
     def _mentions(self, doc: Doc, asked: Optional[str], told: bool = True) -> List[Mention]:
         """The values the words name, with their assertion; with `told`, as a story states
         them (`_in_stories`), else every value named ("I never said driving" names driving)."""
-        raw = []
+        raw: List[tuple] = []
         for match_id, start, end in self.matcher(doc):
-            field, value, *possible = self.nlp.vocab.strings[match_id].split("|")
-            raw.append((field, value, start, end, bool(possible)))
+            field, value, *possibly = self.nlp.vocab.strings[match_id].split("|")
+            raw.append((field, value, start, end, bool(possibly)))
         ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
         raw += self._together(doc, raw)
         if asked in self.as_answer:  # words that name a value only as the answer to its question,
@@ -468,9 +468,9 @@ class Reader:
         clause = _numbered(doc, _ends_together_clause)
         parts: Dict[Tuple[str, str, str, int], Dict[int, List[Tuple[int, int]]]] = {}
         for match_id, start, end in self.together(doc):
-            field, value, group, part, size = self.nlp.vocab.strings[match_id].split("|")
-            parts.setdefault((field, value, group, int(size)), {}).setdefault(int(part), []).append((start, end))
-        found = []
+            field, value, group, part, parts_in_group = self.nlp.vocab.strings[match_id].split("|")
+            parts.setdefault((field, value, group, int(parts_in_group)), {}).setdefault(int(part), []).append((start, end))
+        found: List[tuple] = []
         for (field, value, _, size), spans in parts.items():
             if len(spans) < size:
                 continue

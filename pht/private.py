@@ -1,10 +1,10 @@
 """Files that hold health data or secrets are readable by their owner only, from the moment
 they exist: the var/ folder 0700, databases and secrets 0600.
 
-Every writer of var/ goes through here: the records database (actions/records), the
-conversation store (rasa_server/tracker_store.py), the kept secrets (actions/records/settings.py),
+Every writer of var/ goes through here: the records database (pht/records), the
+conversation store (rasa_server/tracker_store.py), the kept secrets (pht/records/settings.py),
 the sender-id key (channels/pseudonyms.py), the channels' credentials (channels/credentials.py),
-the staff accounts (actions/reception/users.py); scripts/run.sh sets `umask 077` for the rest.
+the staff accounts (pht/reception/users.py); scripts/run.sh sets `umask 077` for the rest.
 SQLite makes its -wal and -shm files with the database file's mode, so a database file made
 0600 before SQLite opens it keeps its companions 0600 too; `restrict_sqlite` also mends the
 files of an older installation, made before this.

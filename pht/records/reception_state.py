@@ -1,5 +1,5 @@
 """The reception page's shared state in the records database: signed-in sessions and failed
-sign-ins. Used when REDIS_URL is not set (actions/reception/sessions.py picks the store);
+sign-ins. Used when REDIS_URL is not set (pht/reception/sessions.py picks the store);
 every replica of the page on the same database sees the same rows, so signing out or
 `remove-user` in one ends the session in all, and a guess in one counts in all.
 """

@@ -1,5 +1,5 @@
 """Reception sign-in sessions and the login back-off, kept where every replica sees them:
-Redis when REDIS_URL is set, otherwise the records database (actions/records/reception_state.py).
+Redis when REDIS_URL is set, otherwise the records database (pht/records/reception_state.py).
 
 Sessions. The browser's cookie holds only a random id (256 bits); the server keeps who it
 belongs to, its CSRF token and its times, under the id's SHA-256. A session ends when it is
@@ -206,7 +206,7 @@ class RedisFailures:
         self.redis.delete(self._key(key))
 
 
-def _stores(config: Settings, records: Optional[Records]) -> Tuple[object, object]:
+def _stores(config: Settings, records: Optional[Records]) -> Tuple[Any, Any]:
     if config.redis_url:
         prefix = config.redis_key_prefix
         idle = dt.timedelta(minutes=config.session_idle_minutes)
@@ -219,7 +219,7 @@ class Sessions:
     """Sign-in sessions: start, find (with idle and absolute expiry), end, end all of a user."""
 
     def __init__(self, config: Settings, records: Optional[Records] = None, clock: Clock = utc_now,
-                 store: Optional[object] = None) -> None:
+                 store: Optional[Any] = None) -> None:
         self.store = store or _stores(config, records)[0]
         self.clock = clock
         self.idle = dt.timedelta(minutes=config.session_idle_minutes)
@@ -270,7 +270,7 @@ class LoginThrottle:
     """The login back-off (see the module docstring), per account name and per client address."""
 
     def __init__(self, config: Settings, records: Optional[Records] = None, clock: Clock = utc_now,
-                 store: Optional[object] = None) -> None:
+                 store: Optional[Any] = None) -> None:
         self.store = store or _stores(config, records)[1]
         self.clock = clock
 

@@ -1,7 +1,7 @@
 """The Rasa domain as the files in `domain/` hold it, merged into one mapping.
 
 Rasa reads the folder and merges its files: `core.yml` and `channels.yml` are written by hand,
-`faq.yml` is generated from the knowledge base by `make data` (actions/rasa_data.py). Code
+`faq.yml` is generated from the knowledge base by `make data` (pht/rasa_data.py). Code
 that needs a response's text outside the Rasa server (the channels' option hints, the widget's
 words, the tests) reads it here, so each sentence is written in one domain file only.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Mapping, Optional
 
 import yaml
 
@@ -40,3 +40,16 @@ def domain() -> Dict[str, Any]:
 def response_text(name: str) -> str:
     """The text of the domain response `name` (its first variation)."""
     return str(domain()["responses"][name][0]["text"])
+
+
+def render(domain: Mapping[str, Any], response: str, slots: Optional[Mapping[str, Any]] = None, **values: Any) -> str:
+    """The text of a domain response with `{placeholders}` filled: as Rasa chooses, a variation
+    whose slot `condition` the conversation's `slots` meet (the staff wording), else the first
+    variation without a condition."""
+    variations = domain.get("responses", {}).get(response)
+    if not variations:
+        raise KeyError(f"response {response} is not in the domain")
+    chosen = next((variation for variation in variations if variation.get("condition") and slots is not None
+                   and all(slots.get(test["name"]) == test["value"] for test in variation["condition"])), None)
+    chosen = chosen or next(variation for variation in variations if not variation.get("condition"))
+    return chosen["text"].format(**values)

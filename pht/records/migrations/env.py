@@ -2,14 +2,14 @@
 
 The repository runs the migrations itself (`Records.migrate`, passing its connection); the
 `alembic` command works too, for writing a new revision:
-    .venv/bin/alembic -c actions/records/alembic.ini revision --autogenerate -m "what changed"
+    .venv/bin/alembic -c pht/records/alembic.ini revision --autogenerate -m "what changed"
 On PostgreSQL the migrations hold an advisory lock, so several servers starting at once do
 not run them twice.
 """
 import sqlalchemy as sa
 from alembic import context
 
-from actions.records.models import VERSION_TABLE, Base
+from pht.records.models import VERSION_TABLE, Base
 
 MIGRATION_LOCK = 7_414_201  # any fixed number: the advisory lock's key
 
@@ -29,7 +29,7 @@ given = context.config.attributes.get("connection")
 if given is not None:
     run(given)
 else:
-    from actions.records.settings import settings
+    from pht.records.settings import settings
 
     with sa.create_engine(settings().database_url).begin() as connection:
         run(connection)

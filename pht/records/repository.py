@@ -9,19 +9,18 @@ import datetime as dt
 import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.orm import sessionmaker
 
 from ..private import private_sqlite, restrict_sqlite
 from .models import VERSION_TABLE, Prescreen
 from .references import new_reference, normalise_reference
 from .settings import Settings, settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +101,7 @@ def create_engine(url: str) -> sa.engine.Engine:
         return sa.create_engine(url, pool_pre_ping=True, future=True, hide_parameters=True)
     engine = sa.create_engine(url, future=True, hide_parameters=True, connect_args={"check_same_thread": False})
     sa.event.listen(engine, "connect", _tune_sqlite)
-    if parsed.database and parsed.database != ":memory:":  # health data: owner-only (actions/private.py)
+    if parsed.database and parsed.database != ":memory:":  # health data: owner-only (pht/private.py)
         path = Path(parsed.database)
         private_sqlite(path)
         sa.event.listen(engine, "connect", lambda *_: restrict_sqlite(path))  # after the WAL files exist
@@ -123,7 +122,9 @@ class Records:
 
     # -- schema ------------------------------------------------------------------------------
 
-    def _alembic(self, connection: sa.engine.Connection) -> Config:
+    def _alembic(self, connection: sa.engine.Connection) -> "Config":
+        from alembic.config import Config  # Alembic only where the schema is checked: not at import
+
         alembic = Config()
         alembic.set_main_option("script_location", str(MIGRATIONS))
         alembic.attributes["connection"] = connection
@@ -133,10 +134,15 @@ class Records:
         """Bring the schema up to the newest migration (does nothing when it is there)."""
         if self.schema_is_current():
             return
+        from alembic import command
+
         with self.engine.begin() as connection:
             command.upgrade(self._alembic(connection), "head")
 
     def schema_is_current(self) -> bool:
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
         with self.engine.connect() as connection:
             current = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE}).get_current_heads()
             head = ScriptDirectory.from_config(self._alembic(connection)).get_heads()

@@ -1,4 +1,4 @@
-"""Command line: `python -m actions.triage [findings.json]` prints the result as JSON.
+"""Command line: `python -m pht.triage [findings.json]` prints the result as JSON.
 
 Reads one findings object from the file named, or from standard input. Bad input gives a
 message on stderr and exit code 2.
@@ -18,7 +18,7 @@ EXIT_BAD_INPUT = 2
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m actions.triage",
+        prog="python -m pht.triage",
         description="Assess one PHT pre-screen findings object (JSON) and print the result.",
     )
     parser.add_argument("path", nargs="?", help="findings JSON file (default: standard input)")

@@ -6,11 +6,12 @@ The schema is created and changed by the Alembic migrations in `migrations/`, ne
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import declarative_base
 
-Base = declarative_base()
+Base: Any = declarative_base()  # SQLAlchemy 1.4 ships no type information
 
 VERSION_TABLE = "prescreen_alembic_version"  # its own name: the database may be shared with Rasa's tracker store
 

@@ -14,17 +14,18 @@ Three small pattern rules make one synonym cover many phrasings:
 - `=word` matches that exact word form, not its lemma: "=legs * weak" (both legs) must not
   find "my leg feels weak".
 
-Run `python -m actions.language.pipeline OUTPUT_DIR` to save it for Rasa to load by path.
+Run `python -m pht.language.pipeline OUTPUT_DIR` to save it for Rasa to load by path.
 """
 from __future__ import annotations
 
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 
 from ..triage.knowledge import Knowledge, load_knowledge
 
@@ -113,9 +114,10 @@ def build_pipeline(knowledge: Optional[Knowledge] = None) -> Language:
     knowledge = knowledge or load_knowledge()
     nlp = _lemmatizer_only()
     patterns = ruler_patterns(knowledge, nlp)
-    nlp.add_pipe("entity_ruler", config={"validate": True}).add_patterns(patterns)
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"validate": True}))
+    ruler.add_patterns(patterns)
     nlp.meta["name"] = PIPELINE_NAME
-    nlp.meta["description"] = "PHT pre-screen pipeline built from actions/triage/knowledge/vocabulary.yml"
+    nlp.meta["description"] = "PHT pre-screen pipeline built from pht/triage/knowledge/vocabulary.yml"
     return nlp
 
 
@@ -127,7 +129,7 @@ def shared_pipeline() -> Language:
 
 def main(argv: List[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m actions.language.pipeline OUTPUT_DIR", file=sys.stderr)
+        print("usage: python -m pht.language.pipeline OUTPUT_DIR", file=sys.stderr)
         return 2
     output = Path(argv[0])
     output.parent.mkdir(parents=True, exist_ok=True)

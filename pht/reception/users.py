@@ -2,8 +2,8 @@
 
 From RECEPTION_USERS when it is set (`name:hash` pairs separated by spaces or new lines,
 e.g. from a deployment's secret), otherwise from the users file (`var/reception_users`, one
-`name:hash` a line, readable by its owner only), which `python -m actions.reception
-add-user NAME` writes. actions/records/settings.py names both.
+`name:hash` a line, readable by its owner only), which `python -m pht.reception
+add-user NAME` writes. pht/records/settings.py names both.
 """
 from __future__ import annotations
 
@@ -90,6 +90,6 @@ class Users:
         temporary = path.with_suffix(".new")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as file:
-            file.write("# Reception staff: name:argon2-hash, one a line (python -m actions.reception add-user NAME)\n")
+            file.write("# Reception staff: name:argon2-hash, one a line (python -m pht.reception add-user NAME)\n")
             file.writelines(f"{name}:{hashed}\n" for name, hashed in sorted(accounts.items()))
         os.replace(temporary, path)

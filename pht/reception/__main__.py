@@ -1,4 +1,4 @@
-"""`python -m actions.reception`: the staff CLI (actions/reception/cli.py)."""
+"""`python -m pht.reception`: the staff CLI (pht/reception/cli.py)."""
 import sys
 
 from .cli import main

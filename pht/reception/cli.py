@@ -1,4 +1,4 @@
-"""The staff CLI: `python -m actions.reception COMMAND` (a thin shell over actions/records).
+"""The staff CLI: `python -m pht.reception COMMAND` (a thin shell over pht/records).
 
     list [--json] [--since DATE] [--urgency LEVEL] [--limit N]   recent pre-screens, newest first
     show REF [--format text|json|fhir]                           one pre-screen
@@ -9,7 +9,7 @@
     remove-user NAME, users               the accounts (removing one signs it out everywhere at once)
     migrate                               bring the records database's schema up to date
 
-Configuration: environment variables, read in actions/records/settings.py.
+Configuration: environment variables, read in pht/settings.py.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def parse_since(text: str) -> dt.datetime:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m actions.reception", description=__doc__.split("\n")[0])
+    root = argparse.ArgumentParser(prog="python -m pht.reception", description=__doc__.split("\n")[0])
     commands = root.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("list", help="recent pre-screens, newest first")
     listing.add_argument("--json", action="store_true", help="JSON instead of a table")
@@ -79,9 +79,9 @@ def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: TextIO
                 json.dump([record.summary() for record in found], out, indent=2)
                 print(file=out)
             else:
-                for record in found:
-                    print(f"{record.reference}  {record.created:%Y-%m-%d %H:%M}  {record.urgency.upper():9}  "
-                          f"{record.likelihood:8}  {'staff' if record.staff_entered else record.channel}", file=out)
+                for listed in found:
+                    print(f"{listed.reference}  {listed.created:%Y-%m-%d %H:%M}  {listed.urgency.upper():9}  "
+                          f"{listed.likelihood:8}  {'staff' if listed.staff_entered else listed.channel}", file=out)
                 print(f"{len(found)} pre-screen(s)", file=err)
             return 0
         if args.command == "purge":

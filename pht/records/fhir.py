@@ -1,7 +1,7 @@
 """FHIR R4: a pre-screen record as a `QuestionnaireResponse`, and the `Questionnaire` it answers.
 
 The Questionnaire (`questionnaire.json`, shipped in the repository and served by the
-reception page) is generated from the vocabulary by `python -m actions.records.fhir` (a
+reception page) is generated from the vocabulary by `python -m pht.records.fhir` (a
 test fails when it is stale): one item per findings field with the vocabulary's question,
 answer options as codings (a code system per field), then the outcome and the record's own
 items, read-only. Lists are `repeats` choices with a "none" option, because "none of these"
@@ -238,7 +238,9 @@ def to_questionnaire_response(record: Record, knowledge: Optional[Knowledge] = N
 
 def _not_plain(screen: Optional[Mapping[str, Any]]) -> bool:
     """Whether a safety screen is anything but simply answered (policy v3)."""
-    return bool(screen) and (screen["state"] != "answered" or "unsure" in screen["items"].values())
+    if not screen:
+        return False
+    return screen["state"] != "answered" or "unsure" in screen["items"].values()
 
 
 def _screen_answers(screens: Mapping[str, Any], options: Mapping[str, Any]) -> List[Dict[str, Any]]:
@@ -376,7 +378,7 @@ def _check_answers(answers: List[Mapping[str, Any]], definition: Mapping[str, An
 
 
 def main(argv: List[str]) -> int:
-    """`python -m actions.records.fhir`: write questionnaire.json from the vocabulary."""
+    """`python -m pht.records.fhir`: write questionnaire.json from the vocabulary."""
     text = json.dumps(build_questionnaire(), indent=2, ensure_ascii=False) + "\n"
     if argv == ["--check"]:
         return 0 if QUESTIONNAIRE_FILE.exists() and QUESTIONNAIRE_FILE.read_text() == text else 1
