@@ -13,7 +13,7 @@ from pht.triage import Engine
 from .messages import bullet_list, join_items, render
 from .corrections import repeat_back
 from .prescreen import REFERENCE_SLOT, record_prescreen
-from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, unsure_fields
+from pht.state import ACT_NOW_LEVELS, ASSESSMENT_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, unsure_fields
 
 FIT_RESPONSES = {"high": "utter_fit_high", "moderate": "utter_fit_moderate", "low": "utter_fit_low"}
 

@@ -28,7 +28,7 @@ from pht.language.reader import shared_reader
 from pht.triage import Engine, Knowledge, load_knowledge
 
 from .messages import findings_summary, render, staff_entered, yes_no_buttons
-from .slots import ASSESSMENT_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots
+from pht.state import ASSESSMENT_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots
 
 REPEATED_SLOT = "repeated_back"  # the answers the last message repeated back, field -> value(s)
 WITHDRAWN_SLOT = "withdrawn"  # what this message took out or kept, to acknowledge: {"removed": ..., "kept": ...}

@@ -31,14 +31,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from pht.language.corrections import says_that_is_wrong
 from pht.language.distress import DISTRESS_INTENT, suggests_distress
 from pht.language.numbers import is_vague_time
 from pht.language.questions import question_form
-from pht.language.reader import NOT_SURE, is_correction, shared_reader
+from pht.language.reader import NOT_SURE, shared_reader
 from pht.settings import load_settings
 from pht.triage import Engine, Knowledge, load_knowledge
 from pht.triage.engine import join_words
+from pht.turn import CORRECTED_SLOT, DIGRESSION_INTENTS, SURE, Message, read_message_into
 
 from .corrections import (
     REPEATED_SLOT, WITHDRAW_CHECK, WITHDRAWAL_SLOT, WITHDRAWN_SLOT, acknowledge, denial_updates, lowers_act_now,
@@ -48,24 +48,13 @@ from .corrections import (
 from .messages import (
     answer_buttons, findings_summary, join_items, question_text, render, value_labels, yes_no_buttons,
 )
-from .slots import (
+from pht.state import (
     CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, needs_care_now, needs_emergency_now,
     pending_sign,
 )
 
 FORM_NAME = "assessment_form"
 REASK_SLOT = "reask_count"
-CORRECTED_SLOT = "corrected"  # answers the last message changed, to acknowledge
-# Intents that leave the form for a rule (explain, restart, stop ...) when nothing was read.
-DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet",
-                      "delete_my_data", "staff_mode"}
-# Messages that ask rather than answer ("can I keep running?"): only danger signs are read
-# from them, unless the NLU is unsure or no sentence of the message asks anything (a story the
-# classifier took for an FAQ question, an answer it took for off-topic: read in full). Commands ("stop", "go back") are short: if one still
-# answers the question asked ("about twenty days"), it was an answer the NLU got wrong.
-QUESTION_INTENTS = {"faq", "ask_why", "out_of_scope"}
-COMMAND_INTENTS = {"start_over", "stop", "goodbye", "go_back", "delete_my_data", "staff_mode"}
-SURE = 0.8
 FALLBACK_INTENT = "nlu_fallback"
 
 
@@ -124,22 +113,6 @@ def required_questions(slots: Mapping[str, Any]) -> List[str]:
     if needs_care_now(slots):
         questions = questions_while_urgent(slots, questions)
     return first + ([CONFIRM_SLOT, *questions] if pending_sign(slots) else questions)
-
-
-def follow_up_signs(slots: Mapping[str, Any]) -> List[Dict[str, Any]]:
-    """The follow-up questions the findings so far call for (vocabulary.yml `follow_ups`),
-    added once each to the possible signs to ask."""
-    engine = Engine()
-    findings = findings_from_slots(slots, engine.knowledge)
-    signs = list(slots.get(POSSIBLE_SLOT) or [])
-    known = {(sign["field"], sign["value"]) for sign in signs}
-    for item in engine.knowledge.vocabulary.get("follow_ups", []):
-        (field, value), = item["ask"].items()
-        if (field, value) in known or value in (findings.get(field) or []):
-            continue
-        if engine._holds(item["when"], engine.erring_safe(findings)):
-            signs.append({"field": field, "value": value, "answer": None, "was_the_answer": False, "follow_up": True})
-    return signs
 
 
 def one_by_one_signs(field: str, slots: Mapping[str, Any]) -> List[Dict[str, Any]]:
@@ -276,131 +249,13 @@ class ActionExtractFindings(Action):
                             tracker.is_paused(), tracker.followup_action, tracker.active_loop, tracker.latest_action_name)
         return [SlotSet(name, value) for name, value in denial.items()] + self._read(corrected, text, asked, denying=True)
 
-    def _read(self, tracker: Tracker, text: str, asked: Optional[str], denying: bool) -> List[EventType]:
-        """The findings the message states, as slot events; while it denies something it
-        repeated back, only danger signs."""
-        knowledge = load_knowledge()
-        reading = shared_reader().reading(text, asked if asked in knowledge.fields and not denying else None)
-        found = reading.findings
+    @staticmethod
+    def _read(tracker: Tracker, text: str, asked: Optional[str], denying: bool) -> List[EventType]:
+        """The findings the message states, as slot events (pht/turn.py decides); while it
+        denies something it repeated back, only danger signs."""
         intent = tracker.latest_message.get("intent", {})
-        sure = intent.get("confidence", 1.0) >= SURE
-        only_danger_signs = denying or sure and (
-            (intent.get("name") in QUESTION_INTENTS and question_form().asks(text))
-            or (intent.get("name") in COMMAND_INTENTS and asked not in found))
-        correcting = is_correction(text) or says_that_is_wrong(text) or answers_which_was_wrong(tracker)
-        events: List[EventType] = self._possible_signs(tracker, text, reading.possible, asked, found, sure)
-        earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(asked or "")
-        if asked in knowledge.fields and asked not in found and isinstance(earlier, str) and not denying:
-            if shared_reader().yes_or_no(text):
-                found = {**found, asked: earlier}  # "yes" to "you mentioned pain here: ...; is that it?"
-        corrected: Dict[str, Any] = {}
-        mentioned = dict(tracker.get_slot(MENTIONED_SLOT) or {})
-        for field, value in found.items():
-            spec = knowledge.fields[field]
-            current = tracker.get_slot(field)
-            if value == NOT_SURE and field != asked:
-                continue
-            if only_danger_signs and not spec.get("screen"):
-                continue  # "can I keep running?" is no report of running; danger signs always count
-            if field != asked and current is not None and spec["kind"] != "list":
-                if not correcting:
-                    continue  # a passing mention does not overwrite an answer; "actually, ..." does
-                corrected[field] = value
-            if spec.get("confirm_question") and field != asked and current is None and field not in mentioned:
-                if Engine(knowledge).fits_better_with_another(findings_from_slots(
-                        {**tracker.slots, **found, MENTIONED_SLOT: mentioned}, knowledge), field):
-                    mentioned[field] = value  # confirmed when asked: the fit depends on it
-                    continue
-            if (spec.get("screen") or spec["kind"] == "list") and field != asked and current is None:
-                # in passing: counts at once, but is not yet the whole answer
-                mentioned[field] = list(dict.fromkeys(mentioned.get(field, []) + value))
-                continue
-            if spec["kind"] == "list" and isinstance(current, list) and value:
-                value = list(dict.fromkeys(current + value))
-            if value != current:
-                events.append(SlotSet(field, value))
-        if mentioned != (tracker.get_slot(MENTIONED_SLOT) or {}):
-            events.append(SlotSet(MENTIONED_SLOT, mentioned))
-        changed = {field: value for field, value in corrected.items() if value != tracker.get_slot(field)}
-        if changed:
-            # Rasa drops messages sent from slot-mapping actions: the form acknowledges it
-            events.append(SlotSet(CORRECTED_SLOT, changed))
-        after = {**tracker.slots, **{event["name"]: event["value"] for event in events if event.get("event") == "slot"}}
-        signs = follow_up_signs(after)
-        if signs != (after.get(POSSIBLE_SLOT) or []):
-            events.append(SlotSet(POSSIBLE_SLOT, signs))
-        return events
-
-    @staticmethod
-    def _possible_signs(tracker: Tracker, text: str, possible: Mapping[str, List[str]], asked: Optional[str],
-                        found: Mapping[str, Any], sure: bool) -> List[EventType]:
-        """Record the answer to a confirming question, and any new possible danger signs.
-
-        The answer "no" rules the sign out and "yes" counts; "not sure" or anything unclear is
-        recorded unsure (policy v3), except that a cauda equina sign first gets its one re-ask
-        in concrete words (`concrete`), and only an unclear answer to that is unsure. Only a
-        sure digression ("why do you ask?") leaves it unanswered."""
-        signs = [dict(sign) for sign in tracker.get_slot(POSSIBLE_SLOT) or []]
-        events: List[EventType] = []
-        pending = next((sign for sign in signs if sign["answer"] is None), None)
-        if asked == CONFIRM_SLOT and pending:
-            said = shared_reader().yes_or_no(text)
-            digression = sure and tracker.latest_message.get("intent", {}).get("name") in DIGRESSION_INTENTS
-            stated = pending.get("one_by_one") and pending["value"] in (found.get(pending["field"]) or [])
-            if said is not None or stated or not (digression and not found):
-                concrete = load_knowledge().fields[pending["field"]]["values"][pending["value"]].get("concrete")
-                if said is not None and pending.get("reasked") and concrete and not stated:
-                    said = said != (concrete["normal"] == "yes")  # the sign is there when the answer is not the normal one
-                elif said is None and concrete and shared_reader().says_abnormal(text):
-                    said = True  # "it feels different on one side", "not numb, just different": altered feeling is the sign
-                said = True if stated else said
-                # one sign of a screen asked alone: words that say nothing usable are counted and
-                # asked again by the form (a cauda equina sign in its concrete words), not unsure
-                unusable = pending.get("one_by_one") and said is None and not shared_reader().says_not_sure(text)
-                if said is None and concrete and not pending.get("reasked"):
-                    pending["reasked"] = True  # asked again at once, in the warning card's words
-                    if not unusable:
-                        events.append(SlotSet(CONFIRM_SLOT, "reask"))
-                elif not unusable:  # an unusable answer leaves the sign unanswered: the form counts it
-                    unclear = "unsure" if pending.get("reasked") else "unclear"
-                    pending["answer"] = {True: "yes", False: "no"}.get(said, unclear)
-                    events.append(SlotSet(CONFIRM_SLOT, pending["answer"]))
-                    if (pending.get("was_the_answer") and tracker.get_slot(pending["field"]) is None
-                            and not any(sign.get("one_by_one") and sign["field"] == pending["field"] for sign in signs)):
-                        # it was the whole answer to its own question: now that answer is known
-                        counts = pending["answer"] == "yes"
-                        events.append(SlotSet(pending["field"], [pending["value"]] if counts else []))
-        known = {(sign["field"], sign["value"]) for sign in signs}
-        for field, values in possible.items():
-            stated = set(found.get(field) or []) | set(tracker.get_slot(field) or [])
-            stated |= set((tracker.get_slot(MENTIONED_SLOT) or {}).get(field, []))
-            whole_answer = field == asked and field not in found
-            signs += [{"field": field, "value": value, "answer": None, "was_the_answer": whole_answer}
-                      for value in values if (field, value) not in known and value not in stated]
-        events += ActionExtractFindings._screens_answered_one_by_one(tracker, signs, found)
-        if signs != (tracker.get_slot(POSSIBLE_SLOT) or []):
-            events.append(SlotSet(POSSIBLE_SLOT, signs))
-        return events
-
-    @staticmethod
-    def _screens_answered_one_by_one(tracker: Tracker, signs: List[Dict[str, Any]],
-                                     found: Mapping[str, Any]) -> List[EventType]:
-        """A sign still to be asked alone that the person has now stated counts as present; a
-        screen whose every sign is answered gets its answer: the signs present (the others are
-        absent or unsure, each recorded with its own state)."""
-        events: List[EventType] = []
-        mentioned = tracker.get_slot(MENTIONED_SLOT) or {}
-        for sign in signs:
-            field = sign["field"]
-            if sign.get("one_by_one") and sign["answer"] is None and sign["value"] in (
-                    set(found.get(field) or []) | set(mentioned.get(field) or [])):
-                sign["answer"] = "yes"
-        for field in dict.fromkeys(sign["field"] for sign in signs if sign.get("one_by_one")):
-            own = [sign for sign in signs if sign["field"] == field]
-            if tracker.get_slot(field) is None and all(sign["answer"] is not None for sign in own):
-                present = [sign["value"] for sign in own if sign["answer"] == "yes"]
-                events.append(SlotSet(field, list(dict.fromkeys(list(mentioned.get(field) or []) + present))))
-        return events
+        message = Message(text, intent.get("name"), intent.get("confidence", 1.0), answers_which_was_wrong(tracker))
+        return [SlotSet(name, value) for name, value in read_message_into(tracker.slots, message, asked, denying)]
 
 
 class ValidateAssessmentForm(FormValidationAction):

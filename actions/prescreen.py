@@ -35,7 +35,7 @@ from pht.triage import ENGINE_VERSION, knowledge_version, load_knowledge
 
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render
 from .senders import channel_of
-from .slots import ACT_NOW_LEVELS, ASSESSMENT_SLOT, STOPPED_SLOT
+from pht.state import ACT_NOW_LEVELS, ASSESSMENT_SLOT, STOPPED_SLOT
 
 logger = logging.getLogger(__name__)
 

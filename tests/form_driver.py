@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.assessment import ActionAssess
 from actions.corrections import WITHDRAW_CHECK, AskToConfirmWithdrawal
 from actions.forms import ASK_ACTIONS, FORM_NAME, ActionExtractFindings, AskToConfirmDangerSign, ValidateAssessmentForm
-from actions.slots import CONFIRM_SLOT
+from pht.state import CONFIRM_SLOT
 from pht.domain import read_domain
 
 DOMAIN = read_domain()

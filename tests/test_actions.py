@@ -14,7 +14,7 @@ from actions.conversation import (
 from actions.forms import (
     ASK_ACTIONS, ActionExtractFindings, ActionGoBack, AskToConfirmDangerSign, ValidateAssessmentForm,
 )
-from actions.slots import needs_care_now
+from pht.state import needs_care_now
 from pht.triage import load_knowledge
 from pht.domain import read_domain
 

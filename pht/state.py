@@ -1,4 +1,4 @@
-"""Between Rasa slots and engine findings. Slot names equal the findings field names.
+"""The pre-screen's state, as the Rasa slots hold it: slot names equal the findings field names.
 
 Two helper slots sit beside the findings slots:
 - `mentioned`: values of safety-screening fields (red flags, nerve symptoms) that the person

@@ -1,0 +1,189 @@
+"""What one message means for the pre-screen: the state and the message in, the changes out.
+
+`read_message_into(state, message, asked)` decides, without Rasa, which findings a message
+sets, which it only mentions in passing (they count, and the question is still asked), which
+danger signs it only possibly mentions (one confirming question each), what it corrects
+("actually, ...") and how it answers a confirming question. The Rasa SDK adapter
+(actions/forms.py `action_extract_findings`) maps the slots in and the changes out as events;
+`state` is the pre-screen's state as pht/state.py names it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from .language.corrections import says_that_is_wrong
+from .language.questions import question_form
+from .language.reader import NOT_SURE, is_correction, shared_reader
+from .state import CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots
+from .triage import Engine, load_knowledge
+
+CORRECTED_SLOT = "corrected"  # answers the last message changed, to acknowledge
+# Intents that leave the form for a rule (explain, restart, stop ...) when nothing was read.
+DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet",
+                      "delete_my_data", "staff_mode"}
+# Messages that ask rather than answer ("can I keep running?"): only danger signs are read
+# from them, unless the classifier is unsure or no sentence of the message asks anything (a
+# story the classifier took for an FAQ question, an answer it took for off-topic: read in
+# full). Commands ("stop", "go back") are short: if one still answers the question asked
+# ("about twenty days"), it was an answer the classifier got wrong.
+QUESTION_INTENTS = {"faq", "ask_why", "out_of_scope"}
+COMMAND_INTENTS = {"start_over", "stop", "goodbye", "go_back", "delete_my_data", "staff_mode"}
+SURE = 0.8
+
+Changes = List[Tuple[str, Any]]  # (state key, new value), in order: a later one wins
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message as the classifier saw it."""
+    text: str
+    intent: Optional[str] = None
+    confidence: float = 1.0
+    corrects: bool = False  # it answers "Which answer is wrong?": what it tells corrects the answers
+
+
+def read_message_into(state: Mapping[str, Any], message: Message, asked: Optional[str],
+                      denying: bool = False) -> Changes:
+    """The changes `message` makes to the pre-screen's `state`, the question `asked` being the
+    field (or confirming question) just asked. While it denies something it repeated back
+    (`denying`), only danger signs are read from it."""
+    knowledge = load_knowledge()
+    text = message.text
+    reading = shared_reader().reading(text, asked if asked in knowledge.fields and not denying else None)
+    found = reading.findings
+    sure = message.confidence >= SURE
+    only_danger_signs = denying or sure and (
+        (message.intent in QUESTION_INTENTS and question_form().asks(text))
+        or (message.intent in COMMAND_INTENTS and asked not in found))
+    correcting = is_correction(text) or says_that_is_wrong(text) or message.corrects
+    changes = _possible_signs(state, message, reading.possible, asked, found, sure)
+    earlier = (state.get(MENTIONED_SLOT) or {}).get(asked or "")
+    if asked in knowledge.fields and asked not in found and isinstance(earlier, str) and not denying:
+        if shared_reader().yes_or_no(text):
+            found = {**found, asked: earlier}  # "yes" to "you mentioned pain here: ...; is that it?"
+    corrected: Dict[str, Any] = {}
+    mentioned = dict(state.get(MENTIONED_SLOT) or {})
+    for field, value in found.items():
+        spec = knowledge.fields[field]
+        current = state.get(field)
+        if value == NOT_SURE and field != asked:
+            continue
+        if only_danger_signs and not spec.get("screen"):
+            continue  # "can I keep running?" is no report of running; danger signs always count
+        if field != asked and current is not None and spec["kind"] != "list":
+            if not correcting:
+                continue  # a passing mention does not overwrite an answer; "actually, ..." does
+            corrected[field] = value
+        if spec.get("confirm_question") and field != asked and current is None and field not in mentioned:
+            if Engine(knowledge).fits_better_with_another(findings_from_slots(
+                    {**state, **found, MENTIONED_SLOT: mentioned}, knowledge), field):
+                mentioned[field] = value  # confirmed when asked: the fit depends on it
+                continue
+        if (spec.get("screen") or spec["kind"] == "list") and field != asked and current is None:
+            # in passing: counts at once, but is not yet the whole answer
+            mentioned[field] = list(dict.fromkeys(mentioned.get(field, []) + value))
+            continue
+        if spec["kind"] == "list" and isinstance(current, list) and value:
+            value = list(dict.fromkeys(current + value))
+        if value != current:
+            changes.append((field, value))
+    if mentioned != (state.get(MENTIONED_SLOT) or {}):
+        changes.append((MENTIONED_SLOT, mentioned))
+    changed = {field: value for field, value in corrected.items() if value != state.get(field)}
+    if changed:
+        changes.append((CORRECTED_SLOT, changed))  # to acknowledge: the form says what it changed
+    after = {**state, **dict(changes)}
+    signs = follow_up_signs(after)
+    if signs != (after.get(POSSIBLE_SLOT) or []):
+        changes.append((POSSIBLE_SLOT, signs))
+    return changes
+
+
+def follow_up_signs(state: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """The follow-up questions the findings so far call for (vocabulary.yml `follow_ups`),
+    added once each to the possible signs to ask."""
+    engine = Engine()
+    findings = findings_from_slots(state, engine.knowledge)
+    signs = list(state.get(POSSIBLE_SLOT) or [])
+    known = {(sign["field"], sign["value"]) for sign in signs}
+    for item in engine.knowledge.vocabulary.get("follow_ups", []):
+        (field, value), = item["ask"].items()
+        if (field, value) in known or value in (findings.get(field) or []):
+            continue
+        if engine._holds(item["when"], engine.erring_safe(findings)):
+            signs.append({"field": field, "value": value, "answer": None, "was_the_answer": False, "follow_up": True})
+    return signs
+
+
+def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mapping[str, List[str]],
+                    asked: Optional[str], found: Mapping[str, Any], sure: bool) -> Changes:
+    """Record the answer to a confirming question, and any new possible danger signs.
+
+    The answer "no" rules the sign out and "yes" counts; "not sure" or anything unclear is
+    recorded unsure (policy v3), except that a cauda equina sign first gets its one re-ask
+    in concrete words (`concrete`), and only an unclear answer to that is unsure. Only a
+    sure digression ("why do you ask?") leaves it unanswered."""
+    text = message.text
+    signs = [dict(sign) for sign in state.get(POSSIBLE_SLOT) or []]
+    changes: Changes = []
+    pending = next((sign for sign in signs if sign["answer"] is None), None)
+    if asked == CONFIRM_SLOT and pending:
+        said = shared_reader().yes_or_no(text)
+        digression = sure and message.intent in DIGRESSION_INTENTS
+        stated = pending.get("one_by_one") and pending["value"] in (found.get(pending["field"]) or [])
+        if said is not None or stated or not (digression and not found):
+            concrete = load_knowledge().fields[pending["field"]]["values"][pending["value"]].get("concrete")
+            if said is not None and pending.get("reasked") and concrete and not stated:
+                said = said != (concrete["normal"] == "yes")  # the sign is there when the answer is not the normal one
+            elif said is None and concrete and shared_reader().says_abnormal(text):
+                said = True  # "it feels different on one side", "not numb, just different": altered feeling is the sign
+            said = True if stated else said
+            # one sign of a screen asked alone: words that say nothing usable are counted and
+            # asked again by the form (a cauda equina sign in its concrete words), not unsure
+            unusable = pending.get("one_by_one") and said is None and not shared_reader().says_not_sure(text)
+            if said is None and concrete and not pending.get("reasked"):
+                pending["reasked"] = True  # asked again at once, in the warning card's words
+                if not unusable:
+                    changes.append((CONFIRM_SLOT, "reask"))
+            elif not unusable:  # an unusable answer leaves the sign unanswered: the form counts it
+                unclear = "unsure" if pending.get("reasked") else "unclear"
+                words: Dict[Optional[bool], str] = {True: "yes", False: "no"}
+                pending["answer"] = words.get(said, unclear)
+                changes.append((CONFIRM_SLOT, pending["answer"]))
+                if (pending.get("was_the_answer") and state.get(pending["field"]) is None
+                        and not any(sign.get("one_by_one") and sign["field"] == pending["field"] for sign in signs)):
+                    # it was the whole answer to its own question: now that answer is known
+                    counts = pending["answer"] == "yes"
+                    changes.append((pending["field"], [pending["value"]] if counts else []))
+    known = {(sign["field"], sign["value"]) for sign in signs}
+    for field, values in possible.items():
+        stated = set(found.get(field) or []) | set(state.get(field) or [])
+        stated |= set((state.get(MENTIONED_SLOT) or {}).get(field, []))
+        whole_answer = field == asked and field not in found
+        signs += [{"field": field, "value": value, "answer": None, "was_the_answer": whole_answer}
+                  for value in values if (field, value) not in known and value not in stated]
+    changes += _screens_answered_one_by_one(state, signs, found)
+    if signs != (state.get(POSSIBLE_SLOT) or []):
+        changes.append((POSSIBLE_SLOT, signs))
+    return changes
+
+
+def _screens_answered_one_by_one(state: Mapping[str, Any], signs: List[Dict[str, Any]],
+                                 found: Mapping[str, Any]) -> Changes:
+    """A sign still to be asked alone that the person has now stated counts as present; a
+    screen whose every sign is answered gets its answer: the signs present (the others are
+    absent or unsure, each recorded with its own state)."""
+    changes: Changes = []
+    mentioned = state.get(MENTIONED_SLOT) or {}
+    for sign in signs:
+        field = sign["field"]
+        if sign.get("one_by_one") and sign["answer"] is None and sign["value"] in (
+                set(found.get(field) or []) | set(mentioned.get(field) or [])):
+            sign["answer"] = "yes"
+    for field in dict.fromkeys(sign["field"] for sign in signs if sign.get("one_by_one")):
+        own = [sign for sign in signs if sign["field"] == field]
+        if state.get(field) is None and all(sign["answer"] is not None for sign in own):
+            present = [sign["value"] for sign in own if sign["answer"] == "yes"]
+            changes.append((field, list(dict.fromkeys(list(mentioned.get(field) or []) + present))))
+    return changes
