@@ -125,10 +125,26 @@ def removal(slots: Mapping[str, Any], items: Mapping[str, Any]) -> Dict[str, Any
     return updates
 
 
+def _not_restated(denied: Optional[Items], text: str) -> Optional[Items]:
+    """What a message denies, less what it states again in other words: "it's not a fever,
+    it's a temperature of 39" corrects the word, not the sign."""
+    if not denied:
+        return denied
+    stated = shared_reader().read(text, infer=False)
+    kept: Items = {}
+    for field, value in denied.items():
+        again = stated.get(field)
+        again = set(again) if isinstance(again, list) else {again}
+        left = [item for item in value if item not in again] if isinstance(value, list) else (None if value in again else value)
+        if left not in (None, []):
+            kept[field] = left
+    return kept or None
+
+
 def denial_updates(slots: Mapping[str, Any], text: str) -> Optional[Dict[str, Any]]:
     """The slot values after `text` denies items just repeated back, or None when it denies
     none. Danger signs wait for their confirming question; the rest go at once."""
-    denied = denied_items(text, slots.get(REPEATED_SLOT))
+    denied = _not_restated(denied_items(text, slots.get(REPEATED_SLOT)), text)
     if not denied:
         return None
     if len(denied) > 1 and not set(shared_reader().named_values(text)) & set(denied):

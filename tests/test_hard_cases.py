@@ -155,9 +155,6 @@ def test_a_double_negative_never_withdraws_a_danger_sign(assistant):
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="high: a correction that itself names the danger sign in other words "
-                   "(\"it's not a fever it's a temperature of 39\"; the reader reads \"temperature of 39\" as fever in a "
-                   "first message) still offers to take the fever out, and \"yes\" removes it")
 def test_a_correction_that_restates_the_danger_sign_keeps_it(assistant):
     conversation, tracker = talk(assistant, "attack-temperature", [FEVER_OPENING, "yes", "that's not right, it's not a fever it's a temperature of 39", "yes"])
     assert "fever" in (tracker["slots"].get("red_flags") or []) or "fever" in str(

@@ -724,3 +724,8 @@ def test_today_in_a_story_dates_the_start_only_with_a_word_of_starting():
     assert "duration_days" not in read_message("Today it is a sharp pain like someone is stabbing me in the butt")
     assert read_message("I pulled it sprinting this morning")["duration_days"] == 0
     assert read_message("today", "duration_days")["duration_days"] == 0
+
+
+def test_not_one_word_but_another_states_the_sign_in_the_other_words():
+    assert read_message("it's not a fever, it's a temperature of 39")["red_flags"] == ["fever"]
+    assert "red_flags" not in read_message("no fever or temperature")

@@ -617,6 +617,8 @@ class Reader:
         distance = 0
         for index in self._clause_before(doc, start):
             if index in mentioned:
+                if _contrast_after(doc, index):
+                    break  # "not a fever, it's a temperature of 39": the "not" is the fever's
                 continue
             if doc[index].lower_ in NEGATIONS:
                 return True
@@ -643,6 +645,13 @@ class Reader:
                 return following[0] in FINE_WORDS or (
                     following[0] in DEGREE_WORDS and following[1:] != [] and following[1] in FINE_WORDS)
         return False
+
+
+def _contrast_after(doc: Doc, index: int) -> bool:
+    """Whether a mention ending at `index` is followed by "it's" / "it is" / "it was", which
+    sets what comes next against it ("not X, it's Y")."""
+    following = [doc[i].lower_ for i in range(index + 1, min(len(doc), index + 4)) if doc[i].lower_ != ","]
+    return following[:2] in (["it", "'s"], ["it", "is"], ["it", "was"], ["it's"]) or following[:1] == ["it's"]
 
 
 def _numbered(doc: Doc, ends: "Any") -> List[int]:
