@@ -323,6 +323,15 @@ class ValidateAssessmentForm(FormValidationAction):
         intent = tracker.latest_message.get("intent", {}).get("name")
         sure_digression = (intent in DIGRESSION_INTENTS
                            and tracker.latest_message.get("intent", {}).get("confidence", 1.0) >= SURE)
+        sign = pending_sign(tracker.slots) if asked == CONFIRM_SLOT else None
+        if (sign and not updates and MENTIONED_SLOT not in tracker.slots_to_validate()
+                and question_form().asks(tracker.latest_message.get("text") or "")):
+            # "what's the back passage?": what the question asks, in plain words, and the same
+            # question again; no unusable answer to count
+            plain = knowledge.vocabulary["corrections"].get("plain", {}).get(sign["value"])
+            plain = plain or knowledge.fields[sign["field"]]["values"][sign["value"]]["label"].lower()
+            dispatcher.utter_message(text=render(domain, "utter_sign_explained", tracker.slots, sign=plain))
+            return events + [SlotSet(REASK_SLOT, tracker.get_slot(REASK_SLOT))]
         if (asked == CONFIRM_SLOT and one_by_one_field(tracker.slots) and not updates and not sure_digression
                 and MENTIONED_SLOT not in tracker.slots_to_validate()):
             return events + self._reask(asked, dispatcher, tracker, domain)  # one sign asked alone: no usable answer

@@ -198,10 +198,6 @@ def test_answers_after_an_urgent_outcome_make_no_new_record(assistant):
 # -- a question about the wording of a one-sign question ---------------------------------------------
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="high: questions about the words of the saddle question (\"what's the back "
-                   "passage?\", \"what do you mean by wipe?\" -> \"Sorry, I can only help with pain at the sit bone...\", "
-                   "\"which side do you mean?\") count as unusable answers: no explanation, and the third stops the whole "
-                   "red-flag screen (bladder, both legs, calf and chest never asked)")
 def test_a_question_about_the_wording_of_a_one_sign_question_is_answered_not_counted(assistant):
     conversation = _at_the_saddle_question(assistant, "attack-what-is")
     before = len(conversation.replies)
