@@ -20,10 +20,6 @@ wraps and `apply()` fails loudly when that code is not there.
   instead of an internal error with the failed SQL (`rasa.core.run.configure_app`).
 - Action calls time out after `action_timeout_seconds` (Rasa waits five minutes:
   `rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT`).
-- The action server's secret: when `ACTION_SERVER_TOKEN` is set, every call to the action
-  server carries it as `Authorization: Bearer ...` (`AvailableEndpoints.read_endpoints`),
-  and the action server (`actions/server.py`) refuses calls without it. A header rather
-  than Rasa's `token:` setting, which puts the secret in the URL and so in access logs.
 - Messages longer than `max_message_chars` are not read: the person gets
   `utter_message_too_long` and the message is neither parsed nor stored.
 - Intent payloads typed by a person (`MessageProcessor._parse_message_with_graph`). Rasa
@@ -54,10 +50,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 import rasa.core.actions.action as rasa_actions
 import rasa.core.run as rasa_run
@@ -66,7 +61,6 @@ from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
-from rasa.core.utils import AvailableEndpoints
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
@@ -84,7 +78,6 @@ logger = logging.getLogger(__name__)
 TRY_AGAIN = "utter_try_again_later"
 TOO_LONG = "utter_message_too_long"
 SLOW_DOWN = "utter_slow_down"
-ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"
 # The widget's own opening message (web/widget/chat.js, `startMessage`)
 WIDGET_OPENING = "/greet"
 # Commands people type on messaging platforms, and what they mean here
@@ -194,7 +187,7 @@ def apply() -> None:
     """Install every guard (called once by `rasa_server.patches.apply`)."""
     for owner, name in ((MessageProcessor, "handle_message"), (MessageProcessor, "save_tracker"),
                         (MessageProcessor, "_run_action"), (MessageProcessor, "_parse_message_with_graph"),
-                        (RemoteAction, "run"), (AvailableEndpoints, "read_endpoints"),
+                        (RemoteAction, "run"),
                         (FailSafeTrackerStore, "retrieve"), (FailSafeTrackerStore, "retrieve_full_tracker"),
                         (FailSafeTrackerStore, "save"), (FailSafeTrackerStore, "keys"), (rasa_run, "configure_app"),
                         (rasa_actions, "DEFAULT_REQUEST_TIMEOUT")):
@@ -204,7 +197,6 @@ def apply() -> None:
     _no_silent_fallback_store()
     _store_unavailable_is_503()
     _time_out_action_calls()
-    _send_action_server_token()
     _read_typed_payloads_as_words()
 
 
@@ -317,24 +309,6 @@ def _store_unavailable_is_503() -> None:
 
 def _time_out_action_calls() -> None:
     rasa_actions.DEFAULT_REQUEST_TIMEOUT = float(load_settings()["action_timeout_seconds"])
-
-
-def action_server_headers(headers: Optional[Dict[str, str]], environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
-    """The headers of calls to the action server: with the shared secret when one is set."""
-    token = (environ if environ is not None else os.environ).get(ACTION_SERVER_TOKEN)
-    return {**(headers or {}), **({"Authorization": f"Bearer {token}"} if token else {})}
-
-
-def _send_action_server_token() -> None:
-    rasa_read_endpoints = AvailableEndpoints.read_endpoints.__func__  # type: ignore[attr-defined]
-
-    def read_endpoints(cls: type, endpoint_file: str) -> AvailableEndpoints:
-        endpoints = rasa_read_endpoints(cls, endpoint_file)
-        if endpoints.action is not None:
-            endpoints.action.headers = action_server_headers(endpoints.action.headers)
-        return endpoints
-
-    AvailableEndpoints.read_endpoints = classmethod(read_endpoints)  # type: ignore[assignment]
 
 
 def _read_typed_payloads_as_words() -> None:

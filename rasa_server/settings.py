@@ -10,6 +10,7 @@ the address in `endpoints.yml`. A deployment with several replicas sets:
 | `REDIS_URL` | conversation locks shared by every replica and worker, e.g. `redis://redis:6379/1` | in memory (one process) |
 | `REDIS_KEY_PREFIX` | prefix of the lock keys (letters and digits), so deployments can share a Redis | `pht` |
 | `ACTION_SERVER_URL` | the action server's webhook, e.g. `http://actions:5055/webhook` | `endpoints.yml`'s |
+| `ACTION_SERVER_TOKEN` | the secret the Rasa server shows the action server (`endpoints.yml`'s `headers:`) | none: no header |
 | `SANIC_WORKERS` | Rasa server processes per replica (more than one needs `REDIS_URL`) | 1 |
 | `RABBITMQ_URL` | outcome counts for analytics, without personal data (`event_broker.py`), e.g. `amqp://pht:...@rabbitmq:5672/` | off |
 
@@ -35,6 +36,7 @@ class ServerSettings:
     action_server_url: Optional[str]
     sanic_workers: int
     rabbitmq_url: Optional[str] = None
+    action_server_token: Optional[str] = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "ServerSettings":
@@ -45,5 +47,6 @@ class ServerSettings:
             action_server_url=env.get("ACTION_SERVER_URL") or None,
             sanic_workers=int(env.get("SANIC_WORKERS") or 1),
             rabbitmq_url=env.get("RABBITMQ_URL") or None,
+            action_server_token=env.get("ACTION_SERVER_TOKEN") or None,
         )
 
