@@ -118,12 +118,13 @@ def test_action_calls_time_out_after_the_configured_seconds():
     assert rasa_actions.DEFAULT_REQUEST_TIMEOUT == load_settings()["action_timeout_seconds"] <= 30
 
 
-def test_the_guards_fail_loudly_when_rasa_lacks_what_they_wrap(monkeypatch):
+def test_the_patches_fail_loudly_when_rasa_lacks_what_they_wrap(monkeypatch):
     from rasa.core.processor import MessageProcessor
 
     monkeypatch.delattr(MessageProcessor, "_parse_message_with_graph")
+    monkeypatch.setattr(patches, "_applied", False)
     with pytest.raises(RuntimeError, match="_parse_message_with_graph"):
-        guards.apply()
+        patches.apply()
 
 
 def test_the_knobs_come_from_settings_yml_and_the_environment(monkeypatch):

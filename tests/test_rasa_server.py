@@ -142,36 +142,6 @@ def test_saving_again_appends_only_the_new_events_of_the_latest_session(tmp_path
     assert asyncio.run(store.retrieve("someone")).latest_message.text == "my sit bone hurts"
 
 
-class _Classifier:
-    """Stands in for Rasa's NLU: always says "stop", as a classifier might for "stop, I want to die"."""
-
-    http_interpreter = None
-
-    def _parse_message_with_graph(self, message, tracker, only_output_properties):
-        return {"text": message.text, "intent": {"name": "stop", "confidence": 0.97}, "entities": []}
-
-    def _update_full_retrieval_intent(self, parse_data):
-        pass
-
-    def _check_for_unseen_features(self, parse_data):
-        pass
-
-
-def parse(text):
-    from rasa.core.channels.channel import UserMessage
-    from rasa.core.processor import MessageProcessor
-
-    return asyncio.run(MessageProcessor.parse_message(_Classifier(), UserMessage(text, sender_id="someone")))
-
-
-def test_wording_about_suicide_is_the_distress_intent_never_stop():
-    assert parse("stop asking, I want to end it all")["intent"] == {"name": "distress", "confidence": 1.0}
-
-
-def test_other_messages_keep_the_classifiers_intent():
-    assert parse("stop")["intent"]["name"] == "stop"
-
-
 def test_the_forget_action_and_the_store_name_the_same_slot_which_the_domain_declares():
     # two processes, two constants (the action server does not import Rasa): kept equal here
     import yaml
