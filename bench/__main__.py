@@ -32,7 +32,7 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import yaml
 
-from patients import patient_cases  # tests/patients.py
+from harness.patients import patient_cases
 
 from . import ROOT
 from .conversations import PatientScript, StockScript, stock_examples

@@ -23,8 +23,8 @@ import aiohttp
 import yaml
 
 from bench.conversations import PatientScript
-from patients import patient_cases  # tests/patients.py (soak/__init__.py puts tests/ on the path)
-from servers import REST_PREFIX  # tests/servers.py: the REST channel's conversations are "rest:" + sender
+from harness.patients import patient_cases
+from harness.servers import REST_PREFIX  # the REST channel's conversations are "rest:" + sender
 
 from . import ROOT
 

@@ -19,7 +19,7 @@ import pytest
 
 from actions.records import NewPrescreen, Records
 from actions.triage import assess
-from servers import MODEL, REST_PREFIX, Assistant, Conversation, http
+from harness.servers import MODEL, REST_PREFIX, Assistant, Conversation, http
 from test_e2e import CLASSIC_ANSWERS
 from test_records import OUTCOMES
 

@@ -13,7 +13,7 @@ from actions.reception.users import Users, parse
 from actions.records import NewPrescreen, Records, settings
 from actions.records.fhir import check_response
 from actions.triage import assess
-from servers import free_port
+from harness.servers import free_port
 from test_reception_web import TOKEN, FakeRasa
 from test_records import OUTCOMES
 

@@ -22,7 +22,7 @@ from actions.records import NewPrescreen, Records, settings
 from actions.records.fhir import check_response, from_questionnaire_response
 from actions.triage import assess
 from common import CLASSIC
-from servers import free_port
+from harness.servers import free_port
 from actions.reception.sessions import BACKOFF
 from web.reception.app import create_app
 from web.reception.app import server as reception_server
