@@ -12,14 +12,12 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-import json
-import math
 from pathlib import Path
 
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
-from rasa_server.patches import apply, is_valid_action_answer, request_json
+from rasa_server.patches import apply, is_valid_action_answer
 from rasa_server.tracker_store import ConversationStore
 
 apply()
@@ -69,16 +67,6 @@ def test_each_event_name_finds_the_class_rasas_own_search_finds():
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
     assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
-
-
-def test_requests_to_the_action_server_carry_the_same_json():
-    body = {"tracker": {"events": [{"event": "user", "text": "ça fait mal / 😣", "timestamp": 1764446400.123456,
-                                    "parse_data": {"intent": {"name": "inform", "confidence": 0.9690612107331127}}}]},
-            "domain": {"slots": {"age": None, "ok": True}}}
-    assert json.loads(request_json(body)) == body
-    assert json.loads(request_json({"x": math.inf})) == {"x": math.inf}
-    with pytest.raises(TypeError):  # what neither can encode fails as Rasa's own request would
-        request_json({"values": {1, 2}})
 
 
 def test_applying_the_fixes_twice_changes_nothing():

@@ -7,7 +7,6 @@ keep the registry honest: every entry names a test here, and docs/patches.md is 
 """
 import ast
 import asyncio
-import json
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,6 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
-from rasa.utils.endpoints import EndpointConfig
 
 from rasa_server import patches
 from rasa_server.upstream import upstream
@@ -53,17 +51,6 @@ def test_rasa_searches_every_event_class_for_each_event_it_reads(monkeypatch):
     for _ in range(3):
         assert rasa_resolve("user") is UserUttered
     assert searches.count(Event) == 3 and len(searches) > 3 * 20  # the whole tree, again for each event
-
-
-def test_rasa_encodes_action_calls_with_the_standard_json():
-    async def serializer():
-        session = upstream(EndpointConfig, "session")(EndpointConfig("http://127.0.0.1:5055/webhook"))
-        try:
-            return session._json_serialize
-        finally:
-            await session.close()
-
-    assert asyncio.run(serializer()) is json.dumps
 
 
 class _FailingAction(RemoteAction):
