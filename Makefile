@@ -151,7 +151,7 @@ test-browser: $(MODEL) $(WEB_DEPS) chromium
 evaluate: $(MODEL)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out results/heldout
 	$(PY) scripts/cross_validate.py --nlu data/nlu --config config.yml --domain $(DOMAIN) --folds 5 --out results/cv
-	$(PY) scripts/evaluate_nlu.py tests/nlu/heldout.yml results/heldout
+	$(PY) -m scripts.evaluate_nlu tests/nlu/heldout.yml results/heldout
 	$(MAKE) --no-print-directory evaluate-real
 
 # Real patient language (tests/real/, docs/understanding.md): the reader on each story's first
@@ -159,7 +159,7 @@ evaluate: $(MODEL)
 # held-out stories (held-out as figures only). About 20-30 minutes on 2 cores;
 # EVALUATE_REAL_ARGS="--part tune --limit 10" or "--reader-only" for a quick look.
 evaluate-real: $(MODEL)
-	$(PY) scripts/evaluate_real.py $(EVALUATE_REAL_ARGS)
+	$(PY) -m scripts.evaluate_real $(EVALUATE_REAL_ARGS)
 
 # Speed and memory, ours against the stock `rasa init` assistant trained with the same Rasa:
 # training time, per-turn latency, throughput at 10 and 50 users, memory (docs/performance.md).

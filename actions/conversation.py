@@ -336,7 +336,7 @@ class ActionDistress(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if not is_distress(tracker):
-            return WELCOME_INSTEAD  # the classifier alone said so: the welcome (or care advice) instead
+            return WELCOME_INSTEAD  # only the rules for the intent `distress` run it; anything else: the welcome
         contacts = bullet_list(load_settings()["crisis_contacts"])
         dispatcher.utter_message(text=render(domain, "utter_distress", contacts=contacts))
         if needs_care_now(tracker.slots) and not tracker.get_slot(ASSESSMENT_SLOT):

@@ -207,11 +207,9 @@ def answer_taken_for_digression(tracker: Tracker) -> bool:
 
 
 def is_distress(tracker: Tracker) -> bool:
-    """Whether the latest message is about suicide or self-harm: the vocabulary's phrases
-    decide, not the intent classifier alone (in cross-validation it called "I can't feel it
-    when I wipe" distress, which must get its emergency advice instead)."""
-    latest = tracker.latest_message
-    return latest.get("intent", {}).get("name") == DISTRESS_INTENT and suggests_distress(latest.get("text") or "")
+    """Whether the latest message is about suicide or self-harm: its intent, which the Rasa
+    server sets from the vocabulary's phrases and only from them (rasa_server/distress.py)."""
+    return tracker.latest_message.get("intent", {}).get("name") == DISTRESS_INTENT
 
 
 def is_typed_payload(tracker: Tracker) -> bool:

@@ -9,7 +9,7 @@ It answers only the Rasa server:
 - it listens on 127.0.0.1 unless ACTION_SERVER_HOST says otherwise (rasa-sdk listens on every
   address), so on one machine nothing else on the network can reach it;
 - when ACTION_SERVER_TOKEN is set, every call but `/health` must carry it as
-  `Authorization: Bearer ...` (the Rasa server sends it: `rasa_server/guards.py`), or gets
+  `Authorization: Bearer ...` (the Rasa server sends it: `headers:` in endpoints.yml), or gets
   401 and runs nothing;
 - an action that fails answers 500 with no more than that: rasa-sdk's answer repeated the
   whole request, that is the conversation, into the Rasa server's error log.

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from patients import patient_cases  # tests/patients.py (bench/__init__.py puts tests/ on the path)
-from servers import resident_mb
+from harness.patients import patient_cases
+from harness.servers import resident_mb
 
 from . import ROOT
 from .conversations import PatientScript

@@ -1,7 +1,7 @@
 """Scripted users for the benchmark: they read what the assistant asked and answer it.
 
 - `PatientScript` plays one simulated patient through our pre-screen in varied free text
-  (the vignettes and phrasing of tests/patients.py). It finds the question it was asked in
+  (the vignettes and phrasing of harness/patients.py). It finds the question it was asked in
   the replies themselves, so a benchmark run needs no extra tracker requests.
 - `StockScript` plays the stock `rasa init` assistant's conversations (greet, mood, "did that
   help?", goodbye), each message picked from that assistant's own training examples.
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import yaml
-from patients import Patient  # tests/patients.py (bench/__init__.py puts tests/ on the path)
+from harness.patients import Patient
 
 from pht.triage import load_knowledge
 

@@ -1,7 +1,7 @@
 """How long the reader takes to read one message (issue 19: under 20 ms at p95 on these machines).
 
 Times `Reader.read` on every message of the must-pass danger-sign table in every position
-(tests/language/danger_signs.yml, through tests/test_danger_signs.py) and on the real stories
+(tests/language/danger_signs.yml, through harness/danger_signs.py) and on the real stories
 of the tuning set (tests/real/tune.yml, when it is there): first messages and every answer.
 Each message is read once, after a warm-up, so the typo corrector's memory of words it has seen
 does not flatter the figure more than a running server's would.
@@ -23,7 +23,7 @@ WARM_UP = 20
 
 def messages() -> Iterator[Tuple[str, Optional[str]]]:
     """(text, the field just asked) for every message timed."""
-    import test_danger_signs as table  # tests/ is on the import path (bench/__init__.py)
+    from harness import danger_signs as table
 
     for entry in table.TABLE["signs"].values():
         for phrase in entry["phrasings"]:

@@ -1,9 +1,9 @@
-"""The two assistants the benchmark serves, one at a time (tests/servers.py starts them)."""
+"""The two assistants the benchmark serves, one at a time (harness/servers.py starts them)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from servers import ONE_TRUSTED_LOAD_CALLER, Assistant  # tests/servers.py (bench/__init__.py puts tests/ on the path)
+from harness.servers import ONE_TRUSTED_LOAD_CALLER, Assistant
 
 
 def OurAssistant(workdir: Path, model: Path) -> Assistant:

@@ -1,6 +1,6 @@
 """Guards around each message the Rasa server handles: nothing lost, nothing forged, nothing
-too long. Applied by `rasa_server.patches.apply()`; each guard names the Rasa 3.6 code it
-wraps and `apply()` fails loudly when that code is not there.
+too long. Each is a patch of Rasa 3.6, installed by `rasa_server.patches.apply()` and listed
+in its `PATCHES` with the Rasa code it wraps, why, and the test that shows Rasa still needs it.
 
 - A turn is all or nothing (`MessageProcessor.handle_message`). Rasa sends each reply as soon
   as an action gives it and, when the action server is down or slow, logs the error and goes
@@ -20,10 +20,6 @@ wraps and `apply()` fails loudly when that code is not there.
   instead of an internal error with the failed SQL (`rasa.core.run.configure_app`).
 - Action calls time out after `action_timeout_seconds` (Rasa waits five minutes:
   `rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT`).
-- The action server's secret: when `ACTION_SERVER_TOKEN` is set, every call to the action
-  server carries it as `Authorization: Bearer ...` (`AvailableEndpoints.read_endpoints`),
-  and the action server (`actions/server.py`) refuses calls without it. A header rather
-  than Rasa's `token:` setting, which puts the secret in the URL and so in access logs.
 - Messages longer than `max_message_chars` are not read: the person gets
   `utter_message_too_long` and the message is neither parsed nor stored.
 - Intent payloads typed by a person (`MessageProcessor._parse_message_with_graph`). Rasa
@@ -40,7 +36,7 @@ wraps and `apply()` fails loudly when that code is not there.
   again from the first, as when the person says so). Anything else beginning with `/` is read
   as a message the assistant did not understand, with no entities: the form asks its
   question again (not counted as an unusable answer), outside it the person is told how to
-  go on.
+  go on. Wording about suicide or self-harm in it is still distress (`distress.py`).
 - Floods (`rasa_server/rate_limit.py`): a conversation that has sent more than
   `max_messages_per_conversation` messages in the window gets `utter_slow_down`, and the
   message is neither parsed nor stored, on every channel.
@@ -56,7 +52,7 @@ import asyncio
 import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 import rasa.core.actions.action as rasa_actions
 import rasa.core.run as rasa_run
@@ -65,7 +61,6 @@ from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
-from rasa.core.utils import AvailableEndpoints
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
@@ -76,15 +71,16 @@ from sanic.response import HTTPResponse
 
 from pht.settings import load_settings, settings_from
 
+from .distress import distress_ranking
 from .rate_limit import limits
+from .upstream import replace
 
 logger = logging.getLogger(__name__)
 
 TRY_AGAIN = "utter_try_again_later"
 TOO_LONG = "utter_message_too_long"
 SLOW_DOWN = "utter_slow_down"
-ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"
-# The widget's own opening message (web/widget/chat.js, `START_MESSAGE`)
+# The widget's own opening message (web/widget/chat.js, `startMessage`)
 WIDGET_OPENING = "/greet"
 # Commands people type on messaging platforms, and what they mean here
 USER_COMMANDS = {"/start": "greet", "/stop": "stop", "/restart": "start_over"}
@@ -189,25 +185,7 @@ def _collected(channel: OutputChannel) -> Optional[List[Dict[str, Any]]]:
     return channel.messages if isinstance(channel, CollectingOutputChannel) else None
 
 
-def apply() -> None:
-    """Install every guard (called once by `rasa_server.patches.apply`)."""
-    for owner, name in ((MessageProcessor, "handle_message"), (MessageProcessor, "save_tracker"),
-                        (MessageProcessor, "_run_action"), (MessageProcessor, "_parse_message_with_graph"),
-                        (RemoteAction, "run"), (AvailableEndpoints, "read_endpoints"),
-                        (FailSafeTrackerStore, "retrieve"), (FailSafeTrackerStore, "retrieve_full_tracker"),
-                        (FailSafeTrackerStore, "save"), (FailSafeTrackerStore, "keys"), (rasa_run, "configure_app"),
-                        (rasa_actions, "DEFAULT_REQUEST_TIMEOUT")):
-        if not hasattr(owner, name):
-            raise RuntimeError(f"rasa_server/guards.py: Rasa has no {getattr(owner, '__name__', owner)}.{name} to guard")
-    _whole_turns()
-    _no_silent_fallback_store()
-    _store_unavailable_is_503()
-    _time_out_action_calls()
-    _send_action_server_token()
-    _read_typed_payloads_as_words()
-
-
-def _whole_turns() -> None:
+def whole_turns() -> None:
     rasa_handle_message = MessageProcessor.handle_message
     rasa_save_tracker = MessageProcessor.save_tracker
     rasa_run_action = MessageProcessor._run_action
@@ -271,13 +249,13 @@ def _whole_turns() -> None:
                 turn.failure = f"the action server did not run {self.name()} ({describe(error)})"
             raise
 
-    MessageProcessor.handle_message = handle_message  # type: ignore[assignment]
-    MessageProcessor.save_tracker = save_tracker  # type: ignore[assignment]
-    MessageProcessor._run_action = run_action  # type: ignore[assignment]
-    RemoteAction.run = remote_run  # type: ignore[assignment]
+    replace(MessageProcessor, "handle_message", handle_message)
+    replace(MessageProcessor, "save_tracker", save_tracker)
+    replace(MessageProcessor, "_run_action", run_action)
+    replace(RemoteAction, "run", remote_run)
 
 
-def _no_silent_fallback_store() -> None:
+def no_silent_fallback_store() -> None:
     async def retrieve(self: FailSafeTrackerStore, sender_id: str) -> Optional[DialogueStateTracker]:
         return await self._tracker_store.retrieve(sender_id)
 
@@ -290,13 +268,13 @@ def _no_silent_fallback_store() -> None:
     async def keys(self: FailSafeTrackerStore) -> Any:
         return await self._tracker_store.keys()
 
-    FailSafeTrackerStore.retrieve = retrieve  # type: ignore[assignment]
-    FailSafeTrackerStore.retrieve_full_tracker = retrieve_full_tracker  # type: ignore[assignment]
-    FailSafeTrackerStore.save = save  # type: ignore[assignment]
-    FailSafeTrackerStore.keys = keys  # type: ignore[assignment]
+    replace(FailSafeTrackerStore, "retrieve", retrieve)
+    replace(FailSafeTrackerStore, "retrieve_full_tracker", retrieve_full_tracker)
+    replace(FailSafeTrackerStore, "save", save)
+    replace(FailSafeTrackerStore, "keys", keys)
 
 
-def _store_unavailable_is_503() -> None:
+def store_unavailable_is_503() -> None:
     rasa_configure_app = rasa_run.configure_app
 
     def configure_app(*args: Any, **kwargs: Any) -> Any:
@@ -311,32 +289,14 @@ def _store_unavailable_is_503() -> None:
 
         return app
 
-    rasa_run.configure_app = configure_app
+    replace(rasa_run, "configure_app", configure_app)
 
 
-def _time_out_action_calls() -> None:
-    rasa_actions.DEFAULT_REQUEST_TIMEOUT = float(load_settings()["action_timeout_seconds"])
+def time_out_action_calls() -> None:
+    replace(rasa_actions, "DEFAULT_REQUEST_TIMEOUT", float(load_settings()["action_timeout_seconds"]))
 
 
-def action_server_headers(headers: Optional[Dict[str, str]], environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
-    """The headers of calls to the action server: with the shared secret when one is set."""
-    token = settings_from(environ).action_server_token
-    return {**(headers or {}), **({"Authorization": f"Bearer {token}"} if token else {})}
-
-
-def _send_action_server_token() -> None:
-    rasa_read_endpoints = AvailableEndpoints.read_endpoints.__func__  # type: ignore[attr-defined]
-
-    def read_endpoints(cls: type, endpoint_file: str) -> AvailableEndpoints:
-        endpoints = rasa_read_endpoints(cls, endpoint_file)
-        if endpoints.action is not None:
-            endpoints.action.headers = action_server_headers(endpoints.action.headers)
-        return endpoints
-
-    AvailableEndpoints.read_endpoints = classmethod(read_endpoints)  # type: ignore[assignment]
-
-
-def _read_typed_payloads_as_words() -> None:
+def read_typed_payloads_as_words() -> None:
     rasa_parse_with_graph = MessageProcessor._parse_message_with_graph
 
     def parse_message_with_graph(self: MessageProcessor, message: UserMessage, tracker: Optional[DialogueStateTracker],
@@ -344,8 +304,8 @@ def _read_typed_payloads_as_words() -> None:
         intent = typed_payload_intent(message.text, self.domain, offered_payloads(tracker))
         if intent is None:
             return rasa_parse_with_graph(self, message, tracker, *args, **kwargs)
-        logger.info("A typed intent payload was read as the intent %r, without entities.", intent)
-        ranking = [{"name": intent, "confidence": 1.0}]
+        ranking = distress_ranking(message.text, [{"name": intent, "confidence": 1.0}])  # still heard
+        logger.info("A typed intent payload was read as the intent %r, without entities.", ranking[0]["name"])
         return {"text": message.text, "intent": ranking[0], "intent_ranking": ranking, "entities": []}
 
-    MessageProcessor._parse_message_with_graph = parse_message_with_graph  # type: ignore[assignment]
+    replace(MessageProcessor, "_parse_message_with_graph", parse_message_with_graph)

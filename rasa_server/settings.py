@@ -24,6 +24,7 @@ class ServerSettings:
     action_server_url: Optional[str]
     sanic_workers: int
     rabbitmq_url: Optional[str] = None
+    action_server_token: Optional[str] = None
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "ServerSettings":
@@ -36,5 +37,6 @@ class ServerSettings:
             action_server_url=config.action_server_url,
             sanic_workers=config.sanic_workers,
             rabbitmq_url=config.rabbitmq_url,
+            action_server_token=config.action_server_token,
         )
 

@@ -7,7 +7,7 @@
   vocabulary work (written independently of the held-out file).
 
 Writes results/heldout/findings_report.json and exits 1 when a target is missed.
-Usage: python scripts/evaluate_nlu.py [HELDOUT_FILE] [RESULTS_DIR]
+Usage: python -m scripts.evaluate_nlu [HELDOUT_FILE] [RESULTS_DIR]
 """
 from __future__ import annotations
 
@@ -20,10 +20,9 @@ from typing import Dict, List, Set, Tuple
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from pht.language.reader import shared_reader
 
-from pht.language.reader import shared_reader  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # Annotated messages for improving the vocabulary: look at its errors freely. The held-out
 # file is only for measuring; its errors are never used to add words.

@@ -6,7 +6,7 @@ Two parts, on the tuning stories and on the held-out ones:
   `first_message` annotation: micro precision and recall, overall and per field; danger-sign
   recall in the first message (a sign read present or only possibly, to be confirmed, both
   count); danger signs read that the text does not state; denied signs (`absent:`) read.
-- conversations: the real servers (tests/servers.py), one simulated person per story. The
+- conversations: the real servers (harness/servers.py), one simulated person per story. The
   person sends the story's text, says "yes" to the consent question, answers each question with
   their own annotated words for the field asked (`requested_slot`), and answers a confirming
   question about a danger sign "yes" when the story states that sign, "no" otherwise. A
@@ -20,7 +20,7 @@ The tuning part is reported in full, story by story with its misses. The held-ou
 reported as aggregate figures only: no id, text or miss of a held-out story is ever printed or
 written (tests/real/README.md, "The held-out rule"). Figures go to results/real/{tune,heldout}.json.
 
-Usage: python scripts/evaluate_real.py [--part tune|heldout|both] [--limit N] [--reader-only]
+Usage: python -m scripts.evaluate_real [--part tune|heldout|both] [--limit N] [--reader-only]
                                        [--workers N] [--strict] [--out DIR]
 """
 from __future__ import annotations
@@ -355,7 +355,7 @@ class Talk:
 
 def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
     """One simulated person through a whole pre-screen (see the module docstring)."""
-    from servers import Conversation
+    from harness.servers import Conversation
     from pht.language.questions import question_form
 
     result = Talk()
@@ -406,13 +406,13 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
 
 @contextmanager
 def running_assistant() -> Iterator[Any]:
-    """One pair of real servers (tests/servers.py) in a temporary folder, removed afterwards."""
-    from servers import MODEL, ONE_TRUSTED_LOAD_CALLER, Assistant
+    """One pair of real servers (harness/servers.py) in a temporary folder, removed afterwards."""
+    from harness.servers import MODEL, ONE_TRUSTED_LOAD_CALLER, Assistant
 
     if not MODEL.exists():
         sys.exit("no trained model: run `make train` first")
     with tempfile.TemporaryDirectory(prefix="pht-evaluate-") as workdir:
-        # one trusted REST caller starts every story's conversation (tests/servers.py)
+        # one trusted REST caller starts every story's conversation (harness/servers.py)
         assistant = Assistant(Path(workdir), env=dict(ONE_TRUSTED_LOAD_CALLER)).start()
         try:
             yield assistant
@@ -604,7 +604,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a held-out target is missed")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="where the JSON figures go")
     args = parser.parse_args(argv)
-    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     vocabulary = load_vocabulary()
     args.out.mkdir(parents=True, exist_ok=True)
     evaluated = {}

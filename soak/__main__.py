@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
-from hostile import FORGED_PAYLOADS, PUBLIC_ROUTES, api_routes, concrete, hostile_messages, malformed_rest_bodies
-from servers import ACTION_SERVER_TOKEN, MODEL, TRACKER_STORE, http
+from harness.hostile import FORGED_PAYLOADS, PUBLIC_ROUTES, api_routes, concrete, hostile_messages, malformed_rest_bodies
+from harness.servers import ACTION_SERVER_TOKEN, MODEL, TRACKER_STORE, http
 
 from . import ROOT
 from .driver import RunResult, Tally, crowd, patients, reference

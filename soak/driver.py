@@ -23,8 +23,8 @@ import aiohttp
 
 from pht.domain import read_domain
 from bench.conversations import PatientScript
-from patients import patient_cases  # tests/patients.py (soak/__init__.py puts tests/ on the path)
-from servers import REST_PREFIX  # tests/servers.py: the REST channel's conversations are "rest:" + sender
+from harness.patients import patient_cases
+from harness.servers import REST_PREFIX  # the REST channel's conversations are "rest:" + sender
 
 TURN_TIMEOUT = 60  # seconds for one request
 RECOVERY_SECONDS = 240  # how long one message may wait for the servers to come back

@@ -2,7 +2,7 @@
 conversation, and each platform message is handled once.
 
 One supervised assistant with every channel on (the messaging platforms talk to local fakes of
-their APIs, tests/fake_platforms.py, and are signed as the platforms sign). A victim holds a
+their APIs, harness/fake_platforms.py, and are signed as the platforms sign). A victim holds a
 conversation on each channel: Telegram, WhatsApp and SMS (Twilio), Messenger, Slack, the widget
 (socket.io) and the reception page's staff channel. Then:
 
@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import socketio
-from fake_platforms import FakePlatforms
-from servers import http
-from test_channels_e2e import (SECRETS, WEBHOOKS, conversation_id, messenger_body, messenger_text,
+from harness.fake_platforms import FakePlatforms
+from harness.servers import http
+from harness.platforms import (SECRETS, WEBHOOKS, conversation_id, messenger_body, messenger_text,
                                stored_events)
 
 from channels import credentials

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Optional
 
-from servers import Assistant, free_port  # tests/servers.py
+from harness.servers import Assistant, free_port
 
 
 class SupervisedAssistant(Assistant):

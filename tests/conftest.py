@@ -1,7 +1,7 @@
-"""Shared test set-up: the project root on sys.path, quiet third-party warnings, markers, and
-a records database and var/ folder of the test run's own (never the project's var/)."""
+"""Shared test set-up: quiet third-party warnings, markers, and a records database and var/
+folder of the test run's own (never the project's var/). The project root is on the import
+path by pytest.ini (`pythonpath`), so `actions`, `rasa_server` and the `harness` import by name."""
 import os
-import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -38,7 +37,7 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory):
     """The action server and Rasa server, started once for all end-to-end tests."""
-    from servers import MODEL, Assistant
+    from harness.servers import MODEL, Assistant
 
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` (make test does it for you)")

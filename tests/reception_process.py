@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, Optional
 
-from servers import ROOT, free_port
+from harness.servers import ROOT, free_port
 
 START = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
 

@@ -28,7 +28,7 @@ from channels.socketio import WidgetInput, WidgetSessions, came_from_widget, con
 from channels.telegram import TelegramInput, callback_data
 from channels.text import split_text
 from channels.twilio import TwilioInput, TwilioOutput
-from servers import free_port
+from harness.servers import free_port
 from pht.domain import read_domain
 
 ONSET = [{"title": "Gradually", "payload": "gradually"}, {"title": "Suddenly", "payload": "suddenly"},

@@ -4,7 +4,7 @@ Over-triage and under-triage are counted separately; both must be 0."""
 import pytest
 
 from form_driver import FormDriver
-from patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS, Patient
+from harness.patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS, Patient
 
 RANK = {"routine": 0, "soon": 1, "urgent": 2, "emergency": 3}
 
@@ -77,7 +77,7 @@ def test_a_possible_danger_sign_is_confirmed_with_one_question(answer, urgency):
 
 
 def test_the_vignette_patients_reach_their_urgency_through_the_real_actions():
-    from patients import patient_cases
+    from harness.patients import patient_cases
 
     wrong = []
     for index, (name, truth, expected) in enumerate(patient_cases()[::2][:40]):

@@ -299,7 +299,7 @@ def until_outcome(conversation, tracker, max_turns=20):
 
 @pytest.mark.e2e
 def test_e2e_a_misreading_denied_in_plain_words_is_taken_out_and_the_outcome_is_right(assistant):
-    from servers import Conversation
+    from harness.servers import Conversation
 
     conversation = Conversation(assistant, "corrections-misread", E2E_ANSWERS)
     conversation.send("pain at my sit bone for 6 weeks, it came on gradually, worse when sitting and driving")
@@ -320,7 +320,7 @@ def test_e2e_a_misreading_denied_in_plain_words_is_taken_out_and_the_outcome_is_
 
 @pytest.mark.e2e
 def test_e2e_a_correction_after_the_outcome_gives_a_new_record_that_replaces_the_old(assistant):
-    from servers import Conversation
+    from harness.servers import Conversation
 
     conversation = Conversation(assistant, "corrections-after-outcome",
                                 {**E2E_ANSWERS, "aggravators": "sitting and running up hills"})

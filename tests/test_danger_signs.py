@@ -7,35 +7,19 @@ question first, and an unclear answer to that counts as the sign (policy v2 and 
 near-miss, a possible sign is a wrong reading too: it would ask a needless alarm question.
 """
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, Tuple
 
 import pytest
 import yaml
 
 from pht.language.reader import shared_reader
 from pht.triage.knowledge import load_knowledge
+from harness.danger_signs import TABLE, positions
 
-TABLE = yaml.safe_load((Path(__file__).parent / "language" / "danger_signs.yml").read_text(encoding="utf-8"))
 KNOWLEDGE = load_knowledge()
-QUESTION_ORDER: List[str] = KNOWLEDGE.vocabulary["question_order"]
 # Every danger sign the reader can return: the safety list, and the leg that gives way.
 DANGER_SIGNS = {("red_flags", value) for value in KNOWLEDGE.fields["red_flags"]["values"]}
 DANGER_SIGNS.add(("neuro_symptoms", "leg_weakness"))
-
-
-def positions(phrase: str) -> Iterator[Tuple[str, str, "str | None"]]:
-    """(position name, message, the field just asked) for every place the phrase may come."""
-    phrase = phrase.strip().rstrip(".?!")
-    yield "first message", phrase, None
-    for field in QUESTION_ORDER:
-        yield f"answer to {field}", phrase, field
-    for number, template in enumerate(TABLE["questions"], 1):
-        yield f"question {number}", template.format(phrase=phrase), None
-        yield f"question {number} while asked red_flags", template.format(phrase=phrase), "red_flags"
-    yield "correction", TABLE["correction"].format(phrase=phrase), None
-    yield "correction of the pain_location answer", TABLE["correction"].format(phrase=phrase), "pain_location"
-    sentence = phrase[0].upper() + phrase[1:]
-    yield "long story", " ".join(TABLE["story"].format(phrase=sentence).split()), None
 
 
 def signs_read(message: str, asked: "str | None") -> Dict[Tuple[str, str], str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rasa_server.endpoints import endpoints
+from rasa_server.endpoints import endpoints, read_base
 from rasa_server.settings import ServerSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,11 +266,13 @@ def test_rabbitmq_never_starts_without_a_password():
 
 
 def test_the_same_endpoints_file_points_at_the_action_server_the_environment_names():
-    base = yaml.safe_load((ROOT / "endpoints.yml").read_text())
-    local = endpoints(ServerSettings.from_env({}), base)
-    assert local == base
-    deployed = endpoints(ServerSettings.from_env({"ACTION_SERVER_URL": "http://actions:5055/webhook"}), base)
-    assert deployed["action_endpoint"]["url"] == "http://actions:5055/webhook"
+    base = read_base()  # the secret's `${ACTION_SERVER_TOKEN}` left for Rasa to fill in
+    assert endpoints(ServerSettings.from_env({"ACTION_SERVER_TOKEN": "s"}), base) == base
+    local = endpoints(ServerSettings.from_env({}), base)  # no secret: no header, as the action server checks none
+    assert local["action_endpoint"] == {"url": base["action_endpoint"]["url"]}
+    deployed = endpoints(ServerSettings.from_env({"ACTION_SERVER_URL": "http://actions:5055/webhook",
+                                                  "ACTION_SERVER_TOKEN": "s"}), base)
+    assert deployed["action_endpoint"] == {**base["action_endpoint"], "url": "http://actions:5055/webhook"}
     assert deployed["tracker_store"] == base["tracker_store"] and deployed["lock_store"] == base["lock_store"]
 
 

@@ -1,10 +1,10 @@
 """Whole conversations in free text over the REST channel, checked through the HTTP API.
 
-The suite starts the action server and the Rasa server itself (tests/servers.py).
+The suite starts the action server and the Rasa server itself (harness/servers.py).
 """
 import pytest
 
-from servers import Conversation, http
+from harness.servers import Conversation, http
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,7 @@ sure" or in words that cannot be used goes one sign at a time, "start again" ask
 import pytest
 
 from pht.triage import load_knowledge
-from servers import Conversation
+from harness.servers import Conversation
 from test_e2e import CLASSIC_ANSWERS, started
 
 pytestmark = pytest.mark.e2e

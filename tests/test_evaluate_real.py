@@ -1,19 +1,14 @@
 """The scoring of `make evaluate-real` (scripts/evaluate_real.py): precision and recall, the
 acceptable alternatives, under- and over-triage, the simulated person's stopping rules, and
 the held-out report that must carry figures only. No server is started."""
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = importlib.util.spec_from_file_location("evaluate_real", ROOT / "scripts" / "evaluate_real.py")
-evaluate_real = importlib.util.module_from_spec(SPEC)
-sys.modules["evaluate_real"] = evaluate_real
-SPEC.loader.exec_module(evaluate_real)
+from scripts import evaluate_real  # noqa: E402
 
 VOCABULARY = evaluate_real.load_vocabulary()
 KINDS = VOCABULARY.kinds

@@ -84,9 +84,30 @@ def test_a_turns_replies_are_held_until_released():
     assert [message["text"] for message in channel.messages] == ["Where is the pain worst?"]
 
 
-def test_the_action_server_secret_goes_in_a_header_only_when_set():
-    assert guards.action_server_headers({"X": "1"}, {}) == {"X": "1"}
-    assert guards.action_server_headers(None, {"ACTION_SERVER_TOKEN": "s3cret"}) == {"Authorization": "Bearer s3cret"}
+def _endpoints_rasa_reads(tmp_path, monkeypatch, env):
+    """The action endpoint as Rasa reads it from the file `python -m rasa_server.endpoints` writes."""
+    from rasa.core.utils import AvailableEndpoints
+
+    from rasa_server import endpoints
+    from rasa_server.settings import ServerSettings
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    written = tmp_path / "endpoints.yml"
+    endpoints.write(written, ServerSettings.from_env(env))
+    return written.read_text(), AvailableEndpoints.read_endpoints(str(written)).action
+
+
+def test_the_action_server_secret_travels_as_a_header_of_the_action_endpoint(tmp_path, monkeypatch):
+    text, action = _endpoints_rasa_reads(tmp_path, monkeypatch, {"ACTION_SERVER_TOKEN": "s3cret-from-env"})
+    assert action.headers == {"Authorization": "Bearer s3cret-from-env"}  # Rasa fills it in from endpoints.yml
+    assert "s3cret-from-env" not in text  # the written file names the variable, not the secret
+
+
+def test_without_a_secret_the_action_endpoint_has_no_header_and_rasa_still_reads_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("ACTION_SERVER_TOKEN", raising=False)
+    _, action = _endpoints_rasa_reads(tmp_path, monkeypatch, {})
+    assert action.headers == {} and action.url == "http://localhost:5055/webhook"
 
 
 def test_action_calls_time_out_after_the_configured_seconds():
@@ -97,12 +118,13 @@ def test_action_calls_time_out_after_the_configured_seconds():
     assert rasa_actions.DEFAULT_REQUEST_TIMEOUT == load_settings()["action_timeout_seconds"] <= 30
 
 
-def test_the_guards_fail_loudly_when_rasa_lacks_what_they_wrap(monkeypatch):
+def test_the_patches_fail_loudly_when_rasa_lacks_what_they_wrap(monkeypatch):
     from rasa.core.processor import MessageProcessor
 
     monkeypatch.delattr(MessageProcessor, "_parse_message_with_graph")
+    monkeypatch.setattr(patches, "_applied", False)
     with pytest.raises(RuntimeError, match="_parse_message_with_graph"):
-        guards.apply()
+        patches.apply()
 
 
 def test_the_knobs_come_from_settings_yml_and_the_environment(monkeypatch):

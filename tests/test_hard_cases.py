@@ -28,7 +28,7 @@ def test_an_abnormal_answer_in_own_words_to_the_concrete_saddle_question_is_the_
 
 def talk(assistant, sender, texts):
     """A conversation over the real servers: each of `texts` in turn; the last tracker."""
-    from servers import Conversation
+    from harness.servers import Conversation
     conversation = Conversation(assistant, sender, {})
     tracker = None
     for text in texts:

@@ -19,7 +19,7 @@ import pytest
 
 from pht.records import NewPrescreen, Records
 from pht.triage import assess
-from servers import MODEL, REST_PREFIX, Assistant, Conversation, http
+from harness.servers import MODEL, REST_PREFIX, Assistant, Conversation, http
 from test_e2e import CLASSIC_ANSWERS
 from test_records import OUTCOMES
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from pht.records import Records
 from databases import POSTGRES, postgres_schema, schema_url
-from servers import MODEL, REST_PREFIX, ROOT, Assistant, Conversation
+from harness.servers import MODEL, REST_PREFIX, ROOT, Assistant, Conversation
 from test_e2e import CLASSIC_ANSWERS
 
 pytestmark = pytest.mark.e2e

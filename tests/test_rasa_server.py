@@ -12,12 +12,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from pathlib import Path
 import json
 import math
 
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
+from rasa_server.patches import apply, is_valid_action_answer
 from pht.domain import read_domain
 from rasa_server.patches import apply, is_valid_action_answer, request_json
 from rasa_server.tracker_store import ConversationStore
@@ -69,16 +71,6 @@ def test_each_event_name_finds_the_class_rasas_own_search_finds():
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
     assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
-
-
-def test_requests_to_the_action_server_carry_the_same_json():
-    body = {"tracker": {"events": [{"event": "user", "text": "ça fait mal / 😣", "timestamp": 1764446400.123456,
-                                    "parse_data": {"intent": {"name": "inform", "confidence": 0.9690612107331127}}}]},
-            "domain": {"slots": {"age": None, "ok": True}}}
-    assert json.loads(request_json(body)) == body
-    assert json.loads(request_json({"x": math.inf})) == {"x": math.inf}
-    with pytest.raises(TypeError):  # what neither can encode fails as Rasa's own request would
-        request_json({"values": {1, 2}})
 
 
 def test_applying_the_fixes_twice_changes_nothing():
@@ -140,36 +132,6 @@ def test_saving_again_appends_only_the_new_events_of_the_latest_session(tmp_path
         rows = connection.exec_driver_sql("SELECT type_name FROM events WHERE sender_id = 'someone' ORDER BY id").all()
     assert [row[0] for row in rows] == 2 * ["action", "session_started", "action", "user", "slot", "bot"] + ["user"]
     assert asyncio.run(store.retrieve("someone")).latest_message.text == "my sit bone hurts"
-
-
-class _Classifier:
-    """Stands in for Rasa's NLU: always says "stop", as a classifier might for "stop, I want to die"."""
-
-    http_interpreter = None
-
-    def _parse_message_with_graph(self, message, tracker, only_output_properties):
-        return {"text": message.text, "intent": {"name": "stop", "confidence": 0.97}, "entities": []}
-
-    def _update_full_retrieval_intent(self, parse_data):
-        pass
-
-    def _check_for_unseen_features(self, parse_data):
-        pass
-
-
-def parse(text):
-    from rasa.core.channels.channel import UserMessage
-    from rasa.core.processor import MessageProcessor
-
-    return asyncio.run(MessageProcessor.parse_message(_Classifier(), UserMessage(text, sender_id="someone")))
-
-
-def test_wording_about_suicide_is_the_distress_intent_never_stop():
-    assert parse("stop asking, I want to end it all")["intent"] == {"name": "distress", "confidence": 1.0}
-
-
-def test_other_messages_keep_the_classifiers_intent():
-    assert parse("stop")["intent"]["name"] == "stop"
 
 
 def test_the_forget_action_and_the_store_name_the_same_slot_which_the_domain_declares():

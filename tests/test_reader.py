@@ -4,7 +4,7 @@ import pytest
 from pht.language.numbers import age_years, duration_days, pain_score, words_to_digits
 from pht.language.distress import suggests_distress
 from pht.language.reader import NOT_SURE, read_message, shared_reader
-from patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS
+from harness.patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS
 
 
 # --- durations ----------------------------------------------------------------------------
@@ -449,11 +449,7 @@ def test_yes_no_findings_volunteered_in_passing(text, field):
 def test_the_reader_keeps_its_score_on_the_development_set():
     """tests/nlu/findings_dev.yml: 385 annotated lay messages used to grow the vocabulary.
     A change that loses understanding there shows up here, not only in `make evaluate`."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-    import evaluate_nlu
+    from scripts import evaluate_nlu
 
     report = evaluate_nlu.findings_report(evaluate_nlu.annotated_examples(evaluate_nlu.DEVELOPMENT_SET))
     assert report["micro"]["f1"] >= 0.93, report["per_field"]
@@ -485,7 +481,7 @@ def test_everyday_exaggeration_is_not_distress(text):
     assert not suggests_distress(text)
 
 
-# --- the simulated patients' phrases (tests/patients.py), read without the servers -------------
+# --- the simulated patients' phrases (harness/patients.py), read without the servers -------------
 
 def _asked(case):
     return None if case.field == "opening" else case.field

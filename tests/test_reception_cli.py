@@ -13,7 +13,7 @@ from pht.reception.users import Users, parse
 from pht.records import NewPrescreen, Records, settings
 from pht.records.fhir import check_response
 from pht.triage import assess
-from servers import free_port
+from harness.servers import free_port
 from test_reception_web import TOKEN, FakeRasa
 from test_records import OUTCOMES
 

@@ -18,7 +18,7 @@ import pytest
 from pht.reception.sessions import BACKOFF, FORGET_AFTER, TOUCH_EVERY, LoginThrottle, RedisSessions, Sessions
 from pht.reception.users import Users
 from pht.records import Records, settings
-from servers import ROOT
+from harness.servers import ROOT
 from services import REDIS_URL
 from test_reception_web import PASSWORD, Client, serve_reception
 from web.reception.app import create_app

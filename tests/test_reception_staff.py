@@ -18,7 +18,7 @@ import actions.messages as messages
 import channels.staff as staff
 from pht.reception.users import Users
 from pht.records import Records, settings
-from servers import MODEL, Assistant, Conversation
+from harness.servers import MODEL, Assistant, Conversation
 from test_e2e import CLASSIC_ANSWERS
 from test_reception_web import PASSWORD, Client, serve_reception
 from web.reception.app import create_app

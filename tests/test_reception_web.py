@@ -22,7 +22,7 @@ from pht.records import NewPrescreen, Records, settings
 from pht.records.fhir import check_response, from_questionnaire_response
 from pht.triage import assess
 from common import CLASSIC
-from servers import free_port
+from harness.servers import free_port
 from pht.reception.sessions import BACKOFF
 from web.reception.app import create_app
 from web.reception.app import server as reception_server

@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
-from hostile import FORGED_PAYLOADS, PUBLIC_ROUTES, api_routes, concrete, hostile_messages, malformed_rest_bodies
-from servers import ACTION_SERVER_TOKEN, REST_PREFIX, http
+from harness.hostile import FORGED_PAYLOADS, PUBLIC_ROUTES, api_routes, concrete, hostile_messages, malformed_rest_bodies
+from harness.servers import ACTION_SERVER_TOKEN, REST_PREFIX, http
 from test_e2e import CLASSIC_ANSWERS, started
 
 pytestmark = pytest.mark.e2e
@@ -234,7 +234,7 @@ def test_a_finishing_turn_that_could_not_be_saved_stores_one_record_which_surviv
     import sqlite3
 
     from pht.records import Records
-    from servers import Conversation
+    from harness.servers import Conversation
 
     rehearsal = Conversation(assistant, "final-turn-rehearsal", CLASSIC_ANSWERS)
     rehearsal.run("hi")

@@ -1,7 +1,7 @@
 """Scale-out on real PostgreSQL and Redis (`make test-scale`): two Rasa replicas on different
 ports share the PostgreSQL conversation store and the Redis locks, with one action server.
 
-20 simulated patients (tests/patients.py, played by bench's script) talk at once; each
+20 simulated patients (harness/patients.py, played by bench's script) talk at once; each
 conversation's turns alternate between the replicas, and every other turn while the
 questions run is two messages sent at once, one to each replica (the answer and a question
 about PHT, whose order does not change the outcome). After about 90 of the 160 turns one
@@ -34,8 +34,8 @@ import pytest
 import sqlalchemy as sa
 
 from bench.conversations import PatientScript
-from patients import patient_cases
-from servers import ACTION_SERVER, MODEL, RASA_SERVER, REST_PREFIX, ROOT, START_TIMEOUT_SECONDS, free_port, http
+from harness.patients import patient_cases
+from harness.servers import ACTION_SERVER, MODEL, RASA_SERVER, REST_PREFIX, ROOT, START_TIMEOUT_SECONDS, free_port, http
 from services import REDIS_URL
 from pht.domain import read_domain
 

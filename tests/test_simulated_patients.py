@@ -1,6 +1,6 @@
 """Simulated patients: at least 30 vignettes played through the REST channel in free text,
 then people whose words only look like danger signs and people who tell real ones in
-everyday words (tests/patients.py).
+everyday words (harness/patients.py).
 
 Each patient answers every question in its own words. The tests report over-triage (more
 urgent than the policy gives) and under-triage (less urgent) separately, slot accuracy and
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS, Patient, patient_cases
-from servers import Conversation
+from harness.patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS, Patient, patient_cases
+from harness.servers import Conversation
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from servers import free_port
+from harness.servers import free_port
 from supervisor.supervise import backoff_delay, parse_program
 
 ROOT = Path(__file__).resolve().parent.parent

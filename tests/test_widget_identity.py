@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 import pytest
 import socketio
 
-from servers import MODEL, Assistant
+from harness.servers import MODEL, Assistant
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,7 @@ Policy v2 (outside triage): such a message stops the questions and gets an empat
 with crisis contacts. A trained intent classifier can miss a rare message or call it "stop";
 a list of phrases cannot, and a reviewer can read it (`distress` in vocabulary.yml). Plain
 regular expressions, no spaCy, so the Rasa server can use it on every message cheaply
-(rasa_server/patches.py sets the `distress` intent with it).
+(its NLU component rasa_server/distress.py sets the `distress` intent with it, and only it).
 """
 from __future__ import annotations
 

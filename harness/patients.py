@@ -14,7 +14,7 @@ from pht.language.numbers import TENS_WORDS, UNIT_WORDS
 from pht.language.pipeline import is_gapped
 from pht.triage import assess, load_knowledge
 
-VIGNETTES = Path(__file__).resolve().parent / "vignettes" / "cases.yml"
+VIGNETTES = Path(__file__).resolve().parent.parent / "tests" / "vignettes" / "cases.yml"
 BACKGROUND = {  # what a patient says for a question its vignette leaves open
     "duration_days": 28, "red_flags": [], "neuro_symptoms": [], "aggravators": ["sitting"], "load_changes": [],
     "pain_score": 4, "morning_stiffness": False, "worse_next_day": False, "age": 35, "sport": "running",

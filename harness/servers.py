@@ -20,6 +20,8 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
+from rasa_server.endpoints import read_base
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "pht.tar.gz"
 # For a harness that is itself the one trusted REST caller and starts conversations by the
@@ -30,7 +32,8 @@ RASA = Path(sys.executable).parent / "rasa"
 # How `make run` starts the servers: Rasa with the project's fixes, and the action server
 RASA_SERVER = [sys.executable, "-m", "rasa_server"]
 ACTION_SERVER = [sys.executable, "-m", "actions.server"]
-TRACKER_STORE = yaml.safe_load((ROOT / "endpoints.yml").read_text())["tracker_store"]["type"]
+PROJECT_ENDPOINTS = read_base()  # as written: the action server's secret is `${ACTION_SERVER_TOKEN}`
+TRACKER_STORE = PROJECT_ENDPOINTS["tracker_store"]["type"]
 START_TIMEOUT_SECONDS = 240
 ACTION_SERVER_TOKEN = "e2e-action-server-secret"  # the servers share it, as `make run`'s do
 REST_CALLER = "tests"  # the trusted REST caller the tests talk as (channels/rest.py)
@@ -111,7 +114,9 @@ class Assistant:
         if self.with_actions:
             store = self.tracker_store or {"dialect": "sqlite", "db": str(self.db_path)}
             endpoints.write_text(yaml.safe_dump({
-                "action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook"},
+                # the project's action endpoint (with its secret header), at this run's port
+                "action_endpoint": {**PROJECT_ENDPOINTS["action_endpoint"],
+                                    "url": f"http://127.0.0.1:{self.action_port}/webhook"},
                 "tracker_store": {"type": TRACKER_STORE, **store}}))
         else:
             endpoints.write_text("{}\n")  # Rasa's defaults: in-memory tracker store
