@@ -31,7 +31,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from pht.language.distress import DISTRESS_INTENT, suggests_distress
+from pht.language.distress import DISTRESS_INTENT
 from pht.language.numbers import is_vague_time
 from pht.language.questions import question_form
 from pht.language.reader import NOT_SURE, shared_reader

@@ -69,7 +69,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from pht.settings import load_settings, settings_from
+from pht.settings import load_settings
 
 from .distress import distress_ranking
 from .rate_limit import limits

@@ -14,9 +14,6 @@ import urllib.request
 from typing import Any, Dict, List, Optional
 
 import pytest
-import yaml
-from slack_sdk.signature import SignatureVerifier
-from twilio.request_validator import RequestValidator
 
 from channels import credentials, twilio
 from channels.options import NUMBERED_HINT

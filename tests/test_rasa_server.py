@@ -12,16 +12,12 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from pathlib import Path
-import json
-import math
 
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
 from rasa_server.patches import apply, is_valid_action_answer
 from pht.domain import read_domain
-from rasa_server.patches import apply, is_valid_action_answer, request_json
 from rasa_server.tracker_store import ConversationStore
 
 apply()
