@@ -114,4 +114,21 @@ class ActionAssess(Action):
         return "action_assess"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if unchanged_since_the_outcome(tracker):
+            # a message after the outcome that changed nothing (a retried or repeated last
+            # answer): the advice stands, and no second record replaces the first
+            urgent = (tracker.get_slot(ASSESSMENT_SLOT) or {}).get("urgency") in ACT_NOW_LEVELS
+            dispatcher.utter_message(response="utter_after_urgent_outcome" if urgent else "utter_after_outcome")
+            return []
         return assess_conversation(tracker, dispatcher, domain)
+
+
+def unchanged_since_the_outcome(tracker: Tracker) -> bool:
+    """Whether an outcome was given and recorded, and the findings, the urgency and the fit
+    are what they were then."""
+    previous = tracker.get_slot(ASSESSMENT_SLOT)
+    if not previous or not tracker.get_slot(REFERENCE_SLOT):
+        return False
+    engine = Engine()
+    now = engine.assess(findings_from_slots(tracker.slots, engine.knowledge))
+    return all(now.get(key) == previous.get(key) for key in ("findings", "urgency", "likelihood"))

@@ -425,3 +425,16 @@ def test_the_answer_to_a_list_question_takes_out_what_it_denies_but_never_a_dang
     tracker = Tracker("merge", {"mentioned": {"neuro_symptoms": ["pain_below_knee", "leg_weakness"]}},
                       {"text": "not below the knee and my leg isn't weak"}, [], False, None, {}, "action_listen")
     assert ValidateAssessmentForm._merge_mentioned("neuro_symptoms", [], tracker) == ["leg_weakness"]
+
+
+def test_an_outcome_asked_for_again_with_nothing_changed_makes_no_second_record():
+    """A retried or repeated last answer that reaches the end of the form again after the
+    outcome (two replicas, a duplicate delivery) says the advice stands and writes nothing."""
+    driver = FormDriver()
+    first = outcome(driver, "pain at my sit bone for 6 weeks, it came on gradually, worse when driving")
+    reference = driver.slots["prescreen_reference"]
+    events = driver._run(ActionAssess(), "")
+    driver._apply(events)
+    assert driver.slots["prescreen_reference"] == reference
+    assert driver.slots["assessment"] == first
+    assert not any(event.get("name") == "prescreen_reference" for event in events)

@@ -183,9 +183,6 @@ def test_an_emergency_sign_inside_a_correction_ends_the_questions_at_once(assist
 # -- after an urgent outcome: a spurious corrected record ------------------------------------------
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="medium: after an urgent outcome (fever), \"4\" then \"35\" (answers to questions "
-                   "never asked) re-runs the assessment form: a second outcome with a new reference code, stored as a "
-                   "record that `replaces` the first though nothing was corrected (the age 35 is not even recorded)")
 def test_answers_after_an_urgent_outcome_make_no_new_record(assistant):
     conversation, tracker = talk(assistant, "attack-second-record", [FEVER_OPENING, "yes", "none of the others", "none of these"])
     first = tracker["slots"]["prescreen_reference"]
