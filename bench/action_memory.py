@@ -13,10 +13,9 @@ import json
 import tempfile
 from pathlib import Path
 
-import yaml
-
 from harness.patients import patient_cases
 from harness.servers import resident_mb
+from pht.domain import read_domain
 
 from . import ROOT
 from .conversations import PatientScript
@@ -29,7 +28,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "pht.tar.gz")
     parser.add_argument("--patients", type=int, default=10, help="whole pre-screens before the second reading")
     args = parser.parse_args()
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    domain = read_domain()
     truths = [truth for _, truth, _ in patient_cases()]
     scripts = (PatientScript(truths[seed % len(truths)], seed, domain) for seed in itertools.count())
     with tempfile.TemporaryDirectory(prefix="action-memory-") as workdir:

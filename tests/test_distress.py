@@ -54,7 +54,7 @@ def test_a_typed_payload_with_wording_about_suicide_is_still_distress():
     patches.apply()
 
     class Processor:
-        domain = Domain.load(str(ROOT / "domain.yml"))
+        domain = Domain.load(str(ROOT / "domain"))
 
     tracker = DialogueStateTracker("someone", [])
     parsed = MessageProcessor._parse_message_with_graph(Processor(), UserMessage("/I want to end it all"), tracker)

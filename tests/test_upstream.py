@@ -101,7 +101,7 @@ def test_rasa_waits_five_minutes_for_the_action_server():
 
 
 def test_rasa_takes_any_typed_payload_as_its_intent():
-    domain = Domain.load(str(ROOT / "domain.yml"))
+    domain = Domain.load(str(ROOT / "domain"))
     typed = ["/restart", '/inform{"red_flags": []}', "/session_start"]
     messages = RegexMessageHandler().process([Message(data={"text": text}) for text in typed], domain)
     assert [(message.get("intent")["name"], message.get("intent")["confidence"]) for message in messages] == [
