@@ -179,6 +179,10 @@ class Reader:
                 self.cues[field] = Matcher(self.nlp.vocab)
                 self.cues[field].add("cue", [lemma_pattern(self.nlp, str(cue)) for cue in spec["cues"]])
         self.in_stories_cued = [field for field, spec in self.knowledge.fields.items() if spec.get("cues_in_stories")]
+        # (field, value) findings in whose clause a `cues_in_stories` field's mention does not count
+        self.story_not_with = {field: set(self.knowledge.fields[field]["cues_in_stories"].get("not_with", {}).items())
+                               for field in self.in_stories_cued
+                               if isinstance(self.knowledge.fields[field]["cues_in_stories"], dict)}
         places = self.knowledge.vocabulary.get("not_pain_places", {})
         self.not_pain_places = {side: Matcher(self.nlp.vocab) for side in ("feelings", "pain")}
         for side, matcher in self.not_pain_places.items():
@@ -423,6 +427,7 @@ class Reader:
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
         clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
+        sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
         cued = {field: {clause[cue_start] for _, cue_start, _ in matcher(doc)} for field, matcher in self.cues.items()}
         # Fields with cues are checked from the last in the vocabulary to the first, each
         # against the mentions still standing: "run hills" beside "sit" is no training change
@@ -431,7 +436,7 @@ class Reader:
             kept = [item for item in kept if item[0] != field or field == asked or clause[item[2]] in cued[field]
                     or not self._needs_cue(field, item[2], item[3], kept, clause)]
         if told:
-            kept = self._in_stories(doc, kept, asked, clause)
+            kept = self._in_stories(doc, kept, asked, clause, sentence)
         guessed = self._guessed(doc, clause)
         relieved = self._relieved(doc, kept, clause)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
@@ -445,18 +450,17 @@ class Reader:
                     continue  # "my dad had a blood clot" is family history
                 possible = True  # a cauda equina sign ("my husband says he can't pass water"): asked once, never dropped
             negated = self._is_negated(doc, start, end, mentioned)
-            if not (possible or negated) and self._excused(doc, field, value, start):
+            if not (possible or negated) and self._excused(doc, field, value, start, sentence):
                 continue  # "it shoots down my leg to the knee": stops above it
             mentions.append(Mention(field, value, start, end, negated, possible))
         return self._resolve_across_fields(mentions, asked)
 
-    def _excused(self, doc: Doc, field: str, value: str, start: int) -> bool:
+    def _excused(self, doc: Doc, field: str, value: str, start: int, sentence: List[int]) -> bool:
         """Whether one of the value's `not_with` phrases stands in the mention's sentence, for a
         value whose clear statements they excuse too (`not_with_clear`, never a danger sign)."""
         not_with = self.possible_not_with.get(f"{field}|{value}")
         if not_with is None or not self.knowledge.fields[field]["values"][value].get("not_with_clear"):
             return False  # a danger sign stated clearly is never excused
-        sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
         return any(sentence[other] == sentence[start] for _, other, _ in not_with(doc))
 
     def _together(self, doc: Doc, raw: List[tuple]) -> List[tuple]:
@@ -524,7 +528,8 @@ class Reader:
                    and (other_end <= start or end <= other_start)
                    for other, _, other_start, other_end, _ in found)
 
-    def _in_stories(self, doc: Doc, kept: List[tuple], asked: Optional[str], clause: List[int]) -> List[tuple]:
+    def _in_stories(self, doc: Doc, kept: List[tuple], asked: Optional[str], clause: List[int],
+                    sentence: List[int]) -> List[tuple]:
         """What a story (not the answer to the field's own question) must say around a mention
         for it to count: an activity of a `cues_in_stories` field needs one of the field's cues
         in its sentence ("I was running to catch my dog" says nothing of what makes it worse;
@@ -532,22 +537,21 @@ class Reader:
         not in the clause of that finding ("I was running for the bus and felt a sudden pain":
         what the person was doing when it happened), and a place named in
         a clause about numbness or bruising, with no word of pain, is no pain location
-        (`not_pain_places` in vocabulary.yml), clause by clause (`clause` numbers them)."""
-        sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
+        (`not_pain_places` in vocabulary.yml). `clause` and `sentence` number the clause and the
+        sentence of every word."""
         lengths = Counter(sentence)
-        told = {number for number, length in lengths.items() if length >= STORY_SENTENCE_WORDS}
-        needs_cue = {field: {sentence[start] for _, start, _ in self.cues[field](doc)} | (set(lengths) - told)
+        short = {number for number, length in lengths.items() if length < STORY_SENTENCE_WORDS}
+        # the sentences where each field's mentions count: those with one of its cues, and short ones
+        counts_in = {field: {sentence[start] for _, start, _ in self.cues[field](doc)} | short
                      for field in self.in_stories_cued if field != asked}
         not_pain = set()
         if asked != "pain_location":
             feelings = {clause[start] for _, start, _ in self.not_pain_places["feelings"](doc)}
             not_pain = feelings - {clause[start] for _, start, _ in self.not_pain_places["pain"](doc)}
-        moments = {field: {clause[start] for other, value, start, _, _ in kept
-                           if (other, value) in {(o, v) for o, v in spec["cues_in_stories"].get("not_with", {}).items()}}
-                   for field, spec in ((f, self.knowledge.fields[f]) for f in needs_cue)
-                   if isinstance(spec["cues_in_stories"], dict)}
+        moments = {field: {clause[start] for other, value, start, _, _ in kept if (other, value) in findings}
+                   for field, findings in self.story_not_with.items() if field in counts_in}
         return [item for item in kept
-                if not (item[0] in needs_cue and sentence[item[2]] not in needs_cue[item[0]])
+                if not (item[0] in counts_in and sentence[item[2]] not in counts_in[item[0]])
                 and not (item[0] in moments and clause[item[2]] in moments[item[0]])
                 and not (item[0] == "pain_location" and clause[item[2]] in not_pain)]
 
