@@ -112,21 +112,17 @@ def _pain_duration(text: str, candidates: List[Tuple[int, int]], asked: bool) ->
     a job); else, when the question was asked, the first."""
     if not candidates:
         return None
-    spans = [(match.start(), match.end()) for match in re.finditer(r"[^.!?;\n]+", text)]
-
-    def sentence(position: int) -> str:
-        return next((text[start:end] for start, end in spans if start <= position < end), text)
-
     for position, days in candidates:
-        if _PAIN_WORDS.search(sentence(position)):
+        if _PAIN_WORDS.search(_sentence_around(text, position)):
             return days
     for position, days in candidates:
-        if not _LIFE_WORDS.search(sentence(position)):
+        if not _LIFE_WORDS.search(_sentence_around(text, position)):
             return days
     return candidates[0][1] if asked else None
 
 
 def _sentence_around(text: str, position: int) -> str:
+    """The sentence of `text` the character at `position` is in (ended by . ! ? ; or a new line)."""
     start = max(text.rfind(mark, 0, position) for mark in ".!?;\n") + 1
     ends = [index for index in (text.find(mark, position) for mark in ".!?;\n") if index >= 0]
     return text[start:min(ends, default=len(text))]
