@@ -725,3 +725,24 @@ def test_today_in_a_story_dates_the_start_only_with_a_word_of_starting():
 def test_not_one_word_but_another_states_the_sign_in_the_other_words():
     assert read_message("it's not a fever, it's a temperature of 39")["red_flags"] == ["fever"]
     assert "red_flags" not in read_message("no fever or temperature")
+
+
+# --- "can't" in its other forms ----------------------------------------------------------
+
+@pytest.mark.parametrize("text, field, value", [
+    ("I couldn't feel my toes", "neuro_symptoms", "numbness"),
+    ("I cannot feel my toes", "neuro_symptoms", "numbness"),
+    ("I couldn't walk or feel my toes", "neuro_symptoms", "numbness"),
+    ("I could not control my bladder", "red_flags", "bladder_bowel_change"),
+])
+def test_couldnt_cannot_and_a_shared_cant_read_as_cant(text, field, value):
+    assert value in read_message(text)[field]
+
+
+def test_ok_in_another_clause_does_not_excuse_a_possible_danger_sign():
+    reading = shared_reader().reading("The doctors told me I was ok yet I was impotent")
+    assert "sexual_dysfunction" in reading.possible["red_flags"]
+
+
+def test_ok_said_of_the_sign_itself_still_excuses_it():
+    assert not shared_reader().reading("erections are ok").possible

@@ -61,10 +61,19 @@ def answer_phrases(knowledge: Knowledge) -> Iterator[Tuple[str, str, str]]:
                 yield field, value, str(phrase)
 
 
+# spaCy splits "can't" into "ca" + "n't" and "won't" into "wo" + "n't", and its lookup table
+# has no lemma for the first piece: without these, "can't feel" would not find "couldn't feel"
+# or "cannot feel" ("could" and "can" already share the lemma "can").
+CONTRACTED_LEMMAS = {"ca": "can", "wo": "will"}
+
+
 def _lemmatizer_only() -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
+    lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    for piece, lemma in CONTRACTED_LEMMAS.items():
+        lemmas[piece] = lemma
     return nlp
 
 

@@ -124,11 +124,19 @@ class Mention:
 SYMBOL_SLANG = {"a$$": "ass", "@rse": "arse", "@ss": "ass", "b*m": "bum", "a**": "ass"}
 
 
+# "I couldn't walk or feel my toes": the "couldn't" belongs to both verbs, so the second is
+# written out ("... or couldn't feel my toes") for the phrases that need it to match.
+SHARED_INABILITY = re.compile(
+    r"\b(can't|cannot|can not|couldn't|could not|unable to|not able to) (\w+) (or|nor|and) "
+    r"(?=(?:feel|move|lift|control|hold|pass|pee|wee|poo|stand|walk|sit|bend|sleep|climb|get|keep|tell|go|empty|stop)\b)")
+
+
 def _normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     for written, word in SYMBOL_SLANG.items():
         text = text.replace(written, word)
     text = re.sub(r'["\u201c\u201d]', " ", text)
+    text = SHARED_INABILITY.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)} {m.group(1)} ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -282,9 +290,11 @@ class Reader:
 
     def _possible(self, doc: Doc, mentions: List[Mention], found: Dict[str, Any]) -> Dict[str, List[str]]:
         """Values only possibly mentioned: not negated, not already stated clearly, and with
-        none of the value's `not_with` phrases anywhere in the message."""
+        none of the value's `not_with` phrases in its sentence. A word that only says all is well
+        ("fine", "ok") excuses in its own clause: "told I was ok yet ... impotent" is no denial."""
         possible: Dict[str, List[str]] = {}
         sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
+        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_BREAKS)
         for mention in mentions:
             if not mention.possible or mention.negated or mention.value in (found.get(mention.field) or []):
                 continue
@@ -292,7 +302,10 @@ class Reader:
                    for other in mentions):
                 continue  # "down the back of my leg, not past the knee": denied in the same message
             not_with = self.possible_not_with.get(f"{mention.field}|{mention.value}")
-            if not_with is not None and any(sentence[start] == sentence[mention.start] for _, start, _ in not_with(doc)):
+            if not_with is not None and any(
+                    (clause if end - start == 1 and doc[start].lower_ in FINE_WORDS else sentence)[start]
+                    == (clause if end - start == 1 and doc[start].lower_ in FINE_WORDS else sentence)[mention.start]
+                    for _, start, end in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
             if mention.value not in values:
