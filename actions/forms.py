@@ -38,7 +38,7 @@ from pht.language.reader import NOT_SURE, shared_reader
 from pht.settings import load_settings
 from pht.triage import Engine, Knowledge, load_knowledge
 from pht.triage.engine import join_words
-from pht.turn import CORRECTED_SLOT, DIGRESSION_INTENTS, SURE, Message, read_message_into
+from pht.turn import CORRECTED_SLOT, DIGRESSION_INTENTS, SURE, Message, going_back, read_message_into
 
 from .corrections import (
     REPEATED_SLOT, WITHDRAW_CHECK, WITHDRAWAL_SLOT, WITHDRAWN_SLOT, acknowledge, denial_updates, lowers_act_now,
@@ -471,12 +471,9 @@ class ActionGoBack(Action):
         return "action_go_back"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        order = load_knowledge().question_order
-        current = tracker.get_slot("requested_slot")
-        earlier = order[: order.index(current)] if current in order else order
-        answered = [field for field in earlier if tracker.get_slot(field) is not None]
-        if not answered:
+        changes = going_back(tracker.slots, tracker.get_slot("requested_slot"))
+        if changes is None:
             dispatcher.utter_message(response="utter_nothing_to_go_back_to")
             return []
         dispatcher.utter_message(response="utter_going_back")
-        return [SlotSet(answered[-1], None), SlotSet("requested_slot", None)]
+        return [SlotSet(slot, value) for slot, value in changes]

@@ -116,6 +116,40 @@ def follow_up_signs(state: Mapping[str, Any]) -> List[Dict[str, Any]]:
     return signs
 
 
+def going_back(state: Mapping[str, Any], asked: Optional[str]) -> Optional[Changes]:
+    """What "go back" changes: the answer before the question `asked` now is cleared, so that
+    it is asked again; None when there is nothing to go back to.
+
+    During the confirming questions that is the sign answered last (one sign at a time: the
+    previous sign), or, before the first of a screen's signs, that screen's whole question;
+    otherwise the last question answered before the one asked now, in the form's order (never
+    a finding told in passing that the form has not reached: "running" from the first
+    message stays)."""
+    signs = [dict(sign) for sign in state.get(POSSIBLE_SLOT) or []]
+    if asked == CONFIRM_SLOT and signs:
+        pending = next((index for index, sign in enumerate(signs) if sign["answer"] is None), len(signs))
+        answered = [index for index in range(pending) if signs[index]["answer"] is not None]
+        if answered:
+            sign = signs[answered[-1]]
+            changes: Changes = []
+            if sign.get("was_the_answer") and state.get(sign["field"]) is not None:
+                changes.append((sign["field"], None))  # its answer was the screen's answer
+            sign["answer"] = None
+            sign.pop("reasked", None)
+            return changes + [(POSSIBLE_SLOT, signs), ("requested_slot", None)]
+        if pending < len(signs) and signs[pending].get("one_by_one"):
+            field = signs[pending]["field"]
+            rest = [sign for sign in signs if not (sign.get("one_by_one") and sign["field"] == field)]
+            return [(POSSIBLE_SLOT, rest), (field, None), ("requested_slot", None)]
+    order = load_knowledge().question_order
+    position = order.index(asked) if asked in order else next(
+        (index for index, field in enumerate(order) if state.get(field) is None), len(order))
+    answered_fields = [field for field in order[:position] if state.get(field) is not None]
+    if not answered_fields:
+        return None
+    return [(answered_fields[-1], None), ("requested_slot", None)]
+
+
 def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mapping[str, List[str]],
                     asked: Optional[str], found: Mapping[str, Any], sure: bool) -> Changes:
     """Record the answer to a confirming question, and any new possible danger signs.

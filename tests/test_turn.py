@@ -1,6 +1,6 @@
 """What one message means for the pre-screen, decided without Rasa (pht/turn.py)."""
 from pht.state import CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT
-from pht.turn import CORRECTED_SLOT, Message, read_message_into
+from pht.turn import CORRECTED_SLOT, Message, going_back, read_message_into
 
 
 def changes(state, text, asked=None, **message):
@@ -49,3 +49,30 @@ def test_a_confirming_question_answered_unclearly_is_unsure_not_absent():
 def test_the_answer_to_which_answer_is_wrong_corrects():
     state = {"onset": "gradual"}
     assert changes(state, "it started suddenly, with a pop", corrects=True)["onset"] == "sudden"
+
+
+# --- "go back" -----------------------------------------------------------------------------
+
+def test_go_back_during_one_sign_questions_reopens_the_sign_answered_last():
+    signs = [{"field": "red_flags", "value": "saddle_numbness", "answer": "no", "was_the_answer": False, "one_by_one": True},
+             {"field": "red_flags", "value": "bladder_bowel_change", "answer": None, "was_the_answer": False,
+              "one_by_one": True}]
+    changes = dict(going_back({POSSIBLE_SLOT: signs, "sport": "running"}, CONFIRM_SLOT))
+    assert [sign["answer"] for sign in changes[POSSIBLE_SLOT]] == [None, None]
+    assert "sport" not in changes
+
+
+def test_go_back_before_the_first_one_sign_question_asks_the_whole_screen_again():
+    signs = [{"field": "red_flags", "value": "saddle_numbness", "answer": None, "was_the_answer": False, "one_by_one": True}]
+    changes = dict(going_back({POSSIBLE_SLOT: signs, "pain_location": "sit_bone"}, CONFIRM_SLOT))
+    assert changes[POSSIBLE_SLOT] == [] and changes["red_flags"] is None
+
+
+def test_go_back_never_clears_a_finding_told_in_passing_that_the_form_has_not_reached():
+    state = {"pain_location": "sit_bone", "onset": "gradual", "sport": "running"}
+    assert dict(going_back(state, CONFIRM_SLOT)) == {"onset": None, "requested_slot": None}
+    assert dict(going_back(state, "injury_signs")) == {"onset": None, "requested_slot": None}
+
+
+def test_go_back_at_the_first_question_has_nothing_to_go_back_to():
+    assert going_back({}, "pain_location") is None
