@@ -103,3 +103,28 @@ def test_the_clinical_core_imports_no_rasa():
                             env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+CHECKIN = {"prescreen": dict(CLASSIC, sitting_minutes=20), "history": [], "days_since_start": 14, "stage": 1,
+           "answers": {"checkin": "week_2", "pain_score": 3, "trend": "better", "sitting_minutes": 30,
+                       "next_morning": "settled", "red_flags": [], "neuro_symptoms": [], "injury_signs": []}}
+
+
+def test_a_check_in_on_stdin_prints_its_decision_and_reply():
+    completed = run_cli("checkin", stdin=json.dumps(CHECKIN))
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout)
+    assert (result["decision"]["outcome"], result["decision"]["stage"]) == ("next_stage", 2)
+    assert result["messages"][0].startswith("Good progress. You can move on to stage 2")
+
+
+def test_a_check_in_with_a_cauda_equina_sign_prints_an_emergency():
+    given = dict(CHECKIN, answers=dict(CHECKIN["answers"], red_flags=["saddle_numbness"]))
+    completed = run_cli("checkin", stdin=json.dumps(given))
+    assert json.loads(completed.stdout)["decision"]["urgency"] == "emergency"
+
+
+@pytest.mark.parametrize("given", [dict(CHECKIN, answers={"next_morning": "meh"}), {"answers": {}}, [1]],
+                         ids=["unknown_value", "missing_parts", "not_an_object"])
+def test_a_check_in_that_does_not_fit_exits_2(given):
+    assert_rejected(run_cli("checkin", stdin=json.dumps(given)))

@@ -103,6 +103,9 @@ def load_knowledge() -> Knowledge:
         sources=_read("sources.yml"),
     )
     check_knowledge(knowledge)
+    from .checkin_knowledge import check_checkins, read_checkins  # it builds on this module
+
+    check_checkins(read_checkins(), knowledge)  # the follow-up check-ins fail at start-up too
     return knowledge
 
 
