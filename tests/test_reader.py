@@ -25,6 +25,11 @@ from harness.patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS
     ("twenty one days", 21),
     ("since yesterday", 1),
     ("it started today", 0),
+    ("months", 120),
+    ("for months now", 120),
+    ("quite a few months", 120),
+    ("several weeks", 28),
+    ("a few months", 90),
 ])
 def test_durations_in_any_common_phrasing_become_days(text, days):
     assert duration_days(text, asked=True) == days
@@ -746,3 +751,11 @@ def test_ok_in_another_clause_does_not_excuse_a_possible_danger_sign():
 
 def test_ok_said_of_the_sign_itself_still_excuses_it():
     assert not shared_reader().reading("erections are ok").possible
+
+
+def test_a_unit_without_an_amount_gives_way_to_an_amount():
+    assert duration_days("i ran for years before the pain started 2 weeks ago", asked=False) == 14
+
+
+def test_months_without_an_amount_in_a_story_needs_a_word_of_duration():
+    assert duration_days("it hurts in the winter months", asked=False) is None
