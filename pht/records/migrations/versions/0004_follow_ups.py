@@ -1,5 +1,6 @@
-"""Follow-up check-ins: a person's consent to them (`follow_ups`) and each check-in with its
-attempts (`check_ins`), which the follow-up worker sends, each once.
+"""Follow-up check-ins: the consents (`follow_ups`) and each check-in with its attempts (`check_ins`).
+
+The follow-up worker sends each check-in once (pht/records/follow_ups.py, pht/followups/).
 
 Revision ID: 0004
 Revises: 0003
