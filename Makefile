@@ -176,7 +176,8 @@ bench: $(MODEL)
 
 # Faults, attacks and load against the real servers on this machine (soak/__main__.py): killed
 # and frozen servers, a locked or stopped database, hostile input, unauthorised calls, 50
-# conversations at once and 500 over 10 minutes. About 15 minutes; SOAK_QUICK=1 for a few.
+# conversations at once and 500 over 10 minutes, the follow-up worker killed mid-send. About 15
+# minutes; SOAK_QUICK=1 for a few.
 soak: $(MODEL)
 	$(PY) -m soak
 
