@@ -19,7 +19,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 STEP := bash scripts/step.sh
 
-.PHONY: help install build data train run shell validate test lint test-unit test-stories test-scale test-browser web chromium compose-cli evaluate evaluate-real bench soak audit lock clean reception reception-user
+.PHONY: help install build data train run shell validate test lint test-unit test-stories test-scale test-browser web chromium compose-cli evaluate evaluate-real bench soak audit lock clean reception reception-user follow-ups-due
 
 help:
 	@echo "make run      install, build, train if needed, start the assistant (Ctrl-C stops it)"
@@ -38,6 +38,7 @@ help:
 	@echo "make test-browser  the widget on the demo page in headless Chromium (screenshots in results/browser/)"
 	@echo "make test-scale    two Rasa replicas on PostgreSQL and Redis, one killed mid-run (part of make test)"
 	@echo "make reception     only the reception page (:8081); make reception-user NAME=alice adds a staff account"
+	@echo "make follow-ups-due AT=2027-01-15T10:00:00Z  send, once, every follow-up check-in due by that time"
 
 $(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
 	rm -rf $(VENV)
@@ -117,6 +118,12 @@ reception-user: $(VENV)/.installed
 	@[ -n "$(NAME)" ] || { echo "usage: make reception-user NAME=alice" >&2; exit 2; }
 	$(PY) -m pht.reception add-user "$(NAME)"
 
+# Follow-up check-ins: one round of the worker (pht/followups/) as if it were AT, for a clinic
+# trying follow-ups out and for tests that must not wait two weeks; `make run` runs the worker.
+follow-ups-due: $(VENV)/.installed
+	@[ -n "$(AT)" ] || { echo "usage: make follow-ups-due AT=2027-01-15T10:00:00Z" >&2; exit 2; }
+	$(PY) -m pht.followups --due-by "$(AT)"
+
 validate: $(SPACY_DIR)/meta.json $(GENERATED_DATA)
 	$(RASA) data validate --domain $(DOMAIN) --fail-on-warnings
 
@@ -169,7 +176,8 @@ bench: $(MODEL)
 
 # Faults, attacks and load against the real servers on this machine (soak/__main__.py): killed
 # and frozen servers, a locked or stopped database, hostile input, unauthorised calls, 50
-# conversations at once and 500 over 10 minutes. About 15 minutes; SOAK_QUICK=1 for a few.
+# conversations at once and 500 over 10 minutes, the follow-up worker killed mid-send. About 15
+# minutes; SOAK_QUICK=1 for a few.
 soak: $(MODEL)
 	$(PY) -m soak
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Starts the assistant in the foreground: the action server, the Rasa server with the REST and
 # socket.io channels, the messaging platforms configured in the environment and the HTTP API
-# (token-protected), the demo clinic page with the chat widget, and the reception page for
-# clinic staff. A supervisor (`python -m supervisor`) keeps them running: one that stops is
-# started again, with back-off, while the others go on. Ctrl-C stops them all.
+# (token-protected), the demo clinic page with the chat widget, the reception page for clinic
+# staff, and the follow-up worker (check-ins, through the Rasa server's API). A supervisor
+# (`python -m supervisor`) keeps them running: one that stops is started again, with back-off,
+# while the others go on. Ctrl-C stops them all.
 #   scripts/run.sh          serve on :5005 (Rasa), :5055 (actions), :8080 (the page, WEB_PORT)
 #                           and :8081 (reception, RECEPTION_PORT)
 #   scripts/run.sh shell    chat in this terminal instead
@@ -92,6 +93,8 @@ if [ -n "${RABBITMQ_URL:-}" ]; then  # outcome counts for analytics (rasa_server
   PROCESSES+=("analytics||$SERVE analytics")
 fi
 PROCESSES+=("reception page|http://127.0.0.1:$RECEPTION_PORT/health|$SERVE reception")
+# follow-up check-ins that are due, each once, through the Rasa server's API (pht/followups/)
+PROCESSES+=("follow-up worker||$SERVE follow-ups")
 
 read -r -d '' INFO <<INFO || true
 
@@ -106,6 +109,8 @@ The PHT pre-screen assistant is running. Ctrl-C stops it.
   Reception (clinic staff): http://localhost:$RECEPTION_PORT
     a staff account: make reception-user NAME=alice   (asks for the password)
     the CLI: .venv/bin/python -m pht.reception list | show REF | delete REF | purge
+  Follow-up check-ins go out as they fall due (not at night: FOLLOW_UP_QUIET_HOURS);
+    to send those due by a time now: make follow-ups-due AT=2027-01-15T10:00:00Z
   Chat in a terminal instead: make shell
 INFO
 if [ -z "${RECEPTION_USERS:-}" ] && [ ! -s "${RECEPTION_USERS_FILE:-var/reception_users}" ]; then

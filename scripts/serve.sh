@@ -7,6 +7,7 @@
 #   scripts/serve.sh web         the demo clinic page with the chat widget on :WEB_PORT (8080)
 #   scripts/serve.sh reception   the clinic reception app on :RECEPTION_PORT (8081)
 #   scripts/serve.sh analytics   the outcome counter, fed from RabbitMQ (RABBITMQ_URL)
+#   scripts/serve.sh follow-ups  the follow-up worker: sends due check-ins through the Rasa server (RASA_URL)
 # Every setting comes from the environment: README "Deploying" lists the variables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,8 +44,11 @@ case "${1:-}" in
   analytics)
     exec "$PY" -m analytics
     ;;
+  follow-ups)
+    exec "$PY" -m pht.followups  # DATABASE_URL, RASA_URL, RASA_AUTH_TOKEN, FOLLOW_UP_* (pht/settings.py)
+    ;;
   *)
-    echo "usage: scripts/serve.sh actions|rasa|web|reception|analytics" >&2
+    echo "usage: scripts/serve.sh actions|rasa|web|reception|analytics|follow-ups" >&2
     exit 2
     ;;
 esac

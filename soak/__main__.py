@@ -16,7 +16,10 @@ its own (skipped, and said so, where PostgreSQL is not installed). In order:
 6. cross-channel and replay attacks (soak/identity.py): a victim on every channel (Telegram,
    WhatsApp, SMS, Messenger, Slack, the widget, the staff channel), whose conversation is tried
    through every other way in; each platform's signed calls sent three times;
-7. PostgreSQL stopped mid-run and started again, then stopped while the Rasa server restarts.
+7. PostgreSQL stopped mid-run and started again, then stopped while the Rasa server restarts;
+8. the follow-up worker under the supervisor, with 60 check-ins due, SIGKILLed mid-send five
+   times: every check-in sent, none reaching its person twice (soak/follow_ups.py; against a
+   fake Rasa API until the Rasa side answers the check-in intents).
 
 It prints one table; every column after the first five (what was tried) must be 0 (the exit code says whether
 they were). `SOAK_QUICK=1` runs a few conversations instead of 50 and 500, for trying it out.
@@ -44,6 +47,7 @@ from harness.servers import ACTION_SERVER_TOKEN, MODEL, TRACKER_STORE, http
 
 from . import ROOT
 from .driver import RunResult, Tally, crowd, patients, reference
+from .follow_ups import follow_up_phase
 from .identity import identity_phase
 from .servers import Postgres, SupervisedAssistant, postgres_bin
 
@@ -171,6 +175,15 @@ def identity_row(workdir: Path) -> Row:
                conversations_lost=result.lost, cross_channel_tried=result.cross_channel_tried,
                cross_channel_succeeded=result.cross_channel_succeeded, replays_tried=result.replays_tried,
                replays_handled_twice=result.replays_handled_twice, notes=result.notes)
+
+
+def follow_up_row(workdir: Path) -> Row:
+    """Issue 22: the follow-up worker killed mid-send sends every check-in, none twice."""
+    result = follow_up_phase(workdir)
+    survived = result.kills if result.sent == result.check_ins and not result.reached_twice else 0
+    return Row("follow-up worker killed mid-send", faults_injected=result.kills, faults_survived=survived,
+               conversations_lost=result.check_ins - result.sent, replays_tried=result.sent_again,
+               replays_handled_twice=result.reached_twice, notes=result.notes)
 
 
 # -- 3, 4, 5. conversations, with and without faults ----------------------------------------------
@@ -364,6 +377,8 @@ def main() -> int:
     rows.append(identity_row(workdir))
     say("PostgreSQL ...")
     rows.append(postgres_phase(workdir, pool, expected))
+    say("the follow-up worker, killed mid-send ...")
+    rows.append(follow_up_row(workdir))
     print()
     print(table(rows))
     for row in rows:

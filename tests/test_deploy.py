@@ -134,7 +134,7 @@ def test_each_image_runs_the_command_make_run_uses():
         assert instructions(server, "CMD") == [f'["bash", "scripts/serve.sh", "{server}"]']
         assert f"|$SERVE {server}\"" in run_sh, f"make run does not supervise {server} with scripts/serve.sh"
         assert f"\n  {server})\n" in serve_sh
-    for server in ("reception", "analytics"):
+    for server in ("reception", "analytics", "follow-ups"):
         assert COMPOSE["services"][server]["command"] == ["bash", "scripts/serve.sh", server]
         assert f"\n  {server})\n" in serve_sh
 
@@ -153,7 +153,8 @@ def test_no_secret_is_baked_into_an_image():
 
 def test_compose_has_the_three_images_postgres_redis_and_nginx():
     services = COMPOSE["services"]
-    assert set(services) == {"rasa", "actions", "web", "reception", "postgres", "redis", "nginx", "rabbitmq", "analytics"}
+    assert set(services) == {"rasa", "actions", "web", "reception", "postgres", "redis", "nginx", "rabbitmq", "analytics",
+                             "follow-ups"}
     optional = {name for name, service in services.items() if "profiles" in service}
     assert optional == {"rabbitmq", "analytics"}  # analytics only when asked for
     for server in SERVERS:
@@ -165,6 +166,7 @@ def test_compose_has_the_three_images_postgres_redis_and_nginx():
     assert rasa["ACTION_SERVER_URL"] == "http://actions:5055/webhook"
     assert services["actions"]["environment"]["DATABASE_URL"] == rasa["DATABASE_URL"]  # the records
     assert services["reception"]["environment"]["DATABASE_URL"] == rasa["DATABASE_URL"]
+    assert services["follow-ups"]["environment"]["DATABASE_URL"] == rasa["DATABASE_URL"]  # the follow-ups
 
 
 def test_compose_takes_every_secret_from_the_environment_and_documents_every_variable():
@@ -212,6 +214,9 @@ def test_the_compose_file_is_valid_and_refuses_to_start_without_its_secrets(tmp_
     reception = rendered["reception"]["environment"]
     assert reception["RASA_URL"] == "http://rasa:5005" and reception["RASA_AUTH_TOKEN"] == "t"
     assert reception["RECEPTION_SECRET_KEY"] == "k" and reception["RECEPTION_COOKIE_SECURE"] == "1"
+    follow_ups = rendered["follow-ups"]["environment"]  # starts check-ins through the Rasa server's API
+    assert follow_ups["RASA_URL"] == "http://rasa:5005" and follow_ups["RASA_AUTH_TOKEN"] == "t"
+    assert follow_ups["FOLLOW_UP_QUIET_HOURS"] == "21:00-08:00" and follow_ups["CLINIC_TIMEZONE"] == "Europe/London"
     env.write_text((DOCKER / ".env.example").read_text())
     refused = subprocess.run(command, capture_output=True, text=True)
     assert refused.returncode != 0 and "docker/.env" in refused.stderr
@@ -256,7 +261,7 @@ def test_compose_runs_every_container_without_new_privileges_or_capabilities():
         assert service["security_opt"] == ["no-new-privileges:true"], name
         assert service["cap_drop"] == ["ALL"], name
         assert set(service.get("cap_add", [])) <= {"CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"}, name
-    for name in SERVERS + ("reception", "analytics", "nginx"):
+    for name in SERVERS + ("reception", "analytics", "follow-ups", "nginx"):
         assert "cap_add" not in COMPOSE["services"][name], name  # ours start unprivileged
 
 
@@ -390,7 +395,7 @@ def test_every_pod_has_a_read_only_root_no_service_account_token_and_emptydirs_t
             assert container["securityContext"]["readOnlyRootFilesystem"] is True, name
             mounted = {mount["name"] for mount in container.get("volumeMounts", [])}
             assert "tmp" in mounted & empty, name
-    for name in ("rasa", "rasa-widget", "actions", "web", "reception"):  # the files written at start-up
+    for name in ("rasa", "rasa-widget", "actions", "web", "reception", "follow-ups"):  # files written at start-up
         mounts = containers(rendered[("Deployment", name)])[0]["volumeMounts"]
         assert {"name": "app-var", "mountPath": "/app/var"} in mounts, name
 
@@ -406,6 +411,29 @@ def test_the_network_is_default_deny_with_only_the_needed_flows(rendered):
     for name, spec in policies.items():  # nobody is let in from everywhere
         for rule in spec.get("ingress", []):
             assert rule.get("from"), name
+
+
+def test_the_follow_up_worker_reaches_only_postgres_and_the_rasa_servers_api_with_the_token(rendered):
+    worker = rendered[("Deployment", "follow-ups")]
+    assert worker["spec"]["replicas"] >= 2  # they share the work through PostgreSQL
+    variables = env(containers(worker)[0])
+    assert variables["RASA_URL"]["value"] == "http://rasa:5005"
+    for variable in ("DATABASE_URL", "RASA_AUTH_TOKEN"):
+        assert variables[variable]["valueFrom"]["secretKeyRef"]["name"] == "pht-secrets", variable
+    policies = {name: item["spec"] for (kind, name), item in rendered.items() if kind == "NetworkPolicy"}
+
+    def selects(spec, app):
+        selector = spec["podSelector"]
+        return selector.get("matchLabels", {}).get("app.kubernetes.io/name") == app or any(
+            app in expression["values"] for expression in selector.get("matchExpressions", []))
+
+    [to_rasa] = policies["api-callers-to-rasa"]["egress"]
+    assert selects(policies["api-callers-to-rasa"], "follow-ups") and {p["port"] for p in to_rasa["ports"]} == {5005}
+    assert selects(policies["records-egress"], "follow-ups")
+    [from_callers] = policies["rasa-from-api-callers"]["ingress"]
+    assert "follow-ups" in from_callers["from"][0]["podSelector"]["matchExpressions"][0]["values"]
+    egress = [name for name, spec in policies.items() if "Egress" in spec["policyTypes"] and selects(spec, "follow-ups")]
+    assert sorted(egress) == ["api-callers-to-rasa", "records-egress"]  # and DNS (default-deny): nothing else
 
 
 def test_the_pilots_redis_has_a_password_from_the_secret(rendered):
@@ -429,11 +457,13 @@ def test_secrets_are_referenced_never_written(rendered):
 
 
 def test_the_containers_run_the_commands_make_run_uses_from_versioned_images(rendered):
-    ours = {"rasa": "rasa", "rasa-widget": "rasa", "actions": "actions", "web": "web", "reception": "reception"}
+    ours = {"rasa": "rasa", "rasa-widget": "rasa", "actions": "actions", "web": "web", "reception": "reception",
+            "follow-ups": "follow-ups"}
+    images = {"reception": "web", "follow-ups": "actions"}  # another server's image, with its own command
     for name, server in ours.items():
         container = containers(rendered[("Deployment", name)])[0]
         assert container["command"] == ["bash", "scripts/serve.sh", server]
-        assert container["image"].endswith(f"-{'web' if server == 'reception' else server}:1.0.0"), container["image"]
+        assert container["image"].endswith(f"-{images.get(server, server)}:1.0.0"), container["image"]
     for workload in workloads(rendered).values():
         for container in containers(workload):
             assert ":" in container["image"] and not container["image"].endswith(":latest")

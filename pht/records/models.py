@@ -83,3 +83,66 @@ class LoginFailure(Base):
     key = sa.Column(sa.String(200), primary_key=True)
     failures = sa.Column(sa.Integer, nullable=False)
     last_failure = sa.Column(UTCDateTime(), nullable=False)
+
+
+class FollowUp(Base):
+    """A person's consent to check-ins after a pre-screen, and where the check-ins stand.
+
+    One per consent; `state` is active, stopped (the person said stop), ended (the last
+    check-in, or the policy ended them) or escalated (a check-in's outcome was urgent or an
+    emergency: the clinic takes over)."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (sa.UniqueConstraint("prescreen_reference", name="uq_follow_ups_prescreen_reference"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    prescreen_reference = sa.Column(sa.String(16), nullable=False)  # the pre-screen's code; no foreign key: see repository
+    sender_id = sa.Column(sa.String(255), nullable=False, index=True)
+    channel = sa.Column(sa.String(64), nullable=False)  # Rasa's output channel name: telegram, twilio, ...
+    consented_at = sa.Column(UTCDateTime(), nullable=False)
+    consent = sa.Column(sa.JSON, nullable=False)  # the answer and the question's exact wording
+    baseline = sa.Column(sa.JSON, nullable=False)  # sitting_minutes and worst pain at consent
+    stage = sa.Column(sa.Integer, nullable=False)  # the rehabilitation outline's current stage
+    state = sa.Column(sa.String(16), nullable=False, index=True)
+    stopped_at = sa.Column(UTCDateTime(), nullable=True)
+    ended_at = sa.Column(UTCDateTime(), nullable=True)  # ended or escalated
+
+
+class CheckIn(Base):
+    """One scheduled check-in of a follow-up, and every attempt to send it.
+
+    `state`: scheduled -> sending -> sent -> reminding -> reminded -> no_reply, or answered
+    from sent, reminding or reminded; undeliverable after the last failed attempt; cancelled
+    when the follow-up stops or ends first. `next_attempt_at` is when the worker may next act
+    on it: the due time, a retry after back-off, the end of a sending worker's lease, the
+    reminder, or the moment an unanswered reminder becomes "no reply"."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (
+        sa.UniqueConstraint("idempotency_key", name="uq_check_ins_idempotency_key"),
+        sa.UniqueConstraint("follow_up_id", "sequence", name="uq_check_ins_follow_up_sequence"),
+        sa.Index("ix_check_ins_state_next_attempt_at", "state", "next_attempt_at"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    follow_up_id = sa.Column(sa.Integer, sa.ForeignKey("follow_ups.id", ondelete="CASCADE", name="fk_check_ins_follow_up"), nullable=False,
+                             index=True)
+    sequence = sa.Column(sa.Integer, nullable=False)  # 1, 2, 3 ... in the follow-up
+    label = sa.Column(sa.String(32), nullable=False)  # "2 weeks"
+    due_at = sa.Column(UTCDateTime(), nullable=False)
+    state = sa.Column(sa.String(16), nullable=False)
+    idempotency_key = sa.Column(sa.String(64), nullable=False)  # sent with every attempt; Rasa sends once per key
+    attempts = sa.Column(sa.Integer, nullable=False)  # of the message being sent now (the check-in, then the reminder)
+    next_attempt_at = sa.Column(UTCDateTime(), nullable=True)
+    last_error = sa.Column(sa.String(500), nullable=True)
+    sent_at = sa.Column(UTCDateTime(), nullable=True)
+    reminder_due_at = sa.Column(UTCDateTime(), nullable=True)
+    reminded_at = sa.Column(UTCDateTime(), nullable=True)
+    answered_at = sa.Column(UTCDateTime(), nullable=True)
+    triggered_at = sa.Column(UTCDateTime(), nullable=True)  # the Rasa side first acted on the check-in's key
+    reminder_triggered_at = sa.Column(UTCDateTime(), nullable=True)  # ... on the reminder's
+    answers = sa.Column(sa.JSON, nullable=True)
+    decision = sa.Column(sa.JSON, nullable=True)  # pht/triage/checkins.py's decision, as it gave it
+    stage_before = sa.Column(sa.Integer, nullable=True)  # the follow-up's stage when the answers came
+    stage_after = sa.Column(sa.Integer, nullable=True)  # ... and after the decision
+    deliveries = sa.Column(sa.JSON, nullable=False)  # each attempt: time, message, attempt, outcome, error

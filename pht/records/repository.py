@@ -1,7 +1,10 @@
-"""The one way into the records database: add, find, list and delete pre-screen records.
+"""The one way into the records database: add, find, list and delete pre-screen records,
+and (`Records.follow_ups`, follow_ups.py) the follow-up check-ins.
 
-Everything else (the record action, the staff CLI, the reception page) goes through
-`Records`; what comes out are plain `Record` values, never database sessions.
+Everything else (the record action, the staff CLI, the reception page, the follow-up worker)
+goes through `Records`; what comes out are plain `Record` values, never database sessions.
+Deleting a person's pre-screens deletes their follow-ups too; purging keeps a pre-screen
+while its follow-up is within the retention period.
 """
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from ..private import private_sqlite, restrict_sqlite
-from .models import VERSION_TABLE, Prescreen
+from .follow_ups import FollowUps, delete_follow_ups, purge_follow_ups
+from .models import VERSION_TABLE, FollowUp, Prescreen
 from .references import new_reference, normalise_reference
 from .settings import Settings, settings
 
@@ -117,6 +121,7 @@ class Records:
         self.url = url or config.database_url
         self.engine = create_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
+        self.follow_ups = FollowUps(self._sessions)
         if config.migrate_automatically if migrate is None else migrate:
             self.migrate()
 
@@ -190,24 +195,31 @@ class Records:
             return _record(row) if row is not None else None
 
     def delete_sender(self, sender_id: str) -> List[str]:
-        """Delete every pre-screen of one conversation; their references."""
+        """Delete every pre-screen and follow-up of one conversation ("delete my data"); the
+        pre-screens' references."""
         with self._sessions() as session, session.begin():
             references = list(session.scalars(sa.select(Prescreen.reference).where(Prescreen.sender_id == sender_id)))
+            delete_follow_ups(session, sender_id=sender_id, references=references)
             session.execute(sa.delete(Prescreen).where(Prescreen.sender_id == sender_id))
         return references
 
     def delete(self, references: List[str]) -> List[str]:
-        """Delete these pre-screens; the references that were there."""
+        """Delete these pre-screens and their follow-ups; the references that were there."""
         with self._sessions() as session, session.begin():
             found = list(session.scalars(sa.select(Prescreen.reference).where(Prescreen.reference.in_(references))))
+            delete_follow_ups(session, references=references)
             session.execute(sa.delete(Prescreen).where(Prescreen.reference.in_(references)))
         return found
 
     def purge(self, before: dt.datetime) -> List[str]:
-        """Delete the pre-screens created before `before`; their references."""
+        """Delete the follow-ups that ended before `before` (follow_ups.purge_follow_ups), and
+        the pre-screens created before it that have no follow-up left; the pre-screens' references."""
         with self._sessions() as session, session.begin():
-            references = list(session.scalars(sa.select(Prescreen.reference).where(Prescreen.created < before)))
-            session.execute(sa.delete(Prescreen).where(Prescreen.created < before))
+            purge_follow_ups(session, before)
+            old = sa.and_(Prescreen.created < before,
+                          Prescreen.reference.not_in(sa.select(FollowUp.prescreen_reference)))
+            references = list(session.scalars(sa.select(Prescreen.reference).where(old)))
+            session.execute(sa.delete(Prescreen).where(old).execution_options(synchronize_session=False))
         return references
 
     # -- reading -----------------------------------------------------------------------------

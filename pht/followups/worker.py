@@ -1,0 +1,129 @@
+"""The follow-up worker: claims the check-ins (and reminders) that are due and starts each
+through the Rasa server, once.
+
+Each round: reminded check-ins whose time is up become "no reply"; then, outside the quiet
+hours, the worker claims one due message at a time (committed as being sent, with its key,
+before the call), sends it, and records how it went: sent (the reminder is due a day later),
+failed (tried again after a back-off that doubles), or, after the last attempt, could not be
+delivered. A message claimed by a worker that died is sent again with the same key once the
+lease runs out (pht/records/follow_ups.py). Several workers can run on PostgreSQL; one on SQLite.
+
+The time comes from the worker's clock (`timing.clock`, or a fake one in tests and in
+`make follow-ups-due AT=...`), read at each step.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Optional, Protocol
+
+import sqlalchemy as sa
+
+from ..records import DueMessage, Records
+from .rasa import SendOutcome
+from .settings import FollowUpSettings
+from .timing import backoff, clock as real_clock
+
+logger = logging.getLogger(__name__)
+
+
+class Sender(Protocol):
+    def send(self, message: DueMessage) -> SendOutcome: ...
+
+
+@dataclass
+class Round:
+    """What one round did."""
+
+    sent: int = 0
+    failed: int = 0
+    undeliverable: int = 0
+    no_reply: int = 0
+    taken_over: int = 0  # sent, but another worker had taken the message over meanwhile
+    quiet_until: Optional[dt.datetime] = None  # the round fell in the quiet hours: nothing went
+    errors: Dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> Dict[str, object]:
+        return {"sent": self.sent, "failed": self.failed, "undeliverable": self.undeliverable,
+                "no_reply": self.no_reply, "taken_over": self.taken_over,
+                "quiet_until": self.quiet_until.isoformat() if self.quiet_until else None}
+
+
+class Worker:
+    def __init__(self, records: Records, sender: Sender, config: FollowUpSettings,
+                 clock: Callable[[], dt.datetime] = real_clock) -> None:
+        self.follow_ups = records.follow_ups
+        self.sender, self.config, self.clock = sender, config, clock
+        self.stopping = threading.Event()
+
+    def run_once(self) -> Round:
+        """One round: everything due by now (the clock), each message once."""
+        done = Round(no_reply=self.follow_ups.mark_unanswered(self.clock()))
+        now = self.clock()
+        if self.config.quiet_hours.contains(now):
+            done.quiet_until = self.config.quiet_hours.ends_after(now)
+            return done
+        while not self.stopping.is_set():
+            claimed = self.follow_ups.claim_due(self.clock(), self.config.lease, self.config.channels, limit=1)
+            if not claimed:
+                break
+            self._beat()  # alive: a round of many slow sends is no hang
+            self._send(claimed[0], done)
+        return done
+
+    def _send(self, message: DueMessage, done: Round) -> None:
+        config = self.config
+        if message.attempt > config.max_attempts:  # the last attempts were all interrupted
+            self.follow_ups.mark_undeliverable(message, self.clock(), "every attempt was interrupted")
+            done.undeliverable += 1
+            return
+        outcome = self.sender.send(message)
+        now = self.clock()
+        if outcome.ok:
+            held = self.follow_ups.mark_sent(message, now, now + config.reminder_after)
+            done.sent += 1
+            done.taken_over += not held
+            logger.info("Sent %s %d of follow-up %d (attempt %d)", message.kind, message.sequence,
+                        message.follow_up_id, message.attempt)
+            return
+        error = outcome.error or "failed"
+        if message.attempt >= config.max_attempts:
+            self.follow_ups.mark_undeliverable(message, now, error)
+            done.undeliverable += 1
+            logger.warning("Could not deliver %s %d of follow-up %d after %d attempts: %s", message.kind,
+                           message.sequence, message.follow_up_id, message.attempt, error)
+        else:
+            wait = backoff(message.attempt, config.retry_first, config.retry_most)
+            self.follow_ups.mark_failed(message, now, error, now + wait)
+            done.failed += 1
+            logger.warning("Attempt %d at %s %d of follow-up %d failed (%s); again in %s", message.attempt,
+                           message.kind, message.sequence, message.follow_up_id, error, wait)
+        key = str(outcome.status or "unreachable")
+        done.errors[key] = done.errors.get(key, 0) + 1
+
+    def run_forever(self) -> None:
+        """Rounds every FOLLOW_UP_POLL_SECONDS until `stop()`; a database that cannot be reached
+        costs a round, not the worker."""
+        logger.info("The follow-up worker is running (channels: %s)", " ".join(self.config.channels))
+        while not self.stopping.is_set():
+            try:
+                done = self.run_once()
+                if done.sent or done.failed or done.undeliverable or done.no_reply:
+                    logger.info("Round: %s", done.as_dict())
+            except sa.exc.SQLAlchemyError as error:
+                logger.warning("The records database could not be used this round (%s)", type(error).__name__)
+            self._beat()
+            self.stopping.wait(self.config.poll_seconds)
+
+    def stop(self) -> None:
+        """Finish the message being sent, then stop."""
+        self.stopping.set()
+
+    def _beat(self) -> None:
+        try:
+            self.config.heartbeat_file.parent.mkdir(parents=True, exist_ok=True)
+            self.config.heartbeat_file.write_text(self.clock().isoformat() + "\n")
+        except OSError as error:
+            logger.warning("The heartbeat file could not be written (%s)", error)
