@@ -759,3 +759,16 @@ def test_a_unit_without_an_amount_gives_way_to_an_amount():
 
 def test_months_without_an_amount_in_a_story_needs_a_word_of_duration():
     assert duration_days("it hurts in the winter months", asked=False) is None
+
+
+@pytest.mark.parametrize("text, place", [
+    ("a mild pain in the middle of my right hamstring", "mid_hamstring"),
+    ("it aches at the back of my left thigh", "mid_hamstring"),
+])
+def test_a_side_before_a_place_does_not_hide_the_place(text, place):
+    assert read_message(text)["pain_location"] == place
+
+
+def test_a_side_never_joins_two_legs_into_both_legs():
+    assert "both_legs" not in (read_message("I lost control of the right leg and neglected my left leg")
+                               .get("red_flags") or [])

@@ -9,6 +9,7 @@ the synonyms in `vocabulary.yml`. Text is lower-cased before it reaches the pipe
 Three small pattern rules make one synonym cover many phrasings:
 - a determiner or possessive ("my", "the", "a") stands for any of them, and between two
   words it may be left out: "back of my thigh" also finds "back of the thigh" and "back of thigh";
+  in a place's phrase a side may follow it: "back of my left thigh";
 - `*` stands for up to three other words in the same clause, never a negation or "of":
   "calf * swollen" finds "my calf is all swollen" but not "my calf is not swollen";
 - `=word` matches that exact word form, not its lemma: "=legs * weak" (both legs) must not
@@ -35,6 +36,8 @@ GAP = "*"
 EXACT = "="
 GAP_WORDS = 3
 DETERMINERS = ["my", "the", "a", "an", "your", "his", "her", "their", "our"]
+SIDES = ["left", "right"]  # in a place's phrase, a side may follow a determiner
+SIDED_FIELDS = {"pain_location"}  # not the danger signs: "right leg * left leg" is both legs
 # Words that negate what follows them (the reader's negation scope starts here too).
 NEGATIONS = {"no", "not", "n't", "never", "without", "none", "nor", "neither", "nothing", "cannot", "nobody"}
 # A gap never runs over these: a negation inside it would be missed, and "of" changes the
@@ -82,9 +85,10 @@ def is_gapped(phrase: str) -> bool:
     return any(word == GAP or word.startswith(EXACT) for word in str(phrase).split())
 
 
-def lemma_pattern(nlp: Language, phrase: str) -> List[Dict[str, Any]]:
+def lemma_pattern(nlp: Language, phrase: str, sides: bool = False) -> List[Dict[str, Any]]:
     """A token pattern that matches `phrase` by lemma, whatever its inflection, with the
-    determiner and gap rules described at the top of this module."""
+    determiner and gap rules described at the top of this module; with `sides`, a place's
+    phrase also finds its left or right one."""
     pattern: List[Dict[str, Any]] = []
     words = str(phrase).lower().split()
     for position, word in enumerate(words):
@@ -93,6 +97,8 @@ def lemma_pattern(nlp: Language, phrase: str) -> List[Dict[str, Any]]:
         elif word in DETERMINERS:
             optional = 0 < position < len(words) - 1
             pattern.append({"LOWER": {"IN": DETERMINERS}, **({"OP": "?"} if optional else {})})
+            if sides and position < len(words) - 1 and words[position + 1] not in SIDES:
+                pattern.append({"LOWER": {"IN": SIDES}, "OP": "?"})  # "my hamstring": "my right hamstring"
         elif word.startswith(EXACT) and len(word) > 1:
             pattern += [{"LOWER": token.text} for token in nlp.make_doc(word[1:])]
         else:
@@ -109,7 +115,7 @@ def ruler_patterns(knowledge: Knowledge, nlp: Language) -> List[Dict[str, Any]]:
     patterns: List[Dict[str, Any]] = []
     seen = set()
     for field, value, phrase in synonym_phrases(knowledge):
-        pattern = lemma_pattern(nlp, phrase)
+        pattern = lemma_pattern(nlp, phrase, field in SIDED_FIELDS)
         key = repr(pattern)
         if key in seen:
             continue

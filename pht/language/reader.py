@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import Knowledge, load_knowledge
 from . import numbers
-from .pipeline import NEGATIONS, answer_phrases, lemma_pattern, shared_pipeline, synonym_phrases
+from .pipeline import NEGATIONS, SIDED_FIELDS, answer_phrases, lemma_pattern, shared_pipeline, synonym_phrases
 
 NOT_SURE = "not_sure"
 POSSIBLE = "possible"
@@ -153,10 +153,11 @@ class Reader:
         self.nlp = nlp or shared_pipeline()
         self.matcher = Matcher(self.nlp.vocab)
         for field, value, phrase in synonym_phrases(self.knowledge):
-            self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase)])
+            self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase, field in SIDED_FIELDS)])
         self.as_answer: Dict[str, Matcher] = {}
         for field, value, phrase in answer_phrases(self.knowledge):
-            self.as_answer.setdefault(field, Matcher(self.nlp.vocab)).add(value, [lemma_pattern(self.nlp, phrase)])
+            self.as_answer.setdefault(field, Matcher(self.nlp.vocab)).add(
+                value, [lemma_pattern(self.nlp, phrase, field in SIDED_FIELDS)])
         self.possible_not_with: Dict[str, Matcher] = {}
         for field, value, entry in possible_values(self.knowledge):
             self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p)) for p in entry["possible"]])
