@@ -772,3 +772,8 @@ def test_a_side_before_a_place_does_not_hide_the_place(text, place):
 def test_a_side_never_joins_two_legs_into_both_legs():
     assert "both_legs" not in (read_message("I lost control of the right leg and neglected my left leg")
                                .get("red_flags") or [])
+
+
+def test_a_phrase_that_only_looks_like_a_finding_still_names_its_place():
+    reading = read_message("that ride was so painful as my previously bruised bum hurt so much")
+    assert reading["pain_location"] == "buttock" and "injury_signs" not in reading

@@ -37,7 +37,7 @@ EXACT = "="
 GAP_WORDS = 3
 DETERMINERS = ["my", "the", "a", "an", "your", "his", "her", "their", "our"]
 SIDES = ["left", "right"]  # in a place's phrase, a side may follow a determiner
-SIDED_FIELDS = {"pain_location"}  # not the danger signs: "right leg * left leg" is both legs
+PLACE_FIELDS = {"pain_location"}  # sided; not the danger signs ("right leg * left leg" is both legs)
 # Words that negate what follows them (the reader's negation scope starts here too).
 NEGATIONS = {"no", "not", "n't", "never", "without", "none", "nor", "neither", "nothing", "cannot", "nobody"}
 # A gap never runs over these: a negation inside it would be missed, and "of" changes the
@@ -115,7 +115,7 @@ def ruler_patterns(knowledge: Knowledge, nlp: Language) -> List[Dict[str, Any]]:
     patterns: List[Dict[str, Any]] = []
     seen = set()
     for field, value, phrase in synonym_phrases(knowledge):
-        pattern = lemma_pattern(nlp, phrase, field in SIDED_FIELDS)
+        pattern = lemma_pattern(nlp, phrase, field in PLACE_FIELDS)
         key = repr(pattern)
         if key in seen:
             continue

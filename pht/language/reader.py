@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import Knowledge, load_knowledge
 from . import numbers
-from .pipeline import NEGATIONS, SIDED_FIELDS, answer_phrases, lemma_pattern, shared_pipeline, synonym_phrases
+from .pipeline import NEGATIONS, PLACE_FIELDS, answer_phrases, lemma_pattern, shared_pipeline, synonym_phrases
 
 NOT_SURE = "not_sure"
 POSSIBLE = "possible"
@@ -153,11 +153,11 @@ class Reader:
         self.nlp = nlp or shared_pipeline()
         self.matcher = Matcher(self.nlp.vocab)
         for field, value, phrase in synonym_phrases(self.knowledge):
-            self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase, field in SIDED_FIELDS)])
+            self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
         self.as_answer: Dict[str, Matcher] = {}
         for field, value, phrase in answer_phrases(self.knowledge):
             self.as_answer.setdefault(field, Matcher(self.nlp.vocab)).add(
-                value, [lemma_pattern(self.nlp, phrase, field in SIDED_FIELDS)])
+                value, [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
         self.possible_not_with: Dict[str, Matcher] = {}
         for field, value, entry in possible_values(self.knowledge):
             self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p)) for p in entry["possible"]])
@@ -437,7 +437,8 @@ class Reader:
                      if self.knowledge.fields[field].get("screen") and not possible for index in range(start, end)}
             raw += [(asked, self.nlp.vocab.strings[match_id], start, end, False)
                     for match_id, start, end in self.as_answer[asked](doc) if not taken.intersection(range(start, end))]
-        raw = [item for item in raw if not ignored.intersection(range(item[2], item[3]))]
+        # a phrase that only looks like a finding ("my bruised bum") still names its place
+        raw = [item for item in raw if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
         clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
