@@ -27,7 +27,8 @@ from harness.patients import BENIGN_BUT_TRICKY, DANGER_SIGNS_IN_EVERYDAY_WORDS
     ("it started today", 0),
     ("months", 120),
     ("for months now", 120),
-    ("quite a few months", 120),
+    ("quite a few months", 90),
+    ("quite a few months, maybe five", 150),
     ("several weeks", 28),
     ("a few months", 90),
 ])

@@ -14,7 +14,7 @@ UNIT_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "
 TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
 _VAGUE = {"a": 1, "an": 1, "a couple of": 2, "couple of": 2, "a couple": 2, "a few": 3, "few": 3,
-          "quite a few": 4, "a good few": 4, "several": 4, "many": 6}
+          "quite a few": 3, "a good few": 3, "several": 4, "many": 6}
 # "for months", "months now": a unit with no amount is more than a few of it (several).
 _SEVERAL = 4
 _NUMBER_WORD = re.compile(
@@ -24,6 +24,8 @@ _DAYS_PER_UNIT = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "m
                   "year": 365, "yr": 365}
 _UNIT = r"(day|week|wk|fortnight|month|mth|mo|year|yr)s?\b"
 _AMOUNT = r"(\d+(?:\.\d+)?|a couple of|couple of|a couple|quite a few|a good few|a few|few|several|many|an|a)"
+# A closer figure for the same unit right after a vague one: "a few months, maybe five".
+_CLOSER_AMOUNT = re.compile(r"\s*,?\s*(?:maybe|probably|perhaps|about|around|roughly|nearer|closer to|more like|or)\s+(\d+)\b(?!\s*(?:[a-z]|/|%))")
 _BARE_UNIT = re.compile(r"(?<![\w'])(days|weeks|months|years)\b")
 _DURATION = re.compile(
     _AMOUNT + r"(\s+and\s+a\s+half)?\s*-?\s*" + _UNIT + r"(\s+and\s+a\s+half)?"
@@ -105,6 +107,9 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
         amount = _amount(match.group(1))
         if match.group(2) or match.group(4):
             amount += 0.5
+        closer = _CLOSER_AMOUNT.match(text[match.end():])
+        if closer:  # "quite a few months, maybe five": five months
+            amount = float(closer.group(1))
         candidates.append((match.start(), round(amount * _DAYS_PER_UNIT[match.group(3)])))
     for match in _BARE_UNIT.finditer(text) if not candidates else ():  # vaguer than any amount
         if re.search(r"(\d|\b(?:a|an|few|several|many|couple|of|the|those|these|some|in|per|every))\s*$", text[:match.start()]):
