@@ -764,7 +764,8 @@ def test_months_without_an_amount_in_a_story_needs_a_word_of_duration():
 
 @pytest.mark.parametrize("text, place", [
     ("a mild pain in the middle of my right hamstring", "mid_hamstring"),
-    ("it aches at the back of my left thigh", "mid_hamstring"),
+    ("it aches in the middle of the back of my left thigh", "mid_hamstring"),
+    ("a sharp pain in the back of my right thigh and butt", "upper_hamstring"),
 ])
 def test_a_side_before_a_place_does_not_hide_the_place(text, place):
     assert read_message(text)["pain_location"] == place
@@ -778,3 +779,8 @@ def test_a_side_never_joins_two_legs_into_both_legs():
 def test_a_phrase_that_only_looks_like_a_finding_still_names_its_place():
     reading = read_message("that ride was so painful as my previously bruised bum hurt so much")
     assert reading["pain_location"] == "buttock" and "injury_signs" not in reading
+
+
+def test_the_back_of_the_thigh_names_a_level_only_as_the_answer_to_where_it_hurts():
+    assert "pain_location" not in read_message("I felt a sudden pain in the back of my thigh")
+    assert read_message("the back of my thigh", asked="pain_location")["pain_location"] == "mid_hamstring"
