@@ -784,3 +784,9 @@ def test_a_phrase_that_only_looks_like_a_finding_still_names_its_place():
 def test_the_back_of_the_thigh_names_a_level_only_as_the_answer_to_where_it_hurts():
     assert "pain_location" not in read_message("I felt a sudden pain in the back of my thigh")
     assert read_message("the back of my thigh", asked="pain_location")["pain_location"] == "mid_hamstring"
+
+
+def test_a_fall_told_without_how_bad_it_was_is_asked_about_not_taken_for_major_trauma():
+    reading = shared_reader().reading("I fell on my back about a month ago in step aerobics")
+    assert "major_trauma" not in (reading.findings.get("red_flags") or [])
+    assert "major_trauma" in reading.possible["red_flags"]

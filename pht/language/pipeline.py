@@ -26,7 +26,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, cast
 
 import spacy
 from spacy.language import Language
-from spacy.pipeline import EntityRuler
+from spacy.pipeline import EntityRuler, Lemmatizer
 
 from ..triage.knowledge import Knowledge, load_knowledge
 
@@ -74,7 +74,7 @@ def _lemmatizer_only() -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
-    lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    lemmas = cast(Lemmatizer, nlp.get_pipe("lemmatizer")).lookups.get_table("lemma_lookup")
     for piece, lemma in CONTRACTED_LEMMAS.items():
         lemmas[piece] = lemma
     return nlp
