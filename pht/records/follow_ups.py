@@ -82,9 +82,11 @@ class CheckInRecord:
 
     @property
     def outcome(self) -> Optional[str]:
-        """The decision's outcome level (emergency, urgent, soon, routine), if decided."""
+        """The decision's outcome level (emergency, urgent, soon, routine), if decided: its
+        `urgency` (pht/triage/checkins.py's `outcome` names the step that decided), or an
+        `outcome` that is a level itself."""
         decision = self.decision or {}
-        return decision.get("outcome") or decision.get("urgency")
+        return decision.get("urgency") or decision.get("outcome")
 
     @property
     def stage_went_back(self) -> bool:
