@@ -250,9 +250,12 @@ def test_screenshots_of_the_follow_up_on_the_record_and_in_print(reception):
         tab.screenshot(path=str(SCREENSHOTS / "reception-detail-follow-up.png"), full_page=True)
         tab.locator("section.follow-up").screenshot(path=str(SCREENSHOTS / "reception-detail-follow-up-section.png"))
         tab.goto(f"{reception['url']}/prescreens/{reference}/print")
+        tab.set_viewport_size({"width": 690, "height": 1000})  # A4's width inside 14 mm margins, at 96 dpi
         tab.emulate_media(media="print")
+        assert not tab.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
         tab.screenshot(path=str(SCREENSHOTS / "reception-print-follow-up.png"), full_page=True)
         tab.pdf(path=str(SCREENSHOTS / "reception-print-follow-up.pdf"), format="A4")
+        tab.emulate_media(media="screen")
         tab.set_viewport_size({"width": 400, "height": 900})
         tab.goto(f"{reception['url']}/prescreens/{reference}")
         assert not tab.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")

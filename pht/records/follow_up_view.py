@@ -175,8 +175,8 @@ def follow_up_view(follow_up: FollowUpRecord, record: Optional[Record] = None,
 
 # -- the chart -------------------------------------------------------------------------------
 
-WIDTH, HEIGHT = 460, 230
-LEFT, RIGHT, TOP, BOTTOM = 40, 12, 34, 50
+WIDTH, HEIGHT = 460, 240
+LEFT, RIGHT, TOP, BOTTOM = 40, 12, 40, 52
 
 
 def _axis_top(name: str, values: Sequence[int]) -> int:
@@ -218,19 +218,19 @@ def trend_chart(points: List[Point], name: str, title: str) -> str:
              f'aria-labelledby="{ident}-title {ident}-desc" xmlns="http://www.w3.org/2000/svg">',
              f'<title id="{ident}-title">{escape(title)}</title>',
              f'<desc id="{ident}-desc">{escape("; ".join(said))}</desc>',
-             f'<text class="trend-chart__heading" x="{LEFT}" y="12">{escape(title)}</text>']
+             f'<text class="trend-chart__heading" x="{LEFT}" y="16">{escape(title)}</text>']
     for tick in (0, top // 2, top):
         parts.append(f'<line class="trend-chart__grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" '
                      f'y2="{y(tick):.1f}"/>')
         parts.append(f'<text class="trend-chart__tick" x="{LEFT - 6}" y="{y(tick) + 4:.1f}" '
                      f'text-anchor="end">{tick}</text>')
     for index, point in enumerate(points):
-        parts.append(f'<text class="trend-chart__label" x="{x(index):.1f}" y="{HEIGHT - BOTTOM + 18}" '
+        parts.append(f'<text class="trend-chart__label" x="{x(index):.1f}" y="{HEIGHT - BOTTOM + 20}" '
                      f'text-anchor="middle">{escape(point.label)}</text>')
         if index in missing:
             parts.append(f'<line class="trend-chart__gap" x1="{x(index):.1f}" x2="{x(index):.1f}" y1="{y(top):.1f}" '
                          f'y2="{y(0):.1f}"/>')
-            parts.append(f'<text class="trend-chart__missing" x="{x(index):.1f}" y="{HEIGHT - BOTTOM + 34}" '
+            parts.append(f'<text class="trend-chart__missing" x="{x(index):.1f}" y="{HEIGHT - BOTTOM + 40}" '
                          f'text-anchor="middle">{escape(words["shown"][point.state].lower())}</text>')
     line = [(x(index), y(value)) for index, value in enumerate(values) if value is not None]
     if len(line) > 1:
@@ -246,7 +246,7 @@ def trend_chart(points: List[Point], name: str, title: str) -> str:
                          f'text-anchor="middle">!</text>')
         else:
             parts.append(f'<circle class="trend-chart__point" cx="{cx:.1f}" cy="{cy:.1f}" r="5.5"/>')
-        above = cy - 13 if cy - 13 > TOP + 14 else cy + 24
+        above = cy - 13 if cy - 13 > TOP + 10 else cy + 27
         parts.append(f'<text class="trend-chart__value" x="{cx:.1f}" y="{above:.1f}" '
                      f'text-anchor="middle">{value}</text>')
     parts.append("</svg>")
