@@ -81,10 +81,11 @@ def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: TextIO
             return 0
         if args.command == "list":
             show = args.follow_up.replace("-", "_") if args.follow_up else None
-            follow_ups = {item.prescreen_reference: item for item in records.follow_ups.list(show=show, limit=None)}
             if show is None:
                 found = records.list(since=args.since, urgency=args.urgency, limit=args.limit)
+                follow_ups = records.follow_ups.of_prescreens([record.reference for record in found])
             else:
+                follow_ups = {item.prescreen_reference: item for item in records.follow_ups.list(show=show, limit=None)}
                 found = [record for record in (records.get(reference) for reference in follow_ups)
                          if record is not None and (args.urgency is None or record.urgency == args.urgency)
                          and (args.since is None or record.created >= args.since)][:args.limit]

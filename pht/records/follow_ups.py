@@ -371,6 +371,14 @@ class FollowUps:
             found = self._records(session, sa.select(FollowUp).where(FollowUp.prescreen_reference == reference))
             return found[0] if found else None
 
+    def of_prescreens(self, references: Sequence[str]) -> Dict[str, FollowUpRecord]:
+        """The follow-ups of these pre-screens (a page of the reception list), by reference."""
+        if not references:
+            return {}
+        with self._sessions() as session:
+            found = self._records(session, sa.select(FollowUp).where(FollowUp.prescreen_reference.in_(list(references))))
+            return {record.prescreen_reference: record for record in found}
+
     def of_check_in(self, key: str) -> Optional[FollowUpRecord]:
         """The follow-up a check-in's key belongs to."""
         with self._sessions() as session:

@@ -213,13 +213,14 @@ class Reception:
             except ValueError:
                 since_text = ""
         show = query.get("follow_up") if query.get("follow_up") in SHOWN else None
-        follow_ups = {item.prescreen_reference: item for item in self.records.follow_ups.list(show=show, limit=None)}
         if show is None:
             found_records = self.records.list(since=since, urgency=urgency, limit=300)
+            follow_ups = self.records.follow_ups.of_prescreens([record.reference for record in found_records])
         else:  # only the pre-screens whose follow-up this filter shows
+            follow_ups = {item.prescreen_reference: item for item in self.records.follow_ups.list(show=show, limit=300)}
             found_records = [record for record in (self.records.get(reference) for reference in follow_ups)
                              if record is not None and (urgency is None or record.urgency == urgency)
-                             and (since is None or record.created >= since)][:300]
+                             and (since is None or record.created >= since)]
         day_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
         recent = self.records.list(since=day_ago, limit=None)
         counts = {level: sum(record.urgency == level for record in recent) for level in levels}
