@@ -24,7 +24,7 @@ from pht.records.fhir import (
 )
 from pht.records.follow_up_view import follow_up_view
 from pht.triage.checkin_knowledge import load_checkins
-from test_reception_screens import CHROMIUM, SCREENSHOTS
+from test_reception_screens import CHROMIUM, ROOT, SCREENSHOTS
 from test_reception_web import PASSWORD, Client, serve_reception
 from web.reception.app import create_app
 
@@ -221,6 +221,17 @@ def test_the_view_reads_the_start_from_the_consent_baseline(reception):
 
 # -- in a real browser -------------------------------------------------------------------------
 
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.js"
+
+
+def serious_accessibility_problems(page) -> list:
+    """axe-core's serious and critical findings (as tests/test_browser.py runs it)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [f"{violation['id']}: {violation['help']}; {[node['target'] for node in violation['nodes']][:3]}"
+            for violation in result["violations"] if violation["impact"] in ("serious", "critical")]
+
+
 def test_screenshots_of_the_follow_up_on_the_record_and_in_print(reception):
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make chromium`")
@@ -231,6 +242,8 @@ def test_screenshots_of_the_follow_up_on_the_record_and_in_print(reception):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         tab = browser.new_page(viewport={"width": 1280, "height": 900})
+        refused = []  # the page's strict Content-Security-Policy refuses nothing it needs (no inline style in the SVG)
+        tab.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
         tab.goto(reception["url"] + "/login")
         tab.fill("input[name=username]", "alice")
         tab.fill("input[name=password]", PASSWORD)
@@ -248,6 +261,12 @@ def test_screenshots_of_the_follow_up_on_the_record_and_in_print(reception):
         overflow = tab.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
         assert not overflow
         tab.screenshot(path=str(SCREENSHOTS / "reception-detail-follow-up.png"), full_page=True)
+        checker = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # axe is injected inline
+        checker.context.add_cookies(tab.context.cookies())
+        checker.goto(f"{reception['url']}/prescreens/{reference}")
+        assert checker.locator("#follow-up-title").is_visible()
+        assert serious_accessibility_problems(checker) == []
+        checker.close()
         tab.locator("section.follow-up").screenshot(path=str(SCREENSHOTS / "reception-detail-follow-up-section.png"))
         tab.goto(f"{reception['url']}/prescreens/{reference}/print")
         tab.set_viewport_size({"width": 690, "height": 1000})  # A4's width inside 14 mm margins, at 96 dpi
@@ -260,4 +279,9 @@ def test_screenshots_of_the_follow_up_on_the_record_and_in_print(reception):
         tab.goto(f"{reception['url']}/prescreens/{reference}")
         assert not tab.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
         tab.screenshot(path=str(SCREENSHOTS / "reception-detail-follow-up-narrow.png"), full_page=True)
+        tab.set_viewport_size({"width": 1280, "height": 900})
+        tab.goto(f"{reception['url']}/prescreens/{reception['examples']['unreachable'].reference}")
+        assert "Could not be delivered" in tab.locator("section.follow-up").inner_text()
+        tab.locator("section.follow-up").screenshot(path=str(SCREENSHOTS / "reception-detail-follow-up-undeliverable.png"))
+        assert refused == []
         browser.close()

@@ -230,8 +230,10 @@ def trend_chart(points: List[Point], name: str, title: str) -> str:
         if index in missing:
             parts.append(f'<line class="trend-chart__gap" x1="{x(index):.1f}" x2="{x(index):.1f}" y1="{y(top):.1f}" '
                          f'y2="{y(0):.1f}"/>')
-            parts.append(f'<text class="trend-chart__missing" x="{x(index):.1f}" y="{HEIGHT - BOTTOM + 40}" '
-                         f'text-anchor="middle">{escape(words["shown"][point.state].lower())}</text>')
+            last = index == len(points) - 1  # its words end at the chart's edge, not past it
+            parts.append(f'<text class="trend-chart__missing" x="{x(index) + (20 if last else 0):.1f}" '
+                         f'y="{HEIGHT - BOTTOM + 40}" text-anchor="{"end" if last else "middle"}">'
+                         f'{escape(words["chart_missing"][point.state])}</text>')
     line = [(x(index), y(value)) for index, value in enumerate(values) if value is not None]
     if len(line) > 1:
         path = " ".join(f"{'M' if i == 0 else 'L'}{px:.1f},{py:.1f}" for i, (px, py) in enumerate(line))
