@@ -85,3 +85,15 @@ def seed_undeliverable(records: Records, sender: str = "unreachable-person"):
     [retry] = records.follow_ups.claim_due(at + dt.timedelta(minutes=10), LEASE, ["telegram"])
     records.follow_ups.mark_undeliverable(retry, at + dt.timedelta(minutes=10), "the Rasa server answered 502: bad gateway")
     return record
+
+
+def seed_unsure(records: Records, sender: str = "unsure-person"):
+    """A pre-screen whose first check-in's danger signs were answered unsure (saddle numbness):
+    decided as in a pre-screen, the clinic told, the check-ins stopped."""
+    record = prescreen(records, sender)
+    follow_up_for(records, record)
+    decision = answer(records, record, 1, {**IMPROVING, "red_flags": [], "unsure": {"red_flags": ["saddle_numbness"]}}, [])
+    if decision["stop"]:
+        follow_up = records.follow_ups.of_prescreen(record.reference)
+        records.follow_ups.end(follow_up.id, CONSENTED + 14 * DAY + dt.timedelta(hours=3), "escalated")
+    return record

@@ -14,7 +14,7 @@ import pytest
 from fhir.resources.bundle import Bundle
 from fhir.resources.questionnaire import Questionnaire
 
-from follow_up_seed import prescreen, seed_trend, seed_undeliverable
+from follow_up_seed import prescreen, seed_trend, seed_undeliverable, seed_unsure
 from pht.reception.cli import main as cli_main
 from pht.reception.users import Users
 from pht.records import Records, settings
@@ -37,7 +37,7 @@ def reception(tmp_path_factory):
                        "RECEPTION_TIMEZONE": "Europe/London"})
     Users(config).add("alice", PASSWORD)
     records = Records(config=config)
-    examples = {"trend": seed_trend(records), "unreachable": seed_undeliverable(records),
+    examples = {"trend": seed_trend(records), "unreachable": seed_undeliverable(records), "unsure": seed_unsure(records),
                 "plain": prescreen(records, "no-follow-up-person")}
     port, server, thread = serve_reception(create_app(config, records))
     yield {"url": f"http://127.0.0.1:{port}", "records": records, "examples": examples, "config": config}
@@ -101,6 +101,28 @@ def test_the_print_view_carries_the_follow_up_too(reception):
     assert "Getting worse: book" in section(html) and html.count("<svg ") == 2
 
 
+def test_a_danger_sign_answered_unsure_at_a_check_in_is_shown_unsure_never_none(reception):
+    record = reception["examples"]["unsure"]
+    shown = section(signed_in(reception).request(f"/prescreens/{record.reference}")[2])
+    assert "Escalated: check-ins stopped and the clinic told" in shown
+    danger = re.search(r"Danger signs</dt><dd>([^<]*)</dd>", shown).group(1)
+    assert danger.startswith("UNSURE") and "Numbness in the saddle area" in danger
+    assert "Danger signs</dt><dd>None of these" not in shown and "<strong>Clinic told</strong>" in shown
+
+
+def test_an_unsure_screen_at_a_check_in_is_exported_as_asked_but_unknown(reception):
+    record = reception["examples"]["unsure"]
+    bundle = export_bundle(record, reception["records"].follow_ups.of_prescreen(record.reference))
+    check_in = bundle["entry"][1]["resource"]
+    assert check_response(check_in, shipped_checkin_questionnaire()) == []
+    groups = {item["linkId"]: item for item in check_in["item"]}
+    assert "red_flags" not in {item["linkId"] for item in groups["answers"]["item"]}  # not "none of these"
+    [screen] = groups["screens"]["item"]
+    states = {item["linkId"]: item["answer"] for item in screen["item"]}
+    assert states["screens.red_flags.state"][0]["valueCoding"]["code"] == "asked-unknown"
+    assert states["screens.red_flags.asked-unknown"][0]["valueCoding"]["code"] == "saddle_numbness"
+
+
 def test_a_record_without_follow_up_has_no_section(reception):
     record = reception["examples"]["plain"]
     html = signed_in(reception).request(f"/prescreens/{record.reference}")[2]
@@ -108,7 +130,8 @@ def test_a_record_without_follow_up_has_no_section(reception):
 
 
 @pytest.mark.parametrize("show, expected", [
-    ("not_improving", {"trend"}), ("no_reply", {"trend"}), ("undeliverable", {"unreachable"}), ("", {"trend", "unreachable", "plain"}),
+    ("not_improving", {"trend", "unsure"}), ("no_reply", {"trend"}), ("undeliverable", {"unreachable"}),
+    ("", {"trend", "unreachable", "unsure", "plain"}),
 ])
 def test_the_list_filters_follow_ups_not_improving_with_no_reply_or_not_delivered(reception, show, expected):
     html = signed_in(reception).request("/?" + urllib.parse.urlencode({"follow_up": show}))[2]
@@ -189,7 +212,7 @@ def cli(reception, monkeypatch):
     return run
 
 
-@pytest.mark.parametrize("show, expected", [("not-improving", {"trend"}), ("no-reply", {"trend"}),
+@pytest.mark.parametrize("show, expected", [("not-improving", {"trend", "unsure"}), ("no-reply", {"trend"}),
                                             ("undeliverable", {"unreachable"})])
 def test_cli_list_filters_by_follow_up(reception, cli, show, expected):
     code, out, _ = cli("list", "--json", "--follow-up", show)

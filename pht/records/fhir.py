@@ -412,6 +412,8 @@ def build_checkin_questionnaire(checkins: Optional[Checkins] = None) -> Dict[str
          "extension": [{"url": MIN_VALUE, "valueInteger": 1}, {"url": MAX_VALUE, "valueInteger": len(checkins.stages)}]},
         {"linkId": "clinic_told", "text": words["clinic_told"], "type": "boolean", "required": True},
     ]
+    asked_screens = [item["linkId"] for item in answers]
+    screens = [item for item in _screen_items(checkins.knowledge) if item["linkId"].split(".", 1)[1] in asked_screens]
     questionnaire = {
         "resourceType": "Questionnaire",
         "id": "pht-checkin",
@@ -427,6 +429,8 @@ def build_checkin_questionnaire(checkins: Optional[Checkins] = None) -> Dict[str
             {"linkId": "checkin", "text": words["checkin"], "type": "choice", "required": True, "readOnly": True,
              "answerOption": _options("checkin", [(item["id"], item["label"]) for item in checkins.schedule])},
             {"linkId": "answers", "text": words["answers"], "type": "group", "item": answers},
+            {"linkId": "screens", "text": labels()["items"]["screens"], "type": "group", "readOnly": True,
+             "item": screens},
             {"linkId": "decision", "text": words["decision"], "type": "group", "readOnly": True,
              "item": [{**item, "readOnly": True} for item in decision]},
         ],
@@ -454,10 +458,13 @@ def to_checkin_response(record: Record, check_in: CheckInRecord,
     decision = check_in.decision or {}
     schedule_id = answers.get("checkin") or next(
         (item["id"] for item in checkins.schedule if item["label"] == check_in.label), None)
+    screens = checkin_screens(answers)
     answered = [{"linkId": name, "text": checkins.field(name)["label"],
                  "answer": _finding_answers(name, answers[name], checkins.field(name)["kind"], options[name])}
                 for name in (asked["field"] for asked in checkins.data["questions"])
-                if name in answers and answers[name] is not None]
+                if name in answers and answers[name] is not None
+                and not (answers[name] == [] and name in screens)]  # unsure is never "none"
+    screen_items = _screen_answers(screens, options)
     decided = []
     if decision.get("outcome") in options["outcome"]:
         decided.append({"linkId": "outcome", "answer": [{"valueCoding": options["outcome"][decision["outcome"]]}]})
@@ -471,6 +478,7 @@ def to_checkin_response(record: Record, check_in: CheckInRecord,
     if schedule_id in options["checkin"]:
         items.append({"linkId": "checkin", "answer": [{"valueCoding": options["checkin"][schedule_id]}]})
     items += [{"linkId": "answers", "item": answered}] if answered else []
+    items += [{"linkId": "screens", "item": screen_items}] if screen_items else []
     items.append({"linkId": "decision", "item": decided})
     authored = check_in.answered_at or check_in.due_at
     response = {
@@ -487,6 +495,17 @@ def to_checkin_response(record: Record, check_in: CheckInRecord,
         "item": items,
     }
     return json.loads(QuestionnaireResponse.parse_obj(response).json())
+
+
+def checkin_screens(answers: Mapping[str, Any]) -> Dict[str, Dict[str, Any]]:
+    """A check-in's safety screens that were not simply answered, in the pre-screen's shape
+    (state, and each item's state): answered with items unsure, or incomplete."""
+    screens: Dict[str, Dict[str, Any]] = {}
+    for name, values in (answers.get("unsure") or {}).items():
+        screens[name] = {"state": "answered", "items": {value: "unsure" for value in values}}
+    for name in answers.get("incomplete") or []:
+        screens[name] = {"state": "incomplete", "items": {}}
+    return screens
 
 
 def export_bundle(record: Record, follow_up: Optional[FollowUpRecord] = None) -> Dict[str, Any]:

@@ -81,10 +81,11 @@ def answer_label(name: str, checkins: Checkins) -> str:
 def answers_in_words(answers: Dict[str, Any], checkins: Checkins) -> List[Answer]:
     """A check-in's answers in the order it asks them, in the vocabulary's and checkins.yml's words."""
     words = labels()
+    not_plain = set(answers.get("unsure") or {}) | set(answers.get("incomplete") or [])
     shown = []
     for name in ANSWER_FIELDS:
-        if name not in answers:
-            continue
+        if name not in answers or (name in not_plain and not answers[name]):
+            continue  # an unsure or incomplete screen is never "none of these" (shown below)
         spec, value = checkins.field(name), answers[name]
         if name in SCREENS and not value:
             text, alert = spec.get("none_label") or words["none"], False
