@@ -401,7 +401,7 @@ def build_checkin_questionnaire(checkins: Optional[Checkins] = None) -> Dict[str
     answers = []
     for asked in checkins.data["questions"]:
         name = asked["field"]
-        spec = {**checkins.field(name), "question": checkins.question(name)}
+        spec = {**checkins.field(name), "question": checkins.question(name), "label": checkin_label(name, checkins)}
         answers.append(_finding_item(name, spec))
     decision = [
         {"linkId": "outcome", "text": words["outcome"], "type": "choice", "required": True,
@@ -439,6 +439,12 @@ def build_checkin_questionnaire(checkins: Optional[Checkins] = None) -> Dict[str
     return questionnaire
 
 
+def checkin_label(name: str, checkins: Checkins) -> str:
+    """A check-in answer's label: labels.yml's where a check-in means it differently (`trend`:
+    since the last check-in), else the vocabulary's or checkins.yml's."""
+    return labels()["follow_up"]["answer_labels"].get(name) or checkins.field(name)["label"]
+
+
 @lru_cache(maxsize=1)
 def shipped_checkin_questionnaire() -> Dict[str, Any]:
     return json.loads(CHECKIN_QUESTIONNAIRE_FILE.read_text())
@@ -459,7 +465,7 @@ def to_checkin_response(record: Record, check_in: CheckInRecord,
     schedule_id = answers.get("checkin") or next(
         (item["id"] for item in checkins.schedule if item["label"] == check_in.label), None)
     screens = checkin_screens(answers)
-    answered = [{"linkId": name, "text": checkins.field(name)["label"],
+    answered = [{"linkId": name, "text": checkin_label(name, checkins),
                  "answer": _finding_answers(name, answers[name], checkins.field(name)["kind"], options[name])}
                 for name in (asked["field"] for asked in checkins.data["questions"])
                 if name in answers and answers[name] is not None

@@ -11,7 +11,7 @@ from html import escape
 from typing import Any, Dict, List, Optional, Sequence
 
 from ..triage.checkin_knowledge import ANSWER_FIELDS, Checkins, load_checkins
-from .fhir import labels
+from .fhir import checkin_label, labels
 from .follow_ups import SHOWN, CheckInRecord, FollowUpRecord
 from .overview import _value_text
 from .repository import Record
@@ -75,7 +75,7 @@ class FollowUpView:
 
 
 def answer_label(name: str, checkins: Checkins) -> str:
-    return labels()["follow_up"]["answer_labels"].get(name) or checkins.field(name)["label"]
+    return checkin_label(name, checkins)
 
 
 def answers_in_words(answers: Dict[str, Any], checkins: Checkins) -> List[Answer]:
