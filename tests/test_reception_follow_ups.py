@@ -61,6 +61,8 @@ def test_a_record_shows_its_follow_up_state_consent_baseline_and_each_check_in(r
     record = reception["examples"]["trend"]
     status, _, html = signed_in(reception).request(f"/prescreens/{record.reference}")
     assert status == 200
+    head = html[html.index('class="page-head page-head--record"'):html.index('id="follow-up-title"')]
+    assert 'href="#follow-up-title">Follow-up: Active' in head and "Not improving" in head  # seen without scrolling
     shown = section(html)
     assert "Active: check-ins continue" in shown
     assert "May I check in with you in 2 weeks" in shown and "Worst pain (0-10): 6/10" in shown
