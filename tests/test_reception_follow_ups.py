@@ -110,6 +110,7 @@ def test_a_danger_sign_answered_unsure_at_a_check_in_is_shown_unsure_never_none(
     danger = re.search(r"Danger signs</dt><dd>([^<]*)</dd>", shown).group(1)
     assert danger.startswith("UNSURE") and "Numbness in the saddle area" in danger
     assert "Danger signs</dt><dd>None of these" not in shown and "<strong>Clinic told</strong>" in shown
+    assert "Urgent: in person today</span>" in shown and "Urgent today at a check-in" in shown
 
 
 def test_an_unsure_screen_at_a_check_in_is_exported_as_asked_but_unknown(reception):

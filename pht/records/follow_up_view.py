@@ -79,25 +79,28 @@ def answer_label(name: str, checkins: Checkins) -> str:
 
 
 def answers_in_words(answers: Dict[str, Any], checkins: Checkins) -> List[Answer]:
-    """A check-in's answers in the order it asks them, in the vocabulary's and checkins.yml's words."""
+    """A check-in's answers in the order it asks them, in the vocabulary's and checkins.yml's
+    words; a safety screen answered unsure or left incomplete says so, never "none of these"."""
     words = labels()
-    not_plain = set(answers.get("unsure") or {}) | set(answers.get("incomplete") or [])
+    unsure = answers.get("unsure") or {}
+    incomplete = answers.get("incomplete") or []
     shown = []
     for name in ANSWER_FIELDS:
-        if name not in answers or (name in not_plain and not answers[name]):
-            continue  # an unsure or incomplete screen is never "none of these" (shown below)
-        spec, value = checkins.field(name), answers[name]
-        if name in SCREENS and not value:
-            text, alert = spec.get("none_label") or words["none"], False
-        else:
-            text, alert = _value_text(spec, value), name in SCREENS
-        shown.append(Answer(name, answer_label(name, checkins), text, alert))
-    for name, values in (answers.get("unsure") or {}).items():
         spec = checkins.field(name)
-        unsure = ", ".join(spec.get("values", {}).get(value, {}).get("label", value) for value in values)
-        shown.append(Answer(name, spec["label"], f"{words['screen_states']['unsure']}: {unsure}", alert=True))
-    for name in answers.get("incomplete") or []:
-        shown.append(Answer(name, checkins.field(name)["label"], words["screen_states"]["incomplete"], alert=True))
+        if name in incomplete:
+            shown.append(Answer(name, answer_label(name, checkins), words["screen_states"]["incomplete"], alert=True))
+            continue
+        if name in unsure:
+            items = ", ".join(spec.get("values", {}).get(value, {}).get("label", value) for value in unsure[name])
+            shown.append(Answer(name, answer_label(name, checkins), f"{words['screen_states']['unsure']}: {items}",
+                                alert=True))
+        if name not in answers or (name in unsure and not answers[name]):
+            continue
+        value = answers[name]
+        if name in SCREENS and not value:
+            shown.append(Answer(name, answer_label(name, checkins), spec.get("none_label") or words["none"]))
+        else:
+            shown.append(Answer(name, answer_label(name, checkins), _value_text(spec, value), name in SCREENS))
     return shown
 
 
@@ -127,7 +130,8 @@ def _check_in_view(check_in: CheckInRecord, checkins: Checkins, local: Any) -> C
     if decision:
         step = next((item for item in checkins.data["steps"] if item["id"] == decision.get("outcome")), None)
         view.decision = step["label"] if step else str(decision.get("outcome", ""))
-        view.urgency = words["urgency"].get(decision.get("urgency"), "")
+        today = step is not None and "care_today" in step["replies"]  # urgent, in person today (policy v3)
+        view.urgency = words["urgency_today"] if today else words["urgency"].get(decision.get("urgency"), "")
         view.reasons = [reason["text"] for reason in decision.get("reasons") or [] if reason.get("text")]
         view.clinic_told = bool(decision.get("clinic_told"))
         view.stage = _stage_text(decision.get("stage") or check_in.stage_after, checkins)
