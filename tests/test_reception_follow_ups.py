@@ -309,5 +309,7 @@ def test_screenshots_of_the_follow_up_on_the_record_and_in_print(reception):
         tab.goto(f"{reception['url']}/prescreens/{reception['examples']['unreachable'].reference}")
         assert "Could not be delivered" in tab.locator("section.follow-up").inner_text()
         tab.locator("section.follow-up").screenshot(path=str(SCREENSHOTS / "reception-detail-follow-up-undeliverable.png"))
+        tab.goto(f"{reception['url']}/prescreens/{reception['examples']['unsure'].reference}")
+        tab.locator("section.follow-up").screenshot(path=str(SCREENSHOTS / "reception-detail-follow-up-escalated.png"))
         assert refused == []
         browser.close()
