@@ -61,10 +61,12 @@ $(GENERATED_DATA) &: $(wildcard pht/triage/knowledge/*.yml) $(filter-out $(GENER
 	$(PY) -m pht.rasa_data
 	touch $(GENERATED_DATA)
 
-# The FHIR Questionnaire the pre-screen records are exported against, from the vocabulary
-QUESTIONNAIRE := pht/records/questionnaire.json
-$(QUESTIONNAIRE): $(wildcard pht/triage/knowledge/*.yml) pht/records/labels.yml pht/records/fhir.py $(VENV)/.installed
+# The FHIR Questionnaires the pre-screen records and their check-ins are exported against, from
+# the vocabulary and checkins.yml
+QUESTIONNAIRE := pht/records/questionnaire.json pht/records/checkin_questionnaire.json
+$(QUESTIONNAIRE) &: $(wildcard pht/triage/knowledge/*.yml) pht/records/labels.yml pht/records/fhir.py $(VENV)/.installed
 	$(PY) -m pht.records.fhir
+	touch $(QUESTIONNAIRE)
 
 data: $(GENERATED_DATA) $(QUESTIONNAIRE)
 

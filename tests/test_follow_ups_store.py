@@ -190,6 +190,24 @@ def test_not_improving_is_the_latest_decision_soon_or_worse_or_a_stage_back(reco
         records.follow_ups.list("fine")
 
 
+def test_a_decision_as_the_check_in_engine_writes_it_is_read_by_its_urgency_not_its_step(records):
+    """pht/triage/checkins.py: `outcome` names the step that decided, `urgency` the level."""
+    decided = {"tg:well": {"outcome": "next_stage", "urgency": "routine"},
+               "tg:worse": {"outcome": "getting_worse", "urgency": "soon"}}
+    for sender in decided:
+        follow_up(records, sender=sender, stage=1)
+    for message in sent(records, T0 + 14 * DAY):
+        records.follow_ups.record_answers(message.key, {}, decided[message.sender_id], T0 + 14 * DAY)
+    assert {f.sender_id for f in records.follow_ups.list("not_improving")} == {"tg:worse"}
+
+
+def test_the_follow_ups_of_a_page_of_pre_screens_are_found_by_reference(records):
+    mine, theirs = follow_up(records, sender="tg:a"), follow_up(records, sender="tg:b")
+    found = records.follow_ups.of_prescreens([mine.prescreen_reference, "PHT-ZZZZZ"])
+    assert list(found) == [mine.prescreen_reference] and found[mine.prescreen_reference].id == mine.id
+    assert records.follow_ups.of_prescreens([]) == {} and theirs.prescreen_reference not in found
+
+
 def test_deleting_a_person_removes_their_follow_ups_and_check_ins_and_nobody_elses(records):
     mine = follow_up(records, sender="tg:me")
     theirs = follow_up(records, sender="tg:them")

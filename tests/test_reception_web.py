@@ -238,7 +238,9 @@ def test_the_print_view_and_the_exports(reception):
     status, headers, body = client.request(f"/prescreens/{record.reference}/export/fhir")
     assert status == 200 and headers["content-type"].startswith("application/fhir+json")
     assert f'filename="{record.reference}.fhir.json"' in headers["content-disposition"]
-    response = json.loads(body)
+    bundle = json.loads(body)  # a Bundle: the pre-screen's response first, then any check-ins'
+    assert bundle["resourceType"] == "Bundle" and len(bundle["entry"]) == 1
+    response = bundle["entry"][0]["resource"]
     assert check_response(response) == []
     assert from_questionnaire_response(response)["findings"] == record.findings
     status, headers, body = client.request(f"/prescreens/{record.reference}/export/json")

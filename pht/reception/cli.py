@@ -1,7 +1,8 @@
 """The staff CLI: `python -m pht.reception COMMAND` (a thin shell over pht/records).
 
     list [--json] [--since DATE] [--urgency LEVEL] [--limit N]   recent pre-screens, newest first
-    show REF [--format text|json|fhir]                           one pre-screen
+         [--follow-up not-improving|no-reply|undeliverable]      only those whose follow-up shows this
+    show REF [--format text|json|fhir]     one pre-screen with its follow-up check-ins (fhir: a Bundle)
     delete REF [--yes]                    the person's records and conversation (through Rasa, under its lock)
     purge                                 records and conversations older than RECORDS_RETENTION_DAYS
     add-user NAME [--password-stdin]      a reception account (asks for the password), or a new password
@@ -18,10 +19,13 @@ import datetime as dt
 import getpass
 import json
 import sys
-from typing import List, Optional, TextIO
+from typing import Any, Dict, List, Optional, TextIO
 
 from ..records import Records, normalise_reference, settings
-from ..records.fhir import to_questionnaire_response
+from ..records.fhir import export_bundle
+from ..records.follow_up_view import as_text as follow_up_text
+from ..records.follow_up_view import follow_up_view
+from ..records.follow_ups import SHOWN, FollowUpRecord
 from ..records.overview import as_text, overview
 from ..triage import load_knowledge
 from .privacy import ConversationsUnreachable, forget_person, purge
@@ -46,6 +50,8 @@ def parser() -> argparse.ArgumentParser:
     listing.add_argument("--since", type=parse_since, help="from this date or time on (UTC)")
     listing.add_argument("--urgency", choices=load_knowledge().urgency_levels)
     listing.add_argument("--limit", type=int, default=200)
+    listing.add_argument("--follow-up", choices=[show.replace("_", "-") for show in SHOWN],
+                         help="only pre-screens whose follow-up is not improving, got no reply, or could not be delivered")
     show = commands.add_parser("show", help="one pre-screen")
     show.add_argument("reference")
     show.add_argument("--format", choices=["text", "json", "fhir"], default="text")
@@ -74,14 +80,27 @@ def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: TextIO
             print("The records database is up to date.", file=out)
             return 0
         if args.command == "list":
-            found = records.list(since=args.since, urgency=args.urgency, limit=args.limit)
+            show = args.follow_up.replace("-", "_") if args.follow_up else None
+            if show is None:
+                found = records.list(since=args.since, urgency=args.urgency, limit=args.limit)
+                follow_ups = records.follow_ups.of_prescreens([record.reference for record in found])
+            else:
+                follow_ups = {item.prescreen_reference: item for item in records.follow_ups.list(show=show, limit=None)}
+                found = [record for record in (records.get(reference) for reference in follow_ups)
+                         if record is not None and (args.urgency is None or record.urgency == args.urgency)
+                         and (args.since is None or record.created >= args.since)][:args.limit]
             if args.json:
-                json.dump([record.summary() for record in found], out, indent=2)
+                json.dump([{**record.summary(), "follow_up": _follow_up_summary(follow_ups.get(record.reference))}
+                           for record in found], out, indent=2)
                 print(file=out)
             else:
                 for listed in found:
+                    item = follow_ups.get(listed.reference)
+                    marker = f"  follow-up {item.state}" + "".join(
+                        f" !{key.replace('_', '-')}" for key in SHOWN if item.shown_by(key)) if item else ""
                     print(f"{listed.reference}  {listed.created:%Y-%m-%d %H:%M}  {listed.urgency.upper():9}  "
-                          f"{listed.likelihood:8}  {'staff' if listed.staff_entered else listed.channel}", file=out)
+                          f"{listed.likelihood:8}  {'staff' if listed.staff_entered else listed.channel}{marker}",
+                          file=out)
                 print(f"{len(found)} pre-screen(s)", file=err)
             return 0
         if args.command == "purge":
@@ -98,14 +117,17 @@ def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: TextIO
             print(f"No pre-screen {shown}.", file=err)
             return 1
         if args.command == "show":
+            follow_up = records.follow_ups.of_prescreen(record.reference)
             if args.format == "json":
-                json.dump(record.as_dict(), out, indent=2)
+                json.dump({**record.as_dict(), "follow_up": follow_up.as_dict() if follow_up else None}, out, indent=2)
                 print(file=out)
             elif args.format == "fhir":
-                json.dump(to_questionnaire_response(record), out, indent=2)
+                json.dump(export_bundle(record, follow_up), out, indent=2)
                 print(file=out)
             else:
                 print(as_text(overview(record)), file=out)
+                if follow_up is not None:
+                    print(follow_up_text(follow_up_view(follow_up, record)), file=out)
             return 0
         # delete
         if not args.yes:
@@ -124,6 +146,16 @@ def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: TextIO
         return 0
     finally:
         records.close()
+
+
+def _follow_up_summary(follow_up: Optional[FollowUpRecord]) -> Optional[Dict[str, Any]]:
+    """A listed pre-screen's follow-up: its state, what the list's filters show, its check-ins' states."""
+    if follow_up is None:
+        return None
+    return {"state": follow_up.state, "shown": [show for show in SHOWN if follow_up.shown_by(show)],
+            "check_ins": [{"label": item.label, "state": item.state, "outcome": item.outcome,
+                           "clinic_told": bool((item.decision or {}).get("clinic_told"))}
+                          for item in follow_up.check_ins]}
 
 
 def _accounts(args: argparse.Namespace, users: Users, out: TextIO, err: TextIO) -> int:

@@ -1,4 +1,12 @@
-"""FHIR R4: a pre-screen record as a `QuestionnaireResponse`, and the `Questionnaire` it answers.
+"""FHIR R4: a pre-screen record as a `QuestionnaireResponse`, and the `Questionnaire` it answers;
+each answered follow-up check-in as a `QuestionnaireResponse` of its own, answering the check-in
+`Questionnaire` (`checkin_questionnaire.json`, generated from checkins.yml's questions), all in
+one `Bundle` (type collection) per record: `export_bundle`.
+
+A check-in names the pre-screen's response it follows up with the extension
+`FOLLOWS_UP` (a Reference). R4's `partOf` takes only an Observation or a Procedure and
+`basedOn` only a CarePlan or a ServiceRequest (fhir.resources checks both), so neither can
+point at another QuestionnaireResponse.
 
 The Questionnaire (`questionnaire.json`, shipped in the repository and served by the
 reception page) is generated from the vocabulary by `python -m pht.records.fhir` (a
@@ -24,6 +32,8 @@ from fhir.resources.questionnaire import Questionnaire
 from fhir.resources.questionnaireresponse import QuestionnaireResponse
 
 from ..triage import Knowledge, load_knowledge
+from ..triage.checkin_knowledge import Checkins, load_checkins
+from .follow_ups import CheckInRecord, FollowUpRecord
 from .repository import Record
 
 HERE = Path(__file__).parent
@@ -31,6 +41,10 @@ QUESTIONNAIRE_FILE = HERE / "questionnaire.json"
 CANONICAL_BASE = "https://pht-prescreen.example/fhir"
 QUESTIONNAIRE_URL = f"{CANONICAL_BASE}/Questionnaire/pht-prescreen"
 REFERENCE_SYSTEM = f"{CANONICAL_BASE}/sid/prescreen-reference"
+CHECKIN_QUESTIONNAIRE_FILE = HERE / "checkin_questionnaire.json"
+CHECKIN_QUESTIONNAIRE_URL = f"{CANONICAL_BASE}/Questionnaire/pht-checkin"
+CHECKIN_SYSTEM = f"{CANONICAL_BASE}/sid/checkin"
+FOLLOWS_UP = f"{CANONICAL_BASE}/StructureDefinition/follows-up-prescreen"  # valueReference: the pre-screen's response
 NONE_CODE = "none"
 # HL7's reasons for a missing value, for the safety-screen items that are neither present nor
 # absent (policy v3): unsure -> asked-unknown, a screen left incomplete -> asked-declined (asked,
@@ -377,13 +391,162 @@ def _check_answers(answers: List[Mapping[str, Any]], definition: Mapping[str, An
                 problems.append(f"{where}: {value} is outside {low}-{high}")
 
 
+# -- follow-up check-ins -------------------------------------------------------------------------
+
+def build_checkin_questionnaire(checkins: Optional[Checkins] = None) -> Dict[str, Any]:
+    """The check-in Questionnaire: checkins.yml's questions in its order (with the words a
+    check-in asks them in, values from the vocabulary or checkins.yml), then the decision."""
+    checkins = checkins or load_checkins()
+    words = labels()["follow_up"]["items"]
+    answers = []
+    for asked in checkins.data["questions"]:
+        name = asked["field"]
+        spec = {**checkins.field(name), "question": checkins.question(name), "label": checkin_label(name, checkins)}
+        answers.append(_finding_item(name, spec))
+    decision = [
+        {"linkId": "outcome", "text": words["outcome"], "type": "choice", "required": True,
+         "answerOption": _options("checkin-outcome", [(step["id"], step["label"]) for step in checkins.data["steps"]])},
+        {"linkId": "urgency", "text": words["urgency"], "type": "choice", "required": True,
+         "answerOption": _options("urgency", labels()["urgency"].items())},
+        {"linkId": "stage", "text": words["stage"], "type": "integer",
+         "extension": [{"url": MIN_VALUE, "valueInteger": 1}, {"url": MAX_VALUE, "valueInteger": len(checkins.stages)}]},
+        {"linkId": "clinic_told", "text": words["clinic_told"], "type": "boolean", "required": True},
+    ]
+    asked_screens = [item["linkId"] for item in answers]
+    screens = [item for item in _screen_items(checkins.knowledge) if item["linkId"].split(".", 1)[1] in asked_screens]
+    questionnaire = {
+        "resourceType": "Questionnaire",
+        "id": "pht-checkin",
+        "url": CHECKIN_QUESTIONNAIRE_URL,
+        "version": str(checkins.knowledge.rules["version"]),
+        "name": "PHTCheckin",
+        "title": "Proximal hamstring tendinopathy (PHT) follow-up check-in",
+        "status": "active",
+        "subjectType": ["Patient"],
+        "description": ("A follow-up check-in after a pre-screen (policy 'Follow-up check-ins'): the person's "
+                        "answers, then what the check-in decided. Each response names the pre-screen's."),
+        "item": [
+            {"linkId": "checkin", "text": words["checkin"], "type": "choice", "required": True, "readOnly": True,
+             "answerOption": _options("checkin", [(item["id"], item["label"]) for item in checkins.schedule])},
+            {"linkId": "answers", "text": words["answers"], "type": "group", "item": answers},
+            {"linkId": "screens", "text": labels()["items"]["screens"], "type": "group", "readOnly": True,
+             "item": screens},
+            {"linkId": "decision", "text": words["decision"], "type": "group", "readOnly": True,
+             "item": [{**item, "readOnly": True} for item in decision]},
+        ],
+    }
+    Questionnaire.parse_obj(questionnaire)
+    return questionnaire
+
+
+def checkin_label(name: str, checkins: Checkins) -> str:
+    """A check-in answer's label: labels.yml's where a check-in means it differently (`trend`:
+    since the last check-in), else the vocabulary's or checkins.yml's."""
+    return labels()["follow_up"]["answer_labels"].get(name) or checkins.field(name)["label"]
+
+
+@lru_cache(maxsize=1)
+def shipped_checkin_questionnaire() -> Dict[str, Any]:
+    return json.loads(CHECKIN_QUESTIONNAIRE_FILE.read_text())
+
+
+def _checkin_id(reference: str, check_in: CheckInRecord) -> str:
+    return f"{reference}-checkin-{check_in.sequence}"
+
+
+def to_checkin_response(record: Record, check_in: CheckInRecord,
+                        checkins: Optional[Checkins] = None) -> Dict[str, Any]:
+    """An answered check-in as a QuestionnaireResponse that follows up the pre-screen's."""
+    checkins = checkins or load_checkins()
+    questionnaire = shipped_checkin_questionnaire()
+    options = _options_of(questionnaire)
+    answers = check_in.answers or {}
+    decision = check_in.decision or {}
+    schedule_id = answers.get("checkin") or next(
+        (item["id"] for item in checkins.schedule if item["label"] == check_in.label), None)
+    screens = checkin_screens(answers)
+    answered = [{"linkId": name, "text": checkin_label(name, checkins),
+                 "answer": _finding_answers(name, answers[name], checkins.field(name)["kind"], options[name])}
+                for name in (asked["field"] for asked in checkins.data["questions"])
+                if name in answers and answers[name] is not None
+                and not (answers[name] == [] and name in screens)]  # unsure is never "none"
+    screen_items = _screen_answers(screens, options)
+    decided = []
+    if decision.get("outcome") in options["outcome"]:
+        decided.append({"linkId": "outcome", "answer": [{"valueCoding": options["outcome"][decision["outcome"]]}]})
+    if decision.get("urgency") in options["urgency"]:
+        decided.append({"linkId": "urgency", "answer": [{"valueCoding": options["urgency"][decision["urgency"]]}]})
+    stage = decision.get("stage") or check_in.stage_after
+    if stage:
+        decided.append({"linkId": "stage", "answer": [{"valueInteger": int(stage)}]})
+    decided.append({"linkId": "clinic_told", "answer": [{"valueBoolean": bool(decision.get("clinic_told"))}]})
+    items: List[Dict[str, Any]] = []
+    if schedule_id in options["checkin"]:
+        items.append({"linkId": "checkin", "answer": [{"valueCoding": options["checkin"][schedule_id]}]})
+    items += [{"linkId": "answers", "item": answered}] if answered else []
+    items += [{"linkId": "screens", "item": screen_items}] if screen_items else []
+    items.append({"linkId": "decision", "item": decided})
+    authored = check_in.answered_at or check_in.due_at
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "id": _checkin_id(record.reference, check_in),
+        "identifier": {"system": CHECKIN_SYSTEM, "value": _checkin_id(record.reference, check_in)},
+        "extension": [{"url": FOLLOWS_UP, "valueReference": {
+            "reference": f"QuestionnaireResponse/{record.reference}",
+            "identifier": {"system": REFERENCE_SYSTEM, "value": record.reference}}}],
+        "questionnaire": canonical(questionnaire),
+        "status": "completed",
+        "authored": authored.isoformat(),
+        "source": {"display": "the patient, at a follow-up check-in"},
+        "item": items,
+    }
+    return json.loads(QuestionnaireResponse.parse_obj(response).json())
+
+
+def checkin_screens(answers: Mapping[str, Any]) -> Dict[str, Dict[str, Any]]:
+    """A check-in's safety screens that were not simply answered, in the pre-screen's shape
+    (state, and each item's state): answered with items unsure, or incomplete."""
+    screens: Dict[str, Dict[str, Any]] = {}
+    for name, values in (answers.get("unsure") or {}).items():
+        screens[name] = {"state": "answered", "items": {value: "unsure" for value in values}}
+    for name in answers.get("incomplete") or []:
+        screens[name] = {"state": "incomplete", "items": {}}
+    return screens
+
+
+def export_bundle(record: Record, follow_up: Optional[FollowUpRecord] = None) -> Dict[str, Any]:
+    """The record's export: a Bundle (collection) of the pre-screen's QuestionnaireResponse,
+    then each answered check-in's, in order; checked by fhir.resources."""
+    from fhir.resources.bundle import Bundle
+
+    responses = [to_questionnaire_response(record)]
+    if follow_up is not None:
+        checkins = load_checkins()
+        responses += [to_checkin_response(record, check_in, checkins)
+                      for check_in in follow_up.check_ins if check_in.state == "answered"]
+    bundle = {
+        "resourceType": "Bundle",
+        "id": f"{record.reference}-export",
+        "identifier": {"system": REFERENCE_SYSTEM, "value": record.reference},
+        "type": "collection",
+        "timestamp": (max([record.created] + [c.answered_at for c in (follow_up.check_ins if follow_up else [])
+                                              if c.answered_at is not None])).isoformat(),
+        "entry": [{"fullUrl": f"{CANONICAL_BASE}/QuestionnaireResponse/{response['id']}", "resource": response}
+                  for response in responses],
+    }
+    return json.loads(Bundle.parse_obj(bundle).json())
+
+
 def main(argv: List[str]) -> int:
-    """`python -m pht.records.fhir`: write questionnaire.json from the vocabulary."""
-    text = json.dumps(build_questionnaire(), indent=2, ensure_ascii=False) + "\n"
+    """`python -m pht.records.fhir`: write questionnaire.json from the vocabulary, and
+    checkin_questionnaire.json from checkins.yml."""
+    written = {QUESTIONNAIRE_FILE: json.dumps(build_questionnaire(), indent=2, ensure_ascii=False) + "\n",
+               CHECKIN_QUESTIONNAIRE_FILE: json.dumps(build_checkin_questionnaire(), indent=2, ensure_ascii=False) + "\n"}
     if argv == ["--check"]:
-        return 0 if QUESTIONNAIRE_FILE.exists() and QUESTIONNAIRE_FILE.read_text() == text else 1
-    QUESTIONNAIRE_FILE.write_text(text)
-    print(f"wrote {QUESTIONNAIRE_FILE}")
+        return 0 if all(path.exists() and path.read_text() == text for path, text in written.items()) else 1
+    for path, text in written.items():
+        path.write_text(text)
+        print(f"wrote {path}")
     return 0
 
 

@@ -82,9 +82,11 @@ class CheckInRecord:
 
     @property
     def outcome(self) -> Optional[str]:
-        """The decision's outcome level (emergency, urgent, soon, routine), if decided."""
+        """The decision's outcome level (emergency, urgent, soon, routine), if decided: its
+        `urgency` (pht/triage/checkins.py's `outcome` names the step that decided), or an
+        `outcome` that is a level itself."""
         decision = self.decision or {}
-        return decision.get("outcome") or decision.get("urgency")
+        return decision.get("urgency") or decision.get("outcome")
 
     @property
     def stage_went_back(self) -> bool:
@@ -368,6 +370,14 @@ class FollowUps:
         with self._sessions() as session:
             found = self._records(session, sa.select(FollowUp).where(FollowUp.prescreen_reference == reference))
             return found[0] if found else None
+
+    def of_prescreens(self, references: Sequence[str]) -> Dict[str, FollowUpRecord]:
+        """The follow-ups of these pre-screens (a page of the reception list), by reference."""
+        if not references:
+            return {}
+        with self._sessions() as session:
+            found = self._records(session, sa.select(FollowUp).where(FollowUp.prescreen_reference.in_(list(references))))
+            return {record.prescreen_reference: record for record in found}
 
     def of_check_in(self, key: str) -> Optional[FollowUpRecord]:
         """The follow-up a check-in's key belongs to."""

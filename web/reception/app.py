@@ -15,8 +15,10 @@ pht/records and pht/reception, like the staff CLI; nothing here knows the databa
   `pht_session` cookie holds only a random id (HttpOnly, SameSite=Strict, Secure behind
   HTTPS). Before sign-in, the login form's CSRF token rides in a signed cookie that names
   nobody. Every form carries a CSRF token, checked on every POST.
-- Pages: the list (urgency at a glance, filters, refreshes itself), a pre-screen (what is
-  present first), its print view, JSON and FHIR export, deleting a person's data, and
+- Pages: the list (urgency at a glance, filters incl. the follow-ups not improving, with no
+  reply or not delivered; refreshes itself), a pre-screen (what is present first, then its
+  follow-up check-ins with the trend drawn as inline SVG), its print view, JSON and FHIR
+  export (a Bundle: the pre-screen's QuestionnaireResponse and each check-in's), deleting a person's data, and
   "Pre-screen a patient": the assistant's questions for staff at the desk, relayed by this
   server to the Rasa server's staff channel (channels/staff.py) with the channel's shared
   secret, which the browser never sees.
@@ -55,9 +57,12 @@ from pht.reception.privacy import ConversationsUnreachable, forget_person, same_
 from pht.reception.sessions import Clock, LoginThrottle, Session, Sessions, utc_now
 from pht.reception.users import Users
 from pht.records import Records, Settings, normalise_reference, settings
-from pht.records.fhir import labels, shipped_questionnaire, to_questionnaire_response
+from pht.records.fhir import export_bundle, labels, shipped_checkin_questionnaire, shipped_questionnaire
+from pht.records.follow_up_view import CHARTED, FollowUpView, answer_label, follow_up_view
+from pht.records.follow_ups import SHOWN
 from pht.records.overview import overview
 from pht.triage import load_knowledge
+from pht.triage.checkin_knowledge import load_checkins
 
 if TYPE_CHECKING:
     import uvicorn
@@ -127,7 +132,9 @@ class Reception:
         self.zone = ZoneInfo(config.timezone)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.filters["local"] = self.local_time
-        self.templates.env.globals.update(labels=labels(), zone=config.timezone, refresh_seconds=config.refresh_seconds)
+        self.templates.env.globals.update(labels=labels(), zone=config.timezone, refresh_seconds=config.refresh_seconds,
+                                          charted=CHARTED, chart_labels=[answer_label(name, load_checkins())
+                                                                         for name in CHARTED])
 
     @property
     def records(self) -> Records:
@@ -137,6 +144,11 @@ class Reception:
 
     def local_time(self, moment: dt.datetime, pattern: str = "%d %b %Y, %H:%M") -> str:
         return moment.astimezone(self.zone).strftime(pattern)
+
+    def follow_up(self, record: Any) -> Optional[FollowUpView]:
+        """The record's follow-up check-ins, if the person agreed to them."""
+        found = self.records.follow_ups.of_prescreen(record.reference)
+        return follow_up_view(found, record, local=self.local_time) if found is not None else None
 
     def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         session = staff_session(request)
@@ -200,13 +212,24 @@ class Reception:
                 since = dt.datetime.fromisoformat(since_text).replace(tzinfo=self.zone)
             except ValueError:
                 since_text = ""
-        found_records = self.records.list(since=since, urgency=urgency, limit=300)
+        show = query.get("follow_up") if query.get("follow_up") in SHOWN else None
+        if show is None:
+            found_records = self.records.list(since=since, urgency=urgency, limit=300)
+            follow_ups = self.records.follow_ups.of_prescreens([record.reference for record in found_records])
+        else:  # only the pre-screens whose follow-up this filter shows
+            follow_ups = {item.prescreen_reference: item for item in self.records.follow_ups.list(show=show, limit=300)}
+            found_records = [record for record in (self.records.get(reference) for reference in follow_ups)
+                             if record is not None and (urgency is None or record.urgency == urgency)
+                             and (since is None or record.created >= since)]
         day_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
         recent = self.records.list(since=day_ago, limit=None)
         counts = {level: sum(record.urgency == level for record in recent) for level in levels}
         rows = [overview(record) for record in found_records]
+        markers = {reference: [words for key, words in labels()["follow_up"]["shown"].items() if item.shown_by(key)]
+                   for reference, item in follow_ups.items()}
         return self.page(request, "list.html", rows=rows, levels=levels, urgency=urgency, since=since_text,
-                         counts=counts, searched=wanted, not_found=bool(wanted))
+                         counts=counts, searched=wanted, not_found=bool(wanted), show=show, shown=SHOWN,
+                         follow_ups=follow_ups, markers=markers)
 
     async def staff_prescreen(self, request: Request) -> Response:
         return await staff_prescreen(self, request)
@@ -227,14 +250,15 @@ class Reception:
         if isinstance(record, Response):
             return record
         audit("opened", request, user=self.user(request), reference=record.reference)
-        return self.page(request, "detail.html", view=overview(record), message=request.query_params.get("message"))
+        return self.page(request, "detail.html", view=overview(record), follow_up=self.follow_up(record),
+                         message=request.query_params.get("message"))
 
     async def print_view(self, request: Request) -> Response:
         record = self._record_or_404(request)
         if isinstance(record, Response):
             return record
         audit("printed", request, user=self.user(request), reference=record.reference)
-        return self.page(request, "print.html", view=overview(record),
+        return self.page(request, "print.html", view=overview(record), follow_up=self.follow_up(record),
                          printed=self.local_time(dt.datetime.now(dt.timezone.utc)))
 
     async def export(self, request: Request) -> Response:
@@ -246,15 +270,21 @@ class Reception:
             return self.page(request, "not_found.html", status=404, reference=record.reference)
         audit("exported", request, user=self.user(request), reference=record.reference, format=kind)
         if kind == "fhir":
-            body, media = to_questionnaire_response(record), "application/fhir+json"
+            body = export_bundle(record, self.records.follow_ups.of_prescreen(record.reference))
+            media = "application/fhir+json"
             name = f"{record.reference}.fhir.json"
         else:
-            body, media, name = record.as_dict(), "application/json", f"{record.reference}.json"
+            follow_up = self.records.follow_ups.of_prescreen(record.reference)
+            body = {**record.as_dict(), "follow_up": follow_up.as_dict() if follow_up else None}
+            media, name = "application/json", f"{record.reference}.json"
         return Response(json.dumps(body, indent=2), media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     async def questionnaire(self, request: Request) -> Response:
         return JSONResponse(shipped_questionnaire(), media_type="application/fhir+json")
+
+    async def checkin_questionnaire(self, request: Request) -> Response:
+        return JSONResponse(shipped_checkin_questionnaire(), media_type="application/fhir+json")
 
     async def delete(self, request: Request) -> Response:
         record = self._record_or_404(request)
@@ -385,6 +415,7 @@ def create_app(config: Optional[Settings] = None, records: Optional[Records] = N
         Route("/prescreens/{reference}/export/{kind:str}", reception.export),
         Route("/prescreens/{reference}/delete", reception.delete, methods=["GET", "POST"]),
         Route("/fhir/Questionnaire/pht-prescreen", reception.questionnaire),
+        Route("/fhir/Questionnaire/pht-checkin", reception.checkin_questionnaire),
         Route("/health", lambda request: PlainTextResponse("ok")),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
