@@ -52,6 +52,10 @@ CHECK_IN_SLOT = "check_in"  # {"key", "checkin", "label", "answers", "reask", "d
 ACT_NOW = ("emergency", "urgent")
 OFFERED_AFTER = ("soon", "routine")
 WEB_CHANNEL = "socketio"
+# messages a form steps aside for (no answer read: Rasa rejects the form, and a rule in
+# data/rules/checkins.yml answers): the worker's intents, stopping, distress, deleting data
+STEP_ASIDE = ("EXTERNAL_check_in", "EXTERNAL_check_in_reminder", "stop", "stop_check_ins", "distress",
+              "delete_my_data")
 TRIES = 2  # unusable answers to one question before it is left unanswered (a screen: incomplete)
 
 
@@ -120,6 +124,8 @@ class ValidateFollowUpConsentForm(FormValidationAction):
         asked = tracker.get_slot("requested_slot")
         text = tracker.latest_message.get("text") or ""
         intent = tracker.latest_message.get("intent", {}).get("name")
+        if intent in STEP_ASIDE:
+            return []
         count = int(tracker.get_slot(CONSENT_REASK_SLOT) or 0) + 1
         if asked == CONSENT_SLOT:
             answer = _yes_no(text, intent)
@@ -264,7 +270,9 @@ class ActionCheckInStart(Action):
         if follow_up is None or follow_up.state != "active":
             return []
         state = _start(key, follow_up)
-        dispatcher.utter_message(text=reply("opening", checkin_label=state["label"]))
+        # marked as a check-in's opening: WhatsApp sends it as the approved template (channels/twilio.py)
+        dispatcher.utter_message(text=reply("opening", checkin_label=state["label"]),
+                                 check_in_opening={"label": state["label"]})
         return [SlotSet(CHECK_IN_SLOT, state), SlotSet(QUESTION_SLOT, None), FollowupAction(CHECK_IN_FORM)]
 
 
@@ -335,6 +343,8 @@ class ValidateCheckInForm(FormValidationAction):
         asked = next_question(state)
         if not asked or tracker.get_slot("requested_slot") != QUESTION_SLOT:
             return []  # the form starting: nothing answered yet
+        if tracker.latest_message.get("intent", {}).get("name") in STEP_ASIDE:
+            return []
         text = tracker.latest_message.get("text") or ""
         reading = read_checkin_answer(asked, text)
         answers = dict(state["answers"])
