@@ -221,3 +221,23 @@ def test_delete_my_data_deletes_the_follow_ups():
 def test_the_baseline_sitting_time_is_read_in_the_persons_words(text, minutes):
     from pht.language.checkin_answers import sitting_minutes
     assert sitting_minutes(text) == minutes
+
+
+def test_a_danger_sign_at_the_safety_question_is_urgent_or_emergency_at_once_and_stops_the_check_ins():
+    sender = consented()
+    said = answer_check_in(sender, key_of(sender), ["3", "better", "40", "settled", "yes", "no",
+                                                    "I've lost control of my bladder"])
+    follow_up, check_in = stored(sender)
+    assert check_in.decision["urgency"] in ("emergency", "urgent") and check_in.decision["clinic_told"]
+    assert follow_up.state == "escalated" and "neuro_symptoms" not in check_in.answers
+    assert any(text.startswith("I'll stop the check-ins now") for text in said)
+
+
+@pytest.mark.parametrize("intent", ["distress", "delete_my_data", "stop", "stop_check_ins", "EXTERNAL_check_in"])
+def test_the_check_in_steps_aside_for_distress_deleting_stopping_and_the_workers_messages(intent):
+    sender = consented()
+    _, events = start(sender, key_of(sender))
+    slots = {**slots_after({}, events), "requested_slot": "check_in_question"}
+    replies, events = validate(ValidateCheckInForm(), tracker(sender, "I want to end it all", slots, intent,
+                                                             loop=CHECK_IN_FORM))
+    assert (replies, events) == ([], [])  # no answer read: the form is rejected and the rule answers
