@@ -142,3 +142,25 @@ def test_no_more_check_ins_stops_them_and_none_is_sent(platforms):
     assert follow_up.state == "stopped"
     done = worker_at(user.assistant, follow_up.check_ins[0].due_at + dt.timedelta(hours=1)).run_once()
     assert done.as_dict()["sent"] == 0
+
+
+def start_check_in(platforms) -> PlatformUser:
+    user = person("telegram", platforms)
+    consent_with_baseline(user)
+    due = records_of(user.assistant).follow_ups.of_sender(user.conversation_id)[0].check_ins[0].due_at
+    run_due(user, due + dt.timedelta(hours=1))
+    user.say("3")
+    return user
+
+
+def test_distress_during_a_check_in_gets_the_distress_reply(platforms):
+    user = start_check_in(platforms)
+    said = "\n".join(sent_text(call) for call in user.say("honestly some days I think about killing myself"))
+    assert "Samaritans" in said
+
+
+def test_delete_my_data_during_a_check_in_deletes_the_follow_up(platforms):
+    user = start_check_in(platforms)
+    user.say("delete my data")
+    user.say("yes")
+    assert records_of(user.assistant).follow_ups.of_sender(user.conversation_id) == []
