@@ -23,7 +23,8 @@ from test_channels_e2e import PlatformUser, complete_prescreen, native_buttons, 
 pytestmark = pytest.mark.e2e
 __all__ = ["platforms"]  # the servers and the platforms' fakes, shared with test_channels_e2e's fixture
 PEOPLE = itertools.count(1)
-SENDERS = {"telegram": lambda n: f"77{n:04d}", "twilio": lambda n: f"whatsapp:+4477009{n:05d}"}
+SENDERS = {"telegram": lambda n: f"77{n:04d}", "twilio": lambda n: f"whatsapp:+4477009{n:05d}",
+           "facebook": lambda n: f"psid-77{n:04d}", "slack": lambda n: f"U77{n:04d}"}
 IMPROVING = ["2", "better", "an hour", "settled", "yes", "no", "none of these", "none of these", "none of these"]
 
 
@@ -55,8 +56,11 @@ def consent_with_baseline(user: PlatformUser, minutes: str = "about 30 minutes")
     if user.platform == "telegram":
         assert native_buttons(asked) == ["Yes", "No"]
         user.say("", button=asked.body["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
-    else:
+    elif user.platform == "twilio":
         user.say(numbered_options(sent_text(asked))["Yes"])
+    else:
+        assert native_buttons(asked) == ["Yes", "No"]
+        user.say("yes")
     assert sent_text(user.received[-1]).startswith(reply("consent_baseline"))
     return [sent_text(call) for call in user.say(minutes)]
 
@@ -80,7 +84,7 @@ def answer_all(user: PlatformUser, answers: List[str]) -> List[str]:
     return said
 
 
-@pytest.mark.parametrize("platform", ["telegram", "twilio"])
+@pytest.mark.parametrize("platform", ["telegram", "twilio", "facebook", "slack"])
 def test_consent_then_a_check_in_weeks_later_improving_moves_to_the_next_stage(platforms, platform):
     user = person(platform, platforms)
     confirmed = consent_with_baseline(user)
