@@ -34,7 +34,9 @@ from pht.state import findings_fields
 from pht.triage import Engine, load_knowledge
 from pht.triage.checkin_knowledge import load_checkins
 from pht.triage.findings import Findings, validate_findings
-from pht.triage.checkins import CheckinAnswers, decide, findings_now, messages, reply, schedule
+from pht.triage.checkins import (
+    CheckinAnswers, decide, findings_now, messages, reply, schedule, warning_card_applies,
+)
 
 from .messages import Button, answer_buttons, render, staff_entered
 from .prescreen import REFERENCE_SLOT, records
@@ -218,8 +220,9 @@ def _schedule_id(follow_up: FollowUpRecord, key: str) -> str:
 
 def _start(key: str, follow_up: FollowUpRecord) -> Dict[str, Any]:
     check_in = next(item for item in follow_up.check_ins if item.idempotency_key == key)
+    card = warning_card_applies(_findings_checked(follow_up))  # asked with the card where the pre-screen had it
     return {"key": key, "checkin": _schedule_id(follow_up, key), "label": check_in.label, "answers": {},
-            "reask": 0, "done": False}
+            "reask": 0, "done": False, "card": card}
 
 
 def next_question(state: Optional[Mapping[str, Any]]) -> Optional[str]:
@@ -243,8 +246,12 @@ def _prescreen_findings(follow_up: FollowUpRecord) -> Dict[str, Any]:
     return findings
 
 
-def ask_check_in_question(field: str, dispatcher: CollectingDispatcher) -> None:
+def ask_check_in_question(field: str, dispatcher: CollectingDispatcher, card: bool = False) -> None:
+    """One check-in question with its answer buttons; the first safety question after the
+    cauda equina warning card when the person's check-ins carry it."""
     checkins = load_checkins()
+    if card and field == SCREENS[0]:
+        dispatcher.utter_message(text=reply("warning_card"))
     knowledge = load_knowledge()
     if field in knowledge.fields:
         buttons = answer_buttons(field, knowledge)
@@ -298,7 +305,7 @@ class ActionCheckInReminder(Action):
         if tracker.active_loop_name == CHECK_IN_FORM and state and state.get("key") == key:
             question = next_question(state)
             if question:
-                ask_check_in_question(question, dispatcher)
+                ask_check_in_question(question, dispatcher, bool(state.get("card")))
             return []
         return [SlotSet(CHECK_IN_SLOT, _start(key, follow_up)), SlotSet(QUESTION_SLOT, None),
                 FollowupAction(CHECK_IN_FORM)]
@@ -309,9 +316,10 @@ class AskCheckInQuestion(Action):
         return f"action_ask_{QUESTION_SLOT}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        question = next_question(tracker.get_slot(CHECK_IN_SLOT))
+        state = tracker.get_slot(CHECK_IN_SLOT)
+        question = next_question(state)
         if question:
-            ask_check_in_question(question, dispatcher)
+            ask_check_in_question(question, dispatcher, bool(state.get("card")))
         return []
 
 

@@ -241,3 +241,12 @@ def test_the_check_in_steps_aside_for_distress_deleting_stopping_and_the_workers
     replies, events = validate(ValidateCheckInForm(), tracker(sender, "I want to end it all", slots, intent,
                                                              loop=CHECK_IN_FORM))
     assert (replies, events) == ([], [])  # no answer read: the form is rejected and the rule answers
+
+
+def test_the_safety_question_comes_after_the_warning_card_where_the_prescreen_had_it():
+    with_card = consented(findings={**CLASSIC, "neuro_symptoms": ["tingling"]})
+    said = answer_check_in(with_card, key_of(with_card), IMPROVING)
+    card = reply("warning_card")
+    assert said.count(card) >= 1 and said[said.index(card) + 1].startswith("Safety check.")
+    without = consented()
+    assert reply("warning_card") not in answer_check_in(without, key_of(without), IMPROVING)
