@@ -424,12 +424,18 @@ class ActionCheckInDecide(Action):
 
 
 class ActionStopCheckIns(Action):
-    """"Stop" / "no more check-ins": no check-in goes any more."""
+    """"Stop" / "no more check-ins": no check-in goes any more. A plain "stop" from someone
+    with no check-ins is a goodbye, as it always was."""
 
     def name(self) -> Text:
         return "action_stop_check_ins"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         stopped = records().follow_ups.stop(tracker.sender_id, now())
-        dispatcher.utter_message(response="utter_check_ins_stopped" if stopped else "utter_no_check_ins")
+        if stopped:
+            dispatcher.utter_message(response="utter_check_ins_stopped")
+        elif tracker.latest_message.get("intent", {}).get("name") == "stop":
+            dispatcher.utter_message(response="utter_goodbye")  # a plain "stop" with no check-ins: goodbye
+        else:
+            dispatcher.utter_message(response="utter_no_check_ins")
         return [SlotSet(CHECK_IN_SLOT, None), SlotSet(QUESTION_SLOT, None)]

@@ -250,3 +250,12 @@ def test_the_safety_question_comes_after_the_warning_card_where_the_prescreen_ha
     assert said.count(card) >= 1 and said[said.index(card) + 1].startswith("Safety check.")
     without = consented()
     assert reply("warning_card") not in answer_check_in(without, key_of(without), IMPROVING)
+
+
+def test_a_plain_stop_any_time_stops_the_check_ins_and_from_someone_without_them_is_a_goodbye():
+    sender = consented()
+    texts, _ = run(ActionStopCheckIns(), tracker(sender, "stop", intent="stop"))
+    assert texts == [DOMAIN["responses"]["utter_check_ins_stopped"][0]["text"]]
+    assert records().follow_ups.of_sender(sender)[0].state == "stopped"
+    texts, _ = run(ActionStopCheckIns(), tracker(f"tg:nobody-{next(SENDERS)}", "stop", intent="stop"))
+    assert texts == [DOMAIN["responses"]["utter_goodbye"][0]["text"]]

@@ -136,10 +136,11 @@ def test_no_answer_gets_one_reminder_with_the_question_then_shows_as_no_reply(pl
     assert records.follow_ups.of_sender(user.conversation_id)[0].check_ins[0].state == "no_reply"
 
 
-def test_no_more_check_ins_stops_them_and_none_is_sent(platforms):
+@pytest.mark.parametrize("words", ["no more check-ins please", "stop"])
+def test_stop_or_no_more_check_ins_any_time_stops_them_and_none_is_sent(platforms, words):
     user = person("telegram", platforms)
     consent_with_baseline(user)
-    said = [sent_text(call) for call in user.say("no more check-ins please")]
+    said = [sent_text(call) for call in user.say(words)]
     assert said and said[0].startswith("I've stopped the check-ins")
     records = records_of(user.assistant)
     follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
