@@ -169,3 +169,28 @@ def test_delete_my_data_during_a_check_in_deletes_the_follow_up(platforms):
     user.say("delete my data")
     user.say("yes")
     assert records_of(user.assistant).follow_ups.of_sender(user.conversation_id) == []
+
+
+def test_worse_at_a_check_in_books_an_assessment_and_stays_at_the_stage(platforms):
+    user = person("telegram", platforms)
+    consent_with_baseline(user)
+    records = records_of(user.assistant)
+    run_due(user, records.follow_ups.of_sender(user.conversation_id)[0].check_ins[0].due_at + dt.timedelta(hours=1))
+    said = answer_all(user, ["6", "worse", "15 minutes", "a bit worse", "yes", "no", "none of these", "none of these",
+                             "none of these"])
+    assert any("You can book at" in text for text in said), said
+    follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
+    assert follow_up.check_ins[0].decision["outcome"] == "getting_worse" and follow_up.check_ins[0].decision["clinic_told"]
+    assert follow_up.stage == 1 and follow_up.state == "active"
+
+
+def test_a_danger_sign_at_a_check_in_gets_emergency_advice_first_and_the_clinic_is_told(platforms):
+    user = person("twilio", platforms)
+    consent_with_baseline(user)
+    records = records_of(user.assistant)
+    run_due(user, records.follow_ups.of_sender(user.conversation_id)[0].check_ins[0].due_at + dt.timedelta(hours=1))
+    said = answer_all(user, ["about 6, and since yesterday I can't feel my bum and I've wet myself"])
+    assert said[0].startswith(reply("care_emergency")[:60]), said
+    follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
+    assert follow_up.check_ins[0].decision["urgency"] == "emergency" and follow_up.check_ins[0].decision["clinic_told"]
+    assert follow_up.state == "escalated" and follow_up.check_ins[1].state == "cancelled"
