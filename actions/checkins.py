@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import Any, Dict, List, Mapping, Optional, Text
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -195,7 +196,8 @@ class ActionFollowUpSaved(Action):
             logger.error("A follow-up could not be stored (%s)", type(error).__name__)
             dispatcher.utter_message(response="utter_follow_up_not_saved")
             return []
-        first = f"{due[0].label} ({due[0].due_at:%A %d %B})"
+        day = due[0].due_at.astimezone(ZoneInfo(settings().clinic_timezone))  # the day in the clinic's time zone
+        first = f"{due[0].label} ({day:%A %d %B})"
         dispatcher.utter_message(text=reply("consent_given", first_checkin=first))
         return []
 
