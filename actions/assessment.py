@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 from pht.triage import Engine
 
 from .messages import bullet_list, join_items, render
+from .checkins import offer_follow_ups
 from .corrections import repeat_back
 from .prescreen import REFERENCE_SLOT, record_prescreen
 from pht.state import ACT_NOW_LEVELS, ASSESSMENT_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, unsure_fields
@@ -102,9 +103,12 @@ def assess_conversation(tracker: Tracker, dispatcher: CollectingDispatcher, doma
     if earlier:
         result["replaces"] = earlier  # a corrected outcome: a new record, naming the one it corrects
     recorded = record_prescreen(tracker, result, dispatcher, domain)  # its reference code and a summary
-    closing = "utter_after_urgent_outcome" if result["urgency"] in ACT_NOW_LEVELS else "utter_after_outcome"
-    dispatcher.utter_message(response=closing)
-    return [SlotSet(ASSESSMENT_SLOT, result), *recorded, *repeat_back(findings)]
+    reference = next((event["value"] for event in recorded if event.get("name") == REFERENCE_SLOT), None)
+    consent = offer_follow_ups(tracker, result, reference, dispatcher, domain)  # check-ins, where they can reach
+    if consent is None:
+        closing = "utter_after_urgent_outcome" if result["urgency"] in ACT_NOW_LEVELS else "utter_after_outcome"
+        dispatcher.utter_message(response=closing)
+    return [SlotSet(ASSESSMENT_SLOT, result), *recorded, *repeat_back(findings), *(consent or [])]
 
 
 class ActionAssess(Action):

@@ -20,12 +20,22 @@ SMS that arrive reliably as one message on every phone.
 The person's number is not the sender id: `channels/pseudonyms.py` encrypts it into one
 that carries no personal data, and replies decrypt it again.
 
+Follow-up check-ins are sent unprompted (the worker's `trigger_intent` uses
+`get_output_channel`): no incoming `To` then, so they come from the configured WhatsApp
+sender (`whatsapp_from`) or SMS number (`sms_from`), chosen by the person's own address; on
+neither configured, the check-in is not sent (an error, which the worker retries and then
+records as could not be delivered). WhatsApp allows free text only within 24 hours of the
+person's last message: a check-in's opening (the message marked `check_in_opening`) goes as
+the approved template `check_in_content_sid` when set, its variable 1 the check-in's label.
+
 Credentials (channels/settings.py): account_sid, auth_token, webhook_url, max_length
-(optional), api_url (optional, for a local fake of Twilio's REST API).
+(optional), api_url (optional, for a local fake of Twilio's REST API), whatsapp_from,
+sms_from, check_in_content_sid (optional: for check-ins).
 """
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any, Dict, List, Optional
 from urllib.parse import parse_qsl
@@ -76,21 +86,43 @@ class TwilioOutput(LimitedOutput):
     def name(cls) -> str:
         return "twilio"
 
-    def __init__(self, client: Client, from_number: str, max_length: int = TWILIO_LIMIT,
-                 names: Optional[Pseudonyms] = None) -> None:
+    def __init__(self, client: Client, from_number: Optional[str], max_length: int = TWILIO_LIMIT,
+                 names: Optional[Pseudonyms] = None, senders: Optional[Dict[bool, Optional[str]]] = None,
+                 check_in_content_sid: Optional[str] = None) -> None:
         super().__init__()
         self.client = client
-        self.from_number = from_number
+        self.from_number = from_number  # the number the person wrote to; None: unprompted (`senders`)
+        self.senders = senders or {}  # WhatsApp? -> the sender unprompted messages come from
+        self.check_in_content_sid = check_in_content_sid
         self.text_limit = min(max_length, TWILIO_LIMIT)
         self.names = names or pseudonyms()
 
+    def _from(self, number: str) -> str:
+        sender = self.from_number or self.senders.get(number.startswith("whatsapp:"))
+        if not sender:
+            raise RuntimeError("no Twilio number to send from unprompted (TWILIO_WHATSAPP_FROM or TWILIO_SMS_FROM)")
+        return sender
+
     async def send_part(self, recipient_id: str, text: str) -> None:
+        await self._create(recipient_id, body=text)
+
+    async def _create(self, recipient_id: str, **content: str) -> None:
         number = self.names.address(recipient_id)  # the sender id is the number, encrypted
         # the Twilio client is synchronous: keep it off the server's event loop
         try:
-            await asyncio.to_thread(self.client.messages.create, to=number, from_=self.from_number, body=text)
+            await asyncio.to_thread(self.client.messages.create, to=number, from_=self._from(number), **content)
         except TwilioRestException as error:
             logger.error("Twilio did not accept a message to %s: %s", recipient_id, error.msg)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        opening = kwargs.get("check_in_opening")
+        if (opening and self.check_in_content_sid and self.from_number is None
+                and self.names.address(recipient_id).startswith("whatsapp:")):
+            # outside WhatsApp's 24-hour window only an approved template may open the conversation
+            await self._create(recipient_id, content_sid=self.check_in_content_sid,
+                               content_variables=json.dumps({"1": str(opening.get("label", ""))}))
+            return
+        await super().send_text_message(recipient_id, text, **kwargs)
 
 
 class TwilioInput(SignedWebhooks, InputChannel):
@@ -105,10 +137,15 @@ class TwilioInput(SignedWebhooks, InputChannel):
         if not credentials:
             cls.raise_missing_credentials_exception()
         return cls(credentials["account_sid"], credentials["auth_token"], credentials["webhook_url"],
-                   credentials.get("api_url"), int(credentials.get("max_length") or TWILIO_LIMIT))
+                   credentials.get("api_url"), int(credentials.get("max_length") or TWILIO_LIMIT),
+                   credentials.get("whatsapp_from"), credentials.get("sms_from"),
+                   credentials.get("check_in_content_sid"))
 
     def __init__(self, account_sid: str, auth_token: str, webhook_url: str, api_url: Optional[str] = None,
-                 max_length: int = TWILIO_LIMIT) -> None:
+                 max_length: int = TWILIO_LIMIT, whatsapp_from: Optional[str] = None, sms_from: Optional[str] = None,
+                 check_in_content_sid: Optional[str] = None) -> None:
+        self.senders = {True: whatsapp_from, False: sms_from}
+        self.check_in_content_sid = check_in_content_sid
         self.validator = RequestValidator(auth_token)
         self.webhook_url = webhook_url
         self.max_length = max_length
@@ -117,6 +154,11 @@ class TwilioInput(SignedWebhooks, InputChannel):
         self.account_sid = account_sid
         if api_url:
             self.client.api.base_url = api_url.rstrip("/")
+
+    def get_output_channel(self) -> TwilioOutput:
+        """For messages nobody just sent in (follow-up check-ins through `trigger_intent`)."""
+        return TwilioOutput(self.client, from_number=None, max_length=self.max_length, names=self.names,
+                            senders=self.senders, check_in_content_sid=self.check_in_content_sid)
 
     def is_signed(self, request: Request) -> bool:
         return self.validator.validate(self.webhook_url, signed_fields(request.body),

@@ -21,17 +21,19 @@ from channels.pseudonyms import Pseudonyms, sender_id_key
 
 from .servers import Assistant, http
 
+TWILIO_NUMBERS = {True: "whatsapp:+14155238886", False: "+14155550100"}  # ours, on WhatsApp and by SMS
 SECRETS = {
     "TELEGRAM_BOT_TOKEN": "123456:test-token", "TELEGRAM_SECRET_TOKEN": "telegram-secret",
     "TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "twilio-auth-token",
     # below Twilio's 1,600 (the default) so the outcome's longer messages have to be split here
     "TWILIO_MAX_LENGTH": "480",
+    # follow-up check-ins, sent unprompted, come from these (channels/twilio.py)
+    "TWILIO_WHATSAPP_FROM": TWILIO_NUMBERS[True], "TWILIO_SMS_FROM": TWILIO_NUMBERS[False],
     "FACEBOOK_VERIFY_TOKEN": "fb-verify", "FACEBOOK_APP_SECRET": "fb-app-secret",
     "FACEBOOK_PAGE_ACCESS_TOKEN": "fb-page-token",
     "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "slack-signing-secret",
     "SENDER_ID_KEY": base64.urlsafe_b64encode(bytes(range(64))).decode(),  # phone numbers -> sender ids
 }
-TWILIO_NUMBERS = {True: "whatsapp:+14155238886", False: "+14155550100"}  # ours, on WhatsApp and by SMS
 
 
 MESSAGE_NUMBERS = itertools.count(1000)  # each call a new platform message, unless a test sends one again

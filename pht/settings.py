@@ -128,6 +128,15 @@ class Settings(BaseSettings):
                                                PLATFORMS, "off")
     twilio_max_length: Optional[str] = _field(None, "Twilio: split texts below this many characters",
                                               PLATFORMS, "Twilio's 1,600")
+    twilio_whatsapp_from: Optional[str] = _field(
+        None, "Twilio: the WhatsApp sender follow-up check-ins come from, e.g. whatsapp:+14155238886 (replies come "
+        "from the number the person wrote to)", PLATFORMS, "no check-ins by WhatsApp")
+    twilio_sms_from: Optional[str] = _field(None, "Twilio: the SMS number follow-up check-ins come from, e.g. "
+                                            "+14155550100", PLATFORMS, "no check-ins by SMS")
+    twilio_check_in_content_sid: Optional[str] = _field(
+        None, "Twilio: the approved WhatsApp template (Content SID, HX...) that opens a check-in, as WhatsApp "
+        "requires outside its 24-hour window; its variable {{1}} is the time since the pre-screen", PLATFORMS,
+        "plain text (reaches only people who wrote in the last 24 hours)")
     facebook_verify_token: Optional[str] = _field(None, "Messenger: the webhook's verify token (required)",
                                                   PLATFORMS, "off")
     facebook_app_secret: Optional[str] = _field(None, "Messenger: the app secret (required)", PLATFORMS, "off")

@@ -152,6 +152,44 @@ def test_twilio_messages_stay_within_1600_characters_or_a_lower_configured_limit
     assert TwilioOutput(client, "+14155550100", max_length=5000).text_limit == 1600
 
 
+class SentByTwilio:
+    """A Twilio client's `messages`: what was created."""
+
+    def __init__(self) -> None:
+        self.created: List[Dict[str, Any]] = []
+
+    def create(self, **fields: Any) -> None:
+        self.created.append(fields)
+
+
+def twilio_unprompted(content_sid=None):
+    from channels.pseudonyms import Pseudonyms
+    names = Pseudonyms(bytes(range(32)), "tw-")
+    client = SimpleNamespace(messages=SentByTwilio())
+    output = TwilioOutput(client, None, names=names, senders={True: "whatsapp:+14155238886", False: "+14155550100"},
+                          check_in_content_sid=content_sid)
+    return output, client.messages.created, names
+
+
+def test_a_check_in_sent_unprompted_comes_from_the_clinics_whatsapp_or_sms_number_by_the_persons_address():
+    output, created, names = twilio_unprompted()
+    asyncio.run(output.send_text_message(names.sender_id("whatsapp:+447700900123"), "Hello again."))
+    asyncio.run(output.send_text_message(names.sender_id("+447700900124"), "Hello again."))
+    assert [(sent["to"], sent["from_"]) for sent in created] == [
+        ("whatsapp:+447700900123", "whatsapp:+14155238886"), ("+447700900124", "+14155550100")]
+
+
+def test_a_whatsapp_check_ins_opening_goes_as_the_approved_template_and_the_rest_as_text():
+    output, created, names = twilio_unprompted(content_sid="HX" + "1" * 32)
+    person = names.sender_id("whatsapp:+447700900123")
+    asyncio.run(output.send_text_message(person, "Hello again. It's been 2 weeks ...", check_in_opening={"label": "2 weeks"}))
+    asyncio.run(output.send_text_message(person, "How bad was the pain?"))
+    assert created[0]["content_sid"] == "HX" + "1" * 32 and json.loads(created[0]["content_variables"]) == {"1": "2 weeks"}
+    assert "body" not in created[0] and created[1]["body"] == "How bad was the pain?"
+    asyncio.run(output.send_text_message(names.sender_id("+447700900124"), "Hello again.", check_in_opening={"label": "2 weeks"}))
+    assert created[2]["body"] == "Hello again."  # SMS has no window: plain text
+
+
 def test_a_telegram_button_too_long_for_callback_data_sends_its_number():
     assert callback_data({"title": "A", "payload": "short"}, 1) == "short"
     assert callback_data({"title": "A", "payload": "x" * 65}, 3) == "3"

@@ -1,0 +1,196 @@
+"""Follow-up check-ins end to end, on each platform's local fake API, with a fake clock: the
+real Rasa server and action server, a whole pre-screen ending with the consent and the
+sitting baseline, then the follow-up worker (pht.followups.Worker, its clock set weeks
+ahead) starts the check-in through the Rasa server's trigger_intent, the platform's fake
+receives it, the person answers, and the record says what was decided."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import List
+
+import pytest
+
+from harness.servers import Assistant
+from pht.followups.rasa import RasaSender
+from pht.followups.settings import follow_up_settings
+from pht.followups.worker import Worker
+from pht.records import Records
+from pht.records.settings import settings as records_settings
+from pht.triage.checkins import reply
+from test_channels_e2e import PlatformUser, complete_prescreen, native_buttons, numbered_options, platforms, sent_text
+
+pytestmark = pytest.mark.e2e
+__all__ = ["platforms"]  # the servers and the platforms' fakes, shared with test_channels_e2e's fixture
+PEOPLE = itertools.count(1)
+SENDERS = {"telegram": lambda n: f"77{n:04d}", "twilio": lambda n: f"whatsapp:+4477009{n:05d}",
+           "facebook": lambda n: f"psid-77{n:04d}", "slack": lambda n: f"U77{n:04d}"}
+IMPROVING = ["2", "better", "an hour", "settled", "yes", "no", "none of these", "none of these", "none of these"]
+
+
+def records_of(assistant: Assistant) -> Records:
+    return Records(records_settings({"PHT_VAR_DIR": str(assistant.workdir)}).database_url)
+
+
+def worker_at(assistant: Assistant, moment: dt.datetime) -> Worker:
+    """The follow-up worker as `make follow-ups-due AT=...` runs it: its clock at `moment`."""
+    config = follow_up_settings({"PHT_VAR_DIR": str(assistant.workdir), "RASA_URL": assistant.url,
+                                 "RASA_AUTH_TOKEN": assistant.token, "FOLLOW_UP_QUIET_HOURS": "off"})
+    sender = RasaSender(assistant.url, assistant.token, 120)
+    return Worker(records_of(assistant), sender, config, clock=lambda: moment)
+
+
+def person(platform: str, platforms) -> PlatformUser:
+    assistant, fakes, env = platforms
+    user = PlatformUser(platform, assistant, fakes, env)
+    user.sender = SENDERS[platform](next(PEOPLE))
+    return user
+
+
+def consent_with_baseline(user: PlatformUser, minutes: str = "about 30 minutes") -> List[str]:
+    """The pre-screen, then "yes" to the check-ins (a button on Telegram, its number on
+    Twilio) and the sitting time: what the assistant said last."""
+    complete_prescreen(user)
+    asked = user.received[-1]
+    assert sent_text(asked).startswith(reply("consent"))
+    if user.platform == "telegram":
+        assert native_buttons(asked) == ["Yes", "No"]
+        user.say("", button=asked.body["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    elif user.platform == "twilio":
+        user.say(numbered_options(sent_text(asked))["Yes"])
+    else:
+        assert native_buttons(asked) == ["Yes", "No"]
+        user.say("yes")
+    assert sent_text(user.received[-1]).startswith(reply("consent_baseline"))
+    return [sent_text(call) for call in user.say(minutes)]
+
+
+def run_due(user: PlatformUser, moment: dt.datetime) -> List[str]:
+    """The worker's round at `moment`; what reached the person."""
+    mark = user.fakes.mark()
+    done = worker_at(user.assistant, moment).run_once()
+    assert done.as_dict()["sent"] >= 1, done.as_dict()
+    user.fakes.wait_for(lambda: any(sent_text(call) for call in user.fakes.since(mark, user.platform)
+                                    if "?" in (sent_text(call) or "")))
+    return [sent_text(call) for call in user.fakes.since(mark, user.platform) if sent_text(call)]
+
+
+def answer_all(user: PlatformUser, answers: List[str]) -> List[str]:
+    said: List[str] = []
+    for text in answers:
+        said += [sent_text(call) for call in user.say(text)]
+        if not user.tracker()["active_loop"]:
+            break
+    return said
+
+
+@pytest.mark.parametrize("platform", ["telegram", "twilio", "facebook", "slack"])
+def test_consent_then_a_check_in_weeks_later_improving_moves_to_the_next_stage(platforms, platform):
+    user = person(platform, platforms)
+    confirmed = consent_with_baseline(user)
+    assert "2 weeks" in confirmed[-1]
+    records = records_of(user.assistant)
+    follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
+    assert follow_up.baseline["sitting_minutes"] == 30 and follow_up.channel == platform
+
+    opening = run_due(user, follow_up.check_ins[0].due_at + dt.timedelta(hours=1))
+    assert opening[0] == reply("opening", checkin_label="2 weeks")
+    said = answer_all(user, IMPROVING)
+    assert any("move on to stage 2" in text for text in said), said
+
+    follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
+    assert follow_up.check_ins[0].state == "answered" and follow_up.stage == 2
+    assert follow_up.check_ins[0].decision["outcome"] == "next_stage"
+    if platform == "twilio":  # proactive: from the WhatsApp number the person wrote to
+        assert all(call.body["From"] == "whatsapp:+14155238886" for call in user.fakes.since(0, "twilio")
+                   if call.body.get("To") == user.sender)
+
+
+def test_the_worker_sending_the_same_check_in_again_reaches_the_person_once(platforms):
+    user = person("telegram", platforms)
+    consent_with_baseline(user)
+    records = records_of(user.assistant)
+    follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
+    due = follow_up.check_ins[0].due_at + dt.timedelta(hours=1)
+    run_due(user, due)
+    mark = user.fakes.mark()
+    message = records.follow_ups.claim_due(due + dt.timedelta(hours=3), dt.timedelta(minutes=5), ["telegram"])
+    assert message == []  # sent: nothing to claim again
+    status = RasaSender(user.assistant.url, user.assistant.token, 60).send(
+        type("Again", (), {"reminder": False, "channel": "telegram", "sender_id": user.conversation_id,
+                           "key": follow_up.check_ins[0].idempotency_key, "sequence": 1, "label": "2 weeks"})())
+    assert status.ok
+    assert [sent_text(call) for call in user.fakes.since(mark, "telegram") if sent_text(call)] == []
+
+
+def test_no_answer_gets_one_reminder_with_the_question_then_shows_as_no_reply(platforms):
+    user = person("telegram", platforms)
+    consent_with_baseline(user)
+    records = records_of(user.assistant)
+    due = records.follow_ups.of_sender(user.conversation_id)[0].check_ins[0].due_at
+    run_due(user, due + dt.timedelta(hours=1))
+    reminded = run_due(user, due + dt.timedelta(days=1, hours=2))
+    assert reminded[0] == reply("reminder") and reminded[1].endswith("?")
+    done = worker_at(user.assistant, due + dt.timedelta(days=2, hours=3)).run_once()
+    assert done.as_dict()["no_reply"] >= 1  # this one (and any other left unanswered by then)
+    assert records.follow_ups.of_sender(user.conversation_id)[0].check_ins[0].state == "no_reply"
+
+
+@pytest.mark.parametrize("words", ["no more check-ins please", "stop"])
+def test_stop_or_no_more_check_ins_any_time_stops_them_and_none_is_sent(platforms, words):
+    user = person("telegram", platforms)
+    consent_with_baseline(user)
+    said = [sent_text(call) for call in user.say(words)]
+    assert said and said[0].startswith("I've stopped the check-ins")
+    records = records_of(user.assistant)
+    follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
+    assert follow_up.state == "stopped"
+    done = worker_at(user.assistant, follow_up.check_ins[0].due_at + dt.timedelta(hours=1)).run_once()
+    assert done.as_dict()["sent"] == 0
+
+
+def start_check_in(platforms) -> PlatformUser:
+    user = person("telegram", platforms)
+    consent_with_baseline(user)
+    due = records_of(user.assistant).follow_ups.of_sender(user.conversation_id)[0].check_ins[0].due_at
+    run_due(user, due + dt.timedelta(hours=1))
+    user.say("3")
+    return user
+
+
+def test_distress_during_a_check_in_gets_the_distress_reply(platforms):
+    user = start_check_in(platforms)
+    said = "\n".join(sent_text(call) for call in user.say("honestly some days I think about killing myself"))
+    assert "Samaritans" in said
+
+
+def test_delete_my_data_during_a_check_in_deletes_the_follow_up(platforms):
+    user = start_check_in(platforms)
+    user.say("delete my data")
+    user.say("yes")
+    assert records_of(user.assistant).follow_ups.of_sender(user.conversation_id) == []
+
+
+def test_worse_at_a_check_in_books_an_assessment_and_stays_at_the_stage(platforms):
+    user = person("telegram", platforms)
+    consent_with_baseline(user)
+    records = records_of(user.assistant)
+    run_due(user, records.follow_ups.of_sender(user.conversation_id)[0].check_ins[0].due_at + dt.timedelta(hours=1))
+    said = answer_all(user, ["6", "worse", "15 minutes", "a bit worse", "yes", "no", "none of these", "none of these",
+                             "none of these"])
+    assert any("You can book at" in text for text in said), said
+    follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
+    assert follow_up.check_ins[0].decision["outcome"] == "getting_worse" and follow_up.check_ins[0].decision["clinic_told"]
+    assert follow_up.stage == 1 and follow_up.state == "active"
+
+
+def test_a_danger_sign_at_a_check_in_gets_emergency_advice_first_and_the_clinic_is_told(platforms):
+    user = person("twilio", platforms)
+    consent_with_baseline(user)
+    records = records_of(user.assistant)
+    run_due(user, records.follow_ups.of_sender(user.conversation_id)[0].check_ins[0].due_at + dt.timedelta(hours=1))
+    said = answer_all(user, ["about 6, and since yesterday I can't feel my bum and I've wet myself"])
+    assert said[0].startswith(reply("care_emergency")[:60]), said
+    follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
+    assert follow_up.check_ins[0].decision["urgency"] == "emergency" and follow_up.check_ins[0].decision["clinic_told"]
+    assert follow_up.state == "escalated" and follow_up.check_ins[1].state == "cancelled"
