@@ -59,6 +59,9 @@ WEB_CHANNEL = "socketio"
 # data/rules/checkins.yml answers): the worker's intents, stopping, distress, deleting data
 STEP_ASIDE = ("EXTERNAL_check_in", "EXTERNAL_check_in_reminder", "stop", "stop_check_ins", "distress",
               "delete_my_data")
+ACTED_ON_SLOT = "check_in_keys"  # the worker's keys this conversation has acted on
+REMINDER_KEY = ":reminder"
+ENDED_CHECK_INS = {"answered", "cancelled"}
 TRIES = 2  # unusable answers to one question before it is left unanswered (a screen: incomplete)
 
 
@@ -215,6 +218,22 @@ def _questions() -> List[str]:
     return [item["field"] for item in load_checkins().data["questions"]]
 
 
+def first_time_here(tracker: Tracker, key: str) -> bool:
+    """Whether this conversation has not acted on the worker's `key` yet. Rasa saves the
+    conversation only after its messages went out: when the platform refused them (the worker
+    got an error and sends the key again) the key is not here and the check-in goes again;
+    when they went, a key sent again (a worker died mid-send) reaches nobody twice."""
+    return key not in (tracker.get_slot(ACTED_ON_SLOT) or [])
+
+
+def acted_on(tracker: Tracker, key: str) -> EventType:
+    return SlotSet(ACTED_ON_SLOT, [*(tracker.get_slot(ACTED_ON_SLOT) or []), key])
+
+
+def _check_in(follow_up: FollowUpRecord, key: str) -> Any:
+    return next(item for item in follow_up.check_ins if item.idempotency_key == key)
+
+
 def _schedule_id(follow_up: FollowUpRecord, key: str) -> str:
     check_in = next(item for item in follow_up.check_ins if item.idempotency_key == key)
     return load_checkins().schedule[check_in.sequence - 1]["id"]
@@ -273,16 +292,18 @@ class ActionCheckInStart(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         key = _entity(tracker, "check_in_key")
-        if not key or not records().follow_ups.first_trigger(key, False, now()):
-            return []  # sent again after a worker died mid-send, or cancelled: nothing twice
+        if not key or not first_time_here(tracker, key):
+            return []  # sent again after a worker died mid-send, its messages delivered: nothing twice
+        records().follow_ups.first_trigger(key, False, now())  # when it was first acted on
         follow_up = records().follow_ups.of_check_in(key)
-        if follow_up is None or follow_up.state != "active":
+        if follow_up is None or follow_up.state != "active" or _check_in(follow_up, key).state in ENDED_CHECK_INS:
             return []
         state = _start(key, follow_up)
         # marked as a check-in's opening: WhatsApp sends it as the approved template (channels/twilio.py)
         dispatcher.utter_message(text=reply("opening", checkin_label=state["label"]),
                                  check_in_opening={"label": state["label"]})
-        return [SlotSet(CHECK_IN_SLOT, state), SlotSet(QUESTION_SLOT, None), FollowupAction(CHECK_IN_FORM)]
+        return [acted_on(tracker, key), SlotSet(CHECK_IN_SLOT, state), SlotSet(QUESTION_SLOT, None),
+                FollowupAction(CHECK_IN_FORM)]
 
 
 class ActionCheckInReminder(Action):
@@ -294,13 +315,11 @@ class ActionCheckInReminder(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         key = _entity(tracker, "check_in_key")
-        if not key or not records().follow_ups.first_trigger(key, True, now()):
+        if not key or not first_time_here(tracker, key + REMINDER_KEY):
             return []
+        records().follow_ups.first_trigger(key, True, now())
         follow_up = records().follow_ups.of_check_in(key)
-        if follow_up is None or follow_up.state != "active":
-            return []
-        check_in = next(item for item in follow_up.check_ins if item.idempotency_key == key)
-        if check_in.state == "answered":
+        if follow_up is None or follow_up.state != "active" or _check_in(follow_up, key).state in ENDED_CHECK_INS:
             return []
         dispatcher.utter_message(text=reply("reminder"))
         state = tracker.get_slot(CHECK_IN_SLOT)
@@ -308,9 +327,9 @@ class ActionCheckInReminder(Action):
             question = next_question(state)
             if question:
                 ask_check_in_question(question, dispatcher, bool(state.get("card")))
-            return []
-        return [SlotSet(CHECK_IN_SLOT, _start(key, follow_up)), SlotSet(QUESTION_SLOT, None),
-                FollowupAction(CHECK_IN_FORM)]
+            return [acted_on(tracker, key + REMINDER_KEY)]
+        return [acted_on(tracker, key + REMINDER_KEY), SlotSet(CHECK_IN_SLOT, _start(key, follow_up)),
+                SlotSet(QUESTION_SLOT, None), FollowupAction(CHECK_IN_FORM)]
 
 
 class AskCheckInQuestion(Action):

@@ -87,10 +87,11 @@ def key_of(sender: str, number: int = 1) -> str:
     return records().follow_ups.of_sender(sender)[0].check_ins[number - 1].idempotency_key
 
 
-def start(sender: str, key: str, reminder: bool = False):
+def start(sender: str, key: str, reminder: bool = False, slots: Optional[Dict[str, Any]] = None):
+    """The worker's check-in (or reminder) with `key` reaching the conversation in `slots`."""
     action = ActionCheckInReminder() if reminder else ActionCheckInStart()
     name = "EXTERNAL_check_in_reminder" if reminder else "EXTERNAL_check_in"
-    return run(action, tracker(sender, "", {}, name, [{"entity": "check_in_key", "value": key}]))
+    return run(action, tracker(sender, "", slots or {}, name, [{"entity": "check_in_key", "value": key}]))
 
 
 def answer_check_in(sender: str, key: str, answers: List[str]) -> List[str]:
@@ -186,9 +187,17 @@ def test_a_danger_sign_at_the_first_question_ends_the_check_in_with_emergency_ad
 def test_a_key_triggered_again_sends_nothing():
     sender = consented()
     key = key_of(sender)
-    first, _ = start(sender, key)
-    again, events = start(sender, key)
+    first, events = start(sender, key)
+    again, events = start(sender, key, slots=slots_after({}, events))
     assert first and again == [] and events == []
+
+
+def test_a_key_whose_messages_never_went_out_acts_again():
+    sender = consented()
+    key = key_of(sender)
+    start(sender, key)  # the platform refused them: Rasa did not save the conversation
+    again, _ = start(sender, key)
+    assert again[0] == reply("opening", checkin_label="2 weeks")
 
 
 def test_the_reminder_is_sent_once_while_the_check_in_is_unanswered_and_asks_from_the_first_question():
@@ -198,7 +207,7 @@ def test_the_reminder_is_sent_once_while_the_check_in_is_unanswered_and_asks_fro
     said, events = start(sender, key, reminder=True)
     assert said == [reply("reminder")]
     assert followups(events) == [CHECK_IN_FORM]
-    assert start(sender, key, reminder=True) == ([], [])
+    assert start(sender, key, reminder=True, slots=slots_after({}, events)) == ([], [])
 
 
 def test_stop_stops_the_follow_up_and_says_so():

@@ -123,6 +123,27 @@ def test_the_worker_sending_the_same_check_in_again_reaches_the_person_once(plat
     assert [sent_text(call) for call in user.fakes.since(mark, "telegram") if sent_text(call)] == []
 
 
+def test_a_platform_that_fails_gets_the_check_in_again_and_the_person_gets_it_once(platforms):
+    user = person("telegram", platforms)
+    consent_with_baseline(user)
+    records = records_of(user.assistant)
+    follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
+    due = follow_up.check_ins[0].due_at + dt.timedelta(hours=1)
+    refused = user.fakes.fail("sendMessage", 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
+    mark = user.fakes.mark()
+    assert worker_at(user.assistant, due).run_once().as_dict()["failed"] == 1
+    failed = records.follow_ups.of_sender(user.conversation_id)[0].check_ins[0]
+    assert failed.deliveries and failed.deliveries[-1]["outcome"] != "sent", failed.deliveries
+
+    opening = run_due(user, due + dt.timedelta(hours=2))  # the back-off has passed: the platform is back
+    assert opening.count(reply("opening", checkin_label="2 weeks")) == 1, opening
+    delivered = [sent_text(call) for call in user.fakes.since(mark, "telegram")
+                 if sent_text(call) and not any(call is failed for failed in refused.failed)]  # what it took
+    assert delivered.count(reply("opening", checkin_label="2 weeks")) == 1, delivered
+    assert answer_all(user, IMPROVING)
+    assert records.follow_ups.of_sender(user.conversation_id)[0].check_ins[0].state == "answered"
+
+
 def test_no_answer_gets_one_reminder_with_the_question_then_shows_as_no_reply(platforms):
     user = person("telegram", platforms)
     consent_with_baseline(user)
