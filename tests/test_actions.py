@@ -584,7 +584,7 @@ def test_crisis_contacts_come_from_the_clinics_settings(monkeypatch):
 # --- a place read from a story is confirmed when the fit depends on it -------------------------
 
 def test_a_place_read_in_passing_that_fits_pht_less_well_is_kept_to_confirm():
-    _, events = run(ActionExtractFindings(), make_tracker("the back of my thigh has been sore for weeks when I sit", form=False))
+    _, events = run(ActionExtractFindings(), make_tracker("the middle of the back of my thigh has been sore for weeks when I sit", form=False))
     slots = slot_events(events)
     assert "pain_location" not in slots
     assert slots["mentioned"]["pain_location"] == "mid_hamstring"

@@ -424,19 +424,22 @@ class Reader:
 
     def _mentions(self, doc: Doc, asked: Optional[str], told: bool = True) -> List[Mention]:
         """The values the words name, with their assertion; with `told`, as a story states
-        them (`_in_stories`), else every value named ("I never said driving" names driving)."""
+        them (`_in_stories`), else every value named ("I never said driving" names driving),
+        also by the words that name a value only as an answer ("it only goes to the back of
+        the thigh")."""
         raw: List[tuple] = []
         for match_id, start, end in self.matcher(doc):
             field, value, *possibly = self.nlp.vocab.strings[match_id].split("|")
             raw.append((field, value, start, end, bool(possibly)))
         ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
         raw += self._together(doc, raw)
-        if asked in self.as_answer:  # words that name a value only as the answer to its question,
+        answering = list(self.as_answer) if not told else [asked] if asked in self.as_answer else []
+        if answering:  # words that name a value only as the answer to its question,
             # and give way to a danger sign ("my back" inside "around my back passage")
             taken = {index for field, _, start, end, possible in raw
                      if self.knowledge.fields[field].get("screen") and not possible for index in range(start, end)}
-            raw += [(asked, self.nlp.vocab.strings[match_id], start, end, False)
-                    for match_id, start, end in self.as_answer[asked](doc) if not taken.intersection(range(start, end))]
+            raw += [(field, self.nlp.vocab.strings[match_id], start, end, False) for field in answering
+                    for match_id, start, end in self.as_answer[field](doc) if not taken.intersection(range(start, end))]
         # a phrase that only looks like a finding ("my bruised bum") still names its place
         raw = [item for item in raw if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
         kept = self._longest_per_field(raw)
