@@ -790,3 +790,7 @@ def test_a_fall_told_without_how_bad_it_was_is_asked_about_not_taken_for_major_t
     reading = shared_reader().reading("I fell on my back about a month ago in step aerobics")
     assert "major_trauma" not in (reading.findings.get("red_flags") or [])
     assert "major_trauma" in reading.possible["red_flags"]
+
+
+def test_over_months_in_another_answer_tells_how_it_came_on_not_how_long():
+    assert duration_days("I'd say over months", asked=False) is None

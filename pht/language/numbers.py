@@ -114,7 +114,7 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
     for match in _BARE_UNIT.finditer(text) if not candidates else ():  # vaguer than any amount
         if re.search(r"(\d|\b(?:a|an|few|several|many|couple|of|the|those|these|some|in|per|every))\s*$", text[:match.start()]):
             continue  # an amount ("3 months", "a few months") or no duration ("in months", "the months")
-        if asked or re.search(r"\b(for|over|been)\s*$", text[:match.start()]):
+        if asked or re.search(r"\b(for|been)\s*$", text[:match.start()]):  # "over months" tells how it came on
             candidates.append((match.start(), _SEVERAL * _DAYS_PER_UNIT[match.group(1)[:-1]]))
     return _pain_duration(text, sorted(candidates), asked)
 
