@@ -235,12 +235,11 @@ def _check_in(follow_up: FollowUpRecord, key: str) -> Any:
 
 
 def _schedule_id(follow_up: FollowUpRecord, key: str) -> str:
-    check_in = next(item for item in follow_up.check_ins if item.idempotency_key == key)
-    return load_checkins().schedule[check_in.sequence - 1]["id"]
+    return load_checkins().schedule[_check_in(follow_up, key).sequence - 1]["id"]
 
 
 def _start(key: str, follow_up: FollowUpRecord) -> Dict[str, Any]:
-    check_in = next(item for item in follow_up.check_ins if item.idempotency_key == key)
+    check_in = _check_in(follow_up, key)
     card = warning_card_applies(_findings_checked(follow_up))  # asked with the card where the pre-screen had it
     return {"key": key, "checkin": _schedule_id(follow_up, key), "label": check_in.label, "answers": {},
             "reask": 0, "done": False, "card": card}

@@ -303,10 +303,8 @@ class Reader:
                    for other in mentions):
                 continue  # "down the back of my leg, not past the knee": denied in the same message
             not_with = self.possible_not_with.get(f"{mention.field}|{mention.value}")
-            if not_with is not None and any(
-                    (clause if end - start == 1 and doc[start].lower_ in FINE_WORDS else sentence)[start]
-                    == (clause if end - start == 1 and doc[start].lower_ in FINE_WORDS else sentence)[mention.start]
-                    for _, start, end in not_with(doc)):
+            if not_with is not None and any(_same_stretch(doc, start, end, mention.start, clause, sentence)
+                                            for _, start, end in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
             if mention.value not in values:
@@ -667,6 +665,14 @@ class Reader:
                 return following[0] in FINE_WORDS or (
                     following[0] in DEGREE_WORDS and following[1:] != [] and following[1] in FINE_WORDS)
         return False
+
+
+def _same_stretch(doc: Doc, start: int, end: int, mention: int, clause: List[int], sentence: List[int]) -> bool:
+    """Whether the `not_with` phrase at start..end stands where it excuses the mention: a lone
+    word that only says all is well ("ok", "fine") in the mention's clause, any other phrase in
+    its sentence."""
+    stretch = clause if end - start == 1 and doc[start].lower_ in FINE_WORDS else sentence
+    return stretch[start] == stretch[mention]
 
 
 def _contrast_after(doc: Doc, index: int) -> bool:
