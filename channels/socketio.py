@@ -52,6 +52,7 @@ from sanic.request import Request
 
 from actions.senders import prefix_of
 
+from .handover import care_while_taken_over
 from .pseudonyms import sender_id_key
 
 logger = logging.getLogger(__name__)
@@ -221,9 +222,10 @@ class WidgetInput(SocketIOInput):
                 if await self._has_messages(app.get("server"), session["sender_id"]):
                     return
                 text = WIDGET_OPENING
-            await on_new_message(UserMessage(text, SocketIOOutput(sio, self.bot_message_evt), session["sender_id"],
-                                             input_channel=self.name(),
-                                             metadata=message_metadata(data.get(self.metadata_key))))
+            message = UserMessage(text, SocketIOOutput(sio, self.bot_message_evt), session["sender_id"],
+                                  input_channel=self.name(), metadata=message_metadata(data.get(self.metadata_key)))
+            await on_new_message(message)
+            await care_while_taken_over(app.get("server"), message)  # staff hold it: danger signs still at once
 
         sio.on("session_request", namespace=self.namespace)(session_request)
         sio.on(self.user_message_evt, namespace=self.namespace)(user_uttered)

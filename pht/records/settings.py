@@ -41,6 +41,7 @@ class Settings:
     staff_secret_env: Optional[str] = None
     staff_secret_file: Optional[Path] = None
     staff_channel_url: Optional[str] = None
+    urgent_hours: int = 12  # RECEPTION_URGENT_HOURS: the emergency and urgent outcomes listed beside those waiting
 
     def secret_key(self) -> str:
         """The session-signing key: RECEPTION_SECRET_KEY, or one made once and kept in var/."""
@@ -84,6 +85,7 @@ def settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         staff_secret_env=config.staff_channel_secret,
         staff_secret_file=var / "staff_channel_secret",
         staff_channel_url=config.staff_channel_url or f"{config.rasa_url.rstrip('/')}/webhooks/staff/webhook",
+        urgent_hours=config.reception_urgent_hours,
     )
 
 
