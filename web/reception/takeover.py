@@ -29,6 +29,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from pht.reception.conversations import RasaConversations, RasaUnreachable, plain_text, transcript
 from pht.records.handovers import HandoverRecord, Taken
 from pht.records.live import Changes
+from pht.records.overview import findings_so_far
 from pht.state import findings_from_slots
 from pht.triage import Engine
 
@@ -112,7 +113,8 @@ class Live:
         urgency = engine.urgency(findings)[0]["level"] if findings else None
         handover = self.reception.records.handovers.open_of(sender_id)
         history = self.reception.records.handovers.of_sender(sender_id)
-        return {"sender_id": sender_id, "lines": transcript(tracker), "findings": findings, "urgency": urgency,
+        return {"sender_id": sender_id, "lines": transcript(tracker), "findings": findings_so_far(findings, engine.knowledge),
+                "urgency": urgency,
                 "paused": bool(tracker.get("paused")), "handover": handover, "history": history,
                 "records": self.reception.records.of_sender(sender_id),
                 "known": bool(tracker.get("events"))}
