@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any, Optional
 
 logger = logging.getLogger(__name__)
@@ -62,8 +63,12 @@ class Subscription:
     def wait(self, seconds: float) -> bool:
         """Block up to `seconds` (in a worker thread) for a change; whether one was heard."""
         if self._pubsub is not None:
+            deadline = time.monotonic() + seconds
             try:
-                return self._pubsub.get_message(timeout=seconds) is not None
+                while time.monotonic() < deadline:  # a subscription's own confirmation is read, and ignored, first
+                    if self._pubsub.get_message(timeout=max(0.0, deadline - time.monotonic())) is not None:
+                        return True
+                return False
             except Exception:  # noqa: BLE001
                 self._pubsub = None
         heard = self.changes._local.wait(seconds)
