@@ -174,6 +174,11 @@ def test_staff_take_over_on_telegram_exchange_two_messages_and_hand_back(clinic)
     _, _, exported = alice.request(f"/prescreens/{reference}/export/json")
     assert '"taken_by": "alice.smith"' in exported and "Booked." in exported
 
+    user.say("delete my data")  # the handover and what Alice wrote go with the rest
+    user.say("yes")
+    assert clinic["records"].handovers.of_sender(conversation) == []
+    assert clinic["records"].of_sender(conversation) == []
+
 
 def test_a_danger_sign_while_waiting_gets_the_emergency_advice_at_once(clinic):
     user = person(clinic, "880002")
