@@ -192,3 +192,52 @@ def sse_lines(client: Client, path: str, seconds: float) -> List[str]:
     except OSError:
         pass
     return lines
+
+
+WIDGET_ORIGIN = "http://localhost:8080"  # one of the widget's default allowed origins
+
+
+def test_a_widget_on_one_rasa_replica_gets_what_staff_send_through_the_other(clinic):
+    import asyncio
+
+    import socketio
+
+    async def scenario() -> List[str]:
+        said: List[Dict[str, Any]] = []
+        confirmed: Dict[str, str] = {}
+        widget = socketio.AsyncClient(reconnection=False)
+        widget.on("session_confirm", lambda session_id: confirmed.update(id=session_id))
+        widget.on("bot_uttered", lambda message: said.append(message))
+        await widget.connect(clinic["deployment"].url(0), headers={"Origin": WIDGET_ORIGIN}, transports=["polling"])
+        await widget.emit("session_request", {"session_id": None})
+
+        async def until(condition, seconds: float = 60) -> None:
+            deadline = time.monotonic() + seconds
+            while not condition():
+                assert time.monotonic() < deadline, [message.get("text") for message in said]
+                await asyncio.sleep(0.1)
+
+        await until(lambda: "id" in confirmed)
+        conversation = "web:" + confirmed["id"].split(".")[0]
+        for text in ("/greet", "yes", "can I talk to a person please"):
+            before = len(said)
+            await widget.emit("user_uttered", {"message": text, "session_id": confirmed["id"]})
+            await until(lambda: any("quick_replies" in message for message in said[before:]) or
+                        any("asked for a person" in message.get("text", "") for message in said[before:]))
+        await until(lambda: any("quick_replies" in message for message in said[-2:]))
+
+        staff = Client(clinic["pages"][1].url)  # reception page 1 talks to Rasa replica 1 only
+        staff.login("alice")
+        path = f"/conversations/{urllib.parse.quote(conversation)}"
+        for action, form in (("take", {}), ("reply", {"message": "Hello from reception."}), ("hand-back", {})):
+            status, _, _ = await asyncio.to_thread(staff.request, f"{path}/{action}",
+                                                   {"csrf_token": await asyncio.to_thread(staff.csrf, path), **form})
+            assert status == 303
+        await until(lambda: any("carry on with the questions" in message.get("text", "") for message in said))
+        await widget.disconnect()
+        return [message.get("text", "") for message in said]
+
+    texts_seen = asyncio.run(scenario())
+    assert "Alice from the clinic has joined this chat. You're talking to a person now." in texts_seen
+    assert "Alice: Hello from reception." in texts_seen
+    assert "Alice has handed you back to the assistant." in texts_seen
