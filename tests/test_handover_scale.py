@@ -119,14 +119,20 @@ def act(client: Client, action: str, **form: str) -> str:
 
 
 def test_a_change_published_in_one_process_is_heard_in_another_through_redis(redis_prefix):
-    listening = Changes(REDIS_URL, redis_prefix).subscribe()
-    try:
-        threading.Timer(0.3, Changes(REDIS_URL, redis_prefix).publish).start()
-        started = time.monotonic()
-        assert listening.wait(10) is True
-        assert time.monotonic() - started < 5  # heard, not waited out
-    finally:
-        listening.close()
+    import asyncio
+
+    async def heard() -> float:
+        listening = Changes(REDIS_URL, redis_prefix).subscribe()  # another process's: it never published
+        try:
+            assert await listening.wait(0.5) is False  # subscribed, nothing yet
+            threading.Timer(0.3, Changes(REDIS_URL, redis_prefix).publish).start()
+            started = time.monotonic()
+            assert await listening.wait(10) is True
+            return time.monotonic() - started
+        finally:
+            await listening.close()
+
+    assert asyncio.run(heard()) < 5  # heard, not waited out
 
 
 def test_take_over_reply_and_hand_back_across_two_rasa_replicas_and_two_reception_pages(clinic):

@@ -175,3 +175,21 @@ def test_the_staff_cli_lists_those_waiting_as_json(records, monkeypatch, tmp_pat
     listed = json.loads(out.getvalue())
     assert [(item["sender_id"], item["state"], item["taken_by"], item["reference"] is not None) for item in listed] == [
         (PERSON, "waiting", None, True), ("web:abc", "taken", "bob", False)]
+
+
+def test_without_redis_a_change_in_this_process_wakes_its_streams_at_once_and_nothing_else_does():
+    import asyncio
+    import time
+
+    from pht.records.live import Changes
+
+    async def scenario():
+        changes = Changes()
+        stream = changes.subscribe()
+        assert await stream.wait(0.3) is False
+        asyncio.get_running_loop().call_later(0.1, changes.publish)
+        started = time.monotonic()
+        assert await stream.wait(5) is True
+        return time.monotonic() - started
+
+    assert asyncio.run(scenario()) < 2

@@ -83,7 +83,7 @@ class Live:
 
     def _stream(self, request: Request, snapshot: Any) -> Response:
         async def changes() -> AsyncIterator[str]:
-            subscription = await run_in_threadpool(self.changes.subscribe)
+            subscription = self.changes.subscribe()
             seen = None
             ends = asyncio.get_running_loop().time() + STREAM_MINUTES * 60
             try:
@@ -96,9 +96,9 @@ class Live:
                         seen = now
                     else:
                         yield ": still here\n\n"  # a comment: keeps proxies from closing the stream
-                    await run_in_threadpool(subscription.wait, POLL_SECONDS)
+                    await subscription.wait(POLL_SECONDS)  # in the event loop: no thread held per stream
             finally:
-                await run_in_threadpool(subscription.close)
+                await subscription.close()
 
         return StreamingResponse(changes(), media_type="text/event-stream",
                                  headers={"X-Accel-Buffering": "no"})
@@ -127,8 +127,10 @@ class Live:
             return self.reception.page(request, "conversation.html", status=503, sender_id=sender_id, error=str(error))
         if not context["known"]:
             return self.reception.page(request, "not_found.html", status=404, reference=sender_id)
-        self.reception.audit("conversation_opened", request, conversation=sender_id)
-        template = "_transcript.html" if request.query_params.get("part") == "transcript" else "conversation.html"
+        part = request.query_params.get("part") == "transcript"  # the open page fetching what changed
+        if not part:
+            self.reception.audit("conversation_opened", request, conversation=sender_id)
+        template = "_transcript.html" if part else "conversation.html"
         return self.reception.page(request, template, **context, message=request.query_params.get("message"))
 
     async def conversation_events(self, request: Request) -> Response:
@@ -181,7 +183,7 @@ class Live:
             return RedirectResponse(f"{back}?message=taken&by={taken.by or ''}", status_code=303)
         except RasaUnreachable:
             return RedirectResponse(f"{back}?message=unreachable", status_code=303)
-        await run_in_threadpool(self.changes.publish)
+        await run_in_threadpool(self.changes.publish)  # Redis is not asyncio here: a quick call, off the loop
         return RedirectResponse(back, status_code=303)
 
 
