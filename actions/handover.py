@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import lru_cache
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
@@ -40,6 +41,13 @@ logger = logging.getLogger(__name__)
 
 def clock() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+@lru_cache(maxsize=1)
+def changes() -> Changes:
+    """The reception's live updates (Redis pub/sub when REDIS_URL is set), one per process."""
+    config = settings()
+    return Changes(config.redis_url, config.redis_key_prefix)
 
 
 def say_care_first(tracker: Tracker, dispatcher: CollectingDispatcher, domain: DomainDict) -> bool:
@@ -83,7 +91,7 @@ class ActionAskForPerson(Action):
             logger.error("A request for a person could not be kept (%s)", type(error).__name__)
             dispatcher.utter_message(text=render(domain, "utter_handover_unavailable", **clinic))
             return []
-        Changes(config.redis_url, config.redis_key_prefix).publish()
+        changes().publish()  # the reception's open lists show the request at once
         if open_now:
             response = "utter_handover_waiting" if new else "utter_handover_already_waiting"
             dispatcher.utter_message(text=render(domain, response, minutes=config.handover_wait_minutes, **clinic))

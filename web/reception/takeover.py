@@ -65,8 +65,8 @@ class Live:
             latest = next(iter(records.of_sender(handover.sender_id)), None)
             waiting.append(Waiting(handover, latest.reference if latest else None, latest.urgency if latest else None))
         since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=self.reception.config.urgent_hours)
-        urgent = [record for record in records.list(since=since, limit=100) if record.urgency in ACT_NOW
-                  and not record.staff_entered]
+        urgent = sorted((record for level in ACT_NOW for record in records.list(since=since, urgency=level, limit=100)),
+                        key=lambda record: record.created, reverse=True)
         return {"waiting": waiting, "urgent": urgent, "urgent_hours": self.reception.config.urgent_hours}
 
     def snapshot(self) -> str:
