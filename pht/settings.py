@@ -164,8 +164,9 @@ class Settings(BaseSettings):
         None, "The conversation store and the pre-screen records, e.g. postgresql://pht:...@db:5432/pht "
         "(postgres:// is taken too)", STORES, "SQLite files in var/")
     redis_url: Optional[str] = _field(
-        None, "Conversation locks, the reception's sessions and login back-off, and message de-duplication "
-        "shared by every replica, e.g. redis://redis:6379/1", STORES, "in the server's memory / the database")
+        None, "Conversation locks, the reception's sessions and login back-off, message de-duplication, the "
+        "reception's live updates and the widget's messages shared by every replica, e.g. redis://redis:6379/1",
+        STORES, "in the server's memory / the database")
     redis_key_prefix: str = _field("pht", "Prefix of the Redis keys, so deployments can share a Redis", STORES)
     sanic_workers: int = _field(1, "Rasa server processes per replica (more than one needs REDIS_URL)", STORES)
     rabbitmq_url: Optional[str] = _field(
