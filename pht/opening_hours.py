@@ -4,9 +4,9 @@ when the clinic opens next.
 `OpeningHours.parse("Mon-Fri 08:00-19:00; Sat 09:00-12:30", "Europe/London")` reads
 CLINIC_OPENING_HOURS: groups separated by `;`, each days (a day, a range `Mon-Fri`, or a
 list `Mon,Wed`) and one or more times (`08:00-12:00 13:00-17:00`), in the clinic's time zone
-(CLINIC_TIMEZONE). `off` means never open: every request for a person waits for the next
-working day the clinic chooses to set. Times are given `now`, never read here, so a test can
-ask at any moment.
+(CLINIC_TIMEZONE). `off`: nobody from the clinic joins chats, and a person who asks is given
+the clinic's phone number instead. Times are given `now`, never read here, so a test can ask
+at any moment.
 """
 from __future__ import annotations
 
