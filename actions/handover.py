@@ -85,6 +85,10 @@ class ActionAskForPerson(Action):
         hours = clinic_hours(config.clinic_timezone, config.clinic_opening_hours)
         now = clock()
         open_now = hours.is_open(now)
+        opening = None if open_now else hours.next_opening(now)
+        if not open_now and opening is None:  # CLINIC_OPENING_HOURS=off: nobody joins chats, nothing to keep
+            dispatcher.utter_message(text=render(domain, "utter_handover_no_hours", **clinic))
+            return []
         try:
             _, new = prescreen.records().handovers.request(tracker.sender_id, record_channel(tracker), out_of_hours=not open_now)
         except Exception as error:  # noqa: BLE001 (a database that is down: the person gets the phone number)
@@ -92,13 +96,9 @@ class ActionAskForPerson(Action):
             dispatcher.utter_message(text=render(domain, "utter_handover_unavailable", **clinic))
             return []
         changes().publish()  # the reception's open lists show the request at once
-        if open_now:
+        if opening is None:
             response = "utter_handover_waiting" if new else "utter_handover_already_waiting"
             dispatcher.utter_message(text=render(domain, response, minutes=config.handover_wait_minutes, **clinic))
-            return []
-        opening = hours.next_opening(now)
-        if opening is None:
-            dispatcher.utter_message(text=render(domain, "utter_handover_no_hours", **clinic))
         else:
             dispatcher.utter_message(text=render(domain, "utter_handover_closed", day=opening_words(domain, opening, now),
                                                  time=opening.strftime("%H:%M"), **clinic))

@@ -76,6 +76,14 @@ def test_out_of_hours_early_in_the_morning_it_opens_today(clinic, monkeypatch):
     assert "It opens today at 08:00" in said[0]
 
 
+def test_with_opening_hours_off_the_person_gets_the_phone_number_and_no_request_is_kept(clinic, monkeypatch):
+    monkeypatch.setenv("CLINIC_OPENING_HOURS", "off")
+    settings.cache_clear()
+    said = texts(asking(monkeypatch, MONDAY_10)[0])
+    assert "Nobody from the clinic can join this chat" in said[0] and "020 7946 0000" in said[0]
+    assert clinic.handovers.open() == []
+
+
 def test_care_that_is_due_comes_before_anything_about_a_person(clinic, monkeypatch):
     for level in ("emergency", "urgent"):
         said = texts(asking(monkeypatch, FRIDAY_NIGHT, slots=OUTCOMES[level])[0])
