@@ -193,3 +193,28 @@ def test_without_redis_a_change_in_this_process_wakes_its_streams_at_once_and_no
         return time.monotonic() - started
 
     assert asyncio.run(scenario()) < 2
+
+
+def test_the_person_sees_the_staff_members_first_name_and_their_words_as_plain_text():
+    from pht.reception.conversations import MAX_STAFF_MESSAGE_CHARS, first_name, plain_text
+
+    assert [first_name(name) for name in ("alice.smith", "bob", "carol_jones", "dave-o")] == ["Alice", "Bob", "Carol", "Dave"]
+    assert plain_text("  Hello\x00 <b>there</b>\x1b[31m \n") == "Hello <b>there</b>[31m"  # markup stays text
+    assert len(plain_text("x" * 5000)) == MAX_STAFF_MESSAGE_CHARS
+
+
+def test_the_transcript_shows_the_person_the_assistant_and_staff_since_the_session_started():
+    from pht.reception.conversations import transcript
+
+    events = [
+        {"event": "user", "text": "an old session", "timestamp": 1},
+        {"event": "session_started", "timestamp": 2},
+        {"event": "user", "text": "/greet", "timestamp": 3, "parse_data": {"intent": {"name": "greet"}}},
+        {"event": "bot", "text": "Hi, I'm the pre-screen.", "timestamp": 4, "metadata": {}},
+        {"event": "user", "text": "/affirm", "timestamp": 5, "metadata": {"display": "Yes, let's start"}},
+        {"event": "user", "text": "EXTERNAL: EXTERNAL_check_in", "timestamp": 6,
+         "parse_data": {"intent": {"name": "EXTERNAL_check_in"}}},
+        {"event": "bot", "text": "Alice: See you at 3.", "timestamp": 7, "metadata": {"utter_action": "utter_staff_message"}},
+    ]
+    assert [(line.who, line.text) for line in transcript({"events": events})] == [
+        ("assistant", "Hi, I'm the pre-screen."), ("person", "Yes, let's start"), ("staff", "Alice: See you at 3.")]
