@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .app import Reception
 
 POLL_SECONDS = 2.0  # without Redis: how often an open stream looks at the database again
-STREAM_MINUTES = 30  # a stream ends after this long; the browser's EventSource opens a new one
+STREAM_MINUTES = 5  # a stream ends after this long and the browser opens a new one, through the sign-in check again
 ACT_NOW = ("emergency", "urgent")
 
 
