@@ -133,6 +133,11 @@ def test_staff_take_over_on_telegram_exchange_two_messages_and_hand_back(clinic)
     assert user.tracker()["paused"] is True
     refused = act(bob, conversation, "take")
     assert "message=taken" in refused["location"]
+    mark = clinic["fakes"].mark()
+    assert "message=taken" in act(bob, conversation, "reply", message="Bob here")["location"]
+    assert "message=taken" in act(bob, conversation, "hand-back")["location"]
+    time.sleep(1)
+    assert telegram_texts(clinic, mark) == [] and user.tracker()["paused"] is True  # nothing of Bob's reached them
     assert clinic["records"].handovers.open_of(conversation).taken_by == "alice.smith"
 
     say_while_paused(user, "when could I come in to see someone?")

@@ -21,13 +21,14 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Optional
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from pht.reception.conversations import RasaConversations, RasaUnreachable, plain_text, transcript
-from pht.records.handovers import HandoverRecord, Taken
+from pht.records.handovers import TAKEN, HandoverRecord, Taken
 from pht.records.live import Changes
 from pht.records.overview import findings_so_far
 from pht.state import findings_from_slots
@@ -150,18 +151,24 @@ class Live:
 
         return self._stream(request, safe_snapshot)
 
+    def _holder_only(self, sender_id: str, user: str) -> None:
+        """Raises `Taken` unless `user` holds the conversation."""
+        found = self.reception.records.handovers.open_of(sender_id)
+        if found is None or found.state != TAKEN or found.taken_by != user:
+            raise Taken(found.taken_by if found is not None else None)
+
     async def act(self, request: Request) -> Response:
         """Take over, send a reply, or hand back (POST, with the CSRF token)."""
         sender_id = request.path_params["sender_id"]
         action = request.path_params["action"]
-        back = f"/conversations/{sender_id}"
+        back = f"/conversations/{quote(sender_id, safe=':')}"
         if action not in ("take", "reply", "hand-back") or not await self.reception.csrf_ok(request):
             return RedirectResponse(f"{back}?message=expired", status_code=303)
         user = self.reception.user(request) or ""
         handovers = self.reception.records.handovers
         form = await request.form()
         try:
-            if action == "take":
+            if action == "take":  # the claim first (the database decides who holds it), then the assistant pauses
                 tracker = await run_in_threadpool(self.rasa.tracker, sender_id)
                 channel = _latest_channel(tracker)
                 if not tracker.get("events") or channel is None:
@@ -169,18 +176,20 @@ class Live:
                 await run_in_threadpool(handovers.take, sender_id, channel, user)
                 await run_in_threadpool(self.rasa.take_over, sender_id, user)
                 self.reception.audit("handover_taken", request, conversation=sender_id)
-            elif action == "reply":
+            elif action == "reply":  # kept once sent: the record says what reached the person
                 text = plain_text(str(form.get("message") or ""))
                 if text:
-                    await run_in_threadpool(handovers.add_message, sender_id, user, text)
+                    await run_in_threadpool(self._holder_only, sender_id, user)
                     await run_in_threadpool(self.rasa.send, sender_id, user, text)
+                    await run_in_threadpool(handovers.add_message, sender_id, user, text)
                     self.reception.audit("handover_message", request, conversation=sender_id)
-            else:
-                await run_in_threadpool(handovers.hand_back, sender_id, user)
+            else:  # the assistant resumes first: a conversation is never left paused with nobody holding it
+                await run_in_threadpool(self._holder_only, sender_id, user)
                 await run_in_threadpool(self.rasa.hand_back, sender_id)
+                await run_in_threadpool(handovers.hand_back, sender_id, user)
                 self.reception.audit("handover_handed_back", request, conversation=sender_id)
         except Taken as taken:
-            return RedirectResponse(f"{back}?message=taken&by={taken.by or ''}", status_code=303)
+            return RedirectResponse(f"{back}?message=taken&by={quote(taken.by or '')}", status_code=303)
         except RasaUnreachable:
             return RedirectResponse(f"{back}?message=unreachable", status_code=303)
         await run_in_threadpool(self.changes.publish)  # Redis is not asyncio here: a quick call, off the loop
