@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Dict, Iterator
+from typing import Any, Dict, Iterator, List
 
 import pytest
 
 from channels import credentials
 from harness.servers import MODEL, Assistant, free_port
 from pht.reception.users import Users
-from test_browser import (CHROMIUM, SCREENSHOTS, WAIT_MS, click_option, conversation, events, launch, say,
+from test_browser import (AXE, CHROMIUM, SCREENSHOTS, WAIT_MS, click_option, conversation, events, launch, say,
                           session_id, slots, start_reception, type_into_widget, wait_for_turn)
 from test_e2e import CLASSIC_ANSWERS
 
@@ -60,6 +60,15 @@ def chromium():
         yield playwright.chromium
 
 
+def accessibility_problems(page) -> List[str]:
+    """axe-core's serious and critical findings; evaluated through the DevTools protocol, which
+    the page's Content-Security-Policy (no inline script) does not stop, so the page keeps it."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [f"{violation['id']} ({violation['impact']}): {violation['help']}"
+            for violation in result["violations"] if violation["impact"] in ("serious", "critical")]
+
+
 def until(condition, what: str) -> None:
     deadline = time.monotonic() + WAIT_MS / 1000
     while time.monotonic() < deadline:
@@ -79,7 +88,7 @@ def said_while_taken_over(site, patient, text: str) -> None:
 def test_a_patient_in_the_widget_and_a_staff_member_who_takes_over(site, chromium, tmp_path):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     patient_browser = launch(chromium, tmp_path / "patient")
-    staff_browser = launch(chromium, tmp_path / "staff")
+    staff_browser = launch(chromium, tmp_path / "staff")  # keeping the pages' CSP: the live updates work under it
     try:
         staff = staff_browser.new_page()
         staff.goto(site["reception_url"])
@@ -106,6 +115,7 @@ def test_a_patient_in_the_widget_and_a_staff_member_who_takes_over(site, chromiu
         link = staff.locator("#live-conversations a", has_text="Open the conversation")
         link.first.wait_for()
         staff.screenshot(path=str(SCREENSHOTS / "handover-reception-waiting.png"), full_page=True)
+        assert accessibility_problems(staff) == []
         link.first.click()
         staff.get_by_role("heading", name="The conversation").wait_for()
         assert "can I talk to a person please" in staff.locator(".transcript").inner_text()
@@ -129,6 +139,7 @@ def test_a_patient_in_the_widget_and_a_staff_member_who_takes_over(site, chromiu
         staff.get_by_role("button", name="Send").click()
         until(lambda: any("Alice: You're welcome." in text for text in conversation(patient)), "the second message")
         staff.screenshot(path=str(SCREENSHOTS / "handover-reception-taken-over.png"), full_page=True)
+        assert accessibility_problems(staff) == []
         patient.screenshot(path=str(SCREENSHOTS / "handover-patient-talking.png"))
 
         staff.get_by_role("button", name="Hand back to the assistant").click()
