@@ -207,7 +207,16 @@ def test_a_danger_sign_while_taken_over_gets_the_emergency_advice_at_once(clinic
     assert user.tracker()["paused"] is True  # staff still hold it
     _, _, page = alice.request(f"/conversations/{conversation}")
     assert "lost control of my bladder" in page and "badge--emergency" in page
-    act(alice, conversation, "hand-back")
+
+    bob = staff(clinic, "bob")  # Alice has to go: Bob takes it over from her, and she holds it no more
+    _, _, page = bob.request(f"/conversations/{conversation}")
+    assert "Take over from alice.smith" in page
+    mark = clinic["fakes"].mark()
+    act(bob, conversation, "take", **{"from": "alice.smith"})
+    assert wait_for_texts(clinic, mark, 1) == ["Bob from the clinic has joined this chat. You're talking to a person now."]
+    assert "message=taken" in act(alice, conversation, "reply", message="Still me")["location"]
+    act(bob, conversation, "hand-back")
+    assert clinic["records"].handovers.of_sender(conversation)[-1].taken_by == "bob"
 
 
 def test_nothing_of_a_conversation_reaches_a_browser_that_is_not_signed_in(clinic):

@@ -101,6 +101,19 @@ def test_many_staff_taking_at_once_leave_exactly_one_holder(records, asked):
     assert len(records.handovers.of_sender(PERSON)) == 1
 
 
+def test_a_colleague_can_take_over_from_the_holder_by_name_only(records):
+    records.handovers.take(PERSON, "telegram", "alice")
+    with pytest.raises(Taken):
+        records.handovers.take(PERSON, "telegram", "carol", from_user="bob")  # bob does not hold it
+    moved = records.handovers.take(PERSON, "telegram", "bob", from_user="alice")
+    assert moved.taken_by == "bob" and len(records.handovers.of_sender(PERSON)) == 1
+    with pytest.raises(Taken) as refused:
+        records.handovers.take(PERSON, "telegram", "carol", from_user="alice")  # alice no longer holds it
+    assert refused.value.by == "bob"
+    with pytest.raises(Taken):
+        records.handovers.add_message(PERSON, "alice", "still here?")
+
+
 def test_after_handing_back_a_new_request_is_a_new_handover(records):
     records.handovers.take(PERSON, "telegram", "alice")
     records.handovers.hand_back(PERSON, "alice")

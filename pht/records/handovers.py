@@ -98,14 +98,16 @@ class Handovers:
                 return _record(row), True
         raise RuntimeError("could not record the request for a person")
 
-    def take(self, sender_id: str, channel: str, staff_user: str, when: Optional[dt.datetime] = None) -> HandoverRecord:
+    def take(self, sender_id: str, channel: str, staff_user: str, when: Optional[dt.datetime] = None,
+             from_user: Optional[str] = None) -> HandoverRecord:
         """`staff_user` takes the conversation over: the waiting request, or a new handover when
-        nobody asked. Raises `Taken` when another staff member holds it; taking one's own again
-        is no change."""
+        nobody asked; or, with `from_user`, from that colleague, only while they still hold it
+        (a colleague who left for the day). Raises `Taken` when someone else holds it; taking
+        one's own again is no change."""
         when = when or now()
+        held_by = (Handover.state == TAKEN, Handover.taken_by == from_user) if from_user else (Handover.state == WAITING,)
         with self._sessions() as session, session.begin():
-            claimed = session.execute(sa.update(Handover).where(
-                Handover.open_sender_id == sender_id, Handover.state == WAITING).values(
+            claimed = session.execute(sa.update(Handover).where(Handover.open_sender_id == sender_id, *held_by).values(
                 state=TAKEN, taken_by=staff_user, taken_at=when)).rowcount
         if not claimed:
             with self._sessions() as session:

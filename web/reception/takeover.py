@@ -173,9 +173,11 @@ class Live:
                 channel = _latest_channel(tracker)
                 if not tracker.get("events") or channel is None:
                     return RedirectResponse(f"{back}?message=unknown", status_code=303)
-                await run_in_threadpool(handovers.take, sender_id, channel, user)
+                colleague = str(form.get("from") or "") or None  # taking over from a colleague who holds it
+                await run_in_threadpool(lambda: handovers.take(sender_id, channel, user, from_user=colleague))
                 await run_in_threadpool(self.rasa.take_over, sender_id, user)
-                self.reception.audit("handover_taken", request, conversation=sender_id)
+                self.reception.audit("handover_taken", request, conversation=sender_id, **(
+                    {"from_user": colleague} if colleague else {}))
             elif action == "reply":  # kept once sent: the record says what reached the person
                 text = plain_text(str(form.get("message") or ""))
                 if text:
