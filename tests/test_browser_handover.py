@@ -120,13 +120,13 @@ def test_a_patient_in_the_widget_and_a_staff_member_who_takes_over(site, chromiu
         staff.get_by_role("heading", name="The conversation").wait_for()
         assert "can I talk to a person please" in staff.locator(".transcript").inner_text()
         staff.get_by_role("button", name="Take over").click()
-        staff.get_by_label("Your message to the person (they see your first name)").wait_for()
+        staff.get_by_label("Write to the person (they see your first name)").wait_for()
         until(lambda: any("Alice from the clinic has joined this chat" in text for text in conversation(patient)),
               "the patient to see Alice join")
 
         said_while_taken_over(site, patient, "Could I come in tomorrow morning?")
         staff.locator(".transcript", has_text="Could I come in tomorrow morning?").wait_for()  # live, no reload
-        staff.get_by_label("Your message to the person (they see your first name)").fill(
+        staff.get_by_label("Write to the person (they see your first name)").fill(
             "Yes: <b>10:00</b> tomorrow works. I've booked it.")
         staff.get_by_role("button", name="Send").click()
         until(lambda: any("Alice: Yes: <b>10:00</b> tomorrow works." in text for text in conversation(patient)),
@@ -134,7 +134,7 @@ def test_a_patient_in_the_widget_and_a_staff_member_who_takes_over(site, chromiu
         assert patient.locator(".pht-msg b").count() == 0  # shown as typed: no markup reaches the widget
         said_while_taken_over(site, patient, "Brilliant, thank you")
         staff.locator(".transcript", has_text="Brilliant, thank you").wait_for()
-        staff.get_by_label("Your message to the person (they see your first name)").fill(
+        staff.get_by_label("Write to the person (they see your first name)").fill(
             "You're welcome. I'll hand you back to finish the questions.")
         staff.get_by_role("button", name="Send").click()
         until(lambda: any("Alice: You're welcome." in text for text in conversation(patient)), "the second message")
