@@ -188,7 +188,7 @@ def test_distress_during_a_check_in_gets_the_distress_reply(platforms):
 def test_delete_my_data_during_a_check_in_deletes_the_follow_up(platforms):
     user = start_check_in(platforms)
     user.say("delete my data")
-    user.say("yes")
+    assert user.say("yes"), "the person is told their data is deleted"
     assert records_of(user.assistant).follow_ups.of_sender(user.conversation_id) == []
 
 
