@@ -842,3 +842,19 @@ def test_going_on_for_tells_how_long_even_in_a_sentence_about_training():
 
 def test_the_next_few_days_after_an_injury_are_no_duration():
     assert duration_days("Over the next few days, I was able to bear weight with a cane", asked=False) is None
+
+
+def test_advice_repeated_about_what_to_watch_for_states_no_finding_and_a_danger_sign_in_it_is_asked_once():
+    reading = shared_reader().reading("The GP said: if you feel any numbness or pins and needles in the lower half of "
+                                      "your body, or trouble peeing, go straight to A&E.")
+    assert "neuro_symptoms" not in reading.findings and "red_flags" not in reading.findings
+    assert reading.possible["red_flags"] == ["bladder_bowel_change"]
+
+
+def test_a_sign_told_after_the_warning_and_a_but_is_stated():
+    reading = shared_reader().reading("my physio warned me about cauda equina but I have no bladder control since yesterday")
+    assert reading.findings["red_flags"] == ["bladder_bowel_change"]
+
+
+def test_if_i_do_something_is_no_warning():
+    assert read_message("If I sit for long my leg goes numb")["neuro_symptoms"] == ["numbness"]
