@@ -3,8 +3,9 @@
 - Consent: a soon or routine pre-screen on a channel that can reach the person later
   (FOLLOW_UP_CHANNELS) ends with `follow_up_consent_form`: "May I check in with you ...?",
   then, on "yes", the baseline sitting time; `action_follow_up_saved` stores the follow-up
-  through pht.records. On the website widget the person is told we cannot message them
-  later, with their reference code.
+  through pht.records. The website widget cannot message anyone later: there the consent says
+  so, and a "yes" gets a signed link back to the page that continues the check-ins, and its
+  expiry (pht/followups/links.py; web/server.py serves the page). A "no" is recorded too.
 - A check-in: the follow-up worker triggers `EXTERNAL_check_in` with the check-in's key;
   `action_check_in_start` acts on a key once (`first_trigger`), loads the follow-up and the
   pre-screen from the records (not from the conversation), and starts `check_in_form`,
@@ -29,7 +30,9 @@ from rasa_sdk.types import DomainDict
 
 from pht.language.checkin_answers import SCREENS, read_checkin_answer
 from pht.language.reader import NOT_SURE, shared_reader
+from pht.followups.links import check_in_url, link_expiry, make_token
 from pht.records.follow_ups import FollowUpRecord, NewFollowUp
+from pht.records.settings import settings as records_settings
 from pht.settings import settings
 from pht.state import findings_fields
 from pht.triage import Engine, load_knowledge
@@ -98,12 +101,31 @@ def offer_follow_ups(tracker: Tracker, result: Mapping[str, Any], reference: Opt
             or tracker.get_slot(CONSENT_SLOT) is not None):
         return None
     channel = channel_of(tracker.sender_id)
-    if channel in follow_up_channels():
+    if channel in follow_up_channels() or channel == WEB_CHANNEL:  # the website: check-ins by a link
         return [FollowupAction(CONSENT_FORM)]
-    if channel == WEB_CHANNEL:
-        dispatcher.utter_message(text=render(domain, "utter_follow_up_web", tracker.slots, reference=reference,
-                                             clinic_name=settings().clinic_name))
     return None
+
+
+def on_website(tracker: Tracker) -> bool:
+    """The website widget's conversation: nobody can be messaged there later."""
+    return channel_of(tracker.sender_id) == WEB_CHANNEL
+
+
+def consent_wording(tracker: Tracker) -> str:
+    """The consent question as this person is asked it (on the website it says how: a link)."""
+    return reply("consent_web" if on_website(tracker) else "consent")
+
+
+def _local_day(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(ZoneInfo(settings().clinic_timezone)):%A %d %B %Y}"  # the clinic's time zone
+
+
+def web_link(reference: str, last_due: dt.datetime) -> Dict[str, str]:
+    """A website visitor's signed link back to their check-ins, and until when it works."""
+    config = records_settings()
+    expires = link_expiry(last_due, config.link_days)
+    token = make_token(reference, expires, config.follow_up_link_key())
+    return {"link": check_in_url(config.web_url, token), "expires": _local_day(expires)}
 
 
 def _clinic() -> Dict[str, str]:
@@ -158,7 +180,7 @@ class AskFollowUpConsent(Action):
         return f"action_ask_{CONSENT_SLOT}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(text=reply("consent"), buttons=_yes_no_buttons())
+        dispatcher.utter_message(text=consent_wording(tracker), buttons=_yes_no_buttons())
         return []
 
 
@@ -179,20 +201,27 @@ class ActionFollowUpSaved(Action):
         return "action_follow_up_saved"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if not tracker.get_slot(CONSENT_SLOT):
-            dispatcher.utter_message(response="utter_follow_up_declined")
-            return []
         consented_at = now()
+        yes = bool(tracker.get_slot(CONSENT_SLOT))
         due = schedule(consented_at)
         minutes = tracker.get_slot(BASELINE_SLOT)
         result = tracker.get_slot("assessment") or {}
         new = NewFollowUp(
             prescreen_reference=tracker.get_slot(REFERENCE_SLOT), sender_id=tracker.sender_id,
             channel=channel_of(tracker.sender_id) or tracker.get_latest_input_channel() or "unknown",
-            consent={"answer": "yes", "wording": reply("consent"), "at": consented_at.isoformat()},
+            consent={"answer": "yes" if yes else "no", "wording": consent_wording(tracker),
+                     "at": consented_at.isoformat(), "by": "patient",
+                     **({"route": "link"} if on_website(tracker) else {})},
             baseline={"sitting_minutes": minutes if isinstance(minutes, int) else None,
-                      "pain_score": (result.get("findings") or {}).get("pain_score")},
-            consented_at=consented_at, stage=1)
+                      "pain_score": (result.get("findings") or {}).get("pain_score")} if yes else {},
+            consented_at=consented_at, stage=1 if yes else 0)
+        if not yes:
+            try:  # the "no" is kept with its wording, as a "yes" is
+                records().follow_ups.decline(new)
+            except Exception as error:  # noqa: BLE001 (the answer is respected either way)
+                logger.error("A declined follow-up could not be recorded (%s)", type(error).__name__)
+            dispatcher.utter_message(response="utter_follow_up_declined")
+            return []
         try:
             records().follow_ups.create(new, [(item.label, item.due_at) for item in due])
         except Exception as error:  # noqa: BLE001 (the outcome was given; only the check-ins are lost)
@@ -201,6 +230,11 @@ class ActionFollowUpSaved(Action):
             return []
         day = due[0].due_at.astimezone(ZoneInfo(settings().clinic_timezone))  # the day in the clinic's time zone
         first = f"{due[0].label} ({day:%A %d %B})"
+        if on_website(tracker):  # nobody can message them: the link to come back by, and until when
+            dispatcher.utter_message(text=render(domain, "utter_follow_up_web_link", tracker.slots, first_checkin=first,
+                                                 reference=new.prescreen_reference, clinic_name=settings().clinic_name,
+                                                 **web_link(new.prescreen_reference, due[-1].due_at)))
+            return []
         dispatcher.utter_message(text=reply("consent_given", first_checkin=first))
         return []
 

@@ -5,6 +5,9 @@ point; the reminder; "stop"; "delete my data"; a key triggered twice."""
 import asyncio
 import datetime as dt
 import itertools
+import re
+import urllib.parse
+from zoneinfo import ZoneInfo
 from typing import Any, Dict, List, Optional
 
 import pytest
@@ -14,12 +17,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.assessment import ActionAssess
 from actions.checkins import (
     CHECK_IN_FORM, CHECK_IN_SLOT, CONSENT_FORM, ActionCheckInDecide, ActionCheckInReminder, ActionCheckInStart,
-    ActionFollowUpSaved, ActionStopCheckIns, AskCheckInQuestion, ValidateCheckInForm, ValidateFollowUpConsentForm,
+    ActionFollowUpSaved, ActionStopCheckIns, AskCheckInQuestion, AskFollowUpConsent, ValidateCheckInForm, ValidateFollowUpConsentForm,
     next_question,
 )
 from actions.prescreen import ActionForgetMe, records
 from common import CLASSIC
 from pht.domain import read_domain
+from pht.followups.links import link_expiry, read_token
+from pht.records.settings import settings as records_settings
+from pht.settings import settings
 from pht.records import NewPrescreen
 from pht.triage import ENGINE_VERSION, Engine, knowledge_version
 from pht.triage.checkins import reply
@@ -126,24 +132,58 @@ def test_consent_with_the_baseline_stores_the_follow_up_with_its_schedule_and_th
     assert [check_in.label for check_in in follow_up.check_ins] == ["2 weeks", "6 weeks", "12 weeks", "6 months"]
 
 
-def test_no_to_the_consent_stores_nothing_and_says_so():
+def prescreen_recorded(sender: str) -> Dict[str, Any]:
+    result = Engine().assess(dict(CLASSIC))
+    result.update(unsure=[], skipped=[])
+    record = records().add(NewPrescreen(channel="telegram", sender_id=sender, assessment=result,
+                                        consent={"status": "given"}, engine_version=ENGINE_VERSION,
+                                        knowledge_version=knowledge_version()))
+    return {"prescreen_reference": record.reference, "assessment": result}
+
+
+def test_no_to_the_consent_is_recorded_with_its_wording_and_nothing_is_scheduled():
     sender = f"tg:declines-{next(SENDERS)}"
-    slots = {"requested_slot": "follow_up_consent"}
+    slots = {**prescreen_recorded(sender), "requested_slot": "follow_up_consent"}
     _, events = validate(ValidateFollowUpConsentForm(), tracker(sender, "no thanks", slots, "deny", loop=CONSENT_FORM))
     slots = slots_after(slots, events)
     assert slots["follow_up_consent"] is False
     texts, _ = run(ActionFollowUpSaved(), tracker(sender, slots=slots))
     assert texts == [DOMAIN["responses"]["utter_follow_up_declined"][0]["text"]]
-    assert records().follow_ups.of_sender(sender) == []
+    [declined] = records().follow_ups.of_sender(sender)
+    assert declined.state == "declined" and declined.check_ins == []
+    assert declined.consent["answer"] == "no" and declined.consent["wording"] == reply("consent")
+    assert declined.prescreen_reference == slots["prescreen_reference"]
+    assert run(ActionStopCheckIns(), tracker(sender, "no more check-ins", intent="stop_check_ins"))[0] == [
+        DOMAIN["responses"]["utter_no_check_ins"][0]["text"]]
 
 
-def test_the_consent_is_asked_after_a_routine_outcome_on_telegram_but_not_on_the_website_widget():
+def test_the_consent_is_asked_after_a_routine_outcome_on_telegram_and_on_the_website_widget():
     slots = {**CLASSIC, "requested_slot": None}
     _, events = run(ActionAssess(), tracker(f"tg:outcome-{next(SENDERS)}", slots=slots))
     assert followups(events) == [CONSENT_FORM]
-    texts, events = run(ActionAssess(), tracker(f"web:outcome-{next(SENDERS)}", slots=slots))
-    assert followups(events) == []
-    assert any("can't message you here later" in text for text in texts)
+    _, events = run(ActionAssess(), tracker(f"web:outcome-{next(SENDERS)}", slots=slots))
+    assert followups(events) == [CONSENT_FORM]
+
+
+def test_a_website_visitor_is_asked_for_check_ins_by_a_link_and_given_the_signed_link_and_its_expiry():
+    sender = f"web:{next(SENDERS):032x}"
+    texts, _ = run(AskFollowUpConsent(), tracker(sender))
+    assert texts == [reply("consent_web")] and "link" in reply("consent_web")
+    slots = {**prescreen_recorded(sender), "follow_up_consent": True, "follow_up_baseline": 30}
+    texts, _ = run(ActionFollowUpSaved(), tracker(sender, slots=slots))
+    [follow_up] = records().follow_ups.of_sender(sender)
+    assert follow_up.channel == "socketio" and follow_up.consent["wording"] == reply("consent_web")
+    assert follow_up.consent["route"] == "link"
+    [said_text] = texts
+    link = re.search(r"(https?://\S+/check-in\?t=\S+)", said_text).group(1)
+    config = records_settings()
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["t"][0]
+    checked = read_token(token, config.follow_up_link_key(), dt.datetime.now(dt.timezone.utc))
+    assert checked.status == "valid" and checked.token.reference == follow_up.prescreen_reference
+    assert checked.token.expires == link_expiry(follow_up.check_ins[-1].due_at, config.link_days)
+    assert link.startswith(config.web_url + "/check-in?t=")
+    expires = f"{checked.token.expires.astimezone(ZoneInfo(settings().clinic_timezone)):%A %d %B %Y}"
+    assert f"It works until {expires}." in said_text and follow_up.prescreen_reference in said_text
 
 
 def test_improving_at_the_first_check_in_moves_to_the_next_stage():
