@@ -14,6 +14,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from typing import Any, Dict, List, Tuple
 
@@ -402,3 +403,55 @@ def get_page(url: str) -> Tuple[int, str]:
             return reply.status, reply.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+# --- staff mode: the patient's consent at the desk, check-ins to their mobile by SMS ------------------
+
+def staff_say(assistant: Assistant, conversation_uuid: str, message: str, staff_user: str = "alice") -> List[Dict]:
+    """One message on the staff channel, as the reception page's server relays it."""
+    secret = records_settings({"PHT_VAR_DIR": str(assistant.workdir)}).staff_channel_secret()
+    request = urllib.request.Request(
+        f"{assistant.url}/webhooks/staff/webhook", method="POST",
+        data=json.dumps({"conversation": conversation_uuid, "message": message, "staff_user": staff_user}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {secret}"})
+    with urllib.request.urlopen(request, timeout=180) as reply:
+        return json.loads(reply.read())
+
+
+def test_at_the_desk_the_patients_consent_sends_check_ins_to_their_mobile_by_sms_and_they_answer_there(platforms):
+    assistant, fakes, env = platforms
+    desk = str(uuid.uuid4())
+    staff_say(assistant, desk, "/greet")
+    staff_say(assistant, desk, "yes")
+    for _ in range(20):
+        slots = assistant.conversation(f"staff:{desk}")["slots"]
+        if slots.get("assessment"):
+            break
+        said = staff_say(assistant, desk, CLASSIC_ANSWERS[slots["requested_slot"]])
+    assert reply("consent_staff") in said[-1]["text"] and "read this to the patient" in said[-1]["text"]
+    assert "by text message (SMS) or by WhatsApp" in staff_say(assistant, desk, "yes")[-1]["text"]
+    assert "mobile number" in staff_say(assistant, desk, "SMS")[-1]["text"]
+    assert "country code" in staff_say(assistant, desk, "07700 900777")[-1]["text"]  # no country code: asked again
+    staff_say(assistant, desk, "+44 7700 900777")
+    closing = staff_say(assistant, desk, "about 30 minutes", staff_user="alice")[-1]["text"]
+    assert "Check-ins are set up" in closing and "ending 777" in closing
+
+    records = records_of(assistant)
+    reference = assistant.conversation(f"staff:{desk}")["slots"]["prescreen_reference"]
+    follow_up = records.follow_ups.of_prescreen(reference)
+    assert follow_up.channel == "twilio" and follow_up.consent["by"] == "staff_for_patient"
+    assert follow_up.consent["staff_user"] == "alice" and follow_up.consent["wording"] == reply("consent_staff")
+    assert "7700" not in json.dumps(assistant.conversation(f"staff:{desk}")["slots"])  # only encrypted, in the id
+
+    patient = PlatformUser("twilio", assistant, fakes, env)
+    patient.sender = "+447700900777"  # SMS: the address is the number itself
+    assert patient.conversation_id == follow_up.sender_id
+    mark = fakes.mark()
+    worker_at(assistant, follow_up.check_ins[0].due_at + dt.timedelta(hours=1)).run_once()
+    fakes.wait_for(lambda: any("?" in (sent_text(call) or "") for call in fakes.since(mark, "twilio")))
+    sent = [call for call in fakes.since(mark, "twilio") if call.body.get("To") == "+447700900777"]
+    assert sent and all(call.body["From"] == env["TWILIO_SMS_FROM"] for call in sent)  # the clinic's SMS number
+    assert sent_text(sent[0]) == reply("opening", checkin_label="2 weeks")
+    said = answer_all(patient, IMPROVING)
+    assert any("move on to stage 2" in text for text in said), said
+    assert records.follow_ups.of_prescreen(reference).check_ins[0].decision["outcome"] == "next_stage"

@@ -186,8 +186,9 @@ def consent_by(consent: Dict[str, Any]) -> str:
     number the check-ins go to), or on the website with a link to come back by; "" otherwise."""
     words = labels()["follow_up"]["consent_by"]
     if consent.get("by") == "staff_for_patient":
-        return words["staff_for_patient"].format(staff_user=consent.get("staff_user") or "?",
-                                                 route=consent.get("route") or "")
+        given = words["staff_for_patient" if consent.get("answer") == "yes" else "staff_declined"]
+        said = given.format(staff_user=consent.get("staff_user") or "?")
+        return f"{said}; {words['staff_route'].format(route=consent['route'])}" if consent.get("route") else said
     if consent.get("route") == "link":
         return words["link"]
     return ""
