@@ -280,3 +280,16 @@ def test_every_sentence_of_the_check_in_page_is_one_the_server_shows():
     shown = {"title", "due", "not_yet", "ended", "expired", "invalid", "unavailable"}
     assert {name[len(CHECK_IN_PAGE_RESPONSES):] for name in domain()["responses"]
             if name.startswith(CHECK_IN_PAGE_RESPONSES)} == shown
+
+
+def test_only_a_mobile_number_with_its_country_code_is_taken():
+    from pht.followups.phone import e164, ending, twilio_address
+
+    assert e164("+44 7700 900123") == "+447700900123" == e164("0044 (7700) 900-123") == e164("+44.7700.900.123")
+    for not_one in ("07700 900123", "+0 7700 900123", "+44 7700", "+44 7700 900123 456789", "call me", "", None,
+                    "+44 7700 900123x"):
+        assert e164(not_one) is None, not_one
+    assert twilio_address("+447700900123", "whatsapp") == "whatsapp:+447700900123"
+    assert twilio_address("+447700900123", "sms") == "+447700900123" and ending("+447700900123") == "123"
+    with pytest.raises(ValueError):
+        twilio_address("+447700900123", "fax")
