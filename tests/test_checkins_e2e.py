@@ -455,3 +455,38 @@ def test_at_the_desk_the_patients_consent_sends_check_ins_to_their_mobile_by_sms
     said = answer_all(patient, IMPROVING)
     assert any("move on to stage 2" in text for text in said), said
     assert records.follow_ups.of_prescreen(reference).check_ins[0].decision["outcome"] == "next_stage"
+
+
+
+# --- Messenger: Meta refuses a message more than 24 hours after the person last wrote ---------------------
+
+def test_a_messenger_check_in_weeks_later_is_refused_as_meta_refuses_it_and_recorded_as_not_delivered(platforms):
+    """Meta's route beyond the window for this (recurring notifications) was retired on 10 February
+    2026, and its successor (utility message templates) is not built: the fake refuses what Meta
+    refuses, and the record says so, never that the check-in went."""
+    user = person("facebook", platforms)
+    consent_with_baseline(user)
+    records = records_of(user.assistant)
+    follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
+    due = follow_up.check_ins[0].due_at + dt.timedelta(hours=1)
+    refused_before = len(user.fakes.outside_the_window)
+    user.fakes.time = due.timestamp()  # the platform's clock with the worker's: two weeks on
+    try:
+        config = follow_up_settings({"PHT_VAR_DIR": str(user.assistant.workdir), "RASA_URL": user.assistant.url,
+                                     "RASA_AUTH_TOKEN": user.assistant.token, "FOLLOW_UP_QUIET_HOURS": "off",
+                                     "FOLLOW_UP_MAX_ATTEMPTS": "2", "FOLLOW_UP_RETRY_FIRST_SECONDS": "60"})
+        sender = RasaSender(user.assistant.url, user.assistant.token, 120)
+        first = Worker(records, sender, config, clock=lambda: due).run_once()
+        assert first.failed == 1 and len(user.fakes.outside_the_window) > refused_before
+        last = Worker(records, sender, config, clock=lambda: due + dt.timedelta(minutes=5)).run_once()
+        assert last.undeliverable == 1
+    finally:
+        user.fakes.time = None
+    check_in = records.follow_ups.of_sender(user.conversation_id)[0].check_ins[0]
+    assert check_in.state == "undeliverable" and [item["outcome"] for item in check_in.deliveries] == [
+        "failed", "undeliverable"]
+    assert [item.id for item in records.follow_ups.list(show="undeliverable")].count(follow_up.id) == 1
+    # the person writes again: the window is open, and the next check-in reaches them
+    mark = user.fakes.mark()
+    user.say("hello")
+    assert not [call for call in user.fakes.since(mark, "facebook") if call in user.fakes.outside_the_window]
