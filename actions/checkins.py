@@ -55,6 +55,7 @@ CONSENT_SLOT = "follow_up_consent"
 BASELINE_SLOT = "follow_up_baseline"
 CONSENT_REASK_SLOT = "follow_up_reask"
 ROUTE_SLOT = "follow_up_route"  # staff mode: "sms" or "whatsapp"
+ROUTE_WORDS = {"sms": "utter_follow_up_route_sms", "whatsapp": "utter_follow_up_route_whatsapp"}
 MOBILE_SLOT = "follow_up_mobile"  # staff mode: {"sender_id": Twilio's id for the number, "ending": "123"}
 CHECK_IN_FORM = "check_in_form"
 QUESTION_SLOT = "check_in_question"
@@ -298,7 +299,7 @@ class ActionFollowUpSaved(Action):
             mobile = tracker.get_slot(MOBILE_SLOT) or {}
             route = tracker.get_slot(ROUTE_SLOT)
             how = {"by": "staff_for_patient", "staff_user": staff_user(tracker),
-                   **({"route": render(domain, f"utter_follow_up_route_{route}")} if yes and route else {})}
+                   **({"route": render(domain, ROUTE_WORDS[route])} if yes and route in ROUTE_WORDS else {})}
             if yes and not mobile.get("sender_id"):
                 dispatcher.utter_message(response="utter_follow_up_staff_no_number")
                 return []
