@@ -49,9 +49,8 @@ from sanic.request import Request
 
 from actions.senders import prefix_of
 
-from .widget_sessions import MAX_SESSION_ID_CHARS, SENDER_PREFIX as SESSION_PREFIX, WidgetSessions
-
-__all__ = ["MAX_SESSION_ID_CHARS", "WidgetInput", "WidgetSessions"]
+from .widget_sessions import SENDER_PREFIX as SESSION_PREFIX
+from .widget_sessions import WidgetSessions
 
 logger = logging.getLogger(__name__)
 
