@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     chat_server_url: str = _field("http://localhost:5005", "Where browsers reach the Rasa server", WIDGET)
     web_port: int = _field(8080, "The demo page's port", WIDGET)
     web_host: str = _field("127.0.0.1", "The demo page's address", WIDGET)
+    web_public_url: Optional[str] = _field(
+        None, "Where people reach the website server from outside (https://...): the address of a website "
+        "visitor's check-in link", WIDGET, "http://localhost:WEB_PORT")
 
     # -- the clinic --------------------------------------------------------------------------------
     clinic_name: str = _field("the clinic", "The clinic's name, offered when the assistant cannot help", CLINIC)
@@ -229,6 +232,11 @@ class Settings(BaseSettings):
     follow_up_retry_first_seconds: float = _knob(60.0, "The first wait after a failed attempt; it doubles with each "
                                                        "failure", FOLLOW_UPS)
     follow_up_retry_most_seconds: float = _knob(3600.0, "The longest wait between two attempts", FOLLOW_UPS)
+    follow_up_link_key: Optional[str] = _field(
+        None, "Signs a website visitor's check-in link (the widget cannot message them later); the action server "
+        "and the website server must have the same", FOLLOW_UPS, "made once, kept in var/follow_up_link_key")
+    follow_up_link_days: int = _knob(14, "A website visitor's check-in link works until this many days after "
+                                         "their last check-in is due", FOLLOW_UPS)
     follow_up_reminder_hours: float = _knob(
         24.0, "An unanswered check-in is sent once more after this many hours; unanswered as long again after the "
         "reminder, it is shown as \"no reply\"", FOLLOW_UPS)

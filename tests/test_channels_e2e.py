@@ -102,6 +102,8 @@ class PlatformUser:
         self.transcript: List[str] = []
 
     def say(self, text: str, **extra: Any) -> List[Call]:
+        if self.platform == "facebook":
+            self.fakes.messenger_wrote(self.sender)  # Messenger's 24-hour window opens (harness/fake_platforms.py)
         mark = self.fakes.mark()
         events = self.tracker()["events"]
         bot_turns = sum(event["event"] == "bot" for event in events)
