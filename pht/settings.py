@@ -219,8 +219,9 @@ class Settings(BaseSettings):
         "21:00-08:00", "No check-in or reminder is sent between these times of the clinic's day (CLINIC_TIMEZONE); "
         "what falls due then goes at the end of them. off: at any time", FOLLOW_UPS)
     follow_up_channels: str = _field(
-        "telegram twilio facebook slack", "The channels (Rasa's output channel names) the worker may message "
-        "unprompted; a follow-up on another one (the website widget) waits for the person to come back", FOLLOW_UPS)
+        "telegram twilio slack", "The channels (Rasa's output channel names) the worker may message unprompted; "
+        "check-ins are offered on these (and by a link on the website). Messenger (facebook) is left out: Meta "
+        "refuses a message more than 24 hours after the person last wrote", FOLLOW_UPS)
     follow_up_poll_seconds: float = _knob(30.0, "How often the worker looks for check-ins that are due", FOLLOW_UPS)
     follow_up_send_timeout_seconds: float = _knob(30.0, "Seconds the worker waits for the Rasa server to start one "
                                                         "check-in before counting the attempt as failed", FOLLOW_UPS)

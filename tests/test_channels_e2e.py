@@ -41,7 +41,9 @@ def platforms(tmp_path_factory):
     env = {**SECRETS, "TELEGRAM_API_URL": fakes.url, "TWILIO_API_URL": fakes.url, "FACEBOOK_API_URL": fakes.url,
            "SLACK_API_URL": fakes.url,
            "TELEGRAM_WEBHOOK_URL": f"{assistant.url}/webhooks/telegram/webhook",
-           "TWILIO_WEBHOOK_URL": f"{assistant.url}/webhooks/twilio/webhook"}
+           "TWILIO_WEBHOOK_URL": f"{assistant.url}/webhooks/twilio/webhook",
+           # a clinic that turned Messenger's check-ins on (not the default: Meta's 24-hour window)
+           "FOLLOW_UP_CHANNELS": "telegram twilio facebook slack"}
     assistant.credentials = workdir / "credentials.yml"
     notes = credentials.write(assistant.credentials, env)
     assert all(note.endswith(": on") for note in notes), notes
