@@ -46,7 +46,8 @@ def records_of(assistant: Assistant) -> Records:
 def worker_at(assistant: Assistant, moment: dt.datetime) -> Worker:
     """The follow-up worker as `make follow-ups-due AT=...` runs it: its clock at `moment`."""
     config = follow_up_settings({"PHT_VAR_DIR": str(assistant.workdir), "RASA_URL": assistant.url,
-                                 "RASA_AUTH_TOKEN": assistant.token, "FOLLOW_UP_QUIET_HOURS": "off"})
+                                 "RASA_AUTH_TOKEN": assistant.token, "FOLLOW_UP_QUIET_HOURS": "off",
+                                 "FOLLOW_UP_CHANNELS": assistant.env["FOLLOW_UP_CHANNELS"]})
     sender = RasaSender(assistant.url, assistant.token, 120)
     return Worker(records_of(assistant), sender, config, clock=lambda: moment)
 
@@ -474,7 +475,8 @@ def test_a_messenger_check_in_weeks_later_is_refused_as_meta_refuses_it_and_reco
     try:
         config = follow_up_settings({"PHT_VAR_DIR": str(user.assistant.workdir), "RASA_URL": user.assistant.url,
                                      "RASA_AUTH_TOKEN": user.assistant.token, "FOLLOW_UP_QUIET_HOURS": "off",
-                                     "FOLLOW_UP_MAX_ATTEMPTS": "2", "FOLLOW_UP_RETRY_FIRST_SECONDS": "60"})
+                                     "FOLLOW_UP_MAX_ATTEMPTS": "2", "FOLLOW_UP_RETRY_FIRST_SECONDS": "60",
+                                     "FOLLOW_UP_CHANNELS": user.assistant.env["FOLLOW_UP_CHANNELS"]})
         sender = RasaSender(user.assistant.url, user.assistant.token, 120)
         first = Worker(records, sender, config, clock=lambda: due).run_once()
         assert first.failed == 1 and len(user.fakes.outside_the_window) > refused_before
