@@ -135,13 +135,20 @@ def test_the_worker_sending_the_same_check_in_again_reaches_the_person_once(plat
     assert [sent_text(call) for call in user.fakes.since(mark, "telegram") if sent_text(call)] == []
 
 
-def test_a_platform_that_fails_gets_the_check_in_again_and_the_person_gets_it_once(platforms):
-    user = person("telegram", platforms)
+# how each platform's API fails: its send method, and its error body
+PLATFORM_ERRORS = {"telegram": ("sendMessage", {"ok": False, "error_code": 500, "description": "Internal Server Error"}),
+                   "twilio": ("Messages.json", {"code": 20500, "message": "Internal Server Error", "status": 500})}
+
+
+@pytest.mark.parametrize("platform", sorted(PLATFORM_ERRORS))
+def test_a_platform_that_fails_gets_the_check_in_again_and_the_person_gets_it_once(platforms, platform):
+    user = person(platform, platforms)
     consent_with_baseline(user)
     records = records_of(user.assistant)
     follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
     due = follow_up.check_ins[0].due_at + dt.timedelta(hours=1)
-    refused = user.fakes.fail("sendMessage", 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
+    method, error = PLATFORM_ERRORS[platform]
+    refused = user.fakes.fail(method, 500, error)
     mark = user.fakes.mark()
     assert worker_at(user.assistant, due).run_once().as_dict()["failed"] == 1
     failed = records.follow_ups.of_sender(user.conversation_id)[0].check_ins[0]
@@ -149,7 +156,7 @@ def test_a_platform_that_fails_gets_the_check_in_again_and_the_person_gets_it_on
 
     opening = run_due(user, due + dt.timedelta(hours=2))  # the back-off has passed: the platform is back
     assert opening.count(reply("opening", checkin_label="2 weeks")) == 1, opening
-    delivered = [sent_text(call) for call in user.fakes.since(mark, "telegram")
+    delivered = [sent_text(call) for call in user.fakes.since(mark, platform)
                  if sent_text(call) and not any(call is failed for failed in refused.failed)]  # what it took
     assert delivered.count(reply("opening", checkin_label="2 weeks")) == 1, delivered
     assert answer_all(user, IMPROVING)
