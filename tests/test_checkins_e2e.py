@@ -224,6 +224,23 @@ def test_worse_at_a_check_in_books_an_assessment_and_stays_at_the_stage(platform
     assert follow_up.stage == 1 and follow_up.state == "active"
 
 
+def test_not_clearly_better_at_6_weeks_books_an_assessment_and_the_clinic_is_told(platforms):
+    user = person("slack", platforms)
+    consent_with_baseline(user)
+    records = records_of(user.assistant)
+    follow_up = records.follow_ups.of_sender(user.conversation_id)[0]
+    start = str(records.get(follow_up.prescreen_reference).findings["pain_score"])
+    the_same = [start, "about the same", "about 30 minutes", "settled", "yes", "no", "none of these", "none of these",
+                "none of these"]
+    for number in (0, 1):  # 2 weeks, then 6 weeks: no better than at the start
+        run_due(user, follow_up.check_ins[number].due_at + dt.timedelta(hours=1))
+        said = answer_all(user, the_same)
+    assert any("You can book at" in text for text in said), said
+    decided = records.follow_ups.of_sender(user.conversation_id)[0].check_ins[1].decision
+    assert decided["outcome"] == "not_better_book" and decided["clinic_told"]
+    assert records.follow_ups.of_sender(user.conversation_id)[0].check_ins[0].decision["outcome"] != "not_better_book"
+
+
 def test_a_danger_sign_at_a_check_in_gets_emergency_advice_first_and_the_clinic_is_told(platforms):
     user = person("twilio", platforms)
     consent_with_baseline(user)
