@@ -249,24 +249,6 @@ class AskFollowUpConsent(Action):
         return []
 
 
-class AskFollowUpRoute(Action):
-    def name(self) -> Text:
-        return f"action_ask_{ROUTE_SLOT}"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(response="utter_ask_follow_up_route")
-        return []
-
-
-class AskFollowUpMobile(Action):
-    def name(self) -> Text:
-        return f"action_ask_{MOBILE_SLOT}"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(response="utter_ask_follow_up_mobile")
-        return []
-
-
 class AskFollowUpBaseline(Action):
     def name(self) -> Text:
         return f"action_ask_{BASELINE_SLOT}"

@@ -353,9 +353,8 @@ def test_a_page_from_another_origin_cannot_open_the_socket(site):
 
 # --- reception ---------------------------------------------------------------------------------------------------
 
-def finish_a_prescreen(site, browser) -> str:
-    """A whole pre-screen in the widget, typed (when the first test did not leave one)."""
-    page = browser.new_page()
+def type_a_prescreen(site, page) -> None:
+    """A whole pre-screen in the widget on `page`, typed with the classic answers."""
     page.goto(site["url"])
     wait_for_turn(site, page, 0)
     say(site, page, "yes")
@@ -364,6 +363,12 @@ def finish_a_prescreen(site, browser) -> str:
         if current.get("assessment"):
             break
         say(site, page, CLASSIC_ANSWERS[current["requested_slot"]])
+
+
+def finish_a_prescreen(site, browser) -> str:
+    """A whole pre-screen in the widget, typed (when the first test did not leave one)."""
+    page = browser.new_page()
+    type_a_prescreen(site, page)
     sender = session_id(page)
     page.close()
     return sender
@@ -514,14 +519,7 @@ def moved_back(records: Records, follow_up_id: int, days: int) -> None:
 def test_a_website_visitor_comes_back_by_their_link_and_answers_the_check_in_in_the_widget(site, browser):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page()
-    page.goto(site["url"])
-    wait_for_turn(site, page, 0)
-    say(site, page, "yes")
-    for _ in range(15):
-        current = slots(site, page)
-        if current.get("assessment"):
-            break
-        say(site, page, CLASSIC_ANSWERS[current["requested_slot"]])
+    type_a_prescreen(site, page)
     sender = session_id(page)
     assert "I'd give you a link to come back to" in conversation(page)[-1]  # the consent says how
     click_option(site, page, "^Yes$")
