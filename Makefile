@@ -154,9 +154,10 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-# The widget on the demo page, in headless Chromium: a whole pre-screen, reload, axe-core, keyboard
+# The widget on the demo page, in headless Chromium: a whole pre-screen, reload, axe-core, keyboard;
+# and reception taking a conversation over from the widget (two browsers)
 test-browser: $(MODEL) $(WEB_DEPS) chromium
-	$(PY) -m pytest tests/test_browser.py -q -W ignore::DeprecationWarning
+	$(PY) -m pytest tests/test_browser.py tests/test_browser_handover.py -q -W ignore::DeprecationWarning
 
 # NLU quality on messages never used for training (tests/nlu/heldout.yml), and 5-fold
 # cross-validation on the training data; then the real patient-language set. Reports go to results/.

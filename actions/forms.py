@@ -54,6 +54,7 @@ from pht.state import (
 )
 
 FORM_NAME = "assessment_form"
+CARE_DUE_SLOT = "care_due"  # domain/handover.yml; channels/handover.py reads the same name
 REASK_SLOT = "reask_count"
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -221,6 +222,20 @@ def is_typed_payload(tracker: Tracker) -> bool:
             and latest.get("intent", {}).get("name") == FALLBACK_INTENT)
 
 
+def is_external(tracker: Tracker) -> bool:
+    """Whether the latest message was sent by another part of the system through the Rasa
+    server's trigger_intent (`EXTERNAL_...`), never typed by a person."""
+    return str(tracker.latest_message.get("intent", {}).get("name") or "").startswith("EXTERNAL_")
+
+
+def care_due_now(tracker: Tracker, events: List[EventType]) -> bool:
+    """Whether this message makes the care urgent or an emergency when it was not before. While
+    staff hold the conversation (Rasa paused it and predicts nothing) that advice must still
+    come at once: danger signs are never delayed by a handover (channels/handover.py)."""
+    after = {**tracker.slots, **{event["name"]: event["value"] for event in events if event.get("event") == "slot"}}
+    return needs_care_now(after) and not needs_care_now(tracker.slots)
+
+
 def _requested_slot(tracker: Tracker) -> Optional[str]:
     return tracker.get_slot("requested_slot") if tracker.active_loop_name == FORM_NAME else None
 
@@ -234,8 +249,14 @@ class ActionExtractFindings(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         read_once = [SlotSet(REPEATED_SLOT, None)] if tracker.get_slot(REPEATED_SLOT) else []  # this message's only
-        if text.startswith("/"):
-            return read_once  # an intent payload such as /restart carries no findings
+        if text.startswith("/") or is_external(tracker):
+            return read_once  # an intent payload such as /restart, or the reception's handing back, carries no findings
+        events = self._findings(tracker, text, read_once)
+        if tracker.is_paused() and care_due_now(tracker, events):
+            events.append(SlotSet(CARE_DUE_SLOT, True))  # the channel has the advice given at once
+        return events
+
+    def _findings(self, tracker: Tracker, text: str, read_once: List[EventType]) -> List[EventType]:
         asked = _requested_slot(tracker)
         if asked == WITHDRAW_CHECK and pending_withdrawal(tracker.slots):
             return read_once + [SlotSet(name, value) for name, value in withdrawal_answer(tracker.slots, text).items()]

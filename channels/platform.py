@@ -18,6 +18,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from .handover import care_while_taken_over
 from .once import Claims, claims
 from .options import as_list, resolve_reply
 from .text import split_text
@@ -83,7 +84,8 @@ class SignedWebhooks:
     `first_time(key)` claims a platform message id (`once.py`): False when it was claimed
     already, here or on another replica, and the call must be acknowledged and not handled.
     `understood` rewrites a reply to a numbered list ("2") into the chosen option's payload,
-    reading the options from the conversation in the tracker store.
+    reading the options from the conversation in the tracker store; after each message, a
+    danger sign while staff hold the conversation gets its advice at once (handover.py).
     """
 
     def is_signed(self, request: Request) -> bool:
@@ -121,7 +123,9 @@ class SignedWebhooks:
         async def handle(message: UserMessage) -> Any:
             if message.text and not message.text.startswith("/"):
                 message.text = await self.understood(message.sender_id, message.text)
-            return await on_new_message(message)
+            handled = await on_new_message(message)
+            await care_while_taken_over(getattr(self, "_server", {}).get("app"), message)  # staff hold it: no delay
+            return handled
 
         return handle
 

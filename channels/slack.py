@@ -95,7 +95,9 @@ class SlackOutput(LimitedOutput):
             raise
 
     async def send_part(self, recipient_id: str, text: str) -> None:
-        await self.post(recipient_id, text=text)
+        # a plain-text block: Slack would read `text` alone as mrkdwn, so "<!channel>" or "*x*" typed by
+        # clinic staff (web/reception/takeover.py) would notify or format; `text` stays as the fallback
+        await self.post(recipient_id, text=text, blocks=[{"type": "section", "text": {"type": "plain_text", "text": text}}])
 
     async def send_part_with_buttons(self, recipient_id: str, text: str, buttons: Sequence[Button]) -> None:
         blocks = [

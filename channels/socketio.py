@@ -30,6 +30,8 @@ Name it in the credentials as `channels.socketio.WidgetInput` (the same settings
   engineio's answer carries the one `Access-Control-Allow-Origin` header: the Rasa server is
   started without `--cors` (scripts/serve.sh), whose header on the same answer made two,
   which browsers refuse (rasa-webchat falls back to long-polling and failed).
+- Replicas: with REDIS_URL, emits go through Redis (`share_rooms_through_redis`), so a message
+  to a conversation sent by any replica reaches its page wherever it is connected.
 - History: after `session_confirm` comes a `session_history` event with the conversation so
   far (since the session started; empty for a new session), so a reload keeps it.
   The conversation stays on the server: the page keeps only its session id, in its tab's
@@ -51,6 +53,7 @@ from actions.senders import prefix_of
 
 from .widget_sessions import SENDER_PREFIX as SESSION_PREFIX
 from .widget_sessions import WidgetSessions
+from .handover import care_while_taken_over
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +122,23 @@ def message_metadata(metadata: Any) -> Dict[str, Any]:
     return {"display": display[:MAX_DISPLAY_CHARS]} if isinstance(display, str) and display.strip() else {}
 
 
+def share_rooms_through_redis(sio: Any) -> None:
+    """With REDIS_URL, what one replica emits to a conversation's room reaches the page
+    connected to another (python-socketio's Redis manager): a staff member's message sent through
+    one Rasa replica (web/reception/takeover.py) reaches a widget connected to the other. Each
+    socket and its session stay in the replica it connected to; only emits go through Redis."""
+    from pht.settings import settings
+
+    config = settings()
+    if not config.redis_url:
+        return
+    import socketio
+
+    manager = socketio.AsyncRedisManager(config.redis_url, channel=f"{config.redis_key_prefix}:socketio")
+    manager.set_server(sio)
+    sio.manager = manager  # before any connection: the server initialises its manager on the first
+
+
 class WidgetInput(SocketIOInput):
     """Rasa's socket.io channel with the session fix, server-issued sessions, configured
     origins, size limits and history."""
@@ -142,6 +162,7 @@ class WidgetInput(SocketIOInput):
         # Rasa passes `cors_allowed_origins=[]` (no checks at all); engineio reads this per request
         sio.eio.cors_allowed_origins = self.allowed_origins
         sio.eio.max_http_buffer_size = MAX_PACKET_BYTES
+        share_rooms_through_redis(sio)
         sessions = self.sessions = self.sessions or WidgetSessions.from_env()
         app: Dict[str, Sanic] = {}
 
@@ -190,9 +211,10 @@ class WidgetInput(SocketIOInput):
                 if await self._has_messages(app.get("server"), session["sender_id"]):
                     return
                 text = WIDGET_OPENING
-            await on_new_message(UserMessage(text, SocketIOOutput(sio, self.bot_message_evt), session["sender_id"],
-                                             input_channel=self.name(),
-                                             metadata=message_metadata(data.get(self.metadata_key))))
+            message = UserMessage(text, SocketIOOutput(sio, self.bot_message_evt), session["sender_id"],
+                                  input_channel=self.name(), metadata=message_metadata(data.get(self.metadata_key)))
+            await on_new_message(message)
+            await care_while_taken_over(app.get("server"), message)  # staff hold it: danger signs still at once
 
         sio.on("session_request", namespace=self.namespace)(session_request)
         sio.on(self.user_message_evt, namespace=self.namespace)(user_uttered)

@@ -117,6 +117,12 @@ class Settings(BaseSettings):
     clinic_booking_url: str = _field("the clinic's website", "Where to book an appointment", CLINIC)
     clinic_timezone: str = _field("Europe/London", "The clinic's time zone (an IANA name): follow-up check-ins keep "
                                   "to its quiet hours (FOLLOW_UP_QUIET_HOURS)", CLINIC)
+    clinic_opening_hours: str = _field(
+        "Mon-Fri 08:00-18:00", "When a person from the clinic can answer in the chat, in the clinic's time zone: "
+        "groups of days and times separated by ';', e.g. Mon-Fri 08:00-19:00; Sat 09:00-12:00 (off: never). A person "
+        "who asks for someone outside them is told when the clinic opens, and the request is kept", CLINIC)
+    handover_wait_minutes: int = _knob(10, "The wait a person who asks for someone from the clinic is told to "
+                                           "expect, within the opening hours", CLINIC)
 
     # -- messaging platforms -----------------------------------------------------------------------
     telegram_bot_token: Optional[str] = _field(None, "Telegram: the bot's token (required)", PLATFORMS, "off")
@@ -161,8 +167,9 @@ class Settings(BaseSettings):
         None, "The conversation store and the pre-screen records, e.g. postgresql://pht:...@db:5432/pht "
         "(postgres:// is taken too)", STORES, "SQLite files in var/")
     redis_url: Optional[str] = _field(
-        None, "Conversation locks, the reception's sessions and login back-off, and message de-duplication "
-        "shared by every replica, e.g. redis://redis:6379/1", STORES, "in the server's memory / the database")
+        None, "Conversation locks, the reception's sessions and login back-off, message de-duplication, the "
+        "reception's live updates and the widget's messages shared by every replica, e.g. redis://redis:6379/1",
+        STORES, "in the server's memory / the database")
     redis_key_prefix: str = _field("pht", "Prefix of the Redis keys, so deployments can share a Redis", STORES)
     sanic_workers: int = _field(1, "Rasa server processes per replica (more than one needs REDIS_URL)", STORES)
     rabbitmq_url: Optional[str] = _field(
@@ -208,6 +215,8 @@ class Settings(BaseSettings):
                                               "RASA_URL/webhooks/staff/webhook")
     reception_timezone: str = _field("UTC", "The times the reception page shows, e.g. Europe/London", RECORDS)
     reception_refresh_seconds: int = _field(20, "How often the open list fetches new pre-screens", RECORDS)
+    reception_urgent_hours: int = _knob(12, "The reception page lists the emergency and urgent outcomes of this "
+                                            "many last hours beside the people waiting for someone", RECORDS)
     rasa_url: str = _field("http://localhost:5005", "The Rasa server as the CLI, the page and the follow-up worker "
                            "reach it", RECORDS,
                            "http://localhost:5005; make run: http://localhost:RASA_PORT")

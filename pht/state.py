@@ -18,10 +18,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from pht.language.reader import NOT_SURE
 from pht.triage import Engine, Knowledge, load_knowledge
 from pht.triage.engine import ACT_NOW_LEVELS
 
+# The reader's value for a question answered "not sure" (pht/language/reader.py has the same:
+# tests/test_layout.py checks). Written here too so that reading a conversation's state (the
+# reception page, taking a conversation over) does not load the language pipeline and spaCy.
+NOT_SURE = "not_sure"
 MENTIONED_SLOT = "mentioned"
 ASSESSMENT_SLOT = "assessment"
 POSSIBLE_SLOT = "possible_signs"

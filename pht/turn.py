@@ -21,7 +21,7 @@ from .triage import Engine, load_knowledge
 CORRECTED_SLOT = "corrected"  # answers the last message changed, to acknowledge
 # Intents that leave the form for a rule (explain, restart, stop ...) when nothing was read.
 DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet",
-                      "delete_my_data", "staff_mode"}
+                      "delete_my_data", "staff_mode", "ask_for_person", "EXTERNAL_handed_back"}
 # Messages that ask rather than answer ("can I keep running?"): only danger signs are read
 # from them, unless the classifier is unsure or no sentence of the message asks anything (a
 # story the classifier took for an FAQ question, an answer it took for off-topic: read in

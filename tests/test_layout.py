@@ -43,3 +43,17 @@ def test_the_application_imports_no_rasa():
     loaded = modules_after(walk)
     assert "pht.reception.cli" in loaded and "pht.language.reader" in loaded  # the walk imported them
     assert not [name for name in loaded if name.split(".")[0] in {"rasa", "rasa_sdk", "actions", "rasa_server"}]
+
+
+def test_the_reception_page_loads_no_language_pipeline():
+    # it reads a conversation's state to show the findings (pht/state.py), never free text
+    loaded = modules_after("import web.reception.app\nimport pht.state")
+    assert "pht.state" in loaded and not [name for name in ("spacy", "tensorflow", "pht.language.reader")
+                                          if name in loaded]
+
+
+def test_the_state_and_the_reader_mean_the_same_by_not_sure():
+    from pht.language.reader import NOT_SURE
+    from pht.state import NOT_SURE as STATE_NOT_SURE
+
+    assert STATE_NOT_SURE == NOT_SURE

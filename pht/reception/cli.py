@@ -2,6 +2,7 @@
 
     list [--json] [--since DATE] [--urgency LEVEL] [--limit N]   recent pre-screens, newest first
          [--follow-up not-improving|no-reply|undeliverable]      only those whose follow-up shows this
+    list --waiting [--json]               the conversations waiting for a person, or taken over by staff
     show REF [--format text|json|fhir]     one pre-screen with its follow-up check-ins (fhir: a Bundle)
     delete REF [--yes]                    the person's records and conversation (through Rasa, under its lock)
     purge                                 records and conversations older than RECORDS_RETENTION_DAYS
@@ -21,11 +22,12 @@ import json
 import sys
 from typing import Any, Dict, List, Optional, TextIO
 
-from ..records import Records, normalise_reference, settings
+from ..records import Record, Records, normalise_reference, settings
 from ..records.fhir import export_bundle
 from ..records.follow_up_view import as_text as follow_up_text
 from ..records.follow_up_view import follow_up_view
 from ..records.follow_ups import SHOWN, FollowUpRecord
+from ..records.handovers import HandoverRecord
 from ..records.overview import as_text, overview
 from ..triage import load_knowledge
 from .privacy import ConversationsUnreachable, forget_person, purge
@@ -52,6 +54,8 @@ def parser() -> argparse.ArgumentParser:
     listing.add_argument("--limit", type=int, default=200)
     listing.add_argument("--follow-up", choices=[show.replace("_", "-") for show in SHOWN],
                          help="only pre-screens whose follow-up is not improving, got no reply, or could not be delivered")
+    listing.add_argument("--waiting", action="store_true",
+                         help="the conversations waiting for a person from the clinic, or taken over by staff")
     show = commands.add_parser("show", help="one pre-screen")
     show.add_argument("reference")
     show.add_argument("--format", choices=["text", "json", "fhir"], default="text")
@@ -79,6 +83,8 @@ def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: TextIO
         if args.command == "migrate":
             print("The records database is up to date.", file=out)
             return 0
+        if args.command == "list" and args.waiting:
+            return _waiting(records, args.json, out, err)
         if args.command == "list":
             show = args.follow_up.replace("-", "_") if args.follow_up else None
             if show is None:
@@ -119,10 +125,12 @@ def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: TextIO
         if args.command == "show":
             follow_up = records.follow_ups.of_prescreen(record.reference)
             if args.format == "json":
-                json.dump({**record.as_dict(), "follow_up": follow_up.as_dict() if follow_up else None}, out, indent=2)
+                handovers = [item.as_dict() for item in _handovers(records, record)]
+                json.dump({**record.as_dict(), "follow_up": follow_up.as_dict() if follow_up else None,
+                           "handovers": handovers}, out, indent=2)
                 print(file=out)
             elif args.format == "fhir":
-                json.dump(export_bundle(record, follow_up), out, indent=2)
+                json.dump(export_bundle(record, follow_up, _handovers(records, record)), out, indent=2)
                 print(file=out)
             else:
                 print(as_text(overview(record)), file=out)
@@ -146,6 +154,30 @@ def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout, err: TextIO
         return 0
     finally:
         records.close()
+
+
+def _handovers(records: Records, record: Record) -> List[HandoverRecord]:
+    """The handovers to staff of the record's conversation (none for a staff pre-screen)."""
+    return [] if record.staff_entered else records.handovers.of_sender(record.sender_id)
+
+
+def _waiting(records: Records, as_json: bool, out: TextIO, err: TextIO) -> int:
+    """The open handovers, the longest waiting first, each with the person's latest pre-screen."""
+    rows = []
+    for handover in records.handovers.open():
+        latest = next(iter(records.of_sender(handover.sender_id)), None)
+        rows.append({**handover.as_dict(), "reference": latest.reference if latest else None,
+                     "urgency": latest.urgency if latest else None})
+    if as_json:
+        json.dump(rows, out, indent=2)
+        print(file=out)
+        return 0
+    for row in rows:
+        since = row["requested_at"] or row["taken_at"]
+        print(f"{row['sender_id']}  {row['channel']:9}  {row['state']:8}  {row['taken_by'] or '-':12}  "
+              f"{since[:16]}  {row['reference'] or '-'}  {row['urgency'] or ''}", file=out)
+    print(f"{len(rows)} conversation(s) waiting or taken over", file=err)
+    return 0
 
 
 def _follow_up_summary(follow_up: Optional[FollowUpRecord]) -> Optional[Dict[str, Any]]:

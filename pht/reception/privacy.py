@@ -67,6 +67,8 @@ def forget_person(records: Records, config: Settings, record: Record) -> Forgott
     """Delete the conversation (through Rasa, under its lock), then the person's pre-screens."""
     answer = ask_rasa(config, "forget", {"sender_id": record.sender_id})
     references = records.delete([other.reference for other in same_person(records, record)])
+    if not record.staff_entered:  # the person's conversation: what staff wrote in it goes too
+        records.handovers.delete_of_sender(record.sender_id)
     return Forgotten(sender_id=record.sender_id, references=references,
                      events_deleted=int(answer.get("events_deleted", 0)))
 

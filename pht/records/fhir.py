@@ -25,7 +25,7 @@ import json
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 import yaml
 from fhir.resources.questionnaire import Questionnaire
@@ -34,6 +34,7 @@ from fhir.resources.questionnaireresponse import QuestionnaireResponse
 from ..triage import Knowledge, load_knowledge
 from ..triage.checkin_knowledge import Checkins, load_checkins
 from .follow_ups import CheckInRecord, FollowUpRecord
+from .handovers import HandoverRecord
 from .repository import Record
 
 HERE = Path(__file__).parent
@@ -514,9 +515,39 @@ def checkin_screens(answers: Mapping[str, Any]) -> Dict[str, Dict[str, Any]]:
     return screens
 
 
-def export_bundle(record: Record, follow_up: Optional[FollowUpRecord] = None) -> Dict[str, Any]:
+def handover_resources(record: Record, handover: HandoverRecord, number: int) -> List[Dict[str, Any]]:
+    """A handover to clinic staff as a Task (who took the conversation over, from when until it
+    was handed back) and each message staff wrote as a Communication that is part of it."""
+    words = labels()["handover"]
+    task_id = f"{record.reference}-handover-{number}"
+    period = {key: moment.isoformat() for key, moment in (("start", handover.taken_at),
+                                                           ("end", handover.handed_back_at)) if moment is not None}
+    task: Dict[str, Any] = {
+        "resourceType": "Task", "id": task_id, "status": "completed" if handover.handed_back_at else "in-progress",
+        "intent": "order", "description": words["task"],
+        "identifier": [{"system": REFERENCE_SYSTEM, "value": record.reference}],
+    }
+    if handover.requested_at is not None:
+        task["authoredOn"] = handover.requested_at.isoformat()
+    if handover.taken_by:
+        task["owner"] = {"display": handover.taken_by}
+    if period:
+        task["executionPeriod"] = period
+    resources = [task]
+    for index, message in enumerate(handover.messages, start=1):
+        resources.append({
+            "resourceType": "Communication", "id": f"{task_id}-message-{index}", "status": "completed",
+            "partOf": [{"reference": f"Task/{task_id}"}], "sent": message.at.isoformat(),
+            "sender": {"display": message.staff_user}, "payload": [{"contentString": message.text}],
+        })
+    return resources
+
+
+def export_bundle(record: Record, follow_up: Optional[FollowUpRecord] = None,
+                  handovers: Sequence[HandoverRecord] = ()) -> Dict[str, Any]:
     """The record's export: a Bundle (collection) of the pre-screen's QuestionnaireResponse,
-    then each answered check-in's, in order; checked by fhir.resources."""
+    then each answered check-in's, in order, then each handover to staff with what they wrote;
+    checked by fhir.resources."""
     from fhir.resources.bundle import Bundle
 
     responses = [to_questionnaire_response(record)]
@@ -524,6 +555,8 @@ def export_bundle(record: Record, follow_up: Optional[FollowUpRecord] = None) ->
         checkins = load_checkins()
         responses += [to_checkin_response(record, check_in, checkins)
                       for check_in in follow_up.check_ins if check_in.state == "answered"]
+    for number, handover in enumerate(handovers, start=1):
+        responses += handover_resources(record, handover, number)
     bundle = {
         "resourceType": "Bundle",
         "id": f"{record.reference}-export",
@@ -531,7 +564,7 @@ def export_bundle(record: Record, follow_up: Optional[FollowUpRecord] = None) ->
         "type": "collection",
         "timestamp": (max([record.created] + [c.answered_at for c in (follow_up.check_ins if follow_up else [])
                                               if c.answered_at is not None])).isoformat(),
-        "entry": [{"fullUrl": f"{CANONICAL_BASE}/QuestionnaireResponse/{response['id']}", "resource": response}
+        "entry": [{"fullUrl": f"{CANONICAL_BASE}/{response['resourceType']}/{response['id']}", "resource": response}
                   for response in responses],
     }
     return json.loads(Bundle.parse_obj(bundle).json())

@@ -146,3 +146,40 @@ class CheckIn(Base):
     stage_before = sa.Column(sa.Integer, nullable=True)  # the follow-up's stage when the answers came
     stage_after = sa.Column(sa.Integer, nullable=True)  # ... and after the decision
     deliveries = sa.Column(sa.JSON, nullable=False)  # each attempt: time, message, attempt, outcome, error
+
+
+class Handover(Base):
+    """A person's conversation handed to clinic staff: asked for (`waiting`), taken over by one
+    staff member (`taken`), and handed back to the assistant (`handed_back`). A staff member may
+    also take over a conversation nobody asked about (no `requested_at`).
+
+    `open_sender_id` is the conversation's id while the handover is waiting or taken, and NULL
+    once it is handed back: unique, so a conversation has one open handover, and two staff
+    taking the same conversation at once cannot both make one (the claim is the database's)."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (sa.UniqueConstraint("open_sender_id", name="uq_handovers_open_sender_id"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    sender_id = sa.Column(sa.String(255), nullable=False, index=True)
+    open_sender_id = sa.Column(sa.String(255), nullable=True)
+    channel = sa.Column(sa.String(64), nullable=False)  # Rasa's output channel name: socketio, telegram, ...
+    state = sa.Column(sa.String(16), nullable=False, index=True)  # waiting, taken, handed_back
+    requested_at = sa.Column(UTCDateTime(), nullable=True)  # the person asked (None: staff stepped in)
+    out_of_hours = sa.Column(sa.Boolean, nullable=False, default=False)  # asked while the clinic was closed
+    taken_by = sa.Column(sa.String(64), nullable=True)
+    taken_at = sa.Column(UTCDateTime(), nullable=True)
+    handed_back_at = sa.Column(UTCDateTime(), nullable=True)
+
+
+class HandoverMessage(Base):
+    """One message a staff member wrote to the person during a handover."""
+
+    __tablename__ = "handover_messages"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    handover_id = sa.Column(sa.Integer, sa.ForeignKey("handovers.id", ondelete="CASCADE", name="fk_handover_messages_handover"),
+                            nullable=False, index=True)
+    at = sa.Column(UTCDateTime(), nullable=False)
+    staff_user = sa.Column(sa.String(64), nullable=False)
+    text = sa.Column(sa.Text, nullable=False)

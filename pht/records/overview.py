@@ -183,3 +183,19 @@ def as_text(view: Overview) -> str:
                  f"{' at ' + consent['at'] if consent.get('at') else ''}")
     lines.append(f"Engine {record.engine_version}; knowledge base {record.knowledge_version}")
     return "\n".join(lines)
+
+
+def findings_so_far(findings: Dict[str, Any], knowledge: Optional[Knowledge] = None) -> List[Finding]:
+    """A conversation's findings before any record (staff who take it over read them): in the
+    vocabulary's words, danger signs and nerve symptoms present first."""
+    knowledge = knowledge or load_knowledge()
+    shown: List[Finding] = []
+    for name in knowledge.question_order:
+        if name not in findings:
+            continue
+        spec, value = knowledge.fields[name], findings[name]
+        if value in ([], False):
+            shown.append(Finding(name, spec["label"], spec.get("none_label") or "No"))
+        else:
+            shown.append(Finding(name, spec["label"], _value_text(spec, value), alert=bool(spec.get("screen"))))
+    return sorted(shown, key=lambda finding: not finding.alert)

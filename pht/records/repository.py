@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 
 from ..private import private_sqlite, restrict_sqlite
 from .follow_ups import FollowUps, delete_follow_ups, purge_follow_ups
+from .handovers import Handovers, delete_handovers, purge_handovers
 from .models import VERSION_TABLE, FollowUp, Prescreen
 from .references import new_reference, normalise_reference
 from .settings import Settings, settings
@@ -122,6 +123,7 @@ class Records:
         self.engine = create_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
         self.follow_ups = FollowUps(self._sessions)
+        self.handovers = Handovers(self._sessions)
         if config.migrate_automatically if migrate is None else migrate:
             self.migrate()
 
@@ -195,11 +197,12 @@ class Records:
             return _record(row) if row is not None else None
 
     def delete_sender(self, sender_id: str) -> List[str]:
-        """Delete every pre-screen and follow-up of one conversation ("delete my data"); the
-        pre-screens' references."""
+        """Delete every pre-screen, follow-up and handover of one conversation ("delete my
+        data"); the pre-screens' references."""
         with self._sessions() as session, session.begin():
             references = list(session.scalars(sa.select(Prescreen.reference).where(Prescreen.sender_id == sender_id)))
             delete_follow_ups(session, sender_id=sender_id, references=references)
+            delete_handovers(session, sender_id)
             session.execute(sa.delete(Prescreen).where(Prescreen.sender_id == sender_id))
         return references
 
@@ -216,6 +219,7 @@ class Records:
         the pre-screens created before it that have no follow-up left; the pre-screens' references."""
         with self._sessions() as session, session.begin():
             purge_follow_ups(session, before)
+            purge_handovers(session, before)
             old = sa.and_(Prescreen.created < before,
                           Prescreen.reference.not_in(sa.select(FollowUp.prescreen_reference)))
             references = list(session.scalars(sa.select(Prescreen.reference).where(old)))

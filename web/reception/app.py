@@ -64,6 +64,8 @@ from pht.records.overview import overview
 from pht.triage import load_knowledge
 from pht.triage.checkin_knowledge import load_checkins
 
+from .takeover import Live
+
 if TYPE_CHECKING:
     import uvicorn
 
@@ -121,6 +123,8 @@ def safe_next(target: Optional[str]) -> str:
 
 
 class Reception:
+    live: Live
+
     def __init__(self, config: Settings, records: Optional[Records] = None, clock: Clock = utc_now) -> None:
         self.config = config
         if records is None and not config.redis_url:  # sessions and records share one engine
@@ -229,10 +233,17 @@ class Reception:
                    for reference, item in follow_ups.items()}
         return self.page(request, "list.html", rows=rows, levels=levels, urgency=urgency, since=since_text,
                          counts=counts, searched=wanted, not_found=bool(wanted), show=show, shown=SHOWN,
-                         follow_ups=follow_ups, markers=markers)
+                         follow_ups=follow_ups, markers=markers, **self.live.lists())
 
     async def staff_prescreen(self, request: Request) -> Response:
         return await staff_prescreen(self, request)
+
+    def audit(self, event: str, request: Request, **details: Any) -> None:
+        audit(event, request, user=self.user(request), **details)
+
+    @staticmethod
+    async def csrf_ok(request: Request) -> bool:
+        return await csrf_ok(request)
 
     @staticmethod
     def user(request: Request) -> Optional[str]:
@@ -269,13 +280,15 @@ class Reception:
         if kind not in ("fhir", "json"):
             return self.page(request, "not_found.html", status=404, reference=record.reference)
         audit("exported", request, user=self.user(request), reference=record.reference, format=kind)
+        handovers = [] if record.staff_entered else self.records.handovers.of_sender(record.sender_id)
         if kind == "fhir":
-            body = export_bundle(record, self.records.follow_ups.of_prescreen(record.reference))
+            body = export_bundle(record, self.records.follow_ups.of_prescreen(record.reference), handovers)
             media = "application/fhir+json"
             name = f"{record.reference}.fhir.json"
         else:
             follow_up = self.records.follow_ups.of_prescreen(record.reference)
-            body = {**record.as_dict(), "follow_up": follow_up.as_dict() if follow_up else None}
+            body = {**record.as_dict(), "follow_up": follow_up.as_dict() if follow_up else None,
+                    "handovers": [handover.as_dict() for handover in handovers]}
             media, name = "application/json", f"{record.reference}.json"
         return Response(json.dumps(body, indent=2), media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -405,6 +418,7 @@ def create_app(config: Optional[Settings] = None, records: Optional[Records] = N
                clock: Clock = utc_now) -> Starlette:
     config = config or settings()
     reception = Reception(config, records, clock=clock)
+    live = reception.live = Live(reception)
     routes = [
         Route("/", reception.list_page),
         Route("/login", reception.login, methods=["GET", "POST"]),
@@ -414,6 +428,11 @@ def create_app(config: Optional[Settings] = None, records: Optional[Records] = N
         Route("/prescreens/{reference}/print", reception.print_view),
         Route("/prescreens/{reference}/export/{kind:str}", reception.export),
         Route("/prescreens/{reference}/delete", reception.delete, methods=["GET", "POST"]),
+        Route("/conversations/live", live.live_lists),
+        Route("/conversations/events", live.events),
+        Route("/conversations/{sender_id}", live.conversation),
+        Route("/conversations/{sender_id}/events", live.conversation_events),
+        Route("/conversations/{sender_id}/{action}", live.act, methods=["POST"]),
         Route("/fhir/Questionnaire/pht-prescreen", reception.questionnaire),
         Route("/fhir/Questionnaire/pht-checkin", reception.checkin_questionnaire),
         Route("/health", lambda request: PlainTextResponse("ok")),

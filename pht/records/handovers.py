@@ -1,0 +1,206 @@
+"""Handovers to clinic staff: a person asks for someone (`request`), a staff member takes the
+conversation over (`take`), writes to the person (`add_message`) and hands it back (`hand_back`).
+
+A conversation has at most one open handover (waiting or taken): the table's unique
+`open_sender_id` says so, and taking over is one conditional statement, so two staff taking
+the same conversation at once, on any replica, get one winner (`Taken` names the other).
+Deleting a person's data deletes their handovers and what staff wrote (`delete_handovers`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import Handover, HandoverMessage
+
+WAITING, TAKEN, HANDED_BACK = "waiting", "taken", "handed_back"
+OPEN = (WAITING, TAKEN)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Taken(Exception):
+    """The conversation is held by another staff member (or was just handed back)."""
+
+    def __init__(self, by: Optional[str]) -> None:
+        super().__init__(f"taken over by {by}" if by else "not open")
+        self.by = by
+
+
+@dataclass(frozen=True)
+class StaffMessage:
+    at: dt.datetime
+    staff_user: str
+    text: str
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"at": self.at.isoformat(), "staff_user": self.staff_user, "text": self.text}
+
+
+@dataclass(frozen=True)
+class HandoverRecord:
+    id: int
+    sender_id: str
+    channel: str
+    state: str
+    requested_at: Optional[dt.datetime]
+    out_of_hours: bool
+    taken_by: Optional[str]
+    taken_at: Optional[dt.datetime]
+    handed_back_at: Optional[dt.datetime]
+    messages: Tuple[StaffMessage, ...] = ()
+
+    def as_dict(self) -> Dict[str, Any]:
+        """JSON-ready: times in ISO 8601 with their zone; no internal id."""
+        data = asdict(self)
+        data.pop("id")
+        for key in ("requested_at", "taken_at", "handed_back_at"):
+            data[key] = data[key].isoformat() if data[key] else None
+        data["messages"] = [message.as_dict() for message in self.messages]
+        return data
+
+
+def _record(row: Handover, messages: Sequence[HandoverMessage] = ()) -> HandoverRecord:
+    return HandoverRecord(row.id, row.sender_id, row.channel, row.state, row.requested_at, bool(row.out_of_hours),
+                          row.taken_by, row.taken_at, row.handed_back_at,
+                          tuple(StaffMessage(m.at, m.staff_user, m.text) for m in messages))
+
+
+class Handovers:
+    """The handovers in the records database (`Records.handovers`)."""
+
+    def __init__(self, sessions: sessionmaker) -> None:
+        self._sessions = sessions
+
+    def request(self, sender_id: str, channel: str, out_of_hours: bool = False,
+                when: Optional[dt.datetime] = None) -> Tuple[HandoverRecord, bool]:
+        """The person asks for someone: a waiting handover, or the one already open; and
+        whether it is new."""
+        for _ in range(3):
+            found = self.open_of(sender_id)
+            if found is not None:
+                return found, False
+            with self._sessions() as session:
+                row = Handover(sender_id=sender_id, open_sender_id=sender_id, channel=channel, state=WAITING,
+                               requested_at=when or now(), out_of_hours=out_of_hours)
+                session.add(row)
+                try:
+                    session.commit()
+                except sa.exc.IntegrityError:  # asked twice at once: the other one stands
+                    session.rollback()
+                    continue
+                return _record(row), True
+        raise RuntimeError("could not record the request for a person")
+
+    def take(self, sender_id: str, channel: str, staff_user: str, when: Optional[dt.datetime] = None,
+             from_user: Optional[str] = None) -> HandoverRecord:
+        """`staff_user` takes the conversation over: the waiting request, or a new handover when
+        nobody asked; or, with `from_user`, from that colleague, only while they still hold it
+        (a colleague who left for the day). Raises `Taken` when someone else holds it; taking
+        one's own again is no change."""
+        when = when or now()
+        held_by = (Handover.state == TAKEN, Handover.taken_by == from_user) if from_user else (Handover.state == WAITING,)
+        with self._sessions() as session, session.begin():
+            claimed = session.execute(sa.update(Handover).where(Handover.open_sender_id == sender_id, *held_by).values(
+                state=TAKEN, taken_by=staff_user, taken_at=when)).rowcount
+        if not claimed:
+            with self._sessions() as session:
+                session.add(Handover(sender_id=sender_id, open_sender_id=sender_id, channel=channel, state=TAKEN,
+                                     out_of_hours=False, taken_by=staff_user, taken_at=when))
+                try:
+                    session.commit()
+                except sa.exc.IntegrityError:
+                    session.rollback()
+        found = self.open_of(sender_id)
+        if found is None or found.state != TAKEN or found.taken_by != staff_user:
+            raise Taken(found.taken_by if found is not None else None)
+        return found
+
+    def add_message(self, sender_id: str, staff_user: str, text: str, when: Optional[dt.datetime] = None) -> StaffMessage:
+        """Keep what `staff_user` wrote; only the staff member who holds the conversation may."""
+        with self._sessions() as session, session.begin():
+            row = self._open_row(session, sender_id)
+            if row is None or row.state != TAKEN or row.taken_by != staff_user:
+                raise Taken(row.taken_by if row is not None else None)
+            message = HandoverMessage(handover_id=row.id, at=when or now(), staff_user=staff_user, text=text)
+            session.add(message)
+        return StaffMessage(message.at, staff_user, text)
+
+    def hand_back(self, sender_id: str, staff_user: str, when: Optional[dt.datetime] = None) -> HandoverRecord:
+        """The staff member who holds the conversation gives it back to the assistant."""
+        with self._sessions() as session, session.begin():
+            row = self._open_row(session, sender_id)
+            if row is None or row.state != TAKEN or row.taken_by != staff_user:
+                raise Taken(row.taken_by if row is not None else None)
+            row.state, row.open_sender_id, row.handed_back_at = HANDED_BACK, None, when or now()
+            handover_id = row.id
+        return self.get(handover_id)  # type: ignore[return-value]
+
+    def delete_of_sender(self, sender_id: str) -> int:
+        """Delete a conversation's handovers and what staff wrote in them (staff `delete`)."""
+        with self._sessions() as session, session.begin():
+            return delete_handovers(session, sender_id)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _open_row(session: Session, sender_id: str) -> Optional[Handover]:
+        return session.scalars(sa.select(Handover).where(Handover.open_sender_id == sender_id)).first()
+
+    def _with_messages(self, session: Session, rows: Sequence[Handover]) -> List[HandoverRecord]:
+        ids = [row.id for row in rows]
+        messages: Dict[int, List[HandoverMessage]] = {}
+        if ids:
+            for message in session.scalars(sa.select(HandoverMessage).where(HandoverMessage.handover_id.in_(ids))
+                                           .order_by(HandoverMessage.at, HandoverMessage.id)):
+                messages.setdefault(message.handover_id, []).append(message)
+        return [_record(row, messages.get(row.id, ())) for row in rows]
+
+    def get(self, handover_id: int) -> Optional[HandoverRecord]:
+        with self._sessions() as session:
+            row = session.get(Handover, handover_id)
+            return self._with_messages(session, [row])[0] if row is not None else None
+
+    def open_of(self, sender_id: str) -> Optional[HandoverRecord]:
+        """The conversation's waiting or taken handover, if any."""
+        with self._sessions() as session:
+            row = self._open_row(session, sender_id)
+            return self._with_messages(session, [row])[0] if row is not None else None
+
+    def of_sender(self, sender_id: str) -> List[HandoverRecord]:
+        """Every handover of a conversation, oldest first, with what staff wrote."""
+        with self._sessions() as session:
+            rows = session.scalars(sa.select(Handover).where(Handover.sender_id == sender_id).order_by(Handover.id)).all()
+            return self._with_messages(session, rows)
+
+    def open(self) -> List[HandoverRecord]:
+        """Every waiting or taken handover, the longest waiting first."""
+        with self._sessions() as session:
+            rows = session.scalars(sa.select(Handover).where(Handover.state.in_(OPEN)).order_by(
+                sa.func.coalesce(Handover.requested_at, Handover.taken_at), Handover.id)).all()
+            return [_record(row) for row in rows]
+
+
+def delete_handovers(session: Session, sender_id: str) -> int:
+    """Delete a conversation's handovers and what staff wrote in them; how many handovers."""
+    ids = list(session.scalars(sa.select(Handover.id).where(Handover.sender_id == sender_id)))
+    if ids:
+        session.execute(sa.delete(HandoverMessage).where(HandoverMessage.handover_id.in_(ids)))
+        session.execute(sa.delete(Handover).where(Handover.id.in_(ids)))
+    return len(ids)
+
+
+def purge_handovers(session: Session, before: dt.datetime) -> int:
+    """Delete the handovers handed back before `before` (and their messages); how many."""
+    ids = list(session.scalars(sa.select(Handover.id).where(Handover.state == HANDED_BACK,
+                                                            Handover.handed_back_at < before)))
+    if ids:
+        session.execute(sa.delete(HandoverMessage).where(HandoverMessage.handover_id.in_(ids)))
+        session.execute(sa.delete(Handover).where(Handover.id.in_(ids)))
+    return len(ids)
