@@ -133,7 +133,7 @@ test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --out results/core --fail-on-prediction-errors
 
 test-unit: $(SPACY_DIR)/meta.json
-	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not e2e and not services"
+	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not e2e and not services" -n $(TEST_WORKERS) --dist loadfile
 
 # Scale-out on real PostgreSQL and Redis (TEST_POSTGRES_URL, TEST_REDIS_URL; default the local
 # servers): the shared stores, then two Rasa replicas with one killed mid-run; and the outcome
@@ -142,8 +142,11 @@ test-unit: $(SPACY_DIR)/meta.json
 test-scale: $(MODEL)
 	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m services
 
+# The suite in TEST_WORKERS processes (pytest-xdist), a test file in one process at a time, so a
+# file's servers start once: most tests wait on servers, and the waits overlap.
+TEST_WORKERS ?= 3
 test: lint validate test-stories test-scale $(MODEL) $(WEB_DEPS) chromium compose-cli
-	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not services"
+	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not services" -n $(TEST_WORKERS) --dist loadfile
 
 # The lint and type gate: ruff (ruff.toml: pyflakes, pycodestyle, bugbear) on the whole tree,
 # mypy (mypy.ini) on the application package pht/

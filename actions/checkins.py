@@ -3,8 +3,9 @@
 - Consent: a soon or routine pre-screen on a channel that can reach the person later
   (FOLLOW_UP_CHANNELS) ends with `follow_up_consent_form`: "May I check in with you ...?",
   then, on "yes", the baseline sitting time; `action_follow_up_saved` stores the follow-up
-  through pht.records. On the website widget the person is told we cannot message them
-  later, with their reference code.
+  through pht.records. The website widget cannot message anyone later: there the consent says
+  so, and a "yes" gets a signed link back to the page that continues the check-ins, and its
+  expiry (pht/followups/links.py; web/server.py serves the page). A "no" is recorded too.
 - A check-in: the follow-up worker triggers `EXTERNAL_check_in` with the check-in's key;
   `action_check_in_start` acts on a key once (`first_trigger`), loads the follow-up and the
   pre-screen from the records (not from the conversation), and starts `check_in_form`,
@@ -29,7 +30,11 @@ from rasa_sdk.types import DomainDict
 
 from pht.language.checkin_answers import SCREENS, read_checkin_answer
 from pht.language.reader import NOT_SURE, shared_reader
+from channels.pseudonyms import Pseudonyms, sender_id_key
+from pht.followups.links import check_in_url, link_expiry, make_token
+from pht.followups.phone import e164, ending, twilio_address
 from pht.records.follow_ups import FollowUpRecord, NewFollowUp
+from pht.records.settings import settings as records_settings
 from pht.settings import settings
 from pht.state import findings_fields
 from pht.triage import Engine, load_knowledge
@@ -39,9 +44,9 @@ from pht.triage.checkins import (
     CheckinAnswers, decide, findings_now, messages, reply, schedule, warning_card_applies,
 )
 
-from .messages import Button, answer_buttons, render, staff_entered
-from .prescreen import REFERENCE_SLOT, records
-from .senders import channel_of
+from .messages import Button, answer_buttons, render
+from .prescreen import REFERENCE_SLOT, records, staff_conversation
+from .senders import channel_of, prefix_of
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +54,9 @@ CONSENT_FORM = "follow_up_consent_form"
 CONSENT_SLOT = "follow_up_consent"
 BASELINE_SLOT = "follow_up_baseline"
 CONSENT_REASK_SLOT = "follow_up_reask"
+ROUTE_SLOT = "follow_up_route"  # staff mode: "sms" or "whatsapp"
+ROUTE_WORDS = {"sms": "utter_follow_up_route_sms", "whatsapp": "utter_follow_up_route_whatsapp"}
+MOBILE_SLOT = "follow_up_mobile"  # staff mode: {"sender_id": Twilio's id for the number, "ending": "123"}
 CHECK_IN_FORM = "check_in_form"
 QUESTION_SLOT = "check_in_question"
 CHECK_IN_SLOT = "check_in"  # {"key", "checkin", "label", "answers", "reask", "done"}
@@ -94,16 +102,64 @@ def offer_follow_ups(tracker: Tracker, result: Mapping[str, Any], reference: Opt
     person later, the consent form (its events); on the website widget, say that we cannot,
     with the reference code (None: the usual closing follows). Never for staff pre-screens,
     nor twice in one conversation."""
-    if (not reference or result.get("urgency") not in OFFERED_AFTER or staff_entered(tracker.slots)
-            or tracker.get_slot(CONSENT_SLOT) is not None):
+    if not reference or result.get("urgency") not in OFFERED_AFTER or tracker.get_slot(CONSENT_SLOT) is not None:
         return None
+    if staff_conversation(tracker):  # at the desk: by SMS or WhatsApp, when the clinic has a number for it
+        return [FollowupAction(CONSENT_FORM)] if staff_routes() else None
     channel = channel_of(tracker.sender_id)
-    if channel in follow_up_channels():
+    if channel in follow_up_channels() or channel == WEB_CHANNEL:  # the website: check-ins by a link
         return [FollowupAction(CONSENT_FORM)]
-    if channel == WEB_CHANNEL:
-        dispatcher.utter_message(text=render(domain, "utter_follow_up_web", tracker.slots, reference=reference,
-                                             clinic_name=settings().clinic_name))
     return None
+
+
+def on_website(tracker: Tracker) -> bool:
+    """The website widget's conversation: nobody can be messaged there later."""
+    return channel_of(tracker.sender_id) == WEB_CHANNEL
+
+
+def consent_wording(tracker: Tracker) -> str:
+    """The consent question as this person is asked it (on the website it says how: a link; at
+    the desk, staff read it to the patient)."""
+    if staff_conversation(tracker):
+        return reply("consent_staff")
+    return reply("consent_web" if on_website(tracker) else "consent")
+
+
+def staff_routes() -> List[str]:
+    """How a patient at the desk can get check-ins: SMS and WhatsApp, each when the clinic has a
+    Twilio number for it (TWILIO_SMS_FROM, TWILIO_WHATSAPP_FROM) and Twilio may be messaged."""
+    if "twilio" not in follow_up_channels():
+        return []
+    config = settings()
+    return [route for route, number in (("sms", config.twilio_sms_from), ("whatsapp", config.twilio_whatsapp_from))
+            if number]
+
+
+def twilio_sender_id(address: str) -> str:
+    """The conversation Twilio's channel keeps for `address` (the number encrypted, as it does for a
+    person who writes in: channels/pseudonyms.py), so a check-in and the patient's answers meet."""
+    return Pseudonyms(sender_id_key(), prefix_of("twilio")).sender_id(address)
+
+
+def staff_user(tracker: Tracker) -> Optional[str]:
+    """The signed-in staff member who sent the latest message, as the staff channel vouches."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            name = (event.get("metadata") or {}).get("staff_user")
+            return name if isinstance(name, str) else None
+    return None
+
+
+def _local_day(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(ZoneInfo(settings().clinic_timezone)):%A %d %B %Y}"  # the clinic's time zone
+
+
+def web_link(reference: str, last_due: dt.datetime) -> Dict[str, str]:
+    """A website visitor's signed link back to their check-ins, and until when it works."""
+    config = records_settings()
+    expires = link_expiry(last_due, config.link_days)
+    token = make_token(reference, expires, config.follow_up_link_key())
+    return {"link": check_in_url(config.web_url, token), "expires": _local_day(expires)}
 
 
 def _clinic() -> Dict[str, str]:
@@ -121,7 +177,16 @@ class ValidateFollowUpConsentForm(FormValidationAction):
                              domain: DomainDict) -> List[Text]:
         if tracker.get_slot(CONSENT_SLOT) is None:
             return [CONSENT_SLOT]
-        if tracker.get_slot(CONSENT_SLOT) and tracker.get_slot(BASELINE_SLOT) is None:
+        if not tracker.get_slot(CONSENT_SLOT):
+            return []
+        if staff_conversation(tracker):  # at the desk: how, and the number, before the baseline
+            if tracker.get_slot(ROUTE_SLOT) is None:
+                return [ROUTE_SLOT]
+            if tracker.get_slot(MOBILE_SLOT) is None:
+                return [MOBILE_SLOT]
+            if not tracker.get_slot(MOBILE_SLOT):
+                return []  # no number: no check-ins
+        if tracker.get_slot(BASELINE_SLOT) is None:
             return [BASELINE_SLOT]
         return []
 
@@ -136,11 +201,29 @@ class ValidateFollowUpConsentForm(FormValidationAction):
         if asked == CONSENT_SLOT:
             answer = _yes_no(text, intent)
             if answer is not None:
-                return [SlotSet(CONSENT_SLOT, answer), SlotSet(CONSENT_REASK_SLOT, 0)]
+                routes = staff_routes() if staff_conversation(tracker) else []
+                only = [SlotSet(ROUTE_SLOT, routes[0])] if answer and len(routes) == 1 else []  # nothing to choose
+                return [SlotSet(CONSENT_SLOT, answer), SlotSet(CONSENT_REASK_SLOT, 0), *only]
             if count >= TRIES:
                 return [SlotSet(CONSENT_SLOT, False), SlotSet(CONSENT_REASK_SLOT, 0)]  # no clear yes: no check-ins
             dispatcher.utter_message(response="utter_follow_up_yes_or_no")
             return [SlotSet(CONSENT_SLOT, None), SlotSet(CONSENT_REASK_SLOT, count)]
+        if asked == ROUTE_SLOT:
+            route = next((route for route in staff_routes() if route in text.lower()
+                          or (route == "sms" and "text" in text.lower())), None)
+            if route is not None:
+                return [SlotSet(ROUTE_SLOT, route)]
+            dispatcher.utter_message(response="utter_ask_follow_up_route")
+            return [SlotSet(ROUTE_SLOT, None)]
+        if asked == MOBILE_SLOT:
+            number = e164(text)
+            if number is not None:  # kept as Twilio's conversation id, the number encrypted in it
+                address = twilio_address(number, tracker.get_slot(ROUTE_SLOT) or "sms")
+                return [SlotSet(MOBILE_SLOT, {"sender_id": twilio_sender_id(address), "ending": ending(number)})]
+            if _yes_no(text, intent) is False:
+                return [SlotSet(MOBILE_SLOT, {})]  # no number after all: no check-ins
+            dispatcher.utter_message(response="utter_follow_up_mobile_invalid")
+            return [SlotSet(MOBILE_SLOT, None)]
         if asked == BASELINE_SLOT:
             minutes = read_checkin_answer("sitting_minutes", text).value
             if isinstance(minutes, int):
@@ -158,7 +241,11 @@ class AskFollowUpConsent(Action):
         return f"action_ask_{CONSENT_SLOT}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(text=reply("consent"), buttons=_yes_no_buttons())
+        if staff_conversation(tracker):  # staff read the question to the patient, and give their answer
+            dispatcher.utter_message(text=render(domain, "utter_follow_up_staff_consent", tracker.slots,
+                                                 wording=consent_wording(tracker)), buttons=_yes_no_buttons())
+            return []
+        dispatcher.utter_message(text=consent_wording(tracker), buttons=_yes_no_buttons())
         return []
 
 
@@ -167,7 +254,10 @@ class AskFollowUpBaseline(Action):
         return f"action_ask_{BASELINE_SLOT}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(text=reply("consent_baseline"), buttons=answer_buttons("sitting_minutes", load_knowledge()))
+        knowledge = load_knowledge()
+        question = (knowledge.fields["sitting_minutes"]["staff_question"] if staff_conversation(tracker)
+                    else reply("consent_baseline"))
+        dispatcher.utter_message(text=question, buttons=answer_buttons("sitting_minutes", knowledge))
         return []
 
 
@@ -179,20 +269,37 @@ class ActionFollowUpSaved(Action):
         return "action_follow_up_saved"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if not tracker.get_slot(CONSENT_SLOT):
-            dispatcher.utter_message(response="utter_follow_up_declined")
-            return []
         consented_at = now()
+        yes = bool(tracker.get_slot(CONSENT_SLOT))
         due = schedule(consented_at)
         minutes = tracker.get_slot(BASELINE_SLOT)
         result = tracker.get_slot("assessment") or {}
+        sender_id, channel = tracker.sender_id, channel_of(tracker.sender_id) or tracker.get_latest_input_channel()
+        how: Dict[str, Any] = {"by": "patient", **({"route": "link"} if on_website(tracker) else {})}
+        at_desk = staff_conversation(tracker)
+        if at_desk:  # given to a staff member at the desk; the check-ins go to the patient's number
+            mobile = tracker.get_slot(MOBILE_SLOT) or {}
+            route = tracker.get_slot(ROUTE_SLOT)
+            how = {"by": "staff_for_patient", "staff_user": staff_user(tracker),
+                   **({"route": render(domain, ROUTE_WORDS[route])} if yes and route in ROUTE_WORDS else {})}
+            if yes and not mobile.get("sender_id"):
+                dispatcher.utter_message(response="utter_follow_up_staff_no_number")
+                return []
+            sender_id, channel = (mobile["sender_id"], "twilio") if yes else (sender_id, channel)
         new = NewFollowUp(
-            prescreen_reference=tracker.get_slot(REFERENCE_SLOT), sender_id=tracker.sender_id,
-            channel=channel_of(tracker.sender_id) or tracker.get_latest_input_channel() or "unknown",
-            consent={"answer": "yes", "wording": reply("consent"), "at": consented_at.isoformat()},
+            prescreen_reference=tracker.get_slot(REFERENCE_SLOT), sender_id=sender_id, channel=channel or "unknown",
+            consent={"answer": "yes" if yes else "no", "wording": consent_wording(tracker),
+                     "at": consented_at.isoformat(), **how},
             baseline={"sitting_minutes": minutes if isinstance(minutes, int) else None,
-                      "pain_score": (result.get("findings") or {}).get("pain_score")},
-            consented_at=consented_at, stage=1)
+                      "pain_score": (result.get("findings") or {}).get("pain_score")} if yes else {},
+            consented_at=consented_at, stage=1 if yes else 0)
+        if not yes:
+            try:  # the "no" is kept with its wording, as a "yes" is
+                records().follow_ups.decline(new)
+            except Exception as error:  # noqa: BLE001 (the answer is respected either way)
+                logger.error("A declined follow-up could not be recorded (%s)", type(error).__name__)
+            dispatcher.utter_message(response="utter_follow_up_declined")
+            return []
         try:
             records().follow_ups.create(new, [(item.label, item.due_at) for item in due])
         except Exception as error:  # noqa: BLE001 (the outcome was given; only the check-ins are lost)
@@ -201,6 +308,16 @@ class ActionFollowUpSaved(Action):
             return []
         day = due[0].due_at.astimezone(ZoneInfo(settings().clinic_timezone))  # the day in the clinic's time zone
         first = f"{due[0].label} ({day:%A %d %B})"
+        if at_desk:
+            dispatcher.utter_message(text=render(domain, "utter_follow_up_staff_saved", tracker.slots, first_checkin=first,
+                                                 route=new.consent.get("route", ""), reference=new.prescreen_reference,
+                                                 ending=(tracker.get_slot(MOBILE_SLOT) or {}).get("ending", "")))
+            return []
+        if on_website(tracker):  # nobody can message them: the link to come back by, and until when
+            dispatcher.utter_message(text=render(domain, "utter_follow_up_web_link", tracker.slots, first_checkin=first,
+                                                 reference=new.prescreen_reference, clinic_name=settings().clinic_name,
+                                                 **web_link(new.prescreen_reference, due[-1].due_at)))
+            return []
         dispatcher.utter_message(text=reply("consent_given", first_checkin=first))
         return []
 

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Text
@@ -94,15 +95,27 @@ def ended_by(tracker: Tracker, result: Mapping[str, Any]) -> str:
     return "danger_sign" if result["urgency"] in ACT_NOW_LEVELS else "completed"
 
 
+# the events that begin a new pre-screen in a conversation ("start again", the next patient at the desk)
+PRESCREEN_STARTS = ("restart", "session_started", "reset_slots")
+
+
 def turn_key(tracker: Tracker) -> Optional[str]:
-    """The conversation's stored state when this turn began: how many events came before the
-    latest message, and the time of the last of them. A turn a fault kept from being saved
-    (rasa_server/guards.py) is sent again from that same state, so it has the same key."""
+    """The message that finished the pre-screen, named so that it is the same when sent again:
+    where this pre-screen began (the last restart or session start), the message's text and
+    how many times the same text came before it in this pre-screen. A turn a fault kept from
+    being saved (rasa_server/guards.py) is sent again by the person's client, maybe after
+    another message of theirs was stored meanwhile, and still gets the same record; a later
+    message, or the next patient at the desk after a restart, gets a record of its own."""
     events = tracker.events
     latest_user = max((index for index, event in enumerate(events) if event.get("event") == "user"), default=None)
-    if not latest_user:
+    if latest_user is None:
         return None
-    return f"{latest_user}:{events[latest_user - 1].get('timestamp')}"
+    began = max((index for index, event in enumerate(events[:latest_user])
+                 if event.get("event") in PRESCREEN_STARTS), default=0)
+    text = events[latest_user].get("text") or ""
+    before = sum(1 for event in events[began:latest_user] if event.get("event") == "user" and event.get("text") == text)
+    named = f"{began}:{events[began].get('timestamp')}:{before}:{text}"
+    return hashlib.sha256(named.encode("utf-8")).hexdigest()[:40]
 
 
 def record_channel(tracker: Tracker) -> str:

@@ -39,65 +39,32 @@ Name it in the credentials as `channels.socketio.WidgetInput` (the same settings
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import re
-import secrets
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from rasa.shared.core.constants import IS_EXTERNAL
 from rasa.shared.core.events import BotUttered, Event, SessionStarted, UserUttered
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 
 from actions.senders import prefix_of
 
+from .widget_sessions import SENDER_PREFIX as SESSION_PREFIX
+from .widget_sessions import WidgetSessions
 from .handover import care_while_taken_over
-from .pseudonyms import sender_id_key
 
 logger = logging.getLogger(__name__)
 
 HISTORY_EVENT = "session_history"
 SENDER_PREFIX = prefix_of("socketio")  # every conversation this channel creates, and no other (issue 18)
+assert SENDER_PREFIX == SESSION_PREFIX, "channels/widget_sessions.py's prefix is the socket.io channel's"
 MAX_PACKET_BYTES = 64 * 1024  # a chat message with its metadata is far smaller; nginx's body limit too
-MAX_SESSION_ID_CHARS = 128  # an issued id is 65 characters; anything longer is not looked at
 MAX_DISPLAY_CHARS = 500  # a button's title, shown again in the history
 # The widget's own opening message (web/widget/chat.js), and the `initPayload` rasa-webchat's examples use
 WIDGET_OPENING = "/greet"
 OPENINGS = frozenset({WIDGET_OPENING, "/get_started"})
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-class WidgetSessions:
-    """Session ids the server issues: a random part and its signature under the server's key.
-
-    `issue()` makes one; `sender_id(session_id)` is its conversation (`web:` + the random
-    part), or None for an id this server (or another replica with the same key) never issued.
-    """
-
-    def __init__(self, key: bytes) -> None:
-        self.key = hmac.new(key, b"pht-widget-session-id", hashlib.sha256).digest()  # this purpose only
-
-    @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "WidgetSessions":
-        return cls(sender_id_key(env))
-
-    def _signature(self, token: str) -> str:
-        return hmac.new(self.key, token.encode(), hashlib.sha256).hexdigest()[:32]
-
-    def issue(self) -> str:
-        token = secrets.token_hex(16)
-        return f"{token}.{self._signature(token)}"
-
-    def sender_id(self, session_id: Any) -> Optional[str]:
-        if not isinstance(session_id, str) or len(session_id) > MAX_SESSION_ID_CHARS:
-            return None
-        token, _, signature = session_id.partition(".")
-        if not _TOKEN.match(token) or not hmac.compare_digest(signature, self._signature(token)):
-            return None
-        return SENDER_PREFIX + token
 
 
 def bot_messages(text: str, buttons: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -122,6 +89,8 @@ def conversation_history(events: Sequence[Event]) -> List[Dict[str, Any]]:
     history: List[Dict[str, Any]] = []
     for event in events[start + 1:]:
         if isinstance(event, UserUttered):
+            if (event.metadata or {}).get(IS_EXTERNAL):
+                continue  # the follow-up's own trigger (a check-in by the link): nobody wrote it
             shown = (event.metadata or {}).get("display") or ("" if (event.text or "").startswith("/") else event.text)
             if shown:
                 history.append({"sender": "user", "text": shown})

@@ -113,6 +113,10 @@ class TwilioOutput(LimitedOutput):
             await asyncio.to_thread(self.client.messages.create, to=number, from_=self._from(number), **content)
         except TwilioRestException as error:
             logger.error("Twilio did not accept a message to %s: %s", recipient_id, error.msg)
+            if self.from_number is None:
+                # unprompted (a check-in started by the follow-up worker through Rasa's API): the
+                # failure must reach the worker, which retries and records it, as on the other platforms
+                raise
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         opening = kwargs.get("check_in_opening")

@@ -6,6 +6,13 @@ records each call; the Rasa server under test is pointed at it through the `*_AP
 variables (channels/settings.py). `fail(method, ...)` makes the next calls of one API method
 fail the way the platform fails (an error status and the platform's error body), for the
 connectors' handling of a platform that does not take a call.
+
+Messenger's standard messaging window is kept as Meta keeps it: a message (or sender action)
+to a person more than 24 hours after their last message to the page is refused with Meta's
+error (code 10, subcode 2018278), whatever its `messaging_type`. The fake knows when a person
+wrote from `messenger_wrote(psid)` (tests/test_channels_e2e.py's PlatformUser calls it) and
+reads the time from `time` when a test sets it (the follow-up worker's clock, weeks ahead),
+else from the real clock; a person it never saw write is not held to the window.
 """
 from __future__ import annotations
 
@@ -14,8 +21,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 from urllib.parse import parse_qs, urlsplit
+
+
+MESSENGER_WINDOW_SECONDS = 24 * 3600  # Meta's standard messaging window
+OUTSIDE_THE_WINDOW = {"error": {  # what Meta answers a message sent after it
+    "message": "(#10) This message is sent outside of allowed window. Learn more about the new policy here: "
+               "https://developers.facebook.com/docs/messenger-platform/policy-overview",
+    "type": "OAuthException", "code": 10, "error_subcode": 2018278, "fbtrace_id": "Fake"}}
 
 
 @dataclass
@@ -53,7 +67,7 @@ def _reply(call: Call) -> tuple:
         return 201, {"sid": "SM" + "0" * 32, "status": "queued", "to": call.body.get("To"),
                      "from": call.body.get("From"), "body": call.body.get("Body")}
     if call.platform == "facebook":
-        return 200, {"recipient_id": call.body.get("recipient", {}).get("id"), "message_id": "m_1"}
+        return 200, {"recipient_id": (call.body.get("recipient") or {}).get("id"), "message_id": "m_1"}
     if call.path.endswith("/conversations.open"):  # the direct message with the user
         return 200, {"ok": True, "channel": {"id": "D" + str(call.body.get("users"))}}
     return 200, {"ok": True, "channel": call.body.get("channel"), "ts": "1700000000.000100"}
@@ -65,6 +79,9 @@ class FakePlatforms:
     def __init__(self) -> None:
         self.calls: List[Call] = []
         self.failures: Dict[str, Failure] = {}
+        self.time: Optional[float] = None  # the platforms' "now" (epoch seconds), when a test moves it
+        self.messenger_last_message: Dict[str, float] = {}  # PSID -> when the person last wrote
+        self.outside_the_window: List[Call] = []  # Messenger calls refused as Meta refuses them
         self._lock = threading.Lock()
         fakes = self
 
@@ -85,7 +102,11 @@ class FakePlatforms:
                     if failing:
                         failure.times -= 1
                         failure.failed.append(call)
-                status, answer = (failure.status, failure.body) if failing else _reply(call)
+                    refused = not failing and fakes._outside_messenger_window(call)
+                    if refused:
+                        fakes.outside_the_window.append(call)
+                status, answer = (failure.status, failure.body) if failing else (
+                    (400, OUTSIDE_THE_WINDOW) if refused else _reply(call))
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -108,6 +129,21 @@ class FakePlatforms:
         with self._lock:
             self.failures[method] = failure
         return failure
+
+    def messenger_wrote(self, psid: str, at: Optional[float] = None) -> None:
+        """The person wrote to the page (at `at`, else now): the window opens for 24 hours."""
+        with self._lock:
+            self.messenger_last_message[psid] = self.now() if at is None else at
+
+    def now(self) -> float:
+        return time.time() if self.time is None else self.time
+
+    def _outside_messenger_window(self, call: Call) -> bool:
+        if call.platform != "facebook" or not call.path.endswith("/messages"):
+            return False
+        psid = (call.body.get("recipient") or {}).get("id")
+        wrote = self.messenger_last_message.get(psid)
+        return wrote is not None and self.now() - wrote > MESSENGER_WINDOW_SECONDS
 
     def stop(self) -> None:
         self.server.shutdown()

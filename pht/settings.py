@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     chat_server_url: str = _field("http://localhost:5005", "Where browsers reach the Rasa server", WIDGET)
     web_port: int = _field(8080, "The demo page's port", WIDGET)
     web_host: str = _field("127.0.0.1", "The demo page's address", WIDGET)
+    web_public_url: Optional[str] = _field(
+        None, "Where people reach the website server from outside (https://...): the address of a website "
+        "visitor's check-in link", WIDGET, "http://localhost:WEB_PORT")
 
     # -- the clinic --------------------------------------------------------------------------------
     clinic_name: str = _field("the clinic", "The clinic's name, offered when the assistant cannot help", CLINIC)
@@ -225,8 +228,9 @@ class Settings(BaseSettings):
         "21:00-08:00", "No check-in or reminder is sent between these times of the clinic's day (CLINIC_TIMEZONE); "
         "what falls due then goes at the end of them. off: at any time", FOLLOW_UPS)
     follow_up_channels: str = _field(
-        "telegram twilio facebook slack", "The channels (Rasa's output channel names) the worker may message "
-        "unprompted; a follow-up on another one (the website widget) waits for the person to come back", FOLLOW_UPS)
+        "telegram twilio slack", "The channels (Rasa's output channel names) the worker may message unprompted; "
+        "check-ins are offered on these (and by a link on the website). Messenger (facebook) is left out: Meta "
+        "refuses a message more than 24 hours after the person last wrote", FOLLOW_UPS)
     follow_up_poll_seconds: float = _knob(30.0, "How often the worker looks for check-ins that are due", FOLLOW_UPS)
     follow_up_send_timeout_seconds: float = _knob(30.0, "Seconds the worker waits for the Rasa server to start one "
                                                         "check-in before counting the attempt as failed", FOLLOW_UPS)
@@ -238,6 +242,11 @@ class Settings(BaseSettings):
     follow_up_retry_first_seconds: float = _knob(60.0, "The first wait after a failed attempt; it doubles with each "
                                                        "failure", FOLLOW_UPS)
     follow_up_retry_most_seconds: float = _knob(3600.0, "The longest wait between two attempts", FOLLOW_UPS)
+    follow_up_link_key: Optional[str] = _field(
+        None, "Signs a website visitor's check-in link (the widget cannot message them later); the action server "
+        "and the website server must have the same", FOLLOW_UPS, "made once, kept in var/follow_up_link_key")
+    follow_up_link_days: int = _knob(14, "A website visitor's check-in link works until this many days after "
+                                         "their last check-in is due", FOLLOW_UPS)
     follow_up_reminder_hours: float = _knob(
         24.0, "An unanswered check-in is sent once more after this many hours; unanswered as long again after the "
         "reminder, it is shown as \"no reply\"", FOLLOW_UPS)

@@ -89,6 +89,9 @@ class Vocabulary:
     red_flags: Set[str]
     injury_signs: Set[str]
     known_fields: Set[str]  # fields the assistant's vocabulary has today
+    # for a free-text field with values (sport), each value's label and synonyms, lower case,
+    # to the value: the assistant keeps "walking" for "speed walking", and so does the score
+    text_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def danger_field(self, sign: str) -> str:
         """The findings field a danger sign is read into."""
@@ -102,10 +105,13 @@ class Vocabulary:
 def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     fields = yaml.safe_load(path.read_text(encoding="utf-8"))["fields"]
     kinds = {name: spec["kind"] for name, spec in fields.items()}
+    text_names = {name: {word.lower(): value for value, spec_of_value in spec["values"].items()
+                         for word in [value, spec_of_value.get("label", value), *spec_of_value.get("synonyms", [])]}
+                  for name, spec in fields.items() if spec["kind"] == "text" and spec.get("values")}
     return Vocabulary(kinds={**V3_KINDS, **kinds},
                       red_flags=set(fields["red_flags"]["values"]) | V3_RED_FLAGS,
                       injury_signs=set(fields["injury_signs"]["values"]),
-                      known_fields=set(fields))
+                      known_fields=set(fields), text_names=text_names)
 
 
 def load_part(name: str) -> List[Dict[str, Any]]:
@@ -177,14 +183,18 @@ def compare_field(field_name: str, kind: str, expected: Any, read: Any) -> Tuple
     return counts, misses
 
 
-def score_findings(expected: Mapping[str, Any], read: Mapping[str, Any],
-                   kinds: Mapping[str, str]) -> Dict[str, Tuple[Counts, List[str]]]:
+def score_findings(expected: Mapping[str, Any], read: Mapping[str, Any], kinds: Mapping[str, str],
+                   text_names: Mapping[str, Mapping[str, str]] = {}) -> Dict[str, Tuple[Counts, List[str]]]:
     """Per field, the counts and misses of `read` findings against the annotated ones
-    (`absent:` is not a field: see `denials_read`)."""
+    (`absent:` is not a field: see `denials_read`). An annotated free text that names one of
+    the field's values (`text_names`: "speed walking") counts as that value."""
     scored = {}
     for name in sorted((set(expected) | set(read)) - {"absent"}):
         kind = kinds.get(name, "text")
-        counts, misses = compare_field(name, kind, expected.get(name), read.get(name))
+        wanted = expected.get(name)
+        if isinstance(wanted, str) and name in text_names:
+            wanted = text_names[name].get(wanted.strip().lower(), wanted)
+        counts, misses = compare_field(name, kind, wanted, read.get(name))
         if counts.tp or counts.fp or counts.fn:
             scored[name] = (counts, misses)
     return scored
@@ -269,7 +279,7 @@ def read_stories(stories: List[Mapping[str, Any]], vocabulary: Vocabulary) -> Tu
     records = []
     for story in stories:
         reading = reader.reading(story["text"], asked=None)
-        scored = score_findings(story["first_message"], reading.findings, vocabulary.kinds)
+        scored = score_findings(story["first_message"], reading.findings, vocabulary.kinds, vocabulary.text_names)
         for name, (counts, _) in scored.items():
             overall.add(counts)
             per_field.setdefault(name, Counts()).add(counts)

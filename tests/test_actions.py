@@ -787,3 +787,22 @@ def test_a_confirming_question_in_between_does_not_reset_the_count_of_the_questi
                                  "onset", {})
     messages, events = run(ValidateAssessmentForm(), tracker)
     assert slot_events(events)["onset"] == "not_sure"
+
+
+def _user(text, at):
+    return {"event": "user", "text": text, "timestamp": at}
+
+
+def test_the_finishing_message_sent_again_after_another_was_stored_meanwhile_has_the_same_turn_key():
+    from actions.prescreen import turn_key
+    start = [{"event": "session_started", "timestamp": 1.0}, _user("my sit bone hurts", 2.0)]
+    first_try = make_tracker(events=start + [_user("none of those", 3.0)])
+    # the replica died before saving; a question sent at the same time was stored, then the retry
+    retried = make_tracker(events=start + [_user("what is pht?", 3.1), {"event": "bot", "timestamp": 3.2},
+                                           _user("none of those", 3.5)])
+    assert turn_key(first_try) == turn_key(retried)
+    later = make_tracker(events=start + [_user("none of those", 3.0), _user("none of those", 9.0)])
+    assert turn_key(later) != turn_key(first_try)  # the same words again, later: a turn of its own
+    next_patient = make_tracker(events=start + [_user("none of those", 3.0), {"event": "restart", "timestamp": 5.0},
+                                                _user("none of those", 6.0)])
+    assert turn_key(next_patient) != turn_key(first_try)

@@ -16,6 +16,7 @@ outcome, answering by its quick-reply buttons and by typing, with a reload in th
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import threading
@@ -64,13 +65,15 @@ def site(tmp_path_factory) -> Iterator[Dict[str, Any]]:
     page_port = free_port()
     origin = f"http://127.0.0.1:{page_port}"
     assistant = Assistant(workdir)
-    env = {"CHAT_ALLOWED_ORIGINS": origin, "CLINIC_BOOKING_URL": "https://northside-physio.example/book"}
+    env = {"CHAT_ALLOWED_ORIGINS": origin, "CLINIC_BOOKING_URL": "https://northside-physio.example/book",
+           "WEB_PUBLIC_URL": origin}  # a website visitor's check-in link leads back to this page server
     assistant.credentials = workdir / "credentials.yml"
     credentials.write(assistant.credentials, env)
     assistant.env = env
     assistant.start()
     relay = Relay(assistant.rasa_port, free_port()).up()
-    page_server = serve({"CHAT_SERVER_URL": f"http://127.0.0.1:{relay.port}"}, page_port)
+    page_server = serve({"CHAT_SERVER_URL": f"http://127.0.0.1:{relay.port}", "PHT_VAR_DIR": str(workdir),
+                         "RASA_URL": assistant.url, "RASA_AUTH_TOKEN": assistant.token}, page_port)
     threading.Thread(target=page_server.serve_forever, daemon=True).start()
     reception = start_reception(workdir, assistant)
     yield {"assistant": assistant, "url": origin, "relay": relay, **reception}
@@ -350,9 +353,8 @@ def test_a_page_from_another_origin_cannot_open_the_socket(site):
 
 # --- reception ---------------------------------------------------------------------------------------------------
 
-def finish_a_prescreen(site, browser) -> str:
-    """A whole pre-screen in the widget, typed (when the first test did not leave one)."""
-    page = browser.new_page()
+def type_a_prescreen(site, page) -> None:
+    """A whole pre-screen in the widget on `page`, typed with the classic answers."""
     page.goto(site["url"])
     wait_for_turn(site, page, 0)
     say(site, page, "yes")
@@ -361,6 +363,12 @@ def finish_a_prescreen(site, browser) -> str:
         if current.get("assessment"):
             break
         say(site, page, CLASSIC_ANSWERS[current["requested_slot"]])
+
+
+def finish_a_prescreen(site, browser) -> str:
+    """A whole pre-screen in the widget, typed (when the first test did not leave one)."""
+    page = browser.new_page()
+    type_a_prescreen(site, page)
     sender = session_id(page)
     page.close()
     return sender
@@ -494,3 +502,70 @@ def test_rasa_webchat_from_its_default_start_to_the_outcome(site, browser_keepin
     # only the web font its stylesheet imports from Google is refused (the system font is used)
     assert refused and all("fonts.googleapis.com" in text for text in refused), refused
     page.close()
+
+
+# --- a website visitor's check-in, by their signed link -----------------------------------------------------------
+
+def moved_back(records: Records, follow_up_id: int, days: int) -> None:
+    """As if `days` had gone by since the consent (the page server reads the real clock)."""
+    from pht.records.models import CheckIn, FollowUp
+
+    with records._sessions() as session, session.begin():
+        session.get(FollowUp, follow_up_id).consented_at -= dt.timedelta(days=days)
+        for check_in in session.query(CheckIn).filter(CheckIn.follow_up_id == follow_up_id):
+            check_in.due_at -= dt.timedelta(days=days)
+
+
+def test_a_website_visitor_comes_back_by_their_link_and_answers_the_check_in_in_the_widget(site, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page()
+    type_a_prescreen(site, page)
+    sender = session_id(page)
+    assert "I'd give you a link to come back to" in conversation(page)[-1]  # the consent says how
+    click_option(site, page, "^Yes$")
+    say(site, page, "about half an hour")
+    link = page.locator(".pht-msg--bot a[href*='/check-in?t=']")
+    assert link.count() == 1 and link.first.get_attribute("href").startswith(site["url"] + "/check-in?t=")
+    assert "It works until" in conversation(page)[-1] or "It works until" in " ".join(conversation(page)[-3:])
+    link.first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "check-in-link-given.png"))
+    href = link.first.get_attribute("href")
+    [follow_up] = site["records"].follow_ups.of_sender(sender)
+    assert follow_up.channel == "socketio" and follow_up.consent["route"] == "link"
+    page.close()
+
+    # another day, another tab: before it is due the page says when, and shows no chat
+    visit = browser.new_page()
+    visit.goto(href)
+    assert "Your next check-in is due on" in visit.locator("main").inner_text()
+    assert visit.locator("[data-pht-chat]").count() == 0
+    visit.screenshot(path=str(SCREENSHOTS / "check-in-not-yet.png"), full_page=True)
+    assert serious_accessibility_problems(visit) == []
+
+    moved_back(site["records"], follow_up.id, 15)  # two weeks and a day later
+    visit.goto(href)
+    visit.locator(".pht-options button").first.wait_for(state="visible")
+    assert session_id(visit) == sender  # the visitor's own conversation
+    shown = conversation(visit)
+    assert "Hello again. It's been 2 weeks" in " ".join(shown) and not any("EXTERNAL" in text for text in shown)
+    visit.screenshot(path=str(SCREENSHOTS / "check-in-due.png"), full_page=True)
+    assert serious_accessibility_problems(visit) == []
+    for answer in ("2", "better", "an hour", "settled", "yes", "no", "none of these", "none of these", "none of these"):
+        if not site["assistant"].conversation(sender)["active_loop"]:
+            break
+        say(site, visit, answer)
+    said = " ".join(conversation(visit))
+    assert "move on to stage 2" in said
+    visit.screenshot(path=str(SCREENSHOTS / "check-in-answered.png"), full_page=True)
+    stored = site["records"].follow_ups.of_sender(sender)[0]
+    assert stored.check_ins[0].state == "answered" and stored.stage == 2
+
+    # a link cut short, or past its day, says so calmly
+    visit.goto(href[:-3])
+    assert "does not work" in visit.locator("main").inner_text()
+    visit.screenshot(path=str(SCREENSHOTS / "check-in-link-invalid.png"), full_page=True)
+    visit.set_viewport_size({"width": 320, "height": 800})
+    visit.goto(href)
+    assert visit.evaluate("() => document.documentElement.scrollWidth") <= 320
+    visit.screenshot(path=str(SCREENSHOTS / "check-in-next-320.png"), full_page=True)
+    visit.close()

@@ -41,7 +41,9 @@ def platforms(tmp_path_factory):
     env = {**SECRETS, "TELEGRAM_API_URL": fakes.url, "TWILIO_API_URL": fakes.url, "FACEBOOK_API_URL": fakes.url,
            "SLACK_API_URL": fakes.url,
            "TELEGRAM_WEBHOOK_URL": f"{assistant.url}/webhooks/telegram/webhook",
-           "TWILIO_WEBHOOK_URL": f"{assistant.url}/webhooks/twilio/webhook"}
+           "TWILIO_WEBHOOK_URL": f"{assistant.url}/webhooks/twilio/webhook",
+           # a clinic that turned Messenger's check-ins on (not the default: Meta's 24-hour window)
+           "FOLLOW_UP_CHANNELS": "telegram twilio facebook slack"}
     assistant.credentials = workdir / "credentials.yml"
     notes = credentials.write(assistant.credentials, env)
     assert all(note.endswith(": on") for note in notes), notes
@@ -102,14 +104,20 @@ class PlatformUser:
         self.transcript: List[str] = []
 
     def say(self, text: str, **extra: Any) -> List[Call]:
+        if self.platform == "facebook":
+            self.fakes.messenger_wrote(self.sender)  # Messenger's 24-hour window opens (harness/fake_platforms.py)
         mark = self.fakes.mark()
-        bot_turns = len(self.bot_events())
+        events = self.tracker()["events"]
+        bot_turns = sum(event["event"] == "bot" for event in events)
         body, headers = WEBHOOKS[self.platform](self.env, self.sender, text, **extra)
         status = post(f"{self.assistant.url}/webhooks/{self.platform}/webhook", body, headers)
         assert status in (200, 204), status
         # Slack answers the webhook first and replies in the background: wait for the replies
-        # that the tracker says were made, so every platform is read the same way
-        self.fakes.wait_for(lambda: len(self.bot_events()) > bot_turns and self._all_sent(mark, bot_turns))
+        # that the tracker says were made, so every platform is read the same way; after "delete
+        # my data" the conversation is gone, and its last reply is all there is to wait for
+        self.fakes.wait_for(lambda: (len(self.bot_events()) > bot_turns and self._all_sent(mark, bot_turns))
+                            or (len(self.tracker()["events"]) < len(events)
+                                and any(sent_text(call) for call in self.fakes.since(mark, self.platform))))
         calls = [call for call in self.fakes.since(mark, self.platform) if sent_text(call) is not None]
         self.received += calls
         self.transcript.append(f"> {text or '[pressed ' + extra.get('button', '') + ']'}")

@@ -5,6 +5,10 @@ point; the reminder; "stop"; "delete my data"; a key triggered twice."""
 import asyncio
 import datetime as dt
 import itertools
+import re
+import urllib.parse
+import uuid
+from zoneinfo import ZoneInfo
 from typing import Any, Dict, List, Optional
 
 import pytest
@@ -14,12 +18,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.assessment import ActionAssess
 from actions.checkins import (
     CHECK_IN_FORM, CHECK_IN_SLOT, CONSENT_FORM, ActionCheckInDecide, ActionCheckInReminder, ActionCheckInStart,
-    ActionFollowUpSaved, ActionStopCheckIns, AskCheckInQuestion, ValidateCheckInForm, ValidateFollowUpConsentForm,
+    ActionFollowUpSaved, ActionStopCheckIns, AskCheckInQuestion, AskFollowUpConsent, twilio_sender_id, ValidateCheckInForm, ValidateFollowUpConsentForm,
     next_question,
 )
 from actions.prescreen import ActionForgetMe, records
 from common import CLASSIC
 from pht.domain import read_domain
+from pht.followups.links import link_expiry, read_token
+from pht.records.follow_up_view import follow_up_view
+from pht.records.settings import settings as records_settings
+from pht.settings import settings
 from pht.records import NewPrescreen
 from pht.triage import ENGINE_VERSION, Engine, knowledge_version
 from pht.triage.checkins import reply
@@ -126,24 +134,58 @@ def test_consent_with_the_baseline_stores_the_follow_up_with_its_schedule_and_th
     assert [check_in.label for check_in in follow_up.check_ins] == ["2 weeks", "6 weeks", "12 weeks", "6 months"]
 
 
-def test_no_to_the_consent_stores_nothing_and_says_so():
+def prescreen_recorded(sender: str) -> Dict[str, Any]:
+    result = Engine().assess(dict(CLASSIC))
+    result.update(unsure=[], skipped=[])
+    record = records().add(NewPrescreen(channel="telegram", sender_id=sender, assessment=result,
+                                        consent={"status": "given"}, engine_version=ENGINE_VERSION,
+                                        knowledge_version=knowledge_version()))
+    return {"prescreen_reference": record.reference, "assessment": result}
+
+
+def test_no_to_the_consent_is_recorded_with_its_wording_and_nothing_is_scheduled():
     sender = f"tg:declines-{next(SENDERS)}"
-    slots = {"requested_slot": "follow_up_consent"}
+    slots = {**prescreen_recorded(sender), "requested_slot": "follow_up_consent"}
     _, events = validate(ValidateFollowUpConsentForm(), tracker(sender, "no thanks", slots, "deny", loop=CONSENT_FORM))
     slots = slots_after(slots, events)
     assert slots["follow_up_consent"] is False
     texts, _ = run(ActionFollowUpSaved(), tracker(sender, slots=slots))
     assert texts == [DOMAIN["responses"]["utter_follow_up_declined"][0]["text"]]
-    assert records().follow_ups.of_sender(sender) == []
+    [declined] = records().follow_ups.of_sender(sender)
+    assert declined.state == "declined" and declined.check_ins == []
+    assert declined.consent["answer"] == "no" and declined.consent["wording"] == reply("consent")
+    assert declined.prescreen_reference == slots["prescreen_reference"]
+    assert run(ActionStopCheckIns(), tracker(sender, "no more check-ins", intent="stop_check_ins"))[0] == [
+        DOMAIN["responses"]["utter_no_check_ins"][0]["text"]]
 
 
-def test_the_consent_is_asked_after_a_routine_outcome_on_telegram_but_not_on_the_website_widget():
+def test_the_consent_is_asked_after_a_routine_outcome_on_telegram_and_on_the_website_widget():
     slots = {**CLASSIC, "requested_slot": None}
     _, events = run(ActionAssess(), tracker(f"tg:outcome-{next(SENDERS)}", slots=slots))
     assert followups(events) == [CONSENT_FORM]
-    texts, events = run(ActionAssess(), tracker(f"web:outcome-{next(SENDERS)}", slots=slots))
-    assert followups(events) == []
-    assert any("can't message you here later" in text for text in texts)
+    _, events = run(ActionAssess(), tracker(f"web:outcome-{next(SENDERS)}", slots=slots))
+    assert followups(events) == [CONSENT_FORM]
+
+
+def test_a_website_visitor_is_asked_for_check_ins_by_a_link_and_given_the_signed_link_and_its_expiry():
+    sender = f"web:{next(SENDERS):032x}"
+    texts, _ = run(AskFollowUpConsent(), tracker(sender))
+    assert texts == [reply("consent_web")] and "link" in reply("consent_web")
+    slots = {**prescreen_recorded(sender), "follow_up_consent": True, "follow_up_baseline": 30}
+    texts, _ = run(ActionFollowUpSaved(), tracker(sender, slots=slots))
+    [follow_up] = records().follow_ups.of_sender(sender)
+    assert follow_up.channel == "socketio" and follow_up.consent["wording"] == reply("consent_web")
+    assert follow_up.consent["route"] == "link"
+    [said_text] = texts
+    link = re.search(r"(https?://\S+/check-in\?t=\S+)", said_text).group(1)
+    config = records_settings()
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["t"][0]
+    checked = read_token(token, config.follow_up_link_key(), dt.datetime.now(dt.timezone.utc))
+    assert checked.status == "valid" and checked.token.reference == follow_up.prescreen_reference
+    assert checked.token.expires == link_expiry(follow_up.check_ins[-1].due_at, config.link_days)
+    assert link.startswith(config.web_url + "/check-in?t=")
+    expires = f"{checked.token.expires.astimezone(ZoneInfo(settings().clinic_timezone)):%A %d %B %Y}"
+    assert f"It works until {expires}." in said_text and follow_up.prescreen_reference in said_text
 
 
 def test_improving_at_the_first_check_in_moves_to_the_next_stage():
@@ -268,3 +310,88 @@ def test_a_plain_stop_any_time_stops_the_check_ins_and_from_someone_without_them
     assert records().follow_ups.of_sender(sender)[0].state == "stopped"
     texts, _ = run(ActionStopCheckIns(), tracker(f"tg:nobody-{next(SENDERS)}", "stop", intent="stop"))
     assert texts == [DOMAIN["responses"]["utter_goodbye"][0]["text"]]
+
+
+# -- staff mode: the reception page's "Pre-screen a patient" ------------------------------------------
+
+def staff_tracker(sender: str, text: str = "", slots: Optional[Dict[str, Any]] = None, intent: str = "inform",
+                  user: str = "alice") -> Tracker:
+    """A message on the staff channel, from signed-in `user` (as channels/staff.py passes it on)."""
+    event = {"event": "user", "text": text, "input_channel": "staff", "metadata": {"staff_user": user},
+             "parse_data": {"intent": {"name": intent}}}
+    return Tracker(sender, dict(slots or {}), {"text": text, "intent": {"name": intent, "confidence": 0.95},
+                                               "entities": []},
+                   [event], False, None, {"name": CONSENT_FORM}, "action_listen")
+
+
+@pytest.fixture
+def twilio_numbers(monkeypatch):
+    monkeypatch.setenv("TWILIO_SMS_FROM", "+14155550100")
+    monkeypatch.setenv("TWILIO_WHATSAPP_FROM", "whatsapp:+14155238886")
+
+
+def staff_answers(sender: str, answers: List[str], slots: Dict[str, Any]) -> Dict[str, Any]:
+    """Answer the consent form as staff, one message at a time, as its required slots ask."""
+    for text in answers:
+        asked = asyncio.run(ValidateFollowUpConsentForm().required_slots([], CollectingDispatcher(),
+                                                                        staff_tracker(sender, "", slots), DOMAIN))
+        slots = {**slots, "requested_slot": asked[0]}
+        intent = {"yes": "affirm", "no": "deny"}.get(text, "inform")
+        _, events = validate(ValidateFollowUpConsentForm(), staff_tracker(sender, text, slots, intent))
+        slots = slots_after(slots, events)
+    return slots
+
+
+def test_at_the_desk_the_patients_consent_and_mobile_number_set_up_check_ins_by_sms(twilio_numbers):
+    sender = f"staff:{uuid.uuid4()}"
+    _, events = run(ActionAssess(), staff_tracker(sender, slots={**CLASSIC, "requested_slot": None, "staff_entered": True}))
+    assert followups(events) == [CONSENT_FORM]  # offered at the desk too, now
+    texts, _ = run(AskFollowUpConsent(), staff_tracker(sender))
+    assert texts == [DOMAIN["responses"]["utter_follow_up_staff_consent"][0]["text"].format(wording=reply("consent_staff"))]
+    slots = staff_answers(sender, ["yes", "a text please"], prescreen_recorded(sender))
+    assert slots["follow_up_route"] == "sms"
+    said, events = validate(ValidateFollowUpConsentForm(), staff_tracker(sender, "07700 900123",
+                                                                         {**slots, "requested_slot": "follow_up_mobile"}))
+    assert said == [DOMAIN["responses"]["utter_follow_up_mobile_invalid"][0]["text"]]  # no country code: not taken
+    slots = staff_answers(sender, ["+44 (0)7700-900 123".replace("(0)", ""), "about 20 minutes"], slots)
+    assert slots["follow_up_mobile"]["ending"] == "123" and "7700" not in str(slots)  # the number is not kept
+    texts, _ = run(ActionFollowUpSaved(), staff_tracker(sender, slots=slots, user="alice"))
+    follow_up = records().follow_ups.of_prescreen(slots["prescreen_reference"])
+    assert follow_up.channel == "twilio" and follow_up.sender_id == twilio_sender_id("+447700900123")
+    assert follow_up.consent["by"] == "staff_for_patient" and follow_up.consent["staff_user"] == "alice"
+    assert follow_up.consent["wording"] == reply("consent_staff") and follow_up.consent["route"] == "text message (SMS)"
+    assert follow_up.baseline["sitting_minutes"] == 20
+    assert "ending 123" in texts[0] and slots["prescreen_reference"] in texts[0]
+    view = follow_up_view(follow_up)
+    assert view.consent_by == ("consent given to staff member alice at the desk, the wording read to the patient; "
+                               "check-ins by text message (SMS)")
+
+
+def test_at_the_desk_whatsapp_goes_to_the_whatsapp_address_and_no_number_sets_up_nothing(twilio_numbers):
+    sender = f"staff:{uuid.uuid4()}"
+    slots = staff_answers(sender, ["yes", "WhatsApp", "0044 7700 900456", "half an hour"], prescreen_recorded(sender))
+    run(ActionFollowUpSaved(), staff_tracker(sender, slots=slots))
+    follow_up = records().follow_ups.of_prescreen(slots["prescreen_reference"])
+    assert follow_up.sender_id == twilio_sender_id("whatsapp:+447700900456") and follow_up.channel == "twilio"
+
+    other = f"staff:{uuid.uuid4()}"
+    slots = staff_answers(other, ["yes", "sms", "no"], prescreen_recorded(other))
+    texts, _ = run(ActionFollowUpSaved(), staff_tracker(other, slots=slots))
+    assert texts == [DOMAIN["responses"]["utter_follow_up_staff_no_number"][0]["text"]]
+    assert records().follow_ups.of_prescreen(slots["prescreen_reference"]) is None
+
+
+def test_at_the_desk_a_no_is_recorded_as_given_to_staff_and_without_a_twilio_number_nothing_is_offered(monkeypatch):
+    monkeypatch.setenv("TWILIO_SMS_FROM", "+14155550100")
+    sender = f"staff:{uuid.uuid4()}"
+    slots = staff_answers(sender, ["no"], prescreen_recorded(sender))
+    run(ActionFollowUpSaved(), staff_tracker(sender, slots=slots, user="bob"))
+    declined = records().follow_ups.of_prescreen(slots["prescreen_reference"])
+    assert declined.state == "declined" and declined.consent["by"] == "staff_for_patient"
+    assert declined.consent["staff_user"] == "bob" and declined.consent["wording"] == reply("consent_staff")
+    assert follow_up_view(declined).consent_by == "answered to staff member bob at the desk, the wording read to the patient"
+    monkeypatch.delenv("TWILIO_SMS_FROM")
+    monkeypatch.delenv("TWILIO_WHATSAPP_FROM", raising=False)
+    _, events = run(ActionAssess(), staff_tracker(f"staff:{uuid.uuid4()}",
+                                                  slots={**CLASSIC, "requested_slot": None, "staff_entered": True}))
+    assert followups(events) == []

@@ -196,7 +196,7 @@ def test_the_compose_file_is_valid_and_refuses_to_start_without_its_secrets(tmp_
     env = tmp_path / ".env"
     filled = {"RASA_AUTH_TOKEN": "t", "POSTGRES_PASSWORD": "p", "RECEPTION_SECRET_KEY": "k", "SENDER_ID_KEY": "s",
               "ACTION_SERVER_TOKEN": "a", "RABBITMQ_PASSWORD": "r",
-              "STAFF_CHANNEL_SECRET": "c"}
+              "STAFF_CHANNEL_SECRET": "c", "FOLLOW_UP_LINK_KEY": "l"}
     example = (DOCKER / ".env.example").read_text()
     env.write_text(re.sub(r"^([A-Z_]+)=$", lambda m: f"{m[1]}={filled.get(m[1], '')}", example, flags=re.M))
     command = compose_cli() + ["--env-file", str(env), "-f", str(COMPOSE_FILE), "config"]
@@ -208,6 +208,10 @@ def test_the_compose_file_is_valid_and_refuses_to_start_without_its_secrets(tmp_
     # the staff channel's secret: the reception page and the Rasa server share it
     assert rendered["rasa"]["environment"]["STAFF_CHANNEL_SECRET"] == "c"
     assert rendered["reception"]["environment"]["STAFF_CHANNEL_SECRET"] == "c"
+    # a website visitor's check-in link: signed by the action server, read by the website server
+    assert rendered["actions"]["environment"]["FOLLOW_UP_LINK_KEY"] == rendered["web"]["environment"][
+        "FOLLOW_UP_LINK_KEY"] == "l"
+    assert rendered["web"]["environment"]["SENDER_ID_KEY"] == "s"  # it hands the widget its conversation's session
     assert rendered["rasa"]["environment"]["ACTION_SERVER_TOKEN"] == rendered["actions"]["environment"][
         "ACTION_SERVER_TOKEN"] == "a"  # the Rasa server shows the action server's secret
     assert rendered["actions"]["environment"]["ACTION_SERVER_HOST"] == "0.0.0.0"  # reachable on the compose network

@@ -51,6 +51,14 @@ def test_a_duration_within_a_quarter_is_right_and_a_year_for_a_month_is_not():
     assert (wrong.tp, wrong.fp, wrong.fn) == (0, 1, 1)
 
 
+def test_an_annotated_sport_in_words_counts_as_the_value_that_names_it_and_an_unknown_one_stays_text():
+    def scored(expected, read):
+        return evaluate_real.score_findings({"sport": expected}, {"sport": read}, KINDS, VOCABULARY.text_names)
+    assert scored("speed walking", "walking")["sport"][0].tp == 1
+    assert scored("Trail running", "running")["sport"][0].tp == 1
+    assert scored("surfing", "running")["sport"][1] == ["-surfing", "+running"]
+
+
 def test_absent_is_not_a_field_but_a_denied_sign_read_is_reported():
     expected = {"red_flags": [], "absent": ["saddle_numbness"]}
     assert "absent" not in evaluate_real.score_findings(expected, {}, KINDS)

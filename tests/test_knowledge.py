@@ -12,7 +12,7 @@ from actions.messages import answer_buttons
 from pht.rasa_data import generated_files
 from pht.triage.knowledge import Knowledge, KnowledgeError, check_knowledge, load_knowledge
 from pht.domain import read_domain
-from web.server import WIDGET_RESPONSES
+from web.server import CHECK_IN_PAGE_RESPONSES, WIDGET_RESPONSES
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "clinical" / "reference.md"
@@ -126,6 +126,8 @@ def test_every_domain_response_is_used_somewhere():
     for response in {name.split("/")[0] for name in DOMAIN["responses"]}:
         if response.startswith(WIDGET_RESPONSES):
             continue  # the widget's words, all served by web/server.py (tests/test_one_source.py)
+        if response.startswith(CHECK_IN_PAGE_RESPONSES):
+            continue  # the check-in page's words, each shown by web/server.py (tests/test_checkin_links.py)
         assert f'"{response}"' in code or f"'{response}'" in code or response in data, response
 
 

@@ -794,3 +794,67 @@ def test_a_fall_told_without_how_bad_it_was_is_asked_about_not_taken_for_major_t
 
 def test_over_months_in_another_answer_tells_how_it_came_on_not_how_long():
     assert duration_days("I'd say over months", asked=False) is None
+
+
+@pytest.mark.parametrize("story, value", [
+    ("At first I had trouble walking and sitting.", "sitting"),
+    ("It is not possible to sit normally.", "sitting"),
+    ("After three months at the new job I could hardly sit.", "sitting"),
+    ("Being in the car, especially, is miserable.", "driving"),
+    ("Sore when sitting for any length of time and sore when I try to run quickly.", "sprinting"),
+])
+def test_an_activity_that_is_hard_to_do_makes_it_worse_without_a_word_of_pain(story, value):
+    assert value in read_message(story)["aggravators"]
+
+
+def test_an_activity_done_with_no_problems_is_not_what_makes_it_worse():
+    reading = read_message("I can run and swim with no problems but when I get on the bike the hamstring starts to tighten up.")
+    assert reading["aggravators"] == ["cycling"]
+
+
+def test_long_stretches_of_sitting_are_sitting_not_stretching():
+    assert read_message("The pain was intense, and felt worse during long stretches of sitting.")["aggravators"] == ["sitting"]
+
+
+def test_hiking_up_the_distance_is_more_training_not_hills():
+    reading = read_message("I have been struggling with a sore bum for months since hiking up the distance in half marathon training")
+    assert reading["load_changes"] == ["more_volume"] and "uphill_running" not in (reading.get("aggravators") or [])
+
+
+@pytest.mark.parametrize("text, days", [
+    ("the injury has lasted so long (12-18 months) and it still hurts", 540),
+    ("it has hurt for 2 or 3 weeks", 21),
+    ("pain for six to eight weeks", 56),
+    ("So my back pain x3 months had me seriously concerned.", 90),
+])
+def test_a_range_of_time_counts_at_its_higher_end(text, days):
+    assert duration_days(text, asked=False) == days
+
+
+def test_a_range_of_days_a_week_is_no_duration():
+    assert duration_days("I run 3 to 4 days a week", asked=False) is None
+
+
+def test_going_on_for_tells_how_long_even_in_a_sentence_about_training():
+    assert duration_days("This has been going on for about six weeks now, but the last two weeks I've only been "
+                         "cross training", asked=False) == 42
+
+
+def test_the_next_few_days_after_an_injury_are_no_duration():
+    assert duration_days("Over the next few days, I was able to bear weight with a cane", asked=False) is None
+
+
+def test_advice_repeated_about_what_to_watch_for_states_no_finding_and_a_danger_sign_in_it_is_asked_once():
+    reading = shared_reader().reading("The GP said: if you feel any numbness or pins and needles in the lower half of "
+                                      "your body, or trouble peeing, go straight to A&E.")
+    assert "neuro_symptoms" not in reading.findings and "red_flags" not in reading.findings
+    assert reading.possible["red_flags"] == ["bladder_bowel_change"]
+
+
+def test_a_sign_told_after_the_warning_and_a_but_is_stated():
+    reading = shared_reader().reading("my physio warned me about cauda equina but I have no bladder control since yesterday")
+    assert reading.findings["red_flags"] == ["bladder_bowel_change"]
+
+
+def test_if_i_do_something_is_no_warning():
+    assert read_message("If I sit for long my leg goes numb")["neuro_symptoms"] == ["numbness"]

@@ -5,6 +5,7 @@ FHIR export (each answered check-in its own QuestionnaireResponse naming the pre
 screenshots of the page and its print view in a real browser (results/browser/)."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -313,3 +314,38 @@ def test_screenshots_of_the_follow_up_on_the_record_and_in_print(reception):
         tab.locator("section.follow-up").screenshot(path=str(SCREENSHOTS / "reception-detail-follow-up-escalated.png"))
         assert refused == []
         browser.close()
+
+
+def test_a_no_to_check_ins_shows_as_declined_with_the_wording_and_who_heard_it(reception):
+    from follow_up_seed import CONSENTED
+    from pht.records import NewFollowUp
+
+    records = reception["records"]
+    record = prescreen(records, "staff:declines-at-the-desk", channel="staff")
+    records.follow_ups.decline(NewFollowUp(
+        prescreen_reference=record.reference, sender_id=record.sender_id, channel="staff", consented_at=CONSENTED,
+        consent={"answer": "no", "wording": "May I check in with you in 2 weeks by text message or WhatsApp?",
+                 "by": "staff_for_patient", "staff_user": "alice"}, baseline={}))
+    shown = section(signed_in(reception).request(f"/prescreens/{record.reference}")[2])
+    assert "Check-ins declined" in shown
+    assert "“May I check in with you in 2 weeks by text message or WhatsApp?” <strong>no</strong>" in shown
+    assert "answered to staff member alice at the desk, the wording read to the patient" in shown
+    assert "<h3>Check-ins</h3>" not in shown  # none were scheduled
+
+
+def test_a_website_check_in_waiting_for_its_link_says_so(reception):
+    from follow_up_seed import CONSENTED
+    from pht.records import NewFollowUp
+    from pht.triage.checkins import schedule
+
+    records = reception["records"]
+    record = prescreen(records, "web:" + "cd" * 16, channel="socketio")
+    follow_up = records.follow_ups.create(NewFollowUp(
+        prescreen_reference=record.reference, sender_id=record.sender_id, channel="socketio", consented_at=CONSENTED,
+        consent={"answer": "yes", "wording": "May I check in with you in 2 weeks?", "route": "link", "by": "patient"},
+        baseline={"sitting_minutes": 30}, stage=1), [(item.label, item.due_at) for item in schedule(CONSENTED)])
+    records.follow_ups.mark_waiting(follow_up.check_ins[0].due_at, ["telegram"], dt.timedelta(days=2))
+    shown = section(signed_in(reception).request(f"/prescreens/{record.reference}")[2])
+    assert "check-ins by a signed link they come back to" in shown
+    assert "Due: waiting for the person to come back by their link" in shown
+    assert "check-in · due; nothing sent (a website visitor comes back by their link)" in shown

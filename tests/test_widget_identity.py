@@ -101,7 +101,9 @@ class Page:
         return "\n".join(message.get("text", "") for message in self.said)
 
     async def close(self) -> None:
-        await self.client.disconnect()
+        """Leave as a closed tab does: engine.io's goodbye, without waiting for the long poll in
+        flight to come back (the server holds it for its ping interval, 25 s)."""
+        await self.client.eio.disconnect(abort=True)
 
 
 def run(coroutine: Any) -> Any:

@@ -1,7 +1,9 @@
 """The follow-up worker: claims the check-ins (and reminders) that are due and starts each
 through the Rasa server, once.
 
-Each round: reminded check-ins whose time is up become "no reply"; then, outside the quiet
+Each round: reminded check-ins whose time is up become "no reply"; check-ins due on a channel
+that cannot be messaged (the website widget) begin to wait for the person's link, and become
+"no reply" as late as a reminded one would; then, outside the quiet
 hours, the worker claims one due message at a time (committed as being sent, with its key,
 before the call), sends it, and records how it went: sent (the reminder is due a day later),
 failed (tried again after a back-off that doubles), or, after the last attempt, could not be
@@ -41,13 +43,14 @@ class Round:
     failed: int = 0
     undeliverable: int = 0
     no_reply: int = 0
+    waiting: int = 0  # due on the website widget: nothing sent, waiting for the person's link
     taken_over: int = 0  # sent, but another worker had taken the message over meanwhile
     quiet_until: Optional[dt.datetime] = None  # the round fell in the quiet hours: nothing went
     errors: Dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> Dict[str, object]:
         return {"sent": self.sent, "failed": self.failed, "undeliverable": self.undeliverable,
-                "no_reply": self.no_reply, "taken_over": self.taken_over,
+                "no_reply": self.no_reply, "waiting": self.waiting, "taken_over": self.taken_over,
                 "quiet_until": self.quiet_until.isoformat() if self.quiet_until else None}
 
 
@@ -62,6 +65,8 @@ class Worker:
         """One round: everything due by now (the clock), each message once."""
         done = Round(no_reply=self.follow_ups.mark_unanswered(self.clock()))
         now = self.clock()
+        # nothing is sent for these, so the quiet hours do not hold them back
+        done.waiting = self.follow_ups.mark_waiting(now, self.config.channels, 2 * self.config.reminder_after)
         if self.config.quiet_hours.contains(now):
             done.quiet_until = self.config.quiet_hours.ends_after(now)
             return done
@@ -110,7 +115,7 @@ class Worker:
         while not self.stopping.is_set():
             try:
                 done = self.run_once()
-                if done.sent or done.failed or done.undeliverable or done.no_reply:
+                if done.sent or done.failed or done.undeliverable or done.no_reply or done.waiting:
                     logger.info("Round: %s", done.as_dict())
             except sa.exc.SQLAlchemyError as error:
                 logger.warning("The records database could not be used this round (%s)", type(error).__name__)

@@ -30,14 +30,19 @@ _BARE_UNIT = re.compile(r"(?<![\w'])(days|weeks|months|years)\b")
 _DURATION = re.compile(
     _AMOUNT + r"(\s+and\s+a\s+half)?\s*-?\s*" + _UNIT + r"(\s+and\s+a\s+half)?"
 )
+# A range ("12-18 months", "2 or 3 weeks", "six to eight weeks") counts at its higher end, as
+# the real-language set is annotated: the longer figure decides "more than 6 weeks" safely.
+_RANGE = re.compile(r"\b(\d+)\s*(?:-|–|to|or)\s*(\d+)\s*" + _UNIT)
 _HALF_UNIT = re.compile(r"\bhalf\s+an?\s+" + _UNIT)
 # "3 days a week" is a frequency and "34 years old" an age, not how long the pain has lasted.
 _NOT_DURATION_AFTER = re.compile(r"^\s*(a|an|per|each|every|old|of age)\b")
 _DURATION_CONTEXT = re.compile(
-    r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|ago|now|started|began|start|over|than)\b"
+    r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|ago|now|started|began|start|over|than|lasted|lasting)\b"
+    r"|\bx\s?(?=\d)"  # "back pain x3 months"
 )
 # "the first time in 20 years", "in 10 years' time": an amount of time that is not how long.
-_NOT_DURATION_BEFORE = re.compile(r"(first time in|first .{0,12} in|haven't .{0,20} in|hadn't .{0,20} in|every|each)\s*$")
+# "over the next few days" tells a story forward from the start, not back from today.
+_NOT_DURATION_BEFORE = re.compile(r"(first time in|first .{0,12} in|haven't .{0,20} in|hadn't .{0,20} in|every|each|next)\s*$")
 # "for the last month", "since last week", "last month I started": one unit.
 _LAST_UNIT = re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b(?!\s*'s)")
 # Today and yesterday, but not "yesterday's long run was a nightmare" (the day of a run, not of the pain).
@@ -47,11 +52,12 @@ _DAY_WORDS = [(re.compile(r"\b(today|this morning)\b(?!'s)"), 0), (re.compile(r"
 _TODAY_START = re.compile(r"\b(start\w*|began|begun|came on|happened|since|woke|waking|did it|pulled|tore|injur\w*|felt it|fell|first)\b")
 # A sentence about the pain, or about its start.
 _PAIN_WORDS = re.compile(
-    r"\b(pain|pains|painful|hurt|hurts|hurting|ache|aches|aching|achy|sore|soreness|tender|twinge|niggle|niggling|"
-    r"started|starting|began|begun|noticed|came on|symptoms?|injur\w*|pulled|tore|torn|strained|agony|problem|issue|discomfort)\b")
+    r"\b(pain|pains|painful|hurt|hurts|hurting|ache|aches|aching|achy|sore|soreness|tender|twinges?|niggles?|niggling|"
+    r"started|starting|began|begun|noticed|came on|symptoms?|injur\w*|pulled|tore|torn|strained|agony|problem|issue|discomfort|"
+    r"going on|lasted|lasting|had (?:it|this))\b")
 # A sentence about something else in the person's life.
 _LIFE_WORDS = re.compile(
-    r"\b(run|running|ran|runner|train|training|trained|compet\w*|rac\w*|walk\w*|play\w*|cycl\w*|rid\w*|swim\w*|"
+    r"\b(run|running|ran|rode|runner|train|training|trained|compet\w*|rac\w*|walk\w*|play\w*|cycl\w*|rid\w*|swim\w*|"
     r"work\w*|job|married|lived|since i was|sport|doing|done|practis\w*|practic\w*|ski\w*|hik\w*)\b")
 _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y/?o)\s*old\b"),
@@ -99,6 +105,9 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
     for match in _LAST_UNIT.finditer(text):
         if asked or _DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 25]):
             candidates.append((match.start(), _DAYS_PER_UNIT[match.group(1)]))
+    ranges = {}
+    for match in _RANGE.finditer(text):
+        ranges[match.start(2)] = match.start()
     for match in _DURATION.finditer(text):
         if _NOT_DURATION_AFTER.match(text[match.end():]) or _NOT_DURATION_BEFORE.search(text[max(0, match.start() - 25): match.start()]):
             continue
@@ -110,7 +119,9 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
         closer = _CLOSER_AMOUNT.match(text[match.end():])
         if closer:  # "quite a few months, maybe five": five months
             amount = float(closer.group(1))
-        candidates.append((match.start(), round(amount * _DAYS_PER_UNIT[match.group(3)])))
+        start = ranges.get(match.start(), match.start())  # the higher end of a range, where the range starts
+        candidates = [(position, days) for position, days in candidates if not start <= position < match.start()]
+        candidates.append((start, round(amount * _DAYS_PER_UNIT[match.group(3)])))
     for match in _BARE_UNIT.finditer(text) if not candidates else ():  # vaguer than any amount
         if re.search(r"(\d|\b(?:a|an|few|several|many|couple|of|the|those|these|some|in|per|every))\s*$", text[:match.start()]):
             continue  # an amount ("3 months", "a few months") or no duration ("in months", "the months")

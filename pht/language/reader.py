@@ -63,6 +63,7 @@ MAX_CORRECTIONS_KEPT = 10000
 TOGETHER_GAP = 5
 # Where a sentence ends: a `not_with` phrase only excuses a possible sign in its own sentence.
 SENTENCE_ENDS = {".", "!", "?", ";"}
+CONTRASTS = {"but", "however", "yet", "although", "though", "whereas"}  # a warning's reach ends here
 # A comma followed by one of these carries on the same clause for `together` ("my legs feel
 # odd, they're numb").
 SAME_CLAUSE_AFTER_COMMA = {"they", "both", "it's", "its"}
@@ -175,6 +176,10 @@ class Reader:
         if guesses.get("cues"):
             self.guesses.add("guess", [lemma_pattern(self.nlp, str(cue)) for cue in guesses["cues"]])
         self.guessed_fields = set(guesses.get("fields", []))
+        self.warnings = Matcher(self.nlp.vocab)
+        warnings = self.knowledge.vocabulary.get("warnings", {})
+        if warnings.get("cues"):
+            self.warnings.add("warning", [lemma_pattern(self.nlp, str(cue)) for cue in warnings["cues"]])
         relieving = self.knowledge.vocabulary.get("relieving", {})
         self.relieving = {side: Matcher(self.nlp.vocab) for side in ("before", "after")}
         for side, matcher in self.relieving.items():
@@ -454,6 +459,7 @@ class Reader:
         if told:
             kept = self._in_stories(doc, kept, asked, clause, sentence)
         guessed = self._guessed(doc, clause)
+        warned = [(start, _warning_end(doc, start, sentence)) for _, start, _ in self.warnings(doc)]
         relieved = self._relieved(doc, kept, clause)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
         mentions = []
@@ -461,6 +467,10 @@ class Reader:
             if (field in self.guessed_fields and guessed(start)) or (
                     value == "pain_below_knee" and self._stops_above_knee(doc, end, kept)):
                 continue
+            if any(cue < start < scope_end for cue, scope_end in warned):
+                if "confirm" not in self.knowledge.fields[field].get("values", {}).get(value, {}):
+                    continue  # "if you get any tingling, go to A&E": what to watch for
+                possible = True  # a danger sign in a warning: asked once, never dropped
             if self._about_someone_else(doc, start, end):
                 if not (field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("concrete")):
                     continue  # "my dad had a blood clot" is family history
@@ -665,6 +675,15 @@ class Reader:
                 return following[0] in FINE_WORDS or (
                     following[0] in DEGREE_WORDS and following[1:] != [] and following[1] in FINE_WORDS)
         return False
+
+
+def _warning_end(doc: Doc, cue: int, sentence: List[int]) -> int:
+    """Where a warning's reach ends: the end of its sentence, or a word of contrast before it
+    ("my physio warned me about cauda equina but I have no bladder control" states the sign)."""
+    for index in range(cue + 1, len(doc)):
+        if sentence[index] != sentence[cue] or doc[index].lower_ in CONTRASTS:
+            return index
+    return len(doc)
 
 
 def _same_stretch(doc: Doc, start: int, end: int, mention: int, clause: List[int], sentence: List[int]) -> bool:

@@ -63,6 +63,7 @@ class FollowUpView:
     state: str
     consent_question: str
     consent_answer: str
+    consent_by: str  # who answered, and how the check-ins reach them, when not simply the person on their app
     baseline: List[Answer]
     check_ins: List[CheckInView]
     points: List[Point]
@@ -116,7 +117,8 @@ def _delivery_text(delivery: Dict[str, Any], local: Any) -> str:
     outcome = words["delivery_outcomes"].get(delivery["outcome"], delivery["outcome"])
     message = words["messages"].get(delivery["message"], delivery["message"])
     error = f": {delivery['error']}" if delivery.get("error") and delivery["outcome"] != "interrupted" else ""
-    return f"{moment} · {message} {delivery['attempt']} · {outcome}{error}"
+    attempt = f" {delivery['attempt']}" if delivery["attempt"] else ""  # 0: nothing was sent (the website)
+    return f"{moment} · {message}{attempt} · {outcome}{error}"
 
 
 def _check_in_view(check_in: CheckInRecord, checkins: Checkins, local: Any) -> CheckInView:
@@ -171,11 +173,25 @@ def follow_up_view(follow_up: FollowUpRecord, record: Optional[Record] = None,
         record=follow_up, state=words["follow_up"]["states"].get(follow_up.state, follow_up.state),
         consent_question=str(consent.get("question") or consent.get("wording") or ""),
         consent_answer=str(consent.get("answer") or consent.get("status") or ""),
+        consent_by=consent_by(consent),
         baseline=baseline, check_ins=[_check_in_view(item, checkins, local) for item in follow_up.check_ins],
         points=_points(follow_up, record),
         shown=[words["follow_up"]["shown"][show] for show in SHOWN if follow_up.shown_by(show)])
     view.charts = [trend_chart(view.points, name, answer_label(name, checkins)) for name in CHARTED]
     return view
+
+
+def consent_by(consent: Dict[str, Any]) -> str:
+    """How the consent was given, in labels.yml's words: to a staff member at the desk (with the
+    number the check-ins go to), or on the website with a link to come back by; "" otherwise."""
+    words = labels()["follow_up"]["consent_by"]
+    if consent.get("by") == "staff_for_patient":
+        given = words["staff_for_patient" if consent.get("answer") == "yes" else "staff_declined"]
+        said = given.format(staff_user=consent.get("staff_user") or "?")
+        return f"{said}; {words['staff_route'].format(route=consent['route'])}" if consent.get("route") else said
+    if consent.get("route") == "link":
+        return words["link"]
+    return ""
 
 
 # -- the chart -------------------------------------------------------------------------------
@@ -264,7 +280,8 @@ def as_text(view: FollowUpView) -> str:
     """The follow-up as plain text (the CLI's `show`)."""
     record = view.record
     lines = [f"Follow-up: {view.state} (consented {record.consented_at:%Y-%m-%d %H:%M} UTC"
-             f"{', ' + view.consent_question + ' ' + view.consent_answer if view.consent_question else ''})"]
+             f"{', ' + view.consent_question + ' ' + view.consent_answer if view.consent_question else ''}"
+             f"{'; ' + view.consent_by if view.consent_by else ''})"]
     if view.shown:
         lines.append("  ! " + "; ".join(view.shown))
     if view.baseline:

@@ -29,10 +29,12 @@ from sqlalchemy.orm import Session
 
 from .models import CheckIn, FollowUp
 
-FOLLOW_UP_STATES = ("active", "stopped", "ended", "escalated")
-CHECK_IN_STATES = ("scheduled", "sending", "sent", "reminding", "reminded", "answered", "no_reply",
+FOLLOW_UP_STATES = ("active", "stopped", "ended", "escalated", "declined")  # declined: the answer was no
+CHECK_IN_STATES = ("scheduled", "sending", "sent", "reminding", "reminded", "waiting", "answered", "no_reply",
                    "undeliverable", "cancelled")
-OPEN = ("scheduled", "sending", "sent", "reminding", "reminded")  # still waiting for something
+# still waiting for something; "waiting": due on a channel nobody can be messaged on (the website
+# widget), for the person to come back by their link
+OPEN = ("scheduled", "sending", "sent", "reminding", "reminded", "waiting")
 SENDING = {"sending": False, "reminding": True}  # the state while a message is out -> is it the reminder
 CLAIMABLE = ("scheduled", "sending", "sent", "reminding")  # what the worker may act on when next_attempt_at has come
 NOT_IMPROVING = ("soon", "urgent", "emergency")  # a decision's outcome that is not "carry on"
@@ -190,12 +192,21 @@ class FollowUps:
         after a fault) returns the follow-up stored the first time."""
         if not schedule:
             raise ValueError("a follow-up needs at least one check-in")
+        return self._add(new, schedule, "active")
+
+    def decline(self, new: NewFollowUp) -> FollowUpRecord:
+        """Store a "no" to the check-ins, with the question's wording, as a follow-up that is
+        `declined` and has no check-ins: the record keeps the answer either way, as it keeps
+        the pre-screen's consent. Nothing is ever sent for it; stopping finds nothing to stop."""
+        return self._add(new, (), "declined")
+
+    def _add(self, new: NewFollowUp, schedule: Sequence[Tuple[str, dt.datetime]], state: str) -> FollowUpRecord:
         with self._sessions() as session:
             try:
                 with session.begin():
                     row = FollowUp(prescreen_reference=new.prescreen_reference, sender_id=new.sender_id,
                                    channel=new.channel, consented_at=new.consented_at, consent=new.consent,
-                                   baseline=new.baseline, stage=new.stage, state="active")
+                                   baseline=new.baseline, stage=new.stage, state=state)
                     session.add(row)
                     session.flush()
                     for sequence, (label, due_at) in enumerate(schedule, start=1):
@@ -281,11 +292,28 @@ class FollowUps:
         return self._settle(message, now, "undeliverable", error, lambda row: {
             "state": "undeliverable", "next_attempt_at": None, "last_error": error})
 
-    def mark_unanswered(self, now: dt.datetime) -> int:
-        """Reminded check-ins still unanswered when their time is up become "no reply" (never
-        "fine"); how many."""
+    def mark_waiting(self, now: dt.datetime, messaged: Sequence[str], wait: dt.timedelta) -> int:
+        """Check-ins due on a channel the worker may not message (`messaged` are those it may:
+        the website widget is not one) wait for the person to come back by their link: nothing
+        is sent, and like a sent check-in and its reminder, unanswered after `wait` (the
+        reminder's time twice) they are "no reply". How many began to wait."""
         with self._sessions() as session, session.begin():
-            rows = session.scalars(sa.select(CheckIn).where(CheckIn.state == "reminded", CheckIn.next_attempt_at <= now)
+            rows = session.scalars(
+                sa.select(CheckIn).join(FollowUp)
+                .where(FollowUp.state == "active", FollowUp.channel.not_in(list(messaged)),
+                       CheckIn.state == "scheduled", CheckIn.due_at <= now)
+                .with_for_update(skip_locked=True, of=CheckIn)).all()
+            for row in rows:
+                row.state, row.next_attempt_at = "waiting", row.due_at + wait
+                row.deliveries = [*row.deliveries, _delivery(now, "check_in", 0, "waiting")]
+            return len(rows)
+
+    def mark_unanswered(self, now: dt.datetime) -> int:
+        """Reminded check-ins, and website check-ins waiting, still unanswered when their time
+        is up become "no reply" (never "fine"); how many."""
+        with self._sessions() as session, session.begin():
+            rows = session.scalars(sa.select(CheckIn).where(CheckIn.state.in_(("reminded", "waiting")),
+                                                            CheckIn.next_attempt_at <= now)
                                    .with_for_update(skip_locked=True)).all()
             for row in rows:
                 row.state, row.next_attempt_at = "no_reply", None

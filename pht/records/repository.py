@@ -52,7 +52,7 @@ class NewPrescreen:
     staff_entered: bool = False
     ended_by: str = "completed"
     created: dt.datetime = field(default_factory=now)
-    turn_key: Optional[str] = None  # the conversation's stored state when it finished (see `add`)
+    turn_key: Optional[str] = None  # names the message that finished it, the same when sent again (see `add`)
 
 
 @dataclass(frozen=True)
@@ -161,8 +161,8 @@ class Records:
         """Store a pre-screen under a new reference code, unique even when many finish at once.
 
         A pre-screen with the `turn_key` of one already stored for the same conversation is that
-        one: when a fault stops the finishing turn from being saved, the person sends the
-        message again from the same stored state, and gets the same record and code."""
+        one: when a fault stops the finishing turn from being saved, the person's client sends
+        the message again, and it gets the same record and code."""
         if new.ended_by not in ENDED_BY:
             raise ValueError(f"ended_by must be one of {ENDED_BY}, not {new.ended_by!r}")
         result = new.assessment

@@ -41,6 +41,10 @@ class Settings:
     staff_secret_env: Optional[str] = None
     staff_secret_file: Optional[Path] = None
     staff_channel_url: Optional[str] = None
+    link_key_env: Optional[str] = None
+    link_key_file: Optional[Path] = None
+    web_url: str = "http://localhost:8080"  # the website server as people reach it (their check-in links)
+    link_days: int = 14
     urgent_hours: int = 12  # RECEPTION_URGENT_HOURS: the emergency and urgent outcomes listed beside those waiting
 
     def secret_key(self) -> str:
@@ -51,6 +55,12 @@ class Settings:
         """The staff channel's shared secret: STAFF_CHANNEL_SECRET, or one made once in var/."""
         kept = self.staff_secret_file or self.secret_key_file.with_name("staff_channel_secret")
         return self.staff_secret_env or _kept_secret(kept, create=True) or ""
+
+    def follow_up_link_key(self) -> bytes:
+        """The key that signs website visitors' check-in links (pht/followups/links.py):
+        FOLLOW_UP_LINK_KEY, or one made once and kept in var/."""
+        kept = self.link_key_file or self.secret_key_file.with_name("follow_up_link_key")
+        return (self.link_key_env or _kept_secret(kept, create=True) or "").encode()
 
     def rasa_token(self) -> Optional[str]:
         """The Rasa server's API token: RASA_AUTH_TOKEN, or the one `make run` keeps in var/."""
@@ -85,6 +95,10 @@ def settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         staff_secret_env=config.staff_channel_secret,
         staff_secret_file=var / "staff_channel_secret",
         staff_channel_url=config.staff_channel_url or f"{config.rasa_url.rstrip('/')}/webhooks/staff/webhook",
+        link_key_env=config.follow_up_link_key,
+        link_key_file=var / "follow_up_link_key",
+        web_url=(config.web_public_url or f"http://localhost:{config.web_port}").rstrip("/"),
+        link_days=config.follow_up_link_days,
         urgent_hours=config.reception_urgent_hours,
     )
 

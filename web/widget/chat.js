@@ -48,9 +48,42 @@
   function Chat(root, config) {
     this.root = root;
     this.config = config;
+    this.checkIn = root.getAttribute("data-check-in"); // a check-in page's signed link (web/server.py)
     this.build();
-    this.connect();
+    if (this.checkIn) this.startCheckIn();
+    else this.connect();
   }
+
+  // A check-in opened by its link: the website server starts it in the visitor's conversation and
+  // answers with that conversation's session, which the widget then joins (the history shows the
+  // check-in's first question). The link, not this page, decides whose check-in it is.
+  Chat.prototype.startCheckIn = function () {
+    var chat = this;
+    fetch("/check-in/start", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: this.checkIn }),
+      credentials: "same-origin",
+    })
+      .then(function (reply) {
+        return reply.json().then(function (answer) {
+          return { ok: reply.ok, answer: answer || {} };
+        });
+      })
+      .then(function (result) {
+        if (!result.ok || !result.answer.session_id) {
+          chat.setStatus(result.answer.message || STRINGS.unreachable, true);
+          chat.setConnected(false);
+          return;
+        }
+        sessionStorage.setItem(SESSION_KEY, result.answer.session_id);
+        chat.connect();
+      })
+      .catch(function () {
+        chat.setStatus(STRINGS.unreachable, true);
+        chat.setConnected(false);
+      });
+  };
 
   Chat.prototype.build = function () {
     var section = element("section", "pht-chat");
@@ -164,7 +197,8 @@
       if (message.sender === "user") chat.addMessage("user", message.text);
       else chat.showBot(message, true);
     });
-    if (!messages.length) this.send(START_MESSAGE, null); // the assistant says hello first
+    // the assistant says hello first (a check-in has begun already: its question is in the history)
+    if (!messages.length && !this.checkIn) this.send(START_MESSAGE, null);
   };
 
   Chat.prototype.addMessage = function (who, text) {
