@@ -147,14 +147,44 @@ def _render_calls() -> Dict[str, Set[str]]:
                 if not names:
                     continue
                 keywords = {keyword.arg for keyword in node.keywords if keyword.arg}
-                if any(keyword.arg is None for keyword in node.keywords):
-                    keywords |= clinic
+                for keyword in node.keywords:
+                    if keyword.arg is None:  # **settings["clinic"], or **a_function(...) returning a dict
+                        keywords |= _returned_keys(tree, keyword.value) or clinic
                 for name in names:
                     passed.setdefault(name, set()).update(keywords)
     return passed
 
 
-RENDERED = _render_calls()
+def _returned_keys(tree: ast.AST, value: ast.AST) -> Set[str]:
+    """The keys of the dict that a function of the same module returns, for `**web_link(...)`."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+        return set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == value.func.id:
+            return {key.value for returned in ast.walk(node) if isinstance(returned, ast.Return)
+                    and isinstance(returned.value, ast.Dict) for key in returned.value.keys
+                    if isinstance(key, ast.Constant)}
+    return set()
+
+
+def _check_in_page_words() -> Dict[str, Set[str]]:
+    """The website server's check-in page: each of its responses (`CHECK_IN_PAGE_RESPONSES` + a
+    kind) with what its `words(kind, key=...)` calls pass, and the clinic's name, always passed."""
+    from web.server import CHECK_IN_PAGE_RESPONSES
+    tree = ast.parse((ROOT / "web" / "server.py").read_text())
+    passed: Dict[str, Set[str]] = {name: {"clinic_name"} for name in DOMAIN["responses"]
+                                   if name.startswith(CHECK_IN_PAGE_RESPONSES)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "words":
+            kinds = {constant.value for argument in node.args for constant in ast.walk(argument)
+                     if isinstance(constant, ast.Constant) and isinstance(constant.value, str)}
+            for kind in kinds:
+                if CHECK_IN_PAGE_RESPONSES + kind in passed:
+                    passed[CHECK_IN_PAGE_RESPONSES + kind] |= {keyword.arg for keyword in node.keywords if keyword.arg}
+    return passed
+
+
+RENDERED = {**_render_calls(), **_check_in_page_words()}
 SLOTS = set(DOMAIN["slots"])
 
 
