@@ -22,14 +22,16 @@ CARE_DUE_SLOT = "care_due"  # actions/forms.py sets it; domain/handover.yml
 CARE_ACTION = "action_care_while_taken_over"  # actions/handover.py
 
 
-async def care_while_taken_over(server: Optional[Any], message: UserMessage) -> None:
+async def care_while_taken_over(server: Optional[Any], message: UserMessage) -> bool:
     """After `message` was handled: the care advice, if staff hold the conversation and the
-    message made it due."""
+    message made it due. Whether staff hold it (the assistant says nothing else then)."""
     agent = getattr(getattr(server, "ctx", None), "agent", None)
     if agent is None or agent.tracker_store is None or agent.processor is None:
-        return
+        return False
     tracker = await agent.tracker_store.retrieve(message.sender_id)
-    if tracker is None or not tracker.is_paused() or not tracker.get_slot(CARE_DUE_SLOT):
-        return
-    async with agent.lock_store.lock(message.sender_id):
-        await agent.execute_action(message.sender_id, CARE_ACTION, message.output_channel, None, None)
+    if tracker is None or not tracker.is_paused():
+        return False
+    if tracker.get_slot(CARE_DUE_SLOT):
+        async with agent.lock_store.lock(message.sender_id):
+            await agent.execute_action(message.sender_id, CARE_ACTION, message.output_channel, None, None)
+    return True

@@ -58,6 +58,7 @@ from .handover import care_while_taken_over
 logger = logging.getLogger(__name__)
 
 HISTORY_EVENT = "session_history"
+HELD_EVENT = "held_by_staff"  # a message reached staff, who hold the conversation: no reply from the assistant
 SENDER_PREFIX = prefix_of("socketio")  # every conversation this channel creates, and no other (issue 18)
 assert SENDER_PREFIX == SESSION_PREFIX, "channels/widget_sessions.py's prefix is the socket.io channel's"
 MAX_PACKET_BYTES = 64 * 1024  # a chat message with its metadata is far smaller; nginx's body limit too
@@ -214,7 +215,9 @@ class WidgetInput(SocketIOInput):
             message = UserMessage(text, SocketIOOutput(sio, self.bot_message_evt), session["sender_id"],
                                   input_channel=self.name(), metadata=message_metadata(data.get(self.metadata_key)))
             await on_new_message(message)
-            await care_while_taken_over(app.get("server"), message)  # staff hold it: danger signs still at once
+            if await care_while_taken_over(app.get("server"), message):  # staff hold it: danger signs still at once
+                # and nothing else comes from the assistant: the widget stops showing it typing
+                await sio.emit(HELD_EVENT, room=sid, namespace=self.namespace)
 
         sio.on("session_request", namespace=self.namespace)(session_request)
         sio.on(self.user_message_evt, namespace=self.namespace)(user_uttered)

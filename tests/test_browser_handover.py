@@ -83,6 +83,7 @@ def said_while_taken_over(site, patient, text: str) -> None:
     before = sum(event["event"] == "user" for event in events(site, patient))
     type_into_widget(patient, text)
     until(lambda: sum(event["event"] == "user" for event in events(site, patient)) > before, "the message")
+    until(lambda: patient.locator(".pht-chat__typing").is_hidden(), "the assistant not shown typing")
 
 
 def test_a_patient_in_the_widget_and_a_staff_member_who_takes_over(site, chromium, tmp_path):

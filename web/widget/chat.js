@@ -169,6 +169,11 @@
     socket.on("bot_uttered", function (message) {
       chat.showBot(message);
     });
+    // someone from the clinic holds the conversation: the message reached them, and the
+    // assistant will not answer it, so it is not shown typing
+    socket.on("held_by_staff", function () {
+      chat.setTyping(false);
+    });
     socket.on("connect_error", function () {
       chat.setStatus(STRINGS.unreachable, true);
       chat.setConnected(false);
