@@ -14,7 +14,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from pht.followups.timing import clinic_zone
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 OFF = ("off", "none", "closed")
@@ -33,10 +35,7 @@ class OpeningHours:
     @classmethod
     def parse(cls, text: str, zone_name: str) -> "OpeningHours":
         """From CLINIC_OPENING_HOURS and an IANA zone name; ValueError saying what is wrong."""
-        try:
-            zone = ZoneInfo(zone_name)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"{zone_name!r} is not a time zone (e.g. Europe/London)") from error
+        zone = clinic_zone(zone_name)
         windows: Dict[int, List[Window]] = {}
         if text.strip().lower() in OFF:
             return cls(zone, {})

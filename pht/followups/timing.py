@@ -27,6 +27,14 @@ def utc(text: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
+def clinic_zone(zone_name: str) -> ZoneInfo:
+    """The clinic's time zone (CLINIC_TIMEZONE) by its IANA name; ValueError saying what is wrong."""
+    try:
+        return ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"{zone_name!r} is not a time zone (e.g. Europe/London)") from error
+
+
 @dataclass(frozen=True)
 class QuietHours:
     """The hours of the clinic's day (its time zone) when no message is sent: `start` to `end`,
@@ -39,10 +47,7 @@ class QuietHours:
     @classmethod
     def parse(cls, window: str, zone_name: str) -> "QuietHours":
         """From "21:00-08:00" (or "off") and an IANA zone name; ValueError saying what is wrong."""
-        try:
-            zone = ZoneInfo(zone_name)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"{zone_name!r} is not a time zone (e.g. Europe/London)") from error
+        zone = clinic_zone(zone_name)
         if window.strip().lower() in OFF:
             return cls(zone)
         matched = WINDOW.match(window)
