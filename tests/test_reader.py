@@ -858,3 +858,62 @@ def test_a_sign_told_after_the_warning_and_a_but_is_stated():
 
 def test_if_i_do_something_is_no_warning():
     assert read_message("If I sit for long my leg goes numb")["neuro_symptoms"] == ["numbness"]
+
+
+@pytest.mark.parametrize("story, trend", [
+    ("It has recently gotten worse. It hurts all the time.", "worse"),
+    ("I had breast cancer and now the hip pain is getting worse", "worse"),
+    ("stage 4 cancer with worsening hip pain", "worse"),
+    ("I am currently recovering from a strained high hamstring tendon", "better"),
+    ("it's slowly getting better with the exercises", "better"),
+])
+def test_how_the_pain_has_changed_is_read_from_a_story(story, trend):
+    assert read_message(story)["trend"] == trend
+
+
+@pytest.mark.parametrize("story", [
+    "sitting makes it worse",
+    "it got worse when I sat down",
+    "it gets worse and worse the longer I run",
+])
+def test_what_makes_it_worse_is_no_change_over_the_weeks(story):
+    assert "trend" not in read_message(story)
+
+
+def test_a_bare_better_or_worse_answers_only_its_own_question():
+    assert read_message("worse", "trend")["trend"] == "worse"
+    assert read_message("about the same", "trend")["trend"] == "same"
+
+
+def test_trouble_walking_in_a_story_tells_no_sudden_start():
+    assert "onset" not in read_message("I couldn't walk and was dragging my leg")
+    assert read_message("I felt a pop at the top of my hamstring")["onset"] == "sudden"
+    assert read_message("I couldn't walk properly", "injury_signs")["onset"] == "sudden"  # "when it happened, ...?"
+
+
+def test_an_activity_the_person_cannot_do_without_pain_makes_it_worse():
+    assert read_message("The following few days I couldn't even sit down without having pain.")["aggravators"] == ["sitting"]
+    assert read_message("I can't run without it hurting")["aggravators"] == ["running"]
+    assert "aggravators" not in read_message("I can sit without pain now")
+    assert "aggravators" not in read_message("I don't run without warming up")
+
+
+@pytest.mark.parametrize("story", [
+    "Pain was worse when I did intervals and sometimes the pain radiated down to the back of my hamstrings.",
+    "All of this would explain the knot I felt in my butt during the race and the tightness moving down my hamstring.",
+])
+def test_a_training_change_needs_a_word_of_change_in_its_own_clause(story):
+    assert "load_changes" not in read_message(story)
+
+
+@pytest.mark.parametrize("story, change", [
+    ("I went to my first spin class on Tuesday after a two month hiatus and my tuckus HURTS", "back_after_break"),
+    ("came back after a layoff and now my sit bone hurts", "back_after_break"),
+])
+def test_training_changes_told_in_other_words(story, change):
+    assert change in read_message(story)["load_changes"]
+
+
+def test_a_cause_the_person_is_unsure_of_is_no_aggravator():
+    assert "aggravators" not in read_message(
+        "I feel the same or maybe even worse but now I don't know if it's from my short run on Sunday night.")

@@ -87,3 +87,9 @@ def test_no_question_is_taken_for_a_first_person_account():
     questions = list(examples("data/nlu/faq.yml", "faq")) + list(examples("data/nlu/questions.yml", "faq"))
     questions += list(examples("tests/nlu/heldout.yml", "faq"))
     assert [text for text in questions if question_form().tells_own_account(text)] == []
+
+
+def test_a_question_word_with_the_person_as_subject_tells():
+    assert not question_form().asks("What I've noticed since the race is that after a run I have a lot of soreness in my butt.")
+    assert question_form().asks("what I can do for it?")
+    assert question_form().asks("what can I do for it")

@@ -38,6 +38,7 @@ class QuestionForm:
         self.then = {str(word).lower() for word in cues["then"]}
         self.when = {str(word).lower() for word in cues["when"]}
         self.when_then = {str(word).lower() for word in cues["when_then"]}
+        self.telling = {str(word).lower() for word in cues.get("telling", [])}
         self.phrases = _phrases(cues["phrases"], anywhere=True)
         self.opening_phrases = _phrases(cues["opening_phrases"], anywhere=False)
         commands = (knowledge or load_knowledge()).vocabulary.get("commands", {})
@@ -70,7 +71,8 @@ class QuestionForm:
         if not words:
             return False
         second = words[1] if len(words) > 1 else ""
-        return (words[0] in self.questions or (words[0] in self.openers and second in self.then)
+        return ((words[0] in self.questions and f"{words[0]} {second}" not in self.telling)
+                or (words[0] in self.openers and second in self.then)
                 or (words[0] in self.when and second in self.when_then))
 
     def tells_story(self, text: str, findings: Mapping[str, Any]) -> bool:

@@ -57,6 +57,7 @@ FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 
 MIN_TYPO_LENGTH = 4
 RELIEF_WINDOW = 2  # words at most between an activity and a relieving cue after it
+CANNOT = {"n't", "not", "never", "cannot", "unable", "can't", "couldn't", "won't"}  # "couldn't sit without pain"
 MAX_CORRECTIONS_KEPT = 10000
 # `together` parts (see vocabulary.yml) may stand this many words apart, in one clause, with no
 # other place named between them: "numbness down both legs", "no feeling in my legs".
@@ -193,6 +194,9 @@ class Reader:
                 self.cues[field] = Matcher(self.nlp.vocab)
                 self.cues[field].add("cue", [lemma_pattern(self.nlp, str(cue)) for cue in spec["cues"]])
         self.in_stories_cued = [field for field, spec in self.knowledge.fields.items() if spec.get("cues_in_stories")]
+        self.story_scope = {field: self.knowledge.fields[field]["cues_in_stories"].get("scope", "sentence")
+                            for field in self.in_stories_cued
+                            if isinstance(self.knowledge.fields[field]["cues_in_stories"], dict)}
         # (field, value) findings in whose clause a `cues_in_stories` field's mention does not count
         self.story_not_with = {field: set(self.knowledge.fields[field]["cues_in_stories"].get("not_with", {}).items())
                                for field in self.in_stories_cued
@@ -242,13 +246,13 @@ class Reader:
         definite = [mention for mention in mentions if not mention.possible]
         found: Dict[str, Any] = {}
         for field, spec in self.knowledge.fields.items():
-            if spec.get("checkins_only") or (spec.get("asked_only") and asked != field):
-                continue  # read only as the answer to its own question (vocabulary.yml)
+            if spec.get("checkins_only"):
+                continue  # asked only with the consent to check-ins (vocabulary.yml)
             value = self._read_field(field, spec, text, definite, asked == field)
             if value is not None:
                 found[field] = value
         if infer:
-            self._apply_implications(found)
+            self._apply_implications(found, asked)
         if asked and asked not in found and self._says(text, "unsure"):
             found[asked] = NOT_SURE
         return Reading(found, self._possible(doc, mentions, found))
@@ -396,12 +400,14 @@ class Reader:
                 return text[:60]
         return None
 
-    def _apply_implications(self, found: Dict[str, Any]) -> None:
+    def _apply_implications(self, found: Dict[str, Any], asked: Optional[str]) -> None:
         """Findings that follow from others (`implies` in vocabulary.yml): a pop means a sudden
-        start; pain in the low back is back pain beside whatever else the nerve question finds."""
+        start; pain in the low back is back pain beside whatever else the nerve question finds.
+        A field's own `implies` holds for the answer to its question ("when it happened, did you
+        notice ...?"); in a story only a value's does ("I couldn't walk" tells no sudden start)."""
         for field, spec in self.knowledge.fields.items():
             if found.get(field):
-                for other, value in spec.get("implies", {}).items():
+                for other, value in (spec.get("implies", {}) if field == asked else {}).items():
                     found.setdefault(other, value)
                 values = found[field] if isinstance(found[field], list) else [found[field]]
                 for value in values:
@@ -476,6 +482,8 @@ class Reader:
                     continue  # "my dad had a blood clot" is family history
                 possible = True  # a cauda equina sign ("my husband says he can't pass water"): asked once, never dropped
             negated = self._is_negated(doc, start, end, mentioned)
+            if negated and field in self.relieved_fields and self._cannot_without(doc, start, end, clause):
+                negated = False  # "I couldn't even sit down without pain": sitting hurts
             if not (possible or negated) and self._excused(doc, field, value, start, sentence):
                 continue  # "it shoots down my leg to the knee": stops above it
             mentions.append(Mention(field, value, start, end, negated, possible))
@@ -567,8 +575,12 @@ class Reader:
         sentence of every word."""
         lengths = Counter(sentence)
         short = {number for number, length in lengths.items() if length < STORY_SENTENCE_WORDS}
-        # the sentences where each field's mentions count: those with one of its cues, and short ones
-        counts_in = {field: {sentence[start] for _, start, _ in self.cues[field](doc)} | short
+        # where each field's cue must be: its sentence, or with `scope: clause` its clause
+        scope = {field: clause if self.story_scope.get(field) == "clause" else sentence for field in self.in_stories_cued}
+        # the sentences (or clauses) where each field's mentions count: those with one of its
+        # cues, and short sentences
+        counts_in = {field: {scope[field][start] for _, start, _ in self.cues[field](doc)}
+                     | {scope[field][index] for index in range(len(doc)) if sentence[index] in short}
                      for field in self.in_stories_cued if field != asked}
         not_pain = set()
         if asked != "pain_location":
@@ -577,7 +589,7 @@ class Reader:
         moments = {field: {clause[start] for other, value, start, _, _ in kept if (other, value) in findings}
                    for field, findings in self.story_not_with.items() if field in counts_in}
         return [item for item in kept
-                if not (item[0] in counts_in and sentence[item[2]] not in counts_in[item[0]])
+                if not (item[0] in counts_in and scope[item[0]][item[2]] not in counts_in[item[0]])
                 and not (item[0] in moments and clause[item[2]] in moments[item[0]])
                 and not (item[0] == "pain_location" and clause[item[2]] in not_pain)]
 
@@ -616,9 +628,26 @@ class Reader:
         for cue in after:
             nearest = max(((item[3], position) for position, item in activities
                            if item[3] <= cue <= item[3] + RELIEF_WINDOW and clause[cue] == clause[item[2]]), default=None)
-            if nearest:
+            if nearest and not self._cannot_before(doc, kept[nearest[1]][3], clause):
                 relieved.add(nearest[1])
         return relieved
+
+    @staticmethod
+    def _cannot_without(doc: Doc, start: int, end: int, clause: List[int]) -> bool:
+        """"I couldn't even sit down without having pain", "can't run without it hurting": an
+        activity the person cannot do without something after it, in one clause."""
+        return end < len(doc) and any(doc[index].lower_ == "without" for index in range(end, min(len(doc), end + 3))
+                                      if clause[index] == clause[start]) and any(
+            doc[index].lower_ in {"cannot", "unable"} or (doc[index].lower_ in {"n't", "not"} and index > 0
+                                                          and doc[index - 1].lemma_ in {"can", "could", "ca"})
+            for index in range(start - 1, max(-1, start - NEGATION_WINDOW - 1), -1) if clause[index] == clause[start])
+
+    @staticmethod
+    def _cannot_before(doc: Doc, end: int, clause: List[int]) -> bool:
+        """"I couldn't even sit down without having pain": a cue after an activity the person
+        cannot do (`end`: where its words end) turns back on itself: the activity hurts."""
+        return any(doc[index].lower_ in CANNOT for index in range(end - 1, -1, -1)
+                   if clause[index] == clause[end - 1])
 
     def _stops_above_knee(self, doc: Doc, end: int, kept: List[tuple]) -> bool:
         """"it radiated down to the back of my hamstrings": the pain goes down, to a place above
