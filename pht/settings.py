@@ -62,8 +62,8 @@ class Settings(BaseSettings):
     # -- the Rasa server and the action server ---------------------------------------------------
     rasa_auth_token: Optional[str] = _field(
         None, "Protects the Rasa server's HTTP API (trackers, events, model): every API route refuses calls "
-        "without it. The staff CLI and the reception page use it to delete conversations, the follow-up worker to "
-        "start check-ins.", RASA,
+        "without it. The staff CLI and the reception page use it to delete conversations and take them over, the "
+        "follow-up worker to start check-ins and hand back conversations staff left.", RASA,
         "made once by `make run`, kept in var/rasa_auth_token")
     rasa_port: int = _field(5005, "Port of the Rasa server (scripts/run.sh, scripts/serve.sh)", RASA)
     action_port: int = _field(5055, "Port of the action server (scripts/run.sh, scripts/serve.sh)", RASA)
