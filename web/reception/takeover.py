@@ -75,7 +75,8 @@ class Live:
     def snapshot(self) -> str:
         """What the lists show, as text: a stream says "changed" when this changes."""
         lists = self.lists()
-        return json.dumps([[(item.handover.id, item.handover.state, item.handover.taken_by) for item in lists["waiting"]],
+        return json.dumps([[(item.handover.id, item.handover.state, item.handover.taken_by,
+                             bool(item.handover.nobody_free_told_at)) for item in lists["waiting"]],
                            [record.reference for record in lists["urgent"]]])
 
     async def live_lists(self, request: Request) -> Response:
