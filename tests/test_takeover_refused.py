@@ -160,3 +160,21 @@ def test_taking_over_is_one_call_that_pauses_and_says_who_joined_and_messages_na
     assert message["text"] == "Alice: Hello, how can I help?"
     assert message["metadata"] == {"utter_action": "utter_staff_message", "staff_name": "Alice",
                                    "staff_text": "Hello, how can I help?"}
+
+
+def test_a_staff_member_whose_conversation_was_handed_back_automatically_is_told_so_when_they_write(page):
+    import datetime as dt
+
+    FakeRasaApi.channels["tg:left"] = "telegram"
+    alice = staff(page, "alice.smith")
+    act(alice, "tg:left", "take")
+    handovers = page["records"].handovers
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=30)
+    [silent] = [item for item in handovers.silent(later - dt.timedelta(minutes=20)) if item.sender_id == "tg:left"]
+    assert handovers.hand_back_silent(silent, later - dt.timedelta(minutes=20), later)  # as the worker does
+    sent = len(FakeRasaApi.appended)
+    location = act(alice, "tg:left", "reply", message="Sorry, I'm back!")
+    assert "message=taken" in location and len(FakeRasaApi.appended) == sent  # nothing reached the person
+    _, _, html = alice.request(location)
+    assert "You no longer hold this conversation" in html and "automatically, after 20 minutes" in html
+    assert "handed back to the assistant automatically: nothing from alice.smith for 20 minutes" in html
