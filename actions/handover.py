@@ -9,8 +9,11 @@
   marks the care as due (`care_due`), and the channel runs `action_care_while_taken_over` at
   once, which gives the advice (channels/handover.py).
 - `action_handed_back`: after the reception page resumed the conversation and sent
-  `EXTERNAL_handed_back`: says so, and the questions carry on where they were (the rules run
-  the form again), or the conversation ends.
+  `EXTERNAL_handed_back`: says so (or, handed back automatically because nobody from the clinic
+  wrote for HANDOVER_IDLE_MINUTES, that they had to step away, with the clinic's number), and
+  the questions carry on where they were (the rules run the form again), or the conversation ends.
+- On a channel that cannot bring a message the person did not ask for (REST), nobody can join:
+  the person is given the clinic's number, and no request is kept.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from pht.opening_hours import clinic_hours, days_ahead
+from pht.reception.conversations import STAFF_NAME_SLOT, STEPPED_AWAY_SLOT
+from pht.records.handovers import HANDOVER_CHANNELS
 from pht.records.live import Changes
 from pht.settings import load_settings, settings
 from pht.state import findings_from_slots
@@ -82,6 +87,9 @@ class ActionAskForPerson(Action):
         say_care_first(tracker, dispatcher, domain)
         config = settings()
         clinic = load_settings()["clinic"]
+        if record_channel(tracker) not in HANDOVER_CHANNELS:  # what staff wrote would reach nobody
+            dispatcher.utter_message(text=render(domain, "utter_handover_not_on_this_channel", **clinic))
+            return []
         hours = clinic_hours(config.clinic_timezone, config.clinic_opening_hours)
         now = clock()
         open_now = hours.is_open(now)
@@ -110,12 +118,16 @@ class ActionHandedBack(Action):
         return "action_handed_back"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(response="utter_handed_back")  # {staff_name}: Rasa fills in the slot
+        if tracker.get_slot(STEPPED_AWAY_SLOT):  # handed back automatically (pht/reception/unattended.py)
+            dispatcher.utter_message(text=render(domain, "utter_staff_stepped_away", staff_name=tracker.get_slot(STAFF_NAME_SLOT),
+                                                 **load_settings()["clinic"]))
+        else:
+            dispatcher.utter_message(response="utter_handed_back")  # {staff_name}: Rasa fills in the slot
         if tracker.active_loop_name == FORM_NAME:
             dispatcher.utter_message(response="utter_handed_back_carry_on")  # the rule runs the form next
         else:
             dispatcher.utter_message(response="utter_handed_back_done")
-        return []
+        return [SlotSet(STEPPED_AWAY_SLOT, None)] if tracker.get_slot(STEPPED_AWAY_SLOT) else []
 
 
 class ActionCareWhileTakenOver(Action):

@@ -32,6 +32,10 @@ Name it in the credentials as `channels.socketio.WidgetInput` (the same settings
   which browsers refuse (rasa-webchat falls back to long-polling and failed).
 - Replicas: with REDIS_URL, emits go through Redis (`share_rooms_through_redis`), so a message
   to a conversation sent by any replica reaches its page wherever it is connected.
+- Staff messages: what someone from the clinic writes while they hold the conversation
+  (pht/reception/conversations.py) carries their first name and own words in its metadata; the
+  widget gets them as `staff` beside the text, and shows and announces the message as theirs
+  ("Alice, from the clinic"), not the assistant's, live and in the history.
 - History: after `session_confirm` comes a `session_history` event with the conversation so
   far (since the session started; empty for a new session), so a reload keeps it.
   The conversation stays on the server: the page keeps only its session id, in its tab's
@@ -42,7 +46,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.shared.core.constants import IS_EXTERNAL
 from rasa.shared.core.events import BotUttered, Event, SessionStarted, UserUttered
@@ -50,6 +54,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 
 from actions.senders import prefix_of
+from pht.reception.conversations import STAFF_NAME_SLOT, STAFF_TEXT
 
 from .widget_sessions import SENDER_PREFIX as SESSION_PREFIX
 from .widget_sessions import WidgetSessions
@@ -79,6 +84,25 @@ def bot_messages(text: str, buttons: Sequence[Dict[str, Any]]) -> List[Dict[str,
     return messages
 
 
+def staff_part(metadata: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    """`{"staff": {"name": ..., "text": ...}}` for a message someone from the clinic wrote, else {}."""
+    metadata = metadata or {}
+    if not metadata.get(STAFF_NAME_SLOT) or metadata.get(STAFF_TEXT) is None:
+        return {}
+    return {"staff": {"name": str(metadata[STAFF_NAME_SLOT]), "text": str(metadata[STAFF_TEXT])}}
+
+
+class WidgetOutput(SocketIOOutput):
+    """Rasa's socket.io output; a staff member's message goes as one message, with `staff`."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        staff = staff_part(kwargs)
+        if staff:
+            await self._send_message(recipient_id, {"text": text, **staff})
+            return
+        await super().send_text_message(recipient_id, text, **kwargs)
+
+
 def conversation_history(events: Sequence[Event]) -> List[Dict[str, Any]]:
     """What the page showed, from a tracker's events: since the latest session start.
 
@@ -98,6 +122,10 @@ def conversation_history(events: Sequence[Event]) -> List[Dict[str, Any]]:
             for message in history:
                 message.pop("quick_replies", None)
         elif isinstance(event, BotUttered):
+            staff = staff_part(event.metadata)
+            if staff:
+                history.append({"sender": "bot", "text": event.text or "", **staff})
+                continue
             buttons = (event.data or {}).get("buttons") or []
             history += [{"sender": "bot", **message} for message in bot_messages(event.text or "", buttons)]
     return history
@@ -212,7 +240,7 @@ class WidgetInput(SocketIOInput):
                 if await self._has_messages(app.get("server"), session["sender_id"]):
                     return
                 text = WIDGET_OPENING
-            message = UserMessage(text, SocketIOOutput(sio, self.bot_message_evt), session["sender_id"],
+            message = UserMessage(text, WidgetOutput(sio, self.bot_message_evt), session["sender_id"],
                                   input_channel=self.name(), metadata=message_metadata(data.get(self.metadata_key)))
             await on_new_message(message)
             if await care_while_taken_over(app.get("server"), message):  # staff hold it: danger signs still at once
@@ -222,6 +250,11 @@ class WidgetInput(SocketIOInput):
         sio.on("session_request", namespace=self.namespace)(session_request)
         sio.on(self.user_message_evt, namespace=self.namespace)(user_uttered)
         return blueprint
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """What Rasa's API sends through (`output_channel=latest`: the reception's messages)."""
+        found = super().get_output_channel()
+        return WidgetOutput(self.sio, self.bot_message_evt) if found is not None and self.sio is not None else found
 
     @staticmethod
     async def _tracker_events(server: Optional[Sanic], sender_id: str) -> Optional[List[Event]]:

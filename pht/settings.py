@@ -62,8 +62,8 @@ class Settings(BaseSettings):
     # -- the Rasa server and the action server ---------------------------------------------------
     rasa_auth_token: Optional[str] = _field(
         None, "Protects the Rasa server's HTTP API (trackers, events, model): every API route refuses calls "
-        "without it. The staff CLI and the reception page use it to delete conversations, the follow-up worker to "
-        "start check-ins.", RASA,
+        "without it. The staff CLI and the reception page use it to delete conversations and take them over, the "
+        "follow-up worker to start check-ins and hand back conversations staff left.", RASA,
         "made once by `make run`, kept in var/rasa_auth_token")
     rasa_port: int = _field(5005, "Port of the Rasa server (scripts/run.sh, scripts/serve.sh)", RASA)
     action_port: int = _field(5055, "Port of the action server (scripts/run.sh, scripts/serve.sh)", RASA)
@@ -123,6 +123,9 @@ class Settings(BaseSettings):
         "who asks for someone outside them is told when the clinic opens, and the request is kept", CLINIC)
     handover_wait_minutes: int = _knob(10, "The wait a person who asks for someone from the clinic is told to "
                                            "expect, within the opening hours", CLINIC)
+    handover_idle_minutes: int = _knob(20, "A conversation taken over in which the staff member has written nothing "
+                                           "for this many minutes is handed back to the assistant automatically "
+                                           "(the person is told; the follow-up worker does it)", CLINIC)
 
     # -- messaging platforms -----------------------------------------------------------------------
     telegram_bot_token: Optional[str] = _field(None, "Telegram: the bot's token (required)", PLATFORMS, "off")
@@ -287,6 +290,11 @@ class Settings(BaseSettings):
         return sqlalchemy_url(self.database_url)
 
     @property
+    def clinic(self) -> Dict[str, str]:
+        """The clinic's contact, as the responses' {name}, {phone} and {booking_url} take it."""
+        return {"name": self.clinic_name, "phone": self.clinic_phone, "booking_url": self.clinic_booking_url}
+
+    @property
     def var_dir(self) -> Path:
         return self.pht_var_dir or ROOT / "var"
 
@@ -321,7 +329,7 @@ def _behaviour() -> Dict[str, Any]:
 @lru_cache(maxsize=4)
 def _knobs(config: Settings) -> Dict[str, Any]:
     knobs = dict(_behaviour())
-    knobs["clinic"] = {"name": config.clinic_name, "phone": config.clinic_phone, "booking_url": config.clinic_booking_url}
+    knobs["clinic"] = config.clinic
     for name in ("max_message_chars", "action_timeout_seconds", "max_request_bytes", "rate_limit_window_seconds",
                  "max_messages_per_conversation", "max_new_conversations_per_caller"):
         knobs[name] = getattr(config, name)

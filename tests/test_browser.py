@@ -160,7 +160,7 @@ def type_into_rasa_webchat(page, text: str) -> None:
     page.locator("textarea.rw-new-message").press("Enter")
 
 
-WIDGET = Client(session_id=f"sessionStorage.getItem('{SESSION_KEY}')", message=".pht-msg", bot_message=".pht-msg--bot",
+WIDGET = Client(session_id=f"sessionStorage.getItem('{SESSION_KEY}')", message=".pht-msg", bot_message=".pht-msg--bot, .pht-msg--staff",
                 options=".pht-options button", typing=".pht-chat__typing", send=type_into_widget)
 # rasa-webchat keeps its session (and its copy of the conversation) in `chat_session`
 RASA_WEBCHAT = Client(session_id="(JSON.parse(sessionStorage.getItem('chat_session') || '{}').session_id)",
@@ -180,10 +180,12 @@ def events(site, page, client: Client = WIDGET) -> List[Dict[str, Any]]:
 
 
 def expected_bot_bubbles(all_events: List[Dict[str, Any]]) -> int:
-    """How many bot messages the page shows for a tracker: a message per paragraph."""
+    """How many bot messages the page shows for a tracker: a message per paragraph (a staff
+    member's message is one, channels/socketio.py)."""
     starts = [index for index, event in enumerate(all_events) if event["event"] == "session_started"]
     since = all_events[starts[-1] + 1:] if starts else all_events
-    return sum(len([part for part in (event.get("text") or "").strip().split("\n\n") if part]) or 1
+    return sum(1 if (event.get("metadata") or {}).get("staff_name") else
+               len([part for part in (event.get("text") or "").strip().split("\n\n") if part]) or 1
                for event in since if event["event"] == "bot")
 
 

@@ -3,7 +3,7 @@ member on the reception page (Debian's Chromium driven by Playwright, each with 
 its own). The patient asks for a person in the middle of the pre-screen; the staff member's
 open list shows them without a reload; the staff member opens the conversation, takes it
 over, and they exchange two messages (the staff member's as plain text: no markup reaches the
-widget); the staff member hands back and the pre-screen finishes in the widget. Screenshots in
+widget; each shown and announced under "Alice, from the clinic:", also after a reload); the staff member hands back and the pre-screen finishes in the widget. Screenshots in
 results/browser/handover-*.png."""
 from __future__ import annotations
 
@@ -130,18 +130,28 @@ def test_a_patient_in_the_widget_and_a_staff_member_who_takes_over(site, chromiu
         staff.get_by_label("Write to the person (they see your first name)").fill(
             "Yes: <b>10:00</b> tomorrow works. I've booked it.")
         staff.get_by_role("button", name="Send").click()
-        until(lambda: any("Alice: Yes: <b>10:00</b> tomorrow works." in text for text in conversation(patient)),
-              "the first staff message")
+        until(lambda: any(text.startswith("Alice, from the clinic:Yes: <b>10:00</b> tomorrow works.")
+                          for text in conversation(patient)), "the first staff message, under Alice's name")
         assert patient.locator(".pht-msg b").count() == 0  # shown as typed: no markup reaches the widget
+        from_staff = patient.locator(".pht-msg--staff").first  # labelled with who wrote it, not "Assistant said:"
+        assert from_staff.locator(".pht-msg__who").text_content() == "Alice, from the clinic:"
+        assert from_staff.locator(".pht-msg__who").is_visible()  # shown, and read out before the words
+        assert from_staff.locator(".pht-msg__text").text_content() == "Yes: <b>10:00</b> tomorrow works. I've booked it."
+        assert "Assistant said:" not in from_staff.text_content()
         said_while_taken_over(site, patient, "Brilliant, thank you")
         staff.locator(".transcript", has_text="Brilliant, thank you").wait_for()
         staff.get_by_label("Write to the person (they see your first name)").fill(
             "You're welcome. I'll hand you back to finish the questions.")
         staff.get_by_role("button", name="Send").click()
-        until(lambda: any("Alice: You're welcome." in text for text in conversation(patient)), "the second message")
+        until(lambda: any(text.startswith("Alice, from the clinic:You're welcome.") for text in conversation(patient)),
+              "the second message")
         staff.screenshot(path=str(SCREENSHOTS / "handover-reception-taken-over.png"), full_page=True)
         assert accessibility_problems(staff) == []
         patient.screenshot(path=str(SCREENSHOTS / "handover-patient-talking.png"))
+        assert accessibility_problems(patient) == []
+        patient.reload()  # the history after a reload labels them the same way
+        until(lambda: patient.locator(".pht-msg--staff .pht-msg__who").count() == 2, "the staff messages again")
+        assert patient.locator(".pht-msg--staff .pht-msg__who").all_text_contents() == ["Alice, from the clinic:"] * 2
 
         staff.get_by_role("button", name="Hand back to the assistant").click()
         staff.get_by_role("button", name="Take over").wait_for()

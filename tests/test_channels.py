@@ -24,7 +24,8 @@ from channels import credentials, settings
 from channels.messenger import signature_matches
 from channels.options import NUMBERED_HINT, as_list, chosen_payload, pending_buttons, resolve_reply
 from channels.platform import LimitedOutput
-from channels.socketio import WidgetInput, WidgetSessions, came_from_widget, conversation_history, message_text
+from channels.socketio import (WidgetInput, WidgetOutput, WidgetSessions, came_from_widget, conversation_history,
+                              message_text)
 from channels.telegram import TelegramInput, callback_data
 from channels.text import split_text
 from channels.twilio import TwilioInput, TwilioOutput
@@ -318,6 +319,28 @@ def test_the_history_is_what_the_page_showed_since_the_session_started():
         ("bot", "Hi."), ("bot", "Shall we start?"), ("user", "Yes, let's start"), ("bot", "Where does it hurt?")]
     assert "quick_replies" not in history[1]  # answered already
     assert [reply["title"] for reply in history[-1]["quick_replies"]] == ["Gradually", "Suddenly", "Not sure"]
+
+
+STAFF_WROTE = {"utter_action": "utter_staff_message", "staff_name": "Alice", "staff_text": "See you at 3.\n\nBring shorts."}
+
+
+def test_a_staff_members_message_reaches_the_widget_as_theirs_in_one_piece_live_and_in_the_history():
+    sent: List[Any] = []
+
+    class Sio:
+        async def emit(self, event: str, data: Any, room: str) -> None:
+            sent.append((event, data, room))
+
+    output = WidgetOutput(Sio(), "bot_uttered")
+    asyncio.run(output.send_response("web:abc", {"text": "Alice: See you at 3.\n\nBring shorts.", **STAFF_WROTE}))
+    asyncio.run(output.send_response("web:abc", {"text": "Hi.\n\nShall we start?", "utter_action": "utter_greet"}))
+    assert sent == [("bot_uttered", {"text": "Alice: See you at 3.\n\nBring shorts.",
+                                     "staff": {"name": "Alice", "text": "See you at 3.\n\nBring shorts."}}, "web:abc"),
+                    ("bot_uttered", {"text": "Hi."}, "web:abc"), ("bot_uttered", {"text": "Shall we start?"}, "web:abc")]
+    history = conversation_history([UserUttered("when?", input_channel="socketio"),
+                                    BotUttered("Alice: See you at 3.\n\nBring shorts.", metadata=STAFF_WROTE)])
+    assert history[-1] == {"sender": "bot", "text": "Alice: See you at 3.\n\nBring shorts.",
+                           "staff": {"name": "Alice", "text": "See you at 3.\n\nBring shorts."}}
 
 
 async def _ignore(_message: Any) -> None:

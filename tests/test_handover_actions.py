@@ -135,3 +135,21 @@ def test_asking_for_a_person_while_the_records_are_down_gives_the_phone_number(c
     said = texts(asking(monkeypatch, MONDAY_10)[0])
     assert "couldn't pass your request on" in said[0] and "020 7946 0000" in said[0]
 
+
+
+def test_handed_back_automatically_the_person_hears_the_staff_member_stepped_away_with_the_clinics_number(clinic):
+    tracker = make_tracker(intent="EXTERNAL_handed_back", form=True,
+                           slots={"staff_name": "Alice", "staff_stepped_away": True})
+    said, events = run(ActionHandedBack(), tracker)
+    assert texts(said)[0].startswith("Alice from the clinic had to step away, so the assistant is back with you")
+    assert "020 7946 0000" in texts(said)[0] and texts(said)[1] == "utter_handed_back_carry_on"
+    assert slot_events(events) == {"staff_stepped_away": None}  # the next handing back is a person's again
+
+
+def test_on_the_rest_channel_nobody_can_join_so_the_person_gets_the_phone_number_and_no_request_waits(clinic, monkeypatch):
+    monkeypatch.setattr(handover, "clock", lambda: MONDAY_10)
+    tracker = make_tracker("can I talk to a person", intent="ask_for_person", form=False)
+    tracker.sender_id = "rest:caller-1"
+    said, _ = run(ActionAskForPerson(), tracker)
+    assert "Nobody from the clinic can join this chat, as it only answers your messages" in texts(said)[0]
+    assert "020 7946 0000" in texts(said)[0] and clinic.handovers.open() == []

@@ -3,7 +3,11 @@ action server, the reception page (uvicorn in a thread) on the same records data
 asks for someone in the middle of the pre-screen; a signed-in staff member sees them waiting,
 opens the conversation, takes it over (a second staff member cannot), exchanges two messages
 with them on Telegram, hands back, and the pre-screen carries on to its outcome. A danger
-sign while waiting, and while taken over, gets the emergency advice at once."""
+sign while waiting, and while taken over, gets the emergency advice at once. Nobody looking after
+it (pht/reception/unattended.py, as the follow-up worker runs it, its clock ahead): a silent staff
+member's conversation is handed back automatically and the questions carry on; a person nobody
+took is told so. On WhatsApp and SMS (Twilio's fake) the staff member's words arrive as plain text
+after their name, no markup."""
 from __future__ import annotations
 
 import re
@@ -17,7 +21,12 @@ from channels import credentials
 from harness.fake_platforms import FakePlatforms
 from harness.platforms import SECRETS, WEBHOOKS
 from harness.servers import MODEL, Assistant
+import datetime as dt
+
 from pht.domain import read_domain
+from pht.opening_hours import OpeningHours
+from pht.reception.conversations import RasaConversations
+from pht.reception.unattended import NOBODY_FREE_AFTER_WAITS, Unattended
 from pht.reception.users import Users
 from pht.records import Records, settings
 from test_channels_e2e import PlatformUser, post, sent_text
@@ -44,9 +53,12 @@ def clinic(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("handover")
     assistant = Assistant(workdir)
     env = {**SECRETS, "TELEGRAM_API_URL": fakes.url, "TELEGRAM_WEBHOOK_URL": f"{assistant.url}/webhooks/telegram/webhook",
-           "CLINIC_OPENING_HOURS": ALWAYS_OPEN, "HANDOVER_WAIT_MINUTES": "7", "CLINIC_NAME": "Hamstring Clinic"}
+           "TWILIO_API_URL": fakes.url, "TWILIO_WEBHOOK_URL": f"{assistant.url}/webhooks/twilio/webhook",
+           "CLINIC_OPENING_HOURS": ALWAYS_OPEN, "HANDOVER_WAIT_MINUTES": "7", "CLINIC_NAME": "Hamstring Clinic",
+           "CLINIC_PHONE": "020 7946 0000"}
     assistant.credentials = workdir / "credentials.yml"
-    credentials.write(assistant.credentials, {key: value for key, value in env.items() if "TELEGRAM" in key})
+    credentials.write(assistant.credentials, {key: value for key, value in env.items()
+                                              if "TELEGRAM" in key or "TWILIO" in key})
     assistant.env = env
     assistant.start()
     config = settings({"PHT_VAR_DIR": str(workdir), "RASA_URL": assistant.url, "RASA_AUTH_TOKEN": assistant.token})
@@ -55,15 +67,16 @@ def clinic(tmp_path_factory):
     users.add("bob", PASSWORD)
     records = Records(config=config)
     port, server, thread = serve_reception(create_app(config, records))
-    yield {"assistant": assistant, "fakes": fakes, "env": env, "url": f"http://127.0.0.1:{port}", "records": records}
+    yield {"assistant": assistant, "fakes": fakes, "env": env, "url": f"http://127.0.0.1:{port}", "records": records,
+           "config": config}
     server.should_exit = True
     thread.join(timeout=10)
     assistant.stop()
     fakes.stop()
 
 
-def person(clinic, sender: str) -> PlatformUser:
-    user = PlatformUser("telegram", clinic["assistant"], clinic["fakes"], clinic["env"])
+def person(clinic, sender: str, platform: str = "telegram") -> PlatformUser:
+    user = PlatformUser(platform, clinic["assistant"], clinic["fakes"], clinic["env"])
     user.sender = sender
     return user
 
@@ -235,3 +248,64 @@ def test_nothing_of_a_conversation_reaches_a_browser_that_is_not_signed_in(clini
     status, headers, _ = alice.request(f"/conversations/{conversation}/take", {"csrf_token": "not the token"})
     assert "message=expired" in headers["location"]
     assert user.tracker()["paused"] is False
+
+
+def watch(clinic) -> Unattended:
+    """The follow-up worker's look at the handovers, with the clinic's settings."""
+    return Unattended(clinic["records"], RasaConversations(clinic["config"]), idle=dt.timedelta(minutes=20),
+                      wait=dt.timedelta(minutes=7), hours=OpeningHours.parse(ALWAYS_OPEN, "Europe/London"),
+                      clinic={"name": "Hamstring Clinic", "phone": "020 7946 0000", "booking_url": "x"})
+
+
+def test_a_staff_member_who_goes_silent_is_stepped_away_from_and_the_questions_carry_on(clinic):
+    user = person(clinic, "880005")
+    started_prescreen(user)
+    user.say(CLASSIC_ANSWERS["pain_location"])
+    asked_before = user.tracker()["slots"]["requested_slot"]
+    act(staff(clinic, "alice.smith"), user.conversation_id, "take")
+    assert user.tracker()["paused"] is True
+    now = dt.datetime.now(dt.timezone.utc)
+    assert watch(clinic).run_once(now + dt.timedelta(minutes=19)).handed_back == 0
+    mark = clinic["fakes"].mark()
+    assert watch(clinic).run_once(now + dt.timedelta(minutes=21)).handed_back == 1
+    back = wait_for_texts(clinic, mark, 2)
+    assert back[0] == ("Alice from the clinic had to step away, so the assistant is back with you. If you'd still like "
+                       "to talk to someone, please call Hamstring Clinic on 020 7946 0000."), back
+    assert back[1] == RESPONSES["utter_handed_back_carry_on"][0]["text"]
+    tracker = user.tracker()
+    assert tracker["paused"] is False and tracker["slots"]["requested_slot"] == asked_before
+    assert tracker["slots"]["staff_stepped_away"] is None  # the next handing back is a person's again
+    [handover] = clinic["records"].handovers.of_sender(user.conversation_id)
+    assert handover.handed_back_automatically and handover.handed_back_by is None
+    replies = [sent_text(call) for call in user.say(CLASSIC_ANSWERS[asked_before])]
+    assert replies and user.tracker()["slots"]["requested_slot"] != asked_before  # the questions go on
+
+
+def test_a_person_nobody_takes_is_told_once_that_nobody_is_free_with_the_phone_number(clinic):
+    user = person(clinic, "880006")
+    started_prescreen(user)
+    user.say("can someone call me")
+    mark = clinic["fakes"].mark()
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=NOBODY_FREE_AFTER_WAITS * 7 + 1)
+    assert watch(clinic).run_once(later).told_nobody_free == 1
+    [told] = wait_for_texts(clinic, mark, 1)
+    assert told.startswith("Sorry, nobody from Hamstring Clinic is free to join this chat just now.")
+    assert "020 7946 0000" in told
+    assert clinic["records"].handovers.open_of(user.conversation_id).state == "waiting"  # still on the list
+    assert user.tracker()["slots"]["requested_slot"] == "pain_location"  # the questions are where they were
+
+
+@pytest.mark.parametrize("number", ["whatsapp:+447700900123", "+447700900124"])
+def test_on_whatsapp_and_sms_the_staff_message_is_plain_text_after_the_name(clinic, number):
+    user = person(clinic, number, platform="twilio")
+    started_prescreen(user)
+    alice = staff(clinic, "alice.smith")
+    mark = clinic["fakes"].mark()
+    act(alice, user.conversation_id, "take")
+    act(alice, user.conversation_id, "reply", message="Hello! Tomorrow at 10:00 works, shall I book it?")
+    clinic["fakes"].wait_for(lambda: len(clinic["fakes"].since(mark, "twilio")) >= 2, timeout=60)
+    bodies = [call.body["Body"] for call in clinic["fakes"].since(mark, "twilio")]
+    assert bodies == ["Alice from the clinic has joined this chat. You're talking to a person now.",
+                      "Alice: Hello! Tomorrow at 10:00 works, shall I book it?"]  # no **bold** or *bold*: plain
+    assert all(call.body["To"] == number for call in clinic["fakes"].since(mark, "twilio"))
+    act(alice, user.conversation_id, "hand-back")

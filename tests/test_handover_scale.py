@@ -208,7 +208,7 @@ def test_a_widget_on_one_rasa_replica_gets_what_staff_send_through_the_other(cli
 
     import socketio
 
-    async def scenario() -> List[str]:
+    async def scenario() -> List[Dict[str, Any]]:
         said: List[Dict[str, Any]] = []
         confirmed: Dict[str, str] = {}
         widget = socketio.AsyncClient(reconnection=False)
@@ -241,9 +241,12 @@ def test_a_widget_on_one_rasa_replica_gets_what_staff_send_through_the_other(cli
             assert status == 303
         await until(lambda: any("carry on with the questions" in message.get("text", "") for message in said))
         await widget.disconnect()
-        return [message.get("text", "") for message in said]
+        return said
 
-    texts_seen = asyncio.run(scenario())
+    said = asyncio.run(scenario())
+    texts_seen = [message.get("text", "") for message in said]
+    # the widget labels it with who wrote it, whichever replica sent it
+    assert {"name": "Alice", "text": "Hello from reception."} in [message.get("staff") for message in said]
     assert "Alice from the clinic has joined this chat. You're talking to a person now." in texts_seen
     assert "Alice: Hello from reception." in texts_seen
     assert "Alice has handed you back to the assistant." in texts_seen

@@ -184,7 +184,17 @@ def _check_in_page_words() -> Dict[str, Set[str]]:
     return passed
 
 
-RENDERED = {**_render_calls(), **_check_in_page_words()}
+def _widget_words() -> Dict[str, Set[str]]:
+    """The widget's words (`utter_widget_<name>`, web/server.py) with the placeholders the widget
+    fills itself (`STRINGS.<name> ... .replace("{key}", ...)` in web/widget/chat.js)."""
+    from web.server import WIDGET_RESPONSES
+    script = (ROOT / "web" / "widget" / "chat.js").read_text()
+    return {name: set(re.findall(r'STRINGS\.' + re.escape(name[len(WIDGET_RESPONSES):]) + r'\b[^;]*?\.replace\("\{(\w+)\}"',
+                                 script))
+            for name in DOMAIN["responses"] if name.startswith(WIDGET_RESPONSES)}
+
+
+RENDERED = {**_render_calls(), **_check_in_page_words(), **_widget_words()}
 SLOTS = set(DOMAIN["slots"])
 
 

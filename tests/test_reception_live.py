@@ -40,6 +40,16 @@ def test_the_live_lists_show_those_waiting_and_the_emergency_and_urgent_outcomes
     assert "Waiting for a person" in page and "/conversations/tg%3Alive-1" in page
 
 
+def test_the_list_says_when_a_person_nobody_took_was_told_nobody_is_free(reception):  # noqa: F811
+    import datetime as dt
+
+    client = signed_in(reception)
+    handover, _ = reception["records"].handovers.request("tg:live-3", "telegram")
+    reception["records"].handovers.claim_nobody_free(handover, dt.datetime(2027, 1, 4, 10, 40, tzinfo=dt.timezone.utc))
+    _, _, html = client.request("/conversations/live")
+    assert "told at 10:40 that nobody was free" in html  # the page shows London time, still GMT in January
+
+
 def test_the_event_stream_says_changed_when_someone_asks_for_a_person(reception):  # noqa: F811
     client = signed_in(reception)
     heard: List[str] = []

@@ -13,6 +13,7 @@ import sys
 from typing import List, Optional
 
 from ..records import Records
+from ..reception.unattended import Unattended
 from .rasa import RasaSender
 from .settings import follow_up_settings
 from .timing import utc
@@ -33,13 +34,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     sender = RasaSender(config.rasa_url, config.rasa_token, config.send_timeout_seconds,
                         user_agent=f"pht-follow-ups ({socket.gethostname()} {os.getpid()})")
     records = Records(config.database_url)
+    unattended = Unattended.from_settings(records)  # conversations handed to staff that nobody looks after
     try:
         if args.due_by is not None:
             moment = args.due_by
-            done = Worker(records, sender, config, clock=lambda: moment).run_once()
+            done = Worker(records, sender, config, clock=lambda: moment, unattended=unattended).run_once()
             print(json.dumps({"due_by": moment.isoformat(), **done.as_dict()}, indent=1))
             return 0
-        worker = Worker(records, sender, config)
+        worker = Worker(records, sender, config, unattended=unattended)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: worker.stop())
         worker.run_forever()

@@ -10,6 +10,10 @@ failed (tried again after a back-off that doubles), or, after the last attempt, 
 delivered. A message claimed by a worker that died is sent again with the same key once the
 lease runs out (pht/records/follow_ups.py). Several workers can run on PostgreSQL; one on SQLite.
 
+Each round also looks after the conversations handed to clinic staff that nobody looks after
+(pht/reception/unattended.py): handed back when their holder went silent, and a person nobody
+took told so; before the quiet hours, which are the check-ins' only.
+
 The time comes from the worker's clock (`timing.clock`, or a fake one in tests and in
 `make follow-ups-due AT=...`), read at each step.
 """
@@ -24,6 +28,7 @@ from typing import Callable, Dict, Optional, Protocol
 import sqlalchemy as sa
 
 from ..records import DueMessage, Records
+from ..reception.unattended import Unattended
 from .rasa import SendOutcome
 from .settings import FollowUpSettings
 from .timing import backoff, clock as real_clock
@@ -45,25 +50,32 @@ class Round:
     no_reply: int = 0
     waiting: int = 0  # due on the website widget: nothing sent, waiting for the person's link
     taken_over: int = 0  # sent, but another worker had taken the message over meanwhile
+    handed_back: int = 0  # conversations taken over whose staff member went silent, handed back automatically
+    told_nobody_free: int = 0  # people waiting for a person whom nobody took, told so
     quiet_until: Optional[dt.datetime] = None  # the round fell in the quiet hours: nothing went
     errors: Dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> Dict[str, object]:
         return {"sent": self.sent, "failed": self.failed, "undeliverable": self.undeliverable,
                 "no_reply": self.no_reply, "waiting": self.waiting, "taken_over": self.taken_over,
+                "handed_back": self.handed_back, "told_nobody_free": self.told_nobody_free,
                 "quiet_until": self.quiet_until.isoformat() if self.quiet_until else None}
 
 
 class Worker:
     def __init__(self, records: Records, sender: Sender, config: FollowUpSettings,
-                 clock: Callable[[], dt.datetime] = real_clock) -> None:
+                 clock: Callable[[], dt.datetime] = real_clock, unattended: Optional[Unattended] = None) -> None:
         self.follow_ups = records.follow_ups
+        self.unattended = unattended
         self.sender, self.config, self.clock = sender, config, clock
         self.stopping = threading.Event()
 
     def run_once(self) -> Round:
         """One round: everything due by now (the clock), each message once."""
         done = Round(no_reply=self.follow_ups.mark_unanswered(self.clock()))
+        if self.unattended is not None:
+            looked_after = self.unattended.run_once(self.clock())
+            done.handed_back, done.told_nobody_free = looked_after.handed_back, looked_after.told_nobody_free
         now = self.clock()
         # nothing is sent for these, so the quiet hours do not hold them back
         done.waiting = self.follow_ups.mark_waiting(now, self.config.channels, 2 * self.config.reminder_after)
@@ -115,7 +127,8 @@ class Worker:
         while not self.stopping.is_set():
             try:
                 done = self.run_once()
-                if done.sent or done.failed or done.undeliverable or done.no_reply or done.waiting:
+                if (done.sent or done.failed or done.undeliverable or done.no_reply or done.waiting or done.handed_back
+                        or done.told_nobody_free):
                     logger.info("Round: %s", done.as_dict())
             except sa.exc.SQLAlchemyError as error:
                 logger.warning("The records database could not be used this round (%s)", type(error).__name__)

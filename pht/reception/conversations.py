@@ -3,12 +3,17 @@ with its token (RASA_URL, RASA_AUTH_TOKEN), the one way into conversations.
 
 - `transcript(tracker)`: who said what since the session started (the person, the assistant,
   staff), for the staff member who opens the conversation.
-- Taking over appends Rasa's `pause` event (ConversationPaused: the assistant predicts nothing
-  more) and the staff member's first name, then sends `utter_staff_joined`; each reply sets the
-  `staff_message` slot and sends `utter_staff_message`; handing back appends `resume`
+- Taking over appends, in one call, Rasa's `pause` event (ConversationPaused: the assistant
+  predicts nothing more), the staff member's first name (`staff_name`) and the message
+  `utter_staff_joined`; each reply appends the message `utter_staff_message`, its metadata
+  naming the staff member (the widget labels it with them); handing back appends `resume`
   (ConversationResumed) and triggers `EXTERNAL_handed_back`, whose rules carry the questions on
-  where they were. Messages go out on the person's own channel: Rasa's `output_channel=latest`,
-  the channel of their latest message.
+  where they were (`automatically`: the staff member had gone silent, and the person is told so).
+- A message is a `bot` event appended with `execute_side_effects`, which sends it: the text is
+  the domain response's (pht/domain.py), filled here. (Rasa 3.6 deprecates running an action
+  from outside, `POST .../execute`; appending an event is its supported way.) Messages go out
+  on the person's own channel: Rasa's `output_channel=latest`, the channel of their latest
+  message; only the channels in `HANDOVER_CHANNELS` can send one the person did not ask for.
 
 The database claim (who holds the conversation) is `Records.handovers`; this module only
 talks to the Rasa server, so any reception replica reaches any Rasa replica.
@@ -23,13 +28,17 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional
 
+from ..domain import domain, render
 from ..records.settings import Settings
 
 TIMEOUT_SECONDS = 30
 MAX_STAFF_MESSAGE_CHARS = 1000
 HANDED_BACK_INTENT = "EXTERNAL_handed_back"  # domain/handover.yml, data/rules/handover.yml
-STAFF_NAME_SLOT, STAFF_MESSAGE_SLOT = "staff_name", "staff_message"
-STAFF_MESSAGE = "utter_staff_message"  # domain/handover.yml: Rasa fills in the staff member's name and text
+STAFF_NAME_SLOT = "staff_name"  # domain/handover.yml: utter_handed_back names them
+STEPPED_AWAY_SLOT = "staff_stepped_away"  # set when handed back automatically: action_handed_back says so
+STAFF_JOINED = "utter_staff_joined"  # domain/handover.yml, filled here (`said`)
+STAFF_MESSAGE = "utter_staff_message"
+STAFF_TEXT = "staff_text"  # a staff message's own words, in its metadata beside `staff_name` (the widget's label)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -106,23 +115,37 @@ class RasaConversations:
         return self._call("GET", sender_id, "tracker") or {}
 
     def _append(self, sender_id: str, events: List[Dict[str, Any]]) -> None:
-        self._call("POST", sender_id, "tracker/events", events, output_channel="latest")
-
-    def _say(self, sender_id: str, response: str) -> None:
-        self._call("POST", sender_id, "execute", {"name": response}, output_channel="latest")
+        """Append `events`; a `bot` event among them goes to the person (on their latest channel)."""
+        self._call("POST", sender_id, "tracker/events", events, output_channel="latest", execute_side_effects="true")
 
     def take_over(self, sender_id: str, staff_user: str) -> None:
-        self._append(sender_id, [{"event": "pause"},
-                                 {"event": "slot", "name": STAFF_NAME_SLOT, "value": first_name(staff_user)}])
-        self._say(sender_id, response="utter_staff_joined")  # Rasa fills in the slots
+        name = first_name(staff_user)
+        self._append(sender_id, [{"event": "pause"}, {"event": "slot", "name": STAFF_NAME_SLOT, "value": name},
+                                 said(STAFF_JOINED, staff_name=name)])
 
     def send(self, sender_id: str, staff_user: str, text: str) -> None:
-        self._append(sender_id, [{"event": "slot", "name": STAFF_NAME_SLOT, "value": first_name(staff_user)},
-                                 {"event": "slot", "name": STAFF_MESSAGE_SLOT, "value": text}])
-        self._say(sender_id, response=STAFF_MESSAGE)
+        name = first_name(staff_user)
+        self._append(sender_id, [said(STAFF_MESSAGE, {STAFF_NAME_SLOT: name, STAFF_TEXT: text},
+                                      staff_name=name, staff_message=text)])
 
-    def hand_back(self, sender_id: str) -> None:
+    def say(self, sender_id: str, response: str, **values: Any) -> None:
+        """The domain response `response`, filled with `values`, to the person: from the clinic,
+        not an answer to anything they said (pht/reception/unattended.py)."""
+        self._append(sender_id, [said(response, **values)])
+
+    def hand_back(self, sender_id: str, automatically: bool = False) -> None:
+        """Resume the assistant; `automatically`: the staff member went silent, and the person is
+        told they had to step away."""
         # listening again, as after any turn: the rules and the form read the next message (the
         # handing back) as they read a person's; the staff messages before it were sent by the API
-        self._append(sender_id, [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
+        self._append(sender_id, [{"event": "resume"},
+                                 {"event": "slot", "name": STEPPED_AWAY_SLOT, "value": True if automatically else None},
+                                 {"event": "action", "name": "action_listen"}])
         self._call("POST", sender_id, "trigger_intent", {"name": HANDED_BACK_INTENT}, output_channel="latest")
+
+
+def said(response: str, metadata: Optional[Dict[str, Any]] = None, **values: Any) -> Dict[str, Any]:
+    """A `bot` event with the domain response `response` filled with `values`, as Rasa logs an
+    utterance (its name in the metadata: the transcript tells staff messages by it)."""
+    return {"event": "bot", "text": render(domain(), response, **values),
+            "metadata": {"utter_action": response, **(metadata or {})}}

@@ -531,6 +531,8 @@ def handover_resources(record: Record, handover: HandoverRecord, number: int) ->
         task["authoredOn"] = handover.requested_at.isoformat()
     if handover.taken_by:
         task["owner"] = {"display": handover.taken_by}
+    if handover.handed_back_automatically:
+        task["statusReason"] = {"text": words["handed_back_automatically"]}
     if period:
         task["executionPeriod"] = period
     resources = [task]

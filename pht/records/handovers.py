@@ -1,5 +1,9 @@
 """Handovers to clinic staff: a person asks for someone (`request`), a staff member takes the
 conversation over (`take`), writes to the person (`add_message`) and hands it back (`hand_back`).
+Nobody looking after it: a taken conversation with no staff message for a while is handed back
+automatically (`silent` lists them, `hand_back_silent` claims one), and a person nobody took is
+told so once (`long_waiting`, `claim_nobody_free`); each claim is one conditional statement, so
+of several workers one acts, and each has its undo for when the Rasa server did not do it.
 
 A conversation has at most one open handover (waiting or taken): the table's unique
 `open_sender_id` says so, and taking over is one conditional statement, so two staff taking
@@ -19,6 +23,11 @@ from .models import Handover, HandoverMessage
 
 WAITING, TAKEN, HANDED_BACK = "waiting", "taken", "handed_back"
 OPEN = (WAITING, TAKEN)
+# The channels (Rasa's names) that can bring a person a message they did not ask for, so staff can
+# write to them: the widget and the messaging platforms. Not `rest`, which answers only in the
+# HTTP response to the caller's own message (what staff wrote would reach nobody), nor `staff`,
+# the reception's own pre-screen channel.
+HANDOVER_CHANNELS = ("socketio", "telegram", "twilio", "facebook", "slack")
 
 
 def now() -> dt.datetime:
@@ -55,12 +64,15 @@ class HandoverRecord:
     taken_at: Optional[dt.datetime]
     handed_back_at: Optional[dt.datetime]
     messages: Tuple[StaffMessage, ...] = ()
+    handed_back_by: Optional[str] = None  # the staff member who handed back; None when automatically
+    handed_back_automatically: bool = False  # nobody from the clinic wrote for HANDOVER_IDLE_MINUTES
+    nobody_free_told_at: Optional[dt.datetime] = None  # nobody took it: the person was told so, then
 
     def as_dict(self) -> Dict[str, Any]:
         """JSON-ready: times in ISO 8601 with their zone; no internal id."""
         data = asdict(self)
         data.pop("id")
-        for key in ("requested_at", "taken_at", "handed_back_at"):
+        for key in ("requested_at", "taken_at", "handed_back_at", "nobody_free_told_at"):
             data[key] = data[key].isoformat() if data[key] else None
         data["messages"] = [message.as_dict() for message in self.messages]
         return data
@@ -69,7 +81,8 @@ class HandoverRecord:
 def _record(row: Handover, messages: Sequence[HandoverMessage] = ()) -> HandoverRecord:
     return HandoverRecord(row.id, row.sender_id, row.channel, row.state, row.requested_at, bool(row.out_of_hours),
                           row.taken_by, row.taken_at, row.handed_back_at,
-                          tuple(StaffMessage(m.at, m.staff_user, m.text) for m in messages))
+                          tuple(StaffMessage(m.at, m.staff_user, m.text) for m in messages),
+                          row.handed_back_by, bool(row.handed_back_automatically), row.nobody_free_told_at)
 
 
 class Handovers:
@@ -139,8 +152,75 @@ class Handovers:
             if row is None or row.state != TAKEN or row.taken_by != staff_user:
                 raise Taken(row.taken_by if row is not None else None)
             row.state, row.open_sender_id, row.handed_back_at = HANDED_BACK, None, when or now()
+            row.handed_back_by = staff_user
             handover_id = row.id
         return self.get(handover_id)  # type: ignore[return-value]
+
+    def release(self, sender_id: str, staff_user: str, before: Optional[HandoverRecord]) -> None:
+        """Undo `staff_user`'s take (the Rasa server did not pause the conversation): the handover
+        is again as it was `before` (waiting, or held by the colleague), or gone when there was none."""
+        with self._sessions() as session, session.begin():
+            row = self._open_row(session, sender_id)
+            if row is None or row.state != TAKEN or row.taken_by != staff_user:
+                return  # someone else's now: nothing of ours to undo
+            if before is None:
+                session.execute(sa.delete(HandoverMessage).where(HandoverMessage.handover_id == row.id))
+                session.delete(row)
+            else:
+                row.state, row.taken_by, row.taken_at = before.state, before.taken_by, before.taken_at
+
+    # -- nobody looking after it (pht/reception/unattended.py) -----------------------------------
+
+    def silent(self, since: dt.datetime) -> List[HandoverRecord]:
+        """The taken conversations whose holder neither took them nor wrote since `since`."""
+        latest = (sa.select(sa.func.max(HandoverMessage.at)).where(HandoverMessage.handover_id == Handover.id)
+                  .scalar_subquery())
+        with self._sessions() as session:
+            rows = session.scalars(sa.select(Handover).where(
+                Handover.state == TAKEN, Handover.taken_at < since,
+                sa.or_(latest.is_(None), latest < since)).order_by(Handover.taken_at, Handover.id)).all()
+            return self._with_messages(session, rows)
+
+    def hand_back_silent(self, handover: HandoverRecord, since: dt.datetime, when: dt.datetime) -> bool:
+        """Hand `handover` back automatically, if its holder is still the same and still has not
+        written since `since`: whether this call did it (of several workers, one does)."""
+        newer = sa.exists().where(HandoverMessage.handover_id == Handover.id, HandoverMessage.at >= since)
+        with self._sessions() as session, session.begin():
+            return session.execute(sa.update(Handover).where(
+                Handover.id == handover.id, Handover.state == TAKEN, Handover.taken_by == handover.taken_by,
+                Handover.taken_at < since, ~newer).values(
+                state=HANDED_BACK, open_sender_id=None, handed_back_at=when, handed_back_by=None,
+                handed_back_automatically=True).execution_options(synchronize_session=False)).rowcount == 1
+
+    def undo_hand_back_silent(self, handover: HandoverRecord) -> None:
+        """The Rasa server did not resume it: held again as before, to be tried at the next round
+        (unless the conversation has another open handover meanwhile)."""
+        with self._sessions() as session:
+            session.execute(sa.update(Handover).where(
+                Handover.id == handover.id, Handover.handed_back_automatically.is_(True)).values(
+                state=TAKEN, open_sender_id=handover.sender_id, handed_back_at=None,
+                handed_back_automatically=False).execution_options(synchronize_session=False))
+            try:
+                session.commit()
+            except sa.exc.IntegrityError:
+                session.rollback()
+
+    def long_waiting(self, since: dt.datetime) -> List[HandoverRecord]:
+        """The requests made within the opening hours before `since` that nobody has taken, and
+        whose person has not been told so yet."""
+        with self._sessions() as session:
+            rows = session.scalars(sa.select(Handover).where(
+                Handover.state == WAITING, Handover.out_of_hours.is_(False), Handover.requested_at < since,
+                Handover.nobody_free_told_at.is_(None)).order_by(Handover.requested_at, Handover.id)).all()
+            return [_record(row) for row in rows]
+
+    def claim_nobody_free(self, handover: HandoverRecord, when: Optional[dt.datetime]) -> bool:
+        """Mark that the person is told nobody is free (`when`), once: whether this call did;
+        `when=None` undoes it (the message did not go)."""
+        told = Handover.nobody_free_told_at.is_(None) if when is not None else Handover.nobody_free_told_at.isnot(None)
+        with self._sessions() as session, session.begin():
+            return session.execute(sa.update(Handover).where(Handover.id == handover.id, told).values(
+                nobody_free_told_at=when).execution_options(synchronize_session=False)).rowcount == 1
 
     def delete_of_sender(self, sender_id: str) -> int:
         """Delete a conversation's handovers and what staff wrote in them (staff `delete`)."""

@@ -170,6 +170,10 @@ class Handover(Base):
     taken_by = sa.Column(sa.String(64), nullable=True)
     taken_at = sa.Column(UTCDateTime(), nullable=True)
     handed_back_at = sa.Column(UTCDateTime(), nullable=True)
+    handed_back_by = sa.Column(sa.String(64), nullable=True)  # the staff member; NULL when handed back automatically
+    # nobody wrote for HANDOVER_IDLE_MINUTES: the reception's watch handed it back (pht/reception/unattended.py)
+    handed_back_automatically = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
+    nobody_free_told_at = sa.Column(UTCDateTime(), nullable=True)  # waited long, nobody took it: told once
 
 
 class HandoverMessage(Base):

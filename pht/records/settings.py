@@ -46,6 +46,7 @@ class Settings:
     web_url: str = "http://localhost:8080"  # the website server as people reach it (their check-in links)
     link_days: int = 14
     urgent_hours: int = 12  # RECEPTION_URGENT_HOURS: the emergency and urgent outcomes listed beside those waiting
+    handover_idle_minutes: int = 20  # HANDOVER_IDLE_MINUTES: a conversation taken over and left silent is handed back
 
     def secret_key(self) -> str:
         """The session-signing key: RECEPTION_SECRET_KEY, or one made once and kept in var/."""
@@ -100,6 +101,7 @@ def settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         web_url=(config.web_public_url or f"http://localhost:{config.web_port}").rstrip("/"),
         link_days=config.follow_up_link_days,
         urgent_hours=config.reception_urgent_hours,
+        handover_idle_minutes=config.handover_idle_minutes,
     )
 
 

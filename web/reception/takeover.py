@@ -7,7 +7,9 @@ urgent outcomes of the last hours, and taking a conversation over.
   is set, otherwise within `POLL_SECONDS` from the records database (pht/records/live.py).
 - A conversation (`/conversations/{sender_id}`): the transcript so far and the findings, from
   the Rasa server; "Take over" claims it in the records database (two staff cannot both hold
-  it), then pauses the assistant; replies go to the person on their own channel with the staff
+  it), then pauses the assistant (when the Rasa server refuses or cannot be reached, the claim is
+  released again); a conversation on a channel that cannot bring the person a message they did
+  not ask for (REST) cannot be taken over; replies go to the person on their own channel with the staff
   member's first name; "Hand back" resumes the assistant, whose questions carry on where they
   were, or end (pht/reception/conversations.py).
 - Everything here is behind the sign-in (RequireLogin), every POST checks the CSRF token, and
@@ -28,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from pht.reception.conversations import RasaConversations, RasaUnreachable, plain_text, transcript
-from pht.records.handovers import TAKEN, HandoverRecord, Taken
+from pht.records.handovers import HANDOVER_CHANNELS, TAKEN, HandoverRecord, Taken
 from pht.records.live import Changes
 from pht.records.overview import findings_so_far
 from pht.state import findings_from_slots
@@ -73,7 +75,8 @@ class Live:
     def snapshot(self) -> str:
         """What the lists show, as text: a stream says "changed" when this changes."""
         lists = self.lists()
-        return json.dumps([[(item.handover.id, item.handover.state, item.handover.taken_by) for item in lists["waiting"]],
+        return json.dumps([[(item.handover.id, item.handover.state, item.handover.taken_by,
+                             bool(item.handover.nobody_free_told_at)) for item in lists["waiting"]],
                            [record.reference for record in lists["urgent"]]])
 
     async def live_lists(self, request: Request) -> Response:
@@ -117,6 +120,8 @@ class Live:
         return {"sender_id": sender_id, "lines": transcript(tracker), "findings": findings_so_far(findings, engine.knowledge),
                 "urgency": urgency,
                 "paused": bool(tracker.get("paused")), "handover": handover, "history": history,
+                "reachable": _latest_channel(tracker) in HANDOVER_CHANNELS,
+                "idle_minutes": self.reception.config.handover_idle_minutes,
                 "records": self.reception.records.of_sender(sender_id),
                 "known": bool(tracker.get("events"))}
 
@@ -173,9 +178,16 @@ class Live:
                 channel = _latest_channel(tracker)
                 if not tracker.get("events") or channel is None:
                     return RedirectResponse(f"{back}?message=unknown", status_code=303)
+                if channel not in HANDOVER_CHANNELS:  # what staff wrote would reach nobody (REST)
+                    return RedirectResponse(f"{back}?message=cannot_reach", status_code=303)
                 colleague = str(form.get("from") or "") or None  # taking over from a colleague who holds it
+                before = await run_in_threadpool(handovers.open_of, sender_id)
                 await run_in_threadpool(lambda: handovers.take(sender_id, channel, user, from_user=colleague))
-                await run_in_threadpool(self.rasa.take_over, sender_id, user)
+                try:
+                    await run_in_threadpool(self.rasa.take_over, sender_id, user)
+                except RasaUnreachable:  # the assistant was not paused: nobody holds it after all
+                    await run_in_threadpool(handovers.release, sender_id, user, before)
+                    raise
                 self.reception.audit("handover_taken", request, conversation=sender_id, **(
                     {"from_user": colleague} if colleague else {}))
             elif action == "reply":  # kept once sent: the record says what reached the person

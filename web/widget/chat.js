@@ -206,9 +206,15 @@
     if (!messages.length && !this.checkIn) this.send(START_MESSAGE, null);
   };
 
-  Chat.prototype.addMessage = function (who, text) {
+  // who wrote a message, read out before it: the person, the assistant, or (`staff`, shown too)
+  // the person from the clinic who holds the conversation, by their first name
+  Chat.prototype.addMessage = function (who, text, staffName) {
     var item = element("div", "pht-msg pht-msg--" + who);
-    item.appendChild(element("span", "pht-visually-hidden", who === "user" ? STRINGS.you : STRINGS.assistant));
+    if (who === "staff") {
+      item.appendChild(element("span", "pht-msg__who", STRINGS.staff.replace("{name}", staffName)));
+    } else {
+      item.appendChild(element("span", "pht-visually-hidden", who === "user" ? STRINGS.you : STRINGS.assistant));
+    }
     var bubble = element("p", "pht-msg__text");
     renderText(bubble, text || "");
     item.appendChild(bubble);
@@ -219,7 +225,9 @@
 
   Chat.prototype.showBot = function (message, fromHistory) {
     this.removeOptions();
-    if (message.text) this.addMessage("bot", message.text);
+    // a message from the clinic's staff member (channels/socketio.py): their own words, under their name
+    if (message.staff) this.addMessage("staff", message.staff.text, message.staff.name);
+    else if (message.text) this.addMessage("bot", message.text);
     var replies = message.quick_replies || message.buttons || [];
     if (replies.length) this.addOptions(replies);
     if (!fromHistory) this.settleTyping();
