@@ -917,3 +917,13 @@ def test_training_changes_told_in_other_words(story, change):
 def test_a_cause_the_person_is_unsure_of_is_no_aggravator():
     assert "aggravators" not in read_message(
         "I feel the same or maybe even worse but now I don't know if it's from my short run on Sunday night.")
+
+
+def test_a_crash_long_ago_is_asked_about_not_taken_for_this_injury():
+    long_ago = reading("It all started when I had a car accident 14 years ago and since then my back seizes up")
+    assert "red_flags" not in long_ago.findings and long_ago.possible["red_flags"] == ["major_trauma"]
+    assert reading("I had a car accident last week and now my buttock hurts").findings["red_flags"] == ["major_trauma"]
+
+
+def test_snap_crackle_and_pop_is_a_figure_of_speech():
+    assert "injury_signs" not in read_message("that morning my back “snapped, crackled, and popped” a little differently")

@@ -181,6 +181,11 @@ class Reader:
         warnings = self.knowledge.vocabulary.get("warnings", {})
         if warnings.get("cues"):
             self.warnings.add("warning", [lemma_pattern(self.nlp, str(cue)) for cue in warnings["cues"]])
+        historical = self.knowledge.vocabulary.get("historical", {})
+        self.historical = Matcher(self.nlp.vocab)
+        if historical.get("cues"):
+            self.historical.add("historical", [lemma_pattern(self.nlp, str(cue)) for cue in historical["cues"]])
+        self.historical_values = set(historical.get("values", []))
         relieving = self.knowledge.vocabulary.get("relieving", {})
         self.relieving = {side: Matcher(self.nlp.vocab) for side in ("before", "after")}
         for side, matcher in self.relieving.items():
@@ -466,6 +471,7 @@ class Reader:
             kept = self._in_stories(doc, kept, asked, clause, sentence)
         guessed = self._guessed(doc, clause)
         warned = [(start, _warning_end(doc, start, sentence)) for _, start, _ in self.warnings(doc)]
+        long_ago = {sentence[start] for _, start, _ in self.historical(doc)} if self.historical_values else set()
         relieved = self._relieved(doc, kept, clause)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
         mentions = []
@@ -477,6 +483,8 @@ class Reader:
                 if "confirm" not in self.knowledge.fields[field].get("values", {}).get(value, {}):
                     continue  # "if you get any tingling, go to A&E": what to watch for
                 possible = True  # a danger sign in a warning: asked once, never dropped
+            if value in self.historical_values and sentence[start] in long_ago:
+                possible = True  # "it all started when I had a car accident 14 years ago": asked once
             if self._about_someone_else(doc, start, end):
                 if not (field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("concrete")):
                     continue  # "my dad had a blood clot" is family history

@@ -217,6 +217,10 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
     guesses = knowledge.vocabulary.get("guesses", {})
     if set(guesses.get("fields", [])) - set(knowledge.fields):
         raise KnowledgeError("vocabulary `guesses`: `fields` must name vocabulary fields")
+    confirmed = {value for spec in knowledge.fields.values() for value, entry in (spec.get("values") or {}).items()
+                 if isinstance(entry, dict) and entry.get("confirm")}
+    if set(knowledge.vocabulary.get("historical", {}).get("values", [])) - confirmed:
+        raise KnowledgeError("vocabulary `historical`: `values` must be values with a `confirm` question (asked once)")
     relieving = knowledge.vocabulary.get("relieving", {})
     if set(relieving.get("fields", [])) - set(knowledge.fields):
         raise KnowledgeError("vocabulary `relieving`: `fields` must name vocabulary fields")
