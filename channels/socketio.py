@@ -54,7 +54,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 
 from actions.senders import prefix_of
-from pht.reception.conversations import STAFF_NAME_SLOT, STAFF_TEXT
+from pht.records.handovers import STAFF_NAME_SLOT, STAFF_TEXT
 
 from .widget_sessions import SENDER_PREFIX as SESSION_PREFIX
 from .widget_sessions import WidgetSessions

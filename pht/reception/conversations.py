@@ -29,16 +29,14 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional
 
 from ..domain import domain, render
+from ..records.handovers import STAFF_NAME_SLOT, STAFF_TEXT, STEPPED_AWAY_SLOT
 from ..records.settings import Settings
 
 TIMEOUT_SECONDS = 30
 MAX_STAFF_MESSAGE_CHARS = 1000
 HANDED_BACK_INTENT = "EXTERNAL_handed_back"  # domain/handover.yml, data/rules/handover.yml
-STAFF_NAME_SLOT = "staff_name"  # domain/handover.yml: utter_handed_back names them
-STEPPED_AWAY_SLOT = "staff_stepped_away"  # set when handed back automatically: action_handed_back says so
 STAFF_JOINED = "utter_staff_joined"  # domain/handover.yml, filled here (`said`)
 STAFF_MESSAGE = "utter_staff_message"
-STAFF_TEXT = "staff_text"  # a staff message's own words, in its metadata beside `staff_name` (the widget's label)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

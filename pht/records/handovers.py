@@ -28,6 +28,11 @@ OPEN = (WAITING, TAKEN)
 # HTTP response to the caller's own message (what staff wrote would reach nobody), nor `staff`,
 # the reception's own pre-screen channel.
 HANDOVER_CHANNELS = ("socketio", "telegram", "twilio", "facebook", "slack")
+# Names the reception (pht/reception/conversations.py), the actions and the widget's channel share;
+# here, where the action server may load them (it never loads pht.reception: tests/test_layout.py).
+STAFF_NAME_SLOT = "staff_name"  # domain/handover.yml: utter_handed_back names them
+STEPPED_AWAY_SLOT = "staff_stepped_away"  # set when handed back automatically: action_handed_back says so
+STAFF_TEXT = "staff_text"  # a staff message's own words, in its metadata beside `staff_name` (the widget's label)
 
 
 def now() -> dt.datetime:
