@@ -927,3 +927,41 @@ def test_a_crash_long_ago_is_asked_about_not_taken_for_this_injury():
 
 def test_snap_crackle_and_pop_is_a_figure_of_speech():
     assert "injury_signs" not in read_message("that morning my back “snapped, crackled, and popped” a little differently")
+
+
+@pytest.mark.parametrize("story", [
+    "So as I bent to stretch my hamstrings post my run, my back gave, and it was the worst pain ever.",
+    "I was sitting at my desk when suddenly a sharp pain hit my buttock.",
+])
+def test_what_the_person_was_doing_when_it_happened_does_not_make_it_worse(story):
+    assert "aggravators" not in read_message(story)
+
+
+def test_what_hurts_since_the_moment_it_happened_still_makes_it_worse():
+    assert read_message("I was sitting at my desk when suddenly a sharp pain hit my buttock. Now sitting is agony.")[
+        "aggravators"] == ["sitting"]
+    assert read_message("I was running and suddenly felt a sharp pain; since then running hurts")["aggravators"] == ["running"]
+
+
+@pytest.mark.parametrize("story, place", [
+    ("my lower back was hurting", "low_back"),
+    ("my tuckus HURTS", "buttock"),
+    ("I had localized pain where my spine met my pelvis", "low_back"),
+    ("the sore part of my leg where my thigh meets my butt", "upper_hamstring"),
+])
+def test_places_in_more_everyday_words(story, place):
+    assert read_message(story)["pain_location"] == place
+
+
+@pytest.mark.parametrize("story, onset", [
+    ("Something started nagging me through the back of my thigh", "gradual"),
+    ("it started as a dull ache deep in my glute", "gradual"),
+    ("I stepped onto a bus platform and without any warning I had excruciating pain", "sudden"),
+    ("6 years later, I hurt my back and was in so much pain", "sudden"),
+])
+def test_how_it_started_in_more_everyday_words(story, onset):
+    assert read_message(story)["onset"] == onset
+
+
+def test_pain_a_place_of_the_back_causes_is_no_sudden_start():
+    assert "onset" not in read_message("sitting hurts my back")

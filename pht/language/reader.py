@@ -198,7 +198,15 @@ class Reader:
             if spec.get("cues"):
                 self.cues[field] = Matcher(self.nlp.vocab)
                 self.cues[field].add("cue", [lemma_pattern(self.nlp, str(cue)) for cue in spec["cues"]])
+        self.place_keepers = {(field, value) for field, spec in self.knowledge.fields.items()
+                              for value, entry in (spec.get("values") or {}).items()
+                              if isinstance(entry, dict) and entry.get("keeps_places")}
         self.in_stories_cued = [field for field, spec in self.knowledge.fields.items() if spec.get("cues_in_stories")]
+        self.doing = Matcher(self.nlp.vocab)
+        doing_words = [str(cue) for spec in self.knowledge.fields.values()
+                       if isinstance(spec.get("cues_in_stories"), dict) for cue in spec["cues_in_stories"].get("while", [])]
+        if doing_words:
+            self.doing.add("while", [lemma_pattern(self.nlp, cue) for cue in doing_words])
         self.story_scope = {field: self.knowledge.fields[field]["cues_in_stories"].get("scope", "sentence")
                             for field in self.in_stories_cued
                             if isinstance(self.knowledge.fields[field]["cues_in_stories"], dict)}
@@ -542,18 +550,21 @@ class Reader:
                 kept.append(item)
         return sorted(kept, key=lambda m: m[2])
 
-    @staticmethod
-    def _resolve_across_fields(mentions: List[Mention], asked: Optional[str]) -> List[Mention]:
+    def _resolve_across_fields(self, mentions: List[Mention], asked: Optional[str]) -> List[Mention]:
         """Drop a mention inside a longer one of another field ("sit" inside "sit bone").
 
         Danger signs and the field just asked about are never dropped, and a phrase that only
-        possibly means a danger sign hides nothing. Where two fields share the same words
-        ("hills"), the field just asked about wins; otherwise both are kept.
+        possibly means a danger sign hides nothing; nor does one whose value keeps the place
+        in its words (`keeps_places`: "my lower back is sore" is back pain, in the low back).
+        Where two fields share the same words ("hills"), the field just asked about wins;
+        otherwise both are kept.
         """
         kept = []
         for mention in mentions:
             if mention.field not in {SAFETY_FIELD, asked}:
-                if any(other.field != mention.field and not other.possible and other.contains(mention) for other in mentions):
+                if any(other.field != mention.field and not other.possible and other.contains(mention)
+                       and not (mention.field in PLACE_FIELDS and (other.field, other.value) in self.place_keepers)
+                       for other in mentions):
                     continue
                 twins = [o for o in mentions if (o.start, o.end) == (mention.start, mention.end) and o.field != mention.field]
                 if twins and asked in {o.field for o in twins}:
@@ -596,10 +607,22 @@ class Reader:
             not_pain = feelings - {clause[start] for _, start, _ in self.not_pain_places["pain"](doc)}
         moments = {field: {clause[start] for other, value, start, _, _ in kept if (other, value) in findings}
                    for field, findings in self.story_not_with.items() if field in counts_in}
+        # "as I bent to stretch after my run, my back gave": what the person was doing (a
+        # `while` word just before the activity) in the sentence of the moment it happened
+        moment_sentences = {field: {sentence[start] for other, value, start, _, _ in kept if (other, value) in findings}
+                            for field, findings in self.story_not_with.items() if field in counts_in}
+        doing = {start for _, start, _ in self.doing(doc)}
         return [item for item in kept
                 if not (item[0] in counts_in and scope[item[0]][item[2]] not in counts_in[item[0]])
                 and not (item[0] in moments and clause[item[2]] in moments[item[0]])
+                and not (item[0] in moment_sentences and sentence[item[2]] in moment_sentences[item[0]]
+                         and self._while_doing(doing, item[2], clause))
                 and not (item[0] == "pain_location" and clause[item[2]] in not_pain)]
+
+    @staticmethod
+    def _while_doing(doing: Set[int], start: int, clause: List[int]) -> bool:
+        """Whether a `while` word ("as I", "while", "I was") stands before `start`, in its clause."""
+        return any(cue < start and clause[cue] == clause[start] for cue in doing)
 
     @staticmethod
     def _clause_before(doc: Doc, start: int) -> Iterable[int]:
