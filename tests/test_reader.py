@@ -965,3 +965,17 @@ def test_how_it_started_in_more_everyday_words(story, onset):
 
 def test_pain_a_place_of_the_back_causes_is_no_sudden_start():
     assert "onset" not in read_message("sitting hurts my back")
+
+
+@pytest.mark.parametrize("text", [
+    "About two weeks prior to my official diagnosis, I started experiencing pain",
+    "about 10 days after that ride, symptoms began",
+    "6 years later, I hurt my back",
+    "3 weeks into my training block it started to hurt",
+])
+def test_time_counted_from_another_event_is_no_duration(text):
+    assert duration_days(text, asked=False) is None
+
+
+def test_for_some_time_after_an_event_is_a_duration():
+    assert duration_days("I have had pain for 2 weeks after the marathon", asked=False) == 14

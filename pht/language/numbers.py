@@ -34,8 +34,11 @@ _DURATION = re.compile(
 # the real-language set is annotated: the longer figure decides "more than 6 weeks" safely.
 _RANGE = re.compile(r"\b(\d+)\s*(?:-|–|to|or)\s*(\d+)\s*" + _UNIT)
 _HALF_UNIT = re.compile(r"\bhalf\s+an?\s+" + _UNIT)
-# "3 days a week" is a frequency and "34 years old" an age, not how long the pain has lasted.
-_NOT_DURATION_AFTER = re.compile(r"^\s*(a|an|per|each|every|old|of age)\b")
+# "3 days a week" is a frequency and "34 years old" an age, not how long the pain has lasted;
+# "two weeks prior to my diagnosis", "10 days after that ride", "6 years later", "3 weeks into
+# training" count from another event, not back from today.
+_NOT_DURATION_AFTER = re.compile(r"^\s*(a|an|per|each|every|old|of age|prior to|before|after|later|into|post)\b")
+_FROM_ANOTHER_EVENT = re.compile(r"^\s*(prior to|before|after|later|into|post)\b")
 _DURATION_CONTEXT = re.compile(
     r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|ago|now|started|began|start|over|than|lasted|lasting)\b"
     r"|\bx\s?(?=\d)"  # "back pain x3 months"
@@ -110,7 +113,8 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
         ranges[match.start(2)] = match.start()
     for match in _DURATION.finditer(text):
         if _NOT_DURATION_AFTER.match(text[match.end():]) or _NOT_DURATION_BEFORE.search(text[max(0, match.start() - 25): match.start()]):
-            continue
+            if not (_FROM_ANOTHER_EVENT.match(text[match.end():]) and re.search(r"\bfor\s*$", text[:match.start()])):
+                continue  # "for 2 weeks after the marathon" still tells how long
         if not asked and not _DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 8]):
             continue
         amount = _amount(match.group(1))
