@@ -979,3 +979,10 @@ def test_time_counted_from_another_event_is_no_duration(text):
 
 def test_for_some_time_after_an_event_is_a_duration():
     assert duration_days("I have had pain for 2 weeks after the marathon", asked=False) == 14
+
+
+def test_legs_that_gave_way_once_are_asked_about_and_legs_that_keep_giving_way_are_not():
+    once = reading("Coming down the stairs, mug in each hand, my legs gave way and I sat down. Heavily.")
+    assert "red_flags" not in once.findings and once.possible["red_flags"] == ["both_legs"]
+    assert reading("my legs keep giving way").findings["red_flags"] == ["both_legs"]
+    assert reading("both my legs give way").findings["red_flags"] == ["both_legs"]

@@ -93,3 +93,10 @@ def test_a_question_word_with_the_person_as_subject_tells():
     assert not question_form().asks("What I've noticed since the race is that after a run I have a lot of soreness in my butt.")
     assert question_form().asks("what I can do for it?")
     assert question_form().asks("what can I do for it")
+
+
+def test_a_clause_that_goes_on_from_the_one_before_tells():
+    assert not question_form().asks("sore when I try to run quickly - which is a slight problem when I have got races coming up.")
+    assert question_form().asks("which is better for me, ice or heat?")
+    assert question_form().asks("nurofen or paracetamol, which is better")
+    assert question_form().asks("I had a tear 6 weeks ago, when can I start running again.")

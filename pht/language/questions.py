@@ -65,15 +65,19 @@ class QuestionForm:
         if sentence.endswith("?") and (words[0] in self.questions | self.openers | self.when
                                        or (count == 1 and len(words) <= SHORT_QUESTION_WORDS)):
             return True
-        return any(self._clause_asks(WORD.findall(clause)) for clause in CLAUSE.split(sentence))
+        # a "which" clause after the first, in a sentence that ends with a full stop, goes
+        # on from the clause before ("sore when I run - which is a problem with races coming up.")
+        going_on = sentence.endswith(".")
+        return any(self._clause_asks(WORD.findall(clause), going_on=going_on and index > 0)
+                   for index, clause in enumerate(CLAUSE.split(sentence)))
 
-    def _clause_asks(self, words: List[str]) -> bool:
+    def _clause_asks(self, words: List[str], going_on: bool = False) -> bool:
         if not words:
             return False
         second = words[1] if len(words) > 1 else ""
         return ((words[0] in self.questions and f"{words[0]} {second}" not in self.telling)
                 or (words[0] in self.openers and second in self.then)
-                or (words[0] in self.when and second in self.when_then))
+                or (words[0] in self.when and second in self.when_then and not (going_on and words[0] == "which")))
 
     def tells_story(self, text: str, findings: Mapping[str, Any]) -> bool:
         """Whether a message describes the person's own pain and asks nothing: findings were
