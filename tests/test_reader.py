@@ -986,3 +986,15 @@ def test_legs_that_gave_way_once_are_asked_about_and_legs_that_keep_giving_way_a
     assert "red_flags" not in once.findings and once.possible["red_flags"] == ["both_legs"]
     assert reading("my legs keep giving way").findings["red_flags"] == ["both_legs"]
     assert reading("both my legs give way").findings["red_flags"] == ["both_legs"]
+
+
+@pytest.mark.parametrize("story", [
+    "While I was in full splits, my instructor placed his hands on my hips and adjusted my position.",
+    "I have tried to manage it by trying to mobilise the hip and strengthen the glute.",
+])
+def test_a_place_named_for_something_done_to_it_is_no_pain_place(story):
+    assert "pain_location" not in read_message(story)
+
+
+def test_a_place_that_hurts_while_something_is_done_to_it_is_still_the_pain_place():
+    assert read_message("my hip hurts when I massage it")["pain_location"] == "outer_hip"
