@@ -65,3 +65,15 @@ def database_url(kind: str, tmp_path) -> Iterator[str]:
     else:
         with postgres_schema() as schema:
             yield schema_url(schema)
+
+
+@pytest.fixture(name="records", params=["sqlite", "postgresql"])
+def records_on_both_databases(request, tmp_path):
+    """The records database, migrated, once on SQLite and once on PostgreSQL: a test module
+    takes it as `records` with `from databases import records_on_both_databases`."""
+    from pht.records import Records
+
+    with database_url(request.param, tmp_path) as url:
+        store = Records(url, migrate=True)
+        yield store
+        store.close()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import actions.prescreen as prescreen
 from pht.records import NewFollowUp, NewPrescreen, Records
 from pht.records.models import CheckIn
-from databases import database_url
+from databases import database_url, records_on_both_databases  # noqa: F401 (the fixture `records`)
 
 T0 = dt.datetime(2027, 1, 1, 10, 0, tzinfo=dt.timezone.utc)
 DAY = dt.timedelta(days=1)
@@ -19,14 +19,6 @@ LEASE = dt.timedelta(minutes=2)
 PUSH = ("telegram", "twilio", "facebook", "slack")
 SCHEDULE = [("2 weeks", T0 + 14 * DAY), ("6 weeks", T0 + 42 * DAY), ("12 weeks", T0 + 84 * DAY),
             ("6 months", T0 + 182 * DAY)]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def records(request, tmp_path):
-    with database_url(request.param, tmp_path) as url:
-        store = Records(url, migrate=True)
-        yield store
-        store.close()
 
 
 def prescreen_of(records, sender="tg:1", created=T0):

@@ -14,7 +14,8 @@ from pht.opening_hours import OpeningHours
 from pht.reception.conversations import RasaUnreachable
 from pht.reception.unattended import NOBODY_FREE, NOBODY_FREE_AFTER_WAITS, Unattended
 from pht.records.fhir import export_bundle
-from test_handovers import a_prescreen, records  # noqa: F401 (the records on both databases)
+from databases import records_on_both_databases  # noqa: F401 (the fixture `records`, on both databases)
+from test_handovers import a_prescreen
 
 MONDAY_10 = dt.datetime(2027, 1, 4, 10, 0, tzinfo=dt.timezone.utc)  # the clinic is open (London)
 MINUTE = dt.timedelta(minutes=1)

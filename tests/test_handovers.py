@@ -9,23 +9,15 @@ import threading
 import pytest
 
 from pht.reception.cli import main
-from pht.records import NewPrescreen, Records
+from pht.records import NewPrescreen
 from pht.records.fhir import export_bundle
 from pht.records.handovers import Taken
 from pht.triage import assess
-from databases import database_url
+from databases import database_url, records_on_both_databases  # noqa: F401 (the fixture `records`)
 from test_records import OUTCOMES
 
 NOW = dt.datetime(2027, 1, 4, 10, 0, tzinfo=dt.timezone.utc)
 PERSON = "tg:4242"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def records(request, tmp_path):
-    with database_url(request.param, tmp_path) as url:
-        store = Records(url, migrate=True)
-        yield store
-        store.close()
 
 
 def a_prescreen(records, sender=PERSON, level="urgent"):
