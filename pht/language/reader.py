@@ -57,7 +57,6 @@ FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 
 MIN_TYPO_LENGTH = 4
 RELIEF_WINDOW = 2  # words at most between an activity and a relieving cue after it
-CANNOT = {"n't", "not", "never", "cannot", "unable", "can't", "couldn't", "won't"}  # "couldn't sit without pain"
 MAX_CORRECTIONS_KEPT = 10000
 # `together` parts (see vocabulary.yml) may stand this many words apart, in one clause, with no
 # other place named between them: "numbness down both legs", "no feeling in my legs".
@@ -164,65 +163,41 @@ class Reader:
         for field, value, entry in possible_values(self.knowledge):
             self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p)) for p in entry["possible"]])
             if entry.get("not_with"):
-                matcher = self.possible_not_with[f"{field}|{value}"] = Matcher(self.nlp.vocab)
-                matcher.add("not_with", [lemma_pattern(self.nlp, str(p)) for p in entry["not_with"]])
+                self.possible_not_with[f"{field}|{value}"] = self._cue_matcher(entry["not_with"])
         self.together = Matcher(self.nlp.vocab)
         for field, value, entry in together_values(self.knowledge):
             for number, group in enumerate(entry["together"]):
                 for part, phrases in enumerate(group):
                     self.together.add(f"{field}|{value}|{number}|{part}|{len(group)}",
                                       [lemma_pattern(self.nlp, str(p)) for p in phrases])
-        self.guesses = Matcher(self.nlp.vocab)
         guesses = self.knowledge.vocabulary.get("guesses", {})
-        if guesses.get("cues"):
-            self.guesses.add("guess", [lemma_pattern(self.nlp, str(cue)) for cue in guesses["cues"]])
+        self.guesses = self._cue_matcher(guesses.get("cues"))
         self.guessed_fields = set(guesses.get("fields", []))
-        self.warnings = Matcher(self.nlp.vocab)
-        warnings = self.knowledge.vocabulary.get("warnings", {})
-        if warnings.get("cues"):
-            self.warnings.add("warning", [lemma_pattern(self.nlp, str(cue)) for cue in warnings["cues"]])
+        self.warnings = self._cue_matcher(self.knowledge.vocabulary.get("warnings", {}).get("cues"))
         historical = self.knowledge.vocabulary.get("historical", {})
-        self.historical = Matcher(self.nlp.vocab)
-        if historical.get("cues"):
-            self.historical.add("historical", [lemma_pattern(self.nlp, str(cue)) for cue in historical["cues"]])
+        self.historical = self._cue_matcher(historical.get("cues"))
         self.historical_values = set(historical.get("values", []))
         relieving = self.knowledge.vocabulary.get("relieving", {})
-        self.relieving = {side: Matcher(self.nlp.vocab) for side in ("before", "after")}
-        for side, matcher in self.relieving.items():
-            if relieving.get(side):
-                matcher.add(side, [lemma_pattern(self.nlp, str(cue)) for cue in relieving[side]])
+        self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after")}
         self.relieved_fields = set(relieving.get("fields", []))
         self.spellings = {str(k).lower(): str(v).lower() for k, v in self.knowledge.vocabulary.get("spellings", {}).items()}
-        self.cues = {}
-        for field, spec in self.knowledge.fields.items():
-            if spec.get("cues"):
-                self.cues[field] = Matcher(self.nlp.vocab)
-                self.cues[field].add("cue", [lemma_pattern(self.nlp, str(cue)) for cue in spec["cues"]])
+        self.cues = {field: self._cue_matcher(spec["cues"]) for field, spec in self.knowledge.fields.items()
+                     if spec.get("cues")}
         self.place_keepers = {(field, value) for field, spec in self.knowledge.fields.items()
                               for value, entry in (spec.get("values") or {}).items()
                               if isinstance(entry, dict) and entry.get("keeps_places")}
-        self.in_stories_cued = [field for field, spec in self.knowledge.fields.items() if spec.get("cues_in_stories")]
-        self.doing = Matcher(self.nlp.vocab)
-        doing_words = [str(cue) for spec in self.knowledge.fields.values()
-                       if isinstance(spec.get("cues_in_stories"), dict) for cue in spec["cues_in_stories"].get("while", [])]
-        if doing_words:
-            self.doing.add("while", [lemma_pattern(self.nlp, cue) for cue in doing_words])
-        self.story_scope = {field: self.knowledge.fields[field]["cues_in_stories"].get("scope", "sentence")
-                            for field in self.in_stories_cued
-                            if isinstance(self.knowledge.fields[field]["cues_in_stories"], dict)}
+        # `cues_in_stories` (vocabulary.yml): `true`, or its options
+        stories = {field: spec["cues_in_stories"] if isinstance(spec["cues_in_stories"], dict) else {}
+                   for field, spec in self.knowledge.fields.items() if spec.get("cues_in_stories")}
+        self.in_stories_cued = list(stories)
+        self.story_scope = {field: options.get("scope", "sentence") for field, options in stories.items()}
         # (field, value) findings in whose clause a `cues_in_stories` field's mention does not count
-        self.story_not_with = {field: set(self.knowledge.fields[field]["cues_in_stories"].get("not_with", {}).items())
-                               for field in self.in_stories_cued
-                               if isinstance(self.knowledge.fields[field]["cues_in_stories"], dict)}
+        self.story_not_with = {field: set(options.get("not_with", {}).items()) for field, options in stories.items()
+                               if options}
+        self.doing = self._cue_matcher([cue for options in stories.values() for cue in options.get("while", [])])
         places = self.knowledge.vocabulary.get("not_pain_places", {})
-        self.not_pain_places = {side: Matcher(self.nlp.vocab) for side in ("feelings", "pain")}
-        for side, matcher in self.not_pain_places.items():
-            if places.get(side):
-                matcher.add(side, [lemma_pattern(self.nlp, str(word)) for word in places[side]])
-        self.not_findings = Matcher(self.nlp.vocab)
-        phrases = [str(phrase) for phrase in self.knowledge.vocabulary.get("not_findings", [])]
-        if phrases:
-            self.not_findings.add("not_finding", [lemma_pattern(self.nlp, phrase) for phrase in phrases])
+        self.not_pain_places = {side: self._cue_matcher(places.get(side)) for side in ("feelings", "pain")}
+        self.not_findings = self._cue_matcher(self.knowledge.vocabulary.get("not_findings"))
         answers = self.knowledge.vocabulary["answers"]
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
         self.answer_regex.setdefault("all", re.compile(r"(?!)"))  # a vocabulary without "all" answers
@@ -240,6 +215,13 @@ class Reader:
             self.words_by_length.setdefault(len(word), []).append(word)
         self.corrections: Dict[str, str] = {}
         self.word_pipes = [(name, process) for name, process in self.nlp.pipeline if name != "entity_ruler"]
+
+    def _cue_matcher(self, phrases: Optional[Iterable[Any]]) -> Matcher:
+        """A matcher of `phrases` by lemma (vocabulary.yml's cue lists); with none, one that finds nothing."""
+        matcher = Matcher(self.nlp.vocab)
+        if phrases:
+            matcher.add("cue", [lemma_pattern(self.nlp, str(phrase)) for phrase in phrases])
+        return matcher
 
     # -- public ------------------------------------------------------------------------
 
@@ -598,19 +580,21 @@ class Reader:
         scope = {field: clause if self.story_scope.get(field) == "clause" else sentence for field in self.in_stories_cued}
         # the sentences (or clauses) where each field's mentions count: those with one of its
         # cues, and short sentences
+        in_short = [index for index in range(len(doc)) if sentence[index] in short]
         counts_in = {field: {scope[field][start] for _, start, _ in self.cues[field](doc)}
-                     | {scope[field][index] for index in range(len(doc)) if sentence[index] in short}
+                     | {scope[field][index] for index in in_short}
                      for field in self.in_stories_cued if field != asked}
         not_pain = set()
         if asked != "pain_location":
             feelings = {clause[start] for _, start, _ in self.not_pain_places["feelings"](doc)}
             not_pain = feelings - {clause[start] for _, start, _ in self.not_pain_places["pain"](doc)}
-        moments = {field: {clause[start] for other, value, start, _, _ in kept if (other, value) in findings}
-                   for field, findings in self.story_not_with.items() if field in counts_in}
-        # "as I bent to stretch after my run, my back gave": what the person was doing (a
-        # `while` word just before the activity) in the sentence of the moment it happened
-        moment_sentences = {field: {sentence[start] for other, value, start, _, _ in kept if (other, value) in findings}
-                            for field, findings in self.story_not_with.items() if field in counts_in}
+        # where the moment it happened is told (`not_with`): a field's mentions in its clause do
+        # not count, nor, after a `while` word in their clause, in its sentence ("as I bent to
+        # stretch after my run, my back gave": what the person was doing)
+        moment_starts = {field: [start for other, value, start, _, _ in kept if (other, value) in findings]
+                         for field, findings in self.story_not_with.items() if field in counts_in}
+        moments = {field: {clause[start] for start in starts} for field, starts in moment_starts.items()}
+        moment_sentences = {field: {sentence[start] for start in starts} for field, starts in moment_starts.items()}
         doing = {start for _, start, _ in self.doing(doc)}
         return [item for item in kept
                 if not (item[0] in counts_in and scope[item[0]][item[2]] not in counts_in[item[0]])
@@ -659,7 +643,7 @@ class Reader:
         for cue in after:
             nearest = max(((item[3], position) for position, item in activities
                            if item[3] <= cue <= item[3] + RELIEF_WINDOW and clause[cue] == clause[item[2]]), default=None)
-            if nearest and not self._cannot_before(doc, kept[nearest[1]][3], clause):
+            if nearest and not self._unable(doc, kept[nearest[1]][2], kept[nearest[1]][3], clause):
                 relieved.add(nearest[1])
         return relieved
 
@@ -667,18 +651,17 @@ class Reader:
     def _cannot_without(doc: Doc, start: int, end: int, clause: List[int]) -> bool:
         """"I couldn't even sit down without having pain", "can't run without it hurting": an
         activity the person cannot do without something after it, in one clause."""
-        return end < len(doc) and any(doc[index].lower_ == "without" for index in range(end, min(len(doc), end + 3))
-                                      if clause[index] == clause[start]) and any(
-            doc[index].lower_ in {"cannot", "unable"} or (doc[index].lower_ in {"n't", "not"} and index > 0
-                                                          and doc[index - 1].lemma_ in {"can", "could", "ca"})
-            for index in range(start - 1, max(-1, start - NEGATION_WINDOW - 1), -1) if clause[index] == clause[start])
+        return any(doc[index].lower_ == "without" for index in range(end, min(len(doc), end + 3))
+                   if clause[index] == clause[start]) and Reader._unable(doc, start, end, clause)
 
     @staticmethod
-    def _cannot_before(doc: Doc, end: int, clause: List[int]) -> bool:
-        """"I couldn't even sit down without having pain": a cue after an activity the person
-        cannot do (`end`: where its words end) turns back on itself: the activity hurts."""
-        return any(doc[index].lower_ in CANNOT for index in range(end - 1, -1, -1)
-                   if clause[index] == clause[end - 1])
+    def _unable(doc: Doc, start: int, end: int, clause: List[int]) -> bool:
+        """Whether the person says they cannot do the activity at `start`-`end` ("couldn't even
+        sit", "unable to sit"): an inability word in its words or shortly before, in its clause.
+        Then "without pain" after it turns back on itself: the activity hurts."""
+        return any(doc[index].lower_ in {"cannot", "unable"} or (doc[index].lower_ in {"n't", "not"} and index > 0
+                                                               and doc[index - 1].lemma_ in {"can", "could", "ca"})
+                   for index in range(end - 1, max(-1, start - NEGATION_WINDOW - 1), -1) if clause[index] == clause[start])
 
     def _stops_above_knee(self, doc: Doc, end: int, kept: List[tuple]) -> bool:
         """"it radiated down to the back of my hamstrings": the pain goes down, to a place above
