@@ -37,8 +37,9 @@ _HALF_UNIT = re.compile(r"\bhalf\s+an?\s+" + _UNIT)
 # "3 days a week" is a frequency and "34 years old" an age, not how long the pain has lasted;
 # "two weeks prior to my diagnosis", "10 days after that ride", "6 years later", "3 weeks into
 # training" count from another event, not back from today.
-_NOT_DURATION_AFTER = re.compile(r"^\s*(a|an|per|each|every|old|of age|prior to|before|after|later|into|post)\b")
-_FROM_ANOTHER_EVENT = re.compile(r"^\s*(prior to|before|after|later|into|post)\b")
+_ANOTHER_EVENT = r"prior to|before|after|later|into|post"
+_NOT_DURATION_AFTER = re.compile(rf"^\s*(a|an|per|each|every|old|of age|{_ANOTHER_EVENT})\b")
+_FROM_ANOTHER_EVENT = re.compile(rf"^\s*({_ANOTHER_EVENT})\b")
 _DURATION_CONTEXT = re.compile(
     r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|ago|now|started|began|start|over|than|lasted|lasting)\b"
     r"|\bx\s?(?=\d)"  # "back pain x3 months"
