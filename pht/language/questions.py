@@ -39,6 +39,7 @@ class QuestionForm:
         self.when = {str(word).lower() for word in cues["when"]}
         self.when_then = {str(word).lower() for word in cues["when_then"]}
         self.telling = {str(word).lower() for word in cues.get("telling", [])}
+        self.going_on = {str(word).lower() for word in cues.get("going_on", [])}
         self.phrases = _phrases(cues["phrases"], anywhere=True)
         self.opening_phrases = _phrases(cues["opening_phrases"], anywhere=False)
         commands = (knowledge or load_knowledge()).vocabulary.get("commands", {})
@@ -65,8 +66,8 @@ class QuestionForm:
         if sentence.endswith("?") and (words[0] in self.questions | self.openers | self.when
                                        or (count == 1 and len(words) <= SHORT_QUESTION_WORDS)):
             return True
-        # a "which" clause after the first, in a sentence that ends with a full stop, goes
-        # on from the clause before ("sore when I run - which is a problem with races coming up.")
+        # a `going_on` clause after the first, in a sentence that ends with a full stop, goes on
+        # from the clause before ("sore when I run - which is a problem with races coming up.")
         going_on = sentence.endswith(".")
         return any(self._clause_asks(WORD.findall(clause), going_on=going_on and index > 0)
                    for index, clause in enumerate(CLAUSE.split(sentence)))
@@ -77,7 +78,7 @@ class QuestionForm:
         second = words[1] if len(words) > 1 else ""
         return ((words[0] in self.questions and f"{words[0]} {second}" not in self.telling)
                 or (words[0] in self.openers and second in self.then)
-                or (words[0] in self.when and second in self.when_then and not (going_on and words[0] == "which")))
+                or (words[0] in self.when and second in self.when_then and not (going_on and words[0] in self.going_on)))
 
     def tells_story(self, text: str, findings: Mapping[str, Any]) -> bool:
         """Whether a message describes the person's own pain and asks nothing: findings were
