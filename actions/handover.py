@@ -28,8 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from pht.opening_hours import clinic_hours, days_ahead
-from pht.records.handovers import STAFF_NAME_SLOT, STEPPED_AWAY_SLOT
-from pht.records.handovers import HANDOVER_CHANNELS
+from pht.records.handovers import HANDOVER_CHANNELS, STAFF_NAME_SLOT, STEPPED_AWAY_SLOT
 from pht.records.live import Changes
 from pht.settings import load_settings, settings
 from pht.state import findings_from_slots

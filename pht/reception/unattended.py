@@ -19,7 +19,6 @@ the Rasa server then does not do it, the claim is undone and the next round trie
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Protocol
@@ -30,10 +29,10 @@ from ..records import settings as records_settings
 from ..records.handovers import HANDOVER_CHANNELS, HandoverRecord
 from ..records.live import Changes
 from ..settings import settings_from
+from . import audit
 from .conversations import RasaConversations, RasaUnreachable
 
 logger = logging.getLogger(__name__)
-audit_log = logging.getLogger("reception.audit")  # the reception page's audit log (web/reception/app.py)
 
 NOBODY_FREE_AFTER_WAITS = 3  # x HANDOVER_WAIT_MINUTES: the wait a person was told to expect, three times over
 NOBODY_FREE = "utter_handover_nobody_free"  # domain/handover.yml
@@ -109,7 +108,6 @@ class Unattended:
 
 
 def _audit(event: str, handover: HandoverRecord, now: dt.datetime, **details: Any) -> None:
-    """As the reception page's audit log writes it (one JSON object a line); the user is nobody."""
-    entry = {"time": now.isoformat(timespec="seconds"), "event": event, "user": None, "reference": None,
-             "client": "follow-up worker", "conversation": handover.sender_id, "taken_by": handover.taken_by, **details}
-    audit_log.info(json.dumps(entry, ensure_ascii=True))
+    """A line of the reception's audit log; the user is nobody: the follow-up worker acted."""
+    audit.write(event, "follow-up worker", time=now, conversation=handover.sender_id, taken_by=handover.taken_by,
+                **details)

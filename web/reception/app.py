@@ -32,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
-import logging
 import math
 import secrets
 import urllib.error
@@ -53,6 +52,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from pht.reception.audit import write as audit_line
 from pht.reception.privacy import ConversationsUnreachable, forget_person, same_person
 from pht.reception.sessions import Clock, LoginThrottle, Session, Sessions, utc_now
 from pht.reception.users import Users
@@ -76,16 +76,11 @@ STAFF_RELAY_TIMEOUT_SECONDS = 60
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
-audit_log = logging.getLogger("reception.audit")  # who signed in, opened, exported or deleted what (no clinical content)
-
-
 def audit(event: str, request: Request, user: Optional[str] = None, reference: Optional[str] = None,
           **details: Any) -> None:
-    """One JSON object on one line: json.dumps escapes a new line or a quote in any value, so
-    a login name or a reference typed into a form cannot start a line of its own."""
-    entry = {"time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "event": event,
-             "user": user, "reference": reference, "client": client_address(request), **details}
-    audit_log.info(json.dumps(entry, ensure_ascii=True))
+    """A line of the audit log (pht/reception/audit.py): who signed in, opened, exported or
+    deleted what, from which address."""
+    audit_line(event, client_address(request), user=user, reference=reference, **details)
 
 
 def client_address(request: Request) -> str:
