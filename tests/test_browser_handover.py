@@ -172,6 +172,9 @@ def test_a_patient_in_the_widget_and_a_staff_member_who_takes_over(site, chromiu
         staff.reload()
         staff.get_by_role("heading", name="What staff wrote").wait_for()
         staff.screenshot(path=str(SCREENSHOTS / "handover-reception-handed-back.png"), full_page=True)
+        staff.set_viewport_size({"width": 375, "height": 740})  # a phone at the desk: nothing scrolls sideways
+        assert not staff.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+        staff.screenshot(path=str(SCREENSHOTS / "handover-reception-phone.png"), full_page=True)
     finally:
         patient_browser.close()
         staff_browser.close()
