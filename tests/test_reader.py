@@ -998,3 +998,58 @@ def test_a_place_named_for_something_done_to_it_is_no_pain_place(story):
 
 def test_a_place_that_hurts_while_something_is_done_to_it_is_still_the_pain_place():
     assert read_message("my hip hurts when I massage it")["pain_location"] == "outer_hip"
+
+
+@pytest.mark.parametrize("story", [
+    "I remember that aching, pulling sensation in my buttock",
+    "I've been nursing an injured hamstring for a month",
+    "I was in tears with the ache in my bum",
+    "I fell asleep on the sofa and my buttock aches",
+    "my slipped disc has been playing up for months",
+])
+def test_words_that_only_look_like_an_injury_tell_no_sudden_start(story):
+    assert read_message(story).get("onset") is None
+
+
+@pytest.mark.parametrize("story", [
+    "midway through the second half I managed to pull my left hamstring",
+    "I felt my left upper hamstring pull",
+    "my foot slipped off the pedal and I landed on my tailbone",
+    "I ended up falling hard on my back in the road",
+    "I injured my hamstring playing football",
+])
+def test_an_injury_told_as_it_happened_is_a_sudden_start(story):
+    assert read_message(story)["onset"] == "sudden"
+
+
+@pytest.mark.parametrize("answer", ["it tightened up when I stood up", "it came on as I bent down to pick up a box",
+                                    "felt it go as I lunged"])
+def test_a_moment_told_by_what_the_person_was_doing_answers_how_it_started(answer):
+    assert read_message(answer, asked="onset")["onset"] == "sudden"
+
+
+def test_starting_more_training_is_no_moment():
+    assert read_message("it came on gradually when I started training for a marathon", asked="onset")["onset"] == "gradual"
+
+
+def test_taking_a_step_is_not_stairs():
+    assert "aggravators" not in read_message("it hurts so much it doesn't allow me to take a normal step")
+
+
+@pytest.mark.parametrize("answer", ["aches down both calves, more on the right", "pain down both calves"])
+def test_pain_down_both_calves_is_pain_down_both_legs(answer):
+    assert "both_legs_pain" in read_message(answer, asked="neuro_symptoms")["red_flags"]
+
+
+def test_both_calves_alone_is_asked_about():
+    assert reading("both my calves ache").possible["red_flags"] == ["both_legs_pain"]
+
+
+def test_pain_down_one_leg_is_not_both_legs():
+    assert "red_flags" not in read_message("the pain goes down my leg to my foot")
+
+
+def test_years_later_and_still_in_pain_is_how_long():
+    story = "I couldn't sit down for weeks. Four years later and I still can't sit for long periods without pain."
+    assert duration_days(story, asked=False) == 1460
+    assert duration_days("a few days later, my leg was still swollen", asked=False) is None

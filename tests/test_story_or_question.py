@@ -100,3 +100,21 @@ def test_a_clause_that_goes_on_from_the_one_before_tells():
     assert question_form().asks("which is better for me, ice or heat?")
     assert question_form().asks("nurofen or paracetamol, which is better")
     assert question_form().asks("I had a tear 6 weeks ago, when can I start running again.")
+
+
+@pytest.mark.parametrize("text", [
+    "Do you have any idea how hard it is to do my job without sitting down? Well, it is. I sit on my butt a lot.",
+    "I walk back to get it, bend down and my left buttock is SORE! What? I just bent down!",
+    "The huge positive, from my viewpoint, is that walking is not making it worse, and in fact is beneficial.",
+])
+def test_an_exclamation_shaped_like_a_question_asks_nothing(text):
+    assert not question_form().asks(text)
+
+
+@pytest.mark.parametrize("text", [
+    "My sit bone has hurt for a month when I sit. Why?",
+    "It hurts when I sit, is that normal?",
+    "I have pain at my sit bone. Do you have any idea what it is?",
+])
+def test_a_question_after_a_story_still_asks(text):
+    assert question_form().asks(text)

@@ -40,6 +40,8 @@ _HALF_UNIT = re.compile(r"\bhalf\s+an?\s+" + _UNIT)
 _ANOTHER_EVENT = r"prior to|before|after|later|into|post"
 _NOT_DURATION_AFTER = re.compile(rf"^\s*(a|an|per|each|every|old|of age|{_ANOTHER_EVENT})\b")
 _FROM_ANOTHER_EVENT = re.compile(rf"^\s*({_ANOTHER_EVENT})\b")
+# "Four years later and I still can't sit": counted from the start to today, so how long.
+_LATER_STILL = re.compile(r"^\s*later\b(?:(?!\b(?:was|were|had)\b)[^.;!?]){0,25}\bstill\b(?!\s+(?:was|were|had)\b)")
 _DURATION_CONTEXT = re.compile(
     r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|ago|now|started|began|start|over|than|lasted|lasting)\b"
     r"|\bx\s?(?=\d)"  # "back pain x3 months"
@@ -114,9 +116,11 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
         ranges[match.start(2)] = match.start()
     for match in _DURATION.finditer(text):
         if _NOT_DURATION_AFTER.match(text[match.end():]) or _NOT_DURATION_BEFORE.search(text[max(0, match.start() - 25): match.start()]):
-            if not (_FROM_ANOTHER_EVENT.match(text[match.end():]) and re.search(r"\bfor\s*$", text[:match.start()])):
+            if not (_FROM_ANOTHER_EVENT.match(text[match.end():]) and re.search(r"\bfor\s*$", text[:match.start()])
+                    or _LATER_STILL.match(text[match.end():])):
                 continue  # "for 2 weeks after the marathon" still tells how long
-        if not asked and not _DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 8]):
+        if not asked and not (_DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 8])
+                              or _LATER_STILL.match(text[match.end():])):
             continue
         amount = _amount(match.group(1))
         if match.group(2) or match.group(4):

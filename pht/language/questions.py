@@ -19,6 +19,8 @@ CLAUSE = re.compile(r"[,;:(\u2013\u2014]|\s-\s")
 WORD = re.compile(r"[a-z0-9'-]+")
 # A message that is one short sentence ending with "?" asks ("stretching ok?").
 SHORT_QUESTION_WORDS = 6
+# A question this short ("What?", "Seriously?") with the story going on after it exclaims.
+EXCLAMATION_WORDS = 2
 # A first-person message this long that asks nothing tells the person's story.
 ACCOUNT_WORDS = 15
 # Words that tell about oneself or name a pain: with findings read, a message holding one is
@@ -40,6 +42,7 @@ class QuestionForm:
         self.when_then = {str(word).lower() for word in cues["when_then"]}
         self.telling = {str(word).lower() for word in cues.get("telling", [])}
         self.going_on = {str(word).lower() for word in cues.get("going_on", [])}
+        self.rhetorical = sorted(str(phrase).lower() for phrase in cues.get("rhetorical", []))
         self.phrases = _phrases(cues["phrases"], anywhere=True)
         self.opening_phrases = _phrases(cues["opening_phrases"], anywhere=False)
         commands = (knowledge or load_knowledge()).vocabulary.get("commands", {})
@@ -57,7 +60,16 @@ class QuestionForm:
         if self.phrases.search(plain) or self.opening_phrases.match(plain.strip()):
             return True
         sentences = [part.strip() for part in SENTENCE.findall(plain) if part.strip()]
-        return any(self._sentence_asks(sentence, len(sentences)) for sentence in sentences)
+        return any(self._sentence_asks(sentence, len(sentences)) for index, sentence in enumerate(sentences)
+                   if not self._exclaims(sentence, last=index == len(sentences) - 1))
+
+    def _exclaims(self, sentence: str, last: bool) -> bool:
+        """Whether a sentence that looks like a question only exclaims: "Do you have any idea how
+        hard it is ...?" (`asking: rhetorical`), or a lone "What?" with the story going on after it
+        ("... my buttock is SORE! What? I just bent down!"). A lone "Why?" at the end asks."""
+        words = WORD.findall(sentence)
+        return (" ".join(words).startswith(tuple(self.rhetorical))
+                or (not last and len(words) <= EXCLAMATION_WORDS and sentence.endswith("?")))
 
     def _sentence_asks(self, sentence: str, count: int) -> bool:
         words = WORD.findall(sentence)
@@ -67,7 +79,9 @@ class QuestionForm:
                                        or (count == 1 and len(words) <= SHORT_QUESTION_WORDS)):
             return True
         # a `going_on` clause after the first, in a sentence that ends with a full stop, goes on
-        # from the clause before ("sore when I run - which is a problem with races coming up.")
+        # from the clause before ("sore when I run - which is a problem with races coming up."),
+        # and so does one that opens like a question ("the huge positive, from my viewpoint, is
+        # that walking is not making it worse.")
         going_on = sentence.endswith(".")
         return any(self._clause_asks(WORD.findall(clause), going_on=going_on and index > 0)
                    for index, clause in enumerate(CLAUSE.split(sentence)))
@@ -77,7 +91,7 @@ class QuestionForm:
             return False
         second = words[1] if len(words) > 1 else ""
         return ((words[0] in self.questions and f"{words[0]} {second}" not in self.telling)
-                or (words[0] in self.openers and second in self.then)
+                or (words[0] in self.openers and second in self.then and not going_on)
                 or (words[0] in self.when and second in self.when_then and not (going_on and words[0] in self.going_on)))
 
     def tells_story(self, text: str, findings: Mapping[str, Any]) -> bool:
