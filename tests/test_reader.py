@@ -1053,3 +1053,44 @@ def test_years_later_and_still_in_pain_is_how_long():
     story = "I couldn't sit down for weeks. Four years later and I still can't sit for long periods without pain."
     assert duration_days(story, asked=False) == 1460
     assert duration_days("a few days later, my leg was still swollen", asked=False) is None
+
+
+@pytest.mark.parametrize("story", ["I've seen a physio a number of times for my sit bone pain",
+                                   "a number of my friends have had this"])
+def test_a_number_of_times_is_not_numbness(story):
+    assert "neuro_symptoms" not in read_message(story)
+
+
+@pytest.mark.parametrize("text", ["After longer runs, it seems to linger around for a few days.",
+                                  "after almost 3 weeks off, when I sit on my butt I have pain",
+                                  "it lasts about 2 days each time"])
+def test_how_long_a_bout_lasts_or_a_break_is_not_how_long_the_pain_has_lasted(text):
+    assert duration_days(text, asked=False) is None
+
+
+@pytest.mark.parametrize("text, days", [("it has lasted 3 weeks", 21), ("pain for 3 weeks off and on", 21)])
+def test_how_long_it_has_lasted_still_counts(text, days):
+    assert duration_days(text, asked=False) == days
+
+
+def test_a_break_told_as_the_answer_is_how_long():
+    assert duration_days("3 weeks off work now", asked=True) == 21
+
+
+def test_a_fall_down_the_stairs_told_in_other_words_is_a_major_fall():
+    story = ("I decided to fling myself down the stairs and landed with all my weight directly on the edge of a step, "
+             "right on my tailbone.")
+    assert read_message(story)["red_flags"] == ["major_trauma"]
+
+
+def test_an_activity_that_is_fine_or_eases_the_pain_is_no_aggravator():
+    assert "running" not in read_message("I can still run OK, but sitting hurts my bum")["aggravators"]
+    assert read_message("my sit bone hurts when I sit but running is fine")["aggravators"] == ["sitting"]
+
+
+def test_worse_since_then_is_the_trend():
+    assert read_message("a heavy aching feeling in my calf which has become much worse since then")["trend"] == "worse"
+
+
+def test_more_intensity_is_a_training_change():
+    assert read_message("I had upped my mileage and intensity too quick")["load_changes"]

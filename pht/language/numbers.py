@@ -39,6 +39,8 @@ _HALF_UNIT = re.compile(r"\bhalf\s+an?\s+" + _UNIT)
 # training" count from another event, not back from today.
 _ANOTHER_EVENT = r"prior to|before|after|later|into|post"
 _NOT_DURATION_AFTER = re.compile(rf"^\s*(a|an|per|each|every|old|of age|{_ANOTHER_EVENT})\b")
+# In a story, "after almost 3 weeks off" is a break, not how long ("3 weeks off and on" is).
+_A_BREAK = re.compile(r"^\s*off\b(?!\s+(?:and|&)\s+on)")
 _FROM_ANOTHER_EVENT = re.compile(rf"^\s*({_ANOTHER_EVENT})\b")
 # "Four years later and I still can't sit": counted from the start to today, so how long.
 _LATER_STILL = re.compile(r"^\s*later\b(?:(?!\b(?:was|were|had)\b)[^.;!?]){0,25}\bstill\b(?!\s+(?:was|were|had)\b)")
@@ -46,9 +48,12 @@ _DURATION_CONTEXT = re.compile(
     r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|ago|now|started|began|start|over|than|lasted|lasting)\b"
     r"|\bx\s?(?=\d)"  # "back pain x3 months"
 )
-# "the first time in 20 years", "in 10 years' time": an amount of time that is not how long.
+# "the first time in 20 years", "in 10 years' time": an amount of time that is not how long;
+# nor is how long each bout lasts ("after longer runs it lingers for a few days"), or a break
+# ("after almost 3 weeks off").
 # "over the next few days" tells a story forward from the start, not back from today.
-_NOT_DURATION_BEFORE = re.compile(r"(first time in|first .{0,12} in|haven't .{0,20} in|hadn't .{0,20} in|every|each|next)\s*$")
+_NOT_DURATION_BEFORE = re.compile(r"(first time in|first .{0,12} in|haven't .{0,20} in|hadn't .{0,20} in|every|each|next"
+                                  r"|\b(?:lingers?|lasts)(?: around)?(?: for)?(?: about| around| up to)?)\s*$")
 # "for the last month", "since last week", "last month I started": one unit.
 _LAST_UNIT = re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b(?!\s*'s)")
 # Today and yesterday, but not "yesterday's long run was a nightmare" (the day of a run, not of the pain).
@@ -119,6 +124,8 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
             if not (_FROM_ANOTHER_EVENT.match(text[match.end():]) and re.search(r"\bfor\s*$", text[:match.start()])
                     or _LATER_STILL.match(text[match.end():])):
                 continue  # "for 2 weeks after the marathon" still tells how long
+        if not asked and _A_BREAK.match(text[match.end():]):
+            continue
         if not asked and not (_DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 8])
                               or _LATER_STILL.match(text[match.end():])):
             continue

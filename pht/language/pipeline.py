@@ -68,9 +68,11 @@ def answer_phrases(knowledge: Knowledge) -> Iterator[Tuple[str, str, str]]:
 # has no lemma for the first piece: without these, "can't feel" would not find "couldn't feel"
 # or "cannot feel" ("could" and "can" already share the lemma "can").
 CONTRACTED_LEMMAS = {"ca": "can", "wo": "will"}
-# Body parts the lookup table lemmatizes as something else: "calves" as the verb "calve", so
-# "pain down both calves" would not find "calf"; "glutes" is left as it is.
-BODY_LEMMAS = {"calves": "calf", "glutes": "glute"}
+# Words the lookup table lemmatizes as another word: "calves" as the verb "calve" (so "pain
+# down both calves" would not find "calf"), "number" as "numb" ("a number of times" read as
+# numbness), "worse" and "worst" as "wrong"; "glutes" is left as it is.
+LEMMA_FIXES = {"calves": "calf", "glutes": "glute", "number": "number", "numbers": "number",
+               "worse": "worse", "worst": "worst"}
 
 
 def _lemmatizer_only() -> Language:
@@ -78,7 +80,7 @@ def _lemmatizer_only() -> Language:
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     lemmas = cast(Lemmatizer, nlp.get_pipe("lemmatizer")).lookups.get_table("lemma_lookup")
-    for piece, lemma in {**CONTRACTED_LEMMAS, **BODY_LEMMAS}.items():
+    for piece, lemma in {**CONTRACTED_LEMMAS, **LEMMA_FIXES}.items():
         lemmas[piece] = lemma
     return nlp
 
