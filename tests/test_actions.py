@@ -806,3 +806,26 @@ def test_the_finishing_message_sent_again_after_another_was_stored_meanwhile_has
     next_patient = make_tracker(events=start + [_user("none of those", 3.0), {"event": "restart", "timestamp": 5.0},
                                                 _user("none of those", 6.0)])
     assert turn_key(next_patient) != turn_key(first_try)
+
+
+@pytest.mark.parametrize("answer, field, said", [
+    ("walking", "aggravators", "walking"),
+    ("walking and standing", "aggravators", "walking and standing"),
+    ("a new saddle set higher, and new pedals with less stack", "load_changes", "new saddle and new pedals"),
+])
+def test_an_everyday_answer_that_is_none_of_the_options_is_thanked_for_and_left_to_a_clinician(answer, field, said):
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 30, "red_flags": [],
+              "neuro_symptoms": []}
+    messages, events = run(ValidateAssessmentForm(), validation_tracker(answer, filled, field, {}))
+    assert not any("didn't quite get" in text for text in texts(messages))
+    assert f"telling me about {said}" in texts(messages)[0] and "clinician" in texts(messages)[0]
+    assert slot_events(events)[field] == "not_sure" and slot_events(events)["reask_count"] == 0
+
+
+def test_an_answer_with_an_option_in_it_is_taken_as_before():
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 30, "red_flags": [],
+              "neuro_symptoms": []}
+    messages, events = run(ValidateAssessmentForm(), validation_tracker("walking and sitting", filled, "aggravators",
+                                                                        {"aggravators": ["sitting"]}))
+    assert slot_events(events)["aggravators"] == ["sitting"]
+    assert not any("telling me about" in text for text in texts(messages))

@@ -198,6 +198,8 @@ class Reader:
         places = self.knowledge.vocabulary.get("not_pain_places", {})
         self.not_pain_places = {side: self._cue_matcher(places.get(side)) for side in ("feelings", "pain")}
         self.not_findings = self._cue_matcher(self.knowledge.vocabulary.get("not_findings"))
+        self.unlisted = {field: self._cue_matcher(spec["unlisted"]) for field, spec in self.knowledge.fields.items()
+                         if spec.get("unlisted")}
         answers = self.knowledge.vocabulary["answers"]
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
         self.answer_regex.setdefault("all", re.compile(r"(?!)"))  # a vocabulary without "all" answers
@@ -279,6 +281,22 @@ class Reader:
             if number is not None:
                 named.setdefault(field, set()).add(number)
         return named
+
+    def unlisted_named(self, field: str, text: str) -> List[str]:
+        """The things `text` names that answer `field`'s question but are none of its options
+        (`unlisted` in vocabulary.yml: "walking" to "what makes it worse?"), in the person's words."""
+        matcher = self.unlisted.get(field)
+        if matcher is None:
+            return []
+        doc = self._doc(self.correct_typos(_normalise(text or "")))
+        spans = sorted(((start, end) for _, start, end in matcher(doc)), key=lambda span: (span[0], -span[1]))
+        said: List[str] = []
+        reached = -1
+        for start, end in spans:
+            if start >= reached:  # the longest of overlapping phrases
+                said.append(doc[start:end].text)
+                reached = end
+        return list(dict.fromkeys(said))
 
     def yes_or_no(self, text: str) -> Optional[bool]:
         """True for "yes", False for "no", None when the answer is unclear or "not sure"."""
