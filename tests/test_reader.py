@@ -1094,3 +1094,7 @@ def test_worse_since_then_is_the_trend():
 
 def test_more_intensity_is_a_training_change():
     assert read_message("I had upped my mileage and intensity too quick")["load_changes"]
+
+
+def test_an_exclamation_is_not_corrected_into_a_vocabulary_word():
+    assert "aggravators" not in read_message("my butt started hurting like mad. Youch. I suspect my track workout")
