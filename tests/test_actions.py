@@ -818,7 +818,7 @@ def test_an_everyday_answer_that_is_none_of_the_options_is_thanked_for_and_left_
               "neuro_symptoms": []}
     messages, events = run(ValidateAssessmentForm(), validation_tracker(answer, filled, field, {}))
     assert not any("didn't quite get" in text for text in texts(messages))
-    assert f"telling me about {said}" in texts(messages)[0] and "clinician" in texts(messages)[0]
+    assert f"noted: {said}" in texts(messages)[0] and "clinician" in texts(messages)[0]
     assert slot_events(events)[field] == "not_sure" and slot_events(events)["reask_count"] == 0
 
 
@@ -828,4 +828,4 @@ def test_an_answer_with_an_option_in_it_is_taken_as_before():
     messages, events = run(ValidateAssessmentForm(), validation_tracker("walking and sitting", filled, "aggravators",
                                                                         {"aggravators": ["sitting"]}))
     assert slot_events(events)["aggravators"] == ["sitting"]
-    assert not any("telling me about" in text for text in texts(messages))
+    assert not any("noted:" in text for text in texts(messages))

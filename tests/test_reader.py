@@ -1098,3 +1098,41 @@ def test_more_intensity_is_a_training_change():
 
 def test_an_exclamation_is_not_corrected_into_a_vocabulary_word():
     assert "aggravators" not in read_message("my butt started hurting like mad. Youch. I suspect my track workout")
+
+
+@pytest.mark.parametrize("story, onset", [
+    ("Hi, I strained a calf muscle on Tuesday morning.", "sudden"),
+    ("In that class we didn't do anything out of the ordinary; yet I felt a twinge in my butt.", "sudden"),
+    ("a brisk walk followed by mowing the lawns. Bang. That night there's agonising pain in my hip", "sudden"),
+    ("The resulting pain wasn't instant. But it did become relentless.", "gradual"),
+])
+def test_how_it_started_told_by_what_was_felt(story, onset):
+    assert read_message(story)["onset"] == onset
+
+
+@pytest.mark.parametrize("story", [
+    "it would kick in when I got up from sitting and gradually wear off after a while",
+    "I had that tingling pain for a month, then suddenly the pain got really bad",
+])
+def test_how_a_bout_eases_or_worsens_is_not_how_the_pain_started(story):
+    assert "onset" not in read_message(story)
+
+
+@pytest.mark.parametrize("answer, change", [
+    ("a 108-mile training week", "more_volume"), ("going heavier", "more_volume"),
+    ("back to training after the holidays", "back_after_break"), ("a conference, nine hours a day of sitting", "more_sitting"),
+    ("more high intensity workouts", "more_speed"), ("I started power walking in Reebok Retones", "new_exercise"),
+])
+def test_what_changed_told_in_the_persons_own_words(answer, change):
+    assert change in read_message(answer, asked="load_changes")["load_changes"]
+
+
+@pytest.mark.parametrize("answer, trend", [("not getting better", "same"), ("almost back to normal", "better")])
+def test_the_trend_told_in_other_words(answer, trend):
+    assert read_message(answer, asked="trend")["trend"] == trend
+
+
+@pytest.mark.parametrize("answer, onset", [("after a long ride", "gradual"), ("it came on with the new saddle", "gradual"),
+                                           ("randomly, acute", "sudden")])
+def test_how_it_started_answered_by_what_it_came_with(answer, onset):
+    assert read_message(answer, asked="onset")["onset"] == onset
