@@ -1136,3 +1136,34 @@ def test_the_trend_told_in_other_words(answer, trend):
                                            ("randomly, acute", "sudden")])
 def test_how_it_started_answered_by_what_it_came_with(answer, onset):
     assert read_message(answer, asked="onset")["onset"] == onset
+
+@pytest.mark.parametrize("text, field, value", [
+    ("I couldn't stand or walk", "injury_signs", "difficulty_walking"),
+    ("pain so intense I could not stand or walk", "injury_signs", "difficulty_walking"),
+    ("I couldn't walk or feel my toes", "neuro_symptoms", "numbness"),
+])
+def test_an_inability_shared_by_two_verbs_is_stated_for_both(text, field, value):
+    # "couldn't stand or walk" is read as "couldn't stand or couldn't walk": the first
+    # "couldn't" does not turn the second round
+    assert value in read_message(text).get(field, [])
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("I finally called my sister, who broke her tailbone last year.", "red_flags", "major_trauma"),
+    ("a few years ago i read a memoir about a woman who died of cancer", "red_flags", "cancer_history"),
+    ("With my granddad dying from Leukaemia a mere 6 months before, I panicked", "red_flags", "cancer_history"),
+])
+def test_a_sign_in_a_clause_about_someone_else_opened_by_who_is_not_the_persons(text, field, value):
+    found = reading(text)
+    assert value not in found.findings.get(field, []) + found.possible.get(field, [])
+
+
+def test_a_cauda_equina_sign_told_of_someone_else_is_still_asked_about():
+    found = reading("my friend, who can't feel when she wipes, told me to get checked")
+    assert "saddle_numbness" not in found.findings.get("red_flags", [])
+    assert "saddle_numbness" in found.possible["red_flags"]
+
+
+def test_a_feeling_that_runs_down_both_legs_is_no_run():
+    assert read_message("all of a sudden felt a strange tingling sensation run down my legs")["red_flags"] == ["both_legs"]
+    assert read_message("the pain runs down my leg when I sit").get("aggravators") == ["sitting"]

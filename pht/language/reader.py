@@ -50,9 +50,14 @@ CLAUSE_ENDS = {".", "!", "?", ";", ",", "but", "though", "although", "however", 
 # "my mum had breast cancer": a finding about somebody else is not the person's own.
 OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "wife", "husband", "partner",
                 "friend", "son", "daughter", "nan", "gran", "grandma", "grandmother", "grandad", "grandfather",
+                "granddad", "grandpa", "granny", "nana", "grandparents",
                 "aunt", "uncle", "cousin", "family", "colleague", "neighbour", "neighbor", "boss", "coworker", "someone",
                 "somebody", "people", "patient", "girlfriend", "boyfriend"}
 FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
+# "who" opens a clause about the person just named ("my sister, who broke her tailbone"; "a
+# woman who died of cancer"): with no "I" or "my" after it, the finding is someone else's,
+# unless the person named is the one telling ("I am a 71-year-old woman who ...").
+RELATIVE_WHO = {"who", "whose"}
 
 
 MIN_TYPO_LENGTH = 4
@@ -695,6 +700,8 @@ class Reader:
             return False
         for index in self._clause_before(doc, start):
             token = doc[index].lower_
+            if token in RELATIVE_WHO:
+                return not _describes_the_person(doc, index)  # "a woman who died of cancer"
             if token in OTHER_PEOPLE:
                 return True
             if token in FIRST_PERSON and not (index + 1 < len(doc) and doc[index + 1].lower_ in OTHER_PEOPLE):
@@ -706,7 +713,12 @@ class Reader:
         Other findings in between do not count against the distance: in "no problems with
         my bladder or bowels" the "no" reaches the bowels too."""
         distance = 0
+        # "I couldn't stand or couldn't walk" (a shared inability written out): a phrase that
+        # states an inability itself is not turned round by the one before the "or"
+        inability = any(doc[index].lower_ in NEGATIONS for index in range(start, end))
         for index in self._clause_before(doc, start):
+            if inability and doc[index].lower_ in {"or", "nor", "and"}:
+                break
             if index in mentioned:
                 if _contrast_after(doc, index):
                     break  # "not a fever, it's a temperature of 39": the "not" is the fever's
@@ -736,6 +748,19 @@ class Reader:
                 return following[0] in FINE_WORDS or (
                     following[0] in DEGREE_WORDS and following[1:] != [] and following[1] in FINE_WORDS)
         return False
+
+
+def _describes_the_person(doc: Doc, who: int) -> bool:
+    """Whether the "who" at `who` opens a clause about the person themself: "I am a 71-year-old
+    woman who was diagnosed with ...", "I'm someone who ..." (a "who" after "I am a ..." in its
+    sentence), not "my sister, who broke her tailbone" or "I read about a woman who died"."""
+    for index in range(who - 1, max(-1, who - 12), -1):
+        token = doc[index].lower_
+        if token in SENTENCE_ENDS:
+            return False
+        if token in {"am", "'m", "i'm", "im"} or (token == "was" and index > 0 and doc[index - 1].lower_ == "i"):
+            return True
+    return False
 
 
 def _warning_end(doc: Doc, cue: int, sentence: List[int]) -> int:
