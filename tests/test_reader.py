@@ -1167,3 +1167,16 @@ def test_a_cauda_equina_sign_told_of_someone_else_is_still_asked_about():
 def test_a_feeling_that_runs_down_both_legs_is_no_run():
     assert read_message("all of a sudden felt a strange tingling sensation run down my legs")["red_flags"] == ["both_legs"]
     assert read_message("the pain runs down my leg when I sit").get("aggravators") == ["sitting"]
+
+
+@pytest.mark.parametrize("story", ["I've had sciatic pain in my leg and back since I was 17", "weeks of agony in my back",
+                                   "the pain was also in my lower spine", "I do have back and neck pain"])
+def test_back_pain_told_in_more_words(story):
+    assert "back_pain" in read_message(story)["neuro_symptoms"]
+
+
+@pytest.mark.parametrize("story", ["This pain starts in my left butt cheek and shoots straight down to my left foot",
+                                   "it's like a knife from my hamstring to my heel",
+                                   "down the front of my thigh and leg, and across the top of my foot"])
+def test_pain_that_reaches_the_foot_is_below_the_knee(story):
+    assert "pain_below_knee" in read_message(story)["neuro_symptoms"]
