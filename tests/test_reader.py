@@ -1180,3 +1180,20 @@ def test_back_pain_told_in_more_words(story):
                                    "down the front of my thigh and leg, and across the top of my foot"])
 def test_pain_that_reaches_the_foot_is_below_the_knee(story):
     assert "pain_below_knee" in read_message(story)["neuro_symptoms"]
+
+
+@pytest.mark.parametrize("text, days", [
+    ("And so for the past six months I have lived with a spasming hamstring", 180),
+    ("I have experienced so far two days of what I can only describe as concussive injury", 2),
+    ("For the past few nights I have had the worst time getting comfortable. My lower back has been killing me", 3),
+    ("This afternoon I fell off a ladder. My back hurts pretty bad", 0),
+    ("Yesterday morning I awoke with great pain in my tailbone", 1),
+])
+def test_how_long_told_in_more_words(text, days):
+    assert duration_days(text, asked=False) == days
+
+
+@pytest.mark.parametrize("text", ["I went to an orthopedic doctor yesterday, and he has diagnosed me with bursitis",
+                                  "I go every other night"])
+def test_a_day_that_is_not_when_the_pain_began_is_no_duration(text):
+    assert duration_days(text, asked=False) is None

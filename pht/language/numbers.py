@@ -20,9 +20,9 @@ _SEVERAL = 4
 _NUMBER_WORD = re.compile(
     r"\b(?:(%s)(?:[\s-]+(%s))?|(%s))\b" % ("|".join(TENS_WORDS), "|".join(UNIT_WORDS), "|".join(UNIT_WORDS))
 )
-_DAYS_PER_UNIT = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "mth": 30,
+_DAYS_PER_UNIT = {"day": 1, "night": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "mth": 30,
                   "year": 365, "yr": 365}
-_UNIT = r"(day|week|wk|fortnight|month|mth|mo|year|yr)s?\b"
+_UNIT = r"(day|night|week|wk|fortnight|month|mth|mo|year|yr)s?\b"
 _AMOUNT = r"(\d+(?:\.\d+)?|a couple of|couple of|a couple|quite a few|a good few|a few|few|several|many|an|a)"
 # A closer figure for the same unit right after a vague one: "a few months, maybe five".
 _CLOSER_AMOUNT = re.compile(r"\s*,?\s*(?:maybe|probably|perhaps|about|around|roughly|nearer|closer to|more like|or)\s+(\d+)\b(?!\s*(?:[a-z]|/|%))")
@@ -45,7 +45,7 @@ _FROM_ANOTHER_EVENT = re.compile(rf"^\s*({_ANOTHER_EVENT})\b")
 # "Four years later and I still can't sit": counted from the start to today, so how long.
 _LATER_STILL = re.compile(r"^\s*later\b(?:(?!\b(?:was|were|had)\b)[^.;!?]){0,25}\bstill\b(?!\s+(?:was|were|had)\b)")
 _DURATION_CONTEXT = re.compile(
-    r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|ago|now|started|began|start|over|than|lasted|lasting)\b"
+    r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|ago|now|started|began|start|over|than|lasted|lasting|so far)\b"
     r"|\bx\s?(?=\d)"  # "back pain x3 months"
 )
 # "the first time in 20 years", "in 10 years' time": an amount of time that is not how long;
@@ -57,15 +57,17 @@ _NOT_DURATION_BEFORE = re.compile(r"(first time in|first .{0,12} in|haven't .{0,
 # "for the last month", "since last week", "last month I started": one unit.
 _LAST_UNIT = re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b(?!\s*'s)")
 # Today and yesterday, but not "yesterday's long run was a nightmare" (the day of a run, not of the pain).
-_DAY_WORDS = [(re.compile(r"\b(today|this morning)\b(?!'s)"), 0), (re.compile(r"\b(yesterday|last night)\b(?!'s)"), 1)]
+_DAY_WORDS = [(re.compile(r"\b(today|this morning|this afternoon|this evening)\b(?!'s)"), 0), (re.compile(r"\b(yesterday|last night)\b(?!'s)"), 1)]
 # In a story, "today" dates the start only beside a word of starting ("it started today"):
 # "today it is a sharp pain", "today it is evident" say how it is now.
-_TODAY_START = re.compile(r"\b(start\w*|began|begun|came on|happened|since|woke|waking|did it|pulled|tore|injur\w*|felt it|fell|first)\b")
+_TODAY_START = re.compile(r"\b(start\w*|began|begun|came on|happened|since|woke|waking|awoke|did it|pulled|tore|injur\w*|felt it|fell|"
+                          r"fall\w*|crash\w*|slipped|landed|twisted|strained|first)\b")
 # A sentence about the pain, or about its start.
 _PAIN_WORDS = re.compile(
     r"\b(pain|pains|painful|hurt|hurts|hurting|ache|aches|aching|achy|sore|soreness|tender|twinges?|niggles?|niggling|"
     r"started|starting|began|begun|noticed|came on|symptoms?|injur\w*|pulled|tore|torn|strained|agony|problem|issue|discomfort|"
-    r"going on|lasted|lasting|had (?:it|this))\b")
+    r"going on|lasted|lasting|had (?:it|this)|lived with|living with|live with|suffer\w*|struggl\w*|dealing with|dealt with|"
+    r"spasm\w*|bother\w*|experienced)\b")
 # A sentence about something else in the person's life.
 _LIFE_WORDS = re.compile(
     r"\b(run|running|ran|rode|runner|train|training|trained|compet\w*|rac\w*|walk\w*|play\w*|cycl\w*|rid\w*|swim\w*|"
@@ -105,7 +107,7 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
     candidates: List[Tuple[int, int]] = []  # (position, days), in the order they appear
     for pattern, days in _DAY_WORDS:
         candidates += [(match.start(), days) for match in pattern.finditer(text)
-                       if asked or days or _TODAY_START.search(_sentence_around(text, match.start()))]
+                       if asked or _TODAY_START.search(_sentence_around(text, match.start()))]
     context = asked or bool(_DURATION_CONTEXT.search(text))
     half = _HALF_UNIT.search(text)
     if half and context:
