@@ -1197,3 +1197,24 @@ def test_how_long_told_in_more_words(text, days):
                                   "I go every other night"])
 def test_a_day_that_is_not_when_the_pain_began_is_no_duration(text):
     assert duration_days(text, asked=False) is None
+
+
+@pytest.mark.parametrize("story, sport", [
+    ("Okay, so I went out for my run and pulled a butt muscle.", "running"),
+    ("I feel the same or maybe even worse but I don't know if it's from my short run on Sunday night.", "running"),
+    ("after my first few rides on my new bike I've got a bit of a sore butt", "cycling"),
+])
+def test_a_regular_sport_told_by_my_run_or_my_ride(story, sport):
+    assert read_message(story)["sport"] == sport
+
+
+@pytest.mark.parametrize("story", ["my groin went numb on the ride but it wore off after an hour",
+                                   "My crotch was numb after the ride. Now it's not."])
+def test_a_danger_sign_that_has_gone_is_asked_about_not_taken_nor_dropped(story):
+    result = reading(story)
+    assert "saddle_numbness" not in result.findings.get("red_flags", [])
+    assert "saddle_numbness" in result.possible["red_flags"]
+
+
+def test_no_longer_in_control_is_the_sign_itself():
+    assert read_message("I no longer have control of my bladder")["red_flags"] == ["bladder_bowel_change"]

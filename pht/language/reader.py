@@ -182,6 +182,7 @@ class Reader:
         historical = self.knowledge.vocabulary.get("historical", {})
         self.historical = self._cue_matcher(historical.get("cues"))
         self.historical_values = set(historical.get("values", []))
+        self.resolved = self._cue_matcher(self.knowledge.vocabulary.get("resolved"))
         relieving = self.knowledge.vocabulary.get("relieving", {})
         self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after")}
         self.relieved_fields = set(relieving.get("fields", []))
@@ -485,6 +486,8 @@ class Reader:
         guessed = self._guessed(doc, clause)
         warned = [(start, _warning_end(doc, start, sentence)) for _, start, _ in self.warnings(doc)]
         long_ago = {sentence[start] for _, start, _ in self.historical(doc)} if self.historical_values else set()
+        # "My junk was numb. Now it's not.": what has gone, in its sentence or the one before
+        gone = {sentence[start] - back for _, start, _ in self.resolved(doc) for back in (0, 1)}
         relieved = self._relieved(doc, kept, clause)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
         mentions = []
@@ -498,6 +501,8 @@ class Reader:
                 possible = True  # a danger sign in a warning: asked once, never dropped
             if value in self.historical_values and sentence[start] in long_ago:
                 possible = True  # "it all started when I had a car accident 14 years ago": asked once
+            if sentence[start] in gone and "confirm" in self.knowledge.fields[field].get("values", {}).get(value, {}):
+                possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
             if self._about_someone_else(doc, start, end):
                 if not (field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("concrete")):
                     continue  # "my dad had a blood clot" is family history
