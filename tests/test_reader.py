@@ -1218,3 +1218,9 @@ def test_a_danger_sign_that_has_gone_is_asked_about_not_taken_nor_dropped(story)
 
 def test_no_longer_in_control_is_the_sign_itself():
     assert read_message("I no longer have control of my bladder")["red_flags"] == ["bladder_bowel_change"]
+
+
+def test_the_next_day_told_as_narration_is_not_worse_the_next_day():
+    assert "worse_next_day" not in read_message("The next day I ran 30k, which felt fine.")
+    assert read_message("my hamstring is always sore the next day after a long run")["worse_next_day"] is True
+    assert read_message("the next day", asked="worse_next_day")["worse_next_day"] is True
