@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import AbstractSet, Dict, List
 
 import yaml
 
@@ -42,19 +42,20 @@ def _dump(document: Dict) -> str:
     return GENERATED + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
 
 
-def field_phrases(spec: Dict, with_field_synonyms: bool = True) -> List[str]:
+def field_phrases(spec: Dict, with_field_synonyms: bool = True, variants: AbstractSet[str] = frozenset()) -> List[str]:
     """A field's lay synonyms that are plain phrases (patterns left out), each once: its
-    values' synonyms and, unless left out, the words for the field as a whole."""
+    values' synonyms and, unless left out, the words for the field as a whole. A phrase written
+    out from a word class counts once, with the class's first word (`variants` are the others)."""
     phrases = [str(phrase) for entry in spec.get("values", {}).values() for phrase in entry["synonyms"]]
     if with_field_synonyms:
         phrases += [str(phrase) for phrase in spec.get("synonyms", [])]
-    return list(dict.fromkeys(phrase for phrase in phrases if not is_gapped(phrase)))
+    return list(dict.fromkeys(phrase for phrase in phrases if not is_gapped(phrase) and phrase not in variants))
 
 
 def lookups_yaml(knowledge: Knowledge) -> str:
     tables: List[Dict] = []
     for field, spec in knowledge.fields.items():
-        phrases = field_phrases(spec)
+        phrases = field_phrases(spec, variants=knowledge.variants)
         if phrases:
             tables.append({"lookup": field, "examples": "".join(f"- {phrase}\n" for phrase in phrases)})
     return _dump({"version": "3.1", "nlu": tables})
@@ -63,7 +64,7 @@ def lookups_yaml(knowledge: Knowledge) -> str:
 def value_phrases(knowledge: Knowledge) -> List[str]:
     """Every findings value's lay synonyms that are plain phrases, each once."""
     return list(dict.fromkeys(phrase for spec in knowledge.fields.values()
-                              for phrase in field_phrases(spec, with_field_synonyms=False)))
+                              for phrase in field_phrases(spec, with_field_synonyms=False, variants=knowledge.variants)))
 
 
 def hand_written_examples(nlu_dir: Path = NLU_DIR) -> Dict[str, str]:

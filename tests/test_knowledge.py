@@ -10,7 +10,7 @@ from pht.language.pipeline import build_pipeline
 from pht.language.reader import read_message
 from actions.messages import answer_buttons
 from pht.rasa_data import generated_files
-from pht.triage.knowledge import Knowledge, KnowledgeError, check_knowledge, load_knowledge
+from pht.triage.knowledge import Knowledge, KnowledgeError, check_knowledge, expand_word_classes, load_knowledge
 from pht.domain import read_domain
 from web.server import CHECK_IN_PAGE_RESPONSES, WIDGET_RESPONSES
 
@@ -158,3 +158,24 @@ def test_every_possible_danger_sign_has_a_confirming_question_that_names_it():
         for value, entry in knowledge.fields[field]["values"].items():
             if entry.get("possible"):
                 assert entry["confirm"].endswith("?"), value
+
+
+def test_a_phrase_naming_a_word_class_is_written_out_once_per_word():
+    vocabulary = {"word_classes": {"bum": ["bum", "butt"], "leg": ["leg", "thigh"]},
+                  "fields": {"place": {"values": {"top": {"synonyms": ["where my <bum> meets my <leg>", "butt crease"]}}}}}
+    written, variants = expand_word_classes(vocabulary)
+    assert written["fields"]["place"]["values"]["top"]["synonyms"] == [
+        "where my bum meets my leg", "where my bum meets my thigh", "where my butt meets my leg",
+        "where my butt meets my thigh", "butt crease"]
+    assert variants == {"where my bum meets my thigh", "where my butt meets my leg", "where my butt meets my thigh"}
+
+
+def test_a_phrase_naming_an_unknown_word_class_fails_loudly():
+    with pytest.raises(KnowledgeError):
+        expand_word_classes({"word_classes": {}, "fields": {"place": {"values": {"top": {"synonyms": ["my <rump>"]}}}}})
+
+
+def test_the_nlu_data_has_each_word_class_phrase_once():
+    assert "where my butt meets my thigh" in load_knowledge().fields["pain_location"]["values"]["upper_hamstring"]["synonyms"]
+    answers = (ROOT / "data" / "nlu" / "answers.yml").read_text()
+    assert "where my bum meets my leg" in answers and "where my butt meets my thigh" not in answers

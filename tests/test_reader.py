@@ -1224,3 +1224,13 @@ def test_the_next_day_told_as_narration_is_not_worse_the_next_day():
     assert "worse_next_day" not in read_message("The next day I ran 30k, which felt fine.")
     assert read_message("my hamstring is always sore the next day after a long run")["worse_next_day"] is True
     assert read_message("the next day", asked="worse_next_day")["worse_next_day"] is True
+
+
+@pytest.mark.parametrize("story, place", [
+    ("the pain is right where my butt meets my thigh", "upper_hamstring"),
+    ("it aches in the crease between my glute and hamstring", "upper_hamstring"),
+    ("sore on the bony part of my backside when I sit", "sit_bone"),
+    ("a deep ache in my ass cheek", "buttock"),
+])
+def test_a_place_told_with_any_word_for_the_buttock(story, place):
+    assert read_message(story)["pain_location"] == place

@@ -7,10 +7,11 @@ synonyms all fail loudly with a `KnowledgeError`.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Set, Tuple
 
 import yaml
 
@@ -51,6 +52,9 @@ class Knowledge:
     advice: Dict[str, Any]
     faq: Dict[str, Any]
     sources: Dict[str, Dict[str, str]]
+    # phrases written out from a word class with a word other than the class's first: the
+    # reader knows them all, the NLU training data needs each phrase once (pht/rasa_data.py)
+    variants: FrozenSet[str] = frozenset()
 
     @property
     def fields(self) -> Dict[str, Dict[str, Any]]:
@@ -95,8 +99,10 @@ def load_knowledge() -> Knowledge:
     faq = _read("faq.yml")["faq"]
     for item in faq.values():  # the warning card is written once, in advice.yml
         item["answer"] = item["answer"].replace("{warning_card}", advice["warning_card"]["text"])
+    vocabulary, variants = expand_word_classes(_read("vocabulary.yml"))
     knowledge = Knowledge(
-        vocabulary=_read("vocabulary.yml"),
+        vocabulary=vocabulary,
+        variants=frozenset(variants),
         rules=_read("rules.yml"),
         advice=advice,
         faq=faq,
@@ -107,6 +113,53 @@ def load_knowledge() -> Knowledge:
 
     check_checkins(read_checkins(), knowledge)  # the follow-up check-ins fail at start-up too
     return knowledge
+
+
+WORD_CLASS = re.compile(r"<(\w+)>")
+PHRASE_KEYS = ("synonyms", "possible", "as_answer")
+
+
+def expand_word_classes(vocabulary: Dict[str, Any]) -> Tuple[Dict[str, Any], Set[str]]:
+    """Write out every phrase that names a word class (`word_classes` in vocabulary.yml) once per
+    word of the class: "where my <bum> meets my <leg>" is also "where my butt meets my thigh".
+    One place to add a lay word for the buttock, and every place phrase knows it. Returns the
+    vocabulary and the phrases written with a word other than each class's first."""
+    classes = {name: [str(word) for word in words] for name, words in (vocabulary.get("word_classes") or {}).items()}
+    variants: Set[str] = set()
+    written = {str(phrase) for spec in vocabulary["fields"].values()  # phrases written as they are
+               for phrases in [spec.get("synonyms") or [], *[(entry or {}).get(key) or []
+                                                             for entry in (spec.get("values") or {}).values()
+                                                             for key in PHRASE_KEYS]]
+               for phrase in phrases}
+
+    def written_out(phrases: List[Any]) -> List[Any]:
+        result: List[Any] = []
+        for phrase in phrases:
+            named = WORD_CLASS.findall(str(phrase))
+            if not named:
+                result.append(phrase)
+                continue
+            unknown = [name for name in named if name not in classes]
+            if unknown:
+                raise KnowledgeError(f"vocabulary.yml: phrase {phrase!r} names no word class {unknown[0]!r}")
+            first = str(phrase)
+            for name in dict.fromkeys(named):
+                first = first.replace(f"<{name}>", classes[name][0])
+            forms = [str(phrase)]
+            for name in dict.fromkeys(named):
+                forms = [form.replace(f"<{name}>", word) for form in forms for word in classes[name]]
+            variants.update(form for form in forms if form != first)
+            result += [form for form in forms if form not in result]
+        return result
+
+    for spec in vocabulary["fields"].values():
+        if isinstance(spec.get("synonyms"), list):
+            spec["synonyms"] = written_out(spec["synonyms"])
+        for entry in (spec.get("values") or {}).values():
+            for key in PHRASE_KEYS:
+                if isinstance(entry.get(key), list):
+                    entry[key] = written_out(entry[key])
+    return vocabulary, variants - written
 
 
 def check_knowledge(knowledge: Knowledge) -> None:
