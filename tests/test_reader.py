@@ -1234,3 +1234,16 @@ def test_the_next_day_told_as_narration_is_not_worse_the_next_day():
 ])
 def test_a_place_told_with_any_word_for_the_buttock(story, place):
     assert read_message(story)["pain_location"] == place
+
+
+def test_because_ends_what_a_negation_reaches():
+    assert read_message("I can't get through a meeting without shifting around because my sit bone aches")[
+        "pain_location"] == "sit_bone"
+    assert "neuro_symptoms" not in read_message("I have no numbness because I checked") or \
+        read_message("I have no numbness because I checked")["neuro_symptoms"] == []
+
+
+@pytest.mark.parametrize("story, aggravator", [("after ten minutes in the car my butt is on fire", "driving"),
+                                               ("my glute screams on the bike after an hour", "cycling")])
+def test_pain_told_as_fire_or_screaming_makes_the_activity_an_aggravator(story, aggravator):
+    assert aggravator in read_message(story)["aggravators"]

@@ -38,7 +38,7 @@ NUMBER_READERS = {
     "pain_score": numbers.pain_score,
 }
 CLAUSE_BREAKS = {".", ",", ";", "!", "?", "but", "though", "although", "however", "except", "apart",
-                 "whereas", "yet", "only", "just"}
+                 "whereas", "yet", "only", "just", "because", "cos", "coz"}
 NEW_SUBJECT = {"i", "my", "it", "there", "the", "its", "it's", "i'm", "sitting", "running"}
 FINE_WORDS = {"fine", "normal", "ok", "okay", "good", "alright", "unaffected"}
 DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pretty", "all", "fine", "actually",
