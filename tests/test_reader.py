@@ -1167,3 +1167,36 @@ def test_a_cauda_equina_sign_told_of_someone_else_is_still_asked_about():
 def test_a_feeling_that_runs_down_both_legs_is_no_run():
     assert read_message("all of a sudden felt a strange tingling sensation run down my legs")["red_flags"] == ["both_legs"]
     assert read_message("the pain runs down my leg when I sit").get("aggravators") == ["sitting"]
+
+
+# --- review8: an attacker's look at round seven ------------------------------------------
+
+@pytest.mark.parametrize("answer", ["sitting is not fine", "sitting isn't ok", "sitting is never ok",
+                                    "sitting is fine for 20 minutes then it kills",
+                                    "sitting is ok at first but after half an hour it burns",
+                                    "sitting feels fine for a bit then it really hurts"])
+def test_sitting_that_is_not_fine_or_fine_only_for_a_while_makes_it_worse(answer):
+    assert read_message(answer, asked="aggravators")["aggravators"] == ["sitting"]
+    assert read_message(f"my sit bone aches. {answer}").get("aggravators") == ["sitting"]
+
+
+def test_fine_that_is_not_turned_round_still_relieves():
+    assert read_message("sitting is fine but running hurts", asked="aggravators")["aggravators"] == ["running"]
+    assert read_message("running is ok for me, sitting hurts", asked="aggravators")["aggravators"] == ["sitting"]
+
+
+@pytest.mark.parametrize("answer", ["I felt it gradually getting worse", "it tightened up over a few weeks",
+                                    "it became acute last week after months of niggles"])
+def test_words_that_say_how_it_started_outright_win_over_words_that_only_answer(answer):
+    assert read_message(answer, asked="onset")["onset"] == "gradual"
+
+
+@pytest.mark.parametrize("text", ["it went from a niggle to a real pain", "something went wrong with my training",
+                                  "I felt it more each week", "it's bang on the sit bone", "bang for your buck",
+                                  "the door slammed with a bang", "I fell off the wagon with my rehab",
+                                  "the race fell through", "I tear up thinking about how long this has taken",
+                                  "felt a twinge now and then, it built up over months"])
+def test_words_that_only_look_like_a_sudden_start_tell_none(text):
+    assert read_message(text, asked="onset").get("onset") != "sudden"
+    assert read_message(text).get("onset") != "sudden"
+    assert "major_trauma" not in read_message(text).get("red_flags", [])

@@ -183,7 +183,7 @@ class Reader:
         self.historical = self._cue_matcher(historical.get("cues"))
         self.historical_values = set(historical.get("values", []))
         relieving = self.knowledge.vocabulary.get("relieving", {})
-        self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after")}
+        self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after", "only_for")}
         self.relieved_fields = set(relieving.get("fields", []))
         self.spellings = {str(k).lower(): str(v).lower() for k, v in self.knowledge.vocabulary.get("spellings", {}).items()}
         self.cues = {field: self._cue_matcher(spec["cues"]) for field, spec in self.knowledge.fields.items()
@@ -465,10 +465,19 @@ class Reader:
             # and give way to a danger sign ("my back" inside "around my back passage")
             taken = {index for field, _, start, end, possible in raw
                      if self.knowledge.fields[field].get("screen") and not possible for index in range(start, end)}
-            raw += [(field, self.nlp.vocab.strings[match_id], start, end, False) for field in answering
-                    for match_id, start, end in self.as_answer[field](doc) if not taken.intersection(range(start, end))]
+            answers = [(field, self.nlp.vocab.strings[match_id], start, end, False) for field in answering
+                       for match_id, start, end in self.as_answer[field](doc) if not taken.intersection(range(start, end))]
+        else:
+            answers = []
         # a phrase that only looks like a finding ("my bruised bum") still names its place
-        raw = [item for item in raw if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
+        raw, answers = ([item for item in items if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
+                        for items in (raw, answers))
+        # to a one-value question (not a place), the words that name a value outright win over
+        # those that name one only as an answer elsewhere: "I felt it gradually getting worse"
+        # started gradually (a longer answer holding them, "not getting better", still wins)
+        named = [item for item in raw if item[0] not in PLACE_FIELDS and self.knowledge.fields[item[0]].get("kind") == "choice"]
+        raw += [item for item in answers if not any(other[0] == item[0] and not item[2] <= other[2] < other[3] <= item[3]
+                                                    for other in named)]
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
         clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
@@ -656,8 +665,18 @@ class Reader:
         (`relieving` in vocabulary.yml): a cue before one in its clause ("it's fine when I
         run"), or a cue just after the nearest one ("sitting down to ease it"; in "it hurts when
         I sit and running helps" only running helps)."""
-        before = [start for _, start, _ in self.relieving["before"](doc)]
-        after = [start for _, start, _ in self.relieving["after"](doc)]
+        limits = [start for _, start, _ in self.relieving["only_for"](doc)]
+
+        def relieves(start: int, end: int) -> bool:
+            """A cue turned round ("sitting is not fine") or borne only for a while ("fine
+            for 20 minutes, then it kills", `only_for`) tells of no relief."""
+            turned = any(doc[index].lower_ in NEGATIONS for index in range(max(0, start - RELIEF_WINDOW), start)
+                         if clause[index] == clause[start])
+            return not turned and not any(end <= limit <= end + RELIEF_WINDOW and clause[limit] == clause[start]
+                                          for limit in limits)
+
+        before = [start for _, start, end in self.relieving["before"](doc) if relieves(start, end)]
+        after = [start for _, start, end in self.relieving["after"](doc) if relieves(start, end)]
         if not before and not after:
             return set()
         activities = [(position, item) for position, item in enumerate(kept) if item[0] in self.relieved_fields]
@@ -737,17 +756,23 @@ class Reader:
                 continue
             if lemma in CLAUSE_BREAKS or lemma in {"and", "or"}:
                 break
-            after.append((lemma, doc[index].lower_))
-        for index, (lemma, word) in enumerate(after[:4]):
-            following = [lemma for lemma, _ in after[index + 1: index + 3]]
+            after.append((lemma, doc[index].lower_, index))
+        for index, (lemma, word, _) in enumerate(after[:4]):
+            following = [lemma for lemma, _, _ in after[index + 1: index + 3]]
             if not following:
                 break
             if lemma in {"not", "never"} and following[0] in DISMISSIVE_VERBS:
                 return True
             if lemma in {"be", "feel", "seem"} or word == "'s":
-                return following[0] in FINE_WORDS or (
-                    following[0] in DEGREE_WORDS and following[1:] != [] and following[1] in FINE_WORDS)
+                fine = 0 if following[0] in FINE_WORDS else 1 if (
+                    following[0] in DEGREE_WORDS and following[1:] != [] and following[1] in FINE_WORDS) else None
+                # "sitting is fine for 20 minutes, then it kills": borne only so long, it hurts
+                return fine is not None and not self._borne_only_for(doc, after[index + 1 + fine][2] + 1)
         return False
+
+    def _borne_only_for(self, doc: Doc, end: int) -> bool:
+        """Whether `relieving: only_for` words follow `end` at once ("fine for a bit", "OK at first")."""
+        return any(end <= start <= end + RELIEF_WINDOW for _, start, _ in self.relieving["only_for"](doc))
 
 
 def _describes_the_person(doc: Doc, who: int) -> bool:
