@@ -289,18 +289,25 @@ class Reader:
 
     def unlisted_named(self, field: str, text: str) -> List[str]:
         """The things `text` names that answer `field`'s question but are none of its options
-        (`unlisted` in vocabulary.yml: "walking" to "what makes it worse?"), in the person's words."""
+        (`unlisted` in vocabulary.yml: "walking" to "what makes it worse?"), in the person's words;
+        not one the person turns round ("not walking", "walking is fine") or says eases the pain
+        ("walking helps"), as for the options."""
         matcher = self.unlisted.get(field)
         if matcher is None:
             return []
         doc = self._doc(self.correct_typos(_normalise(text or "")))
         spans = sorted(((start, end) for _, start, end in matcher(doc)), key=lambda span: (span[0], -span[1]))
-        said: List[str] = []
+        longest: List[tuple] = []
         reached = -1
         for start, end in spans:
             if start >= reached:  # the longest of overlapping phrases
-                said.append(doc[start:end].text)
+                longest.append((field, "unlisted", start, end, False))
                 reached = end
+        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
+        relieved = self._relieved(doc, longest, clause) if field in self.relieved_fields else set()
+        mentioned = {index for _, _, start, end, _ in longest for index in range(start, end)}
+        said = [doc[start:end].text for position, (_, _, start, end, _) in enumerate(longest)
+                if position not in relieved and not self._is_negated(doc, start, end, mentioned)]
         return list(dict.fromkeys(said))
 
     def yes_or_no(self, text: str) -> Optional[bool]:
