@@ -1200,3 +1200,15 @@ def test_words_that_only_look_like_a_sudden_start_tell_none(text):
     assert read_message(text, asked="onset").get("onset") != "sudden"
     assert read_message(text).get("onset") != "sudden"
     assert "major_trauma" not in read_message(text).get("red_flags", [])
+
+
+@pytest.mark.parametrize("answer", ["reduced the intensity", "same intensity", "fewer reps", "a flight of stairs at work",
+                                    "flights of stairs"])
+def test_less_or_the_same_is_no_training_change_and_stairs_are_no_flight(answer):
+    assert not read_message(answer, asked="load_changes").get("load_changes")
+
+
+@pytest.mark.parametrize("answer", ["it was improving but now it's worse", "improving until last week, now worse",
+                                    "it was better last week but now it's worse"])
+def test_the_trend_is_where_it_is_now_not_where_it_was(answer):
+    assert read_message(answer, asked="trend")["trend"] == "worse"
