@@ -1212,3 +1212,16 @@ def test_less_or_the_same_is_no_training_change_and_stairs_are_no_flight(answer)
                                     "it was better last week but now it's worse"])
 def test_the_trend_is_where_it_is_now_not_where_it_was(answer):
     assert read_message(answer, asked="trend")["trend"] == "worse"
+
+
+@pytest.mark.parametrize("story", ["As a runner who has had cancer before, I worry about this pain",
+                                   "As a 60 year old who's had cancer, my sit bone hurts",
+                                   "As someone who has had breast cancer, I now have this buttock pain",
+                                   "Being someone who had prostate cancer, this buttock pain scares me"])
+def test_a_who_clause_in_a_sentence_that_says_what_the_person_is_is_their_own(story):
+    assert "cancer_history" in read_message(story)["red_flags"]
+
+
+@pytest.mark.parametrize("story", ["As my mum who had cancer says, rest it", "I read about a woman who died of cancer"])
+def test_a_who_clause_about_somebody_else_is_still_theirs(story):
+    assert "cancer_history" not in read_message(story).get("red_flags", [])

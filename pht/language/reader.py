@@ -58,6 +58,9 @@ FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 # woman who died of cancer"): with no "I" or "my" after it, the finding is someone else's,
 # unless the person named is the one telling ("I am a 71-year-old woman who ...").
 RELATIVE_WHO = {"who", "whose"}
+# "As a runner who has had cancer, ...", "Being someone who ...": a sentence that opens by
+# saying what the person is
+SELF_DESCRIBING = {"as", "being"}
 
 
 MIN_TYPO_LENGTH = 4
@@ -785,12 +788,19 @@ class Reader:
 def _describes_the_person(doc: Doc, who: int) -> bool:
     """Whether the "who" at `who` opens a clause about the person themself: "I am a 71-year-old
     woman who was diagnosed with ...", "I'm someone who ..." (a "who" after "I am a ..." in its
-    sentence), not "my sister, who broke her tailbone" or "I read about a woman who died"."""
+    sentence), or a sentence opening "As a runner who has had cancer, ..." / "Being someone
+    who ...", not "my sister, who broke her tailbone" or "I read about a woman who died"."""
+    named_other = False  # "As my mum who had cancer says": the mum ("as a mum who ..." is the person)
     for index in range(who - 1, max(-1, who - 12), -1):
         token = doc[index].lower_
         if token in SENTENCE_ENDS:
             return False
         if token in {"am", "'m", "i'm", "im"} or (token == "was" and index > 0 and doc[index - 1].lower_ == "i"):
+            return True
+        named_other = named_other or (token in OTHER_PEOPLE and index > 0
+                                      and doc[index - 1].lower_ in {"my", "our", "his", "her", "their", "your"})
+        if (token in SELF_DESCRIBING and not named_other
+                and (index == 0 or doc[index - 1].lower_ in SENTENCE_ENDS | {"speaking", "and", "but"})):
             return True
     return False
 
