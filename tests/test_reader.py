@@ -1225,3 +1225,19 @@ def test_a_who_clause_in_a_sentence_that_says_what_the_person_is_is_their_own(st
 @pytest.mark.parametrize("story", ["As my mum who had cancer says, rest it", "I read about a woman who died of cancer"])
 def test_a_who_clause_about_somebody_else_is_still_theirs(story):
     assert "cancer_history" not in read_message(story).get("red_flags", [])
+
+
+@pytest.mark.parametrize("story, sign", [("my legs are getting number and number", "both_legs"),
+                                         ("it is getting number between my legs", "saddle_numbness")])
+def test_number_as_more_numb_is_still_numbness(story, sign):
+    assert sign in read_message(story)["red_flags"]
+    assert "numbness" in read_message("my foot feels number than yesterday")["neuro_symptoms"]
+
+
+@pytest.mark.parametrize("story", ["I stretch both calves and hamstrings every day", "both calves cramp at night sometimes"])
+def test_calves_looked_after_are_no_pain_down_both_legs(story):
+    assert "both_legs_pain" not in read_message_possible(story)
+
+
+def read_message_possible(text):
+    return shared_reader().reading(text, asked=None).possible.get("red_flags", [])
