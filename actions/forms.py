@@ -362,12 +362,15 @@ class ValidateAssessmentForm(FormValidationAction):
             if skips_now(tracker):
                 return events + note_misunderstanding(dispatcher, tracker, domain)
             return events + [SlotSet(REASK_SLOT, int(tracker.get_slot(REASK_SLOT) or 0) + 1)]
-        said = shared_reader().unlisted_named(asked, tracker.latest_message.get("text") or "")
-        if said:  # "walking" to "what makes it worse?": answered, but none of the options
-            dispatcher.utter_message(text=render(domain, "utter_unlisted_answer", tracker.slots, said=join_words(said)))
-            return events + [SlotSet(asked, NOT_SURE), SlotSet(REASK_SLOT, 0)]
         if intent in DIGRESSION_INTENTS and not answer_taken_for_digression(tracker):
             return []  # nothing read: the form steps aside so a rule can answer, then asks again
+        text = tracker.latest_message.get("text") or ""
+        # "walking" to "what makes it worse?": answered, but none of the options; "is walking
+        # OK?" asks, and is no answer
+        said = [] if question_form().asks(text) else shared_reader().unlisted_named(asked, text)
+        if said:
+            dispatcher.utter_message(text=render(domain, "utter_unlisted_answer", tracker.slots, said=join_words(said)))
+            return events + [SlotSet(asked, NOT_SURE), SlotSet(REASK_SLOT, 0)]
         return events + self._reask(asked, dispatcher, tracker, domain)
 
     @staticmethod

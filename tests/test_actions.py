@@ -829,3 +829,28 @@ def test_an_answer_with_an_option_in_it_is_taken_as_before():
                                                                         {"aggravators": ["sitting"]}))
     assert slot_events(events)["aggravators"] == ["sitting"]
     assert not any("noted:" in text for text in texts(messages))
+
+
+@pytest.mark.parametrize("answer, intent", [("should I keep walking?", "faq"), ("is walking ok?", "inform"),
+                                            ("should I keep walking?", "inform")])
+def test_a_question_about_an_everyday_activity_is_no_unlisted_answer(answer, intent):
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 30, "red_flags": [],
+              "neuro_symptoms": []}
+    messages, events = run(ValidateAssessmentForm(), validation_tracker(answer, filled, "aggravators", {}, intent=intent))
+    assert not any("noted:" in text for text in texts(messages))
+    assert slot_events(events).get("aggravators") != "not_sure"
+
+
+@pytest.mark.parametrize("answer", ["walking is fine", "not walking", "walking doesn't bother it", "walking helps"])
+def test_an_everyday_activity_that_does_not_hurt_is_not_noted_as_the_answer(answer):
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 30, "red_flags": [],
+              "neuro_symptoms": []}
+    messages, events = run(ValidateAssessmentForm(), validation_tracker(answer, filled, "aggravators", {}))
+    assert not any("noted:" in text for text in texts(messages))
+
+
+def test_the_unlisted_answer_is_worded_for_staff():
+    filled = {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 30, "red_flags": [],
+              "neuro_symptoms": [], "staff_entered": True}
+    messages, _ = run(ValidateAssessmentForm(), validation_tracker("walking", filled, "aggravators", {}))
+    assert "noted: walking" in texts(messages)[0] and "ask the patient" in texts(messages)[0]

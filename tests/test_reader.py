@@ -1247,3 +1247,75 @@ def test_because_ends_what_a_negation_reaches():
                                                ("my glute screams on the bike after an hour", "cycling")])
 def test_pain_told_as_fire_or_screaming_makes_the_activity_an_aggravator(story, aggravator):
     assert aggravator in read_message(story)["aggravators"]
+# --- review8: an attacker's look at round seven ------------------------------------------
+
+@pytest.mark.parametrize("answer", ["sitting is not fine", "sitting isn't ok", "sitting is never ok",
+                                    "sitting is fine for 20 minutes then it kills",
+                                    "sitting is ok at first but after half an hour it burns",
+                                    "sitting feels fine for a bit then it really hurts"])
+def test_sitting_that_is_not_fine_or_fine_only_for_a_while_makes_it_worse(answer):
+    assert read_message(answer, asked="aggravators")["aggravators"] == ["sitting"]
+    assert read_message(f"my sit bone aches. {answer}").get("aggravators") == ["sitting"]
+
+
+def test_fine_that_is_not_turned_round_still_relieves():
+    assert read_message("sitting is fine but running hurts", asked="aggravators")["aggravators"] == ["running"]
+    assert read_message("running is ok for me, sitting hurts", asked="aggravators")["aggravators"] == ["sitting"]
+
+
+@pytest.mark.parametrize("answer", ["I felt it gradually getting worse", "it tightened up over a few weeks",
+                                    "it became acute last week after months of niggles"])
+def test_words_that_say_how_it_started_outright_win_over_words_that_only_answer(answer):
+    assert read_message(answer, asked="onset")["onset"] == "gradual"
+
+
+@pytest.mark.parametrize("text", ["it went from a niggle to a real pain", "something went wrong with my training",
+                                  "I felt it more each week", "it's bang on the sit bone", "bang for your buck",
+                                  "the door slammed with a bang", "I fell off the wagon with my rehab",
+                                  "the race fell through", "I tear up thinking about how long this has taken",
+                                  "felt a twinge now and then, it built up over months"])
+def test_words_that_only_look_like_a_sudden_start_tell_none(text):
+    assert read_message(text, asked="onset").get("onset") != "sudden"
+    assert read_message(text).get("onset") != "sudden"
+    assert "major_trauma" not in read_message(text).get("red_flags", [])
+
+
+@pytest.mark.parametrize("answer", ["reduced the intensity", "same intensity", "fewer reps", "a flight of stairs at work",
+                                    "flights of stairs"])
+def test_less_or_the_same_is_no_training_change_and_stairs_are_no_flight(answer):
+    assert not read_message(answer, asked="load_changes").get("load_changes")
+
+
+@pytest.mark.parametrize("answer", ["it was improving but now it's worse", "improving until last week, now worse",
+                                    "it was better last week but now it's worse"])
+def test_the_trend_is_where_it_is_now_not_where_it_was(answer):
+    assert read_message(answer, asked="trend")["trend"] == "worse"
+
+
+@pytest.mark.parametrize("story", ["As a runner who has had cancer before, I worry about this pain",
+                                   "As a 60 year old who's had cancer, my sit bone hurts",
+                                   "As someone who has had breast cancer, I now have this buttock pain",
+                                   "Being someone who had prostate cancer, this buttock pain scares me"])
+def test_a_who_clause_in_a_sentence_that_says_what_the_person_is_is_their_own(story):
+    assert "cancer_history" in read_message(story)["red_flags"]
+
+
+@pytest.mark.parametrize("story", ["As my mum who had cancer says, rest it", "I read about a woman who died of cancer"])
+def test_a_who_clause_about_somebody_else_is_still_theirs(story):
+    assert "cancer_history" not in read_message(story).get("red_flags", [])
+
+
+@pytest.mark.parametrize("story, sign", [("my legs are getting number and number", "both_legs"),
+                                         ("it is getting number between my legs", "saddle_numbness")])
+def test_number_as_more_numb_is_still_numbness(story, sign):
+    assert sign in read_message(story)["red_flags"]
+    assert "numbness" in read_message("my foot feels number than yesterday")["neuro_symptoms"]
+
+
+@pytest.mark.parametrize("story", ["I stretch both calves and hamstrings every day", "both calves cramp at night sometimes"])
+def test_calves_looked_after_are_no_pain_down_both_legs(story):
+    assert "both_legs_pain" not in read_message_possible(story)
+
+
+def read_message_possible(text):
+    return shared_reader().reading(text, asked=None).possible.get("red_flags", [])

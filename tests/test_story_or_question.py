@@ -118,3 +118,22 @@ def test_an_exclamation_shaped_like_a_question_asks_nothing(text):
 ])
 def test_a_question_after_a_story_still_asks(text):
     assert question_form().asks(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Guess what, can I still run?",
+    "You know what helps?",
+    "Do you have any idea how long this lasts?",
+    "Do you know how painful recovery will be?",
+    "Do you know how hard I should push?",
+    "Can you believe how long it takes to heal - is that normal",
+    "My bum is sore again. Why? I only sat for an hour.",
+])
+def test_a_real_question_that_opens_like_an_exclamation_still_asks(text):
+    assert question_form().asks(text)
+
+
+@pytest.mark.parametrize("text", ["Do you have any idea how hard it is to sit all day?",
+                                  "Can you believe it, I can't sit through a film."])
+def test_an_exclamation_on_its_own_still_asks_nothing(text):
+    assert not question_form().asks(text)

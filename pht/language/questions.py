@@ -42,7 +42,7 @@ class QuestionForm:
         self.when_then = {str(word).lower() for word in cues["when_then"]}
         self.telling = {str(word).lower() for word in cues.get("telling", [])}
         self.going_on = {str(word).lower() for word in cues.get("going_on", [])}
-        self.rhetorical = sorted(str(phrase).lower() for phrase in cues.get("rhetorical", []))
+        self.rhetorical = [str(phrase).lower() for phrase in cues.get("rhetorical", [])]
         self.phrases = _phrases(cues["phrases"], anywhere=True)
         self.opening_phrases = _phrases(cues["opening_phrases"], anywhere=False)
         commands = (knowledge or load_knowledge()).vocabulary.get("commands", {})
@@ -60,16 +60,25 @@ class QuestionForm:
         if self.phrases.search(plain) or self.opening_phrases.match(plain.strip()):
             return True
         sentences = [part.strip() for part in SENTENCE.findall(plain) if part.strip()]
-        return any(self._sentence_asks(sentence, len(sentences)) for index, sentence in enumerate(sentences)
-                   if not self._exclaims(sentence, last=index == len(sentences) - 1))
+        asking = [self._not_exclaimed(sentence, last=index == len(sentences) - 1) for index, sentence in enumerate(sentences)]
+        return any(self._sentence_asks(sentence, len(sentences)) for sentence in asking if sentence)
 
-    def _exclaims(self, sentence: str, last: bool) -> bool:
-        """Whether a sentence that looks like a question only exclaims: "Do you have any idea how
-        hard it is ...?" (`asking: rhetorical`), or a lone "What?" with the story going on after it
-        ("... my buttock is SORE! What? I just bent down!"). A lone "Why?" at the end asks."""
+    def _not_exclaimed(self, sentence: str, last: bool) -> str:
+        """The part of a sentence that may still ask, without what only exclaims: a first clause
+        that opens with `asking: rhetorical` ("Do you have any idea how hard it is ...?"; "Guess
+        what, can I still run?" asks), a phrase ending in a question word only when it is the
+        whole clause ("You know what helps?" asks); or a lone "What?" with the story going on
+        after it ("... my buttock is SORE! What? I just bent down!"). A lone "Why?" or "How?" asks."""
         words = WORD.findall(sentence)
-        return (" ".join(words).startswith(tuple(self.rhetorical))
-                or (not last and len(words) <= EXCLAMATION_WORDS and sentence.endswith("?")))
+        if not last and len(words) <= EXCLAMATION_WORDS and sentence.endswith("?") and words[:1] not in (["why"], ["how"]):
+            return ""
+        first = CLAUSE.split(sentence, maxsplit=1)
+        clause = WORD.findall(first[0])
+        for phrase in self.rhetorical:
+            said = phrase.split()
+            if clause[:len(said)] == said and (clause == said or said[-1] not in self.questions):
+                return first[1] if len(first) > 1 else ""
+        return sentence
 
     def _sentence_asks(self, sentence: str, count: int) -> bool:
         words = WORD.findall(sentence)

@@ -58,6 +58,9 @@ FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 # woman who died of cancer"): with no "I" or "my" after it, the finding is someone else's,
 # unless the person named is the one telling ("I am a 71-year-old woman who ...").
 RELATIVE_WHO = {"who", "whose"}
+# "As a runner who has had cancer, ...", "Being someone who ...": a sentence that opens by
+# saying what the person is
+SELF_DESCRIBING = {"as", "being"}
 
 
 MIN_TYPO_LENGTH = 4
@@ -184,7 +187,7 @@ class Reader:
         self.historical_values = set(historical.get("values", []))
         self.resolved = self._cue_matcher(self.knowledge.vocabulary.get("resolved"))
         relieving = self.knowledge.vocabulary.get("relieving", {})
-        self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after")}
+        self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after", "only_for")}
         self.relieved_fields = set(relieving.get("fields", []))
         self.spellings = {str(k).lower(): str(v).lower() for k, v in self.knowledge.vocabulary.get("spellings", {}).items()}
         self.cues = {field: self._cue_matcher(spec["cues"]) for field, spec in self.knowledge.fields.items()
@@ -290,18 +293,25 @@ class Reader:
 
     def unlisted_named(self, field: str, text: str) -> List[str]:
         """The things `text` names that answer `field`'s question but are none of its options
-        (`unlisted` in vocabulary.yml: "walking" to "what makes it worse?"), in the person's words."""
+        (`unlisted` in vocabulary.yml: "walking" to "what makes it worse?"), in the person's words;
+        not one the person turns round ("not walking", "walking is fine") or says eases the pain
+        ("walking helps"), as for the options."""
         matcher = self.unlisted.get(field)
         if matcher is None:
             return []
         doc = self._doc(self.correct_typos(_normalise(text or "")))
         spans = sorted(((start, end) for _, start, end in matcher(doc)), key=lambda span: (span[0], -span[1]))
-        said: List[str] = []
+        longest: List[tuple] = []
         reached = -1
         for start, end in spans:
             if start >= reached:  # the longest of overlapping phrases
-                said.append(doc[start:end].text)
+                longest.append((field, "unlisted", start, end, False))
                 reached = end
+        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
+        relieved = self._relieved(doc, longest, clause) if field in self.relieved_fields else set()
+        mentioned = {index for _, _, start, end, _ in longest for index in range(start, end)}
+        said = [doc[start:end].text for position, (_, _, start, end, _) in enumerate(longest)
+                if position not in relieved and not self._is_negated(doc, start, end, mentioned)]
         return list(dict.fromkeys(said))
 
     def yes_or_no(self, text: str) -> Optional[bool]:
@@ -466,10 +476,19 @@ class Reader:
             # and give way to a danger sign ("my back" inside "around my back passage")
             taken = {index for field, _, start, end, possible in raw
                      if self.knowledge.fields[field].get("screen") and not possible for index in range(start, end)}
-            raw += [(field, self.nlp.vocab.strings[match_id], start, end, False) for field in answering
-                    for match_id, start, end in self.as_answer[field](doc) if not taken.intersection(range(start, end))]
+            answers = [(field, self.nlp.vocab.strings[match_id], start, end, False) for field in answering
+                       for match_id, start, end in self.as_answer[field](doc) if not taken.intersection(range(start, end))]
+        else:
+            answers = []
         # a phrase that only looks like a finding ("my bruised bum") still names its place
-        raw = [item for item in raw if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
+        raw, answers = ([item for item in items if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
+                        for items in (raw, answers))
+        # to a one-value question (not a place), the words that name a value outright win over
+        # those that name one only as an answer elsewhere: "I felt it gradually getting worse"
+        # started gradually (a longer answer holding them, "not getting better", still wins)
+        named = [item for item in raw if item[0] not in PLACE_FIELDS and self.knowledge.fields[item[0]].get("kind") == "choice"]
+        raw += [item for item in answers if not any(other[0] == item[0] and not item[2] <= other[2] < other[3] <= item[3]
+                                                    for other in named)]
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
         clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
@@ -661,8 +680,18 @@ class Reader:
         (`relieving` in vocabulary.yml): a cue before one in its clause ("it's fine when I
         run"), or a cue just after the nearest one ("sitting down to ease it"; in "it hurts when
         I sit and running helps" only running helps)."""
-        before = [start for _, start, _ in self.relieving["before"](doc)]
-        after = [start for _, start, _ in self.relieving["after"](doc)]
+        limits = [start for _, start, _ in self.relieving["only_for"](doc)]
+
+        def relieves(start: int, end: int) -> bool:
+            """A cue turned round ("sitting is not fine") or borne only for a while ("fine
+            for 20 minutes, then it kills", `only_for`) tells of no relief."""
+            turned = any(doc[index].lower_ in NEGATIONS for index in range(max(0, start - RELIEF_WINDOW), start)
+                         if clause[index] == clause[start])
+            return not turned and not any(end <= limit <= end + RELIEF_WINDOW and clause[limit] == clause[start]
+                                          for limit in limits)
+
+        before = [start for _, start, end in self.relieving["before"](doc) if relieves(start, end)]
+        after = [start for _, start, end in self.relieving["after"](doc) if relieves(start, end)]
         if not before and not after:
             return set()
         activities = [(position, item) for position, item in enumerate(kept) if item[0] in self.relieved_fields]
@@ -742,28 +771,41 @@ class Reader:
                 continue
             if lemma in CLAUSE_BREAKS or lemma in {"and", "or"}:
                 break
-            after.append((lemma, doc[index].lower_))
-        for index, (lemma, word) in enumerate(after[:4]):
-            following = [lemma for lemma, _ in after[index + 1: index + 3]]
+            after.append((lemma, doc[index].lower_, index))
+        for index, (lemma, word, _) in enumerate(after[:4]):
+            following = [lemma for lemma, _, _ in after[index + 1: index + 3]]
             if not following:
                 break
             if lemma in {"not", "never"} and following[0] in DISMISSIVE_VERBS:
                 return True
             if lemma in {"be", "feel", "seem"} or word == "'s":
-                return following[0] in FINE_WORDS or (
-                    following[0] in DEGREE_WORDS and following[1:] != [] and following[1] in FINE_WORDS)
+                fine = 0 if following[0] in FINE_WORDS else 1 if (
+                    following[0] in DEGREE_WORDS and following[1:] != [] and following[1] in FINE_WORDS) else None
+                # "sitting is fine for 20 minutes, then it kills": borne only so long, it hurts
+                return fine is not None and not self._borne_only_for(doc, after[index + 1 + fine][2] + 1)
         return False
+
+    def _borne_only_for(self, doc: Doc, end: int) -> bool:
+        """Whether `relieving: only_for` words follow `end` at once ("fine for a bit", "OK at first")."""
+        return any(end <= start <= end + RELIEF_WINDOW for _, start, _ in self.relieving["only_for"](doc))
 
 
 def _describes_the_person(doc: Doc, who: int) -> bool:
     """Whether the "who" at `who` opens a clause about the person themself: "I am a 71-year-old
     woman who was diagnosed with ...", "I'm someone who ..." (a "who" after "I am a ..." in its
-    sentence), not "my sister, who broke her tailbone" or "I read about a woman who died"."""
+    sentence), or a sentence opening "As a runner who has had cancer, ..." / "Being someone
+    who ...", not "my sister, who broke her tailbone" or "I read about a woman who died"."""
+    named_other = False  # "As my mum who had cancer says": the mum ("as a mum who ..." is the person)
     for index in range(who - 1, max(-1, who - 12), -1):
         token = doc[index].lower_
         if token in SENTENCE_ENDS:
             return False
         if token in {"am", "'m", "i'm", "im"} or (token == "was" and index > 0 and doc[index - 1].lower_ == "i"):
+            return True
+        named_other = named_other or (token in OTHER_PEOPLE and index > 0
+                                      and doc[index - 1].lower_ in {"my", "our", "his", "her", "their", "your"})
+        if (token in SELF_DESCRIBING and not named_other
+                and (index == 0 or doc[index - 1].lower_ in SENTENCE_ENDS | {"speaking", "and", "but"})):
             return True
     return False
 
