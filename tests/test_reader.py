@@ -1319,3 +1319,20 @@ def test_calves_looked_after_are_no_pain_down_both_legs(story):
 
 def read_message_possible(text):
     return shared_reader().reading(text, asked=None).possible.get("red_flags", [])
+
+
+@pytest.mark.parametrize("story", ["After several more attempts to get up I gave up and crawled to bed.",
+                                   "Today I was crawling.",
+                                   "it's difficult to walk even a half-mile without periodically stopping"])
+def test_crawling_or_hardly_walking_is_trouble_walking(story):
+    assert "difficulty_walking" in read_message(story)["injury_signs"]
+
+
+def test_a_swimming_kick_is_not_kicking():
+    assert "kicking" not in read_message("right after I kick with fins I feel some hip pain").get("aggravators", [])
+
+
+@pytest.mark.parametrize("story", ["I pulled my right hamstring at the attachment while heel hooking",
+                                   "it pulls on the attachments under the Glut"])
+def test_the_hamstring_attachment_told_in_other_words(story):
+    assert read_message(story)["pain_location"] == "upper_hamstring"
