@@ -472,17 +472,18 @@ class Reader:
         ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
         raw += self._together(doc, raw)
         answering = list(self.as_answer) if not told else [asked] if asked in self.as_answer else []
+        answers: List[tuple] = []
         if answering:  # words that name a value only as the answer to its question,
             # and give way to a danger sign ("my back" inside "around my back passage")
             taken = {index for field, _, start, end, possible in raw
                      if self.knowledge.fields[field].get("screen") and not possible for index in range(start, end)}
             answers = [(field, self.nlp.vocab.strings[match_id], start, end, False) for field in answering
                        for match_id, start, end in self.as_answer[field](doc) if not taken.intersection(range(start, end))]
-        else:
-            answers = []
         # a phrase that only looks like a finding ("my bruised bum") still names its place
-        raw, answers = ([item for item in items if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
-                        for items in (raw, answers))
+        def named_outright(items: List[tuple]) -> List[tuple]:
+            return [item for item in items if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
+
+        raw, answers = named_outright(raw), named_outright(answers)
         # to a one-value question (not a place), the words that name a value outright win over
         # those that name one only as an answer elsewhere: "I felt it gradually getting worse"
         # started gradually (a longer answer holding them, "not getting better", still wins)
