@@ -232,10 +232,14 @@ class Run:
 
     async def cut_off(self, patient: Patient, text: str, turn: int) -> None:
         """A message whose replica died under it: stored whole or not at all. If stored, it
-        counts as sent; if not, it goes to the live replica, as a load balancer would retry."""
+        counts as sent; if not, it goes to the live replica, as a load balancer would retry.
+        Two messages of one turn go to the two replicas at once, so the one cut off may be
+        stored before the other ("should i try shockwave", then "no"): the one stored beyond
+        what was sent is the message, wherever it is."""
         live = self.deployment.serving(0)
         stored = user_texts((await self.tracker(live, patient))["events"])
-        if len(stored) == len(patient.sent) + 1 and stored[-1] == text:
+        extra = Counter(stored) - Counter(sent.text for sent in patient.sent)
+        if len(stored) == len(patient.sent) + 1 and extra == Counter([text]):
             patient.sent.append(Sent(text, turn, None))
             return
         assert len(stored) == len(patient.sent), f"{patient.sender}: {stored} after sending {patient.sent}"
