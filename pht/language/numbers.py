@@ -122,19 +122,18 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
     for match in _RANGE.finditer(text):
         ranges[match.start(2)] = match.start()
     for match in _DURATION.finditer(text):
-        if _NOT_DURATION_AFTER.match(text[match.end():]) or _NOT_DURATION_BEFORE.search(text[max(0, match.start() - 25): match.start()]):
-            if not (_FROM_ANOTHER_EVENT.match(text[match.end():]) and re.search(r"\bfor\s*$", text[:match.start()])
-                    or _LATER_STILL.match(text[match.end():])):
+        after = text[match.end():]
+        later_still = bool(_LATER_STILL.match(after))
+        if _NOT_DURATION_AFTER.match(after) or _NOT_DURATION_BEFORE.search(text[max(0, match.start() - 25): match.start()]):
+            if not (_FROM_ANOTHER_EVENT.match(after) and re.search(r"\bfor\s*$", text[:match.start()]) or later_still):
                 continue  # "for 2 weeks after the marathon" still tells how long
-        if not asked and _A_BREAK.match(text[match.end():]):
-            continue
-        if not asked and not (_DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 8])
-                              or _LATER_STILL.match(text[match.end():])):
+        if not asked and (_A_BREAK.match(after) or not (
+                later_still or _DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 8]))):
             continue
         amount = _amount(match.group(1))
         if match.group(2) or match.group(4):
             amount += 0.5
-        closer = _CLOSER_AMOUNT.match(text[match.end():])
+        closer = _CLOSER_AMOUNT.match(after)
         if closer:  # "quite a few months, maybe five": five months
             amount = float(closer.group(1))
         start = ranges.get(match.start(), match.start())  # the higher end of a range, where the range starts

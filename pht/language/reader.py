@@ -480,10 +480,10 @@ class Reader:
             answers = [(field, self.nlp.vocab.strings[match_id], start, end, False) for field in answering
                        for match_id, start, end in self.as_answer[field](doc) if not taken.intersection(range(start, end))]
         # a phrase that only looks like a finding ("my bruised bum") still names its place
-        def named_outright(items: List[tuple]) -> List[tuple]:
+        def outside_not_findings(items: List[tuple]) -> List[tuple]:
             return [item for item in items if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
 
-        raw, answers = named_outright(raw), named_outright(answers)
+        raw, answers = outside_not_findings(raw), outside_not_findings(answers)
         # to a one-value question (not a place), the words that name a value outright win over
         # those that name one only as an answer elsewhere: "I felt it gradually getting worse"
         # started gradually (a longer answer holding them, "not getting better", still wins)
