@@ -1336,3 +1336,27 @@ def test_a_swimming_kick_is_not_kicking():
                                    "it pulls on the attachments under the Glut"])
 def test_the_hamstring_attachment_told_in_other_words(story):
     assert read_message(story)["pain_location"] == "upper_hamstring"
+
+
+# --- answers that name none of the options -----------------------------------------------------
+
+@pytest.mark.parametrize("answer", ["a new saddle", "I got a new saddle", "new pedals and a bike fit"])
+def test_a_thing_that_changed_is_not_read_as_what_makes_it_worse(answer):
+    assert "aggravators" not in read_message(answer, asked="load_changes")
+
+
+def test_a_change_named_with_an_option_still_gives_the_option():
+    assert read_message("a new saddle and longer rides", asked="load_changes")["load_changes"] == ["more_volume"]
+
+
+def test_nobody_explaining_a_danger_sign_does_not_deny_it():
+    assert read_message("nobody explains why both my legs go numb")["red_flags"] == ["both_legs"]
+
+
+@pytest.mark.parametrize("text", ["4 months off work because of this pain", "I was 4 months off work due to the pain"])
+def test_time_off_work_because_of_the_pain_is_how_long_it_has_lasted(text):
+    assert read_message(text)["duration_days"] == 120
+
+
+def test_a_break_is_still_no_duration():
+    assert "duration_days" not in read_message("after 3 weeks off the pain came back")

@@ -41,6 +41,9 @@ _ANOTHER_EVENT = r"prior to|before|after|later|into|post"
 _NOT_DURATION_AFTER = re.compile(rf"^\s*(a|an|per|each|every|old|of age|{_ANOTHER_EVENT})\b")
 # In a story, "after almost 3 weeks off" is a break, not how long ("3 weeks off and on" is).
 _A_BREAK = re.compile(r"^\s*off\b(?!\s+(?:and|&)\s+on)")
+# ... unless the pain is why: "4 months off work because of this pain" is how long it has lasted.
+_OFF_FOR_THE_PAIN = re.compile(r"^\s*off\b[^.;!?]{0,20}?\b(?:because of|due to|with|from)\s+(?:the|this|my|it)\b\s*"
+                               r"(?:pain|injury|hamstring|back|bum|butt|buttock|sciatica)?")
 _FROM_ANOTHER_EVENT = re.compile(rf"^\s*({_ANOTHER_EVENT})\b")
 # "Four years later and I still can't sit": counted from the start to today, so how long.
 _LATER_STILL = re.compile(r"^\s*later\b(?:(?!\b(?:was|were|had)\b)[^.;!?]){0,25}\bstill\b(?!\s+(?:was|were|had)\b)")
@@ -127,7 +130,7 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
         if _NOT_DURATION_AFTER.match(after) or _NOT_DURATION_BEFORE.search(text[max(0, match.start() - 25): match.start()]):
             if not (_FROM_ANOTHER_EVENT.match(after) and re.search(r"\bfor\s*$", text[:match.start()]) or later_still):
                 continue  # "for 2 weeks after the marathon" still tells how long
-        if not asked and (_A_BREAK.match(after) or not (
+        if not asked and not _OFF_FOR_THE_PAIN.match(after) and (_A_BREAK.match(after) or not (
                 later_still or _DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 8]))):
             continue
         amount = _amount(match.group(1))

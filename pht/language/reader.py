@@ -484,6 +484,10 @@ class Reader:
             return [item for item in items if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
 
         raw, answers = outside_not_findings(raw), outside_not_findings(answers)
+        if asked in self.unlisted:  # "a new saddle" to "what changed?" is a change, not cycling
+            unlisted = {index for _, start, end in self.unlisted[asked](doc) for index in range(start, end)}
+            raw = [item for item in raw if item[0] == asked or self.knowledge.fields[item[0]].get("screen")
+                   or not unlisted.issuperset(range(item[2], item[3]))]
         # to a one-value question (not a place), the words that name a value outright win over
         # those that name one only as an answer elsewhere: "I felt it gradually getting worse"
         # started gradually (a longer answer holding them, "not getting better", still wins)
