@@ -1360,3 +1360,26 @@ def test_time_off_work_because_of_the_pain_is_how_long_it_has_lasted(text):
 
 def test_a_break_is_still_no_duration():
     assert "duration_days" not in read_message("after 3 weeks off the pain came back")
+
+
+# --- a message told for somebody else ------------------------------------------------------------
+
+def test_a_story_told_for_a_partner_gives_their_findings():
+    found = read_message("My husband's been complaining of pain in his lower back that he says is "
+                         "'radiating' down into his upper thigh and down his leg.")
+    assert found["pain_location"] == "low_back" and "back_pain" in found["neuro_symptoms"]
+    found = read_message("my wife has pain in her sit bone when she sits, and it started gradually 3 months ago")
+    assert found == {"pain_location": "sit_bone", "onset": "gradual", "duration_days": 90, "aggravators": ["sitting"]}
+
+
+def test_a_danger_sign_in_a_story_told_for_someone_else_is_asked_about_never_dropped():
+    reading = shared_reader().reading("My husband fell off a ladder and he can't walk")
+    assert "major_trauma" in reading.possible.get("red_flags", [])
+    assert "cancer_history" in shared_reader().reading("my mum had breast cancer and she has hip pain now").possible["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["My mum had breast cancer and she died when I was 10",
+                                  "I have pain in my bum and my wife says she has it too"])
+def test_a_story_about_myself_that_mentions_someone_else_is_not_told_for_them(text):
+    found = read_message(text)
+    assert "red_flags" not in found and found.get("pain_location") in {None, "buttock"}

@@ -54,6 +54,7 @@ OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "w
                 "aunt", "uncle", "cousin", "family", "colleague", "neighbour", "neighbor", "boss", "coworker", "someone",
                 "somebody", "people", "patient", "girlfriend", "boyfriend"}
 FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
+THIRD_PERSON = {"he", "she", "his", "her", "him", "he's", "she's", "himself", "herself"}
 # "who" opens a clause about the person just named ("my sister, who broke her tailbone"; "a
 # woman who died of cancer"): with no "I" or "my" after it, the finding is someone else's,
 # unless the person named is the one telling ("I am a 71-year-old woman who ...").
@@ -514,6 +515,7 @@ class Reader:
         gone = {sentence[start] - back for _, start, _ in self.resolved(doc) for back in (0, 1)}
         relieved = self._relieved(doc, kept, clause)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
+        proxy = asked is None and _told_for_someone_else(doc)
         mentions = []
         for field, value, start, end, possible in kept:
             if (field in self.guessed_fields and guessed(start)) or (
@@ -527,10 +529,12 @@ class Reader:
                 possible = True  # "it all started when I had a car accident 14 years ago": asked once
             if sentence[start] in gone and "confirm" in self.knowledge.fields[field].get("values", {}).get(value, {}):
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
-            if self._about_someone_else(doc, start, end):
-                if not (field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("concrete")):
+            if self._about_someone_else(doc, start, end) and not (proxy and not self.knowledge.fields[field].get("screen")):
+                if not (proxy or field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("concrete")):
                     continue  # "my dad had a blood clot" is family history
-                possible = True  # a cauda equina sign ("my husband says he can't pass water"): asked once, never dropped
+                # a cauda equina sign ("my husband says he can't pass water"), or any danger sign in a
+                # message told for someone else ("my husband fell off a ladder"): asked once, never dropped
+                possible = True
             negated = self._is_negated(doc, start, end, mentioned)
             if negated and field in self.relieved_fields and self._cannot_without(doc, start, end, clause):
                 negated = False  # "I couldn't even sit down without pain": sitting hurts
@@ -793,6 +797,23 @@ class Reader:
     def _borne_only_for(self, doc: Doc, end: int) -> bool:
         """Whether `relieving: only_for` words follow `end` at once ("fine for a bit", "OK at first")."""
         return any(end <= start <= end + RELIEF_WINDOW for _, start, _ in self.relieving["only_for"](doc))
+
+
+def _told_for_someone_else(doc: Doc) -> bool:
+    """Whether a whole message is told for somebody else ("My husband's been complaining of pain
+    in his lower back that he says is radiating down his leg"): it names another person and
+    speaks of them as "he" or "she", and says "I", "me" or "my" of nobody but them ("my husband").
+    Their pain, places and what makes it worse are then the findings; their danger signs are
+    still asked about, as any told of someone else."""
+    words = [token.lower_ for token in doc]
+    if not any(word in THIRD_PERSON for word in words):
+        return False
+    others = [index for index, word in enumerate(words) if word in OTHER_PEOPLE]
+    if not others:
+        return False
+    return all(index + 1 < len(words) and words[index + 1] in OTHER_PEOPLE
+               or index + 2 < len(words) and words[index + 2] in OTHER_PEOPLE  # "my 70-year-old dad"
+               for index, word in enumerate(words) if word in FIRST_PERSON)
 
 
 def _describes_the_person(doc: Doc, who: int) -> bool:
