@@ -1383,3 +1383,21 @@ def test_a_danger_sign_in_a_story_told_for_someone_else_is_asked_about_never_dro
 def test_a_story_about_myself_that_mentions_someone_else_is_not_told_for_them(text):
     found = read_message(text)
     assert "red_flags" not in found and found.get("pain_location") in {None, "buttock"}
+
+
+# --- forum shorthand and what a cue word means beside a pain word --------------------------------
+
+@pytest.mark.parametrize("text, age", [("Hi all, 42F, been dealing with a deep ache", 42), ("(35M) pain in my butt", 35),
+                                       ("F42 here, sit bone pain", 42)])
+def test_a_forum_age_and_sex_shorthand_gives_the_age(text, age):
+    assert age_years(text, asked=False) == age
+
+
+@pytest.mark.parametrize("text", ["I ran 60m sprints", "a fever of 99F", "6 x 80m strides"])
+def test_a_distance_or_a_temperature_is_no_age(text):
+    assert age_years(text, asked=False) is None
+
+
+def test_worse_after_long_drives_is_what_hurts_not_what_changed():
+    assert read_message("Worse after long drives and when I do RDLs") == {"aggravators": ["driving", "deadlift"]}
+    assert read_message("it started after long drives for my new job")["load_changes"] == ["more_sitting"]

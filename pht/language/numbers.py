@@ -81,7 +81,12 @@ _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|yrs)\b"),
     re.compile(r"\baged?\s*:?\s*(\d{1,3})\b"),
     re.compile(r"\bi(?:'m| am)\s+(\d{1,3})\b(?!\s*(?:%|kg|cm|km|miles?|min|/|out|days?|weeks?|months?|years?))"),
+    # forum shorthand: "42F", "(35M)", "35/m" at the start, "F42"; a bare "60m" is a distance
+    re.compile(r"(?<![\d.])(1[3-9]|[2-9]\d)\s?/?f\b"),
+    re.compile(r"(?:^\W*|\()(1[3-9]|[2-9]\d)\s?/?m\b"),
+    re.compile(r"(?:^\W*|\()[fm]\s?/?(1[3-9]|[2-9]\d)\b"),
 ]
+_A_TEMPERATURE = re.compile(r"fever|temp|°|degree|fahrenheit")  # "a fever of 99F" tells no age
 _PAIN_OUT_OF_TEN = re.compile(r"\b(\d{1,2}(?:\.\d)?)\s*(?:/|out of)\s*10\b")
 
 
@@ -178,7 +183,7 @@ def age_years(text: str, asked: bool) -> Optional[int]:
     text = words_to_digits(text.lower())
     for pattern in _AGE_PATTERNS:
         match = pattern.search(text)
-        if match:
+        if match and not _A_TEMPERATURE.search(text[max(0, match.start() - 25): match.end() + 10]):
             return int(match.group(1))
     if asked:
         numbers = _whole_numbers(text)

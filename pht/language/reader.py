@@ -193,6 +193,9 @@ class Reader:
         self.spellings = {str(k).lower(): str(v).lower() for k, v in self.knowledge.vocabulary.get("spellings", {}).items()}
         self.cues = {field: self._cue_matcher(spec["cues"]) for field, spec in self.knowledge.fields.items()
                      if spec.get("cues")}
+        # words round a cue that take its meaning away ("worse after" is no "after" of a change)
+        self.not_cues = {field: self._cue_matcher(spec["not_cues"]) for field, spec in self.knowledge.fields.items()
+                         if spec.get("not_cues")}
         self.place_keepers = {(field, value) for field, spec in self.knowledge.fields.items()
                               for value, entry in (spec.get("values") or {}).items()
                               if isinstance(entry, dict) and entry.get("keeps_places")}
@@ -499,7 +502,7 @@ class Reader:
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
         clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
         sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
-        cued = {field: {clause[cue_start] for _, cue_start, _ in matcher(doc)} for field, matcher in self.cues.items()}
+        cued = {field: {clause[cue_start] for cue_start in self._cue_starts(field, doc)} for field in self.cues}
         # Fields with cues are checked from the last in the vocabulary to the first, each
         # against the mentions still standing: "run hills" beside "sit" is no training change
         # without a word like "more" or "started", and then "sit" needs no pain word.
@@ -610,6 +613,12 @@ class Reader:
             kept.append(mention)
         return kept
 
+    def _cue_starts(self, field: str, doc: Doc) -> List[int]:
+        """Where `field`'s cue words stand in `doc`, leaving out those inside its `not_cues`."""
+        taken = {index for _, start, end in self.not_cues[field](doc) for index in range(start, end)} \
+            if field in self.not_cues else set()
+        return [start for _, start, _ in self.cues[field](doc) if start not in taken]
+
     def _needs_cue(self, field: str, start: int, end: int, found: List[tuple], clause: List[int]) -> bool:
         """A mention needs a cue word in its clause only beside a mention of a `cues_needed_with`
         field elsewhere in the same clause (`clause` numbers the clause of every token).
@@ -637,7 +646,7 @@ class Reader:
         # the sentences (or clauses) where each field's mentions count: those with one of its
         # cues, and short sentences
         in_short = [index for index in range(len(doc)) if sentence[index] in short]
-        counts_in = {field: {scope[field][start] for _, start, _ in self.cues[field](doc)}
+        counts_in = {field: {scope[field][start] for start in self._cue_starts(field, doc)}
                      | {scope[field][index] for index in in_short}
                      for field in self.in_stories_cued if field != asked}
         not_pain = set()

@@ -22,7 +22,7 @@ FIELD_KEYS = {
     "kind", "summary", "source", "question", "why", "examples", "values", "synonyms", "none_label",
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only",
-    "cues_in_stories", "unlisted",
+    "cues_in_stories", "unlisted", "not_cues",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain"}
 VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear", "keeps_places"}
@@ -250,6 +250,8 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             raise KnowledgeError(f"{where}: `cues` go with `cues_needed_with` (known fields) or `cues_in_stories`")
         if field.get("cues_in_stories") and "cues" not in field:
             raise KnowledgeError(f"{where}: `cues_in_stories` needs the field's `cues`")
+        if field.get("not_cues") and "cues" not in field:
+            raise KnowledgeError(f"{where}: `not_cues` needs the field's `cues`")
         for value, entry in field.get("values", {}).items():
             if entry.get("not_with_clear") and (name in {"red_flags", "injury_signs"} or value == "leg_weakness"
                                                 or not entry.get("not_with")):
