@@ -1401,3 +1401,66 @@ def test_a_distance_or_a_temperature_is_no_age(text):
 def test_worse_after_long_drives_is_what_hurts_not_what_changed():
     assert read_message("Worse after long drives and when I do RDLs") == {"aggravators": ["driving", "deadlift"]}
     assert read_message("it started after long drives for my new job")["load_changes"] == ["more_sitting"]
+# --- ninth round of real stories (issue 19): signs told in context, and near misses ---------
+
+def possible_or_stated(text, field="red_flags"):
+    reading = shared_reader().reading(text, asked=None)
+    return set(reading.findings.get(field) or []) | set(reading.possible.get(field) or [])
+
+
+@pytest.mark.parametrize("story, field, sign", [
+    ("She also told the triage nurse that her bottom felt numb", "red_flags", "saddle_numbness"),
+    ("I still haven't gained nerve sensation in my legs or bladder/bowel function", "red_flags", "bladder_bowel_change"),
+    ("I still haven't gained nerve sensation in my legs or bladder/bowel function", "red_flags", "both_legs"),
+    ("I thought maybe it was just too painful to pee", "red_flags", "bladder_bowel_change"),
+    ("Otherwise, I'd have been on the ground. It took 15 sec or so before my legs came back.", "red_flags", "both_legs"),
+    ("I had a very rough night, waking several times in a lot more pain than normal", "red_flags", "night_pain"),
+    ("even laying in bed did not relieve any of it", "red_flags", "night_pain"),
+    ("The weight came off slowly, and I didn't get on the scales", "red_flags", "weight_loss"),
+    ("I couldn't put on the same shoes I'd worn a week before", "red_flags", "calf_swelling"),
+    ("I pressed on it and the mark stayed for several seconds", "red_flags", "calf_swelling"),
+    ("I fell 5 feet and hit the concrete flat on my back", "red_flags", "major_trauma"),
+])
+def test_a_sign_told_in_the_words_of_a_story_is_read_or_asked(story, field, sign):
+    assert sign in possible_or_stated(story, field)
+
+
+def test_a_function_that_has_not_come_back_is_lost_but_no_back_pain_is_not():
+    assert "bladder_bowel_change" in read_message("I haven't regained control of my bladder")["red_flags"]
+    assert "bladder_bowel_change" not in possible_or_stated("I haven't got back pain and my bladder is fine")
+
+
+def test_weight_taken_off_with_a_diet_pill_is_not_asked_about():
+    assert "weight_loss" not in possible_or_stated("I started the wonder pill and walking and voila the weight came off")
+
+
+@pytest.mark.parametrize("story, sign", [
+    ("My doctor said if I lost control of my bladder, bowels or had retention then to go straight to A&E",
+     "bladder_bowel_change"),
+    ("My friend actually said, \"Hey, be careful, you might have a blood clot.\"", "calf_swelling"),
+])
+def test_a_warning_in_the_persons_own_words_is_asked_once_never_stated(story, sign):
+    reading = shared_reader().reading(story, asked=None)
+    assert sign not in (reading.findings.get("red_flags") or [])
+    assert sign in reading.possible["red_flags"]
+
+
+@pytest.mark.parametrize("story", [
+    "I didn't feel too bad yesterday after finishing the marathon. But today I could hardly walk.",
+    "I got so sore after my first class, I couldn't walk straight the next day.",
+])
+def test_trouble_walking_after_a_race_or_a_class_is_soreness_asked_once(story):
+    reading = shared_reader().reading(story, asked=None)
+    assert "difficulty_walking" not in (reading.findings.get("injury_signs") or [])
+    assert "difficulty_walking" in reading.possible["injury_signs"]
+    assert "difficulty_walking" in read_message("I tore my hamstring and now I could hardly walk")["injury_signs"]
+
+
+@pytest.mark.parametrize("story, field, sign", [
+    ("I felt/heard a loud pop in my spine, then pain shot down my right leg", "injury_signs", "pop"),
+    ("Friday morning I woke up with a bruise on my right knee and an insanely tight hamstring", "injury_signs", "bruising"),
+    ("I was washing dishes when my back suddenly gave out", "neuro_symptoms", "leg_weakness"),
+    ("I tested negative for any genetic blood clotting disorders, thankfully.", "red_flags", "calf_swelling"),
+])
+def test_words_of_a_sign_said_of_something_else_are_not_the_sign(story, field, sign):
+    assert sign not in (read_message(story).get(field) or [])

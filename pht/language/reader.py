@@ -45,6 +45,8 @@ DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pr
                 "still", "generally", "mostly", "weirdly", "surprisingly", "usually"}
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
+# Sentences a race or workout reaches (`exertion` in vocabulary.yml): its own and the two after.
+EXERTION_REACH = 3
 # Where the cue rule's clause ends (see `cues` in vocabulary.yml).
 CLAUSE_ENDS = {".", "!", "?", ";", ",", "but", "though", "although", "however", "whereas"}
 # "my mum had breast cancer": a finding about somebody else is not the person's own.
@@ -186,6 +188,9 @@ class Reader:
         historical = self.knowledge.vocabulary.get("historical", {})
         self.historical = self._cue_matcher(historical.get("cues"))
         self.historical_values = set(historical.get("values", []))
+        exertion = self.knowledge.vocabulary.get("exertion", {})
+        self.exertion = self._cue_matcher(exertion.get("cues"))
+        self.exertion_values = set(exertion.get("values", []))
         self.resolved = self._cue_matcher(self.knowledge.vocabulary.get("resolved"))
         relieving = self.knowledge.vocabulary.get("relieving", {})
         self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after", "only_for")}
@@ -514,6 +519,9 @@ class Reader:
         guessed = self._guessed(doc, clause)
         warned = [(start, _warning_end(doc, start, sentence)) for _, start, _ in self.warnings(doc)]
         long_ago = {sentence[start] for _, start, _ in self.historical(doc)} if self.historical_values else set()
+        # "after finishing the marathon ... today I could hardly walk": sore after a race, its
+        # sentence and the two after it
+        sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
         # "My junk was numb. Now it's not.": what has gone, in its sentence or the one before
         gone = {sentence[start] - back for _, start, _ in self.resolved(doc) for back in (0, 1)}
         relieved = self._relieved(doc, kept, clause)
@@ -530,6 +538,8 @@ class Reader:
                 possible = True  # a danger sign in a warning: asked once, never dropped
             if value in self.historical_values and sentence[start] in long_ago:
                 possible = True  # "it all started when I had a car accident 14 years ago": asked once
+            if value in self.exertion_values and sentence[start] in sore_after:
+                possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if sentence[start] in gone and "confirm" in self.knowledge.fields[field].get("values", {}).get(value, {}):
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
             if self._about_someone_else(doc, start, end) and not (proxy and not self.knowledge.fields[field].get("screen")):
