@@ -1401,6 +1401,8 @@ def test_a_distance_or_a_temperature_is_no_age(text):
 def test_worse_after_long_drives_is_what_hurts_not_what_changed():
     assert read_message("Worse after long drives and when I do RDLs") == {"aggravators": ["driving", "deadlift"]}
     assert read_message("it started after long drives for my new job")["load_changes"] == ["more_sitting"]
+
+
 # --- ninth round of real stories (issue 19): signs told in context, and near misses ---------
 
 def possible_or_stated(text, field="red_flags"):
@@ -1464,3 +1466,39 @@ def test_trouble_walking_after_a_race_or_a_class_is_soreness_asked_once(story):
 ])
 def test_words_of_a_sign_said_of_something_else_are_not_the_sign(story, field, sign):
     assert sign not in (read_message(story).get(field) or [])
+
+
+# --- round nine, first look (issue 19) ---------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["it is getting harder and harder for me to walk under my own steam",
+                                  "She could not even walk to the attached bathroom.",
+                                  "And forget walking. I am shuffling around like a 80 year old man."])
+def test_trouble_walking_told_in_everyday_words(text):
+    assert "difficulty_walking" in read_message(text).get("injury_signs", [])
+
+
+def test_a_likeness_tells_no_age():
+    assert "age" not in read_message("I am shuffling around like a 80 year old man.")
+
+
+@pytest.mark.parametrize("text", ["I mean yes, I sweat, and I grunted", "popping advil here and there"])
+def test_sweating_at_the_gym_and_popping_pills_are_no_danger_signs(text):
+    found = read_message(text)
+    assert "red_flags" not in found and "injury_signs" not in found
+
+
+def test_a_hard_landing_alone_is_only_possibly_major_trauma():
+    reading = shared_reader().reading("I fell backwards and landed hard on my tailbone.")
+    assert "major_trauma" in reading.possible["red_flags"] and "red_flags" not in reading.findings
+    assert read_message("I went flying on the ice and landed hard on my back")["red_flags"] == ["major_trauma"]
+
+
+@pytest.mark.parametrize("text", ["I can't move my legs", "she was lying on the ground, unable to move her legs"])
+def test_legs_that_cannot_move_are_both_legs(text):
+    assert possible_or_stated(text) >= {"both_legs"}
+
+
+def test_a_story_told_by_a_daughter_is_read_for_her_mother():
+    found = read_message("Then, on 15th May, my own mother fell and broke her hip. My uncle was with her when it "
+                         "happened and phoned me because he couldn't help her get up.")
+    assert found["pain_location"] == "outer_hip" and found["onset"] == "sudden"

@@ -137,3 +137,15 @@ def test_a_real_question_that_opens_like_an_exclamation_still_asks(text):
                                   "Can you believe it, I can't sit through a film."])
 def test_an_exclamation_on_its_own_still_asks_nothing(text):
     assert not question_form().asks(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Do you know I've been doing this in public for the last 3 months?!!!",
+    "The huge positive, from my viewpoint, is that walking is not making it worse, and in fact is beneficial - hurrah!",
+])
+def test_an_exclamation_in_a_story_asks_nothing(text):
+    assert not question_form().asks(text)
+
+
+def test_a_real_question_with_which_still_asks():
+    assert question_form().asks("Which is better for my sit bone, ice or heat?")

@@ -86,6 +86,7 @@ _AGE_PATTERNS = [
     re.compile(r"(?:^\W*|\()(1[3-9]|[2-9]\d)\s?/?m\b"),
     re.compile(r"(?:^\W*|\()[fm]\s?/?(1[3-9]|[2-9]\d)\b"),
 ]
+_A_LIKENESS = re.compile(r"\b(?:like|as if|as though)\s+(?:an?|some)\s*$")  # "shuffling like a 80 year old man"
 _A_TEMPERATURE = re.compile(r"fever|temp|°|degree|fahrenheit")  # "a fever of 99F" tells no age
 _PAIN_OUT_OF_TEN = re.compile(r"\b(\d{1,2}(?:\.\d)?)\s*(?:/|out of)\s*10\b")
 
@@ -183,7 +184,8 @@ def age_years(text: str, asked: bool) -> Optional[int]:
     text = words_to_digits(text.lower())
     for pattern in _AGE_PATTERNS:
         match = pattern.search(text)
-        if match and not _A_TEMPERATURE.search(text[max(0, match.start() - 25): match.end() + 10]):
+        if match and not _A_TEMPERATURE.search(text[max(0, match.start() - 25): match.end() + 10]) \
+                and not _A_LIKENESS.search(text[max(0, match.start() - 12): match.start()]):
             return int(match.group(1))
     if asked:
         numbers = _whole_numbers(text)

@@ -87,11 +87,12 @@ class QuestionForm:
         if sentence.endswith("?") and (words[0] in self.questions | self.openers | self.when
                                        or (count == 1 and len(words) <= SHORT_QUESTION_WORDS)):
             return True
-        # a `going_on` clause after the first, in a sentence that ends with a full stop, goes on
-        # from the clause before ("sore when I run - which is a problem with races coming up."),
+        # a `going_on` clause after the first, in a sentence that ends with a full stop or an
+        # exclamation mark, goes on from the clause before ("sore when I run - which is a
+        # problem with races coming up."),
         # and so does one that opens like a question ("the huge positive, from my viewpoint, is
         # that walking is not making it worse.")
-        going_on = sentence.endswith(".")
+        going_on = sentence.endswith((".", "!"))
         return any(self._clause_asks(WORD.findall(clause), going_on=going_on and index > 0)
                    for index, clause in enumerate(CLAUSE.split(sentence)))
 

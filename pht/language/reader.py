@@ -820,19 +820,20 @@ class Reader:
 
 def _told_for_someone_else(doc: Doc) -> bool:
     """Whether a whole message is told for somebody else ("My husband's been complaining of pain
-    in his lower back that he says is radiating down his leg"): it names another person and
-    speaks of them as "he" or "she", and says "I", "me" or "my" of nobody but them ("my husband").
-    Their pain, places and what makes it worse are then the findings; their danger signs are
-    still asked about, as any told of someone else."""
+    in his lower back that he says is radiating down his leg"; "my own mother fell and broke her
+    hip ... phoned me because he couldn't help her get up"): it names another person and speaks
+    of them as "he" or "she" more often than the teller says "I", "me" or "my" of anyone but
+    them ("my husband" is theirs). Their pain, places and what makes it worse are then the
+    findings; their danger signs are still asked about, as any told of someone else."""
     words = [token.lower_ for token in doc]
-    if not any(word in THIRD_PERSON for word in words):
+    if not any(word in OTHER_PEOPLE for word in words):
         return False
-    others = [index for index, word in enumerate(words) if word in OTHER_PEOPLE]
-    if not others:
-        return False
-    return all(index + 1 < len(words) and words[index + 1] in OTHER_PEOPLE
-               or index + 2 < len(words) and words[index + 2] in OTHER_PEOPLE  # "my 70-year-old dad"
-               for index, word in enumerate(words) if word in FIRST_PERSON)
+    theirs = sum(word in THIRD_PERSON for word in words)
+    mine = sum(word in FIRST_PERSON and not (
+        index + 1 < len(words) and words[index + 1] in OTHER_PEOPLE
+        or index + 2 < len(words) and words[index + 2] in OTHER_PEOPLE)  # "my own mother", "my 70-year-old dad"
+        for index, word in enumerate(words))
+    return theirs > 0 and theirs > mine
 
 
 def _describes_the_person(doc: Doc, who: int) -> bool:
