@@ -237,3 +237,24 @@ def test_table_entries_are_well_formed_and_quote_only_the_tuning_part():
             # never a held-out story: the table is tuned on
             assert origin in tune, f"{origin} is not a tuning story"
             assert normalised(entry["text"]) in tune[origin], entry["text"]
+
+
+# --- the second, independent annotation (scripts/annotator_agreement.py) -----------------------
+
+def test_the_second_annotation_covers_tuning_stories_only_in_the_vocabulary_fields():
+    from scripts.annotator_agreement import load_second
+
+    second = load_second()
+    tune = {story["id"] for story in STORIES["tune"]}
+    assert len(second) >= 50 and set(second) <= tune  # never a held-out story
+    for story_id, story in second.items():
+        assert set(story) <= {"id", "first_message", "danger_signs", "unsure"}, story_id
+        assert set(story.get("danger_signs") or []) <= DANGER_SIGNS, story_id
+
+
+def test_two_annotators_agree_well_enough_for_the_targets_to_be_measurable():
+    # the targets (0.90 / 0.85) mean something only if people agree at least that well
+    from scripts.annotator_agreement import report
+
+    figures = report(with_reader=False)["second annotator, against the first"]
+    assert figures["precision"] >= 0.85 and figures["recall"] >= 0.85
