@@ -1502,3 +1502,23 @@ def test_a_story_told_by_a_daughter_is_read_for_her_mother():
     found = read_message("Then, on 15th May, my own mother fell and broke her hip. My uncle was with her when it "
                          "happened and phoned me because he couldn't help her get up.")
     assert found["pain_location"] == "outer_hip" and found["onset"] == "sudden"
+
+
+# --- how long, counted the way people count it ----------------------------------------------------
+
+@pytest.mark.parametrize("text, days", [
+    ("I've been running for 10 years and never had an injury until 3 weeks ago when my hamstring started to ache", 21),
+    ("Eight weeks in and it still hurts to sit", 56),
+    ("I'm about 6 weeks into this injury", 42),
+    ("Week 3 of this stupid hamstring thing", 21),
+    ("Day 10 of not being able to sit properly", 10),
+])
+def test_how_long_the_pain_has_lasted_told_as_people_count_it(text, days):
+    assert read_message(text)["duration_days"] == days
+
+
+@pytest.mark.parametrize("text", ["3 weeks into my marathon plan my hamstring started hurting",
+                                  "Week 3 of marathon training and my hamstring hurts",
+                                  "I spent 2 weeks in Spain and my bum hurt"])
+def test_a_count_of_something_else_is_no_duration(text):
+    assert "duration_days" not in read_message(text)

@@ -41,6 +41,10 @@ _ANOTHER_EVENT = r"prior to|before|after|later|into|post"
 _NOT_DURATION_AFTER = re.compile(rf"^\s*(a|an|per|each|every|old|of age|{_ANOTHER_EVENT})\b")
 # In a story, "after almost 3 weeks off" is a break, not how long ("3 weeks off and on" is).
 _A_BREAK = re.compile(r"^\s*off\b(?!\s+(?:and|&)\s+on)")
+# "Eight weeks in and it still hurts", "6 weeks into this injury": how long, counted by the person.
+_INTO_IT = re.compile(r"^\s*(?:in(?:\s+now)?\s*(?:and\b|,|now\b)|into\s+(?:this|it\b|(?:the|my)\s+(?:injury|pain|rehab|recovery)))")
+# "Week 3 of this stupid hamstring thing", "day 10 of not being able to sit".
+_NTH_UNIT = re.compile(r"\b(day|week|month)\s+(\d{1,3})\s+of\b")
 # ... unless the pain is why: "4 months off work because of this pain" is how long it has lasted.
 _OFF_FOR_THE_PAIN = re.compile(r"^\s*off\b[^.;!?]{0,20}?\b(?:because of|due to|with|from)\s+(?:the|this|my|it)\b\s*"
                                r"(?:pain|injury|hamstring|back|bum|butt|buttock|sciatica)?")
@@ -127,16 +131,22 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
     for match in _LAST_UNIT.finditer(text):
         if asked or _DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 25]):
             candidates.append((match.start(), _DAYS_PER_UNIT[match.group(1)]))
+    for match in _NTH_UNIT.finditer(text):  # "week 3 of this", "day 10 of not being able to sit"
+        stop = _STRETCH_ENDS.search(text, match.end())
+        rest = text[match.end(): stop.start() if stop else len(text)]
+        if (_PAIN_WORDS.search(rest) or re.match(r"\s*(this|it|not)\b", rest)) and not _LIFE_WORDS.search(rest):
+            candidates.append((match.start(), int(match.group(2)) * _DAYS_PER_UNIT[match.group(1)]))
     ranges = {}
     for match in _RANGE.finditer(text):
         ranges[match.start(2)] = match.start()
     for match in _DURATION.finditer(text):
         after = text[match.end():]
         later_still = bool(_LATER_STILL.match(after))
-        if _NOT_DURATION_AFTER.match(after) or _NOT_DURATION_BEFORE.search(text[max(0, match.start() - 25): match.start()]):
+        if (_NOT_DURATION_AFTER.match(after) and not _INTO_IT.match(after)) \
+                or _NOT_DURATION_BEFORE.search(text[max(0, match.start() - 25): match.start()]):
             if not (_FROM_ANOTHER_EVENT.match(after) and re.search(r"\bfor\s*$", text[:match.start()]) or later_still):
                 continue  # "for 2 weeks after the marathon" still tells how long
-        if not asked and not _OFF_FOR_THE_PAIN.match(after) and (_A_BREAK.match(after) or not (
+        if not asked and not (_OFF_FOR_THE_PAIN.match(after) or _INTO_IT.match(after)) and (_A_BREAK.match(after) or not (
                 later_still or _DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 8]))):
             continue
         amount = _amount(match.group(1))
@@ -163,6 +173,13 @@ def _pain_duration(text: str, candidates: List[Tuple[int, int]], asked: bool) ->
     a job); else, when the question was asked, the first."""
     if not candidates:
         return None
+    # first, one whose own stretch of the sentence is about the pain and nothing else: "I've
+    # been running for 10 years and never had an injury until 3 weeks ago when my hamstring
+    # started to ache" is 3 weeks
+    for position, days in candidates:
+        stretch = _stretch_around(text, position)
+        if _PAIN_WORDS.search(stretch) and not _LIFE_WORDS.search(stretch):
+            return days
     for position, days in candidates:
         if _PAIN_WORDS.search(_sentence_around(text, position)):
             return days
@@ -170,6 +187,17 @@ def _pain_duration(text: str, candidates: List[Tuple[int, int]], asked: bool) ->
         if not _LIFE_WORDS.search(_sentence_around(text, position)):
             return days
     return candidates[0][1] if asked else None
+
+
+_STRETCH_ENDS = re.compile(r"[.!?;\n]|\b(?:but|until|till|then|although|though|whereas)\b")
+
+
+def _stretch_around(text: str, position: int) -> str:
+    """The stretch of its sentence the character at `position` is in: ended by punctuation or by
+    a word that turns the story ("but", "until", "then")."""
+    before = [match.end() for match in _STRETCH_ENDS.finditer(text, 0, position)]
+    after = _STRETCH_ENDS.search(text, position)
+    return text[max(before, default=0): after.start() if after else len(text)]
 
 
 def _sentence_around(text: str, position: int) -> str:
