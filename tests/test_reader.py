@@ -1522,3 +1522,12 @@ def test_how_long_the_pain_has_lasted_told_as_people_count_it(text, days):
                                   "I spent 2 weeks in Spain and my bum hurt"])
 def test_a_count_of_something_else_is_no_duration(text):
     assert "duration_days" not in read_message(text)
+
+
+def test_pain_worst_first_thing_that_eases_once_warmed_up_is_morning_stiffness():
+    found = read_message("there's a tender spot where my hamstring meets my glute, worst first thing and better once I've warmed up")
+    assert found == {"pain_location": "upper_hamstring", "morning_stiffness": True}
+
+
+def test_the_hamstring_tie_in_is_the_top_of_the_hamstring():
+    assert read_message("My glute/hamstring tie-in has been grumbling")["pain_location"] == "upper_hamstring"
