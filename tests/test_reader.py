@@ -1531,3 +1531,23 @@ def test_pain_worst_first_thing_that_eases_once_warmed_up_is_morning_stiffness()
 
 def test_the_hamstring_tie_in_is_the_top_of_the_hamstring():
     assert read_message("My glute/hamstring tie-in has been grumbling")["pain_location"] == "upper_hamstring"
+
+
+# --- danger signs told in passing (my own probes, 2026-12-04) -----------------------------------
+
+@pytest.mark.parametrize("text, sign", [
+    ("now I've noticed I'm peeing a lot less and it's hard to get going", "bladder_bowel_change"),
+    ("My legs have been feeling wobbly and weak on the stairs and I've had sciatica for months", "both_legs"),
+])
+def test_a_danger_sign_told_in_passing_is_at_least_asked_about(text, sign):
+    assert sign in possible_or_stated(text)
+
+
+def test_over_the_handlebars_is_a_major_fall():
+    assert read_message("I went over the handlebars on a descent last week and my butt has been killing me since")[
+        "red_flags"] == ["major_trauma"]
+
+
+def test_a_thigh_gone_purple_is_bruising():
+    found = read_message("I felt a pop high up in my hamstring while waterskiing and the back of my thigh is now purple")
+    assert set(found["injury_signs"]) == {"pop", "bruising"}
