@@ -1551,3 +1551,63 @@ def test_over_the_handlebars_is_a_major_fall():
 def test_a_thigh_gone_purple_is_bruising():
     found = read_message("I felt a pop high up in my hamstring while waterskiing and the back of my thigh is now purple")
     assert set(found["injury_signs"]) == {"pop", "bruising"}
+
+# Review ten: today's rules must not hide a danger sign, raise a false one, or invent a finding.
+@pytest.mark.parametrize("text", ["My back and both legs gave way on the stairs.",
+                                  "I don't know why both my legs are numb.",
+                                  "The doctors can't explain why both my legs go numb."])
+def test_a_back_giving_way_or_a_why_hides_no_sign_in_the_legs(text):
+    assert read_message(text)["red_flags"] == ["both_legs"]
+
+
+@pytest.mark.parametrize("text", ["Nobody found a fracture on the x-ray.", "Nobody saw any fracture on the scan."])
+def test_nobody_still_denies_what_nobody_found(text):
+    assert "red_flags" not in read_message(text)
+
+
+@pytest.mark.parametrize("text, sign", [("It feels as if I lost control of my bladder.", "bladder_bowel_change"),
+                                        ("I feel as if I lost all feeling down there.", "saddle_numbness"),
+                                        ("As you may have guessed, I can't feel when I wipe.", "saddle_numbness")])
+def test_a_likeness_or_an_aside_is_no_warning(text, sign):
+    assert read_message(text)["red_flags"] == [sign]
+
+
+def test_putting_shoes_on_with_pain_is_no_swollen_leg():
+    reading = shared_reader().reading("I can't put on my shoes and socks without pain in my hamstring.")
+    assert "red_flags" not in reading.findings and "red_flags" not in reading.possible
+
+
+def test_sore_after_sitting_is_no_race_and_a_limp_stays_stated():
+    found = read_message("My buttock is sore after sitting. I've been limping for a week.")
+    assert found["injury_signs"] == ["difficulty_walking"]
+
+
+def test_falling_hard_down_the_stairs_is_major_trauma():
+    assert read_message("I fell hard down the stairs last week and now it hurts to sit.")["red_flags"] == ["major_trauma"]
+
+
+@pytest.mark.parametrize("text", ["I do spin three times a week and my sit bone hurts.", "I teach spin on Mondays."])
+def test_doing_spin_names_the_sport(text):
+    assert read_message(text)["sport"] == "cycling"
+
+
+@pytest.mark.parametrize("text", ["It was 20F this morning when I ran", "Hill sprints (60m) are when I felt the pop.",
+                                  "60m sprints are what set it off."])
+def test_a_temperature_or_a_distance_in_shorthand_is_no_age(text):
+    assert age_years(text, False) is None
+
+
+@pytest.mark.parametrize("text", ["35M, run 40 miles a week", "(35M) runner here"])
+def test_age_shorthand_still_read(text):
+    assert age_years(text, False) == 35
+
+
+@pytest.mark.parametrize("text", ["I took 3 weeks off from the gym and it came back.",
+                                  "I had 2 weeks off with the kids in August."])
+def test_a_break_from_the_gym_is_not_how_long(text):
+    assert duration_days(text, False) is None
+    assert duration_days("4 months off work with the pain", False) == 120
+
+
+def test_falling_hard_on_the_stairs_is_major_trauma():
+    assert read_message("She thinks I fell hard on the stairs and I can't sit.")["red_flags"] == ["major_trauma"]

@@ -149,3 +149,7 @@ def test_an_exclamation_in_a_story_asks_nothing(text):
 
 def test_a_real_question_with_which_still_asks():
     assert question_form().asks("Which is better for my sit bone, ice or heat?")
+
+
+def test_do_you_know_i_with_a_dropped_if_still_asks():
+    assert question_form().asks("Do you know I should rest or keep running?")

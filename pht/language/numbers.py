@@ -46,8 +46,9 @@ _INTO_IT = re.compile(r"^\s*(?:in(?:\s+now)?\s*(?:and\b|,|now\b)|into\s+(?:this|
 # "Week 3 of this stupid hamstring thing", "day 10 of not being able to sit".
 _NTH_UNIT = re.compile(r"\b(day|week|month)\s+(\d{1,3})\s+of\b")
 # ... unless the pain is why: "4 months off work because of this pain" is how long it has lasted.
-_OFF_FOR_THE_PAIN = re.compile(r"^\s*off\b[^.;!?]{0,20}?\b(?:because of|due to|with|from)\s+(?:the|this|my|it)\b\s*"
-                               r"(?:pain|injury|hamstring|back|bum|butt|buttock|sciatica)?")
+# ("3 weeks off from the gym", "2 weeks off with the kids" are a break: "with" and "from" need the pain)
+_OFF_FOR_THE_PAIN = re.compile(r"^\s*off\b[^.;!?]{0,20}?\b(?:(?:because of|due to)\s+(?:the|this|my|it)\b"
+                               r"|(?:with|from)\s+(?:the|this|my|it)\s+(?:pain|injury|hamstring|back|bum|butt|buttock|sciatica)\b)")
 _FROM_ANOTHER_EVENT = re.compile(rf"^\s*({_ANOTHER_EVENT})\b")
 # "Four years later and I still can't sit": counted from the start to today, so how long.
 _LATER_STILL = re.compile(r"^\s*later\b(?:(?!\b(?:was|were|had)\b)[^.;!?]){0,25}\bstill\b(?!\s+(?:was|were|had)\b)")
@@ -90,8 +91,16 @@ _AGE_PATTERNS = [
     re.compile(r"(?:^\W*|\()(1[3-9]|[2-9]\d)\s?/?m\b"),
     re.compile(r"(?:^\W*|\()[fm]\s?/?(1[3-9]|[2-9]\d)\b"),
 ]
+_SHORTHAND = _AGE_PATTERNS[-3:]
 _A_LIKENESS = re.compile(r"\b(?:like|as if|as though)\s+(?:an?|some)\s*$")  # "shuffling like a 80 year old man"
-_A_TEMPERATURE = re.compile(r"fever|temp|°|degree|fahrenheit")  # "a fever of 99F" tells no age
+# "a fever of 99F", "it was 20F this morning", "in 15F weather" tell no age
+_A_TEMPERATURE = re.compile(r"fever|temp|°|degree|fahrenheit")
+# in forum shorthand, "it was 20F this morning", "in 15F weather", "hill sprints (60m)", "60m
+# sprints": a temperature or a distance, not an age
+_NOT_SHORTHAND_BEFORE = re.compile(r"\b(?:was|is|in|at|below|about|around|minus|sprints?|dash|hurdles?|repeats?|reps|"
+                                   r"intervals?|hills?|swim|swam|ran|run|race|track)\W*$")
+_NOT_SHORTHAND_AFTER = re.compile(r"^\s*(?:weather|out|outside|sprints?|dash|hurdles?|repeats?|reps|intervals?|hills?|"
+                                  r"swim|run|race|track|metres?|meters?)\b")
 _PAIN_OUT_OF_TEN = re.compile(r"\b(\d{1,2}(?:\.\d)?)\s*(?:/|out of)\s*10\b")
 
 
@@ -213,6 +222,8 @@ def age_years(text: str, asked: bool) -> Optional[int]:
     for pattern in _AGE_PATTERNS:
         match = pattern.search(text)
         if match and not _A_TEMPERATURE.search(text[max(0, match.start() - 25): match.end() + 10]) \
+                and not (pattern in _SHORTHAND and (_NOT_SHORTHAND_BEFORE.search(text[max(0, match.start() - 20): match.start()])
+                                                    or _NOT_SHORTHAND_AFTER.search(text[match.end():]))) \
                 and not _A_LIKENESS.search(text[max(0, match.start() - 12): match.start()]):
             return int(match.group(1))
     if asked:

@@ -45,6 +45,8 @@ DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pr
                 "still", "generally", "mostly", "weirdly", "surprisingly", "usually"}
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
+# A negation does not reach past these: "I don't know why both my legs are numb" states it.
+ASSERTED_AFTER = {"why"}
 # Sentences a race or workout reaches (`exertion` in vocabulary.yml): its own and the two after.
 EXERTION_REACH = 3
 # Where the cue rule's clause ends (see `cues` in vocabulary.yml).
@@ -517,7 +519,10 @@ class Reader:
         if told:
             kept = self._in_stories(doc, kept, asked, clause, sentence)
         guessed = self._guessed(doc, clause)
-        warned = [(start, _warning_end(doc, start, sentence)) for _, start, _ in self.warnings(doc)]
+        # "it feels as if I lost control of my bladder", "as you may have guessed": a likeness
+        # or an aside, not a warning
+        warned = [(start, _warning_end(doc, start, sentence)) for _, start, _ in self.warnings(doc)
+                  if not (start > 0 and doc[start - 1].lower_ in {"as", "though"})]
         long_ago = {sentence[start] for _, start, _ in self.historical(doc)} if self.historical_values else set()
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
         # sentence and the two after it
@@ -785,6 +790,8 @@ class Reader:
                 if _contrast_after(doc, index):
                     break  # "not a fever, it's a temperature of 39": the "not" is the fever's
                 continue
+            if doc[index].lower_ in ASSERTED_AFTER:
+                break  # "nobody can explain why both my legs go numb": what follows "why" is so
             if doc[index].lower_ in NEGATIONS:
                 return True
             distance += 1
