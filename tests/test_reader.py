@@ -1611,3 +1611,44 @@ def test_a_break_from_the_gym_is_not_how_long(text):
 
 def test_falling_hard_on_the_stairs_is_major_trauma():
     assert read_message("She thinks I fell hard on the stairs and I can't sit.")["red_flags"] == ["major_trauma"]
+
+
+# --- round ten, first look (issue 19) ----------------------------------------------------------
+
+def test_crawling_on_hands_and_knees_is_trouble_walking():
+    assert "difficulty_walking" in read_message("after a night of crawling on my hands and knees")["injury_signs"]
+
+
+def test_a_crash_told_with_its_speed_is_a_major_fall():
+    assert read_message("I came off my bike at 25 km/h")["red_flags"] == ["major_trauma"]
+
+
+@pytest.mark.parametrize("text", ["The nurses raised concern over a DVT, being on tamoxifen increases the risk",
+                                  "They did a scan to rule out a DVT"])
+def test_a_clot_worried_about_or_tested_for_is_asked_about_not_taken(text):
+    reading = shared_reader().reading(text)
+    assert "red_flags" not in reading.findings and reading.possible["red_flags"] == ["calf_swelling"]
+
+
+def test_a_likeness_to_a_tumour_is_no_cancer():
+    assert "red_flags" not in read_message("It also feels like I have a tumor growing on my tush.")
+
+
+def test_a_foot_slipping_out_from_under_me_is_possibly_a_major_fall():
+    reading = shared_reader().reading("On the fourth step, my left foot slipped out from under me")
+    assert reading.possible["red_flags"] == ["major_trauma"]
+
+
+@pytest.mark.parametrize("text", ["I have been in excruciating pain if I put any weight on it",
+                                  "it's hard to lift my leg into the car"])
+def test_weight_and_lifting_in_everyday_words_name_no_gym(text):
+    assert "sport" not in read_message(text)
+
+
+@pytest.mark.parametrize("text, days", [
+    ("I've been lifting for years and my hamstring hurts", None),
+    ("I've been dancing since I was 5 and for 3 months my sit bone has ached", 90),
+    ("I've been running with this pain for 3 months", 90),
+])
+def test_the_duration_of_a_sport_is_not_the_duration_of_the_pain(text, days):
+    assert read_message(text).get("duration_days") == days

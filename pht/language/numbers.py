@@ -72,14 +72,14 @@ _TODAY_START = re.compile(r"\b(start\w*|began|begun|came on|happened|since|woke|
                           r"fall\w*|crash\w*|slipped|landed|twisted|strained|first)\b")
 # A sentence about the pain, or about its start.
 _PAIN_WORDS = re.compile(
-    r"\b(pain|pains|painful|hurt|hurts|hurting|ache|aches|aching|achy|sore|soreness|tender|twinges?|niggles?|niggling|"
+    r"\b(pain|pains|painful|hurt|hurts|hurting|ache|aches|ached|aching|achy|sore|soreness|tender|twinges?|niggles?|niggling|"
     r"started|starting|began|begun|noticed|came on|symptoms?|injur\w*|pulled|tore|torn|strained|agony|problem|issue|discomfort|"
     r"going on|lasted|lasting|had (?:it|this)|lived with|living with|live with|suffer\w*|struggl\w*|dealing with|dealt with|"
     r"spasm\w*|bother\w*|experienced)\b")
 # A sentence about something else in the person's life.
 _LIFE_WORDS = re.compile(
     r"\b(run|running|ran|rode|runner|train|training|trained|compet\w*|rac\w*|walk\w*|play\w*|cycl\w*|rid\w*|swim\w*|"
-    r"work\w*|job|married|lived|since i was|sport|doing|done|practis\w*|practic\w*|ski\w*|hik\w*)\b")
+    r"work\w*|job|married|lived|since i was|sport|doing|done|practis\w*|practic\w*|ski\w*|hik\w*|lift\w*)\b")
 _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y/?o)\s*old\b"),
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:year|yr)s?\s*-\s*old\b"),
@@ -189,8 +189,12 @@ def _pain_duration(text: str, candidates: List[Tuple[int, int]], asked: bool) ->
         stretch = _stretch_around(text, position)
         if _PAIN_WORDS.search(stretch) and not _LIFE_WORDS.search(stretch):
             return days
+    for position, days in candidates:  # then one in a sentence about the pain, not in a stretch about a sport or a job
+        if _PAIN_WORDS.search(_sentence_around(text, position)) and not _LIFE_WORDS.search(_stretch_around(text, position)):
+            return days
     for position, days in candidates:
-        if _PAIN_WORDS.search(_sentence_around(text, position)):
+        stretch = _stretch_around(text, position)
+        if _PAIN_WORDS.search(_sentence_around(text, position)) and (_PAIN_WORDS.search(stretch) or not _LIFE_WORDS.search(stretch)):
             return days
     for position, days in candidates:
         if not _LIFE_WORDS.search(_sentence_around(text, position)):
@@ -198,7 +202,7 @@ def _pain_duration(text: str, candidates: List[Tuple[int, int]], asked: bool) ->
     return candidates[0][1] if asked else None
 
 
-_STRETCH_ENDS = re.compile(r"[.!?;\n]|\b(?:but|until|till|then|although|though|whereas)\b")
+_STRETCH_ENDS = re.compile(r"[.!?;\n]|\b(?:but|until|till|then|although|though|whereas)\b|\band(?= (?:my|i|it)\b)")
 
 
 def _stretch_around(text: str, position: int) -> str:
