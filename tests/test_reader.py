@@ -1652,3 +1652,12 @@ def test_weight_and_lifting_in_everyday_words_name_no_gym(text):
 ])
 def test_the_duration_of_a_sport_is_not_the_duration_of_the_pain(text, days):
     assert read_message(text).get("duration_days") == days
+
+
+def test_pain_that_was_just_there_one_day_came_on_gradually():
+    assert read_message("one day it was just there", asked="onset")["onset"] == "gradual"
+
+
+@pytest.mark.parametrize("text", ["I had breast cancer 10 years ago but I'm clear now", "My baby was born 6 weeks ago"])
+def test_years_since_a_diagnosis_or_a_birth_are_not_how_long_it_hurts(text):
+    assert "duration_days" not in read_message(text, asked="red_flags")

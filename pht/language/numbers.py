@@ -79,7 +79,8 @@ _PAIN_WORDS = re.compile(
 # A sentence about something else in the person's life.
 _LIFE_WORDS = re.compile(
     r"\b(run|running|ran|rode|runner|train|training|trained|compet\w*|rac\w*|walk\w*|play\w*|cycl\w*|rid\w*|swim\w*|"
-    r"work\w*|job|married|lived|since i was|sport|doing|done|practis\w*|practic\w*|ski\w*|hik\w*|lift\w*)\b")
+    r"work\w*|job|married|lived|since i was|sport|doing|done|practis\w*|practic\w*|ski\w*|hik\w*|lift\w*|"
+    r"cancer|chemo\w*|radiotherapy|diagnos\w*|born|pregnan\w*|retired)\b")
 _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y/?o)\s*old\b"),
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:year|yr)s?\s*-\s*old\b"),
