@@ -1661,3 +1661,14 @@ def test_pain_that_was_just_there_one_day_came_on_gradually():
 @pytest.mark.parametrize("text", ["I had breast cancer 10 years ago but I'm clear now", "My baby was born 6 weeks ago"])
 def test_years_since_a_diagnosis_or_a_birth_are_not_how_long_it_hurts(text):
     assert "duration_days" not in read_message(text, asked="red_flags")
+
+
+@pytest.mark.parametrize("text, asked, expected", [
+    ("it's slowly getting better", "trend", {"trend": "better"}),
+    ("up and down", "trend", {"trend": "same"}),
+    ("I'm walking slowly these days", None, {}),
+    ("a nagging ache that slowly but surely escalated", None, {"onset": "gradual"}),
+])
+def test_slowly_tells_how_it_began_only_in_words_of_beginning(text, asked, expected):
+    found = read_message(text, asked=asked)
+    assert {field: found[field] for field in ("trend", "onset") if field in found} == expected
