@@ -1672,3 +1672,21 @@ def test_years_since_a_diagnosis_or_a_birth_are_not_how_long_it_hurts(text):
 def test_slowly_tells_how_it_began_only_in_words_of_beginning(text, asked, expected):
     found = read_message(text, asked=asked)
     assert {field: found[field] for field in ("trend", "onset") if field in found} == expected
+
+
+@pytest.mark.parametrize("answer", ["I just fell over at walking speed, nothing else", "just a little fall on the ice"])
+def test_a_small_fall_told_to_the_safety_question_is_asked_about_not_taken(answer):
+    reading = shared_reader().reading(answer, asked="red_flags")
+    assert "major_trauma" not in (reading.findings.get("red_flags") or [])
+    assert reading.possible["red_flags"] == ["major_trauma"]
+
+
+def test_a_fall_told_plainly_to_the_safety_question_is_a_major_fall():
+    assert read_message("I fell off a ladder", asked="red_flags")["red_flags"] == ["major_trauma"]
+
+
+@pytest.mark.parametrize("text, reading", [("I slipped on some ice and broke my butt.", "possible"),
+                                           ("I broke my hip last year", "clear")])
+def test_a_broken_bone_is_a_major_fall_and_a_broken_bum_only_possibly(text, reading):
+    found = shared_reader().reading(text)
+    assert "major_trauma" in (found.findings if reading == "clear" else found.possible).get("red_flags", [])

@@ -172,6 +172,10 @@ class Reader:
         for field, value, phrase in answer_phrases(self.knowledge):
             self.as_answer.setdefault(field, Matcher(self.nlp.vocab)).add(
                 value, [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
+        for field, value, entry in possible_values(self.knowledge):  # "I just fell over" to the safety question
+            for phrase in entry.get("possible_as_answer", []):
+                self.as_answer.setdefault(field, Matcher(self.nlp.vocab)).add(
+                    f"{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(phrase))])
         self.possible_not_with: Dict[str, Matcher] = {}
         for field, value, entry in possible_values(self.knowledge):
             self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p)) for p in entry["possible"]])
@@ -488,8 +492,14 @@ class Reader:
             # and give way to a danger sign ("my back" inside "around my back passage")
             taken = {index for field, _, start, end, possible in raw
                      if self.knowledge.fields[field].get("screen") and not possible for index in range(start, end)}
-            answers = [(field, self.nlp.vocab.strings[match_id], start, end, False) for field in answering
-                       for match_id, start, end in self.as_answer[field](doc) if not taken.intersection(range(start, end))]
+            for field in answering:
+                for match_id, start, end in self.as_answer[field](doc):
+                    if not taken.intersection(range(start, end)):
+                        value, possible = self._answer_value(match_id)
+                        answers.append((field, value, start, end, possible))
+            # a small fall is only possibly a major one, whatever the word "fell" alone would say
+            hedged = [(start, end) for _, _, start, end, possible in answers if possible]
+            answers = [item for item in answers if item[4] or not any(start <= item[2] and item[3] <= end for start, end in hedged)]
         # a phrase that only looks like a finding ("my bruised bum") still names its place
         def outside_not_findings(items: List[tuple]) -> List[tuple]:
             return [item for item in items if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
@@ -560,6 +570,11 @@ class Reader:
                 continue  # "it shoots down my leg to the knee": stops above it
             mentions.append(Mention(field, value, start, end, negated, possible))
         return self._resolve_across_fields(mentions, asked)
+
+    def _answer_value(self, match_id: int) -> Tuple[str, bool]:
+        """The value an `as_answer` match names, and whether only possibly (`possible_as_answer`)."""
+        value, *possibly = self.nlp.vocab.strings[match_id].split("|")
+        return value, bool(possibly)
 
     def _excused(self, doc: Doc, field: str, value: str, start: int, sentence: List[int]) -> bool:
         """Whether one of the value's `not_with` phrases stands in the mention's sentence, for a

@@ -25,7 +25,7 @@ FIELD_KEYS = {
     "cues_in_stories", "unlisted", "not_cues",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear", "keeps_places"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear", "keeps_places"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -116,7 +116,7 @@ def load_knowledge() -> Knowledge:
 
 
 WORD_CLASS = re.compile(r"<(\w+)>")
-PHRASE_KEYS = ("synonyms", "possible", "as_answer")
+PHRASE_KEYS = ("synonyms", "possible", "as_answer", "possible_as_answer")
 
 
 def expand_word_classes(vocabulary: Dict[str, Any]) -> Tuple[Dict[str, Any], Set[str]]:
@@ -219,7 +219,7 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             _require_keys(entry, VALUE_KEYS, f"{where} value {value}")
             if not entry.get("synonyms") or not entry.get("label"):
                 raise KnowledgeError(f"{where} value {value}: needs a label and synonyms")
-            for key in ("possible", "not_with", "as_answer"):
+            for key in ("possible", "not_with", "as_answer", "possible_as_answer"):
                 if not all(isinstance(phrase, str) and phrase for phrase in entry.get(key, [])):
                     raise KnowledgeError(f"{where} value {value}: `{key}` must be a list of phrases")
             for group in entry.get("together", []):
@@ -228,6 +228,8 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                     raise KnowledgeError(f"{where} value {value}: `together` is a list of groups of two or more phrase lists")
             if ("not_with" in entry or "confirm" in entry) and "possible" not in entry:
                 raise KnowledgeError(f"{where} value {value}: `not_with` and `confirm` go with `possible` phrases")
+            if "possible_as_answer" in entry and "possible" not in entry:
+                raise KnowledgeError(f"{where} value {value}: `possible_as_answer` goes with `possible` phrases and their `confirm`")
             if "possible" in entry and not entry.get("confirm"):
                 raise KnowledgeError(f"{where} value {value}: `possible` phrases need a `confirm` question")
             if bool(entry.get("confirm")) != bool(entry.get("staff_confirm")):
