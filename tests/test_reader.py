@@ -1690,3 +1690,37 @@ def test_a_fall_told_plainly_to_the_safety_question_is_a_major_fall():
 def test_a_broken_bone_is_a_major_fall_and_a_broken_bum_only_possibly(text, reading):
     found = shared_reader().reading(text)
     assert "major_trauma" in (found.findings if reading == "clear" else found.possible).get("red_flags", [])
+
+
+# --- round eleven, first look (issue 19) -------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["His left elbow is all kinds of black and blue.",
+                                  "I hit my left arm on the stair riser and it has a lovely bruise the size of a baseball."])
+def test_a_bruise_on_another_part_of_the_body_is_no_sign_of_a_tear(text):
+    assert "injury_signs" not in read_message(text)
+
+
+@pytest.mark.parametrize("text", ["the bruising spread from my butt to below my knee",
+                                  "impressive bruising down the back of my right leg",
+                                  "bruising has come down to the back of my knee"])
+def test_bruising_down_the_back_of_the_leg_is_still_bruising(text):
+    assert "bruising" in read_message(text)["injury_signs"]
+
+
+def test_a_cracked_hip_is_a_major_fall_and_no_pop():
+    found = read_message("He cracked his hip when he fell")
+    assert found["red_flags"] == ["major_trauma"] and "injury_signs" not in found
+    assert read_message("I heard a crack and felt a pop")["injury_signs"] == ["pop"]
+
+
+@pytest.mark.parametrize("text, sport", [
+    ("day 2 of week 6 on Couch to 5K works the very small muscles in my larger bum", "running"),
+    ("how to row more than about 15K without then getting horrible pain in the ass", "rowing"),
+])
+def test_a_programme_or_a_question_of_how_to_names_the_sport(text, sport):
+    assert read_message(text)["sport"] == sport
+
+
+def test_a_rise_told_in_percent_is_more_volume():
+    assert read_message("I ran the gentle run on a Friday and then added 10% - taking me up to 33 mins")[
+        "load_changes"] == ["more_volume"]

@@ -222,6 +222,12 @@ class Reader:
         places = self.knowledge.vocabulary.get("not_pain_places", {})
         self.not_pain_places = {side: self._cue_matcher(places.get(side)) for side in ("feelings", "pain")}
         self.not_findings = self._cue_matcher(self.knowledge.vocabulary.get("not_findings"))
+        # (field, value) -> matchers of the body parts that put it elsewhere, and of those that keep it
+        self.elsewhere = {(field, value): (self._cue_matcher(entry["elsewhere"]["places"]),
+                                           self._cue_matcher(entry["elsewhere"]["unless"]))
+                          for field, spec in self.knowledge.fields.items()
+                          for value, entry in (spec.get("values") or {}).items()
+                          if isinstance(entry, dict) and entry.get("elsewhere")}
         self.unlisted = {field: self._cue_matcher(spec["unlisted"]) for field, spec in self.knowledge.fields.items()
                          if spec.get("unlisted")}
         answers = self.knowledge.vocabulary["answers"]
@@ -547,6 +553,8 @@ class Reader:
             if (field in self.guessed_fields and guessed(start)) or (
                     value == "pain_below_knee" and self._stops_above_knee(doc, end, kept)):
                 continue
+            if self._elsewhere(doc, field, value, start, clause):
+                continue  # "his left elbow is all kinds of black and blue": not the back of the thigh
             if any(cue < start < scope_end for cue, scope_end in warned):
                 if "confirm" not in self.knowledge.fields[field].get("values", {}).get(value, {}):
                     continue  # "if you get any tingling, go to A&E": what to watch for
@@ -570,6 +578,16 @@ class Reader:
                 continue  # "it shoots down my leg to the knee": stops above it
             mentions.append(Mention(field, value, start, end, negated, possible))
         return self._resolve_across_fields(mentions, asked)
+
+    def _elsewhere(self, doc: Doc, field: str, value: str, start: int, clause: List[int]) -> bool:
+        """Whether a value told of a part of the body it does not concern (vocabulary `elsewhere`:
+        a bruise on the elbow is no bruising of the thigh) is told of that part: its clause names
+        one of `places` and none of `unless`."""
+        matchers = self.elsewhere.get((field, value))
+        if matchers is None:
+            return False
+        places, unless = ({clause[at] for _, at, _ in matcher(doc)} for matcher in matchers)
+        return clause[start] in places and clause[start] not in unless
 
     def _answer_value(self, match_id: int) -> Tuple[str, bool]:
         """The value an `as_answer` match names, and whether only possibly (`possible_as_answer`)."""

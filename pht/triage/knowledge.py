@@ -25,7 +25,7 @@ FIELD_KEYS = {
     "cues_in_stories", "unlisted", "not_cues",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear", "keeps_places"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear", "keeps_places"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -228,6 +228,10 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                     raise KnowledgeError(f"{where} value {value}: `together` is a list of groups of two or more phrase lists")
             if ("not_with" in entry or "confirm" in entry) and "possible" not in entry:
                 raise KnowledgeError(f"{where} value {value}: `not_with` and `confirm` go with `possible` phrases")
+            elsewhere = entry.get("elsewhere")
+            if elsewhere is not None and not (isinstance(elsewhere, dict) and set(elsewhere) == {"places", "unless"}
+                                              and all(elsewhere[key] for key in elsewhere)):
+                raise KnowledgeError(f"{where} value {value}: `elsewhere` needs `places` and `unless` phrase lists")
             if "possible_as_answer" in entry and "possible" not in entry:
                 raise KnowledgeError(f"{where} value {value}: `possible_as_answer` goes with `possible` phrases and their `confirm`")
             if "possible" in entry and not entry.get("confirm"):
