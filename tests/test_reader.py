@@ -1724,3 +1724,14 @@ def test_a_programme_or_a_question_of_how_to_names_the_sport(text, sport):
 def test_a_rise_told_in_percent_is_more_volume():
     assert read_message("I ran the gentle run on a Friday and then added 10% - taking me up to 33 mins")[
         "load_changes"] == ["more_volume"]
+
+
+@pytest.mark.parametrize("text", ["My shoulder and hip smacked into the tarmac and I could feel my collar bone snap.",
+                                  "I popped a couple Aleve tablets and put an ice pack on my thigh",
+                                  "I felt pain at the crevice between butt/leg, dubbed the \"other butt crack.\""])
+def test_a_snap_elsewhere_pills_popped_and_a_butt_crack_are_no_pop(text):
+    assert "pop" not in read_message(text).get("injury_signs", [])
+
+
+def test_a_snap_at_the_back_of_the_thigh_is_still_a_pop():
+    assert "pop" in read_message("I felt something snap at the back of my thigh and my knee buckled")["injury_signs"]
