@@ -1763,3 +1763,11 @@ def test_the_swelling_worried_about_is_asked_about():
 def test_trouble_walking_after_a_run_a_year_ago_or_since_resolved_is_only_asked_about(text):
     found, possible = _signs(text)
     assert "difficulty_walking" not in found and "difficulty_walking" in possible
+
+
+@pytest.mark.parametrize("text, value", [("Let's rule out cancer and a possible fracture", "major_trauma"),
+                                         ("I did not think my symptoms could be due to a blood clot", "calf_swelling"),
+                                         ("I've been in car accidents before and never had this", "major_trauma")])
+def test_a_sign_to_rule_out_guessed_at_or_had_before_is_only_asked_about(text, value):
+    found, possible = _signs(text)
+    assert value not in found and value in possible and "cancer_history" not in found
