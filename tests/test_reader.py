@@ -1735,3 +1735,121 @@ def test_a_snap_elsewhere_pills_popped_and_a_butt_crack_are_no_pop(text):
 
 def test_a_snap_at_the_back_of_the_thigh_is_still_a_pop():
     assert "pop" in read_message("I felt something snap at the back of my thigh and my knee buckled")["injury_signs"]
+
+# --- tenth round (issue 19): danger signs told inside real stories ---------------------------
+
+def _signs(text):
+    reading = shared_reader().reading(text)
+    stated = {value for field in ("red_flags", "injury_signs", "neuro_symptoms")
+              for value in (reading.findings.get(field) or []) if isinstance(reading.findings.get(field), list)}
+    possible = {value for values in reading.possible.values() for value in values}
+    return stated, possible
+
+
+@pytest.mark.parametrize("text", ["I hadn't seen my oncologist since January",
+                                  "I didn't call my oncologist until the pain got worse"])
+def test_a_negated_visit_to_the_oncologist_still_tells_cancer(text):
+    assert "cancer_history" in read_message(text)["red_flags"]
+
+
+def test_a_negated_sign_is_still_negated_without_a_visit():
+    assert "red_flags" not in read_message("I've never had cancer")
+
+
+@pytest.mark.parametrize("text", ["after all, my sentinel node was clear", "it could be that the Femara is causing this"])
+def test_cancer_told_by_its_staging_or_its_drugs_is_cancer_history(text):
+    assert "cancer_history" in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["over the past year I have lost close to 20 kilogrammes",
+                                  "Maria lost more than three kilograms"])
+def test_kilograms_lost_are_weight_loss(text):
+    assert "weight_loss" in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["I have managed to drop two lbs", "46 lbs had been shed on my new diet",
+                                  "the doctor said long term weight loss was something I would have to do"])
+def test_weight_lost_with_effort_or_to_be_lost_is_no_weight_loss(text):
+    assert "weight_loss" not in (read_message(text).get("red_flags") or [])
+
+
+def test_skinnier_than_ever_is_asked_about():
+    assert shared_reader().reading("I am skinnier then ever and it scares me").possible["red_flags"] == ["weight_loss"]
+
+
+def test_numb_lady_parts_are_saddle_numbness():
+    assert "saddle_numbness" in read_message('I have numbness at my "lady parts"')["red_flags"]
+
+
+def test_a_bottom_numb_from_a_conference_chair_is_not_asked_about():
+    stated, possible = _signs("my butt cheeks go numb for hours on end in these hotel conference room chairs")
+    assert "saddle_numbness" not in stated | possible
+
+
+def test_what_no_longer_turns_me_on_is_asked_about():
+    assert "sexual_dysfunction" in _signs("What used to turn me on, no longer works.")[1]
+
+
+@pytest.mark.parametrize("text", ["I stood up and urine just started streaming out, no feeling",
+                                  "sometimes I cannot completely empty my bladder"])
+def test_urine_streaming_out_or_a_bladder_not_emptied_is_a_bladder_change(text):
+    assert "bladder_bowel_change" in read_message(text)["red_flags"]
+
+
+def test_afraid_of_leaking_is_asked_about():
+    assert "bladder_bowel_change" in _signs("I am afraid that I will leak during sex")[1]
+
+
+@pytest.mark.parametrize("text", ["the Renault behind me hit the rear quarter of my car",
+                                  "I was rear-ended on the motorway",
+                                  "my butt hit the corner of the first step, second step, and third step"])
+def test_a_car_hit_from_behind_or_a_bum_down_the_steps_is_a_major_fall(text):
+    assert "major_trauma" in read_message(text)["red_flags"]
+
+
+def test_a_pain_in_the_rear_end_is_no_crash():
+    assert "red_flags" not in read_message("quite literally a pain in my rear end at the top of my squat")
+
+
+def test_landing_on_the_rear_is_possibly_a_major_fall():
+    assert "major_trauma" in _signs("the leg buckled under me and caused me to land on my rear")[1]
+
+
+def test_dreading_bed_is_possibly_night_pain():
+    assert "night_pain" in _signs("when you are in chronic pain, sometimes the place you dread the most is your bed")[1]
+
+
+@pytest.mark.parametrize("text, stated", [("the next moment my legs decide they cannot move", True),
+                                          ("My legs felt like pipe cleaners with no wire in them", False),
+                                          ("sometimes my back short circuits my legs and timber!", False)])
+def test_legs_that_stop_or_feel_like_pipe_cleaners_are_leg_weakness(text, stated):
+    found, possible = _signs(text)
+    assert "leg_weakness" in (found if stated else possible)
+
+
+def test_whacked_in_the_back_of_the_leg_is_a_pop():
+    assert "pop" in read_message("as if someone had whacked me in the back of my left leg")["injury_signs"]
+
+
+def test_walking_was_very_painful_is_asked_about():
+    assert "difficulty_walking" in _signs("I got on my feet and walking was very painful")[1]
+
+
+def test_the_swelling_worried_about_is_asked_about():
+    assert "calf_swelling" in _signs("I iced my leg and worried about the swelling")[1]
+
+
+@pytest.mark.parametrize("text", ["Yesterday's run has left me hobbling round like an old woman",
+                                  "This time last year I couldn't even walk",
+                                  "So I hobbled around for three days. It wasn't until this past summer that I got back into the swing of things"])
+def test_trouble_walking_after_a_run_a_year_ago_or_since_resolved_is_only_asked_about(text):
+    found, possible = _signs(text)
+    assert "difficulty_walking" not in found and "difficulty_walking" in possible
+
+
+@pytest.mark.parametrize("text, value", [("Let's rule out cancer and a possible fracture", "major_trauma"),
+                                         ("I did not think my symptoms could be due to a blood clot", "calf_swelling"),
+                                         ("I've been in car accidents before and never had this", "major_trauma")])
+def test_a_sign_to_rule_out_guessed_at_or_had_before_is_only_asked_about(text, value):
+    found, possible = _signs(text)
+    assert value not in found and value in possible and "cancer_history" not in found

@@ -47,6 +47,10 @@ DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "t
 NEGATION_WINDOW = 5
 # A negation does not reach past these: "I don't know why both my legs are numb" states it.
 ASSERTED_AFTER = {"why"}
+# "I haven't seen my oncologist", "I didn't tell my husband": a negated visit or telling, whose
+# object is the person named, does not negate the finding that person stands for.
+MEETING_VERBS = {"see", "visit", "tell", "ring", "call", "phone", "contact", "consult"}
+POSSESSIVES = {"my", "his", "her", "our", "their"}
 # Sentences a race or workout reaches (`exertion` in vocabulary.yml): its own and the two after.
 EXERTION_REACH = 3
 # Where the cue rule's clause ends (see `cues` in vocabulary.yml).
@@ -812,6 +816,9 @@ class Reader:
         """A negation word shortly before the mention, in the same clause, or "... doesn't bother it" after.
         Other findings in between do not count against the distance: in "no problems with
         my bladder or bowels" the "no" reaches the bowels too."""
+        owner = start if doc[start].lower_ in POSSESSIVES else start - 1
+        if owner >= 1 and doc[owner].lower_ in POSSESSIVES and doc[owner - 1].lemma_ in MEETING_VERBS:
+            return False  # "I hadn't seen my oncologist since January": the visit is negated, not the cancer
         distance = 0
         # "I couldn't stand or couldn't walk" (a shared inability written out): a phrase that
         # states an inability itself is not turned round by the one before the "or"
