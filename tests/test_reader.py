@@ -1853,3 +1853,13 @@ def test_trouble_walking_after_a_run_a_year_ago_or_since_resolved_is_only_asked_
 def test_a_sign_to_rule_out_guessed_at_or_had_before_is_only_asked_about(text, value):
     found, possible = _signs(text)
     assert value not in found and value in possible and "cancer_history" not in found
+
+
+@pytest.mark.parametrize("text", ["landing onto my tailbone with an audible ’crack’!", "I heard a crack"])
+def test_a_crack_heard_is_a_pop(text):
+    assert "pop" in read_message(text)["injury_signs"]
+
+
+def test_a_numb_bum_crack_is_saddle_numbness_not_a_pop():
+    found = read_message("my bum crack feels numb")
+    assert found["red_flags"] == ["saddle_numbness"] and "injury_signs" not in found
