@@ -1863,3 +1863,18 @@ def test_a_crack_heard_is_a_pop(text):
 def test_a_numb_bum_crack_is_saddle_numbness_not_a_pop():
     found = read_message("my bum crack feels numb")
     assert found["red_flags"] == ["saddle_numbness"] and "injury_signs" not in found
+
+
+# --- round twelve, first look (issue 19) -------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["Somehow, the ladder slipped and he fell about 3 metres landing on his back",
+                                  "which spun me around off the roof toward the ground below",
+                                  "I was unconscious for a minute after the fall"])
+def test_a_fall_from_a_height_told_by_its_height_or_an_unconscious_person_is_a_major_fall(text):
+    assert "major_trauma" in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["I wasn't able to put any pressure on my left leg",
+                                  "he wasn't able to put any pressure on his left hip at all"])
+def test_no_pressure_on_the_leg_is_trouble_walking(text):
+    assert "difficulty_walking" in possible_or_stated(text, "injury_signs")

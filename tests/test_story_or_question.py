@@ -153,3 +153,10 @@ def test_a_real_question_with_which_still_asks():
 
 def test_do_you_know_i_with_a_dropped_if_still_asks():
     assert question_form().asks("Do you know I should rest or keep running?")
+
+
+@pytest.mark.parametrize("text", ["Which is when I hit the wrong spot on my blade and landed flat on my back HARD!",
+                                  "One week into my walking programme I've got a terrible pain. What have I done to myself? "
+                                  "The pain is affecting every activity."])
+def test_a_which_clause_or_a_rhetorical_what_in_a_story_asks_nothing(text):
+    assert not question_form().asks(text)

@@ -93,16 +93,18 @@ class QuestionForm:
         # and so does one that opens like a question ("the huge positive, from my viewpoint, is
         # that walking is not making it worse.")
         going_on = sentence.endswith((".", "!"))
-        return any(self._clause_asks(WORD.findall(clause), going_on=going_on and index > 0)
+        return any(self._clause_asks(WORD.findall(clause), going_on=going_on and index > 0, told=going_on)
                    for index, clause in enumerate(CLAUSE.split(sentence)))
 
-    def _clause_asks(self, words: List[str], going_on: bool = False) -> bool:
+    def _clause_asks(self, words: List[str], going_on: bool = False, told: bool = False) -> bool:
         if not words:
             return False
         second = words[1] if len(words) > 1 else ""
         return ((words[0] in self.questions and f"{words[0]} {second}" not in self.telling)
                 or (words[0] in self.openers and second in self.then and not going_on)
-                or (words[0] in self.when and second in self.when_then and not (going_on and words[0] in self.going_on)))
+                or (words[0] in self.when and second in self.when_then
+                    and not (told and f"{words[0]} {second}" in self.telling)  # "Which is when I fell!"
+                    and not (going_on and words[0] in self.going_on)))
 
     def tells_story(self, text: str, findings: Mapping[str, Any]) -> bool:
         """Whether a message describes the person's own pain and asks nothing: findings were
