@@ -1878,3 +1878,11 @@ def test_a_fall_from_a_height_told_by_its_height_or_an_unconscious_person_is_a_m
                                   "he wasn't able to put any pressure on his left hip at all"])
 def test_no_pressure_on_the_leg_is_trouble_walking(text):
     assert "difficulty_walking" in possible_or_stated(text, "injury_signs")
+
+
+def test_the_sit_bone_told_of_someone_else_is_still_the_sit_bone():
+    assert read_message("My husband has had a deep ache right where he sits")["pain_location"] == "sit_bone"
+
+
+def test_a_new_job_is_no_new_exercise():
+    assert read_message("I started a new job with a long commute", asked="load_changes")["load_changes"] == ["more_sitting"]
