@@ -175,6 +175,14 @@ def test_a_phrase_naming_an_unknown_word_class_fails_loudly():
         expand_word_classes({"word_classes": {}, "fields": {"place": {"values": {"top": {"synonyms": ["my <rump>"]}}}}})
 
 
+def test_a_word_class_named_where_it_is_not_written_out_fails_loudly():
+    # a `together` part is matched as it stands: "<who>" there would never match anything
+    vocabulary = {"word_classes": {"who": ["i", "he"]},
+                  "fields": {"flags": {"values": {"saddle": {"synonyms": ["numb"], "together": [[["numb"], ["where <who> sit"]]]}}}}}
+    with pytest.raises(KnowledgeError):
+        expand_word_classes(vocabulary)
+
+
 def test_the_nlu_data_has_each_word_class_phrase_once():
     assert "where my butt meets my thigh" in load_knowledge().fields["pain_location"]["values"]["upper_hamstring"]["synonyms"]
     answers = (ROOT / "data" / "nlu" / "answers.yml").read_text()

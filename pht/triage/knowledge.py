@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Set, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Set, Tuple
 
 import yaml
 
@@ -159,7 +159,22 @@ def expand_word_classes(vocabulary: Dict[str, Any]) -> Tuple[Dict[str, Any], Set
             for key in PHRASE_KEYS:
                 if isinstance(entry.get(key), list):
                     entry[key] = written_out(entry[key])
+    left = next((text for text in _strings(vocabulary["fields"]) if WORD_CLASS.search(text)), None)
+    if left is not None:  # a class named where it is not written out would be matched as it stands
+        raise KnowledgeError(f"vocabulary.yml: {left!r} names a word class outside {', '.join(PHRASE_KEYS)}")
     return vocabulary, variants - written
+
+
+def _strings(tree: Any) -> Iterator[str]:
+    """Every string in a tree of lists and mappings."""
+    if isinstance(tree, str):
+        yield tree
+    elif isinstance(tree, dict):
+        for item in tree.values():
+            yield from _strings(item)
+    elif isinstance(tree, list):
+        for item in tree:
+            yield from _strings(item)
 
 
 def check_knowledge(knowledge: Knowledge) -> None:
