@@ -87,12 +87,13 @@ _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|yrs)\b"),
     re.compile(r"\baged?\s*:?\s*(\d{1,3})\b"),
     re.compile(r"\bi(?:'m| am)\s+(\d{1,3})\b(?!\s*(?:%|kg|cm|km|miles?|min|/|out|days?|weeks?|months?|years?))"),
-    # forum shorthand: "42F", "(35M)", "35/m" at the start, "F42"; a bare "60m" is a distance
+]
+# forum shorthand: "42F", "(35M)", "35/m" at the start, "F42"; a bare "60m" is a distance
+_SHORTHAND = [
     re.compile(r"(?<![\d.])(1[3-9]|[2-9]\d)\s?/?f\b"),
     re.compile(r"(?:^\W*|\()(1[3-9]|[2-9]\d)\s?/?m\b"),
     re.compile(r"(?:^\W*|\()[fm]\s?/?(1[3-9]|[2-9]\d)\b"),
 ]
-_SHORTHAND = _AGE_PATTERNS[-3:]
 _A_LIKENESS = re.compile(r"\b(?:like|as if|as though)\s+(?:an?|some)\s*$")  # "shuffling like a 80 year old man"
 # "a fever of 99F", "it was 20F this morning", "in 15F weather" tell no age
 _A_TEMPERATURE = re.compile(r"fever|temp|°|degree|fahrenheit")
@@ -156,7 +157,8 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
                 or _NOT_DURATION_BEFORE.search(text[max(0, match.start() - 25): match.start()]):
             if not (_FROM_ANOTHER_EVENT.match(after) and re.search(r"\bfor\s*$", text[:match.start()]) or later_still):
                 continue  # "for 2 weeks after the marathon" still tells how long
-        if not asked and not (_OFF_FOR_THE_PAIN.match(after) or _INTO_IT.match(after)) and (_A_BREAK.match(after) or not (
+        counted = _OFF_FOR_THE_PAIN.match(after) or _INTO_IT.match(after)  # how long, whatever stands round it
+        if not asked and not counted and (_A_BREAK.match(after) or not (
                 later_still or _DURATION_CONTEXT.search(text[max(0, match.start() - 25): match.end() + 8]))):
             continue
         amount = _amount(match.group(1))
@@ -178,29 +180,29 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
 
 def _pain_duration(text: str, candidates: List[Tuple[int, int]], asked: bool) -> Optional[int]:
     """The duration that belongs to the pain, not to the life story: "I've done race walking for
-    three years ... then last month I started to have pain" is a month. The first duration in a
-    sentence about the pain wins; else the first not in a sentence about something else (a sport,
-    a job); else, when the question was asked, the first."""
-    if not candidates:
-        return None
-    # first, one whose own stretch of the sentence is about the pain and nothing else: "I've
-    # been running for 10 years and never had an injury until 3 weeks ago when my hamstring
-    # started to ache" is 3 weeks
-    for position, days in candidates:
-        stretch = _stretch_around(text, position)
-        if _PAIN_WORDS.search(stretch) and not _LIFE_WORDS.search(stretch):
-            return days
-    for position, days in candidates:  # then one in a sentence about the pain, not in a stretch about a sport or a job
-        if _PAIN_WORDS.search(_sentence_around(text, position)) and not _LIFE_WORDS.search(_stretch_around(text, position)):
-            return days
-    for position, days in candidates:
-        stretch = _stretch_around(text, position)
-        if _PAIN_WORDS.search(_sentence_around(text, position)) and (_PAIN_WORDS.search(stretch) or not _LIFE_WORDS.search(stretch)):
-            return days
-    for position, days in candidates:
-        if not _LIFE_WORDS.search(_sentence_around(text, position)):
-            return days
-    return candidates[0][1] if asked else None
+    three years ... then last month I started to have pain" is a month. The first candidate of
+    the best rank wins (`_pain_rank`); with none ranked, the first when the question was asked."""
+    ranked = [(rank, position, days) for position, days in candidates
+              for rank in [_pain_rank(text, position)] if rank is not None]
+    if ranked:
+        return min(ranked)[2]
+    return candidates[0][1] if asked and candidates else None
+
+
+def _pain_rank(text: str, position: int) -> Optional[int]:
+    """How surely the amount at `position` tells how long the pain has lasted, best first:
+    0, its own stretch of the sentence is about the pain and nothing else ("I've been running for
+    10 years and never had an injury until 3 weeks ago when my hamstring started to ache" is 3
+    weeks); 1, its sentence is about the pain and its stretch not about a sport or a job; 2, its
+    stretch is about the pain and a sport at once; 3, its sentence is about nothing else; None,
+    it belongs to the life story."""
+    stretch, sentence = _stretch_around(text, position), _sentence_around(text, position)
+    pain_here, life_here = bool(_PAIN_WORDS.search(stretch)), bool(_LIFE_WORDS.search(stretch))
+    if pain_here and not life_here:
+        return 0
+    if _PAIN_WORDS.search(sentence):
+        return 1 if not life_here else 2 if pain_here else None
+    return None if _LIFE_WORDS.search(sentence) else 3
 
 
 _STRETCH_ENDS = re.compile(r"[.!?;\n]|\b(?:but|until|till|then|although|though|whereas)\b|\band(?= (?:my|i|it)\b)")
@@ -224,12 +226,9 @@ def _sentence_around(text: str, position: int) -> str:
 def age_years(text: str, asked: bool) -> Optional[int]:
     """The person's age, from "34", "I'm 34" or "34 years old"."""
     text = words_to_digits(text.lower())
-    for pattern in _AGE_PATTERNS:
+    for pattern in _AGE_PATTERNS + _SHORTHAND:
         match = pattern.search(text)
-        if match and not _A_TEMPERATURE.search(text[max(0, match.start() - 25): match.end() + 10]) \
-                and not (pattern in _SHORTHAND and (_NOT_SHORTHAND_BEFORE.search(text[max(0, match.start() - 20): match.start()])
-                                                    or _NOT_SHORTHAND_AFTER.search(text[match.end():]))) \
-                and not _A_LIKENESS.search(text[max(0, match.start() - 12): match.start()]):
+        if match and not _tells_no_age(text, match, shorthand=pattern in _SHORTHAND):
             return int(match.group(1))
     if asked:
         numbers = _whole_numbers(text)
@@ -249,6 +248,16 @@ def pain_score(text: str, asked: bool) -> Optional[int]:
         if numbers:
             return max(numbers)  # "6 or 7": the question asks for the worst
     return None
+
+
+def _tells_no_age(text: str, match: "re.Match[str]", shorthand: bool) -> bool:
+    """Whether an age pattern's number is something else: a temperature ("a fever of 99F"), a
+    likeness ("like a 80 year old man"), or, in forum shorthand, a temperature or a distance
+    told by the words around it ("it was 20F this morning", "60m sprints")."""
+    before, after = text[:match.start()], text[match.end():]
+    return bool(_A_TEMPERATURE.search(text[max(0, match.start() - 25): match.end() + 10])
+                or _A_LIKENESS.search(before[-12:])
+                or shorthand and (_NOT_SHORTHAND_BEFORE.search(before[-20:]) or _NOT_SHORTHAND_AFTER.search(after)))
 
 
 def _whole_numbers(text: str) -> List[int]:

@@ -92,8 +92,8 @@ class QuestionForm:
         # problem with races coming up."),
         # and so does one that opens like a question ("the huge positive, from my viewpoint, is
         # that walking is not making it worse.")
-        going_on = sentence.endswith((".", "!"))
-        return any(self._clause_asks(WORD.findall(clause), going_on=going_on and index > 0, told=going_on)
+        told = sentence.endswith((".", "!"))
+        return any(self._clause_asks(WORD.findall(clause), going_on=told and index > 0, told=told)
                    for index, clause in enumerate(CLAUSE.split(sentence)))
 
     def _clause_asks(self, words: List[str], going_on: bool = False, told: bool = False) -> bool:

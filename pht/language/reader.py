@@ -176,13 +176,12 @@ class Reader:
         for field, value, phrase in answer_phrases(self.knowledge):
             self.as_answer.setdefault(field, Matcher(self.nlp.vocab)).add(
                 value, [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
-        for field, value, entry in possible_values(self.knowledge):  # "I just fell over" to the safety question
-            for phrase in entry.get("possible_as_answer", []):
-                self.as_answer.setdefault(field, Matcher(self.nlp.vocab)).add(
-                    f"{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(phrase))])
         self.possible_not_with: Dict[str, Matcher] = {}
         for field, value, entry in possible_values(self.knowledge):
             self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p)) for p in entry["possible"]])
+            for phrase in entry.get("possible_as_answer", []):  # "I just fell over" to the safety question
+                self.as_answer.setdefault(field, Matcher(self.nlp.vocab)).add(
+                    f"{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(phrase))])
             if entry.get("not_with"):
                 self.possible_not_with[f"{field}|{value}"] = self._cue_matcher(entry["not_with"])
         self.together = Matcher(self.nlp.vocab)
@@ -529,7 +528,8 @@ class Reader:
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
         clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
         sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
-        cued = {field: {clause[cue_start] for cue_start in self._cue_starts(field, doc)} for field in self.cues}
+        cue_starts = {field: self._cue_starts(field, doc) for field in self.cues}
+        cued = {field: {clause[cue_start] for cue_start in starts} for field, starts in cue_starts.items()}
         # Fields with cues are checked from the last in the vocabulary to the first, each
         # against the mentions still standing: "run hills" beside "sit" is no training change
         # without a word like "more" or "started", and then "sit" needs no pain word.
@@ -537,7 +537,7 @@ class Reader:
             kept = [item for item in kept if item[0] != field or field == asked or clause[item[2]] in cued[field]
                     or not self._needs_cue(field, item[2], item[3], kept, clause)]
         if told:
-            kept = self._in_stories(doc, kept, asked, clause, sentence)
+            kept = self._in_stories(doc, kept, asked, clause, sentence, cue_starts)
         guessed = self._guessed(doc, clause)
         # "it feels as if I lost control of my bladder", "as you may have guessed": a likeness
         # or an aside, not a warning
@@ -569,12 +569,15 @@ class Reader:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if sentence[start] in gone and "confirm" in self.knowledge.fields[field].get("values", {}).get(value, {}):
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
-            if self._about_someone_else(doc, start, end) and not (proxy and not self.knowledge.fields[field].get("screen")):
-                if not (proxy or field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("concrete")):
+            if self._about_someone_else(doc, start, end):
+                if proxy and not self.knowledge.fields[field].get("screen"):
+                    pass  # a message told for someone else: their places, pain and activities count
+                elif proxy or field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("concrete"):
+                    # a cauda equina sign ("my husband says he can't pass water"), or any danger sign in a
+                    # message told for someone else ("my husband fell off a ladder"): asked once, never dropped
+                    possible = True
+                else:
                     continue  # "my dad had a blood clot" is family history
-                # a cauda equina sign ("my husband says he can't pass water"), or any danger sign in a
-                # message told for someone else ("my husband fell off a ladder"): asked once, never dropped
-                possible = True
             negated = self._is_negated(doc, start, end, mentioned)
             if negated and field in self.relieved_fields and self._cannot_without(doc, start, end, clause):
                 negated = False  # "I couldn't even sit down without pain": sitting hurts
@@ -681,7 +684,7 @@ class Reader:
                    for other, _, other_start, other_end, _ in found)
 
     def _in_stories(self, doc: Doc, kept: List[tuple], asked: Optional[str], clause: List[int],
-                    sentence: List[int]) -> List[tuple]:
+                    sentence: List[int], cue_starts: Dict[str, List[int]]) -> List[tuple]:
         """What a story (not the answer to the field's own question) must say around a mention
         for it to count: an activity of a `cues_in_stories` field needs one of the field's cues
         in its sentence ("I was running to catch my dog" says nothing of what makes it worse;
@@ -690,7 +693,7 @@ class Reader:
         what the person was doing when it happened), and a place named in
         a clause about numbness or bruising, with no word of pain, is no pain location
         (`not_pain_places` in vocabulary.yml). `clause` and `sentence` number the clause and the
-        sentence of every word."""
+        sentence of every word; `cue_starts` are where each field's cue words stand."""
         lengths = Counter(sentence)
         short = {number for number, length in lengths.items() if length < STORY_SENTENCE_WORDS}
         # where each field's cue must be: its sentence, or with `scope: clause` its clause
@@ -698,7 +701,7 @@ class Reader:
         # the sentences (or clauses) where each field's mentions count: those with one of its
         # cues, and short sentences
         in_short = [index for index in range(len(doc)) if sentence[index] in short]
-        counts_in = {field: {scope[field][start] for start in self._cue_starts(field, doc)}
+        counts_in = {field: {scope[field][start] for start in cue_starts[field]}
                      | {scope[field][index] for index in in_short}
                      for field in self.in_stories_cued if field != asked}
         not_pain = set()
