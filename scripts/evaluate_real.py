@@ -14,7 +14,8 @@ Two parts, on the tuning stories and on the held-out ones:
   question comes a third time (looped: in a row, or in turn with another, as a "go back" read
   into an answer does), or when nothing is asked and no outcome given (stalled: a story
   answered as an FAQ ends so). Outcomes are read from the tracker's
-  `assessment` slot.
+  `assessment` slot. Wrong urgencies are counted by kind ("routine -> urgent") and each
+  over-triaged outcome by the rule that decided it: counts only, for the held-out part too.
 
 The tuning part is reported in full, story by story with its misses. The held-out part is
 reported as aggregate figures only: no id, text or miss of a held-out story is ever printed or
@@ -352,6 +353,7 @@ class Talk:
 
     end: str = "error"  # outcome | turns | looped | stalled | error
     urgency: Optional[str] = None
+    urgency_rule: Optional[str] = None  # the first urgency rule that matched (the one that decided)
     fit: Optional[str] = None
     questions: int = 0
     asked: List[str] = field(default_factory=list)
@@ -381,6 +383,7 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
                 assessment = slots["assessment"]
                 result.end, result.urgency, result.fit = "outcome", assessment.get("urgency"), assessment.get("likelihood")
                 result.findings = assessment.get("findings") or {}
+                result.urgency_rule = (assessment.get("urgency_rules") or [None])[0]
                 break
             asked = question_asked(tracker)
             if asked is None:
@@ -447,12 +450,14 @@ def conversation_figures(stories: List[Mapping[str, Any]], talks: List[Talk], vo
     finished = [talk for talk in talks if talk.end == "outcome"]
     urgency_right = fit_right = over = 0
     under_act_now = 0
-    signs = Counter()
+    signs, confusion, over_rules = Counter(), Counter(), Counter()
     for story, talk, first in zip(stories, talks, first_signs):
         expected = story["expected"]
         triage = triage_class(expected, talk.urgency)
         urgency_right += triage == "right"
         over += triage == "over"
+        confusion[f"{expected['urgency']} -> {talk.urgency or 'none'}"] += triage != "right"
+        over_rules[talk.urgency_rule or "none"] += triage == "over"
         under_act_now += triage == "under" and is_act_now_case(expected)
         fit_right += talk.fit in right_levels(expected, FIT_LEVELS, "fit")
         for sign in story.get("danger_signs") or []:
@@ -481,6 +486,10 @@ def conversation_figures(stories: List[Mapping[str, Any]], talks: List[Talk], vo
         "danger_sign_recall_by_outcome": ratio(signs["caught"], signs["stated"]),
         "danger_signs_missed_in_first_message": signs["missed_first"],
         "danger_signs_read_mid_conversation": signs["caught_later"],
+        # counts only, as the other figures: which levels were confused, and which rule decided
+        # each over-triaged outcome (the kinds of error, never which story)
+        "urgency_wrong": {key: count for key, count in sorted(confusion.items()) if count},
+        "over_triage_rules": {key: count for key, count in over_rules.most_common() if count},
     }
 
 
@@ -633,6 +642,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     print("\nReal patient language (tests/real/): " + ", ".join(
         f"{part} {figures['reader']['stories']} stories" for part, figures in reports.items()))
     print(format_table(reports))
+    for part, figures in reports.items():
+        conversations = figures.get("conversations") or {}
+        for key in ("urgency_wrong", "over_triage_rules"):
+            if key in conversations:
+                print(f"{part} {key.replace('_', ' ')}: {conversations[key]}")
     for part, figures in reports.items():
         print(format_acceptance(part, figures))
     print(f"\nFigures in {args.out}/ (held-out: figures only).")

@@ -113,6 +113,15 @@ def test_conversation_figures_count_only_urgent_and_emergency_cases_as_sent_lowe
     assert figures["urgency_right"] == 0.0
 
 
+def test_wrong_levels_and_the_rules_behind_over_triage_are_counted_by_kind_only():
+    stories = [story("r901", urgency="routine"), story("r902", urgency="routine"), story("r903", urgency="soon")]
+    talks = [ended("urgent", rule="suspected_avulsion"), ended("urgent", rule="suspected_avulsion"),
+             ended(None)]
+    figures = evaluate_real.conversation_figures(stories, talks, VOCABULARY, [no_signs()] * 3)
+    assert figures["urgency_wrong"] == {"routine -> urgent": 2, "soon -> none": 1}
+    assert figures["over_triage_rules"] == {"suspected_avulsion": 2}
+
+
 def test_acceptance_says_which_targets_are_met():
     results = {item["figure"]: item["met"] for item in evaluate_real.acceptance(
         {"urgency_right": 0.96, "under_triaged": 1, "median_questions": 8})}
@@ -220,8 +229,9 @@ def story(story_id, urgency="routine", fit="high"):
             "answers": {"pain_location": "right at my sit bone"}, "expected": {"urgency": urgency, "fit": fit}}
 
 
-def ended(urgency):
-    return evaluate_real.Talk(end="outcome" if urgency else "looped", urgency=urgency, fit="high" if urgency else None)
+def ended(urgency, rule=None):
+    return evaluate_real.Talk(end="outcome" if urgency else "looped", urgency=urgency, fit="high" if urgency else None,
+                              urgency_rule=rule)
 
 
 def no_signs():
