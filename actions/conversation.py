@@ -78,6 +78,15 @@ def _described_pain(tracker: Tracker) -> bool:
 WELCOME_INSTEAD = [FollowupAction("action_welcome")]
 
 
+def asks_for_the_prescreen(tracker: Tracker) -> bool:
+    """Before the questions and any outcome, "any advice?", "help!" or "what should I do?" on
+    its own asks for what the pre-screen does: the welcome, not an FAQ snippet nor "I can only
+    help with ..."."""
+    if tracker.active_loop_name or tracker.get_slot(ASSESSMENT_SLOT):
+        return False
+    return question_form().only_asks_for_help(tracker.latest_message.get("text") or "")
+
+
 def _corrected_this_turn(tracker: Tracker) -> bool:
     """Whether the latest message took out (or asked to take out) something repeated back."""
     for event in reversed(tracker.events):
@@ -175,6 +184,8 @@ class ActionAnswerQuestion(Action):
             return assess_conversation(tracker, dispatcher, domain)  # the new advice first, not an FAQ snippet
         if not tracker.active_loop_name and not tracker.get_slot(ASSESSMENT_SLOT) and needs_emergency_now(tracker.slots):
             return WELCOME_INSTEAD  # "I can't tell when my bladder is full, is that ok?": the emergency advice, no snippet
+        if asks_for_the_prescreen(tracker):
+            return WELCOME_INSTEAD
         selected = (tracker.latest_message.get("response_selector") or {}).get(FAQ_SELECTOR) or {}
         response = (selected.get("response") or {}).get("utter_action")
         if response in domain.get("responses", {}) and response.startswith(f"{FAQ_RESPONSES}/"):
@@ -320,6 +331,8 @@ class ActionOffTopic(Action):
             return WELCOME_INSTEAD
         if raised_since_the_outcome(tracker):
             return assess_conversation(tracker, dispatcher, domain)
+        if asks_for_the_prescreen(tracker):
+            return WELCOME_INSTEAD
         dispatcher.utter_message(response="utter_out_of_scope")
         if not tracker.get_slot("requested_slot"):
             return []

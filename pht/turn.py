@@ -23,9 +23,10 @@ CORRECTED_SLOT = "corrected"  # answers the last message changed, to acknowledge
 DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodbye", "out_of_scope", "thank", "greet",
                       "delete_my_data", "staff_mode", "ask_for_person", "EXTERNAL_handed_back"}
 # Messages that ask rather than answer ("can I keep running?"): only danger signs are read
-# from them, unless the classifier is unsure or no sentence of the message asks anything (a
-# story the classifier took for an FAQ question, an answer it took for off-topic: read in
-# full). Commands ("stop", "go back") are short: if one still answers the question asked
+# from what they ask, and what they tell of the pain is read in full ("My sit bone hurts when I
+# sit. Should I stop running?"); so is all of a message whose sentences ask nothing, or that the
+# classifier is unsure of (a story the classifier took for an FAQ question, an answer it took
+# for off-topic). Commands ("stop", "go back") are short: if one still answers the question asked
 # ("about twenty days"), it was an answer the classifier got wrong.
 QUESTION_INTENTS = {"faq", "ask_why", "out_of_scope"}
 COMMAND_INTENTS = {"start_over", "stop", "goodbye", "go_back", "delete_my_data", "staff_mode"}
@@ -50,12 +51,17 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
     (`denying`), only danger signs are read from it."""
     knowledge = load_knowledge()
     text = message.text
-    reading = shared_reader().reading(text, asked if asked in knowledge.fields and not denying else None)
+    field_asked = asked if asked in knowledge.fields and not denying else None
+    reading = shared_reader().reading(text, field_asked)
     found = reading.findings
     sure = message.confidence >= SURE
-    only_danger_signs = denying or sure and (
-        (message.intent in QUESTION_INTENTS and question_form().asks(text))
-        or (message.intent in COMMAND_INTENTS and asked not in found))
+    question = sure and message.intent in QUESTION_INTENTS and question_form().asks(text)
+    told = question_form().told_part(text) if question and not denying else ""
+    if told:  # "My sit bone hurts when I sit. Should I stop running?": the story is read in full
+        found = {**shared_reader().read(told, field_asked),
+                 **{field: value for field, value in found.items() if knowledge.fields[field].get("screen")}}
+    only_danger_signs = denying or (question and not told) or (
+        sure and message.intent in COMMAND_INTENTS and asked not in found)
     correcting = is_correction(text) or says_that_is_wrong(text) or message.corrects
     changes = _possible_signs(state, message, reading.possible, asked, found, sure)
     earlier = (state.get(MENTIONED_SLOT) or {}).get(asked or "")

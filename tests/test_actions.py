@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import ActionAssess
 from actions.conversation import (
-    ActionAskStartOver, ActionDistress, ActionExplainQuestion, ActionFallback, ActionOffTopic, ActionStartOver,
+    ActionAnswerQuestion, ActionAskStartOver, ActionDistress, ActionExplainQuestion, ActionFallback, ActionOffTopic, ActionStartOver,
     ActionWelcome,
 )
 from actions.forms import (
@@ -414,6 +414,13 @@ def test_an_off_topic_answer_to_a_safety_screen_asks_it_one_sign_at_a_time():
 def test_off_topic_before_the_questions_gets_only_the_short_answer():
     messages, events = run(ActionOffTopic(), make_tracker("tell me a joke", intent="out_of_scope", form=False))
     assert [message["response"] for message in messages] == ["utter_out_of_scope"] and events == []
+
+
+@pytest.mark.parametrize("action, intent", [(ActionOffTopic(), "out_of_scope"), (ActionAnswerQuestion(), "faq")])
+@pytest.mark.parametrize("text", ["any advice?", "Help!", "what should I do?"])
+def test_a_plain_request_for_help_before_the_questions_gets_the_welcome(action, intent, text):
+    messages, events = run(action, make_tracker(text, intent=intent, form=False))
+    assert messages == [] and events == [FollowupAction("action_welcome")]
 
 
 def test_go_back_clears_the_previous_answer():

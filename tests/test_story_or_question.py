@@ -114,10 +114,40 @@ def test_an_exclamation_shaped_like_a_question_asks_nothing(text):
 @pytest.mark.parametrize("text", [
     "My sit bone has hurt for a month when I sit. Why?",
     "It hurts when I sit, is that normal?",
-    "I have pain at my sit bone. Do you have any idea what it is?",
+    "I have pain at my sit bone. Should I stop running?",
+    "My sit bone hurts. What should I do about sitting at work?",
 ])
 def test_a_question_after_a_story_still_asks(text):
     assert question_form().asks(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I have pain at my sit bone when sitting. Thanks in advance for any advice!",
+    "My bum hurts when I sit, any advice?",
+    "I have pain at my sit bone. Do you have any idea what it is?",
+    "my hamstring hurts when i run. what could this be? any help would be greatly appreciated",
+    "Sore sit bone for 3 weeks, worse on the bike. Help!",
+    "Deep ache under my right glute since my marathon. Has anyone had this? What should I do?",
+])
+def test_a_story_that_asks_only_for_help_is_a_story(text):
+    # what the pre-screen itself answers: the story is read in full, with no FAQ snippet first
+    assert not question_form().asks(text)
+
+
+@pytest.mark.parametrize("text", ["Any advice?", "hi, any advice?", "What could this be?", "Any advice on stretching?",
+                                  "My sit bone hurts, any tips for sitting at work?"])
+def test_a_request_for_help_with_no_story_or_about_a_topic_still_asks(text):
+    assert question_form().asks(text)
+
+
+@pytest.mark.parametrize("text, told", [
+    ("I have pain at my sit bone. Should I stop running?", "i have pain at my sit bone."),
+    ("My sit bone hurts, can I run?", "my sit bone hurts"),
+    ("Can I run with my sit bone pain?", ""),
+    ("My bum hurts when I sit, any advice?", "my bum hurts when i sit"),
+])
+def test_what_a_message_tells_is_kept_apart_from_what_it_asks(text, told):
+    assert question_form().told_part(text) == told
 
 
 @pytest.mark.parametrize("text", [

@@ -31,6 +31,19 @@ def test_a_question_to_the_assistant_is_no_report_but_a_danger_sign_in_it_counts
     assert "bladder_bowel_change" in asked[MENTIONED_SLOT]["red_flags"]
 
 
+def test_a_story_that_ends_with_a_question_is_read_for_its_story_and_not_for_its_question():
+    told = changes({}, "My sit bone has hurt for three weeks when I sit at my desk. Should I stop running?",
+                   intent="faq", confidence=0.95)
+    assert told["pain_location"] == "sit_bone" and told["duration_days"] == 21
+    assert told[MENTIONED_SLOT]["aggravators"] == ["sitting"]  # not running: that is what it asks about
+
+
+def test_a_story_that_asks_only_for_help_is_read_in_full():
+    told = changes({}, "My bum hurts when I sit and when I run hills, any advice?", intent="faq", confidence=0.97)
+    assert told["pain_location"] == "buttock"
+    assert told[MENTIONED_SLOT]["aggravators"] == ["sitting", "uphill_running"]
+
+
 def test_a_possible_danger_sign_is_kept_apart_to_confirm_and_yes_counts_it():
     first = changes({}, "my left leg feels a bit weak when I walk far")
     signs = first[POSSIBLE_SLOT]

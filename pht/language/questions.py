@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, List, Mapping, Optional
+from typing import Any, List, Mapping, Optional, Tuple
 
 from ..triage import Knowledge, load_knowledge
 
@@ -45,6 +45,10 @@ class QuestionForm:
         self.rhetorical = [str(phrase).lower() for phrase in cues.get("rhetorical", [])]
         self.phrases = _phrases(cues["phrases"], anywhere=True)
         self.opening_phrases = _phrases(cues["opening_phrases"], anywhere=False)
+        fillers = "|".join(re.escape(str(word).lower()) for word in cues.get("help_fillers", []))
+        help_phrases = "|".join(re.escape(str(phrase).lower())
+                                for phrase in sorted(cues.get("for_help", []), key=len, reverse=True))
+        self.for_help = re.compile(rf"(?:(?:{fillers})\s+)*(?:{help_phrases})(?:\s+(?:{fillers}))*") if help_phrases else None
         commands = (knowledge or load_knowledge()).vocabulary.get("commands", {})
         self.commands = {name: _phrases(words, anywhere=True) for name, words in commands.items()}
 
@@ -55,13 +59,73 @@ class QuestionForm:
         return bool(pattern and pattern.search(_plain(text)))
 
     def asks(self, text: str) -> bool:
-        """Whether any sentence of the message is a question to the assistant."""
-        plain = _plain(text)
-        if self.phrases.search(plain) or self.opening_phrases.match(plain.strip()):
+        """Whether any sentence of the message is a question to the assistant. A plain request
+        for help after the person's own story ("... Any advice?", "What could this be?",
+        "Thanks in advance!") asks for what the pre-screen does, not for an FAQ answer: such a
+        message asks nothing; on its own, with no story, it still asks."""
+        return self._form(text)[1]
+
+    def told_part(self, text: str) -> str:
+        """What the message tells, lower case: its sentences that ask nothing, and a sentence's
+        clauses left when a request for help is taken out ("my sit bone hurts when I sit.
+        Should I stop running?" tells "my sit bone hurts when i sit."). Empty when it tells
+        nothing."""
+        return self._form(text)[0]
+
+    def only_asks_for_help(self, text: str) -> bool:
+        """Whether the whole message is a plain request for help ("any advice?", "help!", "what
+        should I do?"): what the pre-screen is for, before its questions."""
+        words = WORD.findall(_plain(text))
+        return bool(words and self.for_help and self.for_help.fullmatch(" ".join(words)))
+
+    def _form(self, text: str) -> Tuple[str, bool]:
+        """(what the message tells, whether it asks the assistant anything)."""
+        sentences = [part.strip() for part in SENTENCE.findall(_plain(text)) if part.strip()]
+        told: List[str] = []
+        questions = helps = False
+        for index, sentence in enumerate(sentences):
+            if not self._sentence_asks(sentence, index, sentences):
+                told.append(sentence)
+                continue
+            rest = self._without_help(sentence)
+            if rest is None or (rest and self._sentence_asks(rest, index, sentences)):
+                questions = True  # what it asks is left out, what it tells of the pain kept
+                told.extend(self._telling_clauses(rest if rest is not None else sentence))
+                continue
+            helps = True
+            if rest:
+                told.append(rest)
+        told_text = " ".join(told)
+        words = set(WORD.findall(told_text))
+        if helps and not words & (OWN_WORDS | PAIN_WORDS):
+            questions = True  # "any advice?" with no story of the person's own
+        return told_text, questions
+
+    def _sentence_asks(self, sentence: str, index: int, sentences: List[str]) -> bool:
+        if self.phrases.search(sentence) or (index == 0 and self.opening_phrases.match(sentence)):
             return True
-        sentences = [part.strip() for part in SENTENCE.findall(plain) if part.strip()]
-        asking = [self._not_exclaimed(sentence, last=index == len(sentences) - 1) for index, sentence in enumerate(sentences)]
-        return any(self._sentence_asks(sentence, len(sentences)) for sentence in asking if sentence)
+        clause = self._not_exclaimed(sentence, last=index == len(sentences) - 1)
+        return bool(clause) and self._form_asks(clause, len(sentences))
+
+    def _telling_clauses(self, sentence: str) -> List[str]:
+        """The clauses of a question that tell of the person's own pain and ask nothing ("my sit
+        bone hurts, can I run?" -> "my sit bone hurts"; "can I run with it?" -> none)."""
+        clauses = [clause.strip() for clause in CLAUSE.split(sentence)]
+        return [clause for clause in clauses
+                if set(WORD.findall(clause)) & (OWN_WORDS | PAIN_WORDS) and not self.phrases.search(clause)
+                and not self._clause_asks(WORD.findall(clause))]
+
+    def _without_help(self, sentence: str) -> Optional[str]:
+        """The sentence without its clauses that only ask for help with the story ("my bum
+        hurts, any advice?" -> "my bum hurts"); None when no clause is such a request."""
+        if self.for_help is None:
+            return None
+        clauses = [clause.strip() for clause in CLAUSE.split(sentence)]
+        kept = [clause for clause in clauses if not self.for_help.fullmatch(" ".join(WORD.findall(clause)))]
+        if len(kept) == len(clauses):
+            return None
+        return ", ".join(clause for clause in kept if clause)
+
 
     def _not_exclaimed(self, sentence: str, last: bool) -> str:
         """The part of a sentence that may still ask, without what only exclaims: a first clause
@@ -80,7 +144,7 @@ class QuestionForm:
                 return first[1] if len(first) > 1 else ""
         return sentence
 
-    def _sentence_asks(self, sentence: str, count: int) -> bool:
+    def _form_asks(self, sentence: str, count: int) -> bool:
         words = WORD.findall(sentence)
         if not words:
             return False
