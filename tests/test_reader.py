@@ -1886,3 +1886,34 @@ def test_the_sit_bone_told_of_someone_else_is_still_the_sit_bone():
 
 def test_a_new_job_is_no_new_exercise():
     assert read_message("I started a new job with a long commute", asked="load_changes")["load_changes"] == ["more_sitting"]
+
+
+@pytest.mark.parametrize("text", [
+    "Well, it's nearly 5 years since my bum sat in a saddle. So tonight my bum's a bit sore.",
+    "It was one of the worst road trips I've taken for many a year. My coccyx was so painful.",
+])
+def test_years_told_outside_a_sentence_about_the_pain_are_the_life_storys_and_left_to_the_question(text):
+    assert "duration_days" not in read_message(text)
+    days = text.replace("nearly 5 years", "5 days").replace("for many a year", "for three days")
+    assert read_message(days)["duration_days"] in (3, 5)  # days there still tell how long
+
+
+def test_years_in_a_sentence_about_the_pain_are_still_how_long_it_has_lasted():
+    assert read_message("my sit bone has hurt for two years")["duration_days"] == 730
+    assert read_message("I've had it for two years", asked="duration_days")["duration_days"] == 730
+
+
+@pytest.mark.parametrize("text", ["Riding in cars, especially for four hours, is not good for my sciatica.",
+                                  "It was one of the worst road trips. My coccyx was so painful."])
+def test_a_car_trip_told_as_what_hurt_is_driving(text):
+    assert "driving" in read_message(text)["aggravators"]
+
+
+def test_legs_that_cannot_move_are_weak_and_a_kink_popped_out_is_no_pop():
+    assert "leg_weakness" in read_message("I woke up unable to move my legs, with numbness")["neuro_symptoms"]
+    assert "injury_signs" not in read_message("The pain rose just as I popped an immobilizing kink")
+
+
+def test_blood_flow_is_no_flow_of_urine():
+    found = read_message("things were getting rather numb down there, so I stood up to get some blood flow")
+    assert found["red_flags"] == ["saddle_numbness"]

@@ -178,12 +178,20 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
     return _pain_duration(text, sorted(candidates), asked)
 
 
+# Years told where the stretch or sentence is not about the pain alone (`_pain_rank` 2 or 3)
+# belong to the life story ("nearly 5 years since my bum sat in a saddle", "the worst road trip
+# for many a year"): unless asked, they are left for the question, which costs one question,
+# where a year read wrongly would send the person to be seen for persistent pain.
+_NOT_ABOUT_THE_PAIN, _LIFE_SCALE_DAYS = 2, 365
+
+
 def _pain_duration(text: str, candidates: List[Tuple[int, int]], asked: bool) -> Optional[int]:
     """The duration that belongs to the pain, not to the life story: "I've done race walking for
     three years ... then last month I started to have pain" is a month. The first candidate of
     the best rank wins (`_pain_rank`); with none ranked, the first when the question was asked."""
     ranked = [(rank, position, days) for position, days in candidates
-              for rank in [_pain_rank(text, position)] if rank is not None]
+              for rank in [_pain_rank(text, position)] if rank is not None
+              and (asked or rank < _NOT_ABOUT_THE_PAIN or days < _LIFE_SCALE_DAYS)]
     if ranked:
         return min(ranked)[2]
     return candidates[0][1] if asked and candidates else None
