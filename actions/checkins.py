@@ -44,6 +44,7 @@ from pht.triage.checkins import (
     CheckinAnswers, decide, findings_now, messages, reply, schedule, warning_card_applies,
 )
 
+from .telling import WELCOME_INSTEAD, told_instead
 from .messages import Button, answer_buttons, render
 from .prescreen import REFERENCE_SLOT, records, staff_conversation
 from .senders import channel_of, prefix_of
@@ -568,6 +569,8 @@ class ActionStopCheckIns(Action):
         return "action_stop_check_ins"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if told_instead(tracker):  # "I'm not getting morning erections any more": a story, not a stop
+            return WELCOME_INSTEAD
         stopped = records().follow_ups.stop(tracker.sender_id, now())
         if stopped:
             dispatcher.utter_message(response="utter_check_ins_stopped")

@@ -18,9 +18,10 @@ from pht.triage import Engine, load_knowledge
 from .assessment import assess_conversation
 from .corrections import WITHDRAWAL_SLOT, WITHDRAWN_SLOT, repeat_back
 from .forms import FORM_NAME, is_distress, note_misunderstanding
+from .telling import WELCOME_INSTEAD, described_pain_just_now, says_its_words, told_findings, told_instead
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render, staff_entered
 from pht.state import (
-    ACT_NOW_LEVELS, ASSESSMENT_SLOT, MENTIONED_SLOT, findings_fields, findings_from_slots, needs_care_now,
+    ACT_NOW_LEVELS, ASSESSMENT_SLOT, findings_from_slots, needs_care_now,
     needs_emergency_now,
 )
 
@@ -53,29 +54,6 @@ def raised_since_the_outcome(tracker: Tracker) -> bool:
     if before not in levels or levels.index(now) < levels.index(before):
         return True
     return now == before == "urgent" and any(rule.get("today") for rule in fired) and not result.get("today")
-
-
-def described_pain_just_now(tracker: Tracker) -> bool:
-    """Before the questions and before any outcome, whether the reader found findings in the
-    latest message ("inner thigh I think"): then it describes the pain, whatever intent the
-    NLU gave it, and gets the welcome rather than "I can't help with that"."""
-    if tracker.active_loop_name or tracker.get_slot(ASSESSMENT_SLOT):
-        return False
-    return _described_pain(tracker)
-
-
-def _described_pain(tracker: Tracker) -> bool:
-    """Whether the latest message told findings (the welcome repeats them back)."""
-    fields = set(findings_fields()) | {MENTIONED_SLOT}
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "slot" and event.get("name") in fields and event.get("value") not in (None, [], {}):
-            return True
-    return False
-
-
-WELCOME_INSTEAD = [FollowupAction("action_welcome")]
 
 
 def asks_for_the_prescreen(tracker: Tracker) -> bool:
@@ -148,7 +126,7 @@ class ActionWelcome(Action):
             # any other danger sign: the questions first
             return staff_mode + assess_conversation(tracker, dispatcher, domain)
         corrected = _corrected_this_turn(tracker)
-        if welcomed_already(tracker) and not _described_pain(tracker) and not corrected:
+        if welcomed_already(tracker) and not told_findings(tracker) and not corrected:
             dispatcher.utter_message(response="utter_shall_we_go_on")  # after an answer: "shall we go on?"
             return staff_mode
         if not corrected:  # a correction of what was noted gets the corrected note and the consent question
@@ -204,12 +182,40 @@ class ActionExplainQuestion(Action):
         return "action_explain_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if told_instead(tracker):
+            return WELCOME_INSTEAD
         field = tracker.get_slot("requested_slot")
         knowledge = load_knowledge()
         if field in knowledge.fields:
             dispatcher.utter_message(text=knowledge.fields[field]["why"])
         else:
             dispatcher.utter_message(response="utter_why_general")
+        return []
+
+
+class ActionGoodbye(Action):
+    """Goodbye outside the questions, unless the message told of the pain instead (`told_instead`)."""
+
+    def name(self) -> Text:
+        return "action_goodbye"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if told_instead(tracker):
+            return WELCOME_INSTEAD
+        dispatcher.utter_message(response="utter_goodbye" if says_its_words(tracker) else "utter_default")
+        return []
+
+
+class ActionThank(Action):
+    """"You're welcome" outside the questions, unless the message told of the pain instead."""
+
+    def name(self) -> Text:
+        return "action_thank"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if told_instead(tracker):
+            return WELCOME_INSTEAD
+        dispatcher.utter_message(response="utter_you_are_welcome" if says_its_words(tracker) else "utter_default")
         return []
 
 
@@ -225,6 +231,8 @@ class ActionAskStartOver(Action):
         return "action_ask_start_over"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if told_instead(tracker):
+            return WELCOME_INSTEAD
         during = tracker.active_loop_name == FORM_NAME or _form_was_active(tracker)
         dispatcher.utter_message(response="utter_ask_start_over")
         return [SlotSet(START_OVER_SLOT, {"during_questions": during})]

@@ -35,6 +35,7 @@ from pht.state import findings_from_slots
 from pht.triage import Engine
 from pht.triage.engine import ACT_NOW_LEVELS
 
+from .telling import WELCOME_INSTEAD, told_instead
 from .forms import CARE_DUE_SLOT, FORM_NAME
 from .messages import on_staff_channel, render
 from . import prescreen
@@ -80,6 +81,8 @@ class ActionAskForPerson(Action):
         return "action_ask_for_person"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if told_instead(tracker):
+            return WELCOME_INSTEAD  # "I can't get an erection": a story, not a request for a person
         if on_staff_channel(tracker.sender_id, tracker.get_latest_input_channel()):
             dispatcher.utter_message(response="utter_handover_staff_channel")
             return []

@@ -8,9 +8,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import ActionAssess
 from actions.conversation import (
-    ActionAnswerQuestion, ActionAskStartOver, ActionDistress, ActionExplainQuestion, ActionFallback, ActionOffTopic, ActionStartOver,
-    ActionWelcome,
+    ActionAnswerQuestion, ActionAskStartOver, ActionDistress, ActionExplainQuestion, ActionFallback, ActionGoodbye,
+    ActionOffTopic, ActionStartOver, ActionThank, ActionWelcome,
 )
+from actions.checkins import ActionStopCheckIns
+from actions.handover import ActionAskForPerson
 from actions.forms import (
     ASK_ACTIONS, ActionExtractFindings, ActionGoBack, AskToConfirmDangerSign, ValidateAssessmentForm,
 )
@@ -421,6 +423,46 @@ def test_off_topic_before_the_questions_gets_only_the_short_answer():
 def test_a_plain_request_for_help_before_the_questions_gets_the_welcome(action, intent, text):
     messages, events = run(action, make_tracker(text, intent=intent, form=False))
     assert messages == [] and events == [FollowupAction("action_welcome")]
+
+
+def told_just_now(text, intent, **slots):
+    """A first message whose reading set `slots` this turn (the tracker's events after it)."""
+    events = [{"event": "user", "text": text}] + [{"event": "slot", "name": name, "value": value}
+                                                    for name, value in slots.items()]
+    return make_tracker(text, slots=slots, intent=intent, form=False, events=events)
+
+
+@pytest.mark.parametrize("action, intent, text, slots", [
+    (ActionGoodbye(), "goodbye", "a few days later, my leg was still swollen", {"mentioned": {"red_flags": ["calf_swelling"]}}),
+    (ActionGoodbye(), "goodbye", "night time is the worst, it's unrelenting",
+     {"possible_signs": [{"field": "red_flags", "value": "night_pain", "answer": None}]}),
+    (ActionThank(), "thank", "waking up in pain every day", {}),
+    (ActionAskStartOver(), "start_over", "the stream is just a dribble now and it takes ages to start",
+     {"mentioned": {"red_flags": ["bladder_bowel_change"]}}),
+    (ActionStopCheckIns(), "stop", "I'm not getting morning erections any more since this began",
+     {"mentioned": {"red_flags": ["sexual_dysfunction"]}}),
+    (ActionAskForPerson(), "ask_for_person", "I can't get an erection",
+     {"possible_signs": [{"field": "red_flags", "value": "sexual_dysfunction", "answer": None}]}),
+    (ActionExplainQuestion(), "ask_why", "Ange was impressed that I was losing so much weight",
+     {"mentioned": {"red_flags": ["weight_loss"]}}),
+    (ActionOffTopic(), "out_of_scope", "my bowel habits are a bit weird lately",
+     {"possible_signs": [{"field": "red_flags", "value": "bladder_bowel_change", "answer": None}]}),
+])
+def test_a_story_taken_for_a_pleasantry_or_a_command_gets_the_welcome_not_its_reply(action, intent, text, slots):
+    messages, events = run(action, told_just_now(text, intent, **slots))
+    assert messages == [] and events == [FollowupAction("action_welcome")]
+
+
+def test_a_goodbye_or_a_thank_you_without_its_words_is_not_understood_rather_than_answered():
+    messages, _ = run(ActionGoodbye(), told_just_now("I am so scared that I may have MS", "goodbye"))
+    assert [message["response"] for message in messages] == ["utter_default"]
+
+
+def test_a_goodbye_a_thank_you_and_a_request_for_a_person_still_get_their_reply():
+    assert run(ActionGoodbye(), told_just_now("bye for now", "goodbye"))[0][0]["response"] == "utter_goodbye"
+    assert run(ActionThank(), told_just_now("thanks a lot", "thank"))[0][0]["response"] == "utter_you_are_welcome"
+    asked = told_just_now("my sit bone hurts, can I talk to a person?", "ask_for_person", pain_location="sit_bone")
+    assert FollowupAction("action_welcome") not in run(ActionAskForPerson(), asked)[1]
 
 
 def test_go_back_clears_the_previous_answer():

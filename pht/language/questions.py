@@ -72,6 +72,10 @@ class QuestionForm:
         nothing."""
         return self._form(text)[0]
 
+    def tells_of_pain(self, text: str) -> bool:
+        """Whether a message names a pain and asks nothing ("waking up in pain every day")."""
+        return bool(set(WORD.findall(_plain(text))) & PAIN_WORDS) and not self.asks(text)
+
     def only_asks_for_help(self, text: str) -> bool:
         """Whether the whole message is a plain request for help ("any advice?", "help!", "what
         should I do?"): what the pre-screen is for, before its questions."""

@@ -1,0 +1,76 @@
+"""Whether a message told of the pain, whatever intent the classifier gave it (issue 19).
+
+Before the questions a story must get the welcome and the questions, never "I can only help
+with ...", a goodbye, "Start again?" or a request for a person: real stories were taken for
+each ("night time is the worst" for goodbye). The actions of those intents ask here first.
+"""
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
+
+from pht.language.questions import question_form
+from pht.state import ASSESSMENT_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_fields
+from pht.triage import load_knowledge
+
+
+def described_pain_just_now(tracker: Tracker) -> bool:
+    """Before the questions and before any outcome, whether the reader found findings or a
+    danger sign to confirm in the latest message ("inner thigh I think", "my bowel habits are a
+    bit weird lately"), or it tells of a pain the reader could not place ("a sharp pain coursed
+    through my right hamstring muscle"): then it describes the pain, whatever intent the NLU
+    gave it, and gets the welcome rather than "I can't help with that"."""
+    if tracker.active_loop_name or tracker.get_slot(ASSESSMENT_SLOT):
+        return False
+    return told_findings(tracker) or question_form().tells_of_pain(tracker.latest_message.get("text") or "")
+
+
+def told_findings(tracker: Tracker) -> bool:
+    """Whether the latest message told findings or a danger sign to confirm (the welcome repeats
+    the findings back; the questions ask the confirming question first)."""
+    fields = set(findings_fields()) | {MENTIONED_SLOT, POSSIBLE_SLOT}
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") in fields and event.get("value") not in (None, [], {}):
+            return True
+    return False
+
+
+WELCOME_INSTEAD = [FollowupAction("action_welcome")]
+
+
+def told_instead(tracker: Tracker) -> bool:
+    """Before the questions and any outcome, whether a message the classifier took for a
+    pleasantry or a command told of the pain instead, without the command's own words: "night
+    time is the worst" (goodbye), "a few days later, my leg was still swollen" (goodbye), "the
+    stream is just a dribble now and it takes ages to start" (start again), "I'm not getting
+    morning erections any more" (stop). It gets the welcome and the questions, never a goodbye."""
+    if not described_pain_just_now(tracker):
+        return False
+    if told_danger_sign(tracker):
+        return True  # "the stream is just a dribble now and it takes ages to start" starts nothing
+    latest = tracker.latest_message
+    intent = latest.get("intent", {}).get("name") or ""
+    return not question_form().commands_to(latest.get("text") or "", intent)
+
+
+def says_its_words(tracker: Tracker) -> bool:
+    """Whether the latest message holds the words of the intent it was taken for (vocabulary
+    `commands`), for a goodbye or a thank-you: without them it gets "Sorry, I didn't understand"."""
+    latest = tracker.latest_message
+    return question_form().commands_to(latest.get("text") or "", latest.get("intent", {}).get("name") or "")
+
+
+def told_danger_sign(tracker: Tracker) -> bool:
+    """Whether the latest message told a danger sign, stated or to confirm."""
+    screens = {name for name, spec in load_knowledge().fields.items() if spec.get("screen")}
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") != "slot" or not event.get("value"):
+            continue
+        name, value = event.get("name"), event.get("value")
+        if name in screens or name == POSSIBLE_SLOT or (name == MENTIONED_SLOT and set(value) & screens):
+            return True
+    return False
