@@ -194,7 +194,10 @@ class ActionExplainQuestion(Action):
 
 
 class ActionGoodbye(Action):
-    """Goodbye outside the questions, unless the message told of the pain instead (`told_instead`)."""
+    """Goodbye outside the questions, unless the message told of the pain instead (`told_instead`);
+    without a goodbye's words, "Sorry, I didn't understand"."""
+
+    response = "utter_goodbye"
 
     def name(self) -> Text:
         return "action_goodbye"
@@ -202,21 +205,17 @@ class ActionGoodbye(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if told_instead(tracker):
             return WELCOME_INSTEAD
-        dispatcher.utter_message(response="utter_goodbye" if says_its_words(tracker) else "utter_default")
+        dispatcher.utter_message(response=self.response if says_its_words(tracker) else "utter_default")
         return []
 
 
-class ActionThank(Action):
-    """"You're welcome" outside the questions, unless the message told of the pain instead."""
+class ActionThank(ActionGoodbye):
+    """"You're welcome" outside the questions, on the same terms as a goodbye."""
+
+    response = "utter_you_are_welcome"
 
     def name(self) -> Text:
         return "action_thank"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if told_instead(tracker):
-            return WELCOME_INSTEAD
-        dispatcher.utter_message(response="utter_you_are_welcome" if says_its_words(tracker) else "utter_default")
-        return []
 
 
 START_OVER_SLOT = "start_over_asked"  # {"during_questions": bool}: "Start again?" was asked
