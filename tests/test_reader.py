@@ -1917,3 +1917,11 @@ def test_legs_that_cannot_move_are_weak_and_a_kink_popped_out_is_no_pop():
 def test_blood_flow_is_no_flow_of_urine():
     found = read_message("things were getting rather numb down there, so I stood up to get some blood flow")
     assert found["red_flags"] == ["saddle_numbness"]
+
+
+def test_jelly_legs_are_asked_about_not_taken_for_both_legs():
+    # tired legs after a class as often as weak ones: one confirming question, never an emergency at once
+    reading = shared_reader().reading("I shuffled around the aisles to hide my drunken, shaky, jelly legs")
+    assert "both_legs" in reading.possible.get("red_flags", [])
+    assert "both_legs" not in (reading.findings.get("red_flags") or [])
+    assert "both_legs" in read_message("my legs feel like jelly and keep giving way")["red_flags"]
