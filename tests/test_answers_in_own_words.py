@@ -133,6 +133,8 @@ def test_a_known_stress_fracture_is_no_major_fall_or_accident():  # r098
     ("moving about", "delete_my_data"),                                          # r045
     ("it hurts all the time, but lying still I can get comfortable", "faq"),    # r035
     ("much the same as before", "start_over"),
+    ("it was in the evening, a bit of a blur", "greet"),                         # cross-answered r044
+    ("night time is the worst", "goodbye"),
 ])
 def test_an_answer_taken_for_a_command_or_a_question_is_asked_again(text, intent):
     tracker = validation_tracker(text, CLASSIC | {"onset": None}, "onset", {}, intent=intent)
@@ -140,8 +142,15 @@ def test_an_answer_taken_for_a_command_or_a_question_is_asked_again(text, intent
     assert slot_events(events).get("reask_count") == 1
 
 
+def test_waking_up_with_it_answers_how_it_started_as_not_known_not_the_same_question_again():
+    tracker = validation_tracker("woke up with it one morning", CLASSIC | {"onset": None}, "onset", {}, intent="greet")
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert slot_events(events)["onset"] == "not_sure" and "noted: woke up with it" in messages[0]["text"]
+
+
 @pytest.mark.parametrize("text, intent", [
     ("please delete my data", "delete_my_data"),
+    ("hi there", "greet"),
     ("can I keep running with this?", "faq"),
     ("start again", "start_over"),
 ])
