@@ -6,6 +6,8 @@ each ("night time is the worst" for goodbye). The actions of those intents ask h
 """
 from __future__ import annotations
 
+from typing import Any, Dict
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 
@@ -29,12 +31,18 @@ def told_findings(tracker: Tracker) -> bool:
     """Whether the latest message told findings or a danger sign to confirm (the welcome repeats
     the findings back; the questions ask the confirming question first)."""
     fields = set(findings_fields()) | {MENTIONED_SLOT, POSSIBLE_SLOT}
+    return any(name in fields for name in _set_this_turn(tracker))
+
+
+def _set_this_turn(tracker: Tracker) -> Dict[str, Any]:
+    """The slots the latest message set to something (the reading of it), by name."""
+    set_now: Dict[str, Any] = {}
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            return False
-        if event.get("event") == "slot" and event.get("name") in fields and event.get("value") not in (None, [], {}):
-            return True
-    return False
+            break
+        if event.get("event") == "slot" and event.get("value") not in (None, [], {}):
+            set_now.setdefault(event.get("name"), event.get("value"))
+    return set_now
 
 
 WELCOME_INSTEAD = [FollowupAction("action_welcome")]
@@ -65,12 +73,5 @@ def says_its_words(tracker: Tracker) -> bool:
 def told_danger_sign(tracker: Tracker) -> bool:
     """Whether the latest message told a danger sign, stated or to confirm."""
     screens = {name for name, spec in load_knowledge().fields.items() if spec.get("screen")}
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") != "slot" or not event.get("value"):
-            continue
-        name, value = event.get("name"), event.get("value")
-        if name in screens or name == POSSIBLE_SLOT or (name == MENTIONED_SLOT and set(value) & screens):
-            return True
-    return False
+    set_now = _set_this_turn(tracker)
+    return bool(set(set_now) & (screens | {POSSIBLE_SLOT}) or set(set_now.get(MENTIONED_SLOT) or {}) & screens)

@@ -4,7 +4,9 @@ The intent classifier learned FAQ questions from their words, and a real story s
 ("I noticed a localized pain near my sit bone after sitting on hard chairs" was `faq/sitting_tips`
 at 0.90). What decides here is the form of the sentences, from the vocabulary's `asking` cues:
 a story is read in full and starts or continues the pre-screen; only a message that asks gets an
-FAQ answer (actions/conversation.py ActionAnswerQuestion), and then "shall we go on?".
+FAQ answer (actions/conversation.py ActionAnswerQuestion), and then "shall we go on?". A plain
+request for help after a story ("Any advice?", `asking: for_help`) asks for the pre-screen
+itself, and what a message tells beside its question (`told_part`) is read as a story.
 """
 from __future__ import annotations
 
@@ -129,7 +131,6 @@ class QuestionForm:
         if len(kept) == len(clauses):
             return None
         return ", ".join(clause for clause in kept if clause)
-
 
     def _not_exclaimed(self, sentence: str, last: bool) -> str:
         """The part of a sentence that may still ask, without what only exclaims: a first clause
