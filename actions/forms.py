@@ -358,7 +358,12 @@ class ValidateAssessmentForm(FormValidationAction):
             # they told us something else (or corrected an answer): ask again, counted, so that a
             # question whose answers never name what it asks is not asked a third time
             if pending_sign({**tracker.slots, **updates}):
-                return events  # a danger sign to confirm comes first; the question after it
+                # a danger sign to confirm comes first, the question after it; that question
+                # was not answered, which counts (the confirming answer keeps the count), so
+                # that the same unusable answer does not bring it a third time
+                if knowledge.fields.get(asked, {}).get("screen"):
+                    return events
+                return events + [SlotSet(REASK_SLOT, int(tracker.get_slot(REASK_SLOT) or 0) + 1)]
             if skips_now(tracker):
                 return events + note_misunderstanding(dispatcher, tracker, domain)
             return events + [SlotSet(REASK_SLOT, int(tracker.get_slot(REASK_SLOT) or 0) + 1)]

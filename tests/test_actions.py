@@ -661,10 +661,11 @@ def test_the_confirmation_answer_sets_the_place(answer, place):
 
 
 @pytest.mark.parametrize("extracted, counted", [({"mentioned": {"aggravators": ["sitting"]}}, 1), (
-    {"possible_signs": [{"field": "red_flags", "value": "night_pain", "answer": None}]}, None)])
+    {"possible_signs": [{"field": "red_flags", "value": "night_pain", "answer": None}]}, 1)])
 def test_something_said_in_passing_is_no_misunderstanding(extracted, counted):
     """The question is asked again without "sorry", but counted, so that it is not asked a
-    third time; a danger sign to confirm comes first and counts nothing."""
+    third time; a danger sign to confirm comes first, and the question it interrupted, not
+    answered, still counts (a story told again as the answer asked it a third time)."""
     tracker = validation_tracker("it hurts when I sit", {"pain_location": "sit_bone"}, "onset", extracted)
     messages, events = run(ValidateAssessmentForm(), tracker)
     assert not any("didn't quite get" in text for text in texts(messages))

@@ -1925,3 +1925,11 @@ def test_jelly_legs_are_asked_about_not_taken_for_both_legs():
     assert "both_legs" in reading.possible.get("red_flags", [])
     assert "both_legs" not in (reading.findings.get("red_flags") or [])
     assert "both_legs" in read_message("my legs feel like jelly and keep giving way")["red_flags"]
+
+
+def test_an_answer_told_wholly_for_somebody_else_is_read_for_them_and_their_danger_signs_asked_about():
+    # someone answering for their husband: his place is the answer, a relative's cancer only asked about
+    assert read_message("my husband has pain in his lower back", asked="pain_location")["pain_location"] == "low_back"
+    reading = shared_reader().reading("my mum had breast cancer, she died of it", "red_flags")
+    assert "cancer_history" not in (reading.findings.get("red_flags") or [])
+    assert "cancer_history" in reading.possible.get("red_flags", [])

@@ -551,7 +551,7 @@ class Reader:
         gone = {sentence[start] - back for _, start, _ in self.resolved(doc) for back in (0, 1)}
         relieved = self._relieved(doc, kept, clause)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
-        proxy = asked is None and _told_for_someone_else(doc)
+        proxy = _told_for_someone_else(doc)
         mentions = []
         for field, value, start, end, possible in kept:
             if (field in self.guessed_fields and guessed(start)) or (
