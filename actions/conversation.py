@@ -18,7 +18,10 @@ from pht.triage import Engine, load_knowledge
 from .assessment import assess_conversation
 from .corrections import WITHDRAWAL_SLOT, WITHDRAWN_SLOT, repeat_back
 from .forms import FORM_NAME, is_distress, note_misunderstanding
-from .telling import WELCOME_INSTEAD, described_pain_just_now, says_its_words, told_findings, told_instead
+from .telling import (
+    WELCOME_INSTEAD, asks_for_the_prescreen, before_the_questions, described_pain_just_now, says_its_words, told_findings,
+    told_instead,
+)
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render, staff_entered
 from pht.state import (
     ACT_NOW_LEVELS, ASSESSMENT_SLOT, findings_from_slots, needs_care_now,
@@ -54,15 +57,6 @@ def raised_since_the_outcome(tracker: Tracker) -> bool:
     if before not in levels or levels.index(now) < levels.index(before):
         return True
     return now == before == "urgent" and any(rule.get("today") for rule in fired) and not result.get("today")
-
-
-def asks_for_the_prescreen(tracker: Tracker) -> bool:
-    """Before the questions and any outcome, "any advice?", "help!" or "what should I do?" on
-    its own asks for what the pre-screen does: the welcome, not an FAQ snippet nor "I can only
-    help with ..."."""
-    if tracker.active_loop_name or tracker.get_slot(ASSESSMENT_SLOT):
-        return False
-    return question_form().only_asks_for_help(tracker.latest_message.get("text") or "")
 
 
 def _corrected_this_turn(tracker: Tracker) -> bool:
@@ -156,11 +150,11 @@ class ActionAnswerQuestion(Action):
         text = tracker.latest_message.get("text") or ""
         if described_pain_just_now(tracker) and not question_form().asks(text):
             return WELCOME_INSTEAD
-        if not (tracker.active_loop_name or tracker.get_slot(ASSESSMENT_SLOT)) and question_form().tells_own_account(text):
+        if before_the_questions(tracker) and question_form().tells_own_account(text):
             return WELCOME_INSTEAD  # a story with nothing the reader knows yet: the questions will ask
         if raised_since_the_outcome(tracker):
             return assess_conversation(tracker, dispatcher, domain)  # the new advice first, not an FAQ snippet
-        if not tracker.active_loop_name and not tracker.get_slot(ASSESSMENT_SLOT) and needs_emergency_now(tracker.slots):
+        if before_the_questions(tracker) and needs_emergency_now(tracker.slots):
             return WELCOME_INSTEAD  # "I can't tell when my bladder is full, is that ok?": the emergency advice, no snippet
         if asks_for_the_prescreen(tracker):
             return WELCOME_INSTEAD

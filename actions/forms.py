@@ -357,14 +357,13 @@ class ValidateAssessmentForm(FormValidationAction):
         if updates or {MENTIONED_SLOT, POSSIBLE_SLOT} & set(tracker.slots_to_validate()):
             # they told us something else (or corrected an answer): ask again, counted, so that a
             # question whose answers never name what it asks is not asked a third time
-            if pending_sign({**tracker.slots, **updates}):
-                # a danger sign to confirm comes first, the question after it; that question
-                # was not answered, which counts (the confirming answer keeps the count), so
-                # that the same unusable answer does not bring it a third time
-                if knowledge.fields.get(asked, {}).get("screen"):
-                    return events
-                return events + [SlotSet(REASK_SLOT, int(tracker.get_slot(REASK_SLOT) or 0) + 1)]
-            if skips_now(tracker):
+            # a danger sign to confirm comes first, the question after it; that question was not
+            # answered, which counts too (the confirming answer keeps the count), so that the
+            # same unusable answer does not bring it a third time
+            sign_first = pending_sign({**tracker.slots, **updates})
+            if sign_first and knowledge.fields.get(asked, {}).get("screen"):
+                return events
+            if not sign_first and skips_now(tracker):
                 return events + note_misunderstanding(dispatcher, tracker, domain)
             return events + [SlotSet(REASK_SLOT, int(tracker.get_slot(REASK_SLOT) or 0) + 1)]
         if intent in DIGRESSION_INTENTS and not answer_taken_for_digression(tracker):

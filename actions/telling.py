@@ -16,13 +16,25 @@ from pht.state import ASSESSMENT_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_f
 from pht.triage import load_knowledge
 
 
+def before_the_questions(tracker: Tracker) -> bool:
+    """Whether the questions have not begun and no outcome was given."""
+    return not (tracker.active_loop_name or tracker.get_slot(ASSESSMENT_SLOT))
+
+
+def asks_for_the_prescreen(tracker: Tracker) -> bool:
+    """Before the questions and any outcome, "any advice?", "help!" or "what should I do?" on
+    its own asks for what the pre-screen does: the welcome, not an FAQ snippet nor "I can only
+    help with ..."."""
+    return before_the_questions(tracker) and question_form().only_asks_for_help(tracker.latest_message.get("text") or "")
+
+
 def described_pain_just_now(tracker: Tracker) -> bool:
     """Before the questions and before any outcome, whether the reader found findings or a
     danger sign to confirm in the latest message ("inner thigh I think", "my bowel habits are a
     bit weird lately"), or it tells of a pain the reader could not place ("a sharp pain coursed
     through my right hamstring muscle"): then it describes the pain, whatever intent the NLU
     gave it, and gets the welcome rather than "I can't help with that"."""
-    if tracker.active_loop_name or tracker.get_slot(ASSESSMENT_SLOT):
+    if not before_the_questions(tracker):
         return False
     return told_findings(tracker) or question_form().tells_of_pain(tracker.latest_message.get("text") or "")
 
@@ -58,14 +70,12 @@ def told_instead(tracker: Tracker) -> bool:
         return False
     if told_danger_sign(tracker):
         return True  # "the stream is just a dribble now and it takes ages to start" starts nothing
-    latest = tracker.latest_message
-    intent = latest.get("intent", {}).get("name") or ""
-    return not question_form().commands_to(latest.get("text") or "", intent)
+    return not says_its_words(tracker)
 
 
 def says_its_words(tracker: Tracker) -> bool:
     """Whether the latest message holds the words of the intent it was taken for (vocabulary
-    `commands`), for a goodbye or a thank-you: without them it gets "Sorry, I didn't understand"."""
+    `commands`): a goodbye or a thank-you without them gets "Sorry, I didn't understand"."""
     latest = tracker.latest_message
     return question_form().commands_to(latest.get("text") or "", latest.get("intent", {}).get("name") or "")
 

@@ -55,8 +55,8 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
     reading = shared_reader().reading(text, field_asked)
     found = reading.findings
     sure = message.confidence >= SURE
-    question = sure and message.intent in QUESTION_INTENTS and question_form().asks(text)
-    told = question_form().told_part(text) if question and not denying else ""
+    told, question = question_form().told_and_asks(text) if sure and message.intent in QUESTION_INTENTS else ("", False)
+    told = told if question and not denying else ""
     if told:  # "My sit bone hurts when I sit. Should I stop running?": the story is read in full
         found = {**shared_reader().read(told, field_asked),
                  **{field: value for field, value in found.items() if knowledge.fields[field].get("screen")}}

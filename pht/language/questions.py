@@ -6,7 +6,7 @@ at 0.90). What decides here is the form of the sentences, from the vocabulary's 
 a story is read in full and starts or continues the pre-screen; only a message that asks gets an
 FAQ answer (actions/conversation.py ActionAnswerQuestion), and then "shall we go on?". A plain
 request for help after a story ("Any advice?", `asking: for_help`) asks for the pre-screen
-itself, and what a message tells beside its question (`told_part`) is read as a story.
+itself, and what a message tells beside its question (`told_and_asks`) is read as a story.
 """
 from __future__ import annotations
 
@@ -65,14 +65,7 @@ class QuestionForm:
         for help after the person's own story ("... Any advice?", "What could this be?",
         "Thanks in advance!") asks for what the pre-screen does, not for an FAQ answer: such a
         message asks nothing; on its own, with no story, it still asks."""
-        return self._form(text)[1]
-
-    def told_part(self, text: str) -> str:
-        """What the message tells, lower case: its sentences that ask nothing, and a sentence's
-        clauses left when a request for help is taken out ("my sit bone hurts when I sit.
-        Should I stop running?" tells "my sit bone hurts when i sit."). Empty when it tells
-        nothing."""
-        return self._form(text)[0]
+        return self.told_and_asks(text)[1]
 
     def tells_of_pain(self, text: str) -> bool:
         """Whether a message names a pain and asks nothing ("waking up in pain every day")."""
@@ -84,8 +77,11 @@ class QuestionForm:
         words = WORD.findall(_plain(text))
         return bool(words and self.for_help and self.for_help.fullmatch(" ".join(words)))
 
-    def _form(self, text: str) -> Tuple[str, bool]:
-        """(what the message tells, whether it asks the assistant anything)."""
+    def told_and_asks(self, text: str) -> Tuple[str, bool]:
+        """(what the message tells, whether it asks the assistant anything). What it tells, lower
+        case: its sentences that ask nothing, and a sentence's clauses left when a request for
+        help is taken out ("my sit bone hurts when I sit. Should I stop running?" tells "my sit
+        bone hurts when i sit."); empty when it tells nothing."""
         sentences = [part.strip() for part in SENTENCE.findall(_plain(text)) if part.strip()]
         told: List[str] = []
         questions = helps = False
