@@ -46,11 +46,11 @@ from .corrections import (
     repeat_back, withdrawal_answer, without_withdrawals,
 )
 from .messages import (
-    answer_buttons, findings_summary, join_items, question_text, render, value_labels, yes_no_buttons,
+    answer_buttons, findings_summary, join_items, question_text, render, spoken_days, value_labels, yes_no_buttons,
 )
 from pht.state import (
-    CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, needs_care_now, needs_emergency_now,
-    pending_sign,
+    CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, held_to_confirm, needs_care_now,
+    needs_emergency_now, pending_sign,
 )
 
 FORM_NAME = "assessment_form"
@@ -431,8 +431,8 @@ class AskForField(Action):
         knowledge = load_knowledge()
         spec = knowledge.fields[self.field]
         earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(self.field)
-        if isinstance(earlier, str) and spec.get("confirm_question"):
-            return self._confirm(earlier, dispatcher, knowledge, tracker)
+        if held_to_confirm(earlier) and spec.get("confirm_question"):
+            return self._confirm(earlier, dispatcher, knowledge, tracker, domain)
         if earlier:
             labels = join_items(value_labels(self.field, earlier, knowledge), domain)
             dispatcher.utter_message(text=render(domain, "utter_already_mentioned", tracker.slots, items=labels))
@@ -451,14 +451,19 @@ class AskForField(Action):
         dispatcher.utter_message(text=question, buttons=buttons)
         return repeats
 
-    def _confirm(self, value: str, dispatcher: CollectingDispatcher, knowledge: Knowledge,
-                 tracker: Tracker) -> List[EventType]:
+    def _confirm(self, value: Any, dispatcher: CollectingDispatcher, knowledge: Knowledge,
+                 tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """A value read in passing, to confirm: its button first, then the others."""
-        label = value_labels(self.field, [value], knowledge)[0]
+        spec = knowledge.fields[self.field]
         buttons = answer_buttons(self.field, knowledge)
-        first = str(knowledge.fields[self.field]["values"][value]["synonyms"][0])
-        buttons.sort(key=lambda button: button["payload"] != first)
-        asking = question_text(knowledge.fields[self.field], "confirm_question", tracker.slots)
+        if spec["kind"] == "number":  # how long: "about 3 years", then the usual ranges
+            label = spoken_days(value, domain)
+            buttons.insert(0, {"title": label[:1].upper() + label[1:], "payload": f"{value} {spec['unit']}"})
+        else:
+            label = value_labels(self.field, [value], knowledge)[0]
+            first = str(spec["values"][value]["synonyms"][0])
+            buttons.sort(key=lambda button: button["payload"] != first)
+        asking = question_text(spec, "confirm_question", tracker.slots)
         dispatcher.utter_message(text=asking.format(value=label), buttons=buttons)
         return []
 

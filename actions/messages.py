@@ -81,6 +81,28 @@ def value_labels(field: str, values: Iterable[Any], knowledge: Knowledge) -> Lis
     return [entries[value]["label"].lower() if value in entries else str(value) for value in values]
 
 
+# How long, said as a person would: days up to two weeks, weeks up to two months, months up
+# to two years (whole years as years), then years; the words are domain responses, for one
+# and for more than one
+_SPOKEN_UNITS = ((14, 1, "day"), (60, 7, "week"), (730, 365 / 12, "month"), (None, 365, "year"))
+_SPOKEN_WORDS = {
+    ("day", False): "utter_word_day", ("day", True): "utter_word_days",
+    ("week", False): "utter_word_week", ("week", True): "utter_word_weeks",
+    ("month", False): "utter_word_month", ("month", True): "utter_word_months",
+    ("year", False): "utter_word_year", ("year", True): "utter_word_years",
+}
+
+
+def spoken_days(days: Any, domain: Mapping[str, Any]) -> str:
+    """A number of days in words: "about 3 years", "about 18 months", "about 6 weeks"."""
+    whole_years = float(days) >= 365 and float(days) % 365 == 0  # "a year", "two years" as read
+    for below, size, unit in _SPOKEN_UNITS[-1:] if whole_years else _SPOKEN_UNITS:
+        if below is None or float(days) < below:
+            count = max(1, round(float(days) / size))
+            return render(domain, _SPOKEN_WORDS[unit, count > 1], count=count)
+    raise ValueError(days)  # not reached: the last unit has no limit
+
+
 def findings_summary(findings: Mapping[str, Any], knowledge: Knowledge, domain: Mapping[str, Any]) -> List[str]:
     """Each known finding restated in lay words, in question order. A screen's signs answered
     "not sure" are said as such: such a screen is never "none"."""

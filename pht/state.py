@@ -34,6 +34,13 @@ COUNTS_AS_SIGN = {"yes"}
 UNSURE_ANSWERS = {"unclear", "unsure"}
 
 
+def held_to_confirm(mentioned: Any) -> bool:
+    """Whether a value read in passing (the `mentioned` slot's entry for one field) is a single
+    value held for its field's confirming question ("You mentioned it started suddenly. Is that
+    right ...?"), rather than the list values of a list field mentioned in passing."""
+    return mentioned is not None and not isinstance(mentioned, list)
+
+
 def findings_fields(knowledge: Optional[Knowledge] = None) -> List[str]:
     return (knowledge or load_knowledge()).question_order
 

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from .language.corrections import says_that_is_wrong
 from .language.questions import question_form
 from .language.reader import NOT_SURE, is_correction, shared_reader
-from .state import CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots
+from .state import CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots, held_to_confirm
 from .triage import Engine, load_knowledge
 
 CORRECTED_SLOT = "corrected"  # answers the last message changed, to acknowledge
@@ -65,7 +65,7 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
     correcting = is_correction(text) or says_that_is_wrong(text) or message.corrects
     changes = _possible_signs(state, message, reading.possible, asked, found, sure)
     earlier = (state.get(MENTIONED_SLOT) or {}).get(asked or "")
-    if asked in knowledge.fields and asked not in found and isinstance(earlier, str) and not denying:
+    if asked in knowledge.fields and asked not in found and held_to_confirm(earlier) and not denying:
         if shared_reader().yes_or_no(text):
             found = {**found, asked: earlier}  # "yes" to "you mentioned pain here: ...; is that it?"
     corrected: Dict[str, Any] = {}
@@ -82,9 +82,11 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
                 continue  # a passing mention does not overwrite an answer; "actually, ..." does
             corrected[field] = value
         if spec.get("confirm_question") and field != asked and current is None and field not in mentioned:
-            if Engine(knowledge).fits_better_with_another(findings_from_slots(
-                    {**state, **found, MENTIONED_SLOT: mentioned}, knowledge), field):
-                mentioned[field] = value  # confirmed when asked: the fit depends on it
+            engine, findings = Engine(knowledge), findings_from_slots({**state, **found, MENTIONED_SLOT: mentioned}, knowledge)
+            if engine.fits_better_with_another(findings, field) or engine.raises_urgency(findings, field):
+                # confirmed when asked: the fit or the urgency depends on it (it still counts
+                # until then, and if the question gets no usable answer)
+                mentioned[field] = value
                 continue
         if (spec.get("screen") or spec["kind"] == "list") and field != asked and current is None:
             # in passing: counts at once, but is not yet the whole answer

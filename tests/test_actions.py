@@ -660,6 +660,70 @@ def test_the_confirmation_answer_sets_the_place(answer, place):
     assert slot_events(events)["pain_location"] == place
 
 
+# --- a start or a length read from a story is confirmed when the urgency depends on it -------
+
+@pytest.mark.parametrize("story, field, held", [
+    ("I felt a sudden sharp pain at my sit bone sprinting last week", "onset", "sudden"),
+    ("my sit bone has hurt for three years whenever I sit", "duration_days", 1095),
+])
+def test_a_value_read_from_a_story_that_alone_makes_the_outcome_more_urgent_is_kept_to_confirm(story, field, held):
+    _, events = run(ActionExtractFindings(), make_tracker(story, form=False))
+    slots = slot_events(events)
+    assert field not in slots
+    assert slots["mentioned"][field] == held
+
+
+@pytest.mark.parametrize("story, field, taken", [
+    ("my sit bone pain crept up slowly over a few weeks", "onset", "gradual"),
+    ("my sit bone has hurt for six weeks whenever I sit", "duration_days", 42),
+])
+def test_a_value_that_changes_no_urgency_is_taken_as_told(story, field, taken):
+    _, events = run(ActionExtractFindings(), make_tracker(story, form=False))
+    assert slot_events(events)[field] == taken
+
+
+def test_a_value_held_to_confirm_counts_until_then_so_no_danger_sign_waits_for_it():
+    _, events = run(ActionExtractFindings(), make_tracker("sprinting, I felt a sudden pop at my sit bone", form=False))
+    slots = slot_events(events)
+    assert slots["mentioned"]["onset"] == "sudden"
+    assert needs_care_now(slots)  # a sudden start with a pop: a suspected avulsion, urgent at once
+
+
+def test_the_start_to_confirm_is_asked_about_by_name_with_its_button_first():
+    slots = {"pain_location": "sit_bone", "mentioned": {"onset": "sudden"}}
+    assert "onset" in required_after(slots)
+    messages, _ = run(ASK_ACTIONS["onset"](), make_tracker(slots=slots, requested="onset"))
+    assert messages[0]["text"].startswith("You mentioned it started suddenly. Is that right")
+    assert messages[0]["buttons"][0]["title"] == "Suddenly"
+
+
+def test_the_length_to_confirm_is_said_in_words_with_its_own_button_first():
+    slots = {"pain_location": "sit_bone", "onset": "gradual", "mentioned": {"duration_days": 1095}}
+    messages, _ = run(ASK_ACTIONS["duration_days"](), make_tracker(slots=slots, requested="duration_days"))
+    assert messages[0]["text"].startswith("You mentioned it has lasted about 3 years. Is that right?")
+    assert messages[0]["buttons"][0] == {"title": "About 3 years", "payload": "1095 days"}
+    assert [button["title"] for button in messages[0]["buttons"][1:]] == [
+        "Less than 2 weeks", "2 to 6 weeks", "6 weeks to 3 months", "More than 3 months"]
+
+
+@pytest.mark.parametrize("field, held, answer, value", [
+    ("onset", "sudden", "yes", "sudden"),
+    ("onset", "sudden", "no, it crept up over a few weeks", "gradual"),
+    ("duration_days", 1095, "yes, that's right", 1095),
+    ("duration_days", 1095, "no, only about 3 weeks", 21),
+])
+def test_the_confirming_answer_sets_the_value(field, held, answer, value):
+    slots = {"pain_location": "sit_bone", "mentioned": {field: held}}
+    _, events = run(ActionExtractFindings(), make_tracker(answer, slots=slots, requested=field))
+    assert slot_events(events)[field] == value
+
+
+def test_a_held_value_still_counts_when_its_question_gets_no_usable_answer():
+    from pht.state import NOT_SURE, findings_from_slots
+    findings = findings_from_slots({"onset": NOT_SURE, "mentioned": {"onset": "sudden"}})
+    assert findings["onset"] == "sudden"
+
+
 @pytest.mark.parametrize("extracted, counted", [({"mentioned": {"aggravators": ["sitting"]}}, 1), (
     {"possible_signs": [{"field": "red_flags", "value": "night_pain", "answer": None}]}, 1)])
 def test_something_said_in_passing_is_no_misunderstanding(extracted, counted):

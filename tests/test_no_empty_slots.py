@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Set
 import pytest
 
 from actions.assessment import outcome_messages
-from actions.messages import render
+from actions.messages import render, spoken_days
 from pht.settings import load_settings
 from pht.triage import assess, load_knowledge
 from common import CLASSIC
@@ -97,6 +97,16 @@ def test_every_summary_names_each_value_in_words():
             if key in spec:
                 text = spec[key].format(examples="a or b")
                 assert "a or b" in text and not EMPTY_FILL.search(text), (field, key)
+
+
+@pytest.mark.parametrize("days, said", [(1, "about a day"), (5, "about 5 days"), (14, "about 2 weeks"), (42, "about 6 weeks"),
+                                        (60, "about 2 months"), (120, "about 4 months"), (365, "about a year"),
+                                        (548, "about 18 months"), (729, "about 24 months"), (1095, "about 3 years"), (36500, "about 100 years")])
+def test_a_length_to_confirm_is_said_in_words_at_every_size(days, said):
+    spec = KNOWLEDGE.fields["duration_days"]
+    for key in ("confirm_question", "staff_confirm_question"):
+        text = spec[key].format(value=spoken_days(days, DOMAIN))
+        assert said in text and not EMPTY_FILL.search(text), text
 
 
 def test_every_one_sign_question_is_a_whole_question():

@@ -257,6 +257,15 @@ class Engine:
         return any(LIKELIHOOD_RANK[self.likelihood({**findings, field: other})["level"]] > rank
                    for other in self.knowledge.values(field))
 
+    def raises_urgency(self, findings: Findings, field: str) -> bool:
+        """Whether the value of `field` in `findings` makes the outcome more urgent than it is
+        without it: then a value read in passing is worth confirming ("a sudden start" in a
+        story may be the day the person first noticed a pain that had crept up)."""
+        levels = self.knowledge.rules["urgency"]["levels"]
+        without = {name: value for name, value in findings.items() if name != field}
+        return (levels.index(self.urgency(findings)[0]["level"])
+                < levels.index(self.urgency(without)[0]["level"]))
+
     def more_values_could_change_outcome(self, findings: Findings, field: str) -> List[str]:
         """For a list field known only in part: the values that, added to those already
         known, would change the outcome (empty when the list cannot matter any more)."""
