@@ -79,7 +79,9 @@ def _questions_for(state: str) -> Tuple[str, ...]:
     required = []
     for field in knowledge.question_order:
         spec = knowledge.fields[field]
-        if not all(slots.get(key) == value for key, value in spec.get("ask_if", {}).items()):
+        # by the findings, so that a value held to confirm counts: a sudden start read from a story
+        # and never confirmed in usable words still brings the questions about the injury
+        if not all(findings.get(key) == value for key, value in spec.get("ask_if", {}).items()):
             continue
         if slots.get(field) is not None or spec.get("screen"):
             required.append(field)

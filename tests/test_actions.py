@@ -720,8 +720,9 @@ def test_the_confirming_answer_sets_the_value(field, held, answer, value):
 
 def test_a_held_value_still_counts_when_its_question_gets_no_usable_answer():
     from pht.state import NOT_SURE, findings_from_slots
-    findings = findings_from_slots({"onset": NOT_SURE, "mentioned": {"onset": "sudden"}})
-    assert findings["onset"] == "sudden"
+    slots = {"pain_location": "upper_hamstring", "onset": NOT_SURE, "mentioned": {"onset": "sudden"}}
+    assert findings_from_slots(slots)["onset"] == "sudden"
+    assert "injury_signs" in required_after(slots)  # the questions about the injury are still asked
 
 
 @pytest.mark.parametrize("extracted, counted", [({"mentioned": {"aggravators": ["sitting"]}}, 1), (
