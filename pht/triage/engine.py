@@ -266,6 +266,11 @@ class Engine:
         return (levels.index(self.urgency(findings)[0]["level"])
                 < levels.index(self.urgency(without)[0]["level"]))
 
+    def urgency_depends_on(self, findings: Findings, field: str) -> bool:
+        """Whether some answer to `field` would give another urgency than another answer."""
+        return len({self.urgency({**findings, field: answer})[0]["level"]
+                    for answer in self.possible_answers(field)}) > 1
+
     def more_values_could_change_outcome(self, findings: Findings, field: str) -> List[str]:
         """For a list field known only in part: the values that, added to those already
         known, would change the outcome (empty when the list cannot matter any more)."""

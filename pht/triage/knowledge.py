@@ -21,7 +21,8 @@ FIELD_KINDS = {"choice", "list", "number", "boolean", "text"}
 FIELD_KEYS = {
     "kind", "summary", "source", "question", "why", "examples", "values", "synonyms", "none_label",
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
-    "confirm_question", "label", "staff_question", "staff_more_question", "staff_confirm_question", "checkins_only",
+    "confirm_question", "confirm_whenever_urgency_depends", "label", "staff_question", "staff_more_question",
+    "staff_confirm_question", "checkins_only",
     "cues_in_stories", "unlisted", "not_cues",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain"}
