@@ -84,7 +84,8 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
         if spec.get("confirm_question") and field != asked and current is None and field not in mentioned:
             engine, findings = Engine(knowledge), findings_from_slots({**state, **found, MENTIONED_SLOT: mentioned}, knowledge)
             if (engine.fits_better_with_another(findings, field) or engine.raises_urgency(findings, field)
-                    or (spec.get("confirm_whenever_urgency_depends") and engine.urgency_depends_on(findings, field))):
+                    or (spec.get("confirm_whenever_urgency_depends") and not shared_reader().told_plainly(field, text)
+                        and engine.urgency_depends_on(findings, field))):
                 # confirmed when asked: the fit or the urgency depends on it (it still counts
                 # until then, and if the question gets no usable answer)
                 mentioned[field] = value

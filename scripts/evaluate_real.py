@@ -17,12 +17,21 @@ Two parts, on the tuning stories and on the held-out ones:
   `assessment` slot. Wrong urgencies are counted by kind ("routine -> urgent") and each
   over-triaged outcome by the rule that decided it: counts only, for the held-out part too.
 
+`--told` tells each story another way that real people do, with the same expected outcome
+(the conversations only; the reader part is the story as written):
+- `as_written`: the story, then the annotated answers;
+- `asking_for_help`: the story ends with a plain request for help ("Any advice?", "Thanks in
+  advance!"), as forum posts do;
+- `retold`: the person answers the first question by telling the whole story again;
+- `unusable_start_and_length`: the answers to how it started and how long it has lasted cannot
+  be used ("hmm, hard to say"), so whatever was read from the story must hold.
+
 The tuning part is reported in full, story by story with its misses. The held-out part is
 reported as aggregate figures only: no id, text or miss of a held-out story is ever printed or
 written (tests/real/README.md, "The held-out rule"). Figures go to results/real/{tune,heldout}.json.
 
 Usage: python -m scripts.evaluate_real [--part tune|heldout|both] [--limit N] [--reader-only]
-                                       [--workers N] [--strict] [--out DIR]
+                                       [--told WAY] [--workers N] [--strict] [--out DIR]
 """
 from __future__ import annotations
 
@@ -67,6 +76,12 @@ YES, NO = "yes", "no"
 # start into a gradual one: the person says what such a person would.
 UNANNOTATED_ANSWERS = {"injury_signs": "no, nothing like that"}
 UNSURE_ANSWER = "I'm not sure"
+
+# Closing words of forum posts that ask only for help (`--told asking_for_help`), in turn
+HELP_REQUESTS = ["Any advice would be appreciated.", "Has anyone else had this?", "Thanks in advance!",
+                 "What could this be?", "Any ideas?"]
+UNUSABLE_ANSWER = "hmm, hard to say"
+TOLD = ["as_written", "asking_for_help", "retold", "unusable_start_and_length"]
 
 TARGETS = [  # (figure, comparison, target): the acceptance of issue 19, on the held-out part
     ("urgency_right", ">=", 0.95),
@@ -339,6 +354,21 @@ def confirming_answer(story: Mapping[str, Any], sign: Optional[Mapping[str, Any]
     return YES if sign and sign.get("value") in set(story.get("danger_signs") or []) else NO
 
 
+def told_as(stories: List[Mapping[str, Any]], way: str) -> List[Dict[str, Any]]:
+    """Each story told another way (`--told`); the annotations and expected outcome stay."""
+    told = []
+    for index, story in enumerate(stories):
+        story = dict(story)
+        if way == "asking_for_help":
+            story["text"] = f"{story['text'].rstrip()} {HELP_REQUESTS[index % len(HELP_REQUESTS)]}"
+        elif way == "retold":
+            story["first_answer"] = story["text"]
+        elif way == "unusable_start_and_length":
+            story["answers"] = {**story["answers"], "onset": UNUSABLE_ANSWER, "duration_days": UNUSABLE_ANSWER}
+        told.append(story)
+    return told
+
+
 def answer_for(story: Mapping[str, Any], asked: str) -> Tuple[str, bool]:
     """The person's own words for the field asked, and whether the annotation had them."""
     answers = story["answers"]
@@ -402,7 +432,9 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
                 break
             result.questions += 1
             result.asked.append(key)
-            if asked == CONFIRM_SLOT:
+            if result.questions == 1 and story.get("first_answer"):
+                text = story["first_answer"]  # `--told retold`: the whole story again
+            elif asked == CONFIRM_SLOT:
                 text = confirming_answer(story, sign)
             else:
                 text, annotated = answer_for(story, asked)
@@ -509,7 +541,7 @@ def story_conversation(story: Mapping[str, Any], talk: Talk) -> Dict[str, Any]:
 
 def heldout_report(figures: Mapping[str, Any]) -> Dict[str, Any]:
     """The held-out report: figures only, never a story's id, text or misses."""
-    allowed = {"part", "measured", "reader", "conversations", "acceptance"}
+    allowed = {"part", "measured", "told", "reader", "conversations", "acceptance"}
     return {key: value for key, value in figures.items() if key in allowed}
 
 
@@ -518,10 +550,12 @@ def evaluate_part(part: str, args: argparse.Namespace, vocabulary: Vocabulary,
     """(figures, per-story details: empty for the held-out part)."""
     stories = load_part(part)[: args.limit] if args.limit else load_part(part)
     reader_figures, reader_records = read_stories(stories, vocabulary)
-    figures: Dict[str, Any] = {"part": part, "measured": time.strftime("%Y-%m-%d"), "reader": reader_figures}
+    figures: Dict[str, Any] = {"part": part, "measured": time.strftime("%Y-%m-%d"), "told": args.told,
+                               "reader": reader_figures}
     details: Dict[str, Any] = {"reader": reader_records} if part == "tune" else {}
     combined = {key: reader_figures[key] for key in ("findings_precision", "findings_recall")}
     if assistant is not None:
+        stories = told_as(stories, args.told)
         talks = run_conversations(assistant, stories, part, args.workers)
         figures["conversations"] = conversation_figures(stories, talks, vocabulary,
                                                         [record["signs"] for record in reader_records])
@@ -619,6 +653,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--part", choices=["tune", "heldout", "both"], default="both")
     parser.add_argument("--limit", type=int, default=0, help="only the first N stories of each part")
     parser.add_argument("--reader-only", action="store_true", help="no servers: the reader part alone")
+    parser.add_argument("--told", choices=TOLD, default=TOLD[0], help="how each person tells their story (see above)")
     parser.add_argument("--workers", type=int, default=3, help="conversations at once against the servers")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a held-out target is missed")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="where the JSON figures go")
@@ -631,15 +666,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         for part in (["tune", "heldout"] if args.part == "both" else [args.part]):
             evaluated[part] = evaluate_part(part, args, vocabulary, assistant)
     reports: Dict[str, Dict[str, Any]] = {}
+    suffix = "" if args.told == TOLD[0] else f"-{args.told}"
     for part, (figures, details) in evaluated.items():
         if part == "heldout":
             figures = heldout_report(figures)
-            (args.out / "heldout.json").write_text(json.dumps(figures, indent=2) + "\n")
+            (args.out / f"heldout{suffix}.json").write_text(json.dumps(figures, indent=2) + "\n")
         else:
-            (args.out / "tune.json").write_text(json.dumps({**figures, "stories": details}, indent=2) + "\n")
+            (args.out / f"tune{suffix}.json").write_text(json.dumps({**figures, "stories": details}, indent=2) + "\n")
             print(format_tune_details(details, figures))
         reports[part] = figures
-    print("\nReal patient language (tests/real/): " + ", ".join(
+    told = "" if args.told == TOLD[0] else f", told {args.told.replace('_', ' ')}"
+    print(f"\nReal patient language (tests/real/{told}): " + ", ".join(
         f"{part} {figures['reader']['stories']} stories" for part, figures in reports.items()))
     print(format_table(reports))
     for part, figures in reports.items():

@@ -78,8 +78,8 @@ def test_the_first_message_fills_every_slot_it_mentions():
     _, events = run(ActionExtractFindings(), tracker)
     slots = slot_events(events)
     assert slots["pain_location"] == "sit_bone"
-    # in passing: counts, not yet the whole answer; how long is confirmed (the urgency depends on it)
-    assert slots["mentioned"] == {"aggravators": ["sitting", "driving"], "duration_days": 42}
+    assert slots["duration_days"] == 42
+    assert slots["mentioned"] == {"aggravators": ["sitting", "driving"]}  # in passing: counts, not yet the whole answer
     assert slots["age"] == 34
 
 
@@ -665,8 +665,10 @@ def test_the_confirmation_answer_sets_the_place(answer, place):
 @pytest.mark.parametrize("story, field, held", [
     ("I felt a sudden sharp pain at my sit bone sprinting last week", "onset", "sudden"),
     ("my sit bone has hurt for three years whenever I sit", "duration_days", 1095),
-    # a length of time in a story is confirmed whenever another answer would change the urgency
-    ("my sit bone has hurt for six weeks whenever I sit", "duration_days", 42),
+    # a length of time among other times of a story, or told roughly, is confirmed whenever
+    # another answer would change the urgency
+    ("A year ago I was sweeping a lot. Within the last week my sit bone hurts when I sit", "duration_days", 7),
+    ("my sit bone has hurt for a few weeks whenever I sit", "duration_days", 21),
 ])
 def test_a_value_read_from_a_story_that_the_urgency_depends_on_is_kept_to_confirm(story, field, held):
     _, events = run(ActionExtractFindings(), make_tracker(story, form=False))
@@ -678,6 +680,7 @@ def test_a_value_read_from_a_story_that_the_urgency_depends_on_is_kept_to_confir
 @pytest.mark.parametrize("story, field, taken", [
     ("my sit bone pain crept up slowly over a few weeks", "onset", "gradual"),
     ("my sit bone has hurt for six weeks, and it goes down into my calf", "duration_days", 42),
+    ("my sit bone has hurt for six weeks whenever I sit", "duration_days", 42),  # told plainly
 ])
 def test_a_value_that_changes_no_urgency_is_taken_as_told(story, field, taken):
     _, events = run(ActionExtractFindings(), make_tracker(story, form=False))

@@ -192,6 +192,24 @@ def test_a_story_that_also_asks_a_question_is_counted_apart_when_its_question_is
     assert result.asked_and_answered and not result.faq_first
 
 
+def test_a_story_told_again_as_the_first_answer_is_sent_again_then_the_annotated_answers():
+    person = evaluate_real.told_as([story("r901")], "retold")[0]
+    assistant = ScriptedAssistant([tracker("pain_location"), tracker("onset"),
+                                   tracker(assessment={"urgency": "routine", "likelihood": "high", "findings": {}})])
+    evaluate_real.talk(assistant, "evaluate-tune-1", person)
+    assert assistant.said == [person["text"], person["text"], evaluate_real.UNSURE_ANSWER]  # no onset annotated
+
+
+def test_each_way_of_telling_keeps_the_expected_outcome_and_changes_only_what_it_says():
+    original = story("r901")
+    helped, unusable = (evaluate_real.told_as([original], way)[0] for way in ("asking_for_help", "unusable_start_and_length"))
+    assert helped["text"].startswith(original["text"]) and helped["text"] != original["text"]
+    assert unusable["answers"]["onset"] == unusable["answers"]["duration_days"] == evaluate_real.UNUSABLE_ANSWER
+    assert unusable["answers"]["pain_location"] == original["answers"]["pain_location"]
+    assert helped["expected"] == unusable["expected"] == original["expected"]
+    assert evaluate_real.told_as([original], "as_written") == [original]
+
+
 def test_a_danger_sign_the_story_states_is_confirmed():
     assert evaluate_real.confirming_answer({"danger_signs": ["night_pain"]}, {"value": "night_pain"}) == "yes"
     assert evaluate_real.confirming_answer({"danger_signs": []}, {"value": "night_pain"}) == "no"

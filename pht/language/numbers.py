@@ -128,6 +128,24 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
     "since" or "ago", so that "I run 3 days a week" is not read as a duration.
     """
     text = words_to_digits(text.lower())
+    return _pain_duration(text, _duration_candidates(text, asked), asked)
+
+
+# "A few months", "several weeks", "a couple of years": how long only roughly
+_ROUGH_AMOUNT = re.compile(r"\b(?:few|several|couple|many|some|quite a while|a while)\b")
+
+
+def duration_told_plainly(text: str) -> bool:
+    """Whether a message tells how long the pain has lasted in one amount and no other time
+    ("pain at my sit bone for 6 weeks"), not among other times of a story ("a year ago I was
+    sweeping ... within the last week it hurts") nor roughly ("for quite a few months")."""
+    text = words_to_digits(text.lower())
+    return len(_duration_candidates(text, False)) == 1 and not _ROUGH_AMOUNT.search(text)
+
+
+def _duration_candidates(text: str, asked: bool) -> List[Tuple[int, int]]:
+    """Every amount of time in `text` (lower case, numbers in digits) that could tell how long
+    the pain has lasted: (position, days), in order."""
     candidates: List[Tuple[int, int]] = []  # (position, days), in the order they appear
     for pattern, days in _DAY_WORDS:
         candidates += [(match.start(), days) for match in pattern.finditer(text)
@@ -175,7 +193,7 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
             continue  # an amount ("3 months", "a few months") or no duration ("in months", "the months")
         if asked or re.search(r"\b(for|been)\s*$", text[:match.start()]):  # "over months" tells how it came on
             candidates.append((match.start(), _SEVERAL * _DAYS_PER_UNIT[match.group(1)[:-1]]))
-    return _pain_duration(text, sorted(candidates), asked)
+    return sorted(candidates)
 
 
 # Years told where the stretch or sentence is not about the pain alone (`_pain_rank` 2 or 3)

@@ -338,6 +338,13 @@ class Reader:
                 if position not in relieved and not self._is_negated(doc, start, end, mentioned)]
         return list(dict.fromkeys(said))
 
+    @staticmethod
+    def told_plainly(field: str, text: str) -> bool:
+        """Whether `text` tells `field` so plainly that what was read needs no confirming
+        question: how long, in one amount among no other times (`numbers.duration_told_plainly`);
+        any other field as read."""
+        return numbers.duration_told_plainly(text) if field == "duration_days" else True
+
     def yes_or_no(self, text: str) -> Optional[bool]:
         """True for "yes", False for "no", None when the answer is unclear or "not sure"."""
         return self._yes_or_no(_normalise(text or ""))
