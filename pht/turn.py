@@ -166,8 +166,10 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
 
     The answer "no" rules the sign out and "yes" counts; "not sure" or anything unclear is
     recorded unsure (policy v3), except that a cauda equina sign first gets its one re-ask
-    in concrete words (`concrete`), and only an unclear answer to that is unsure. Only a
-    sure digression ("why do you ask?") leaves it unanswered."""
+    in concrete words (`concrete`), and only an unclear answer to that is unsure. A message
+    that answers neither way but tells something else (the story told again) asks the
+    question once more first. Only a sure digression ("why do you ask?") leaves it
+    unanswered."""
     text = message.text
     signs = [dict(sign) for sign in state.get(POSSIBLE_SLOT) or []]
     changes: Changes = []
@@ -186,6 +188,11 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
             # one sign of a screen asked alone: words that say nothing usable are counted and
             # asked again by the form (a cauda equina sign in its concrete words), not unsure
             unusable = pending.get("one_by_one") and said is None and not shared_reader().says_not_sure(text)
+            if (said is None and found and not concrete and not pending.get("one_by_one")
+                    and not pending.get("asked_again") and not shared_reader().says_not_sure(text)):
+                # no answer but something else told instead (the story again, another finding):
+                # the question is asked once more before the sign counts as unclear (err safe)
+                pending["asked_again"] = unusable = True
             if said is None and concrete and not pending.get("reasked"):
                 pending["reasked"] = True  # asked again at once, in the warning card's words
                 if not unusable:

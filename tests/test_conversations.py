@@ -54,6 +54,21 @@ def test_the_41_year_old_runners_story_gets_the_anything_else_question_and_fits_
     assert result["likelihood"] == "high"
 
 
+@pytest.mark.parametrize("then, urgency", [("no, my legs are fine", "routine"), (None, "urgent")])
+def test_a_story_told_again_to_a_confirming_question_brings_the_question_once_more(then, urgency):
+    """A person who tells their story instead of answering "does your leg give way?" is asked
+    once more; a yes or no then counts, and a story again errs safe (policy v3)."""
+    story = "My sit bone has hurt for six weeks, it came on gradually, worse sitting, and my left leg feels a bit weak"
+    answers = {"red_flags": "none of these", "neuro_symptoms": "no", "aggravators": "nothing else",
+               "load_changes": "nothing changed", "pain_score": "4", "age": "40"}
+    told_instead = "I'm a runner, the pain is right at my sit bone and it started after hill sprints"
+    confirms = [told_instead, then or told_instead]
+    driver = FormDriver()
+    result = driver.run(story, lambda field: confirms.pop(0) if field == "danger_check" else answers.get(field, "no"))
+    assert driver.asked.count("danger_check") == 2
+    assert result["urgency"] == urgency
+
+
 def test_a_safety_screen_with_no_usable_answer_goes_one_sign_at_a_time_then_is_left_to_a_professional():
     driver = FormDriver()
     answers = {"onset": "gradually", "duration_days": "6 weeks", "red_flags": "qwerty zxcvb", "danger_check": "zxcvb qwe"}

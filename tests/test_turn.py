@@ -59,6 +59,15 @@ def test_a_confirming_question_answered_unclearly_is_unsure_not_absent():
     assert answered[POSSIBLE_SLOT][0]["answer"] == "unclear"
 
 
+def test_a_story_told_again_to_a_confirming_question_asks_it_once_more_then_counts_as_unclear():
+    signs = changes({}, "my left leg feels a bit weak when I walk far")[POSSIBLE_SLOT]
+    story = "I've had pain at my sit bone for weeks, it hurts when I sit at my desk"
+    first = changes({POSSIBLE_SLOT: signs}, story, CONFIRM_SLOT)
+    assert first[POSSIBLE_SLOT][0]["answer"] is None and CONFIRM_SLOT not in first  # asked once more
+    second = changes({POSSIBLE_SLOT: first[POSSIBLE_SLOT]}, story, CONFIRM_SLOT)
+    assert second[POSSIBLE_SLOT][0]["answer"] == "unclear"  # then it errs safe, as policy v3 asks
+
+
 def test_the_answer_to_which_answer_is_wrong_corrects():
     state = {"onset": "gradual"}
     assert changes(state, "it started suddenly, with a pop", corrects=True)["onset"] == "sudden"
