@@ -332,7 +332,9 @@ class ValidateAssessmentForm(FormValidationAction):
             return events + [SlotSet(WITHDRAWN_SLOT, None), SlotSet(MENTIONED_SLOT, tracker.get_slot(MENTIONED_SLOT))]
         events += acknowledge(dispatcher, tracker.slots, domain)
         if not_sure_screen:
-            return events + ask_one_by_one(not_sure_screen, "utter_screen_one_by_one_not_sure", dispatcher, tracker, domain)
+            said_not_sure = shared_reader().says_not_sure(tracker.latest_message.get("text") or "")
+            response = "utter_screen_one_by_one_not_sure" if said_not_sure else "utter_screen_one_by_one_unclear"
+            return events + ask_one_by_one(not_sure_screen, response, dispatcher, tracker, domain)
         if not asked or denied or WITHDRAW_CHECK in updates:
             return events  # a correction, or its confirming question: the question again, not counted
         if updates.get(asked) is not None or tracker.get_slot(STOPPED_SLOT):

@@ -9,6 +9,7 @@ danger signs it only possibly mentions (one confirming question each), what it c
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
@@ -60,6 +61,16 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
     if told:  # "My sit bone hurts when I sit. Should I stop running?": the story is read in full
         found = {**shared_reader().read(told, field_asked),
                  **{field: value for field, value in found.items() if knowledge.fields[field].get("screen")}}
+    if asked in knowledge.fields and knowledge.fields[asked].get("screen") and isinstance(found.get(asked), list):
+        known = set(state.get(asked) or []) | set((state.get(MENTIONED_SLOT) or {}).get(asked) or [])
+        known |= {sign["value"] for sign in state.get(POSSIBLE_SLOT) or [] if sign["field"] == asked}
+        implied = {name for value in found[asked] if value in knowledge.fields[asked]["values"]
+                   for name in knowledge.fields[asked]["values"][value].get("implies") or {}}
+        story = [field for field in found if not knowledge.fields[field].get("screen") and field not in implied]
+        if found[asked] and set(found[asked]) <= known and story:
+            # the story told again to a safety screen names only the signs already known, and
+            # says nothing of the others: they are asked one at a time, not taken as absent
+            found = {**found, asked: NOT_SURE}
     only_danger_signs = denying or (question and not told) or (
         sure and message.intent in COMMAND_INTENTS and asked not in found)
     correcting = is_correction(text) or says_that_is_wrong(text) or message.corrects
@@ -177,7 +188,13 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
     if asked == CONFIRM_SLOT and pending:
         said = shared_reader().yes_or_no(text)
         digression = sure and message.intent in DIGRESSION_INTENTS
-        stated = pending.get("one_by_one") and pending["value"] in (found.get(pending["field"]) or [])
+        told_now = found.get(pending["field"])
+        stated = pending["value"] in (told_now if isinstance(told_now, list) else [])  # the sign itself, told again
+        if (said is False and pending["value"] in (possible.get(pending["field"]) or [])
+                and shared_reader().yes_or_no(re.split(r"[,.;:!?]", text)[0]) is not False):
+            # the sign told again in a story whose "no" is elsewhere ("It swelled up a lot ... no
+            # longer sore"), not a "no, ..." that answers: no answer
+            said = None
         if said is not None or stated or not (digression and not found):
             concrete = load_knowledge().fields[pending["field"]]["values"][pending["value"]].get("concrete")
             if said is not None and pending.get("reasked") and concrete and not stated:
@@ -209,11 +226,11 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
                     changes.append((pending["field"], [pending["value"]] if counts else []))
     known = {(sign["field"], sign["value"]) for sign in signs}
     for field, values in possible.items():
-        stated = set(found.get(field) or []) | set(state.get(field) or [])
-        stated |= set((state.get(MENTIONED_SLOT) or {}).get(field, []))
+        already = set(found.get(field) or []) | set(state.get(field) or [])
+        already |= set((state.get(MENTIONED_SLOT) or {}).get(field, []))
         whole_answer = field == asked and field not in found
         signs += [{"field": field, "value": value, "answer": None, "was_the_answer": whole_answer}
-                  for value in values if (field, value) not in known and value not in stated]
+                  for value in values if (field, value) not in known and value not in already]
     changes += _screens_answered_one_by_one(state, signs, found)
     if signs != (state.get(POSSIBLE_SLOT) or []):
         changes.append((POSSIBLE_SLOT, signs))

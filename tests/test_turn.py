@@ -68,6 +68,23 @@ def test_a_story_told_again_to_a_confirming_question_asks_it_once_more_then_coun
     assert second[POSSIBLE_SLOT][0]["answer"] == "unclear"  # then it errs safe, as policy v3 asks
 
 
+def test_a_no_inside_a_story_that_tells_the_sign_again_does_not_rule_the_sign_out():
+    story = "I strained a calf muscle. It was painful at first but it was no longer sore. It swelled up a lot."
+    signs = changes({}, story)[POSSIBLE_SLOT]
+    assert [sign["value"] for sign in signs] == ["calf_swelling"]
+    again = changes({POSSIBLE_SLOT: signs}, story, CONFIRM_SLOT)[POSSIBLE_SLOT][0]["answer"]
+    assert again is None  # asked once more, not answered "no"
+    denied = changes({POSSIBLE_SLOT: signs}, "no, it only swelled up a little after the heat pack", CONFIRM_SLOT)
+    assert denied[POSSIBLE_SLOT][0]["answer"] == "no"
+
+
+def test_a_story_told_again_to_a_safety_screen_leaves_the_signs_it_does_not_name_to_be_asked():
+    story = "I fell four metres onto concrete a few weeks ago and my sit bone has hurt since"
+    state = {MENTIONED_SLOT: {"red_flags": ["major_trauma"]}}
+    assert changes(state, story, "red_flags")["red_flags"] == "not_sure"  # asked one at a time
+    assert changes(state, "a major fall, nothing else", "red_flags")["red_flags"] == ["major_trauma"]
+
+
 def test_the_answer_to_which_answer_is_wrong_corrects():
     state = {"onset": "gradual"}
     assert changes(state, "it started suddenly, with a pop", corrects=True)["onset"] == "sudden"
