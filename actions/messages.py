@@ -123,6 +123,8 @@ def findings_summary(findings: Mapping[str, Any], knowledge: Knowledge, domain: 
                 shown = f"{join_items(labels, domain)}, {doubt}" if labels else doubt
         elif spec["kind"] in {"choice", "text"}:
             shown = value_labels(field, [value], knowledge)[0]
+        elif spec.get("unit") == "days":
+            shown = spoken_days(value, domain)  # "for about 3 years", not "for about 1095 days"
         else:
             shown = str(value)
         lines.append(spec["summary"].format(value=shown))

@@ -274,7 +274,7 @@ def test_the_welcome_has_a_safety_notice_and_asks_consent():
 def test_the_welcome_restates_what_was_understood():
     slots = {"pain_location": "sit_bone", "duration_days": 42}
     messages, _ = run(ActionWelcome(), make_tracker(slots=slots, form=False))
-    assert any("sit bone" in text and "42 days" in text for text in texts(messages))
+    assert any("sit bone" in text and "for about 6 weeks" in text for text in texts(messages))
 
 
 def test_a_red_flag_in_the_first_message_skips_straight_to_emergency_advice():
@@ -339,7 +339,7 @@ def test_a_correction_updates_the_answer_and_the_form_says_so():
     filled = {**CLASSIC, "red_flags": None, "corrected": {"duration_days": 90}}
     tracker = validation_tracker("actually it's been three months", filled, "red_flags", {"duration_days": 90})
     messages, events = run(ValidateAssessmentForm(), tracker)
-    assert "changed" in texts(messages)[0] and "90 days" in texts(messages)[0]
+    assert "changed" in texts(messages)[0] and "for about 3 months" in texts(messages)[0]
     assert slot_events(events)["corrected"] is None
     assert not any("didn't quite get" in text for text in texts(messages))
 

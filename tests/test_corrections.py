@@ -133,7 +133,7 @@ def test_a_plain_no_to_a_yes_no_question_after_a_repeat_is_an_answer_not_a_corre
     driver.slots.update({"pain_location": "sit_bone", "onset": "gradual", "duration_days": 90, "red_flags": [],
                          "neuro_symptoms": [], "aggravators": ["sitting"], "load_changes": [], "pain_score": 4,
                          "trend": "same", "requested_slot": "worse_next_day",
-                         REPEATED_SLOT: {"duration_days": 90}})  # "Thanks, I've changed that: for about 90 days"
+                         REPEATED_SLOT: {"duration_days": 90}})  # "Thanks, I've changed that: for about 3 months"
     driver.say("no")
     assert driver.slots["worse_next_day"] is False
     assert driver.slots["duration_days"] == 90
