@@ -9,7 +9,6 @@ danger signs it only possibly mentions (one confirming question each), what it c
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
@@ -191,7 +190,7 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
         told_now = found.get(pending["field"])
         stated = pending["value"] in (told_now if isinstance(told_now, list) else [])  # the sign itself, told again
         if (said is False and pending["value"] in (possible.get(pending["field"]) or [])
-                and shared_reader().yes_or_no(re.split(r"[,.;:!?]", text)[0]) is not False):
+                and shared_reader().opening_yes_or_no(text) is not False):
             # the sign told again in a story whose "no" is elsewhere ("It swelled up a lot ... no
             # longer sore"), not a "no, ..." that answers: no answer
             said = None

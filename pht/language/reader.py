@@ -349,6 +349,14 @@ class Reader:
         """True for "yes", False for "no", None when the answer is unclear or "not sure"."""
         return self._yes_or_no(_normalise(text or ""))
 
+    def opening_yes_or_no(self, text: str) -> Optional[bool]:
+        """`yes_or_no` of the message's first clause alone: "no, it only ..." answers no; a
+        "no" further into a story ("It swelled up a lot ... no longer sore") does not."""
+        doc = self._doc(_normalise(text or ""))
+        first = [token.text_with_ws for token, number in zip(doc, _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS))
+                 if number == 0 and token.lower_ not in CLAUSE_ENDS]
+        return self.yes_or_no("".join(first))
+
     def says_abnormal(self, text: str) -> bool:
         """Whether the answer describes a feeling that is not normal (`answers: abnormal`)."""
         return "abnormal" in self.answer_regex and self._says(_normalise(text or ""), "abnormal")

@@ -6,7 +6,7 @@ It evaluates the rules in `knowledge/rules.yml` and picks advice from
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from .findings import Findings, validate_findings
 from .knowledge import Knowledge, load_knowledge
@@ -247,8 +247,7 @@ class Engine:
 
     def could_change_outcome(self, findings: Findings, field: str) -> bool:
         """Whether any answer to `field` could change urgency, fit, differentials or advice."""
-        signatures = {self.outcome_signature({**findings, field: answer}) for answer in self.possible_answers(field)}
-        return len(signatures) > 1
+        return self._varies_with_answer(findings, field, self.outcome_signature)
 
     def fits_better_with_another(self, findings: Findings, field: str) -> bool:
         """Whether another value of `field` would make the picture fit PHT better: then a
@@ -268,8 +267,11 @@ class Engine:
 
     def urgency_depends_on(self, findings: Findings, field: str) -> bool:
         """Whether some answer to `field` would give another urgency than another answer."""
-        return len({self.urgency({**findings, field: answer})[0]["level"]
-                    for answer in self.possible_answers(field)}) > 1
+        return self._varies_with_answer(findings, field, lambda answered: self.urgency(answered)[0]["level"])
+
+    def _varies_with_answer(self, findings: Findings, field: str, measure: Callable[[Findings], Any]) -> bool:
+        """Whether `measure` of the findings differs between some two answers to `field`."""
+        return len({measure({**findings, field: answer}) for answer in self.possible_answers(field)}) > 1
 
     def more_values_could_change_outcome(self, findings: Findings, field: str) -> List[str]:
         """For a list field known only in part: the values that, added to those already
