@@ -1088,6 +1088,26 @@ def test_an_activity_that_is_fine_or_eases_the_pain_is_no_aggravator():
     assert read_message("my sit bone hurts when I sit but running is fine")["aggravators"] == ["sitting"]
 
 
+@pytest.mark.parametrize("story", [
+    "If I sit with my back supported by the back of the chair, the pain is much less.",  # r490
+    "If I run slowly the pain goes away",
+    "sitting gives me relief",
+    "the pain goes away when I sit",
+    "I find stretching gives some relief.",
+])
+def test_an_activity_told_as_what_eases_the_pain_is_no_aggravator(story):
+    assert "aggravators" not in read_message(story)
+
+
+@pytest.mark.parametrize("story, aggravators", [
+    ("When I sit for a long time, the pain gets worse.", ["sitting"]),
+    ("If I run, it hurts, though it eases after.", ["running"]),
+    ("when I sit it aches, then goes away when I stand", ["sitting"]),
+])
+def test_an_activity_that_hurts_before_it_eases_still_makes_it_worse(story, aggravators):
+    assert read_message(story)["aggravators"] == aggravators
+
+
 def test_worse_since_then_is_the_trend():
     assert read_message("a heavy aching feeling in my calf which has become much worse since then")["trend"] == "worse"
 

@@ -73,6 +73,7 @@ SELF_DESCRIBING = {"as", "being"}
 
 
 MIN_TYPO_LENGTH = 4
+PAIN_NOUNS = {"pain", "ache", "soreness", "discomfort"}
 RELIEF_WINDOW = 2  # words at most between an activity and a relieving cue after it
 MAX_CORRECTIONS_KEPT = 10000
 # `together` parts (see vocabulary.yml) may stand this many words apart, in one clause, with no
@@ -204,6 +205,7 @@ class Reader:
         relieving = self.knowledge.vocabulary.get("relieving", {})
         self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after", "only_for")}
         self.relieved_fields = set(relieving.get("fields", []))
+        self.relieving_conditions = {str(word).lower() for word in relieving.get("conditions", [])}
         self.spellings = {str(k).lower(): str(v).lower() for k, v in self.knowledge.vocabulary.get("spellings", {}).items()}
         self.cues = {field: self._cue_matcher(spec["cues"]) for field, spec in self.knowledge.fields.items()
                      if spec.get("cues")}
@@ -785,6 +787,25 @@ class Reader:
         activities = [(position, item) for position, item in enumerate(kept) if item[0] in self.relieved_fields]
         relieved = {position for position, (_, _, start, _, _) in activities
                     if any(cue < start and clause[cue] == clause[start] for cue in before)}
+        sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
+        # words of pain, leaving out the pain that a relieving cue is about ("the pain goes away")
+        hurts = [start for _, start, _ in self.cues["aggravators"](doc)
+                 if not (doc[start].lower_ in PAIN_NOUNS and any(0 < cue - start <= 2 for cue in after))]
+        for position, (_, value, start, end, _) in activities:
+            # "If I sit with my back supported ..., the pain is much less", "if I run slowly the
+            # pain goes away": the activity is the condition, and what follows in its clause or
+            # the next eases the pain, with no word of pain in its clause or before the cue ("when
+            # I run it hurts, and goes away when I stop", "it hurts when I sit but running is
+            # fine" are no relief of the activity) and no other activity in between ("by
+            # the back of the chair" is the same sitting)
+            condition = any(doc[index].lower_ in self.relieving_conditions and clause[index] == clause[start]
+                            for index in range(start))
+            if condition and any(cue >= end and clause[cue] in (clause[start], clause[start] + 1)
+                                 and sentence[cue] == sentence[start]
+                                 and not any((end <= hurt < cue or clause[hurt] == clause[start]) for hurt in hurts)
+                                 and not any(end <= other[2] < cue and other[1] != value for _, other in activities)
+                                 for cue in after):
+                relieved.add(position)
         for cue in after:
             nearest = max(((item[3], position) for position, item in activities
                            if item[3] <= cue <= item[3] + RELIEF_WINDOW and clause[cue] == clause[item[2]]), default=None)
