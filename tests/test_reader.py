@@ -602,6 +602,8 @@ def test_sitting_on_a_saddle_between_the_legs_is_not_the_sit_bone():
     ("it has hurt for the last month", 30),
     ("sit bone pain for over two months", 60),
     ("yesterday's long run was a nightmare. My sit bone has hurt for the past 10 days", 10),
+    ("I fell on the ice 3 years ago this December. And I've been cursed with a new flavor of pain ever since.", 1095),
+    ("I ran a marathon 2 years ago. Since then I have done many races and last month my hamstring started to hurt", 30),
 ])
 def test_the_duration_is_the_pains_not_the_life_storys(text, days):
     assert read_message(text)["duration_days"] == days
@@ -1953,3 +1955,32 @@ def test_an_answer_told_wholly_for_somebody_else_is_read_for_them_and_their_dang
     reading = shared_reader().reading("my mum had breast cancer, she died of it", "red_flags")
     assert "cancer_history" not in (reading.findings.get("red_flags") or [])
     assert "cancer_history" in reading.possible.get("red_flags", [])
+
+
+@pytest.mark.parametrize("story", [
+    "This tree branch kicked my butt!",  # r668: an idiom for hard work, no kick
+    "Seriously intense pain rips through my hip.",  # r656: how the pain felt, no tear heard
+    "Chugging down one steep incline, I felt a stab of pain in my right hip.",  # r665: downhill
+])
+def test_figures_of_speech_read_as_no_finding(story):
+    found = read_message(story)
+    assert "aggravators" not in found and "pop" not in found.get("injury_signs", [])
+
+
+@pytest.mark.parametrize("story", [
+    "I limped around the house for five days. But it seemed increasingly worse.",  # r648
+    "Each day last week it got a little worse.",  # r671
+    "the pain keeps getting worse",
+])
+def test_pain_that_keeps_worsening_is_the_trend(story):
+    assert read_message(story)["trend"] == "worse"
+
+
+def test_not_being_able_to_move_after_it_happened_asks_about_walking():
+    reading = shared_reader().reading("there was an excruciating pain in my left hip. I quickly realised that I couldn't move.")
+    assert "difficulty_walking" in reading.possible.get("injury_signs", [])  # r650
+
+
+def test_a_bruise_only_foreseen_is_not_told():
+    story = "I fell flat on my butt. I am almost certain I'm going to end up with some major bruising."  # r612
+    assert "bruising" not in read_message(story).get("injury_signs", [])

@@ -226,11 +226,17 @@ def _pain_rank(text: str, position: int) -> Optional[int]:
     pain_here, life_here = bool(_PAIN_WORDS.search(stretch)), bool(_LIFE_WORDS.search(stretch))
     if pain_here and not life_here:
         return 0
+    following = _sentence_after(text, position)
+    if (_AGO.search(stretch) and _EVER_SINCE.search(following) and _PAIN_WORDS.search(following)
+            and not _duration_candidates(following, False)):
+        return 1  # "I fell on the ice 3 years ago. I've been cursed with a new pain ever since."
     if _PAIN_WORDS.search(sentence):
         return 1 if not life_here else 2 if pain_here else None
     return None if _LIFE_WORDS.search(sentence) else 3
 
 
+_AGO = re.compile(r"\bago\b")
+_EVER_SINCE = re.compile(r"\b(?:ever since|since then|since that (?:day|time|moment))\b")
 _STRETCH_ENDS = re.compile(r"[.!?;\n]|\b(?:but|until|till|then|although|though|whereas)\b|\band(?= (?:my|i|it)\b)")
 
 
@@ -240,6 +246,12 @@ def _stretch_around(text: str, position: int) -> str:
     before = [match.end() for match in _STRETCH_ENDS.finditer(text, 0, position)]
     after = _STRETCH_ENDS.search(text, position)
     return text[max(before, default=0): after.start() if after else len(text)]
+
+
+def _sentence_after(text: str, position: int) -> str:
+    """The sentence after the one the character at `position` is in ("" for the last)."""
+    ends = [index for index in (text.find(mark, position) for mark in ".!?;\n") if index >= 0]
+    return _sentence_around(text, min(ends) + 1) if ends and min(ends) + 1 < len(text) else ""
 
 
 def _sentence_around(text: str, position: int) -> str:
