@@ -26,6 +26,8 @@ def stepped_aside(events):
     ("neuro_symptoms", "lower back, not that bad", "neuro_symptoms", ["back_pain"]),  # r098
     ("neuro_symptoms", "slight pain down the back of my entire right leg", "neuro_symptoms", ["pain_below_knee"]),  # r037
     ("load_changes", "a gravel century", "load_changes", ["more_volume"]),      # r048
+    ("load_changes", "I had just retired and was running more with the dogs", "load_changes", ["more_volume"]),  # r665
+    ("onset", "a stab on a steep downhill on a trail run", "onset", "sudden"),  # r665
 ])
 def test_an_answer_names_what_the_question_asked_in_the_persons_words(asked, answer, field, value):
     assert READER.read(answer, asked=asked).get(field) == value

@@ -1,6 +1,7 @@
 """Free text -> findings: how the assistant reads what people type."""
 import pytest
 
+from pht.language import numbers
 from pht.language.numbers import age_years, duration_days, pain_score, words_to_digits
 from pht.language.distress import suggests_distress
 from pht.language.reader import NOT_SURE, read_message, shared_reader
@@ -1696,7 +1697,8 @@ def test_slowly_tells_how_it_began_only_in_words_of_beginning(text, asked, expec
     assert {field: found[field] for field in ("trend", "onset") if field in found} == expected
 
 
-@pytest.mark.parametrize("answer", ["I just fell over at walking speed, nothing else", "just a little fall on the ice"])
+@pytest.mark.parametrize("answer", ["I just fell over at walking speed, nothing else", "just a little fall on the ice",
+                                    "I fell from standing on the ice; nothing broken that I know of; no fever"])  # r656
 def test_a_small_fall_told_to_the_safety_question_is_asked_about_not_taken(answer):
     reading = shared_reader().reading(answer, asked="red_flags")
     assert "major_trauma" not in (reading.findings.get("red_flags") or [])
@@ -1984,3 +1986,25 @@ def test_not_being_able_to_move_after_it_happened_asks_about_walking():
 def test_a_bruise_only_foreseen_is_not_told():
     story = "I fell flat on my butt. I am almost certain I'm going to end up with some major bruising."  # r612
     assert "bruising" not in read_message(story).get("injury_signs", [])
+
+
+@pytest.mark.parametrize("story", [
+    "just starting this week I've been feeling sharp pains in my ass",  # r642: how it feels, not a moment
+    "I get a sharp pain when I sit on hard chairs",
+    "I feel a twinge when I sit",
+])
+def test_a_sharp_pain_felt_again_and_again_is_no_sudden_start(story):
+    assert read_message(story).get("onset") != "sudden"
+
+
+@pytest.mark.parametrize("story", [
+    "I got a sharp pain in my butt at mile 8",
+    "I bent over to pick a ball up fast and a pain shot through my right upper hamstring",  # r383
+])
+def test_a_sharp_pain_felt_at_one_moment_is_a_sudden_start(story):
+    assert read_message(story)["onset"] == "sudden"
+
+
+def test_a_length_told_in_a_sentence_about_something_else_is_not_told_plainly():
+    assert not numbers.duration_told_plainly("During the last month all our grandchildren have spent time with us")  # r676
+    assert numbers.duration_told_plainly("my sit bone has hurt for 3 months")

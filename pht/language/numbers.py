@@ -138,9 +138,14 @@ _ROUGH_AMOUNT = re.compile(r"\b(?:few|several|couple|many|some|quite a while|a w
 def duration_told_plainly(text: str) -> bool:
     """Whether a message tells how long the pain has lasted in one amount and no other time
     ("pain at my sit bone for 6 weeks"), not among other times of a story ("a year ago I was
-    sweeping ... within the last week it hurts") nor roughly ("for quite a few months")."""
+    sweeping ... within the last week it hurts"), nor roughly ("for quite a few months"), nor
+    in a sentence about something else ("During the last month the grandchildren stayed")."""
     text = words_to_digits(text.lower())
-    return len(_duration_candidates(text, False)) == 1 and not _ROUGH_AMOUNT.search(text)
+    candidates = _duration_candidates(text, False)
+    if len(candidates) != 1 or _ROUGH_AMOUNT.search(text):
+        return False
+    rank = _pain_rank(text, candidates[0][0])
+    return rank is not None and rank < _NOT_ABOUT_THE_PAIN  # not "During the last month the grandchildren stayed"
 
 
 def _duration_candidates(text: str, asked: bool) -> List[Tuple[int, int]]:

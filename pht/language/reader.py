@@ -524,8 +524,10 @@ class Reader:
                         value, possible = self._answer_value(match_id)
                         answers.append((field, value, start, end, possible))
             # a small fall is only possibly a major one, whatever the word "fell" alone would say
-            hedged = [(start, end) for _, _, start, end, possible in answers if possible]
-            answers = [item for item in answers if item[4] or not any(start <= item[2] and item[3] <= end for start, end in hedged)]
+            # in its clause ("I fell from standing on the ice")
+            answer_clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
+            hedged = [(field, answer_clause[start]) for field, _, start, _, possible in answers if possible]
+            answers = [item for item in answers if item[4] or (item[0], answer_clause[item[2]]) not in hedged]
         # a phrase that only looks like a finding ("my bruised bum") still names its place
         def outside_not_findings(items: List[tuple]) -> List[tuple]:
             return [item for item in items if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
