@@ -192,18 +192,31 @@ def answers_which_was_wrong(tracker: Tracker) -> bool:
     return False
 
 
+PLEASANTRIES = {"goodbye", "thank"}
+
+
+def tells_something(text: str, asked: Optional[str]) -> bool:
+    """Whether a message tells a finding or a possible danger sign (a bare "no" to a list
+    tells nothing here: "thanks, that's all" is no answer to a safety screen)."""
+    reading = shared_reader().reading(text, asked)
+    return any(value not in ([], None) for value in reading.findings.values()) or bool(reading.possible)
+
+
 def answer_taken_for_digression(tracker: Tracker) -> bool:
     """Whether a message the classifier took for a command or a question, during the
     questions, is an answer it could not read instead. A command needs its words (the
     vocabulary's `commands`): "just the back" is no "go back", "moving about" no "delete my
     data"; a question or off-topic remark must ask something: "a gravel century", "my lower
-    left calf" or "it hurts all the time, but lying still I can get comfortable" ask nothing.
+    left calf" or "it hurts all the time, but lying still I can get comfortable" ask nothing;
+    a goodbye or a thank-you that also tells something ends an answer ("..., that's all").
     It is asked again like any unusable answer (a safety screen one sign at a time), not met
     with "nothing to go back to", "I can only help with ..." or an FAQ snippet."""
     latest = tracker.latest_message
     intent = latest.get("intent", {}).get("name")
     text = latest.get("text") or ""
     form = question_form()
+    if intent in PLEASANTRIES and tells_something(text, tracker.get_slot("requested_slot")):
+        return True  # "I slipped and fell on the concrete floor, that's all": nothing more, no goodbye
     if intent in form.commands:
         return not form.commands_to(text, intent)
     return intent in {"out_of_scope", "faq"} and not form.asks(text)

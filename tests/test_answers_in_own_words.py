@@ -144,6 +144,20 @@ def test_an_answer_taken_for_a_command_or_a_question_is_asked_again(text, intent
     assert slot_events(events).get("reask_count") == 1
 
 
+def test_an_answer_that_ends_with_thats_all_is_an_answer_not_a_goodbye():  # r503
+    tracker = validation_tracker("I slipped and fell on the concrete floor, that's all", CLASSIC | {"red_flags": None},
+                                 "red_flags", {}, intent="goodbye")
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert not stepped_aside(events)
+
+
+@pytest.mark.parametrize("text, intent", [("thanks, that's all", "goodbye"), ("ok bye", "goodbye")])
+def test_a_goodbye_that_tells_nothing_still_ends_the_questions(text, intent):
+    tracker = validation_tracker(text, CLASSIC | {"red_flags": None}, "red_flags", {}, intent=intent)
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert stepped_aside(events)
+
+
 def test_waking_up_with_it_answers_how_it_started_as_not_known_not_the_same_question_again():
     tracker = validation_tracker("woke up with it one morning", CLASSIC | {"onset": None}, "onset", {}, intent="greet")
     messages, events = run(ValidateAssessmentForm(), tracker)
