@@ -7,7 +7,7 @@ question first, and an unclear answer to that counts as the sign (policy v2 and 
 near-miss, a possible sign is a wrong reading too: it would ask a needless alarm question.
 """
 from pathlib import Path
-from typing import Dict, Iterator, Tuple
+from typing import Any, Dict, Iterator, Tuple
 
 import pytest
 import yaml
@@ -24,7 +24,11 @@ DANGER_SIGNS.add(("neuro_symptoms", "leg_weakness"))
 
 def signs_read(message: str, asked: "str | None") -> Dict[Tuple[str, str], str]:
     """The danger signs the reader finds in a message: (field, value) -> "stated" or "possible"."""
-    reading = shared_reader().reading(message, asked)
+    return signs_in(shared_reader().reading(message, asked))
+
+
+def signs_in(reading: Any) -> Dict[Tuple[str, str], str]:
+    """The danger signs of one reading: (field, value) -> "stated" or "possible"."""
     found = {}
     for field, value in DANGER_SIGNS:
         if value in (reading.possible.get(field) or []):
@@ -147,7 +151,7 @@ def test_a_real_near_miss_is_not_read_as_its_sign(row):
 def signs_read_any(message: str, asked: "str | None", field: str) -> Dict[Tuple[str, str], str]:
     """Like `signs_read`, for the injury signs and nerve symptoms of the independent table too."""
     reading = shared_reader().reading(message, asked)
-    found = dict(signs_read(message, asked))
+    found = signs_in(reading)
     for value in (reading.findings.get(field) or []) if isinstance(reading.findings.get(field), list) else []:
         found.setdefault((field, value), "stated")
     for value in reading.possible.get(field) or []:

@@ -31,6 +31,7 @@ def tells_story(text):
     "When can I run again?", "stretching ok?", "i've been taking ibuprofen for weeks, is that ok",
     "I was wondering whether shockwave works", "Please discuss sciatica and its treatment. Whenever I bend, it hurts.",
     "Is this a symptom of spinal cancer?", "shockwave therapy any good",
+    "is it a good idea to keep running?", "I can still run, right?", '"can I run?"',
 ])
 def test_a_question_is_a_question(text):
     assert question_form().asks(text)
@@ -43,6 +44,10 @@ def test_a_question_is_a_question(text):
     "Where I went wrong was forcing myself to pee.", "The tear swelled up into a ball, which I iced for a few days.",
     "Have been having pain at my sit bone for months", "Can barely sit through a film these days",
     "I couldn't feel the difference between my legs.",
+    "It hurts, doesn't it?",  # r403: a tag question after a statement
+    'For that one moment I\'m thinking, "Did I rip my pants?" I wish!',  # r668: a thought told
+    "By Friday I could barely walk, so I decided it would be a good idea to head to the doctor after work.",  # r671
+    "What was a bit confusing for me was how hard it was just to sit for that many hours.",  # r601
 ])
 def test_a_story_asks_nothing(text):
     assert not question_form().asks(text)

@@ -145,7 +145,7 @@ def duration_told_plainly(text: str) -> bool:
     if len(candidates) != 1 or _ROUGH_AMOUNT.search(text):
         return False
     rank = _pain_rank(text, candidates[0][0])
-    return rank is not None and rank < _NOT_ABOUT_THE_PAIN  # not "During the last month the grandchildren stayed"
+    return rank is not None and rank < _NO_PAIN_IN_ITS_SENTENCE  # not "During the last month the grandchildren stayed"
 
 
 def _duration_candidates(text: str, asked: bool) -> List[Tuple[int, int]]:
@@ -206,6 +206,7 @@ def _duration_candidates(text: str, asked: bool) -> List[Tuple[int, int]]:
 # for many a year"): unless asked, they are left for the question, which costs one question,
 # where a year read wrongly would send the person to be seen for persistent pain.
 _NOT_ABOUT_THE_PAIN, _LIFE_SCALE_DAYS = 2, 365
+_NO_PAIN_IN_ITS_SENTENCE = 3  # `_pain_rank` of an amount whose sentence tells of no pain
 
 
 def _pain_duration(text: str, candidates: List[Tuple[int, int]], asked: bool) -> Optional[int]:

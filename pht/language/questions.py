@@ -17,6 +17,7 @@ from typing import Any, List, Mapping, Optional, Tuple
 from ..triage import Knowledge, load_knowledge
 
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+QUOTED_QUESTION = re.compile(r"[\"\u201c][^\"\u201c\u201d]{1,120}\?[\"\u201d]")
 CLAUSE = re.compile(r"[,;:(\u2013\u2014]|\s-\s")
 WORD = re.compile(r"[a-z0-9'-]+")
 # A message that is one short sentence ending with "?" asks ("stretching ok?").
@@ -45,6 +46,8 @@ class QuestionForm:
         self.telling = {str(word).lower() for word in cues.get("telling", [])}
         self.going_on = {str(word).lower() for word in cues.get("going_on", [])}
         self.rhetorical = [str(phrase).lower() for phrase in cues.get("rhetorical", [])]
+        self.tags = {str(phrase).lower() for phrase in cues.get("tags", [])}
+        self.stated = _phrases(cues.get("stated", []), anywhere=True)
         self.phrases = _phrases(cues["phrases"], anywhere=True)
         self.opening_phrases = _phrases(cues["opening_phrases"], anywhere=False)
         fillers = "|".join(re.escape(str(word).lower()) for word in cues.get("help_fillers", []))
@@ -82,7 +85,11 @@ class QuestionForm:
         case: its sentences that ask nothing, and a sentence's clauses left when a request for
         help is taken out ("my sit bone hurts when I sit. Should I stop running?" tells "my sit
         bone hurts when i sit."); empty when it tells nothing."""
-        sentences = [part.strip() for part in SENTENCE.findall(_plain(text)) if part.strip()]
+        plain = _plain(text)
+        unquoted = QUOTED_QUESTION.sub(" ", plain)  # 'I'm thinking, "Did I rip my pants?"': a thought told
+        if WORD.search(unquoted):
+            plain = unquoted
+        sentences = [part.strip() for part in SENTENCE.findall(plain) if part.strip()]
         told: List[str] = []
         questions = helps = False
         for index, sentence in enumerate(sentences):
@@ -104,7 +111,7 @@ class QuestionForm:
         return told_text, questions
 
     def _sentence_asks(self, sentence: str, index: int, sentences: List[str]) -> bool:
-        if self.phrases.search(sentence) or (index == 0 and self.opening_phrases.match(sentence)):
+        if self.phrases.search(self.stated.sub(" ", sentence)) or (index == 0 and self.opening_phrases.match(sentence)):
             return True
         clause = self._not_exclaimed(sentence, last=index == len(sentences) - 1)
         return bool(clause) and self._form_asks(clause, len(sentences))
@@ -149,6 +156,9 @@ class QuestionForm:
         words = WORD.findall(sentence)
         if not words:
             return False
+        clauses = CLAUSE.split(sentence)
+        if len(clauses) > 1 and " ".join(WORD.findall(clauses[-1])) in self.tags:
+            return self._form_asks(",".join(clauses[:-1]).strip() + ".", count)  # "It hurts, doesn't it?"
         if sentence.endswith("?") and (words[0] in self.questions | self.openers | self.when
                                        or (count == 1 and len(words) <= SHORT_QUESTION_WORDS)):
             return True
