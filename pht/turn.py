@@ -29,6 +29,7 @@ DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodby
 # for off-topic). Commands ("stop", "go back") are short: if one still answers the question asked
 # ("about twenty days"), it was an answer the classifier got wrong.
 QUESTION_INTENTS = {"faq", "ask_why", "out_of_scope"}
+STORY_WORDS = 15  # an answer longer than this is a story: only its opening clause says yes or no
 COMMAND_INTENTS = {"start_over", "stop", "goodbye", "go_back", "delete_my_data", "staff_mode"}
 SURE = 0.8
 
@@ -185,20 +186,18 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
     changes: Changes = []
     pending = next((sign for sign in signs if sign["answer"] is None), None)
     if asked == CONFIRM_SLOT and pending:
-        said = shared_reader().yes_or_no(text)
+        # a story (the first message told again, or findings of its own) answers yes or no only
+        # in its opening clause: "no longer sore", "yes" or "odd" deep inside it answer nothing
+        story = bool(found) or len(text.split()) > STORY_WORDS
+        said = shared_reader().opening_yes_or_no(text) if story else shared_reader().yes_or_no(text)
         digression = sure and message.intent in DIGRESSION_INTENTS
         told_now = found.get(pending["field"])
         stated = pending["value"] in (told_now if isinstance(told_now, list) else [])  # the sign itself, told again
-        if (said is False and pending["value"] in (possible.get(pending["field"]) or [])
-                and shared_reader().opening_yes_or_no(text) is not False):
-            # the sign told again in a story whose "no" is elsewhere ("It swelled up a lot ... no
-            # longer sore"), not a "no, ..." that answers: no answer
-            said = None
         if said is not None or stated or not (digression and not found):
             concrete = load_knowledge().fields[pending["field"]]["values"][pending["value"]].get("concrete")
             if said is not None and pending.get("reasked") and concrete and not stated:
                 said = said != (concrete["normal"] == "yes")  # the sign is there when the answer is not the normal one
-            elif said is None and concrete and shared_reader().says_abnormal(text):
+            elif said is None and concrete and not story and shared_reader().says_abnormal(text):
                 said = True  # "it feels different on one side", "not numb, just different": altered feeling is the sign
             said = True if stated else said
             # one sign of a screen asked alone: words that say nothing usable are counted and

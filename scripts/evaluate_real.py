@@ -350,8 +350,16 @@ def pending_sign(slots: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
 
 
 def confirming_answer(story: Mapping[str, Any], sign: Optional[Mapping[str, Any]]) -> str:
-    """"yes" to the confirming question about a sign the story states, "no" otherwise."""
-    return YES if sign and sign.get("value") in set(story.get("danger_signs") or []) else NO
+    """"yes" to the confirming question about a sign the story states, "no" otherwise; to the
+    re-ask in concrete words, which asks whether all is normal ("can you get and keep an
+    erection as you did before?"), the other way round."""
+    from pht.triage import load_knowledge
+
+    present = bool(sign) and sign.get("value") in set(story.get("danger_signs") or [])
+    if sign and sign.get("reasked"):
+        concrete = load_knowledge().fields[sign["field"]]["values"][sign["value"]].get("concrete") or {}
+        present = present != (concrete.get("normal") == YES)
+    return YES if present else NO
 
 
 def told_as(stories: List[Mapping[str, Any]], way: str) -> List[Dict[str, Any]]:

@@ -215,6 +215,13 @@ def test_a_danger_sign_the_story_states_is_confirmed():
     assert evaluate_real.confirming_answer({"danger_signs": []}, {"value": "night_pain"}) == "no"
 
 
+def test_the_simulated_person_answers_the_concrete_re_ask_as_a_person_with_the_sign_would():
+    reasked = {"field": "red_flags", "value": "sexual_dysfunction", "reasked": True}
+    # "Since the pain began, can you get and keep an erection, or feel aroused, as you did before?"
+    assert evaluate_real.confirming_answer({"danger_signs": ["sexual_dysfunction"]}, reasked) == "no"
+    assert evaluate_real.confirming_answer({"danger_signs": []}, reasked) == "yes"
+
+
 # --- the held-out report -------------------------------------------------------------------
 
 def test_the_held_out_report_holds_figures_and_never_an_id_a_text_or_a_miss(tmp_path, capsys):

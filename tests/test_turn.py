@@ -1,4 +1,6 @@
 """What one message means for the pre-screen, decided without Rasa (pht/turn.py)."""
+import pytest
+
 from pht.state import CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT
 from pht.turn import CORRECTED_SLOT, Message, going_back, read_message_into
 
@@ -76,6 +78,20 @@ def test_a_no_inside_a_story_that_tells_the_sign_again_does_not_rule_the_sign_ou
     assert again is None  # asked once more, not answered "no"
     denied = changes({POSSIBLE_SLOT: signs}, "no, it only swelled up a little after the heat pack", CONFIRM_SLOT)
     assert denied[POSSIBLE_SLOT][0]["answer"] == "no"
+
+
+@pytest.mark.parametrize("story", [
+    # r082: "odd" in a story is no altered feeling told as the answer
+    "Then completely out of the blue I developed some odd colorectal problems with pain on sitting. Over a "
+    "three-month period the pain escalated to the point that I could no longer sit for more than 40 minutes.",
+    # a "yes" deep inside a story answers nothing
+    "My sit bone has hurt for weeks. My physio said yes, it is probably the tendon, and I still cannot sit long.",
+])
+def test_a_story_told_again_to_a_cauda_equina_question_is_no_yes(story):
+    signs = changes({}, "since the pain began I have had some bladder problems")[POSSIBLE_SLOT]
+    answered = changes({POSSIBLE_SLOT: signs}, story, CONFIRM_SLOT)
+    assert answered[POSSIBLE_SLOT][0]["answer"] != "yes"
+    assert changes({POSSIBLE_SLOT: signs}, "yes, and it feels odd when I go", CONFIRM_SLOT)[POSSIBLE_SLOT][0]["answer"] == "yes"
 
 
 def test_a_story_told_again_to_a_safety_screen_leaves_the_signs_it_does_not_name_to_be_asked():
