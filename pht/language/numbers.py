@@ -232,9 +232,8 @@ def _pain_rank(text: str, position: int) -> Optional[int]:
     pain_here, life_here = bool(_PAIN_WORDS.search(stretch)), bool(_LIFE_WORDS.search(stretch))
     if pain_here and not life_here:
         return 0
-    following = _sentence_after(text, position)
-    if (_AGO.search(stretch) and _EVER_SINCE.search(following) and _PAIN_WORDS.search(following)
-            and not _duration_candidates(following, False)):
+    following = _sentence_after(text, position) if _AGO.search(stretch) else ""
+    if _EVER_SINCE.search(following) and _PAIN_WORDS.search(following) and not _duration_candidates(following, False):
         return 1  # "I fell on the ice 3 years ago. I've been cursed with a new pain ever since."
     if _PAIN_WORDS.search(sentence):
         return 1 if not life_here else 2 if pain_here else None

@@ -47,7 +47,7 @@ class QuestionForm:
         self.going_on = {str(word).lower() for word in cues.get("going_on", [])}
         self.rhetorical = [str(phrase).lower() for phrase in cues.get("rhetorical", [])]
         self.tags = {str(phrase).lower() for phrase in cues.get("tags", [])}
-        self.stated = _phrases(cues.get("stated", []), anywhere=True)
+        self.stated = _phrases(cues["stated"], anywhere=True) if cues.get("stated") else None
         self.phrases = _phrases(cues["phrases"], anywhere=True)
         self.opening_phrases = _phrases(cues["opening_phrases"], anywhere=False)
         fillers = "|".join(re.escape(str(word).lower()) for word in cues.get("help_fillers", []))
@@ -111,7 +111,8 @@ class QuestionForm:
         return told_text, questions
 
     def _sentence_asks(self, sentence: str, index: int, sentences: List[str]) -> bool:
-        if self.phrases.search(self.stated.sub(" ", sentence)) or (index == 0 and self.opening_phrases.match(sentence)):
+        asking = self.stated.sub(" ", sentence) if self.stated else sentence  # "it would be a good idea to ..." tells
+        if self.phrases.search(asking) or (index == 0 and self.opening_phrases.match(sentence)):
             return True
         clause = self._not_exclaimed(sentence, last=index == len(sentences) - 1)
         return bool(clause) and self._form_asks(clause, len(sentences))
@@ -169,7 +170,7 @@ class QuestionForm:
         # that walking is not making it worse.")
         told = sentence.endswith((".", "!"))
         return any(self._clause_asks(WORD.findall(clause), going_on=told and index > 0, told=told)
-                   for index, clause in enumerate(CLAUSE.split(sentence)))
+                   for index, clause in enumerate(clauses))
 
     def _clause_asks(self, words: List[str], going_on: bool = False, told: bool = False) -> bool:
         if not words:

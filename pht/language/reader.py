@@ -333,7 +333,7 @@ class Reader:
             if start >= reached:  # the longest of overlapping phrases
                 longest.append((field, "unlisted", start, end, False))
                 reached = end
-        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
+        clause = _numbered_by(doc, CLAUSE_ENDS)
         relieved = self._relieved(doc, longest, clause) if field in self.relieved_fields else set()
         mentioned = {index for _, _, start, end, _ in longest for index in range(start, end)}
         said = [doc[start:end].text for position, (_, _, start, end, _) in enumerate(longest)
@@ -355,7 +355,7 @@ class Reader:
         """`yes_or_no` of the message's first clause alone: "no, it only ..." answers no; a
         "no" further into a story ("It swelled up a lot ... no longer sore") does not."""
         doc = self._doc(_normalise(text or ""))
-        first = [token.text_with_ws for token, number in zip(doc, _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS))
+        first = [token.text_with_ws for token, number in zip(doc, _numbered_by(doc, CLAUSE_ENDS))
                  if number == 0 and token.lower_ not in CLAUSE_ENDS]
         return self.yes_or_no("".join(first))
 
@@ -373,8 +373,8 @@ class Reader:
         none of the value's `not_with` phrases in its sentence. A word that only says all is well
         ("fine", "ok") excuses in its own clause: "told I was ok yet ... impotent" is no denial."""
         possible: Dict[str, List[str]] = {}
-        sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
-        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_BREAKS)
+        sentence = _numbered_by(doc, SENTENCE_ENDS)
+        clause = _numbered_by(doc, CLAUSE_BREAKS)
         for mention in mentions:
             if not mention.possible or mention.negated or mention.value in (found.get(mention.field) or []):
                 continue
@@ -514,6 +514,7 @@ class Reader:
         raw += self._together(doc, raw)
         answering = list(self.as_answer) if not told else [asked] if asked in self.as_answer else []
         answers: List[tuple] = []
+        clause = _numbered_by(doc, CLAUSE_ENDS)
         if answering:  # words that name a value only as the answer to its question,
             # and give way to a danger sign ("my back" inside "around my back passage")
             taken = {index for field, _, start, end, possible in raw
@@ -525,9 +526,8 @@ class Reader:
                         answers.append((field, value, start, end, possible))
             # a small fall is only possibly a major one, whatever the word "fell" alone would say
             # in its clause ("I fell from standing on the ice")
-            answer_clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
-            hedged = [(field, answer_clause[start]) for field, _, start, _, possible in answers if possible]
-            answers = [item for item in answers if item[4] or (item[0], answer_clause[item[2]]) not in hedged]
+            hedged = [(field, clause[start]) for field, _, start, _, possible in answers if possible]
+            answers = [item for item in answers if item[4] or (item[0], clause[item[2]]) not in hedged]
         # a phrase that only looks like a finding ("my bruised bum") still names its place
         def outside_not_findings(items: List[tuple]) -> List[tuple]:
             return [item for item in items if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
@@ -545,8 +545,7 @@ class Reader:
                                                     for other in named)]
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
-        clause = _numbered(doc, lambda token, _: token.lower_ in CLAUSE_ENDS)
-        sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
+        sentence = _numbered_by(doc, SENTENCE_ENDS)
         cue_starts = {field: self._cue_starts(field, doc) for field in self.cues}
         cued = {field: {clause[cue_start] for cue_start in starts} for field, starts in cue_starts.items()}
         # Fields with cues are checked from the last in the vocabulary to the first, each
@@ -789,7 +788,7 @@ class Reader:
         activities = [(position, item) for position, item in enumerate(kept) if item[0] in self.relieved_fields]
         relieved = {position for position, (_, _, start, _, _) in activities
                     if any(cue < start and clause[cue] == clause[start] for cue in before)}
-        sentence = _numbered(doc, lambda token, _: token.lower_ in SENTENCE_ENDS)
+        sentence = _numbered_by(doc, SENTENCE_ENDS)
         # words of pain, leaving out the pain that a relieving cue is about ("the pain goes away")
         hurts = [start for _, start, _ in self.cues["aggravators"](doc)
                  if not (doc[start].lower_ in PAIN_NOUNS and any(0 < cue - start <= 2 for cue in after))]
@@ -976,6 +975,11 @@ def _numbered(doc: Doc, ends: "Any") -> List[int]:
         numbers.append(number)
         number += bool(ends(token, doc[index + 1] if index + 1 < len(doc) else None))
     return numbers
+
+
+def _numbered_by(doc: Doc, ends: Set[str]) -> List[int]:
+    """`_numbered`, a stretch ending at any of the words `ends`."""
+    return _numbered(doc, lambda token, _: token.lower_ in ends)
 
 
 def _ends_together_clause(token: Any, following: Any) -> bool:
