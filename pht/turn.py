@@ -189,7 +189,8 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
         # a story (the first message told again, or findings of its own) answers yes or no only
         # in its opening clause: "no longer sore", "yes" or "odd" deep inside it answer nothing
         story = bool(found) or len(text.split()) > STORY_WORDS
-        said = shared_reader().opening_yes_or_no(text) if story else shared_reader().yes_or_no(text)
+        answer = shared_reader().opening_answer(text) if story else text
+        said = shared_reader().yes_or_no(answer)
         digression = sure and message.intent in DIGRESSION_INTENTS
         told_now = found.get(pending["field"])
         stated = pending["value"] in (told_now if isinstance(told_now, list) else [])  # the sign itself, told again
@@ -202,9 +203,9 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
             said = True if stated else said
             # one sign of a screen asked alone: words that say nothing usable are counted and
             # asked again by the form (a cauda equina sign in its concrete words), not unsure
-            unusable = pending.get("one_by_one") and said is None and not shared_reader().says_not_sure(text)
+            unusable = pending.get("one_by_one") and said is None and not shared_reader().says_not_sure(answer)
             if (said is None and found and not concrete and not pending.get("one_by_one")
-                    and not pending.get("asked_again") and not shared_reader().says_not_sure(text)):
+                    and not pending.get("asked_again") and not shared_reader().says_not_sure(answer)):
                 # no answer but something else told instead (the story again, another finding):
                 # the question is asked once more before the sign counts as unclear (err safe)
                 pending["asked_again"] = unusable = True

@@ -28,6 +28,9 @@ def stepped_aside(events):
     ("load_changes", "a gravel century", "load_changes", ["more_volume"]),      # r048
     ("load_changes", "I had just retired and was running more with the dogs", "load_changes", ["more_volume"]),  # r665
     ("onset", "a stab on a steep downhill on a trail run", "onset", "sudden"),  # r665
+    ("onset", "it just started by itself this week, no fall or anything", "onset", "gradual"),  # r642
+    ("onset", "after the run, the day 2 run of week 6", "onset", "gradual"),  # r505
+    ("onset", "I didn't fall, it just came on", "onset", "gradual"),
 ])
 def test_an_answer_names_what_the_question_asked_in_the_persons_words(asked, answer, field, value):
     assert READER.read(answer, asked=asked).get(field) == value

@@ -94,6 +94,20 @@ def test_a_story_told_again_to_a_cauda_equina_question_is_no_yes(story):
     assert changes({POSSIBLE_SLOT: signs}, "yes, and it feels odd when I go", CONFIRM_SLOT)[POSSIBLE_SLOT][0]["answer"] == "yes"
 
 
+def test_a_story_that_opens_with_it_is_or_holds_a_maybe_neither_answers_nor_is_unsure():
+    """r467, told again to "do you have new trouble walking?": "It is the first scan ..." is no
+    "it is" (yes), and "maybe 8 months" further in is no "maybe" (unsure, which errs safe)."""
+    story = ("It is the first scan I have had since the initial scans I had upon diagnosis. I have had some "
+             "back pain for a while now, maybe 8 months. I was to move positions so they could get pictures.")
+    state = dict(changes({}, story))
+    asked = changes(state, story, CONFIRM_SLOT)[POSSIBLE_SLOT][0]
+    assert asked["value"] == "difficulty_walking" and asked["answer"] is None and asked["asked_again"]
+    for answer, meant in [("Yes, and I have been limping ever since the scan last month on my left side", "yes"),
+                          ("Not really, I can walk fine but sitting at my desk is a nightmare all day", "no"),
+                          ("Not sure if it counts, I walk a bit slower since the treatment began", "unclear")]:
+        assert changes(state, answer, CONFIRM_SLOT)[POSSIBLE_SLOT][0]["answer"] == meant
+
+
 def test_a_story_told_again_to_a_safety_screen_leaves_the_signs_it_does_not_name_to_be_asked():
     story = "I fell four metres onto concrete a few weeks ago and my sit bone has hurt since"
     state = {MENTIONED_SLOT: {"red_flags": ["major_trauma"]}}

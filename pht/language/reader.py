@@ -45,6 +45,7 @@ DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pr
                 "still", "generally", "mostly", "weirdly", "surprisingly", "usually"}
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
+SHORT_ANSWER_WORDS = 5  # an opening clause longer than this answers yes or no only with a `leading` word
 # A negation does not reach past these: "I don't know why both my legs are numb" states it.
 ASSERTED_AFTER = {"why"}
 # "I haven't seen my oncologist", "I didn't tell my husband": a negated visit or telling, whose
@@ -238,6 +239,7 @@ class Reader:
         answers = self.knowledge.vocabulary["answers"]
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
         self.answer_regex.setdefault("all", re.compile(r"(?!)"))  # a vocabulary without "all" answers
+        self.answer_regex.setdefault("leading", re.compile(r"(?!)"))
         phrases = [phrase for _, _, phrase in synonym_phrases(self.knowledge)]
         phrases += [phrase for _, _, phrase in answer_phrases(self.knowledge)]
         phrases += [str(phrase) for group in answers.values() for phrase in group]
@@ -351,13 +353,18 @@ class Reader:
         """True for "yes", False for "no", None when the answer is unclear or "not sure"."""
         return self._yes_or_no(_normalise(text or ""))
 
-    def opening_yes_or_no(self, text: str) -> Optional[bool]:
-        """`yes_or_no` of the message's first clause alone: "no, it only ..." answers no; a
-        "no" further into a story ("It swelled up a lot ... no longer sore") does not."""
+    def opening_answer(self, text: str) -> str:
+        """The words of a story that can answer a question: its first clause ("no, it only ...":
+        a "no" further in, "It swelled up a lot ... no longer sore", or a "maybe 8 months", does
+        not). A longer opening clause answers only with a `leading` word at its head ("yes, and
+        I limp since"): "It is the first scan I have had" tells, it does not answer."""
         doc = self._doc(_normalise(text or ""))
-        first = [token.text_with_ws for token, number in zip(doc, _numbered_by(doc, CLAUSE_ENDS))
-                 if number == 0 and token.lower_ not in CLAUSE_ENDS]
-        return self.yes_or_no("".join(first))
+        first = "".join(token.text_with_ws for token, number in zip(doc, _numbered_by(doc, CLAUSE_ENDS))
+                        if number == 0 and token.lower_ not in CLAUSE_ENDS).strip()
+        if len(first.split()) > SHORT_ANSWER_WORDS:
+            head = self.answer_regex["leading"].match(first)
+            return head.group(0) if head else ""
+        return first
 
     def says_abnormal(self, text: str) -> bool:
         """Whether the answer describes a feeling that is not normal (`answers: abnormal`)."""
