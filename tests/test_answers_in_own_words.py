@@ -30,7 +30,6 @@ def stepped_aside(events):
     ("onset", "a stab on a steep downhill on a trail run", "onset", "sudden"),  # r665
     ("onset", "it just started by itself this week, no fall or anything", "onset", "gradual"),  # r642
     ("onset", "after the run, the day 2 run of week 6", "onset", "gradual"),  # r505
-    ("onset", "I didn't fall, it just came on", "onset", "gradual"),
 ])
 def test_an_answer_names_what_the_question_asked_in_the_persons_words(asked, answer, field, value):
     assert READER.read(answer, asked=asked).get(field) == value

@@ -2008,3 +2008,72 @@ def test_a_sharp_pain_felt_at_one_moment_is_a_sudden_start(story):
 def test_a_length_told_in_a_sentence_about_something_else_is_not_told_plainly():
     assert not numbers.duration_told_plainly("During the last month all our grandchildren have spent time with us")  # r676
     assert numbers.duration_told_plainly("my sit bone has hurt for 3 months")
+
+
+# --- rounds seventeen and eighteen (tuning stories) ------------------------------------------
+
+def test_a_fall_the_person_tells_as_slight_is_asked_about_not_taken_as_major():
+    story = ("I fell off my bike this morning. No serious harm done, as I wasn't going fast and basically just "
+             "went down in a heap. I'm going to have a cracking bruise on my leg, and my back aches a bit.")  # r724
+    reading = shared_reader().reading(story)
+    assert "major_trauma" not in reading.findings.get("red_flags", [])
+    assert "major_trauma" in reading.possible["red_flags"]  # asked once, never dropped
+    assert not reading.findings.get("injury_signs")  # a "cracking" bruise still to come is neither pop nor bruise
+    assert reading.findings["neuro_symptoms"] == ["back_pain"]  # what follows ", and my back" is told
+
+
+@pytest.mark.parametrize("story", [
+    "Either way, down I went, sliding down the staircase on my right ass cheek.",  # r746
+    "I bounced a couple of times as I slid down several steps making nice clunk noises",  # r755
+    "I was stepping off of a roof onto my ladder and the feet slid out.",  # r756
+    "So, I did not fall off the ladder, the ladder slid out from under me.",  # r757
+])
+def test_a_fall_down_the_stairs_or_off_a_ladder_is_a_major_fall(story):
+    assert "major_trauma" in read_message(story)["red_flags"]
+
+
+@pytest.mark.parametrize("story", [
+    "other than a pair of bruised heels, a sore ass cheek, and an over-extended right knee, I was fine",  # r746
+    "I fell over on the path. Bruised pride mostly.",  # r756
+    "It got to the point where I felt like I had bruising on my front pelvic bone",  # r726
+])
+def test_a_bruise_elsewhere_felt_or_of_the_pride_is_no_bruising(story):
+    assert "bruising" not in read_message(story).get("injury_signs", [])
+
+
+@pytest.mark.parametrize("story, field, value", [
+    ("I woke up this morning and almost fell to the floor because my ass hurt so much", "red_flags", "major_trauma"),  # r687
+    ("It popped up out of nowhere like the last hamstring tweak", "injury_signs", "pop"),  # r760
+])
+def test_what_nearly_happened_or_popped_up_is_not_told(story, field, value):
+    found = read_message(story)
+    assert value not in (found.get(field) or []) and found.get("onset") != "sudden"
+
+
+def test_couldnt_sit_much_less_walk_is_trouble_walking():
+    assert "difficulty_walking" in read_message("OH GOD THE PAIN. Couldn't sit down, much less walk.")["injury_signs"]  # r714
+
+
+def test_something_let_loose_is_a_sudden_start():
+    assert read_message("I felt something let loose on the inside of the back of my right leg.")["onset"] == "sudden"  # r715
+
+
+def test_feeling_like_an_old_person_tells_no_age():
+    assert "age" not in read_message("I would limp around feeling like I was 80 years old.")  # r698
+    assert read_message("I'm 52 and I feel 90 years old")["age"] == 52
+
+
+@pytest.mark.parametrize("story, days", [
+    ("I've had pretty bad pain in my lower back and upper glutes the past couple weeks.", 14),  # r693
+    ("Well, yesterday... I fell down a flight of stairs.", 1),  # r696: the ellipsis is a pause
+])
+def test_lengths_in_more_of_the_ways_people_write_them(story, days):
+    assert read_message(story)["duration_days"] == days
+
+
+@pytest.mark.parametrize("story", [
+    "every so often I was getting shooting pain down my right leg",  # r736
+    "last night the pain radiating down my left hip and leg was awful",  # r760
+])
+def test_pain_shooting_down_the_leg_with_no_stop_goes_below_the_knee(story):
+    assert "pain_below_knee" in read_message(story)["neuro_symptoms"]

@@ -13,7 +13,7 @@ UNIT_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "
           "nineteen": 19}
 TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
-_VAGUE = {"a": 1, "an": 1, "a couple of": 2, "couple of": 2, "a couple": 2, "a few": 3, "few": 3,
+_VAGUE = {"a": 1, "an": 1, "a couple of": 2, "couple of": 2, "a couple": 2, "couple": 2, "a few": 3, "few": 3,
           "quite a few": 3, "a good few": 3, "several": 4, "many": 6}
 # "for months", "months now": a unit with no amount is more than a few of it (several).
 _SEVERAL = 4
@@ -23,7 +23,7 @@ _NUMBER_WORD = re.compile(
 _DAYS_PER_UNIT = {"day": 1, "night": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "mth": 30,
                   "year": 365, "yr": 365}
 _UNIT = r"(day|night|week|wk|fortnight|month|mth|mo|year|yr)s?\b"
-_AMOUNT = r"(\d+(?:\.\d+)?|a couple of|couple of|a couple|quite a few|a good few|a few|few|several|many|an|a)"
+_AMOUNT = r"(\d+(?:\.\d+)?|a couple of|couple of|a couple|couple|quite a few|a good few|a few|few|several|many|an|a)"
 # A closer figure for the same unit right after a vague one: "a few months, maybe five".
 _CLOSER_AMOUNT = re.compile(r"\s*,?\s*(?:maybe|probably|perhaps|about|around|roughly|nearer|closer to|more like|or)\s+(\d+)\b(?!\s*(?:[a-z]|/|%))")
 _BARE_UNIT = re.compile(r"(?<![\w'])(days|weeks|months|years)\b")
@@ -94,7 +94,8 @@ _SHORTHAND = [
     re.compile(r"(?:^\W*|\()(1[3-9]|[2-9]\d)\s?/?m\b"),
     re.compile(r"(?:^\W*|\()[fm]\s?/?(1[3-9]|[2-9]\d)\b"),
 ]
-_A_LIKENESS = re.compile(r"\b(?:like|as if|as though)\s+(?:an?|some)\s*$")  # "shuffling like a 80 year old man"
+# "shuffling like a 80 year old man", "feeling like I was 80 years old", "I feel 90"
+_A_LIKENESS = re.compile(r"\b(?:(?:like|as if|as though)\s+(?:an?|some|i\s+(?:was|am|were)|i'm)|feel|feels|feeling|felt)\s*$")
 # "a fever of 99F", "it was 20F this morning", "in 15F weather" tell no age
 _A_TEMPERATURE = re.compile(r"fever|temp|°|degree|fahrenheit")
 # in forum shorthand, "it was 20F this morning", "in 15F weather", "hill sprints (60m)", "60m
@@ -127,8 +128,17 @@ def duration_days(text: str, asked: bool) -> Optional[int]:
     When the question was not asked, the amount must come with a word such as "for",
     "since" or "ago", so that "I run 3 days a week" is not read as a duration.
     """
-    text = words_to_digits(text.lower())
+    text = _for_durations(text)
     return _pain_duration(text, _duration_candidates(text, asked), asked)
+
+
+# "Well, yesterday... I fell down a flight of stairs": an ellipsis is a pause, not the end of
+# the sentence that tells what happened that day
+_ELLIPSIS = re.compile(r"\.{3,}|…")
+
+
+def _for_durations(text: str) -> str:
+    return _ELLIPSIS.sub(",", words_to_digits(text.lower()))
 
 
 # "A few months", "several weeks", "a couple of years": how long only roughly
@@ -140,7 +150,7 @@ def duration_told_plainly(text: str) -> bool:
     ("pain at my sit bone for 6 weeks"), not among other times of a story ("a year ago I was
     sweeping ... within the last week it hurts"), nor roughly ("for quite a few months"), nor
     in a sentence about something else ("During the last month the grandchildren stayed")."""
-    text = words_to_digits(text.lower())
+    text = _for_durations(text)
     candidates = _duration_candidates(text, False)
     if len(candidates) != 1 or _ROUGH_AMOUNT.search(text):
         return False
@@ -299,7 +309,7 @@ def _tells_no_age(text: str, match: "re.Match[str]", shorthand: bool) -> bool:
     told by the words around it ("it was 20F this morning", "60m sprints")."""
     before, after = text[:match.start()], text[match.end():]
     return bool(_A_TEMPERATURE.search(text[max(0, match.start() - 25): match.end() + 10])
-                or _A_LIKENESS.search(before[-12:])
+                or _A_LIKENESS.search(before[-16:])
                 or shorthand and (_NOT_SHORTHAND_BEFORE.search(before[-20:]) or _NOT_SHORTHAND_AFTER.search(after)))
 
 

@@ -203,6 +203,9 @@ class Reader:
         self.exertion = self._cue_matcher(exertion.get("cues"))
         self.exertion_values = set(exertion.get("values", []))
         self.resolved = self._cue_matcher(self.knowledge.vocabulary.get("resolved"))
+        minimised = self.knowledge.vocabulary.get("minimised", {})
+        self.minimised = self._cue_matcher(minimised.get("cues"))
+        self.minimised_values = set(minimised.get("values", []))
         relieving = self.knowledge.vocabulary.get("relieving", {})
         self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after", "only_for")}
         self.relieved_fields = set(relieving.get("fields", []))
@@ -574,6 +577,7 @@ class Reader:
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
         # "My junk was numb. Now it's not.": what has gone, in its sentence or the one before
         gone = {sentence[start] - back for _, start, _ in self.resolved(doc) for back in (0, 1)}
+        slight = bool(self.minimised_values) and bool(self.minimised(doc))  # "wasn't going fast": a slight fall
         relieved = self._relieved(doc, kept, clause)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
         proxy = _told_for_someone_else(doc)
@@ -592,6 +596,8 @@ class Reader:
                 possible = True  # "it all started when I had a car accident 14 years ago": asked once
             if value in self.exertion_values and sentence[start] in sore_after:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
+            if slight and value in self.minimised_values:
+                possible = True  # "No serious harm done, as I wasn't going fast": asked once whether it was major
             if sentence[start] in gone and "confirm" in self.knowledge.fields[field].get("values", {}).get(value, {}):
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
             if self._about_someone_else(doc, start, end):
@@ -951,10 +957,14 @@ def _describes_the_person(doc: Doc, who: int) -> bool:
 
 
 def _warning_end(doc: Doc, cue: int, sentence: List[int]) -> int:
-    """Where a warning's reach ends: the end of its sentence, or a word of contrast before it
-    ("my physio warned me about cauda equina but I have no bladder control" states the sign)."""
+    """Where a warning's reach ends: the end of its sentence, a word of contrast before it
+    ("my physio warned me about cauda equina but I have no bladder control" states the sign), or
+    ", and" with a new subject ("I'm going to have a cracking bruise, and my back aches")."""
     for index in range(cue + 1, len(doc)):
         if sentence[index] != sentence[cue] or doc[index].lower_ in CONTRASTS:
+            return index
+        if (doc[index].lower_ == "and" and doc[index - 1].text == "," and index + 1 < len(doc)
+                and doc[index + 1].lower_ in NEW_SUBJECT):
             return index
     return len(doc)
 
