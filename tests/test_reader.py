@@ -2077,3 +2077,30 @@ def test_lengths_in_more_of_the_ways_people_write_them(story, days):
 ])
 def test_pain_shooting_down_the_leg_with_no_stop_goes_below_the_knee(story):
     assert "pain_below_knee" in read_message(story)["neuro_symptoms"]
+
+
+@pytest.mark.parametrize("story, field, value", [
+    ("But I never expected I would slip and fall the moment I stepped into my house!!!", "onset", "sudden"),  # r722
+    ("I never thought I would lose control of my bladder", "red_flags", ["bladder_bowel_change"]),
+])
+def test_what_was_never_expected_happened(story, field, value):
+    assert read_message(story)[field] == value
+
+
+@pytest.mark.parametrize("story", ["I didn't think I had any numbness", "I don't expect any numbness"])
+def test_a_denial_hedged_or_still_to_come_is_not_the_sign(story):
+    assert "numbness" not in read_message(story).get("neuro_symptoms", [])
+
+
+def test_numbness_at_the_front_of_the_pelvic_area_is_the_saddle_area():
+    story = "This was different – I was going numb at the front of my pelvic area."  # r726, on the bike
+    assert read_message(story)["red_flags"] == ["saddle_numbness"]
+
+
+def test_what_only_felt_as_if_it_would_happen_did_not():
+    story = "when I tried to open my stride up it felt like something was going to 'ping'"  # r730
+    assert "pop" not in read_message(story).get("injury_signs", [])
+
+
+def test_a_jarring_pain_when_it_happened_is_a_sudden_start():
+    assert read_message("It felt like a misstep, a quick jarring pain when it happened")["onset"] == "sudden"  # r743

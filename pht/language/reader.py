@@ -48,6 +48,8 @@ NEGATION_WINDOW = 5
 SHORT_ANSWER_WORDS = 5  # an opening clause longer than this answers yes or no only with a `leading` word
 # A negation does not reach past these: "I don't know why both my legs are numb" states it.
 ASSERTED_AFTER = {"why"}
+# "never expected", "didn't imagine", "never thought I'd ...": what follows happened
+EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dreamed", "anticipate", "anticipated"}
 # "I haven't seen my oncologist", "I didn't tell my husband": a negated visit or telling, whose
 # object is the person named, does not negate the finding that person stands for.
 MEETING_VERBS = {"see", "visit", "tell", "ring", "call", "phone", "contact", "consult"}
@@ -886,7 +888,11 @@ class Reader:
             if doc[index].lower_ in ASSERTED_AFTER:
                 break  # "nobody can explain why both my legs go numb": what follows "why" is so
             if doc[index].lower_ in NEGATIONS:
-                return True
+                # "I never expected I would slip and fall": what was not expected happened
+                verb = doc[index + 1].lemma_ if index + 1 < len(doc) else ""
+                past = doc[index].lower_ == "never" or (index > 0 and doc[index - 1].lower_ in {"did", "had"})
+                unexpected = past and (verb in EXPECTING or (doc[index].lower_ == "never" and verb == "think"))
+                return not unexpected
             distance += 1
             if distance >= NEGATION_WINDOW:
                 break
