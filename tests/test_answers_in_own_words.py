@@ -30,6 +30,7 @@ def stepped_aside(events):
     ("onset", "a stab on a steep downhill on a trail run", "onset", "sudden"),  # r665
     ("onset", "it just started by itself this week, no fall or anything", "onset", "gradual"),  # r642
     ("onset", "after the run, the day 2 run of week 6", "onset", "gradual"),  # r505
+    ("load_changes", "more brick sessions", "load_changes", ["more_volume"]),  # r693
 ])
 def test_an_answer_names_what_the_question_asked_in_the_persons_words(asked, answer, field, value):
     assert READER.read(answer, asked=asked).get(field) == value
@@ -139,6 +140,7 @@ def test_a_known_stress_fracture_is_no_major_fall_or_accident():  # r098
     ("much the same as before", "start_over"),
     ("it was in the evening, a bit of a blur", "greet"),                         # cross-answered r044
     ("night time is the worst", "goodbye"),
+    ("it was in the evening, a bit of a blur", "stop"),  # r693: "more brick sessions" was taken for stop
 ])
 def test_an_answer_taken_for_a_command_or_a_question_is_asked_again(text, intent):
     tracker = validation_tracker(text, CLASSIC | {"onset": None}, "onset", {}, intent=intent)
@@ -153,7 +155,8 @@ def test_an_answer_that_ends_with_thats_all_is_an_answer_not_a_goodbye():  # r50
     assert not stepped_aside(events)
 
 
-@pytest.mark.parametrize("text, intent", [("thanks, that's all", "goodbye"), ("ok bye", "goodbye")])
+@pytest.mark.parametrize("text, intent", [("thanks, that's all", "goodbye"), ("ok bye", "goodbye"), ("stop", "stop"),
+                                          ("I want out", "stop"), ("i don't want to do this anymore", "stop")])
 def test_a_goodbye_that_tells_nothing_still_ends_the_questions(text, intent):
     tracker = validation_tracker(text, CLASSIC | {"red_flags": None}, "red_flags", {}, intent=intent)
     _, events = run(ValidateAssessmentForm(), tracker)
