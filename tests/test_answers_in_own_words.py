@@ -31,6 +31,9 @@ def stepped_aside(events):
     ("onset", "it just started by itself this week, no fall or anything", "onset", "gradual"),  # r642
     ("onset", "after the run, the day 2 run of week 6", "onset", "gradual"),  # r505
     ("load_changes", "more brick sessions", "load_changes", ["more_volume"]),  # r693
+    ("onset", "one rep of a sumo deadlift", "onset", "sudden"),  # r692
+    ("load_changes", "my first time trying sumo deadlifts", "load_changes", ["new_exercise"]),  # r692
+    ("neuro_symptoms", "no; only my ring and little fingers went numb after the ride", "neuro_symptoms", []),  # r728
 ])
 def test_an_answer_names_what_the_question_asked_in_the_persons_words(asked, answer, field, value):
     assert READER.read(answer, asked=asked).get(field) == value
