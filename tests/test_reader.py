@@ -2104,3 +2104,11 @@ def test_what_only_felt_as_if_it_would_happen_did_not():
 
 def test_a_jarring_pain_when_it_happened_is_a_sudden_start():
     assert read_message("It felt like a misstep, a quick jarring pain when it happened")["onset"] == "sudden"  # r743
+
+
+@pytest.mark.parametrize("story, value", [
+    ("Boy does my bum hurt. My bum just can't stay in the saddle.", "cycling"),  # r728
+    ("I can't handle sitting for a long time, or a ton of walking", "sitting"),  # r708
+])
+def test_an_activity_that_cannot_be_borne_makes_it_worse(story, value):
+    assert value in read_message(story)["aggravators"]

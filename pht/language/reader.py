@@ -49,6 +49,8 @@ SHORT_ANSWER_WORDS = 5  # an opening clause longer than this answers yes or no o
 # A negation does not reach past these: "I don't know why both my legs are numb" states it.
 ASSERTED_AFTER = {"why"}
 # "never expected", "didn't imagine", "never thought I'd ...": what follows happened
+# "can't stay in the saddle", "can't handle sitting": what cannot be borne hurts
+ENDURING = {"stay", "last", "keep", "bear", "stand", "handle", "tolerate", "manage", "cope", "endure", "face"}
 EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dreamed", "anticipate", "anticipated"}
 # "I haven't seen my oncologist", "I didn't tell my husband": a negated visit or telling, whose
 # object is the person named, does not negate the finding that person stands for.
@@ -612,8 +614,9 @@ class Reader:
                 else:
                     continue  # "my dad had a blood clot" is family history
             negated = self._is_negated(doc, start, end, mentioned)
-            if negated and field in self.relieved_fields and self._cannot_without(doc, start, end, clause):
-                negated = False  # "I couldn't even sit down without pain": sitting hurts
+            if negated and field in self.relieved_fields and (self._cannot_without(doc, start, end, clause)
+                                                               or self._cannot_bear(doc, start, end, clause)):
+                negated = False  # "I couldn't even sit down without pain", "can't stay in the saddle": it hurts
             if not (possible or negated) and self._excused(doc, field, value, start, sentence):
                 continue  # "it shoots down my leg to the knee": stops above it
             mentions.append(Mention(field, value, start, end, negated, possible))
@@ -835,6 +838,14 @@ class Reader:
         activity the person cannot do without something after it, in one clause."""
         return any(doc[index].lower_ == "without" for index in range(end, min(len(doc), end + 3))
                    if clause[index] == clause[start]) and Reader._unable(doc, start, end, clause)
+
+    @staticmethod
+    def _cannot_bear(doc: Doc, start: int, end: int, clause: List[int]) -> bool:
+        """"My bum just can't stay in the saddle", "I can't handle sitting": an activity the
+        person cannot bear, a word of enduring shortly before it, after the inability."""
+        return Reader._unable(doc, start, end, clause) and any(
+            doc[index].lemma_ in ENDURING for index in range(max(0, start - NEGATION_WINDOW), start)
+            if clause[index] == clause[start])
 
     @staticmethod
     def _unable(doc: Doc, start: int, end: int, clause: List[int]) -> bool:
