@@ -447,6 +447,9 @@ def told_just_now(text, intent, **slots):
      {"mentioned": {"red_flags": ["weight_loss"]}}),
     (ActionOffTopic(), "out_of_scope", "my bowel habits are a bit weird lately",
      {"possible_signs": [{"field": "red_flags", "value": "bladder_bowel_change", "answer": None}]}),
+    # r049, told asking for help: nothing read, but it tells of the complaint ("suffered", "bruising")
+    (ActionOffTopic(), "out_of_scope", "I don't think I suffered from numbness, but I definitely suffered from "
+                                       "bruising at the back of my sit bones area. Any ideas?", {}),
 ])
 def test_a_story_taken_for_a_pleasantry_or_a_command_gets_the_welcome_not_its_reply(action, intent, text, slots):
     messages, events = run(action, told_just_now(text, intent, **slots))

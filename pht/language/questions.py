@@ -30,7 +30,9 @@ ACCOUNT_WORDS = 15
 # an account of the pain ("pain when sitting"); "stretching" alone is a topic to ask about.
 OWN_WORDS = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive", "i'd", "mine"}
 PAIN_WORDS = {"pain", "pains", "painful", "hurt", "hurts", "hurting", "ache", "aches", "aching", "achy", "sore",
-              "soreness", "tender", "twinge", "niggle", "burning", "throbbing", "stiff"}
+              "soreness", "tender", "twinge", "niggle", "burning", "throbbing", "stiff", "discomfort", "agony",
+              "spasm", "spasms", "tightness", "injury", "injured", "strained", "bruising", "bruised", "numb",
+              "numbness", "tingling", "suffer", "suffered", "suffering"}
 
 
 class QuestionForm:
