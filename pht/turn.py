@@ -77,7 +77,7 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
     changes = _possible_signs(state, message, reading.possible, asked, found, sure)
     earlier = (state.get(MENTIONED_SLOT) or {}).get(asked or "")
     if asked in knowledge.fields and asked not in found and held_to_confirm(earlier) and not denying:
-        if shared_reader().yes_or_no(text):
+        if shared_reader().yes_or_no(_answering_words(text, found)):  # a story's yes or no opens it
             found = {**found, asked: earlier}  # "yes" to "you mentioned pain here: ...; is that it?"
     corrected: Dict[str, Any] = {}
     mentioned = dict(state.get(MENTIONED_SLOT) or {})
@@ -119,6 +119,17 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
     if signs != (after.get(POSSIBLE_SLOT) or []):
         changes.append((POSSIBLE_SLOT, signs))
     return changes
+
+
+def _is_story(text: str, found: Mapping[str, Any]) -> bool:
+    """Whether an answer is a story (findings of its own, or over STORY_WORDS words)."""
+    return bool(found) or len(text.split()) > STORY_WORDS
+
+
+def _answering_words(text: str, found: Mapping[str, Any]) -> str:
+    """The words of an answer that say yes, no or not sure: all of a short answer, a story's
+    opening ones only ("It is the first scan ..." is no "it is"; "maybe 8 months" inside no "maybe")."""
+    return shared_reader().opening_answer(text) if _is_story(text, found) else text
 
 
 def follow_up_signs(state: Mapping[str, Any]) -> List[Dict[str, Any]]:
@@ -188,8 +199,8 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
     if asked == CONFIRM_SLOT and pending:
         # a story (the first message told again, or findings of its own) answers yes or no only
         # in its opening clause: "no longer sore", "yes" or "odd" deep inside it answer nothing
-        story = bool(found) or len(text.split()) > STORY_WORDS
-        answer = shared_reader().opening_answer(text) if story else text
+        story = _is_story(text, found)
+        answer = _answering_words(text, found)
         said = shared_reader().yes_or_no(answer)
         digression = sure and message.intent in DIGRESSION_INTENTS
         told_now = found.get(pending["field"])

@@ -2112,3 +2112,10 @@ def test_a_jarring_pain_when_it_happened_is_a_sudden_start():
 ])
 def test_an_activity_that_cannot_be_borne_makes_it_worse(story, value):
     assert value in read_message(story)["aggravators"]
+
+
+def test_a_message_that_names_both_ways_of_starting_tells_neither():
+    story = ("In early 2014, I strained a left hamstring muscle near the origin. It snuck up on me. "
+             "There was no acute injury.")  # r636, r697
+    assert "onset" not in read_message(story)
+    assert read_message("I felt a pop and then it gradually got worse")["onset"] == "sudden"  # a pop is a moment

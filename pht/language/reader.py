@@ -458,7 +458,7 @@ class Reader:
                 return self._yes_or_no(text)
             return None
         if kind == "choice":
-            if not positive:
+            if not positive or (spec.get("one_value_only") and len(set(positive)) > 1):
                 return None
             # the place named first is the main one, unless a place inside it is named too
             inside = [value for value in MORE_SPECIFIC_PLACES.get(positive[0], []) if value in positive] if field == "pain_location" else []
@@ -486,7 +486,7 @@ class Reader:
 
     def _apply_implications(self, found: Dict[str, Any], asked: Optional[str]) -> None:
         """Findings that follow from others (`implies` in vocabulary.yml): a pop means a sudden
-        start; pain in the low back is back pain beside whatever else the nerve question finds.
+        start, whatever else the message says of how it began; pain in the low back is back pain beside whatever else the nerve question finds.
         A field's own `implies` holds for the answer to its question ("when it happened, did you
         notice ...?"); in a story only a value's does ("I couldn't walk" tells no sudden start)."""
         for field, spec in self.knowledge.fields.items():
@@ -497,7 +497,7 @@ class Reader:
                 for value in values:
                     for other, implied in (spec.get("values", {}).get(value, {}) or {}).get("implies", {}).items():
                         if self.knowledge.fields[other]["kind"] != "list":
-                            found.setdefault(other, implied)
+                            found[other] = implied  # "I felt a pop, then it gradually got worse": the pop was a moment
                         elif isinstance(found.get(other), list) or other not in found:
                             found[other] = list(dict.fromkeys(list(found.get(other) or []) + [implied]))
 
