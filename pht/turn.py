@@ -86,6 +86,10 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
         current = state.get(field)
         if value == NOT_SURE and field != asked:
             continue
+        if current == NOT_SURE and spec["kind"] != "list" and field != asked:
+            # the person could not say before and tells it now ("hmm, hard to say" to how it
+            # started, then "I fell from standing onto my bottom"): as if not yet answered
+            current = None
         if only_danger_signs and not spec.get("screen"):
             continue  # "can I keep running?" is no report of running; danger signs always count
         if field != asked and current is not None and spec["kind"] != "list":

@@ -1,7 +1,7 @@
 """What one message means for the pre-screen, decided without Rasa (pht/turn.py)."""
 import pytest
 
-from pht.state import CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT
+from pht.state import CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots
 from pht.turn import CORRECTED_SLOT, Message, going_back, read_message_into
 
 
@@ -11,6 +11,18 @@ def changes(state, text, asked=None, **message):
 
 def test_an_answer_to_the_question_asked_sets_its_field():
     assert changes({}, "about six weeks", "duration_days")["duration_days"] == 42
+
+
+def test_what_the_person_could_not_say_before_and_tells_later_counts():
+    """r658 (tune, --told unusable_start_and_length): "hmm, hard to say" to how it started, then
+    "I fell from standing onto my bottom" to the safety question: the fall was a sudden start,
+    which brings the injury questions (sent to self-care before, expected urgent)."""
+    state = {"onset": "not_sure", "pain_location": "buttock", "duration_days": 4}
+    told = changes(state, "I fell from standing onto my bottom on the kitchen floor; no fever", "red_flags")
+    assert told[MENTIONED_SLOT]["onset"] == "sudden"
+    assert findings_from_slots({**state, **told})["onset"] == "sudden"
+    answered = {"onset": "gradual", "pain_location": "buttock"}  # an answer is not overwritten in passing
+    assert "onset" not in changes(answered, "I fell from standing onto my bottom", "red_flags").get(MENTIONED_SLOT, {})
 
 
 def test_values_told_in_passing_count_but_leave_the_question_to_be_asked():
