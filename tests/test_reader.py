@@ -2023,6 +2023,15 @@ def test_a_fall_the_person_tells_as_slight_is_asked_about_not_taken_as_major():
 
 
 @pytest.mark.parametrize("story", [
+    "I fell off my bike on the way home but got straight back up and rode on; my bum is sore today",
+    "Slipped on the ice and fell hard on my backside, more embarrassed than hurt",
+])
+def test_a_fall_shrugged_off_is_asked_about_and_is_still_a_sudden_start(story):
+    reading = shared_reader().reading(story)
+    assert "major_trauma" in reading.possible["red_flags"] and reading.findings["onset"] == "sudden"
+
+
+@pytest.mark.parametrize("story", [
     "Either way, down I went, sliding down the staircase on my right ass cheek.",  # r746
     "I bounced a couple of times as I slid down several steps making nice clunk noises",  # r755
     "I was stepping off of a roof onto my ladder and the feet slid out.",  # r756
