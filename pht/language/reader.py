@@ -48,9 +48,9 @@ NEGATION_WINDOW = 5
 SHORT_ANSWER_WORDS = 5  # an opening clause longer than this answers yes or no only with a `leading` word
 # A negation does not reach past these: "I don't know why both my legs are numb" states it.
 ASSERTED_AFTER = {"why"}
-# "never expected", "didn't imagine", "never thought I'd ...": what follows happened
 # "can't stay in the saddle", "can't handle sitting": what cannot be borne hurts
 ENDURING = {"stay", "last", "keep", "bear", "stand", "handle", "tolerate", "manage", "cope", "endure", "face"}
+# "never expected", "didn't imagine", "never thought I'd ...": what follows happened
 EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dreamed", "anticipate", "anticipated"}
 # "I haven't seen my oncologist", "I didn't tell my husband": a negated visit or telling, whose
 # object is the person named, does not negate the finding that person stands for.
@@ -486,7 +486,8 @@ class Reader:
 
     def _apply_implications(self, found: Dict[str, Any], asked: Optional[str]) -> None:
         """Findings that follow from others (`implies` in vocabulary.yml): a pop means a sudden
-        start, whatever else the message says of how it began; pain in the low back is back pain beside whatever else the nerve question finds.
+        start, whatever else the message says of how it began; pain in the low back is back
+        pain beside whatever else the nerve question finds.
         A field's own `implies` holds for the answer to its question ("when it happened, did you
         notice ...?"); in a story only a value's does ("I couldn't walk" tells no sudden start)."""
         for field, spec in self.knowledge.fields.items():
