@@ -2128,3 +2128,13 @@ def test_a_message_that_names_both_ways_of_starting_tells_neither():
              "There was no acute injury.")  # r636, r697
     assert "onset" not in read_message(story)
     assert read_message("I felt a pop and then it gradually got worse")["onset"] == "sudden"  # a pop is a moment
+
+
+@pytest.mark.parametrize("story", ["Fever? No. Weight loss? No.", "Numbness down there? None at all. Bladder? Fine."])
+def test_a_finding_the_person_asks_of_themselves_and_answers_no_is_denied(story):
+    assert not read_message(story).get("red_flags")
+
+
+@pytest.mark.parametrize("story", ["Is it a fever? No idea, I feel hot.", "Numbness between my legs? Yes, since Monday."])
+def test_a_finding_asked_and_not_denied_still_counts(story):
+    assert read_message(story)["red_flags"]

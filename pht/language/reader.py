@@ -48,6 +48,8 @@ NEGATION_WINDOW = 5
 SHORT_ANSWER_WORDS = 5  # an opening clause longer than this answers yes or no only with a `leading` word
 # A negation does not reach past these: "I don't know why both my legs are numb" states it.
 ASSERTED_AFTER = {"why"}
+# "Fever? No.": the answers that deny a finding the person asks of themselves
+ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fine", "normal"}
 # "can't stay in the saddle", "can't handle sitting": what cannot be borne hurts
 ENDURING = {"stay", "last", "keep", "bear", "stand", "handle", "tolerate", "manage", "cope", "endure", "face"}
 # "never expected", "didn't imagine", "never thought I'd ...": what follows happened
@@ -908,6 +910,8 @@ class Reader:
             distance += 1
             if distance >= NEGATION_WINDOW:
                 break
+        if self._asked_and_denied(doc, end):
+            return True  # "Fever? No. Weight loss? No.": the person's own question and answer
         # After the mention: other findings joined by "and"/"or" are skipped ("my bladder and
         # bowels are normal"), then "... doesn't bother it" or "... is (totally) fine".
         after = []
@@ -930,6 +934,18 @@ class Reader:
                 # "sitting is fine for 20 minutes, then it kills": borne only so long, it hurts
                 return fine is not None and not self._borne_only_for(doc, after[index + 1 + fine][2] + 1)
         return False
+
+    @staticmethod
+    def _asked_and_denied(doc: Doc, end: int) -> bool:
+        """Whether the mention ending at `end` is asked and answered no by the person, as forum
+        posts list them: "Fever? No.", "Numbness down there? None at all." ("No idea" answers
+        nothing)."""
+        ask = next((index for index in range(end, min(len(doc), end + 3)) if doc[index].text == "?"), None)
+        if ask is None or ask + 1 >= len(doc):
+            return False
+        answer = doc[ask + 1].lower_
+        unsure = ask + 2 < len(doc) and doc[ask + 2].lower_ in {"idea", "clue"}
+        return answer in ASKED_AND_DENIED and not unsure
 
     def _borne_only_for(self, doc: Doc, end: int) -> bool:
         """Whether `relieving: only_for` words follow `end` at once ("fine for a bit", "OK at first")."""
