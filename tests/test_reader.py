@@ -2138,3 +2138,18 @@ def test_a_finding_the_person_asks_of_themselves_and_answers_no_is_denied(story)
 @pytest.mark.parametrize("story", ["Is it a fever? No idea, I feel hot.", "Numbness between my legs? Yes, since Monday."])
 def test_a_finding_asked_and_not_denied_still_counts(story):
     assert read_message(story)["red_flags"]
+
+
+@pytest.mark.parametrize("story, field", [
+    ("I wet myself laughing at the kids yesterday.", "red_flags"),  # a figure of speech, no bladder sign
+    ("Both legs ache after my long run, normal tiredness.", "red_flags"),  # only possibly pain down both legs
+    ("Both my kids have colds so I'm a bit run down.", "sport"),
+])
+def test_everyday_figures_of_speech_state_no_danger_sign_and_no_sport(story, field):
+    assert field not in read_message(story)
+
+
+def test_pain_that_runs_down_the_leg_is_no_run_but_still_its_path():
+    found = shared_reader().reading("the pain runs down my leg when I sit")
+    assert found.findings["aggravators"] == ["sitting"] and "sport" not in found.findings
+    assert found.possible["neuro_symptoms"] == ["pain_below_knee"]  # asked: "does it go below the knee?"

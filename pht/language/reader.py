@@ -237,6 +237,9 @@ class Reader:
         places = self.knowledge.vocabulary.get("not_pain_places", {})
         self.not_pain_places = {side: self._cue_matcher(places.get(side)) for side in ("feelings", "pain")}
         self.not_findings = self._cue_matcher(self.knowledge.vocabulary.get("not_findings"))
+        # a field's own: "the pain runs down my leg" is no running, but still the pain's path
+        self.field_not_findings = {field: self._cue_matcher(spec["not_findings"])
+                                   for field, spec in self.knowledge.fields.items() if spec.get("not_findings")}
         # (field, value) -> matchers of the body parts that put it elsewhere, and of those that keep it
         self.elsewhere = {(field, value): (self._cue_matcher(entry["elsewhere"]["places"]),
                                            self._cue_matcher(entry["elsewhere"]["unless"]))
@@ -528,6 +531,8 @@ class Reader:
             field, value, *possibly = self.nlp.vocab.strings[match_id].split("|")
             raw.append((field, value, start, end, bool(possibly)))
         ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
+        ignored_for = {field: {index for _, start, end in matcher(doc) for index in range(start, end)}
+                       for field, matcher in self.field_not_findings.items()}
         raw += self._together(doc, raw)
         answering = list(self.as_answer) if not told else [asked] if asked in self.as_answer else []
         answers: List[tuple] = []
@@ -547,7 +552,8 @@ class Reader:
             answers = [item for item in answers if item[4] or (item[0], clause[item[2]]) not in hedged]
         # a phrase that only looks like a finding ("my bruised bum") still names its place
         def outside_not_findings(items: List[tuple]) -> List[tuple]:
-            return [item for item in items if item[0] in PLACE_FIELDS or not ignored.intersection(range(item[2], item[3]))]
+            return [item for item in items if item[0] in PLACE_FIELDS or not (
+                ignored | ignored_for.get(item[0], set())).intersection(range(item[2], item[3]))]
 
         raw, answers = outside_not_findings(raw), outside_not_findings(answers)
         if asked in self.unlisted:  # "a new saddle" to "what changed?" is a change, not cycling

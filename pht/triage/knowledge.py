@@ -23,7 +23,7 @@ FIELD_KEYS = {
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "confirm_whenever_urgency_depends", "label", "staff_question", "staff_more_question",
     "staff_confirm_question", "checkins_only",
-    "cues_in_stories", "unlisted", "not_cues", "one_value_only",
+    "cues_in_stories", "unlisted", "not_cues", "one_value_only", "not_findings",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain"}
 VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear", "keeps_places"}
