@@ -218,9 +218,10 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
             said = True if stated else said
             # one sign of a screen asked alone: words that say nothing usable are counted and
             # asked again by the form (a cauda equina sign in its concrete words), not unsure
-            unusable = pending.get("one_by_one") and said is None and not shared_reader().says_not_sure(answer)
+            unsure = shared_reader().says_not_sure(answer)
+            unusable = pending.get("one_by_one") and said is None and not unsure
             if (said is None and found and not concrete and not pending.get("one_by_one")
-                    and not pending.get("asked_again") and not shared_reader().says_not_sure(answer)):
+                    and not pending.get("asked_again") and not unsure):
                 # no answer but something else told instead (the story again, another finding):
                 # the question is asked once more before the sign counts as unclear (err safe)
                 pending["asked_again"] = unusable = True

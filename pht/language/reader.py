@@ -531,7 +531,7 @@ class Reader:
             field, value, *possibly = self.nlp.vocab.strings[match_id].split("|")
             raw.append((field, value, start, end, bool(possibly)))
         ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
-        ignored_for = {field: {index for _, start, end in matcher(doc) for index in range(start, end)}
+        ignored_for = {field: ignored | {index for _, start, end in matcher(doc) for index in range(start, end)}
                        for field, matcher in self.field_not_findings.items()}
         raw += self._together(doc, raw)
         answering = list(self.as_answer) if not told else [asked] if asked in self.as_answer else []
@@ -552,8 +552,8 @@ class Reader:
             answers = [item for item in answers if item[4] or (item[0], clause[item[2]]) not in hedged]
         # a phrase that only looks like a finding ("my bruised bum") still names its place
         def outside_not_findings(items: List[tuple]) -> List[tuple]:
-            return [item for item in items if item[0] in PLACE_FIELDS or not (
-                ignored | ignored_for.get(item[0], set())).intersection(range(item[2], item[3]))]
+            return [item for item in items if item[0] in PLACE_FIELDS
+                    or not ignored_for.get(item[0], ignored).intersection(range(item[2], item[3]))]
 
         raw, answers = outside_not_findings(raw), outside_not_findings(answers)
         if asked in self.unlisted:  # "a new saddle" to "what changed?" is a change, not cycling
@@ -590,7 +590,8 @@ class Reader:
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
         # "My junk was numb. Now it's not.": what has gone, in its sentence or the one before
         gone = {sentence[start] - back for _, start, _ in self.resolved(doc) for back in (0, 1)}
-        slight = bool(self.minimised_values) and bool(self.minimised(doc))  # "wasn't going fast": a slight fall
+        # "wasn't going fast": a slight fall (its cues looked for only beside a value they concern)
+        slight = any(item[1] in self.minimised_values for item in kept) and bool(self.minimised(doc))
         relieved = self._relieved(doc, kept, clause)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
         proxy = _told_for_someone_else(doc)
@@ -623,8 +624,7 @@ class Reader:
                 else:
                     continue  # "my dad had a blood clot" is family history
             negated = self._is_negated(doc, start, end, mentioned)
-            if negated and field in self.relieved_fields and (self._cannot_without(doc, start, end, clause)
-                                                               or self._cannot_bear(doc, start, end, clause)):
+            if negated and field in self.relieved_fields and self._cannot_bear(doc, start, end, clause):
                 negated = False  # "I couldn't even sit down without pain", "can't stay in the saddle": it hurts
             if not (possible or negated) and self._excused(doc, field, value, start, sentence):
                 continue  # "it shoots down my leg to the knee": stops above it
@@ -842,19 +842,16 @@ class Reader:
         return relieved
 
     @staticmethod
-    def _cannot_without(doc: Doc, start: int, end: int, clause: List[int]) -> bool:
-        """"I couldn't even sit down without having pain", "can't run without it hurting": an
-        activity the person cannot do without something after it, in one clause."""
-        return any(doc[index].lower_ == "without" for index in range(end, min(len(doc), end + 3))
-                   if clause[index] == clause[start]) and Reader._unable(doc, start, end, clause)
-
-    @staticmethod
     def _cannot_bear(doc: Doc, start: int, end: int, clause: List[int]) -> bool:
-        """"My bum just can't stay in the saddle", "I can't handle sitting": an activity the
-        person cannot bear, a word of enduring shortly before it, after the inability."""
-        return Reader._unable(doc, start, end, clause) and any(
-            doc[index].lemma_ in ENDURING for index in range(max(0, start - NEGATION_WINDOW), start)
-            if clause[index] == clause[start])
+        """An activity the person cannot do without something after it ("I couldn't even sit
+        down without having pain", "can't run without it hurting") or cannot bear, a word of
+        enduring before it ("my bum just can't stay in the saddle", "I can't handle sitting"),
+        in one clause."""
+        without = any(doc[index].lower_ == "without" for index in range(end, min(len(doc), end + 3))
+                      if clause[index] == clause[start])
+        enduring = any(doc[index].lemma_ in ENDURING for index in range(max(0, start - NEGATION_WINDOW), start)
+                       if clause[index] == clause[start])
+        return (without or enduring) and Reader._unable(doc, start, end, clause)
 
     @staticmethod
     def _unable(doc: Doc, start: int, end: int, clause: List[int]) -> bool:
