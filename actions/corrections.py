@@ -27,7 +27,7 @@ from pht.language.corrections import denied_items, explicit_yes
 from pht.language.reader import shared_reader
 from pht.triage import Engine, Knowledge, load_knowledge
 
-from .messages import findings_summary, render, staff_entered, yes_no_buttons
+from .messages import findings_summary, plain_words, render, staff_entered, yes_no_buttons
 from pht.state import ASSESSMENT_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots
 
 REPEATED_SLOT = "repeated_back"  # the answers the last message repeated back, field -> value(s)
@@ -219,7 +219,7 @@ class AskToConfirmWithdrawal(Action):
             section = knowledge.vocabulary["corrections"]
             spec = knowledge.fields[sign["field"]]
             if spec.get("screen"):
-                words = section.get("plain", {}).get(sign["value"]) or spec["values"][sign["value"]]["label"].lower()
+                words = plain_words(knowledge, sign["field"], sign["value"])
                 question = section["staff_confirm"] if staff_entered(tracker.slots) else section["confirm"]
                 text = question.format(sign=words)
             else:

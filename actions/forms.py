@@ -46,7 +46,8 @@ from .corrections import (
     repeat_back, withdrawal_answer, without_withdrawals,
 )
 from .messages import (
-    answer_buttons, findings_summary, join_items, question_text, render, spoken_days, value_labels, yes_no_buttons,
+    answer_buttons, findings_summary, join_items, plain_words, question_text, render, spoken_days, value_labels,
+    yes_no_buttons,
 )
 from pht.state import (
     CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, held_to_confirm, needs_care_now,
@@ -364,8 +365,7 @@ class ValidateAssessmentForm(FormValidationAction):
                 and question_form().asks(tracker.latest_message.get("text") or "")):
             # "what's the back passage?": what the question asks, in plain words, and the same
             # question again; no unusable answer to count
-            plain = knowledge.vocabulary["corrections"].get("plain", {}).get(sign["value"])
-            plain = plain or knowledge.fields[sign["field"]]["values"][sign["value"]]["label"].lower()
+            plain = plain_words(knowledge, sign["field"], sign["value"])
             dispatcher.utter_message(text=render(domain, "utter_sign_explained", tracker.slots, sign=plain))
             return events + [SlotSet(REASK_SLOT, tracker.get_slot(REASK_SLOT))]
         if (asked == CONFIRM_SLOT and one_by_one_field(tracker.slots) and not updates and not sure_digression
@@ -500,6 +500,10 @@ class AskToConfirmDangerSign(Action):
                 text = question_text(entry["concrete"], "question", tracker.slots)
             elif sign.get("one_by_one"):
                 text = question_text(entry, "alone", tracker.slots)
+            elif sign.get("told"):  # read from a story and recorded: repeated back once
+                told = question_text(knowledge.vocabulary["corrections"], "told", tracker.slots)
+                question = question_text(entry, "confirm" if entry.get("confirm") else "alone", tracker.slots)
+                text = f"{told.format(sign=plain_words(knowledge, sign['field'], sign['value']))} {question}"
             elif sign.get("follow_up"):
                 item = next(item for item in knowledge.vocabulary["follow_ups"]
                             if item["ask"] == {sign["field"]: sign["value"]})

@@ -39,6 +39,12 @@ def question_text(spec: Mapping[str, Any], key: str, slots: Optional[Mapping[str
     return spec.get(f"staff_{key}", spec[key]) if staff_entered(slots) else spec[key]
 
 
+def plain_words(knowledge: Any, field: str, value: str) -> str:
+    """A danger sign in the plain words the assistant names it by (its label when it has none)."""
+    plain = knowledge.vocabulary["corrections"].get("plain", {}).get(value)
+    return plain or knowledge.fields[field]["values"][value]["label"].lower()
+
+
 def join_items(items: Iterable[str], domain: Mapping[str, Any]) -> str:
     """'a, b and c' with the domain's word for 'and'."""
     return join_words(list(items), render(domain, "utter_word_and"))

@@ -30,8 +30,12 @@ DIGRESSION_INTENTS = {"ask_why", "faq", "go_back", "start_over", "stop", "goodby
 # ("about twenty days"), it was an answer the classifier got wrong.
 QUESTION_INTENTS = {"faq", "ask_why", "out_of_scope"}
 STORY_WORDS = 15  # an answer longer than this is a story: only its opening clause says yes or no
+# a message longer than this is a long story: an urgent danger sign read in passing from it is
+# repeated back once (`_told_signs`); the reader's misreadings are of long stories (issue 19)
+LONG_STORY_WORDS = 40
 COMMAND_INTENTS = {"start_over", "stop", "goodbye", "go_back", "delete_my_data", "staff_mode"}
 SURE = 0.8
+URGENT, EMERGENCY = "urgent", "emergency"
 
 Changes = List[Tuple[str, Any]]  # (state key, new value), in order: a later one wins
 
@@ -75,6 +79,7 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
         sure and message.intent in COMMAND_INTENTS and asked not in found)
     correcting = is_correction(text) or says_that_is_wrong(text) or message.corrects
     changes = _possible_signs(state, message, reading.possible, asked, found, sure)
+    state = {**state, **dict(changes)}  # a sign told in a story and now answered "no" is out
     earlier = (state.get(MENTIONED_SLOT) or {}).get(asked or "")
     if asked in knowledge.fields and asked not in found and held_to_confirm(earlier) and not denying:
         if shared_reader().yes_or_no(_answering_words(text, found)):  # a story's yes or no opens it
@@ -119,10 +124,44 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
     if changed:
         changes.append((CORRECTED_SLOT, changed))  # to acknowledge: the form says what it changed
     after = {**state, **dict(changes)}
+    before = after.get(POSSIBLE_SLOT) or []
+    after[POSSIBLE_SLOT] = before + _told_signs(state, after, found, text, asked, denying)
     signs = follow_up_signs(after)
-    if signs != (after.get(POSSIBLE_SLOT) or []):
+    if signs != before:
         changes.append((POSSIBLE_SLOT, signs))
     return changes
+
+
+def _told_signs(state: Mapping[str, Any], after: Mapping[str, Any], found: Mapping[str, Any], text: str,
+                asked: Optional[str], denying: bool) -> List[Dict[str, Any]]:
+    """The danger signs a story tells in passing that make the outcome urgent: they are
+    recorded at once (policy v3) and repeated back once, each with its own question, so that a
+    misreading of a long story can be taken out ("no" takes it out; anything unclear keeps it).
+    A sign that is an emergency on its own is not repeated back: it ends the questions."""
+    if denying or len(text.split()) <= LONG_STORY_WORDS:
+        return []
+    engine = Engine()
+    knowledge = engine.knowledge
+    levels = knowledge.rules["urgency"]["levels"]
+    findings = engine.erring_safe(findings_from_slots(after, knowledge))
+
+    def rank(these: Dict[str, Any]) -> int:
+        return levels.index(engine.urgency(these)[0]["level"])
+
+    known = {(sign["field"], sign["value"]) for sign in after.get(POSSIBLE_SLOT) or []}
+    told = []
+    for field in knowledge.rules["screens"]["fields"]:
+        if field == asked or not isinstance(found.get(field), list):
+            continue
+        earlier = set(state.get(field) or []) | set((state.get(MENTIONED_SLOT) or {}).get(field) or [])
+        for value in found[field]:
+            without = {**findings, field: [other for other in findings.get(field) or [] if other != value]}
+            # (levels run from the most urgent: a lower rank is more urgent)
+            if (value in earlier or (field, value) in known or rank(findings) > levels.index(URGENT)
+                    or rank(findings) >= rank(without) or rank({field: [value]}) == levels.index(EMERGENCY)):
+                continue
+            told.append({"field": field, "value": value, "answer": None, "was_the_answer": False, "told": True})
+    return told
 
 
 def _is_story(text: str, found: Mapping[str, Any]) -> bool:
@@ -234,6 +273,8 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
                 words: Dict[Optional[bool], str] = {True: "yes", False: "no"}
                 pending["answer"] = words.get(said, unclear)
                 changes.append((CONFIRM_SLOT, pending["answer"]))
+                if pending.get("told") and pending["answer"] == "no":
+                    changes += _taken_out(state, pending["field"], pending["value"])
                 if (pending.get("was_the_answer") and state.get(pending["field"]) is None
                         and not any(sign.get("one_by_one") and sign["field"] == pending["field"] for sign in signs)):
                     # it was the whole answer to its own question: now that answer is known
@@ -249,6 +290,22 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
     changes += _screens_answered_one_by_one(state, signs, found)
     if signs != (state.get(POSSIBLE_SLOT) or []):
         changes.append((POSSIBLE_SLOT, signs))
+    return changes
+
+
+def _taken_out(state: Mapping[str, Any], field: str, value: str) -> Changes:
+    """The changes that take a sign read from a story out of its field and its passing mentions."""
+    changes: Changes = []
+    if value in (state.get(field) or []):
+        changes.append((field, [other for other in state[field] if other != value]))
+    mentioned = dict(state.get(MENTIONED_SLOT) or {})
+    if value in (mentioned.get(field) or []):
+        rest = [other for other in mentioned[field] if other != value]
+        if rest:
+            mentioned[field] = rest
+        else:
+            del mentioned[field]
+        changes.append((MENTIONED_SLOT, mentioned))
     return changes
 
 

@@ -385,6 +385,17 @@ def answer_for(story: Mapping[str, Any], asked: str) -> Tuple[str, bool]:
     return UNANNOTATED_ANSWERS.get(asked, UNSURE_ANSWER), False
 
 
+def urgency_so_far(tracker: Mapping[str, Any]) -> Optional[str]:
+    """The urgency the findings established so far give (None while they cannot be assessed)."""
+    from pht.state import findings_from_slots
+    from pht.triage import assess
+
+    try:
+        return assess(findings_from_slots(tracker["slots"]))["urgency"]
+    except Exception:  # noqa: BLE001 - findings not yet assessable
+        return None
+
+
 @dataclass
 class Talk:
     """What happened in one conversation."""
@@ -401,6 +412,13 @@ class Talk:
     findings: Dict[str, Any] = field(default_factory=dict)
     transcript: List[str] = field(default_factory=list)
     error: str = ""
+    # what each message was ("the story", "the answer to onset", ...) and the urgency the
+    # findings gave after it: which message first raised the urgency to where it ended
+    steps: List[Tuple[str, Optional[str]]] = field(default_factory=list)
+
+    def raised_by(self) -> Optional[str]:
+        """The kind of message after which the findings first gave the final urgency."""
+        return next((kind for kind, level in self.steps if level == self.urgency), None)
 
 
 def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
@@ -412,6 +430,7 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
     conversation = Conversation(assistant, sender, {})
     try:
         tracker = conversation.send(story["text"])
+        result.steps.append(("the story", urgency_so_far(tracker)))
         answered = any(name.split("/")[0] == FAQ_ACTION for name in last_turn_actions(tracker))
         asks = question_form().asks(story["text"])
         result.faq_first, result.asked_and_answered = answered and not asks, answered and asks
@@ -440,15 +459,19 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
                 break
             result.questions += 1
             result.asked.append(key)
+            kind = f"the answer to {asked}"
             if result.questions == 1 and story.get("first_answer"):
                 text = story["first_answer"]  # `--told retold`: the whole story again
             elif asked == CONFIRM_SLOT:
                 text = confirming_answer(story, sign)
+                kind = f"{text} to a confirming question"
             else:
                 text, annotated = answer_for(story, asked)
                 if not annotated:
                     result.unannotated.append(asked)
+                    kind = f"no annotated answer to {asked}"
             tracker = conversation.send(text)
+            result.steps.append((kind, urgency_so_far(tracker)))
         else:
             result.end = "turns"
     except Exception as error:  # noqa: BLE001 - one broken conversation must not stop the others
@@ -490,7 +513,7 @@ def conversation_figures(stories: List[Mapping[str, Any]], talks: List[Talk], vo
     finished = [talk for talk in talks if talk.end == "outcome"]
     urgency_right = fit_right = over = 0
     under_act_now = 0
-    signs, confusion, over_rules = Counter(), Counter(), Counter()
+    signs, confusion, over_rules, over_raised = Counter(), Counter(), Counter(), Counter()
     for story, talk, first in zip(stories, talks, first_signs):
         expected = story["expected"]
         triage = triage_class(expected, talk.urgency)
@@ -498,6 +521,7 @@ def conversation_figures(stories: List[Mapping[str, Any]], talks: List[Talk], vo
         over += triage == "over"
         confusion[f"{expected['urgency']} -> {talk.urgency or 'none'}"] += triage != "right"
         over_rules[talk.urgency_rule or "none"] += triage == "over"
+        over_raised[talk.raised_by() or "none"] += triage == "over"
         under_act_now += triage == "under" and is_act_now_case(expected)
         fit_right += talk.fit in right_levels(expected, FIT_LEVELS, "fit")
         for sign in story.get("danger_signs") or []:
@@ -530,6 +554,7 @@ def conversation_figures(stories: List[Mapping[str, Any]], talks: List[Talk], vo
         # each over-triaged outcome (the kinds of error, never which story)
         "urgency_wrong": {key: count for key, count in sorted(confusion.items()) if count},
         "over_triage_rules": {key: count for key, count in over_rules.most_common() if count},
+        "over_triage_raised_by": {key: count for key, count in over_raised.most_common() if count},
     }
 
 
@@ -542,6 +567,7 @@ def story_conversation(story: Mapping[str, Any], talk: Talk) -> Dict[str, Any]:
             "fit_right": talk.fit in right_levels(expected, FIT_LEVELS, "fit"),
             "questions": talk.questions, "asked": talk.asked, "unannotated": talk.unannotated,
             "faq_first": talk.faq_first, "findings": talk.findings, "error": talk.error,
+            "raised_by": talk.raised_by(), "steps": talk.steps,
             "transcript": talk.transcript}
 
 
@@ -689,7 +715,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(format_table(reports))
     for part, figures in reports.items():
         conversations = figures.get("conversations") or {}
-        for key in ("urgency_wrong", "over_triage_rules"):
+        for key in ("urgency_wrong", "over_triage_rules", "over_triage_raised_by"):
             if key in conversations:
                 print(f"{part} {key.replace('_', ' ')}: {conversations[key]}")
     for part, figures in reports.items():

@@ -157,3 +157,45 @@ def test_go_back_never_clears_a_finding_told_in_passing_that_the_form_has_not_re
 
 def test_go_back_at_the_first_question_has_nothing_to_go_back_to():
     assert going_back({}, "pain_location") is None
+
+
+# -- an urgent danger sign read from a long story is repeated back once ---------------------------
+
+LONG_STORY_WITH_A_POP = ("I have been doing hill sprints twice a week since the spring with a running club near "
+                         "my home, and last Tuesday on the final rep I felt a pop right at the top of my hamstring. "
+                         "Since then sitting at my desk at work has been really uncomfortable and it aches after a walk.")
+
+
+def told_signs(state):
+    return [sign for sign in state.get(POSSIBLE_SLOT) or [] if sign.get("told")]
+
+
+def test_an_urgent_sign_in_a_long_story_counts_at_once_and_is_repeated_back_once():
+    state = changes({}, LONG_STORY_WITH_A_POP)
+    assert state[MENTIONED_SLOT]["injury_signs"] == ["pop"]  # recorded at once (policy v3)
+    assert [(sign["field"], sign["value"]) for sign in told_signs(state)] == [("injury_signs", "pop")]
+    again = changes(state, "I also notice it when I drive")  # not asked twice
+    assert told_signs({**state, **again}) == told_signs(state)
+
+
+@pytest.mark.parametrize("answer, kept", [("no", False), ("no, no pop, it just started hurting", False),
+                                          ("yes", True), ("I'm not sure", True), ("hmm", True)])
+def test_the_answer_to_a_sign_repeated_back_takes_it_out_only_when_it_says_no(answer, kept):
+    state = changes({}, LONG_STORY_WITH_A_POP)
+    after = {**state, **changes(state, answer, CONFIRM_SLOT)}
+    assert ("pop" in findings_from_slots(after).get("injury_signs", [])) is kept
+
+
+def test_a_short_message_and_an_emergency_sign_are_not_repeated_back():
+    assert not told_signs(changes({}, "I felt a pop at the top of my hamstring while sprinting"))
+    story = LONG_STORY_WITH_A_POP.replace("it aches after a walk", "I have gone numb between my legs")
+    assert not told_signs(changes({}, story))  # an emergency on its own ends the questions instead
+    assert "saddle_numbness" in changes({}, story)[MENTIONED_SLOT]["red_flags"]
+
+
+def test_a_sign_that_does_not_make_the_outcome_urgent_is_not_repeated_back():
+    story = LONG_STORY_WITH_A_POP.replace("last Tuesday on the final rep I felt a pop right at",
+                                          "over the last month I noticed a dull ache building up at")
+    story += " I had breast cancer ten years ago."  # a cancer history alone: an assessment soon
+    told = changes({}, story)
+    assert told[MENTIONED_SLOT]["red_flags"] == ["cancer_history"] and not told_signs(told)

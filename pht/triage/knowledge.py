@@ -25,7 +25,8 @@ FIELD_KEYS = {
     "staff_confirm_question", "checkins_only",
     "cues_in_stories", "unlisted", "not_cues", "one_value_only", "not_findings",
 }
-CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain"}
+CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain",
+                   "told", "staff_told"}
 VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear", "keeps_places"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
