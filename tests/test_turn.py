@@ -199,3 +199,12 @@ def test_a_sign_that_does_not_make_the_outcome_urgent_is_not_repeated_back():
     story += " I had breast cancer ten years ago."  # a cancer history alone: an assessment soon
     told = changes({}, story)
     assert told[MENTIONED_SLOT]["red_flags"] == ["cancer_history"] and not told_signs(told)
+
+
+def test_a_sign_said_no_to_is_not_read_again_from_the_story_told_once_more_but_counts_when_said_plainly():
+    state = changes({}, LONG_STORY_WITH_A_POP)
+    state = {**state, **changes(state, "no", CONFIRM_SLOT)}
+    again = {**state, **changes(state, LONG_STORY_WITH_A_POP, "pain_location")}
+    assert "pop" not in findings_from_slots(again).get("injury_signs", [])
+    plainly = {**again, **changes(again, "I did feel a pop, now I think of it", "pain_location")}
+    assert "pop" in findings_from_slots(plainly)["injury_signs"]
