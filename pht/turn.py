@@ -80,7 +80,7 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
     correcting = is_correction(text) or says_that_is_wrong(text) or message.corrects
     changes = _possible_signs(state, message, reading.possible, asked, found, sure)
     state = {**state, **dict(changes)}  # a sign told in a story and now answered "no" is out
-    found = _without_signs_said_no(state, found, text)
+    found = _without_signs_said_no(state, found, text, asked)
     earlier = (state.get(MENTIONED_SLOT) or {}).get(asked or "")
     if asked in knowledge.fields and asked not in found and held_to_confirm(earlier) and not denying:
         if shared_reader().yes_or_no(_answering_words(text, found)):  # a story's yes or no opens it
@@ -133,16 +133,18 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
     return changes
 
 
-def _without_signs_said_no(state: Mapping[str, Any], found: Mapping[str, Any], text: str) -> Dict[str, Any]:
+def _without_signs_said_no(state: Mapping[str, Any], found: Mapping[str, Any], text: str,
+                           asked: Optional[str]) -> Dict[str, Any]:
     """`found` without the signs repeated back from a story and answered "no", when a long
-    story reads them again (the story told once more): the same misreading, not news. Said
-    plainly in a shorter message, a sign counts again."""
+    story reads them again in passing (the story told once more): the same misreading, not
+    news. Said plainly in a shorter message, or in the answer to the sign's own safety
+    question, a sign counts again."""
     said_no = {(sign["field"], sign["value"]) for sign in state.get(POSSIBLE_SLOT) or []
                if sign.get("told") and sign["answer"] == "no"}
     if not said_no or len(text.split()) <= LONG_STORY_WORDS:
         return dict(found)
-    kept = {field: [value for value in values if (field, value) not in said_no] if isinstance(values, list) else values
-            for field, values in found.items()}
+    kept = {field: [value for value in values if (field, value) not in said_no]
+            if isinstance(values, list) and field != asked else values for field, values in found.items()}
     return {field: values for field, values in kept.items() if values or not found[field] or not isinstance(values, list)}
 
 

@@ -208,3 +208,5 @@ def test_a_sign_said_no_to_is_not_read_again_from_the_story_told_once_more_but_c
     assert "pop" not in findings_from_slots(again).get("injury_signs", [])
     plainly = {**again, **changes(again, "I did feel a pop, now I think of it", "pain_location")}
     assert "pop" in findings_from_slots(plainly)["injury_signs"]
+    answered = {**again, **changes(again, LONG_STORY_WITH_A_POP + " So yes, there was a pop.", "injury_signs")}
+    assert "pop" in findings_from_slots(answered)["injury_signs"]  # told to its own question: an answer
