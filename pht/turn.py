@@ -153,7 +153,9 @@ def _told_signs(state: Mapping[str, Any], after: Mapping[str, Any], found: Mappi
     """The danger signs a story tells in passing that make the outcome urgent: they are
     recorded at once (policy v3) and repeated back once, each with its own question, so that a
     misreading of a long story can be taken out ("no" takes it out; anything unclear keeps it).
-    A sign that is an emergency on its own is not repeated back: it ends the questions."""
+    A sign that is an emergency on its own is not repeated back: it ends the questions; nor is
+    one that on its own sends the person for care today (a swollen calf, a possible clot):
+    a "no" to it is not worth the risk of the clot missed."""
     if denying or len(text.split()) <= LONG_STORY_WORDS:
         return []
     engine = Engine()
@@ -163,6 +165,10 @@ def _told_signs(state: Mapping[str, Any], after: Mapping[str, Any], found: Mappi
 
     def rank(these: Dict[str, Any]) -> int:
         return levels.index(engine.urgency(these)[0]["level"])
+
+    def care_now(field: str, value: str) -> bool:  # an emergency, or care today, on its own
+        alone = engine.urgency({field: [value]})[0]
+        return alone["level"] == EMERGENCY or bool(alone.get("today"))
 
     known = {(sign["field"], sign["value"]) for sign in after.get(POSSIBLE_SLOT) or []}
     told = []
@@ -174,7 +180,7 @@ def _told_signs(state: Mapping[str, Any], after: Mapping[str, Any], found: Mappi
             without = {**findings, field: [other for other in findings.get(field) or [] if other != value]}
             # (levels run from the most urgent: a lower rank is more urgent)
             if (value in earlier or (field, value) in known or rank(findings) > levels.index(URGENT)
-                    or rank(findings) >= rank(without) or rank({field: [value]}) == levels.index(EMERGENCY)):
+                    or rank(findings) >= rank(without) or care_now(field, value)):
                 continue
             told.append({"field": field, "value": value, "answer": None, "was_the_answer": False, "told": True})
     return told

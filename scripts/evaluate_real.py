@@ -356,10 +356,26 @@ def confirming_answer(story: Mapping[str, Any], sign: Optional[Mapping[str, Any]
     from pht.triage import load_knowledge
 
     present = bool(sign) and sign.get("value") in set(story.get("danger_signs") or [])
+    if sign and not present and not sign.get("reasked") and sign.get("field"):
+        present = tells_in_own_answer(story, sign["field"], sign["value"])
     if sign and sign.get("reasked"):
         concrete = load_knowledge().fields[sign["field"]]["values"][sign["value"]].get("concrete") or {}
         present = present != (concrete.get("normal") == YES)
     return YES if present else NO
+
+
+def tells_in_own_answer(story: Mapping[str, Any], field_name: str, value: str) -> bool:
+    """Whether the person's own answer to the sign's safety question states the sign plainly
+    ("yes, I fell down the whole flight of stairs"): then they would say yes when asked about it
+    alone. An answer that opens with a denial ("no; the fall was two years ago") or tells the
+    sign only possibly ("I just fell over at walking speed") does not."""
+    from pht.language.reader import shared_reader
+
+    answer = (story.get("answers") or {}).get(field_name)
+    if not isinstance(answer, str):
+        return False
+    reader = shared_reader()
+    return reader.yes_or_no(answer) is not False and value in (reader.reading(answer, field_name).findings.get(field_name) or [])
 
 
 def told_as(stories: List[Mapping[str, Any]], way: str) -> List[Dict[str, Any]]:
@@ -464,7 +480,8 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
                 text = story["first_answer"]  # `--told retold`: the whole story again
             elif asked == CONFIRM_SLOT:
                 text = confirming_answer(story, sign)
-                kind = f"{text} to a confirming question"
+                kind = (f"{text} to {sign['value']} repeated back" if sign and sign.get("told")
+                        else f"{text} to a confirming question")
             else:
                 text, annotated = answer_for(story, asked)
                 if not annotated:
@@ -513,7 +530,7 @@ def conversation_figures(stories: List[Mapping[str, Any]], talks: List[Talk], vo
     finished = [talk for talk in talks if talk.end == "outcome"]
     urgency_right = fit_right = over = 0
     under_act_now = 0
-    signs, confusion, over_rules, over_raised = Counter(), Counter(), Counter(), Counter()
+    signs, confusion, over_rules, over_raised, under_confirmed = Counter(), Counter(), Counter(), Counter(), Counter()
     for story, talk, first in zip(stories, talks, first_signs):
         expected = story["expected"]
         triage = triage_class(expected, talk.urgency)
@@ -522,6 +539,10 @@ def conversation_figures(stories: List[Mapping[str, Any]], talks: List[Talk], vo
         confusion[f"{expected['urgency']} -> {talk.urgency or 'none'}"] += triage != "right"
         over_rules[talk.urgency_rule or "none"] += triage == "over"
         over_raised[talk.raised_by() or "none"] += triage == "over"
+        if triage == "under" and is_act_now_case(expected):
+            # which confirming answers the conversations sent lower heard (kinds only)
+            confirmations = sorted({kind for kind, _ in talk.steps if kind.endswith(("confirming question", "repeated back"))})
+            under_confirmed[", ".join(confirmations) or "none"] += 1
         under_act_now += triage == "under" and is_act_now_case(expected)
         fit_right += talk.fit in right_levels(expected, FIT_LEVELS, "fit")
         for sign in story.get("danger_signs") or []:
@@ -555,6 +576,7 @@ def conversation_figures(stories: List[Mapping[str, Any]], talks: List[Talk], vo
         "urgency_wrong": {key: count for key, count in sorted(confusion.items()) if count},
         "over_triage_rules": {key: count for key, count in over_rules.most_common() if count},
         "over_triage_raised_by": {key: count for key, count in over_raised.most_common() if count},
+        "sent_lower_after": {key: count for key, count in under_confirmed.most_common() if count},
     }
 
 
@@ -715,7 +737,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(format_table(reports))
     for part, figures in reports.items():
         conversations = figures.get("conversations") or {}
-        for key in ("urgency_wrong", "over_triage_rules", "over_triage_raised_by"):
+        for key in ("urgency_wrong", "over_triage_rules", "over_triage_raised_by", "sent_lower_after"):
             if key in conversations:
                 print(f"{part} {key.replace('_', ' ')}: {conversations[key]}")
     for part, figures in reports.items():

@@ -122,6 +122,21 @@ def test_wrong_levels_and_the_rules_behind_over_triage_are_counted_by_kind_only(
     assert figures["over_triage_rules"] == {"suspected_avulsion": 2}
 
 
+def test_over_triage_is_counted_by_the_kind_of_message_that_raised_it():
+    raised_by_story = ended("urgent", rule="infection_or_fracture")
+    raised_by_story.steps = [("the story", "urgent"), ("no to a confirming question", "urgent")]
+    raised_by_answer = ended("urgent", rule="suspected_avulsion")
+    raised_by_answer.steps = [("the story", "soon"), ("the answer to injury_signs", "urgent"), ("the answer to age", "urgent")]
+    stories = [story("r901", urgency="soon"), story("r902", urgency="soon")]
+    figures = evaluate_real.conversation_figures(stories, [raised_by_story, raised_by_answer], VOCABULARY, [no_signs()] * 2)
+    assert figures["over_triage_raised_by"] == {"the story": 1, "the answer to injury_signs": 1}
+
+
+def test_the_urgency_after_each_message_is_that_of_the_findings_so_far():
+    assert evaluate_real.urgency_so_far({"slots": {"red_flags": ["major_trauma"]}}) == "urgent"
+    assert evaluate_real.urgency_so_far({"slots": {}}) == "routine"
+
+
 def test_acceptance_says_which_targets_are_met():
     results = {item["figure"]: item["met"] for item in evaluate_real.acceptance(
         {"urgency_right": 0.96, "under_triaged": 1, "median_questions": 8})}
@@ -213,6 +228,17 @@ def test_each_way_of_telling_keeps_the_expected_outcome_and_changes_only_what_it
 def test_a_danger_sign_the_story_states_is_confirmed():
     assert evaluate_real.confirming_answer({"danger_signs": ["night_pain"]}, {"value": "night_pain"}) == "yes"
     assert evaluate_real.confirming_answer({"danger_signs": []}, {"value": "night_pain"}) == "no"
+
+
+def test_a_sign_the_person_states_plainly_in_their_own_answer_to_its_safety_question_is_confirmed():
+    fever = {"field": "red_flags", "value": "fever"}
+    shivering = {"danger_signs": [], "answers": {"red_flags": "I'm freezing and shaking all over, my teeth chatter"}}
+    assert evaluate_real.confirming_answer(shivering, fever) == "yes"
+    long_ago = {"danger_signs": [], "answers": {"red_flags": "no; I had a fever two years ago"}}
+    assert evaluate_real.confirming_answer(long_ago, fever) == "no"  # an answer that opens with a denial
+    fall = {"field": "red_flags", "value": "major_trauma"}
+    slight = {"danger_signs": [], "answers": {"red_flags": "I just fell over at walking speed, nothing else"}}
+    assert evaluate_real.confirming_answer(slight, fall) == "no"  # only possibly a major fall
 
 
 def test_the_simulated_person_answers_the_concrete_re_ask_as_a_person_with_the_sign_would():

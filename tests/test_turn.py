@@ -210,3 +210,11 @@ def test_a_sign_said_no_to_is_not_read_again_from_the_story_told_once_more_but_c
     assert "pop" in findings_from_slots(plainly)["injury_signs"]
     answered = {**again, **changes(again, LONG_STORY_WITH_A_POP + " So yes, there was a pop.", "injury_signs")}
     assert "pop" in findings_from_slots(answered)["injury_signs"]  # told to its own question: an answer
+
+
+def test_a_swollen_calf_in_a_long_story_is_recorded_and_not_repeated_back():
+    """Care today on its own (a possible clot): a "no" to it is not worth the risk."""
+    story = LONG_STORY_WITH_A_POP.replace("I felt a pop right at", "I felt a dull ache right at")
+    story += " My left calf is swollen and sore as well since the long flight."
+    told = changes({}, story)
+    assert "calf_swelling" in told[MENTIONED_SLOT]["red_flags"] and not told_signs(told)
