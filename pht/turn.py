@@ -143,9 +143,14 @@ def _without_signs_said_no(state: Mapping[str, Any], found: Mapping[str, Any], t
                if sign.get("told") and sign["answer"] == "no"}
     if not said_no or len(text.split()) <= LONG_STORY_WORDS:
         return dict(found)
-    kept = {field: [value for value in values if (field, value) not in said_no]
-            if isinstance(values, list) and field != asked else values for field, values in found.items()}
-    return {field: values for field, values in kept.items() if values or not found[field] or not isinstance(values, list)}
+    kept: Dict[str, Any] = {}
+    for field, values in found.items():
+        if isinstance(values, list) and values and field != asked:
+            values = [value for value in values if (field, value) not in said_no]
+            if not values:
+                continue  # only the signs said no to: nothing told of this field
+        kept[field] = values
+    return kept
 
 
 def _told_signs(state: Mapping[str, Any], after: Mapping[str, Any], found: Mapping[str, Any], text: str,
@@ -158,9 +163,16 @@ def _told_signs(state: Mapping[str, Any], after: Mapping[str, Any], found: Mappi
     a "no" to it is not worth the risk of the clot missed."""
     if denying or len(text.split()) <= LONG_STORY_WORDS:
         return []
-    engine = Engine()
-    knowledge = engine.knowledge
-    levels = knowledge.rules["urgency"]["levels"]
+    knowledge = load_knowledge()
+    known = {(sign["field"], sign["value"]) for sign in after.get(POSSIBLE_SLOT) or []}
+    new = [(field, value) for field in knowledge.rules["screens"]["fields"]
+           if field != asked and isinstance(found.get(field), list) for value in found[field]
+           if value not in set(state.get(field) or []) | set((state.get(MENTIONED_SLOT) or {}).get(field) or [])
+           and (field, value) not in known]
+    if not new:
+        return []
+    engine = Engine(knowledge)
+    levels = knowledge.rules["urgency"]["levels"]  # from the most urgent: a lower rank is more urgent
     findings = engine.erring_safe(findings_from_slots(after, knowledge))
 
     def rank(these: Dict[str, Any]) -> int:
@@ -170,20 +182,12 @@ def _told_signs(state: Mapping[str, Any], after: Mapping[str, Any], found: Mappi
         alone = engine.urgency({field: [value]})[0]
         return alone["level"] == EMERGENCY or bool(alone.get("today"))
 
-    known = {(sign["field"], sign["value"]) for sign in after.get(POSSIBLE_SLOT) or []}
-    told = []
-    for field in knowledge.rules["screens"]["fields"]:
-        if field == asked or not isinstance(found.get(field), list):
-            continue
-        earlier = set(state.get(field) or []) | set((state.get(MENTIONED_SLOT) or {}).get(field) or [])
-        for value in found[field]:
-            without = {**findings, field: [other for other in findings.get(field) or [] if other != value]}
-            # (levels run from the most urgent: a lower rank is more urgent)
-            if (value in earlier or (field, value) in known or rank(findings) > levels.index(URGENT)
-                    or rank(findings) >= rank(without) or care_now(field, value)):
-                continue
-            told.append({"field": field, "value": value, "answer": None, "was_the_answer": False, "told": True})
-    return told
+    now = rank(findings)
+    if now > levels.index(URGENT):
+        return []
+    return [{"field": field, "value": value, "answer": None, "was_the_answer": False, "told": True}
+            for field, value in new if not care_now(field, value)
+            and now < rank({**findings, field: [other for other in findings.get(field) or [] if other != value]})]
 
 
 def _is_story(text: str, found: Mapping[str, Any]) -> bool:
