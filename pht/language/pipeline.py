@@ -53,6 +53,9 @@ def synonym_phrases(knowledge: Knowledge) -> Iterator[Tuple[str, str, str]]:
                 yield field, value, str(phrase)
         for phrase in spec.get("synonyms", []):
             yield field, TRUE_VALUE, str(phrase)
+        for name, phrases in spec.get("named", {}).items():  # a free text field's names (sport)
+            for phrase in phrases:
+                yield field, name, str(phrase)
 
 
 def answer_phrases(knowledge: Knowledge) -> Iterator[Tuple[str, str, str]]:

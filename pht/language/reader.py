@@ -54,6 +54,8 @@ ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fi
 ENDURING = {"stay", "last", "keep", "bear", "stand", "handle", "tolerate", "manage", "cope", "endure", "face"}
 # "never expected", "didn't imagine", "never thought I'd ...": what follows happened
 EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dreamed", "anticipate", "anticipated"}
+# "I don't much like hobbling around", "I didn't enjoy limping home": what is disliked happens
+LIKING = {"like", "enjoy", "love", "fancy"}
 # "I haven't seen my oncologist", "I didn't tell my husband": a negated visit or telling, whose
 # object is the person named, does not negate the finding that person stands for.
 MEETING_VERBS = {"see", "visit", "tell", "ring", "call", "phone", "contact", "consult"}
@@ -479,9 +481,14 @@ class Reader:
                     negated or self._says(text, "none") or self._yes_or_no(text) is False):
                 return []  # "no idea" is not "none of these"
             return None
-        # free text (sport): a recognised value, "none", or the person's own words
-        if ordered:
-            return ordered[0]
+        # free text (sport): a recognised value (the first among the options) or else a sport
+        # named in a story (`named`), unless one told covers another ("a triathlete ... my long
+        # run": triathlon), "none", or the person's own words
+        told = ordered + [value for value in dict.fromkeys(positive) if value not in ordered]
+        if told:
+            covers = spec.get("covers", {})
+            covering = [value for value in told if set(covers.get(value, [])) & set(told)]
+            return (covering or told)[0]
         if asked:
             if self._says(text, "none") or self._yes_or_no(text) is False:
                 return "none"
@@ -909,7 +916,9 @@ class Reader:
                 verb = doc[index + 1].lemma_ if index + 1 < len(doc) else ""
                 past = doc[index].lower_ == "never" or (index > 0 and doc[index - 1].lower_ in {"did", "had"})
                 unexpected = past and (verb in EXPECTING or (doc[index].lower_ == "never" and verb == "think"))
-                return not unexpected
+                liked = [doc[ahead].lemma_ for ahead in range(index + 1, min(index + 3, start))
+                         if doc[ahead].lower_ not in {"much", "really", "very"}]
+                return not unexpected and not (liked[:1] and liked[0] in LIKING)
             distance += 1
             if distance >= NEGATION_WINDOW:
                 break

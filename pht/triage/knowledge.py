@@ -23,7 +23,7 @@ FIELD_KEYS = {
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "confirm_whenever_urgency_depends", "label", "staff_question", "staff_more_question",
     "staff_confirm_question", "checkins_only",
-    "cues_in_stories", "unlisted", "not_cues", "one_value_only", "not_findings",
+    "cues_in_stories", "unlisted", "not_cues", "one_value_only", "not_findings", "named", "covers",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain",
                    "told", "staff_told"}
@@ -275,6 +275,13 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             raise KnowledgeError(f"{where}: `cues_in_stories` needs the field's `cues`")
         if field.get("not_cues") and "cues" not in field:
             raise KnowledgeError(f"{where}: `not_cues` needs the field's `cues`")
+        if ("named" in field or "covers" in field) and field["kind"] != "text":
+            raise KnowledgeError(f"{where}: `named` and `covers` are for a free-text field")
+        for value, covered in field.get("covers", {}).items():
+            if not {value, *covered} <= set(field.get("values", {})):
+                raise KnowledgeError(f"{where}: `covers` names values the field does not have")
+        if set(field.get("named", {})) & set(field.get("values", {})):
+            raise KnowledgeError(f"{where}: a `named` sport is one of the field's values already")
         for value, entry in field.get("values", {}).items():
             if entry.get("not_with_clear") and (name in {"red_flags", "injury_signs"} or value == "leg_weakness"
                                                 or not entry.get("not_with")):
