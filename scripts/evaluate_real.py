@@ -9,7 +9,9 @@ Two parts, on the tuning stories and on the held-out ones:
 - conversations: the real servers (harness/servers.py), one simulated person per story. The
   person sends the story's text, says "yes" to the consent question, answers each question with
   their own annotated words for the field asked (`requested_slot`), and answers a confirming
-  question about a danger sign "yes" when the story states that sign, "no" otherwise. A
+  question about a danger sign from the story's `confirms` when it names that sign ("yes",
+  "no", or "I'm not sure" for `unsure`); otherwise "yes" when the story states that sign or
+  their own answer to its safety question states it plainly, "no" otherwise. A
   conversation ends at the outcome, after MAX_TURNS answers (not finished), when the same
   question comes a third time (looped: in a row, or in turn with another, as a "go back" read
   into an answer does), or when nothing is asked and no outcome given (stalled: a story
@@ -71,7 +73,7 @@ CONSENT_ACTIONS = {"utter_ask_consent", "utter_shall_we_go_on"}
 FAQ_ACTION = "utter_faq"  # the FAQ responses are utter_faq/<topic>, said by a rule or an action
 FORM_NAME = "assessment_form"
 CONFIRM_SLOT = "danger_check"
-YES, NO = "yes", "no"
+YES, NO, UNSURE = "yes", "no", "unsure"  # UNSURE: a `confirms` value (tests/real/README.md)
 # When the assistant asks about injury signs a story has no answer for, it has read a sudden
 # start into a gradual one: the person says what such a person would.
 UNANNOTATED_ANSWERS = {"injury_signs": "no, nothing like that"}
@@ -350,14 +352,26 @@ def pending_sign(slots: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
 
 
 def confirming_answer(story: Mapping[str, Any], sign: Optional[Mapping[str, Any]]) -> str:
-    """"yes" to the confirming question about a sign the story states, "no" otherwise; to the
-    re-ask in concrete words, which asks whether all is normal ("can you get and keep an
-    erection as you did before?"), the other way round."""
+    """The person's answer to the confirming question about a danger sign.
+
+    When the story's `confirms` names the sign, the answer is what it says: "yes", "no", or
+    for "unsure" the same "I'm not sure" used for any question the story has no answer for.
+    Otherwise "yes" to a sign the story states, or that the person's own answer to the sign's
+    safety question states plainly, and "no" to any other. The re-ask in concrete words, which
+    asks whether all is normal ("can you get and keep an erection as you did before?"), is
+    answered the other way round; an unsure person stays unsure."""
     from pht.triage import load_knowledge
 
-    present = bool(sign) and sign.get("value") in set(story.get("danger_signs") or [])
-    if sign and not present and not sign.get("reasked") and sign.get("field"):
-        present = tells_in_own_answer(story, sign["field"], sign["value"])
+    value = sign.get("value") if sign else None
+    confirms = story.get("confirms") or {}
+    if sign and value in confirms:
+        if confirms[value] == UNSURE:
+            return UNSURE_ANSWER
+        present = confirms[value] == YES
+    else:
+        present = bool(sign) and value in set(story.get("danger_signs") or [])
+        if sign and not present and not sign.get("reasked") and sign.get("field"):
+            present = tells_in_own_answer(story, sign["field"], sign["value"])
     if sign and sign.get("reasked"):
         concrete = load_knowledge().fields[sign["field"]]["values"][sign["value"]].get("concrete") or {}
         present = present != (concrete.get("normal") == YES)

@@ -248,6 +248,27 @@ def test_the_simulated_person_answers_the_concrete_re_ask_as_a_person_with_the_s
     assert evaluate_real.confirming_answer({"danger_signs": []}, reasked) == "yes"
 
 
+
+def test_a_story_s_confirms_answers_the_confirming_question_about_that_sign():
+    fall = {"field": "red_flags", "value": "major_trauma"}
+    slight = {"danger_signs": [], "answers": {"red_flags": "I just fell over at walking speed, nothing else"}}
+    assert evaluate_real.confirming_answer(dict(slight, confirms={"major_trauma": "yes"}), fall) == "yes"
+    stated = {"danger_signs": ["major_trauma"], "confirms": {"major_trauma": "no"}}
+    assert evaluate_real.confirming_answer(stated, fall) == "no"  # `confirms` decides
+    unsure = {"danger_signs": [], "confirms": {"major_trauma": "unsure"}}
+    assert evaluate_real.confirming_answer(unsure, fall) == evaluate_real.UNSURE_ANSWER
+    other_sign = {"danger_signs": [], "confirms": {"night_pain": "yes"}}
+    assert evaluate_real.confirming_answer(other_sign, fall) == "no"  # not named: today's way
+
+
+def test_the_concrete_re_ask_turns_a_confirmed_yes_or_no_round_and_leaves_unsure_unsure():
+    reasked = {"field": "red_flags", "value": "sexual_dysfunction", "reasked": True}
+    answer = evaluate_real.confirming_answer
+    assert answer({"danger_signs": [], "confirms": {"sexual_dysfunction": "yes"}}, reasked) == "no"
+    assert answer({"danger_signs": ["sexual_dysfunction"], "confirms": {"sexual_dysfunction": "no"}}, reasked) == "yes"
+    assert answer({"danger_signs": [], "confirms": {"sexual_dysfunction": "unsure"}}, reasked) == evaluate_real.UNSURE_ANSWER
+
+
 # --- the held-out report -------------------------------------------------------------------
 
 def test_the_held_out_report_holds_figures_and_never_an_id_a_text_or_a_miss(tmp_path, capsys):

@@ -25,6 +25,8 @@ CONDITIONS = {"pht", "lumbar_radicular", "pudendal", "gluteal_tendinopathy", "av
 SOURCE_KINDS = {"forum", "qa", "patient_story"}
 STORY_KEYS = {"id", "source", "text", "condition", "first_message", "danger_signs", "answers",
               "expected", "hard"}
+OPTIONAL_KEYS = {"confirms"}  # what a confirming question about each sign finds (README.md)
+CONFIRM_ANSWERS = {"yes", "no", "unsure"}
 # Policy version 3 adds fields and red-flag values that the vocabulary may not carry yet
 # (docs: shared clinical triage policy, "Findings vocabulary"); the set is written for v3.
 V3_FIELDS = {"trend": {"better", "same", "worse"}, "sitting_minutes": None}
@@ -67,6 +69,8 @@ def load_vocabulary():
 
 VALUES, KINDS = load_vocabulary()
 DANGER_SIGNS = VALUES["red_flags"] | VALUES["injury_signs"] | {"leg_weakness"}
+# The signs a confirming question can ask about: the danger signs and the nerve symptoms.
+CONFIRMABLE = VALUES["red_flags"] | VALUES["injury_signs"] | VALUES["neuro_symptoms"]
 QUESTIONS = set(VALUES) - {"sitting_minutes"}
 
 
@@ -134,7 +138,7 @@ def test_the_held_out_part_is_about_forty_percent():
 def test_story_is_well_formed(item):
     _, story = item
     where = story["id"]
-    assert set(story) == STORY_KEYS, where
+    assert STORY_KEYS <= set(story) <= STORY_KEYS | OPTIONAL_KEYS, where
     source = story["source"]
     assert source["url"].startswith(("http://", "https://")), where
     assert source["title"].strip() and source["kind"] in SOURCE_KINDS, where
@@ -155,6 +159,20 @@ def test_story_answers_every_question_in_its_own_words(item):
     asked = QUESTIONS - {"injury_signs"}
     assert asked <= set(answers), f"{story['id']}: missing {sorted(asked - set(answers))}"
     assert all(isinstance(text, str) and text.strip() for text in answers.values()), story["id"]
+
+
+@pytest.mark.parametrize("item", ALL, ids=story_id)
+def test_confirms_names_known_signs_each_answered_yes_no_or_unsure(item):
+    _, story = item
+    confirms = story.get("confirms")
+    if "possible_sign" in story["hard"]:
+        assert confirms, f"{story['id']}: a possible sign needs `confirms`"
+    if confirms is None:
+        return
+    assert isinstance(confirms, dict) and confirms, story["id"]
+    assert set(confirms) <= CONFIRMABLE, f"{story['id']}: {sorted(set(confirms) - CONFIRMABLE)}"
+    # quoted in the file: an unquoted yes/no would load as a boolean
+    assert all(isinstance(answer, str) and answer in CONFIRM_ANSWERS for answer in confirms.values()), story["id"]
 
 
 @pytest.mark.parametrize("item", ALL, ids=story_id)
