@@ -2228,3 +2228,37 @@ def test_numbness_told_as_solved_by_a_new_saddle_is_asked_about_not_an_emergency
 
 def test_an_operation_for_cancer_is_a_cancer_history():
     assert read_message("This month marks the one year anniversary of the prostatectomy")["red_flags"] == ["cancer_history"]
+
+
+@pytest.mark.parametrize("story", ["I figured I'd stretch and epsom salt when I got home",
+                                   "I did a whole set of stretches but was no better on Tuesday",
+                                   "stopping to stretch usually bought me another quarter mile"])
+def test_stretching_done_to_help_is_no_aggravator(story):
+    assert "stretching" not in (read_message(story).get("aggravators") or [])
+
+
+def test_stretching_that_hurts_is_still_an_aggravator():
+    assert read_message("it hurts when I stretch")["aggravators"] == ["stretching"]
+
+
+@pytest.mark.parametrize("story", ["excruciating pain ran up and down my leg",
+                                   "a burning sensation running along the leg"])
+def test_pain_that_runs_along_the_leg_is_no_running(story):
+    assert "running" not in (read_message(story).get("aggravators") or [])
+    assert "sport" not in read_message(story)
+
+
+def test_a_numb_perineum_is_the_saddle_sign_not_numbness_of_the_leg():
+    findings = read_message("I suffered from perineal numbness on the bike")
+    assert findings["red_flags"] == ["saddle_numbness"]
+    assert "numbness" not in (findings.get("neuro_symptoms") or [])
+
+
+@pytest.mark.parametrize("story, age", [
+    ("I had a minor biking accident (he drove his bike like he was drunk, but he looked about 8 yrs old)", None),
+    ("I'm 34 and my son is 8 years old", 34),
+    ("As a 56 year old woman I find sitting hard", 56),
+    ("My 56-year-old mother has trouble walking; she says her buttock hurts", 56),  # told for her
+])
+def test_an_age_told_of_somebody_else_is_not_the_persons(story, age):
+    assert read_message(story).get("age") == age

@@ -96,6 +96,14 @@ _SHORTHAND = [
 ]
 # "shuffling like a 80 year old man", "feeling like I was 80 years old", "I feel 90"
 _A_LIKENESS = re.compile(r"\b(?:(?:like|as if|as though)\s+(?:an?|some|i\s+(?:was|am|were)|i'm)|feel|feels|feeling|felt)\s*$")
+# "he looked about 8 yrs old", "my son is 12 years old", "my 80 year old mum": somebody else's age
+# (the person's own, "I'm 34", is told with "I")
+_SOMEONE_ELSES = re.compile(r"\b(?:he|she|they|he's|she's|his|her|their|son|sons|daughter|daughters|kid|kids|child|"
+                            r"children|husband|wife|mum|mom|mother|dad|father|partner|boyfriend|girlfriend|brother|"
+                            r"sister|friend|baby|grandson|granddaughter|grandchild|dog|cat|horse|niece|nephew|patient)"
+                            r"\b[^.,;!?)]*$")
+_SOMEONE_AFTER = re.compile(r"^\s*(?:son|sons|daughter|daughters|kid|kids|child|children|boy|girl|mum|mom|mother|dad|"
+                            r"father|husband|wife|dog|cat|horse|baby|grandson|granddaughter|patient)\b")
 # "a fever of 99F", "it was 20F this morning", "in 15F weather" tell no age
 _A_TEMPERATURE = re.compile(r"fever|temp|°|degree|fahrenheit")
 # in forum shorthand, "it was 20F this morning", "in 15F weather", "hill sprints (60m)", "60m
@@ -276,13 +284,14 @@ def _sentence_around(text: str, position: int) -> str:
     return text[start:min(ends, default=len(text))]
 
 
-def age_years(text: str, asked: bool) -> Optional[int]:
-    """The person's age, from "34", "I'm 34" or "34 years old"."""
+def age_years(text: str, asked: bool, someone_elses: bool = False) -> Optional[int]:
+    """The person's age, from "34", "I'm 34" or "34 years old"; with `someone_elses` (a message
+    told for another person), an age told of somebody else counts too ("my 56-year-old mother")."""
     text = words_to_digits(text.lower())
     for pattern in _AGE_PATTERNS + _SHORTHAND:
-        match = pattern.search(text)
-        if match and not _tells_no_age(text, match, shorthand=pattern in _SHORTHAND):
-            return int(match.group(1))
+        for match in pattern.finditer(text):
+            if not _tells_no_age(text, match, shorthand=pattern in _SHORTHAND, someone_elses=someone_elses):
+                return int(match.group(1))
     if asked:
         numbers = _whole_numbers(text)
         if len(numbers) == 1:
@@ -303,12 +312,14 @@ def pain_score(text: str, asked: bool) -> Optional[int]:
     return None
 
 
-def _tells_no_age(text: str, match: "re.Match[str]", shorthand: bool) -> bool:
+def _tells_no_age(text: str, match: "re.Match[str]", shorthand: bool, someone_elses: bool = False) -> bool:
     """Whether an age pattern's number is something else: a temperature ("a fever of 99F"), a
     likeness ("like a 80 year old man"), or, in forum shorthand, a temperature or a distance
     told by the words around it ("it was 20F this morning", "60m sprints")."""
     before, after = text[:match.start()], text[match.end():]
+    own = re.search(r"\bi(?:'m| am)\b", text[max(0, match.start() - 12): match.end()])
     return bool(_A_TEMPERATURE.search(text[max(0, match.start() - 25): match.end() + 10])
+                or not (own or someone_elses) and (_SOMEONE_ELSES.search(before[-30:]) or _SOMEONE_AFTER.search(after))
                 or _A_LIKENESS.search(before[-16:])
                 or shorthand and (_NOT_SHORTHAND_BEFORE.search(before[-20:]) or _NOT_SHORTHAND_AFTER.search(after)))
 

@@ -215,7 +215,7 @@ class Reader:
         self.minimised = self._cue_matcher(minimised.get("cues"))
         self.minimised_values = set(minimised.get("values", []))
         relieving = self.knowledge.vocabulary.get("relieving", {})
-        self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after", "only_for")}
+        self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after", "only_for", "treatments")}
         self.relieved_fields = set(relieving.get("fields", []))
         self.relieving_conditions = {str(word).lower() for word in relieving.get("conditions", [])}
         self.spellings = {str(k).lower(): str(v).lower() for k, v in self.knowledge.vocabulary.get("spellings", {}).items()}
@@ -292,11 +292,12 @@ class Reader:
         doc = self._doc(text)
         mentions = self._mentions(doc, asked)
         definite = [mention for mention in mentions if not mention.possible]
+        proxy = _told_for_someone_else(doc)  # "My 56-year-old mother has trouble ...": her age
         found: Dict[str, Any] = {}
         for field, spec in self.knowledge.fields.items():
             if spec.get("checkins_only"):
                 continue  # asked only with the consent to check-ins (vocabulary.yml)
-            value = self._read_field(field, spec, text, definite, asked == field)
+            value = self._read_field(field, spec, text, definite, asked == field, for_someone_else=proxy)
             if value is not None:
                 found[field] = value
         if infer:
@@ -446,10 +447,12 @@ class Reader:
 
     # -- fields ------------------------------------------------------------------------
 
-    def _read_field(self, field: str, spec: Dict[str, Any], text: str, mentions: List[Mention], asked: bool) -> Any:
+    def _read_field(self, field: str, spec: Dict[str, Any], text: str, mentions: List[Mention], asked: bool,
+                    for_someone_else: bool = False) -> Any:
         kind = spec["kind"]
         if kind == "number":
-            number = NUMBER_READERS[field](text, asked)
+            number = numbers.age_years(text, asked, someone_elses=True) if field == "age" and for_someone_else \
+                else NUMBER_READERS[field](text, asked)
             if number is not None and spec["min"] <= number <= spec["max"]:
                 return number
             return None
@@ -817,11 +820,14 @@ class Reader:
 
         before = [start for _, start, end in self.relieving["before"](doc) if relieves(start, end)]
         after = [start for _, start, end in self.relieving["after"](doc) if relieves(start, end)]
-        if not before and not after:
-            return set()
+        # what the person does to help ("I tried to stretch more", "a whole set of stretches")
+        treated = {index for _, start, end in self.relieving["treatments"](doc) for index in range(start, end)}
         activities = [(position, item) for position, item in enumerate(kept) if item[0] in self.relieved_fields]
-        relieved = {position for position, (_, _, start, _, _) in activities
-                    if any(cue < start and clause[cue] == clause[start] for cue in before)}
+        relieved = {position for position, (_, _, start, end, _) in activities if treated.issuperset(range(start, end))}
+        if not before and not after:
+            return relieved
+        relieved |= {position for position, (_, _, start, _, _) in activities
+                     if any(cue < start and clause[cue] == clause[start] for cue in before)}
         sentence = _numbered_by(doc, SENTENCE_ENDS)
         # words of pain, leaving out the pain that a relieving cue is about ("the pain goes away")
         hurts = [start for _, start, _ in self.cues["aggravators"](doc)
