@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 import spacy_lookups_data
 
@@ -32,7 +32,7 @@ from .pipeline import NEGATIONS, PLACE_FIELDS, answer_phrases, lemma_pattern, sh
 
 NOT_SURE = "not_sure"
 POSSIBLE = "possible"
-NUMBER_READERS = {
+NUMBER_READERS: Dict[str, Callable[[str, bool], Optional[int]]] = {
     "duration_days": numbers.duration_days,
     "age": numbers.age_years,
     "pain_score": numbers.pain_score,
