@@ -2262,3 +2262,32 @@ def test_a_numb_perineum_is_the_saddle_sign_not_numbness_of_the_leg():
 ])
 def test_an_age_told_of_somebody_else_is_not_the_persons(story, age):
     assert read_message(story).get("age") == age
+
+
+def test_a_cyclist_struck_by_a_car_told_as_it_happened_is_a_major_accident():
+    findings = read_message("At the junction a car appeared and wiped me out. I ended up hitting the windscreen with my hip")
+    assert findings["red_flags"] == ["major_trauma"]
+
+
+def test_no_way_i_could_get_up_is_trouble_walking():
+    assert read_message("No way I could get up and the traffic came to a standstill")["injury_signs"] == ["difficulty_walking"]
+
+
+def test_a_brick_session_is_triathlon_training():
+    assert read_message("At first, it was just when I'd run off the bike in my brick sessions")["sport"] == "triathlon"
+
+
+def test_a_trip_told_to_the_onset_question_is_a_sudden_start():
+    assert read_message("when I tripped on the field a week ago", "onset")["onset"] == "sudden"
+
+
+@pytest.mark.parametrize("story", ["Today the pain is a little bit worse, not horrible, but worse than before",
+                                   "activities like driving and lying in bed were becoming excruciating"])
+def test_pain_that_is_getting_worse_in_other_words(story):
+    assert read_message(story)["trend"] == "worse"
+
+
+def test_pain_down_the_whole_length_of_the_leg_goes_below_the_knee_and_is_no_running():
+    findings = read_message("Later the pain got worse and ran down the entire length of my leg")
+    assert "pain_below_knee" in findings["neuro_symptoms"]
+    assert "aggravators" not in findings
