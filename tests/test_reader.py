@@ -2291,3 +2291,19 @@ def test_pain_down_the_whole_length_of_the_leg_goes_below_the_knee_and_is_no_run
     findings = read_message("Later the pain got worse and ran down the entire length of my leg")
     assert "pain_below_knee" in findings["neuro_symptoms"]
     assert "aggravators" not in findings
+
+
+@pytest.mark.parametrize("story, sign", [
+    ("I can't feel anything when I wipe and it hasn't gone away", "saddle_numbness"),
+    ("My genitals are numb and it never went away", "saddle_numbness"),
+    ("I have no bladder control. The doctors haven't solved it.", "bladder_bowel_change"),
+])
+def test_a_sign_that_has_not_gone_is_stated_not_only_possible(story, sign):
+    # a negated "gone away" or "solved" tells no resolution: the emergency stands at once
+    assert sign in read_message(story)["red_flags"]
+
+
+def test_a_sign_that_has_gone_is_asked_about_once():
+    reading = shared_reader().reading("My genitals were numb after the ride but it went away")
+    assert "saddle_numbness" not in (reading.findings.get("red_flags") or [])
+    assert "saddle_numbness" in reading.possible["red_flags"]

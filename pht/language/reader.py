@@ -599,7 +599,10 @@ class Reader:
         # sentence and the two after it
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
         # "My junk was numb. Now it's not.": what has gone, in its sentence or the one before
-        gone = {sentence[start] - back for _, start, _ in self.resolved(doc) for back in (0, 1)}
+        # (not "it hasn't gone away", "it never went away", "the doctors haven't solved it")
+        gone = {sentence[start] - back for _, start, _ in self.resolved(doc)
+                if not any(doc[index].lower_ in NEGATIONS for index in range(max(0, start - 3), start)
+                           if clause[index] == clause[start]) for back in (0, 1)}
         # "wasn't going fast": a slight fall (its cues looked for only beside a value they concern)
         slight = any(item[1] in self.minimised_values for item in kept) and bool(self.minimised(doc))
         relieved = self._relieved(doc, kept, clause)
