@@ -2307,3 +2307,20 @@ def test_a_sign_that_has_gone_is_asked_about_once():
     reading = shared_reader().reading("My genitals were numb after the ride but it went away")
     assert "saddle_numbness" not in (reading.findings.get("red_flags") or [])
     assert "saddle_numbness" in reading.possible["red_flags"]
+
+
+@pytest.mark.parametrize("story, change", [
+    ("This morning I attempted to run for the first time since last October, and my hip started niggling", "back_after_break"),
+    ("I recently increased the speed from 6.3 mph to 6.5 and then felt it in my bum", "more_speed"),
+    ("My buttock pain began following an increase in running and rowing volume", "more_volume"),
+    ("I suspect it was triggered by a weekend of long journeys by train", "more_sitting"),
+    ("I had joined an online fitness training program a week before", "new_exercise"),
+])
+def test_a_training_change_told_in_a_story(story, change):
+    assert change in read_message(story)["load_changes"]
+
+
+@pytest.mark.parametrize("story", ["I started to have buttock pain whenever I try to increase my pace",
+                                   "as soon as I got back on again, the pain returned"])
+def test_what_hurts_now_is_no_training_change(story):
+    assert "load_changes" not in read_message(story)
