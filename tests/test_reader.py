@@ -2324,3 +2324,14 @@ def test_a_training_change_told_in_a_story(story, change):
                                    "as soon as I got back on again, the pain returned"])
 def test_what_hurts_now_is_no_training_change(story):
     assert "load_changes" not in read_message(story)
+
+
+def test_a_hard_landing_from_a_slip_is_only_possibly_a_major_fall():
+    reading = shared_reader().reading("I flew a few feet landing on my back. I hit so hard that it knocked the wind out of me.")
+    assert "major_trauma" not in (reading.findings.get("red_flags") or [])
+    assert "major_trauma" in reading.possible["red_flags"]
+    assert read_message("I fell off the roof and hit my back hard")["red_flags"] == ["major_trauma"]
+
+
+def test_an_age_told_with_only():
+    assert read_message("It's not cancer by any means, but...I'm only 27!")["age"] == 27

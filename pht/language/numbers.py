@@ -86,7 +86,7 @@ _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:year|yr)s?\s*-\s*old\b"),
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|yrs)\b"),
     re.compile(r"\baged?\s*:?\s*(\d{1,3})\b"),
-    re.compile(r"\bi(?:'m| am)\s+(\d{1,3})\b(?!\s*(?:%|kg|cm|km|miles?|min|/|out|days?|weeks?|months?|years?))"),
+    re.compile(r"\bi(?:'m| am)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?(\d{1,3})\b(?!\s*(?:%|kg|cm|km|miles?|min|/|out|days?|weeks?|months?|years?))"),
 ]
 # forum shorthand: "42F", "(35M)", "35/m" at the start, "F42"; a bare "60m" is a distance
 _SHORTHAND = [
