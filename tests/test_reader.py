@@ -2335,3 +2335,66 @@ def test_a_hard_landing_from_a_slip_is_only_possibly_a_major_fall():
 
 def test_an_age_told_with_only():
     assert read_message("It's not cancer by any means, but...I'm only 27!")["age"] == 27
+
+
+@pytest.mark.parametrize("story, sign", [
+    ("I can't control my bladder. The physio said it would wear off.", "bladder_bowel_change"),
+    ("I can't control my bladder. I hope it goes away.", "bladder_bowel_change"),
+    ("I wet myself. It was meant to have cleared up by now.", "bladder_bowel_change"),
+    ("I have no feeling when I wipe, waiting for it to go away", "saddle_numbness"),
+    ("I have no feeling when I wipe. Will it go away?", "saddle_numbness"),
+    ("I have no feeling when I wipe. How long until it wears off?", "saddle_numbness"),
+])
+def test_a_sign_only_hoped_or_asked_to_go_is_stated_not_only_possible(story, sign):
+    # a resolution foretold, hoped for or asked about has not happened: the emergency stands
+    assert sign in read_message(story)["red_flags"]
+
+
+@pytest.mark.parametrize("story, sign", [
+    ("I have no feeling when I wipe. It went away and then came back.", "saddle_numbness"),
+    ("I have no feeling when I wipe. It cleared up for a bit but it's back.", "saddle_numbness"),
+    ("both legs are numb. It went away for a day and came back.", "both_legs"),
+])
+def test_a_sign_that_went_and_came_back_is_stated_not_only_possible(story, sign):
+    assert sign in read_message(story)["red_flags"]
+
+
+@pytest.mark.parametrize("story", ["Both my legs are weak. The back pain went away though.",
+                                   "Both my legs are weak. My back ache has cleared up."])
+def test_something_else_that_has_gone_leaves_a_sign_stated(story):
+    # the back pain has gone, not the weakness of both legs
+    assert "both_legs" in read_message(story)["red_flags"]
+
+
+def test_the_sign_itself_told_again_as_gone_is_still_only_possible():
+    reading = shared_reader().reading("Both my legs went numb. The numbness has gone away now.")
+    assert "both_legs" not in (reading.findings.get("red_flags") or [])
+    assert "both_legs" in reading.possible["red_flags"]
+
+
+@pytest.mark.parametrize("story, sign", [
+    ("I have no feeling when I wipe and it has'nt gone away", "saddle_numbness"),
+    ("I could'nt feel when I peed", "bladder_bowel_change"),
+])
+def test_a_contraction_with_its_apostrophe_misplaced_is_still_read(story, sign):
+    assert sign in read_message(story)["red_flags"]
+
+
+def test_a_gone_sign_asked_about_as_normal_is_still_asked_about():
+    # "is it normal" asks; it does not say the waterworks are normal
+    reading = shared_reader().reading("Is it normal that I couldn't feel when I peed and it went away?")
+    assert "bladder_bowel_change" in reading.possible["red_flags"]
+
+
+def test_numbness_around_the_bum_is_possibly_saddle_numbness():
+    reading = shared_reader().reading("The nurse asked if I had numbness around my bum and I said yes")
+    assert "saddle_numbness" in reading.possible["red_flags"]
+
+
+@pytest.mark.parametrize("story", ["My mum had cancer and so did I", "My sister had breast cancer, me too"])
+def test_a_finding_told_of_someone_else_and_of_the_person_too_is_theirs(story):
+    assert "cancer_history" in read_message(story)["red_flags"]
+
+
+def test_a_finding_told_of_someone_else_alone_is_still_theirs():
+    assert "cancer_history" not in (read_message("my mum had cancer and so does my aunt").get("red_flags") or [])

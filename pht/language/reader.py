@@ -211,6 +211,11 @@ class Reader:
         self.exertion = self._cue_matcher(exertion.get("cues"))
         self.exertion_values = set(exertion.get("values", []))
         self.resolved = self._cue_matcher(self.knowledge.vocabulary.get("resolved"))
+        self.also_mine = self._cue_matcher(self.knowledge.vocabulary.get("also_mine"))
+        unresolved = self.knowledge.vocabulary.get("unresolved", {})
+        self.unresolved_before = self._cue_matcher(unresolved.get("before"))
+        self.unresolved_after = self._cue_matcher(unresolved.get("after"))
+        self.unresolved_signs = set(unresolved.get("signs", []))
         minimised = self.knowledge.vocabulary.get("minimised", {})
         self.minimised = self._cue_matcher(minimised.get("cues"))
         self.minimised_values = set(minimised.get("values", []))
@@ -600,14 +605,15 @@ class Reader:
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
         # "My junk was numb. Now it's not.": what has gone, in its sentence or the one before
         # (not "it hasn't gone away", "it never went away", "the doctors haven't solved it")
-        gone = {sentence[start] - back for _, start, _ in self.resolved(doc)
-                if not any(doc[index].lower_ in NEGATIONS for index in range(max(0, start - 3), start)
-                           if clause[index] == clause[start]) for back in (0, 1)}
+        gone = {sentence[start] - back for _, start, end in self.resolved(doc)
+                if self._tells_gone(doc, start, end, kept, clause, sentence) for back in (0, 1)}
         # "wasn't going fast": a slight fall (its cues looked for only beside a value they concern)
         slight = any(item[1] in self.minimised_values for item in kept) and bool(self.minimised(doc))
         relieved = self._relieved(doc, kept, clause)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
         proxy = _told_for_someone_else(doc)
+        # "my mum had cancer and so did I": somebody else's, and the person's too
+        also_mine = [start for _, start, _ in self.also_mine(doc)]
         mentions = []
         for field, value, start, end, possible in kept:
             if (field in self.guessed_fields and guessed(start)) or (
@@ -627,7 +633,8 @@ class Reader:
                 possible = True  # "No serious harm done, as I wasn't going fast": asked once whether it was major
             if sentence[start] in gone and "confirm" in self.knowledge.fields[field].get("values", {}).get(value, {}):
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
-            if self._about_someone_else(doc, start, end):
+            if self._about_someone_else(doc, start, end) and not any(
+                    start < cue and sentence[cue] == sentence[start] for cue in also_mine):
                 if proxy and not self.knowledge.fields[field].get("screen"):
                     pass  # a message told for someone else: their places, pain and activities count
                 elif proxy or field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("concrete"):
@@ -643,6 +650,28 @@ class Reader:
                 continue  # "it shoots down my leg to the knee": stops above it
             mentions.append(Mention(field, value, start, end, negated, possible))
         return self._resolve_across_fields(mentions, asked)
+
+    def _tells_gone(self, doc: Doc, start: int, end: int, kept: List[tuple], clause: List[int],
+                    sentence: List[int]) -> bool:
+        """Whether the `resolved` cue at `start`-`end` tells that a sign has gone: not negated
+        ("it hasn't gone away"), hoped for or foretold ("the physio said it would wear off"),
+        asked about in the present ("will it go away?"), undone ("it went away and came back")
+        (`unresolved` in vocabulary.yml), nor told of another thing named in its clause ("my
+        back ache has cleared up", "the pain went away")."""
+        before = [index for index in range(max(0, start - NEGATION_WINDOW), start) if clause[index] == clause[start]]
+        if any(doc[index].lower_ in NEGATIONS for index in before if index >= start - 3):
+            return False
+        if any(cue in before for _, cue, _ in self.unresolved_before(doc)):
+            return False
+        if any(start < cue and sentence[cue] == sentence[start] for _, cue, _ in self.unresolved_after(doc)):
+            return False
+        last = max(index for index in range(len(doc)) if sentence[index] == sentence[start])
+        word = doc[start]
+        if doc[last].text == "?" and word.lower_ in {word.lemma_, word.lemma_ + "s", word.lemma_ + "es"}:
+            return False
+        return not any(doc[index].lower_ in PAIN_NOUNS for index in before) and not any(
+            clause[item[2]] == clause[start] and item[3] <= start and item[0] != SAFETY_FIELD
+            and item[1] not in self.unresolved_signs for item in kept)
 
     def _elsewhere(self, doc: Doc, field: str, value: str, start: int, clause: List[int]) -> bool:
         """Whether a value told of a part of the body it does not concern (vocabulary `elsewhere`:
@@ -1028,8 +1057,20 @@ def _same_stretch(doc: Doc, start: int, end: int, mention: int, clause: List[int
     """Whether the `not_with` phrase at start..end stands where it excuses the mention: a lone
     word that only says all is well ("ok", "fine") in the mention's clause, any other phrase in
     its sentence."""
-    stretch = clause if end - start == 1 and doc[start].lower_ in FINE_WORDS else sentence
+    lone_fine = end - start == 1 and doc[start].lower_ in FINE_WORDS
+    if lone_fine and _asks_if_fine(doc, start, sentence):
+        return False  # "Is it normal that I couldn't feel when I peed?" asks, it does not say all is well
+    stretch = clause if lone_fine else sentence
     return stretch[start] == stretch[mention]
+
+
+def _asks_if_fine(doc: Doc, fine: int, sentence: List[int]) -> bool:
+    """Whether the word that says all is well at `fine` is asked about: in a question ("..., is
+    that ok?") or after "is it" / "is that" ("is it normal that ...")."""
+    last = max(index for index in range(len(doc)) if sentence[index] == sentence[fine])
+    before = [doc[index].lower_ for index in range(max(0, fine - 2), fine)]
+    return doc[last].text == "?" or (len(before) == 2 and before[0] in {"is", "was", "are"}
+                                     and before[1] in {"it", "that", "this"})
 
 
 def _contrast_after(doc: Doc, index: int) -> bool:
