@@ -218,3 +218,17 @@ def test_a_swollen_calf_in_a_long_story_is_recorded_and_not_repeated_back():
     story += " My left calf is swollen and sore as well since the long flight."
     told = changes({}, story)
     assert "calf_swelling" in told[MENTIONED_SLOT]["red_flags"] and not told_signs(told)
+
+
+def test_how_the_pain_has_gone_read_from_a_story_is_asked_again_when_it_decides_the_urgency():
+    # with a cancer history, pain that keeps getting worse is urgent: "much better" in a story
+    # may be of one week long ago, so the question is asked, not skipped
+    story = "I had breast cancer five years ago. My buttock hurts when I sit, although it's much better now."
+    changed = changes({}, story)
+    assert "trend" not in changed
+    assert changed[MENTIONED_SLOT]["trend"] == "better"
+
+
+def test_how_the_pain_has_gone_read_from_a_story_counts_when_nothing_depends_on_it():
+    changed = changes({}, "My buttock hurts when I sit, although it's much better now.")
+    assert changed["trend"] == "better"

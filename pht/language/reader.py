@@ -365,9 +365,10 @@ class Reader:
     @staticmethod
     def told_plainly(field: str, text: str) -> bool:
         """Whether `text` tells `field` so plainly that what was read needs no confirming
-        question: how long, in one amount among no other times (`numbers.duration_told_plainly`);
-        any other field as read."""
-        return numbers.duration_told_plainly(text) if field == "duration_days" else True
+        question when the urgency depends on it (`confirm_whenever_urgency_depends`): how long,
+        in one amount among no other times (`numbers.duration_told_plainly`); how it has gone
+        (`trend`) never in a story, which may tell of one ride or of a year ago."""
+        return numbers.duration_told_plainly(text) if field == "duration_days" else field != "trend"
 
     def yes_or_no(self, text: str) -> Optional[bool]:
         """True for "yes", False for "no", None when the answer is unclear or "not sure"."""
