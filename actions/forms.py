@@ -510,6 +510,8 @@ class AskToConfirmDangerSign(Action):
                 text = question_text(item, "question", tracker.slots)
             else:
                 text = question_text(entry, "confirm", tracker.slots)
+            if sign.get("asked_again") and not sign.get("reasked"):  # the answer before told something else
+                dispatcher.utter_message(text=render(domain, "utter_sign_asked_again", tracker.slots))
             dispatcher.utter_message(text=text, buttons=yes_no_buttons(knowledge))
         return []
 

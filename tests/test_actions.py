@@ -520,6 +520,20 @@ def test_the_confirming_question_comes_next_and_names_the_sign():
     assert [button["title"] for button in messages[0]["buttons"]] == ["Yes", "No", "Not sure"]
 
 
+def test_a_sign_asked_again_after_an_answer_about_something_else_says_that_unclear_counts_as_yes():
+    # "about 6 weeks" to "do you have new trouble walking?": asked once more, and the person
+    # is told that an unclear answer then counts as the sign (policy v3, err safe)
+    slots = {"pain_location": "sit_bone", "possible_signs": [sign("leg_weakness", field="neuro_symptoms")]}
+    _, events = run(ActionExtractFindings(), make_tracker("about 6 weeks", slots=slots, requested="danger_check"))
+    again = slot_events(events)["possible_signs"]
+    assert again[0]["answer"] is None and again[0]["asked_again"]
+    messages, _ = run(AskToConfirmDangerSign(), make_tracker(slots={**slots, "possible_signs": again}, requested="danger_check"))
+    assert "count it as a yes" in messages[0]["text"]
+    assert "give way" in messages[1]["text"]
+    first, _ = run(AskToConfirmDangerSign(), make_tracker(slots=slots, requested="danger_check"))
+    assert "count it as a yes" not in first[0]["text"]
+
+
 @pytest.mark.parametrize("answer, recorded, counts", [
     ("no", "no", False), ("nope, it doesn't give way", "no", False),
     ("yes", "yes", True), ("not sure", "unclear", True), ("hmm maybe sometimes??", "unclear", True),
