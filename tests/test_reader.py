@@ -2413,6 +2413,8 @@ def test_a_run_that_wiped_me_out_is_only_possibly_an_accident_and_a_van_that_did
     assert "major_trauma" not in (reading.findings.get("red_flags") or [])
     assert "major_trauma" in reading.possible["red_flags"]
     assert read_message("A van wiped me out at the roundabout")["red_flags"] == ["major_trauma"]
+    assert "red_flags" not in read_message("When I finally awoke in the morning I was completely wiped out")
+    assert read_message("I wiped out on my bike at 30 mph")["red_flags"] == ["major_trauma"]
 
 
 def test_looking_up_a_condition_tells_no_trend_but_things_looking_up_do():
