@@ -2259,6 +2259,8 @@ def test_a_numb_perineum_is_the_saddle_sign_not_numbness_of_the_leg():
     ("I'm 34 and my son is 8 years old", 34),
     ("As a 56 year old woman I find sitting hard", 56),
     ("My 56-year-old mother has trouble walking; she says her buttock hurts", 56),  # told for her
+    ("45 year old mum of two here, pain in my sit bone when sitting", 45),  # the person, a mother
+    ("40 yo dad of three, sit bone pain for 3 months", 40),
 ])
 def test_an_age_told_of_somebody_else_is_not_the_persons(story, age):
     assert read_message(story).get("age") == age
@@ -2396,5 +2398,40 @@ def test_a_finding_told_of_someone_else_and_of_the_person_too_is_theirs(story):
     assert "cancer_history" in read_message(story)["red_flags"]
 
 
-def test_a_finding_told_of_someone_else_alone_is_still_theirs():
+def test_a_finding_told_of_someone_else_alone_is_not_the_persons():
     assert "cancer_history" not in (read_message("my mum had cancer and so does my aunt").get("red_flags") or [])
+
+
+@pytest.mark.parametrize("story", ["My mum had cancer and me and my sister looked after her",
+                                   "My mum had cancer and we both run marathons"])
+def test_the_person_in_company_after_someone_elses_finding_does_not_make_it_theirs(story):
+    assert "cancer_history" not in (read_message(story).get("red_flags") or [])
+
+
+def test_a_run_that_wiped_me_out_is_only_possibly_an_accident_and_a_van_that_did_is_one():
+    reading = shared_reader().reading("The 20 mile run totally wiped me out. Buttock pain since.")
+    assert "major_trauma" not in (reading.findings.get("red_flags") or [])
+    assert "major_trauma" in reading.possible["red_flags"]
+    assert read_message("A van wiped me out at the roundabout")["red_flags"] == ["major_trauma"]
+    assert "red_flags" not in read_message("When I finally awoke in the morning I was completely wiped out")
+    assert read_message("I wiped out on my bike at 30 mph")["red_flags"] == ["major_trauma"]
+
+
+def test_looking_up_a_condition_tells_no_trend_but_things_looking_up_do():
+    assert "trend" not in read_message("I looked up hamstring tendinopathy online, it hurts when I sit")
+    assert read_message("I think that things must be looking up")["trend"] == "better"
+
+
+def test_a_solution_proposed_leaves_a_cauda_equina_sign_stated():
+    # "the solution is ..." proposes; only "the solution was ..." tells of one found
+    reading = shared_reader().reading("I cannot pee properly. The solution is probably a catheter.")
+    assert "bladder_bowel_change" in reading.findings["red_flags"]
+
+
+def test_a_sign_gone_until_today_is_stated():
+    findings = read_message("My legs went weak and I fell. I never had it again until today, now both legs are weak.")
+    assert "both_legs" in findings["red_flags"]
+
+
+def test_pain_when_stretching_more_is_an_aggravator_not_a_treatment():
+    assert "stretching" in read_message("It hurts when I stretch more, I run 30 miles a week")["aggravators"]

@@ -97,13 +97,13 @@ _SHORTHAND = [
 # "shuffling like a 80 year old man", "feeling like I was 80 years old", "I feel 90"
 _A_LIKENESS = re.compile(r"\b(?:(?:like|as if|as though)\s+(?:an?|some|i\s+(?:was|am|were)|i'm)|feel|feels|feeling|felt)\s*$")
 # "he looked about 8 yrs old", "my son is 12 years old", "my 80 year old mum": somebody else's age
-# (the person's own, "I'm 34", is told with "I")
+# (the person's own, "I'm 34", is told with "I", or as "a 45 year old mum of two")
 _SOMEONE_ELSES = re.compile(r"\b(?:he|she|they|he's|she's|his|her|their|son|sons|daughter|daughters|kid|kids|child|"
                             r"children|husband|wife|mum|mom|mother|dad|father|partner|boyfriend|girlfriend|brother|"
                             r"sister|friend|baby|grandson|granddaughter|grandchild|dog|cat|horse|niece|nephew|patient)"
                             r"\b[^.,;!?)]*$")
 _SOMEONE_AFTER = re.compile(r"^\s*(?:son|sons|daughter|daughters|kid|kids|child|children|boy|girl|mum|mom|mother|dad|"
-                            r"father|husband|wife|dog|cat|horse|baby|grandson|granddaughter|patient)\b")
+                            r"father|husband|wife|dog|cat|horse|baby|grandson|granddaughter|patient)\b(?!\s+of\b)")
 # "a fever of 99F", "it was 20F this morning", "in 15F weather" tell no age
 _A_TEMPERATURE = re.compile(r"fever|temp|°|degree|fahrenheit")
 # in forum shorthand, "it was 20F this morning", "in 15F weather", "hill sprints (60m)", "60m

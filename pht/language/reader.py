@@ -666,9 +666,8 @@ class Reader:
             return False
         if any(start < cue and sentence[cue] == sentence[start] for _, cue, _ in self.unresolved_after(doc)):
             return False
-        last = max(index for index in range(len(doc)) if sentence[index] == sentence[start])
         word = doc[start]
-        if doc[last].text == "?" and word.lower_ in {word.lemma_, word.lemma_ + "s", word.lemma_ + "es"}:
+        if _in_question(doc, start, sentence) and word.lower_ in {word.lemma_, word.lemma_ + "s", word.lemma_ + "es"}:
             return False
         return not any(doc[index].lower_ in PAIN_NOUNS for index in before) and not any(
             clause[item[2]] == clause[start] and item[3] <= start and item[0] != SAFETY_FIELD
@@ -1065,12 +1064,17 @@ def _same_stretch(doc: Doc, start: int, end: int, mention: int, clause: List[int
     return stretch[start] == stretch[mention]
 
 
+def _in_question(doc: Doc, index: int, sentence: List[int]) -> bool:
+    """Whether the sentence of the word at `index` ends with a question mark."""
+    last = max(position for position in range(len(doc)) if sentence[position] == sentence[index])
+    return doc[last].text == "?"
+
+
 def _asks_if_fine(doc: Doc, fine: int, sentence: List[int]) -> bool:
     """Whether the word that says all is well at `fine` is asked about: in a question ("..., is
     that ok?") or after "is it" / "is that" ("is it normal that ...")."""
-    last = max(index for index in range(len(doc)) if sentence[index] == sentence[fine])
     before = [doc[index].lower_ for index in range(max(0, fine - 2), fine)]
-    return doc[last].text == "?" or (len(before) == 2 and before[0] in {"is", "was", "are"}
+    return _in_question(doc, fine, sentence) or (len(before) == 2 and before[0] in {"is", "was", "are"}
                                      and before[1] in {"it", "that", "this"})
 
 
