@@ -2435,3 +2435,9 @@ def test_a_sign_gone_until_today_is_stated():
 
 def test_pain_when_stretching_more_is_an_aggravator_not_a_treatment():
     assert "stretching" in read_message("It hurts when I stretch more, I run 30 miles a week")["aggravators"]
+
+
+def test_boxing_day_is_no_boxing_and_a_fading_bruise_no_getting_better():
+    assert "sport" not in read_message("I trained hard over Boxing Day and my bum hurts")
+    assert read_message("I go to boxing classes three times a week and my bum hurts when I sit")["sport"] == "boxing"
+    assert "trend" not in read_message("the bruise is fading but my bum still hurts")
