@@ -63,8 +63,10 @@ def test_a_story_needs_the_persons_own_pain_and_findings():
 def test_most_real_stories_of_the_tuning_set_tell_a_story():
     stories = yaml.safe_load((ROOT / "tests/real/tune.yml").read_text())["stories"]
     asking = [story["id"] for story in stories if question_form().asks(story["text"])]
-    # the few that do ask something ("Is this a symptom of spinal cancer?", "where should I set the saddle?")
-    assert len(asking) <= len(stories) // 25, asking
+    # the few that do ask something ("Is this a symptom of spinal cancer?", "where should I set the saddle?");
+    # rounds 21-23 added letters to doctors that end with their question ("What could cause terrible
+    # pains in my hip?"): each is still read as a story and answered, then the questions (make evaluate-real)
+    assert len(asking) <= len(stories) // 15, asking
 
 
 def test_every_faq_training_example_asks():
