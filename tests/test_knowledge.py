@@ -187,3 +187,10 @@ def test_the_nlu_data_has_each_word_class_phrase_once():
     assert "where my butt meets my thigh" in load_knowledge().fields["pain_location"]["values"]["upper_hamstring"]["synonyms"]
     answers = (ROOT / "data" / "nlu" / "answers.yml").read_text()
     assert "where my bum meets my leg" in answers and "where my butt meets my thigh" not in answers
+
+
+def test_every_pattern_the_reader_builds_from_the_vocabulary_is_valid_spacy():
+    # the reader skips spaCy's pattern check at every start; this is where it is done
+    from pht.language.reader import Reader
+
+    assert Reader(validate=True).matcher

@@ -2441,3 +2441,46 @@ def test_boxing_day_is_no_boxing_and_a_fading_bruise_no_getting_better():
     assert "sport" not in read_message("I trained hard over Boxing Day and my bum hurts")
     assert read_message("I go to boxing classes three times a week and my bum hurts when I sit")["sport"] == "boxing"
     assert "trend" not in read_message("the bruise is fading but my bum still hurts")
+
+
+@pytest.mark.parametrize("story, sign", [
+    ("I never used to have trouble peeing but now I do", "bladder_bowel_change"),
+    ("I never had numbness down there until last week", "saddle_numbness"),
+    ("I didn't have any trouble peeing until the day before yesterday", "bladder_bowel_change"),
+])
+def test_a_denial_a_later_change_overturns_states_the_danger_sign(story, sign):
+    assert sign in read_message(story)["red_flags"]
+
+
+def test_a_danger_sign_denied_until_now_is_asked_about_once():
+    reading = shared_reader().reading("no numbness down there until now")
+    assert "red_flags" not in reading.findings
+    assert reading.possible["red_flags"] == ["saddle_numbness"]
+
+
+@pytest.mark.parametrize("story", ["No bladder or bowel problems, now I'm worried about my hip",
+                                   "I won't know about my bladder until the scan",
+                                   "no running until it settles"])
+def test_a_denial_told_of_now_or_looking_ahead_is_not_overturned(story):
+    reading = shared_reader().reading(story)
+    assert not reading.findings.get("red_flags") and not reading.possible
+    assert "running" not in (reading.findings.get("aggravators") or [])
+
+
+def test_another_finding_is_overturned_only_when_its_denial_is_told_of_the_past():
+    assert read_message("I didn't have pain sitting until this year")["aggravators"] == ["sitting"]
+
+
+@pytest.mark.parametrize("story, field, value", [
+    ("I don't think I can walk", "injury_signs", "difficulty_walking"),
+    ("I'm not able to walk", "injury_signs", "difficulty_walking"),
+    ("I wasn't able to put any weight on it", "injury_signs", "difficulty_walking"),
+    ("there is no way I can hold my pee anymore", "red_flags", "bladder_bowel_change"),
+])
+def test_an_inability_told_the_long_way_round_is_read_as_the_short_way(story, field, value):
+    assert value in read_message(story)[field]
+
+
+def test_no_then_i_cannot_is_an_answer_then_the_sign_not_its_denial():
+    assert read_message("no I can't pee", "red_flags")["red_flags"] == ["bladder_bowel_change"]
+    assert read_message("no I don't have any trouble peeing", "red_flags")["red_flags"] == []

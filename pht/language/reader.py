@@ -15,7 +15,7 @@ from collections import Counter
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
@@ -26,7 +26,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from ..triage.engine import SAFETY_FIELD
-from ..triage.knowledge import Knowledge, load_knowledge
+from ..triage.knowledge import OVERTURN_CUES, Knowledge, load_knowledge
 from . import numbers
 from .pipeline import NEGATIONS, PLACE_FIELDS, answer_phrases, lemma_pattern, shared_pipeline, synonym_phrases
 
@@ -37,6 +37,10 @@ NUMBER_READERS: Dict[str, Callable[[str, bool], Optional[int]]] = {
     "age": numbers.age_years,
     "pain_score": numbers.pain_score,
 }
+# In a message told for someone else, an age told of them counts ("my 56-year-old mother")
+PROXY_NUMBER_READERS: Dict[str, Callable[[str, bool], Optional[int]]] = {
+    "age": partial(numbers.age_years, someone_elses=True),
+}
 CLAUSE_BREAKS = {".", ",", ";", "!", "?", "but", "though", "although", "however", "except", "apart",
                  "whereas", "yet", "only", "just", "because", "cos", "coz"}
 NEW_SUBJECT = {"i", "my", "it", "there", "the", "its", "it's", "i'm", "sitting", "running"}
@@ -45,6 +49,9 @@ DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pr
                 "still", "generally", "mostly", "weirdly", "surprisingly", "usually"}
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
+ANSWER_NOS = {"no", "nope", "nah"}
+# how a later change overturns a denial (vocabulary `overturned`)
+STATED, MAYBE = "stated", "maybe"  # and POSSIBLE
 SHORT_ANSWER_WORDS = 5  # an opening clause longer than this answers yes or no only with a `leading` word
 # A negation does not reach past these: "I don't know why both my legs are numb" states it.
 ASSERTED_AFTER = {"why"}
@@ -168,6 +175,11 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _flattened(phrases: Iterable[Any]) -> List[Any]:
+    """A vocabulary phrase list, its nested lists (YAML aliases of shared lists) laid out in it."""
+    return [phrase for item in phrases for phrase in (_flattened(item) if isinstance(item, list) else [item])]
+
+
 def _phrase_regex(phrases: Iterable[str]) -> "re.Pattern[str]":
     alternatives = sorted((re.escape(_normalise(str(phrase))) for phrase in phrases), key=len, reverse=True)
     return re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % "|".join(alternatives))
@@ -176,25 +188,29 @@ def _phrase_regex(phrases: Iterable[str]) -> "re.Pattern[str]":
 class Reader:
     """Turns free text into findings values using the vocabulary and the spaCy pipeline."""
 
-    def __init__(self, knowledge: Optional[Knowledge] = None, nlp: Optional[Language] = None) -> None:
+    def __init__(self, knowledge: Optional[Knowledge] = None, nlp: Optional[Language] = None,
+                 validate: bool = False) -> None:
+        """`validate`: check every pattern against spaCy's schema (a test does; it took a
+        third of every process's start)."""
         self.knowledge = knowledge or load_knowledge()
         self.nlp = nlp or shared_pipeline()
-        self.matcher = Matcher(self.nlp.vocab)
+        self.validate = validate
+        self.matcher = Matcher(self.nlp.vocab, validate=validate)
         for field, value, phrase in synonym_phrases(self.knowledge):
             self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
         self.as_answer: Dict[str, Matcher] = {}
         for field, value, phrase in answer_phrases(self.knowledge):
-            self.as_answer.setdefault(field, Matcher(self.nlp.vocab)).add(
+            self.as_answer.setdefault(field, Matcher(self.nlp.vocab, validate=validate)).add(
                 value, [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
         self.possible_not_with: Dict[str, Matcher] = {}
         for field, value, entry in possible_values(self.knowledge):
             self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p)) for p in entry["possible"]])
             for phrase in entry.get("possible_as_answer", []):  # "I just fell over" to the safety question
-                self.as_answer.setdefault(field, Matcher(self.nlp.vocab)).add(
+                self.as_answer.setdefault(field, Matcher(self.nlp.vocab, validate=validate)).add(
                     f"{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(phrase))])
             if entry.get("not_with"):
                 self.possible_not_with[f"{field}|{value}"] = self._cue_matcher(entry["not_with"])
-        self.together = Matcher(self.nlp.vocab)
+        self.together = Matcher(self.nlp.vocab, validate=validate)
         for field, value, entry in together_values(self.knowledge):
             for number, group in enumerate(entry["together"]):
                 for part, phrases in enumerate(group):
@@ -216,6 +232,13 @@ class Reader:
         self.unresolved_before = self._cue_matcher(unresolved.get("before"))
         self.unresolved_after = self._cue_matcher(unresolved.get("after"))
         self.unresolved_signs = set(unresolved.get("signs", []))
+        overturned = self.knowledge.vocabulary.get("overturned", {})
+        self.overturned = {key: self._cue_matcher(overturned.get(key)) for key in OVERTURN_CUES}
+        inability = {_normalise(str(long)): str(short) for long, short in
+                     self.knowledge.vocabulary.get("inability", {}).items()}
+        self.inability = (inability, re.compile("|".join(
+            ("(?<=\\w)" if long.startswith("n't") else r"(?<![\w'])") + re.escape(long) + r"(?![\w'])"
+            for long in sorted(inability, key=len, reverse=True)))) if inability else None
         minimised = self.knowledge.vocabulary.get("minimised", {})
         self.minimised = self._cue_matcher(minimised.get("cues"))
         self.minimised_values = set(minimised.get("values", []))
@@ -245,7 +268,7 @@ class Reader:
         self.not_pain_places = {side: self._cue_matcher(places.get(side)) for side in ("feelings", "pain")}
         self.not_findings = self._cue_matcher(self.knowledge.vocabulary.get("not_findings"))
         # a field's own: "the pain runs down my leg" is no running, but still the pain's path
-        self.field_not_findings = {field: self._cue_matcher(spec["not_findings"])
+        self.field_not_findings = {field: self._cue_matcher(_flattened(spec["not_findings"]))
                                    for field, spec in self.knowledge.fields.items() if spec.get("not_findings")}
         # (field, value) -> matchers of the body parts that put it elsewhere, and of those that keep it
         self.elsewhere = {(field, value): (self._cue_matcher(entry["elsewhere"]["places"]),
@@ -276,7 +299,7 @@ class Reader:
 
     def _cue_matcher(self, phrases: Optional[Iterable[Any]]) -> Matcher:
         """A matcher of `phrases` by lemma (vocabulary.yml's cue lists); with none, one that finds nothing."""
-        matcher = Matcher(self.nlp.vocab)
+        matcher = Matcher(self.nlp.vocab, validate=self.validate)
         if phrases:
             matcher.add("cue", [lemma_pattern(self.nlp, str(phrase)) for phrase in phrases])
         return matcher
@@ -295,9 +318,9 @@ class Reader:
         if not text:
             return Reading({}, {})
         doc = self._doc(text)
-        mentions = self._mentions(doc, asked)
-        definite = [mention for mention in mentions if not mention.possible]
         proxy = _told_for_someone_else(doc)  # "My 56-year-old mother has trouble ...": her age
+        mentions = self._mentions(doc, asked, proxy=proxy)
+        definite = [mention for mention in mentions if not mention.possible]
         found: Dict[str, Any] = {}
         for field, spec in self.knowledge.fields.items():
             if spec.get("checkins_only"):
@@ -435,7 +458,11 @@ class Reader:
                 self.corrections[word] = self._closest_vocabulary_word(word)
             return self.corrections[word]
 
-        return re.sub(r"[a-z]+(?:'[a-z]+)*", fix, text)
+        text = re.sub(r"[a-z]+(?:'[a-z]+)*", fix, text)
+        if self.inability:  # "I don't think I can walk" is "I can't walk" (vocabulary `inability`)
+            short, long_way = self.inability
+            text = long_way.sub(lambda match: short[match.group(0)], text)
+        return text
 
     def _closest_vocabulary_word(self, word: str) -> str:
         """The vocabulary word one edit from `word` (two for words of 8 letters or more), else `word`."""
@@ -457,8 +484,7 @@ class Reader:
                     for_someone_else: bool = False) -> Any:
         kind = spec["kind"]
         if kind == "number":
-            number = numbers.age_years(text, asked, someone_elses=True) if field == "age" and for_someone_else \
-                else NUMBER_READERS[field](text, asked)
+            number = (for_someone_else and PROXY_NUMBER_READERS.get(field) or NUMBER_READERS[field])(text, asked)
             if number is not None and spec["min"] <= number <= spec["max"]:
                 return number
             return None
@@ -537,11 +563,11 @@ class Reader:
 
     # -- mentions ----------------------------------------------------------------------
 
-    def _mentions(self, doc: Doc, asked: Optional[str], told: bool = True) -> List[Mention]:
+    def _mentions(self, doc: Doc, asked: Optional[str], told: bool = True, proxy: Optional[bool] = None) -> List[Mention]:
         """The values the words name, with their assertion; with `told`, as a story states
         them (`_in_stories`), else every value named ("I never said driving" names driving),
         also by the words that name a value only as an answer ("it only goes to the back of
-        the thigh")."""
+        the thigh"). `proxy`: whether the message is told for someone else, if known."""
         raw: List[tuple] = []
         for match_id, start, end in self.matcher(doc):
             field, value, *possibly = self.nlp.vocab.strings[match_id].split("|")
@@ -606,13 +632,18 @@ class Reader:
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
         # "My junk was numb. Now it's not.": what has gone, in its sentence or the one before
         # (not "it hasn't gone away", "it never went away", "the doctors haven't solved it")
-        gone = {sentence[start] - back for _, start, end in self.resolved(doc)
-                if self._tells_gone(doc, start, end, kept, clause, sentence) for back in (0, 1)}
+        resolutions = self.resolved(doc)
+        unresolved = ([cue for _, cue, _ in self.unresolved_before(doc)],
+                      [cue for _, cue, _ in self.unresolved_after(doc)]) if resolutions else ([], [])
+        gone = {sentence[start] - back for _, start, end in resolutions
+                if self._tells_gone(doc, start, end, kept, clause, sentence, unresolved) for back in (0, 1)}
+        overturns = {key: [start for _, start, _ in matcher(doc)] for key, matcher in self.overturned.items()}
         # "wasn't going fast": a slight fall (its cues looked for only beside a value they concern)
         slight = any(item[1] in self.minimised_values for item in kept) and bool(self.minimised(doc))
         relieved = self._relieved(doc, kept, clause)
         kept = [item for position, item in enumerate(kept) if position not in relieved]
-        proxy = _told_for_someone_else(doc)
+        if proxy is None:
+            proxy = _told_for_someone_else(doc)
         # "my mum had cancer and so did I": somebody else's, and the person's too
         also_mine = [start for _, start, _ in self.also_mine(doc)]
         mentions = []
@@ -647,13 +678,39 @@ class Reader:
             negated = self._is_negated(doc, start, end, mentioned)
             if negated and field in self.relieved_fields and self._cannot_bear(doc, start, end, clause):
                 negated = False  # "I couldn't even sit down without pain", "can't stay in the saddle": it hurts
+            if negated:  # "I never used to have trouble peeing but now I do": the denial overturned
+                sign = "confirm" in self.knowledge.fields[field].get("values", {}).get(value, {})
+                turned = self._overturned(start, end, sentence, overturns, sign)
+                if turned == STATED or turned == MAYBE and not sign:
+                    negated = False
+                elif turned in (POSSIBLE, MAYBE) and sign:
+                    negated, possible = False, True
             if not (possible or negated) and self._excused(doc, field, value, start, sentence):
                 continue  # "it shoots down my leg to the knee": stops above it
             mentions.append(Mention(field, value, start, end, negated, possible))
         return self._resolve_across_fields(mentions, asked)
 
+    @staticmethod
+    def _overturned(start: int, end: int, sentence: List[int], cues: Dict[str, List[int]], sign: bool) -> Optional[str]:
+        """How a later change in its sentence overturns the denial of the value at `start`-`end`
+        (vocabulary `overturned`, `cues` its matches' starts): STATED, POSSIBLE (a danger sign
+        asked once), MAYBE (a danger sign asked once, another value stated), or None."""
+        def found(key: str, later: bool) -> bool:
+            return any(sentence[cue] == sentence[start] and (cue >= end if later else cue < start) for cue in cues[key])
+
+        if found("so_far", True):
+            return POSSIBLE  # "no numbness until now": so far, or from now on
+        past = found("past", False) or found("past_negations", False)
+        if found("until", True) and (past or sign) and not found("future_negations", False):
+            return STATED  # "I never had numbness down there until last week"
+        if past and found("now", True):
+            return STATED  # "I never used to have trouble peeing but now I do"
+        if past and found("now_maybe", True):
+            return MAYBE  # "I used to have no problems with my bladder, now I leak"
+        return None
+
     def _tells_gone(self, doc: Doc, start: int, end: int, kept: List[tuple], clause: List[int],
-                    sentence: List[int]) -> bool:
+                    sentence: List[int], unresolved: Tuple[List[int], List[int]]) -> bool:
         """Whether the `resolved` cue at `start`-`end` tells that a sign has gone: not negated
         ("it hasn't gone away"), hoped for or foretold ("the physio said it would wear off"),
         asked about in the present ("will it go away?"), undone ("it went away and came back")
@@ -662,9 +719,10 @@ class Reader:
         before = [index for index in range(max(0, start - NEGATION_WINDOW), start) if clause[index] == clause[start]]
         if any(doc[index].lower_ in NEGATIONS for index in before if index >= start - 3):
             return False
-        if any(cue in before for _, cue, _ in self.unresolved_before(doc)):
+        hoped_for, undone = unresolved  # the starts of `unresolved` cues: before, after
+        if any(cue in before for cue in hoped_for):
             return False
-        if any(start < cue and sentence[cue] == sentence[start] for _, cue, _ in self.unresolved_after(doc)):
+        if any(start < cue and sentence[cue] == sentence[start] for cue in undone):
             return False
         word = doc[start]
         if _in_question(doc, start, sentence) and word.lower_ in {word.lemma_, word.lemma_ + "s", word.lemma_ + "es"}:
@@ -824,6 +882,9 @@ class Reader:
                 return
             if token in {"and", "or"} and index + 1 < len(doc) and doc[index + 1].lower_ in NEW_SUBJECT:
                 return
+            if token in ANSWER_NOS and index + 1 < start and doc[index + 1].lower_ in NEW_SUBJECT and (
+                    index == 0 or doc[index - 1].is_punct):
+                return  # "no I can't pee": the "no" answers, the clause after it says what is
             yield index
 
     def _guessed(self, doc: Doc, clause: List[int]) -> "Any":

@@ -39,6 +39,8 @@ CONDITION_OPERATORS = {
 LIKELIHOOD_LEVELS = ["low", "moderate", "high"]
 # The parts an outcome can be told in (advice.yml `telling`); assessment.py renders each.
 TELLING_PARTS = {"care", "care_by_when", "could_be", "fit", "plan", "rehab", "safety_net"}
+# vocabulary `overturned`: the cues of a denial a later change overturns, and of how it does
+OVERTURN_CUES = ("until", "so_far", "past", "past_negations", "future_negations", "now", "now_maybe")
 
 
 class KnowledgeError(ValueError):
@@ -299,6 +301,13 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
     spellings = knowledge.vocabulary.get("spellings", {})
     if not (isinstance(spellings, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in spellings.items())):
         raise KnowledgeError("vocabulary `spellings` maps a spelling to the word it stands for")
+    inability = knowledge.vocabulary.get("inability", {})
+    if not (isinstance(inability, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in inability.items())):
+        raise KnowledgeError("vocabulary `inability` maps a long way of telling an inability to the short way")
+    overturned = knowledge.vocabulary.get("overturned", {})
+    if set(overturned) - set(OVERTURN_CUES) or not all(
+            isinstance(phrases, list) and all(isinstance(p, str) and p for p in phrases) for phrases in overturned.values()):
+        raise KnowledgeError(f"vocabulary `overturned`: lists of phrases under {', '.join(OVERTURN_CUES)}")
     guesses = knowledge.vocabulary.get("guesses", {})
     if set(guesses.get("fields", [])) - set(knowledge.fields):
         raise KnowledgeError("vocabulary `guesses`: `fields` must name vocabulary fields")
