@@ -142,11 +142,13 @@ test-unit: $(SPACY_DIR)/meta.json
 test-scale: $(MODEL)
 	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m services
 
-# The suite in TEST_WORKERS processes (pytest-xdist), a test file in one process at a time, so a
-# file's servers start once: most tests wait on servers, and the waits overlap.
+# The whole suite, the scale-out tests on the real services too, in TEST_WORKERS processes
+# (pytest-xdist), a test file in one process at a time, so a file's servers start once: most
+# tests wait on servers, and the waits overlap. The files that start servers go first
+# (tests/conftest.py), so that the quick ones fill the processes at the end.
 TEST_WORKERS ?= 3
-test: lint validate test-stories test-scale $(MODEL) $(WEB_DEPS) chromium compose-cli
-	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -m "not services" -n $(TEST_WORKERS) --dist loadfile
+test: lint validate test-stories $(MODEL) $(WEB_DEPS) chromium compose-cli
+	$(PY) -m pytest tests -q -W ignore::DeprecationWarning -n $(TEST_WORKERS) --dist loadfile
 
 # The lint and type gate: ruff (ruff.toml: pyflakes, pycodestyle, bugbear) on the whole tree,
 # mypy (mypy.ini) on the application package pht/

@@ -34,6 +34,14 @@ def pytest_configure(config):
     warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """The test files that start servers (a test marked e2e or services) first, each file's
+    tests in their order: the long files spread over the workers from the start, and the
+    quick ones fill them up to the end."""
+    starts_servers = {item.path for item in items if item.get_closest_marker("e2e") or item.get_closest_marker("services")}
+    items.sort(key=lambda item: item.path not in starts_servers)
+
+
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory):
     """The action server and Rasa server, started once for all end-to-end tests."""
