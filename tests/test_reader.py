@@ -2484,3 +2484,12 @@ def test_an_inability_told_the_long_way_round_is_read_as_the_short_way(story, fi
 def test_no_then_i_cannot_is_an_answer_then_the_sign_not_its_denial():
     assert read_message("no I can't pee", "red_flags")["red_flags"] == ["bladder_bowel_change"]
     assert read_message("no I don't have any trouble peeing", "red_flags")["red_flags"] == []
+
+
+@pytest.mark.parametrize("story, sport", [
+    ("Decided to do a few fartleks at a 6:15 pace and felt great. Woke up with a sore butt.", "running"),
+    ("Even with padded shorts and chamois cream my butt starts screaming around mile 30", "cycling"),
+    ("I rode a lot of miles on my single speed last year and never had sore sit bones", "cycling"),
+])
+def test_a_sport_told_by_its_own_jargon_is_the_sport(story, sport):
+    assert read_message(story)["sport"] == sport
