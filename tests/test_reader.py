@@ -2493,3 +2493,24 @@ def test_no_then_i_cannot_is_an_answer_then_the_sign_not_its_denial():
 ])
 def test_a_sport_told_by_its_own_jargon_is_the_sport(story, sport):
     assert read_message(story)["sport"] == sport
+
+
+@pytest.mark.parametrize("answer, sign", [
+    ("the toilet thing", "bladder_bowel_change"),
+    ("just the pee one", "bladder_bowel_change"),
+    ("the night one", "night_pain"),
+    ("the weight one I suppose", "weight_loss"),
+    ("the calf one", "calf_swelling"),
+])
+def test_an_item_of_the_safety_list_picked_by_its_own_word_is_that_sign(answer, sign):
+    assert sign in read_message(answer, "red_flags")["red_flags"]
+
+
+def test_a_word_two_items_of_the_safety_list_share_asks_about_them_and_takes_the_sure_one():
+    reading = shared_reader().reading("the calf one and the legs one", "red_flags")
+    assert reading.findings["red_flags"] == ["calf_swelling"]
+    assert "both_legs" in reading.possible["red_flags"]
+
+
+def test_an_item_of_the_safety_list_turned_down_is_not_picked():
+    assert read_message("not the pee one, the night one", "red_flags")["red_flags"] == ["night_pain"]

@@ -590,8 +590,9 @@ class Reader:
                         answers.append((field, value, start, end, possible))
             # a small fall is only possibly a major one, whatever the word "fell" alone would say
             # in its clause ("I fell from standing on the ice")
-            hedged = [(field, clause[start]) for field, _, start, _, possible in answers if possible]
-            answers = [item for item in answers if item[4] or (item[0], clause[item[2]]) not in hedged]
+            # (that value only: "the calf one and the legs one" picks the calf for sure)
+            hedged = [(field, value, clause[start]) for field, value, start, _, possible in answers if possible]
+            answers = [item for item in answers if item[4] or (item[0], item[1], clause[item[2]]) not in hedged]
         # a phrase that only looks like a finding ("my bruised bum") still names its place
         def outside_not_findings(items: List[tuple]) -> List[tuple]:
             return [item for item in items if item[0] in PLACE_FIELDS
