@@ -2484,3 +2484,123 @@ def test_an_inability_told_the_long_way_round_is_read_as_the_short_way(story, fi
 def test_no_then_i_cannot_is_an_answer_then_the_sign_not_its_denial():
     assert read_message("no I can't pee", "red_flags")["red_flags"] == ["bladder_bowel_change"]
     assert read_message("no I don't have any trouble peeing", "red_flags")["red_flags"] == []
+
+
+_DANGER_FIELDS = ("red_flags", "injury_signs")
+
+
+def _sign_read(text, asked=None):
+    """The danger signs a message is read to state or possibly mention."""
+    reading = shared_reader().reading(text, asked)
+    read = {value for values in reading.possible.values() for value in values} | {
+        value for field in _DANGER_FIELDS for value in (reading.findings.get(field) or [])}
+    return read | ({"leg_weakness"} & set(reading.findings.get("neuro_symptoms") or []))
+
+
+@pytest.mark.parametrize("answer, value", [
+    ("only the pee thing", "bladder_bowel_change"),
+    ("just the peeing one", "bladder_bowel_change"),
+    ("the one about sex", "sexual_dysfunction"),
+    ("the weight one", "weight_loss"),
+    ("the calf thing", "calf_swelling"),
+    ("the night one", "night_pain"),
+    ("the saddle one", "saddle_numbness"),
+])
+def test_an_item_of_the_safety_list_pointed_at_by_its_word_is_that_sign(answer, value):
+    assert value in shared_reader().reading(answer, "red_flags").findings["red_flags"]
+
+
+def test_pointing_at_an_item_of_the_safety_list_and_turning_it_down_names_no_sign():
+    assert not _sign_read("not the pee one", "red_flags")
+    assert not _sign_read("I have put on weight", "red_flags")
+    assert not _sign_read("I pee a lot at night", "red_flags")
+
+
+def test_the_numbness_of_the_safety_list_asks_both_of_its_signs_and_keeps_the_leg_numb():
+    reading = shared_reader().reading("yeah the numbness one", "red_flags")
+    assert set(reading.possible["red_flags"]) == {"saddle_numbness", "both_legs"}
+    assert shared_reader().reading("numbness", "red_flags").findings["neuro_symptoms"] == ["numbness"]
+
+
+def test_weakness_to_the_safety_question_is_still_a_leg_that_may_be_weak():
+    reading = shared_reader().reading("causing weakness in my leg", "red_flags")
+    assert reading.possible.get("neuro_symptoms") == ["leg_weakness"]
+
+
+def test_leaking_told_of_oneself_asks_about_the_bladder():
+    assert "bladder_bowel_change" in _sign_read("I'm leaking", "red_flags")
+    assert "bladder_bowel_change" in _sign_read("pretty sure I'm leaking")
+    assert not _sign_read("the roof has been leaking")
+
+
+@pytest.mark.parametrize("question, value", [
+    ("why can't I feel it when I wipe?", "saddle_numbness"),
+    ("why can't I pee properly?", "bladder_bowel_change"),
+    ("why can't I feel my legs?", "both_legs"),
+    ("why don't I feel anything when I wipe?", "saddle_numbness"),
+])
+def test_asking_why_one_cannot_tells_the_inability(question, value):
+    assert value in _sign_read(question)
+
+
+def test_asking_why_one_cannot_do_an_everyday_thing_names_no_sign():
+    assert not _sign_read("why can't I run without pain?")
+    assert not _sign_read("why don't I feel better yet?")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("cnt feel my bits", "saddle_numbness"),
+    ("i cnt wee", "bladder_bowel_change"),
+    ("cannae pee", "bladder_bowel_change"),
+    ("my nuts are numb", "saddle_numbness"),
+    ("my fanny is numb", "saddle_numbness"),
+    ("my junk is numb", "saddle_numbness"),
+])
+def test_text_speak_and_slang_for_the_saddle_signs_are_read(text, value):
+    assert value in _sign_read(text)
+
+
+def test_a_list_numbered_with_brackets_keeps_each_item_its_own():
+    assert {"bladder_bowel_change", "saddle_numbness"} <= _sign_read("1) pain sitting 2) can't pee properly 3) numb bum")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I no longer know when I need to pee", "bladder_bowel_change"),
+    ("I can't feel the urge to pee", "bladder_bowel_change"),
+    ("I don't get the urge to poo anymore", "bladder_bowel_change"),
+    ("urine is coming without control", "bladder_bowel_change"),
+    ("I make pee in my pants", "bladder_bowel_change"),
+    ("I had a bag fitted for my pee", "bladder_bowel_change"),
+    ("I'm having to wear nappies", "bladder_bowel_change"),
+    ("I have problem in passing urine", "bladder_bowel_change"),
+    ("urine not coming", "bladder_bowel_change"),
+    ("I was diagnosed with cauda equina syndrome", "saddle_numbness"),
+    ("sex doesn't feel the same since the injury", "sexual_dysfunction"),
+    ("since 2 days I am not feeling my private area", "saddle_numbness"),
+])
+def test_cauda_equina_signs_told_by_effect_or_in_plain_words_are_read(text, value):
+    assert value in _sign_read(text)
+
+
+def test_a_warning_about_cauda_equina_by_name_asks_nothing():
+    assert not _sign_read("the GP warned me about the signs of cauda equina")
+    assert not _sign_read("pain is not coming when I pee")
+    assert not _sign_read("I have no urge to run")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("my calf is twice the size of the other one", "calf_swelling"),
+    ("I haven't slept properly in weeks because of the pain", "night_pain"),
+    ("I fell off scaffolding", "major_trauma"),
+    ("I've been sweating a lot at night", "fever"),
+    ("I've dropped a dress size without trying", "weight_loss"),
+    ("my weight is going down", "weight_loss"),
+    ("my leg has no power", "leg_weakness"),
+    ("my leg keeps going from under me", "leg_weakness"),
+    ("I've been in a wheelchair since the fall", "difficulty_walking"),
+    ("I'm using a zimmer frame", "difficulty_walking"),
+    ("I had to be helped off the field", "difficulty_walking"),
+    ("I heard something go bang", "pop"),
+])
+def test_other_danger_signs_told_by_their_effect_are_read(text, value):
+    assert value in _sign_read(text)

@@ -581,16 +581,22 @@ class Reader:
         clause = _numbered_by(doc, CLAUSE_ENDS)
         if answering:  # words that name a value only as the answer to its question,
             # and give way to a danger sign ("my back" inside "around my back passage")
-            taken = {index for field, _, start, end, possible in raw
-                     if self.knowledge.fields[field].get("screen") and not possible for index in range(start, end)}
+            # (one that holds the sign's words whole still answers: "the numbness one" to the
+            # safety question points at an item, whatever "numbness" alone names)
+            taken = [(start, end) for field, _, start, end, possible in raw
+                     if self.knowledge.fields[field].get("screen") and not possible]
             for field in answering:
                 for match_id, start, end in self.as_answer[field](doc):
-                    if not taken.intersection(range(start, end)):
+                    if not any(other_start < end and start < other_end and not start <= other_start < other_end <= end
+                               for other_start, other_end in taken):
                         value, possible = self._answer_value(match_id)
                         answers.append((field, value, start, end, possible))
             # a small fall is only possibly a major one, whatever the word "fell" alone would say
-            # in its clause ("I fell from standing on the ice")
-            hedged = [(field, clause[start]) for field, _, start, _, possible in answers if possible]
+            # in its clause ("I fell from standing on the ice"); not a word inside a longer answer
+            # that names the value outright ("leaking" in "the leaking one")
+            hedged = [(field, clause[start]) for field, _, start, end, possible in answers if possible
+                      and not any(other[0] == field and not other[4] and other[2] <= start < end <= other[3]
+                                  and (other[2], other[3]) != (start, end) for other in answers)]
             answers = [item for item in answers if item[4] or (item[0], clause[item[2]]) not in hedged]
         # a phrase that only looks like a finding ("my bruised bum") still names its place
         def outside_not_findings(items: List[tuple]) -> List[tuple]:
@@ -778,16 +784,23 @@ class Reader:
                        or any(doc[index].lower_ in NEGATIONS for index in gap) for gap in gaps):
                     continue
                 found.append((field, value, ordered[0][0], max(end for _, end in ordered), False))
-        return found
+        # the parts give way to a clear statement of the same value they cut into: "can't pee 2)
+        # numb bum" is "can't pee", not a "pee ... numb" that the "can't" would then deny
+        return [item for item in found if not any(
+            (other[0], other[1]) == item[:2] and not other[4] and other[2] < item[3] and item[2] < other[3]
+            and not item[2] <= other[2] < other[3] <= item[3] for other in raw)]
 
     @staticmethod
     def _longest_per_field(raw: List[tuple]) -> List[tuple]:
         """Within one field, keep the longest of overlapping matches; a clear statement
-        always wins over a phrase that only possibly means a danger sign."""
+        always wins over a phrase that only possibly means a danger sign. The same words that
+        only possibly mean either of two signs possibly mean both ("the numbness one" to the
+        safety question: around the genitals, or in both legs)."""
         kept: List[tuple] = []
         for item in sorted(raw, key=lambda m: (not m[4], m[3] - m[2]), reverse=True):
-            field, _, start, end, _ = item
-            if not any(k[0] == field and k[2] < end and start < k[3] for k in kept):
+            field, _, start, end, possible = item
+            if not any(k[0] == field and k[2] < end and start < k[3]
+                       and not (possible and k[4] and (k[2], k[3]) == (start, end)) for k in kept):
                 kept.append(item)
         return sorted(kept, key=lambda m: m[2])
 
@@ -807,7 +820,8 @@ class Reader:
                        and not (mention.field in PLACE_FIELDS and (other.field, other.value) in self.place_keepers)
                        for other in mentions):
                     continue
-                twins = [o for o in mentions if (o.start, o.end) == (mention.start, mention.end) and o.field != mention.field]
+                twins = [o for o in mentions if (o.start, o.end) == (mention.start, mention.end) and o.field != mention.field
+                         and not o.possible]  # "weakness" to the safety question: still a weak leg
                 if twins and asked in {o.field for o in twins}:
                     continue
             kept.append(mention)
