@@ -2604,3 +2604,57 @@ def test_a_warning_about_cauda_equina_by_name_asks_nothing():
 ])
 def test_other_danger_signs_told_by_their_effect_are_read(text, value):
     assert value in _sign_read(text)
+
+
+@pytest.mark.parametrize("story, value", [
+    ("I used to be able to feel when I needed to pee, now I can't", "bladder_bowel_change"),
+    ("I used to be able to hold my pee, not anymore", "bladder_bowel_change"),
+    ("I could always hold my pee before this, not now", "bladder_bowel_change"),
+    ("I was able to feel my bits before the accident but not since", "saddle_numbness"),
+])
+def test_an_ability_told_of_the_past_and_then_lost_is_the_inability_now(story, value):
+    assert value in _sign_read(story)
+
+
+def test_an_ability_told_of_the_past_that_goes_on_loses_nothing():
+    assert not _sign_read("I was able to walk home, no longer limping now")
+    assert not _sign_read("I used to be able to run 10k, not anymore")
+
+
+@pytest.mark.parametrize("story, value", [
+    ("I haven't peed since yesterday", "bladder_bowel_change"),
+    ("I haven't had a proper wee in two days", "bladder_bowel_change"),
+    ("I went to the loo and nothing happened", "bladder_bowel_change"),
+    ("I didn't notice I'd pooed", "bladder_bowel_change"),
+    ("I had to get a catheter at A&E", "bladder_bowel_change"),
+])
+def test_retention_and_unnoticed_accidents_told_by_what_happened_are_read(story, value):
+    assert value in _sign_read(story)
+
+
+def test_parts_told_together_do_not_take_a_negation_from_another_phrase():
+    assert "bladder_bowel_change" in _sign_read("I haven't been for a poo in 5 days and can't feel anything")
+
+
+def test_everyday_sayings_near_the_new_sign_words_name_no_sign():
+    assert not _sign_read("I didn't notice any change in my pee")
+    assert not _sign_read("I've written off this season")
+    assert not _sign_read("I had to drag myself out of bed to run")
+    assert not _sign_read("I haven't peed in my wetsuit since I was a kid")
+
+
+@pytest.mark.parametrize("story, value", [
+    ("my legs feel like cotton wool", "both_legs"),
+    ("I've got a weird numbness in both shins", "both_legs"),
+    ("my sciatica has switched to both sides", "both_legs_pain"),
+    ("now it's going down the other leg as well", "both_legs_pain"),
+    ("it's there all the time at night, nothing helps", "night_pain"),
+    ("I sleep in a chair because lying down is agony", "night_pain"),
+    ("my car was written off", "major_trauma"),
+    ("there's a hot, tender lump in my calf", "calf_swelling"),
+    ("I felt a pop and then couldn't put my foot down", "difficulty_walking"),
+    ("I can only walk a few steps", "difficulty_walking"),
+    ("I need to hold onto the furniture to get around", "difficulty_walking"),
+])
+def test_more_danger_signs_told_in_everyday_words_are_read(story, value):
+    assert value in _sign_read(story)

@@ -239,6 +239,11 @@ class Reader:
         self.inability = (inability, re.compile("|".join(
             ("(?<=\\w)" if long.startswith("n't") else r"(?<![\w'])") + re.escape(long) + r"(?![\w'])"
             for long in sorted(inability, key=len, reverse=True)))) if inability else None
+        lost = self.knowledge.vocabulary.get("lost_ability", {})
+        self.lost_ability = re.compile(
+            r"(?<![\w'])(?:" + "|".join(re.escape(_normalise(str(cue))) for cue in lost["before"]) + r") "
+            r"([^.;!?]{1,60}?),? (?:" + "|".join(re.escape(_normalise(str(cue))) for cue in lost["after"]) + r")(?=\s*(?:[.,;!?]|$))"
+        ) if lost.get("before") and lost.get("after") else None
         minimised = self.knowledge.vocabulary.get("minimised", {})
         self.minimised = self._cue_matcher(minimised.get("cues"))
         self.minimised_values = set(minimised.get("values", []))
@@ -459,6 +464,8 @@ class Reader:
             return self.corrections[word]
 
         text = re.sub(r"[a-z]+(?:'[a-z]+)*", fix, text)
+        if self.lost_ability:  # "I used to be able to hold my pee, not anymore" (vocabulary `lost_ability`)
+            text = self.lost_ability.sub(lambda match: f"i can't {match.group(1)}", text)
         if self.inability:  # "I don't think I can walk" is "I can't walk" (vocabulary `inability`)
             short, long_way = self.inability
             text = long_way.sub(lambda match: short[match.group(0)], text)
@@ -784,11 +791,15 @@ class Reader:
                        or any(doc[index].lower_ in NEGATIONS for index in gap) for gap in gaps):
                     continue
                 found.append((field, value, ordered[0][0], max(end for _, end in ordered), False))
-        # the parts give way to a clear statement of the same value they cut into: "can't pee 2)
-        # numb bum" is "can't pee", not a "pee ... numb" that the "can't" would then deny
-        return [item for item in found if not any(
-            (other[0], other[1]) == item[:2] and not other[4] and other[2] < item[3] and item[2] < other[3]
-            and not item[2] <= other[2] < other[3] <= item[3] for other in raw)]
+        # the parts give way to a statement of the same value they cut into, a clear one or one
+        # whose own negation would deny them: "can't pee 2) numb bum" is "can't pee", not a "pee
+        # ... numb" that the "can't" would then deny; "I haven't been for a poo in 5 days and
+        # can't feel anything" is the possible "haven't been for a poo"
+        def cut(item: tuple, other: tuple) -> bool:
+            return ((other[0], other[1]) == item[:2] and other[2] < item[3] and item[2] < other[3]
+                    and not item[2] <= other[2] < other[3] <= item[3]
+                    and (not other[4] or any(doc[index].lower_ in NEGATIONS for index in range(other[2], item[2]))))
+        return [item for item in found if not any(cut(item, other) for other in raw)]
 
     @staticmethod
     def _longest_per_field(raw: List[tuple]) -> List[tuple]:
