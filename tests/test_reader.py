@@ -2658,3 +2658,30 @@ def test_everyday_sayings_near_the_new_sign_words_name_no_sign():
 ])
 def test_more_danger_signs_told_in_everyday_words_are_read(story, value):
     assert value in _sign_read(story)
+
+
+@pytest.mark.parametrize("story, value", [
+    ("I'm not sure whether I've lost feeling down there", "saddle_numbness"),
+    ("I'm not certain but I think my groin is numb", "saddle_numbness"),
+])
+def test_a_doubt_told_with_not_sure_is_no_denial_of_the_sign(story, value):
+    assert value in _sign_read(story)
+
+
+@pytest.mark.parametrize("story", [
+    "When I wipe it feels like I'm wiping someone else",
+    "I can feel nothing when I wipe",
+    "I feel nothing down there",
+    "nothing down there feels normal",
+    "the area where a bike seat would touch is numb",
+])
+def test_saddle_numbness_told_by_feeling_nothing_or_by_the_bike_seat_is_read(story):
+    assert "saddle_numbness" in _sign_read(story)
+
+
+def test_feeling_nothing_of_an_activity_names_no_sign():
+    assert not _sign_read("I feel nothing when I stretch")
+
+
+def test_the_leaking_to_the_safety_question_asks_about_the_bladder():
+    assert "bladder_bowel_change" in _sign_read("none of them apart from the leaking", "red_flags")

@@ -61,6 +61,9 @@ ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fi
 ENDURING = {"stay", "last", "keep", "bear", "stand", "handle", "tolerate", "manage", "cope", "endure", "face"}
 # "never expected", "didn't imagine", "never thought I'd ...": what follows happened
 EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dreamed", "anticipate", "anticipated"}
+# "I'm not sure whether I've lost feeling down there", "not certain if it's numb": a doubt told,
+# not a denial of what follows
+UNSURE_AFTER_NOT = {"sure", "certain", "100%"}
 # "I don't much like hobbling around", "I didn't enjoy limping home": what is disliked happens
 LIKING = {"like", "enjoy", "love", "fancy"}
 # "I haven't seen my oncologist", "I didn't tell my husband": a negated visit or telling, whose
@@ -1038,6 +1041,8 @@ class Reader:
             if doc[index].lower_ in NEGATIONS:
                 # "I never expected I would slip and fall": what was not expected happened
                 verb = doc[index + 1].lemma_ if index + 1 < len(doc) else ""
+                if verb in UNSURE_AFTER_NOT and doc[index].lower_ in {"not", "n't", "never"}:
+                    break  # "I'm not sure whether I've lost feeling down there": a doubt, no denial
                 past = doc[index].lower_ == "never" or (index > 0 and doc[index - 1].lower_ in {"did", "had"})
                 unexpected = past and (verb in EXPECTING or (doc[index].lower_ == "never" and verb == "think"))
                 liked = [doc[ahead].lemma_ for ahead in range(index + 1, min(index + 3, start))
