@@ -2685,3 +2685,18 @@ def test_feeling_nothing_of_an_activity_names_no_sign():
 
 def test_the_leaking_to_the_safety_question_asks_about_the_bladder():
     assert "bladder_bowel_change" in _sign_read("none of them apart from the leaking", "red_flags")
+
+
+@pytest.mark.parametrize("story, value", [
+    ("lost feelin down there", "saddle_numbness"),
+    ("no feelin in my groin", "saddle_numbness"),
+    ("I keep pissing myself", "bladder_bowel_change"),
+    ("I've shit myself twice", "bladder_bowel_change"),
+])
+def test_dropped_letters_and_swearing_still_tell_the_cauda_equina_signs(story, value):
+    assert value in _sign_read(story)
+
+
+def test_swearing_that_tells_fear_or_laughter_names_no_sign():
+    assert not _sign_read("I was shitting myself before the race")
+    assert not _sign_read("I pissed myself laughing")
