@@ -2514,3 +2514,219 @@ def test_a_word_two_items_of_the_safety_list_share_asks_about_them_and_takes_the
 
 def test_an_item_of_the_safety_list_turned_down_is_not_picked():
     assert read_message("not the pee one, the night one", "red_flags")["red_flags"] == ["night_pain"]
+
+
+_DANGER_FIELDS = ("red_flags", "injury_signs")
+
+
+def _sign_read(text, asked=None):
+    """The danger signs a message is read to state or possibly mention."""
+    reading = shared_reader().reading(text, asked)
+    read = {value for values in reading.possible.values() for value in values} | {
+        value for field in _DANGER_FIELDS for value in (reading.findings.get(field) or [])}
+    return read | ({"leg_weakness"} & set(reading.findings.get("neuro_symptoms") or []))
+
+
+@pytest.mark.parametrize("answer, value", [
+    ("only the pee thing", "bladder_bowel_change"),
+    ("just the peeing one", "bladder_bowel_change"),
+    ("the one about sex", "sexual_dysfunction"),
+    ("the weight one", "weight_loss"),
+    ("the calf thing", "calf_swelling"),
+    ("the night one", "night_pain"),
+    ("the saddle one", "saddle_numbness"),
+])
+def test_an_item_of_the_safety_list_pointed_at_by_its_word_is_that_sign(answer, value):
+    assert value in shared_reader().reading(answer, "red_flags").findings["red_flags"]
+
+
+def test_pointing_at_an_item_of_the_safety_list_and_turning_it_down_names_no_sign():
+    assert not _sign_read("not the pee one", "red_flags")
+    assert not _sign_read("I have put on weight", "red_flags")
+    assert not _sign_read("I pee a lot at night", "red_flags")
+
+
+def test_the_numbness_of_the_safety_list_asks_both_of_its_signs_and_keeps_the_leg_numb():
+    reading = shared_reader().reading("yeah the numbness one", "red_flags")
+    assert set(reading.possible["red_flags"]) == {"saddle_numbness", "both_legs"}
+    assert shared_reader().reading("numbness", "red_flags").findings["neuro_symptoms"] == ["numbness"]
+
+
+def test_weakness_to_the_safety_question_is_still_a_leg_that_may_be_weak():
+    reading = shared_reader().reading("causing weakness in my leg", "red_flags")
+    assert reading.possible.get("neuro_symptoms") == ["leg_weakness"]
+
+
+def test_leaking_told_of_oneself_asks_about_the_bladder():
+    assert "bladder_bowel_change" in _sign_read("I'm leaking", "red_flags")
+    assert "bladder_bowel_change" in _sign_read("pretty sure I'm leaking")
+    assert not _sign_read("the roof has been leaking")
+
+
+@pytest.mark.parametrize("question, value", [
+    ("why can't I feel it when I wipe?", "saddle_numbness"),
+    ("why can't I pee properly?", "bladder_bowel_change"),
+    ("why can't I feel my legs?", "both_legs"),
+    ("why don't I feel anything when I wipe?", "saddle_numbness"),
+])
+def test_asking_why_one_cannot_tells_the_inability(question, value):
+    assert value in _sign_read(question)
+
+
+def test_asking_why_one_cannot_do_an_everyday_thing_names_no_sign():
+    assert not _sign_read("why can't I run without pain?")
+    assert not _sign_read("why don't I feel better yet?")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("cnt feel my bits", "saddle_numbness"),
+    ("i cnt wee", "bladder_bowel_change"),
+    ("cannae pee", "bladder_bowel_change"),
+    ("my nuts are numb", "saddle_numbness"),
+    ("my fanny is numb", "saddle_numbness"),
+    ("my junk is numb", "saddle_numbness"),
+])
+def test_text_speak_and_slang_for_the_saddle_signs_are_read(text, value):
+    assert value in _sign_read(text)
+
+
+def test_a_list_numbered_with_brackets_keeps_each_item_its_own():
+    assert {"bladder_bowel_change", "saddle_numbness"} <= _sign_read("1) pain sitting 2) can't pee properly 3) numb bum")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I no longer know when I need to pee", "bladder_bowel_change"),
+    ("I can't feel the urge to pee", "bladder_bowel_change"),
+    ("I don't get the urge to poo anymore", "bladder_bowel_change"),
+    ("urine is coming without control", "bladder_bowel_change"),
+    ("I make pee in my pants", "bladder_bowel_change"),
+    ("I had a bag fitted for my pee", "bladder_bowel_change"),
+    ("I'm having to wear nappies", "bladder_bowel_change"),
+    ("I have problem in passing urine", "bladder_bowel_change"),
+    ("urine not coming", "bladder_bowel_change"),
+    ("I was diagnosed with cauda equina syndrome", "saddle_numbness"),
+    ("sex doesn't feel the same since the injury", "sexual_dysfunction"),
+    ("since 2 days I am not feeling my private area", "saddle_numbness"),
+])
+def test_cauda_equina_signs_told_by_effect_or_in_plain_words_are_read(text, value):
+    assert value in _sign_read(text)
+
+
+def test_a_warning_about_cauda_equina_by_name_asks_nothing():
+    assert not _sign_read("the GP warned me about the signs of cauda equina")
+    assert not _sign_read("pain is not coming when I pee")
+    assert not _sign_read("I have no urge to run")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("my calf is twice the size of the other one", "calf_swelling"),
+    ("I haven't slept properly in weeks because of the pain", "night_pain"),
+    ("I fell off scaffolding", "major_trauma"),
+    ("I've been sweating a lot at night", "fever"),
+    ("I've dropped a dress size without trying", "weight_loss"),
+    ("my weight is going down", "weight_loss"),
+    ("my leg has no power", "leg_weakness"),
+    ("my leg keeps going from under me", "leg_weakness"),
+    ("I've been in a wheelchair since the fall", "difficulty_walking"),
+    ("I'm using a zimmer frame", "difficulty_walking"),
+    ("I had to be helped off the field", "difficulty_walking"),
+    ("I heard something go bang", "pop"),
+])
+def test_other_danger_signs_told_by_their_effect_are_read(text, value):
+    assert value in _sign_read(text)
+
+
+@pytest.mark.parametrize("story, value", [
+    ("I used to be able to feel when I needed to pee, now I can't", "bladder_bowel_change"),
+    ("I used to be able to hold my pee, not anymore", "bladder_bowel_change"),
+    ("I could always hold my pee before this, not now", "bladder_bowel_change"),
+    ("I was able to feel my bits before the accident but not since", "saddle_numbness"),
+])
+def test_an_ability_told_of_the_past_and_then_lost_is_the_inability_now(story, value):
+    assert value in _sign_read(story)
+
+
+def test_an_ability_told_of_the_past_that_goes_on_loses_nothing():
+    assert not _sign_read("I was able to walk home, no longer limping now")
+    assert not _sign_read("I used to be able to run 10k, not anymore")
+
+
+@pytest.mark.parametrize("story, value", [
+    ("I haven't peed since yesterday", "bladder_bowel_change"),
+    ("I haven't had a proper wee in two days", "bladder_bowel_change"),
+    ("I went to the loo and nothing happened", "bladder_bowel_change"),
+    ("I didn't notice I'd pooed", "bladder_bowel_change"),
+    ("I had to get a catheter at A&E", "bladder_bowel_change"),
+])
+def test_retention_and_unnoticed_accidents_told_by_what_happened_are_read(story, value):
+    assert value in _sign_read(story)
+
+
+def test_parts_told_together_do_not_take_a_negation_from_another_phrase():
+    assert "bladder_bowel_change" in _sign_read("I haven't been for a poo in 5 days and can't feel anything")
+
+
+def test_everyday_sayings_near_the_new_sign_words_name_no_sign():
+    assert not _sign_read("I didn't notice any change in my pee")
+    assert not _sign_read("I've written off this season")
+    assert not _sign_read("I had to drag myself out of bed to run")
+    assert not _sign_read("I haven't peed in my wetsuit since I was a kid")
+
+
+@pytest.mark.parametrize("story, value", [
+    ("my legs feel like cotton wool", "both_legs"),
+    ("I've got a weird numbness in both shins", "both_legs"),
+    ("my sciatica has switched to both sides", "both_legs_pain"),
+    ("now it's going down the other leg as well", "both_legs_pain"),
+    ("it's there all the time at night, nothing helps", "night_pain"),
+    ("I sleep in a chair because lying down is agony", "night_pain"),
+    ("my car was written off", "major_trauma"),
+    ("there's a hot, tender lump in my calf", "calf_swelling"),
+    ("I felt a pop and then couldn't put my foot down", "difficulty_walking"),
+    ("I can only walk a few steps", "difficulty_walking"),
+    ("I need to hold onto the furniture to get around", "difficulty_walking"),
+])
+def test_more_danger_signs_told_in_everyday_words_are_read(story, value):
+    assert value in _sign_read(story)
+
+
+@pytest.mark.parametrize("story, value", [
+    ("I'm not sure whether I've lost feeling down there", "saddle_numbness"),
+    ("I'm not certain but I think my groin is numb", "saddle_numbness"),
+])
+def test_a_doubt_told_with_not_sure_is_no_denial_of_the_sign(story, value):
+    assert value in _sign_read(story)
+
+
+@pytest.mark.parametrize("story", [
+    "When I wipe it feels like I'm wiping someone else",
+    "I can feel nothing when I wipe",
+    "I feel nothing down there",
+    "nothing down there feels normal",
+    "the area where a bike seat would touch is numb",
+])
+def test_saddle_numbness_told_by_feeling_nothing_or_by_the_bike_seat_is_read(story):
+    assert "saddle_numbness" in _sign_read(story)
+
+
+def test_feeling_nothing_of_an_activity_names_no_sign():
+    assert not _sign_read("I feel nothing when I stretch")
+
+
+def test_the_leaking_to_the_safety_question_asks_about_the_bladder():
+    assert "bladder_bowel_change" in _sign_read("none of them apart from the leaking", "red_flags")
+
+
+@pytest.mark.parametrize("story, value", [
+    ("lost feelin down there", "saddle_numbness"),
+    ("no feelin in my groin", "saddle_numbness"),
+    ("I keep pissing myself", "bladder_bowel_change"),
+    ("I've shit myself twice", "bladder_bowel_change"),
+])
+def test_dropped_letters_and_swearing_still_tell_the_cauda_equina_signs(story, value):
+    assert value in _sign_read(story)
+
+
+def test_swearing_that_tells_fear_or_laughter_names_no_sign():
+    assert not _sign_read("I was shitting myself before the race")
+    assert not _sign_read("I pissed myself laughing")

@@ -61,6 +61,9 @@ ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fi
 ENDURING = {"stay", "last", "keep", "bear", "stand", "handle", "tolerate", "manage", "cope", "endure", "face"}
 # "never expected", "didn't imagine", "never thought I'd ...": what follows happened
 EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dreamed", "anticipate", "anticipated"}
+# "I'm not sure whether I've lost feeling down there", "not certain if it's numb": a doubt told,
+# not a denial of what follows
+UNSURE_AFTER_NOT = {"sure", "certain", "100%"}
 # "I don't much like hobbling around", "I didn't enjoy limping home": what is disliked happens
 LIKING = {"like", "enjoy", "love", "fancy"}
 # "I haven't seen my oncologist", "I didn't tell my husband": a negated visit or telling, whose
@@ -239,6 +242,11 @@ class Reader:
         self.inability = (inability, re.compile("|".join(
             ("(?<=\\w)" if long.startswith("n't") else r"(?<![\w'])") + re.escape(long) + r"(?![\w'])"
             for long in sorted(inability, key=len, reverse=True)))) if inability else None
+        lost = self.knowledge.vocabulary.get("lost_ability", {})
+        self.lost_ability = re.compile(
+            r"(?<![\w'])(?:" + "|".join(re.escape(_normalise(str(cue))) for cue in lost["before"]) + r") "
+            r"([^.;!?]{1,60}?),? (?:" + "|".join(re.escape(_normalise(str(cue))) for cue in lost["after"]) + r")(?=\s*(?:[.,;!?]|$))"
+        ) if lost.get("before") and lost.get("after") else None
         minimised = self.knowledge.vocabulary.get("minimised", {})
         self.minimised = self._cue_matcher(minimised.get("cues"))
         self.minimised_values = set(minimised.get("values", []))
@@ -459,6 +467,8 @@ class Reader:
             return self.corrections[word]
 
         text = re.sub(r"[a-z]+(?:'[a-z]+)*", fix, text)
+        if self.lost_ability:  # "I used to be able to hold my pee, not anymore" (vocabulary `lost_ability`)
+            text = self.lost_ability.sub(lambda match: f"i can't {match.group(1)}", text)
         if self.inability:  # "I don't think I can walk" is "I can't walk" (vocabulary `inability`)
             short, long_way = self.inability
             text = long_way.sub(lambda match: short[match.group(0)], text)
@@ -581,17 +591,23 @@ class Reader:
         clause = _numbered_by(doc, CLAUSE_ENDS)
         if answering:  # words that name a value only as the answer to its question,
             # and give way to a danger sign ("my back" inside "around my back passage")
-            taken = {index for field, _, start, end, possible in raw
-                     if self.knowledge.fields[field].get("screen") and not possible for index in range(start, end)}
+            # (one that holds the sign's words whole still answers: "the numbness one" to the
+            # safety question points at an item, whatever "numbness" alone names)
+            taken = [(start, end) for field, _, start, end, possible in raw
+                     if self.knowledge.fields[field].get("screen") and not possible]
             for field in answering:
                 for match_id, start, end in self.as_answer[field](doc):
-                    if not taken.intersection(range(start, end)):
+                    if not any(other_start < end and start < other_end and not start <= other_start < other_end <= end
+                               for other_start, other_end in taken):
                         value, possible = self._answer_value(match_id)
                         answers.append((field, value, start, end, possible))
             # a small fall is only possibly a major one, whatever the word "fell" alone would say
-            # in its clause ("I fell from standing on the ice")
-            # (that value only: "the calf one and the legs one" picks the calf for sure)
-            hedged = [(field, value, clause[start]) for field, value, start, _, possible in answers if possible]
+            # in its clause ("I fell from standing on the ice"), that value only ("the calf one and
+            # the legs one" picks the calf for sure); not a word inside a longer answer that names
+            # the value outright ("leaking" in "the leaking one")
+            hedged = [(field, value, clause[start]) for field, value, start, end, possible in answers if possible
+                      and not any(other[0] == field and not other[4] and other[2] <= start < end <= other[3]
+                                  and (other[2], other[3]) != (start, end) for other in answers)]
             answers = [item for item in answers if item[4] or (item[0], item[1], clause[item[2]]) not in hedged]
         # a phrase that only looks like a finding ("my bruised bum") still names its place
         def outside_not_findings(items: List[tuple]) -> List[tuple]:
@@ -779,16 +795,27 @@ class Reader:
                        or any(doc[index].lower_ in NEGATIONS for index in gap) for gap in gaps):
                     continue
                 found.append((field, value, ordered[0][0], max(end for _, end in ordered), False))
-        return found
+        # the parts give way to a statement of the same value they cut into, a clear one or one
+        # whose own negation would deny them: "can't pee 2) numb bum" is "can't pee", not a "pee
+        # ... numb" that the "can't" would then deny; "I haven't been for a poo in 5 days and
+        # can't feel anything" is the possible "haven't been for a poo"
+        def cut(item: tuple, other: tuple) -> bool:
+            return ((other[0], other[1]) == item[:2] and other[2] < item[3] and item[2] < other[3]
+                    and not item[2] <= other[2] < other[3] <= item[3]
+                    and (not other[4] or any(doc[index].lower_ in NEGATIONS for index in range(other[2], item[2]))))
+        return [item for item in found if not any(cut(item, other) for other in raw)]
 
     @staticmethod
     def _longest_per_field(raw: List[tuple]) -> List[tuple]:
         """Within one field, keep the longest of overlapping matches; a clear statement
-        always wins over a phrase that only possibly means a danger sign."""
+        always wins over a phrase that only possibly means a danger sign. The same words that
+        only possibly mean either of two signs possibly mean both ("the numbness one" to the
+        safety question: around the genitals, or in both legs)."""
         kept: List[tuple] = []
         for item in sorted(raw, key=lambda m: (not m[4], m[3] - m[2]), reverse=True):
-            field, _, start, end, _ = item
-            if not any(k[0] == field and k[2] < end and start < k[3] for k in kept):
+            field, _, start, end, possible = item
+            if not any(k[0] == field and k[2] < end and start < k[3]
+                       and not (possible and k[4] and (k[2], k[3]) == (start, end)) for k in kept):
                 kept.append(item)
         return sorted(kept, key=lambda m: m[2])
 
@@ -808,7 +835,8 @@ class Reader:
                        and not (mention.field in PLACE_FIELDS and (other.field, other.value) in self.place_keepers)
                        for other in mentions):
                     continue
-                twins = [o for o in mentions if (o.start, o.end) == (mention.start, mention.end) and o.field != mention.field]
+                twins = [o for o in mentions if (o.start, o.end) == (mention.start, mention.end) and o.field != mention.field
+                         and not o.possible]  # "weakness" to the safety question: still a weak leg
                 if twins and asked in {o.field for o in twins}:
                     continue
             kept.append(mention)
@@ -1014,6 +1042,8 @@ class Reader:
             if doc[index].lower_ in NEGATIONS:
                 # "I never expected I would slip and fall": what was not expected happened
                 verb = doc[index + 1].lemma_ if index + 1 < len(doc) else ""
+                if verb in UNSURE_AFTER_NOT and doc[index].lower_ in {"not", "n't", "never"}:
+                    break  # "I'm not sure whether I've lost feeling down there": a doubt, no denial
                 past = doc[index].lower_ == "never" or (index > 0 and doc[index - 1].lower_ in {"did", "had"})
                 unexpected = past and (verb in EXPECTING or (doc[index].lower_ == "never" and verb == "think"))
                 liked = [doc[ahead].lemma_ for ahead in range(index + 1, min(index + 3, start))

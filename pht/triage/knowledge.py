@@ -304,6 +304,10 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
     inability = knowledge.vocabulary.get("inability", {})
     if not (isinstance(inability, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in inability.items())):
         raise KnowledgeError("vocabulary `inability` maps a long way of telling an inability to the short way")
+    lost = knowledge.vocabulary.get("lost_ability", {})
+    if not (isinstance(lost, dict) and set(lost) <= {"before", "after"} and all(
+            isinstance(phrases, list) and all(isinstance(p, str) and p for p in phrases) for phrases in lost.values())):
+        raise KnowledgeError("vocabulary `lost_ability`: lists of phrases under before and after")
     overturned = knowledge.vocabulary.get("overturned", {})
     if set(overturned) - set(OVERTURN_CUES) or not all(
             isinstance(phrases, list) and all(isinstance(p, str) and p for p in phrases) for phrases in overturned.values()):
