@@ -2730,3 +2730,9 @@ def test_dropped_letters_and_swearing_still_tell_the_cauda_equina_signs(story, v
 def test_swearing_that_tells_fear_or_laughter_names_no_sign():
     assert not _sign_read("I was shitting myself before the race")
     assert not _sign_read("I pissed myself laughing")
+
+
+def test_a_place_inside_another_findings_words_does_not_put_a_bruise_elsewhere():
+    # the foot is the trouble walking's, not where the bruise is
+    assert read_message("bruising and couldn't put my foot down", "injury_signs")["injury_signs"] == ["bruising", "difficulty_walking"]
+    assert "injury_signs" not in read_message("a bruise on my foot")
