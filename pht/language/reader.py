@@ -668,7 +668,7 @@ class Reader:
             if (field in self.guessed_fields and guessed(start)) or (
                     value == "pain_below_knee" and self._stops_above_knee(doc, end, kept)):
                 continue
-            if self._elsewhere(doc, field, value, start, clause, kept):
+            if self._elsewhere(doc, field, value, start, clause):
                 continue  # "his left elbow is all kinds of black and blue": not the back of the thigh
             if any(cue < start < scope_end for cue, scope_end in warned):
                 if "confirm" not in self.knowledge.fields[field].get("values", {}).get(value, {}):
@@ -748,16 +748,14 @@ class Reader:
             clause[item[2]] == clause[start] and item[3] <= start and item[0] != SAFETY_FIELD
             and item[1] not in self.unresolved_signs for item in kept)
 
-    def _elsewhere(self, doc: Doc, field: str, value: str, start: int, clause: List[int], kept: List[tuple]) -> bool:
+    def _elsewhere(self, doc: Doc, field: str, value: str, start: int, clause: List[int]) -> bool:
         """Whether a value told of a part of the body it does not concern (vocabulary `elsewhere`:
         a bruise on the elbow is no bruising of the thigh) is told of that part: its clause names
-        one of `places` and none of `unless`, a place not inside another finding's words
-        ("bruising and I couldn't put my foot down": the foot is the trouble walking's)."""
+        one of `places` and none of `unless`."""
         matchers = self.elsewhere.get((field, value))
         if matchers is None:
             return False
-        others = {index for item in kept if item[2] != start for index in range(item[2], item[3])}
-        places, unless = ({clause[at] for _, at, _ in matcher(doc) if at not in others} for matcher in matchers)
+        places, unless = ({clause[at] for _, at, _ in matcher(doc)} for matcher in matchers)
         return clause[start] in places and clause[start] not in unless
 
     def _answer_value(self, match_id: int) -> Tuple[str, bool]:
