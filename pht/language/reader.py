@@ -198,22 +198,22 @@ class Reader:
         self.knowledge = knowledge or load_knowledge()
         self.nlp = nlp or shared_pipeline()
         self.validate = validate
-        self.matcher = Matcher(self.nlp.vocab, validate=validate)
+        self.matcher = self._new_matcher()
         for field, value, phrase in synonym_phrases(self.knowledge):
             self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
         self.as_answer: Dict[str, Matcher] = {}
         for field, value, phrase in answer_phrases(self.knowledge):
-            self.as_answer.setdefault(field, Matcher(self.nlp.vocab, validate=validate)).add(
+            self.as_answer.setdefault(field, self._new_matcher()).add(
                 value, [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
         self.possible_not_with: Dict[str, Matcher] = {}
         for field, value, entry in possible_values(self.knowledge):
             self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p)) for p in entry["possible"]])
             for phrase in entry.get("possible_as_answer", []):  # "I just fell over" to the safety question
-                self.as_answer.setdefault(field, Matcher(self.nlp.vocab, validate=validate)).add(
+                self.as_answer.setdefault(field, self._new_matcher()).add(
                     f"{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(phrase))])
             if entry.get("not_with"):
                 self.possible_not_with[f"{field}|{value}"] = self._cue_matcher(entry["not_with"])
-        self.together = Matcher(self.nlp.vocab, validate=validate)
+        self.together = self._new_matcher()
         for field, value, entry in together_values(self.knowledge):
             for number, group in enumerate(entry["together"]):
                 for part, phrases in enumerate(group):
@@ -305,9 +305,13 @@ class Reader:
         self.corrections: Dict[str, str] = {}
         self.word_pipes = [(name, process) for name, process in self.nlp.pipeline if name != "entity_ruler"]
 
+    def _new_matcher(self) -> Matcher:
+        """An empty matcher on the pipeline's words (spaCy's pattern check only with `validate`)."""
+        return Matcher(self.nlp.vocab, validate=self.validate)
+
     def _cue_matcher(self, phrases: Optional[Iterable[Any]]) -> Matcher:
         """A matcher of `phrases` by lemma (vocabulary.yml's cue lists); with none, one that finds nothing."""
-        matcher = Matcher(self.nlp.vocab, validate=self.validate)
+        matcher = self._new_matcher()
         if phrases:
             matcher.add("cue", [lemma_pattern(self.nlp, str(phrase)) for phrase in phrases])
         return matcher
@@ -654,7 +658,7 @@ class Reader:
                       [cue for _, cue, _ in self.unresolved_after(doc)]) if resolutions else ([], [])
         gone = {sentence[start] - back for _, start, end in resolutions
                 if self._tells_gone(doc, start, end, kept, clause, sentence, unresolved) for back in (0, 1)}
-        overturns = {key: [start for _, start, _ in matcher(doc)] for key, matcher in self.overturned.items()}
+        overturns: Optional[Dict[str, List[int]]] = None  # vocabulary `overturned`, matched at the first denial
         # "wasn't going fast": a slight fall (its cues looked for only beside a value they concern)
         slight = any(item[1] in self.minimised_values for item in kept) and bool(self.minimised(doc))
         relieved = self._relieved(doc, kept, clause)
@@ -665,13 +669,14 @@ class Reader:
         also_mine = [start for _, start, _ in self.also_mine(doc)]
         mentions = []
         for field, value, start, end, possible in kept:
+            sign = "confirm" in self.knowledge.fields[field].get("values", {}).get(value, {})  # asked once, never dropped
             if (field in self.guessed_fields and guessed(start)) or (
                     value == "pain_below_knee" and self._stops_above_knee(doc, end, kept)):
                 continue
             if self._elsewhere(doc, field, value, start, clause):
                 continue  # "his left elbow is all kinds of black and blue": not the back of the thigh
             if any(cue < start < scope_end for cue, scope_end in warned):
-                if "confirm" not in self.knowledge.fields[field].get("values", {}).get(value, {}):
+                if not sign:
                     continue  # "if you get any tingling, go to A&E": what to watch for
                 possible = True  # a danger sign in a warning: asked once, never dropped
             if value in self.historical_values and sentence[start] in long_ago:
@@ -680,7 +685,7 @@ class Reader:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if slight and value in self.minimised_values:
                 possible = True  # "No serious harm done, as I wasn't going fast": asked once whether it was major
-            if sentence[start] in gone and "confirm" in self.knowledge.fields[field].get("values", {}).get(value, {}):
+            if sentence[start] in gone and sign:
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
             if self._about_someone_else(doc, start, end) and not any(
                     start < cue and sentence[cue] == sentence[start] for cue in also_mine):
@@ -696,7 +701,8 @@ class Reader:
             if negated and field in self.relieved_fields and self._cannot_bear(doc, start, end, clause):
                 negated = False  # "I couldn't even sit down without pain", "can't stay in the saddle": it hurts
             if negated:  # "I never used to have trouble peeing but now I do": the denial overturned
-                sign = "confirm" in self.knowledge.fields[field].get("values", {}).get(value, {})
+                if overturns is None:  # the cues matched once, for the first denial
+                    overturns = {key: [at for _, at, _ in matcher(doc)] for key, matcher in self.overturned.items()}
                 turned = self._overturned(start, end, sentence, overturns, sign)
                 if turned == STATED or turned == MAYBE and not sign:
                     negated = False
