@@ -840,6 +840,35 @@ def test_long_stretches_of_sitting_are_sitting_not_stretching():
     assert read_message("The pain was intense, and felt worse during long stretches of sitting.")["aggravators"] == ["sitting"]
 
 
+@pytest.mark.parametrize("story", [
+    # the seat of a bike in a story of riding (tune r683, r879)
+    "The seat was killing me. I ended up doing 2 miles ... love the bike - hate the seat.",
+    "We got our bikes out and as soon as I sat on the seat I realized that something did hurt!",
+])
+def test_a_bike_seat_that_hurts_is_cycling_not_sitting(story):
+    assert read_message(story)["aggravators"] == ["cycling"]
+
+
+def test_a_hard_seat_at_work_is_still_sitting_beside_a_bike():
+    assert read_message("sitting on a hard seat at work kills me, I also cycle to work")["aggravators"] == ["sitting", "cycling"]
+
+
+@pytest.mark.parametrize("story", [
+    "sit-ups hurt my back",
+    "right now it only hurts when I breath or try and sit up or stand.",
+    "a disc is putting pressure on the nerves that run into my left leg",
+    "the sciatic nerve runs through it, so I was getting these shooting pains",
+    "I kicked a bit too hard while standing on the hardwood in hiking socks.",
+])
+def test_words_that_only_look_like_sitting_running_or_bending_make_nothing_worse(story):
+    assert not {"sitting", "running", "bending_forward"} & set(read_message(story).get("aggravators") or [])
+
+
+def test_socks_alone_answer_what_makes_it_worse():
+    assert read_message("socks", "aggravators")["aggravators"] == ["bending_forward"]
+    assert read_message("I still can't put on my own socks")["aggravators"] == ["bending_forward"]
+
+
 def test_hiking_up_the_distance_is_more_training_not_hills():
     reading = read_message("I have been struggling with a sore bum for months since hiking up the distance in half marathon training")
     assert reading["load_changes"] == ["more_volume"] and "uphill_running" not in (reading.get("aggravators") or [])
@@ -1149,9 +1178,30 @@ def test_an_exclamation_is_not_corrected_into_a_vocabulary_word():
     ("In that class we didn't do anything out of the ordinary; yet I felt a twinge in my butt.", "sudden"),
     ("a brisk walk followed by mowing the lawns. Bang. That night there's agonising pain in my hip", "sudden"),
     ("The resulting pain wasn't instant. But it did become relentless.", "gradual"),
+    # a pain told as fierce and felt at one moment (tune r692, r665, r762, r785, r474)
+    ("So I did one rep and felt a terrible pain in my back.", "sudden"),
+    ("Chugging down one steep incline, I felt a stab of pain in my right hip.", "sudden"),
+    ("a sharp pain coursed through my right hamstring muscle", "sudden"),
+    ("bent over innocently to reach for something, felt a knife-stabbing in my right buttock", "sudden"),
+    ("I felt immediate pain and then just laid down laughing", "sudden"),
+    ("my left hamstring cramped and I had to abort my long run", "sudden"),
+    # a pain that began as a nag, or that developed (tune r702, r617, r366)
+    ("My injury began as a nagging lower backache.", "gradual"),
+    ("Around early November I started to develop pains in my lower back", "gradual"),
+    ("I began to feel a dull toothache like pain in my left glute.", "gradual"),
 ])
 def test_how_it_started_told_by_what_was_felt(story, onset):
     assert read_message(story)["onset"] == onset
+
+
+@pytest.mark.parametrize("story", ["I wrenched my back in the process.", "I hurt my back lifting the sofa."])
+def test_an_injury_told_by_what_it_hurt_is_a_sudden_start_and_back_pain(story):
+    found = read_message(story)
+    assert found["onset"] == "sudden" and "back_pain" in found["neuro_symptoms"]
+
+
+def test_a_dull_pain_felt_is_no_sudden_start():
+    assert read_message("I felt a dull pain in my buttock after long runs").get("onset") != "sudden"
 
 
 @pytest.mark.parametrize("story", [

@@ -247,6 +247,14 @@ class Reader:
             r"(?<![\w'])(?:" + "|".join(re.escape(_normalise(str(cue))) for cue in lost["before"]) + r") "
             r"([^.;!?]{1,60}?),? (?:" + "|".join(re.escape(_normalise(str(cue))) for cue in lost["after"]) + r")(?=\s*(?:[.,;!?]|$))"
         ) if lost.get("before") and lost.get("after") else None
+        # a value told by words that, in a message about something else, name another value
+        # (`in_context`: a seat in a story of riding is the saddle)
+        self.in_context = {(field, value): (self._cue_matcher(entry["in_context"]["words"]),
+                                            self._cue_matcher(entry["in_context"]["context"]),
+                                            str(entry["in_context"]["read_as"]))
+                           for field, spec in self.knowledge.fields.items()
+                           for value, entry in (spec.get("values") or {}).items()
+                           if isinstance(entry, dict) and entry.get("in_context")}
         minimised = self.knowledge.vocabulary.get("minimised", {})
         self.minimised = self._cue_matcher(minimised.get("cues"))
         self.minimised_values = set(minimised.get("values", []))
@@ -263,6 +271,10 @@ class Reader:
         self.place_keepers = {(field, value) for field, spec in self.knowledge.fields.items()
                               for value, entry in (spec.get("values") or {}).items()
                               if isinstance(entry, dict) and entry.get("keeps_places")}
+        # a field's phrases that tell how something happened leave another's inside them to be
+        # read too (`does_not_hide`: "I hurt my back" is a sudden start and back pain)
+        self.not_hidden = {(field, other) for field, spec in self.knowledge.fields.items()
+                           for other in spec.get("does_not_hide") or []}
         # `cues_in_stories` (vocabulary.yml): `true`, or its options
         stories = {field: spec["cues_in_stories"] if isinstance(spec["cues_in_stories"], dict) else {}
                    for field, spec in self.knowledge.fields.items() if spec.get("cues_in_stories")}
@@ -590,6 +602,7 @@ class Reader:
         ignored_for = {field: ignored | {index for _, start, end in matcher(doc) for index in range(start, end)}
                        for field, matcher in self.field_not_findings.items()}
         raw += self._together(doc, raw)
+        raw = self._read_in_context(doc, raw)
         answering = list(self.as_answer) if not told else [asked] if asked in self.as_answer else []
         answers: List[tuple] = []
         clause = _numbered_by(doc, CLAUSE_ENDS)
@@ -698,7 +711,7 @@ class Reader:
                 else:
                     continue  # "my dad had a blood clot" is family history
             negated = self._is_negated(doc, start, end, mentioned)
-            if negated and field in self.relieved_fields and self._cannot_bear(doc, start, end, clause):
+            if negated and field in self.relieved_fields and self._unable(doc, start, end, clause):
                 negated = False  # "I couldn't even sit down without pain", "can't stay in the saddle": it hurts
             if negated:  # "I never used to have trouble peeing but now I do": the denial overturned
                 if overturns is None:  # the cues matched once, for the first denial
@@ -811,6 +824,18 @@ class Reader:
                     and (not other[4] or any(doc[index].lower_ in NEGATIONS for index in range(other[2], item[2]))))
         return [item for item in found if not any(cut(item, other) for other in raw)]
 
+    def _read_in_context(self, doc: Doc, raw: List[tuple]) -> List[tuple]:
+        """A value whose words lie wholly within its `in_context` words, in a message that has
+        one of its `context` words, is read as the other value: "the seat was killing me" in a
+        story of a ride is cycling, not sitting."""
+        read = []
+        for item in raw:
+            rule = self.in_context.get(item[:2])
+            if rule and any(start <= item[2] and item[3] <= end for _, start, end in rule[0](doc)) and rule[1](doc):
+                item = (item[0], rule[2], *item[2:])
+            read.append(item)
+        return read
+
     @staticmethod
     def _longest_per_field(raw: List[tuple]) -> List[tuple]:
         """Within one field, keep the longest of overlapping matches; a clear statement
@@ -830,7 +855,9 @@ class Reader:
 
         Danger signs and the field just asked about are never dropped, and a phrase that only
         possibly means a danger sign hides nothing; nor does one whose value keeps the place
-        in its words (`keeps_places`: "my lower back is sore" is back pain, in the low back).
+        in its words (`keeps_places`: "my lower back is sore" is back pain, in the low back),
+        nor one of a field that leaves it to be read (`does_not_hide`: "I hurt my back" is a
+        sudden start and back pain).
         Where two fields share the same words ("hills"), the field just asked about wins;
         otherwise both are kept.
         """
@@ -838,6 +865,7 @@ class Reader:
         for mention in mentions:
             if mention.field not in {SAFETY_FIELD, asked}:
                 if any(other.field != mention.field and not other.possible and other.contains(mention)
+                       and (other.field, mention.field) not in self.not_hidden
                        and not (mention.field in PLACE_FIELDS and (other.field, other.value) in self.place_keepers)
                        for other in mentions):
                     continue

@@ -23,11 +23,11 @@ FIELD_KEYS = {
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "confirm_whenever_urgency_depends", "label", "staff_question", "staff_more_question",
     "staff_confirm_question", "checkins_only",
-    "cues_in_stories", "unlisted", "not_cues", "one_value_only", "not_findings", "named", "covers",
+    "cues_in_stories", "unlisted", "not_cues", "one_value_only", "not_findings", "named", "covers", "does_not_hide",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain",
                    "told", "staff_told"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear", "keeps_places"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear", "keeps_places", "in_context"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -234,6 +234,8 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                 raise KnowledgeError(f"{where}: missing `{text_key}`")
         if field["kind"] in {"choice", "list"} and not field.get("values"):
             raise KnowledgeError(f"{where}: a {field['kind']} field needs values")
+        if not set(field.get("does_not_hide") or []) <= set(fields):
+            raise KnowledgeError(f"{where}: `does_not_hide` names fields of the vocabulary")
         for value, entry in field.get("values", {}).items():
             _require_keys(entry, VALUE_KEYS, f"{where} value {value}")
             if not entry.get("synonyms") or not entry.get("label"):
@@ -247,6 +249,11 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                     raise KnowledgeError(f"{where} value {value}: `together` is a list of groups of two or more phrase lists")
             if ("not_with" in entry or "confirm" in entry) and "possible" not in entry:
                 raise KnowledgeError(f"{where} value {value}: `not_with` and `confirm` go with `possible` phrases")
+            context = entry.get("in_context")
+            if context is not None and not (isinstance(context, dict) and set(context) == {"words", "context", "read_as"}
+                                            and context["words"] and context["context"]
+                                            and context["read_as"] in field.get("values", {})):
+                raise KnowledgeError(f"{where} value {value}: `in_context` needs `words`, `context` and a value to be `read_as`")
             elsewhere = entry.get("elsewhere")
             if elsewhere is not None and not (isinstance(elsewhere, dict) and set(elsewhere) == {"places", "unless"}
                                               and all(elsewhere[key] for key in elsewhere)):
