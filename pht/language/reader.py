@@ -830,7 +830,7 @@ class Reader:
         story of a ride is cycling, not sitting."""
         read = []
         for item in raw:
-            rule = self.in_context.get(item[:2])
+            rule = self.in_context.get((item[0], item[1]))
             if rule and any(start <= item[2] and item[3] <= end for _, start, end in rule[0](doc)) and rule[1](doc):
                 item = (item[0], rule[2], *item[2:])
             read.append(item)
