@@ -696,6 +696,24 @@ def test_pain_in_the_low_back_is_back_pain_beside_the_other_nerve_signs():
     assert set(found["neuro_symptoms"]) == {"back_pain", "tingling"}
 
 
+@pytest.mark.parametrize("story", [
+    # the back with the pain spreading from it into the leg (tune r358, r852), and the low back
+    # in other words (r702, r837, r850)
+    "Monday evening, my back pain started to radiate down into my right leg.",
+    "I have pain that extends from my back down my right leg. I have diagnosed it as sciatica.",
+    "My injury began as a nagging lower backache.",
+    "I had a lumbago shortly before Christmas.",
+    "now I'm getting very sharp stabbing pains on the right lower part of back too",
+])
+def test_the_low_back_told_by_the_pain_that_spreads_from_it_or_in_other_words(story):
+    assert read_message(story)["pain_location"] == "low_back"
+
+
+def test_pain_from_the_back_that_travels_down_the_leg_is_still_below_the_knee():
+    found = read_message("sciatica (pain that radiates from the back and travels down the leg)")
+    assert found["pain_location"] == "low_back" and "pain_below_knee" in found["neuro_symptoms"]
+
+
 def test_pain_that_travels_down_the_leg_with_no_stop_is_below_the_knee():
     assert read_message("The pain doesn't stop in my seat either, it travels down my left leg")["neuro_symptoms"] == [
         "pain_below_knee"]
@@ -750,6 +768,11 @@ def test_today_in_a_story_dates_the_start_only_with_a_word_of_starting():
     assert "duration_days" not in read_message("Today it is a sharp pain like someone is stabbing me in the butt")
     assert read_message("I pulled it sprinting this morning")["duration_days"] == 0
     assert read_message("today", "duration_days")["duration_days"] == 0
+    # or with a moment of injury (tune r425, r556, r941)
+    assert read_message("last night I bent down to pick a peg up off the floor and it hurt")["duration_days"] == 1
+    assert read_message("Last night, after dinner, I developed some severe lower back pain.")["duration_days"] == 1
+    assert read_message("sciatica was only a word to me until yesterday when I felt pain unlike any before")["duration_days"] == 1
+    assert "duration_days" not in read_message("I felt fine yesterday but my bum is sore")
 
 
 def test_not_one_word_but_another_states_the_sign_in_the_other_words():

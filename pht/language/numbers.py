@@ -66,10 +66,12 @@ _NOT_DURATION_BEFORE = re.compile(r"(first time in|first .{0,12} in|haven't .{0,
 _LAST_UNIT = re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b(?!\s*'s)")
 # Today and yesterday, but not "yesterday's long run was a nightmare" (the day of a run, not of the pain).
 _DAY_WORDS = [(re.compile(r"\b(today|this morning|this afternoon|this evening)\b(?!'s)"), 0), (re.compile(r"\b(yesterday|last night)\b(?!'s)"), 1)]
-# In a story, "today" dates the start only beside a word of starting ("it started today"):
-# "today it is a sharp pain", "today it is evident" say how it is now.
+# In a story, "today" dates the start only beside a word of starting ("it started today") or of
+# a moment of injury ("yesterday I squatted down and heard a pop", "until yesterday when I felt
+# pain"): "today it is a sharp pain", "today it is evident" say how it is now.
 _TODAY_START = re.compile(r"\b(start\w*|began|begun|came on|happened|since|woke|waking|awoke|did it|pulled|tore|injur\w*|felt it|fell|"
-                          r"fall\w*|crash\w*|slipped|landed|twisted|strained|first)\b")
+                          r"fall\w*|crash\w*|slipped|landed|twisted|strained|first|developed|wrenched|tweaked|popped|snapped|"
+                          r"heard a|felt (?:a|an|this|pain|something)|hurt (?:my|it)|bent (?:down|over)|squatt?ed)\b")
 # A sentence about the pain, or about its start.
 _PAIN_WORDS = re.compile(
     r"\b(pain|pains|painful|hurt|hurts|hurting|ache|aches|ached|aching|achy|sore|soreness|tender|twinges?|niggles?|niggling|"
