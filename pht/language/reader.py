@@ -828,11 +828,15 @@ class Reader:
         """A value whose words lie wholly within its `in_context` words, in a message that has
         one of its `context` words, is read as the other value: "the seat was killing me" in a
         story of a ride is cycling, not sitting."""
-        read = []
+        read, found = [], {}  # each rule's words and context matched once, when first needed
         for item in raw:
-            rule = self.in_context.get((item[0], item[1]))
-            if rule and any(start <= item[2] and item[3] <= end for _, start, end in rule[0](doc)) and rule[1](doc):
-                item = (item[0], rule[2], *item[2:])
+            key = (item[0], item[1])
+            if key in self.in_context:
+                if key not in found:
+                    words, context, _ = self.in_context[key]
+                    found[key] = [(start, end) for _, start, end in words(doc)] if context(doc) else []
+                if any(start <= item[2] and item[3] <= end for start, end in found[key]):
+                    item = (item[0], self.in_context[key][2], *item[2:])
             read.append(item)
         return read
 
