@@ -2451,6 +2451,34 @@ def test_a_sign_that_went_and_came_back_is_stated_not_only_possible(story, sign)
     assert sign in read_message(story)["red_flags"]
 
 
+@pytest.mark.parametrize("story, sign", [
+    ("I'm not sure whether I've lost feeling down there", "saddle_numbness"),
+    ("I don't know if I've lost feeling down there", "saddle_numbness"),
+    ("I'm not sure if I can feel it when I wipe", "saddle_numbness"),
+    ("I think I might have lost some feeling down there", "saddle_numbness"),
+    ("not sure if my bladder control is as good as it was", "bladder_bowel_change"),
+    ("I think my bladder's a bit off, not sure", "bladder_bowel_change"),
+    ("But I think I may have fractured my bum bone (the coccyx).", "major_trauma"),
+])
+def test_a_sign_told_with_a_doubt_is_asked_once_not_stated_or_denied(story, sign):
+    # policy v3: "not sure" about a cauda equina sign gets its question, then the concrete re-ask
+    reading = shared_reader().reading(story)
+    assert sign in (reading.possible.get("red_flags") or []) and sign not in (reading.findings.get("red_flags") or [])
+
+
+def test_a_denial_with_a_doubt_after_it_stays_a_denial():
+    assert not _sign_read("no numbness down there, I think")
+
+
+def test_a_doubt_about_something_else_leaves_a_sign_stated():
+    assert "saddle_numbness" in read_message("I'm not sure if it's sciatica but I can't feel when I wipe")["red_flags"]
+
+
+def test_not_sure_about_a_sign_on_the_safety_list_asks_about_it():
+    reading = shared_reader().reading("not sure about the numbness down there", "red_flags")
+    assert "saddle_numbness" in reading.possible["red_flags"]
+
+
 @pytest.mark.parametrize("story", ["Both my legs are weak. The back pain went away though.",
                                    "Both my legs are weak. My back ache has cleared up."])
 def test_something_else_that_has_gone_leaves_a_sign_stated(story):

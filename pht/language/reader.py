@@ -224,6 +224,8 @@ class Reader:
         self.guessed_fields = set(guesses.get("fields", []))
         self.warnings = self._cue_matcher(self.knowledge.vocabulary.get("warnings", {}).get("cues"))
         historical = self.knowledge.vocabulary.get("historical", {})
+        doubts = self.knowledge.vocabulary.get("doubts", {})
+        self.doubts = {side: self._cue_matcher(doubts.get(side)) for side in ("before", "after")}
         self.historical = self._cue_matcher(historical.get("cues"))
         self.historical_values = set(historical.get("values", []))
         exertion = self.knowledge.vocabulary.get("exertion", {})
@@ -661,6 +663,7 @@ class Reader:
         warned = [(start, _warning_end(doc, start, sentence)) for _, start, _ in self.warnings(doc)
                   if not (start > 0 and doc[start - 1].lower_ in {"as", "though"})]
         long_ago = {sentence[start] for _, start, _ in self.historical(doc)} if self.historical_values else set()
+        doubts: Optional[Tuple[List[int], List[int]]] = None  # vocabulary `doubts`, matched at the first sign
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
         # sentence and the two after it
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
@@ -710,7 +713,15 @@ class Reader:
                     possible = True
                 else:
                     continue  # "my dad had a blood clot" is family history
-            negated = self._is_negated(doc, start, end, mentioned)
+            doubted = doubted_after = False
+            if sign:  # "I'm not sure whether I've lost feeling down there": asked once, its "not" no denial
+                if doubts is None:
+                    doubts = ([at for _, at, _ in self.doubts["before"](doc)], [at for _, at, _ in self.doubts["after"](doc)])
+                doubted = any(at < start and clause[at] == clause[start] for at in doubts[0])
+                doubted_after = any(at >= end and sentence[at] == sentence[start] for at in doubts[1])
+            negated = not doubted and self._is_negated(doc, start, end, mentioned)
+            # "my bladder's a bit off, not sure": asked once; "no numbness down there, I think" stays a denial
+            possible = possible or doubted or (doubted_after and not negated)
             if negated and field in self.relieved_fields and self._unable(doc, start, end, clause):
                 negated = False  # "I couldn't even sit down without pain", "can't stay in the saddle": it hurts
             if negated:  # "I never used to have trouble peeing but now I do": the denial overturned
