@@ -1318,9 +1318,23 @@ def test_pain_that_reaches_the_foot_is_below_the_knee(story):
     ("For the past few nights I have had the worst time getting comfortable. My lower back has been killing me", 3),
     ("This afternoon I fell off a ladder. My back hurts pretty bad", 0),
     ("Yesterday morning I awoke with great pain in my tailbone", 1),
+    ("I've had this pain for 3 days running", 3),
 ])
 def test_how_long_told_in_more_words(text, days):
     assert duration_days(text, asked=False) == days
+
+
+@pytest.mark.parametrize("text", [
+    # how long a treatment was done or helped, a spell when it was fine, a time off to come
+    # (tune r114, r857, r708, r714, r578)
+    "The tear swelled up into a ball, which I iced for a few days.",
+    "The first one helped for about two months, but the second one helped very little.",
+    "I was pain free for a few months, then I fell on the stairs, and pain was back.",
+    "Anyway, I was okay for a few days and then OH GOD THE PAIN.",
+    "I've strained my hamstring and will be off ballet for 2 weeks.",
+])
+def test_a_spell_of_treatment_or_of_no_pain_is_not_how_long_it_has_hurt(text):
+    assert duration_days(text, asked=False) is None
 
 
 @pytest.mark.parametrize("text", ["I went to an orthopedic doctor yesterday, and he has diagnosed me with bursitis",

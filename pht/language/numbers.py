@@ -60,8 +60,14 @@ _DURATION_CONTEXT = re.compile(
 # nor is how long each bout lasts ("after longer runs it lingers for a few days"), or a break
 # ("after almost 3 weeks off").
 # "over the next few days" tells a story forward from the start, not back from today.
+# Nor is how long a treatment was done or helped, a spell when it was fine, or a time off to come
+# ("which I iced for a few days", "the first one helped for about two months", "I was okay for
+# a few days and then ...", "will be off ballet for 2 weeks").
 _NOT_DURATION_BEFORE = re.compile(r"(first time in|first .{0,12} in|haven't .{0,20} in|hadn't .{0,20} in|every|each|next"
-                                  r"|\b(?:lingers?|lasts)(?: around)?(?: for)?(?: about| around| up to)?)\s*$")
+                                  r"|\b(?:lingers?|lasts)(?: around)?(?: for)?(?: about| around| up to)?"
+                                  r"|\b(?:iced|icing|rested|resting|helped|worked|okay|ok|fine|pain free|pain-free)(?: it| them)?"
+                                  r" for(?: about| around| roughly| nearly| almost)?"
+                                  r"|\bwill be off\b.{0,20}\bfor(?: about| around)?)\s*$")
 # "for the last month", "since last week", "last month I started": one unit.
 _LAST_UNIT = re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b(?!\s*'s)")
 # Today and yesterday, but not "yesterday's long run was a nightmare" (the day of a run, not of the pain).
