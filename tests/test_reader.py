@@ -900,6 +900,15 @@ def test_words_that_only_look_like_sitting_running_or_bending_make_nothing_worse
     assert not {"sitting", "running", "bending_forward"} & set(read_message(story).get("aggravators") or [])
 
 
+def test_what_brings_the_pain_on_makes_it_worse():
+    # "it occurs after sitting" (tune r852)
+    assert read_message("It usually occurs after sitting for a prolonged period.")["aggravators"] == ["sitting"]
+
+
+def test_not_being_able_to_do_something_is_an_inability():
+    assert read_message("I'm not being able to walk")["injury_signs"] == ["difficulty_walking"]
+
+
 def test_socks_alone_answer_what_makes_it_worse():
     assert read_message("socks", "aggravators")["aggravators"] == ["bending_forward"]
     assert read_message("I still can't put on my own socks")["aggravators"] == ["bending_forward"]

@@ -194,7 +194,7 @@ def _duration_candidates(text: str, asked: bool) -> List[Tuple[int, int]]:
     for match in _NTH_UNIT.finditer(text):  # "week 3 of this", "day 10 of not being able to sit"
         stop = _STRETCH_ENDS.search(text, match.end())
         rest = text[match.end(): stop.start() if stop else len(text)]
-        if (_PAIN_WORDS.search(rest) or re.match(r"\s*(this|it|not)\b", rest)) and not _LIFE_WORDS.search(rest):
+        if (_PAIN_WORDS.search(rest) or re.match(r"\s*(this|it|not|being unable)\b", rest)) and not _LIFE_WORDS.search(rest):
             candidates.append((match.start(), int(match.group(2)) * _DAYS_PER_UNIT[match.group(1)]))
     ranges = {}
     for match in _RANGE.finditer(text):
