@@ -2489,6 +2489,13 @@ def test_a_sign_told_with_a_doubt_is_asked_once_not_stated_or_denied(story, sign
     assert sign in (reading.possible.get("red_flags") or []) and sign not in (reading.findings.get("red_flags") or [])
 
 
+def test_a_doubted_sign_keeps_its_words_for_itself():
+    # "lost feeling down there" is the saddle, asked once; not also a numb leg stated at once,
+    # which with an unsure answer would make the outcome an emergency
+    reading = shared_reader().reading("I'm not sure whether I've lost feeling down there")
+    assert "numbness" not in (reading.findings.get("neuro_symptoms") or [])
+
+
 def test_a_denial_with_a_doubt_after_it_stays_a_denial():
     assert not _sign_read("no numbness down there, I think")
 

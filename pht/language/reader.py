@@ -152,6 +152,9 @@ class Mention:
     end: int
     negated: bool
     possible: bool = False
+    # only possible because of a doubt about it ("I'm not sure whether I've lost feeling down
+    # there"): its words still mean it, and hide what they hold as a statement's would
+    doubted: bool = False
 
     def contains(self, other: "Mention") -> bool:
         return self.start <= other.start and other.end <= self.end and (self.end - self.start) > (other.end - other.start)
@@ -721,7 +724,8 @@ class Reader:
                 doubted_after = any(at >= end and sentence[at] == sentence[start] for at in doubts[1])
             negated = not doubted and self._is_negated(doc, start, end, mentioned)
             # "my bladder's a bit off, not sure": asked once; "no numbness down there, I think" stays a denial
-            possible = possible or doubted or (doubted_after and not negated)
+            doubted = not possible and (doubted or (doubted_after and not negated))
+            possible = possible or doubted
             if negated and field in self.relieved_fields and self._unable(doc, start, end, clause):
                 negated = False  # "I couldn't even sit down without pain", "can't stay in the saddle": it hurts
             if negated:  # "I never used to have trouble peeing but now I do": the denial overturned
@@ -734,7 +738,7 @@ class Reader:
                     negated, possible = False, True
             if not (possible or negated) and self._excused(doc, field, value, start, sentence):
                 continue  # "it shoots down my leg to the knee": stops above it
-            mentions.append(Mention(field, value, start, end, negated, possible))
+            mentions.append(Mention(field, value, start, end, negated, possible, doubted))
         return self._resolve_across_fields(mentions, asked)
 
     @staticmethod
@@ -879,7 +883,7 @@ class Reader:
         kept = []
         for mention in mentions:
             if mention.field not in {SAFETY_FIELD, asked}:
-                if any(other.field != mention.field and not other.possible and other.contains(mention)
+                if any(other.field != mention.field and (not other.possible or other.doubted) and other.contains(mention)
                        and (other.field, mention.field) not in self.not_hidden
                        and not (mention.field in PLACE_FIELDS and (other.field, other.value) in self.place_keepers)
                        for other in mentions):
