@@ -2798,3 +2798,11 @@ def test_an_item_answered_no_right_after_it_is_denied(answer, stated, denied):
     reading = shared_reader().reading(answer, "red_flags")
     found = (reading.findings.get("red_flags") or []) + (reading.possible.get("red_flags") or [])
     assert stated in found and denied not in found
+
+
+@pytest.mark.parametrize("text, value", [("I get night sweats with the menopause", "fever"),
+                                         ("I've lost weight since starting marathon training", "weight_loss"),
+                                         ("I lost a stone last year on purpose", "weight_loss")])
+def test_a_sign_told_with_its_harmless_cause_is_asked_once_never_dropped(text, value):
+    reading = shared_reader().reading(text)
+    assert value not in (reading.findings.get("red_flags") or []) and value in reading.possible["red_flags"]

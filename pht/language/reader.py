@@ -162,6 +162,7 @@ class Mention:
     end: int
     negated: bool
     possible: bool = False
+    explained: bool = False  # possible only for a harmless cause told beside it (`explained`)
 
     def contains(self, other: "Mention") -> bool:
         return self.start <= other.start and other.end <= self.end and (self.end - self.start) > (other.end - other.start)
@@ -270,6 +271,7 @@ class Reader:
         minimised = self.knowledge.vocabulary.get("minimised", {})
         self.minimised = self._cue_matcher(minimised.get("cues"))
         self.minimised_values = set(minimised.get("values", []))
+        self.explained = {value: self._cue_matcher(cues) for value, cues in (self.knowledge.vocabulary.get("explained") or {}).items()}
         relieving = self.knowledge.vocabulary.get("relieving", {})
         self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after", "only_for", "treatments")}
         self.relieved_fields = set(relieving.get("fields", []))
@@ -465,7 +467,7 @@ class Reader:
                    for other in mentions):
                 continue  # "down the back of my leg, not past the knee": denied in the same message
             not_with = self.possible_not_with.get(f"{mention.field}|{mention.value}")
-            if not_with is not None and any(_same_stretch(doc, start, end, mention.start, clause, sentence)
+            if not_with is not None and not mention.explained and any(_same_stretch(doc, start, end, mention.start, clause, sentence)
                                             for _, start, end in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
@@ -714,6 +716,9 @@ class Reader:
                 possible = True  # "it all started when I had a car accident 14 years ago": asked once
             if value in self.exertion_values and sentence[start] in sore_after:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
+            explained = value in self.explained and bool(self.explained[value](doc))
+            if explained:
+                possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
                 possible = True  # "No serious harm done, as I wasn't going fast": asked once whether it was major
             if sentence[start] in gone and sign and value not in self.any_time:
@@ -741,7 +746,7 @@ class Reader:
                     negated, possible = False, True
             if not (possible or negated) and self._excused(doc, field, value, start, sentence):
                 continue  # "it shoots down my leg to the knee": stops above it
-            mentions.append(Mention(field, value, start, end, negated, possible))
+            mentions.append(Mention(field, value, start, end, negated, possible, explained and possible))
         return self._resolve_across_fields(mentions, asked)
 
     @staticmethod

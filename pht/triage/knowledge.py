@@ -318,6 +318,8 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
         raise KnowledgeError("vocabulary `guesses`: `fields` must name vocabulary fields")
     confirmed = {value for spec in knowledge.fields.values() for value, entry in (spec.get("values") or {}).items()
                  if isinstance(entry, dict) and entry.get("confirm")}
+    if set(knowledge.vocabulary.get("explained") or {}) - confirmed:
+        raise KnowledgeError("vocabulary `explained`: values with a `confirm` question (asked once)")
     if set(knowledge.vocabulary.get("any_time", [])) - confirmed:
         raise KnowledgeError("vocabulary `any_time`: values with a `confirm` question (asked about its possible phrases)")
     if set(knowledge.vocabulary.get("historical", {}).get("values", [])) - confirmed:
