@@ -107,10 +107,7 @@ ROUND_FOURTEEN_LEFT = {
 }
 NEAR_MISSES_LEFT = {
     "I drink water throughout the day. As a result I'm constantly getting up to go pee.": "the cause is in the sentence before",
-    "All in all, it’s been 6 weeks since I started eating low carb and I’ve lost 15 pounds":
-        "a weight loss stated clearly is never excused by the words around it, as no danger sign is",
-    "Over the course of the year, I lost over 90 pounds and began adding running to my workouts.":
-        "a weight loss stated clearly is never excused by the words around it, as no danger sign is",
+    # (round fifteen: a weight loss told with its diet or training is asked once, `explained`)
     "How I Lost a Stone and a Half Without Even Noticing!":
         "a weight loss stated clearly is never excused by the words around it, as no danger sign is",
     "It's when you can't walk down a flight of stairs. Oh sure, going up the stairs is a breeze.":

@@ -1784,7 +1784,10 @@ def test_a_crash_told_with_its_speed_is_a_major_fall():
                                   "They did a scan to rule out a DVT"])
 def test_a_clot_worried_about_or_tested_for_is_asked_about_not_taken(text):
     reading = shared_reader().reading(text)
-    assert "red_flags" not in reading.findings and reading.possible["red_flags"] == ["calf_swelling"]
+    # (round fifteen: cancer history has its confirming question, so "being on tamoxifen" in
+    # the warning's reach is asked once too, as every danger sign there is, never dropped: r469)
+    assert "red_flags" not in reading.findings and reading.possible["red_flags"][0] == "calf_swelling"
+    assert set(reading.possible["red_flags"]) <= {"calf_swelling", "cancer_history"}
 
 
 def test_a_likeness_to_a_tumour_is_no_cancer():
@@ -2884,3 +2887,70 @@ def test_a_place_inside_another_findings_words_does_not_put_a_bruise_elsewhere()
     # the foot is the trouble walking's, not where the bruise is
     assert read_message("bruising and couldn't put my foot down", "injury_signs")["injury_signs"] == ["bruising", "difficulty_walking"]
     assert "injury_signs" not in read_message("a bruise on my foot")
+
+
+# Round fifteen (2026-12-05): a bare topic word to the safety question points at its item
+# ("pee", "weight", "the calf", "weight and night pain"): asked once (possible), never dropped;
+# inside a sentence that says something else ("I work nights", "my knee is swollen") it points
+# at nothing (vocabulary `bare_as_answer`).
+@pytest.mark.parametrize("answer, value", [
+    ("pee", "bladder_bowel_change"), ("wee", "bladder_bowel_change"), ("poo", "bladder_bowel_change"),
+    ("toilet", "bladder_bowel_change"), ("weight", "weight_loss"), ("the weight", "weight_loss"),
+    ("weight and night pain", "weight_loss"), ("weight and night pain", "night_pain"), ("night", "night_pain"),
+    ("at night", "night_pain"), ("temp", "fever"), ("unwell", "fever"), ("calf", "calf_swelling"),
+    ("cancer and the calf", "calf_swelling"), ("swelling", "calf_swelling"), ("saddle", "saddle_numbness"),
+    ("sex", "sexual_dysfunction"), ("legs", "both_legs"), ("accident", "major_trauma"), ("the lump", "cancer_history"),
+    ("yes, maybe the weight", "weight_loss")])
+def test_a_bare_topic_word_to_the_safety_question_is_asked_about(answer, value):
+    reading = shared_reader().reading(answer, "red_flags")
+    stated = reading.findings.get("red_flags")  # "maybe the weight": the screen itself is "not sure"
+    assert value in (stated if isinstance(stated, list) else []) + (reading.possible.get("red_flags") or [])
+
+
+@pytest.mark.parametrize("answer", ["I work nights", "my knee is swollen", "I ran at night", "none, I sleep fine at night",
+                                    "none, my weight is stable", "none, though I've put on weight", "no, I pee fine"])
+def test_a_topic_word_inside_another_sentence_to_the_safety_question_is_no_sign(answer):
+    reading = shared_reader().reading(answer, "red_flags")
+    assert not reading.findings.get("red_flags") and not reading.possible.get("red_flags")
+
+
+@pytest.mark.parametrize("text", ["the doctor said my bladder is fine", "my bladder is fine"])
+def test_a_denial_still_denies_with_a_saying_verb_before_it(text):
+    assert "bladder_bowel_change" not in (read_message(text).get("red_flags") or [])
+
+
+def test_what_an_oncologist_says_denies_no_cancer_history():
+    assert "cancer_history" in read_message("my oncologist says it's fine")["red_flags"]
+
+
+def test_a_bruise_told_beside_a_dragged_leg_keeps_the_leg():
+    # the bruise's words "black and blue" say it alone: no "black ... leg" bruise hides the leg
+    found = read_message("black and blue and had to drag my leg")
+    assert found["injury_signs"] == ["bruising"] and "leg_weakness" in found["neuro_symptoms"]
+
+
+@pytest.mark.parametrize("text", ["I had breast cancer, it cleared up after chemo", "I had cancer but it's all gone now"])
+def test_a_cancer_told_as_gone_is_still_a_cancer_history(text):
+    assert "cancer_history" in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text, value", [("I've lost 10lbs", "weight_loss"), ("down 6kgs since Christmas", "weight_loss")])
+def test_a_weight_written_against_its_unit_is_read(text, value):
+    assert value in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("answer, stated, denied", [("fever yes, cancer no", "fever", "cancer_history"),
+                                                    ("cancer no, fever yes", "fever", "cancer_history"),
+                                                    ("weight loss - no, night pain yes", "night_pain", "weight_loss")])
+def test_an_item_answered_no_right_after_it_is_denied(answer, stated, denied):
+    reading = shared_reader().reading(answer, "red_flags")
+    found = (reading.findings.get("red_flags") or []) + (reading.possible.get("red_flags") or [])
+    assert stated in found and denied not in found
+
+
+@pytest.mark.parametrize("text, value", [("I get night sweats with the menopause", "fever"),
+                                         ("I've lost weight since starting marathon training", "weight_loss"),
+                                         ("I lost a stone last year on purpose", "weight_loss")])
+def test_a_sign_told_with_its_harmless_cause_is_asked_once_never_dropped(text, value):
+    reading = shared_reader().reading(text)
+    assert value not in (reading.findings.get("red_flags") or []) and value in reading.possible["red_flags"]

@@ -32,6 +32,15 @@ from .pipeline import NEGATIONS, PLACE_FIELDS, answer_phrases, lemma_pattern, sh
 
 NOT_SURE = "not_sure"
 POSSIBLE = "possible"
+BARE = "bare"  # a `bare_as_answer` match: a topic word that answers only on its own
+# The words besides the items themselves in an answer that only lists items ("yes, the weight
+# and maybe the calf one too", "does weight count?"): a bare topic word counts only among these.
+LIST_WORDS = {"yes", "yeah", "yep", "yup", "y", "ya", "the", "a", "an", "my", "and", "or", "&", "+", "plus", "also",
+              "too", "maybe", "possibly", "perhaps", "probably", "definitely", "some", "bit", "little", "slight",
+              "slightly", "one", "ones", "thing", "things", "item", "that", "this", "those", "these", "just", "only",
+              "mainly", "mostly", "def", "with", "about", "of", "-", "/", "!", "?", ".", "(", ")",
+              # asked back: "what about the calf?", "does weight count?"
+              "what", "how", "does", "do", "is", "count", "counts", "relevant", "matter", "matters", "apply", "applies"}
 NUMBER_READERS: Dict[str, Callable[[str, bool], Optional[int]]] = {
     "duration_days": numbers.duration_days,
     "age": numbers.age_years,
@@ -47,6 +56,7 @@ NEW_SUBJECT = {"i", "my", "it", "there", "the", "its", "it's", "i'm", "sitting",
 FINE_WORDS = {"fine", "normal", "ok", "okay", "good", "alright", "unaffected"}
 DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pretty", "all", "fine", "actually",
                 "still", "generally", "mostly", "weirdly", "surprisingly", "usually"}
+SAYING = {"say", "says", "said", "tell", "told", "think", "reckon", "reassure", "reassured"}
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
 ANSWER_NOS = {"no", "nope", "nah"}
@@ -152,6 +162,7 @@ class Mention:
     end: int
     negated: bool
     possible: bool = False
+    explained: bool = False  # possible only for a harmless cause told beside it (`explained`)
     # only possible because of a doubt about it ("I'm not sure whether I've lost feeling down
     # there"): its words still mean it, and hide what they hold as a statement's would
     doubted: bool = False
@@ -172,12 +183,18 @@ SHARED_INABILITY = re.compile(
     r"(?=(?:feel|move|lift|control|hold|pass|pee|wee|poo|stand|walk|sit|bend|sleep|climb|get|keep|tell|go|empty|stop)\b)")
 
 
+# "I've lost 10lbs", "down 6kgs": a weight written against its number is one word to the
+# tokenizer, so "lost * lbs" would not find it; the number and its unit are written apart.
+UNIT_GLUED = re.compile(r"\b(\d+(?:\.\d+)?)(lbs?|kgs?|kilos?|kilograms?|pounds)\b")
+
+
 def _normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     for written, word in SYMBOL_SLANG.items():
         text = text.replace(written, word)
     text = re.sub(r'["\u201c\u201d]', " ", text)
     text = SHARED_INABILITY.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)} {m.group(1)} ", text)
+    text = UNIT_GLUED.sub(r"\1 \2", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -214,6 +231,9 @@ class Reader:
             for phrase in entry.get("possible_as_answer", []):  # "I just fell over" to the safety question
                 self.as_answer.setdefault(field, self._new_matcher()).add(
                     f"{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(phrase))])
+            for phrase in entry.get("bare_as_answer", []):  # "pee", "the weight" to the safety question
+                self.as_answer.setdefault(field, self._new_matcher()).add(
+                    f"{value}|{POSSIBLE}|{BARE}", [lemma_pattern(self.nlp, str(phrase))])
             if entry.get("not_with"):
                 self.possible_not_with[f"{field}|{value}"] = self._cue_matcher(entry["not_with"])
         self.together = self._new_matcher()
@@ -235,6 +255,7 @@ class Reader:
         self.exertion = self._cue_matcher(exertion.get("cues"))
         self.exertion_values = set(exertion.get("values", []))
         self.resolved = self._cue_matcher(self.knowledge.vocabulary.get("resolved"))
+        self.any_time = set(self.knowledge.vocabulary.get("any_time", []))
         self.also_mine = self._cue_matcher(self.knowledge.vocabulary.get("also_mine"))
         unresolved = self.knowledge.vocabulary.get("unresolved", {})
         self.unresolved_before = self._cue_matcher(unresolved.get("before"))
@@ -263,6 +284,7 @@ class Reader:
         minimised = self.knowledge.vocabulary.get("minimised", {})
         self.minimised = self._cue_matcher(minimised.get("cues"))
         self.minimised_values = set(minimised.get("values", []))
+        self.explained = {value: self._cue_matcher(cues) for value, cues in (self.knowledge.vocabulary.get("explained") or {}).items()}
         relieving = self.knowledge.vocabulary.get("relieving", {})
         self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after", "only_for", "treatments")}
         self.relieved_fields = set(relieving.get("fields", []))
@@ -462,7 +484,7 @@ class Reader:
                    for other in mentions):
                 continue  # "down the back of my leg, not past the knee": denied in the same message
             not_with = self.possible_not_with.get(f"{mention.field}|{mention.value}")
-            if not_with is not None and any(_same_stretch(doc, start, end, mention.start, clause, sentence)
+            if not_with is not None and not mention.explained and any(_same_stretch(doc, start, end, mention.start, clause, sentence)
                                             for _, start, end in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
@@ -617,12 +639,23 @@ class Reader:
             # safety question points at an item, whatever "numbness" alone names)
             taken = [(start, end) for field, _, start, end, possible in raw
                      if self.knowledge.fields[field].get("screen") and not possible]
+            bare: Set[Tuple[int, int]] = set()
             for field in answering:
                 for match_id, start, end in self.as_answer[field](doc):
                     if not any(other_start < end and start < other_end and not start <= other_start < other_end <= end
                                for other_start, other_end in taken):
                         value, possible = self._answer_value(match_id)
                         answers.append((field, value, start, end, possible))
+                        if self.nlp.vocab.strings[match_id].endswith(f"|{BARE}"):
+                            bare.add((start, end))
+            # a bare topic word ("pee", "the weight", "calf and night") points at an item of the
+            # list only in a clause that says nothing else: "my knee is swollen" or "I work
+            # nights" names no swollen calf and no night pain (vocabulary `bare_as_answer`)
+            if bare:
+                items_named = {index for item in raw + answers if (item[2], item[3]) not in bare
+                               for index in range(item[2], item[3])}
+                answers = [item for item in answers if (item[2], item[3]) not in bare
+                           or _only_items(doc, clause, item[2], items_named | set(range(item[2], item[3])))]
             # a small fall is only possibly a major one, whatever the word "fell" alone would say
             # in its clause ("I fell from standing on the ice"), that value only ("the calf one and
             # the legs one" picks the calf for sure); not a word inside a longer answer that names
@@ -702,9 +735,12 @@ class Reader:
                 possible = True  # "it all started when I had a car accident 14 years ago": asked once
             if value in self.exertion_values and sentence[start] in sore_after:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
+            explained = value in self.explained and bool(self.explained[value](doc))
+            if explained:
+                possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
                 possible = True  # "No serious harm done, as I wasn't going fast": asked once whether it was major
-            if sentence[start] in gone and sign:
+            if sentence[start] in gone and sign and value not in self.any_time:
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
             if self._about_someone_else(doc, start, end) and not any(
                     start < cue and sentence[cue] == sentence[start] for cue in also_mine):
@@ -738,7 +774,7 @@ class Reader:
                     negated, possible = False, True
             if not (possible or negated) and self._excused(doc, field, value, start, sentence):
                 continue  # "it shoots down my leg to the knee": stops above it
-            mentions.append(Mention(field, value, start, end, negated, possible, doubted))
+            mentions.append(Mention(field, value, start, end, negated, possible, explained and possible, doubted))
         return self._resolve_across_fields(mentions, asked)
 
     @staticmethod
@@ -795,7 +831,7 @@ class Reader:
     def _answer_value(self, match_id: int) -> Tuple[str, bool]:
         """The value an `as_answer` match names, and whether only possibly (`possible_as_answer`)."""
         value, *possibly = self.nlp.vocab.strings[match_id].split("|")
-        return value, bool(possibly)
+        return value, bool(possibly)  # `bare_as_answer` too
 
     def _excused(self, doc: Doc, field: str, value: str, start: int, sentence: List[int]) -> bool:
         """Whether one of the value's `not_with` phrases stands in the mention's sentence, for a
@@ -827,6 +863,12 @@ class Reader:
                 gaps = [range(left_end, right_start) for (_, left_end), (right_start, _) in zip(ordered, ordered[1:])]
                 if any(len(gap) > TOGETHER_GAP or places.intersection(gap)
                        or any(doc[index].lower_ in NEGATIONS for index in gap) for gap in gaps):
+                    continue
+                # a part that already says the value on its own needs no other: "black and blue and
+                # had to drag my leg" is a bruise and a dragged leg, not one bruise "... my leg" that
+                # would hide the leg inside it
+                if any((other[0], other[1]) == (field, value) and not other[4] and (other[2], other[3]) in ordered
+                       for other in raw):
                     continue
                 found.append((field, value, ordered[0][0], max(end for _, end in ordered), False))
         # the parts give way to a statement of the same value they cut into, a clear one or one
@@ -1114,8 +1156,8 @@ class Reader:
             lemma = doc[index].lemma_
             if index in mentioned or (lemma in {"and", "or"} and index + 1 in mentioned):
                 continue
-            if lemma in CLAUSE_BREAKS or lemma in {"and", "or"}:
-                break
+            if lemma in CLAUSE_BREAKS or lemma in {"and", "or"} or lemma in SAYING:
+                break  # "my oncologist says it's fine": what somebody says of "it" denies no oncologist
             after.append((lemma, doc[index].lower_, index))
         for index, (lemma, word, _) in enumerate(after[:4]):
             following = [lemma for lemma, _, _ in after[index + 1: index + 3]]
@@ -1135,6 +1177,13 @@ class Reader:
         """Whether the mention ending at `end` is asked and answered no by the person, as forum
         posts list them: "Fever? No.", "Numbness down there? None at all." ("No idea" answers
         nothing)."""
+        # "fever yes, cancer no", "weight loss - no": a "no" right after the item, ending its clause
+        after = end
+        while after < len(doc) and doc[after].text in {":", "-", "\u2013", "="}:
+            after += 1
+        if after < len(doc) and doc[after].lower_ in ASKED_AND_DENIED - {"fine", "normal"} and (
+                after + 1 == len(doc) or doc[after + 1].lower_ in CLAUSE_BREAKS | {"and", "or"}):
+            return True
         ask = next((index for index in range(end, min(len(doc), end + 3)) if doc[index].text == "?"), None)
         if ask is None or ask + 1 >= len(doc):
             return False
@@ -1238,6 +1287,14 @@ def _numbered(doc: Doc, ends: "Any") -> List[int]:
         numbers.append(number)
         number += bool(ends(token, doc[index + 1] if index + 1 < len(doc) else None))
     return numbers
+
+
+def _only_items(doc: Doc, clause: List[int], at: int, named: Set[int]) -> bool:
+    """Whether the clause of the word at `at` names items of a list and nothing else: every
+    word in it is inside a value named (`named`) or one of LIST_WORDS ("yes, the weight and the
+    calf one")."""
+    return all(index in named or token.lower_ in LIST_WORDS
+               for index, token in enumerate(doc) if clause[index] == clause[at])
 
 
 def _numbered_by(doc: Doc, ends: Set[str]) -> List[int]:

@@ -27,7 +27,7 @@ FIELD_KEYS = {
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain",
                    "told", "staff_told"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear", "keeps_places", "in_context"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "bare_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear", "keeps_places", "in_context"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -120,7 +120,7 @@ def load_knowledge() -> Knowledge:
 
 
 WORD_CLASS = re.compile(r"<(\w+)>")
-PHRASE_KEYS = ("synonyms", "possible", "as_answer", "possible_as_answer")
+PHRASE_KEYS = ("synonyms", "possible", "as_answer", "possible_as_answer", "bare_as_answer")
 
 
 def expand_word_classes(vocabulary: Dict[str, Any]) -> Tuple[Dict[str, Any], Set[str]]:
@@ -240,7 +240,7 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             _require_keys(entry, VALUE_KEYS, f"{where} value {value}")
             if not entry.get("synonyms") or not entry.get("label"):
                 raise KnowledgeError(f"{where} value {value}: needs a label and synonyms")
-            for key in ("possible", "not_with", "as_answer", "possible_as_answer"):
+            for key in ("possible", "not_with", "as_answer", "possible_as_answer", "bare_as_answer"):
                 if not all(isinstance(phrase, str) and phrase for phrase in entry.get(key, [])):
                     raise KnowledgeError(f"{where} value {value}: `{key}` must be a list of phrases")
             for group in entry.get("together", []):
@@ -258,8 +258,9 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             if elsewhere is not None and not (isinstance(elsewhere, dict) and set(elsewhere) == {"places", "unless"}
                                               and all(elsewhere[key] for key in elsewhere)):
                 raise KnowledgeError(f"{where} value {value}: `elsewhere` needs `places` and `unless` phrase lists")
-            if "possible_as_answer" in entry and "possible" not in entry:
-                raise KnowledgeError(f"{where} value {value}: `possible_as_answer` goes with `possible` phrases and their `confirm`")
+            for key in ("possible_as_answer", "bare_as_answer"):
+                if key in entry and "possible" not in entry:
+                    raise KnowledgeError(f"{where} value {value}: `{key}` goes with `possible` phrases and their `confirm`")
             if "possible" in entry and not entry.get("confirm"):
                 raise KnowledgeError(f"{where} value {value}: `possible` phrases need a `confirm` question")
             if bool(entry.get("confirm")) != bool(entry.get("staff_confirm")):
@@ -324,6 +325,10 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
         raise KnowledgeError("vocabulary `guesses`: `fields` must name vocabulary fields")
     confirmed = {value for spec in knowledge.fields.values() for value, entry in (spec.get("values") or {}).items()
                  if isinstance(entry, dict) and entry.get("confirm")}
+    if set(knowledge.vocabulary.get("explained") or {}) - confirmed:
+        raise KnowledgeError("vocabulary `explained`: values with a `confirm` question (asked once)")
+    if set(knowledge.vocabulary.get("any_time", [])) - confirmed:
+        raise KnowledgeError("vocabulary `any_time`: values with a `confirm` question (asked about its possible phrases)")
     if set(knowledge.vocabulary.get("historical", {}).get("values", [])) - confirmed:
         raise KnowledgeError("vocabulary `historical`: `values` must be values with a `confirm` question (asked once)")
     relieving = knowledge.vocabulary.get("relieving", {})
