@@ -4,6 +4,7 @@ path by pytest.ini (`pythonpath`), so `actions`, `rasa_server` and the `harness`
 import os
 import tempfile
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,13 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """The test files that start servers (a test marked e2e or services) first, each file's
-    tests in their order: the long files spread over the workers from the start, and the
-    quick ones fill them up to the end."""
+    """The test files that start servers (a test marked e2e or services) first, in their order,
+    then the others by how many tests they hold, most first; each file's tests in their order.
+    The long files spread over the workers from the start (the must-pass tables' among them),
+    and the quick ones fill them up to the end."""
     starts_servers = {item.path for item in items if item.get_closest_marker("e2e") or item.get_closest_marker("services")}
-    items.sort(key=lambda item: item.path not in starts_servers)
+    sizes = Counter(item.path for item in items)
+    items.sort(key=lambda item: (item.path not in starts_servers, 0 if item.path in starts_servers else -sizes[item.path]))
 
 
 @pytest.fixture(scope="session")
