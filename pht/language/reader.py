@@ -700,6 +700,7 @@ class Reader:
                   if not (start > 0 and doc[start - 1].lower_ in {"as", "though"})]
         long_ago = {sentence[start] for _, start, _ in self.historical(doc)} if self.historical_values else set()
         doubts: Optional[Tuple[List[int], List[int]]] = None  # vocabulary `doubts`, matched at the first sign
+        explanations: Dict[str, bool] = {}  # vocabulary `explained`, matched at the first mention of its value
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
         # sentence and the two after it
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
@@ -735,7 +736,9 @@ class Reader:
                 possible = True  # "it all started when I had a car accident 14 years ago": asked once
             if value in self.exertion_values and sentence[start] in sore_after:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
-            explained = value in self.explained and bool(self.explained[value](doc))
+            if value in self.explained and value not in explanations:  # matched once per value
+                explanations[value] = bool(self.explained[value](doc))
+            explained = explanations.get(value, False)
             if explained:
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
@@ -752,15 +755,15 @@ class Reader:
                     possible = True
                 else:
                     continue  # "my dad had a blood clot" is family history
-            doubted = doubted_after = False
+            doubt_before = doubt_after = False
             if sign:  # "I'm not sure whether I've lost feeling down there": asked once, its "not" no denial
                 if doubts is None:
                     doubts = ([at for _, at, _ in self.doubts["before"](doc)], [at for _, at, _ in self.doubts["after"](doc)])
-                doubted = any(at < start and clause[at] == clause[start] for at in doubts[0])
-                doubted_after = any(at >= end and sentence[at] == sentence[start] for at in doubts[1])
-            negated = not doubted and self._is_negated(doc, start, end, mentioned)
+                doubt_before = any(at < start and clause[at] == clause[start] for at in doubts[0])
+                doubt_after = any(at >= end and sentence[at] == sentence[start] for at in doubts[1])
+            negated = not doubt_before and self._is_negated(doc, start, end, mentioned)
             # "my bladder's a bit off, not sure": asked once; "no numbness down there, I think" stays a denial
-            doubted = not possible and (doubted or (doubted_after and not negated))
+            doubted = not possible and (doubt_before or (doubt_after and not negated))
             possible = possible or doubted
             if negated and field in self.relieved_fields and self._unable(doc, start, end, clause):
                 negated = False  # "I couldn't even sit down without pain", "can't stay in the saddle": it hurts
@@ -774,7 +777,7 @@ class Reader:
                     negated, possible = False, True
             if not (possible or negated) and self._excused(doc, field, value, start, sentence):
                 continue  # "it shoots down my leg to the knee": stops above it
-            mentions.append(Mention(field, value, start, end, negated, possible, explained and possible, doubted))
+            mentions.append(Mention(field, value, start, end, negated, possible, explained, doubted))
         return self._resolve_across_fields(mentions, asked)
 
     @staticmethod
