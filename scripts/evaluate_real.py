@@ -123,8 +123,11 @@ class Vocabulary:
 def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     fields = yaml.safe_load(path.read_text(encoding="utf-8"))["fields"]
     kinds = {name: spec["kind"] for name, spec in fields.items()}
-    text_names = {name: {word.lower(): value for value, spec_of_value in spec["values"].items()
-                         for word in [value, spec_of_value.get("label", value), *spec_of_value.get("synonyms", [])]}
+    text_names = {name: {**{word.lower(): value for value, spec_of_value in spec["values"].items()
+                            for word in [value, spec_of_value.get("label", value), *spec_of_value.get("synonyms", [])]},
+                         # a sport kept by the name of the sport that takes it in: softball is baseball
+                         **{word.lower(): value for value, words in spec.get("named", {}).items()
+                            for word in words if not word.startswith("=")}}
                   for name, spec in fields.items() if spec["kind"] == "text" and spec.get("values")}
     return Vocabulary(kinds={**V3_KINDS, **kinds},
                       red_flags=set(fields["red_flags"]["values"]) | V3_RED_FLAGS,

@@ -761,6 +761,48 @@ def test_a_sport_that_is_not_an_option_is_kept_by_its_name(story, sport):
     assert read_message(story)["sport"] == sport
 
 
+@pytest.mark.parametrize("story, sport", [
+    # a field or court sport is played running (vocabulary `covers`)
+    ("I was running out a ground ball out of the batter's box when I felt a sharp pain, I play every week", "baseball"),
+    ("A week ago while I was running on the field in our football league I tripped", "football"),
+    # all three of a triathlon told in one story (vocabulary `made_of`)
+    ("I can run and go swimming with no problems, but when I get on the bike for my training the hamstring tightens", "triathlon"),
+])
+def test_a_sport_that_takes_in_the_others_told_is_the_one_kept(story, sport):
+    assert read_message(story)["sport"] == sport
+
+
+@pytest.mark.parametrize("story", [
+    "my hips are a running joke with my friends and I train every day",
+    "I felt like an old man who had just attempted a marathon, I go to the club every week",
+    "I have been up and running again for a few weeks of training",
+    "this is a fairly common injury for runners apparently, and my bum hurts",
+])
+def test_running_as_an_idiom_or_of_runners_in_general_is_no_sport_and_no_aggravator(story):
+    reading = read_message(story)
+    assert reading.get("sport") != "running"
+    assert "running" not in (reading.get("aggravators") or [])
+
+
+def test_a_story_of_pain_on_running_suggests_a_runner_unless_it_names_another_sport():
+    # vocabulary `suggests`: in a story only, and only when it tells no sport
+    assert read_message("It hurts if I run fast or far")["sport"] == "running"
+    assert read_message("It hurts if I run fast, and I play hockey twice a week")["sport"] == "hockey"
+    assert "sport" not in read_message("running", "aggravators")
+
+
+def test_standing_up_from_a_seat_in_a_story_is_not_sitting_but_answers_the_question():
+    # vocabulary `not_findings_in_stories` (tests/real/README.md, annotation rules)
+    assert "aggravators" not in read_message("The initial pain was worst upon rising from a seated position")
+    assert read_message("Whenever I bend or stand after sitting, a pain shoots down")["aggravators"] == ["bending_forward"]
+    assert read_message("getting up from a chair", "aggravators")["aggravators"] == ["sitting"]
+
+
+def test_sitting_in_the_car_is_driving_and_not_also_sitting():
+    assert read_message("Then sitting in the car just killed me")["aggravators"] == ["driving"]
+    assert read_message("it hurts to sit at my desk and to sit in the car")["aggravators"] == ["sitting", "driving"]
+
+
 def test_a_word_that_only_looks_like_a_sport_names_none():
     # lemmas would find "climb", "ski" and "box" in these
     assert "sport" not in read_message("For years I have climbed into the loft every week, and now my bum hurts")

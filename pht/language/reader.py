@@ -317,6 +317,8 @@ class Reader:
         # a field's own: "the pain runs down my leg" is no running, but still the pain's path
         self.field_not_findings = {field: self._cue_matcher(_flattened(spec["not_findings"]))
                                    for field, spec in self.knowledge.fields.items() if spec.get("not_findings")}
+        self.field_story_not_findings = {field: self._cue_matcher(_flattened(spec["not_findings_in_stories"]))
+                                         for field, spec in self.knowledge.fields.items() if spec.get("not_findings_in_stories")}
         # (field, value) -> matchers of the body parts that put it elsewhere, and of those that keep it
         self.elsewhere = {(field, value): (self._cue_matcher(entry["elsewhere"]["places"]),
                                            self._cue_matcher(entry["elsewhere"]["unless"]))
@@ -571,12 +573,14 @@ class Reader:
             return None
         # free text (sport): a recognised value (the first among the options) or else a sport
         # named in a story (`named`), unless one told covers another ("a triathlete ... my long
-        # run": triathlon), "none", or the person's own words
+        # run": triathlon; "running out a ground ball": baseball) or all told make one up ("run,
+        # swim ... on the bike": triathlon), "none", or the person's own words
         told = ordered + [value for value in dict.fromkeys(positive) if value not in ordered]
         if told:
             covers = spec.get("covers", {})
             covering = [value for value in told if set(covers.get(value, [])) & set(told)]
-            return (covering or told)[0]
+            made_up = [value for value, parts in spec.get("made_of", {}).items() if set(parts) <= set(told)]
+            return (covering or made_up or told)[0]
         if asked:
             if self._says(text, "none") or self._yes_or_no(text) is False:
                 return "none"
@@ -596,7 +600,11 @@ class Reader:
                     found.setdefault(other, value)
                 values = found[field] if isinstance(found[field], list) else [found[field]]
                 for value in values:
-                    for other, implied in (spec.get("values", {}).get(value, {}) or {}).get("implies", {}).items():
+                    entry = spec.get("values", {}).get(value, {}) or {}
+                    if asked is None:  # `suggests`: what a story makes likely, when it tells nothing else
+                        for other, suggested in entry.get("suggests", {}).items():
+                            found.setdefault(other, suggested)
+                    for other, implied in entry.get("implies", {}).items():
                         if self.knowledge.fields[other]["kind"] != "list":
                             found[other] = implied  # "I felt a pop, then it gradually got worse": the pop was a moment
                         elif isinstance(found.get(other), list) or other not in found:
@@ -628,6 +636,9 @@ class Reader:
         ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
         ignored_for = {field: ignored | {index for _, start, end in matcher(doc) for index in range(start, end)}
                        for field, matcher in self.field_not_findings.items()}
+        for field, matcher in self.field_story_not_findings.items():  # not in the answer to its own question
+            if field != asked:
+                ignored_for[field] = ignored_for.get(field, ignored) | {index for _, start, end in matcher(doc) for index in range(start, end)}
         raw += self._together(doc, raw)
         raw = self._read_in_context(doc, raw)
         answering = list(self.as_answer) if not told else [asked] if asked in self.as_answer else []

@@ -23,11 +23,11 @@ FIELD_KEYS = {
     "min", "max", "unit", "buttons", "screen", "ask_if", "implies", "cues", "cues_needed_with", "more_question",
     "confirm_question", "confirm_whenever_urgency_depends", "label", "staff_question", "staff_more_question",
     "staff_confirm_question", "checkins_only",
-    "cues_in_stories", "unlisted", "not_cues", "one_value_only", "not_findings", "named", "covers", "does_not_hide",
+    "cues_in_stories", "unlisted", "not_cues", "one_value_only", "not_findings", "not_findings_in_stories", "named", "covers", "made_of", "does_not_hide",
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain",
                    "told", "staff_told"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "bare_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "not_with_clear", "keeps_places", "in_context"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "bare_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "suggests", "not_with_clear", "keeps_places", "in_context"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -285,20 +285,21 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             raise KnowledgeError(f"{where}: `cues_in_stories` needs the field's `cues`")
         if field.get("not_cues") and "cues" not in field:
             raise KnowledgeError(f"{where}: `not_cues` needs the field's `cues`")
-        if ("named" in field or "covers" in field) and field["kind"] != "text":
-            raise KnowledgeError(f"{where}: `named` and `covers` are for a free-text field")
-        for value, covered in field.get("covers", {}).items():
-            if not {value, *covered} <= set(field.get("values", {})):
-                raise KnowledgeError(f"{where}: `covers` names values the field does not have")
+        if {"named", "covers", "made_of"} & set(field) and field["kind"] != "text":
+            raise KnowledgeError(f"{where}: `named`, `covers` and `made_of` are for a free-text field")
+        for value, covered in [*field.get("covers", {}).items(), *field.get("made_of", {}).items()]:
+            if not {value, *covered} <= set(field.get("values", {})) | set(field.get("named", {})):
+                raise KnowledgeError(f"{where}: `covers` or `made_of` names values the field does not have")
         if set(field.get("named", {})) & set(field.get("values", {})):
             raise KnowledgeError(f"{where}: a `named` sport is one of the field's values already")
         for value, entry in field.get("values", {}).items():
             if entry.get("not_with_clear") and (name in {"red_flags", "injury_signs"} or value == "leg_weakness"
                                                 or not entry.get("not_with")):
                 raise KnowledgeError(f"{where} value {value}: `not_with_clear` needs `not_with` and is never on a danger sign")
-            for other, other_value in (entry.get("implies") or {}).items():
-                if other_value not in fields.get(other, {}).get("values", {}):
-                    raise KnowledgeError(f"{where} value {value}: implies names unknown {other}={other_value}")
+            for key in ("implies", "suggests"):
+                for other, other_value in (entry.get(key) or {}).items():
+                    if other_value not in fields.get(other, {}).get("values", {}):
+                        raise KnowledgeError(f"{where} value {value}: {key} names unknown {other}={other_value}")
         for key in ("ask_if", "implies"):
             for other, other_value in field.get(key, {}).items():
                 if other_value not in fields.get(other, {}).get("values", {}):
