@@ -262,6 +262,8 @@ class Reader:
         self.exertion_values = set(exertion.get("values", []))
         self.resolved = self._cue_matcher(self.knowledge.vocabulary.get("resolved"))
         self.any_time = set(self.knowledge.vocabulary.get("any_time", []))
+        self.presupposed = {value: {str(phrase).lower() for phrase in phrases}
+                            for value, phrases in self.knowledge.vocabulary.get("denial_presupposes", {}).items()}
         self.also_mine = self._cue_matcher(self.knowledge.vocabulary.get("also_mine"))
         unresolved = self.knowledge.vocabulary.get("unresolved", {})
         self.unresolved_before = self._cue_matcher(unresolved.get("before"))
@@ -768,6 +770,8 @@ class Reader:
                 doubt_before = any(at < start and clause[at] == clause[start] for at in doubts[0])
                 doubt_after = any(at >= end and sentence[at] == sentence[start] for at in doubts[1])
             negated = not doubt_before and self._is_negated(doc, start, end, mentioned)
+            if negated and doc[start:end].text in self.presupposed.get(value, ()):
+                negated = False  # "no evidence of mets in my ribs": only a cancer is checked for its spread
             # "my bladder's a bit off, not sure": asked once; "no numbness down there, I think" stays a denial
             doubted = not possible and (doubt_before or (doubt_after and not negated))
             possible = possible or doubted
