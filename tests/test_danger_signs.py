@@ -105,6 +105,22 @@ ROUND_FOURTEEN_LEFT = {
     "It’s probably a blessing that I don’t remember anything else until I woke up laying on the deck 14′ below where my feet had just been.":
         "a fall told by where he woke up",
 }
+# Round sixteen's phrasings (2026-12-05, the misses attack's third round) that the reader still
+# misses, each with why: strict, so that a fix shows.
+ROUND_SIXTEEN_LEFT = {
+    "I still walk unlike a lot of people with Cauda Equina Syndrome, although being left for 6 weeks by the docs and told I was ok yet with no reflex left side at all, no anal reflex and impotent prior to the op!":
+        "the 'no' of 'no anal reflex' reaches over 'and' to 'impotent' (a rule for it would also undo 'no loss of bowel and bladder control')",
+    "My sciatica is back, but it’s… weird. Both legs this time.": "both legs and the sciatica are in two sentences",
+    "My legs could barely lift me up as the pain radiated through them.":
+        "'lift' excuses a weak leg (weak when lifting weights in the gym)",
+    "Its 1:30AM and I am up because I can’t stand my back pain anymore.": "night told only by the clock time",
+    "It waits until three A.M. and then begins its toothache throb.": "night told only by the clock time",
+    "I was dx over three years ago with bilateral IDC.": "an abbreviation ('IDC' is also 'I don't care')",
+    "I can’t remember if I fell forward or back, but I did roll as I went down, smacking pretty much every part of my body on the way down.":
+        "the stairs are in the sentence before",
+    "He had accidentally stepped where there was no plywood and fell through the ceiling!":
+        "the 'no' of 'no plywood' reaches over 'and' to the fall (as above)",
+}
 NEAR_MISSES_LEFT = {
     "I drink water throughout the day. As a result I'm constantly getting up to go pee.": "the cause is in the sentence before",
     # (round fifteen: a weight loss told with its diet or training is asked once, `explained`)
@@ -127,6 +143,8 @@ def _real_cases() -> Iterator["pytest.param"]:
                 marks = [pytest.mark.xfail(reason="no sign alone: asked in the injury-signs question", strict=True)]
             if row["text"] in ROUND_FOURTEEN_LEFT:
                 marks = [pytest.mark.xfail(reason=ROUND_FOURTEEN_LEFT[row["text"]], strict=True)]
+            if row["text"] in ROUND_SIXTEEN_LEFT:
+                marks = [pytest.mark.xfail(reason=ROUND_SIXTEEN_LEFT[row["text"]], strict=True)]
             yield pytest.param(_field_of(value), value, row["text"], id=f"{value}: {row['text'][:60]}", marks=marks)
 
 

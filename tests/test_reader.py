@@ -2996,3 +2996,21 @@ def test_an_item_answered_no_right_after_it_is_denied(answer, stated, denied):
 def test_a_sign_told_with_its_harmless_cause_is_asked_once_never_dropped(text, value):
     reading = shared_reader().reading(text)
     assert value not in (reading.findings.get("red_flags") or []) and value in reading.possible["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["I could not continue running during chemo", "I haven't run since the chemo",
+                                  "I couldn't sit for weeks after my radiotherapy"])
+def test_a_negation_does_not_deny_a_sign_that_only_says_when(text):
+    # the running or sitting is what did not happen; the treatment it is timed by did
+    assert "cancer_history" in (read_message(text).get("red_flags") or [])
+
+
+@pytest.mark.parametrize("text", ["it didn't start after chemo, it was before", "no chemo", "I never had radiotherapy"])
+def test_a_denied_sign_is_still_denied_when_no_time_word_stands_before_it(text):
+    assert "cancer_history" not in (read_message(text).get("red_flags") or [])
+
+
+@pytest.mark.parametrize("text", ["He told me that there was no evidence of mets in my ribs", "no sign of any secondaries"])
+def test_a_denied_spread_of_cancer_still_tells_a_cancer(text):
+    # only a person with a cancer is checked for its spread (`denial_presupposes`)
+    assert "cancer_history" in (read_message(text).get("red_flags") or [])

@@ -80,6 +80,12 @@ LIKING = {"like", "enjoy", "love", "fancy"}
 # object is the person named, does not negate the finding that person stands for.
 MEETING_VERBS = {"see", "visit", "tell", "ring", "call", "phone", "contact", "consult"}
 POSSESSIVES = {"my", "his", "her", "our", "their"}
+# A mention that only says when something else happened is not what a negation before it
+# denies: "I could not continue running during chemo", "I haven't slept since the fall".
+# "after" and "following" only when no onset verb lies between ("it didn't start after a fall").
+WHEN_WORDS = {"during", "since", "throughout"}
+WHEN_AFTER_WORDS = {"after", "following"}
+ONSET_VERBS = {"start", "begin", "come", "happen", "develop", "occur", "appear", "follow", "trigger", "cause"}
 # Sentences a race or workout reaches (`exertion` in vocabulary.yml): its own and the two after.
 EXERTION_REACH = 3
 # Where the cue rule's clause ends (see `cues` in vocabulary.yml).
@@ -256,6 +262,8 @@ class Reader:
         self.exertion_values = set(exertion.get("values", []))
         self.resolved = self._cue_matcher(self.knowledge.vocabulary.get("resolved"))
         self.any_time = set(self.knowledge.vocabulary.get("any_time", []))
+        self.presupposed = {value: {str(phrase).lower() for phrase in phrases}
+                            for value, phrases in self.knowledge.vocabulary.get("denial_presupposes", {}).items()}
         self.also_mine = self._cue_matcher(self.knowledge.vocabulary.get("also_mine"))
         unresolved = self.knowledge.vocabulary.get("unresolved", {})
         self.unresolved_before = self._cue_matcher(unresolved.get("before"))
@@ -773,6 +781,8 @@ class Reader:
                 doubt_before = any(at < start and clause[at] == clause[start] for at in doubts[0])
                 doubt_after = any(at >= end and sentence[at] == sentence[start] for at in doubts[1])
             negated = not doubt_before and self._is_negated(doc, start, end, mentioned)
+            if negated and doc[start:end].text in self.presupposed.get(value, ()):
+                negated = False  # "no evidence of mets in my ribs": only a cancer is checked for its spread
             # "my bladder's a bit off, not sure": asked once; "no numbness down there, I think" stays a denial
             doubted = not possible and (doubt_before or (doubt_after and not negated))
             possible = possible or doubted
@@ -1135,6 +1145,8 @@ class Reader:
         owner = start if doc[start].lower_ in POSSESSIVES else start - 1
         if owner >= 1 and doc[owner].lower_ in POSSESSIVES and doc[owner - 1].lemma_ in MEETING_VERBS:
             return False  # "I hadn't seen my oncologist since January": the visit is negated, not the cancer
+        if self._only_says_when(doc, start):
+            return self._asked_and_denied(doc, end)
         distance = 0
         # "I couldn't stand or couldn't walk" (a shared inability written out): a phrase that
         # states an inability itself is not turned round by the one before the "or"
@@ -1185,6 +1197,22 @@ class Reader:
                 # "sitting is fine for 20 minutes, then it kills": borne only so long, it hurts
                 return fine is not None and not self._borne_only_for(doc, after[index + 1 + fine][2] + 1)
         return False
+
+    def _only_says_when(self, doc: Doc, start: int) -> bool:
+        """Whether the mention at `start` follows "during", "since" or "throughout" (or "after",
+        "following" with no onset verb before them in the clause), with at most a determiner
+        between: it tells when something else did or did not happen, and is itself so."""
+        before = start - 1
+        while before >= 0 and doc[before].lower_ in {"the", "a", "an", "my", "his", "her", "our", "their", "that", "this"}:
+            before -= 1
+        if before < 0:
+            return False
+        word = doc[before].lower_
+        if word in WHEN_WORDS:
+            return True
+        if word not in WHEN_AFTER_WORDS:
+            return False
+        return not any(doc[index].lemma_ in ONSET_VERBS for index in self._clause_before(doc, before))
 
     @staticmethod
     def _asked_and_denied(doc: Doc, end: int) -> bool:
