@@ -23,7 +23,7 @@ for _variable in ("DATABASE_URL", "REDIS_URL", "RABBITMQ_URL", "RECEPTION_USERS"
     os.environ.pop(_variable, None)
 
 # PostgreSQL, Redis and RabbitMQ, each test isolated (make test-scale)
-from services import database, rabbitmq, redis_prefix  # noqa: E402, F401
+from services import database, module_database, module_redis_prefix, rabbitmq, redis_prefix  # noqa: E402, F401
 
 
 def pytest_configure(config):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -38,9 +39,8 @@ def _admin_engine() -> sa.engine.Engine:
     return engine
 
 
-@pytest.fixture
-def database() -> Iterator[Database]:
-    """A PostgreSQL database of this test's own, dropped afterwards."""
+@contextmanager
+def _own_database() -> Iterator[Database]:
     engine = _admin_engine()
     name = f"pht_test_{os.getpid()}_{secrets.token_hex(4)}"
     with engine.connect() as connection:
@@ -55,9 +55,21 @@ def database() -> Iterator[Database]:
 
 
 @pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    """A Redis key prefix of this test's own (letters and digits, as Rasa wants); its keys are
-    deleted afterwards."""
+def database() -> Iterator[Database]:
+    """A PostgreSQL database of this test's own, dropped afterwards."""
+    with _own_database() as own:
+        yield own
+
+
+@pytest.fixture(scope="module")
+def module_database() -> Iterator[Database]:
+    """A PostgreSQL database of this test file's own, for servers its tests share."""
+    with _own_database() as own:
+        yield own
+
+
+@contextmanager
+def _own_redis_prefix() -> Iterator[str]:
     import redis
 
     client = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
@@ -74,6 +86,21 @@ def redis_prefix() -> Iterator[str]:
         if keys:
             client.delete(*keys)
         client.close()
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A Redis key prefix of this test's own (letters and digits, as Rasa wants); its keys are
+    deleted afterwards."""
+    with _own_redis_prefix() as prefix:
+        yield prefix
+
+
+@pytest.fixture(scope="module")
+def module_redis_prefix() -> Iterator[str]:
+    """A Redis key prefix of this test file's own, for servers its tests share."""
+    with _own_redis_prefix() as prefix:
+        yield prefix
 
 
 @pytest.fixture

@@ -57,8 +57,11 @@ class TelegramDeployment(Deployment):
         return self
 
 
-@pytest.fixture
-def clinic(tmp_path, database, redis_prefix):
+@pytest.fixture(scope="module")
+def clinic(tmp_path_factory, module_database, module_redis_prefix):
+    """The deployment, its reception pages and staff, shared by this file's tests: each tells
+    a conversation of its own (Telegram's, then the widget's), so they start it once."""
+    tmp_path, database, redis_prefix = tmp_path_factory.mktemp("clinic"), module_database, module_redis_prefix
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train`")
     fakes = FakePlatforms()
