@@ -1098,6 +1098,14 @@ def test_places_in_more_everyday_words(story, place):
     ("it started as a dull ache deep in my glute", "gradual"),
     ("I stepped onto a bus platform and without any warning I had excruciating pain", "sudden"),
     ("6 years later, I hurt my back and was in so much pain", "sudden"),
+    ("Day by day, it got worse, to the point where it's difficult to walk", "gradual"),
+    ("about halfway through, I started to literally develop a pain in the butt", "gradual"),
+    ("I started experiencing tingling down my leg, and this eventually progressed into pain", "gradual"),
+    ("My left hamstring started bothering me two weeks ago", "gradual"),
+    ("What I've been telling people is that I twisted my back", "sudden"),
+    ("while I was running on the field I had tripped and felt a pain in my calf", "sudden"),
+    ("at about the halfway point, I experienced my first crash", "sudden"),
+    ("More specifically, it cropped up when I stood up", "sudden"),
 ])
 def test_how_it_started_in_more_everyday_words(story, onset):
     assert read_message(story)["onset"] == onset
