@@ -3022,3 +3022,12 @@ def test_a_denied_sign_is_still_denied_when_no_time_word_stands_before_it(text):
 def test_a_denied_spread_of_cancer_still_tells_a_cancer(text):
     # only a person with a cancer is checked for its spread (`denial_presupposes`)
     assert "cancer_history" in (read_message(text).get("red_flags") or [])
+
+
+@pytest.mark.parametrize("story", [
+    "I slipped on the top stair of a friend's house and bumped down every single step on my bottom",
+    "I was at my mum's and fell down the stairs, landing hard on my bum",
+])
+def test_a_person_named_only_as_where_it_happened_does_not_make_the_danger_sign_theirs(story):
+    reading = shared_reader().reading(story)
+    assert "major_trauma" in (reading.findings.get("red_flags") or []) + (reading.possible.get("red_flags") or [])

@@ -80,6 +80,11 @@ LIKING = {"like", "enjoy", "love", "fancy"}
 # object is the person named, does not negate the finding that person stands for.
 MEETING_VERBS = {"see", "visit", "tell", "ring", "call", "phone", "contact", "consult"}
 POSSESSIVES = {"my", "his", "her", "our", "their"}
+# a person named after one of these is not who the clause is about: "I slipped on the top stair
+# of a friend's house and bumped down every step", "I fell at my mum's"
+# ("with my granddad dying from leukaemia" is about him: "with" is not among them)
+PLACE_OF_A_PERSON = {"of", "at", "to", "from", "for", "in", "on", "by", "near", "outside"}
+QUANTIFIERS = {"one", "two", "three", "some", "all", "both", "many", "most", "several", "few", "none", "each", "any", "either", "neither"}
 # A mention that only says when something else happened is not what a negation before it
 # denies: "I could not continue running during chemo", "I haven't slept since the fall".
 # "after" and "following" only when no onset verb lies between ("it didn't start after a fall").
@@ -95,9 +100,19 @@ OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "w
                 "friend", "son", "daughter", "nan", "gran", "grandma", "grandmother", "grandad", "grandfather",
                 "granddad", "grandpa", "granny", "nana", "grandparents",
                 "aunt", "uncle", "cousin", "family", "colleague", "neighbour", "neighbor", "boss", "coworker", "someone",
-                "somebody", "people", "patient", "girlfriend", "boyfriend"}
+                "somebody", "people", "patient", "girlfriend", "boyfriend",
+                # the plural and the wider family ("one of my favourite aunts also got cancer")
+                "mums", "moms", "dads", "sisters", "brothers", "friends", "sons", "daughters", "aunts", "auntie",
+                "aunty", "uncles", "cousins", "colleagues", "neighbours", "neighbors", "parents", "relatives",
+                "niece", "nephew", "nieces", "nephews", "grandson", "granddaughter", "stepdad", "stepmum", "stepmom",
+                "stepfather", "stepmother", "sibling", "siblings"}
 FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 THIRD_PERSON = {"he", "she", "his", "her", "him", "he's", "she's", "himself", "herself"}
+# a word with a capital after a lower-case word in the same sentence: a name ("Then Angela broke her arm")
+NAME = re.compile(r"(?<=[a-z,;:] )([A-Z][a-z]+)\b")
+NAMES = "names"
+# a possessive that makes the thing named someone else's ("broke her arm", "his calf swelled")
+OTHERS_OWN = {"his", "her", "their"}
 # "who" opens a clause about the person just named ("my sister, who broke her tailbone"; "a
 # woman who died of cancer"): with no "I" or "my" after it, the finding is someone else's,
 # unless the person named is the one telling ("I am a 71-year-old woman who ...").
@@ -375,10 +390,12 @@ class Reader:
     def reading(self, text: str, asked: Optional[str] = None, infer: bool = True) -> "Reading":
         """The findings `text` states, and apart from them the danger signs it only possibly
         mentions (field -> values), which are not findings until confirmed."""
-        text = self.correct_typos(_normalise(text or ""))
+        raw = text or ""
+        text = self.correct_typos(_normalise(raw))
         if not text:
             return Reading({}, {})
         doc = self._doc(text)
+        doc.user_data[NAMES] = _names(raw)
         proxy = _told_for_someone_else(doc)  # "My 56-year-old mother has trouble ...": her age
         mentions = self._mentions(doc, asked, proxy=proxy)
         definite = [mention for mention in mentions if not mention.possible]
@@ -764,8 +781,8 @@ class Reader:
                 possible = True  # "No serious harm done, as I wasn't going fast": asked once whether it was major
             if sentence[start] in gone and sign and value not in self.any_time:
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
-            if self._about_someone_else(doc, start, end) and not any(
-                    start < cue and sentence[cue] == sentence[start] for cue in also_mine):
+            mine_too = any(start < cue and sentence[cue] == sentence[start] for cue in also_mine)
+            if self._about_someone_else(doc, start, end) and not mine_too:
                 if proxy and not self.knowledge.fields[field].get("screen"):
                     pass  # a message told for someone else: their places, pain and activities count
                 elif proxy or field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("concrete"):
@@ -774,6 +791,10 @@ class Reader:
                     possible = True
                 else:
                     continue  # "my dad had a blood clot" is family history
+            elif not proxy and not mine_too and self._someone_elses_own(doc, start, end):
+                continue  # "Then Angela broke her arm really badly"
+            elif sign and not proxy and not mine_too and self._goes_on_about_someone_else(doc, start):
+                possible = True  # "my mother was diagnosed ... yes, the really rubbish kind of cancer": asked once
             doubt_before = doubt_after = False
             if sign:  # "I'm not sure whether I've lost feeling down there": asked once, its "not" no denial
                 if doubts is None:
@@ -1132,10 +1153,33 @@ class Reader:
             token = doc[index].lower_
             if token in RELATIVE_WHO:
                 return not _describes_the_person(doc, index)  # "a woman who died of cancer"
-            if token in OTHER_PEOPLE:
+            if token in OTHER_PEOPLE and not _after_a_preposition(doc, index):
                 return True
             if token in FIRST_PERSON and not (index + 1 < len(doc) and doc[index + 1].lower_ in OTHER_PEOPLE):
                 return False
+        return False
+
+    def _someone_elses_own(self, doc: Doc, start: int, end: int) -> bool:
+        """"Then Angela broke her arm really badly": the words of the finding make it another's
+        ("her arm") and its clause names that other by name (in a message not told for someone
+        else; "He cracked his hip when he fell" may be told for him)."""
+        words = [doc[index].lower_ for index in range(start, end)]
+        if not any(word in OTHERS_OWN for word in words) or any(word in FIRST_PERSON for word in words):
+            return False
+        names = doc.user_data.get(NAMES) or set()
+        return any(doc[index].lower_ in names for index in self._clause_before(doc, start))
+
+    @staticmethod
+    def _goes_on_about_someone_else(doc: Doc, start: int) -> bool:
+        """A clause that names nobody goes on about the last person named before it in its sentence:
+        "my mother was diagnosed with stage 4 cancer... yes, the really rubbish kind of cancer"."""
+        for index in range(start - 1, -1, -1):
+            token = doc[index].lower_
+            if token in SENTENCE_ENDS or token in FIRST_PERSON and not (
+                    index + 1 < len(doc) and doc[index + 1].lower_ in OTHER_PEOPLE):
+                return False
+            if token in OTHER_PEOPLE and index > 0 and doc[index - 1].lower_ in POSSESSIVES:
+                return True
         return False
 
     def _is_negated(self, doc: Doc, start: int, end: int, mentioned: Set[int]) -> bool:
@@ -1236,6 +1280,24 @@ class Reader:
     def _borne_only_for(self, doc: Doc, end: int) -> bool:
         """Whether `relieving: only_for` words follow `end` at once ("fine for a bit", "OK at first")."""
         return any(end <= start <= end + RELIEF_WINDOW for _, start, _ in self.relieving["only_for"](doc))
+
+
+def _after_a_preposition(doc: Doc, index: int) -> bool:
+    """Whether the person at `index` is named after a preposition ("of a friend's house", "at my
+    mum's"), with at most a determiner or a possessive between."""
+    before = index - 1
+    while before >= 0 and doc[before].lower_ in {"a", "an", "the", *POSSESSIVES}:
+        before -= 1
+    if before < 0 or doc[before].lower_ not in PLACE_OF_A_PERSON:
+        return False
+    # "one of my aunts got cancer": the aunt is who the clause is about
+    return not (doc[before].lower_ == "of" and before > 0 and doc[before - 1].lower_ in QUANTIFIERS)
+
+
+def _names(text: str) -> Set[str]:
+    """The words written with a capital inside a sentence ("Then Angela broke her arm"), lower
+    case: the names of people (or places) the message speaks of; never "I"."""
+    return {match.group(1).lower() for match in NAME.finditer(text)} - FIRST_PERSON
 
 
 def _told_for_someone_else(doc: Doc) -> bool:
