@@ -637,6 +637,11 @@ def test_spellings_the_corrector_cannot_guess_are_read():
     ("I increased my running volume", "more_volume"),
     ("a long hike with a heavy pack", "more_volume"),
     ("I hadn't skied in ten years", "back_after_break"),
+    ("I have been running alot more. I bumped up my weekly miles to 30, from about 22.", "more_volume"),
+    ("I ran longer than usual on Saturday, and had some soreness in my bum", "more_volume"),
+    ("I spent several months chained to my office chair writing my dissertation", "more_sitting"),
+    ("as soon as I took my seat on the connection flight, I began to have pain in my bum", "more_sitting"),
+    ("I went to a spin class at my gym for the first time the other week", "new_exercise"),
 ])
 def test_training_changes_in_everyday_words(text, change):
     assert change in read_message(text)["load_changes"]
