@@ -1011,9 +1011,21 @@ def test_if_i_do_something_is_no_warning():
     ("stage 4 cancer with worsening hip pain", "worse"),
     ("I am currently recovering from a strained high hamstring tendon", "better"),
     ("it's slowly getting better with the exercises", "better"),
+    ("At the end of my week, I realized my hamstring was even worse", "worse"),
+    ("as my butt injury seems to be fading far into the background", "better"),
+    ("It seems to have been subsiding since I banished chair sitting", "better"),
+    ("My runs all went fine, and the pain hasn't gotten worse, but it didn't disappear", "same"),
 ])
 def test_how_the_pain_has_changed_is_read_from_a_story(story, trend):
     assert read_message(story)["trend"] == trend
+
+
+@pytest.mark.parametrize("story", [
+    "When I run, the pounding creates a similar feeling, but it's not as bad as when sitting",
+    "it hurts worse when I sit, even worse when I drive",
+])
+def test_one_activity_told_against_another_is_no_trend(story):
+    assert "trend" not in read_message(story)
 
 
 @pytest.mark.parametrize("story", [
