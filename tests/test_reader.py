@@ -624,6 +624,19 @@ def test_the_duration_is_the_pains_not_the_life_storys(text, days):
     assert read_message(text)["duration_days"] == days
 
 
+@pytest.mark.parametrize("text", [
+    "Two weeks ago I was diagnosed with secondary breast cancer, after weeks of agony in my back",
+    "A couple of weeks ago I got x-rays on my hip to see if the tumor had any new friends",
+    "The initial symptoms lasted only about two months, but I subsequently developed numbness",
+])
+def test_when_a_test_was_or_how_long_an_earlier_spell_lasted_is_no_duration(text):
+    assert "duration_days" not in read_message(text)
+
+
+def test_a_pain_that_has_lasted_still_tells_how_long():
+    assert read_message("Could this pain, which has lasted over a week, be a sign of something?")["duration_days"] == 7
+
+
 def test_the_first_time_in_years_is_no_duration():
     assert "duration_days" not in read_message("for the first time in 20 years my hamstring hurts")
 
