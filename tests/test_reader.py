@@ -624,6 +624,19 @@ def test_the_duration_is_the_pains_not_the_life_storys(text, days):
     assert read_message(text)["duration_days"] == days
 
 
+@pytest.mark.parametrize("text", [
+    "Two weeks ago I was diagnosed with secondary breast cancer, after weeks of agony in my back",
+    "A couple of weeks ago I got x-rays on my hip to see if the tumor had any new friends",
+    "The initial symptoms lasted only about two months, but I subsequently developed numbness",
+])
+def test_when_a_test_was_or_how_long_an_earlier_spell_lasted_is_no_duration(text):
+    assert "duration_days" not in read_message(text)
+
+
+def test_a_pain_that_has_lasted_still_tells_how_long():
+    assert read_message("Could this pain, which has lasted over a week, be a sign of something?")["duration_days"] == 7
+
+
 def test_the_first_time_in_years_is_no_duration():
     assert "duration_days" not in read_message("for the first time in 20 years my hamstring hurts")
 
@@ -637,6 +650,11 @@ def test_spellings_the_corrector_cannot_guess_are_read():
     ("I increased my running volume", "more_volume"),
     ("a long hike with a heavy pack", "more_volume"),
     ("I hadn't skied in ten years", "back_after_break"),
+    ("I have been running alot more. I bumped up my weekly miles to 30, from about 22.", "more_volume"),
+    ("I ran longer than usual on Saturday, and had some soreness in my bum", "more_volume"),
+    ("I spent several months chained to my office chair writing my dissertation", "more_sitting"),
+    ("as soon as I took my seat on the connection flight, I began to have pain in my bum", "more_sitting"),
+    ("I went to a spin class at my gym for the first time the other week", "new_exercise"),
 ])
 def test_training_changes_in_everyday_words(text, change):
     assert change in read_message(text)["load_changes"]
@@ -1006,9 +1024,21 @@ def test_if_i_do_something_is_no_warning():
     ("stage 4 cancer with worsening hip pain", "worse"),
     ("I am currently recovering from a strained high hamstring tendon", "better"),
     ("it's slowly getting better with the exercises", "better"),
+    ("At the end of my week, I realized my hamstring was even worse", "worse"),
+    ("as my butt injury seems to be fading far into the background", "better"),
+    ("It seems to have been subsiding since I banished chair sitting", "better"),
+    ("My runs all went fine, and the pain hasn't gotten worse, but it didn't disappear", "same"),
 ])
 def test_how_the_pain_has_changed_is_read_from_a_story(story, trend):
     assert read_message(story)["trend"] == trend
+
+
+@pytest.mark.parametrize("story", [
+    "When I run, the pounding creates a similar feeling, but it's not as bad as when sitting",
+    "it hurts worse when I sit, even worse when I drive",
+])
+def test_one_activity_told_against_another_is_no_trend(story):
+    assert "trend" not in read_message(story)
 
 
 @pytest.mark.parametrize("story", [

@@ -67,7 +67,12 @@ _NOT_DURATION_BEFORE = re.compile(r"(first time in|first .{0,12} in|haven't .{0,
                                   r"|\b(?:lingers?|lasts)(?: around)?(?: for)?(?: about| around| up to)?"
                                   r"|\b(?:iced|icing|rested|resting|helped|worked|okay|ok|fine|pain free|pain-free)(?: it| them)?"
                                   r" for(?: about| around| roughly| nearly| almost)?"
-                                  r"|\bwill be off\b.{0,20}\bfor(?: about| around)?)\s*$")
+                                  r"|\bwill be off\b.{0,20}\bfor(?: about| around)?"
+                                  r"|\b(?<!has )(?<!have )(?<!'s )lasted(?: only)?(?: for)?(?: about| around| roughly| nearly| almost| up to)?)\s*$")
+# "Two weeks ago I was diagnosed", "a couple of weeks ago I got x-rays": when a test or a
+# diagnosis was, not how long the pain has lasted.
+_A_TEST_AGO = re.compile(r"^\s*ago\b,?\s+(?:i\s+)?(?:was\s+(?:finally\s+)?diagnosed|(?:got|had|went for)\s+(?:an?\s+|my\s+|some\s+)?"
+                         r"(?:x-?rays?|mri|scans?|ct|blood tests?|results|tests?)\b)")
 # "for the last month", "since last week", "last month I started": one unit.
 _LAST_UNIT = re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b(?!\s*'s)")
 # Today and yesterday, but not "yesterday's long run was a nightmare" (the day of a run, not of the pain).
@@ -202,7 +207,7 @@ def _duration_candidates(text: str, asked: bool) -> List[Tuple[int, int]]:
     for match in _DURATION.finditer(text):
         after = text[match.end():]
         later_still = bool(_LATER_STILL.match(after))
-        if (_NOT_DURATION_AFTER.match(after) and not _INTO_IT.match(after)) \
+        if (_NOT_DURATION_AFTER.match(after) and not _INTO_IT.match(after)) or _A_TEST_AGO.match(after) \
                 or _NOT_DURATION_BEFORE.search(text[max(0, match.start() - 25): match.start()]):
             if not (_FROM_ANOTHER_EVENT.match(after) and re.search(r"\bfor\s*$", text[:match.start()]) or later_still):
                 continue  # "for 2 weeks after the marathon" still tells how long
