@@ -15,7 +15,7 @@ from harness.danger_signs import TABLE
 from harness.servers import Conversation
 from scripts.evaluate_real import CONSENT_ACTIONS, last_turn_actions, question_asked, running_assistant
 
-from tests.test_danger_signs import ACROSS_SENTENCES, NOT_A_SIGN_ALONE, REAL_TABLE, ROUND_FOURTEEN_LEFT
+from tests.test_danger_signs import ACROSS_SENTENCES, NOT_A_SIGN_ALONE, REAL_TABLE, ROUND_FOURTEEN_LEFT, ROUND_SIXTEEN_LEFT
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +31,7 @@ def many_callers():
 def phrasings():
     written = [phrase for entry in TABLE["signs"].values() for phrase in entry["phrasings"]]
     real = [row["text"] for rows in REAL_TABLE["signs"].values() for row in rows
-            if row["text"] not in ACROSS_SENTENCES | NOT_A_SIGN_ALONE | set(ROUND_FOURTEEN_LEFT)]
+            if row["text"] not in ACROSS_SENTENCES | NOT_A_SIGN_ALONE | set(ROUND_FOURTEEN_LEFT) | set(ROUND_SIXTEEN_LEFT)]
     return list(dict.fromkeys(written + real))
 
 
@@ -51,4 +51,4 @@ def test_every_danger_sign_phrasing_as_a_first_message_is_taken_up(many_callers)
     assert len(texts) >= 600
     with ThreadPoolExecutor(3) as pool:
         left = [reply for reply in pool.map(lambda item: goes_on(many_callers, *item), enumerate(texts)) if reply]
-    assert left == []
+    assert not left, "\n".join(left)
