@@ -3061,3 +3061,8 @@ def test_a_denied_spread_of_cancer_still_tells_a_cancer(text):
 def test_a_person_named_only_as_where_it_happened_does_not_make_the_danger_sign_theirs(story):
     reading = shared_reader().reading(story)
     assert "major_trauma" in (reading.findings.get("red_flags") or []) + (reading.possible.get("red_flags") or [])
+
+
+def test_a_forward_bend_in_yoga_is_a_stretch_and_bending_over_is_bending():
+    assert read_message("forward folds of any kind are painful at my sit bones")["aggravators"] == ["stretching"]
+    assert read_message("it hurts when I bend over to pick things up")["aggravators"] == ["bending_forward"]
