@@ -3066,3 +3066,12 @@ def test_a_person_named_only_as_where_it_happened_does_not_make_the_danger_sign_
 def test_a_forward_bend_in_yoga_is_a_stretch_and_bending_over_is_bending():
     assert read_message("forward folds of any kind are painful at my sit bones")["aggravators"] == ["stretching"]
     assert read_message("it hurts when I bend over to pick things up")["aggravators"] == ["bending_forward"]
+
+
+@pytest.mark.parametrize("story, aggravator", [
+    ("I could no longer bike, and the PT regimen was aggravating my symptoms", "cycling"),
+    ("My bike is fine otherwise, it's only when I ride long distances my butt starts to hurt", "cycling"),
+    ("I can no longer run because of the pain in my bum", "running"),
+])
+def test_what_the_person_can_no_longer_do_or_rides_makes_it_worse(story, aggravator):
+    assert read_message(story)["aggravators"] == [aggravator]
