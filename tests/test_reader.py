@@ -3075,3 +3075,13 @@ def test_a_forward_bend_in_yoga_is_a_stretch_and_bending_over_is_bending():
 ])
 def test_what_the_person_can_no_longer_do_or_rides_makes_it_worse(story, aggravator):
     assert read_message(story)["aggravators"] == [aggravator]
+
+
+@pytest.mark.parametrize("story, aggravators", [
+    ("It is very painful to set and I also have pain when climbing stairs", ["sitting", "stairs"]),
+    ("I am unable to comfortably rest on my haunches for any length of time", ["sitting"]),
+    # a walk "for long distances" is no run
+    ("Sitting for prolonged periods caused issues. Walking uphill or for long distances was difficult.", ["sitting", "uphill_running"]),
+])
+def test_sitting_in_everyday_words_and_long_distances_walked(story, aggravators):
+    assert read_message(story)["aggravators"] == aggravators
