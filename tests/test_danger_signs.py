@@ -122,6 +122,12 @@ ROUND_SIXTEEN_LEFT = {
         "the 'no' of 'no plywood' reaches over 'and' to the fall (as above)",
 }
 NEAR_MISSES_LEFT = {
+    'I limped down the stairs like an old lady, with a crick in my neck, tight shoulders, and an aching ass.':
+        "the rule that excused it also hid real signs (a fresh-eyes review, 2026-12-05): asked, not excused",
+    "Anyway my right thigh is sore and I think they'll be a big bruise there tomorrow.":
+        "the rule that excused it also hid real signs (a fresh-eyes review, 2026-12-05): asked, not excused",
+    'The last time I ran I sustained an agonising injury in my hip, it stopped me in my tracks and I limped home in pain, sobbing my heart out.':
+        "the rule that excused it also hid real signs (a fresh-eyes review, 2026-12-05): asked, not excused",
     "I drink water throughout the day. As a result I'm constantly getting up to go pee.": "the cause is in the sentence before",
     # (round fifteen: a weight loss told with its diet or training is asked once, `explained`)
     "How I Lost a Stone and a Half Without Even Noticing!":

@@ -3039,8 +3039,10 @@ def test_a_sign_told_with_its_harmless_cause_is_asked_once_never_dropped(text, v
 @pytest.mark.parametrize("text", ["I could not continue running during chemo", "I haven't run since the chemo",
                                   "I couldn't sit for weeks after my radiotherapy"])
 def test_a_negation_does_not_deny_a_sign_that_only_says_when(text):
-    # the running or sitting is what did not happen; the treatment it is timed by did
-    assert "cancer_history" in (read_message(text).get("red_flags") or [])
+    # the running or sitting is what did not happen; the treatment it is timed by did: asked once
+    # (a fresh-eyes review: "no numbness since the fall" to the safety list must not state a fall)
+    reading = shared_reader().reading(text)
+    assert "cancer_history" in (reading.possible.get("red_flags") or [])
 
 
 @pytest.mark.parametrize("text", ["it didn't start after chemo, it was before", "no chemo", "I never had radiotherapy"])
@@ -3050,8 +3052,29 @@ def test_a_denied_sign_is_still_denied_when_no_time_word_stands_before_it(text):
 
 @pytest.mark.parametrize("text", ["He told me that there was no evidence of mets in my ribs", "no sign of any secondaries"])
 def test_a_denied_spread_of_cancer_still_tells_a_cancer(text):
-    # only a person with a cancer is checked for its spread (`denial_presupposes`)
-    assert "cancer_history" in (read_message(text).get("red_flags") or [])
+    # only a person with a cancer is checked for its spread (`denial_presupposes`): asked once,
+    # so "the scan showed no metastases and I have never had cancer" denies it
+    reading = shared_reader().reading(text)
+    assert "cancer_history" in (reading.possible.get("red_flags") or [])
+    assert "cancer_history" not in (shared_reader().reading(text + ", and I have never had cancer").possible.get("red_flags") or [])
+
+
+@pytest.mark.parametrize("text, asked, value", [
+    # a fresh-eyes review of the sixteenth session's rounds: each was lost or only asked about
+    ("I'm asking for my husband. Yesterday Tom lost control of his bladder.", None, "bladder_bowel_change"),
+    ("Went for a run with my brother, afterwards numbness in the saddle area and couldn't pee.", None, "saddle_numbness"),
+    ("Took my son to school, then wet myself on the way home.", None, "bladder_bowel_change"),
+    ("My husband was driving when we were in a car accident last month, and since then wetting the bed.", None, "bladder_bowel_change"),
+    ("I guess there'll be a long wait at A&E, I've lost control of my bladder.", None, "bladder_bowel_change"),
+    ("I have no control of my bladder. My physio gave me pelvic floor exercises.", None, "bladder_bowel_change"),
+    ("I get winded easily now and my calf is swollen and I have chest pain.", None, "chest_symptoms"),
+    ("The last time I ran I got hit by a car.", None, "major_trauma"),
+    ("I'm scared I'd wet myself again, it happened twice this week.", None, "bladder_bowel_change"),
+    ("Yes, last night Mr Jones lost control of his bladder.", "red_flags", "bladder_bowel_change"),
+])
+def test_a_danger_sign_round_others_or_cues_is_stated_or_asked_never_dropped(text, asked, value):
+    reading = shared_reader().reading(text, asked)
+    assert value in (reading.findings.get("red_flags") or []) + (reading.possible.get("red_flags") or [])
 
 
 @pytest.mark.parametrize("story", [

@@ -68,7 +68,7 @@ _NOT_DURATION_BEFORE = re.compile(r"(first time in|first .{0,12} in|haven't .{0,
                                   r"|\b(?:iced|icing|rested|resting|helped|worked|okay|ok|fine|pain free|pain-free)(?: it| them)?"
                                   r" for(?: about| around| roughly| nearly| almost)?"
                                   r"|\bwill be off\b.{0,20}\bfor(?: about| around)?"
-                                  r"|\b(?<!has )(?<!have )(?<!'s )lasted(?: only)?(?: for)?(?: about| around| roughly| nearly| almost| up to)?)\s*$")
+                                  r"|\b(?:lasted only|only lasted|(?:that|which|symptoms) lasted)(?: for)?(?: about| around| roughly| nearly| almost| up to)?)\s*$")
 # "Two weeks ago I was diagnosed", "a couple of weeks ago I got x-rays": when a test or a
 # diagnosis was, not how long the pain has lasted.
 _A_TEST_AGO = re.compile(r"^\s*ago\b,?\s+(?:i\s+)?(?:was\s+(?:finally\s+)?diagnosed|(?:got|had|went for)\s+(?:an?\s+|my\s+|some\s+)?"

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 import spacy_lookups_data
 
@@ -26,7 +26,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from ..triage.engine import SAFETY_FIELD
-from ..triage.knowledge import OVERTURN_CUES, Knowledge, load_knowledge
+from ..triage.knowledge import OVERTURN_CUES, Knowledge, flattened, load_knowledge
 from . import numbers
 from .pipeline import NEGATIONS, PLACE_FIELDS, answer_phrases, lemma_pattern, shared_pipeline, synonym_phrases
 
@@ -82,8 +82,9 @@ MEETING_VERBS = {"see", "visit", "tell", "ring", "call", "phone", "contact", "co
 POSSESSIVES = {"my", "his", "her", "our", "their"}
 # a person named after one of these is not who the clause is about: "I slipped on the top stair
 # of a friend's house and bumped down every step", "I fell at my mum's"
-# ("with my granddad dying from leukaemia" is about him: "with" is not among them)
-PLACE_OF_A_PERSON = {"of", "at", "to", "from", "for", "in", "on", "by", "near", "outside"}
+# ("with my granddad dying from leukaemia", "this happened to my brother", "for my dad the cancer
+# came back" are about them: "with", "to" and "for" are not among them)
+PLACE_OF_A_PERSON = {"of", "at", "from", "in", "on", "by", "near", "outside"}
 QUANTIFIERS = {"one", "two", "three", "some", "all", "both", "many", "most", "several", "few", "none", "each", "any", "either", "neither"}
 # A mention that only says when something else happened is not what a negation before it
 # denies: "I could not continue running during chemo", "I haven't slept since the fall".
@@ -187,6 +188,9 @@ class Mention:
     # only possible because of a doubt about it ("I'm not sure whether I've lost feeling down
     # there"): its words still mean it, and hide what they hold as a statement's would
     doubted: bool = False
+    # words that state a danger sign clearly, made only possible by what stands round them
+    # (someone else named, a doubt, a warning, a time past): never dropped by a `not_with`
+    clear_words: bool = False
 
     def contains(self, other: "Mention") -> bool:
         return self.start <= other.start and other.end <= self.end and (self.end - self.start) > (other.end - other.start)
@@ -217,11 +221,6 @@ def _normalise(text: str) -> str:
     text = SHARED_INABILITY.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)} {m.group(1)} ", text)
     text = UNIT_GLUED.sub(r"\1 \2", text)
     return re.sub(r"\s+", " ", text).strip()
-
-
-def _flattened(phrases: Iterable[Any]) -> List[Any]:
-    """A vocabulary phrase list, its nested lists (YAML aliases of shared lists) laid out in it."""
-    return [phrase for item in phrases for phrase in (_flattened(item) if isinstance(item, list) else [item])]
 
 
 def _phrase_regex(phrases: Iterable[str]) -> "re.Pattern[str]":
@@ -338,9 +337,9 @@ class Reader:
         self.not_pain_places = {side: self._cue_matcher(places.get(side)) for side in ("feelings", "pain")}
         self.not_findings = self._cue_matcher(self.knowledge.vocabulary.get("not_findings"))
         # a field's own: "the pain runs down my leg" is no running, but still the pain's path
-        self.field_not_findings = {field: self._cue_matcher(_flattened(spec["not_findings"]))
+        self.field_not_findings = {field: self._cue_matcher(flattened(spec["not_findings"]))
                                    for field, spec in self.knowledge.fields.items() if spec.get("not_findings")}
-        self.field_story_not_findings = {field: self._cue_matcher(_flattened(spec["not_findings_in_stories"]))
+        self.field_story_not_findings = {field: self._cue_matcher(flattened(spec["not_findings_in_stories"]))
                                          for field, spec in self.knowledge.fields.items() if spec.get("not_findings_in_stories")}
         # (field, value) -> matchers of the body parts that put it elsewhere, and of those that keep it
         self.elsewhere = {(field, value): (self._cue_matcher(entry["elsewhere"]["places"]),
@@ -511,7 +510,7 @@ class Reader:
                    for other in mentions):
                 continue  # "down the back of my leg, not past the knee": denied in the same message
             not_with = self.possible_not_with.get(f"{mention.field}|{mention.value}")
-            if not_with is not None and not mention.explained and any(_same_stretch(doc, start, end, mention.start, clause, sentence)
+            if not_with is not None and not (mention.explained or mention.clear_words) and any(_same_stretch(doc, start, end, mention.start, clause, sentence)
                                             for _, start, end in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
@@ -759,6 +758,7 @@ class Reader:
         mentions = []
         for field, value, start, end, possible in kept:
             sign = "confirm" in self.knowledge.fields[field].get("values", {}).get(value, {})  # asked once, never dropped
+            clear_words = sign and not possible
             if (field in self.guessed_fields and guessed(start)) or (
                     value == "pain_below_knee" and self._stops_above_knee(doc, end, kept)):
                 continue
@@ -792,8 +792,10 @@ class Reader:
                 else:
                     continue  # "my dad had a blood clot" is family history
             elif not proxy and not mine_too and self._someone_elses_own(doc, start, end):
-                continue  # "Then Angela broke her arm really badly"
-            elif sign and not proxy and not mine_too and self._goes_on_about_someone_else(doc, start):
+                if not sign:
+                    continue  # "Then Angela broke her arm really badly"
+                possible = True  # a danger sign, asked once: "Yesterday Tom lost control of his bladder" may be told for Tom
+            elif sign and not proxy and not mine_too and self._goes_on_about_someone_else(doc, start, end):
                 possible = True  # "my mother was diagnosed ... yes, the really rubbish kind of cancer": asked once
             doubt_before = doubt_after = False
             if sign:  # "I'm not sure whether I've lost feeling down there": asked once, its "not" no denial
@@ -803,7 +805,12 @@ class Reader:
                 doubt_after = any(at >= end and sentence[at] == sentence[start] for at in doubts[1])
             negated = not doubt_before and self._is_negated(doc, start, end, mentioned)
             if negated and doc[start:end].text in self.presupposed.get(value, ()):
-                negated = False  # "no evidence of mets in my ribs": only a cancer is checked for its spread
+                # "no evidence of mets in my ribs": only a cancer is checked for its spread; asked
+                # once ("the scan showed no metastases and I have never had cancer" denies it)
+                negated, possible = False, True
+            if sign and not negated and self._only_says_when(doc, start) and any(
+                    doc[index].lower_ in NEGATIONS for index in self._clause_before(doc, start)):
+                possible = True  # "I could not continue running during chemo": asked once
             # "my bladder's a bit off, not sure": asked once; "no numbness down there, I think" stays a denial
             doubted = not possible and (doubt_before or (doubt_after and not negated))
             possible = possible or doubted
@@ -819,7 +826,8 @@ class Reader:
                     negated, possible = False, True
             if not (possible or negated) and self._excused(doc, field, value, start, sentence):
                 continue  # "it shoots down my leg to the knee": stops above it
-            mentions.append(Mention(field, value, start, end, negated, possible, explained, doubted))
+            mentions.append(Mention(field, value, start, end, negated, possible, explained, doubted,
+                                    clear_words=clear_words and possible and not explained))
         return self._resolve_across_fields(mentions, asked)
 
     @staticmethod
@@ -1170,16 +1178,21 @@ class Reader:
         return any(doc[index].lower_ in names for index in self._clause_before(doc, start))
 
     @staticmethod
-    def _goes_on_about_someone_else(doc: Doc, start: int) -> bool:
-        """A clause that names nobody goes on about the last person named before it in its sentence:
-        "my mother was diagnosed with stage 4 cancer... yes, the really rubbish kind of cancer"."""
+    def _goes_on_about_someone_else(doc: Doc, start: int, end: int) -> bool:
+        """A sign told with no one named after a relative named earlier in its sentence may be
+        the relative's: "my mother was diagnosed with stage 4 cancer... yes, the really rubbish
+        kind of cancer". Not when the sign's own words are the person's ("then wet myself", "lost
+        control of my bladder"), nor after a person named only as company or place ("a run with
+        my brother", "at my mum's")."""
+        if any(doc[index].lower_ in FIRST_PERSON | {"myself"} for index in range(start, end)):
+            return False
         for index in range(start - 1, -1, -1):
             token = doc[index].lower_
             if token in SENTENCE_ENDS or token in FIRST_PERSON and not (
                     index + 1 < len(doc) and doc[index + 1].lower_ in OTHER_PEOPLE):
                 return False
             if token in OTHER_PEOPLE and index > 0 and doc[index - 1].lower_ in POSSESSIVES:
-                return True
+                return not _after_a_preposition(doc, index, also=frozenset({"with"}))
         return False
 
     def _is_negated(self, doc: Doc, start: int, end: int, mentioned: Set[int]) -> bool:
@@ -1282,13 +1295,14 @@ class Reader:
         return any(end <= start <= end + RELIEF_WINDOW for _, start, _ in self.relieving["only_for"](doc))
 
 
-def _after_a_preposition(doc: Doc, index: int) -> bool:
-    """Whether the person at `index` is named after a preposition ("of a friend's house", "at my
-    mum's"), with at most a determiner or a possessive between."""
+def _after_a_preposition(doc: Doc, index: int, also: FrozenSet[str] = frozenset()) -> bool:
+    """Whether the person at `index` is named after a preposition of place ("of a friend's
+    house", "at my mum's"; `also` more, such as "with"), with at most a determiner or a
+    possessive between."""
     before = index - 1
     while before >= 0 and doc[before].lower_ in {"a", "an", "the", *POSSESSIVES}:
         before -= 1
-    if before < 0 or doc[before].lower_ not in PLACE_OF_A_PERSON:
+    if before < 0 or doc[before].lower_ not in PLACE_OF_A_PERSON | also:
         return False
     # "one of my aunts got cancer": the aunt is who the clause is about
     return not (doc[before].lower_ == "of" and before > 0 and doc[before - 1].lower_ in QUANTIFIERS)

@@ -332,6 +332,14 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
         raise KnowledgeError("vocabulary `any_time`: values with a `confirm` question (asked about its possible phrases)")
     if set(knowledge.vocabulary.get("historical", {}).get("values", [])) - confirmed:
         raise KnowledgeError("vocabulary `historical`: `values` must be values with a `confirm` question (asked once)")
+    presupposes = knowledge.vocabulary.get("denial_presupposes", {})
+    if set(presupposes) - confirmed or not all(
+            isinstance(phrase, str) and phrase for phrases in presupposes.values() for phrase in phrases):
+        raise KnowledgeError("vocabulary `denial_presupposes`: values with a `confirm` question, each to a list of phrases")
+    for name, spec in fields.items():
+        for key in ("not_findings", "not_findings_in_stories"):
+            if key in spec and not all(isinstance(phrase, str) and phrase for phrase in flattened(spec[key])):
+                raise KnowledgeError(f"field {name}: `{key}` must be a list of phrases (or of lists of phrases)")
     relieving = knowledge.vocabulary.get("relieving", {})
     if set(relieving.get("fields", [])) - set(knowledge.fields):
         raise KnowledgeError("vocabulary `relieving`: `fields` must name vocabulary fields")
@@ -481,3 +489,8 @@ class _ConditionChecker:
         unknown = [value for value in values if value not in allowed]
         if unknown:
             raise KnowledgeError(f"{where}: unknown value(s) {unknown} for `{field}`")
+
+
+def flattened(phrases: Iterable[Any]) -> List[Any]:
+    """A vocabulary phrase list, its nested lists (YAML aliases of shared lists) laid out in it."""
+    return [phrase for item in phrases for phrase in (flattened(item) if isinstance(item, list) else [item])]
