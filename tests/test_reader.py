@@ -3108,3 +3108,9 @@ def test_what_the_person_can_no_longer_do_or_rides_makes_it_worse(story, aggrava
 ])
 def test_sitting_in_everyday_words_and_long_distances_walked(story, aggravators):
     assert read_message(story)["aggravators"] == aggravators
+
+
+def test_a_sport_named_in_a_story_still_says_what_makes_it_worse_but_not_as_the_sports_answer():
+    assert read_message("About a year ago, I started feeling pain in my right hip during my runs")["aggravators"] == ["running"]
+    assert "aggravators" not in read_message("my runs", "sport")
+    assert read_message("Not only could I not run without feeling a shooting pain in my hip")["aggravators"] == ["running"]

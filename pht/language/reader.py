@@ -971,7 +971,8 @@ class Reader:
         possibly means a danger sign hides nothing; nor does one whose value keeps the place
         in its words (`keeps_places`: "my lower back is sore" is back pain, in the low back),
         nor one of a field that leaves it to be read (`does_not_hide`: "I hurt my back" is a
-        sudden start and back pain).
+        sudden start and back pain), unless it answers its own free-text question ("my runs" to
+        "what is your main sport?" says nothing of what makes it worse).
         Where two fields share the same words ("hills"), the field just asked about wins;
         otherwise both are kept.
         """
@@ -979,7 +980,8 @@ class Reader:
         for mention in mentions:
             if mention.field not in {SAFETY_FIELD, asked}:
                 if any(other.field != mention.field and (not other.possible or other.doubted) and other.contains(mention)
-                       and (other.field, mention.field) not in self.not_hidden
+                       and ((other.field, mention.field) not in self.not_hidden
+                            or other.field == asked and self.knowledge.fields[asked]["kind"] == "text")
                        and not (mention.field in PLACE_FIELDS and (other.field, other.value) in self.place_keepers)
                        for other in mentions):
                     continue
