@@ -80,6 +80,7 @@ LIKING = {"like", "enjoy", "love", "fancy"}
 # object is the person named, does not negate the finding that person stands for.
 MEETING_VERBS = {"see", "visit", "tell", "ring", "call", "phone", "contact", "consult"}
 POSSESSIVES = {"my", "his", "her", "our", "their"}
+DETERMINERS_AND_POSSESSIVES = {"a", "an", "the", *POSSESSIVES}
 # a person named after one of these is not who the clause is about: "I slipped on the top stair
 # of a friend's house and bumped down every step", "I fell at my mum's"
 # ("with my granddad dying from leukaemia", "this happened to my brother", "for my dad the cancer
@@ -1261,9 +1262,7 @@ class Reader:
         """Whether the mention at `start` follows "during", "since" or "throughout" (or "after",
         "following" with no onset verb before them in the clause), with at most a determiner
         between: it tells when something else did or did not happen, and is itself so."""
-        before = start - 1
-        while before >= 0 and doc[before].lower_ in {"the", "a", "an", "my", "his", "her", "our", "their", "that", "this"}:
-            before -= 1
+        before = _word_before(doc, start, DETERMINERS_AND_POSSESSIVES | {"that", "this"})
         if before < 0:
             return False
         word = doc[before].lower_
@@ -1297,13 +1296,20 @@ class Reader:
         return any(end <= start <= end + RELIEF_WINDOW for _, start, _ in self.relieving["only_for"](doc))
 
 
+def _word_before(doc: Doc, index: int, skipping: Set[str]) -> int:
+    """The position of the word before `index`, past any of `skipping` ("during the chemo",
+    "of a friend's house"); -1 at the start."""
+    before = index - 1
+    while before >= 0 and doc[before].lower_ in skipping:
+        before -= 1
+    return before
+
+
 def _after_a_preposition(doc: Doc, index: int, also: FrozenSet[str] = frozenset()) -> bool:
     """Whether the person at `index` is named after a preposition of place ("of a friend's
     house", "at my mum's"; `also` more, such as "with"), with at most a determiner or a
     possessive between."""
-    before = index - 1
-    while before >= 0 and doc[before].lower_ in {"a", "an", "the", *POSSESSIVES}:
-        before -= 1
+    before = _word_before(doc, index, DETERMINERS_AND_POSSESSIVES)
     if before < 0 or doc[before].lower_ not in PLACE_OF_A_PERSON | also:
         return False
     # "one of my aunts got cancer": the aunt is who the clause is about
