@@ -1158,7 +1158,7 @@ class Reader:
     def _about_someone_else(self, doc: Doc, start: int, end: int) -> bool:
         """"my dad had a clot": somebody else is the subject of the clause, not the person
         ("someone shot me in the back of the leg" is about the person)."""
-        if any(doc[index].lower_ in FIRST_PERSON for index in range(start, end)):
+        if _in_own_words(doc, start, end):
             return False
         for index in self._clause_before(doc, start):
             token = doc[index].lower_
@@ -1166,7 +1166,7 @@ class Reader:
                 return not _describes_the_person(doc, index)  # "a woman who died of cancer"
             if token in OTHER_PEOPLE and not _after_a_preposition(doc, index):
                 return True
-            if token in FIRST_PERSON and not (index + 1 < len(doc) and doc[index + 1].lower_ in OTHER_PEOPLE):
+            if _the_person_at(doc, index):
                 return False
         return False
 
@@ -1174,8 +1174,7 @@ class Reader:
         """"Then Angela broke her arm really badly": the words of the finding make it another's
         ("her arm") and its clause names that other by name (in a message not told for someone
         else; "He cracked his hip when he fell" may be told for him)."""
-        words = [doc[index].lower_ for index in range(start, end)]
-        if not any(word in OTHERS_OWN for word in words) or any(word in FIRST_PERSON for word in words):
+        if _in_own_words(doc, start, end) or not any(doc[index].lower_ in OTHERS_OWN for index in range(start, end)):
             return False
         names = doc.user_data.get(NAMES) or set()
         return any(doc[index].lower_ in names for index in self._clause_before(doc, start))
@@ -1187,12 +1186,11 @@ class Reader:
         kind of cancer". Not when the sign's own words are the person's ("then wet myself", "lost
         control of my bladder"), nor after a person named only as company or place ("a run with
         my brother", "at my mum's")."""
-        if any(doc[index].lower_ in FIRST_PERSON | {"myself"} for index in range(start, end)):
+        if _in_own_words(doc, start, end):
             return False
         for index in range(start - 1, -1, -1):
             token = doc[index].lower_
-            if token in SENTENCE_ENDS or token in FIRST_PERSON and not (
-                    index + 1 < len(doc) and doc[index + 1].lower_ in OTHER_PEOPLE):
+            if token in SENTENCE_ENDS or _the_person_at(doc, index):
                 return False
             if token in OTHER_PEOPLE and index > 0 and doc[index - 1].lower_ in POSSESSIVES:
                 return not _after_a_preposition(doc, index, also=frozenset({"with"}))
@@ -1294,6 +1292,18 @@ class Reader:
     def _borne_only_for(self, doc: Doc, end: int) -> bool:
         """Whether `relieving: only_for` words follow `end` at once ("fine for a bit", "OK at first")."""
         return any(end <= start <= end + RELIEF_WINDOW for _, start, _ in self.relieving["only_for"](doc))
+
+
+def _in_own_words(doc: Doc, start: int, end: int) -> bool:
+    """Whether the words at `start`-`end` hold the person's own "I", "my" or "myself" ("lost
+    control of my bladder"): a finding told so is theirs, whoever else the sentence names."""
+    return any(doc[index].lower_ in FIRST_PERSON for index in range(start, end))
+
+
+def _the_person_at(doc: Doc, index: int) -> bool:
+    """Whether the word at `index` is the person themself ("I", "my"), not the start of a
+    relative of theirs ("my dad")."""
+    return doc[index].lower_ in FIRST_PERSON and not (index + 1 < len(doc) and doc[index + 1].lower_ in OTHER_PEOPLE)
 
 
 def _word_before(doc: Doc, index: int, skipping: Set[str]) -> int:

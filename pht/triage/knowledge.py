@@ -234,6 +234,9 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                 raise KnowledgeError(f"{where}: missing `{text_key}`")
         if field["kind"] in {"choice", "list"} and not field.get("values"):
             raise KnowledgeError(f"{where}: a {field['kind']} field needs values")
+        for key in ("not_findings", "not_findings_in_stories"):
+            if key in field and not all(isinstance(phrase, str) and phrase for phrase in flattened(field[key])):
+                raise KnowledgeError(f"{where}: `{key}` must be a list of phrases (or of lists of phrases)")
         if not set(field.get("does_not_hide") or []) <= set(fields):
             raise KnowledgeError(f"{where}: `does_not_hide` names fields of the vocabulary")
         for value, entry in field.get("values", {}).items():
@@ -336,10 +339,6 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
     if set(presupposes) - confirmed or not all(
             isinstance(phrase, str) and phrase for phrases in presupposes.values() for phrase in phrases):
         raise KnowledgeError("vocabulary `denial_presupposes`: values with a `confirm` question, each to a list of phrases")
-    for name, spec in fields.items():
-        for key in ("not_findings", "not_findings_in_stories"):
-            if key in spec and not all(isinstance(phrase, str) and phrase for phrase in flattened(spec[key])):
-                raise KnowledgeError(f"field {name}: `{key}` must be a list of phrases (or of lists of phrases)")
     relieving = knowledge.vocabulary.get("relieving", {})
     if set(relieving.get("fields", [])) - set(knowledge.fields):
         raise KnowledgeError("vocabulary `relieving`: `fields` must name vocabulary fields")
