@@ -3114,3 +3114,33 @@ def test_a_sport_named_in_a_story_still_says_what_makes_it_worse_but_not_as_the_
     assert read_message("About a year ago, I started feeling pain in my right hip during my runs")["aggravators"] == ["running"]
     assert "aggravators" not in read_message("my runs", "sport")
     assert read_message("Not only could I not run without feeling a shooting pain in my hip")["aggravators"] == ["running"]
+
+
+@pytest.mark.parametrize("text", ["Now if I can lose that extra 10 lbs, I'll be ready for anything!", "I need to lose 10 pounds",
+                                  "I want to lose a stone before the race", "I've been trying to lose weight for my knees"])
+def test_weight_a_person_wants_to_lose_is_no_weight_lost(text):
+    assert "weight_loss" not in possible_or_stated(text)
+
+
+@pytest.mark.parametrize("text", ["I wanted to lose weight but I've lost 2 stone without trying", "I've been losing weight",
+                                  "I didn't try to lose weight but I have lost a stone"])
+def test_weight_lost_is_still_read_beside_a_wish_to_lose_it(text):
+    assert "weight_loss" in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["my mind leaped from strained muscles straight to late-stage cancer.",
+                                  "my first thought was cancer", "I was convinced it was cancer"])
+def test_cancer_feared_is_no_cancer_history(text):
+    assert "cancer_history" not in possible_or_stated(text)
+
+
+@pytest.mark.parametrize("text", ["I had cancer 3 years ago and my mind went straight to cancer coming back",
+                                  "this is the ugly truth of living with fear of cancer recurrence"])
+def test_a_cancer_had_is_still_read_beside_a_fear_of_it(text):
+    assert "cancer_history" in possible_or_stated(text)
+
+
+def test_lying_unable_to_move_after_a_fall_asks_about_walking():
+    assert "difficulty_walking" in possible_or_stated("They were all in their homes as I lay on the ground unable to move.",
+                                                      "injury_signs")
+
