@@ -3144,3 +3144,25 @@ def test_lying_unable_to_move_after_a_fall_asks_about_walking():
     assert "difficulty_walking" in possible_or_stated("They were all in their homes as I lay on the ground unable to move.",
                                                       "injury_signs")
 
+
+
+@pytest.mark.parametrize("text, days", [("The last three mornings I have woken up with sharp back and buttock pain on one side.", 3),
+                                        ("I experienced this slight pain in my right bum area these few days", 3),
+                                        ("my buttock hurt two evenings ago", 2)])
+def test_mornings_evenings_and_these_few_days_are_days(text, days):
+    assert read_message(text)["duration_days"] == days
+
+
+def test_mornings_a_week_are_no_duration():
+    assert "duration_days" not in read_message("I run 3 mornings a week and my buttock hurts")
+
+
+@pytest.mark.parametrize("text, aggravator", [("I'm basically disabled from running or even walking fast", "running"),
+                                              ("it keeps me from sitting through a film", "sitting")])
+def test_what_the_pain_keeps_the_person_from_makes_it_worse(text, aggravator):
+    assert aggravator in read_message(text)["aggravators"]
+
+
+def test_what_the_pain_does_not_keep_the_person_from_does_not_make_it_worse():
+    assert "aggravators" not in read_message("It doesn't prevent me from running and the pain eases soon after setting off")
+    assert read_message("it didn't stop me from walking but it hurts when I sit")["aggravators"] == ["sitting"]

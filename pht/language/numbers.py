@@ -20,9 +20,10 @@ _SEVERAL = 4
 _NUMBER_WORD = re.compile(
     r"\b(?:(%s)(?:[\s-]+(%s))?|(%s))\b" % ("|".join(TENS_WORDS), "|".join(UNIT_WORDS), "|".join(UNIT_WORDS))
 )
-_DAYS_PER_UNIT = {"day": 1, "night": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "mth": 30,
+# "the last three mornings I have woken up with ...": a morning or an evening is a day
+_DAYS_PER_UNIT = {"day": 1, "night": 1, "morning": 1, "evening": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "mth": 30,
                   "year": 365, "yr": 365}
-_UNIT = r"(day|night|week|wk|fortnight|month|mth|mo|year|yr)s?\b"
+_UNIT = r"(day|night|morning|evening|week|wk|fortnight|month|mth|mo|year|yr)s?\b"
 _AMOUNT = r"(\d+(?:\.\d+)?|a couple of|couple of|a couple|couple|quite a few|a good few|a few|few|several|many|an|a)"
 # A closer figure for the same unit right after a vague one: "a few months, maybe five".
 _CLOSER_AMOUNT = re.compile(r"\s*,?\s*(?:maybe|probably|perhaps|about|around|roughly|nearer|closer to|more like|or)\s+(\d+)\b(?!\s*(?:[a-z]|/|%))")
@@ -53,7 +54,7 @@ _FROM_ANOTHER_EVENT = re.compile(rf"^\s*({_ANOTHER_EVENT})\b")
 # "Four years later and I still can't sit": counted from the start to today, so how long.
 _LATER_STILL = re.compile(r"^\s*later\b(?:(?!\b(?:was|were|had)\b)[^.;!?]){0,25}\bstill\b(?!\s+(?:was|were|had)\b)")
 _DURATION_CONTEXT = re.compile(
-    r"\b(for|since|past|last|been|about|around|roughly|nearly|almost|ago|now|started|began|start|over|than|lasted|lasting|so far)\b"
+    r"\b(for|since|past|last|these|been|about|around|roughly|nearly|almost|ago|now|started|began|start|over|than|lasted|lasting|so far)\b"
     r"|\bx\s?(?=\d)"  # "back pain x3 months"
 )
 # "the first time in 20 years", "in 10 years' time": an amount of time that is not how long;
