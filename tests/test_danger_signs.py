@@ -121,6 +121,12 @@ ROUND_SIXTEEN_LEFT = {
     "He had accidentally stepped where there was no plywood and fell through the ceiling!":
         "the 'no' of 'no plywood' reaches over 'and' to the fall (as above)",
 }
+# Round seventeen's phrasings (2026-12-05, false alarms weighted to cauda equina) that the reader
+# still misses, each with why: strict, so that a fix shows.
+ROUND_SEVENTEEN_LEFT = {
+    "All of a sudden, I started to feel – nothing down there.":
+        "a dash for a pause splits 'feel' from 'nothing down there' into two clauses (a dash often starts a new thought)",
+}
 NEAR_MISSES_LEFT = {
     'I limped down the stairs like an old lady, with a crick in my neck, tight shoulders, and an aching ass.':
         "the rule that excused it also hid real signs (a fresh-eyes review, 2026-12-05): asked, not excused",
@@ -151,6 +157,8 @@ def _real_cases() -> Iterator["pytest.param"]:
                 marks = [pytest.mark.xfail(reason=ROUND_FOURTEEN_LEFT[row["text"]], strict=True)]
             if row["text"] in ROUND_SIXTEEN_LEFT:
                 marks = [pytest.mark.xfail(reason=ROUND_SIXTEEN_LEFT[row["text"]], strict=True)]
+            if row["text"] in ROUND_SEVENTEEN_LEFT:
+                marks = [pytest.mark.xfail(reason=ROUND_SEVENTEEN_LEFT[row["text"]], strict=True)]
             yield pytest.param(_field_of(value), value, row["text"], id=f"{value}: {row['text'][:60]}", marks=marks)
 
 

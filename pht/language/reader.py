@@ -190,7 +190,9 @@ class Mention:
     # there"): its words still mean it, and hide what they hold as a statement's would
     doubted: bool = False
     # words that state a danger sign clearly, made only possible by what stands round them
-    # (someone else named, a doubt, a warning, a time past): never dropped by a `not_with`
+    # (someone else named, a doubt, a warning, a time past, a harmless cause told beside them):
+    # never dropped by a `not_with`; a phrase only possible of its own, told beside a harmless
+    # cause, still is ("I leak when I jump on the trampoline with the kids")
     clear_words: bool = False
 
     def contains(self, other: "Mention") -> bool:
@@ -511,7 +513,7 @@ class Reader:
                    for other in mentions):
                 continue  # "down the back of my leg, not past the knee": denied in the same message
             not_with = self.possible_not_with.get(f"{mention.field}|{mention.value}")
-            if not_with is not None and not (mention.explained or mention.clear_words) and any(_same_stretch(doc, start, end, mention.start, clause, sentence)
+            if not_with is not None and not mention.clear_words and any(_same_stretch(doc, start, end, mention.start, clause, sentence)
                                             for _, start, end in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
@@ -828,7 +830,7 @@ class Reader:
             if not (possible or negated) and self._excused(doc, field, value, start, sentence):
                 continue  # "it shoots down my leg to the knee": stops above it
             mentions.append(Mention(field, value, start, end, negated, possible, explained, doubted,
-                                    clear_words=clear_words and possible and not explained))
+                                    clear_words=clear_words and possible))
         return self._resolve_across_fields(mentions, asked)
 
     @staticmethod
