@@ -3166,3 +3166,9 @@ def test_what_the_pain_keeps_the_person_from_makes_it_worse(text, aggravator):
 def test_what_the_pain_does_not_keep_the_person_from_does_not_make_it_worse():
     assert "aggravators" not in read_message("It doesn't prevent me from running and the pain eases soon after setting off")
     assert read_message("it didn't stop me from walking but it hurts when I sit")["aggravators"] == ["sitting"]
+
+
+@pytest.mark.parametrize("text", ["Arriving in Los Angeles, I noted pain and a knot in my right calf that I assumed was a simple cramp.",
+                                  "there's a lump in my left calf"])
+def test_a_knot_or_a_lump_in_the_calf_is_asked_about(text):
+    assert "calf_swelling" in possible_or_stated(text)
