@@ -3204,3 +3204,22 @@ def test_cancer_care_or_a_doctors_conviction_is_no_fear_of_cancer(text):
 def test_a_weak_pelvic_floor_is_no_weak_leg_but_a_weak_leg_beside_it_is_asked():
     assert "leg_weakness" not in possible_or_stated("my pelvic floor is very weak", "neuro_symptoms")
     assert "leg_weakness" in possible_or_stated("my leg has been weak since my pelvic floor surgery", "neuro_symptoms")
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("no UTI, I've lost control of my bladder", "bladder_bowel_change"),
+    ("The GP tested me for a UTI and it was clear, I can't feel when I pee", "bladder_bowel_change"),
+    ("I wet myself yesterday without knowing, it wasn't when I coughed", "bladder_bowel_change"),
+    ("I don't have an enlarged prostate and I can't pee at all", "bladder_bowel_change"),
+    ("I've had a fever for days, tested negative for covid", "fever"),
+    ("I keep waking up in a cold sweat with a fever", "fever"),
+])
+def test_a_harmless_cause_denied_or_tested_away_does_not_make_a_danger_sign_only_possible(text, sign):
+    assert sign in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["since my epidural both legs are weak and I can't pee",
+                                  "both my legs went numb after the spinal block and they still are 3 days later"])
+def test_both_legs_numb_or_weak_after_an_epidural_or_spinal_block_is_stated(text):
+    assert "both_legs" in read_message(text)["red_flags"]
+

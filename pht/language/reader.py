@@ -1388,11 +1388,22 @@ def _warning_end(doc: Doc, cue: int, sentence: List[int]) -> int:
     return len(doc)
 
 
+# words round a harmless cause (vocabulary `explained`) that say it is not the cause
+DENIED_CAUSE_BEFORE = {"no", "not", "n't", "never", "without", "negative", "ruled"}
+DENIED_CAUSE_AFTER = {"negative", "clear", "ruled"}
+
+
 def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int]) -> bool:
     """Whether a harmless cause at `cue` (vocabulary `explained`) is told beside the sign at
     `mention`: in its sentence, with no contrast or "now" between them ("I've had a UTI before
     but now I can't feel when I pee" tells a sign apart from the cause)."""
     if sentence[cue] != sentence[mention]:
+        return False
+    # a cause denied or tested away is none: "no UTI, I've lost control of my bladder", "it
+    # wasn't when I coughed", "tested negative for covid", "tested for a UTI and it was clear"
+    if any(doc[index].lower_ in DENIED_CAUSE_BEFORE for index in range(max(0, cue - 4), cue) if sentence[index] == sentence[cue]):
+        return False
+    if any(doc[index].lower_ in DENIED_CAUSE_AFTER for index in range(cue + 1, min(len(doc), cue + 8)) if sentence[index] == sentence[cue]):
         return False
     low, high = sorted((cue, mention))
     return not any(doc[index].lower_ in CONTRASTS or doc[index].lower_ == "now" for index in range(low + 1, high))
