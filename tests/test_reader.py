@@ -3223,3 +3223,10 @@ def test_a_harmless_cause_denied_or_tested_away_does_not_make_a_danger_sign_only
 def test_both_legs_numb_or_weak_after_an_epidural_or_spinal_block_is_stated(text):
     assert "both_legs" in read_message(text)["red_flags"]
 
+
+
+@pytest.mark.parametrize("text", ["I've lost a few pounds without trying", "I've lost some weight without trying",
+                                  "I've started to lose a few pounds without trying"])
+def test_a_weight_lost_is_no_wish_to_lose_it(text):
+    # the wish's bare words ("lose a few", "lose some weight") match "lost" as well
+    assert "weight_loss" in read_message(text)["red_flags"]
