@@ -135,6 +135,9 @@ NEAR_MISSES_LEFT = {
     'The last time I ran I sustained an agonising injury in my hip, it stopped me in my tracks and I limped home in pain, sobbing my heart out.':
         "the rule that excused it also hid real signs (a fresh-eyes review, 2026-12-05): asked, not excused",
     "I drink water throughout the day. As a result I'm constantly getting up to go pee.": "the cause is in the sentence before",
+    "I had an epidural and couldn't feel my legs for a few hours after the birth":
+        "legs still numb or weak after an epidural or a spinal block can be a bleed or an abscess on the nerves, so "
+        "neither explains both legs (a fresh-eyes review, round seventeen); the reader cannot yet tell that these have worn off",
     # (round fifteen: a weight loss told with its diet or training is asked once, `explained`)
     "How I Lost a Stone and a Half Without Even Noticing!":
         "a weight loss stated clearly is never excused by the words around it, as no danger sign is",

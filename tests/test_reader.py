@@ -3172,3 +3172,67 @@ def test_what_the_pain_does_not_keep_the_person_from_does_not_make_it_worse():
                                   "there's a lump in my left calf"])
 def test_a_knot_or_a_lump_in_the_calf_is_asked_about(text):
     assert "calf_swelling" in possible_or_stated(text)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("I've had a UTI before but now I can't feel when I pee and my bum is numb", "bladder_bowel_change"),
+    ("I had a UTI last year. Now I've wet myself twice this week", "bladder_bowel_change"),
+    ("I've lost control of my bladder and wet myself. I also have an enlarged prostate.", "bladder_bowel_change"),
+    ("I'm on codeine. I have lost control of my bowels", "bladder_bowel_change"),
+    ("I suddenly can't pee at all. My pelvic floor has always been fine.", "bladder_bowel_change"),
+    ("I had an epidural 10 years ago with my son. Now both my legs are numb and weak", "both_legs"),
+    ("both my legs have gone numb and weak. I can't sit cross legged anymore because of the pain", "both_legs"),
+    ("I had the flu last month. Now I have a fever and night sweats and both legs are weak", "fever"),
+    ("I have depression. Since the pain I've had no feeling in my genitals and can't orgasm", "sexual_dysfunction"),
+])
+def test_a_harmless_cause_told_apart_from_a_danger_sign_does_not_make_it_only_possible(text, sign):
+    # the `explained` cause counts only in the sign's sentence, with no "but" or "now" between them
+    assert sign in read_message(text)["red_flags"]
+
+
+def test_a_harmless_cause_told_beside_a_danger_sign_still_makes_it_possible():
+    reading = shared_reader().reading("I had cystitis last week and was running to the toilet all day", None)
+    assert "bladder_bowel_change" in reading.possible.get("red_flags", [])
+
+
+def test_how_the_person_looked_ends_at_the_reason_for_it():
+    assert "both_legs" in read_message("I looked like I was drunk because both my legs went weak and numb")["red_flags"]
+    assert "difficulty_walking" not in (read_message("I must have looked like I was drunk and couldn't walk!").get("injury_signs") or [])
+
+
+@pytest.mark.parametrize("text", ["I went straight to cancer treatment after my diagnosis last year",
+                                  "the doctor was convinced it was cancer and the biopsy confirmed it",
+                                  "the consultant's first thought was cancer and scans showed it had spread"])
+def test_cancer_care_or_a_doctors_conviction_is_no_fear_of_cancer(text):
+    assert "cancer_history" in read_message(text)["red_flags"]
+
+
+def test_a_weak_pelvic_floor_is_no_weak_leg_but_a_weak_leg_beside_it_is_asked():
+    assert "leg_weakness" not in possible_or_stated("my pelvic floor is very weak", "neuro_symptoms")
+    assert "leg_weakness" in possible_or_stated("my leg has been weak since my pelvic floor surgery", "neuro_symptoms")
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("no UTI, I've lost control of my bladder", "bladder_bowel_change"),
+    ("The GP tested me for a UTI and it was clear, I can't feel when I pee", "bladder_bowel_change"),
+    ("I wet myself yesterday without knowing, it wasn't when I coughed", "bladder_bowel_change"),
+    ("I don't have an enlarged prostate and I can't pee at all", "bladder_bowel_change"),
+    ("I've had a fever for days, tested negative for covid", "fever"),
+    ("I keep waking up in a cold sweat with a fever", "fever"),
+])
+def test_a_harmless_cause_denied_or_tested_away_does_not_make_a_danger_sign_only_possible(text, sign):
+    assert sign in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["since my epidural both legs are weak and I can't pee",
+                                  "both my legs went numb after the spinal block and they still are 3 days later"])
+def test_both_legs_numb_or_weak_after_an_epidural_or_spinal_block_is_stated(text):
+    assert "both_legs" in read_message(text)["red_flags"]
+
+
+
+@pytest.mark.parametrize("text", ["I've lost a few pounds without trying", "I've lost some weight without trying",
+                                  "I've started to lose a few pounds without trying"])
+def test_a_weight_lost_is_no_wish_to_lose_it(text):
+    # the wish's bare words ("lose a few", "lose some weight") match "lost" as well
+    assert "weight_loss" in read_message(text)["red_flags"]

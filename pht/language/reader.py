@@ -738,7 +738,7 @@ class Reader:
                   if not (start > 0 and doc[start - 1].lower_ in {"as", "though"})]
         long_ago = {sentence[start] for _, start, _ in self.historical(doc)} if self.historical_values else set()
         doubts: Optional[Tuple[List[int], List[int]]] = None  # vocabulary `doubts`, matched at the first sign
-        explanations: Dict[str, bool] = {}  # vocabulary `explained`, matched at the first mention of its value
+        explanations: Dict[str, List[int]] = {}  # vocabulary `explained`, matched at the first mention of its value
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
         # sentence and the two after it
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
@@ -776,8 +776,10 @@ class Reader:
             if value in self.exertion_values and sentence[start] in sore_after:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
-                explanations[value] = bool(self.explained[value](doc))
-            explained = explanations.get(value, False)
+                explanations[value] = [at for _, at, _ in self.explained[value](doc)]
+            # the harmless cause told beside the sign, in its sentence with no "but" or "now"
+            # between them: "I had a UTI last year. Now I've wet myself twice" is no leak explained
+            explained = any(_told_beside(doc, at, start, sentence) for at in explanations.get(value, ()))
             if explained:
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
@@ -1375,14 +1377,36 @@ def _describes_the_person(doc: Doc, who: int) -> bool:
 def _warning_end(doc: Doc, cue: int, sentence: List[int]) -> int:
     """Where a warning's reach ends: the end of its sentence, a word of contrast before it
     ("my physio warned me about cauda equina but I have no bladder control" states the sign), or
-    ", and" with a new subject ("I'm going to have a cracking bruise, and my back aches")."""
+    ", and" with a new subject ("I'm going to have a cracking bruise, and my back aches"), or a
+    reason ("I looked like I was drunk because both my legs went numb" states the sign)."""
     for index in range(cue + 1, len(doc)):
-        if sentence[index] != sentence[cue] or doc[index].lower_ in CONTRASTS:
+        if sentence[index] != sentence[cue] or doc[index].lower_ in CONTRASTS or doc[index].lower_ in {"because", "cos", "coz"}:
             return index
         if (doc[index].lower_ == "and" and doc[index - 1].text == "," and index + 1 < len(doc)
                 and doc[index + 1].lower_ in NEW_SUBJECT):
             return index
     return len(doc)
+
+
+# words round a harmless cause (vocabulary `explained`) that say it is not the cause
+DENIED_CAUSE_BEFORE = {"no", "not", "n't", "never", "without", "negative", "ruled"}
+DENIED_CAUSE_AFTER = {"negative", "clear", "ruled"}
+
+
+def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int]) -> bool:
+    """Whether a harmless cause at `cue` (vocabulary `explained`) is told beside the sign at
+    `mention`: in its sentence, with no contrast or "now" between them ("I've had a UTI before
+    but now I can't feel when I pee" tells a sign apart from the cause)."""
+    if sentence[cue] != sentence[mention]:
+        return False
+    # a cause denied or tested away is none: "no UTI, I've lost control of my bladder", "it
+    # wasn't when I coughed", "tested negative for covid", "tested for a UTI and it was clear"
+    if any(doc[index].lower_ in DENIED_CAUSE_BEFORE for index in range(max(0, cue - 4), cue) if sentence[index] == sentence[cue]):
+        return False
+    if any(doc[index].lower_ in DENIED_CAUSE_AFTER for index in range(cue + 1, min(len(doc), cue + 8)) if sentence[index] == sentence[cue]):
+        return False
+    low, high = sorted((cue, mention))
+    return not any(doc[index].lower_ in CONTRASTS or doc[index].lower_ == "now" for index in range(low + 1, high))
 
 
 def _same_stretch(doc: Doc, start: int, end: int, mention: int, clause: List[int], sentence: List[int]) -> bool:
