@@ -3236,3 +3236,21 @@ def test_both_legs_numb_or_weak_after_an_epidural_or_spinal_block_is_stated(text
 def test_a_weight_lost_is_no_wish_to_lose_it(text):
     # the wish's bare words ("lose a few", "lose some weight") match "lost" as well
     assert "weight_loss" in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["I can't stop peeing myself", "I leak constantly now, not just when I sneeze",
+                                  "I'm leaking all the time"])
+def test_leaking_that_goes_on_is_a_bladder_change(text):
+    assert "bladder_bowel_change" in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["I leak a bit", "I've been leaking since having my kids"])
+def test_a_bare_leak_is_asked_about(text):
+    assert "bladder_bowel_change" in read_message_possible(text)
+
+
+@pytest.mark.parametrize("text", ["my roof is leaking all the time and my buttock hurts", "I leak when I sneeze",
+                                  "it hardly stops me from walking"])
+def test_a_leaking_roof_a_sneeze_leak_and_a_pain_that_hardly_stops_walking_are_no_danger_signs(text):
+    reading = shared_reader().reading(text, asked=None)
+    assert not reading.findings.get("red_flags") and not reading.findings.get("injury_signs")
