@@ -448,6 +448,9 @@ class Talk:
     # what each message was ("the story", "the answer to onset", ...) and the urgency the
     # findings gave after it: which message first raised the urgency to where it ended
     steps: List[Tuple[str, Optional[str]]] = field(default_factory=list)
+    # a conversation that stalled: the message it stalled on, the intent the classifier gave
+    # it and the assistant's replies to it ("the story; goodbye: utter_goodbye"), kinds only
+    stalled_on: str = ""
 
     def raised_by(self) -> Optional[str]:
         """The kind of message after which the findings first gave the final urgency."""
@@ -479,6 +482,9 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
             if asked is None:
                 if not set(last_turn_actions(tracker)) & CONSENT_ACTIONS:
                     result.end = "stalled"
+                    intent = ((tracker.get("latest_message") or {}).get("intent") or {}).get("name")
+                    result.stalled_on = (f"{result.steps[-1][0] if result.steps else 'the story'}; {intent}: "
+                                         + ", ".join(last_turn_actions(tracker)))
                     break
                 tracker = conversation.send(YES)
                 continue
@@ -594,6 +600,7 @@ def conversation_figures(stories: List[Mapping[str, Any]], talks: List[Talk], vo
         "over_triage_rules": {key: count for key, count in over_rules.most_common() if count},
         "over_triage_raised_by": {key: count for key, count in over_raised.most_common() if count},
         "sent_lower_after": {key: count for key, count in under_confirmed.most_common() if count},
+        "stalled_on": dict(Counter(talk.stalled_on for talk in talks if talk.end == "stalled").most_common()),
     }
 
 
@@ -754,7 +761,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(format_table(reports))
     for part, figures in reports.items():
         conversations = figures.get("conversations") or {}
-        for key in ("urgency_wrong", "over_triage_rules", "over_triage_raised_by", "sent_lower_after"):
+        for key in ("urgency_wrong", "over_triage_rules", "over_triage_raised_by", "sent_lower_after", "stalled_on"):
             if key in conversations:
                 print(f"{part} {key.replace('_', ' ')}: {conversations[key]}")
     for part, figures in reports.items():
