@@ -483,7 +483,7 @@ def talk(assistant: Any, sender: str, story: Mapping[str, Any]) -> Talk:
                 if not set(last_turn_actions(tracker)) & CONSENT_ACTIONS:
                     result.end = "stalled"
                     intent = ((tracker.get("latest_message") or {}).get("intent") or {}).get("name")
-                    result.stalled_on = (f"{result.steps[-1][0] if result.steps else 'the story'}; {intent}: "
+                    result.stalled_on = (f"{result.steps[-1][0]}; {intent}: "
                                          + ", ".join(last_turn_actions(tracker)))
                     break
                 tracker = conversation.send(YES)
