@@ -150,8 +150,6 @@ class ActionAnswerQuestion(Action):
         text = tracker.latest_message.get("text") or ""
         if described_pain_just_now(tracker) and not question_form().asks(text):
             return WELCOME_INSTEAD
-        if before_the_questions(tracker) and question_form().tells_own_account(text):
-            return WELCOME_INSTEAD  # a story with nothing the reader knows yet: the questions will ask
         if raised_since_the_outcome(tracker):
             return assess_conversation(tracker, dispatcher, domain)  # the new advice first, not an FAQ snippet
         if before_the_questions(tracker) and needs_emergency_now(tracker.slots):

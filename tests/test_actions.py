@@ -450,6 +450,9 @@ def told_just_now(text, intent, **slots):
     # r049, told asking for help: nothing read, but it tells of the complaint ("suffered", "bruising")
     (ActionOffTopic(), "out_of_scope", "I don't think I suffered from numbness, but I definitely suffered from "
                                        "bruising at the back of my sit bones area. Any ideas?", {}),
+    # a first-person account the reader found nothing in and the classifier knew nothing of
+    (ActionFallback(), "nlu_fallback", "Last spring my coach had me doing heavy deadlifts twice a week and by the "
+                                       "summer I could not sit through a film at the cinema", {}),
 ])
 def test_a_story_taken_for_a_pleasantry_or_a_command_gets_the_welcome_not_its_reply(action, intent, text, slots):
     messages, events = run(action, told_just_now(text, intent, **slots))

@@ -141,6 +141,9 @@ def test_a_known_stress_fracture_is_no_major_fall_or_accident():  # r098
     ("moving about", "delete_my_data"),                                          # r045
     ("it hurts all the time, but lying still I can get comfortable", "faq"),    # r035
     ("much the same as before", "start_over"),
+    ("it has hurt from the beginning", "start_over"),       # a command word that is no command
+    ("I tried to restart running and it flared", "start_over"),
+    ("a fresh tear I think, it started all over again", "start_over"),
     ("it was in the evening, a bit of a blur", "greet"),                         # cross-answered r044
     ("night time is the worst", "goodbye"),
     ("it was in the evening, a bit of a blur", "stop"),  # r693: "more brick sessions" was taken for stop
@@ -177,6 +180,9 @@ def test_waking_up_with_it_answers_how_it_started_as_not_known_not_the_same_ques
     ("hi there", "greet"),
     ("can I keep running with this?", "faq"),
     ("start again", "start_over"),
+    ("start", "start_over"),
+    ("from the top please", "start_over"),
+    ("can we start this again", "start_over"),
 ])
 def test_a_real_command_or_question_still_steps_aside_for_its_rule(text, intent):
     tracker = validation_tracker(text, CLASSIC | {"onset": None}, "onset", {}, intent=intent)

@@ -3168,6 +3168,16 @@ def test_what_the_pain_does_not_keep_the_person_from_does_not_make_it_worse():
     assert read_message("it didn't stop me from walking but it hurts when I sit")["aggravators"] == ["sitting"]
 
 
+@pytest.mark.parametrize("text", ["it hasn't really stopped me from running", "nothing keeps me from cycling",
+                                  "it has never stopped me from running", "it barely kept me from walking"])
+def test_a_long_way_round_turned_round_by_the_words_before_it_is_no_inability(text):
+    assert "aggravators" not in read_message(text) and "injury_signs" not in read_message(text)
+
+
+def test_a_negation_in_the_clause_before_does_not_turn_round_what_the_pain_keeps_the_person_from():
+    assert "sitting" in read_message("I can't run, it keeps me from sitting through a film")["aggravators"]
+
+
 @pytest.mark.parametrize("text", ["Arriving in Los Angeles, I noted pain and a knot in my right calf that I assumed was a simple cramp.",
                                   "there's a lump in my left calf"])
 def test_a_knot_or_a_lump_in_the_calf_is_asked_about(text):

@@ -58,12 +58,16 @@ class QuestionForm:
         self.for_help = re.compile(rf"(?:(?:{fillers})\s+)*(?:{help_phrases})(?:\s+(?:{fillers}))*") if help_phrases else None
         commands = (knowledge or load_knowledge()).vocabulary.get("commands", {})
         self.commands = {name: _phrases(words, anywhere=True) for name, words in commands.items()}
+        alone = (knowledge or load_knowledge()).vocabulary.get("commands_alone", {})
+        around = "|".join(re.escape(str(word).lower()) for word in alone.get("fillers", []))
+        self.commands_alone = {name: re.compile(rf"\W*(?:(?:{around})\W+)*{_phrases(words, anywhere=False).pattern}"
+                                                rf"(?:\W+(?:{around}))*\W*") for name, words in alone.get("words", {}).items()}
 
     def commands_to(self, text: str, command: str) -> bool:
         """Whether the message holds one of the vocabulary's words for `command` (`commands`:
         "go back", "previous", "undo" ...), as a command taken from its words must."""
-        pattern = self.commands.get(command)
-        return bool(pattern and pattern.search(_plain(text)))
+        pattern, alone, plain = self.commands.get(command), self.commands_alone.get(command), _plain(text).strip()
+        return bool(pattern and pattern.search(plain)) or bool(alone and alone.fullmatch(plain))
 
     def asks(self, text: str) -> bool:
         """Whether any sentence of the message is a question to the assistant. A plain request

@@ -293,6 +293,7 @@ class Reader:
         self.inability = (inability, re.compile("|".join(
             ("(?<=\\w)" if long.startswith("n't") else r"(?<![\w'])") + re.escape(long) + r"(?![\w'])"
             for long in sorted(inability, key=len, reverse=True)))) if inability else None
+        self.inability_kept = {str(word).lower() for word in self.knowledge.vocabulary.get("inability_kept", [])}
         lost = self.knowledge.vocabulary.get("lost_ability", {})
         self.lost_ability = re.compile(
             r"(?<![\w'])(?:" + "|".join(re.escape(_normalise(str(cue))) for cue in lost["before"]) + r") "
@@ -543,8 +544,20 @@ class Reader:
             text = self.lost_ability.sub(lambda match: f"i can't {match.group(1)}", text)
         if self.inability:  # "I don't think I can walk" is "I can't walk" (vocabulary `inability`)
             short, long_way = self.inability
-            text = long_way.sub(lambda match: short[match.group(0)], text)
+            text = long_way.sub(lambda match: match.group(0) if self._inability_kept(match.group(0), match.string[:match.start()])
+                                else short[match.group(0)], text)
         return text
+
+    def _inability_kept(self, long_way: str, before: str) -> bool:
+        """Whether one of the two words before a long way round of an inability, in its clause,
+        turns it round (vocabulary `inability_kept`): "it hasn't stopped me from running". A long
+        way round that is a negation itself ("could I not", "not able to") is turned round by
+        nothing before it: "not only could I not run" cannot run."""
+        def negation(word: str) -> bool:
+            return word in self.inability_kept or (word.endswith("n't") and "n't" in self.inability_kept)
+        if any(negation(word) for word in long_way.split()):
+            return False
+        return any(negation(word) for word in re.split(r"[.,;:!?()]", before)[-1].split()[-2:])
 
     def _closest_vocabulary_word(self, word: str) -> str:
         """The vocabulary word one edit from `word` (two for words of 8 letters or more), else `word`."""
