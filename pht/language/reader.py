@@ -33,6 +33,7 @@ from .pipeline import NEGATIONS, PLACE_FIELDS, answer_phrases, lemma_pattern, sh
 NOT_SURE = "not_sure"
 POSSIBLE = "possible"
 BARE = "bare"  # a `bare_as_answer` match: a topic word that answers only on its own
+ORGAN_SIGN = "bladder_bowel_change"  # the sign whose causes may be of one organ (`explained_organs`)
 # The words besides the items themselves in an answer that only lists items ("yes, the weight
 # and maybe the calf one too", "does weight count?"): a bare topic word counts only among these.
 LIST_WORDS = {"yes", "yeah", "yep", "yup", "y", "ya", "the", "a", "an", "my", "and", "or", "&", "+", "plus", "also",
@@ -310,7 +311,14 @@ class Reader:
         minimised = self.knowledge.vocabulary.get("minimised", {})
         self.minimised = self._cue_matcher(minimised.get("cues"))
         self.minimised_values = set(minimised.get("values", []))
-        self.explained = {value: self._cue_matcher(cues) for value, cues in (self.knowledge.vocabulary.get("explained") or {}).items()}
+        organs = self.knowledge.vocabulary.get("explained_organs") or {}
+        explained = {value: list(cues) for value, cues in (self.knowledge.vocabulary.get("explained") or {}).items()}
+        if organs:
+            explained.setdefault(ORGAN_SIGN, []).extend(cue for organ in organs.values() for cue in organ["causes"])
+        self.explained = {value: self._cue_matcher(cues) for value, cues in explained.items()}
+        # (a cause of one organ's change, the words that name that organ's change)
+        self.organs = {name: (self._cue_matcher(organ["causes"]), self._cue_matcher(organ["words"]))
+                       for name, organ in organs.items()}
         relieving = self.knowledge.vocabulary.get("relieving", {})
         self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after", "only_for", "treatments")}
         self.relieved_fields = set(relieving.get("fields", []))
@@ -547,6 +555,15 @@ class Reader:
             text = long_way.sub(lambda match: match.group(0) if self._inability_kept(match.group(0), match.string[:match.start()])
                                 else short[match.group(0)], text)
         return text
+
+    def _same_organ(self, doc: Doc, causes: List[int], start: int, end: int) -> List[int]:
+        """The harmless causes at `causes` that may explain the bladder or bowel change told at
+        start..end: a cause of one organ's change (vocabulary `explained_organs`) explains none
+        told in the other organ's words ("on codeine and I haven't peed in 2 days")."""
+        named = {name for name, (_, words) in self.organs.items()
+                 if any(start <= at < end for _, at, _ in words(doc))}
+        one_organ = {at: name for name, (organ_causes, _) in self.organs.items() for _, at, _ in organ_causes(doc)}
+        return [at for at in causes if at not in one_organ or not named - {one_organ[at]}]
 
     def _inability_kept(self, long_way: str, before: str) -> bool:
         """Whether one of the two words before a long way round of an inability, in its clause,
@@ -790,6 +807,8 @@ class Reader:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
                 explanations[value] = [at for _, at, _ in self.explained[value](doc)]
+                if value == ORGAN_SIGN:
+                    explanations[value] = self._same_organ(doc, explanations[value], start, end)
             # the harmless cause told beside the sign, in its sentence with no "but" or "now"
             # between them: "I had a UTI last year. Now I've wet myself twice" is no leak explained
             explained = any(_told_beside(doc, at, start, sentence) for at in explanations.get(value, ()))
