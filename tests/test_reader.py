@@ -3278,5 +3278,13 @@ def test_a_cause_of_the_same_organs_change_makes_it_asked_once(text):
     assert "bladder_bowel_change" in read_message_possible(text) and "red_flags" not in read_message(text)
 
 
-def test_a_weak_pelvic_floor_excuses_no_weak_leg_told_after_it():
-    assert "leg_weakness" in possible_or_stated("I have a weak pelvic floor, and my leg is weak too", "neuro_symptoms")
+@pytest.mark.parametrize("text", ["I have a weak pelvic floor, and my leg is weak too",
+                                  "I have weak glutes, and my leg is weak too",
+                                  "my hamstring is sore, and my leg feels weak"])
+def test_a_weak_muscle_or_a_sore_hamstring_excuses_no_weak_leg_told_in_the_next_clause(text):
+    assert "leg_weakness" in possible_or_stated(text, "neuro_symptoms")
+
+
+@pytest.mark.parametrize("text", ["my hamstring feels weak", "my legs feel weak after lifting", "weak glutes"])
+def test_a_weak_muscle_in_its_own_clause_is_no_weak_leg(text):
+    assert "leg_weakness" not in possible_or_stated(text, "neuro_symptoms")
