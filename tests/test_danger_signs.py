@@ -113,8 +113,6 @@ ROUND_SIXTEEN_LEFT = {
     "My sciatica is back, but it’s… weird. Both legs this time.": "both legs and the sciatica are in two sentences",
     "My legs could barely lift me up as the pain radiated through them.":
         "'lift' excuses a weak leg (weak when lifting weights in the gym)",
-    "Its 1:30AM and I am up because I can’t stand my back pain anymore.": "night told only by the clock time",
-    "It waits until three A.M. and then begins its toothache throb.": "night told only by the clock time",
     "I was dx over three years ago with bilateral IDC.": "an abbreviation ('IDC' is also 'I don't care')",
     "I can’t remember if I fell forward or back, but I did roll as I went down, smacking pretty much every part of my body on the way down.":
         "the stairs are in the sentence before",

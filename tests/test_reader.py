@@ -3288,3 +3288,14 @@ def test_a_weak_muscle_or_a_sore_hamstring_excuses_no_weak_leg_told_in_the_next_
 @pytest.mark.parametrize("text", ["my hamstring feels weak", "my legs feel weak after lifting", "weak glutes"])
 def test_a_weak_muscle_in_its_own_clause_is_no_weak_leg(text):
     assert "leg_weakness" not in possible_or_stated(text, "neuro_symptoms")
+
+
+@pytest.mark.parametrize("text", ["Its 1:30AM and I am up because I can't stand my back pain anymore.",
+                                  "It waits until three A.M. and then begins its toothache throb.", "I woke at 3 am in agony"])
+def test_a_clock_time_in_the_small_hours_asks_about_night_pain(text):
+    assert "night_pain" in read_message_possible(text)
+
+
+@pytest.mark.parametrize("text", ["I get up at 4am to run before work", "my alarm goes off at 4am", "the race starts at 9am"])
+def test_an_early_start_or_a_daytime_clock_time_is_no_night_pain(text):
+    assert "night_pain" not in possible_or_stated(text)
