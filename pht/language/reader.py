@@ -107,7 +107,9 @@ OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "w
                 "mums", "moms", "dads", "sisters", "brothers", "friends", "sons", "daughters", "aunts", "auntie",
                 "aunty", "uncles", "cousins", "colleagues", "neighbours", "neighbors", "parents", "relatives",
                 "niece", "nephew", "nieces", "nephews", "grandson", "granddaughter", "stepdad", "stepmum", "stepmom",
-                "stepfather", "stepmother", "sibling", "siblings"}
+                "stepfather", "stepmother", "sibling", "siblings",
+                # children ("My child runs with a broken leg in a cast"; not "baby", as in "carrying the baby")
+                "child", "children", "kid", "kids", "toddler", "stepson", "stepdaughter"}
 FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 THIRD_PERSON = {"he", "she", "his", "her", "him", "he's", "she's", "himself", "herself"}
 # a word with a capital after a lower-case word in the same sentence: a name ("Then Angela broke her arm")
