@@ -3264,3 +3264,27 @@ def test_a_bare_leak_is_asked_about(text):
 def test_a_leaking_roof_a_sneeze_leak_and_a_pain_that_hardly_stops_walking_are_no_danger_signs(text):
     reading = shared_reader().reading(text, asked=None)
     assert not reading.findings.get("red_flags") and not reading.findings.get("injury_signs")
+
+
+@pytest.mark.parametrize("text", ["since my prostate surgery I can't control my bowels",
+                                  "I'm on codeine and I haven't peed in 2 days"])
+def test_a_cause_of_one_organs_change_does_not_explain_the_other_organs(text):
+    assert read_message(text)["red_flags"] == ["bladder_bowel_change"]
+
+
+@pytest.mark.parametrize("text", ["I'm on codeine and can't control my bowels", "I had a UTI and I wet myself twice",
+                                  "I'm 30 weeks pregnant and I can't stop peeing, up 2-3 times at night"])
+def test_a_cause_of_the_same_organs_change_makes_it_asked_once(text):
+    assert "bladder_bowel_change" in read_message_possible(text) and "red_flags" not in read_message(text)
+
+
+@pytest.mark.parametrize("text", ["I have a weak pelvic floor, and my leg is weak too",
+                                  "I have weak glutes, and my leg is weak too",
+                                  "my hamstring is sore, and my leg feels weak"])
+def test_a_weak_muscle_or_a_sore_hamstring_excuses_no_weak_leg_told_in_the_next_clause(text):
+    assert "leg_weakness" in possible_or_stated(text, "neuro_symptoms")
+
+
+@pytest.mark.parametrize("text", ["my hamstring feels weak", "my legs feel weak after lifting", "weak glutes"])
+def test_a_weak_muscle_in_its_own_clause_is_no_weak_leg(text):
+    assert "leg_weakness" not in possible_or_stated(text, "neuro_symptoms")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple, cast
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, cast
 
 import spacy
 from spacy.language import Language
@@ -43,6 +43,9 @@ NEGATIONS = {"no", "not", "n't", "never", "without", "none", "nor", "neither", "
 # A gap never runs over these: a negation inside it would be missed, and "of" changes the
 # thing spoken about ("back * hurts" must not find "back of my knee hurts").
 GAP_BLOCKERS = sorted(NEGATIONS | {".", ";", "!", "?", "but", "of", "though", "although", "however", "except"})
+# A phrase that only looks like a finding (vocabulary `not_findings`) keeps to its clause: "a weak
+# pelvic floor, and my leg is weak too" is no "pelvic floor * * weak".
+CLAUSE_GAP_BLOCKERS = sorted(set(GAP_BLOCKERS) | {",", "and", "&", "then", "so", "because"})
 
 
 def synonym_phrases(knowledge: Knowledge) -> Iterator[Tuple[str, str, str]]:
@@ -93,7 +96,8 @@ def is_gapped(phrase: str) -> bool:
     return any(word == GAP or word.startswith(EXACT) for word in str(phrase).split())
 
 
-def lemma_pattern(nlp: Language, phrase: str, sides: bool = False) -> List[Dict[str, Any]]:
+def lemma_pattern(nlp: Language, phrase: str, sides: bool = False,
+                  blockers: Sequence[str] = GAP_BLOCKERS) -> List[Dict[str, Any]]:
     """A token pattern that matches `phrase` by lemma, whatever its inflection, with the
     determiner and gap rules described at the top of this module; with `sides`, a place's
     phrase also finds its left or right one."""
@@ -101,7 +105,7 @@ def lemma_pattern(nlp: Language, phrase: str, sides: bool = False) -> List[Dict[
     words = str(phrase).lower().split()
     for position, word in enumerate(words):
         if word == GAP:
-            pattern += [{"LOWER": {"NOT_IN": GAP_BLOCKERS}, "OP": "?"}] * GAP_WORDS
+            pattern += [{"LOWER": {"NOT_IN": list(blockers)}, "OP": "?"}] * GAP_WORDS
         elif word in DETERMINERS:
             optional = 0 < position < len(words) - 1
             pattern.append({"LOWER": {"IN": DETERMINERS}, **({"OP": "?"} if optional else {})})

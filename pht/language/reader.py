@@ -28,11 +28,13 @@ from spacy.tokens import Doc
 from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import OVERTURN_CUES, Knowledge, flattened, load_knowledge
 from . import numbers
-from .pipeline import NEGATIONS, PLACE_FIELDS, answer_phrases, lemma_pattern, shared_pipeline, synonym_phrases
+from .pipeline import (CLAUSE_GAP_BLOCKERS, GAP_BLOCKERS, NEGATIONS, PLACE_FIELDS, answer_phrases, lemma_pattern, shared_pipeline,
+                       synonym_phrases)
 
 NOT_SURE = "not_sure"
 POSSIBLE = "possible"
 BARE = "bare"  # a `bare_as_answer` match: a topic word that answers only on its own
+ORGAN_SIGN = "bladder_bowel_change"  # the sign whose causes may be of one organ (`explained_organs`)
 # The words besides the items themselves in an answer that only lists items ("yes, the weight
 # and maybe the calf one too", "does weight count?"): a bare topic word counts only among these.
 LIST_WORDS = {"yes", "yeah", "yep", "yup", "y", "ya", "the", "a", "an", "my", "and", "or", "&", "+", "plus", "also",
@@ -261,6 +263,7 @@ class Reader:
             self.as_answer.setdefault(field, self._new_matcher()).add(
                 value, [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
         self.possible_not_with: Dict[str, Matcher] = {}
+        self.not_with_in_clause: Set[str] = set()
         for field, value, entry in possible_values(self.knowledge):
             self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p)) for p in entry["possible"]])
             for phrase in entry.get("possible_as_answer", []):  # "I just fell over" to the safety question
@@ -271,6 +274,8 @@ class Reader:
                     f"{value}|{POSSIBLE}|{BARE}", [lemma_pattern(self.nlp, str(phrase))])
             if entry.get("not_with"):
                 self.possible_not_with[f"{field}|{value}"] = self._cue_matcher(entry["not_with"])
+            if entry.get("not_with_in_clause"):
+                self.not_with_in_clause.add(f"{field}|{value}")
         self.together = self._new_matcher()
         for field, value, entry in together_values(self.knowledge):
             for number, group in enumerate(entry["together"]):
@@ -322,7 +327,14 @@ class Reader:
         minimised = self.knowledge.vocabulary.get("minimised", {})
         self.minimised = self._cue_matcher(minimised.get("cues"))
         self.minimised_values = set(minimised.get("values", []))
-        self.explained = {value: self._cue_matcher(cues) for value, cues in (self.knowledge.vocabulary.get("explained") or {}).items()}
+        organs = self.knowledge.vocabulary.get("explained_organs") or {}
+        explained = {value: list(cues) for value, cues in (self.knowledge.vocabulary.get("explained") or {}).items()}
+        if organs:
+            explained.setdefault(ORGAN_SIGN, []).extend(cue for organ in organs.values() for cue in organ["causes"])
+        self.explained = {value: self._cue_matcher(cues) for value, cues in explained.items()}
+        # (a cause of one organ's change, the words that name that organ's change)
+        self.organs = {name: (self._cue_matcher(organ["causes"]), self._cue_matcher(organ["words"]))
+                       for name, organ in organs.items()}
         relieving = self.knowledge.vocabulary.get("relieving", {})
         self.relieving = {side: self._cue_matcher(relieving.get(side)) for side in ("before", "after", "only_for", "treatments")}
         self.relieved_fields = set(relieving.get("fields", []))
@@ -351,11 +363,11 @@ class Reader:
         self.doing = self._cue_matcher([cue for options in stories.values() for cue in options.get("while", [])])
         places = self.knowledge.vocabulary.get("not_pain_places", {})
         self.not_pain_places = {side: self._cue_matcher(places.get(side)) for side in ("feelings", "pain")}
-        self.not_findings = self._cue_matcher(self.knowledge.vocabulary.get("not_findings"))
+        self.not_findings = self._cue_matcher(self.knowledge.vocabulary.get("not_findings"), in_clause=True)
         # a field's own: "the pain runs down my leg" is no running, but still the pain's path
-        self.field_not_findings = {field: self._cue_matcher(flattened(spec["not_findings"]))
+        self.field_not_findings = {field: self._cue_matcher(flattened(spec["not_findings"]), in_clause=True)
                                    for field, spec in self.knowledge.fields.items() if spec.get("not_findings")}
-        self.field_story_not_findings = {field: self._cue_matcher(flattened(spec["not_findings_in_stories"]))
+        self.field_story_not_findings = {field: self._cue_matcher(flattened(spec["not_findings_in_stories"]), in_clause=True)
                                          for field, spec in self.knowledge.fields.items() if spec.get("not_findings_in_stories")}
         # (field, value) -> matchers of the body parts that put it elsewhere, and of those that keep it
         self.elsewhere = {(field, value): (self._cue_matcher(entry["elsewhere"]["places"]),
@@ -388,11 +400,13 @@ class Reader:
         """An empty matcher on the pipeline's words (spaCy's pattern check only with `validate`)."""
         return Matcher(self.nlp.vocab, validate=self.validate)
 
-    def _cue_matcher(self, phrases: Optional[Iterable[Any]]) -> Matcher:
-        """A matcher of `phrases` by lemma (vocabulary.yml's cue lists); with none, one that finds nothing."""
+    def _cue_matcher(self, phrases: Optional[Iterable[Any]], in_clause: bool = False) -> Matcher:
+        """A matcher of `phrases` by lemma (vocabulary.yml's cue lists); with none, one that finds
+        nothing. `in_clause`: a gap ("*") does not run over a comma or an "and" either."""
         matcher = self._new_matcher()
         if phrases:
-            matcher.add("cue", [lemma_pattern(self.nlp, str(phrase)) for phrase in phrases])
+            blockers = CLAUSE_GAP_BLOCKERS if in_clause else GAP_BLOCKERS
+            matcher.add("cue", [lemma_pattern(self.nlp, str(phrase), blockers=blockers) for phrase in phrases])
         return matcher
 
     # -- public ------------------------------------------------------------------------
@@ -525,9 +539,10 @@ class Reader:
             if any(other.value == mention.value and other.field == mention.field and other.negated
                    for other in mentions):
                 continue  # "down the back of my leg, not past the knee": denied in the same message
-            not_with = self.possible_not_with.get(f"{mention.field}|{mention.value}")
-            if not_with is not None and not mention.clear_words and any(_same_stretch(doc, start, end, mention.start, clause, sentence)
-                                            for _, start, end in not_with(doc)):
+            key = f"{mention.field}|{mention.value}"
+            not_with, in_clause = self.possible_not_with.get(key), key in self.not_with_in_clause
+            if not_with is not None and not mention.clear_words and any(
+                    _same_stretch(doc, start, end, mention.start, clause, sentence, in_clause) for _, start, end in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
             if mention.value not in values:
@@ -559,6 +574,15 @@ class Reader:
             text = long_way.sub(lambda match: match.group(0) if self._inability_kept(match.group(0), match.string[:match.start()])
                                 else short[match.group(0)], text)
         return text
+
+    def _same_organ(self, doc: Doc, causes: List[int], start: int, end: int) -> List[int]:
+        """The harmless causes at `causes` that may explain the bladder or bowel change told at
+        start..end: a cause of one organ's change (vocabulary `explained_organs`) explains none
+        told in the other organ's words ("on codeine and I haven't peed in 2 days")."""
+        named = {name for name, (_, words) in self.organs.items()
+                 if any(start <= at < end for _, at, _ in words(doc))}
+        one_organ = {at: name for name, (organ_causes, _) in self.organs.items() for _, at, _ in organ_causes(doc)}
+        return [at for at in causes if at not in one_organ or not named - {one_organ[at]}]
 
     def _inability_kept(self, long_way: str, before: str) -> bool:
         """Whether one of the two words before a long way round of an inability, in its clause,
@@ -802,6 +826,8 @@ class Reader:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
                 explanations[value] = [at for _, at, _ in self.explained[value](doc)]
+                if value == ORGAN_SIGN:
+                    explanations[value] = self._same_organ(doc, explanations[value], start, end)
             # the harmless cause told beside the sign, in its sentence with no "but" or "now"
             # between them: "I had a UTI last year. Now I've wet myself twice" is no leak explained
             explained = any(_told_beside(doc, at, start, sentence) for at in explanations.get(value, ()))
@@ -1449,14 +1475,15 @@ def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int]) -> bool:
     return not any(doc[index].lower_ in CONTRASTS or doc[index].lower_ == "now" for index in range(low + 1, high))
 
 
-def _same_stretch(doc: Doc, start: int, end: int, mention: int, clause: List[int], sentence: List[int]) -> bool:
+def _same_stretch(doc: Doc, start: int, end: int, mention: int, clause: List[int], sentence: List[int],
+                  in_clause: bool = False) -> bool:
     """Whether the `not_with` phrase at start..end stands where it excuses the mention: a lone
     word that only says all is well ("ok", "fine") in the mention's clause, any other phrase in
-    its sentence."""
+    its sentence, or in its clause for a value with `not_with_in_clause`."""
     lone_fine = end - start == 1 and doc[start].lower_ in FINE_WORDS
     if lone_fine and _asks_if_fine(doc, start, sentence):
         return False  # "Is it normal that I couldn't feel when I peed?" asks, it does not say all is well
-    stretch = clause if lone_fine else sentence
+    stretch = clause if lone_fine or in_clause else sentence
     return stretch[start] == stretch[mention]
 
 
