@@ -120,6 +120,8 @@ CARRYING_VERBS = {"carry", "carrying", "carried", "hold", "holding", "held", "li
                   "take", "taking", "took", "bring", "bringing", "brought",
                   # company: "was playing with my son and fell off the trampoline"
                   "with"}
+# words that keep a sign told after a carried relative theirs ("after he fell off a ladder", "his leg gave way")
+OTHERS_TOLD_OF = {"he", "she", "they", "his", "her", "their", "he's", "she's", "himself", "herself"}
 # the values told of what happens to the person while doing something to another (`CARRYING_VERBS`)
 CARRIED_VALUES = {"major_trauma", "difficulty_walking", "pop", "bruising", "leg_weakness"}
 FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
@@ -1222,7 +1224,7 @@ class Reader:
                 return not _describes_the_person(doc, index)  # "a woman who died of cancer"
             if token in OTHER_PEOPLE and not _after_a_preposition(doc, index):
                 if value in CARRIED_VALUES and _carried(doc, index) and not any(
-                        doc[between].lower_ in {"he", "she", "they"} for between in range(index + 1, start)):
+                        doc[between].lower_ in OTHERS_TOLD_OF for between in range(index + 1, end)):
                     continue  # "I was carrying my son up the stairs and fell": the person's fall
                 return True
             if _the_person_at(doc, index):
@@ -1253,7 +1255,7 @@ class Reader:
                 return False
             if token in OTHER_PEOPLE and index > 0 and doc[index - 1].lower_ in POSSESSIVES:
                 if value in CARRIED_VALUES and _carried(doc, index) and not any(
-                        doc[between].lower_ in {"he", "she", "they"} for between in range(index + 1, start)):
+                        doc[between].lower_ in OTHERS_TOLD_OF for between in range(index + 1, end)):
                     continue  # "I was carrying my son up the stairs and fell": the person's fall
                 return not _after_a_preposition(doc, index, also=frozenset({"with"}))
         return False
