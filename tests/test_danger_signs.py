@@ -125,7 +125,26 @@ ROUND_SEVENTEEN_LEFT = {
     "All of a sudden, I started to feel – nothing down there.":
         "a dash for a pause splits 'feel' from 'nothing down there' into two clauses (a dash often starts a new thought)",
 }
+# Round eighteen's phrasings (2026-12-05, false alarms weighted to infection or fracture and acute
+# injury) that the reader still misses, each with why: strict, so that a fix shows.
+ROUND_EIGHTEEN_LEFT = {
+    "Seconds after the accident, a passerby photographed me as I managed to get myself up onto my knees, knowing I was injured, but not how badly.":
+        "'the accident' alone is as often a toilet accident (a near miss of bladder and bowel), so it is no sign by itself",
+}
 NEAR_MISSES_LEFT = {
+    # round eighteen (2026-12-05)
+    "He had chest pain which forced him to turn round and drive 450 miles home.":
+        "a message all of 'he' may be told for him (r508, 'He cracked his hip when he fell', is annotated his major trauma)",
+    "He broke his foot in September and had surgery to put 2 screws in and has been crutching around ever since.":
+        "a message all of 'he' may be told for him (as r508)",
+    "On Wednesday, he added another bone to his tally: a spiral fracture of the tibia, courtesy of a quick move in a game of Capture the Flag.":
+        "a message all of 'he' may be told for him (as r508)",
+    "Its' a pity as I'd hoped to have another good mileage week but I suppose it has been a rest for my legs, even though many joints have had a feverish ache.":
+        "'feverish' is the fever's own word; the cold is told only in the page's title",
+    "My child runs with a broken leg in a cast.":
+        "'child' and 'kid' as other people would also make 'was playing with the kids and fell off the trampoline' somebody else's fall",
+    "my pop died of bowel cancer":
+        "'pop' for a grandfather: as one of the other people it would also make 'I felt a pop and couldn't walk' somebody else's",
     'I limped down the stairs like an old lady, with a crick in my neck, tight shoulders, and an aching ass.':
         "the rule that excused it also hid real signs (a fresh-eyes review, 2026-12-05): asked, not excused",
     "Anyway my right thigh is sore and I think they'll be a big bruise there tomorrow.":
@@ -160,6 +179,8 @@ def _real_cases() -> Iterator["pytest.param"]:
                 marks = [pytest.mark.xfail(reason=ROUND_SIXTEEN_LEFT[row["text"]], strict=True)]
             if row["text"] in ROUND_SEVENTEEN_LEFT:
                 marks = [pytest.mark.xfail(reason=ROUND_SEVENTEEN_LEFT[row["text"]], strict=True)]
+            if row["text"] in ROUND_EIGHTEEN_LEFT:
+                marks = [pytest.mark.xfail(reason=ROUND_EIGHTEEN_LEFT[row["text"]], strict=True)]
             yield pytest.param(_field_of(value), value, row["text"], id=f"{value}: {row['text'][:60]}", marks=marks)
 
 

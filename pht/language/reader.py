@@ -110,6 +110,20 @@ OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "w
                 "aunty", "uncles", "cousins", "colleagues", "neighbours", "neighbors", "parents", "relatives",
                 "niece", "nephew", "nieces", "nephews", "grandson", "granddaughter", "stepdad", "stepmum", "stepmom",
                 "stepfather", "stepmother", "sibling", "siblings"}
+# a relative the person does something to or is with ("I was carrying my son up the stairs and
+# fell", "was playing with my son and fell off the trampoline"): the fall or the trouble walking
+# told after them is the person's own, not the relative's
+CARRYING_VERBS = {"carry", "carrying", "carried", "hold", "holding", "held", "lift", "lifting", "lifted",
+                  "chase", "chasing", "chased", "push", "pushing", "pushed", "pull", "pulling", "pulled",
+                  "help", "helping", "helped", "catch", "catching", "caught", "pick", "picking", "picked",
+                  "drag", "dragging", "dragged", "swing", "swinging", "swung", "walking", "teaching", "taught",
+                  "take", "taking", "took", "bring", "bringing", "brought",
+                  # company: "was playing with my son and fell off the trampoline"
+                  "with"}
+# words that keep a sign told after a carried relative theirs ("after he fell off a ladder", "his leg gave way")
+OTHERS_TOLD_OF = {"he", "she", "they", "his", "her", "their", "he's", "she's", "himself", "herself"}
+# the values told of what happens to the person while doing something to another (`CARRYING_VERBS`)
+CARRIED_VALUES = {"major_trauma", "difficulty_walking", "pop", "bruising", "leg_weakness"}
 FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 THIRD_PERSON = {"he", "she", "his", "her", "him", "he's", "she's", "himself", "herself"}
 # a word with a capital after a lower-case word in the same sentence: a name ("Then Angela broke her arm")
@@ -826,7 +840,7 @@ class Reader:
             if sentence[start] in gone and sign and value not in self.any_time:
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
             mine_too = any(start < cue and sentence[cue] == sentence[start] for cue in also_mine)
-            if self._about_someone_else(doc, start, end) and not mine_too:
+            if self._about_someone_else(doc, start, end, value) and not mine_too:
                 if proxy and not self.knowledge.fields[field].get("screen"):
                     pass  # a message told for someone else: their places, pain and activities count
                 elif proxy or field == SAFETY_FIELD and self.knowledge.fields[field]["values"][value].get("concrete"):
@@ -839,7 +853,7 @@ class Reader:
                 if not sign:
                     continue  # "Then Angela broke her arm really badly"
                 possible = True  # a danger sign, asked once: "Yesterday Tom lost control of his bladder" may be told for Tom
-            elif sign and not proxy and not mine_too and self._goes_on_about_someone_else(doc, start, end):
+            elif sign and not proxy and not mine_too and self._goes_on_about_someone_else(doc, start, end, value):
                 possible = True  # "my mother was diagnosed ... yes, the really rubbish kind of cancer": asked once
             doubt_before = doubt_after = False
             if sign:  # "I'm not sure whether I've lost feeling down there": asked once, its "not" no denial
@@ -1198,9 +1212,10 @@ class Reader:
         return any(field == "pain_location" and value in ABOVE_KNEE and end <= start < min(clause_end, end + DOWN_TO_WINDOW)
                    for field, value, start, _, _ in kept)
 
-    def _about_someone_else(self, doc: Doc, start: int, end: int) -> bool:
+    def _about_someone_else(self, doc: Doc, start: int, end: int, value: str = "") -> bool:
         """"my dad had a clot": somebody else is the subject of the clause, not the person
-        ("someone shot me in the back of the leg" is about the person)."""
+        ("someone shot me in the back of the leg" is about the person; "I was carrying my son up
+        the stairs and fell" is the person's fall, for a value of `CARRIED_VALUES`)."""
         if _in_own_words(doc, start, end):
             return False
         for index in self._clause_before(doc, start):
@@ -1208,6 +1223,9 @@ class Reader:
             if token in RELATIVE_WHO:
                 return not _describes_the_person(doc, index)  # "a woman who died of cancer"
             if token in OTHER_PEOPLE and not _after_a_preposition(doc, index):
+                if value in CARRIED_VALUES and _carried(doc, index) and not any(
+                        doc[between].lower_ in OTHERS_TOLD_OF for between in range(index + 1, end)):
+                    continue  # "I was carrying my son up the stairs and fell": the person's fall
                 return True
             if _the_person_at(doc, index):
                 return False
@@ -1223,7 +1241,7 @@ class Reader:
         return any(doc[index].lower_ in names for index in self._clause_before(doc, start))
 
     @staticmethod
-    def _goes_on_about_someone_else(doc: Doc, start: int, end: int) -> bool:
+    def _goes_on_about_someone_else(doc: Doc, start: int, end: int, value: str = "") -> bool:
         """A sign told with no one named after a relative named earlier in its sentence may be
         the relative's: "my mother was diagnosed with stage 4 cancer... yes, the really rubbish
         kind of cancer". Not when the sign's own words are the person's ("then wet myself", "lost
@@ -1236,6 +1254,9 @@ class Reader:
             if token in SENTENCE_ENDS or _the_person_at(doc, index):
                 return False
             if token in OTHER_PEOPLE and index > 0 and doc[index - 1].lower_ in POSSESSIVES:
+                if value in CARRIED_VALUES and _carried(doc, index) and not any(
+                        doc[between].lower_ in OTHERS_TOLD_OF for between in range(index + 1, end)):
+                    continue  # "I was carrying my son up the stairs and fell": the person's fall
                 return not _after_a_preposition(doc, index, also=frozenset({"with"}))
         return False
 
@@ -1356,6 +1377,14 @@ def _word_before(doc: Doc, index: int, skipping: Set[str]) -> int:
     while before >= 0 and doc[before].lower_ in skipping:
         before -= 1
     return before
+
+
+def _carried(doc: Doc, index: int) -> bool:
+    """Whether the person at `index` is what the one telling does something to or is with
+    ("carrying my son", "took my daughter skating", "playing with my son"), with at most a
+    determiner or a possessive between."""
+    before = _word_before(doc, index, DETERMINERS_AND_POSSESSIVES)
+    return before >= 0 and doc[before].lower_ in CARRYING_VERBS
 
 
 def _after_a_preposition(doc: Doc, index: int, also: FrozenSet[str] = frozenset()) -> bool:
