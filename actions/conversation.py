@@ -19,7 +19,7 @@ from .assessment import assess_conversation
 from .corrections import WITHDRAWAL_SLOT, WITHDRAWN_SLOT, repeat_back
 from .forms import FORM_NAME, is_distress, note_misunderstanding
 from .telling import (
-    WELCOME_INSTEAD, asks_for_the_prescreen, before_the_questions, described_pain_just_now, says_its_words, told_findings,
+    WELCOME_INSTEAD, asks_for_the_prescreen, before_the_questions, says_its_words, told_findings, told_own_story,
     told_instead,
 )
 from .messages import STAFF_SLOT, bullet_list, findings_summary, on_staff_channel, render, staff_entered
@@ -148,7 +148,7 @@ class ActionAnswerQuestion(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
-        if described_pain_just_now(tracker) and not question_form().asks(text):
+        if told_own_story(tracker) and not question_form().asks(text):
             return WELCOME_INSTEAD
         if raised_since_the_outcome(tracker):
             return assess_conversation(tracker, dispatcher, domain)  # the new advice first, not an FAQ snippet
@@ -303,7 +303,7 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if corrected_just_now(tracker):
             return CORRECT_INSTEAD  # before the reverting below, which would undo the correction
-        if described_pain_just_now(tracker):
+        if told_own_story(tracker):
             return WELCOME_INSTEAD
         if raised_since_the_outcome(tracker):
             return assess_conversation(tracker, dispatcher, domain)  # before the reverting, which would undo it
@@ -326,7 +326,7 @@ class ActionOffTopic(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if corrected_just_now(tracker):
             return CORRECT_INSTEAD
-        if described_pain_just_now(tracker):
+        if told_own_story(tracker):
             return WELCOME_INSTEAD
         if raised_since_the_outcome(tracker):
             return assess_conversation(tracker, dispatcher, domain)

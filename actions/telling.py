@@ -32,14 +32,22 @@ def described_pain_just_now(tracker: Tracker) -> bool:
     """Before the questions and before any outcome, whether the reader found findings or a
     danger sign to confirm in the latest message ("inner thigh I think", "my bowel habits are a
     bit weird lately"), or it tells of a pain the reader could not place ("a sharp pain coursed
-    through my right hamstring muscle"), or it is a first-person account that asks nothing,
-    read or not (a story of a fall in words the classifier knew none of, taken for nothing it
-    could name): then it describes the pain, whatever intent the NLU gave it, and gets the
-    welcome rather than "Sorry, I didn't understand" or "I can't help with that"."""
+    through my right hamstring muscle"): then it describes the pain, whatever intent the NLU
+    gave it, and gets the welcome rather than "I can't help with that"."""
     if not before_the_questions(tracker):
         return False
-    text = tracker.latest_message.get("text") or ""
-    return told_findings(tracker) or question_form().tells_of_pain(text) or question_form().tells_own_account(text)
+    return told_findings(tracker) or question_form().tells_of_pain(tracker.latest_message.get("text") or "")
+
+
+def told_own_story(tracker: Tracker) -> bool:
+    """Before the questions, whether the latest message described the pain, or is a first-person
+    account that asks nothing, read or not: a story of a fall in words the classifier knew none
+    of, taken for nothing it could name or for an off-topic remark or a question, gets the
+    welcome rather than "Sorry, I didn't understand". Not for a stop, a goodbye or a request for
+    a person, which keep their reply without findings ("I'd rather ring the clinic myself
+    tomorrow morning" is no story)."""
+    return described_pain_just_now(tracker) or (
+        before_the_questions(tracker) and question_form().tells_own_account(tracker.latest_message.get("text") or ""))
 
 
 def told_findings(tracker: Tracker) -> bool:

@@ -464,6 +464,15 @@ def test_a_goodbye_or_a_thank_you_without_its_words_is_not_understood_rather_tha
     assert [message["response"] for message in messages] == ["utter_default"]
 
 
+@pytest.mark.parametrize("action, intent, text", [
+    (ActionGoodbye(), "goodbye", "Actually I've changed my mind, I'll speak to my GP on Monday instead of doing this now"),
+    (ActionAskForPerson(), "ask_for_person",
+     "I'm not comfortable typing my symptoms into a chatbot and would prefer a proper appointment with the clinic"),
+])
+def test_a_long_goodbye_or_request_for_a_person_that_tells_no_pain_is_no_story(action, intent, text):
+    assert FollowupAction("action_welcome") not in run(action, told_just_now(text, intent))[1]
+
+
 def test_a_goodbye_a_thank_you_and_a_request_for_a_person_still_get_their_reply():
     assert run(ActionGoodbye(), told_just_now("bye for now", "goodbye"))[0][0]["response"] == "utter_goodbye"
     assert run(ActionThank(), told_just_now("thanks a lot", "thank"))[0][0]["response"] == "utter_you_are_welcome"

@@ -183,6 +183,10 @@ def test_waking_up_with_it_answers_how_it_started_as_not_known_not_the_same_ques
     ("start", "start_over"),
     ("from the top please", "start_over"),
     ("can we start this again", "start_over"),
+    ("restart the survey", "start_over"),
+    ("can you restart", "start_over"),
+    ("I want to redo the questionnaire", "start_over"),
+    ("oops, start from question one", "start_over"),
 ])
 def test_a_real_command_or_question_still_steps_aside_for_its_rule(text, intent):
     tracker = validation_tracker(text, CLASSIC | {"onset": None}, "onset", {}, intent=intent)

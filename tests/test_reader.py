@@ -3272,8 +3272,7 @@ def test_a_cause_of_one_organs_change_does_not_explain_the_other_organs(text):
     assert read_message(text)["red_flags"] == ["bladder_bowel_change"]
 
 
-@pytest.mark.parametrize("text", ["I'm on codeine and can't control my bowels", "I had a UTI and I wet myself twice",
-                                  "I'm 30 weeks pregnant and I can't stop peeing, up 2-3 times at night"])
+@pytest.mark.parametrize("text", ["I'm on codeine and can't control my bowels", "I had a UTI and I wet myself twice"])
 def test_a_cause_of_the_same_organs_change_makes_it_asked_once(text):
     assert "bladder_bowel_change" in read_message_possible(text) and "red_flags" not in read_message(text)
 
@@ -3296,6 +3295,28 @@ def test_a_clock_time_in_the_small_hours_asks_about_night_pain(text):
     assert "night_pain" in read_message_possible(text)
 
 
-@pytest.mark.parametrize("text", ["I get up at 4am to run before work", "my alarm goes off at 4am", "the race starts at 9am"])
-def test_an_early_start_or_a_daytime_clock_time_is_no_night_pain(text):
-    assert "night_pain" not in possible_or_stated(text)
+def test_a_daytime_clock_time_is_no_night_pain():
+    assert "night_pain" not in possible_or_stated("the race starts at 9am")
+
+
+@pytest.mark.parametrize("text", ["The pain wakes me up every night and I'm struggling to get to work",
+                                  "I'm up all night with it, I set an alarm but I'm already awake",
+                                  "It's 3am and I'm awake with the pain again, I have to be up for work in 4 hours"])
+def test_night_pain_told_with_work_or_an_alarm_is_still_asked(text):  # a fresh-eyes review
+    assert "night_pain" in possible_or_stated(text)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I'm pregnant and I can't pee even though I need to", "bladder_bowel_change"),
+    ("I'm pregnant and I've lost control of my bladder", "bladder_bowel_change"),
+])
+def test_pregnancy_explains_no_lost_control_or_retention(text, value):  # a fresh-eyes review
+    assert value in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text, signs", [
+    ("I slipped doing the splits, huge bruising built up down my thigh and I can barely walk", {"bruising", "difficulty_walking"}),
+    ("I slipped and it not only stops me from walking but I have a huge bruise", {"bruising", "difficulty_walking"}),
+])
+def test_bruising_that_built_up_and_what_the_pain_not_only_stops_are_read(text, signs):  # a fresh-eyes review
+    assert signs <= set(read_message(text)["injury_signs"])

@@ -595,7 +595,10 @@ class Reader:
             return word in self.inability_kept or (word.endswith("n't") and "n't" in self.inability_kept)
         if any(negation(word) for word in long_way.split()):
             return False
-        return any(negation(word) for word in re.split(r"[.,;:!?()]", before)[-1].split()[-2:])
+        words = re.split(r"[.,;:!?()]", before)[-1].split()[-2:]
+        # "it not only stops me from walking" stops them: a "not" of "not only" turns nothing round
+        return any(negation(word) and words[index + 1:index + 2] not in (["only"], ["just"])
+                   for index, word in enumerate(words))
 
     def _closest_vocabulary_word(self, word: str) -> str:
         """The vocabulary word one edit from `word` (two for words of 8 letters or more), else `word`."""
