@@ -132,6 +132,31 @@ ROUND_EIGHTEEN_LEFT = {
         "'the accident' alone is as often a toilet accident (a near miss of bladder and bowel), so it is no sign by itself",
 }
 NEAR_MISSES_LEFT = {
+    # round eighteen's rules taken out again after a second fresh-eyes review (2026-12-05)
+    'my car was written off in a crash last year but I was fine, this started in May':
+        "a crash 'last year' as a long-ago cue also made a second, recent crash in the sentence only possible ('I came off my bike last year, and again on Sunday') (a second fresh-eyes review, round eighteen)",
+    'I was worried it was a fracture but the x-ray was clear':
+        "'worried it was' as a doubt also made a confirmed fracture only possible ('I was worried it was a fracture and the X-ray showed one') (a second fresh-eyes review, round eighteen)",
+    'I lost a stone for my wedding':
+        'a wedding as the cause of weight lost also excused weight lost without trying beside it (a second fresh-eyes review, round eighteen)',
+    'my right calf is bigger than my left because I kick with it':
+        "the kicking or dominant leg as the cause of a bigger calf also excused a hot, red calf swollen overnight, and matched 'non-dominant' (a second fresh-eyes review, round eighteen)",
+    'I get breathless running up hills':
+        'breathless on hills as a figure of effort also hid breathlessness beside a swollen calf, a possible clot (a second fresh-eyes review, round eighteen)',
+    'I was burning up on the hill climb':
+        'a hill climb, a spin class, the rain or a start line as the cause of a fever also made a measured fever of 39 or an infected wound only possible (a second fresh-eyes review, round eighteen)',
+    'I was shivering at the start line in the rain':
+        'a hill climb, a spin class, the rain or a start line as the cause of a fever also made a measured fever of 39 or an infected wound only possible (a second fresh-eyes review, round eighteen)',
+    'my legs gave out on the last rep of squats':
+        "legs that gave out on the last rep also hid a leg weak 'ever since' (a second fresh-eyes review, round eighteen)",
+    'I was limping after I stubbed my toe':
+        "a stubbed toe or a blister as the cause of a limp also made 'I can't walk, my leg gave way' only possible (a second fresh-eyes review, round eighteen)",
+    "I've got a bruise on my forearm from the gym":
+        "the forearm as a place elsewhere also hid 'a bruise the size of my forearm' (a second fresh-eyes review, round eighteen)",
+    'I had a minor car accident in 2015, no injuries':
+        "'minor accident' or 'no injuries' anywhere in a message also made a real crash or a broken hip only possible ('no injuries to the bike but I broke my hip') (a second fresh-eyes review, round eighteen)",
+    "I got rear-ended at the lights last year but wasn't hurt":
+        "a crash 'last year' as a long-ago cue also made a second, recent crash in the sentence only possible ('I came off my bike last year, and again on Sunday') (a second fresh-eyes review, round eighteen)",
     # round eighteen (2026-12-05)
     "He had chest pain which forced him to turn round and drive 450 miles home.":
         "a message all of 'he' may be told for him (r508, 'He cracked his hip when he fell', is annotated his major trauma)",

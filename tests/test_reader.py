@@ -3320,3 +3320,31 @@ def test_pregnancy_explains_no_lost_control_or_retention(text, value):  # a fres
 ])
 def test_bruising_that_built_up_and_what_the_pain_not_only_stops_are_read(text, signs):  # a fresh-eyes review
     assert signs <= set(read_message(text)["injury_signs"])
+
+
+# A second fresh-eyes review of round eighteen (2026-12-05): real signs that its rules dropped or
+# made only possible, each read as stated again.
+@pytest.mark.parametrize("text, field, value", [
+    ("The cut on my thigh is red and hot and has given me the chills", "red_flags", "fever"),
+    ("My calf has been swollen for a week and now I'm breathless on hills and going up the stairs", "red_flags", "chest_symptoms"),
+    ("My leg gave out on the last rep of squats and it has felt weak ever since", "neuro_symptoms", "leg_weakness"),
+    ("I was worried it was a fracture and the X-ray showed one", "red_flags", "major_trauma"),
+    ("I fell off my bike with no injuries to the bike but I broke my hip", "red_flags", "major_trauma"),
+    ("My wife wasn't hurt at all but I was hit by a car and broke my pelvis", "red_flags", "major_trauma"),
+    ("I came off my bike last year, and came off again on Sunday at 40mph and now can't walk", "red_flags", "major_trauma"),
+    ("My calf on my non-dominant leg is suddenly swollen and hot", "red_flags", "calf_swelling"),
+    ("Since the spin class I've had a fever of 39 and my thigh is red and swollen", "red_flags", "fever"),
+    ("I've lost 10kg without trying, I was losing weight for my wedding but stopped dieting", "red_flags", "weight_loss"),
+])
+def test_a_sign_told_beside_round_eighteens_harmless_words_is_still_stated(text, field, value):
+    assert value in (read_message(text).get(field) or [])
+
+
+@pytest.mark.parametrize("text", ["I took my mum to the fracture clinic today", "I took my son to hospital after a fall down the stairs",
+                                  "I was with my friend after a collision"])
+def test_a_relative_taken_to_their_care_or_met_after_their_accident_has_it_not_the_person(text):
+    assert "major_trauma" not in (read_message(text).get("red_flags") or [])
+
+
+def test_a_relative_who_cannot_walk_is_not_the_person_who_cannot_walk():
+    assert "difficulty_walking" not in (read_message("I was helping my dad who can't walk anymore").get("injury_signs") or [])

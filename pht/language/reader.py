@@ -120,8 +120,11 @@ CARRYING_VERBS = {"carry", "carrying", "carried", "hold", "holding", "held", "li
                   "take", "taking", "took", "bring", "bringing", "brought",
                   # company: "was playing with my son and fell off the trampoline"
                   "with"}
+# where one takes a relative for their care: "I took my mum to the fracture clinic" tells of her
+CARE_PLACES = {"hospital", "a&e", "er", "clinic", "gp", "doctor", "doctors", "doctor's", "physio", "appointment",
+               "scan", "scans", "ward", "chemo", "x-ray", "surgery", "consultant", "specialist"}
 # words that keep a sign told after a carried relative theirs ("after he fell off a ladder", "his leg gave way")
-OTHERS_TOLD_OF = {"he", "she", "they", "his", "her", "their", "he's", "she's", "himself", "herself"}
+OTHERS_TOLD_OF = {"he", "she", "they", "his", "her", "their", "he's", "she's", "himself", "herself", "who", "whose"}
 # the values told of what happens to the person while doing something to another (`CARRYING_VERBS`)
 CARRIED_VALUES = {"major_trauma", "difficulty_walking", "pop", "bruising", "leg_weakness"}
 FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
@@ -1226,8 +1229,7 @@ class Reader:
             if token in RELATIVE_WHO:
                 return not _describes_the_person(doc, index)  # "a woman who died of cancer"
             if token in OTHER_PEOPLE and not _after_a_preposition(doc, index):
-                if value in CARRIED_VALUES and _carried(doc, index) and not any(
-                        doc[between].lower_ in OTHERS_TOLD_OF for between in range(index + 1, end)):
+                if value in CARRIED_VALUES and _carried(doc, index, end):
                     continue  # "I was carrying my son up the stairs and fell": the person's fall
                 return True
             if _the_person_at(doc, index):
@@ -1257,8 +1259,7 @@ class Reader:
             if token in SENTENCE_ENDS or _the_person_at(doc, index):
                 return False
             if token in OTHER_PEOPLE and index > 0 and doc[index - 1].lower_ in POSSESSIVES:
-                if value in CARRIED_VALUES and _carried(doc, index) and not any(
-                        doc[between].lower_ in OTHERS_TOLD_OF for between in range(index + 1, end)):
+                if value in CARRIED_VALUES and _carried(doc, index, end):
                     continue  # "I was carrying my son up the stairs and fell": the person's fall
                 return not _after_a_preposition(doc, index, also=frozenset({"with"}))
         return False
@@ -1382,12 +1383,25 @@ def _word_before(doc: Doc, index: int, skipping: Set[str]) -> int:
     return before
 
 
-def _carried(doc: Doc, index: int) -> bool:
+def _carried(doc: Doc, index: int, sign_end: int) -> bool:
     """Whether the person at `index` is what the one telling does something to or is with
-    ("carrying my son", "took my daughter skating", "playing with my son"), with at most a
-    determiner or a possessive between."""
+    ("carrying my son", "playing with my son"), with at most a determiner or a possessive
+    between, and the sign ending at `sign_end` is the teller's: no "he", "she", "his", "who" ... anywhere
+    in the rest of the sentence ("helping my dad who can't walk", "his leg gave way", "a crash
+    she was in"), and no "after" or place of care between ("took my son to hospital after a fall
+    down the stairs", "took my mum to the fracture clinic")."""
     before = _word_before(doc, index, DETERMINERS_AND_POSSESSIVES)
-    return before >= 0 and doc[before].lower_ in CARRYING_VERBS
+    if before < 0 or doc[before].lower_ not in CARRYING_VERBS:
+        return False
+    if any(doc[between].lower_ == "after" or doc[between].lower_ in CARE_PLACES
+           for between in range(index + 1, min(len(doc), sign_end + 1))):
+        return False  # the place of care may follow the sign's word: "the fracture clinic"
+    for after in range(index + 1, len(doc)):
+        if doc[after].lower_ in SENTENCE_ENDS:
+            return True
+        if doc[after].lower_ in OTHERS_TOLD_OF:
+            return False
+    return True
 
 
 def _after_a_preposition(doc: Doc, index: int, also: FrozenSet[str] = frozenset()) -> bool:
