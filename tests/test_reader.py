@@ -3348,3 +3348,20 @@ def test_a_relative_taken_to_their_care_or_met_after_their_accident_has_it_not_t
 
 def test_a_relative_who_cannot_walk_is_not_the_person_who_cannot_walk():
     assert "difficulty_walking" not in (read_message("I was helping my dad who can't walk anymore").get("injury_signs") or [])
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("I feel like I got hit by a truck after that session", "red_flags", "major_trauma"),
+    ("It was a bruising long run", "injury_signs", "bruising"),
+    ("The champagne cork went pop", "injury_signs", "pop"),
+])
+def test_a_likeness_a_hard_run_and_a_cork_are_no_danger_signs(text, field, value):  # a fresh-eyes review, round eighteen
+    assert value not in (read_message(text).get(field) or [])
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("I got hit by a car on my bike", "red_flags", "major_trauma"),
+    ("It was a bruising long run and now there is bruising all down the back of my thigh", "injury_signs", "bruising"),
+])
+def test_the_real_sign_beside_a_likeness_or_a_hard_run_is_still_read(text, field, value):
+    assert value in (read_message(text).get(field) or [])
