@@ -34,7 +34,6 @@ from .pipeline import (CLAUSE_GAP_BLOCKERS, GAP_BLOCKERS, NEGATIONS, PLACE_FIELD
 NOT_SURE = "not_sure"
 POSSIBLE = "possible"
 BARE = "bare"  # a `bare_as_answer` match: a topic word that answers only on its own
-ORGAN_SIGN = "bladder_bowel_change"  # the sign whose causes may be of one organ (`explained_organs`)
 # The words besides the items themselves in an answer that only lists items ("yes, the weight
 # and maybe the calf one too", "does weight count?"): a bare topic word counts only among these.
 LIST_WORDS = {"yes", "yeah", "yep", "yup", "y", "ya", "the", "a", "an", "my", "and", "or", "&", "+", "plus", "also",
@@ -332,10 +331,11 @@ class Reader:
         minimised = self.knowledge.vocabulary.get("minimised", {})
         self.minimised = self._cue_matcher(minimised.get("cues"))
         self.minimised_values = set(minimised.get("values", []))
-        organs = self.knowledge.vocabulary.get("explained_organs") or {}
+        by_organ = self.knowledge.vocabulary.get("explained_organs") or {}
+        self.organ_sign, organs = by_organ.get("sign"), by_organ.get("organs") or {}  # the sign whose causes may be of one organ
         explained = {value: list(cues) for value, cues in (self.knowledge.vocabulary.get("explained") or {}).items()}
         if organs:
-            explained.setdefault(ORGAN_SIGN, []).extend(cue for organ in organs.values() for cue in organ["causes"])
+            explained.setdefault(self.organ_sign, []).extend(cue for organ in organs.values() for cue in organ["causes"])
         self.explained = {value: self._cue_matcher(cues) for value, cues in explained.items()}
         # (a cause of one organ's change, the words that name that organ's change)
         self.organs = {name: (self._cue_matcher(organ["causes"]), self._cue_matcher(organ["words"]))
@@ -834,7 +834,7 @@ class Reader:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
                 explanations[value] = [at for _, at, _ in self.explained[value](doc)]
-                if value == ORGAN_SIGN:
+                if value == self.organ_sign:
                     explanations[value] = self._same_organ(doc, explanations[value], start, end)
             # the harmless cause told beside the sign, in its sentence with no "but" or "now"
             # between them: "I had a UTI last year. Now I've wet myself twice" is no leak explained
