@@ -124,6 +124,9 @@ CARE_PLACES = {"hospital", "a&e", "er", "clinic", "gp", "doctor", "doctors", "do
                "scan", "scans", "ward", "chemo", "x-ray", "surgery", "consultant", "specialist"}
 # words that keep a sign told after a carried relative theirs ("after he fell off a ladder", "his leg gave way")
 OTHERS_TOLD_OF = {"he", "she", "they", "his", "her", "their", "he's", "she's", "himself", "herself", "who", "whose"}
+# where a carried relative is put ("into his wheelchair", "onto her bed"): their possessive there
+# is no sign of theirs told after
+PUT_INTO = {"into", "onto", "in", "on", "to", "off", "out", "of", "from", "up", "down", "over", "across"}
 # the values told of what happens to the person while doing something to another (`CARRYING_VERBS`)
 CARRIED_VALUES = {"major_trauma", "difficulty_walking", "pop", "bruising", "leg_weakness"}
 FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
@@ -1229,7 +1232,7 @@ class Reader:
             if token in RELATIVE_WHO:
                 return not _describes_the_person(doc, index)  # "a woman who died of cancer"
             if token in OTHER_PEOPLE and not _after_a_preposition(doc, index):
-                if value in CARRIED_VALUES and _carried(doc, index, end):
+                if value in CARRIED_VALUES and _carried(doc, index, start, end):
                     continue  # "I was carrying my son up the stairs and fell": the person's fall
                 return True
             if _the_person_at(doc, index):
@@ -1259,7 +1262,7 @@ class Reader:
             if token in SENTENCE_ENDS or _the_person_at(doc, index):
                 return False
             if token in OTHER_PEOPLE and index > 0 and doc[index - 1].lower_ in POSSESSIVES:
-                if value in CARRIED_VALUES and _carried(doc, index, end):
+                if value in CARRIED_VALUES and _carried(doc, index, start, end):
                     continue  # "I was carrying my son up the stairs and fell": the person's fall
                 return not _after_a_preposition(doc, index, also=frozenset({"with"}))
         return False
@@ -1383,13 +1386,15 @@ def _word_before(doc: Doc, index: int, skipping: Set[str]) -> int:
     return before
 
 
-def _carried(doc: Doc, index: int, sign_end: int) -> bool:
+def _carried(doc: Doc, index: int, sign_start: int, sign_end: int) -> bool:
     """Whether the person at `index` is what the one telling does something to or is with
     ("carrying my son", "playing with my son"), with at most a determiner or a possessive
-    between, and the sign ending at `sign_end` is the teller's: no "he", "she", "his", "who" ... anywhere
+    between, and the sign from `sign_start` to `sign_end` is the teller's: no "he", "she", "his", "who" ... anywhere
     in the rest of the sentence ("helping my dad who can't walk", "his leg gave way", "a crash
     she was in"), and no "after" or place of care between ("took my son to hospital after a fall
-    down the stairs", "took my mum to the fracture clinic")."""
+    down the stairs", "took my mum to the fracture clinic"). Where the relative is put ("lifting
+    my dad into his wheelchair and felt a pop in my hamstring") leaves the pop the teller's,
+    but not a sign that is that very thing ("into his wheelchair" is his trouble walking)."""
     before = _word_before(doc, index, DETERMINERS_AND_POSSESSIVES)
     if before < 0 or doc[before].lower_ not in CARRYING_VERBS:
         return False
@@ -1399,7 +1404,8 @@ def _carried(doc: Doc, index: int, sign_end: int) -> bool:
     for after in range(index + 1, len(doc)):
         if doc[after].lower_ in SENTENCE_ENDS:
             return True
-        if doc[after].lower_ in OTHERS_TOLD_OF:
+        if doc[after].lower_ in OTHERS_TOLD_OF and not (
+                doc[after].lower_ in OTHERS_OWN and doc[after - 1].lower_ in PUT_INTO and after + 1 != sign_start):
             return False
     return True
 
