@@ -76,6 +76,8 @@ CONFIRM_SLOT = "danger_check"
 YES, NO, UNSURE = "yes", "no", "unsure"  # UNSURE: a `confirms` value (tests/real/README.md)
 # When the assistant asks about injury signs a story has no answer for, it has read a sudden
 # start into a gradual one: the person says what such a person would.
+# the questions whose answers may state a danger sign the story did not (`answer_signs`)
+SAFETY_ANSWERS = ("injury_signs", "red_flags", "neuro_symptoms")
 UNANNOTATED_ANSWERS = {"injury_signs": "no, nothing like that"}
 UNSURE_ANSWER = "I'm not sure"
 
@@ -251,6 +253,24 @@ def first_message_signs(story: Mapping[str, Any], read: Mapping[str, Any], possi
     return result
 
 
+def answer_signs(story: Mapping[str, Any], reader: Any, vocabulary: Vocabulary) -> Tuple[List[str], List[str]]:
+    """The story's danger signs read (clearly or only possibly) from the person's own answers to
+    the safety questions, each read as the answer to its question, and those missed: a sign the
+    first message missed is caught here or not at all (a reader-only look at what a
+    conversation hears). Only the signs of a question the person has an answer to count (the
+    injury question is asked only after a sudden start)."""
+    answers = story.get("answers") or {}
+    answered = {field_name for field_name in SAFETY_ANSWERS if answers.get(field_name)}
+    stated = {sign for sign in story.get("danger_signs") or [] if vocabulary.danger_field(sign) in answered}
+    said: Set[str] = set()
+    for field_name in SAFETY_ANSWERS:
+        if answers.get(field_name):
+            reading = reader.reading(str(answers[field_name]), asked=field_name)
+            said.update(value for values in list(reading.findings.values()) + list(reading.possible.values())
+                        if isinstance(values, list) for value in values)
+    return sorted(stated & said), sorted(stated - said)
+
+
 def right_levels(expected: Mapping[str, Any], levels: Iterable[str], main: str) -> Set[str]:
     """The levels counted right: the annotated one and its `acceptable` alternatives of that kind."""
     levels = set(levels)
@@ -309,8 +329,11 @@ def read_stories(stories: List[Mapping[str, Any]], vocabulary: Vocabulary) -> Tu
         for kind, values in found_signs.items():
             signs[kind] += len(values)
         signs["denied_read"] += len(denied)
+        heard, unheard = answer_signs(story, reader, vocabulary)
+        signs["answers_read"] += len(heard)
+        signs["answers_missed"] += len(unheard)
         records.append({"id": story["id"], "misses": {name: misses for name, (_, misses) in scored.items() if misses},
-                        "signs": found_signs, "denied_read": denied,
+                        "signs": found_signs, "denied_read": denied, "answer_signs_missed": unheard,
                         "read": reading.findings, "possible": reading.possible})
     stated = signs["clear"] + signs["possible"] + signs["missed"]
     figures = {
@@ -323,6 +346,7 @@ def read_stories(stories: List[Mapping[str, Any]], vocabulary: Vocabulary) -> Tu
         "danger_sign_recall_first_message": ratio(signs["clear"] + signs["possible"], stated),
         "danger_signs_read_clearly": signs["clear"], "danger_signs_read_possibly": signs["possible"],
         "danger_signs_read_unstated": signs["unstated"], "denied_signs_read": signs["denied_read"],
+        "danger_sign_recall_answers": ratio(signs["answers_read"], signs["answers_read"] + signs["answers_missed"]),
     }
     return figures, records
 
@@ -657,6 +681,7 @@ TABLE_ROWS = [
     ("  of which only possible (to confirm)", "reader", "danger_signs_read_possibly"),
     ("danger signs read the text does not state", "reader", "danger_signs_read_unstated"),
     ("denied signs read", "reader", "denied_signs_read"),
+    ("danger-sign recall, own answers to the safety questions", "reader", "danger_sign_recall_answers"),
     ("symptom stories answered as an FAQ (asking nothing)", "conversations", "answered_as_faq"),
     ("  stories that also ask: answered, then the questions", "conversations", "questions_in_stories_answered"),
     ("finished with own answers", "conversations", "finished_rate"),
@@ -692,6 +717,8 @@ def format_tune_details(details: Mapping[str, Any], figures: Mapping[str, Any]) 
         notes = [f"{name}: {' '.join(misses)}" for name, misses in record["misses"].items()]
         if signs["missed"]:
             notes.append(f"DANGER SIGN MISSED: {', '.join(signs['missed'])}")
+        if record["answer_signs_missed"]:
+            notes.append(f"danger sign missed in the answers too: {', '.join(record['answer_signs_missed'])}")
         if record["denied_read"]:
             notes.append(f"denied but read: {', '.join(record['denied_read'])}")
         if notes:

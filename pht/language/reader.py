@@ -377,9 +377,12 @@ class Reader:
                                    for field, spec in self.knowledge.fields.items() if spec.get("not_findings")}
         self.field_story_not_findings = {field: self._cue_matcher(flattened(spec["not_findings_in_stories"]), in_clause=True)
                                          for field, spec in self.knowledge.fields.items() if spec.get("not_findings_in_stories")}
-        # (field, value) -> matchers of the body parts that put it elsewhere, and of those that keep it
+        # (field, value) -> matchers of the body parts that put it elsewhere, of those that keep it,
+        # and of the measures that name a part without placing anything there ("the size of my hand")
         self.elsewhere = {(field, value): (self._cue_matcher(entry["elsewhere"]["places"]),
-                                           self._cue_matcher(entry["elsewhere"]["unless"]))
+                                           self._cue_matcher(entry["elsewhere"]["unless"]),
+                                           self._cue_matcher(entry["elsewhere"]["measures"])
+                                           if entry["elsewhere"].get("measures") else None)
                           for field, spec in self.knowledge.fields.items()
                           for value, entry in (spec.get("values") or {}).items()
                           if isinstance(entry, dict) and entry.get("elsewhere")}
@@ -796,7 +799,7 @@ class Reader:
         # or an aside, not a warning
         warned = [(start, _warning_end(doc, start, sentence)) for _, start, _ in self.warnings(doc)
                   if not (start > 0 and doc[start - 1].lower_ in {"as", "though"})]
-        long_ago = {sentence[start] for _, start, _ in self.historical(doc)} if self.historical_values else set()
+        long_ago = [at for _, at, _ in self.historical(doc)] if self.historical_values else []
         doubts: Optional[Tuple[List[int], List[int]]] = None  # vocabulary `doubts`, matched at the first sign
         explanations: Dict[str, List[int]] = {}  # vocabulary `explained`, matched at the first mention of its value
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
@@ -831,8 +834,10 @@ class Reader:
                 if not sign:
                     continue  # "if you get any tingling, go to A&E": what to watch for
                 possible = True  # a danger sign in a warning: asked once, never dropped
-            if value in self.historical_values and sentence[start] in long_ago:
-                possible = True  # "it all started when I had a car accident 14 years ago": asked once
+            if value in self.historical_values and any(_told_beside(doc, at, start, sentence) for at in long_ago):
+                # "it all started when I had a car accident 14 years ago": asked once; not past a
+                # "but" or "now" ("I had chest pain years ago but now I can't breathe" is stated)
+                possible = True
             if value in self.exertion_values and sentence[start] in sore_after:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
@@ -941,12 +946,15 @@ class Reader:
     def _elsewhere(self, doc: Doc, field: str, value: str, start: int, clause: List[int]) -> bool:
         """Whether a value told of a part of the body it does not concern (vocabulary `elsewhere`:
         a bruise on the elbow is no bruising of the thigh) is told of that part: its clause names
-        one of `places` and none of `unless`."""
+        one of `places` (not inside one of `measures`: "a bruise the size of my hand") and none of
+        `unless`."""
         matchers = self.elsewhere.get((field, value))
         if matchers is None:
             return False
-        places, unless = ({clause[at] for _, at, _ in matcher(doc)} for matcher in matchers)
-        return clause[start] in places and clause[start] not in unless
+        places, unless, measures = matchers
+        measured = {at for _, begin, end in measures(doc) for at in range(begin, end)} if measures else set()
+        named = {clause[at] for _, at, end in places(doc) if not measured.intersection(range(at, end))}
+        return clause[start] in named and clause[start] not in {clause[at] for _, at, _ in unless(doc)}
 
     def _answer_value(self, match_id: int) -> Tuple[str, bool]:
         """The value an `as_answer` match names, and whether only possibly (`possible_as_answer`)."""
@@ -1404,10 +1412,19 @@ def _carried(doc: Doc, index: int, sign_start: int, sign_end: int) -> bool:
     for after in range(index + 1, len(doc)):
         if doc[after].lower_ in SENTENCE_ENDS:
             return True
-        if doc[after].lower_ in OTHERS_TOLD_OF and not (
-                doc[after].lower_ in OTHERS_OWN and doc[after - 1].lower_ in PUT_INTO and after + 1 != sign_start):
+        if doc[after].lower_ in OTHERS_TOLD_OF and not _put_somewhere(doc, after, sign_start):
             return False
     return True
+
+
+def _put_somewhere(doc: Doc, possessive: int, sign_start: int) -> bool:
+    """Whether the possessive at `possessive` only says where a carried relative is put ("into
+    his wheelchair"), before a sign the teller tells after an "and" or a comma ("... and felt a
+    pop in my hamstring"); not "on his badly broken leg", not a sign that starts at or before it
+    ("in his wheelchair", "a pop in his leg")."""
+    return (doc[possessive].lower_ in OTHERS_OWN and doc[possessive - 1].lower_ in PUT_INTO
+            and possessive < sign_start
+            and any(doc[between].lower_ in {"and", ","} for between in range(possessive + 1, sign_start)))
 
 
 def _after_a_preposition(doc: Doc, index: int, also: FrozenSet[str] = frozenset()) -> bool:
