@@ -34,6 +34,9 @@ def stepped_aside(events):
     ("onset", "one rep of a sumo deadlift", "onset", "sudden"),  # r692
     ("load_changes", "my first time trying sumo deadlifts", "load_changes", ["new_exercise"]),  # r692
     ("neuro_symptoms", "no; only my ring and little fingers went numb after the ride", "neuro_symptoms", []),  # r728
+    ("neuro_symptoms", "no; my feet are just sore", "neuro_symptoms", []),  # r960
+    ("neuro_symptoms", "a nerve-type ache at my desk; the foot pain has settled; no numbness or tingling", "neuro_symptoms", []),  # r954
+    ("red_flags", "no; I fell over standing, didn't hit my head; no numbness between my legs, bladder fine", "red_flags", []),  # r793
 ])
 def test_an_answer_names_what_the_question_asked_in_the_persons_words(asked, answer, field, value):
     assert READER.read(answer, asked=asked).get(field) == value
@@ -128,6 +131,18 @@ def test_an_off_topic_question_during_the_questions_still_gets_its_reply():
     ("red_flags", "I can't feel the toes on either foot; my bladder is a bit off", "red_flags", ["both_legs"]),  # r057
     ("red_flags", "I fell on the stairs", "red_flags", ["major_trauma"]),                                   # r079
     ("red_flags", "no fall, no accident", "red_flags", []),
+    # round nineteen of the answers (the evaluation's answers to the safety questions)
+    ("red_flags", "I need to pee but nothing will come, and the pain shoots down both legs", "red_flags",
+     ["bladder_bowel_change", "both_legs_pain"]),  # r195
+    ("red_flags", "I bounced down the whole flight onto my tailbone; no fever", "red_flags", ["major_trauma"]),  # r695
+    ("red_flags", "I slid down the whole staircase; no numbness, bladder fine", "red_flags", ["major_trauma"]),  # r748
+    ("red_flags", "I came down with the ladder onto the wood floor; no head injury", "red_flags", ["major_trauma"]),  # r757
+    ("red_flags", "I bailed off a horse that was bolting; no head knock, bladder fine", "red_flags", ["major_trauma"]),  # r766
+    ("red_flags", "the ache keeps me awake much of the night even when I roll over; I sleep in the recliner; nothing else",
+     "red_flags", ["night_pain"]),  # r407
+    ("injury_signs", "I can only crawl; no pop, no bruising", "injury_signs", ["difficulty_walking"]),  # r406
+    ("injury_signs", "I'm shuffling like an old man; no pop, no bruise", "injury_signs", ["difficulty_walking"]),  # r425
+    ("injury_signs", "no pop, no bruising; I can't put one foot in front of the other", "injury_signs", ["difficulty_walking"]),  # r562
 ])
 def test_a_danger_sign_told_in_own_words_answers_the_safety_question(asked, answer, field, value):
     assert READER.read(answer, asked=asked).get(field) == value
