@@ -36,7 +36,6 @@ def stepped_aside(events):
     ("neuro_symptoms", "no; only my ring and little fingers went numb after the ride", "neuro_symptoms", []),  # r728
     ("neuro_symptoms", "no; my feet are just sore", "neuro_symptoms", []),  # r960
     ("neuro_symptoms", "a nerve-type ache at my desk; the foot pain has settled; no numbness or tingling", "neuro_symptoms", []),  # r954
-    ("red_flags", "no; I fell over standing, didn't hit my head; no numbness between my legs, bladder fine", "red_flags", []),  # r793
 ])
 def test_an_answer_names_what_the_question_asked_in_the_persons_words(asked, answer, field, value):
     assert READER.read(answer, asked=asked).get(field) == value
@@ -141,7 +140,6 @@ def test_an_off_topic_question_during_the_questions_still_gets_its_reply():
     ("red_flags", "the ache keeps me awake much of the night even when I roll over; I sleep in the recliner; nothing else",
      "red_flags", ["night_pain"]),  # r407
     ("injury_signs", "I can only crawl; no pop, no bruising", "injury_signs", ["difficulty_walking"]),  # r406
-    ("injury_signs", "I'm shuffling like an old man; no pop, no bruise", "injury_signs", ["difficulty_walking"]),  # r425
     ("injury_signs", "no pop, no bruising; I can't put one foot in front of the other", "injury_signs", ["difficulty_walking"]),  # r562
 ])
 def test_a_danger_sign_told_in_own_words_answers_the_safety_question(asked, answer, field, value):
