@@ -139,6 +139,21 @@ def ask_one_by_one(field: str, response: str, dispatcher: CollectingDispatcher, 
     return [SlotSet(field, None), SlotSet(POSSIBLE_SLOT, one_by_one_signs(field, tracker.slots)), SlotSet(REASK_SLOT, 0)]
 
 
+def mentioned_just_now(tracker: Tracker) -> Dict[str, Any]:
+    """The findings the latest message mentioned in passing (the `mentioned` slot, set by the
+    extraction before the form ran), those it added or changed; the form's validation does not
+    get that slot to validate, so it is read from the events."""
+    current: Dict[str, Any] = {}
+    before: Dict[str, Any] = {}
+    set_since = False
+    for event in tracker.events:
+        if event.get("event") == "user":
+            before, set_since = current, False
+        elif event.get("event") == "slot" and event.get("name") == MENTIONED_SLOT:
+            current, set_since = dict(event.get("value") or {}), True
+    return {field: value for field, value in current.items() if before.get(field) != value} if set_since else {}
+
+
 def one_by_one_field(slots: Mapping[str, Any]) -> Optional[str]:
     """The safety screen whose signs are being asked one at a time just now, if any."""
     sign = pending_sign(slots)
@@ -392,6 +407,13 @@ class ValidateAssessmentForm(FormValidationAction):
         if said:
             dispatcher.utter_message(text=render(domain, "utter_unlisted_answer", tracker.slots, said=join_words(said)))
             return events + [SlotSet(asked, NOT_SURE), SlotSet(REASK_SLOT, 0)]
+        aside = mentioned_just_now(tracker)
+        if aside and asked != CONFIRM_SLOT and not knowledge.fields.get(asked, {}).get("screen"):
+            # "about 3 months" to "how did it start?": noted for later, and the same question again
+            # without "sorry", counted so that it is not asked a third time
+            items = "; ".join(findings_summary(findings_from_slots(aside, knowledge), knowledge, domain))
+            dispatcher.utter_message(text=render(domain, "utter_noted_aside", tracker.slots, items=items))
+            return events + note_misunderstanding(dispatcher, tracker, domain)
         return events + self._reask(asked, dispatcher, tracker, domain)
 
     @staticmethod

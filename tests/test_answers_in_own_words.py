@@ -3,6 +3,7 @@ looks like a command or off-topic but is an answer, and the look-alikes that sta
 
 Each phrasing here comes from a real patient story of tests/real/tune.yml (its id beside it)."""
 import pytest
+from rasa_sdk.events import SlotSet
 
 from actions.forms import ActionExtractFindings, ValidateAssessmentForm
 from pht.language.reader import shared_reader
@@ -222,3 +223,30 @@ def test_a_figure_of_speech_is_no_sudden_injury():  # r151
 ])
 def test_places_in_a_story_in_the_persons_own_words(story, place):
     assert READER.read(story).get("pain_location") == place
+
+
+def test_a_length_told_to_how_it_started_is_noted_and_the_question_asked_again_without_sorry():
+    # "about 3 months" to "How did it start?": the extraction keeps the length for later
+    # (`mentioned`); the form thanks for it and asks how it started again, counted
+    events = [{"event": "user", "text": "I have pain at my sit bone when I sit"},
+              SlotSet("mentioned", {"aggravators": ["sitting"]}),
+              {"event": "user", "text": "yes"},
+              {"event": "user", "text": "about 3 months"},
+              SlotSet("mentioned", {"aggravators": ["sitting"], "duration_days": 90}),
+              {"event": "action", "name": "assessment_form"}]
+    tracker = make_tracker("about 3 months", requested="onset", events=events,
+                           slots={"pain_location": "sit_bone", "mentioned": {"aggravators": ["sitting"], "duration_days": 90}})
+    messages, events = run(ValidateAssessmentForm(), tracker)
+    assert texts(messages) == ["Thanks, I've noted that: for about 3 months."]
+    assert slot_events(events) == {"reask_count": 1, "requested_slot": "onset"}
+
+
+def test_an_answer_that_tells_nothing_new_is_still_asked_again_with_examples():
+    events = [{"event": "user", "text": "I have pain at my sit bone when I sit"},
+              SlotSet("mentioned", {"aggravators": ["sitting"]}),
+              {"event": "user", "text": "hmm"},
+              {"event": "action", "name": "assessment_form"}]
+    tracker = make_tracker("hmm", requested="onset", events=events,
+                           slots={"pain_location": "sit_bone", "mentioned": {"aggravators": ["sitting"]}})
+    messages, _ = run(ValidateAssessmentForm(), tracker)
+    assert texts(messages)[0].startswith("Sorry, I didn't quite get that.")
