@@ -35,6 +35,15 @@ def stepped_aside(events):
     ("onset", "one rep of a sumo deadlift", "onset", "sudden"),  # r692
     ("load_changes", "my first time trying sumo deadlifts", "load_changes", ["new_exercise"]),  # r692
     ("neuro_symptoms", "no; only my ring and little fingers went numb after the ride", "neuro_symptoms", []),  # r728
+    ("onset", "slowly", "onset", "gradual"),
+    ("onset", "over several months", "onset", "gradual"),
+    ("onset", "developing for a while", "onset", "gradual"),
+    ("onset", "all at once", "onset", "sudden"),
+    ("onset", "a sharp pain the moment I came up out of the water on the slalom ski", "onset", "sudden"),
+    ("onset", "today, when my mare bucked me off in my lesson", "onset", "sudden"),
+    ("trend", "still as bad as ever", "trend", "same"),
+    ("trend", "fading now the PhD is done", "trend", "better"),
+    ("trend", "more sore tonight than right after", "trend", "worse"),
     ("neuro_symptoms", "no; my feet are just sore", "neuro_symptoms", []),  # r960
     ("neuro_symptoms", "a nerve-type ache at my desk; the foot pain has settled; no numbness or tingling", "neuro_symptoms", []),  # r954
 ])
