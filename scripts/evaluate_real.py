@@ -317,6 +317,7 @@ def read_stories(stories: List[Mapping[str, Any]], vocabulary: Vocabulary) -> Tu
     reader = shared_reader()
     overall, per_field = Counts(), {}
     signs = Counter()
+    answers_missed_by_sign: Counter = Counter()  # by kind only: printed for the held-out part too
     records = []
     for story in stories:
         reading = reader.reading(story["text"], asked=None)
@@ -332,6 +333,7 @@ def read_stories(stories: List[Mapping[str, Any]], vocabulary: Vocabulary) -> Tu
         heard, unheard = answer_signs(story, reader, vocabulary)
         signs["answers_read"] += len(heard)
         signs["answers_missed"] += len(unheard)
+        answers_missed_by_sign.update(unheard)
         records.append({"id": story["id"], "misses": {name: misses for name, (_, misses) in scored.items() if misses},
                         "signs": found_signs, "denied_read": denied, "answer_signs_missed": unheard,
                         "read": reading.findings, "possible": reading.possible})
@@ -347,6 +349,7 @@ def read_stories(stories: List[Mapping[str, Any]], vocabulary: Vocabulary) -> Tu
         "danger_signs_read_clearly": signs["clear"], "danger_signs_read_possibly": signs["possible"],
         "danger_signs_read_unstated": signs["unstated"], "denied_signs_read": signs["denied_read"],
         "danger_sign_recall_answers": ratio(signs["answers_read"], signs["answers_read"] + signs["answers_missed"]),
+        "answers_missed_by_sign": dict(answers_missed_by_sign.most_common()),
     }
     return figures, records
 
@@ -787,6 +790,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         f"{part} {figures['reader']['stories']} stories" for part, figures in reports.items()))
     print(format_table(reports))
     for part, figures in reports.items():
+        print(f"{part} danger signs missed in the own answers, by sign: {figures['reader']['answers_missed_by_sign']}")
         conversations = figures.get("conversations") or {}
         for key in ("urgency_wrong", "over_triage_rules", "over_triage_raised_by", "sent_lower_after", "stalled_on"):
             if key in conversations:

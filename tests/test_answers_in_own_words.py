@@ -151,6 +151,7 @@ def test_an_off_topic_question_during_the_questions_still_gets_its_reply():
      "red_flags", ["night_pain"]),  # r407
     ("injury_signs", "I can only crawl; no pop, no bruising", "injury_signs", ["difficulty_walking"]),  # r406
     ("injury_signs", "no pop, no bruising; I can't put one foot in front of the other", "injury_signs", ["difficulty_walking"]),  # r562
+    ("injury_signs", "no pop; a bruised bum; I skated on", "injury_signs", ["bruising"]),  # r818
 ])
 def test_a_danger_sign_told_in_own_words_answers_the_safety_question(asked, answer, field, value):
     assert READER.read(answer, asked=asked).get(field) == value
