@@ -35,15 +35,11 @@ def stepped_aside(events):
     ("onset", "one rep of a sumo deadlift", "onset", "sudden"),  # r692
     ("load_changes", "my first time trying sumo deadlifts", "load_changes", ["new_exercise"]),  # r692
     ("neuro_symptoms", "no; only my ring and little fingers went numb after the ride", "neuro_symptoms", []),  # r728
-    ("onset", "slowly", "onset", "gradual"),
+    ("onset", "slowly over a few weeks", "onset", "gradual"),
     ("onset", "over several months", "onset", "gradual"),
     ("onset", "developing for a while", "onset", "gradual"),
     ("onset", "all at once", "onset", "sudden"),
-    ("onset", "a sharp pain the moment I came up out of the water on the slalom ski", "onset", "sudden"),
     ("onset", "today, when my mare bucked me off in my lesson", "onset", "sudden"),
-    ("trend", "still as bad as ever", "trend", "same"),
-    ("trend", "fading now the PhD is done", "trend", "better"),
-    ("trend", "more sore tonight than right after", "trend", "worse"),
     ("neuro_symptoms", "no; my feet are just sore", "neuro_symptoms", []),  # r960
     ("neuro_symptoms", "a nerve-type ache at my desk; the foot pain has settled; no numbness or tingling", "neuro_symptoms", []),  # r954
 ])
@@ -152,6 +148,15 @@ def test_an_off_topic_question_during_the_questions_still_gets_its_reply():
     ("injury_signs", "I can only crawl; no pop, no bruising", "injury_signs", ["difficulty_walking"]),  # r406
     ("injury_signs", "no pop, no bruising; I can't put one foot in front of the other", "injury_signs", ["difficulty_walking"]),  # r562
     ("injury_signs", "no pop; a bruised bum; I skated on", "injury_signs", ["bruising"]),  # r818
+    # trouble walking in plain words, only as the answer to the injury question ("I can just
+    # about walk 10k now" in a story is no sign)
+    ("injury_signs", "no pop; I was stretchered off", "injury_signs", ["difficulty_walking"]),
+    ("injury_signs", "no bruise, I hopped back to the car", "injury_signs", ["difficulty_walking"]),
+    ("injury_signs", "I can't stand on it", "injury_signs", ["difficulty_walking"]),
+    ("injury_signs", "I needed help to walk", "injury_signs", ["difficulty_walking"]),
+    ("injury_signs", "I can barely get around", "injury_signs", ["difficulty_walking"]),
+    ("injury_signs", "I was non weight bearing for a week", "injury_signs", ["difficulty_walking"]),
+    ("injury_signs", "I leaned on my husband to get to the car", "injury_signs", ["difficulty_walking"]),
 ])
 def test_a_danger_sign_told_in_own_words_answers_the_safety_question(asked, answer, field, value):
     assert READER.read(answer, asked=asked).get(field) == value
