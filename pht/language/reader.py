@@ -842,11 +842,14 @@ class Reader:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
                 explanations[value] = [at for _, at, _ in self.explained[value](doc)]
-                if value == self.organ_sign:
-                    explanations[value] = self._same_organ(doc, explanations[value], start, end)
+            causes = explanations.get(value, [])
+            if causes and value == self.organ_sign:
+                # of this mention's organ: "on codeine, I haven't pooed ... and I haven't peed" tells
+                # a bowel change codeine explains and a bladder change it does not
+                causes = self._same_organ(doc, causes, start, end)
             # the harmless cause told beside the sign, in its sentence with no "but" or "now"
             # between them: "I had a UTI last year. Now I've wet myself twice" is no leak explained
-            explained = any(_told_beside(doc, at, start, sentence) for at in explanations.get(value, ()))
+            explained = any(_told_beside(doc, at, start, sentence) for at in causes)
             if explained:
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
