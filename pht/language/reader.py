@@ -1505,9 +1505,11 @@ DENIED_CAUSE_AFTER = {"negative", "clear", "ruled"}
 
 
 def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int]) -> bool:
-    """Whether a harmless cause at `cue` (vocabulary `explained`) is told beside the sign at
-    `mention`: in its sentence, with no contrast or "now" between them ("I've had a UTI before
-    but now I can't feel when I pee" tells a sign apart from the cause)."""
+    """Whether a harmless cause at `cue` (vocabulary `explained`), or a cue of long ago
+    (`historical`), is told beside the sign at `mention`: in its sentence, with no contrast or
+    "now" between them ("I've had a UTI before but now I can't feel when I pee", "I had chest
+    pain years ago but now I can't breathe" tell a sign apart from the cue). A cue denied or
+    tested away counts for nothing, so a sign beside it stays stated."""
     if sentence[cue] != sentence[mention]:
         return False
     # a cause denied or tested away is none: "no UTI, I've lost control of my bladder", "it
