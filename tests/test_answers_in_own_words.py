@@ -1,7 +1,9 @@
 """Real people's answers, in their own words (issue 19): what they name only as an answer, what
 looks like a command or off-topic but is an answer, and the look-alikes that state nothing.
 
-Each phrasing here comes from a real patient story of tests/real/tune.yml (its id beside it)."""
+Each phrasing here comes from a real patient story of tests/real/tune.yml (its id beside it),
+except those that pin how a danger sign told in words of its own, by its parts or by a sound
+or a colour, is asked about once (the section of that name)."""
 import pytest
 from rasa_sdk.events import SlotSet
 
@@ -265,3 +267,59 @@ def test_an_answer_that_tells_nothing_new_is_still_asked_again_with_examples():
                            slots={"pain_location": "sit_bone", "mentioned": {"aggravators": ["sitting"]}})
     messages, _ = run(ValidateAssessmentForm(), tracker)
     assert texts(messages)[0].startswith("Sorry, I didn't quite get that.")
+
+
+# --- a danger sign told in words of its own, to its safety question: asked about once -------
+# The held-out answers to the safety questions told trouble walking, bruising and a pop in words
+# no list held (issue 19). To its own question, such an answer is only possibly the sign, by its
+# parts together (`possible_together_as_answer`: trouble beside a word for walking or standing)
+# or by a sound or a colour (`possible_as_answer`), and the sign's confirming question decides.
+
+@pytest.mark.parametrize("asked, answer, value", [
+    ("injury_signs", "No pop. My leg wouldn't take my weight.", "difficulty_walking"),
+    ("injury_signs", "no pop, but I had to get a taxi home as I couldn't manage the walk", "difficulty_walking"),
+    ("injury_signs", "no pop, no bruising, but standing was a struggle", "difficulty_walking"),
+    ("injury_signs", "I couldn't put my full weight through it for a couple of days", "difficulty_walking"),
+    ("injury_signs", "no pop, it went a bit yellow down the back", "bruising"),
+    ("injury_signs", "it was all mottled", "bruising"),
+    ("injury_signs", "there was a big haematoma", "bruising"),
+    ("injury_signs", "I heard a noise like a whip", "pop"),
+    ("injury_signs", "something went with a noise", "pop"),
+    ("neuro_symptoms", "my leg doesn't do what I tell it", "leg_weakness"),
+    ("neuro_symptoms", "no numbness, but my leg is not as strong", "leg_weakness"),
+    ("neuro_symptoms", "I stumble a lot", "leg_weakness"),
+])
+def test_a_danger_sign_told_in_words_of_its_own_to_its_question_is_asked_about_once(asked, answer, value):
+    reading = READER.reading(answer, asked=asked)
+    assert value in reading.possible.get(asked, []) and value not in (reading.findings.get(asked) or [])
+
+
+@pytest.mark.parametrize("asked, answer", [
+    ("injury_signs", "no pop, no bruising, I could walk"),
+    ("injury_signs", "no pop, no bruising, I had no trouble walking"),
+    ("injury_signs", "it wasn't hard to walk"),
+    ("injury_signs", "I walked home, no problem"),
+    ("injury_signs", "no pop, no colour change, I could walk"),
+    ("injury_signs", "no, it came out of the blue"),
+    ("injury_signs", "no noise, no bruise, I walked off"),
+    ("neuro_symptoms", "no tingling; the leg is fine"),
+    ("neuro_symptoms", "my legs feel heavy after a long run"),
+    ("neuro_symptoms", "my legs feel heavy after training"),
+])
+def test_an_answer_that_denies_or_does_fine_asks_about_nothing(asked, answer):
+    reading = READER.reading(answer, asked=asked)
+    assert not reading.possible and not reading.findings.get(asked)
+
+
+def test_the_same_words_in_a_story_are_no_sign():
+    reading = READER.reading("My leg wouldn't take my weight after the long hike, and it went a bit yellow")
+    assert "injury_signs" not in reading.possible and "injury_signs" not in reading.findings
+
+
+def test_an_answer_in_words_of_its_own_brings_the_signs_confirming_question():
+    text = "No pop. My leg wouldn't take my weight."
+    slots = {"pain_location": "sit_bone", "onset": "sudden"}
+    _, extracted = run(ActionExtractFindings(), make_tracker(text, slots=slots, requested="injury_signs"))
+    signs = slot_events(extracted)["possible_signs"]
+    assert [(sign["field"], sign["value"], sign["answer"]) for sign in signs] == [
+        ("injury_signs", "difficulty_walking", None)]

@@ -283,12 +283,10 @@ class Reader:
                 self.possible_not_with[f"{field}|{value}"] = self._cue_matcher(entry["not_with"])
             if entry.get("not_with_in_clause"):
                 self.not_with_in_clause.add(f"{field}|{value}")
-        self.together = self._new_matcher()
-        for field, value, entry in together_values(self.knowledge):
-            for number, group in enumerate(entry["together"]):
-                for part, phrases in enumerate(group):
-                    self.together.add(f"{field}|{value}|{number}|{part}|{len(group)}",
-                                      [lemma_pattern(self.nlp, str(p)) for p in phrases])
+        self.together = self._together_matcher("together")
+        # to a safety question, a sign told only by its parts together, in words of its own
+        # ("my leg wouldn't take my weight"): possibly that sign, asked once
+        self.answer_together = self._together_matcher("possible_together_as_answer")
         guesses = self.knowledge.vocabulary.get("guesses", {})
         self.guesses = self._cue_matcher(guesses.get("cues"))
         self.guessed_fields = set(guesses.get("fields", []))
@@ -396,8 +394,8 @@ class Reader:
         phrases += [phrase for _, _, phrase in answer_phrases(self.knowledge)]
         phrases += [str(phrase) for group in answers.values() for phrase in group]
         phrases += [str(p) for _, _, entry in possible_values(self.knowledge) for p in entry["possible"]]
-        phrases += [str(p) for _, _, entry in together_values(self.knowledge)
-                    for group in entry["together"] for part in group for p in part]
+        phrases += [str(p) for key in ("together", "possible_together_as_answer")
+                    for _, _, entry in together_values(self.knowledge, key) for group in entry[key] for part in group for p in part]
         self.vocabulary_words = sorted({word for phrase in phrases for word in re.findall(r"[a-z]+", phrase.lower())})
         self.english = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
         self.known_words = set(self.vocabulary_words) | set(self.english.values()) | common_english_words()
@@ -765,6 +763,7 @@ class Reader:
                       and not any(other[0] == field and not other[4] and other[2] <= start < end <= other[3]
                                   and (other[2], other[3]) != (start, end) for other in answers)]
             answers = [item for item in answers if item[4] or (item[0], item[1], clause[item[2]]) not in hedged]
+            answers += self._together(doc, raw, self.answer_together, answering)
         # a phrase that only looks like a finding ("my bruised bum") still names its place
         def outside_not_findings(items: List[tuple]) -> List[tuple]:
             return [item for item in items if item[0] in PLACE_FIELDS
@@ -972,16 +971,32 @@ class Reader:
             return False  # a danger sign stated clearly is never excused
         return any(sentence[other] == sentence[start] for _, other, _ in not_with(doc))
 
-    def _together(self, doc: Doc, raw: List[tuple]) -> List[tuple]:
+    def _together_matcher(self, key: str) -> Matcher:
+        """A matcher of the parts of every value's `key` groups (`together` in vocabulary.yml)."""
+        matcher = self._new_matcher()
+        for field, value, entry in together_values(self.knowledge, key):
+            for number, group in enumerate(entry[key]):
+                for part, phrases in enumerate(group):
+                    matcher.add(f"{field}|{value}|{number}|{part}|{len(group)}",
+                                [lemma_pattern(self.nlp, str(p)) for p in phrases])
+        return matcher
+
+    def _together(self, doc: Doc, raw: List[tuple], matcher: Optional[Matcher] = None,
+                  fields: Optional[Iterable[str]] = None) -> List[tuple]:
         """Values stated by their parts together (`together` in vocabulary.yml): each part of a
         group in one clause, at most TOGETHER_GAP words apart, with no place named and no
         negation between them. "reduced feeling around my genitals" is saddle numbness;
-        "numb in my bum and my legs ache" is not numbness of both legs."""
+        "numb in my bum and my legs ache" is not numbness of both legs. With `matcher` (the
+        answer's own parts, `possible_together_as_answer`), the values of `fields` only, each
+        only possibly."""
         places = {index for field, _, start, end, _ in raw if field == "pain_location" for index in range(start, end)}
         clause = _numbered(doc, _ends_together_clause)
         parts: Dict[Tuple[str, str, str, int], Dict[int, List[Tuple[int, int]]]] = {}
-        for match_id, start, end in self.together(doc):
+        only = None if fields is None else set(fields)
+        for match_id, start, end in (matcher or self.together)(doc):
             field, value, group, part, parts_in_group = self.nlp.vocab.strings[match_id].split("|")
+            if only is not None and field not in only:
+                continue
             parts.setdefault((field, value, group, int(parts_in_group)), {}).setdefault(int(part), []).append((start, end))
         found: List[tuple] = []
         for (field, value, _, size), spans in parts.items():
@@ -1001,7 +1016,7 @@ class Reader:
                 if any((other[0], other[1]) == (field, value) and not other[4] and (other[2], other[3]) in ordered
                        for other in raw):
                     continue
-                found.append((field, value, ordered[0][0], max(end for _, end in ordered), False))
+                found.append((field, value, ordered[0][0], max(end for _, end in ordered), matcher is not None))
         # the parts give way to a statement of the same value they cut into, a clear one or one
         # whose own negation would deny them: "can't pee 2) numb bum" is "can't pee", not a "pee
         # ... numb" that the "can't" would then deny; "I haven't been for a poo in 5 days and
@@ -1596,11 +1611,12 @@ class Reading:
     possible: Dict[str, List[str]]
 
 
-def together_values(knowledge: Knowledge) -> Iterator[Tuple[str, str, Dict[str, Any]]]:
-    """(field, value, vocabulary entry) for every value stated by parts `together`."""
+def together_values(knowledge: Knowledge, key: str = "together") -> Iterator[Tuple[str, str, Dict[str, Any]]]:
+    """(field, value, vocabulary entry) for every value stated by parts `together` (or by the
+    groups of another `key` of the same form)."""
     for field, spec in knowledge.fields.items():
         for value, entry in spec.get("values", {}).items():
-            if entry.get("together"):
+            if entry.get(key):
                 yield field, value, entry
 
 
