@@ -317,7 +317,11 @@ def read_stories(stories: List[Mapping[str, Any]], vocabulary: Vocabulary) -> Tu
     reader = shared_reader()
     overall, per_field = Counts(), {}
     signs = Counter()
-    answers_missed_by_sign: Counter = Counter()  # by kind only: printed for the held-out part too
+    # by kind only, printed for the held-out part too: the signs missed in the own answers, missed
+    # in the first message, and read clearly from a first message that does not state them
+    answers_missed_by_sign: Counter = Counter()
+    first_missed_by_sign: Counter = Counter()
+    unstated_by_sign: Counter = Counter()
     records = []
     for story in stories:
         reading = reader.reading(story["text"], asked=None)
@@ -329,6 +333,8 @@ def read_stories(stories: List[Mapping[str, Any]], vocabulary: Vocabulary) -> Tu
         denied = denials_read(story["first_message"], reading.findings, reading.possible)
         for kind, values in found_signs.items():
             signs[kind] += len(values)
+        first_missed_by_sign.update(found_signs["missed"])
+        unstated_by_sign.update(found_signs["unstated"])
         signs["denied_read"] += len(denied)
         heard, unheard = answer_signs(story, reader, vocabulary)
         signs["answers_read"] += len(heard)
@@ -350,6 +356,8 @@ def read_stories(stories: List[Mapping[str, Any]], vocabulary: Vocabulary) -> Tu
         "danger_signs_read_unstated": signs["unstated"], "denied_signs_read": signs["denied_read"],
         "danger_sign_recall_answers": ratio(signs["answers_read"], signs["answers_read"] + signs["answers_missed"]),
         "answers_missed_by_sign": dict(answers_missed_by_sign.most_common()),
+        "first_message_missed_by_sign": dict(first_missed_by_sign.most_common()),
+        "unstated_read_by_sign": dict(unstated_by_sign.most_common()),
     }
     return figures, records
 
@@ -791,6 +799,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(format_table(reports))
     for part, figures in reports.items():
         print(f"{part} danger signs missed in the own answers, by sign: {figures['reader']['answers_missed_by_sign']}")
+        print(f"{part} danger signs missed in the first message, by sign: {figures['reader']['first_message_missed_by_sign']}")
+        print(f"{part} danger signs read clearly that the first message does not state, by sign: "
+              f"{figures['reader']['unstated_read_by_sign']}")
         conversations = figures.get("conversations") or {}
         for key in ("urgency_wrong", "over_triage_rules", "over_triage_raised_by", "sent_lower_after", "stalled_on"):
             if key in conversations:

@@ -76,6 +76,14 @@ def test_a_danger_sign_read_only_possibly_still_counts_as_caught_in_the_first_me
                      "unstated": ["fever"]}
 
 
+def test_danger_signs_missed_and_read_unstated_are_counted_by_sign_only():
+    stories = [{"id": "r1", "text": "I can't control my bladder and I felt a pop", "danger_signs": ["pop", "fever"],
+                "first_message": {"injury_signs": ["pop"]}, "answers": {}}]
+    figures, _ = evaluate_real.read_stories(stories, VOCABULARY)
+    assert figures["first_message_missed_by_sign"] == {"fever": 1}
+    assert figures["unstated_read_by_sign"] == {"bladder_bowel_change": 1}
+
+
 # --- acceptable alternatives, under- and over-triage ----------------------------------------
 
 def test_an_acceptable_urgency_is_right_and_an_acceptable_fit_is_right():

@@ -384,6 +384,13 @@ class Reader:
                           for field, spec in self.knowledge.fields.items()
                           for value, entry in (spec.get("values") or {}).items()
                           if isinstance(entry, dict) and entry.get("elsewhere")}
+        # (field, value) -> matchers of the parts near the hamstring where the value may still be
+        # its own ("a snap in my hip"), and of those that keep it (`elsewhere.near`)
+        self.near = {key: (self._cue_matcher(entry["elsewhere"]["near"]), self.elsewhere[key][1])
+                     for field, spec in self.knowledge.fields.items()
+                     for value, entry in (spec.get("values") or {}).items()
+                     if isinstance(entry, dict) and (entry.get("elsewhere") or {}).get("near")
+                     for key in [(field, value)]}
         self.unlisted = {field: self._cue_matcher(spec["unlisted"]) for field, spec in self.knowledge.fields.items()
                          if spec.get("unlisted")}
         answers = self.knowledge.vocabulary["answers"]
@@ -829,6 +836,8 @@ class Reader:
                 continue
             if self._elsewhere(doc, field, value, start, clause):
                 continue  # "his left elbow is all kinds of black and blue": not the back of the thigh
+            if self._near(doc, field, value, start, clause):
+                possible = True  # "the familiar snap struck my left hip": asked once whether at the thigh
             if any(cue < start < scope_end for cue, scope_end in warned):
                 if not sign:
                     continue  # "if you get any tingling, go to A&E": what to watch for
@@ -957,6 +966,17 @@ class Reader:
         measured = {at for _, begin, end in measures(doc) for at in range(begin, end)} if measures else set()
         named = {clause[at] for _, at, end in places(doc) if not measured.intersection(range(at, end))}
         return clause[start] in named and clause[start] not in {clause[at] for _, at, _ in unless(doc)}
+
+    def _near(self, doc: Doc, field: str, value: str, start: int, clause: List[int]) -> bool:
+        """Whether a value is told of a part near the hamstring (vocabulary `elsewhere.near`: a
+        snap in the hip, the back or the groin) and its clause names none of `unless`: only
+        possibly the hamstring's own."""
+        matchers = self.near.get((field, value))
+        if matchers is None:
+            return False
+        near, unless = matchers
+        return (clause[start] in {clause[at] for _, at, _ in near(doc)}
+                and clause[start] not in {clause[at] for _, at, _ in unless(doc)})
 
     def _answer_value(self, match_id: int) -> Tuple[str, bool]:
         """The value an `as_answer` match names, and whether only possibly (`possible_as_answer`)."""

@@ -260,10 +260,12 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                 raise KnowledgeError(f"{where} value {value}: `in_context` needs `words`, `context` and a value to be `read_as`")
             elsewhere = entry.get("elsewhere")
             if elsewhere is not None and not (isinstance(elsewhere, dict) and {"places", "unless"} <= set(elsewhere)
-                                              <= {"places", "unless", "measures"}
+                                              <= {"places", "unless", "measures", "near"}
                                               and all(elsewhere[key] for key in elsewhere)):
                 raise KnowledgeError(f"{where} value {value}: `elsewhere` needs `places` and `unless` phrase lists "
-                                     "(and may have `measures`)")
+                                     "(and may have `measures` and `near`)")
+            if elsewhere and elsewhere.get("near") and "possible" not in entry:
+                raise KnowledgeError(f"{where} value {value}: `elsewhere.near` asks once: it goes with `possible` phrases")
             for key in ("possible_as_answer", "bare_as_answer"):
                 if key in entry and "possible" not in entry:
                     raise KnowledgeError(f"{where} value {value}: `{key}` goes with `possible` phrases and their `confirm`")
