@@ -1112,6 +1112,20 @@ def test_a_cauda_equina_sign_told_now_after_something_long_ago_is_stated(text):
     assert "bladder_bowel_change" in read_message(text)["red_flags"]
 
 
+@pytest.mark.parametrize("text", ["With a bone jarring crunch, I land onto the frozen ground.",  # r540
+                                  "I was heading home when I heard a snap and hit the ground at speed",
+                                  "Several bucks later I let go, there was no coming back from it"])  # r767
+def test_an_impact_told_without_a_word_for_a_fall_is_asked_about_once(text):
+    found, possible = _signs(text)
+    assert "major_trauma" not in found and "major_trauma" in possible
+
+
+@pytest.mark.parametrize("text", ["I landed on my feet on the floor after a jump", "I landed a new job",
+                                  "I run on the road most days"])
+def test_a_landing_or_a_road_alone_is_no_impact(text):
+    assert "major_trauma" not in set.union(*_signs(text))
+
+
 def test_snap_crackle_and_pop_is_a_figure_of_speech():
     assert "injury_signs" not in read_message("that morning my back “snapped, crackled, and popped” a little differently")
 

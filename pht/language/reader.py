@@ -287,6 +287,9 @@ class Reader:
         # to a safety question, a sign told only by its parts together, in words of its own
         # ("my leg wouldn't take my weight"): possibly that sign, asked once
         self.answer_together = self._together_matcher("possible_together_as_answer")
+        # in any message, a sign told only by its parts together in a way that may mean it ("I hit
+        # the ground at speed"): asked once
+        self.possible_together = self._together_matcher("possible_together")
         guesses = self.knowledge.vocabulary.get("guesses", {})
         self.guesses = self._cue_matcher(guesses.get("cues"))
         self.guessed_fields = set(guesses.get("fields", []))
@@ -401,7 +404,7 @@ class Reader:
         phrases += [phrase for _, _, phrase in answer_phrases(self.knowledge)]
         phrases += [str(phrase) for group in answers.values() for phrase in group]
         phrases += [str(p) for _, _, entry in possible_values(self.knowledge) for p in entry["possible"]]
-        phrases += [str(p) for key in ("together", "possible_together_as_answer")
+        phrases += [str(p) for key in ("together", "possible_together", "possible_together_as_answer")
                     for _, _, entry in together_values(self.knowledge, key) for group in entry[key] for part in group for p in part]
         self.vocabulary_words = sorted({word for phrase in phrases for word in re.findall(r"[a-z]+", phrase.lower())})
         self.english = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
@@ -734,7 +737,7 @@ class Reader:
         for field, matcher in self.field_story_not_findings.items():  # not in the answer to its own question
             if field != asked:
                 ignored_for[field] = ignored_for.get(field, ignored) | {index for _, start, end in matcher(doc) for index in range(start, end)}
-        raw += self._together(doc, raw)
+        raw += self._together(doc, raw) + self._together(doc, raw, self.possible_together)
         raw = self._read_in_context(doc, raw)
         answering = list(self.as_answer) if not told else [asked] if asked in self.as_answer else []
         answers: List[tuple] = []
@@ -1006,9 +1009,9 @@ class Reader:
         """Values stated by their parts together (`together` in vocabulary.yml): each part of a
         group in one clause, at most TOGETHER_GAP words apart, with no place named and no
         negation between them. "reduced feeling around my genitals" is saddle numbness;
-        "numb in my bum and my legs ache" is not numbness of both legs. With `matcher` (the
-        answer's own parts, `possible_together_as_answer`), the values of `fields` only, each
-        only possibly."""
+        "numb in my bum and my legs ache" is not numbness of both legs. With another `matcher`
+        (`possible_together`, or the answer's own `possible_together_as_answer` for `fields`
+        only), each value only possibly."""
         places = {index for field, _, start, end, _ in raw if field == "pain_location" for index in range(start, end)}
         clause = _numbered(doc, _ends_together_clause)
         parts: Dict[Tuple[str, str, str, int], Dict[int, List[Tuple[int, int]]]] = {}
