@@ -1107,7 +1107,9 @@ def test_a_cauda_equina_sign_told_of_long_ago_is_asked_about_once(text, sign):
 
 
 @pytest.mark.parametrize("text", ["I had a disc operation years ago but now I can't feel when I pee",
-                                  "Two years ago I hurt my back. I can't control my bladder"])
+                                  "Two years ago I hurt my back. I can't control my bladder",
+                                  "I had surgery two years ago and since last week I can't pee",
+                                  "I had a disc operation years ago and yesterday I lost control of my bladder"])
 def test_a_cauda_equina_sign_told_now_after_something_long_ago_is_stated(text):
     assert "bladder_bowel_change" in read_message(text)["red_flags"]
 

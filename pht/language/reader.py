@@ -155,6 +155,12 @@ TOGETHER_GAP = 5
 # Where a sentence ends: a `not_with` phrase only excuses a possible sign in its own sentence.
 SENTENCE_ENDS = {".", "!", "?", ";"}
 CONTRASTS = {"but", "however", "yet", "although", "though", "whereas"}  # a warning's reach ends here
+# Words of lately that end a harmless cause's or an old time's reach over a danger sign ("I had
+# surgery years ago and since last week I can't pee" tells the sign as new), alone or after
+# "this" or "last" ("this week", "last night").
+LATELY = {"now", "today", "yesterday", "recently", "lately", "currently", "tonight", "suddenly"}
+LATELY_AFTER_THIS_OR_LAST = {"week", "weekend", "morning", "night", "month", "few"}
+LATELY_OPENERS = {"and", "since", "then", ",", ";", "from"}  # before a word of lately of its own
 # A comma followed by one of these carries on the same clause for `together` ("my legs feel
 # odd, they're numb").
 SAME_CLAUSE_AFTER_COMMA = {"they", "both", "it's", "its"}
@@ -1545,9 +1551,10 @@ DENIED_CAUSE_AFTER = {"negative", "clear", "ruled"}
 def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int]) -> bool:
     """Whether a harmless cause at `cue` (vocabulary `explained`), or a cue of long ago
     (`historical`), is told beside the sign at `mention`: in its sentence, with no contrast or
-    "now" between them ("I've had a UTI before but now I can't feel when I pee", "I had chest
-    pain years ago but now I can't breathe" tell a sign apart from the cue). A cue denied or
-    tested away counts for nothing, so a sign beside it stays stated."""
+    word of lately between them ("I've had a UTI before but now I can't feel when I pee", "I
+    had chest pain years ago but now I can't breathe", "surgery years ago and since last week I
+    can't pee" tell a sign apart from the cue). A cue denied or tested away counts for nothing,
+    so a sign beside it stays stated."""
     if sentence[cue] != sentence[mention]:
         return False
     # a cause denied or tested away is none: "no UTI, I've lost control of my bladder", "it
@@ -1557,7 +1564,16 @@ def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int]) -> bool:
     if any(doc[index].lower_ in DENIED_CAUSE_AFTER for index in range(cue + 1, min(len(doc), cue + 8)) if sentence[index] == sentence[cue]):
         return False
     low, high = sorted((cue, mention))
-    return not any(doc[index].lower_ in CONTRASTS or doc[index].lower_ == "now" for index in range(low + 1, high))
+
+    def lately(index: int) -> bool:  # a word of lately of its own, not the cue's ("cystitis last week and ...")
+        word = doc[index].lower_
+        if word == "now":
+            return True
+        if not (word in LATELY or word in {"this", "last"} and doc[index + 1].lower_ in LATELY_AFTER_THIS_OR_LAST):
+            return False
+        return any(doc[between].lower_ in LATELY_OPENERS for between in range(low + 1, index))
+
+    return not any(doc[index].lower_ in CONTRASTS or lately(index) for index in range(low + 1, high))
 
 
 def _same_stretch(doc: Doc, start: int, end: int, mention: int, clause: List[int], sentence: List[int],
