@@ -323,3 +323,26 @@ def test_an_answer_in_words_of_its_own_brings_the_signs_confirming_question():
     signs = slot_events(extracted)["possible_signs"]
     assert [(sign["field"], sign["value"], sign["answer"]) for sign in signs] == [
         ("injury_signs", "difficulty_walking", None)]
+
+
+# --- "no" first, then a sign: the person's own "no" makes it only possible ------------------
+
+@pytest.mark.parametrize("asked, answer, field, value", [
+    ("red_flags", "no; I fell over standing, didn't hit my head; no numbness between my legs, bladder fine",
+     "red_flags", "major_trauma"),  # r793
+    ("red_flags", "no; cancer was only my fear, I've never had it", "red_flags", "cancer_history"),  # r957
+    ("injury_signs", "no, but I can hardly walk", "injury_signs", "difficulty_walking"),  # r172
+])
+def test_a_sign_told_after_a_bare_no_to_its_question_is_asked_about_once(asked, answer, field, value):
+    reading = READER.reading(answer, asked=asked)
+    assert value not in (reading.findings.get(field) or []) and value in reading.possible.get(field, [])
+
+
+@pytest.mark.parametrize("asked, answer, field, value", [
+    ("red_flags", "no, but I can't feel when I wipe", "red_flags", "saddle_numbness"),  # an emergency stays stated
+    ("red_flags", "None, apart from the fall down the stairs", "red_flags", "major_trauma"),  # an exception is a yes
+    ("red_flags", "no, only the fall down the stairs", "red_flags", "major_trauma"),
+    ("injury_signs", "no pop, but I can hardly walk", "injury_signs", "difficulty_walking"),  # a "no" of one item
+])
+def test_a_no_of_one_item_an_exception_or_an_emergency_still_states_the_sign(asked, answer, field, value):
+    assert value in READER.reading(answer, asked=asked).findings[field]

@@ -161,6 +161,9 @@ CONTRASTS = {"but", "however", "yet", "although", "though", "whereas"}  # a warn
 LATELY = {"now", "today", "yesterday", "recently", "lately", "currently", "tonight", "suddenly"}
 LATELY_AFTER_THIS_OR_LAST = {"week", "weekend", "morning", "night", "month", "few"}
 LATELY_OPENERS = {"and", "since", "then", ",", ";", "from"}  # before a word of lately of its own
+# A bare "no" that opens an answer to a safety question, before anything else it says ("no; I fell
+# over standing", "no, but ..."), not a "no" of one item ("no pop, but ...").
+BARE_NO = re.compile(r"^\W*(?:no|nope|nah|none)\b\s*(?:[,;.:!-]|but\b)(?!\s*(?:apart|except|besides|other than|only|just|bar)\b)")
 # A comma followed by one of these carries on the same clause for `together` ("my legs feel
 # odd, they're numb").
 SAME_CLAUSE_AFTER_COMMA = {"they", "both", "it's", "its"}
@@ -464,7 +467,25 @@ class Reader:
             self._apply_implications(found, asked)
         if asked and asked not in found and self._says(text, "unsure"):
             found[asked] = NOT_SURE
-        return Reading(found, self._possible(doc, mentions, found))
+        possible = self._possible(doc, mentions, found)
+        if asked in self.knowledge.rules["screens"]["fields"] and BARE_NO.match(text):
+            self._said_no_first(found, possible)
+        return Reading(found, possible)
+
+    def _said_no_first(self, found: Dict[str, Any], possible: Dict[str, List[str]]) -> None:
+        """A safety question answered "no" before anything else ("no; I fell over standing",
+        "no, but I can hardly walk"): a sign the rest tells clearly is only possible, asked once,
+        since the person's own "no" says it is none of the list. Not a cauda equina sign (one
+        with a `concrete` re-ask): stated clearly, it ends the questions whatever came before."""
+        for field, values in list(found.items()):
+            spec = self.knowledge.fields[field]
+            if field not in self.knowledge.rules["screens"]["fields"] or not isinstance(values, list):
+                continue
+            doubted = [value for value in values if spec["values"][value].get("confirm")
+                       and not spec["values"][value].get("concrete")]
+            if doubted:
+                found[field] = [value for value in values if value not in doubted]
+                possible[field] = list(dict.fromkeys((possible.get(field) or []) + doubted))
 
     def _doc(self, text: str) -> Doc:
         """The tokens and lemmas of `text`. The pipeline's entity ruler is for Rasa: the reader
