@@ -278,7 +278,7 @@ def test_an_answer_that_tells_nothing_new_is_still_asked_again_with_examples():
 @pytest.mark.parametrize("asked, answer, value", [
     ("injury_signs", "No pop. My leg wouldn't take my weight.", "difficulty_walking"),
     ("injury_signs", "no pop, but I had to get a taxi home as I couldn't manage the walk", "difficulty_walking"),
-    ("injury_signs", "no pop, no bruising, but standing was a struggle", "difficulty_walking"),
+    ("injury_signs", "no pop, no bruise, walking home was a struggle", "difficulty_walking"),
     ("injury_signs", "I couldn't put my full weight through it for a couple of days", "difficulty_walking"),
     ("injury_signs", "no pop, it went a bit yellow down the back", "bruising"),
     ("injury_signs", "it was all mottled", "bruising"),
@@ -305,6 +305,18 @@ def test_a_danger_sign_told_in_words_of_its_own_to_its_question_is_asked_about_o
     ("neuro_symptoms", "no tingling; the leg is fine"),
     ("neuro_symptoms", "my legs feel heavy after a long run"),
     ("neuro_symptoms", "my legs feel heavy after training"),
+    # everyday complaints of the sitting pain, and words in other senses (a fresh-eyes review)
+    ("injury_signs", "I can walk fine but stairs are hard"),
+    ("injury_signs", "It's hard to stand for long at work"),
+    ("injury_signs", "hard to get up off the sofa after sitting"),
+    ("injury_signs", "it was dark"),
+    ("injury_signs", "a sound sleep"),
+    ("injury_signs", "a shooting pain, no pop"),
+    ("injury_signs", "a thumping pain"),
+    ("injury_signs", "I was in tears"),
+    ("red_flags", "no, nothing like that, I was thrown by the question"),
+    ("red_flags", "no, I just knocked over a glass of water this morning, nothing else"),
+    ("neuro_symptoms", "no, my legs feel fine, my knee folds a bit on stairs because of old arthritis"),
 ])
 def test_an_answer_that_denies_or_does_fine_asks_about_nothing(asked, answer):
     reading = READER.reading(answer, asked=asked)

@@ -1096,34 +1096,34 @@ def test_a_crash_long_ago_is_asked_about_not_taken_for_this_injury():
 
 
 @pytest.mark.parametrize("text, sign", [
-    ("Years ago, after my back operation, I couldn't pass urine for a week", "bladder_bowel_change"),
-    ("When I was a teenager both my legs went numb after a fall", "both_legs"),
+    # a cue of long ago in the sentence is not the sign's own time (a fresh-eyes review, 20th session):
+    # a cauda equina sign stated clearly is an emergency whatever else the sentence tells
+    ("I played rugby at school and I can't control my bladder", "bladder_bowel_change"),
+    ("I'm in my thirties and I've lost control of my bladder", "bladder_bowel_change"),
+    ("I tore my hamstring years ago, and I have lost control of my bowels", "bladder_bowel_change"),
+    ("I've had hamstring pain since I was a teenager and I have numbness in my groin and bottom", "saddle_numbness"),
+    ("I'm in my twenties and both my legs are numb", "both_legs"),
+    ("I had a disc operation years ago but now I can't feel when I pee", "bladder_bowel_change"),
+    ("Two years ago I hurt my back. I can't control my bladder", "bladder_bowel_change"),
+    ("I had surgery two years ago and since last week I can't pee", "bladder_bowel_change"),
 ])
-def test_a_cauda_equina_sign_told_of_long_ago_is_asked_about_once(text, sign):
-    # its confirming question asks whether it is new since the pain began (policy v3: a sign only
-    # possibly told gets one confirming question; unsure after the concrete re-ask is urgent today)
-    found, possible = _signs(text)
-    assert sign not in found and sign in possible
-
-
-@pytest.mark.parametrize("text", ["I had a disc operation years ago but now I can't feel when I pee",
-                                  "Two years ago I hurt my back. I can't control my bladder",
-                                  "I had surgery two years ago and since last week I can't pee",
-                                  "I had a disc operation years ago and yesterday I lost control of my bladder"])
-def test_a_cauda_equina_sign_told_now_after_something_long_ago_is_stated(text):
-    assert "bladder_bowel_change" in read_message(text)["red_flags"]
+def test_a_cauda_equina_sign_told_beside_something_long_ago_is_stated(text, sign):
+    assert sign in read_message(text)["red_flags"]
 
 
 @pytest.mark.parametrize("text", ["With a bone jarring crunch, I land onto the frozen ground.",  # r540
                                   "I was heading home when I heard a snap and hit the ground at speed",
-                                  "Several bucks later I let go, there was no coming back from it"])  # r767
+                                  "I crashed off the edge of the road yesterday",  # r964
+                                  "I came off my mare at a canter"])
 def test_an_impact_told_without_a_word_for_a_fall_is_asked_about_once(text):
     found, possible = _signs(text)
     assert "major_trauma" not in found and "major_trauma" in possible
 
 
 @pytest.mark.parametrize("text", ["I landed on my feet on the floor after a jump", "I landed a new job",
-                                  "I run on the road most days"])
+                                  "I run on the road most days", "I hit the road running this morning",
+                                  "I crashed on the floor after my run, exhausted",
+                                  "I let go of the horse's lead rope and walked home"])
 def test_a_landing_or_a_road_alone_is_no_impact(text):
     assert "major_trauma" not in set.union(*_signs(text))
 

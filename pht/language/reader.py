@@ -158,7 +158,7 @@ CONTRASTS = {"but", "however", "yet", "although", "though", "whereas"}  # a warn
 # Words of lately that end a harmless cause's or an old time's reach over a danger sign ("I had
 # surgery years ago and since last week I can't pee" tells the sign as new), alone or after
 # "this" or "last" ("this week", "last night").
-LATELY = {"now", "today", "yesterday", "recently", "lately", "currently", "tonight", "suddenly"}
+LATELY = {"now", "today", "yesterday", "recently", "lately", "currently", "tonight"}
 LATELY_AFTER_THIS_OR_LAST = {"week", "weekend", "morning", "night", "month", "few"}
 LATELY_OPENERS = {"and", "since", "then", ",", ";", "from"}  # before a word of lately of its own
 # A bare "no" that opens an answer to a safety question, before anything else it says ("no; I fell
@@ -468,24 +468,22 @@ class Reader:
         if asked and asked not in found and self._says(text, "unsure"):
             found[asked] = NOT_SURE
         possible = self._possible(doc, mentions, found)
-        if asked in self.knowledge.rules["screens"]["fields"] and BARE_NO.match(text):
-            self._said_no_first(found, possible)
+        if asked and asked in self.knowledge.rules["screens"]["fields"] and isinstance(found.get(asked), list) and BARE_NO.match(text):
+            self._said_no_first(asked, found, possible)
         return Reading(found, possible)
 
-    def _said_no_first(self, found: Dict[str, Any], possible: Dict[str, List[str]]) -> None:
+    def _said_no_first(self, asked: str, found: Dict[str, Any], possible: Dict[str, List[str]]) -> None:
         """A safety question answered "no" before anything else ("no; I fell over standing",
-        "no, but I can hardly walk"): a sign the rest tells clearly is only possible, asked once,
-        since the person's own "no" says it is none of the list. Not a cauda equina sign (one
-        with a `concrete` re-ask): stated clearly, it ends the questions whatever came before."""
-        for field, values in list(found.items()):
-            spec = self.knowledge.fields[field]
-            if field not in self.knowledge.rules["screens"]["fields"] or not isinstance(values, list):
-                continue
-            doubted = [value for value in values if spec["values"][value].get("confirm")
-                       and not spec["values"][value].get("concrete")]
-            if doubted:
-                found[field] = [value for value in values if value not in doubted]
-                possible[field] = list(dict.fromkeys((possible.get(field) or []) + doubted))
+        "no, but I can hardly walk"): a sign of that question the rest tells clearly is only
+        possible, asked once, since the person's own "no" says it is none of the list. Not a
+        cauda equina sign (one with a `concrete` re-ask): stated clearly, it ends the questions
+        whatever came before; nor a sign of another question, which the "no" does not answer."""
+        spec = self.knowledge.fields[asked]
+        doubted = [value for value in found[asked] if spec["values"][value].get("confirm")
+                   and not spec["values"][value].get("concrete")]
+        if doubted:
+            found[asked] = [value for value in found[asked] if value not in doubted]
+            possible[asked] = list(dict.fromkeys((possible.get(asked) or []) + doubted))
 
     def _doc(self, text: str) -> Doc:
         """The tokens and lemmas of `text`. The pipeline's entity ruler is for Rasa: the reader
