@@ -51,7 +51,7 @@ NUMBER_READERS: Dict[str, Callable[[str, bool], Optional[int]]] = {
 PROXY_NUMBER_READERS: Dict[str, Callable[[str, bool], Optional[int]]] = {
     "age": partial(numbers.age_years, someone_elses=True),
 }
-CLAUSE_BREAKS = {".", ",", ";", "!", "?", "but", "though", "although", "however", "except", "apart",
+CLAUSE_BREAKS = {".", ",", ";", ":", "–", "—", "!", "?", "but", "though", "although", "however", "except", "apart",
                  "whereas", "yet", "only", "just", "because", "cos", "coz"}
 NEW_SUBJECT = {"i", "my", "it", "there", "the", "its", "it's", "i'm", "sitting", "running"}
 FINE_WORDS = {"fine", "normal", "ok", "okay", "good", "alright", "unaffected"}
@@ -161,9 +161,6 @@ CONTRASTS = {"but", "however", "yet", "although", "though", "whereas"}  # a warn
 LATELY = {"now", "today", "yesterday", "recently", "lately", "currently", "tonight"}
 LATELY_AFTER_THIS_OR_LAST = {"week", "weekend", "morning", "night", "month", "few"}
 LATELY_OPENERS = {"and", "since", "then", ",", ";", "from"}  # before a word of lately of its own
-# A bare "no" that opens an answer to a safety question, before anything else it says ("no; I fell
-# over standing", "no, but ..."), not a "no" of one item ("no pop, but ...").
-BARE_NO = re.compile(r"^\W*(?:no|nope|nah|none)\b\s*(?:[,;.:!-]|but\b)(?!\s*(?:apart|except|besides|other than|only|just|bar)\b)")
 # A comma followed by one of these carries on the same clause for `together` ("my legs feel
 # odd, they're numb").
 SAME_CLAUSE_AFTER_COMMA = {"they", "both", "it's", "its"}
@@ -467,23 +464,7 @@ class Reader:
             self._apply_implications(found, asked)
         if asked and asked not in found and self._says(text, "unsure"):
             found[asked] = NOT_SURE
-        possible = self._possible(doc, mentions, found)
-        if asked and asked in self.knowledge.rules["screens"]["fields"] and isinstance(found.get(asked), list) and BARE_NO.match(text):
-            self._said_no_first(asked, found, possible)
-        return Reading(found, possible)
-
-    def _said_no_first(self, asked: str, found: Dict[str, Any], possible: Dict[str, List[str]]) -> None:
-        """A safety question answered "no" before anything else ("no; I fell over standing",
-        "no, but I can hardly walk"): a sign of that question the rest tells clearly is only
-        possible, asked once, since the person's own "no" says it is none of the list. Not a
-        cauda equina sign (one with a `concrete` re-ask): stated clearly, it ends the questions
-        whatever came before; nor a sign of another question, which the "no" does not answer."""
-        spec = self.knowledge.fields[asked]
-        doubted = [value for value in found[asked] if spec["values"][value].get("confirm")
-                   and not spec["values"][value].get("concrete")]
-        if doubted:
-            found[asked] = [value for value in found[asked] if value not in doubted]
-            possible[asked] = list(dict.fromkeys((possible.get(asked) or []) + doubted))
+        return Reading(found, self._possible(doc, mentions, found))
 
     def _doc(self, text: str) -> Doc:
         """The tokens and lemmas of `text`. The pipeline's entity ruler is for Rasa: the reader
@@ -1198,8 +1179,8 @@ class Reader:
         """Indexes of the words before `start` in the same clause, nearest first."""
         for index in range(start - 1, -1, -1):
             token = doc[index].lower_
-            if token in CLAUSE_BREAKS:
-                return
+            if token in CLAUSE_BREAKS or (token == "-" and index > 0 and doc[index - 1].whitespace_ and doc[index].whitespace_):
+                return  # a dash set apart by spaces ends a clause too: "no - my calf is swollen"
             if token in {"and", "or"} and index + 1 < len(doc) and doc[index + 1].lower_ in NEW_SUBJECT:
                 return
             if token in ANSWER_NOS and index + 1 < start and doc[index + 1].lower_ in NEW_SUBJECT and (
