@@ -1128,6 +1128,24 @@ def test_a_landing_or_a_road_alone_is_no_impact(text):
     assert "major_trauma" not in set.union(*_signs(text))
 
 
+@pytest.mark.parametrize("text, sign", [
+    ("I'm terrified I'll lose control of my bladder", "bladder_bowel_change"),
+    ("If I get any numbness in the saddle area I'll go straight to A&E", "saddle_numbness"),
+    ("they tested for saddle numbness and found none", "saddle_numbness"),
+    ("Google says numbness in the groin and incontinence are warning signs", "saddle_numbness"),
+])
+def test_a_cauda_equina_sign_feared_foretold_or_tested_for_is_asked_about_once(text, sign):
+    found, possible = _signs(text)
+    assert sign not in found and sign in possible
+
+
+@pytest.mark.parametrize("text", ["I'm terrified because I've lost control of my bladder",
+                                  "I'm scared I'll lose control of my bladder because I already can't feel when I pee",
+                                  "they tested for a UTI. I can't pee at all"])
+def test_a_cauda_equina_sign_stated_beside_a_fear_or_a_test_is_stated(text):
+    assert "bladder_bowel_change" in read_message(text)["red_flags"]
+
+
 def test_snap_crackle_and_pop_is_a_figure_of_speech():
     assert "injury_signs" not in read_message("that morning my back “snapped, crackled, and popped” a little differently")
 
