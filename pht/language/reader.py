@@ -26,7 +26,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from ..triage.engine import SAFETY_FIELD
-from ..triage.knowledge import OVERTURN_CUES, Knowledge, flattened, load_knowledge
+from ..triage.knowledge import OVERTURN_CUES, TOGETHER_KEYS, Knowledge, flattened, load_knowledge
 from . import numbers
 from .pipeline import (CLAUSE_GAP_BLOCKERS, GAP_BLOCKERS, NEGATIONS, PLACE_FIELDS, answer_phrases, lemma_pattern, shared_pipeline,
                        synonym_phrases)
@@ -289,13 +289,12 @@ class Reader:
                 self.possible_not_with[f"{field}|{value}"] = self._cue_matcher(entry["not_with"])
             if entry.get("not_with_in_clause"):
                 self.not_with_in_clause.add(f"{field}|{value}")
-        self.together = self._together_matcher("together")
+        # in any message, a sign stated by its parts together, or only possibly ("I hit the ground
+        # at speed", `possible_together`: asked once), one matcher for both
+        self.together = self._together_matcher("together", "possible_together")
         # to a safety question, a sign told only by its parts together, in words of its own
         # ("my leg wouldn't take my weight"): possibly that sign, asked once
         self.answer_together = self._together_matcher("possible_together_as_answer")
-        # in any message, a sign told only by its parts together in a way that may mean it ("I hit
-        # the ground at speed"): asked once
-        self.possible_together = self._together_matcher("possible_together")
         guesses = self.knowledge.vocabulary.get("guesses", {})
         self.guesses = self._cue_matcher(guesses.get("cues"))
         self.guessed_fields = set(guesses.get("fields", []))
@@ -393,13 +392,12 @@ class Reader:
                           for field, spec in self.knowledge.fields.items()
                           for value, entry in (spec.get("values") or {}).items()
                           if isinstance(entry, dict) and entry.get("elsewhere")}
-        # (field, value) -> matchers of the parts near the hamstring where the value may still be
-        # its own ("a snap in my hip"), and of those that keep it (`elsewhere.near`)
-        self.near = {key: (self._cue_matcher(entry["elsewhere"]["near"]), self.elsewhere[key][1])
+        # (field, value) -> a matcher of the parts near the hamstring where the value may still be
+        # its own ("a snap in my hip", `elsewhere.near`); its `unless` parts are the elsewhere ones
+        self.near = {(field, value): self._cue_matcher(entry["elsewhere"]["near"])
                      for field, spec in self.knowledge.fields.items()
                      for value, entry in (spec.get("values") or {}).items()
-                     if isinstance(entry, dict) and (entry.get("elsewhere") or {}).get("near")
-                     for key in [(field, value)]}
+                     if isinstance(entry, dict) and (entry.get("elsewhere") or {}).get("near")}
         self.unlisted = {field: self._cue_matcher(spec["unlisted"]) for field, spec in self.knowledge.fields.items()
                          if spec.get("unlisted")}
         answers = self.knowledge.vocabulary["answers"]
@@ -410,7 +408,7 @@ class Reader:
         phrases += [phrase for _, _, phrase in answer_phrases(self.knowledge)]
         phrases += [str(phrase) for group in answers.values() for phrase in group]
         phrases += [str(p) for _, _, entry in possible_values(self.knowledge) for p in entry["possible"]]
-        phrases += [str(p) for key in ("together", "possible_together", "possible_together_as_answer")
+        phrases += [str(p) for key in TOGETHER_KEYS
                     for _, _, entry in together_values(self.knowledge, key) for group in entry[key] for part in group for p in part]
         self.vocabulary_words = sorted({word for phrase in phrases for word in re.findall(r"[a-z]+", phrase.lower())})
         self.english = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
@@ -743,7 +741,7 @@ class Reader:
         for field, matcher in self.field_story_not_findings.items():  # not in the answer to its own question
             if field != asked:
                 ignored_for[field] = ignored_for.get(field, ignored) | {index for _, start, end in matcher(doc) for index in range(start, end)}
-        raw += self._together(doc, raw) + self._together(doc, raw, self.possible_together)
+        raw += self._together(doc, raw)
         raw = self._read_in_context(doc, raw)
         answering = list(self.as_answer) if not told else [asked] if asked in self.as_answer else []
         answers: List[tuple] = []
@@ -973,19 +971,14 @@ class Reader:
             return False
         places, unless, measures = matchers
         measured = {at for _, begin, end in measures(doc) for at in range(begin, end)} if measures else set()
-        named = {clause[at] for _, at, end in places(doc) if not measured.intersection(range(at, end))}
-        return clause[start] in named and clause[start] not in {clause[at] for _, at, _ in unless(doc)}
+        return _told_of(doc, places, unless, start, clause, measured)
 
     def _near(self, doc: Doc, field: str, value: str, start: int, clause: List[int]) -> bool:
         """Whether a value is told of a part near the hamstring (vocabulary `elsewhere.near`: a
         snap in the hip, the back or the groin) and its clause names none of `unless`: only
         possibly the hamstring's own."""
-        matchers = self.near.get((field, value))
-        if matchers is None:
-            return False
-        near, unless = matchers
-        return (clause[start] in {clause[at] for _, at, _ in near(doc)}
-                and clause[start] not in {clause[at] for _, at, _ in unless(doc)})
+        near = self.near.get((field, value))
+        return near is not None and _told_of(doc, near, self.elsewhere[(field, value)][1], start, clause)
 
     def _answer_value(self, match_id: int) -> Tuple[str, bool]:
         """The value an `as_answer` match names, and whether only possibly (`possible_as_answer`)."""
@@ -1000,14 +993,16 @@ class Reader:
             return False  # a danger sign stated clearly is never excused
         return any(sentence[other] == sentence[start] for _, other, _ in not_with(doc))
 
-    def _together_matcher(self, key: str) -> Matcher:
-        """A matcher of the parts of every value's `key` groups (`together` in vocabulary.yml)."""
+    def _together_matcher(self, *keys: str) -> Matcher:
+        """A matcher of the parts of every value's groups under `keys` (`together` in
+        vocabulary.yml, or a key of the same form); each group is named by its key and number."""
         matcher = self._new_matcher()
-        for field, value, entry in together_values(self.knowledge, key):
-            for number, group in enumerate(entry[key]):
-                for part, phrases in enumerate(group):
-                    matcher.add(f"{field}|{value}|{number}|{part}|{len(group)}",
-                                [lemma_pattern(self.nlp, str(p)) for p in phrases])
+        for key in keys:
+            for field, value, entry in together_values(self.knowledge, key):
+                for number, group in enumerate(entry[key]):
+                    for part, phrases in enumerate(group):
+                        matcher.add(f"{field}|{value}|{key}:{number}|{part}|{len(group)}",
+                                    [lemma_pattern(self.nlp, str(p)) for p in phrases])
         return matcher
 
     def _together(self, doc: Doc, raw: List[tuple], matcher: Optional[Matcher] = None,
@@ -1015,9 +1010,9 @@ class Reader:
         """Values stated by their parts together (`together` in vocabulary.yml): each part of a
         group in one clause, at most TOGETHER_GAP words apart, with no place named and no
         negation between them. "reduced feeling around my genitals" is saddle numbness;
-        "numb in my bum and my legs ache" is not numbness of both legs. With another `matcher`
-        (`possible_together`, or the answer's own `possible_together_as_answer` for `fields`
-        only), each value only possibly."""
+        "numb in my bum and my legs ache" is not numbness of both legs. A group of any key but
+        `together` (`possible_together`; with `matcher`, the answer's own
+        `possible_together_as_answer`, for `fields` only) tells its value only possibly."""
         places = {index for field, _, start, end, _ in raw if field == "pain_location" for index in range(start, end)}
         clause = _numbered(doc, _ends_together_clause)
         parts: Dict[Tuple[str, str, str, int], Dict[int, List[Tuple[int, int]]]] = {}
@@ -1028,9 +1023,10 @@ class Reader:
                 continue
             parts.setdefault((field, value, group, int(parts_in_group)), {}).setdefault(int(part), []).append((start, end))
         found: List[tuple] = []
-        for (field, value, _, size), spans in parts.items():
+        for (field, value, group, size), spans in parts.items():
             if len(spans) < size:
                 continue
+            possibly = not group.startswith("together:")
             for combination in itertools.product(*spans.values()):
                 ordered = sorted(combination)
                 if len({clause[start] for start, _ in ordered}) > 1:
@@ -1045,7 +1041,7 @@ class Reader:
                 if any((other[0], other[1]) == (field, value) and not other[4] and (other[2], other[3]) in ordered
                        for other in raw):
                     continue
-                found.append((field, value, ordered[0][0], max(end for _, end in ordered), matcher is not None))
+                found.append((field, value, ordered[0][0], max(end for _, end in ordered), possibly))
         # the parts give way to a statement of the same value they cut into, a clear one or one
         # whose own negation would deny them: "can't pee 2) numb bum" is "can't pee", not a "pee
         # ... numb" that the "can't" would then deny; "I haven't been for a poo in 5 days and
@@ -1546,6 +1542,15 @@ def _warning_end(doc: Doc, cue: int, sentence: List[int]) -> int:
 # words round a harmless cause (vocabulary `explained`) that say it is not the cause
 DENIED_CAUSE_BEFORE = {"no", "not", "n't", "never", "without", "negative", "ruled"}
 DENIED_CAUSE_AFTER = {"negative", "clear", "ruled"}
+
+
+def _told_of(doc: Doc, places: Matcher, unless: Matcher, start: int, clause: List[int],
+             skipped: Optional[Set[int]] = None) -> bool:
+    """Whether the clause of the word at `start` names one of `places` (not one lying on a
+    `skipped` word) and none of `unless` (vocabulary `elsewhere`)."""
+    skipped = skipped or set()
+    named = {clause[at] for _, at, end in places(doc) if not skipped.intersection(range(at, end))}
+    return clause[start] in named and clause[start] not in {clause[at] for _, at, _ in unless(doc)}
 
 
 def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int]) -> bool:

@@ -28,6 +28,8 @@ FIELD_KEYS = {
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain",
                    "told", "staff_told"}
 VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "bare_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "suggests", "not_with_clear", "not_with_in_clause", "keeps_places", "in_context", "possible_together", "possible_together_as_answer"}
+# the value keys whose groups of phrase lists are read by their parts together (pht/language/reader.py)
+TOGETHER_KEYS = ("together", "possible_together", "possible_together_as_answer")
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -246,7 +248,7 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             for key in ("possible", "not_with", "as_answer", "possible_as_answer", "bare_as_answer"):
                 if not all(isinstance(phrase, str) and phrase for phrase in entry.get(key, [])):
                     raise KnowledgeError(f"{where} value {value}: `{key}` must be a list of phrases")
-            for key in ("together", "possible_together", "possible_together_as_answer"):
+            for key in TOGETHER_KEYS:
                 for group in entry.get(key, []):
                     if not (isinstance(group, list) and len(group) >= 2 and all(
                             isinstance(part, list) and part and all(isinstance(p, str) and p for p in part) for part in group)):
