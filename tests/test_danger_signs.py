@@ -153,8 +153,6 @@ NEAR_MISSES_LEFT = {
         "a stubbed toe or a blister as the cause of a limp also made 'I can't walk, my leg gave way' only possible (a second fresh-eyes review, round eighteen)",
     "I've got a bruise on my forearm from the gym":
         "the forearm as a place elsewhere also hid 'a bruise the size of my forearm' (a second fresh-eyes review, round eighteen)",
-    'I had a minor car accident in 2015, no injuries':
-        "'minor accident' or 'no injuries' anywhere in a message also made a real crash or a broken hip only possible ('no injuries to the bike but I broke my hip') (a second fresh-eyes review, round eighteen)",
     "I got rear-ended at the lights last year but wasn't hurt":
         "a crash 'last year' as a long-ago cue also made a second, recent crash in the sentence only possible ('I came off my bike last year, and again on Sunday') (a second fresh-eyes review, round eighteen)",
     # round eighteen (2026-12-05)
@@ -166,8 +164,6 @@ NEAR_MISSES_LEFT = {
         "a message all of 'he' may be told for him (as r508)",
     "Its' a pity as I'd hoped to have another good mileage week but I suppose it has been a rest for my legs, even though many joints have had a feverish ache.":
         "'feverish' is the fever's own word; the cold is told only in the page's title",
-    "My child runs with a broken leg in a cast.":
-        "'child' and 'kid' as other people would also make 'was playing with the kids and fell off the trampoline' somebody else's fall",
     "my pop died of bowel cancer":
         "'pop' for a grandfather: as one of the other people it would also make 'I felt a pop and couldn't walk' somebody else's",
     'I limped down the stairs like an old lady, with a crick in my neck, tight shoulders, and an aching ass.':

@@ -3434,3 +3434,79 @@ def test_a_likeness_a_hard_run_and_a_cork_are_no_danger_signs(text, field, value
 ])
 def test_the_real_sign_beside_a_likeness_or_a_hard_run_is_still_read(text, field, value):
     assert value in (read_message(text).get(field) or [])
+
+
+# --- the twenty-first session: a probe of false alarms (tests/real/danger_signs.yml, round twenty-one)
+
+@pytest.mark.parametrize("text, field, value", [
+    ("I have no issues with, like, bladder or bowel control", "red_flags", "bladder_bowel_change"),
+    ("I don't have, um, any numbness in the saddle area", "red_flags", "saddle_numbness"),
+    ("zero saddle numbness, zero bladder stuff", "red_flags", "saddle_numbness"),
+])
+def test_a_denial_reaches_past_an_aside_between_commas_and_zero_denies(text, field, value):
+    assert value not in (read_message(text).get(field) or [])
+
+
+def test_an_aside_between_commas_leaves_a_signs_words_one_clause():
+    assert "bladder_bowel_change" in read_message("I've been having a bit of trouble, like, going for a wee")["red_flags"]
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("I had no warning before it popped", "injury_signs", "pop"),
+    ("I had zero warning before it popped", "injury_signs", "pop"),
+    ("no pain until I lost control of my bladder", "red_flags", "bladder_bowel_change"),
+])
+def test_a_denial_does_not_reach_a_sign_in_a_clause_of_its_own(text, field, value):
+    assert value in read_message(text)[field]
+
+
+def test_a_denial_still_reaches_an_activity_in_a_clause_of_its_own():
+    assert "running" not in (read_message("I have no pain after I run").get("aggravators") or [])
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("the doctor checked my bladder control and it was fine", "red_flags", "bladder_bowel_change"),
+    ("my bladder control was assessed by the continence nurse and she was happy with it", "red_flags", "bladder_bowel_change"),
+    ("can sitting too long cause numbness in both legs?", "red_flags", "both_legs"),
+    ("What if I hear a pop?", "injury_signs", "pop"),
+    ("my physio warned me that a pop would mean a tear", "injury_signs", "pop"),
+    ("I'm scared it'll snap if I keep running on it", "injury_signs", "pop"),
+    ("I had numbness down there after the birth but it went", "red_flags", "saddle_numbness"),
+    ("I did have trouble peeing for a couple of days after my op but it's sorted now", "red_flags", "bladder_bowel_change"),
+    ("I used to wet myself as a kid", "red_flags", "bladder_bowel_change"),
+    ("I lost control of my bladder once after a heavy night drinking years ago, never since", "red_flags", "bladder_bowel_change"),
+    ("Back in 2009 I was in a car crash", "red_flags", "major_trauma"),
+    ("At 16 I had to be carried off the pitch with a knee injury", "injury_signs", "difficulty_walking"),
+])
+def test_a_sign_checked_feared_gone_or_of_long_ago_is_asked_once(text, field, value):
+    assert value not in (read_message(text).get(field) or [])
+    assert value in (reading(text).possible.get(field) or [])
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("it was fine until I lost control of my bladder", "red_flags", "bladder_bowel_change"),
+    ("it was fine, then I lost control of my bladder", "red_flags", "bladder_bowel_change"),
+    ("it went numb down there", "red_flags", "saddle_numbness"),
+    ("I lost control of my bladder and the doctor checked me", "red_flags", "bladder_bowel_change"),
+    ("I'm in my thirties and I've lost control of my bladder", "red_flags", "bladder_bowel_change"),
+    ("I'm used to wetting myself now", "red_flags", "bladder_bowel_change"),
+    ("I had surgery 5 years ago and now I can't feel when I wipe", "red_flags", "saddle_numbness"),
+    ("I used to have no problems but now I can't control my bladder", "red_flags", "bladder_bowel_change"),
+    ("I was running to catch my dog and felt a sudden pain. At first I had trouble walking", "injury_signs", "difficulty_walking"),
+    ("I am lucky that the damage is not significant enough that I have fully lost continence", "red_flags", "bladder_bowel_change"),
+])
+def test_a_sign_beside_those_words_but_told_of_now_is_still_stated(text, field, value):
+    assert value in read_message(text)[field]
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("the physio checked my hamstring and it hurts when I sit", "aggravators", "sitting"),
+    ("What could cause terrible pains in my sit bone?", "pain_location", "sit_bone"),
+])
+def test_an_examination_or_a_question_of_causes_keeps_the_other_findings(text, field, value):
+    found = read_message(text)[field]
+    assert value in (found if isinstance(found, list) else [found])
+
+
+def test_the_continence_nurse_is_no_incontinence():
+    assert not read_message("the continence nurse said my pelvic floor is fine").get("red_flags")

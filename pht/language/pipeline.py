@@ -34,12 +34,13 @@ TRUE_VALUE = "true"
 PIPELINE_NAME = "pht_en"
 GAP = "*"
 EXACT = "="
+NUMBER, YEAR = "#", "####"  # a number in figures ("when i was #"), a year ("back in ####")
 GAP_WORDS = 3
 DETERMINERS = ["my", "the", "a", "an", "your", "his", "her", "their", "our"]
 SIDES = ["left", "right"]  # in a place's phrase, a side may follow a determiner
 PLACE_FIELDS = {"pain_location"}  # sided; not the danger signs ("right leg * left leg" is both legs)
 # Words that negate what follows them (the reader's negation scope starts here too).
-NEGATIONS = {"no", "not", "n't", "never", "without", "none", "nor", "neither", "nothing", "cannot", "nobody"}
+NEGATIONS = {"no", "not", "n't", "never", "without", "none", "nor", "neither", "nothing", "cannot", "nobody", "zero"}
 # A gap never runs over these: a negation inside it would be missed, and "of" changes the
 # thing spoken about ("back * hurts" must not find "back of my knee hurts").
 GAP_BLOCKERS = sorted(NEGATIONS | {".", ";", "!", "?", "but", "of", "though", "although", "however", "except"})
@@ -106,6 +107,10 @@ def lemma_pattern(nlp: Language, phrase: str, sides: bool = False,
     for position, word in enumerate(words):
         if word == GAP:
             pattern += [{"LOWER": {"NOT_IN": list(blockers)}, "OP": "?"}] * GAP_WORDS
+        elif word == NUMBER:
+            pattern.append({"IS_DIGIT": True})
+        elif word == YEAR:
+            pattern.append({"SHAPE": "dddd"})
         elif word in DETERMINERS:
             optional = 0 < position < len(words) - 1
             pattern.append({"LOWER": {"IN": DETERMINERS}, **({"OP": "?"} if optional else {})})

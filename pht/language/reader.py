@@ -60,12 +60,20 @@ DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pr
 SAYING = {"say", "says", "said", "tell", "told", "think", "reckon", "reassure", "reassured"}
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
+# what may follow a `resolved.at_end` cue ("but it went.", "it's gone now", "all fine since")
+RESOLVED_AT_END_BEFORE = {".", "!", "?", ";", ",", ":", "–", "—", "and", "but", "now", "since", "after", "within",
+                          "by", "again", "completely", "though", "thankfully", "luckily"}
 ANSWER_NOS = {"no", "nope", "nah"}
 # how a later change overturns a denial (vocabulary `overturned`)
 STATED, MAYBE = "stated", "maybe"  # and POSSIBLE
 SHORT_ANSWER_WORDS = 5  # an opening clause longer than this answers yes or no only with a `leading` word
 # A negation does not reach past these: "I don't know why both my legs are numb" states it.
 ASSERTED_AFTER = {"why"}
+# Nor, for a danger sign, past one of these that opens a clause of its own with its subject ("I
+# had no warning before it popped", "no pain until I lost control of my bladder": the pop and
+# the loss of control happened). Not for other findings: "no pain after I run" denies running.
+SIGN_CLAUSE_OPENERS = {"before", "after", "until", "till", "once"}
+OWN_SUBJECTS = {"i", "it", "my", "he", "she", "we", "they", "the", "something", "i'd", "it'd"}
 # "Fever? No.": the answers that deny a finding the person asks of themselves
 ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fine", "normal"}
 # "can't stay in the saddle", "can't handle sitting": what cannot be borne hurts
@@ -108,7 +116,11 @@ OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "w
                 "mums", "moms", "dads", "sisters", "brothers", "friends", "sons", "daughters", "aunts", "auntie",
                 "aunty", "uncles", "cousins", "colleagues", "neighbours", "neighbors", "parents", "relatives",
                 "niece", "nephew", "nieces", "nephews", "grandson", "granddaughter", "stepdad", "stepmum", "stepmom",
-                "stepfather", "stepmother", "sibling", "siblings"}
+                "stepfather", "stepmother", "sibling", "siblings",
+                # people of the club, the team or the house ("a lad in my team can't get erections",
+                # "my mate's hamstring went with a massive crack"; a probe, twenty-first session)
+                "mate", "mates", "lad", "lads", "bloke", "blokes", "guy", "lady", "ladies", "kid", "kids", "child",
+                "children", "teammate", "teammates", "flatmate", "housemate", "roommate", "classmate", "coach"}
 # a relative the person does something to or is with ("I was carrying my son up the stairs and
 # fell", "was playing with my son and fell off the trampoline"): the fall or the trouble walking
 # told after them is the person's own, not the relative's
@@ -299,15 +311,22 @@ class Reader:
         self.guesses = self._cue_matcher(guesses.get("cues"))
         self.guessed_fields = set(guesses.get("fields", []))
         self.warnings = self._cue_matcher(self.knowledge.vocabulary.get("warnings", {}).get("cues"))
+        checks = self.knowledge.vocabulary.get("warnings", {}).get("checks") or {}
+        self.checks = {side: self._cue_matcher(checks.get(side)) for side in ("before", "after")}
         historical = self.knowledge.vocabulary.get("historical", {})
         doubts = self.knowledge.vocabulary.get("doubts", {})
         self.doubts = {side: self._cue_matcher(doubts.get(side)) for side in ("before", "after")}
         self.historical = self._cue_matcher(historical.get("cues"))
         self.historical_values = set(historical.get("values", []))
+        own_clause = historical.get("own_clause") or {}
+        self.historical_own_clause = self._cue_matcher(own_clause.get("cues"))
+        self.historical_own_values = set(own_clause.get("values", []))
         exertion = self.knowledge.vocabulary.get("exertion", {})
         self.exertion = self._cue_matcher(exertion.get("cues"))
         self.exertion_values = set(exertion.get("values", []))
-        self.resolved = self._cue_matcher(self.knowledge.vocabulary.get("resolved"))
+        resolved = self.knowledge.vocabulary.get("resolved") or {}
+        self.resolved = self._cue_matcher(resolved.get("cues"))
+        self.resolved_at_end = self._cue_matcher(resolved.get("at_end"))
         self.any_time = set(self.knowledge.vocabulary.get("any_time", []))
         self.presupposed = {value: {str(phrase).lower() for phrase in phrases}
                             for value, phrases in self.knowledge.vocabulary.get("denial_presupposes", {}).items()}
@@ -354,6 +373,10 @@ class Reader:
         self.relieved_fields = set(relieving.get("fields", []))
         self.relieving_conditions = {str(word).lower() for word in relieving.get("conditions", [])}
         self.spellings = {str(k).lower(): str(v).lower() for k, v in self.knowledge.vocabulary.get("spellings", {}).items()}
+        asides = sorted((re.escape(_normalise(str(aside))) for aside in self.knowledge.vocabulary.get("asides") or []),
+                        key=len, reverse=True)
+        # ", like, " in the middle of a sentence: left out with its commas (vocabulary `asides`)
+        self.asides = re.compile(r"\s*,\s*(?:%s)\s*,\s*" % "|".join(asides)) if asides else None
         self.cues = {field: self._cue_matcher(spec["cues"]) for field, spec in self.knowledge.fields.items()
                      if spec.get("cues")}
         # words round a cue that take its meaning away ("worse after" is no "after" of a change)
@@ -590,6 +613,8 @@ class Reader:
             return self.corrections[word]
 
         text = re.sub(r"[a-z]+(?:'[a-z]+)*", fix, text)
+        if self.asides:  # "no issues with, like, bladder control": the denial reaches the bladder
+            text = self.asides.sub(" ", text)
         if self.lost_ability:  # "I used to be able to hold my pee, not anymore" (vocabulary `lost_ability`)
             text = self.lost_ability.sub(lambda match: f"i can't {match.group(1)}", text)
         if self.inability:  # "I don't think I can walk" is "I can't walk" (vocabulary `inability`)
@@ -812,7 +837,12 @@ class Reader:
         # or an aside, not a warning
         warned = [(start, _warning_end(doc, start, sentence)) for _, start, _ in self.warnings(doc)
                   if not (start > 0 and doc[start - 1].lower_ in {"as", "though"})]
+        # "the doctor checked my bladder control", "my bladder was tested": looked for, asked once
+        checked = ([(start, _warning_end(doc, start, sentence)) for _, start, _ in self.checks["before"](doc)],
+                   [start for _, start, _ in self.checks["after"](doc)])
         long_ago = [at for _, at, _ in self.historical(doc)] if self.historical_values else []
+        long_ago_own = [at for _, at, _ in self.historical_own_clause(doc)] if self.historical_own_values else []
+        own_clause = _numbered(doc, _ends_together_clause) if long_ago_own else []
         doubts: Optional[Tuple[List[int], List[int]]] = None  # vocabulary `doubts`, matched at the first sign
         explanations: Dict[str, List[int]] = {}  # vocabulary `explained`, matched at the first mention of its value
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
@@ -820,11 +850,15 @@ class Reader:
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
         # "My junk was numb. Now it's not.": what has gone, in its sentence or the one before
         # (not "it hasn't gone away", "it never went away", "the doctors haven't solved it")
-        resolutions = self.resolved(doc)
+        # "but it went", "it's fine": only where its clause ends (not "it went numb"; `resolved.at_end`)
+        resolutions = list(self.resolved(doc)) + [(key, start, end) for key, start, end in self.resolved_at_end(doc)
+                                                  if end == len(doc) or doc[end].lower_ in RESOLVED_AT_END_BEFORE]
         unresolved = ([cue for _, cue, _ in self.unresolved_before(doc)],
                       [cue for _, cue, _ in self.unresolved_after(doc)]) if resolutions else ([], [])
-        gone = {sentence[start] - back for _, start, end in resolutions
-                if self._tells_gone(doc, start, end, kept, clause, sentence, unresolved) for back in (0, 1)}
+        # (sentence, start) of each: a sign told before it in its sentence, or in the sentence
+        # before, has gone ("it went away, but now I can't feel when I wipe" tells a sign after it)
+        gone = [(sentence[start], start) for _, start, end in resolutions
+                if self._tells_gone(doc, start, end, kept, clause, sentence, unresolved)]
         overturns: Optional[Dict[str, List[int]]] = None  # vocabulary `overturned`, matched at the first denial
         # "wasn't going fast": a slight fall (its cues looked for only beside a value they concern)
         slight = any(item[1] in self.minimised_values for item in kept) and bool(self.minimised(doc))
@@ -849,10 +883,16 @@ class Reader:
                 if not sign:
                     continue  # "if you get any tingling, go to A&E": what to watch for
                 possible = True  # a danger sign in a warning: asked once, never dropped
+            if sign and (any(cue < start < scope_end for cue, scope_end in checked[0])
+                         or any(end <= cue and clause[cue] == clause[start] for cue in checked[1])):
+                possible = True  # "the doctor checked my bladder control and it was fine": asked once
             if value in self.historical_values and any(_told_beside(doc, at, start, sentence) for at in long_ago):
                 # "it all started when I had a car accident 14 years ago": asked once; not past a
                 # "but" or "now" ("I had chest pain years ago but now I can't breathe" is stated)
                 possible = True
+            if value in self.historical_own_values and any(
+                    own_clause[at] == own_clause[start] and _told_beside(doc, at, start, sentence) for at in long_ago_own):
+                possible = True  # "I used to wet myself as a kid": asked once, in its own clause only
             if value in self.exertion_values and sentence[start] in sore_after:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
@@ -869,7 +909,8 @@ class Reader:
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
                 possible = True  # "No serious harm done, as I wasn't going fast": asked once whether it was major
-            if sentence[start] in gone and sign and value not in self.any_time:
+            if sign and value not in self.any_time and any(
+                    sentence[start] == told and start < cue or sentence[start] == told - 1 for told, cue in gone):
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
             mine_too = any(start < cue and sentence[cue] == sentence[start] for cue in also_mine)
             if self._about_someone_else(doc, start, end, value) and not mine_too:
@@ -893,7 +934,7 @@ class Reader:
                     doubts = ([at for _, at, _ in self.doubts["before"](doc)], [at for _, at, _ in self.doubts["after"](doc)])
                 doubt_before = any(at < start and clause[at] == clause[start] for at in doubts[0])
                 doubt_after = any(at >= end and sentence[at] == sentence[start] for at in doubts[1])
-            negated = not doubt_before and self._is_negated(doc, start, end, mentioned)
+            negated = not doubt_before and self._is_negated(doc, start, end, mentioned, sign)
             if negated and doc[start:end].text in self.presupposed.get(value, ()):
                 # "no evidence of mets in my ribs": only a cancer is checked for its spread; asked
                 # once ("the scan showed no metastases and I have never had cancer" denies it)
@@ -1318,7 +1359,7 @@ class Reader:
                 return not _after_a_preposition(doc, index, also=frozenset({"with"}))
         return False
 
-    def _is_negated(self, doc: Doc, start: int, end: int, mentioned: Set[int]) -> bool:
+    def _is_negated(self, doc: Doc, start: int, end: int, mentioned: Set[int], sign: bool = False) -> bool:
         """A negation word shortly before the mention, in the same clause, or "... doesn't bother it" after.
         Other findings in between do not count against the distance: in "no problems with
         my bladder or bowels" the "no" reaches the bowels too."""
@@ -1340,6 +1381,8 @@ class Reader:
                 continue
             if doc[index].lower_ in ASSERTED_AFTER:
                 break  # "nobody can explain why both my legs go numb": what follows "why" is so
+            if sign and doc[index].lower_ in SIGN_CLAUSE_OPENERS and doc[index + 1].lower_ in OWN_SUBJECTS:
+                break  # "I had no warning before it popped": the pop is told, not denied
             if doc[index].lower_ in NEGATIONS:
                 # "I never expected I would slip and fall": what was not expected happened
                 verb = doc[index + 1].lemma_ if index + 1 < len(doc) else ""
