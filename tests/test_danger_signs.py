@@ -164,6 +164,10 @@ NEAR_MISSES_LEFT = {
         "a message all of 'he' may be told for him (as r508)",
     "Its' a pity as I'd hoped to have another good mileage week but I suppose it has been a rest for my legs, even though many joints have had a feverish ache.":
         "'feverish' is the fever's own word; the cold is told only in the page's title",
+    "My child runs with a broken leg in a cast.":
+        "'child' and 'kid' as other people would also make 'was playing with the kids and fell off the trampoline' somebody else's fall",
+    "both my kids have had a high temperature this week":
+        "'kid' as one of the other people would also make 'I was playing with the kids and fell' somebody else's fall (a fresh-eyes review, twenty-first session)",
     "my pop died of bowel cancer":
         "'pop' for a grandfather: as one of the other people it would also make 'I felt a pop and couldn't walk' somebody else's",
     'I limped down the stairs like an old lady, with a crick in my neck, tight shoulders, and an aching ass.':

@@ -3494,6 +3494,25 @@ def test_a_sign_checked_feared_gone_or_of_long_ago_is_asked_once(text, field, va
     ("I used to have no problems but now I can't control my bladder", "red_flags", "bladder_bowel_change"),
     ("I was running to catch my dog and felt a sudden pain. At first I had trouble walking", "injury_signs", "difficulty_walking"),
     ("I am lucky that the damage is not significant enough that I have fully lost continence", "red_flags", "bladder_bowel_change"),
+    ("I have zero control of my bladder", "red_flags", "bladder_bowel_change"),  # "zero" is "no", a sign's own word
+    ("zero feeling down there", "red_flags", "saddle_numbness"),
+    ("zero sensation in both legs", "red_flags", "both_legs"),
+    # a fresh-eyes review of the mechanisms: what they must not reach
+    ("No pain, honestly, I wet myself last night", "red_flags", "bladder_bowel_change"),
+    ("What if it's cauda equina, I can't feel when I wipe and I've wet myself twice", "red_flags", "saddle_numbness"),
+    ("My GP said to go back if I got numbness down there and I have numbness down there now", "red_flags", "saddle_numbness"),
+    ("I checked my pants and I'd wet myself", "red_flags", "bladder_bowel_change"),
+    ("I've lost control of my bladder and need it checked out", "red_flags", "bladder_bowel_change"),
+    ("My bladder control, it's gone.", "red_flags", "bladder_bowel_change"),
+    ("I've wet myself twice today, bowels all fine", "red_flags", "bladder_bowel_change"),
+    ("I wet myself this morning. It was fine, then suddenly it all came out", "red_flags", "bladder_bowel_change"),
+    ("When I was 5 minutes from home I wet myself", "red_flags", "bladder_bowel_change"),
+    ("Ever since my back operation 2 years ago I've had numbness down there", "red_flags", "saddle_numbness"),
+    ("I had a discectomy 3 years ago and have lost bladder control since Monday", "red_flags", "bladder_bowel_change"),
+    ("I'm wetting myself like I did as a child", "red_flags", "bladder_bowel_change"),
+    ("I'm in my 40s and can barely walk after a fall yesterday", "injury_signs", "difficulty_walking"),
+    ("I was playing with the kids and fell and now both legs are numb", "red_flags", "both_legs"),
+    ("I've had continence problems since the fall", "red_flags", "bladder_bowel_change"),
 ])
 def test_a_sign_beside_those_words_but_told_of_now_is_still_stated(text, field, value):
     assert value in read_message(text)[field]
@@ -3508,5 +3527,25 @@ def test_an_examination_or_a_question_of_causes_keeps_the_other_findings(text, f
     assert value in (found if isinstance(found, list) else [found])
 
 
+def test_this_year_or_last_is_no_time_long_ago():
+    import datetime
+    year = datetime.date.today().year
+    assert "bladder_bowel_change" in read_message(f"Since my fall in {year} I can't control my bladder")["red_flags"]
+
+
 def test_the_continence_nurse_is_no_incontinence():
     assert not read_message("the continence nurse said my pelvic floor is fine").get("red_flags")
+
+
+@pytest.mark.parametrize("text, days", [
+    ("it happened tonight", 0), ("it just happened", 0), ("about an hour ago", 0),
+    ("it has hurt for 6 weeks since my last marathon", 42),
+])
+def test_a_start_tonight_or_just_now_is_today_and_a_time_told_for_the_pain_counts(text, days):  # round twenty-six
+    assert read_message(text, "duration_days")["duration_days"] == days
+
+
+@pytest.mark.parametrize("text", ["It's been a tad over 6 weeks since my last run and symptoms are still hanging on",
+                                  "By tonight, some 24 hours after the accident, I have bruising"])
+def test_a_time_since_the_last_run_or_by_tonight_is_not_how_long_it_has_hurt(text):  # round twenty-six, r1045
+    assert read_message(text).get("duration_days") is None

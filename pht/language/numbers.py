@@ -39,7 +39,9 @@ _HALF_UNIT = re.compile(r"\bhalf\s+an?\s+" + _UNIT)
 # "two weeks prior to my diagnosis", "10 days after that ride", "6 years later", "3 weeks into
 # training" count from another event, not back from today.
 _ANOTHER_EVENT = r"prior to|before|after|later|into|post"
-_NOT_DURATION_AFTER = re.compile(rf"^\s*(a|an|per|each|every|old|of age|{_ANOTHER_EVENT})\b")
+# "6 weeks since my last run", "3 weeks since I stopped running": counted from the last run, not the pain's start
+_SINCE_THE_LAST = r"since\s+(?:my\s+last|the\s+last|i\s+(?:last|stopped|quit|gave\s+up|had\s+to\s+stop))"
+_NOT_DURATION_AFTER = re.compile(rf"^\s*(a|an|per|each|every|old|of age|{_ANOTHER_EVENT}|{_SINCE_THE_LAST})\b")
 # In a story, "after almost 3 weeks off" is a break, not how long ("3 weeks off and on" is).
 _A_BREAK = re.compile(r"^\s*off\b(?!\s+(?:and|&)\s+on)")
 # "Eight weeks in and it still hurts", "6 weeks into this injury": how long, counted by the person.
@@ -50,7 +52,7 @@ _NTH_UNIT = re.compile(r"\b(day|week|month)\s+(\d{1,3})\s+of\b")
 # ("3 weeks off from the gym", "2 weeks off with the kids" are a break: "with" and "from" need the pain)
 _OFF_FOR_THE_PAIN = re.compile(r"^\s*off\b[^.;!?]{0,20}?\b(?:(?:because of|due to)\s+(?:the|this|my|it)\b"
                                r"|(?:with|from)\s+(?:the|this|my|it)\s+(?:pain|injury|hamstring|back|bum|butt|buttock|sciatica)\b)")
-_FROM_ANOTHER_EVENT = re.compile(rf"^\s*({_ANOTHER_EVENT})\b")
+_FROM_ANOTHER_EVENT = re.compile(rf"^\s*({_ANOTHER_EVENT}|{_SINCE_THE_LAST})\b")
 # "Four years later and I still can't sit": counted from the start to today, so how long.
 _LATER_STILL = re.compile(r"^\s*later\b(?:(?!\b(?:was|were|had)\b)[^.;!?]){0,25}\bstill\b(?!\s+(?:was|were|had)\b)")
 _DURATION_CONTEXT = re.compile(
@@ -77,7 +79,9 @@ _A_TEST_AGO = re.compile(r"^\s*ago\b,?\s+(?:i\s+)?(?:was\s+(?:finally\s+)?diagno
 # "for the last month", "since last week", "last month I started": one unit.
 _LAST_UNIT = re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b(?!\s*'s)")
 # Today and yesterday, but not "yesterday's long run was a nightmare" (the day of a run, not of the pain).
-_DAY_WORDS = [(re.compile(r"\b(today|this morning|this afternoon|this evening)\b(?!'s)"), 0), (re.compile(r"\b(yesterday|last night)\b(?!'s)"), 1)]
+# "it happened tonight", "it just happened", "an hour ago": today too (round twenty-six, r1030)
+_DAY_WORDS = [(re.compile(r"(?<!by )\b(today|tonight|this morning|this afternoon|this evening|just happened|just now|"
+                          r"(?:an|one|a couple of|a few|\d+|two|three) (?:hours?|minutes?|mins?) ago)\b(?!'s)"), 0), (re.compile(r"\b(yesterday|last night)\b(?!'s)"), 1)]
 # In a story, "today" dates the start only beside a word of starting ("it started today") or of
 # a moment of injury ("yesterday I squatted down and heard a pop", "until yesterday when I felt
 # pain"): "today it is a sharp pain", "today it is evident" say how it is now.

@@ -40,7 +40,7 @@ DETERMINERS = ["my", "the", "a", "an", "your", "his", "her", "their", "our"]
 SIDES = ["left", "right"]  # in a place's phrase, a side may follow a determiner
 PLACE_FIELDS = {"pain_location"}  # sided; not the danger signs ("right leg * left leg" is both legs)
 # Words that negate what follows them (the reader's negation scope starts here too).
-NEGATIONS = {"no", "not", "n't", "never", "without", "none", "nor", "neither", "nothing", "cannot", "nobody", "zero"}
+NEGATIONS = {"no", "not", "n't", "never", "without", "none", "nor", "neither", "nothing", "cannot", "nobody"}
 # A gap never runs over these: a negation inside it would be missed, and "of" changes the
 # thing spoken about ("back * hurts" must not find "back of my knee hurts").
 GAP_BLOCKERS = sorted(NEGATIONS | {".", ";", "!", "?", "but", "of", "though", "although", "however", "except"})

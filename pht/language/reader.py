@@ -9,6 +9,7 @@ passing are read for every field, so volunteered information is never asked agai
 """
 from __future__ import annotations
 
+import datetime
 import gzip
 import itertools
 from collections import Counter
@@ -53,13 +54,20 @@ PROXY_NUMBER_READERS: Dict[str, Callable[[str, bool], Optional[int]]] = {
 }
 CLAUSE_BREAKS = {".", ",", ";", ":", "–", "—", "!", "?", "but", "though", "although", "however", "except", "apart",
                  "whereas", "yet", "only", "just", "because", "cos", "coz"}
-NEW_SUBJECT = {"i", "my", "it", "there", "the", "its", "it's", "i'm", "sitting", "running"}
+# ("and now": what follows is told of the present, by the person: "I was playing with the kids and fell
+# and now both legs are numb")
+NEW_SUBJECT = {"i", "my", "it", "there", "the", "its", "it's", "i'm", "sitting", "running", "now"}
 FINE_WORDS = {"fine", "normal", "ok", "okay", "good", "alright", "unaffected"}
 DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pretty", "all", "fine", "actually",
                 "still", "generally", "mostly", "weirdly", "surprisingly", "usually"}
 SAYING = {"say", "says", "said", "tell", "told", "think", "reckon", "reassure", "reassured"}
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
+# a figure's unit: "when I was 5 minutes from home" tells no age
+UNITS_AFTER_A_FIGURE = {"minutes", "minute", "mins", "min", "hours", "hour", "hrs", "miles", "mile", "km", "seconds", "days",
+                        "day", "weeks", "months", "o'clock", "am", "pm", "metres", "meters", "yards", "steps", "laps"}
+# what may not follow a `resolved.at_end` cue and the word after it: "It was fine, then suddenly it all came out"
+RESOLVED_UNDONE_AFTER = {"then", "suddenly", "until", "till"}
 # what may follow a `resolved.at_end` cue ("but it went.", "it's gone now", "all fine since")
 RESOLVED_AT_END_BEFORE = {".", "!", "?", ";", ",", ":", "–", "—", "and", "but", "now", "since", "after", "within",
                           "by", "again", "completely", "though", "thankfully", "luckily"}
@@ -119,8 +127,10 @@ OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "w
                 "stepfather", "stepmother", "sibling", "siblings",
                 # people of the club, the team or the house ("a lad in my team can't get erections",
                 # "my mate's hamstring went with a massive crack"; a probe, twenty-first session)
-                "mate", "mates", "lad", "lads", "bloke", "blokes", "guy", "lady", "ladies", "kid", "kids", "child",
-                "children", "teammate", "teammates", "flatmate", "housemate", "roommate", "classmate", "coach"}
+                # (not "kid" or "child": children are the company of the person's own falls, "I was playing
+                # with the kids and fell")
+                "mate", "mates", "lad", "lads", "bloke", "blokes", "guy", "lady", "ladies",
+                "teammate", "teammates", "flatmate", "housemate", "roommate", "classmate", "coach"}
 # a relative the person does something to or is with ("I was carrying my son up the stairs and
 # fell", "was playing with my son and fell off the trampoline"): the fall or the trouble walking
 # told after them is the person's own, not the relative's
@@ -250,6 +260,12 @@ SHARED_INABILITY = re.compile(
     r"(?=(?:feel|move|lift|control|hold|pass|pee|wee|poo|stand|walk|sit|bend|sleep|climb|get|keep|tell|go|empty|stop)\b)")
 
 
+# "zero saddle numbness", "zero control of my bladder": "zero" before a thing is "no" (a denial,
+# or the phrase of a sign that holds "no"); not a number ("zero out of ten", "zero days").
+ZERO_AS_NO = re.compile(r"\bzero\b(?=\s+(?!(?:out|to|of|or|and|point|percent|per|days?|weeks?|months?|years?|minutes?|"
+                        r"hours?|times?|miles?|km|kilometres?|kilometers?)\b)[a-z])")
+
+
 # "I've lost 10lbs", "down 6kgs": a weight written against its number is one word to the
 # tokenizer, so "lost * lbs" would not find it; the number and its unit are written apart.
 UNIT_GLUED = re.compile(r"\b(\d+(?:\.\d+)?)(lbs?|kgs?|kilos?|kilograms?|pounds)\b")
@@ -262,7 +278,25 @@ def _normalise(text: str) -> str:
     text = re.sub(r'["\u201c\u201d]', " ", text)
     text = SHARED_INABILITY.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)} {m.group(1)} ", text)
     text = UNIT_GLUED.sub(r"\1 \2", text)
+    text = ZERO_AS_NO.sub("no", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+# After an aside, a word that opens a clause of its own keeps the comma: "No pain, honestly, I wet
+# myself last night" denies no wetting ("my" only where no preposition stands before the aside:
+# "no issues with, like, my bladder" is one clause, "No pain, like, my bladder's gone" two)
+OPENS_A_CLAUSE = {"i", "i'm", "i've", "i'd", "i'll", "im", "ive", "both", "it", "it's", "we", "now", "just", "then", "but"}
+PREPOSITIONS_BEFORE_AN_ASIDE = {"with", "of", "about", "in", "on", "to", "for", "from", "around", "between"}
+
+
+def _aside_left_out(match: "re.Match[str]") -> str:
+    """What an aside between commas (vocabulary `asides`) is left out for: a space, or a comma where
+    the words after it open a clause of their own."""
+    following = re.match(r"[a-z']+", match.string[match.end():])
+    preceding = re.findall(r"[a-z']+", match.string[:match.start()])
+    word = following.group(0) if following else ""
+    opens = word in OPENS_A_CLAUSE or (word == "my" and not (preceding and preceding[-1] in PREPOSITIONS_BEFORE_AN_ASIDE))
+    return ", " if opens else " "
 
 
 def _phrase_regex(phrases: Iterable[str]) -> "re.Pattern[str]":
@@ -614,7 +648,7 @@ class Reader:
 
         text = re.sub(r"[a-z]+(?:'[a-z]+)*", fix, text)
         if self.asides:  # "no issues with, like, bladder control": the denial reaches the bladder
-            text = self.asides.sub(" ", text)
+            text = self.asides.sub(lambda match: _aside_left_out(match), text)
         if self.lost_ability:  # "I used to be able to hold my pee, not anymore" (vocabulary `lost_ability`)
             text = self.lost_ability.sub(lambda match: f"i can't {match.group(1)}", text)
         if self.inability:  # "I don't think I can walk" is "I can't walk" (vocabulary `inability`)
@@ -838,10 +872,12 @@ class Reader:
         warned = [(start, _warning_end(doc, start, sentence)) for _, start, _ in self.warnings(doc)
                   if not (start > 0 and doc[start - 1].lower_ in {"as", "though"})]
         # "the doctor checked my bladder control", "my bladder was tested": looked for, asked once
-        checked = ([(start, _warning_end(doc, start, sentence)) for _, start, _ in self.checks["before"](doc)],
+        checked = ([(start, _check_end(doc, start, sentence)) for _, start, _ in self.checks["before"](doc)],
                    [start for _, start, _ in self.checks["after"](doc)])
-        long_ago = [at for _, at, _ in self.historical(doc)] if self.historical_values else []
-        long_ago_own = [at for _, at, _ in self.historical_own_clause(doc)] if self.historical_own_values else []
+        this_year = datetime.date.today().year
+        long_ago = [at for _, at, end in self.historical(doc) if _of_long_ago(doc, at, end, this_year)] if self.historical_values else []
+        long_ago_own = [at for _, at, end in self.historical_own_clause(doc)
+                        if _of_long_ago(doc, at, end, this_year)] if self.historical_own_values else []
         own_clause = _numbered(doc, _ends_together_clause) if long_ago_own else []
         doubts: Optional[Tuple[List[int], List[int]]] = None  # vocabulary `doubts`, matched at the first sign
         explanations: Dict[str, List[int]] = {}  # vocabulary `explained`, matched at the first mention of its value
@@ -852,7 +888,7 @@ class Reader:
         # (not "it hasn't gone away", "it never went away", "the doctors haven't solved it")
         # "but it went", "it's fine": only where its clause ends (not "it went numb"; `resolved.at_end`)
         resolutions = list(self.resolved(doc)) + [(key, start, end) for key, start, end in self.resolved_at_end(doc)
-                                                  if end == len(doc) or doc[end].lower_ in RESOLVED_AT_END_BEFORE]
+                                                  if _ends_resolved(doc, end)]
         unresolved = ([cue for _, cue, _ in self.unresolved_before(doc)],
                       [cue for _, cue, _ in self.unresolved_after(doc)]) if resolutions else ([], [])
         # (sentence, start) of each: a sign told before it in its sentence, or in the sentence
@@ -890,7 +926,7 @@ class Reader:
                 # "it all started when I had a car accident 14 years ago": asked once; not past a
                 # "but" or "now" ("I had chest pain years ago but now I can't breathe" is stated)
                 possible = True
-            if value in self.historical_own_values and any(
+            if value in self.historical_own_values and long_ago_own and not _lately_after(doc, start, own_clause) and any(
                     own_clause[at] == own_clause[start] and _told_beside(doc, at, start, sentence) for at in long_ago_own):
                 possible = True  # "I used to wet myself as a kid": asked once, in its own clause only
             if value in self.exertion_values and sentence[start] in sore_after:
@@ -1579,7 +1615,29 @@ def _warning_end(doc: Doc, cue: int, sentence: List[int]) -> int:
         if (doc[index].lower_ == "and" and doc[index - 1].text == "," and index + 1 < len(doc)
                 and doc[index + 1].lower_ in NEW_SUBJECT):
             return index
+        if doc[index].text == "," and index + 1 < len(doc) and doc[index + 1].lower_ in TOLD_OF_ONESELF:
+            return index  # "What if it's cauda equina, I can't feel when I wipe": the fear ends at the comma
+        if doc[index].lower_ == "and" and " ".join(token.lower_ for token in doc[index + 1:index + 3]) in AND_NOW_I:
+            return index  # "... to go back if I got numbness down there and I have numbness down there now"
     return len(doc)
+
+
+# after a comma, words that tell of the person now: a warning, a fear or a check ends there
+TOLD_OF_ONESELF = {"i", "i'm", "i've", "i'd", "im", "ive", "my", "both", "now"}
+AND_NOW_I = {"i have", "i 've", "i 'm", "i am", "now i", "now my", "now both", "i can't", "i ca", "i can", "i 'd"}
+
+
+def _check_end(doc: Doc, cue: int, sentence: List[int]) -> int:
+    """Where an examination's reach (vocabulary `warnings.checks`) ends: a warning's end, or a
+    word of now or since, or "and" or a comma before the person told of ("The nurse asked me if
+    I'd wet myself and I have, twice today", "I checked my pants and I'd wet myself")."""
+    end = _warning_end(doc, cue, sentence)
+    for index in range(cue + 1, end):
+        word = doc[index].lower_
+        following = doc[index + 1].lower_ if index + 1 < len(doc) else ""
+        if word in {"now", "since"} or (word in {"and", ","} and following in TOLD_OF_ONESELF | {"'d", "had", "have"}):
+            return index
+    return end
 
 
 # words round a harmless cause (vocabulary `explained`) that say it is not the cause
@@ -1594,6 +1652,48 @@ def _told_of(doc: Doc, places: Matcher, unless: Matcher, start: int, clause: Lis
     skipped = skipped or set()
     named = {clause[at] for _, at, end in places(doc) if not skipped.intersection(range(at, end))}
     return clause[start] in named and clause[start] not in {clause[at] for _, at, _ in unless(doc)}
+
+
+def _ends_resolved(doc: Doc, end: int) -> bool:
+    """Whether a `resolved.at_end` cue ending at `end` ends its clause (or comes before a word of
+    time), and what follows does not undo it ("it was fine, then suddenly ...")."""
+    if end == len(doc):
+        return True
+    if doc[end].lower_ not in RESOLVED_AT_END_BEFORE:
+        return False
+    return not any(doc[index].lower_ in RESOLVED_UNDONE_AFTER for index in range(end, min(len(doc), end + 3)))
+
+
+def _of_long_ago(doc: Doc, start: int, end: int, this_year: int) -> bool:
+    """Whether a cue of long ago (vocabulary `historical`) at `start`-`end` tells of long ago: not a
+    distance or a time of day ("when I was 5 minutes from home", "at 6 I got up"), not this year or
+    last ("since my fall in 2026"), not a time something has lasted since ("ever since my back
+    operation 2 years ago") or is like ("like I did as a kid"), not the person's age now ("I'm in
+    my 40s")."""
+    if end < len(doc) and doc[end].lower_ in UNITS_AFTER_A_FIGURE:
+        return False
+    for token in doc[start:end]:
+        if token.shape_ == "dddd" and int(token.text) >= this_year - 1:
+            return False
+        if token.is_digit and doc[start].lower_ == "at" and int(token.text) <= 12:
+            return False
+    before = [doc[index].lower_ for index in range(max(0, start - 6), start)]
+    if "since" in before or "like" in before[-4:]:
+        return False
+    return not (before[-2:] in (["i", "'m"], ["i", "am"]) or before[-1:] in (["i'm"], ["im"]))
+
+
+def _lately_after(doc: Doc, start: int, clause: List[int]) -> bool:
+    """Whether a word of lately is told with the sign starting at `start`, or after it in its
+    clause ("I had a discectomy 3 years ago and have lost bladder control since Monday"; not
+    "..., I'm 45 now"), not "never since"."""
+    for index in range(start + 1, len(doc)):
+        if clause[index] != clause[start]:
+            return False
+        word = doc[index].lower_
+        if word in LATELY or (word == "since" and doc[index - 1].lower_ not in {"never", "ever", "not", "n't"}):
+            return True
+    return False
 
 
 def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int]) -> bool:
