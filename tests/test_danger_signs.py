@@ -166,6 +166,17 @@ NEAR_MISSES_LEFT = {
         "'feverish' is the fever's own word; the cold is told only in the page's title",
     "My child runs with a broken leg in a cast.":
         "'child' and 'kid' as other people would also make 'was playing with the kids and fell off the trampoline' somebody else's fall",
+    # a second fresh-eyes review, twenty-first session: each rule that read these also hid a real sign
+    "I had some numbness between my legs last week which has now completely gone":
+        "'completely gone' as a resolution also read 'My bladder control has completely gone' as a sign gone",
+    "None of that, like, saddle numbness stuff, or bladder stuff":
+        "an aside after a word that may end a clause keeps its comma: joining also made 'No, seriously, can't feel when I wipe' a denial",
+    "No fever, no weight loss, no, er, cancer history, and no bladder or bowel problems":
+        "a 'no' after a comma answers: joining over its aside also made 'No, um, wet myself last night' a denial",
+    "I had a hernia op 15 years ago and couldn't pee properly for a day afterwards":
+        "a cauda equina sign's own clause ends at 'and': a long-ago cue across it also made 'I used to run every day and both my legs are numb' only possible",
+    "I used to be a jockey and came off horses all the time":
+        "'I used to be a' tells a former role, not an event long ago ('I used to be a chef and I've lost a stone without trying')",
     "both my kids have had a high temperature this week":
         "'kid' as one of the other people would also make 'I was playing with the kids and fell' somebody else's fall (a fresh-eyes review, twenty-first session)",
     "my pop died of bowel cancer":

@@ -3513,6 +3513,24 @@ def test_a_sign_checked_feared_gone_or_of_long_ago_is_asked_once(text, field, va
     ("I'm in my 40s and can barely walk after a fall yesterday", "injury_signs", "difficulty_walking"),
     ("I was playing with the kids and fell and now both legs are numb", "red_flags", "both_legs"),
     ("I've had continence problems since the fall", "red_flags", "bladder_bowel_change"),
+    # a second fresh-eyes review
+    ("I've had zero sleep and wet the bed twice", "red_flags", "bladder_bowel_change"),
+    ("No, seriously, can't feel when I wipe", "red_flags", "saddle_numbness"),
+    ("No back pain, honestly, numb down there though", "red_flags", "saddle_numbness"),
+    ("I've lost bladder control but bowel wise that's all fine", "red_flags", "bladder_bowel_change"),
+    ("I've lost control of my bladder. Yesterday it was fine.", "red_flags", "bladder_bowel_change"),
+    ("I can't pee properly, otherwise it's all fine", "red_flags", "bladder_bowel_change"),
+    ("My bladder control has completely gone", "red_flags", "bladder_bowel_change"),
+    ("I used to run every day and both my legs are numb", "red_flags", "both_legs"),
+    ("I had a discectomy years ago and since monday I cant control my bladder", "red_flags", "bladder_bowel_change"),
+    ("I used to wet myself as a kid and now I'm doing it again", "red_flags", "bladder_bowel_change"),
+    ("My worst fear came true and I wet myself", "red_flags", "bladder_bowel_change"),
+    ("I'm worried it will be permanent as I can't feel my privates", "red_flags", "saddle_numbness"),
+    ("how do I know if the numbness down there is serious", "red_flags", "saddle_numbness"),
+    ("What happens if I can't pee at all since yesterday", "red_flags", "bladder_bowel_change"),
+    ("The doctor checked and said I have saddle numbness", "red_flags", "saddle_numbness"),
+    ("I keep checking and still can't feel anything when I wipe", "red_flags", "saddle_numbness"),
+    ("I used to be a chef and I've lost a stone without trying", "red_flags", "weight_loss"),
 ])
 def test_a_sign_beside_those_words_but_told_of_now_is_still_stated(text, field, value):
     assert value in read_message(text)[field]

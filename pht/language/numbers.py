@@ -80,7 +80,7 @@ _A_TEST_AGO = re.compile(r"^\s*ago\b,?\s+(?:i\s+)?(?:was\s+(?:finally\s+)?diagno
 _LAST_UNIT = re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b(?!\s*'s)")
 # Today and yesterday, but not "yesterday's long run was a nightmare" (the day of a run, not of the pain).
 # "it happened tonight", "it just happened", "an hour ago": today too (round twenty-six, r1030)
-_DAY_WORDS = [(re.compile(r"(?<!by )\b(today|tonight|this morning|this afternoon|this evening|just happened|just now|"
+_DAY_WORDS = [(re.compile(r"(?<!by )\b(today|tonight|this morning|this afternoon|this evening|just happened(?! again)|just now|"
                           r"(?:an|one|a couple of|a few|\d+|two|three) (?:hours?|minutes?|mins?) ago)\b(?!'s)"), 0), (re.compile(r"\b(yesterday|last night)\b(?!'s)"), 1)]
 # In a story, "today" dates the start only beside a word of starting ("it started today") or of
 # a moment of injury ("yesterday I squatted down and heard a pop", "until yesterday when I felt

@@ -66,6 +66,12 @@ NEGATION_WINDOW = 5
 # a figure's unit: "when I was 5 minutes from home" tells no age
 UNITS_AFTER_A_FIGURE = {"minutes", "minute", "mins", "min", "hours", "hour", "hrs", "miles", "mile", "km", "seconds", "days",
                         "day", "weeks", "months", "o'clock", "am", "pm", "metres", "meters", "yards", "steps", "laps"}
+# words before a resolution in its clause that say it is of something else, or of before:
+# "I've lost bladder control but bowel wise that's all fine", "otherwise it's all fine", "I can't
+# feel my legs. This morning it was fine." (a fresh-eyes review)
+OTHER_THAN_THE_SIGN = {"bowel", "bowels", "bladder", "back", "legs", "leg", "everything", "otherwise", "else", "rest",
+                       "apart", "other", "yesterday", "last", "before", "earlier", "until", "till", "ago", "week", "morning",
+                       "this"}
 # what may not follow a `resolved.at_end` cue and the word after it: "It was fine, then suddenly it all came out"
 RESOLVED_UNDONE_AFTER = {"then", "suddenly", "until", "till"}
 # what may follow a `resolved.at_end` cue ("but it went.", "it's gone now", "all fine since")
@@ -260,10 +266,11 @@ SHARED_INABILITY = re.compile(
     r"(?=(?:feel|move|lift|control|hold|pass|pee|wee|poo|stand|walk|sit|bend|sleep|climb|get|keep|tell|go|empty|stop)\b)")
 
 
-# "zero saddle numbness", "zero control of my bladder": "zero" before a thing is "no" (a denial,
-# or the phrase of a sign that holds "no"); not a number ("zero out of ten", "zero days").
-ZERO_AS_NO = re.compile(r"\bzero\b(?=\s+(?!(?:out|to|of|or|and|point|percent|per|days?|weeks?|months?|years?|minutes?|"
-                        r"hours?|times?|miles?|km|kilometres?|kilometers?)\b)[a-z])")
+# "zero saddle numbness", "zero control of my bladder": "zero" before a sign's own words is "no" (a
+# denial, or the phrase of a sign that holds "no"); not a number ("zero out of ten", "zero days").
+ZERO_AS_NO = re.compile(r"\bzero\b(?=\s+(?:feeling|sensation|control|strength|power|numbness|tingling|issues?|problems?|"
+                        r"trouble|bladder|bowels?|leaking|leaks?|erections?|saddle|pins|weakness|pain|fever|weight|loss|"
+                        r"incontinence|accidents?)\b)")  # not "zero sleep and wet the bed" (a fresh-eyes review)
 
 
 # "I've lost 10lbs", "down 6kgs": a weight written against its number is one word to the
@@ -282,21 +289,23 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-# After an aside, a word that opens a clause of its own keeps the comma: "No pain, honestly, I wet
-# myself last night" denies no wetting ("my" only where no preposition stands before the aside:
-# "no issues with, like, my bladder" is one clause, "No pain, like, my bladder's gone" two)
-OPENS_A_CLAUSE = {"i", "i'm", "i've", "i'd", "i'll", "im", "ive", "both", "it", "it's", "we", "now", "just", "then", "but"}
-PREPOSITIONS_BEFORE_AN_ASIDE = {"with", "of", "about", "in", "on", "to", "for", "from", "around", "between"}
+# An aside is left out with its commas only after a word that cannot end a clause ("issues with,
+# like, bladder control", "I don't have, um, any numbness", "a bit of trouble, like, going for a
+# wee"); elsewhere its comma stays: "No pain, honestly, I wet myself last night" and "No,
+# seriously, can't feel when I wipe" deny no wetting and no feeling (two fresh-eyes reviews)
+JOINED_OVER_AN_ASIDE = {"with", "of", "about", "in", "on", "to", "for", "from", "around", "between", "have", "had", "has",
+                        "got", "any", "some", "trouble", "issues", "problems", "feel", "felt", "noticed", "not", "n't",
+                        "never", "don't", "didn't", "haven't", "hasn't", "hadn't", "doesn't", "wasn't"}
 
 
 def _aside_left_out(match: "re.Match[str]") -> str:
-    """What an aside between commas (vocabulary `asides`) is left out for: a space, or a comma where
-    the words after it open a clause of their own."""
-    following = re.match(r"[a-z']+", match.string[match.end():])
-    preceding = re.findall(r"[a-z']+", match.string[:match.start()])
-    word = following.group(0) if following else ""
-    opens = word in OPENS_A_CLAUSE or (word == "my" and not (preceding and preceding[-1] in PREPOSITIONS_BEFORE_AN_ASIDE))
-    return ", " if opens else " "
+    """What an aside between commas (vocabulary `asides`) is left out for: a space after a word
+    that cannot end a clause, else a comma. A "no" joins only inside a clause ("there's no, as
+    far as I can tell, loss of feeling"), not as an answer ("No, honestly, ...")."""
+    preceding = re.findall(r"[a-z']+|[^\sa-z']", match.string[:match.start()])
+    word = preceding[-1] if preceding else ""
+    joins = word in JOINED_OVER_AN_ASIDE or (word == "no" and len(preceding) > 1 and re.match(r"[a-z']", preceding[-2]))
+    return " " if joins else ", "
 
 
 def _phrase_regex(phrases: Iterable[str]) -> "re.Pattern[str]":
@@ -869,8 +878,8 @@ class Reader:
         guessed = self._guessed(doc, clause)
         # "it feels as if I lost control of my bladder", "as you may have guessed": a likeness
         # or an aside, not a warning
-        warned = [(start, _warning_end(doc, start, sentence)) for _, start, _ in self.warnings(doc)
-                  if not (start > 0 and doc[start - 1].lower_ in {"as", "though"})]
+        warned = [(start, _warning_end(doc, start, sentence)) for _, start, end in self.warnings(doc)
+                  if not (start > 0 and doc[start - 1].lower_ in {"as", "though"}) and not _fear_come_true(doc, end)]
         # "the doctor checked my bladder control", "my bladder was tested": looked for, asked once
         checked = ([(start, _check_end(doc, start, sentence)) for _, start, _ in self.checks["before"](doc)],
                    [start for _, start, _ in self.checks["after"](doc)])
@@ -878,7 +887,7 @@ class Reader:
         long_ago = [at for _, at, end in self.historical(doc) if _of_long_ago(doc, at, end, this_year)] if self.historical_values else []
         long_ago_own = [at for _, at, end in self.historical_own_clause(doc)
                         if _of_long_ago(doc, at, end, this_year)] if self.historical_own_values else []
-        own_clause = _numbered(doc, _ends_together_clause) if long_ago_own else []
+        own_clause = _numbered(doc, lambda token, following: token.lower_ in OWN_CLAUSE_ENDS) if long_ago_own else []
         doubts: Optional[Tuple[List[int], List[int]]] = None  # vocabulary `doubts`, matched at the first sign
         explanations: Dict[str, List[int]] = {}  # vocabulary `explained`, matched at the first mention of its value
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
@@ -915,7 +924,8 @@ class Reader:
                 continue  # "his left elbow is all kinds of black and blue": not the back of the thigh
             if self._near(doc, field, value, start, clause):
                 possible = True  # "the familiar snap struck my left hip": asked once whether at the thigh
-            if any(cue < start < scope_end for cue, scope_end in warned):
+            if any(cue < start < scope_end for cue, scope_end in warned) and not _presupposed(doc, end) and not (
+                    sign and _now_after(doc, end, sentence)):
                 if not sign:
                     continue  # "if you get any tingling, go to A&E": what to watch for
                 possible = True  # a danger sign in a warning: asked once, never dropped
@@ -926,7 +936,7 @@ class Reader:
                 # "it all started when I had a car accident 14 years ago": asked once; not past a
                 # "but" or "now" ("I had chest pain years ago but now I can't breathe" is stated)
                 possible = True
-            if value in self.historical_own_values and long_ago_own and not _lately_after(doc, start, own_clause) and any(
+            if value in self.historical_own_values and long_ago_own and not _lately_told(doc, start, own_clause, sentence) and any(
                     own_clause[at] == own_clause[start] and _told_beside(doc, at, start, sentence) for at in long_ago_own):
                 possible = True  # "I used to wet myself as a kid": asked once, in its own clause only
             if value in self.exertion_values and sentence[start] in sore_after:
@@ -1034,6 +1044,8 @@ class Reader:
         word = doc[start]
         if _in_question(doc, start, sentence) and word.lower_ in {word.lemma_, word.lemma_ + "s", word.lemma_ + "es"}:
             return False
+        if any(doc[index].lower_ in OTHER_THAN_THE_SIGN for index in before):
+            return False  # "but bowel wise that's all fine", "otherwise it's all fine", "Yesterday it was fine."
         return not any(doc[index].lower_ in PAIN_NOUNS for index in before) and not any(
             clause[item[2]] == clause[start] and item[3] <= start and item[0] != SAFETY_FIELD
             and item[1] not in self.unresolved_signs for item in kept)
@@ -1617,6 +1629,8 @@ def _warning_end(doc: Doc, cue: int, sentence: List[int]) -> int:
             return index
         if doc[index].text == "," and index + 1 < len(doc) and doc[index + 1].lower_ in TOLD_OF_ONESELF:
             return index  # "What if it's cauda equina, I can't feel when I wipe": the fear ends at the comma
+        if doc[index].lower_ in {"as", "since"}:
+            return index  # "I'm worried it will be permanent as I can't feel my privates": a reason
         if doc[index].lower_ == "and" and " ".join(token.lower_ for token in doc[index + 1:index + 3]) in AND_NOW_I:
             return index  # "... to go back if I got numbness down there and I have numbness down there now"
     return len(doc)
@@ -1627,6 +1641,44 @@ TOLD_OF_ONESELF = {"i", "i'm", "i've", "i'd", "im", "ive", "my", "both", "now"}
 AND_NOW_I = {"i have", "i 've", "i 'm", "i am", "now i", "now my", "now both", "i can't", "i ca", "i can", "i 'd"}
 
 
+def _now_after(doc: Doc, end: int, sentence: List[int]) -> bool:
+    """Whether a word of lately follows what ends at `end` in its sentence ("What happens if I
+    can't pee at all since yesterday": the sign is there now), not "never since"."""
+    for index in range(end, len(doc)):
+        if sentence[index] != sentence[end - 1]:
+            return False
+        word = doc[index].lower_
+        if word in LATELY or (word == "since" and doc[index - 1].lower_ not in {"never", "ever", "not", "n't"}):
+            return True
+    return False
+
+
+def _presupposed(doc: Doc, end: int) -> bool:
+    """Whether what ends at `end` is asked about as something the person has: "how do I know if the
+    numbness down there is serious" (it is there; only its meaning is asked)."""
+    following = [token.lower_ for token in doc[end:end + 3]]
+    return len(following) >= 2 and following[0] in {"is", "'s", "was"} and following[1] in ASKED_OF_WHAT_IS
+
+
+# "... is serious", "... is normal": a question of what something the person has means
+ASKED_OF_WHAT_IS = {"serious", "bad", "normal", "dangerous", "worrying", "something", "concerning", "an", "a"}
+
+
+def _fear_come_true(doc: Doc, end: int) -> bool:
+    """Whether a fear or a future ending at `end` is told as come true or as the present going on
+    ("My worst fear came true and I wet myself", "scared it'll stay like this"): no warning."""
+    following = [token.lower_ for token in doc[end:end + 4]]
+    if {"true", "happened", "happening"} & set(following):
+        return True
+    return bool(following) and doc[end - 1].lower_ in {"'ll", "will", "might"} and following[0] in PRESENT_GOING_ON
+
+
+# "scared it'll stay like this", "worried it will be permanent": the state now, going on
+PRESENT_GOING_ON = {"stay", "be", "never", "remain", "last", "always", "keep", "get"}
+# a clinician's finding ends an examination's reach: "The doctor checked and said I have saddle numbness"
+FINDINGS_TOLD = {"said", "says", "found", "showed", "confirmed", "diagnosed", "still", "which"}
+
+
 def _check_end(doc: Doc, cue: int, sentence: List[int]) -> int:
     """Where an examination's reach (vocabulary `warnings.checks`) ends: a warning's end, or a
     word of now or since, or "and" or a comma before the person told of ("The nurse asked me if
@@ -1635,7 +1687,8 @@ def _check_end(doc: Doc, cue: int, sentence: List[int]) -> int:
     for index in range(cue + 1, end):
         word = doc[index].lower_
         following = doc[index + 1].lower_ if index + 1 < len(doc) else ""
-        if word in {"now", "since"} or (word in {"and", ","} and following in TOLD_OF_ONESELF | {"'d", "had", "have"}):
+        if word in {"now", "since"} | FINDINGS_TOLD or (
+                word in {"and", ","} and following in TOLD_OF_ONESELF | {"'d", "had", "have", "it", "it's", "found", "said", "is"}):
             return index
     return end
 
@@ -1683,15 +1736,24 @@ def _of_long_ago(doc: Doc, start: int, end: int, this_year: int) -> bool:
     return not (before[-2:] in (["i", "'m"], ["i", "am"]) or before[-1:] in (["i'm"], ["im"]))
 
 
-def _lately_after(doc: Doc, start: int, clause: List[int]) -> bool:
-    """Whether a word of lately is told with the sign starting at `start`, or after it in its
-    clause ("I had a discectomy 3 years ago and have lost bladder control since Monday"; not
-    "..., I'm 45 now"), not "never since"."""
-    for index in range(start + 1, len(doc)):
+# where a cauda equina sign's own clause ends, for a time long ago told in it (`historical.own_clause`)
+OWN_CLAUSE_ENDS = {".", "!", "?", ";", ",", ":", "and", "so", "but", "though", "although", "because", "as", "since", "then"}
+
+
+def _lately_told(doc: Doc, start: int, clause: List[int], sentence: List[int]) -> bool:
+    """Whether the sign starting at `start` is told of lately: a word of lately in its own clause
+    ("I had a fall years ago and peed myself this morning" has none before the "and"; "... years
+    ago I lost bladder control since Monday" has), not "never since"; or "again" in its sentence
+    ("I used to wet myself as a kid and now I'm doing it again")."""
+    for index, token in enumerate(doc):
+        word = token.lower_
+        if word == "again" and sentence[index] == sentence[start] and index > start:
+            return True
         if clause[index] != clause[start]:
-            return False
-        word = doc[index].lower_
-        if word in LATELY or (word == "since" and doc[index - 1].lower_ not in {"never", "ever", "not", "n't"}):
+            continue
+        if word in LATELY or (word in {"this", "last"} and index + 1 < len(doc) and doc[index + 1].lower_ in LATELY_AFTER_THIS_OR_LAST):
+            return True
+        if word == "since" and index > 0 and doc[index - 1].lower_ not in {"never", "ever", "not", "n't"}:
             return True
     return False
 
