@@ -1647,10 +1647,18 @@ def _now_after(doc: Doc, end: int, sentence: List[int]) -> bool:
     for index in range(end, len(doc)):
         if sentence[index] != sentence[end - 1]:
             return False
-        word = doc[index].lower_
-        if word in LATELY or (word == "since" and doc[index - 1].lower_ not in {"never", "ever", "not", "n't"}):
+        if _lately_at(doc, index):
             return True
     return False
+
+
+def _lately_at(doc: Doc, index: int) -> bool:
+    """Whether the word at `index` tells of lately: "today", "now", "this week", "last night", or
+    "since" (not "never since")."""
+    word = doc[index].lower_
+    if word in LATELY or (word in {"this", "last"} and index + 1 < len(doc) and doc[index + 1].lower_ in LATELY_AFTER_THIS_OR_LAST):
+        return True
+    return word == "since" and index > 0 and doc[index - 1].lower_ not in {"never", "ever", "not", "n't"}
 
 
 def _presupposed(doc: Doc, end: int) -> bool:
@@ -1746,14 +1754,9 @@ def _lately_told(doc: Doc, start: int, clause: List[int], sentence: List[int]) -
     ago I lost bladder control since Monday" has), not "never since"; or "again" in its sentence
     ("I used to wet myself as a kid and now I'm doing it again")."""
     for index, token in enumerate(doc):
-        word = token.lower_
-        if word == "again" and sentence[index] == sentence[start] and index > start:
+        if token.lower_ == "again" and sentence[index] == sentence[start] and index > start:
             return True
-        if clause[index] != clause[start]:
-            continue
-        if word in LATELY or (word in {"this", "last"} and index + 1 < len(doc) and doc[index + 1].lower_ in LATELY_AFTER_THIS_OR_LAST):
-            return True
-        if word == "since" and index > 0 and doc[index - 1].lower_ not in {"never", "ever", "not", "n't"}:
+        if clause[index] == clause[start] and _lately_at(doc, index):
             return True
     return False
 
