@@ -3460,6 +3460,20 @@ def test_a_denial_does_not_reach_a_sign_in_a_clause_of_its_own(text, field, valu
     assert value in read_message(text)[field]
 
 
+@pytest.mark.parametrize("text, value", [
+    ("No pain now I can't control my bladder", "bladder_bowel_change"),
+    ("I had no problems till now I can't hold my pee", "bladder_bowel_change"),
+])
+def test_a_no_of_something_else_does_not_reach_a_sign_the_person_goes_on_to_tell(text, value):  # a second review
+    assert value in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["There's no way I've lost control of my bladder", "No numbness that I have noticed down there",
+                                  "I don't think I have any numbness down there", "no chance I have numbness down there"])
+def test_a_no_that_denies_what_the_person_goes_on_to_tell_still_denies(text):
+    assert not read_message(text).get("red_flags")
+
+
 def test_a_denial_still_reaches_an_activity_in_a_clause_of_its_own():
     assert "running" not in (read_message("I have no pain after I run").get("aggravators") or [])
 

@@ -87,7 +87,11 @@ ASSERTED_AFTER = {"why"}
 # had no warning before it popped", "no pain until I lost control of my bladder": the pop and
 # the loss of control happened). Not for other findings: "no pain after I run" denies running.
 SIGN_CLAUSE_OPENERS = {"before", "after", "until", "till", "once"}
-OWN_SUBJECTS = {"i", "it", "my", "he", "she", "we", "they", "the", "something", "i'd", "it'd"}
+SUBJECT_I = {"i", "i'm", "i've", "i'd", "im", "ive"}
+# after "no", words that deny what the person goes on to tell ("no way I've lost control", "no sign I ...")
+DENIAL_NOUNS = {"way", "chance", "reason", "evidence", "sign", "signs", "indication", "suggestion", "hint", "proof",
+                "question", "doubt", "danger", "risk"}
+OWN_SUBJECTS = {"i", "it", "my", "he", "she", "we", "they", "the", "something", "i'd", "it'd", "now"}
 # "Fever? No.": the answers that deny a finding the person asks of themselves
 ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fine", "normal"}
 # "can't stay in the saddle", "can't handle sitting": what cannot be borne hurts
@@ -1417,6 +1421,7 @@ class Reader:
         if self._only_says_when(doc, start):
             return self._asked_and_denied(doc, end)
         distance = 0
+        subject_between = False  # the person as a subject between a "no" and a sign
         # "I couldn't stand or couldn't walk" (a shared inability written out): a phrase that
         # states an inability itself is not turned round by the one before the "or"
         inability = any(doc[index].lower_ in NEGATIONS for index in range(start, end))
@@ -1431,6 +1436,9 @@ class Reader:
                 break  # "nobody can explain why both my legs go numb": what follows "why" is so
             if sign and doc[index].lower_ in SIGN_CLAUSE_OPENERS and doc[index + 1].lower_ in OWN_SUBJECTS:
                 break  # "I had no warning before it popped": the pop is told, not denied
+            if sign and doc[index].lower_ == "no" and subject_between and doc[index + 1].lower_ not in DENIAL_NOUNS:
+                break  # "No pain now I can't control my bladder": the "no" is the pain's (not "I don't think I ...")
+            subject_between = subject_between or doc[index].lower_ in SUBJECT_I
             if doc[index].lower_ in NEGATIONS:
                 # "I never expected I would slip and fall": what was not expected happened
                 verb = doc[index + 1].lemma_ if index + 1 < len(doc) else ""
