@@ -884,13 +884,16 @@ class Reader:
         # or an aside, not a warning
         warned = [(start, _warning_end(doc, start, sentence)) for _, start, end in self.warnings(doc)
                   if not (start > 0 and doc[start - 1].lower_ in {"as", "though"}) and not _fear_come_true(doc, end)]
+        # the cues below concern danger signs only: matched only in a message that names one
+        any_sign = any("confirm" in (self.knowledge.fields[item[0]].get("values") or {}).get(item[1], {}) for item in kept)
         # "the doctor checked my bladder control", "my bladder was tested": looked for, asked once
         checked = ([(start, _check_end(doc, start, sentence)) for _, start, _ in self.checks["before"](doc)],
-                   [start for _, start, _ in self.checks["after"](doc)])
+                   [start for _, start, _ in self.checks["after"](doc)]) if any_sign else ([], [])
         this_year = datetime.date.today().year
-        long_ago = [at for _, at, end in self.historical(doc) if _of_long_ago(doc, at, end, this_year)] if self.historical_values else []
+        long_ago = [at for _, at, end in self.historical(doc)
+                    if _of_long_ago(doc, at, end, this_year)] if self.historical_values and any_sign else []
         long_ago_own = [at for _, at, end in self.historical_own_clause(doc)
-                        if _of_long_ago(doc, at, end, this_year)] if self.historical_own_values else []
+                        if _of_long_ago(doc, at, end, this_year)] if self.historical_own_values and any_sign else []
         own_clause = _numbered(doc, lambda token, following: token.lower_ in OWN_CLAUSE_ENDS) if long_ago_own else []
         doubts: Optional[Tuple[List[int], List[int]]] = None  # vocabulary `doubts`, matched at the first sign
         explanations: Dict[str, List[int]] = {}  # vocabulary `explained`, matched at the first mention of its value
@@ -901,7 +904,7 @@ class Reader:
         # (not "it hasn't gone away", "it never went away", "the doctors haven't solved it")
         # "but it went", "it's fine": only where its clause ends (not "it went numb"; `resolved.at_end`)
         resolutions = list(self.resolved(doc)) + [(key, start, end) for key, start, end in self.resolved_at_end(doc)
-                                                  if _ends_resolved(doc, end)]
+                                                  if _ends_resolved(doc, end)] if any_sign else []
         unresolved = ([cue for _, cue, _ in self.unresolved_before(doc)],
                       [cue for _, cue, _ in self.unresolved_after(doc)]) if resolutions else ([], [])
         # (sentence, start) of each: a sign told before it in its sentence, or in the sentence
