@@ -37,11 +37,10 @@ _RANGE = re.compile(r"\b(\d+)\s*(?:-|–|to|or)\s*(\d+)\s*" + _UNIT)
 _HALF_UNIT = re.compile(r"\bhalf\s+an?\s+" + _UNIT)
 # "3 days a week" is a frequency and "34 years old" an age, not how long the pain has lasted;
 # "two weeks prior to my diagnosis", "10 days after that ride", "6 years later", "3 weeks into
-# training" count from another event, not back from today.
-_ANOTHER_EVENT = r"prior to|before|after|later|into|post"
-# "6 weeks since my last run", "3 weeks since I stopped running": counted from the last run, not the pain's start
-_SINCE_THE_LAST = r"since\s+(?:my\s+last|the\s+last|i\s+(?:last|stopped|quit|gave\s+up|had\s+to\s+stop))"
-_NOT_DURATION_AFTER = re.compile(rf"^\s*(a|an|per|each|every|old|of age|{_ANOTHER_EVENT}|{_SINCE_THE_LAST})\b")
+# training", "6 weeks since my last run", "3 weeks since I stopped running" count from another
+# event, not back from today.
+_ANOTHER_EVENT = r"prior to|before|after|later|into|post|since\s+(?:my\s+last|the\s+last|i\s+(?:last|stopped|quit|gave\s+up|had\s+to\s+stop))"
+_NOT_DURATION_AFTER = re.compile(rf"^\s*(a|an|per|each|every|old|of age|{_ANOTHER_EVENT})\b")
 # In a story, "after almost 3 weeks off" is a break, not how long ("3 weeks off and on" is).
 _A_BREAK = re.compile(r"^\s*off\b(?!\s+(?:and|&)\s+on)")
 # "Eight weeks in and it still hurts", "6 weeks into this injury": how long, counted by the person.
@@ -52,7 +51,7 @@ _NTH_UNIT = re.compile(r"\b(day|week|month)\s+(\d{1,3})\s+of\b")
 # ("3 weeks off from the gym", "2 weeks off with the kids" are a break: "with" and "from" need the pain)
 _OFF_FOR_THE_PAIN = re.compile(r"^\s*off\b[^.;!?]{0,20}?\b(?:(?:because of|due to)\s+(?:the|this|my|it)\b"
                                r"|(?:with|from)\s+(?:the|this|my|it)\s+(?:pain|injury|hamstring|back|bum|butt|buttock|sciatica)\b)")
-_FROM_ANOTHER_EVENT = re.compile(rf"^\s*({_ANOTHER_EVENT}|{_SINCE_THE_LAST})\b")
+_FROM_ANOTHER_EVENT = re.compile(rf"^\s*({_ANOTHER_EVENT})\b")
 # "Four years later and I still can't sit": counted from the start to today, so how long.
 _LATER_STILL = re.compile(r"^\s*later\b(?:(?!\b(?:was|were|had)\b)[^.;!?]){0,25}\bstill\b(?!\s+(?:was|were|had)\b)")
 _DURATION_CONTEXT = re.compile(

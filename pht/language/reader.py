@@ -885,7 +885,7 @@ class Reader:
         warned = [(start, _warning_end(doc, start, sentence)) for _, start, end in self.warnings(doc)
                   if not (start > 0 and doc[start - 1].lower_ in {"as", "though"}) and not _fear_come_true(doc, end)]
         # the cues below concern danger signs only: matched only in a message that names one
-        any_sign = any("confirm" in (self.knowledge.fields[item[0]].get("values") or {}).get(item[1], {}) for item in kept)
+        any_sign = any(self._is_sign(item[0], item[1]) for item in kept)
         # "the doctor checked my bladder control", "my bladder was tested": looked for, asked once
         checked = ([(start, _check_end(doc, start, sentence)) for _, start, _ in self.checks["before"](doc)],
                    [start for _, start, _ in self.checks["after"](doc)]) if any_sign else ([], [])
@@ -894,7 +894,7 @@ class Reader:
                     if _of_long_ago(doc, at, end, this_year)] if self.historical_values and any_sign else []
         long_ago_own = [at for _, at, end in self.historical_own_clause(doc)
                         if _of_long_ago(doc, at, end, this_year)] if self.historical_own_values and any_sign else []
-        own_clause = _numbered(doc, lambda token, following: token.lower_ in OWN_CLAUSE_ENDS) if long_ago_own else []
+        own_clause = _numbered_by(doc, OWN_CLAUSE_ENDS) if long_ago_own else []
         doubts: Optional[Tuple[List[int], List[int]]] = None  # vocabulary `doubts`, matched at the first sign
         explanations: Dict[str, List[int]] = {}  # vocabulary `explained`, matched at the first mention of its value
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
@@ -922,7 +922,7 @@ class Reader:
         also_mine = [start for _, start, _ in self.also_mine(doc)]
         mentions = []
         for field, value, start, end, possible in kept:
-            sign = "confirm" in self.knowledge.fields[field].get("values", {}).get(value, {})  # asked once, never dropped
+            sign = self._is_sign(field, value)  # asked once, never dropped
             clear_words = sign and not possible
             if (field in self.guessed_fields and guessed(start)) or (
                     value == "pain_below_knee" and self._stops_above_knee(doc, end, kept)):
@@ -1032,6 +1032,11 @@ class Reader:
         if past and found("now_maybe", True):
             return MAYBE  # "I used to have no problems with my bladder, now I leak"
         return None
+
+    def _is_sign(self, field: str, value: str) -> bool:
+        """Whether `value` of `field` is a danger sign the reader may ask about once (it has a
+        confirming question, vocabulary `confirm`)."""
+        return "confirm" in (self.knowledge.fields[field].get("values") or {}).get(value, {})
 
     def _tells_gone(self, doc: Doc, start: int, end: int, kept: List[tuple], clause: List[int],
                     sentence: List[int], unresolved: Tuple[List[int], List[int]]) -> bool:
