@@ -54,9 +54,16 @@ PROXY_NUMBER_READERS: Dict[str, Callable[[str, bool], Optional[int]]] = {
 }
 CLAUSE_BREAKS = {".", ",", ";", ":", "–", "—", "!", "?", "but", "though", "although", "however", "except", "apart",
                  "whereas", "yet", "only", "just", "because", "cos", "coz"}
+# Who or what a clause is told of, one base for the word sets below: the person ("I", "I'm", ...),
+# and the words that open a clause of its own with its subject.
+SUBJECT_I = {"i", "i'm", "i've", "i'd", "im", "ive"}
+FIRST_PERSON = SUBJECT_I | {"me", "my", "myself"}
+CLAUSE_SUBJECTS = {"i", "my", "it", "the", "now"}
 # ("and now": what follows is told of the present, by the person: "I was playing with the kids and fell
 # and now both legs are numb")
-NEW_SUBJECT = {"i", "my", "it", "there", "the", "its", "it's", "i'm", "sitting", "running", "now"}
+NEW_SUBJECT = CLAUSE_SUBJECTS | {"there", "its", "it's", "i'm", "sitting", "running"}
+# after a comma, words that tell of the person now: a warning, a fear or a check ends there
+TOLD_OF_ONESELF = SUBJECT_I | {"my", "both", "now"}
 FINE_WORDS = {"fine", "normal", "ok", "okay", "good", "alright", "unaffected"}
 DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pretty", "all", "fine", "actually",
                 "still", "generally", "mostly", "weirdly", "surprisingly", "usually"}
@@ -87,11 +94,10 @@ ASSERTED_AFTER = {"why"}
 # had no warning before it popped", "no pain until I lost control of my bladder": the pop and
 # the loss of control happened). Not for other findings: "no pain after I run" denies running.
 SIGN_CLAUSE_OPENERS = {"before", "after", "until", "till", "once"}
-SUBJECT_I = {"i", "i'm", "i've", "i'd", "im", "ive"}
 # after "no", words that deny what the person goes on to tell ("no way I've lost control", "no sign I ...")
 DENIAL_NOUNS = {"way", "chance", "reason", "evidence", "sign", "signs", "indication", "suggestion", "hint", "proof",
                 "question", "doubt", "danger", "risk"}
-OWN_SUBJECTS = {"i", "it", "my", "he", "she", "we", "they", "the", "something", "i'd", "it'd", "now"}
+OWN_SUBJECTS = CLAUSE_SUBJECTS | {"he", "she", "we", "they", "something", "i'd", "it'd"}
 # "Fever? No.": the answers that deny a finding the person asks of themselves
 ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fine", "normal"}
 # "can't stay in the saddle", "can't handle sitting": what cannot be borne hurts
@@ -161,7 +167,6 @@ OTHERS_TOLD_OF = {"he", "she", "they", "his", "her", "their", "he's", "she's", "
 PUT_INTO = {"into", "onto", "in", "on", "to", "off", "out", "of", "from", "up", "down", "over", "across"}
 # the values told of what happens to the person while doing something to another (`CARRYING_VERBS`)
 CARRIED_VALUES = {"major_trauma", "difficulty_walking", "pop", "bruising", "leg_weakness"}
-FIRST_PERSON = {"i", "me", "my", "myself", "i'm", "i've", "im", "ive"}
 THIRD_PERSON = {"he", "she", "his", "her", "him", "he's", "she's", "himself", "herself"}
 # a word with a capital after a lower-case word in the same sentence: a name ("Then Angela broke her arm")
 NAME = re.compile(r"(?<=[a-z,;:] )([A-Z][a-z]+)\b")
@@ -1652,8 +1657,6 @@ def _warning_end(doc: Doc, cue: int, sentence: List[int]) -> int:
     return len(doc)
 
 
-# after a comma, words that tell of the person now: a warning, a fear or a check ends there
-TOLD_OF_ONESELF = {"i", "i'm", "i've", "i'd", "im", "ive", "my", "both", "now"}
 AND_NOW_I = {"i have", "i 've", "i 'm", "i am", "now i", "now my", "now both", "i can't", "i ca", "i can", "i 'd"}
 
 
