@@ -120,6 +120,20 @@ def test_a_real_go_back_still_steps_aside_for_its_rule():
     assert stepped_aside(events)
 
 
+@pytest.mark.parametrize("answer", ["going back to work soon", "go back to running", "I was going back into the gym"])
+def test_a_return_to_work_or_sport_taken_for_go_back_is_an_answer_not_a_step_back(answer):  # r1081
+    tracker = validation_tracker(answer, CLASSIC | {"load_changes": None}, "load_changes", {}, intent="go_back")
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert not stepped_aside(events)
+
+
+@pytest.mark.parametrize("command", ["go back to the last question", "can we go back to the one before", "going back"])
+def test_go_back_to_a_question_still_steps_aside_for_its_rule(command):
+    tracker = validation_tracker(command, CLASSIC | {"load_changes": None}, "load_changes", {}, intent="go_back")
+    _, events = run(ValidateAssessmentForm(), tracker)
+    assert stepped_aside(events)
+
+
 def test_an_answer_taken_for_off_topic_is_asked_again_with_examples():  # r089, r070
     tracker = validation_tracker("my thighs are tender", CLASSIC | {"onset": None}, "onset", {}, intent="out_of_scope")
     messages, events = run(ValidateAssessmentForm(), tracker)

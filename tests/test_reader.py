@@ -3581,3 +3581,36 @@ def test_a_start_tonight_or_just_now_is_today_and_a_time_told_for_the_pain_count
                                   "By tonight, some 24 hours after the accident, I have bruising"])
 def test_a_time_since_the_last_run_or_by_tonight_is_not_how_long_it_has_hurt(text):  # round twenty-six, r1045
     assert read_message(text).get("duration_days") is None
+
+
+@pytest.mark.parametrize("text", ["I couldn’t move my toes, or flex my foot up or down",  # r1068, round twenty-seven
+                                  "since the epidural I can't move my right foot",
+                                  "I'm unable to wiggle my toes on that side"])
+def test_a_foot_or_toes_that_will_not_move_is_leg_weakness(text):
+    assert "leg_weakness" in read_message(text)["neuro_symptoms"]
+
+
+@pytest.mark.parametrize("text", ["my left leg is paralysed and has lost feeling",  # r1038
+                                  "the paralysis in my right leg"])
+def test_a_paralysed_leg_is_leg_weakness(text):
+    assert "leg_weakness" in read_message(text, "neuro_symptoms")["neuro_symptoms"]
+
+
+def test_a_leg_paralysing_with_pain_is_no_weakness():
+    assert "leg_weakness" not in (read_message("the pain in my leg was paralysing").get("neuro_symptoms") or [])
+
+
+@pytest.mark.parametrize("text", ["no pop; a bruised hip; I could walk",  # r817
+                                  "a nasty hematoma on my hip; no pop; I can walk"])  # r1074
+def test_a_bruise_on_the_hip_after_an_injury_is_asked_about_once(text):
+    reading = shared_reader().reading(text, asked="injury_signs")
+    assert "bruising" in reading.possible.get("injury_signs", [])
+
+
+def test_a_bruise_of_the_elbow_is_still_no_sign_of_the_thigh():
+    reading = shared_reader().reading("no pop; a bruised elbow; I could walk", asked="injury_signs")
+    assert "bruising" not in reading.possible.get("injury_signs", []) + reading.findings.get("injury_signs", [])
+
+
+def test_could_barely_sit_stand_or_walk_is_trouble_walking():  # r1034
+    assert "difficulty_walking" in read_message("I could barely sit, stand or walk", "injury_signs")["injury_signs"]

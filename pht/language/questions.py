@@ -58,6 +58,10 @@ class QuestionForm:
         self.for_help = re.compile(rf"(?:(?:{fillers})\s+)*(?:{help_phrases})(?:\s+(?:{fillers}))*") if help_phrases else None
         commands = (knowledge or load_knowledge()).vocabulary.get("commands", {})
         self.commands = {name: _phrases(words, anywhere=True) for name, words in commands.items()}
+        onward = (knowledge or load_knowledge()).vocabulary.get("commands_onward", {})
+        self.commands_onward = {name: ({str(word).lower() for word in words.get("after", [])},
+                                       {str(word).lower() for word in words.get("unless", [])})
+                                for name, words in onward.items()}
         alone = (knowledge or load_knowledge()).vocabulary.get("commands_alone", {})
         around = "|".join(re.escape(str(word).lower()) for word in alone.get("fillers", []))
         self.commands_alone = {name: re.compile(rf"\W*(?:(?:{around})\W+)*{_phrases(words, anywhere=False).pattern}"
@@ -67,7 +71,16 @@ class QuestionForm:
         """Whether the message holds one of the vocabulary's words for `command` (`commands`:
         "go back", "previous", "undo" ...), as a command taken from its words must."""
         pattern, alone, plain = self.commands.get(command), self.commands_alone.get(command), _plain(text).strip()
-        return bool(pattern and pattern.search(plain)) or bool(alone and alone.fullmatch(plain))
+        said = pattern is not None and any(not self._told_onward(command, plain[match.end():])
+                                          for match in pattern.finditer(plain))
+        return said or bool(alone and alone.fullmatch(plain))
+
+    def _told_onward(self, command: str, rest: str) -> bool:
+        """Whether the words after a command's own tell of the person's life, not the questions
+        (`commands_onward`): "going back to work soon" is no "go back"."""
+        after, unless = self.commands_onward.get(command, (set(), set()))
+        following = WORD.findall(rest)
+        return bool(following) and following[0] in after and not unless & set(following[1:4])
 
     def asks(self, text: str) -> bool:
         """Whether any sentence of the message is a question to the assistant. A plain request
