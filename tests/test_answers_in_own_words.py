@@ -44,6 +44,11 @@ def stepped_aside(events):
     ("onset", "today, when my mare bucked me off in my lesson", "onset", "sudden"),
     ("neuro_symptoms", "no; my feet are just sore", "neuro_symptoms", []),  # r960
     ("neuro_symptoms", "a nerve-type ache at my desk; the foot pain has settled; no numbness or tingling", "neuro_symptoms", []),  # r954
+    ("onset", "I twisted it this morning", "onset", "sudden"),  # r862
+    ("onset", "I crashed off the edge of the road yesterday", "onset", "sudden"),  # r964: a crash, major or not
+    ("onset", "Sunday, a tumble snowboarding", "onset", "sudden"),  # r859
+    ("onset", "over a few days", "onset", "gradual"),  # r057
+    ("onset", "over a busy shift", "onset", "gradual"),  # r144
 ])
 def test_an_answer_names_what_the_question_asked_in_the_persons_words(asked, answer, field, value):
     assert READER.read(answer, asked=asked).get(field) == value
@@ -120,14 +125,16 @@ def test_a_real_go_back_still_steps_aside_for_its_rule():
     assert stepped_aside(events)
 
 
-@pytest.mark.parametrize("answer", ["going back to work soon", "go back to running", "I was going back into the gym"])
+@pytest.mark.parametrize("answer", ["going back to work soon", "go back to running", "I was going back into the gym",
+                                    "going back to it after a break, I did too much too soon"])
 def test_a_return_to_work_or_sport_taken_for_go_back_is_an_answer_not_a_step_back(answer):  # r1081
     tracker = validation_tracker(answer, CLASSIC | {"load_changes": None}, "load_changes", {}, intent="go_back")
     _, events = run(ValidateAssessmentForm(), tracker)
     assert not stepped_aside(events)
 
 
-@pytest.mark.parametrize("command", ["go back to the last question", "can we go back to the one before", "going back"])
+@pytest.mark.parametrize("command", ["go back to the last question", "can we go back to the one before", "going back",
+                                     "can we go back to where I said it was my left leg", "go back to q2"])
 def test_go_back_to_a_question_still_steps_aside_for_its_rule(command):
     tracker = validation_tracker(command, CLASSIC | {"load_changes": None}, "load_changes", {}, intent="go_back")
     _, events = run(ValidateAssessmentForm(), tracker)
