@@ -46,12 +46,21 @@ def stepped_aside(events):
     ("neuro_symptoms", "a nerve-type ache at my desk; the foot pain has settled; no numbness or tingling", "neuro_symptoms", []),  # r954
     ("onset", "I twisted it this morning", "onset", "sudden"),  # r862
     ("onset", "I crashed off the edge of the road yesterday", "onset", "sudden"),  # r964: a crash, major or not
+    ("onset", "Tuesday, when I crashed", "onset", "sudden"),  # r910
     ("onset", "Sunday, a tumble snowboarding", "onset", "sudden"),  # r859
     ("onset", "over a few days", "onset", "gradual"),  # r057
     ("onset", "over a busy shift", "onset", "gradual"),  # r144
 ])
+
 def test_an_answer_names_what_the_question_asked_in_the_persons_words(asked, answer, field, value):
     assert READER.read(answer, asked=asked).get(field) == value
+
+
+@pytest.mark.parametrize("answer", ["I had a bad fall 3 years ago but this came on gradually",  # a fresh-eyes review
+                                    "I crashed into bed after 12 hour shifts", "over a couple of seconds it went from fine to agony",
+                                    "I went down the stairs slowly for weeks because it hurt more and more"])
+def test_an_old_fall_a_figure_of_speech_or_seconds_tell_no_sudden_or_gradual_start(answer):
+    assert READER.read(answer, asked="onset").get("onset") is None
 
 
 @pytest.mark.parametrize("story", [

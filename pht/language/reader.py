@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 import spacy_lookups_data
 
@@ -535,12 +535,9 @@ class Reader:
                 found[field] = value
         if infer:
             self._apply_implications(found, asked)
-        possible = self._possible(doc, mentions, found)
-        if infer and asked and asked not in found:
-            self._implied_by_possible(found, possible, asked)
         if asked and asked not in found and self._says(text, "unsure"):
             found[asked] = NOT_SURE
-        return Reading(found, possible)
+        return Reading(found, self._possible(doc, mentions, found))
 
     def _doc(self, text: str) -> Doc:
         """The tokens and lemmas of `text`. The pipeline's entity ruler is for Rasa: the reader
@@ -791,18 +788,6 @@ class Reader:
                             found[other] = implied  # "I felt a pop, then it gradually got worse": the pop was a moment
                         elif isinstance(found.get(other), list) or other not in found:
                             found[other] = list(dict.fromkeys(list(found.get(other) or []) + [implied]))
-
-    def _implied_by_possible(self, found: Dict[str, Any], possible: Mapping[str, List[str]], asked: str) -> None:
-        """A sign only possibly told still answers the question of the field it implies: "I
-        crashed off the edge of the road yesterday" or "Sunday, a tumble snowboarding", to how it
-        started, is a sudden start, whether or not the crash was a major one (the sign itself is
-        still asked about once)."""
-        for field, values in possible.items():
-            for value in values:
-                implied = ((self.knowledge.fields[field].get("values", {}).get(value) or {}).get("implies") or {}).get(asked)
-                if implied is not None:
-                    found[asked] = implied
-                    return
 
     def _says(self, text: str, answer_kind: str) -> bool:
         return bool(self.answer_regex[answer_kind].search(text))
