@@ -3619,3 +3619,13 @@ def test_a_bruise_of_the_elbow_is_still_no_sign_of_the_thigh():
 def test_a_list_of_what_hurts_keeps_sitting_and_tells_no_trouble_walking():  # a fresh-eyes review
     found = read_message("I can't sit, stand or walk for long")
     assert "sitting" in found["aggravators"] and not found.get("injury_signs")
+
+
+def test_a_message_read_again_gives_the_same_reading_and_a_changed_copy_changes_nothing():
+    reader = shared_reader()
+    first = reader.reading("I can't control my bladder and my sit bone hurts", asked=None)
+    first.findings["red_flags"].append("fever")
+    first.possible["injury_signs"] = ["pop"]
+    again = reader.reading("I can't control my bladder and my sit bone hurts", asked=None)
+    assert again.findings["red_flags"] == ["bladder_bowel_change"] and "injury_signs" not in again.possible
+    assert reader.reading("I can't control my bladder and my sit bone hurts", asked="red_flags") is not again

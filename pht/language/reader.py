@@ -9,10 +9,11 @@ passing are read for every field, so volunteered information is never asked agai
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import gzip
 import itertools
-from collections import Counter
+from collections import Counter, OrderedDict
 import json
 import re
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pr
 SAYING = {"say", "says", "said", "tell", "told", "think", "reckon", "reassure", "reassured"}
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
+RECENT_READINGS = 256  # the readings kept, for a turn that reads its message more than once
 # a figure's unit: "when I was 5 minutes from home" tells no age
 UNITS_AFTER_A_FIGURE = {"minutes", "minute", "mins", "min", "hours", "hour", "hrs", "miles", "mile", "km", "seconds", "days",
                         "day", "weeks", "months", "o'clock", "am", "pm", "metres", "meters", "yards", "steps", "laps"}
@@ -332,6 +334,9 @@ class Reader:
         self.knowledge = knowledge or load_knowledge()
         self.nlp = nlp or shared_pipeline()
         self.validate = validate
+        # a turn reads the same message up to four times (the extraction, the form's check, the
+        # corrections, a story told again): the latest readings are kept (`reading`)
+        self._recent: "OrderedDict[Tuple[str, Optional[str], bool], Reading]" = OrderedDict()
         self.matcher = self._new_matcher()
         for field, value, phrase in synonym_phrases(self.knowledge):
             self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
@@ -516,7 +521,19 @@ class Reader:
 
     def reading(self, text: str, asked: Optional[str] = None, infer: bool = True) -> "Reading":
         """The findings `text` states, and apart from them the danger signs it only possibly
-        mentions (field -> values), which are not findings until confirmed."""
+        mentions (field -> values), which are not findings until confirmed. A message read
+        lately is not read again: a copy of its reading is given, so a caller may change it."""
+        key = (text or "", asked, infer)
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            return copy.deepcopy(self._recent[key])
+        reading = self._read_afresh(text, asked, infer)
+        self._recent[key] = copy.deepcopy(reading)
+        if len(self._recent) > RECENT_READINGS:
+            self._recent.popitem(last=False)
+        return reading
+
+    def _read_afresh(self, text: str, asked: Optional[str], infer: bool) -> "Reading":
         raw = text or ""
         text = self.correct_typos(_normalise(raw))
         if not text:
