@@ -39,7 +39,8 @@ class QuestionForm:
     """Reads the form of a message's sentences with the vocabulary's `asking` cues."""
 
     def __init__(self, knowledge: Optional[Knowledge] = None) -> None:
-        cues: Mapping[str, Any] = (knowledge or load_knowledge()).vocabulary["asking"]
+        vocabulary: Mapping[str, Any] = (knowledge or load_knowledge()).vocabulary
+        cues: Mapping[str, Any] = vocabulary["asking"]
         self.questions = {str(word).lower() for word in cues["questions"]}
         self.openers = {str(word).lower() for word in cues["openers"]}
         self.then = {str(word).lower() for word in cues["then"]}
@@ -56,13 +57,13 @@ class QuestionForm:
         help_phrases = "|".join(re.escape(str(phrase).lower())
                                 for phrase in sorted(cues.get("for_help", []), key=len, reverse=True))
         self.for_help = re.compile(rf"(?:(?:{fillers})\s+)*(?:{help_phrases})(?:\s+(?:{fillers}))*") if help_phrases else None
-        commands = (knowledge or load_knowledge()).vocabulary.get("commands", {})
+        commands = vocabulary.get("commands", {})
         self.commands = {name: _phrases(words, anywhere=True) for name, words in commands.items()}
-        onward = (knowledge or load_knowledge()).vocabulary.get("commands_onward", {})
+        onward = vocabulary.get("commands_onward", {})
         self.commands_onward = {name: ({str(word).lower() for word in words.get("after", [])},
                                        {str(word).lower() for word in words.get("unless", [])})
                                 for name, words in onward.items()}
-        alone = (knowledge or load_knowledge()).vocabulary.get("commands_alone", {})
+        alone = vocabulary.get("commands_alone", {})
         around = "|".join(re.escape(str(word).lower()) for word in alone.get("fillers", []))
         self.commands_alone = {name: re.compile(rf"\W*(?:(?:{around})\W+)*{_phrases(words, anywhere=False).pattern}"
                                                 rf"(?:\W+(?:{around}))*\W*") for name, words in alone.get("words", {}).items()}

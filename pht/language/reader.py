@@ -1818,7 +1818,7 @@ def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int]) -> bool:
         word = doc[index].lower_
         if word == "now":
             return True
-        if not (word in LATELY or word in {"this", "last"} and doc[index + 1].lower_ in LATELY_AFTER_THIS_OR_LAST):
+        if word == "since" or not _lately_at(doc, index):
             return False
         return any(doc[between].lower_ in LATELY_OPENERS for between in range(low + 1, index))
 
