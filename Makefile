@@ -163,11 +163,15 @@ test-browser: $(MODEL) $(WEB_DEPS) chromium
 
 # NLU quality on messages never used for training (tests/nlu/heldout.yml), and 5-fold
 # cross-validation on the training data; then the real patient-language set. Reports go to results/.
+# Every report runs; it exits non-zero at the end when any of them missed its target.
 evaluate: $(MODEL)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out results/heldout
 	$(PY) scripts/cross_validate.py --nlu data/nlu --config config.yml --domain $(DOMAIN) --folds 5 --out results/cv
-	$(PY) -m scripts.evaluate_nlu tests/nlu/heldout.yml results/heldout
-	$(MAKE) --no-print-directory evaluate-real
+	@status=0; \
+	$(PY) -m scripts.evaluate_nlu tests/nlu/heldout.yml results/heldout || status=1; \
+	$(MAKE) --no-print-directory evaluate-real EVALUATE_REAL_ARGS="--strict $(EVALUATE_REAL_ARGS)" || status=1; \
+	if [ $$status -ne 0 ]; then echo "make evaluate: a target above was missed"; fi; \
+	exit $$status
 
 # Real patient language (tests/real/, docs/understanding.md): the reader on each story's first
 # message, then a simulated person answering in their own words over REST, on the tuning and

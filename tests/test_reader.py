@@ -3600,6 +3600,33 @@ def test_a_cast_a_stretch_or_a_fear_of_paralysis_is_no_clear_weakness(text):  # 
     assert "leg_weakness" not in (read_message(text).get("neuro_symptoms") or [])
 
 
+@pytest.mark.parametrize("asked", [None, "neuro_symptoms"])
+@pytest.mark.parametrize("text", ["I can't pull my foot up towards me anymore", "there's no movement in my foot"])
+def test_a_dropped_foot_told_by_what_it_will_not_do_is_leg_weakness_asked_once_never_a_denial(text, asked):
+    # twenty-third session, an attacker's misses: "my foot" inside them was read as pain below the
+    # knee denied, which to the nerve question said "none of these"
+    reading = shared_reader().reading(text, asked=asked)
+    assert "leg_weakness" in reading.possible.get("neuro_symptoms", [])
+    assert "pain_below_knee" not in (reading.findings.get("neuro_symptoms") or [])
+    assert reading.findings.get("onset") is None  # "pull my" is no pulled muscle here
+
+
+def test_a_big_toe_that_will_not_lift_is_leg_weakness():
+    assert "leg_weakness" in read_message("I can't lift my big toe on that side")["neuro_symptoms"]
+
+
+@pytest.mark.parametrize("text", ["I can't lift my foot up onto the bench without pain",
+                                  "I can't lift my foot in the cast"])
+def test_a_foot_that_will_not_lift_only_for_the_pain_is_weakness_asked_once(text):
+    reading = shared_reader().reading(text)
+    assert "leg_weakness" not in (reading.findings.get("neuro_symptoms") or [])
+    assert "leg_weakness" in reading.possible.get("neuro_symptoms", [])
+
+
+def test_paralysed_from_the_waist_down_asks_about_both_legs():
+    assert "both_legs" in shared_reader().reading("I was paralysed from the waist down").possible.get("red_flags", [])
+
+
 def test_a_leg_paralysing_with_pain_is_no_weakness():
     assert "leg_weakness" not in (read_message("the pain in my leg was paralysing").get("neuro_symptoms") or [])
 
@@ -3609,6 +3636,15 @@ def test_a_leg_paralysing_with_pain_is_no_weakness():
 def test_a_bruise_on_the_hip_after_an_injury_is_asked_about_once(text):
     reading = shared_reader().reading(text, asked="injury_signs")
     assert "bruising" in reading.possible.get("injury_signs", [])
+
+
+@pytest.mark.parametrize("text", ["bruising around my sit bone", "yes, a big bruise on my sit bone"])
+def test_a_bruise_on_the_sit_bone_to_the_injury_question_is_bruising(text):  # an attacker's miss
+    assert "bruising" in shared_reader().reading(text, asked="injury_signs").findings["injury_signs"]
+
+
+def test_sit_bones_bruised_by_the_saddle_in_a_story_are_still_no_injury():
+    assert not read_message("my sit bones are bruised after the sportive").get("injury_signs")
 
 
 def test_a_bruise_of_the_elbow_is_still_no_sign_of_the_thigh():

@@ -844,14 +844,19 @@ class Reader:
             # and give way to a danger sign ("my back" inside "around my back passage")
             # (one that holds the sign's words whole still answers: "the numbness one" to the
             # safety question points at an item, whatever "numbness" alone names)
-            taken = [(start, end) for field, _, start, end, possible in raw
-                     if self.knowledge.fields[field].get("screen") and not possible]
+            # (a phrase that only possibly means a sign hides the words inside it that answer its
+            # question with another value: "I can't pull my foot up" to the nerve question is asked
+            # about as weakness, not "my foot" denied)
+            taken = [(field, value, start, end, possible) for field, value, start, end, possible in raw
+                     if self.knowledge.fields[field].get("screen")]
             bare: Set[Tuple[int, int]] = set()
             for field in answering:
                 for match_id, start, end in self.as_answer[field](doc):
+                    value, possible = self._answer_value(match_id)
                     if not any(other_start < end and start < other_end and not start <= other_start < other_end <= end
-                               for other_start, other_end in taken):
-                        value, possible = self._answer_value(match_id)
+                               and (not possibly or other_field == field and other_value != value
+                                    and other_start <= start and end <= other_end)
+                               for other_field, other_value, other_start, other_end, possibly in taken):
                         answers.append((field, value, start, end, possible))
                         if self.nlp.vocab.strings[match_id].endswith(f"|{BARE}"):
                             bare.add((start, end))
@@ -979,7 +984,7 @@ class Reader:
                 causes = self._same_organ(doc, causes, start, end)
             # the harmless cause told beside the sign, in its sentence with no "but" or "now"
             # between them: "I had a UTI last year. Now I've wet myself twice" is no leak explained
-            explained = any(_told_beside(doc, at, start, sentence) for at in causes)
+            explained = any(_told_beside(doc, at, start, sentence, own=range(start, end)) for at in causes)
             if explained:
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
@@ -1797,18 +1802,20 @@ def _lately_told(doc: Doc, start: int, clause: List[int], sentence: List[int]) -
     return False
 
 
-def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int]) -> bool:
+def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int], own: range = range(0)) -> bool:
     """Whether a harmless cause at `cue` (vocabulary `explained`), or a cue of long ago
     (`historical`), is told beside the sign at `mention`: in its sentence, with no contrast or
     word of lately between them ("I've had a UTI before but now I can't feel when I pee", "I
     had chest pain years ago but now I can't breathe", "surgery years ago and since last week I
     can't pee" tell a sign apart from the cue). A cue denied or tested away counts for nothing,
-    so a sign beside it stays stated."""
+    so a sign beside it stays stated; the sign's `own` words deny no cause ("I can't lift my foot
+    in the cast")."""
     if sentence[cue] != sentence[mention]:
         return False
     # a cause denied or tested away is none: "no UTI, I've lost control of my bladder", "it
     # wasn't when I coughed", "tested negative for covid", "tested for a UTI and it was clear"
-    if any(doc[index].lower_ in DENIED_CAUSE_BEFORE for index in range(max(0, cue - 4), cue) if sentence[index] == sentence[cue]):
+    if any(doc[index].lower_ in DENIED_CAUSE_BEFORE for index in range(max(0, cue - 4), cue)
+           if sentence[index] == sentence[cue] and index not in own):
         return False
     if any(doc[index].lower_ in DENIED_CAUSE_AFTER for index in range(cue + 1, min(len(doc), cue + 8)) if sentence[index] == sentence[cue]):
         return False
