@@ -3665,3 +3665,66 @@ def test_a_message_read_again_gives_the_same_reading_and_a_changed_copy_changes_
     again = reader.reading("I can't control my bladder and my sit bone hurts", asked=None)
     assert again.findings["red_flags"] == ["bladder_bowel_change"] and "injury_signs" not in again.possible
     assert reader.reading("I can't control my bladder and my sit bone hurts", asked="red_flags") is not again
+
+
+# --- round twenty-eight (r1103-r1125), read before any change, then these mends ----------------
+
+@pytest.mark.parametrize("text", ["I started to have shooting pains down the back of leg to top of calf",  # r1121
+                                  "an intense electric pain that shoots down from lower spine to calf",  # r1115
+                                  "the occasional shooting pain along the sole of my foot"])  # r1120
+def test_pain_shooting_to_the_calf_or_the_sole_of_the_foot_goes_below_the_knee(text):
+    assert "pain_below_knee" in read_message(text)["neuro_symptoms"]
+
+
+def test_the_gluteus_is_the_buttock():  # r1120
+    assert read_message("it lodged in my gluteus muscle and the back of my thigh")["pain_location"] == "buttock"
+
+
+@pytest.mark.parametrize("text", ["I noticed that my right hip and butt was hurting more",  # r1121
+                                  "It'd gotten so bad in the last week that I couldn't sleep"])  # r1104
+def test_pain_hurting_more_or_gotten_so_bad_lately_is_getting_worse(text):
+    assert read_message(text)["trend"] == "worse"
+
+
+def test_one_walk_that_got_so_bad_is_no_trend():  # r753: "It got so bad I could barely walk. My leg has improved"
+    assert read_message("It got so bad I could barely walk. My leg has improved recently.").get("trend") != "worse"
+
+
+@pytest.mark.parametrize("text", ["I literally could barely put one foot in front of the other",  # r1114
+                                  "it was impossible for me to walk back the 2 miles to the house",
+                                  "leaning on the bed, then the walls for support I gradually made it to the hall"])  # r1125
+def test_trouble_walking_told_by_steps_or_walls_is_trouble_walking(text):
+    assert "difficulty_walking" in read_message(text)["injury_signs"]
+
+
+def test_a_slow_walk_to_the_hall_is_no_gradual_start():  # r1125
+    assert read_message("something twisted and BAM, then I gradually made it to the hall")["onset"] == "sudden"
+
+
+@pytest.mark.parametrize("text", ["even my knees couldn't support me either", "my legs wouldn't hold me up"])  # r1123, r826
+def test_legs_or_knees_that_would_not_support_me_are_leg_weakness(text):
+    assert "leg_weakness" in read_message(text)["neuro_symptoms"]
+
+
+def test_a_leg_that_only_feels_it_might_give_out_is_no_weakness():  # r1113
+    assert "leg_weakness" not in (read_message("a strange feeling like my leg was going to give out").get("neuro_symptoms") or [])
+
+
+def test_a_pulled_muscle_asked_about_is_no_sudden_start():  # r1122
+    assert read_message("It hurt to sit down. Did I pull a muscle in my bum?").get("onset") is None
+
+
+def test_being_driven_to_hospital_is_no_driving():  # r1117
+    assert "driving" not in (read_message("sitting was impossible and CA drove me to Immediate Care").get("aggravators") or [])
+
+
+@pytest.mark.parametrize("text", ["I was wheeled by another cyclist from behind and taken out",  # r1107
+                                  "another rider cut across me and I hit the deck"])
+def test_taken_out_by_another_rider_asks_about_a_major_impact(text):
+    assert "major_trauma" in shared_reader().reading(text).possible.get("red_flags", [])
+
+
+@pytest.mark.parametrize("text", ["the pain went down my leg during the race", "he took me out for dinner in his car"])
+def test_a_race_or_a_night_out_is_no_impact(text):
+    reading = shared_reader().reading(text)
+    assert "major_trauma" not in reading.possible.get("red_flags", []) + (reading.findings.get("red_flags") or [])
