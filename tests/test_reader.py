@@ -3611,8 +3611,17 @@ def test_a_dropped_foot_told_by_what_it_will_not_do_is_leg_weakness_asked_once_n
     assert reading.findings.get("onset") is None  # "pull my" is no pulled muscle here
 
 
-def test_a_big_toe_that_will_not_lift_is_leg_weakness():
-    assert "leg_weakness" in read_message("I can't lift my big toe on that side")["neuro_symptoms"]
+@pytest.mark.parametrize("text", ["My foot won't come up, it just hangs there", "I can't point my toes up",
+                                  "my legs just wouldnt support me", "my leg won't hold me"])
+def test_a_foot_that_will_not_come_up_or_legs_that_will_not_hold_me_are_weakness_asked_once(text):  # an attacker's misses
+    assert "leg_weakness" in shared_reader().reading(text).possible.get("neuro_symptoms", [])
+
+
+@pytest.mark.parametrize("text", ["my legs wouldn't support me after too many beers lol",
+                                  "My old knees couldn't support me in a marathon anymore so I switched to cycling",
+                                  "I can't lift my big toe since the bunion surgery"])
+def test_legs_that_would_not_support_me_after_beers_or_a_marathon_are_no_clear_weakness(text):  # an attacker's false alarms
+    assert "leg_weakness" not in (read_message(text).get("neuro_symptoms") or [])
 
 
 @pytest.mark.parametrize("text", ["I can't lift my foot up onto the bench without pain",
@@ -3625,6 +3634,10 @@ def test_a_foot_that_will_not_lift_only_for_the_pain_is_weakness_asked_once(text
 
 def test_paralysed_from_the_waist_down_asks_about_both_legs():
     assert "both_legs" in shared_reader().reading("I was paralysed from the waist down").possible.get("red_flags", [])
+
+
+def test_cycling_bibs_from_the_waist_down_are_no_sign():
+    assert not shared_reader().reading("I wear cycling bibs from the waist down").possible
 
 
 def test_a_leg_paralysing_with_pain_is_no_weakness():
@@ -3645,6 +3658,11 @@ def test_a_bruise_on_the_sit_bone_to_the_injury_question_is_bruising(text):  # a
 
 def test_sit_bones_bruised_by_the_saddle_in_a_story_are_still_no_injury():
     assert not read_message("my sit bones are bruised after the sportive").get("injury_signs")
+
+
+@pytest.mark.parametrize("text", ["just bruised sit bones from the saddle, nothing else", "no, only bruised sit bones after long rides"])
+def test_sit_bones_bruised_by_the_saddle_to_the_injury_question_are_no_bruise(text):  # an attacker's false alarm
+    assert shared_reader().reading(text, asked="injury_signs").findings["injury_signs"] == []
 
 
 def test_a_bruise_of_the_elbow_is_still_no_sign_of_the_thigh():
@@ -3670,31 +3688,39 @@ def test_a_message_read_again_gives_the_same_reading_and_a_changed_copy_changes_
 # --- round twenty-eight (r1103-r1125), read before any change, then these mends ----------------
 
 @pytest.mark.parametrize("text", ["I started to have shooting pains down the back of leg to top of calf",  # r1121
-                                  "an intense electric pain that shoots down from lower spine to calf",  # r1115
-                                  "the occasional shooting pain along the sole of my foot"])  # r1120
-def test_pain_shooting_to_the_calf_or_the_sole_of_the_foot_goes_below_the_knee(text):
+                                  "the pain shoots into my foot"])
+def test_pain_shooting_to_the_top_of_the_calf_or_into_the_foot_goes_below_the_knee(text):
     assert "pain_below_knee" in read_message(text)["neuro_symptoms"]
 
 
-def test_the_gluteus_is_the_buttock():  # r1120
+@pytest.mark.parametrize("text", ["My pain goes from the hamstring to the calf muscles when I stretch",
+                                  "Foam rolling from my glutes to the calf helps",
+                                  "a shooting pain along the sole of my foot from plantar fasciitis"])
+def test_a_stretch_to_the_calf_or_a_sore_sole_goes_nowhere_below_the_knee(text):  # an attacker's false alarms
+    assert "pain_below_knee" not in (read_message(text).get("neuro_symptoms") or [])
+
+
+def test_the_gluteus_is_the_buttock_and_the_gluteus_medius_the_outer_hip():  # r1120, an attacker's
     assert read_message("it lodged in my gluteus muscle and the back of my thigh")["pain_location"] == "buttock"
+    assert read_message("gluteus minimus tendinopathy, pain on the side of my hip")["pain_location"] == "outer_hip"
 
 
-@pytest.mark.parametrize("text", ["I noticed that my right hip and butt was hurting more",  # r1121
-                                  "It'd gotten so bad in the last week that I couldn't sleep"])  # r1104
-def test_pain_hurting_more_or_gotten_so_bad_lately_is_getting_worse(text):
-    assert read_message(text)["trend"] == "worse"
-
-
-def test_one_walk_that_got_so_bad_is_no_trend():  # r753: "It got so bad I could barely walk. My leg has improved"
-    assert read_message("It got so bad I could barely walk. My leg has improved recently.").get("trend") != "worse"
+@pytest.mark.parametrize("text", ["better, it was hurting more before the injection",
+                                  "it got so bad over the last month but since physio it's way better"])
+def test_pain_that_was_worse_before_is_no_worsening(text):  # an attacker's: the trend words added were taken out
+    assert shared_reader().reading(text, asked="trend").findings.get("trend") != "worse"
 
 
 @pytest.mark.parametrize("text", ["I literally could barely put one foot in front of the other",  # r1114
-                                  "it was impossible for me to walk back the 2 miles to the house",
-                                  "leaning on the bed, then the walls for support I gradually made it to the hall"])  # r1125
-def test_trouble_walking_told_by_steps_or_walls_is_trouble_walking(text):
+                                  "it was impossible for me to walk back the 2 miles to the house"])
+def test_trouble_walking_told_by_steps_is_trouble_walking(text):
     assert "difficulty_walking" in read_message(text)["injury_signs"]
+
+
+@pytest.mark.parametrize("text", ["I use the wall for support when I do my hamstring stretch",
+                                  "it is impossible to walk past a bakery without buying something lol"])
+def test_a_wall_in_a_stretch_or_a_bakery_is_no_trouble_walking(text):  # an attacker's false alarms
+    assert not read_message(text).get("injury_signs")
 
 
 def test_a_slow_walk_to_the_hall_is_no_gradual_start():  # r1125
@@ -3702,12 +3728,14 @@ def test_a_slow_walk_to_the_hall_is_no_gradual_start():  # r1125
 
 
 @pytest.mark.parametrize("text", ["even my knees couldn't support me either", "my legs wouldn't hold me up"])  # r1123, r826
-def test_legs_or_knees_that_would_not_support_me_are_leg_weakness(text):
-    assert "leg_weakness" in read_message(text)["neuro_symptoms"]
+def test_legs_or_knees_that_would_not_support_me_are_leg_weakness_asked_once(text):
+    assert "leg_weakness" in shared_reader().reading(text).possible["neuro_symptoms"]
 
 
-def test_a_leg_that_only_feels_it_might_give_out_is_no_weakness():  # r1113
-    assert "leg_weakness" not in (read_message("a strange feeling like my leg was going to give out").get("neuro_symptoms") or [])
+@pytest.mark.parametrize("asked", [None, "neuro_symptoms"])
+def test_a_leg_that_feels_it_will_give_way_is_still_weakness(asked):  # an attacker's: not hidden as a feeling
+    reading = shared_reader().reading("none of those, apart from my leg going to give way when I stand", asked=asked)
+    assert "leg_weakness" in reading.findings["neuro_symptoms"]
 
 
 def test_a_pulled_muscle_asked_about_is_no_sudden_start():  # r1122
@@ -3719,12 +3747,14 @@ def test_being_driven_to_hospital_is_no_driving():  # r1117
 
 
 @pytest.mark.parametrize("text", ["I was wheeled by another cyclist from behind and taken out",  # r1107
-                                  "another rider cut across me and I hit the deck"])
+                                  "I was taken out by a car at the roundabout"])
 def test_taken_out_by_another_rider_asks_about_a_major_impact(text):
     assert "major_trauma" in shared_reader().reading(text).possible.get("red_flags", [])
 
 
-@pytest.mark.parametrize("text", ["the pain went down my leg during the race", "he took me out for dinner in his car"])
-def test_a_race_or_a_night_out_is_no_impact(text):
+@pytest.mark.parametrize("text", ["the pain went down my leg during the race", "he took me out for dinner in his car",
+                                  "We got taken out for dinner by the bunch after the ride", "the car journey wiped me out",
+                                  "The van ride to the race wiped me out"])
+def test_a_race_a_night_out_or_a_tiring_journey_is_no_impact(text):
     reading = shared_reader().reading(text)
     assert "major_trauma" not in reading.possible.get("red_flags", []) + (reading.findings.get("red_flags") or [])
