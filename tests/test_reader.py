@@ -3758,3 +3758,27 @@ def test_taken_out_by_another_rider_asks_about_a_major_impact(text):
 def test_a_race_a_night_out_or_a_tiring_journey_is_no_impact(text):
     reading = shared_reader().reading(text)
     assert "major_trauma" not in reading.possible.get("red_flags", []) + (reading.findings.get("red_flags") or [])
+
+
+def test_a_race_against_my_son_leaves_the_sharp_pain_mine():  # r1105
+    assert read_message("I started racing my son and got a sharp pain from my hamstrings")["onset"] == "sudden"
+
+
+def test_reading_about_tumours_is_no_cancer_history():  # r1113's own answer
+    found = shared_reader().reading("no; I did read about tumours at the base of the spine, but nothing else is wrong",
+                                    asked="red_flags").findings
+    assert found["red_flags"] == []
+
+
+def test_legs_denied_weak_that_the_pain_buckles_are_no_weakness():  # r1125's own answer
+    found = shared_reader().reading("no numbness; my legs aren't weak, the pain buckles me", asked="neuro_symptoms").findings
+    assert "leg_weakness" not in found["neuro_symptoms"]
+
+
+@pytest.mark.parametrize("asked, text, field, value", [
+    ("onset", "a sharp pain when I raced my son down the street on Wednesday", "onset", "sudden"),  # r1105
+    ("aggravators", "any kind of speed", "aggravators", ["sprinting"]),  # r1105
+    ("pain_location", "the outside of my right thigh", "pain_location", "other"),  # r1113
+])
+def test_round_twenty_eight_answers_in_own_words(asked, text, field, value):
+    assert shared_reader().reading(text, asked=asked).findings[field] == value

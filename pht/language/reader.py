@@ -157,6 +157,8 @@ CARRYING_VERBS = {"carry", "carrying", "carried", "hold", "holding", "held", "li
                   "help", "helping", "helped", "catch", "catching", "caught", "pick", "picking", "picked",
                   "drag", "dragging", "dragged", "swing", "swinging", "swung", "walking", "teaching", "taught",
                   "take", "taking", "took", "bring", "bringing", "brought",
+                  # a race against a child: "I started racing my son and got a sharp pain" (round twenty-eight)
+                  "race", "racing", "raced",
                   # company: "was playing with my son and fell off the trampoline"
                   "with"}
 # where one takes a relative for their care: "I took my mum to the fracture clinic" tells of her
@@ -168,7 +170,7 @@ OTHERS_TOLD_OF = {"he", "she", "they", "his", "her", "their", "he's", "she's", "
 # is no sign of theirs told after
 PUT_INTO = {"into", "onto", "in", "on", "to", "off", "out", "of", "from", "up", "down", "over", "across"}
 # the values told of what happens to the person while doing something to another (`CARRYING_VERBS`)
-CARRIED_VALUES = {"major_trauma", "difficulty_walking", "pop", "bruising", "leg_weakness"}
+CARRIED_VALUES = {"major_trauma", "difficulty_walking", "pop", "bruising", "leg_weakness", "sudden"}
 THIRD_PERSON = {"he", "she", "his", "her", "him", "he's", "she's", "himself", "herself"}
 # a word with a capital after a lower-case word in the same sentence: a name ("Then Angela broke her arm")
 NAME = re.compile(r"(?<=[a-z,;:] )([A-Z][a-z]+)\b")
@@ -1807,15 +1809,17 @@ def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int], own: ran
     (`historical`), is told beside the sign at `mention`: in its sentence, with no contrast or
     word of lately between them ("I've had a UTI before but now I can't feel when I pee", "I
     had chest pain years ago but now I can't breathe", "surgery years ago and since last week I
-    can't pee" tell a sign apart from the cue). A cue denied or tested away counts for nothing,
-    so a sign beside it stays stated; the sign's `own` words deny no cause ("I can't lift my foot
-    in the cast")."""
+    can't pee" tell a sign apart from the cue). A cue denied in its clause or tested away counts
+    for nothing, so a sign beside it stays stated; the sign's `own` words deny no cause ("I can't
+    lift my foot in the cast")."""
     if sentence[cue] != sentence[mention]:
         return False
     # a cause denied or tested away is none: "no UTI, I've lost control of my bladder", "it
     # wasn't when I coughed", "tested negative for covid", "tested for a UTI and it was clear"
+    # (in the cue's own clause: "my legs aren't weak, the pain buckles me" denies no pain)
+    clause = _numbered_by(doc, CLAUSE_ENDS)
     if any(doc[index].lower_ in DENIED_CAUSE_BEFORE for index in range(max(0, cue - 4), cue)
-           if sentence[index] == sentence[cue] and index not in own):
+           if clause[index] == clause[cue] and index not in own):
         return False
     if any(doc[index].lower_ in DENIED_CAUSE_AFTER for index in range(cue + 1, min(len(doc), cue + 8)) if sentence[index] == sentence[cue]):
         return False
