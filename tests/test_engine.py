@@ -711,3 +711,32 @@ def test_every_problem_is_reported_at_once():
 
 def test_whole_number_float_is_accepted():
     assert assess(classic(age=35.0))["findings"]["age"] == 35
+
+
+def test_every_condition_compiled_answers_as_the_rules_language_reads_it():
+    """The engine evaluates conditions compiled to functions (speed: the form weighs every answer
+    to every question left against all the rules); `matches` is the reference reading of the
+    rules language. Both agree on every condition of the knowledge base, for many findings."""
+    import random
+
+    from pht.triage.engine import compiled, matches
+
+    engine = Engine()
+    knowledge = engine.knowledge
+    conditions = engine._all_conditions()
+    fields = [name for name in knowledge.fields if knowledge.fields[name]["kind"] != "text"]
+    rng = random.Random(19)
+    for _ in range(300):
+        findings = {}
+        for name in rng.sample(fields, rng.randint(0, len(fields))):
+            answers = engine.possible_answers(name)
+            answer = rng.choice(answers)
+            if knowledge.fields[name]["kind"] == "list":
+                answer = sorted(set(answer) | set(rng.sample(knowledge.values(name), rng.randint(0, 3))))
+            findings[name] = answer
+        if rng.random() < 0.3:
+            findings["unsure"] = {"red_flags": rng.sample(knowledge.values("red_flags"), 2)}
+        if rng.random() < 0.2:
+            findings["incomplete"] = ["red_flags"]
+        for condition in conditions:
+            assert compiled(condition, engine.definitions)(findings) == matches(condition, findings, engine.definitions)

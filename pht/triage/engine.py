@@ -6,7 +6,7 @@ It evaluates the rules in `knowledge/rules.yml` and picks advice from
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from .findings import Findings, validate_findings
 from .knowledge import Knowledge, load_knowledge
@@ -27,6 +27,7 @@ def join_words(words: List[str], conjunction: str = "and") -> str:
         return "".join(words)
     return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 ACT_NOW_LEVELS = ("emergency", "urgent")
+_NO_ANSWER = object()
 LIKELIHOOD_RANK = {"low": 0, "moderate": 1, "high": 2}
 
 
@@ -78,6 +79,82 @@ def matches(condition: Mapping[str, Any], findings: Findings, definitions: Mappi
     raise ValueError(f"unknown operator {operator}")
 
 
+# Conditions compiled to Python functions once (`compiled`), as the form weighs every answer to
+# every question it may still ask against all the rules at each turn. `matches` stays the
+# reference they are tested against (tests/test_engine.py).
+COMPILED_KEPT = 10_000
+_COMPILED: Dict[int, Tuple[Mapping[str, Any], Mapping[str, Any], Callable[[Findings], bool]]] = {}
+
+
+def compiled(condition: Mapping[str, Any], definitions: Mapping[str, Any]) -> Callable[[Findings], bool]:
+    """`matches` of one condition as a function of the findings, built on first use. Kept by the
+    condition's identity, with the condition itself, so that no other condition takes its id."""
+    entry = _COMPILED.get(id(condition))
+    if entry is not None and entry[0] is condition and entry[1] is definitions:
+        return entry[2]
+    function = _compile(condition, definitions)
+    if len(_COMPILED) >= COMPILED_KEPT:
+        _COMPILED.clear()
+    _COMPILED[id(condition)] = (condition, definitions, function)
+    return function
+
+
+def _compile(condition: Mapping[str, Any], definitions: Mapping[str, Any]) -> Callable[[Findings], bool]:
+    (operator, argument), = condition.items()
+    if operator in {"all", "any"}:
+        parts = [_compile(part, definitions) for part in argument]
+        if operator == "all":
+            return lambda findings: all(part(findings) for part in parts)
+        return lambda findings: any(part(findings) for part in parts)
+    if operator == "not":
+        inner = _compile(argument, definitions)
+        return lambda findings: not inner(findings)
+    if operator == "ref":
+        return _compile(definitions[argument], definitions)
+    if operator == "known":
+        return lambda findings: argument in findings
+    if operator == "incomplete":
+        return lambda findings: argument in (findings.get("incomplete") or [])
+    if operator == "unsure":
+        (unsure_field, unsure_values), = argument.items()
+        wanted = frozenset(unsure_values)
+        return lambda findings: not wanted.isdisjoint((findings.get("unsure") or {}).get(unsure_field, []))
+    if operator == "count":
+        return _compile_count(argument)
+    (field, expected), = argument.items()
+    if operator == "equals":
+        return lambda findings: field in findings and findings[field] == expected
+    if operator == "field_in":
+        return lambda findings: field in findings and findings[field] in expected
+    if operator == "has_any":
+        anyof = frozenset(expected)
+        return lambda findings: field in findings and not anyof.isdisjoint(findings[field])
+    if operator == "has_all":
+        allof = frozenset(expected)
+        return lambda findings: field in findings and allof <= set(findings[field])
+    if operator == "less_than":
+        return lambda findings: field in findings and findings[field] < expected
+    if operator == "at_least":
+        return lambda findings: field in findings and findings[field] >= expected
+    if operator == "more_than":
+        return lambda findings: field in findings and findings[field] > expected
+    raise ValueError(f"unknown operator {operator}")
+
+
+def _compile_count(argument: Mapping[str, Any]) -> Callable[[Findings], bool]:
+    field, values, counting = argument["field"], frozenset(argument["values"]), argument.get("counting_unsure")
+    exactly = argument.get("exactly")
+    at_least: int = argument.get("at_least", 0)
+
+    def count(findings: Findings) -> bool:
+        unsure = (findings.get("unsure") or {}).get(field, []) if counting else []
+        if findings.get(field) is None and not unsure:
+            return False
+        number = len((set(findings.get(field) or []) | set(unsure)) & values)
+        return number == exactly if "exactly" in argument else number >= at_least
+    return count
+
+
 def condition_values(condition: Any, field: str, definitions: Mapping[str, Any]) -> List[Any]:
     """The values of `field` that a condition names as present, following definitions. A
     negated condition names none: the values it names are the ones the person does not have
@@ -109,7 +186,7 @@ class Engine:
         self.definitions = self.knowledge.rules["definitions"]
 
     def _holds(self, condition: Mapping[str, Any], findings: Findings) -> bool:
-        return matches(condition, findings, self.definitions)
+        return compiled(condition, self.definitions)(findings)
 
     def erring_safe(self, findings: Findings) -> Findings:
         """The findings as the rules read them: an item answered unsure that the policy
@@ -202,8 +279,8 @@ class Engine:
         plan = [
             _cited(item, "text", "load_change")
             for item in advice["load_changes"]
-            if not item["for"] or any(
-                self._holds({"has_any": {field: values}}, findings) for field, values in item["for"].items()
+            if not item["for"] or any(  # `has_any`, without a condition made for each call
+                field in findings and not set(values).isdisjoint(findings[field]) for field, values in item["for"].items()
             )
         ]
         plan.append(_cited(advice["pain_rule"], "text", "pain_rule"))
@@ -270,8 +347,14 @@ class Engine:
         return self._varies_with_answer(findings, field, lambda answered: self.urgency(answered)[0]["level"])
 
     def _varies_with_answer(self, findings: Findings, field: str, measure: Callable[[Findings], Any]) -> bool:
-        """Whether `measure` of the findings differs between some two answers to `field`."""
-        return len({measure({**findings, field: answer}) for answer in self.possible_answers(field)}) > 1
+        """Whether `measure` of the findings differs between some two answers to `field` (it
+        stops at the first answer that differs from the first)."""
+        answers = iter(self.possible_answers(field))
+        first = next(answers, _NO_ANSWER)
+        if first is _NO_ANSWER:
+            return False
+        measured = measure({**findings, field: first})
+        return any(measure({**findings, field: answer}) != measured for answer in answers)
 
     def more_values_could_change_outcome(self, findings: Findings, field: str) -> List[str]:
         """For a list field known only in part: the values that, added to those already
