@@ -3782,3 +3782,15 @@ def test_legs_denied_weak_that_the_pain_buckles_are_no_weakness():  # r1125's ow
 ])
 def test_round_twenty_eight_answers_in_own_words(asked, text, field, value):
     assert shared_reader().reading(text, asked=asked).findings[field] == value
+
+
+def test_an_old_pull_told_to_what_changed_is_noted_and_no_sudden_start():  # r1030 looped on it
+    reader = shared_reader()
+    answer = "I'd pulled my hamstring twice this season"
+    assert reader.reading(answer, asked="load_changes").findings.get("onset") is None
+    assert reader.unlisted_named("load_changes", answer)
+
+
+@pytest.mark.parametrize("text", ["speed bumps in the car", "driving at speed"])
+def test_speed_bumps_or_driving_at_speed_are_no_sprinting(text):  # round twenty-eight's "any kind of speed", narrowed
+    assert "sprinting" not in (shared_reader().reading(text, asked="aggravators").findings.get("aggravators") or [])
