@@ -968,12 +968,12 @@ class Reader:
             if sign and (any(cue < start < scope_end for cue, scope_end in checked[0])
                          or any(end <= cue and clause[cue] == clause[start] for cue in checked[1])):
                 possible = True  # "the doctor checked my bladder control and it was fine": asked once
-            if value in self.historical_values and any(_told_beside(doc, at, start, sentence) for at in long_ago):
+            if value in self.historical_values and any(_told_beside(doc, at, start, sentence, clause) for at in long_ago):
                 # "it all started when I had a car accident 14 years ago": asked once; not past a
                 # "but" or "now" ("I had chest pain years ago but now I can't breathe" is stated)
                 possible = True
             if value in self.historical_own_values and long_ago_own and not _lately_told(doc, start, own_clause, sentence) and any(
-                    own_clause[at] == own_clause[start] and _told_beside(doc, at, start, sentence) for at in long_ago_own):
+                    own_clause[at] == own_clause[start] and _told_beside(doc, at, start, sentence, clause) for at in long_ago_own):
                 possible = True  # "I used to wet myself as a kid": asked once, in its own clause only
             if value in self.exertion_values and sentence[start] in sore_after:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
@@ -986,7 +986,7 @@ class Reader:
                 causes = self._same_organ(doc, causes, start, end)
             # the harmless cause told beside the sign, in its sentence with no "but" or "now"
             # between them: "I had a UTI last year. Now I've wet myself twice" is no leak explained
-            explained = any(_told_beside(doc, at, start, sentence, own=range(start, end)) for at in causes)
+            explained = any(_told_beside(doc, at, start, sentence, clause, own=range(start, end)) for at in causes)
             if explained:
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
@@ -1804,7 +1804,8 @@ def _lately_told(doc: Doc, start: int, clause: List[int], sentence: List[int]) -
     return False
 
 
-def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int], own: range = range(0)) -> bool:
+def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int], clause: List[int],
+                 own: range = range(0)) -> bool:
     """Whether a harmless cause at `cue` (vocabulary `explained`), or a cue of long ago
     (`historical`), is told beside the sign at `mention`: in its sentence, with no contrast or
     word of lately between them ("I've had a UTI before but now I can't feel when I pee", "I
@@ -1816,8 +1817,8 @@ def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int], own: ran
         return False
     # a cause denied or tested away is none: "no UTI, I've lost control of my bladder", "it
     # wasn't when I coughed", "tested negative for covid", "tested for a UTI and it was clear"
-    # (in the cue's own clause: "my legs aren't weak, the pain buckles me" denies no pain)
-    clause = _numbered_by(doc, CLAUSE_ENDS)
+    # (in the cue's own clause, `clause` numbering by CLAUSE_ENDS: "my legs aren't weak, the
+    # pain buckles me" denies no pain)
     if any(doc[index].lower_ in DENIED_CAUSE_BEFORE for index in range(max(0, cue - 4), cue)
            if clause[index] == clause[cue] and index not in own):
         return False
