@@ -11,7 +11,7 @@ SPACY_DIR := build/spacy_pht
 MODEL := models/pht.tar.gz
 DOMAIN := domain
 GENERATED_DATA := data/nlu/lookups.yml data/nlu/answers.yml $(DOMAIN)/faq.yml
-TRAIN_INPUTS := config.yml $(wildcard data/*/*.yml) $(wildcard $(DOMAIN)/*.yml) $(GENERATED_DATA) $(SPACY_DIR)/meta.json
+TRAIN_INPUTS := config.yml rasa_server/classifiers.py $(wildcard data/*/*.yml) $(wildcard $(DOMAIN)/*.yml) $(GENERATED_DATA) $(SPACY_DIR)/meta.json
 
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1

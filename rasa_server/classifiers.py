@@ -12,11 +12,15 @@ instead of a quarter of an hour; the model is a few MB instead of 145 MB.
 
 Both read every featurizer's sparse sentence features (word and character n-gram counts,
 the vocabulary's lookup-table and question-form matches), weight them by TF-IDF (sublinear
-counts) and fit a class-balanced logistic regression. Saved with skops, like Rasa's own
-LogisticRegressionClassifier.
+counts) and fit a class-balanced logistic regression. What prediction needs is saved as plain
+arrays (NumPy's .npz, read without pickle) and JSON: loading it is instant and runs no code from
+the file. (It was saved with skops, like Rasa's own LogisticRegressionClassifier; importing skops
+alone scanned every loaded module for each NumPy and SciPy function, a third of the Rasa
+server's start, docs/performance.md round 7.)
 """
 from __future__ import annotations
 
+import json
 import logging
 import zlib
 from typing import Any, Dict, List, Optional, Text, Tuple, Type
@@ -46,7 +50,8 @@ from sklearn.linear_model import LogisticRegression
 
 logger = logging.getLogger(__name__)
 
-MODEL_FILE = "model.skops"
+ARRAYS_FILE = "model.npz"  # the weights: coef, intercept, labels, one idf per block
+SETTINGS_FILE = "model.json"  # the blocks' names and weights, and what the component adds
 
 
 def sentence_features(message: Message) -> Dict[Text, Any]:
@@ -148,28 +153,34 @@ class _LinearTextModel:
         return ranked
 
     def persist(self, extra: Optional[Dict[Text, Any]] = None) -> None:
-        import skops.io as sio
-
-        saved = {"classifier": self.classifier, "origins": list(self.blocks),
-                 "tfidf": [tfidf for tfidf, _ in self.blocks.values()],
-                 "weights": [weight for _, weight in self.blocks.values()], **(extra or {})}
+        """Saves what `probabilities` and `rankings` need, and `extra` (JSON) beside it."""
+        arrays: Dict[Text, np.ndarray] = {}
+        if self.classifier is not None:
+            arrays = {"coef": self.classifier.coef_, "intercept": self.classifier.intercept_,
+                      "labels": np.asarray([str(label) for label in self.classifier.classes_])}
+            arrays.update({f"idf{number}": idf for number, (_, idf, _) in enumerate(self._idf)})
+        settings = {"blocks": [[origin, weight] for origin, _, weight in self._idf], "extra": extra or {}}
         with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(saved, directory / MODEL_FILE)
+            np.savez(directory / ARRAYS_FILE, **arrays)
+            (directory / SETTINGS_FILE).write_text(json.dumps(settings), encoding="utf-8")
 
     def load(self) -> Dict[Text, Any]:
-        """What `persist` saved (the classifier is set on this model); {} if nothing was."""
-        import skops.io as sio
-
+        """What `persist` saved (the weights are set on this model, the `extra` returned);
+        {} if nothing was."""
         try:
             with self._model_storage.read_from(self._resource) as directory:
-                path = directory / MODEL_FILE
-                saved = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+                settings = json.loads((directory / SETTINGS_FILE).read_text(encoding="utf-8"))
+                with np.load(directory / ARRAYS_FILE, allow_pickle=False) as saved:
+                    arrays = {name: saved[name] for name in saved.files}
         except ValueError:  # nothing was trained (no data), Rasa's own convention
             return {}
-        self.classifier = saved.pop("classifier")
-        self.blocks = dict(zip(saved.pop("origins"), zip(saved.pop("tfidf"), saved.pop("weights"))))
-        self._blocks_ready()
-        return saved
+        if "coef" in arrays:
+            self.classifier = LogisticRegression()
+            self.classifier.coef_, self.classifier.intercept_ = arrays["coef"], arrays["intercept"]
+            self.classifier.classes_ = arrays["labels"]
+            self._idf = [(origin, arrays[f"idf{number}"], float(weight))
+                         for number, (origin, weight) in enumerate(settings["blocks"])]
+        return settings["extra"]
 
 
 class _LinearComponent(GraphComponent):
@@ -181,7 +192,7 @@ class _LinearComponent(GraphComponent):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["sklearn", "skops"]
+        return ["sklearn"]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

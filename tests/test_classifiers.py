@@ -1,5 +1,6 @@
 """The linear intent classifier and response selector (rasa_server/classifiers.py), trained
 in-process on Rasa's own tokenizer and featurizers, as `rasa train` runs them."""
+import numpy as np
 import pytest
 from rasa.core.actions.action import ActionRetrieveResponse
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -89,13 +90,27 @@ def test_the_intent_classifier_ranks_the_likeliest_intent_first(storage):
 
 
 def test_a_saved_intent_classifier_predicts_the_same_after_loading(storage):
-    classifier, featurize = _trained(TfidfIntentClassifier, storage)
-    before, after = featurize("hello"), featurize("hello")
-    classifier.process([before])
+    classifier, featurize = _trained(TfidfIntentClassifier, storage, {"block_weights": {"chars": 0.5}})
     loaded = TfidfIntentClassifier.load(classifier.config, storage, Resource("TfidfIntentClassifier"), _context())
-    loaded.process([after])
-    assert after.get("intent") == before.get("intent")
-    assert after.get("intent")["name"] == "greet"
+    for text in ["hello", "my sit bone is sore when i sit", "should i stretch", "zzz", ""]:
+        before, after = featurize(text), featurize(text)
+        classifier.process([before])
+        loaded.process([after])
+        assert [entry["name"] for entry in after.get("intent_ranking")] == [entry["name"] for entry in before.get("intent_ranking")]
+        assert [entry["confidence"] for entry in after.get("intent_ranking")] == pytest.approx(
+            [entry["confidence"] for entry in before.get("intent_ranking")])
+    hello = featurize("hello")
+    loaded.process([hello])
+    assert hello.get("intent")["name"] == "greet"
+
+
+def test_a_saved_classifier_is_plain_arrays_and_json_that_load_without_pickle(storage):
+    classifier, _ = _trained(TfidfIntentClassifier, storage)
+    with storage.read_from(Resource("TfidfIntentClassifier")) as directory:
+        assert sorted(path.name for path in directory.iterdir()) == ["model.json", "model.npz"]
+        with np.load(directory / "model.npz", allow_pickle=False) as saved:
+            assert saved["labels"].tolist() == sorted(["faq", "greet", "inform"])
+            assert saved["coef"].shape[1] == sum(saved[name].shape[0] for name in saved.files if name.startswith("idf"))
 
 
 def test_a_featurizer_weighted_zero_is_left_out(storage):

@@ -112,6 +112,16 @@ def test_the_spacy_pipeline_is_built_from_the_vocabulary():
     assert ("pain_location", "sit_bone") in {(ent.label_, ent.ent_id_) for ent in doc.ents}
 
 
+def test_the_pipeline_checks_its_patterns_when_built_and_loads_without_checking_them_again(tmp_path):
+    import spacy
+
+    build_pipeline().to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.get_pipe("entity_ruler").matcher.validate is False
+    doc = loaded("my sitting bones ache when i sat in meetings")
+    assert ("pain_location", "sit_bone") in {(ent.label_, ent.ent_id_) for ent in doc.ents}
+
+
 def test_the_rasa_config_loads_the_projects_pipeline_by_path():
     config = yaml.safe_load((ROOT / "config.yml").read_text())
     spacy_nlp = next(part for part in config["pipeline"] if part["name"] == "SpacyNLP")

@@ -26,6 +26,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, cast
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.pipeline import EntityRuler, Lemmatizer
 
 from ..triage.knowledge import Knowledge, load_knowledge
@@ -146,7 +147,10 @@ def build_pipeline(knowledge: Optional[Knowledge] = None) -> Language:
     knowledge = knowledge or load_knowledge()
     nlp = _lemmatizer_only()
     patterns = ruler_patterns(knowledge, nlp)
-    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"validate": True}))
+    # spaCy's check of every pattern, once, here: saved with `validate`, the check ran again at
+    # every load, two seconds of each Rasa server's start (docs/performance.md round 7)
+    Matcher(nlp.vocab, validate=True).add("check", [pattern["pattern"] for pattern in patterns])
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"validate": False}))
     ruler.add_patterns(patterns)
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["description"] = "PHT pre-screen pipeline built from pht/triage/knowledge/vocabulary.yml"

@@ -72,6 +72,8 @@ SAYING = {"say", "says", "said", "tell", "told", "think", "reckon", "reassure", 
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
 RECENT_READINGS = 256  # the readings kept, for a turn that reads its message more than once
+# What the vocabulary's matchers find in a message, whatever was asked (`Reader._matched`)
+Matched = Tuple[Tuple[tuple, ...], FrozenSet[int], Dict[str, FrozenSet[int]], Dict[str, FrozenSet[int]]]
 # a figure's unit: "when I was 5 minutes from home" tells no age
 UNITS_AFTER_A_FIGURE = {"minutes", "minute", "mins", "min", "hours", "hour", "hrs", "miles", "mile", "km", "seconds", "days",
                         "day", "weeks", "months", "o'clock", "am", "pm", "metres", "meters", "yards", "steps", "laps"}
@@ -339,6 +341,7 @@ class Reader:
         # a turn reads the same message up to four times (the extraction, the form's check, the
         # corrections, a story told again): the latest readings are kept (`reading`)
         self._recent: "OrderedDict[Tuple[str, Optional[str], bool], Reading]" = OrderedDict()
+        self._recent_matches: "OrderedDict[str, Matched]" = OrderedDict()  # `_matched`, by the words read
         self.matcher = self._new_matcher()
         for field, value, phrase in synonym_phrases(self.knowledge):
             self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
@@ -822,21 +825,40 @@ class Reader:
 
     # -- mentions ----------------------------------------------------------------------
 
+    def _matched(self, doc: Doc) -> "Matched":
+        """What the vocabulary's matchers find in `doc`, whatever was asked: the values named
+        (field, value, start, end, only possibly), and the words that name no finding
+        (everywhere, in one field, in one field's stories). The same words are read again with
+        another question asked or for another purpose in a turn, so the last few are kept."""
+        found = self._recent_matches.get(doc.text)
+        if found is not None:
+            self._recent_matches.move_to_end(doc.text)
+            return found
+
+        def indices(matches: Iterable[Tuple[int, int, int]]) -> FrozenSet[int]:
+            return frozenset(index for _, start, end in matches for index in range(start, end))
+
+        named = tuple((field, value, start, end, bool(possibly)) for match_id, start, end in self.matcher(doc)
+                      for field, value, *possibly in [self.nlp.vocab.strings[match_id].split("|")])
+        found = (named, indices(self.not_findings(doc)),
+                 {field: indices(matcher(doc)) for field, matcher in self.field_not_findings.items()},
+                 {field: indices(matcher(doc)) for field, matcher in self.field_story_not_findings.items()})
+        self._recent_matches[doc.text] = found
+        if len(self._recent_matches) > RECENT_READINGS:
+            self._recent_matches.popitem(last=False)
+        return found
+
     def _mentions(self, doc: Doc, asked: Optional[str], told: bool = True, proxy: Optional[bool] = None) -> List[Mention]:
         """The values the words name, with their assertion; with `told`, as a story states
         them (`_in_stories`), else every value named ("I never said driving" names driving),
         also by the words that name a value only as an answer ("it only goes to the back of
         the thigh"). `proxy`: whether the message is told for someone else, if known."""
-        raw: List[tuple] = []
-        for match_id, start, end in self.matcher(doc):
-            field, value, *possibly = self.nlp.vocab.strings[match_id].split("|")
-            raw.append((field, value, start, end, bool(possibly)))
-        ignored = {index for _, start, end in self.not_findings(doc) for index in range(start, end)}
-        ignored_for = {field: ignored | {index for _, start, end in matcher(doc) for index in range(start, end)}
-                       for field, matcher in self.field_not_findings.items()}
-        for field, matcher in self.field_story_not_findings.items():  # not in the answer to its own question
+        matched, ignored, ignored_in_field, ignored_in_stories = self._matched(doc)
+        raw: List[tuple] = list(matched)
+        ignored_for = {field: ignored | indices for field, indices in ignored_in_field.items()}
+        for field, indices in ignored_in_stories.items():  # not in the answer to its own question
             if field != asked:
-                ignored_for[field] = ignored_for.get(field, ignored) | {index for _, start, end in matcher(doc) for index in range(start, end)}
+                ignored_for[field] = ignored_for.get(field, ignored) | indices
         raw += self._together(doc, raw)
         raw = self._read_in_context(doc, raw)
         answering = list(self.as_answer) if not told else [asked] if asked in self.as_answer else []

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, List, Mapping
 
-import yaml
 
 from .knowledge import (
     FIELD_KEYS, KNOWLEDGE_DIR, VALUE_KEYS, Knowledge, KnowledgeError, _require_keys, _require_sources, load_knowledge,
+    read_yaml,
 )
 
 CHECKINS_FILE = KNOWLEDGE_DIR / "checkins.yml"
@@ -100,8 +100,7 @@ class Checkins:
 
 
 def read_checkins() -> Dict[str, Any]:
-    with open(CHECKINS_FILE, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return read_yaml(CHECKINS_FILE)
 
 
 @lru_cache(maxsize=1)
