@@ -3794,3 +3794,73 @@ def test_an_old_pull_told_to_what_changed_is_noted_and_no_sudden_start():  # r10
 @pytest.mark.parametrize("text", ["speed bumps in the car", "driving at speed"])
 def test_speed_bumps_or_driving_at_speed_are_no_sprinting(text):  # round twenty-eight's "any kind of speed", narrowed
     assert "sprinting" not in (shared_reader().reading(text, asked="aggravators").findings.get("aggravators") or [])
+
+
+# --- round twenty-nine, and the last session's attacker (issue 19) ------------------------------
+
+@pytest.mark.parametrize("text", ["BENIGN LEG TUMOR (my personal favorite).", "they found a benign tumour in my thigh",
+                                  "it was a benign growth", "a non-cancerous tumour on my spine"])
+def test_a_benign_tumour_is_no_cancer_history(text):  # r1148
+    assert "cancer_history" not in possible_or_stated(text)
+
+
+def test_a_cancer_told_beside_a_benign_tumour_is_still_read():
+    assert "cancer_history" in read_message("I had breast cancer and now a benign tumour in my leg")["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["After the first few strides this morning I was ready to call it",  # r1172
+                                  "I could run a few strides and then it hurt", "it hurts when I lengthen my stride"])
+def test_a_runners_strides_are_no_speed_work(text):
+    findings = read_message(text)
+    assert "more_speed" not in (findings.get("load_changes") or []) and "sprinting" not in (findings.get("aggravators") or [])
+
+
+def test_strides_as_a_drill_are_still_speed_work():
+    assert "more_speed" in read_message("I did strides after my run and felt it go")["load_changes"]
+
+
+@pytest.mark.parametrize("text", ["I slipped on the stairs", "I fell on the stairs and landed on my bum",
+                                  "a friend ran into me at the car park", "I was taken down by a rugby tackle",
+                                  "another cyclist clipped my wheel from behind"])
+def test_a_fall_on_the_stairs_or_a_knock_from_a_person_is_asked_once_as_major_trauma(text):
+    reading = shared_reader().reading(text)
+    assert "major_trauma" not in (reading.findings.get("red_flags") or [])
+    assert "major_trauma" in reading.possible["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["I fell down the stairs", "She thinks I fell hard on the stairs and I can't sit.",
+                                  "a car ran into me at the lights", "a van clipped my back wheel and I went down",
+                                  "I fell in the car park and broke my hip"])
+def test_a_fall_down_the_stairs_or_a_vehicle_is_major_trauma(text):
+    assert "major_trauma" in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("asked", [None, "onset"])
+def test_a_fall_on_the_stairs_names_no_stairs_that_hurt(asked):  # r079's "suddenly, slipping on the stairs"
+    assert "stairs" not in (shared_reader().reading("suddenly, slipping on the stairs", asked=asked).findings.get("aggravators") or [])
+
+
+def test_tackling_exercises_is_no_tackle():  # r700
+    assert "major_trauma" not in possible_or_stated("I am tackling a few more exercises that I wasn't able to do")
+
+
+@pytest.mark.parametrize("text", ["the pain radiates to my shin", "it spreads to my calf", "it goes down to my shins"])
+def test_pain_radiating_to_the_shin_or_calf_goes_below_the_knee(text):
+    assert "pain_below_knee" in read_message(text)["neuro_symptoms"]
+
+
+@pytest.mark.parametrize("text", ["no; the leg tumour is benign, I've never had cancer; no night pain, no weight loss",  # r1148
+                                  "the lump was benign"])
+def test_a_tumour_said_to_be_benign_to_the_safety_question_is_no_cancer_history(text):
+    assert "cancer_history" not in (shared_reader().reading(text, asked="red_flags").findings.get("red_flags") or [])
+
+
+@pytest.mark.parametrize("text", ["the tumour is not benign", "the tumour was benign but the second one was cancer",
+                                  "they thought it was a benign tumour but it turned out to be cancer"])
+def test_a_tumour_that_is_not_benign_is_still_cancer_history(text):
+    assert "cancer_history" in shared_reader().reading(text, asked="red_flags").findings["red_flags"]
+
+
+def test_a_fall_a_long_time_ago_is_asked_whether_this_pain_began_with_it():  # r708
+    reading = shared_reader().reading("the fall on the stairs was a long time ago; no fever", asked="red_flags")
+    assert "major_trauma" not in reading.findings["red_flags"] and "major_trauma" in reading.possible["red_flags"]
