@@ -3864,3 +3864,10 @@ def test_a_tumour_that_is_not_benign_is_still_cancer_history(text):
 def test_a_fall_a_long_time_ago_is_asked_whether_this_pain_began_with_it():  # r708
     reading = shared_reader().reading("the fall on the stairs was a long time ago; no fever", asked="red_flags")
     assert "major_trauma" not in reading.findings["red_flags"] and "major_trauma" in reading.possible["red_flags"]
+
+
+@pytest.mark.parametrize("asked, text", [(None, "a friend ran into me at the car park"), (None, "I was taken down by a rugby tackle"),
+                                         (None, "another cyclist clipped my wheel from behind"), ("onset", "I got tackled")])
+def test_a_knock_only_possibly_major_still_tells_a_sudden_start(asked, text):
+    # a major fall or accident implies a sudden start; one only asked about must tell it itself
+    assert shared_reader().reading(text, asked=asked).findings["onset"] == "sudden"
