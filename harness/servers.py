@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import re
 import signal
 import socket
 import subprocess
@@ -35,13 +37,38 @@ ACTION_SERVER = [sys.executable, "-m", "actions.server"]
 PROJECT_ENDPOINTS = read_base()  # as written: the action server's secret is `${ACTION_SERVER_TOKEN}`
 TRACKER_STORE = PROJECT_ENDPOINTS["tracker_store"]["type"]
 START_TIMEOUT_SECONDS = 240
+PORT_ATTEMPTS = 3  # starts on new ports when a port was taken meanwhile (`Assistant.start`)
 ACTION_SERVER_TOKEN = "e2e-action-server-secret"  # the servers share it, as `make run`'s do
 REST_CALLER = "tests"  # the trusted REST caller the tests talk as (channels/rest.py)
 REST_PREFIX = "rest:"  # the REST channel's conversations are "rest:" + the sender it is sent
 
 
+def _ephemeral_ports() -> range:
+    """The ports the kernel hands to outgoing connections and to bind(0) (Linux's default
+    range where /proc does not say)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return range(int(low), int(high) + 1)
+    except (OSError, ValueError):
+        return range(32768, 61000)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
+    """A port free now, for a server about to start. Chosen below the kernel's ephemeral range:
+    a port bind(0) gave could be taken, before the server binds it, by any outgoing connection
+    or another worker's bind(0) (a server of a parallel test run then failed with "address
+    already in use"). `Assistant.start` still tries other ports if one is taken."""
+    ephemeral = _ephemeral_ports()
+    low, high = 20000, min(ephemeral.start, 32768)
+    for _ in range(200):
+        port = random.randrange(low, high)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as sock:  # a crowded machine: whatever the kernel gives
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
@@ -101,12 +128,44 @@ class Assistant:
         return self.workdir / "tracker.db"
 
     def start(self) -> "Assistant":
-        self.write_endpoints()
-        if self.with_actions:
-            self.processes.append(self._spawn(self.action_command()))
-        self.processes.append(self._spawn_rasa())
-        self._wait_until_ready()
+        """Start the servers and wait until both answer; on a port another process took in the
+        meantime, again on new ports (up to PORT_ATTEMPTS times)."""
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            log_start = self._log_size()
+            self.write_endpoints()
+            if self.with_actions:
+                self.processes.append(self._spawn(self.action_command()))
+            self.processes.append(self._spawn_rasa())
+            try:
+                self._wait_until_ready()
+                return self
+            except RuntimeError:
+                if attempt == PORT_ATTEMPTS or not self._port_was_taken(log_start):
+                    raise
+                self.stop()
+                self.processes.clear()
+                self._move_to({self.action_port: free_port(), self.rasa_port: free_port()})
         return self
+
+    def _move_to(self, ports: Dict[int, int]) -> None:
+        """New ports for both servers, also where the environment given to them names the old
+        ones (a served assistant's RASA_PORT, a webhook's address)."""
+        def moved(match: "re.Match[str]") -> str:
+            return str(ports[int(match.group(0))])
+
+        pattern = re.compile("|".join(rf"(?<!\d){port}(?!\d)" for port in ports))
+        self.env = {name: pattern.sub(moved, value) for name, value in self.env.items()}
+        self.action_port, self.rasa_port = ports[self.action_port], ports[self.rasa_port]
+
+    def _log_size(self) -> int:
+        log = self.workdir / "servers.log"
+        return log.stat().st_size if log.exists() else 0
+
+    def _port_was_taken(self, since: int) -> bool:
+        """Whether a server wrote, after `since` bytes of the log, that its port was in use."""
+        with open(self.workdir / "servers.log", "rb") as log:
+            log.seek(since)
+            return b"address already in use" in log.read()
 
     def write_endpoints(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)

@@ -445,10 +445,11 @@ def test_two_replicas_on_redis_handle_a_platform_message_once(tmp_path, redis_pr
     first.env = env
     first.credentials = tmp_path / "credentials.yml"
     credentials.write(first.credentials, env)
-    second = Assistant(tmp_path / "second", env=env, credentials=first.credentials, action_port=first.action_port,
-                       tracker_store={"dialect": "sqlite", "db": str(first.db_path)})
+    second = None
     try:
-        first.start()
+        first.start()  # (its ports are known once it runs: it starts again on others if one was taken)
+        second = Assistant(tmp_path / "second", env=env, credentials=first.credentials, action_port=first.action_port,
+                           tracker_store={"dialect": "sqlite", "db": str(first.db_path)})
         second.write_endpoints()  # only a Rasa server: the first's action server and conversation store
         second.processes.append(second._spawn_rasa())
         second._wait_until_ready()
@@ -463,6 +464,7 @@ def test_two_replicas_on_redis_handle_a_platform_message_once(tmp_path, redis_pr
             user.say("yes")
             assert user_texts(first, user.conversation_id) == ["hi", "yes"], platform
     finally:
-        second.stop()
+        if second is not None:
+            second.stop()
         first.stop()
         fakes.stop()

@@ -1,0 +1,68 @@
+"""The test servers' harness (harness/servers.py): ports, and a start that survives a port taken
+between choosing it and binding it (a parallel test run's servers once failed on that)."""
+import socket
+import sys
+from pathlib import Path
+from typing import List
+
+from harness.servers import Assistant, _ephemeral_ports, free_port
+
+# A stand-in for the Rasa server: answers /status as Rasa does once its model is loaded, and on a
+# port already in use writes what sanic writes and exits
+STAND_IN = """
+import http.server, json, sys
+class Status(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"model_file": "stand-in"}).encode()
+        self.send_response(200); self.send_header("Content-Type", "application/json"); self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+try:
+    server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Status)
+except OSError:
+    print("OSError: [Errno 98] error while attempting to bind on address: address already in use", flush=True)
+    sys.exit(1)
+server.serve_forever()
+"""
+
+
+class StandIn(Assistant):
+    def rasa_command(self) -> List[str]:
+        return [sys.executable, "-c", STAND_IN, str(self.rasa_port)]
+
+
+def test_a_free_port_is_outside_the_range_the_kernel_gives_outgoing_connections():
+    ports = {free_port() for _ in range(50)}
+    assert not ports & set(_ephemeral_ports())
+    assert all(1024 < port < 65536 for port in ports)
+
+
+def test_a_server_whose_port_was_taken_meanwhile_starts_on_another(tmp_path: Path):
+    assistant = StandIn(tmp_path, with_actions=False)
+    taken = assistant.rasa_port
+    assistant.env = {"SOMETHING_URL": f"http://127.0.0.1:{taken}/x"}
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", taken))
+        squatter.listen()
+        with assistant:
+            assert assistant.rasa_port != taken
+            assert assistant.env["SOMETHING_URL"] == f"http://127.0.0.1:{assistant.rasa_port}/x"
+            assert "address already in use" in (tmp_path / "servers.log").read_text()
+
+
+def test_a_server_that_fails_for_another_reason_is_not_started_again(tmp_path: Path):
+    class Broken(Assistant):
+        def rasa_command(self) -> List[str]:
+            return [sys.executable, "-c", "import sys; print('no model'); sys.exit(1)"]
+
+    assistant = Broken(tmp_path, with_actions=False)
+    first_port = assistant.rasa_port
+    try:
+        assistant.start()
+    except RuntimeError as error:
+        assert "exited early" in str(error)
+    else:
+        raise AssertionError("a broken server was reported as started")
+    assert assistant.rasa_port == first_port
+    assert (tmp_path / "servers.log").read_text().count("no model") == 1
