@@ -58,9 +58,8 @@ def free_port() -> int:
     a port bind(0) gave could be taken, before the server binds it, by any outgoing connection
     or another worker's bind(0) (a server of a parallel test run then failed with "address
     already in use"). `Assistant.start` still tries other ports if one is taken."""
-    ephemeral = _ephemeral_ports()
-    low, high = 20000, min(ephemeral.start, 32768)
-    for _ in range(200):
+    low, high = 20000, min(_ephemeral_ports().start, 32768)
+    for _ in range(200 if low < high else 0):  # none below a range that starts lower (1024-65535)
         port = random.randrange(low, high)
         with socket.socket() as sock:
             try:

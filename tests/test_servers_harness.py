@@ -66,3 +66,12 @@ def test_a_server_that_fails_for_another_reason_is_not_started_again(tmp_path: P
         raise AssertionError("a broken server was reported as started")
     assert assistant.rasa_port == first_port
     assert (tmp_path / "servers.log").read_text().count("no model") == 1
+
+
+def test_a_free_port_is_still_found_where_the_ephemeral_range_leaves_none_below_it(monkeypatch):
+    import harness.servers
+
+    monkeypatch.setattr(harness.servers, "_ephemeral_ports", lambda: range(1024, 65536))
+    port = free_port()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))  # free
