@@ -3871,3 +3871,52 @@ def test_a_fall_a_long_time_ago_is_asked_whether_this_pain_began_with_it():  # r
 def test_a_knock_only_possibly_major_still_tells_a_sudden_start(asked, text):
     # a major fall or accident implies a sudden start; one only asked about must tell it itself
     assert shared_reader().reading(text, asked=asked).findings["onset"] == "sudden"
+
+
+# --- a "didn't" that does not reach a later past, hopes and what could have happened (issue 19) ----
+
+
+@pytest.mark.parametrize("text", ["I didn't appreciate that fact and went down hard",  # r1139
+                                  "I didn't see the step and went down hard"])
+def test_a_didnt_does_not_reach_a_past_told_after_and(text):
+    # "didn't" takes a bare verb: "went" after "and" is a new statement, and the fall happened
+    assert "major_trauma" in possible_or_stated(text)
+
+
+def test_a_didnt_does_not_reach_a_past_fall_off_a_bike():
+    assert "major_trauma" in read_message("I didn't see the ice and fell off my bike at speed")["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["I didn't fall and hit my head", "I never slipped and fell",
+                                  "I didn't lose control of my bladder and was fine"])
+def test_a_denial_still_reaches_a_bare_verb_after_and(text):
+    # "didn't fall and hit" denies both; "never" takes a past form, so it still reaches "fell"
+    reading = shared_reader().reading(text)
+    assert not reading.findings.get("red_flags") and not reading.possible.get("red_flags")
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("I fell off my bike, hoping I at least end up with a nice bruise", "bruising"),  # r1145
+    ("I'm scared it will get to the point where I can't walk", "difficulty_walking"),
+    ("the physio lent me a pair just in case I need crutches", "difficulty_walking"),
+    ("it could have been much worse--I could have tumbled head over heels, broken my neck", "major_trauma"),  # r1029
+])
+def test_a_sign_hoped_for_feared_or_that_could_have_happened_is_asked_once(text, sign):
+    reading = shared_reader().reading(text)
+    field = "red_flags" if sign == "major_trauma" else "injury_signs"
+    assert sign not in (reading.findings.get(field) or []) and sign in reading.possible[field]
+
+
+@pytest.mark.parametrize("text, sign", [("I'm hoping I haven't lost control of my bladder", "bladder_bowel_change"),
+                                        ("hope it's not a clot in my calf", "calf_swelling"),
+                                        ("I hope I'm not losing feeling down there", "saddle_numbness")])
+def test_a_sign_hoped_away_is_asked_once_not_denied(text, sign):
+    assert sign in shared_reader().reading(text).possible["red_flags"]
+
+
+def test_a_hope_for_relief_keeps_the_place_told():  # r1143's "hoping for a break from the spasm ... my lower back"
+    assert read_message("hoping for a break from the spasm that had overtaken my lower back")["pain_location"] == "low_back"
+
+
+def test_a_fear_of_the_present_going_on_is_still_stated():
+    assert "difficulty_walking" in read_message("scared it will stay like this, I can't walk")["injury_signs"]

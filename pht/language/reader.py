@@ -107,6 +107,13 @@ ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fi
 # "can't stay in the saddle", "can't handle sitting": what cannot be borne hurts
 ENDURING = {"stay", "last", "keep", "bear", "stand", "handle", "tolerate", "manage", "cope", "endure", "face"}
 # "never expected", "didn't imagine", "never thought I'd ...": what follows happened
+# Past forms that do not end in "-ed": after "didn't ... and", one of these (or a verb in "-ed")
+# tells something that happened, which the "didn't" does not reach: "I didn't see the step and went
+# down hard" (r1139). A bare form stays denied: "I didn't fall and hit my head".
+IRREGULAR_PAST = {"went", "fell", "felt", "heard", "tore", "broke", "came", "got", "took", "ran", "threw", "gave",
+                  "woke", "slid", "struck", "caught", "knew", "saw", "stood", "sat", "lay", "kept", "lost", "made",
+                  "rode", "flew", "hurtled", "smashed", "was", "were", "had", "ended", "wound"}
+DO_SUPPORT = {"did", "does", "do"}
 EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dreamed", "anticipate", "anticipated"}
 # "I'm not sure whether I've lost feeling down there", "not certain if it's numb": a doubt told,
 # not a denial of what follows
@@ -1484,6 +1491,7 @@ class Reader:
         # "I couldn't stand or couldn't walk" (a shared inability written out): a phrase that
         # states an inability itself is not turned round by the one before the "or"
         inability = any(doc[index].lower_ in NEGATIONS for index in range(start, end))
+        told_past = False  # "... and went down hard": a past form after "and", which "didn't" cannot reach
         for index in self._clause_before(doc, start):
             if inability and doc[index].lower_ in {"or", "nor", "and"}:
                 break
@@ -1498,7 +1506,10 @@ class Reader:
             if sign and doc[index].lower_ == "no" and subject_between and doc[index + 1].lower_ not in DENIAL_NOUNS:
                 break  # "No pain now I can't control my bladder": the "no" is the pain's (not "I don't think I ...")
             subject_between = subject_between or doc[index].lower_ in SUBJECT_I
+            told_past = told_past or (doc[index].lower_ == "and" and _past_form(doc[index + 1]))
             if doc[index].lower_ in NEGATIONS:
+                if told_past and index > 0 and doc[index - 1].lower_ in DO_SUPPORT:
+                    break  # "I didn't appreciate that fact and went down hard": the fall happened
                 # "I never expected I would slip and fall": what was not expected happened
                 verb = doc[index + 1].lemma_ if index + 1 < len(doc) else ""
                 if verb in UNSURE_AFTER_NOT and doc[index].lower_ in {"not", "n't", "never"}:
@@ -1572,6 +1583,12 @@ class Reader:
     def _borne_only_for(self, doc: Doc, end: int) -> bool:
         """Whether `relieving: only_for` words follow `end` at once ("fine for a bit", "OK at first")."""
         return any(end <= start <= end + RELIEF_WINDOW for _, start, _ in self.relieving["only_for"](doc))
+
+
+def _past_form(token: Any) -> bool:
+    """Whether a word is a verb's past form that differs from its bare form ("went", "landed")."""
+    word = token.lower_
+    return word in IRREGULAR_PAST or (word.endswith("ed") and token.lemma_ != word)
 
 
 def _in_own_words(doc: Doc, start: int, end: int) -> bool:
@@ -1743,7 +1760,8 @@ def _fear_come_true(doc: Doc, end: int) -> bool:
     following = [token.lower_ for token in doc[end:end + 4]]
     if {"true", "happened", "happening"} & set(following):
         return True
-    return bool(following) and doc[end - 1].lower_ in {"'ll", "will", "might"} and following[0] in PRESENT_GOING_ON
+    return (bool(following) and doc[end - 1].lower_ in {"'ll", "will", "might"} and following[0] in PRESENT_GOING_ON
+            and following[:2] != ["get", "to"])  # "scared it will get to the point where I can't walk": a future
 
 
 # "scared it'll stay like this", "worried it will be permanent": the state now, going on
