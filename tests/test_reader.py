@@ -3920,3 +3920,27 @@ def test_a_hope_for_relief_keeps_the_place_told():  # r1143's "hoping for a brea
 
 def test_a_fear_of_the_present_going_on_is_still_stated():
     assert "difficulty_walking" in read_message("scared it will stay like this, I can't walk")["injury_signs"]
+
+
+@pytest.mark.parametrize("text", ["My entire leg from my buttocks to my feet would suddenly go numb",  # r998
+                                  "my left leg is numb down to my feet"])
+def test_feet_or_toes_at_the_end_of_one_leg_ask_once_about_both_legs(text):
+    reading = shared_reader().reading(text)
+    assert "both_legs" not in (reading.findings.get("red_flags") or []) and "both_legs" in reading.possible["red_flags"]
+    assert "numbness" in reading.findings["neuro_symptoms"]
+
+
+@pytest.mark.parametrize("text", ["my feet go numb", "both my legs are numb down to my feet",
+                                  "my leg hurts and my feet are numb", "I can't feel the toes on either foot"])
+def test_numb_feet_not_told_of_one_leg_are_both_legs(text):
+    assert "both_legs" in read_message(text)["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["my bowels have been erratic since chemo", "I have IBS and I've lost control of my bowels"])
+def test_a_bowel_change_told_with_its_own_illness_or_chemotherapy_is_asked_once(text):
+    reading = shared_reader().reading(text, asked="red_flags")
+    assert "bladder_bowel_change" not in reading.findings.get("red_flags", []) and "bladder_bowel_change" in reading.possible["red_flags"]
+
+
+def test_chemotherapy_explains_no_bladder_change():
+    assert "bladder_bowel_change" in read_message("I had chemo last year and now I can't control my bladder")["red_flags"]

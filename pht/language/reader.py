@@ -490,6 +490,11 @@ class Reader:
                      for field, spec in self.knowledge.fields.items()
                      for value, entry in (spec.get("values") or {}).items()
                      if isinstance(entry, dict) and (entry.get("elsewhere") or {}).get("near")}
+        # (field, value) -> matchers of one leg named and of words that name both (`one_leg`)
+        self.one_leg = {(field, value): (self._cue_matcher(entry["one_leg"]["named"]), self._cue_matcher(entry["one_leg"]["unless"]))
+                        for field, spec in self.knowledge.fields.items()
+                        for value, entry in (spec.get("values") or {}).items()
+                        if isinstance(entry, dict) and entry.get("one_leg")}
         self.unlisted = {field: self._cue_matcher(spec["unlisted"]) for field, spec in self.knowledge.fields.items()
                          if spec.get("unlisted")}
         answers = self.knowledge.vocabulary["answers"]
@@ -1004,6 +1009,8 @@ class Reader:
             if value in self.historical_own_values and long_ago_own and not _lately_told(doc, start, own_clause, sentence) and any(
                     own_clause[at] == own_clause[start] and _told_beside(doc, at, start, sentence, clause) for at in long_ago_own):
                 possible = True  # "I used to wet myself as a kid": asked once, in its own clause only
+            if (field, value) in self.one_leg and self._of_one_leg(doc, field, value, start, clause):
+                possible = True  # "my entire leg from my buttocks to my feet would go numb": asked once
             if value in self.exertion_values and sentence[start] in sore_after:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
@@ -1138,6 +1145,18 @@ class Reader:
         possibly the hamstring's own."""
         near = self.near.get((field, value))
         return near is not None and _told_of(doc, near, self.elsewhere[(field, value)][1], start, clause)
+
+    def _of_one_leg(self, doc: Doc, field: str, value: str, start: int, clause: List[int]) -> bool:
+        """Whether feet or toes told at `start` end one leg named before them in their clause
+        (vocabulary `one_leg`: "my left leg is numb down to my toes"), with no word in the clause
+        that names both ("both", "either", "legs")."""
+        named, unless = self.one_leg[(field, value)]
+
+        def told_apart(at: int) -> bool:  # "my leg hurts and my feet are numb": a new statement
+            return any(doc[index].lower_ == "and" and doc[index + 1].lower_ in NEW_SUBJECT for index in range(at, start - 1))
+
+        return (any(at < start and clause[at] == clause[start] and not told_apart(at) for _, at, _ in named(doc))
+                and not any(clause[at] == clause[start] for _, at, _ in unless(doc)))
 
     def _answer_value(self, match_id: int) -> Tuple[str, bool]:
         """The value an `as_answer` match names, and whether only possibly (`possible_as_answer`)."""

@@ -27,7 +27,7 @@ FIELD_KEYS = {
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain",
                    "told", "staff_told"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "bare_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "suggests", "not_with_clear", "not_with_in_clause", "keeps_places", "in_context", "possible_together", "possible_together_as_answer"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "bare_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "suggests", "not_with_clear", "not_with_in_clause", "keeps_places", "in_context", "possible_together", "possible_together_as_answer", "one_leg"}
 # the value keys whose groups of phrase lists are read by their parts together (pht/language/reader.py)
 TOGETHER_KEYS = ("together", "possible_together", "possible_together_as_answer")
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
@@ -276,6 +276,10 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                                               and all(elsewhere[key] for key in elsewhere)):
                 raise KnowledgeError(f"{where} value {value}: `elsewhere` needs `places` and `unless` phrase lists "
                                      "(and may have `measures` and `near`)")
+            one_leg = entry.get("one_leg")
+            if one_leg is not None and not (isinstance(one_leg, dict) and set(one_leg) == {"named", "unless"}
+                                            and one_leg["named"] and one_leg["unless"]):
+                raise KnowledgeError(f"{where} value {value}: `one_leg` needs `named` and `unless` phrase lists")
             if elsewhere and elsewhere.get("near") and "possible" not in entry:
                 raise KnowledgeError(f"{where} value {value}: `elsewhere.near` asks once: it goes with `possible` phrases")
             for key in ("possible_as_answer", "bare_as_answer", "possible_together", "possible_together_as_answer"):
