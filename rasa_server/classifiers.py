@@ -50,6 +50,13 @@ from sklearn.linear_model import LogisticRegression
 
 logger = logging.getLogger(__name__)
 
+OLD_FILE = "model.skops"  # what the classifiers saved before the twenty-fourth session
+
+
+class OldModelError(RuntimeError):
+    """A model saved in a form this code no longer reads: it must be trained again."""
+
+
 ARRAYS_FILE = "model.npz"  # the weights: coef, intercept, labels, one idf per block
 SETTINGS_FILE = "model.json"  # the blocks' names and weights, and what the component adds
 
@@ -169,6 +176,9 @@ class _LinearTextModel:
         {} if nothing was."""
         try:
             with self._model_storage.read_from(self._resource) as directory:
+                if not (directory / SETTINGS_FILE).exists() and (directory / OLD_FILE).exists():
+                    raise OldModelError(f"{self._resource.name}: this model was trained by an older version of "
+                                        f"rasa_server/classifiers.py ({OLD_FILE}); train it again (`make train`)")
                 settings = json.loads((directory / SETTINGS_FILE).read_text(encoding="utf-8"))
                 with np.load(directory / ARRAYS_FILE, allow_pickle=False) as saved:
                     arrays = {name: saved[name] for name in saved.files}

@@ -13,7 +13,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_server.classifiers import TfidfIntentClassifier, TfidfResponseSelector
+from rasa_server.classifiers import OldModelError, TfidfIntentClassifier, TfidfResponseSelector
 
 EXAMPLES = {
     "greet": ["hello there", "hi", "good morning", "hey hey", "hiya"],
@@ -111,6 +111,14 @@ def test_a_saved_classifier_is_plain_arrays_and_json_that_load_without_pickle(st
         with np.load(directory / "model.npz", allow_pickle=False) as saved:
             assert saved["labels"].tolist() == sorted(["faq", "greet", "inform"])
             assert saved["coef"].shape[1] == sum(saved[name].shape[0] for name in saved.files if name.startswith("idf"))
+
+
+def test_a_model_saved_by_the_older_classifier_says_to_train_again(storage):
+    with storage.write_to(Resource("TfidfIntentClassifier")) as directory:
+        (directory / "model.skops").write_bytes(b"an older model")
+    with pytest.raises(OldModelError, match="make train"):
+        TfidfIntentClassifier.load(TfidfIntentClassifier.get_default_config(), storage,
+                                   Resource("TfidfIntentClassifier"), _context())
 
 
 def test_a_featurizer_weighted_zero_is_left_out(storage):
