@@ -181,8 +181,6 @@ NEAR_MISSES_LEFT = {
         "'kid' as one of the other people would also make 'I was playing with the kids and fell' somebody else's fall (a fresh-eyes review, twenty-first session)",
     "my pop died of bowel cancer":
         "'pop' for a grandfather: as one of the other people it would also make 'I felt a pop and couldn't walk' somebody else's",
-    'I limped down the stairs like an old lady, with a crick in my neck, tight shoulders, and an aching ass.':
-        "the rule that excused it also hid real signs (a fresh-eyes review, 2026-12-05): asked, not excused",
     "Anyway my right thigh is sore and I think they'll be a big bruise there tomorrow.":
         "the rule that excused it also hid real signs (a fresh-eyes review, 2026-12-05): asked, not excused",
     'The last time I ran I sustained an agonising injury in my hip, it stopped me in my tracks and I limped home in pain, sobbing my heart out.':

@@ -3944,3 +3944,37 @@ def test_a_bowel_change_told_with_its_own_illness_or_chemotherapy_is_asked_once(
 
 def test_chemotherapy_explains_no_bladder_change():
     assert "bladder_bowel_change" in read_message("I had chemo last year and now I can't control my bladder")["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["I shuffle around like a cruel caricature of a little old man",  # r1196
+                                  "I limped down the stairs like an old lady", "I'm limping like a 90 year old"])
+def test_a_gait_told_as_a_likeness_is_asked_once(text):
+    reading = shared_reader().reading(text)
+    assert "difficulty_walking" not in (reading.findings.get("injury_signs") or [])
+    assert "difficulty_walking" in reading.possible["injury_signs"]
+
+
+@pytest.mark.parametrize("text", ["I couldn't walk, I had to be carried like a baby", "I can't walk, it's like being stabbed",
+                                  "I was limping. I felt like an old man"])
+def test_trouble_walking_beside_another_likeness_is_stated(text):
+    assert "difficulty_walking" in read_message(text)["injury_signs"]
+
+
+def test_winded_by_a_fall_asks_once_about_chest_symptoms():  # r1188
+    text = "I got the breath knocked out of me and as I was lying on the ground gasping for air, I thought I might die"
+    reading = shared_reader().reading(text)
+    assert "chest_symptoms" not in (reading.findings.get("red_flags") or []) and "chest_symptoms" in reading.possible["red_flags"]
+
+
+def test_legs_that_physically_give_out_ask_about_both_legs():  # r1192
+    reading = shared_reader().reading("when I try, my legs physically give out")
+    assert "leg_weakness" in reading.findings["neuro_symptoms"] and "both_legs" in reading.possible["red_flags"]
+
+
+def test_a_bruise_on_the_calf_is_no_bruising_of_the_thigh():  # r1187
+    assert "bruising" not in possible_or_stated("I now have a huge purple bruise on my right calf", "injury_signs")
+    assert "bruising" in read_message("bruising from my thigh down to my calf")["injury_signs"]
+
+
+def test_not_getting_up_in_time_is_no_trouble_walking():  # r1187
+    assert "difficulty_walking" not in possible_or_stated("I was sitting on my chair and couldn't get up in time", "injury_signs")

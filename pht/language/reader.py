@@ -139,6 +139,8 @@ WHEN_AFTER_WORDS = {"after", "following"}
 ONSET_VERBS = {"start", "begin", "come", "happen", "develop", "occur", "appear", "follow", "trigger", "cause"}
 # Sentences a race or workout reaches (`exertion` in vocabulary.yml): its own and the two after.
 EXERTION_REACH = 3
+# How far a likeness reaches (`likeness`): the "like" within so many words of the mention, the cue of the "like"
+LIKENESS_REACH = 8
 # Where the cue rule's clause ends (see `cues` in vocabulary.yml).
 CLAUSE_ENDS = {".", "!", "?", ";", ",", "but", "though", "although", "however", "whereas"}
 # "my mum had breast cancer": a finding about somebody else is not the person's own.
@@ -393,6 +395,9 @@ class Reader:
         exertion = self.knowledge.vocabulary.get("exertion", {})
         self.exertion = self._cue_matcher(exertion.get("cues"))
         self.exertion_values = set(exertion.get("values", []))
+        likeness = self.knowledge.vocabulary.get("likeness", {})
+        self.likeness = self._cue_matcher(likeness.get("cues"))
+        self.likeness_values = set(likeness.get("values", []))
         resolved = self.knowledge.vocabulary.get("resolved") or {}
         self.resolved = self._cue_matcher(resolved.get("cues"))
         self.resolved_at_end = self._cue_matcher(resolved.get("at_end"))
@@ -1011,6 +1016,8 @@ class Reader:
                 possible = True  # "I used to wet myself as a kid": asked once, in its own clause only
             if (field, value) in self.one_leg and self._of_one_leg(doc, field, value, start, clause):
                 possible = True  # "my entire leg from my buttocks to my feet would go numb": asked once
+            if value in self.likeness_values and self._told_as_likeness(doc, end, sentence):
+                possible = True  # "I shuffle around like ... a little old man": asked once, never dropped
             if value in self.exertion_values and sentence[start] in sore_after:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
@@ -1145,6 +1152,14 @@ class Reader:
         possibly the hamstring's own."""
         near = self.near.get((field, value))
         return near is not None and _told_of(doc, near, self.elsewhere[(field, value)][1], start, clause)
+
+    def _told_as_likeness(self, doc: Doc, end: int, sentence: List[int]) -> bool:
+        """Whether a "like" follows the mention ending at `end` in its sentence, with one of the
+        vocabulary's `likeness` cues soon after it ("... like a cruel caricature of a little old man")."""
+        likes = [at for at in range(end, min(len(doc), end + LIKENESS_REACH))
+                 if doc[at].lower_ == "like" and sentence[at] == sentence[end - 1]]
+        return bool(likes) and any(like < at <= like + LIKENESS_REACH and sentence[at] == sentence[like]
+                                   for _, at, _ in self.likeness(doc) for like in likes)
 
     def _of_one_leg(self, doc: Doc, field: str, value: str, start: int, clause: List[int]) -> bool:
         """Whether feet or toes told at `start` end one leg named before them in their clause
