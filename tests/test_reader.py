@@ -3978,3 +3978,21 @@ def test_a_bruise_on_the_calf_is_no_bruising_of_the_thigh():  # r1187
 
 def test_not_getting_up_in_time_is_no_trouble_walking():  # r1187
     assert "difficulty_walking" not in possible_or_stated("I was sitting on my chair and couldn't get up in time", "injury_signs")
+
+
+@pytest.mark.parametrize("text", ["Within 2 miles the slight pain had turned into a teeth gritting limp",  # r1177
+                                  "occasional tightness whilst running for the last 2 or 3 weeks, it became more painful and frequent"])  # r1194
+def test_a_pain_that_grew_into_more_is_a_gradual_start(text):
+    assert read_message(text)["onset"] == "gradual"
+
+
+@pytest.mark.parametrize("text", ["they got sore over the seven-mile cattle move today", "it got sore during the ride"])  # r1182
+def test_sore_over_an_outing_answers_a_gradual_start(text):
+    assert shared_reader().reading(text, asked="onset").findings["onset"] == "gradual"
+
+
+@pytest.mark.parametrize("text", ["no; the fall off a horse was when I was under two",  # r1180
+                                  "I had a bad fall as a toddler", "I flew off the top of a draft horse before I was two years old."])
+def test_a_fall_in_early_childhood_is_asked_whether_this_pain_began_with_it(text):
+    reading = shared_reader().reading(text, asked="red_flags")
+    assert "major_trauma" not in (reading.findings.get("red_flags") or []) and "major_trauma" in reading.possible["red_flags"]
