@@ -3996,3 +3996,21 @@ def test_sore_over_an_outing_answers_a_gradual_start(text):
 def test_a_fall_in_early_childhood_is_asked_whether_this_pain_began_with_it(text):
     reading = shared_reader().reading(text, asked="red_flags")
     assert "major_trauma" not in (reading.findings.get("red_flags") or []) and "major_trauma" in reading.possible["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["I fell over, and was unable to get up.",  # r564
+                                  "my general inability to sit, stand, walk, move",  # r1034
+                                  "Leaning on the bed, then the walls for support I gradually made it to the hall",  # r1125
+                                  "I had to use the walls to get to the bathroom"])
+def test_trouble_walking_told_by_what_it_took_is_read(text):
+    assert "difficulty_walking" in read_message(text)["injury_signs"]
+
+
+def test_every_time_i_tried_to_stand_asks_once_about_trouble_walking():  # r1143
+    assert "difficulty_walking" in shared_reader().reading("every time I tried to stand, I was shocked with another spasm").possible["injury_signs"]
+
+
+@pytest.mark.parametrize("text", ["trying to stand up was excruciating", "I tried to get up early to run",
+                                  "an inability to stand on my left toes"])  # r432, r856: pain on rising, a weak calf
+def test_standing_up_that_hurts_or_tiptoes_are_no_trouble_walking(text):
+    assert "difficulty_walking" not in (read_message(text).get("injury_signs") or [])
