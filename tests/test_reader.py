@@ -2512,9 +2512,12 @@ def test_pain_that_runs_along_the_leg_is_no_running(story):
 
 
 def test_a_numb_perineum_is_the_saddle_sign_not_numbness_of_the_leg():
-    findings = read_message("I suffered from perineal numbness on the bike")
+    findings = read_message("I've had perineal numbness since my back went")
     assert findings["red_flags"] == ["saddle_numbness"]
     assert "numbness" not in (findings.get("neuro_symptoms") or [])
+    # on the bike, a harmless cause is told beside it: asked once (vocabulary `explained`)
+    reading = shared_reader().reading("I suffered from perineal numbness on the bike")
+    assert reading.possible["red_flags"] == ["saddle_numbness"] and "numbness" not in (reading.findings.get("neuro_symptoms") or [])
 
 
 @pytest.mark.parametrize("story, age", [
@@ -4014,3 +4017,83 @@ def test_every_time_i_tried_to_stand_asks_once_about_trouble_walking():  # r1143
                                   "an inability to stand on my left toes"])  # r432, r856: pain on rising, a weak calf
 def test_standing_up_that_hurts_or_tiptoes_are_no_trouble_walking(text):
     assert "difficulty_walking" not in (read_message(text).get("injury_signs") or [])
+
+
+# --- a helper's attack on cauda equina false alarms and misses (twenty-fifth session) -------------
+
+
+@pytest.mark.parametrize("text", ["I don't get the feeling that I need to go any more", "I don't feel it when I need a poo now",
+                                  "not really any sensation when I wipe", "no urge to go at all lately, I just go every few hours to be safe",
+                                  "none of my pee comes out properly", "I don't notice when I've leaked",
+                                  "I've been a bit leaky since Sunday", "sort of, down there feels muffled"])
+def test_an_answer_to_the_safety_list_that_tells_a_sign_in_a_negation_is_no_none(text):
+    reading = shared_reader().reading(text, asked="red_flags")
+    assert reading.findings["red_flags"] or reading.possible.get("red_flags")
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("I keep finding I've leaked without knowing", "bladder_bowel_change"),
+    ("I got to the loo and realised I was already wet, didn't feel it coming", "bladder_bowel_change"),
+    ("my peeing has gone all weird since the weekend, stop start and slow", "bladder_bowel_change"),
+    ("when I wipe it feels like wiping through a thick glove", "saddle_numbness"),
+    ("Down there feels like it's asleep", "saddle_numbness"),
+    ("toilet paper feels weird down there, like it's not my skin", "saddle_numbness"),
+])
+def test_a_cauda_equina_sign_told_by_what_happens_is_read(text, sign):
+    assert sign in read_message(text)["red_flags"]
+
+
+def test_a_no_that_does_not_tell_of_feeling_is_still_none():
+    for text in ["no changes to peeing or pooing", "nothing wrong down there", "none of them, my nan had bowel cancer"]:
+        reading = shared_reader().reading(text, asked="red_flags")
+        assert reading.findings["red_flags"] == [] and not reading.possible.get("red_flags"), text
+
+
+@pytest.mark.parametrize("asked, text", [
+    ("red_flags", "bladder control same as always"), ("red_flags", "bowel control no different to before"),
+    ("red_flags", "my bladder control is as good as it ever was"), ("red_flags", "pee and poo all normal thanks"),
+    ("red_flags", "sensation down below is the same as usual"), (None, "Bladder control is the same as it always was"),
+])
+def test_a_sign_said_to_be_as_it_always_was_is_denied(asked, text):
+    reading = shared_reader().reading(text, asked=asked)
+    assert not (reading.findings.get("red_flags") or reading.possible.get("red_flags"))
+
+
+@pytest.mark.parametrize("text", [
+    "Did a 100k sportive on Sunday and my bits went completely numb on the saddle, fine an hour later.",
+    "My junk goes numb on my road bike after about 2 hours, I know I need a better saddle fit",
+    "Is numbness between the legs a sign of something serious?",
+    "Is it normal to feel numb between the legs after sitting on a hard bench?",
+])
+def test_saddle_numbness_on_the_bike_gone_after_or_asked_about_is_asked_once(text):
+    reading = shared_reader().reading(text)
+    assert "saddle_numbness" not in (reading.findings.get("red_flags") or []) and "saddle_numbness" in reading.possible["red_flags"]
+
+
+@pytest.mark.parametrize("text", [
+    "The antidepressants make it hard to start peeing sometimes, my GP knows.",
+    "I couldn't go for a poo on holiday for 4 days, always happens when I travel",
+    "My elderly dog has lost bladder control, carrying him up the stairs hurt my sit bone",
+    "A woman on the PHT facebook group said she lost bladder control, is that common?",
+])
+def test_a_bladder_or_bowel_change_with_an_ordinary_cause_or_of_another_is_asked_once_at_most(text):
+    assert "bladder_bowel_change" not in (read_message(text).get("red_flags") or [])
+
+
+@pytest.mark.parametrize("text", ["Nearly pooped myself when the hamstring went ping during my sprint",
+                                  "The deadlift was so heavy I thought I'd poop myself, then my hamstring went",
+                                  "That scan result nearly made me wet myself with relief"])
+def test_a_fright_or_effort_idiom_is_no_bowel_or_bladder_sign(text):
+    assert "bladder_bowel_change" not in possible_or_stated(text)
+
+
+@pytest.mark.parametrize("text", ["My legs were numb with cold after the winter parkrun",
+                                  "I have MS so my legs are always a bit numb, this hamstring pain is new"])
+def test_both_legs_numb_with_an_everyday_cause_is_asked_once(text):
+    assert "both_legs" not in (read_message(text).get("red_flags") or [])
+
+
+@pytest.mark.parametrize("text", ["I've lost control of my bladder since the weekend", "my bits went numb on the saddle and it's still numb now",
+                                  "I can't feel when I wipe, and my legs are weak"])
+def test_a_cauda_equina_sign_without_an_ordinary_cause_is_still_an_emergency(text):
+    assert set(read_message(text)["red_flags"]) & {"bladder_bowel_change", "saddle_numbness", "both_legs"}

@@ -114,6 +114,7 @@ IRREGULAR_PAST = {"went", "fell", "felt", "heard", "tore", "broke", "came", "got
                   "woke", "slid", "struck", "caught", "knew", "saw", "stood", "sat", "lay", "kept", "lost", "made",
                   "rode", "flew", "hurtled", "smashed", "was", "were", "had", "ended", "wound"}
 DO_SUPPORT = {"did", "does", "do"}
+SENSING = {"feel", "notice", "know", "tell", "sense", "realise", "realize", "get"}
 EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dreamed", "anticipate", "anticipated"}
 # "I'm not sure whether I've lost feeling down there", "not certain if it's numb": a doubt told,
 # not a denial of what follows
@@ -159,7 +160,12 @@ OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "w
                 # (not "kid" or "child": children are the company of the person's own falls, "I was playing
                 # with the kids and fell")
                 "mate", "mates", "lad", "lads", "bloke", "blokes", "guy", "lady", "ladies",
-                "teammate", "teammates", "flatmate", "housemate", "roommate", "classmate", "coach"}
+                "teammate", "teammates", "flatmate", "housemate", "roommate", "classmate", "coach",
+                # a toddler, a pet, a client, a woman or man of a group ("My elderly dog has lost bladder
+                # control", "A woman on the PHT facebook group said she lost bladder control"; a helper's
+                # attack, twenty-fifth session)
+                "toddler", "toddlers", "dog", "dogs", "cat", "puppy", "pet", "client", "clients", "woman", "man",
+                "member", "members"}
 # a relative the person does something to or is with ("I was carrying my son up the stairs and
 # fell", "was playing with my son and fell off the trampoline"): the fall or the trouble walking
 # told after them is the person's own, not the relative's
@@ -395,6 +401,9 @@ class Reader:
         exertion = self.knowledge.vocabulary.get("exertion", {})
         self.exertion = self._cue_matcher(exertion.get("cues"))
         self.exertion_values = set(exertion.get("values", []))
+        # screen -> value -> a matcher of the words that tell its topic (`unheard_topics`)
+        self.unheard_topics = {field: {value: self._cue_matcher(words) for value, words in values.items()}
+                               for field, values in (self.knowledge.vocabulary.get("unheard_topics") or {}).items()}
         likeness = self.knowledge.vocabulary.get("likeness", {})
         self.likeness = self._cue_matcher(likeness.get("cues"))
         self.likeness_values = set(likeness.get("values", []))
@@ -576,7 +585,28 @@ class Reader:
             self._apply_implications(found, asked)
         if asked and asked not in found and self._says(text, "unsure"):
             found[asked] = NOT_SURE
-        return Reading(found, self._possible(doc, mentions, found))
+        possible = self._possible(doc, mentions, found)
+        if asked is not None and asked in self.unheard_topics and found.get(asked) == [] and not possible.get(asked):
+            # "I don't feel it when I need a poo now" to the safety list: a "no" that goes on to tell
+            # of an organ of the cauda equina is no "none"; its sign gets its confirming question
+            unheard = self._unheard_topics(doc, asked, mentions) if _sensing_denied(doc) else []
+            if unheard:
+                possible[asked] = unheard
+        return Reading(found, possible)
+
+    def _unheard_topics(self, doc: Doc, field: str, mentions: List[Mention]) -> List[str]:
+        """The values of `field` (vocabulary `unheard_topics`) whose topic words stand in the answer
+        outside every mention read and not followed by a word that says all is well."""
+        covered = {index for mention in mentions for index in range(mention.start, mention.end)}
+        found = []
+        for value, matcher in self.unheard_topics[field].items():
+            for _, start, end in matcher(doc):
+                following = {token.lower_ for token in doc[end:end + 3]}
+                if covered.intersection(range(start, end)) or following & (FINE_WORDS | {"normally", "properly", "usual", "same", "fine"}):
+                    continue
+                found.append(value)
+                break
+        return found
 
     def _doc(self, text: str) -> Doc:
         """The tokens and lemmas of `text`. The pipeline's entity ruler is for Rasa: the reader
@@ -1568,6 +1598,13 @@ class Reader:
             if lemma in CLAUSE_BREAKS or lemma in {"and", "or"} or lemma in SAYING:
                 break  # "my oncologist says it's fine": what somebody says of "it" denies no oncologist
             after.append((lemma, doc[index].lower_, index))
+        words = [word for _, word, _ in after]
+        if _says_unchanged(words) or _says_unchanged(words[1:]) and after[:1] and after[0][0] in {"be", "feel", "seem"}:
+            return True  # "bladder control same as always", "my bowels are no different to before"
+        if words[:1] and (words[0] in FINE_WORDS or words[0] in DEGREE_WORDS and words[1:2] and words[1] in FINE_WORDS):
+            # "pee and poo all normal thanks": (not "fine for 20 minutes, then it kills")
+            fine_at = after[0 if words[0] in FINE_WORDS else 1][2]
+            return not self._borne_only_for(doc, fine_at + 1)
         for index, (lemma, word, _) in enumerate(after[:4]):
             following = [lemma for lemma, _, _ in after[index + 1: index + 3]]
             if not following:
@@ -1617,6 +1654,21 @@ class Reader:
     def _borne_only_for(self, doc: Doc, end: int) -> bool:
         """Whether `relieving: only_for` words follow `end` at once ("fine for a bit", "OK at first")."""
         return any(end <= start <= end + RELIEF_WINDOW for _, start, _ in self.relieving["only_for"](doc))
+
+
+def _sensing_denied(doc: Doc) -> bool:
+    """Whether a verb of feeling or noticing is negated ("I don't really feel it when ...", "I
+    can't tell when ...", "never notice"): the "no" of such an answer may be the sign itself."""
+    return any(token.lemma_ in SENSING and any(doc[at].lower_ in NEGATIONS for at in range(max(0, index - 3), index))
+               for index, token in enumerate(doc))
+
+
+def _says_unchanged(words: List[str]) -> bool:
+    """Whether words begin by saying something is as it always was ("same as always", "the same as
+    usual", "no different to before", "as good as it ever was", "unchanged")."""
+    words = words[1:] if words[:1] == ["the"] else words
+    return (words[:2] == ["same", "as"] or words[:2] in (["no", "different"], ["not", "different"])
+            or words[:3] == ["as", "good", "as"] or words[:1] == ["unchanged"])
 
 
 def _past_form(token: Any) -> bool:
