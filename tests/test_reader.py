@@ -2512,12 +2512,9 @@ def test_pain_that_runs_along_the_leg_is_no_running(story):
 
 
 def test_a_numb_perineum_is_the_saddle_sign_not_numbness_of_the_leg():
-    findings = read_message("I've had perineal numbness since my back went")
+    findings = read_message("I suffered from perineal numbness on the bike")
     assert findings["red_flags"] == ["saddle_numbness"]
     assert "numbness" not in (findings.get("neuro_symptoms") or [])
-    # on the bike, a harmless cause is told beside it: asked once (vocabulary `explained`)
-    reading = shared_reader().reading("I suffered from perineal numbness on the bike")
-    assert reading.possible["red_flags"] == ["saddle_numbness"] and "numbness" not in (reading.findings.get("neuro_symptoms") or [])
 
 
 @pytest.mark.parametrize("story, age", [
@@ -4061,11 +4058,10 @@ def test_a_sign_said_to_be_as_it_always_was_is_denied(asked, text):
 
 @pytest.mark.parametrize("text", [
     "Did a 100k sportive on Sunday and my bits went completely numb on the saddle, fine an hour later.",
-    "My junk goes numb on my road bike after about 2 hours, I know I need a better saddle fit",
     "Is numbness between the legs a sign of something serious?",
     "Is it normal to feel numb between the legs after sitting on a hard bench?",
 ])
-def test_saddle_numbness_on_the_bike_gone_after_or_asked_about_is_asked_once(text):
+def test_saddle_numbness_gone_after_the_ride_or_asked_about_is_asked_once(text):
     reading = shared_reader().reading(text)
     assert "saddle_numbness" not in (reading.findings.get("red_flags") or []) and "saddle_numbness" in reading.possible["red_flags"]
 
@@ -4097,3 +4093,19 @@ def test_both_legs_numb_with_an_everyday_cause_is_asked_once(text):
                                   "I can't feel when I wipe, and my legs are weak"])
 def test_a_cauda_equina_sign_without_an_ordinary_cause_is_still_an_emergency(text):
     assert set(read_message(text)["red_flags"]) & {"bladder_bowel_change", "saddle_numbness", "both_legs"}
+
+
+def test_numbness_between_the_legs_on_the_bike_is_still_the_sign():
+    # policy v3 names no cause that excuses it (a question for the clinical lead, in the note)
+    assert "saddle_numbness" in read_message("My junk goes numb on my road bike after about 2 hours")["red_flags"]
+
+
+def test_a_symptom_as_it_always_was_is_still_there():
+    text = "no; the numbness is the same as always, nothing between my legs, and the bathroom is normal"  # r943
+    assert shared_reader().reading(text, asked="red_flags").findings["neuro_symptoms"] == ["numbness"]
+    assert read_message("I can still run OK")["sport"] == "running"  # r375: "OK" after an activity denies no sport
+
+
+def test_a_wet_patch_on_the_floor_or_pull_ups_at_the_gym_are_no_bladder_sign():  # r1178's answer to onset
+    assert "bladder_bowel_change" not in possible_or_stated("I slipped on a wet patch on the bathroom tiles and fell hard")
+    assert "bladder_bowel_change" not in possible_or_stated("I went back to pull-ups at the gym")

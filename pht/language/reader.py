@@ -114,7 +114,11 @@ IRREGULAR_PAST = {"went", "fell", "felt", "heard", "tore", "broke", "came", "got
                   "woke", "slid", "struck", "caught", "knew", "saw", "stood", "sat", "lay", "kept", "lost", "made",
                   "rode", "flew", "hurtled", "smashed", "was", "were", "had", "ended", "wound"}
 DO_SUPPORT = {"did", "does", "do"}
-SENSING = {"feel", "notice", "know", "tell", "sense", "realise", "realize", "get"}
+SENSING = {"feel", "notice", "know", "tell", "sense", "realise", "realize"}
+# What works or does not, as against a symptom: "bladder control same as always" is well, "the
+# numbness is the same as always" is not
+FUNCTION_NOUNS = {"control", "function", "feeling", "sensation", "bladder", "bowel", "bowels", "pee", "poo", "wee",
+                  "waterworks", "toilet", "continence", "below", "there"}
 EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dreamed", "anticipate", "anticipated"}
 # "I'm not sure whether I've lost feeling down there", "not certain if it's numb": a doubt told,
 # not a denial of what follows
@@ -1599,9 +1603,10 @@ class Reader:
                 break  # "my oncologist says it's fine": what somebody says of "it" denies no oncologist
             after.append((lemma, doc[index].lower_, index))
         words = [word for _, word, _ in after]
-        if _says_unchanged(words) or _says_unchanged(words[1:]) and after[:1] and after[0][0] in {"be", "feel", "seem"}:
+        of_a_function = doc[end - 1].lemma_ in FUNCTION_NOUNS  # "bladder control", not "the numbness": the same as always is well
+        if of_a_function and (_says_unchanged(words) or _says_unchanged(words[1:]) and after[:1] and after[0][0] in {"be", "feel", "seem"}):
             return True  # "bladder control same as always", "my bowels are no different to before"
-        if words[:1] and (words[0] in FINE_WORDS or words[0] in DEGREE_WORDS and words[1:2] and words[1] in FINE_WORDS):
+        if of_a_function and words[:1] and (words[0] in FINE_WORDS or words[0] in DEGREE_WORDS and words[1:2] and words[1] in FINE_WORDS):
             # "pee and poo all normal thanks": (not "fine for 20 minutes, then it kills")
             fine_at = after[0 if words[0] in FINE_WORDS else 1][2]
             return not self._borne_only_for(doc, fine_at + 1)
