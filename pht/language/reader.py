@@ -106,7 +106,6 @@ OWN_SUBJECTS = CLAUSE_SUBJECTS | {"he", "she", "we", "they", "something", "i'd",
 ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fine", "normal"}
 # "can't stay in the saddle", "can't handle sitting": what cannot be borne hurts
 ENDURING = {"stay", "last", "keep", "bear", "stand", "handle", "tolerate", "manage", "cope", "endure", "face"}
-# "never expected", "didn't imagine", "never thought I'd ...": what follows happened
 # Past forms that do not end in "-ed": after "didn't ... and", one of these (or a verb in "-ed")
 # tells something that happened, which the "didn't" does not reach: "I didn't see the step and went
 # down hard" (r1139). A bare form stays denied: "I didn't fall and hit my head".
@@ -119,6 +118,9 @@ SENSING = {"feel", "notice", "know", "tell", "sense", "realise", "realize"}
 # numbness is the same as always" is not
 FUNCTION_NOUNS = {"control", "function", "feeling", "sensation", "bladder", "bowel", "bowels", "pee", "poo", "wee",
                   "waterworks", "toilet", "continence", "below", "there"}
+# after an organ's word, what says it is well ("peeing normally", "bowels fine")
+WELL_AFTER = FINE_WORDS | {"normally", "properly", "usual", "same"}
+# "never expected", "didn't imagine", "never thought I'd ...": what follows happened
 EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dreamed", "anticipate", "anticipated"}
 # "I'm not sure whether I've lost feeling down there", "not certain if it's numb": a doubt told,
 # not a denial of what follows
@@ -606,7 +608,7 @@ class Reader:
         for value, matcher in self.unheard_topics[field].items():
             for _, start, end in matcher(doc):
                 following = {token.lower_ for token in doc[end:end + 3]}
-                if covered.intersection(range(start, end)) or following & (FINE_WORDS | {"normally", "properly", "usual", "same", "fine"}):
+                if covered.intersection(range(start, end)) or following & WELL_AFTER:
                     continue
                 found.append(value)
                 break
@@ -1200,11 +1202,8 @@ class Reader:
         (vocabulary `one_leg`: "my left leg is numb down to my toes"), with no word in the clause
         that names both ("both", "either", "legs")."""
         named, unless = self.one_leg[(field, value)]
-
-        def told_apart(at: int) -> bool:  # "my leg hurts and my feet are numb": a new statement
-            return any(doc[index].lower_ == "and" and doc[index + 1].lower_ in NEW_SUBJECT for index in range(at, start - 1))
-
-        return (any(at < start and clause[at] == clause[start] and not told_apart(at) for _, at, _ in named(doc))
+        before = set(self._clause_before(doc, start))  # not past "and my": "my leg hurts and my feet are numb"
+        return (any(at in before for _, at, _ in named(doc))
                 and not any(clause[at] == clause[start] for _, at, _ in unless(doc)))
 
     def _answer_value(self, match_id: int) -> Tuple[str, bool]:
@@ -1606,10 +1605,9 @@ class Reader:
         of_a_function = doc[end - 1].lemma_ in FUNCTION_NOUNS  # "bladder control", not "the numbness": the same as always is well
         if of_a_function and (_says_unchanged(words) or _says_unchanged(words[1:]) and after[:1] and after[0][0] in {"be", "feel", "seem"}):
             return True  # "bladder control same as always", "my bowels are no different to before"
-        if of_a_function and words[:1] and (words[0] in FINE_WORDS or words[0] in DEGREE_WORDS and words[1:2] and words[1] in FINE_WORDS):
-            # "pee and poo all normal thanks": (not "fine for 20 minutes, then it kills")
-            fine_at = after[0 if words[0] in FINE_WORDS else 1][2]
-            return not self._borne_only_for(doc, fine_at + 1)
+        fine = _fine_at(words) if of_a_function else None
+        if fine is not None:  # "pee and poo all normal thanks" (not "fine for 20 minutes, then it kills")
+            return not self._borne_only_for(doc, after[fine][2] + 1)
         for index, (lemma, word, _) in enumerate(after[:4]):
             following = [lemma for lemma, _, _ in after[index + 1: index + 3]]
             if not following:
@@ -1617,8 +1615,7 @@ class Reader:
             if lemma in {"not", "never"} and following[0] in DISMISSIVE_VERBS:
                 return True
             if lemma in {"be", "feel", "seem"} or word == "'s":
-                fine = 0 if following[0] in FINE_WORDS else 1 if (
-                    following[0] in DEGREE_WORDS and following[1:] != [] and following[1] in FINE_WORDS) else None
+                fine = _fine_at(following)
                 # "sitting is fine for 20 minutes, then it kills": borne only so long, it hurts
                 return fine is not None and not self._borne_only_for(doc, after[index + 1 + fine][2] + 1)
         return False
@@ -1666,6 +1663,16 @@ def _sensing_denied(doc: Doc) -> bool:
     can't tell when ...", "never notice"): the "no" of such an answer may be the sign itself."""
     return any(token.lemma_ in SENSING and any(doc[at].lower_ in NEGATIONS for at in range(max(0, index - 3), index))
                for index, token in enumerate(doc))
+
+
+def _fine_at(words: List[str]) -> Optional[int]:
+    """Where a word that says all is well stands at the start of `words`: "fine" at 0, "all
+    normal" at 1 (a degree word before it); None if they do not begin so."""
+    if words[:1] and words[0] in FINE_WORDS:
+        return 0
+    if words[1:2] and words[0] in DEGREE_WORDS and words[1] in FINE_WORDS:
+        return 1
+    return None
 
 
 def _says_unchanged(words: List[str]) -> bool:
