@@ -1411,11 +1411,25 @@ def test_how_it_started_answered_by_what_it_came_with(answer, onset):
     ("I couldn't stand or walk", "injury_signs", "difficulty_walking"),
     ("pain so intense I could not stand or walk", "injury_signs", "difficulty_walking"),
     ("I couldn't walk or feel my toes", "neuro_symptoms", "numbness"),
+    ("I could barely sit, stand or walk", "injury_signs", "difficulty_walking"),  # r1034's answer
+    ("I can't sit, stand, or walk", "injury_signs", "difficulty_walking"),
+    ("I'm struggling to stand, sit or walk", "injury_signs", "difficulty_walking"),
+    ("it's hard to stand or walk", "injury_signs", "difficulty_walking"),
+    ("I have trouble sitting, standing and walking", "injury_signs", "difficulty_walking"),
+    ("I can hardly stand up or walk", "injury_signs", "difficulty_walking"),
 ])
-def test_an_inability_shared_by_two_verbs_is_stated_for_both(text, field, value):
-    # "couldn't stand or walk" is read as "couldn't stand or couldn't walk": the first
-    # "couldn't" does not turn the second round
+def test_an_inability_shared_by_a_list_of_verbs_is_stated_for_each(text, field, value):
+    # "couldn't stand or walk" is read as "couldn't stand or couldn't walk", "barely sit, stand or
+    # walk" as "barely sit, barely stand or barely walk": the first word does not turn round
     assert value in read_message(text).get(field, [])
+
+
+@pytest.mark.parametrize("text", ["I don't have trouble sitting or walking", "no trouble standing or walking",
+                                  "I can sit, stand and walk fine", "I barely sleep and walk a lot",
+                                  "can't sit for long and I walk fine"])
+def test_a_list_of_verbs_without_an_inability_before_them_tells_no_trouble_walking(text):
+    found = reading(text)
+    assert "difficulty_walking" not in found.findings.get("injury_signs", []) + found.possible.get("injury_signs", [])
 
 
 @pytest.mark.parametrize("text, field, value", [

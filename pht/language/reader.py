@@ -295,11 +295,32 @@ class Mention:
 SYMBOL_SLANG = {"a$$": "ass", "@rse": "arse", "@ss": "ass", "b*m": "bum", "a**": "ass"}
 
 
-# "I couldn't walk or feel my toes": the "couldn't" belongs to both verbs, so the second is
-# written out ("... or couldn't feel my toes") for the phrases that need it to match.
+# "I couldn't walk or feel my toes", "I can't sit, stand or walk", "trouble sitting or walking": the
+# "couldn't" belongs to every verb of the list, so it is written out before each ("... or couldn't
+# feel my toes", "can't sit, can't stand or can't walk") for the phrases that need it to match.
+# "barely" and "hardly" join only over "or" and "nor": "I barely sleep and walk a lot" says no
+# trouble walking.
+INABILITY_WORDS = (r"can't|cannot|can not|couldn't|could not|unable to|not able to|struggle to|struggled to|"
+                   r"struggling to|hard to|difficult to|impossible to|trouble|difficulty|problems")
+LIST_VERB = r"\w+(?: up| down| out)?"
+SHARED_VERBS = (r"feel|move|lift|control|hold|pass|pee|wee|poo|stand|walk|sit|bend|sleep|climb|get|keep|tell|go|"
+                r"empty|stop|feeling|moving|lifting|controlling|holding|passing|peeing|weeing|pooing|standing|"
+                r"walking|sitting|bending|sleeping|climbing|getting|going|emptying|stopping")
+# ... unless the list is of what hurts for a while ("I can't sit, stand or walk for long"): then it
+# tells how long each can be done, not an inability (a fresh-eyes review)
+LIMITED_TIME = (r"for long|for very long|for too long|for a long|for longer|for more than|for any length|"
+                r"for extended|for prolonged|too long|very long|far|very far|long distances|any distance")
 SHARED_INABILITY = re.compile(
-    r"\b(can't|cannot|can not|couldn't|could not|unable to|not able to) (\w+) (or|nor|and) "
-    r"(?=(?:feel|move|lift|control|hold|pass|pee|wee|poo|stand|walk|sit|bend|sleep|climb|get|keep|tell|go|empty|stop)\b)")
+    rf"\b(?:({INABILITY_WORDS}) ({LIST_VERB}((?:, {LIST_VERB})*),? (or|nor|and))"
+    rf"|(barely|hardly) ({LIST_VERB}((?:, {LIST_VERB})*),? (or|nor))) (?=(?:{SHARED_VERBS})\b)"
+    rf"(?!\w+(?: up| down| out)? (?:{LIMITED_TIME})\b)")
+
+
+def _inability_shared(match: "re.Match[str]") -> str:
+    """The inability of a list written out before each of its verbs (SHARED_INABILITY)."""
+    word = match.group(1) or match.group(5)
+    verbs = match.group(2) or match.group(6)
+    return re.sub(r"(,? (?:or|nor|and)$|,) ?", lambda joint: f"{joint.group(1)} {word} ", verbs)
 
 
 # "zero saddle numbness", "zero control of my bladder": "zero" before a sign's own words is "no" (a
@@ -319,7 +340,7 @@ def _normalise(text: str) -> str:
     for written, word in SYMBOL_SLANG.items():
         text = text.replace(written, word)
     text = re.sub(r'["\u201c\u201d]', " ", text)
-    text = SHARED_INABILITY.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)} {m.group(1)} ", text)
+    text = SHARED_INABILITY.sub(lambda match: f"{match.group(1) or match.group(5)} {_inability_shared(match)}", text)
     text = UNIT_GLUED.sub(r"\1 \2", text)
     text = ZERO_AS_NO.sub("no", text)
     return re.sub(r"\s+", " ", text).strip()
