@@ -216,6 +216,9 @@ MAX_CORRECTIONS_KEPT = 10000
 # `together` parts (see vocabulary.yml) may stand this many words apart, in one clause, with no
 # other place named between them: "numbness down both legs", "no feeling in my legs".
 TOGETHER_GAP = 5
+# `possible_together_in_sentence` parts may stand in two clauses of one sentence, this many words
+# apart: "my horse spooked and I came off", "a van turned left across me, I hit the side of it".
+SENTENCE_TOGETHER_GAP = 10
 # Where a sentence ends: a `not_with` phrase only excuses a possible sign in its own sentence.
 SENTENCE_ENDS = {".", "!", "?", ";"}
 CONTRASTS = {"but", "however", "yet", "although", "though", "whereas"}  # a warning's reach ends here
@@ -407,7 +410,7 @@ class Reader:
                 self.not_with_in_clause.add(f"{field}|{value}")
         # in any message, a sign stated by its parts together, or only possibly ("I hit the ground
         # at speed", `possible_together`: asked once), one matcher for both
-        self.together = self._together_matcher("together", "possible_together")
+        self.together = self._together_matcher("together", "possible_together", "possible_together_in_sentence")
         # to a safety question, a sign told only by its parts together, in words of its own
         # ("my leg wouldn't take my weight"): possibly that sign, asked once
         self.answer_together = self._together_matcher("possible_together_as_answer")
@@ -1261,7 +1264,7 @@ class Reader:
         `together` (`possible_together`; with `matcher`, the answer's own
         `possible_together_as_answer`, for `fields` only) tells its value only possibly."""
         places = {index for field, _, start, end, _ in raw if field == "pain_location" for index in range(start, end)}
-        clause = _numbered(doc, _ends_together_clause)
+        clause, sentence = _numbered(doc, _ends_together_clause), _numbered_by(doc, SENTENCE_ENDS)
         parts: Dict[Tuple[str, str, str, int], Dict[int, List[Tuple[int, int]]]] = {}
         only = None if fields is None else set(fields)
         for match_id, start, end in (matcher or self.together)(doc):
@@ -1274,12 +1277,14 @@ class Reader:
             if len(spans) < size:
                 continue
             possibly = not group.startswith("together:")
+            scope, reach = ((sentence, SENTENCE_TOGETHER_GAP) if group.startswith("possible_together_in_sentence:")
+                            else (clause, TOGETHER_GAP))
             for combination in itertools.product(*spans.values()):
                 ordered = sorted(combination)
-                if len({clause[start] for start, _ in ordered}) > 1:
+                if len({scope[start] for start, _ in ordered}) > 1:
                     continue
                 gaps = [range(left_end, right_start) for (_, left_end), (right_start, _) in zip(ordered, ordered[1:])]
-                if any(len(gap) > TOGETHER_GAP or places.intersection(gap)
+                if any(len(gap) > reach or places.intersection(gap)
                        or any(doc[index].lower_ in NEGATIONS for index in gap) for gap in gaps):
                     continue
                 # a part that already says the value on its own needs no other: "black and blue and
