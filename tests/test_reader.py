@@ -4123,3 +4123,96 @@ def test_a_symptom_as_it_always_was_is_still_there():
 def test_a_wet_patch_on_the_floor_or_pull_ups_at_the_gym_are_no_bladder_sign():  # r1178's answer to onset
     assert "bladder_bowel_change" not in possible_or_stated("I slipped on a wet patch on the bathroom tiles and fell hard")
     assert "bladder_bowel_change" not in possible_or_stated("I went back to pull-ups at the gym")
+
+
+@pytest.mark.parametrize("text", ["For the first week walking was out of the question", "walking became almost impossible by the evening",
+                                  "I can't put my weight on it", "I couldn't put much weight on my left foot",
+                                  "hip to toe on my right side is now unbearable to put weight through the joint",  # r1213
+                                  "I could walk with the assistance of the walker"])  # r1215
+def test_trouble_walking_told_with_walking_or_the_weight_as_its_subject(text):
+    assert "difficulty_walking" in read_message(text)["injury_signs"]
+
+
+@pytest.mark.parametrize("text", ["walking was torture", "walking has been a real struggle", "getting around has been a challenge"])
+def test_walking_told_as_hard_work_is_asked_about_once(text):
+    assert "difficulty_walking" in reading(text).possible["injury_signs"]
+
+
+@pytest.mark.parametrize("text", ["walking hurt and standing was impossible",  # r369: standing was
+                                  "walking is fine but sitting is impossible", "walking wasn't a struggle at all",
+                                  "The pain was slow and crawled up the back of my leg",  # r1066
+                                  "It feels like the cancer is crawling up my spine"])  # r1216
+def test_walking_beside_a_difficulty_of_something_else_is_no_trouble_walking(text):
+    found = reading(text)
+    assert "difficulty_walking" not in found.findings.get("injury_signs", []) + found.possible.get("injury_signs", [])
+
+
+@pytest.mark.parametrize("text", ["my horse spooked and I came off", "the horse reared and I was thrown",
+                                  "I was cycling to work. A car pulled out of a side road and I went straight into it.",
+                                  "the bike slid out on the wet corner and I came off"])
+def test_a_crash_told_over_two_clauses_of_a_sentence_is_asked_about_once(text):
+    assert "major_trauma" in reading(text).possible["red_flags"]
+
+
+@pytest.mark.parametrize("text", ["I nearly came off when my horse spooked", "we sold the car after it was wrecked",
+                                  "my back went into spasms on the bike", "he took me out for dinner in his car",
+                                  "I got off the bus and my leg hurt"])
+def test_a_vehicle_beside_words_of_no_impact_is_no_crash(text):
+    found = reading(text)
+    assert "major_trauma" not in found.findings.get("red_flags", []) + found.possible.get("red_flags", [])
+
+
+def test_a_hip_that_refuses_to_bear_the_person_is_asked_about_as_weakness():  # r1229
+    found = reading("I can lose my balance as my hip just refuses to support my weight for a brief moment")
+    assert "leg_weakness" in found.possible["neuro_symptoms"]
+    assert "leg_weakness" in shared_reader().reading("my knees won't hold me up", asked="neuro_symptoms").possible["neuro_symptoms"]
+
+
+def test_a_bruise_the_person_expects_is_asked_about_once():  # r1219
+    found = reading("I got up and kept skating. I'm sure I'll have a bruise and be sore tomorrow")
+    assert "bruising" not in found.findings.get("injury_signs", []) and "bruising" in found.possible["injury_signs"]
+
+
+@pytest.mark.parametrize("text", ["bruising behind my knee", "a bruise behind my left knee"])
+def test_bruising_behind_the_knee_is_the_blood_tracking_down(text):  # not "I bruised my knee"
+    assert "bruising" in read_message(text)["injury_signs"]
+    assert "bruising" not in read_message("I bruised my left knee").get("injury_signs", [])
+
+
+def test_a_leg_that_will_not_hold_the_weight_is_no_gym():
+    assert "sport" not in read_message("my leg won't hold my weight")
+    assert read_message("I hit the weights three times a week")["sport"] == "gym"
+
+
+@pytest.mark.parametrize("text", ["I fell from my bike going downhill", "I fell of my bike", "I fell downstairs carrying the washing",
+                                  "I was thrown of my horse"])
+def test_a_fall_told_with_from_of_or_downstairs_is_a_major_fall(text):
+    assert "major_trauma" in read_message(text)["red_flags"]
+
+
+def test_a_thing_that_fell_of_a_table_is_no_fall_of_the_person():  # r788
+    assert "major_trauma" not in read_message("I bent over to pick up a note pad that fell of a table").get("red_flags", [])
+
+
+@pytest.mark.parametrize("text", ["I could barley walk", "I coudn't walk", "i couldent walk"])
+def test_trouble_walking_told_with_a_typo_of_barely_or_couldnt(text):
+    assert "difficulty_walking" in read_message(text)["injury_signs"]
+
+
+@pytest.mark.parametrize("text", ["the PRP injection left a bruise on the back of my thigh",
+                                  "I had cupping done and there's bruising on my hamstring"])
+def test_a_bruise_told_with_a_treatment_that_leaves_one_is_asked_about_once(text):
+    found = reading(text)
+    assert "bruising" not in found.findings.get("injury_signs", []) and "bruising" in found.possible["injury_signs"]
+
+
+@pytest.mark.parametrize("text", ["after the ultra I was hobbling around for 2 days, which always happens",
+                                  "after 200 squats I could barely walk"])
+def test_trouble_walking_after_an_event_that_leaves_legs_sore_is_asked_about_once(text):
+    found = reading(text)
+    assert "difficulty_walking" not in found.findings.get("injury_signs", []) and "difficulty_walking" in found.possible["injury_signs"]
+
+
+def test_a_lunge_for_a_ball_is_no_soreness_after_exercise():  # r198: the injury itself
+    found = read_message("I lunged for a perfectly hit tennis ball and felt sudden, severe pain. I was able to bear weight only with the help of a cane")
+    assert "difficulty_walking" in found["injury_signs"]

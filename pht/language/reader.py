@@ -326,6 +326,13 @@ def _inability_shared(match: "re.Match[str]") -> str:
     return re.sub(r"(,? (?:or|nor|and)$|,) ?", lambda joint: f"{joint.group(1)} {word} ", verbs)
 
 
+# "I fell of my bike", "barley walk": a typo that is a word of its own, written right where what
+# follows says which word was meant (an attack, session 26); a person's fall only, not "a note pad
+# that fell of a table" (r788)
+FELL_OF = re.compile(r"\b((?:i|he|she|we|they|and) (?:fell|came)|thrown) of (?=(?:my|a|the|his|her|our|their|an) )")
+BARLEY = re.compile(r"\bbarley (?=(?:walk|walked|walking|move|moved|moving|stand|stood|standing|sit|get|got|make|made|able|put|bear|feel|felt|hobble|limp)\b)")
+
+
 # "zero saddle numbness", "zero control of my bladder": "zero" before a sign's own words is "no" (a
 # denial, or the phrase of a sign that holds "no"); not a number ("zero out of ten", "zero days").
 ZERO_AS_NO = re.compile(r"\bzero\b(?=\s+(?:feeling|sensation|control|strength|power|numbness|tingling|issues?|problems?|"
@@ -345,6 +352,7 @@ def _normalise(text: str) -> str:
     text = re.sub(r'["\u201c\u201d]', " ", text)
     text = SHARED_INABILITY.sub(lambda match: f"{match.group(1) or match.group(5)} {_inability_shared(match)}", text)
     text = UNIT_GLUED.sub(r"\1 \2", text)
+    text = BARLEY.sub("barely ", FELL_OF.sub(r"\1 off ", text))
     text = ZERO_AS_NO.sub("no", text)
     return re.sub(r"\s+", " ", text).strip()
 
