@@ -4216,3 +4216,77 @@ def test_trouble_walking_after_an_event_that_leaves_legs_sore_is_asked_about_onc
 def test_a_lunge_for_a_ball_is_no_soreness_after_exercise():  # r198: the injury itself
     found = read_message("I lunged for a perfectly hit tennis ball and felt sudden, severe pain. I was able to bear weight only with the help of a cane")
     assert "difficulty_walking" in found["injury_signs"]
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("the resistance band snapped and hit me in the face", "injury_signs", "pop"),
+    ("a tyre popped on my bike", "injury_signs", "pop"),
+    ("the blister on my heel popped", "injury_signs", "pop"),
+    ("I snapped a photo of my leg to show the physio", "injury_signs", "pop"),
+    ("the chair gave way and I was on the floor", "neuro_symptoms", "leg_weakness"),
+    ("the ground gave way under me", "neuro_symptoms", "leg_weakness"),
+    ("I buckled my seatbelt", "neuro_symptoms", "leg_weakness"),
+])
+def test_a_thing_that_snapped_popped_or_gave_way_is_no_sign(text, field, value):  # an attack, session 26
+    found = reading(text)
+    assert value not in found.findings.get(field, []) + found.possible.get(field, [])
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("my hamstring snapped", "injury_signs", "pop"), ("the tendon snapped", "injury_signs", "pop"),
+    ("I ripped my left hamstring", "injury_signs", "pop"), ("there was a loud pop", "injury_signs", "pop"),
+    ("I felt a pop the moment I kicked", "injury_signs", "pop"),
+    ("my left leg gave way", "neuro_symptoms", "leg_weakness"), ("my leg suddenly gave way", "neuro_symptoms", "leg_weakness"),
+    ("my leg just gave way", "neuro_symptoms", "leg_weakness"), ("my knee buckles on the stairs", "neuro_symptoms", "leg_weakness"),
+])
+def test_the_body_that_snapped_or_gave_way_is_still_the_sign(text, field, value):
+    assert value in read_message(text)[field]
+
+
+def test_something_that_gave_in_the_buttock_is_asked_about_as_a_pop_not_a_weak_leg():
+    found = reading("something gave way high in my buttock when I lunged")
+    assert "pop" in found.possible["injury_signs"] and "leg_weakness" not in found.findings.get("neuro_symptoms", [])
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("every time I sprint I'm waiting for it to pop", "injury_signs", "pop"),
+    ("it feels like it could snap at any moment", "injury_signs", "pop"),
+    ("my physio said I might feel a pop if it tears completely", "injury_signs", "pop"),
+    ("the doctor said I may get some bruising after the injection", "injury_signs", "bruising"),
+    ("I'm afraid my leg will buckle on the stairs", "neuro_symptoms", "leg_weakness"),
+    ("will I need crutches?", "injury_signs", "difficulty_walking"),
+    ("I worry about falling off my bike with it", "red_flags", "major_trauma"),
+])
+def test_a_sign_foretold_or_feared_is_asked_about_once(text, field, value):
+    found = reading(text)
+    assert value not in found.findings.get(field, []) and value in found.possible[field]
+
+
+@pytest.mark.parametrize("text", ["I couldn't even make it up the stairs that night", "I barely made it home",
+                                  "I had to lean on my mate to get back to the clubhouse", "it took me nearly an hour to get home"])
+def test_a_place_barely_reached_is_asked_about_once_as_trouble_walking(text):
+    assert "difficulty_walking" in reading(text).possible["injury_signs"]
+
+
+@pytest.mark.parametrize("text", ["I can't get around without the crutches", "I couldn't weight-bear at all on that side",
+                                  "couldn't weightbear for 3 days", "I was non-weight bearing for a week",
+                                  "I couldn't put my foot to the floor", "I couldnt stand on it for days", "I could neither sit nor walk"])
+def test_trouble_walking_told_by_the_weight_the_leg_takes(text):
+    assert "difficulty_walking" in read_message(text)["injury_signs"]
+
+
+@pytest.mark.parametrize("text", ["I made it home fine", "weight bearing exercise is good for bones",
+                                  "I couldn't make it to the toilet in time"])
+def test_a_place_reached_or_a_weight_borne_tells_no_trouble_walking(text):
+    found = reading(text)
+    assert "difficulty_walking" not in found.findings.get("injury_signs", []) + found.possible.get("injury_signs", [])
+
+
+@pytest.mark.parametrize("text", ["I slipped on black ice and landed really hard on my bum", "came down heavily on my backside"])
+def test_a_heavy_landing_on_the_bottom_is_asked_about_once_as_a_major_fall(text):
+    assert "major_trauma" in reading(text).possible["red_flags"]
+
+
+def test_a_crank_that_snapped_tells_a_sudden_start_not_a_pop():  # r749's answer
+    found = shared_reader().reading("last night, when the crank snapped and I hit the road", asked="onset").findings
+    assert found["onset"] == "sudden" and "pop" not in found.get("injury_signs", [])

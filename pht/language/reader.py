@@ -132,6 +132,10 @@ LIKING = {"like", "enjoy", "love", "fancy"}
 MEETING_VERBS = {"see", "visit", "tell", "ring", "call", "phone", "contact", "consult"}
 POSSESSIVES = {"my", "his", "her", "our", "their"}
 DETERMINERS_AND_POSSESSIVES = {"a", "an", "the", *POSSESSIVES}
+# who does what to a thing (`_not_of_the_body`: "I snapped a photo")
+PERSONS = {"i", "he", "she", "we", "you", "they"}
+ADVERBS_BEFORE_A_VERB = {"just", "then", "also", "still", "always", "never", "again", "almost", "nearly", "kind", "sort",
+                         "finally", "even", "simply", "actually", "instantly", "immediately", "suddenly", "literally"}
 # a person named after one of these is not who the clause is about: "I slipped on the top stair
 # of a friend's house and bumped down every step", "I fell at my mum's"
 # ("with my granddad dying from leukaemia", "this happened to my brother", "for my dad the cancer
@@ -330,6 +334,10 @@ def _inability_shared(match: "re.Match[str]") -> str:
 # follows says which word was meant (an attack, session 26); a person's fall only, not "a note pad
 # that fell of a table" (r788)
 FELL_OF = re.compile(r"\b((?:i|he|she|we|they|and) (?:fell|came)|thrown) of (?=(?:my|a|the|his|her|our|their|an) )")
+# "I couldn't weight-bear", "weightbear", "non-weight bearing": one spelling for the phrases; "I could
+# neither sit nor walk" is "could not sit, could not walk"
+WEIGHT_BEAR = re.compile(r"\b(?:(non)[- ])?weight[- ]?(bear)")
+NEITHER = re.compile(r"\b(could|can|was able to|am able to) neither (\w+) nor (?=(?:%s)\b)" % SHARED_VERBS)
 BARLEY = re.compile(r"\bbarley (?=(?:walk|walked|walking|move|moved|moving|stand|stood|standing|sit|get|got|make|made|able|put|bear|feel|felt|hobble|limp)\b)")
 
 
@@ -353,6 +361,8 @@ def _normalise(text: str) -> str:
     text = SHARED_INABILITY.sub(lambda match: f"{match.group(1) or match.group(5)} {_inability_shared(match)}", text)
     text = UNIT_GLUED.sub(r"\1 \2", text)
     text = BARLEY.sub("barely ", FELL_OF.sub(r"\1 off ", text))
+    text = WEIGHT_BEAR.sub(lambda match: f"{match.group(1) + ' ' if match.group(1) else ''}weight {match.group(2)}", text)
+    text = NEITHER.sub(lambda match: f"{match.group(1)} not {match.group(2)}, {match.group(1)} not ", text)
     text = ZERO_AS_NO.sub("no", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -442,6 +452,10 @@ class Reader:
         # screen -> value -> a matcher of the words that tell its topic (`unheard_topics`)
         self.unheard_topics = {field: {value: self._cue_matcher(words) for value, words in values.items()}
                                for field, values in (self.knowledge.vocabulary.get("unheard_topics") or {}).items()}
+        gives = self.knowledge.vocabulary.get("what_gave") or {}
+        self.gives_values = set(gives.get("values", []))
+        self.gives_verbs = {str(word).lower() for word in gives.get("verbs", [])}
+        self.gives_body = {str(word).lower() for word in gives.get("body", [])}
         likeness = self.knowledge.vocabulary.get("likeness", {})
         self.likeness = self._cue_matcher(likeness.get("cues"))
         self.likeness_values = set(likeness.get("values", []))
@@ -1063,6 +1077,8 @@ class Reader:
             if (field in self.guessed_fields and guessed(start)) or (
                     value == "pain_below_knee" and self._stops_above_knee(doc, end, kept)):
                 continue
+            if value in self.gives_values and self._not_of_the_body(doc, value, start, end):
+                continue  # "the resistance band snapped", "the chair gave way", "I buckled my seatbelt"
             if self._elsewhere(doc, field, value, start, clause):
                 continue  # "his left elbow is all kinds of black and blue": not the back of the thigh
             if self._near(doc, field, value, start, clause):
@@ -1220,6 +1236,29 @@ class Reader:
         possibly the hamstring's own."""
         near = self.near.get((field, value))
         return near is not None and _told_of(doc, near, self.elsewhere[(field, value)][1], start, clause)
+
+    def _not_of_the_body(self, doc: Doc, value: str, start: int, end: int) -> bool:
+        """Whether a pop or a give told by a bare verb (vocabulary `what_gave`) is told of a thing:
+        its subject just before it is a noun after "the", "a" or a possessive that is not of the
+        body ("the band snapped", "a tyre popped", "the chair gave way"), or after "I", "he" or "she"
+        its object is ("I snapped a photo", "I buckled my seatbelt"). A noun's "pop" ("a loud pop")
+        and a body part ("my hamstring snapped", "my knee gave way", "I ripped my left hamstring")
+        stay the sign. "Something gave way" is no leg that gave way (it may be a pop)."""
+        if end - start > 2 or doc[start].lower_ not in self.gives_verbs:
+            return False
+        if value == "leg_weakness" and start >= 1 and doc[start - 1].lower_ in {"something", "everything"}:
+            return True
+        for size in (1, 2):  # "the chair gave way", "the resistance band snapped"
+            named = [token.lower_ for token in doc[max(start - size, 0):start]]
+            if (start > size and doc[start - size - 1].lower_ in DETERMINERS_AND_POSSESSIVES
+                    and all(doc[at].is_alpha for at in range(start - size, start))
+                    and not set(named) & (DETERMINERS_AND_POSSESSIVES | ADVERBS_BEFORE_A_VERB)
+                    and not any(word.endswith("ly") for word in named)):  # "my leg suddenly gave way"
+                return not set(named) & self.gives_body
+        if start >= 1 and doc[start - 1].lower_ in PERSONS and end < len(doc) and doc[end].lower_ in DETERMINERS_AND_POSSESSIVES:
+            named = [token.lower_ for token in doc[end + 1:end + 3] if token.is_alpha]
+            return bool(named) and not any(word in self.gives_body for word in named)
+        return False
 
     def _told_as_likeness(self, doc: Doc, end: int, sentence: List[int]) -> bool:
         """Whether a "like" follows the mention ending at `end` in its sentence, with one of the

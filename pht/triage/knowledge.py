@@ -282,7 +282,8 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                 raise KnowledgeError(f"{where} value {value}: `one_leg` needs `named` and `unless` phrase lists")
             if elsewhere and elsewhere.get("near") and "possible" not in entry:
                 raise KnowledgeError(f"{where} value {value}: `elsewhere.near` asks once: it goes with `possible` phrases")
-            for key in ("possible_as_answer", "bare_as_answer", "possible_together", "possible_together_as_answer"):
+            for key in ("possible_as_answer", "bare_as_answer", "possible_together", "possible_together_in_sentence",
+                        "possible_together_as_answer"):
                 if key in entry and "possible" not in entry:
                     raise KnowledgeError(f"{where} value {value}: `{key}` goes with `possible` phrases and their `confirm`")
             if "possible" in entry and not entry.get("confirm"):
