@@ -132,6 +132,13 @@ LIKING = {"like", "enjoy", "love", "fancy"}
 MEETING_VERBS = {"see", "visit", "tell", "ring", "call", "phone", "contact", "consult"}
 POSSESSIVES = {"my", "his", "her", "our", "their"}
 DETERMINERS_AND_POSSESSIVES = {"a", "an", "the", *POSSESSIVES}
+# where a sign feared in its own words (`warnings.in_clause`) stops reaching: "I'm worried my leg will
+# give way so I use crutches and can't walk without them" states the crutches (a fresh-eyes review)
+FEAR_ENDS = {".", "!", "?", ";", ",", ":", "-", "\u2013", "\u2014", "and", "so", "but", "then", "because", "as", "since",
+             "though", "although"}
+# a moment of injury, beside which trouble walking after a race is no soreness (`exertion`) and a
+# bruise is no treatment's (`explained`)
+INJURY_MOMENTS = {"pop", "major_trauma"}
 # who does what to a thing (`_not_of_the_body`: "I snapped a photo")
 PERSONS = {"i", "he", "she", "we", "you", "they"}
 ADVERBS_BEFORE_A_VERB = {"just", "then", "also", "still", "always", "never", "again", "almost", "nearly", "kind", "sort",
@@ -316,24 +323,33 @@ SHARED_VERBS = (r"feel|move|lift|control|hold|pass|pee|wee|poo|stand|walk|sit|be
 # ... unless the list is of what hurts for a while ("I can't sit, stand or walk for long"): then it
 # tells how long each can be done, not an inability (a fresh-eyes review)
 LIMITED_TIME = (r"for long|for very long|for too long|for a long|for longer|for more than|for any length|"
-                r"for extended|for prolonged|too long|very long|far|very far|long distances|any distance")
+                r"for extended|for prolonged|too long|very long")
+DENIED_BEFORE = re.compile(r"\b(?:not|no|never|none|nothing|without)\b|n't\b")
 SHARED_INABILITY = re.compile(
     rf"\b(?:({INABILITY_WORDS}) ({LIST_VERB}((?:, {LIST_VERB})*),? (or|nor|and))"
     rf"|(barely|hardly) ({LIST_VERB}((?:, {LIST_VERB})*),? (or|nor))) (?=(?:{SHARED_VERBS})\b)"
-    rf"(?!\w+(?: up| down| out)? (?:{LIMITED_TIME})\b)")
+    rf"(?!\w+(?: up| down| out)? (?:{LIMITED_TIME})\b(?! without))"
+    rf"(?!\w+ing (?:is|was|are|were|helps|help|eases|ease|seems|makes|feels|does|has|the|my|a|an|his|her|our|their)\b)")
 
 
 def _inability_shared(match: "re.Match[str]") -> str:
-    """The inability of a list written out before each of its verbs (SHARED_INABILITY)."""
+    """The inability of a list written out before each of its verbs (SHARED_INABILITY); none after
+    a denial earlier in its clause ("I have not had any trouble sitting, standing or walking")."""
+    clause = re.split(r"[.,;!?]|\b(?:but|and|so|because|as|though)\b", match.string[:match.start()])[-1]
     word = match.group(1) or match.group(5)
+    following = match.string[match.end():].split(" ", 1)[0]
+    if DENIED_BEFORE.search(clause) or following.endswith("ing") != (word in {"trouble", "difficulty", "problems"}):
+        return match.group(0)  # "I struggle to sit and walking around helps": a new clause
     verbs = match.group(2) or match.group(6)
-    return re.sub(r"(,? (?:or|nor|and)$|,) ?", lambda joint: f"{joint.group(1)} {word} ", verbs)
+    return f"{word} " + re.sub(r"(,? (?:or|nor|and)$|,) ?", lambda joint: f"{joint.group(1)} {word} ", verbs)
 
 
 # "I fell of my bike", "barley walk": a typo that is a word of its own, written right where what
 # follows says which word was meant (an attack, session 26); a person's fall only, not "a note pad
 # that fell of a table" (r788)
-FELL_OF = re.compile(r"\b((?:i|he|she|we|they|and) (?:fell|came)|thrown) of (?=(?:my|a|the|his|her|our|their|an) )")
+FELL_OF = re.compile(r"\b((?:i|he|she|we|they) (?:fell|came)|thrown) of (?=(?:my|a|the|his|her|our|their|an) (?:\w+ )?"
+                     r"(?:bike|bicycle|motorbike|motorcycle|scooter|horse|pony|ladder|roof|wall|scaffolding|tree|trampoline|"
+                     r"balcony|cliff|ledge)\b)")
 # "I couldn't weight-bear", "weightbear", "non-weight bearing": one spelling for the phrases; "I could
 # neither sit nor walk" is "could not sit, could not walk"
 WEIGHT_BEAR = re.compile(r"\b(?:(non)[- ])?weight[- ]?(bear)")
@@ -358,7 +374,7 @@ def _normalise(text: str) -> str:
     for written, word in SYMBOL_SLANG.items():
         text = text.replace(written, word)
     text = re.sub(r'["\u201c\u201d]', " ", text)
-    text = SHARED_INABILITY.sub(lambda match: f"{match.group(1) or match.group(5)} {_inability_shared(match)}", text)
+    text = SHARED_INABILITY.sub(_inability_shared, text)
     text = UNIT_GLUED.sub(r"\1 \2", text)
     text = BARLEY.sub("barely ", FELL_OF.sub(r"\1 off ", text))
     text = WEIGHT_BEAR.sub(lambda match: f"{match.group(1) + ' ' if match.group(1) else ''}weight {match.group(2)}", text)
@@ -429,6 +445,7 @@ class Reader:
         # in any message, a sign stated by its parts together, or only possibly ("I hit the ground
         # at speed", `possible_together`: asked once), one matcher for both
         self.together = self._together_matcher("together", "possible_together", "possible_together_in_sentence")
+        self.together_in_order = {(field, value) for field, value, entry in together_values(self.knowledge, "together_in_order")}
         # to a safety question, a sign told only by its parts together, in words of its own
         # ("my leg wouldn't take my weight"): possibly that sign, asked once
         self.answer_together = self._together_matcher("possible_together_as_answer")
@@ -436,6 +453,7 @@ class Reader:
         self.guesses = self._cue_matcher(guesses.get("cues"))
         self.guessed_fields = set(guesses.get("fields", []))
         self.warnings = self._cue_matcher(self.knowledge.vocabulary.get("warnings", {}).get("cues"))
+        self.warnings_in_clause = self._cue_matcher(self.knowledge.vocabulary.get("warnings", {}).get("in_clause"))
         checks = self.knowledge.vocabulary.get("warnings", {}).get("checks") or {}
         self.checks = {side: self._cue_matcher(checks.get(side)) for side in ("before", "after")}
         historical = self.knowledge.vocabulary.get("historical", {})
@@ -455,7 +473,7 @@ class Reader:
         gives = self.knowledge.vocabulary.get("what_gave") or {}
         self.gives_values = set(gives.get("values", []))
         self.gives_verbs = {str(word).lower() for word in gives.get("verbs", [])}
-        self.gives_body = {str(word).lower() for word in gives.get("body", [])}
+        self.gives_things = {str(word).lower() for word in gives.get("things", [])}
         likeness = self.knowledge.vocabulary.get("likeness", {})
         self.likeness = self._cue_matcher(likeness.get("cues"))
         self.likeness_values = set(likeness.get("values", []))
@@ -1034,6 +1052,10 @@ class Reader:
         # or an aside, not a warning
         warned = [(start, _warning_end(doc, start, sentence)) for _, start, end in self.warnings(doc)
                   if not (start > 0 and doc[start - 1].lower_ in {"as", "though"}) and not _fear_come_true(doc, end)]
+        if any(self._is_sign(item[0], item[1]) for item in kept):  # the feared sign's own words: to its clause's end
+            warned += [(start, next((at for at in range(end, len(doc)) if doc[at].lower_ in FEAR_ENDS or sentence[at] != sentence[start]),
+                                    len(doc)))
+                       for _, start, end in self.warnings_in_clause(doc) if not _fear_come_true(doc, end)]
         # the cues below concern danger signs only: matched only in a message that names one
         any_sign = any(self._is_sign(item[0], item[1]) for item in kept)
         # "the doctor checked my bladder control", "my bladder was tested": looked for, asked once
@@ -1050,6 +1072,9 @@ class Reader:
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
         # sentence and the two after it
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
+        # ... not when an injury is told in the message: "after the parkrun I felt a pop and couldn't walk"
+        injured_here = any(item[1] in INJURY_MOMENTS or item[1] == "sudden" for item in kept)
+        injured = bool(sore_after) and any(item[1] in INJURY_MOMENTS for item in kept)
         # "My junk was numb. Now it's not.": what has gone, in its sentence or the one before
         # (not "it hasn't gone away", "it never went away", "the doctors haven't solved it")
         # "but it went", "it's fine": only where its clause ends (not "it went numb"; `resolved.at_end`)
@@ -1102,7 +1127,7 @@ class Reader:
                 possible = True  # "my entire leg from my buttocks to my feet would go numb": asked once
             if value in self.likeness_values and self._told_as_likeness(doc, end, sentence):
                 possible = True  # "I shuffle around like ... a little old man": asked once, never dropped
-            if value in self.exertion_values and sentence[start] in sore_after:
+            if value in self.exertion_values and sentence[start] in sore_after and not injured:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
                 explanations[value] = [at for _, at, _ in self.explained[value](doc)]
@@ -1114,7 +1139,7 @@ class Reader:
             # the harmless cause told beside the sign, in its sentence with no "but" or "now"
             # between them: "I had a UTI last year. Now I've wet myself twice" is no leak explained
             explained = any(_told_beside(doc, at, start, sentence, clause, own=range(start, end)) for at in causes)
-            if explained:
+            if explained and not (value == "bruising" and injured_here):
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
                 possible = True  # "No serious harm done, as I wasn't going fast": asked once whether it was major
@@ -1239,14 +1264,14 @@ class Reader:
 
     def _not_of_the_body(self, doc: Doc, value: str, start: int, end: int) -> bool:
         """Whether a pop or a give told by a bare verb (vocabulary `what_gave`) is told of a thing:
-        its subject just before it is a noun after "the", "a" or a possessive that is not of the
-        body ("the band snapped", "a tyre popped", "the chair gave way"), or after "I", "he" or "she"
-        its object is ("I snapped a photo", "I buckled my seatbelt"). A noun's "pop" ("a loud pop")
-        and a body part ("my hamstring snapped", "my knee gave way", "I ripped my left hamstring")
+        its subject just before it is one of the `things` after "the", "a" or a possessive ("the band
+        snapped", "a tyre popped", "the chair gave way"), or after "I", "he" or "she" its object is
+        ("I snapped a photo", "I buckled my seatbelt"). A noun's "pop" ("a loud pop") and anything
+        else ("my hamstring snapped", "the left one gave way", "I popped the top of my hamstring")
         stay the sign. "Something gave way" is no leg that gave way (it may be a pop)."""
         if end - start > 2 or doc[start].lower_ not in self.gives_verbs:
             return False
-        if value == "leg_weakness" and start >= 1 and doc[start - 1].lower_ in {"something", "everything"}:
+        if value == "leg_weakness" and start >= 1 and doc[start - 1].lower_ == "something":
             return True
         for size in (1, 2):  # "the chair gave way", "the resistance band snapped"
             named = [token.lower_ for token in doc[max(start - size, 0):start]]
@@ -1254,10 +1279,10 @@ class Reader:
                     and all(doc[at].is_alpha for at in range(start - size, start))
                     and not set(named) & (DETERMINERS_AND_POSSESSIVES | ADVERBS_BEFORE_A_VERB)
                     and not any(word.endswith("ly") for word in named)):  # "my leg suddenly gave way"
-                return not set(named) & self.gives_body
+                return bool(set(named) & self.gives_things)
         if start >= 1 and doc[start - 1].lower_ in PERSONS and end < len(doc) and doc[end].lower_ in DETERMINERS_AND_POSSESSIVES:
             named = [token.lower_ for token in doc[end + 1:end + 3] if token.is_alpha]
-            return bool(named) and not any(word in self.gives_body for word in named)
+            return bool(named) and named[-1] in self.gives_things or bool(named) and named[0] in self.gives_things
         return False
 
     def _told_as_likeness(self, doc: Doc, end: int, sentence: List[int]) -> bool:
@@ -1324,10 +1349,13 @@ class Reader:
             if len(spans) < size:
                 continue
             possibly = not group.startswith("together:")
+            in_order = (field, value) in self.together_in_order and group.split(":")[0] in {"together", "possible_together"}
             scope, reach = ((sentence, SENTENCE_TOGETHER_GAP) if group.startswith("possible_together_in_sentence:")
                             else (clause, TOGETHER_GAP))
-            for combination in itertools.product(*spans.values()):
+            for combination in itertools.product(*(spans[part] for part in sorted(spans))):
                 ordered = sorted(combination)
+                if in_order and list(combination) != ordered:
+                    continue  # "impossible to sit and walking is ok" is no walking that was impossible
                 if len({scope[start] for start, _ in ordered}) > 1:
                     continue
                 gaps = [range(left_end, right_start) for (_, left_end), (right_start, _) in zip(ordered, ordered[1:])]
