@@ -336,12 +336,12 @@ def _inability_shared(match: "re.Match[str]") -> str:
     """The inability of a list written out before each of its verbs (SHARED_INABILITY); none after
     a denial earlier in its clause ("I have not had any trouble sitting, standing or walking")."""
     clause = re.split(r"[.,;!?]|\b(?:but|and|so|because|as|though)\b", match.string[:match.start()])[-1]
-    word = match.group(1) or match.group(5)
+    word = str(match.group(1) or match.group(5))
     following = match.string[match.end():].split(" ", 1)[0]
     if DENIED_BEFORE.search(clause) or following.endswith("ing") != (word in {"trouble", "difficulty", "problems"}):
         return match.group(0)  # "I struggle to sit and walking around helps": a new clause
-    verbs = match.group(2) or match.group(6)
-    return f"{word} " + re.sub(r"(,? (?:or|nor|and)$|,) ?", lambda joint: f"{joint.group(1)} {word} ", verbs)
+    verbs = str(match.group(2) or match.group(6))
+    return f"{word} " + re.sub(r"(,? (?:or|nor|and)$|,) ?", lambda joint: str(joint.group(1)) + f" {word} ", verbs)
 
 
 # "I fell of my bike", "barley walk": a typo that is a word of its own, written right where what
