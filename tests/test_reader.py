@@ -4318,3 +4318,21 @@ def test_walking_after_a_denial_or_in_a_clause_of_its_own_is_no_trouble_walking(
 @pytest.mark.parametrize("text", ["my bottle fell from my bike", "my chain slipped and came of my bike", "I fell of the sofa"])
 def test_a_thing_that_fell_or_a_fall_of_no_height_is_no_major_fall(text):  # a fresh-eyes review
     assert "major_trauma" not in read_message(text).get("red_flags", [])
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("I expected a bruise but nothing came out", "red_flags", "bladder_bowel_change"),
+    ("I expected a bruise but nothing came out", "injury_signs", "bruising"),
+    ("I looked for bruising but there was none", "injury_signs", "bruising"),
+    ("I saw a car accident on the way to work", "red_flags", "major_trauma"),
+    ("a bruising 10 mile run", "injury_signs", "bruising"), ("the bananas are bruised", "injury_signs", "bruising"),
+    ("I can't walk and talk at the same time", "injury_signs", "difficulty_walking"),
+    ("there are crutches in the cupboard from my son's injury", "injury_signs", "difficulty_walking"),
+])
+def test_a_word_of_a_sign_in_another_sense_is_no_sign(text, field, value):  # the attack's last false alarms
+    assert value not in read_message(text).get(field, [])
+
+
+def test_nothing_coming_out_is_retention_in_the_answer_to_the_safety_list_or_beside_the_bladder():
+    assert "bladder_bowel_change" in shared_reader().reading("nothing comes out when I try to go", asked="red_flags").findings["red_flags"]
+    assert "bladder_bowel_change" in read_message("I need to pee but nothing comes out")["red_flags"]
