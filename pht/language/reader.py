@@ -324,6 +324,7 @@ SHARED_VERBS = (r"feel|move|lift|control|hold|pass|pee|wee|poo|stand|walk|sit|be
 # tells how long each can be done, not an inability (a fresh-eyes review)
 LIMITED_TIME = (r"for long|for very long|for too long|for a long|for longer|for more than|for any length|"
                 r"for extended|for prolonged|too long|very long")
+INABILITY_BEFORE_ING = {"trouble", "difficulty", "problems"}  # "trouble sitting or walking", not "trouble to walk"
 DENIED_BEFORE = re.compile(r"\b(?:not|no|never|none|nothing|without)\b|n't\b")
 SHARED_INABILITY = re.compile(
     rf"\b(?:({INABILITY_WORDS}) ({LIST_VERB}((?:, {LIST_VERB})*),? (or|nor|and))"
@@ -338,7 +339,7 @@ def _inability_shared(match: "re.Match[str]") -> str:
     clause = re.split(r"[.,;!?]|\b(?:but|and|so|because|as|though)\b", match.string[:match.start()])[-1]
     word = str(match.group(1) or match.group(5))
     following = match.string[match.end():].split(" ", 1)[0]
-    if DENIED_BEFORE.search(clause) or following.endswith("ing") != (word in {"trouble", "difficulty", "problems"}):
+    if DENIED_BEFORE.search(clause) or following.endswith("ing") != (word in INABILITY_BEFORE_ING):
         return match.group(0)  # "I struggle to sit and walking around helps": a new clause
     verbs = str(match.group(2) or match.group(6))
     return f"{word} " + re.sub(r"(,? (?:or|nor|and)$|,) ?", lambda joint: str(joint.group(1)) + f" {word} ", verbs)
@@ -1052,12 +1053,12 @@ class Reader:
         # or an aside, not a warning
         warned = [(start, _warning_end(doc, start, sentence)) for _, start, end in self.warnings(doc)
                   if not (start > 0 and doc[start - 1].lower_ in {"as", "though"}) and not _fear_come_true(doc, end)]
-        if any(self._is_sign(item[0], item[1]) for item in kept):  # the feared sign's own words: to its clause's end
+        # the cues below concern danger signs only: matched only in a message that names one
+        any_sign = any(self._is_sign(item[0], item[1]) for item in kept)
+        if any_sign:  # the feared sign's own words: to its clause's end
             warned += [(start, next((at for at in range(end, len(doc)) if doc[at].lower_ in FEAR_ENDS or sentence[at] != sentence[start]),
                                     len(doc)))
                        for _, start, end in self.warnings_in_clause(doc) if not _fear_come_true(doc, end)]
-        # the cues below concern danger signs only: matched only in a message that names one
-        any_sign = any(self._is_sign(item[0], item[1]) for item in kept)
         # "the doctor checked my bladder control", "my bladder was tested": looked for, asked once
         checked = ([(start, _check_end(doc, start, sentence)) for _, start, _ in self.checks["before"](doc)],
                    [start for _, start, _ in self.checks["after"](doc)]) if any_sign else ([], [])
@@ -1072,9 +1073,10 @@ class Reader:
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
         # sentence and the two after it
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
-        # ... not when an injury is told in the message: "after the parkrun I felt a pop and couldn't walk"
-        injured_here = any(item[1] in INJURY_MOMENTS or item[1] == "sudden" for item in kept)
-        injured = bool(sore_after) and any(item[1] in INJURY_MOMENTS for item in kept)
+        # ... not when an injury is told in the message: "after the parkrun I felt a pop and couldn't walk";
+        # nor a bruise beside it or a sudden start a treatment's
+        injury_told = any(item[1] in INJURY_MOMENTS for item in kept)
+        injured_suddenly = injury_told or any(item[1] == "sudden" for item in kept)
         # "My junk was numb. Now it's not.": what has gone, in its sentence or the one before
         # (not "it hasn't gone away", "it never went away", "the doctors haven't solved it")
         # "but it went", "it's fine": only where its clause ends (not "it went numb"; `resolved.at_end`)
@@ -1127,7 +1129,7 @@ class Reader:
                 possible = True  # "my entire leg from my buttocks to my feet would go numb": asked once
             if value in self.likeness_values and self._told_as_likeness(doc, end, sentence):
                 possible = True  # "I shuffle around like ... a little old man": asked once, never dropped
-            if value in self.exertion_values and sentence[start] in sore_after and not injured:
+            if value in self.exertion_values and sentence[start] in sore_after and not injury_told:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
                 explanations[value] = [at for _, at, _ in self.explained[value](doc)]
@@ -1139,7 +1141,7 @@ class Reader:
             # the harmless cause told beside the sign, in its sentence with no "but" or "now"
             # between them: "I had a UTI last year. Now I've wet myself twice" is no leak explained
             explained = any(_told_beside(doc, at, start, sentence, clause, own=range(start, end)) for at in causes)
-            if explained and not (value == "bruising" and injured_here):
+            if explained and not (value == "bruising" and injured_suddenly):
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
                 possible = True  # "No serious harm done, as I wasn't going fast": asked once whether it was major
@@ -1282,7 +1284,7 @@ class Reader:
                 return bool(set(named) & self.gives_things)
         if start >= 1 and doc[start - 1].lower_ in PERSONS and end < len(doc) and doc[end].lower_ in DETERMINERS_AND_POSSESSIVES:
             named = [token.lower_ for token in doc[end + 1:end + 3] if token.is_alpha]
-            return bool(named) and named[-1] in self.gives_things or bool(named) and named[0] in self.gives_things
+            return bool(set(named) & self.gives_things)
         return False
 
     def _told_as_likeness(self, doc: Doc, end: int, sentence: List[int]) -> bool:

@@ -280,6 +280,9 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
             if one_leg is not None and not (isinstance(one_leg, dict) and set(one_leg) == {"named", "unless"}
                                             and one_leg["named"] and one_leg["unless"]):
                 raise KnowledgeError(f"{where} value {value}: `one_leg` needs `named` and `unless` phrase lists")
+            if "together_in_order" in entry and not (entry["together_in_order"] is True
+                                                     and (entry.get("together") or entry.get("possible_together"))):
+                raise KnowledgeError(f"{where} value {value}: `together_in_order` is `true` beside `together` or `possible_together` groups")
             if elsewhere and elsewhere.get("near") and "possible" not in entry:
                 raise KnowledgeError(f"{where} value {value}: `elsewhere.near` asks once: it goes with `possible` phrases")
             for key in ("possible_as_answer", "bare_as_answer", "possible_together", "possible_together_in_sentence",
