@@ -75,8 +75,12 @@ def test_a_killed_process_is_started_again_while_the_others_go_on(tmp_path):
         again = wait_for(lambda: (s := read(status)) and s["page"]["restarts"] == 1 and s["page"]["ready"] and s)
         assert again["page"]["pid"] != first["page"]["pid"]
         assert again["sleeper"]["pid"] == first["sleeper"]["pid"] and alive(first["sleeper"]["pid"])
+        killed = {first["page"]["pid"]}
         for _ in range(2):  # killed again at once: the wait before each start doubles
-            os.kill(wait_for(lambda: (s := read(status)) and s["page"]["pid"]), signal.SIGKILL)
+            # the process started after the last kill (the status may still name the one just killed)
+            pid = wait_for(lambda: (s := read(status)) and s["page"]["pid"] not in killed and s["page"]["pid"])
+            os.kill(pid, signal.SIGKILL)
+            killed.add(pid)
             time.sleep(0.2)
     finally:
         supervisor.send_signal(signal.SIGINT)
