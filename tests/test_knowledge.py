@@ -49,6 +49,9 @@ def test_the_packaged_knowledge_base_is_consistent():
     (lambda k: k["advice"]["telling"].update(urgent=["care", "gossip"]), "telling"),
     (lambda k: k["vocabulary"]["fields"]["onset"].update(does_not_hide=["horoscope"]), "does_not_hide"),
     (lambda k: k["vocabulary"]["fields"]["red_flags"]["values"]["both_legs"]["one_leg"].pop("unless"), "one_leg"),
+    # "legs" matches "leg" by lemma: a both-legs phrase with no word of both sides writes it "=legs"
+    (lambda k: k["vocabulary"]["fields"]["red_flags"]["values"]["both_legs"]["synonyms"].append("legs stopped working"),
+     "plural exact"),
 ])
 def test_mistakes_in_the_knowledge_base_fail_loudly(mistake, message):
     with pytest.raises(KnowledgeError, match=message):

@@ -176,7 +176,7 @@ OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "w
                 # "my mate's hamstring went with a massive crack"; a probe, twenty-first session)
                 # (not "kid" or "child": children are the company of the person's own falls, "I was playing
                 # with the kids and fell")
-                "mate", "mates", "lad", "lads", "bloke", "blokes", "guy", "lady", "ladies",
+                "mate", "mates", "lad", "lads", "bloke", "blokes", "guy", "lady", "ladies", "buddy", "buddies", "pal", "pals",
                 "teammate", "teammates", "flatmate", "housemate", "roommate", "classmate", "coach",
                 # a toddler, a pet, a client, a woman or man of a group ("My elderly dog has lost bladder
                 # control", "A woman on the PHT facebook group said she lost bladder control"; a helper's
@@ -584,6 +584,12 @@ class Reader:
                          if spec.get("unlisted")}
         answers = self.knowledge.vocabulary["answers"]
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
+        # what answers no, or not sure, to a question the person asks of themselves ("Limping? Not
+        # really.", "Numbness? Not that I've noticed.", "Fever? I don't know."), as token sequences
+        self.self_answers = {kind: sorted({tuple(token.lower_ for token in self.nlp.make_doc(str(phrase))) for phrase in phrases},
+                                          key=len, reverse=True)
+                             for kind, phrases in (("deny", [*answers.get("deny", []), *answers.get("none", [])]),
+                                                   ("unsure", answers.get("unsure", [])))}
         self.answer_regex.setdefault("all", re.compile(r"(?!)"))  # a vocabulary without "all" answers
         self.answer_regex.setdefault("leading", re.compile(r"(?!)"))
         phrases = [phrase for _, _, phrase in synonym_phrases(self.knowledge)]
@@ -1737,15 +1743,16 @@ class Reader:
             return False
         return not any(doc[index].lemma_ in ONSET_VERBS for index in self._clause_before(doc, before))
 
-    @staticmethod
-    def _asked_and_denied(doc: Doc, end: int) -> bool:
+    def _asked_and_denied(self, doc: Doc, end: int) -> bool:
         """Whether the mention ending at `end` is asked and answered no by the person, as forum
-        posts list them: "Fever? No.", "Numbness down there? None at all." ("No idea" answers
-        nothing)."""
+        posts list them: "Fever? No.", "Numbness down there? None at all.", "Limping? Not
+        really." ("No idea" answers nothing, nor does "Not really sure")."""
         # "fever yes, cancer no", "weight loss - no": a "no" right after the item, ending its clause
         after = end
         while after < len(doc) and doc[after].text in {":", "-", "\u2013", "="}:
             after += 1
+        if after > end and self._denied_by_answer_at(doc, after, whole_clause=True):
+            return True
         if after < len(doc) and doc[after].lower_ in ASKED_AND_DENIED - {"fine", "normal"} and (
                 after + 1 == len(doc) or doc[after + 1].lower_ in CLAUSE_BREAKS | {"and", "or"}):
             return True
@@ -1754,7 +1761,20 @@ class Reader:
             return False
         answer = doc[ask + 1].lower_
         unsure = ask + 2 < len(doc) and doc[ask + 2].lower_ in {"idea", "clue"}
-        return answer in ASKED_AND_DENIED and not unsure
+        return (answer in ASKED_AND_DENIED and not unsure) or self._denied_by_answer_at(doc, ask + 1, whole_clause=True)
+
+    def _denied_by_answer_at(self, doc: Doc, at: int, whole_clause: bool) -> bool:
+        """Whether the words from `at` are a no of the vocabulary's `answers` (`deny` or `none`),
+        not a not-sure, and with `whole_clause` nothing more in their clause ("Not really." but not
+        "Not really sure", "Nothing major")."""
+        words = [token.lower_ for token in doc[at:at + 8]]
+        if any(tuple(words[:len(phrase)]) == phrase for phrase in self.self_answers["unsure"]):
+            return False
+        for phrase in self.self_answers["deny"]:
+            if tuple(words[:len(phrase)]) == phrase:
+                following = at + len(phrase)
+                return not whole_clause or following == len(doc) or doc[following].lower_ in CLAUSE_BREAKS | {"and", "or"}
+        return False
 
     def _borne_only_for(self, doc: Doc, end: int) -> bool:
         """Whether `relieving: only_for` words follow `end` at once ("fine for a bit", "OK at first")."""
@@ -1868,13 +1888,14 @@ def _told_for_someone_else(doc: Doc) -> bool:
     in his lower back that he says is radiating down his leg"; "my own mother fell and broke her
     hip ... phoned me because he couldn't help her get up"): it names another person and speaks
     of them as "he" or "she" more often than the teller says "I", "me" or "my" of anyone but
-    them ("my husband" is theirs). Their pain, places and what makes it worse are then the
+    them ("my husband" is theirs; "Mine came on slowly. My teammate couldn't walk after his
+    fall" is told by the person). Their pain, places and what makes it worse are then the
     findings; their danger signs are still asked about, as any told of someone else."""
     words = [token.lower_ for token in doc]
     if not any(word in OTHER_PEOPLE for word in words):
         return False
     theirs = sum(word in THIRD_PERSON for word in words)
-    mine = sum(word in FIRST_PERSON and not (
+    mine = sum(word in FIRST_PERSON | {"mine"} and not (
         index + 1 < len(words) and words[index + 1] in OTHER_PEOPLE
         or index + 2 < len(words) and words[index + 2] in OTHER_PEOPLE)  # "my own mother", "my 70-year-old dad"
         for index, word in enumerate(words))

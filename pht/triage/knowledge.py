@@ -27,9 +27,11 @@ FIELD_KEYS = {
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain",
                    "told", "staff_told"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "bare_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "suggests", "not_with_clear", "not_with_in_clause", "keeps_places", "in_context", "possible_together", "possible_together_in_sentence", "possible_together_as_answer", "one_leg", "together_in_order"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "bare_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "suggests", "not_with_clear", "not_with_in_clause", "keeps_places", "in_context", "possible_together", "possible_together_in_sentence", "possible_together_as_answer", "one_leg", "together_in_order", "plural_matters"}
 # the value keys whose groups of phrase lists are read by their parts together (pht/language/reader.py)
 TOGETHER_KEYS = ("together", "possible_together", "possible_together_in_sentence", "possible_together_as_answer")
+# words that say both sides, beside which a plural of `plural_matters` may match its singular too
+BOTH_SIDES_WORDS = {"both", "either", "each", "two", "other", "neither", "all", "left", "right"}
 RULE_KEYS = {"id", "level", "when", "explain", "source", "today"}
 DIFFERENTIAL_KEYS = {"id", "name", "explain", "when", "source"}
 EVIDENCE_KEYS = {"id", "effect", "when", "text", "source"}
@@ -233,6 +235,20 @@ def _require_keys(item: Mapping[str, Any], allowed: Iterable[str], where: str) -
         raise KnowledgeError(f"{where}: unknown key(s) {sorted(unknown)}")
 
 
+def _check_plural_matters(entry: Dict[str, Any], where: str) -> None:
+    """A value whose sense is in a plural (`plural_matters: [legs, feet]`, both legs) writes that
+    plural exact ("=legs") in every phrase with no word of both sides: the reader matches words
+    by lemma, so a bare "legs" finds "my leg stopped working" too."""
+    plurals = set(entry.get("plural_matters") or [])
+    if not plurals:
+        return
+    for key in ("synonyms", "possible", "as_answer", "possible_as_answer", *TOGETHER_KEYS):
+        for phrase in flattened(entry.get(key, [])):
+            words = str(phrase).lower().split()
+            if not BOTH_SIDES_WORDS & set(words) and plurals & set(words):
+                raise KnowledgeError(f"{where}: `{phrase}` would find one of them too: write the plural exact (`=legs`)")
+
+
 def _check_vocabulary(knowledge: Knowledge) -> None:
     fields = knowledge.fields
     for name, field in fields.items():
@@ -263,6 +279,7 @@ def _check_vocabulary(knowledge: Knowledge) -> None:
                     if not (isinstance(group, list) and len(group) >= 2 and all(
                             isinstance(part, list) and part and all(isinstance(p, str) and p for p in part) for part in group)):
                         raise KnowledgeError(f"{where} value {value}: `{key}` is a list of groups of two or more phrase lists")
+            _check_plural_matters(entry, f"{where} value {value}")
             if ("not_with" in entry or "confirm" in entry) and "possible" not in entry:
                 raise KnowledgeError(f"{where} value {value}: `not_with` and `confirm` go with `possible` phrases")
             context = entry.get("in_context")
