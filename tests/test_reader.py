@@ -583,6 +583,17 @@ def test_a_possible_sign_in_a_long_story_is_excused_only_by_its_own_sentence():
     assert "both_legs" in shared_reader().reading(story).possible.get("red_flags", [])
 
 
+@pytest.mark.parametrize("text", ["I broke a sweat on the bike", "I broke the record at parkrun", "I pulled a sled at the gym",
+                                  "I pulled the car into the drive", "I tore open the wrapper"])
+def test_something_pulled_torn_or_broken_that_is_no_body_part_is_no_sudden_start(text):
+    assert read_message(text).get("onset") != "sudden"
+
+
+@pytest.mark.parametrize("text", ["I pulled a butt muscle", "I pulled my hamstring", "I broke my tailbone", "I strained a hamstring"])
+def test_a_body_part_pulled_torn_or_broken_is_a_sudden_start(text):
+    assert read_message(text)["onset"] == "sudden"
+
+
 @pytest.mark.parametrize("text", ["I thought I'd just popped a muscle", "I've been popping painkillers",
                                   "it felt like a pulled muscle"])
 def test_a_guess_or_a_figure_of_speech_is_not_a_pop_or_a_sudden_start(text):
