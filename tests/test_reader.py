@@ -583,6 +583,20 @@ def test_a_possible_sign_in_a_long_story_is_excused_only_by_its_own_sentence():
     assert "both_legs" in shared_reader().reading(story).possible.get("red_flags", [])
 
 
+def test_a_story_of_a_friend_of_mine_is_told_for_the_friend():
+    assert read_message("A friend of mine fell off his horse and couldn't walk for a week")["injury_signs"] == ["difficulty_walking"]
+    assert "injury_signs" not in read_message("Mine came on slowly. My teammate couldn't walk after his fall.")
+
+
+@pytest.mark.parametrize("text", ["I was buzzing after the race", "I'm buzzing, I finally ran a sub-20 parkrun"])
+def test_being_excited_is_no_tingling(text):
+    assert "tingling" not in (read_message(text).get("neuro_symptoms") or [])
+
+
+def test_a_leg_that_is_buzzing_tingles():
+    assert "tingling" in read_message("my leg is buzzing all the time")["neuro_symptoms"]
+
+
 @pytest.mark.parametrize("text", ["I broke a sweat on the bike", "I broke the record at parkrun", "I pulled a sled at the gym",
                                   "I pulled the car into the drive", "I tore open the wrapper"])
 def test_something_pulled_torn_or_broken_that_is_no_body_part_is_no_sudden_start(text):

@@ -118,6 +118,8 @@ SENSING = {"feel", "notice", "know", "tell", "sense", "realise", "realize"}
 # numbness is the same as always" is not
 FUNCTION_NOUNS = {"control", "function", "feeling", "sensation", "bladder", "bowel", "bowels", "pee", "poo", "wee",
                   "waterworks", "toilet", "continence", "below", "there"}
+# what asks whether something works: no to it is the sign ("Bladder control? Not really.")
+WORKING_WORDS = {"control", "function", "feeling", "sensation", "strength", "power", "continence"}
 # after an organ's word, what says it is well ("peeing normally", "bowels fine")
 WELL_AFTER = FINE_WORDS | {"normally", "properly", "usual", "same"}
 # "never expected", "didn't imagine", "never thought I'd ...": what follows happened
@@ -1661,7 +1663,7 @@ class Reader:
         if owner >= 1 and doc[owner].lower_ in POSSESSIVES and doc[owner - 1].lemma_ in MEETING_VERBS:
             return False  # "I hadn't seen my oncologist since January": the visit is negated, not the cancer
         if self._only_says_when(doc, start):
-            return self._asked_and_denied(doc, end)
+            return self._asked_and_denied(doc, end, start)
         distance = 0
         subject_between = False  # the person as a subject between a "no" and a sign
         # "I couldn't stand or couldn't walk" (a shared inability written out): a phrase that
@@ -1698,7 +1700,7 @@ class Reader:
             distance += 1
             if distance >= NEGATION_WINDOW:
                 break
-        if self._asked_and_denied(doc, end):
+        if self._asked_and_denied(doc, end, start):
             return True  # "Fever? No. Weight loss? No.": the person's own question and answer
         # After the mention: other findings joined by "and"/"or" are skipped ("my bladder and
         # bowels are normal"), then "... doesn't bother it" or "... is (totally) fine".
@@ -1743,10 +1745,13 @@ class Reader:
             return False
         return not any(doc[index].lemma_ in ONSET_VERBS for index in self._clause_before(doc, before))
 
-    def _asked_and_denied(self, doc: Doc, end: int) -> bool:
-        """Whether the mention ending at `end` is asked and answered no by the person, as forum
-        posts list them: "Fever? No.", "Numbness down there? None at all.", "Limping? Not
-        really." ("No idea" answers nothing, nor does "Not really sure")."""
+    def _asked_and_denied(self, doc: Doc, end: int, start: int) -> bool:
+        """Whether the mention from `start` to `end` is asked and answered no by the person, as
+        forum posts list them: "Fever? No.", "Numbness down there? None at all.", "Limping? Not
+        really." ("No idea" answers nothing, nor does "Not really sure"). Not when what is asked
+        is what works ("Bladder control? Not really.", "Can I walk? No."): that no is the sign."""
+        if _asks_what_works(doc, start, end):
+            return False
         # "fever yes, cancer no", "weight loss - no": a "no" right after the item, ending its clause
         after = end
         while after < len(doc) and doc[after].text in {":", "-", "\u2013", "="}:
@@ -1796,6 +1801,16 @@ def _fine_at(words: List[str]) -> Optional[int]:
     if words[1:2] and words[0] in DEGREE_WORDS and words[1] in FINE_WORDS:
         return 1
     return None
+
+
+def _asks_what_works(doc: Doc, start: int, end: int) -> bool:
+    """Whether the words of a mention, or its sentence before it, ask whether something works
+    ("Bladder control?", "Sensation down there?", "Strength in both legs?", "Can I walk?"), so
+    that a no answers that it does not."""
+    opening = start
+    while opening > 0 and doc[opening - 1].lower_ not in SENTENCE_ENDS:
+        opening -= 1
+    return any(doc[index].lower_ in WORKING_WORDS or doc[index].lemma_ in {"can", "able"} for index in range(opening, end))
 
 
 def _says_unchanged(words: List[str]) -> bool:
@@ -1896,7 +1911,8 @@ def _told_for_someone_else(doc: Doc) -> bool:
         return False
     theirs = sum(word in THIRD_PERSON for word in words)
     mine = sum(word in FIRST_PERSON | {"mine"} and not (
-        index + 1 < len(words) and words[index + 1] in OTHER_PEOPLE
+        word == "mine" and index > 1 and words[index - 1] == "of" and words[index - 2] in OTHER_PEOPLE  # "a friend of mine"
+        or index + 1 < len(words) and words[index + 1] in OTHER_PEOPLE
         or index + 2 < len(words) and words[index + 2] in OTHER_PEOPLE)  # "my own mother", "my 70-year-old dad"
         for index, word in enumerate(words))
     return theirs > 0 and theirs > mine
