@@ -586,12 +586,6 @@ class Reader:
                          if spec.get("unlisted")}
         answers = self.knowledge.vocabulary["answers"]
         self.answer_regex = {kind: _phrase_regex(phrases) for kind, phrases in answers.items()}
-        # what answers no, or not sure, to a question the person asks of themselves ("Limping? Not
-        # really.", "Numbness? Not that I've noticed.", "Fever? I don't know."), as token sequences
-        self.self_answers = {kind: sorted({tuple(token.lower_ for token in self.nlp.make_doc(str(phrase))) for phrase in phrases},
-                                          key=len, reverse=True)
-                             for kind, phrases in (("deny", [*answers.get("deny", []), *answers.get("none", [])]),
-                                                   ("unsure", answers.get("unsure", [])))}
         self.answer_regex.setdefault("all", re.compile(r"(?!)"))  # a vocabulary without "all" answers
         self.answer_regex.setdefault("leading", re.compile(r"(?!)"))
         phrases = [phrase for _, _, phrase in synonym_phrases(self.knowledge)]
@@ -1756,7 +1750,7 @@ class Reader:
         after = end
         while after < len(doc) and doc[after].text in {":", "-", "\u2013", "="}:
             after += 1
-        if after > end and self._denied_by_answer_at(doc, after, whole_clause=True):
+        if after > end and self._denied_by_answer_at(doc, after):
             return True
         if after < len(doc) and doc[after].lower_ in ASKED_AND_DENIED - {"fine", "normal"} and (
                 after + 1 == len(doc) or doc[after + 1].lower_ in CLAUSE_BREAKS | {"and", "or"}):
@@ -1766,20 +1760,21 @@ class Reader:
             return False
         answer = doc[ask + 1].lower_
         unsure = ask + 2 < len(doc) and doc[ask + 2].lower_ in {"idea", "clue"}
-        return (answer in ASKED_AND_DENIED and not unsure) or self._denied_by_answer_at(doc, ask + 1, whole_clause=True)
+        return (answer in ASKED_AND_DENIED and not unsure) or self._denied_by_answer_at(doc, ask + 1)
 
-    def _denied_by_answer_at(self, doc: Doc, at: int, whole_clause: bool) -> bool:
+    def _denied_by_answer_at(self, doc: Doc, at: int) -> bool:
         """Whether the words from `at` are a no of the vocabulary's `answers` (`deny` or `none`),
-        not a not-sure, and with `whole_clause` nothing more in their clause ("Not really." but not
-        "Not really sure", "Nothing major")."""
-        words = [token.lower_ for token in doc[at:at + 8]]
-        if any(tuple(words[:len(phrase)]) == phrase for phrase in self.self_answers["unsure"]):
+        not a not-sure, with nothing more in their clause ("Not really." but not "Not really sure",
+        "Nothing major")."""
+        rest = doc[at:].text
+        if self.answer_regex["unsure"].match(rest):
             return False
-        for phrase in self.self_answers["deny"]:
-            if tuple(words[:len(phrase)]) == phrase:
-                following = at + len(phrase)
-                return not whole_clause or following == len(doc) or doc[following].lower_ in CLAUSE_BREAKS | {"and", "or"}
-        return False
+        said = max((match.end() for match in (self.answer_regex[kind].match(rest) for kind in ("deny", "none")) if match),
+                   default=0)
+        if not said:
+            return False
+        following = next((token for token in doc[at:] if token.idx >= doc[at].idx + said), None)
+        return following is None or following.lower_ in CLAUSE_BREAKS | {"and", "or"}
 
     def _borne_only_for(self, doc: Doc, end: int) -> bool:
         """Whether `relieving: only_for` words follow `end` at once ("fine for a bit", "OK at first")."""
