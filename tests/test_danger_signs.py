@@ -177,8 +177,6 @@ NEAR_MISSES_LEFT = {
         "a cauda equina sign's own clause ends at 'and': a long-ago cue across it also made 'I used to run every day and both my legs are numb' only possible",
     "I used to be a jockey and came off horses all the time":
         "'I used to be a' tells a former role, not an event long ago ('I used to be a chef and I've lost a stone without trying')",
-    "both my kids have had a high temperature this week":
-        "'kid' as one of the other people would also make 'I was playing with the kids and fell' somebody else's fall (a fresh-eyes review, twenty-first session)",
     "my pop died of bowel cancer":
         "'pop' for a grandfather: as one of the other people it would also make 'I felt a pop and couldn't walk' somebody else's",
     "Anyway my right thigh is sore and I think they'll be a big bruise there tomorrow.":

@@ -111,6 +111,13 @@ def test_inflected_words_match_by_lemma():
     assert read_message("it hurts when i sat on the train", "aggravators")["aggravators"] == ["sitting"]
 
 
+def test_as_is_not_the_word_a():
+    # spaCy's lookup table gives "as" the lemma "a": a phrase with "as" in it matched "a" too
+    from pht.language.pipeline import shared_pipeline
+    assert [token.lemma_ for token in shared_pipeline()("as a temp")] == ["as", "a", "temp"]
+    assert "red_flags" in read_message("I had a temp of 39 last night", None)
+
+
 def test_a_location_word_is_not_also_an_aggravator():
     assert "aggravators" not in read_message("my sit bone hurts", None)
 
@@ -4361,3 +4368,66 @@ def test_a_word_of_a_sign_in_another_sense_is_no_sign(text, field, value):  # th
 def test_nothing_coming_out_is_retention_in_the_answer_to_the_safety_list_or_beside_the_bladder():
     assert "bladder_bowel_change" in shared_reader().reading("nothing comes out when I try to go", asked="red_flags").findings["red_flags"]
     assert "bladder_bowel_change" in read_message("I need to pee but nothing comes out")["red_flags"]
+
+
+# --- a fresh attack on the reader, twenty-eighth session -------------------------------------
+
+def signs_of(text, asked=None):
+    """The danger signs a message is read to state ("clear") or only possibly tell ("possible")."""
+    told = reading(text, asked)
+    found = {value: "clear" for field in ("red_flags", "injury_signs") for value in told.findings.get(field) or []
+             if isinstance(told.findings.get(field), list)}
+    found.update({value: "possible" for field in ("red_flags", "injury_signs") for value in told.possible.get(field, [])
+                  if value not in found})
+    return found
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("I felt a sharp, sudden pop in the back of my leg", "pop"),  # "pop in my back" is no pop of the back of the leg
+    ("when I wipe, I can't feel it", "saddle_numbness"),  # the comma after "when I wipe" ends no clause
+    ("I can't get aroused down there since last week", "sexual_dysfunction"),  # its own "can't" denies nothing
+    ("I've lost a bunch of weight, no idea why", "weight_loss"),  # the reason unknown: unexplained, no doubt
+    ("the bruising goes all the way to my calf", "bruising"),  # spread, not a bruise of the calf
+    ("a car knocked me over", "major_trauma"),
+])
+def test_a_sign_the_attack_found_missed_is_stated(text, sign):
+    assert signs_of(text).get(sign) == "clear"
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("I've had a fever, not sure why", "fever"),
+    ("I've lost a bunch of weight, no idea why", "weight_loss"),
+])
+def test_a_sign_with_its_cause_unknown_answers_the_safety_question(text, sign):
+    assert signs_of(text, "red_flags").get(sign) == "clear"
+
+
+@pytest.mark.parametrize("text", [
+    "I can't open my bowels", "my willy doesn't work anymore", "my legs won't go where I want them to",
+    "the pain gets me up at night", "her bladder leaks",  # somebody else's: asked once whose
+    "the temperature went up to 39 last night and I was shaking",  # "the" temperature: asked once whose
+    "my legs went dead",  # tired or numb: asked once
+])
+def test_a_sign_told_in_words_that_may_mean_it_is_asked_once(text):
+    assert "possible" in signs_of(text).values()
+
+
+@pytest.mark.parametrize("text", [
+    "My bladder is fine, since you ask, it's just the sit bone",  # a gap never holds "fine"
+    "I changed the saddle because my hands went numb",  # nor "because"; and hands are no saddle area
+    "Bits of my fingers go numb on the bars",
+    "The tent has been leaking since the storm",  # a thing leaks
+    "Ran in Spain on holiday and the temperature was 40 degrees",  # the weather's temperature
+    "The sea had a temperature of 14 degrees", "I took my temperature with a thermometer, it was 36.5, normal",
+    "The kids had a fever",  # children are somebody else, but for the falls they share
+    "Dead legs after leg day, normal, but this sit bone pain is different", "My legs were dead on the long run",
+    "I can't come to training this week", "I can't finish since the pain starts at 5k",
+    "My legs won't work till the caffeine kicks in", "Hoping to drop half a stone by summer", "I'm a Cancer, star sign wise",
+])
+def test_words_the_attack_found_read_as_a_sign_are_none(text):
+    assert signs_of(text) == {}
+
+
+def test_a_strained_hamstring_is_a_sudden_start():
+    assert reading("Recently I strained my hamstring by running a prep race").findings["onset"] == "sudden"
+    assert "onset" not in reading("a strain").findings

@@ -48,6 +48,11 @@ GAP_BLOCKERS = sorted(NEGATIONS | {".", ";", "!", "?", "but", "of", "though", "a
 # A phrase that only looks like a finding (vocabulary `not_findings`) keeps to its clause: "a weak
 # pelvic floor, and my leg is weak too" is no "pelvic floor * * weak".
 CLAUSE_GAP_BLOCKERS = sorted(set(GAP_BLOCKERS) | {",", "and", "&", "then", "so", "because"})
+# A danger sign's phrase never reads over a word that says all is well or gives a reason:
+# "my bladder is fine, since you ask" is no "bladder * since", "I changed the saddle because my
+# hands went numb" no "saddle * numb" (a fresh attack on the reader, twenty-eighth session).
+SIGN_GAP_BLOCKERS = sorted(set(GAP_BLOCKERS) | {";", ":", "because", "cos", "fine", "normal", "ok", "okay",
+                                                 "alright", "regular", "unaffected"})
 
 
 def synonym_phrases(knowledge: Knowledge) -> Iterator[Tuple[str, str, str]]:
@@ -78,9 +83,10 @@ def answer_phrases(knowledge: Knowledge) -> Iterator[Tuple[str, str, str]]:
 CONTRACTED_LEMMAS = {"ca": "can", "wo": "will"}
 # Words the lookup table lemmatizes as another word: "calves" as the verb "calve" (so "pain
 # down both calves" would not find "calf"), "number" as "numb" ("a number of times" read as
-# numbness), "worse" and "worst" as "wrong"; "glutes" is left as it is.
+# numbness), "worse" and "worst" as "wrong", "as" as "a" ("as a temp" a phrase for "a temp";
+# no reading of the real set changed when it was fixed); "glutes" is left as it is.
 LEMMA_FIXES = {"calves": "calf", "glutes": "glute", "number": "number", "numbers": "number",
-               "worse": "worse", "worst": "worst"}
+               "worse": "worse", "worst": "worst", "as": "as"}
 
 
 def _lemmatizer_only() -> Language:

@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import OVERTURN_CUES, TOGETHER_KEYS, Knowledge, flattened, load_knowledge
 from . import numbers
-from .pipeline import (CLAUSE_GAP_BLOCKERS, GAP_BLOCKERS, NEGATIONS, PLACE_FIELDS, answer_phrases, lemma_pattern, shared_pipeline,
+from .pipeline import (CLAUSE_GAP_BLOCKERS, GAP_BLOCKERS, NEGATIONS, SIGN_GAP_BLOCKERS, PLACE_FIELDS, answer_phrases, lemma_pattern, shared_pipeline,
                        synonym_phrases)
 
 NOT_SURE = "not_sure"
@@ -65,6 +65,10 @@ CLAUSE_SUBJECTS = {"i", "my", "it", "the", "now"}
 NEW_SUBJECT = CLAUSE_SUBJECTS | {"there", "its", "it's", "i'm", "sitting", "running"}
 # after a comma, words that tell of the person now: a warning, a fear or a check ends there
 TOLD_OF_ONESELF = SUBJECT_I | {"my", "both", "now"}
+# between a thing and what it did: "the tent has been leaking", "the roof keeps leaking"
+AUXILIARIES = {"has", "have", "had", "been", "is", "are", "was", "were", "'s", "keeps", "kept", "always", "still"}
+# "the back of my leg", "the side of my hip": a part named by the words after it
+PARTS_PLACED_BY_OF = {"back", "side", "front", "top", "bottom"}
 FINE_WORDS = {"fine", "normal", "ok", "okay", "good", "alright", "unaffected"}
 DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pretty", "all", "fine", "actually",
                 "still", "generally", "mostly", "weirdly", "surprisingly", "usually"}
@@ -206,6 +210,9 @@ OTHERS_TOLD_OF = {"he", "she", "they", "his", "her", "their", "he's", "she's", "
 # is no sign of theirs told after
 PUT_INTO = {"into", "onto", "in", "on", "to", "off", "out", "of", "from", "up", "down", "over", "across"}
 # the values told of what happens to the person while doing something to another (`CARRYING_VERBS`)
+# children, someone else for every sign but those of a fall ("the kids had a fever"; "I was playing
+# with the kids and fell" is the person's fall)
+CHILDREN = {"kid", "kids", "child", "children", "baby", "babies", "boy", "girl", "newborn", "little one", "youngest", "eldest"}
 CARRIED_VALUES = {"major_trauma", "difficulty_walking", "pop", "bruising", "leg_weakness", "sudden"}
 THIRD_PERSON = {"he", "she", "his", "her", "him", "he's", "she's", "himself", "herself"}
 # a word with a capital after a lower-case word in the same sentence: a name ("Then Angela broke her arm")
@@ -372,6 +379,15 @@ ZERO_AS_NO = re.compile(r"\bzero\b(?=\s+(?:feeling|sensation|control|strength|po
 UNIT_GLUED = re.compile(r"\b(\d+(?:\.\d+)?)(lbs?|kgs?|kilos?|kilograms?|pounds)\b")
 
 
+# "when I wipe, I can't feel it": the comma after an opening "when I wipe" ends no clause (the
+# saddle's parts are read together in one clause)
+TOILET_OPENING = re.compile(r"\b((?:when|whenever|if|after)\s+(?:i|you)\s+(?:wipe|wiped|pee|peed|wee|weed|poo|pooed|go to the (?:loo|toilet)|went to the (?:loo|toilet)))\s*,")
+# "I've lost weight, no idea why", "I've had a fever, not sure why": the sign without a cause it
+# could be put down to (the unexplained of it), neither a doubt nor a "no"
+REASON_UNKNOWN = re.compile(r"\b(?:i'm |i am )?(?:not sure|unsure|no idea|(?:i )?(?:don't|do not|dont) know|dunno|can't say|cannot say|"
+                            r"not certain|no clue|(?:i )?(?:can't|cannot) explain|(?:i )?(?:can't|cannot) think) why\b")
+
+
 def _normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     for written, word in SYMBOL_SLANG.items():
@@ -383,6 +399,8 @@ def _normalise(text: str) -> str:
     text = WEIGHT_BEAR.sub(lambda match: f"{match.group(1) + ' ' if match.group(1) else ''}weight {match.group(2)}", text)
     text = NEITHER.sub(lambda match: f"{match.group(1)} not {match.group(2)}, {match.group(1)} not ", text)
     text = ZERO_AS_NO.sub("no", text)
+    text = REASON_UNKNOWN.sub("unexplained", text)
+    text = TOILET_OPENING.sub(r"\1", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -426,7 +444,8 @@ class Reader:
         self._recent_matches: "OrderedDict[str, Matched]" = OrderedDict()  # `_matched`, by the words read
         self.matcher = self._new_matcher()
         for field, value, phrase in synonym_phrases(self.knowledge):
-            self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
+            self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS,
+                                                                blockers=self._gap_blockers(field, value))])
         self.as_answer: Dict[str, Matcher] = {}
         for field, value, phrase in answer_phrases(self.knowledge):
             self.as_answer.setdefault(field, self._new_matcher()).add(
@@ -434,7 +453,8 @@ class Reader:
         self.possible_not_with: Dict[str, Matcher] = {}
         self.not_with_in_clause: Set[str] = set()
         for field, value, entry in possible_values(self.knowledge):
-            self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p)) for p in entry["possible"]])
+            self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p), blockers=self._gap_blockers(field, value))
+                                                             for p in entry["possible"]])
             for phrase in entry.get("possible_as_answer", []):  # "I just fell over" to the safety question
                 self.as_answer.setdefault(field, self._new_matcher()).add(
                     f"{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(phrase))])
@@ -960,7 +980,13 @@ class Reader:
 
         named = tuple((field, value, start, end, bool(possibly)) for match_id, start, end in self.matcher(doc)
                       for field, value, *possibly in [self.nlp.vocab.strings[match_id].split("|")])
-        found = (named, indices(self.not_findings(doc)),
+        def whole(matches: Iterable[Tuple[int, int, int]]) -> Iterator[Tuple[int, int, int]]:
+            # "pop in my back" is no "pop in the back of my leg": a phrase ending on a part that
+            # the words after it place ("the back of ...") does not name that part
+            return (match for match in matches
+                    if not (doc[match[2] - 1].lower_ in PARTS_PLACED_BY_OF and match[2] < len(doc) and doc[match[2]].lower_ == "of"))
+
+        found = (named, indices(whole(self.not_findings(doc))),
                  {field: indices(matcher(doc)) for field, matcher in self.field_not_findings.items()},
                  {field: indices(matcher(doc)) for field, matcher in self.field_story_not_findings.items()})
         self._recent_matches[doc.text] = found
@@ -1039,6 +1065,11 @@ class Reader:
                                                     for other in named)]
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
+        # a danger sign's phrase that holds its own negation ("can't get aroused") uses it up,
+        # even where a longer phrase of the sign won: "I can't get aroused down there since last
+        # week" is not a denial of "aroused down there since"
+        mentioned |= {index for field, value, start, end, _ in raw if self._is_sign(field, value)
+                      and any(doc[at].lower_ in NEGATIONS for at in range(start, end)) for index in range(start, end)}
         sentence = _numbered_by(doc, SENTENCE_ENDS)
         cue_starts = {field: self._cue_starts(field, doc) for field in self.cues}
         cued = {field: {clause[cue_start] for cue_start in starts} for field, starts in cue_starts.items()}
@@ -1106,6 +1137,11 @@ class Reader:
             if (field in self.guessed_fields and guessed(start)) or (
                     value == "pain_below_knee" and self._stops_above_knee(doc, end, kept)):
                 continue
+            if value == "fever":
+                temperature = _temperature_told(doc, start, end, sentence)
+                if temperature == NOT_THE_BODY:
+                    continue  # "the temperature hit 38 in Spain", "water temp of 12", "my temp was 36.5"
+                possible = possible or temperature == "the"  # "the temperature went up to 39": asked once whose
             if value in self.gives_values and self._not_of_the_body(doc, value, start, end):
                 continue  # "the resistance band snapped", "the chair gave way", "I buckled my seatbelt"
             if self._elsewhere(doc, field, value, start, clause):
@@ -1164,6 +1200,9 @@ class Reader:
                 if not sign:
                     continue  # "Then Angela broke her arm really badly"
                 possible = True  # a danger sign, asked once: "Yesterday Tom lost control of his bladder" may be told for Tom
+            elif (sign and not proxy and not mine_too and start >= 1 and doc[start - 1].lower_ in OTHERS_OWN
+                  and not _in_own_words(doc, start, end)):
+                possible = True  # "the lady next to me said her bladder leaks": hers, asked once
             elif sign and not proxy and not mine_too and self._goes_on_about_someone_else(doc, start, end, value):
                 possible = True  # "my mother was diagnosed ... yes, the really rubbish kind of cancer": asked once
             doubt_before = doubt_after = False
@@ -1217,6 +1256,10 @@ class Reader:
         if past and found("now_maybe", True):
             return MAYBE  # "I used to have no problems with my bladder, now I leak"
         return None
+
+    def _gap_blockers(self, field: str, value: str) -> List[str]:
+        """What a gap ("*") in a phrase of `value` may not hold: a danger sign's keeps to its clause."""
+        return SIGN_GAP_BLOCKERS if self._is_sign(field, value) else GAP_BLOCKERS
 
     def _is_sign(self, field: str, value: str) -> bool:
         """Whether `value` of `field` is a danger sign the reader may ask about once (it has a
@@ -1273,10 +1316,13 @@ class Reader:
         ("I snapped a photo", "I buckled my seatbelt"). A noun's "pop" ("a loud pop") and anything
         else ("my hamstring snapped", "the left one gave way", "I popped the top of my hamstring")
         stay the sign. "Something gave way" is no leg that gave way (it may be a pop)."""
-        if end - start > 2 or doc[start].lower_ not in self.gives_verbs:
+        if doc[start].lower_ not in self.gives_verbs or (end - start > 2 and value != "bladder_bowel_change"):
             return False
         if value == "leg_weakness" and start >= 1 and doc[start - 1].lower_ == "something":
             return True
+        verb = start
+        while start >= 1 and start > verb - 3 and doc[start - 1].lower_ in AUXILIARIES:
+            start -= 1  # "the tent has been leaking since the storm"
         for size in (1, 2):  # "the chair gave way", "the resistance band snapped"
             named = [token.lower_ for token in doc[max(start - size, 0):start]]
             if (start > size and doc[start - size - 1].lower_ in DETERMINERS_AND_POSSESSIVES
@@ -1613,7 +1659,7 @@ class Reader:
             token = doc[index].lower_
             if token in RELATIVE_WHO:
                 return not _describes_the_person(doc, index)  # "a woman who died of cancer"
-            if token in OTHER_PEOPLE and not _after_a_preposition(doc, index):
+            if (token in OTHER_PEOPLE or token in CHILDREN and value not in CARRIED_VALUES) and not _after_a_preposition(doc, index):
                 if value in CARRIED_VALUES and _carried(doc, index, start, end):
                     continue  # "I was carrying my son up the stairs and fell": the person's fall
                 return True
@@ -1820,6 +1866,36 @@ def _past_form(token: Any) -> bool:
     """Whether a word is a verb's past form that differs from its bare form ("went", "landed")."""
     word = token.lower_
     return word in IRREGULAR_PAST or (word.endswith("ed") and token.lemma_ != word)
+
+
+TEMPERATURE_WORDS = {"temperature", "temperatures", "temp", "temps"}
+# the weather's, the water's, a room's: "the temperature" in a sentence of one of these
+NOT_THE_BODY = "not_the_body"
+WEATHER_WORDS = {"weather", "outside", "sun", "sunny", "shade", "heatwave", "forecast", "degrees", "sea", "water", "pool",
+                 "lido", "lake", "river", "room", "office", "thermostat", "heating", "aircon", "air", "climate", "spain",
+                 "summer", "winter", "holiday", "humidity", "humid", "wind", "windchill", "celsius", "fahrenheit"}
+NOT_DEGREES = {"day", "days", "hour", "hours", "hrs", "minute", "minutes", "mins", "week", "weeks", "month", "months", "year",
+               "years", "night", "nights", "mile", "miles", "km", "k", "kg", "lbs", "%", "percent", "times", "and"}
+FIGURE = re.compile(r"^(\d{2,3}(?:\.\d)?)")
+
+
+def _temperature_told(doc: Doc, start: int, end: int, sentence: List[int]) -> Optional[str]:
+    """How a fever told by its temperature is told: of no body (NOT_THE_BODY) when the figures
+    after it are none of a fever ("a temperature of 14 degrees", "my temp was 36.5") or when "the
+    temperature" stands in a sentence of weather, water or a room; "the" when "the temperature" is
+    told with no one's (asked once); else None."""
+    at = next((index for index in range(start, end) if doc[index].lower_ in TEMPERATURE_WORDS), None)
+    if at is None:
+        return None
+    figures = [float(found.group(1)) for index in range(at, min(len(doc), at + 10)) if sentence[index] == sentence[at]
+               for found in [FIGURE.match(doc[index].text)]
+               if found and not (index + 1 < len(doc) and doc[index + 1].lower_ in NOT_DEGREES)]
+    if figures and not any(37.5 <= figure <= 43 or 99.5 <= figure <= 110 for figure in figures):
+        return NOT_THE_BODY
+    if at >= 1 and doc[at - 1].lower_ == "the":
+        same = [index for index in range(len(doc)) if sentence[index] == sentence[at]]
+        return NOT_THE_BODY if any(doc[index].lower_ in WEATHER_WORDS for index in same) else "the"
+    return None
 
 
 def _in_own_words(doc: Doc, start: int, end: int) -> bool:
