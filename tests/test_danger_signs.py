@@ -145,8 +145,6 @@ NEAR_MISSES_LEFT = {
         'breathless on hills as a figure of effort also hid breathlessness beside a swollen calf, a possible clot (a second fresh-eyes review, round eighteen)',
     'I was burning up on the hill climb':
         'a hill climb, a spin class, the rain or a start line as the cause of a fever also made a measured fever of 39 or an infected wound only possible (a second fresh-eyes review, round eighteen)',
-    'I was shivering at the start line in the rain':
-        'a hill climb, a spin class, the rain or a start line as the cause of a fever also made a measured fever of 39 or an infected wound only possible (a second fresh-eyes review, round eighteen)',
     'my legs gave out on the last rep of squats':
         "legs that gave out on the last rep also hid a leg weak 'ever since' (a second fresh-eyes review, round eighteen)",
     'I was limping after I stubbed my toe':

@@ -4423,6 +4423,9 @@ def test_a_sign_told_in_words_that_may_mean_it_is_asked_once(text):
     "Dead legs after leg day, normal, but this sit bone pain is different", "My legs were dead on the long run",
     "I can't come to training this week", "I can't finish since the pain starts at 5k",
     "My legs won't work till the caffeine kicks in", "Hoping to drop half a stone by summer", "I'm a Cancer, star sign wise",
+    "I've got cabin fever from resting this hamstring", "I was stuck for two hours behind a traffic accident on the M6",
+    "There was a loud crack of thunder just as I finished my run", "The car gives out every winter so I walk more",
+    "The deckchair collapses under me every time, it's ancient", "I keep imagining I've snapped the tendon but I never felt a pop",
 ])
 def test_words_the_attack_found_read_as_a_sign_are_none(text):
     assert signs_of(text) == {}
@@ -4431,3 +4434,15 @@ def test_words_the_attack_found_read_as_a_sign_are_none(text):
 def test_a_strained_hamstring_is_a_sudden_start():
     assert reading("Recently I strained my hamstring by running a prep race").findings["onset"] == "sudden"
     assert "onset" not in reading("a strain").findings
+
+
+@pytest.mark.parametrize("text", ["The shower goes hot and cold so I don't stay in long",  # the water's, most likely
+                                  "I had a dream I fell off a cliff and woke up with my hamstring cramping",
+                                  "No, I came off my horse last year but landed on my feet"])
+def test_a_sign_told_beside_a_harmless_cause_or_a_dream_is_asked_once(text):
+    assert "possible" in signs_of(text, "red_flags" if text.startswith("No,") else None).values()
+
+
+def test_a_measured_fever_is_stated_whatever_is_beside_it():
+    assert signs_of("I had a temperature of 39 at the start line") == {"fever": "clear"}
+    assert signs_of("I was shivering at the start line in the rain") == {"fever": "possible"}

@@ -1137,8 +1137,8 @@ class Reader:
             if (field in self.guessed_fields and guessed(start)) or (
                     value == "pain_below_knee" and self._stops_above_knee(doc, end, kept)):
                 continue
+            temperature = _temperature_told(doc, start, end, sentence) if value == "fever" else None
             if value == "fever":
-                temperature = _temperature_told(doc, start, end, sentence)
                 if temperature == NOT_THE_BODY:
                     continue  # "the temperature hit 38 in Spain", "water temp of 12", "my temp was 36.5"
                 possible = possible or temperature == "the"  # "the temperature went up to 39": asked once whose
@@ -1179,7 +1179,7 @@ class Reader:
             # the harmless cause told beside the sign, in its sentence with no "but" or "now"
             # between them: "I had a UTI last year. Now I've wet myself twice" is no leak explained
             explained = any(_told_beside(doc, at, start, sentence, clause, own=range(start, end)) for at in causes)
-            if explained and not (value == "bruising" and injured_suddenly):
+            if explained and not (value == "bruising" and injured_suddenly) and temperature != MEASURED:
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
                 possible = True  # "No serious harm done, as I wasn't going fast": asked once whether it was major
@@ -1871,6 +1871,7 @@ def _past_form(token: Any) -> bool:
 TEMPERATURE_WORDS = {"temperature", "temperatures", "temp", "temps"}
 # the weather's, the water's, a room's: "the temperature" in a sentence of one of these
 NOT_THE_BODY = "not_the_body"
+MEASURED = "measured"  # a fever's own figure: "a temperature of 39 at the start line" is no start line's
 WEATHER_WORDS = {"weather", "outside", "sun", "sunny", "shade", "heatwave", "forecast", "degrees", "sea", "water", "pool",
                  "lido", "lake", "river", "room", "office", "thermostat", "heating", "aircon", "air", "climate", "spain",
                  "summer", "winter", "holiday", "humidity", "humid", "wind", "windchill", "celsius", "fahrenheit"}
@@ -1882,8 +1883,9 @@ FIGURE = re.compile(r"^(\d{2,3}(?:\.\d)?)")
 def _temperature_told(doc: Doc, start: int, end: int, sentence: List[int]) -> Optional[str]:
     """How a fever told by its temperature is told: of no body (NOT_THE_BODY) when the figures
     after it are none of a fever ("a temperature of 14 degrees", "my temp was 36.5") or when "the
-    temperature" stands in a sentence of weather, water or a room; "the" when "the temperature" is
-    told with no one's (asked once); else None."""
+    temperature" stands in a sentence of weather, water or a room; MEASURED with a fever's figure
+    (no harmless cause beside it excuses it); "the" when "the temperature" is told with no one's
+    (asked once); else None."""
     at = next((index for index in range(start, end) if doc[index].lower_ in TEMPERATURE_WORDS), None)
     if at is None:
         return None
@@ -1895,7 +1897,7 @@ def _temperature_told(doc: Doc, start: int, end: int, sentence: List[int]) -> Op
     if at >= 1 and doc[at - 1].lower_ == "the":
         same = [index for index in range(len(doc)) if sentence[index] == sentence[at]]
         return NOT_THE_BODY if any(doc[index].lower_ in WEATHER_WORDS for index in same) else "the"
-    return None
+    return MEASURED if figures else None
 
 
 def _in_own_words(doc: Doc, start: int, end: int) -> bool:
