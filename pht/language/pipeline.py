@@ -51,7 +51,7 @@ CLAUSE_GAP_BLOCKERS = sorted(set(GAP_BLOCKERS) | {",", "and", "&", "then", "so",
 # A danger sign's phrase never reads over a word that says all is well or gives a reason:
 # "my bladder is fine, since you ask" is no "bladder * since", "I changed the saddle because my
 # hands went numb" no "saddle * numb" (a fresh attack on the reader, twenty-eighth session).
-SIGN_GAP_BLOCKERS = sorted(set(GAP_BLOCKERS) | {";", ":", "because", "cos", "fine", "normal", "ok", "okay",
+SIGN_GAP_BLOCKERS = sorted(set(GAP_BLOCKERS) | {";", "because", "cos", "fine", "normal", "ok", "okay",
                                                  "alright", "regular", "unaffected"})
 
 

@@ -212,7 +212,9 @@ PUT_INTO = {"into", "onto", "in", "on", "to", "off", "out", "of", "from", "up", 
 # the values told of what happens to the person while doing something to another (`CARRYING_VERBS`)
 # children, someone else for every sign but those of a fall ("the kids had a fever"; "I was playing
 # with the kids and fell" is the person's fall)
-CHILDREN = {"kid", "kids", "child", "children", "baby", "babies", "boy", "girl", "newborn", "little one", "youngest", "eldest"}
+CHILDREN = {"kid", "kids", "child", "children", "baby", "babies", "boy", "girl", "newborn", "youngest", "eldest"}
+# the organs of a sign told as another's ("her bladder leaks"; not "I showed her bruising")
+ORGANS = {"bladder", "bowel", "bowels", "legs", "leg", "bits", "bum", "genitals", "privates", "waterworks", "temperature", "temp", "feet"}
 CARRIED_VALUES = {"major_trauma", "difficulty_walking", "pop", "bruising", "leg_weakness", "sudden"}
 THIRD_PERSON = {"he", "she", "his", "her", "him", "he's", "she's", "himself", "herself"}
 # a word with a capital after a lower-case word in the same sentence: a name ("Then Angela broke her arm")
@@ -1141,7 +1143,8 @@ class Reader:
             if value == "fever":
                 if temperature == NOT_THE_BODY:
                     continue  # "the temperature hit 38 in Spain", "water temp of 12", "my temp was 36.5"
-                possible = possible or temperature == "the"  # "the temperature went up to 39": asked once whose
+                # "the temperature went up to 39": asked once whose (not as the answer to its question)
+                possible = possible or (temperature == "the" and not asked)
             if value in self.gives_values and self._not_of_the_body(doc, value, start, end):
                 continue  # "the resistance band snapped", "the chair gave way", "I buckled my seatbelt"
             if self._elsewhere(doc, field, value, start, clause):
@@ -1201,7 +1204,7 @@ class Reader:
                     continue  # "Then Angela broke her arm really badly"
                 possible = True  # a danger sign, asked once: "Yesterday Tom lost control of his bladder" may be told for Tom
             elif (sign and not proxy and not mine_too and start >= 1 and doc[start - 1].lower_ in OTHERS_OWN
-                  and not _in_own_words(doc, start, end)):
+                  and doc[start].lower_ in ORGANS and not _in_own_words(doc, start, end)):
                 possible = True  # "the lady next to me said her bladder leaks": hers, asked once
             elif sign and not proxy and not mine_too and self._goes_on_about_someone_else(doc, start, end, value):
                 possible = True  # "my mother was diagnosed ... yes, the really rubbish kind of cancer": asked once
@@ -1326,7 +1329,7 @@ class Reader:
         for size in (1, 2):  # "the chair gave way", "the resistance band snapped"
             named = [token.lower_ for token in doc[max(start - size, 0):start]]
             if (start > size and doc[start - size - 1].lower_ in DETERMINERS_AND_POSSESSIVES
-                    and all(doc[at].is_alpha for at in range(start - size, start))
+                    and all(doc[at].is_alpha for at in range(start - size, start)) and not set(named) & PERSONS
                     and not set(named) & (DETERMINERS_AND_POSSESSIVES | ADVERBS_BEFORE_A_VERB)
                     and not any(word.endswith("ly") for word in named)):  # "my leg suddenly gave way"
                 return bool(set(named) & self.gives_things)
@@ -1868,16 +1871,20 @@ def _past_form(token: Any) -> bool:
     return word in IRREGULAR_PAST or (word.endswith("ed") and token.lemma_ != word)
 
 
-TEMPERATURE_WORDS = {"temperature", "temperatures", "temp", "temps"}
-# the weather's, the water's, a room's: "the temperature" in a sentence of one of these
+TEMPERATURE_WORDS = {"temperature", "temperatures", "temp", "temps", "fever", "fevers", "thermometer"}
 NOT_THE_BODY = "not_the_body"
 MEASURED = "measured"  # a fever's own figure: "a temperature of 39 at the start line" is no start line's
-WEATHER_WORDS = {"weather", "outside", "sun", "sunny", "shade", "heatwave", "forecast", "degrees", "sea", "water", "pool",
-                 "lido", "lake", "river", "room", "office", "thermostat", "heating", "aircon", "air", "climate", "spain",
+# the weather's, the water's, a room's: "the temperature" with no figure in a sentence of one of these
+WEATHER_WORDS = {"weather", "outside", "sun", "sunny", "shade", "heatwave", "forecast", "sea", "pool",
+                 "lido", "lake", "river", "room", "office", "thermostat", "heating", "aircon", "climate", "spain",
                  "summer", "winter", "holiday", "humidity", "humid", "wind", "windchill", "celsius", "fahrenheit"}
-NOT_DEGREES = {"day", "days", "hour", "hours", "hrs", "minute", "minutes", "mins", "week", "weeks", "month", "months", "year",
-               "years", "night", "nights", "mile", "miles", "km", "k", "kg", "lbs", "%", "percent", "times", "and"}
-FIGURE = re.compile(r"^(\d{2,3}(?:\.\d)?)")
+# a reading, not a date, a time, an age or a count: "of 39", "was 38.5", "hit 101", "39 degrees", "39c"
+FIGURE = re.compile(r"^(\d{2,3}(?:\.\d{1,2})?)(?:°|°c|°f|c|f)?$")
+READING_BEFORE = {"of", "was", "is", "at", "hit", "hitting", "reached", "reaching", "to", "around", "about", "over", "above", "'s",
+                  "be", "been", "read", "reads", "said", "says", "showed", "shows", "went"}
+NOT_A_READING = {"pm", "am", "th", "st", "nd", "rd", "o'clock", "hrs", "hours", "days", "weeks", "months", "years", "yrs", "minutes",
+                 "mins", "times", "miles", "km", "k", "kg", "lbs", "%"}
+TEMPERATURE_UNITS = {"degrees", "degree", "deg", "°", "°c", "°f", "c", "f", "celsius", "fahrenheit"}
 
 
 def _temperature_told(doc: Doc, start: int, end: int, sentence: List[int]) -> Optional[str]:
@@ -1889,14 +1896,15 @@ def _temperature_told(doc: Doc, start: int, end: int, sentence: List[int]) -> Op
     at = next((index for index in range(start, end) if doc[index].lower_ in TEMPERATURE_WORDS), None)
     if at is None:
         return None
-    figures = [float(found.group(1)) for index in range(at, min(len(doc), at + 10)) if sentence[index] == sentence[at]
-               for found in [FIGURE.match(doc[index].text)]
-               if found and not (index + 1 < len(doc) and doc[index + 1].lower_ in NOT_DEGREES)]
+    figures = [float(found.group(1)) for index in range(at + 1, min(len(doc), at + 10)) if sentence[index] == sentence[at]
+               for found in [FIGURE.match(doc[index].lower_)]
+               if found and (doc[index - 1].lower_ in READING_BEFORE or index + 1 < len(doc) and doc[index + 1].lower_ in TEMPERATURE_UNITS)
+               and not (index + 1 < len(doc) and doc[index + 1].lower_ in NOT_A_READING)]
     if figures and not any(37.5 <= figure <= 43 or 99.5 <= figure <= 110 for figure in figures):
         return NOT_THE_BODY
     if at >= 1 and doc[at - 1].lower_ == "the":
         same = [index for index in range(len(doc)) if sentence[index] == sentence[at]]
-        return NOT_THE_BODY if any(doc[index].lower_ in WEATHER_WORDS for index in same) else "the"
+        return NOT_THE_BODY if not figures and any(doc[index].lower_ in WEATHER_WORDS for index in same) else "the"
     return MEASURED if figures else None
 
 
