@@ -209,12 +209,13 @@ OTHERS_TOLD_OF = {"he", "she", "they", "his", "her", "their", "he's", "she's", "
 # where a carried relative is put ("into his wheelchair", "onto her bed"): their possessive there
 # is no sign of theirs told after
 PUT_INTO = {"into", "onto", "in", "on", "to", "off", "out", "of", "from", "up", "down", "over", "across"}
-# the values told of what happens to the person while doing something to another (`CARRYING_VERBS`)
 # children, someone else for every sign but those of a fall ("the kids had a fever"; "I was playing
 # with the kids and fell" is the person's fall)
 CHILDREN = {"kid", "kids", "child", "children", "baby", "babies", "boy", "girl", "newborn", "youngest", "eldest"}
-# the organs of a sign told as another's ("her bladder leaks"; not "I showed her bruising")
+# the body words of a sign told as another's after "her", "his" or "their" ("her bladder leaks",
+# "his temperature"; not "I showed her bruising")
 ORGANS = {"bladder", "bowel", "bowels", "legs", "leg", "bits", "bum", "genitals", "privates", "waterworks", "temperature", "temp", "feet"}
+# the values told of what happens to the person while doing something to another (`CARRYING_VERBS`)
 CARRIED_VALUES = {"major_trauma", "difficulty_walking", "pop", "bruising", "leg_weakness", "sudden"}
 THIRD_PERSON = {"he", "she", "his", "her", "him", "he's", "she's", "himself", "herself"}
 # a word with a capital after a lower-case word in the same sentence: a name ("Then Angela broke her arm")
@@ -1140,11 +1141,10 @@ class Reader:
                     value == "pain_below_knee" and self._stops_above_knee(doc, end, kept)):
                 continue
             temperature = _temperature_told(doc, start, end, sentence) if value == "fever" else None
-            if value == "fever":
-                if temperature == NOT_THE_BODY:
-                    continue  # "the temperature hit 38 in Spain", "water temp of 12", "my temp was 36.5"
-                # "the temperature went up to 39": asked once whose (not as the answer to its question)
-                possible = possible or (temperature == "the" and not asked)
+            if temperature == NOT_THE_BODY:
+                continue  # "the temperature hit 38 in Spain", "water temp of 12", "my temp was 36.5"
+            # "the temperature went up to 39": asked once whose (not as the answer to its question)
+            possible = possible or (temperature == "the" and not asked)
             if value in self.gives_values and self._not_of_the_body(doc, value, start, end):
                 continue  # "the resistance band snapped", "the chair gave way", "I buckled my seatbelt"
             if self._elsewhere(doc, field, value, start, clause):
@@ -1329,8 +1329,8 @@ class Reader:
         for size in (1, 2):  # "the chair gave way", "the resistance band snapped"
             named = [token.lower_ for token in doc[max(start - size, 0):start]]
             if (start > size and doc[start - size - 1].lower_ in DETERMINERS_AND_POSSESSIVES
-                    and all(doc[at].is_alpha for at in range(start - size, start)) and not set(named) & PERSONS
-                    and not set(named) & (DETERMINERS_AND_POSSESSIVES | ADVERBS_BEFORE_A_VERB)
+                    and all(doc[at].is_alpha for at in range(start - size, start))
+                    and not set(named) & (DETERMINERS_AND_POSSESSIVES | ADVERBS_BEFORE_A_VERB | PERSONS)
                     and not any(word.endswith("ly") for word in named)):  # "my leg suddenly gave way"
                 return bool(set(named) & self.gives_things)
         if start >= 1 and doc[start - 1].lower_ in PERSONS and end < len(doc) and doc[end].lower_ in DETERMINERS_AND_POSSESSIVES:
