@@ -4464,3 +4464,65 @@ def test_a_sign_the_review_found_lost_is_stated(text, sign):
 
 def test_a_temperature_told_as_the_answer_to_its_question_is_the_persons():
     assert signs_of("the temperature was 39", "red_flags") == {"fever": "clear"}
+
+
+# --- the twenty-ninth session's two attacks: mixed answers to the safety questions, injury stories ---
+
+@pytest.mark.parametrize("asked, text, sign", [
+    ("red_flags", "no fever and both legs are numb", "both_legs"),  # "both legs are ..." a clause of its own
+    ("red_flags", "no fever or weight loss and both my legs have gone numb", "both_legs"),
+    ("red_flags", "none other than both legs going dead when I stand", "both_legs"),  # "other than" is "except"
+    ("red_flags", "no, no, no... well the numbness round my privates I suppose", "saddle_numbness"),  # "no..." ends
+    ("red_flags", "no to the legs. pins and needles in my bum cheeks and round my back passage though", "saddle_numbness"),
+    ("red_flags", "I haven't got any of those except I can't feel the seat when I sit on the toilet", "saddle_numbness"),
+    ("red_flags", "none though I was knocked over by a van", "major_trauma"),
+    (None, "The back of my upper leg is a lovely shade of aubergine", "bruising"),
+    (None, "my whole arse cheek was yellow and green for a fortnight", "bruising"),
+    (None, "heard a crunch in my left glute as I went for the ball", "pop"),
+    (None, "my mate had to fireman's lift me back to the car park", "difficulty_walking"),
+    (None, "I was stretchered off and taken to A&E", "difficulty_walking"),
+])
+def test_a_sign_the_twenty_ninth_attacks_found_missed_is_stated(asked, text, sign):
+    assert signs_of(text, asked).get(sign) == "clear"
+
+
+@pytest.mark.parametrize("asked, text, sign", [
+    ("red_flags", "nope. well, peeing has been a bit odd since sunday", "bladder_bowel_change"),
+    ("red_flags", "Not really. Only that I keep dribbling after I go", "bladder_bowel_change"),
+    ("red_flags", "none apart from things not working in the bedroom", "sexual_dysfunction"),
+    ("red_flags", "not really, though it shoots into both legs when I cough", "both_legs_pain"),
+    ("red_flags", "none of those apart from waking at night with it", "night_pain"),
+])
+def test_a_hedged_sign_in_a_mixed_answer_is_asked_once(asked, text, sign):
+    assert signs_of(text, asked).get(sign) in {"clear", "possible"}
+
+
+def test_a_place_list_between_a_feeling_and_the_saddle_keeps_them_together_but_another_clause_parts_them():
+    assert "saddle_numbness" in read_message("pins and needles in my bum cheeks and round my back passage")["red_flags"]
+    assert "both_legs" not in (read_message("numb in my bum and my legs ache").get("red_flags") or [])
+    assert "both_legs" not in (read_message("I have no numbness in my bum and both legs").get("red_flags") or [])
+
+
+@pytest.mark.parametrize("text", ["my foot is numb", "no tingling; numb on the outside of my foot",
+                                  "none apart from tingles in my foot"])
+def test_a_numb_or_tingling_foot_is_no_pain_below_the_knee(text):
+    told = reading(text, "neuro_symptoms").findings["neuro_symptoms"]
+    assert "pain_below_knee" not in told and {"numbness", "tingling"} & set(told)
+
+
+def test_pain_down_to_the_foot_beside_numbness_is_still_below_the_knee():
+    assert "pain_below_knee" in reading("numb and sore down to my foot", "neuro_symptoms").findings["neuro_symptoms"]
+
+
+def test_a_leg_that_cannot_be_lifted_is_asked_about_whatever_lifting_means_at_the_gym():
+    assert "leg_weakness" in reading("I can't lift my leg.").possible.get("neuro_symptoms", [])
+
+
+@pytest.mark.parametrize("text", [
+    "I've got so into reading about PHT, fell down a rabbit hole last night",
+    "time went flying on the long run today", "I crawled out of bed at 6 for my run",
+    "a deep bruise-like ache at the sit bone", "My old crutches are in the loft from when I did my ACL",
+    "If I fell off my bike now I reckon my hamstring would go",
+])
+def test_an_idiom_of_the_injury_stories_is_no_sign(text):
+    assert not {sign for sign, how in signs_of(text).items() if how == "clear"}

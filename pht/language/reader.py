@@ -30,6 +30,7 @@ from spacy.tokens import Doc
 from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import OVERTURN_CUES, TOGETHER_KEYS, Knowledge, flattened, load_knowledge
 from . import numbers
+from .questions import PAIN_WORDS
 from .pipeline import (CLAUSE_GAP_BLOCKERS, GAP_BLOCKERS, NEGATIONS, SIGN_GAP_BLOCKERS, PLACE_FIELDS, answer_phrases, lemma_pattern, shared_pipeline,
                        synonym_phrases)
 
@@ -65,6 +66,21 @@ CLAUSE_SUBJECTS = {"i", "my", "it", "the", "now"}
 NEW_SUBJECT = CLAUSE_SUBJECTS | {"there", "its", "it's", "i'm", "sitting", "running"}
 # after a comma, words that tell of the person now: a warning, a fear or a check ends there
 TOLD_OF_ONESELF = SUBJECT_I | {"my", "both", "now"}
+# a feeling of the nerve that a place below the knee may have without pain
+ONLY_FELT = {"numbness", "tingling"}
+PAIN_TOLD = PAIN_WORDS - {"numb", "numbness", "tingling"}
+# the values whose parts may hold a list of places between them: a feeling "in my bum cheeks and round
+# my back passage" reaches the saddle (an attack of mixed answers); "numb in my bum and down my legs"
+# is no numbness of both legs
+PLACES_LISTED_FOR = {"saddle_numbness"}
+# words that open a place: "... and round my back passage"
+PLACE_PREPOSITIONS = {"in", "on", "round", "around", "near", "by", "between", "at", "under", "inside", "across", "over",
+                      "into", "down", "up", "along", "behind", "below", "above"}
+# "both legs are numb", "both feet went": the parts and the verbs of a "both" with a verb of its own
+BOTH_PARTS = {"legs", "feet", "thighs", "calves", "sides", "buttocks", "cheeks"}
+BOTH_VERBS = {"are", "is", "feel", "feels", "felt", "have", "has", "had", "went", "go", "goes", "gone", "were", "was",
+              "keep", "kept", "get", "got", "'ve", "seem", "seemed", "started", "became", "turned", "ache", "ached",
+              "hurt", "hurts", "tingle", "tingled", "buckle", "buckled", "gave", "give"}
 # between a thing and what it did: "the tent has been leaking", "the roof keeps leaking"
 AUXILIARIES = {"has", "have", "had", "been", "is", "are", "was", "were", "'s", "keeps", "kept", "always", "still"}
 # "the back of my leg", "the side of my hip": a part named by the words after it
@@ -391,8 +407,16 @@ REASON_UNKNOWN = re.compile(r"\b(?:i'm |i am )?(?:not sure|unsure|no idea|(?:i )
                             r"not certain|no clue|(?:i )?(?:can't|cannot) explain|(?:i )?(?:can't|cannot) think) why\b")
 
 
+# "no... the numbness round my privates": an ellipsis after a "no" ends the answer's "no", as a full
+# stop does (a story's "sit down....even when I sleep it hurts" runs on); "none other than", "aside
+# from" are "except" (an attack of mixed answers: "none other than both legs going dead")
+ELLIPSIS = re.compile(r"\b(no|nope|nah|none|nothing|not really)\s*(?:\.{2,}|\u2026)")
+EXCEPT_WORDS = re.compile(r"\b(?:other than|aside from|besides|save for|excepting)\b")
+
+
 def _normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = EXCEPT_WORDS.sub("except", ELLIPSIS.sub(r"\1. ", text))
     for written, word in SYMBOL_SLANG.items():
         text = text.replace(written, word)
     text = re.sub(r'["\u201c\u201d]', " ", text)
@@ -804,8 +828,11 @@ class Reader:
                 continue  # "down the back of my leg, not past the knee": denied in the same message
             key = f"{mention.field}|{mention.value}"
             not_with, in_clause = self.possible_not_with.get(key), key in self.not_with_in_clause
+            # a `not_with` word inside the mention's own words excuses nothing: "I can't lift my
+            # leg" is no gym lift (an attack)
             if not_with is not None and not mention.clear_words and any(
-                    _same_stretch(doc, start, end, mention.start, clause, sentence, in_clause) for _, start, end in not_with(doc)):
+                    _same_stretch(doc, start, end, mention.start, clause, sentence, in_clause)
+                    and not (mention.start <= start and end <= mention.end) for _, start, end in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
             if mention.value not in values:
@@ -1049,6 +1076,12 @@ class Reader:
                       and not any(other[0] == field and not other[4] and other[2] <= start < end <= other[3]
                                   and (other[2], other[3]) != (start, end) for other in answers)]
             answers = [item for item in answers if item[4] or (item[0], item[1], clause[item[2]]) not in hedged]
+            # a place told numb or tingling ("my foot is numb", "pins and needles in my calf") names
+            # no pain below the knee, unless its clause tells of pain too (an attack of mixed answers)
+            felt = {clause[item[2]] for item in raw if item[0] == "neuro_symptoms" and item[1] in ONLY_FELT}
+            answers = [item for item in answers if not (item[1] == "pain_below_knee" and clause[item[2]] in felt
+                                                        and not _pain_in(doc, clause, clause[item[2]])
+                                                        and not _travels_to(doc, item[2]))]
             answers += self._together(doc, raw, self.answer_together, answering)
         # a phrase that only looks like a finding ("my bruised bum") still names its place
         def outside_not_findings(items: List[tuple]) -> List[tuple]:
@@ -1412,7 +1445,9 @@ class Reader:
                 if len({scope[start] for start, _ in ordered}) > 1:
                     continue
                 gaps = [range(left_end, right_start) for (_, left_end), (right_start, _) in zip(ordered, ordered[1:])]
-                if any(len(gap) > reach or places.intersection(gap)
+                listed = value in PLACES_LISTED_FOR  # "in my bum cheeks and round my back passage"
+                if any(_gap_length(doc, gap, places, listed) > reach or not (listed and _places_listed(doc, gap, places)
+                                                                             or not places.intersection(gap))
                        or any(doc[index].lower_ in NEGATIONS for index in gap) for gap in gaps):
                     continue
                 # a part that already says the value on its own needs no other: "black and blue and
@@ -1557,7 +1592,8 @@ class Reader:
             token = doc[index].lower_
             if token in CLAUSE_BREAKS or (token == "-" and index > 0 and doc[index - 1].whitespace_ and doc[index].whitespace_):
                 return  # a dash set apart by spaces ends a clause too: "no - my calf is swollen"
-            if token in {"and", "or"} and index + 1 < len(doc) and doc[index + 1].lower_ in NEW_SUBJECT:
+            if token in {"and", "or"} and index + 1 < len(doc) and (doc[index + 1].lower_ in NEW_SUBJECT
+                                                                     or _both_told_of(doc, index + 1)):
                 return
             if token in ANSWER_NOS and index + 1 < start and doc[index + 1].lower_ in NEW_SUBJECT and (
                     index == 0 or doc[index - 1].is_punct):
@@ -2250,6 +2286,54 @@ def _only_items(doc: Doc, clause: List[int], at: int, named: Set[int]) -> bool:
 def _numbered_by(doc: Doc, ends: Set[str]) -> List[int]:
     """`_numbered`, a stretch ending at any of the words `ends`."""
     return _numbered(doc, lambda token, _: token.lower_ in ends)
+
+
+def _travels_to(doc: Doc, start: int) -> bool:
+    """Whether a place is where something travels to ("pins and needles down my calf", "into my
+    foot"): a feeling that goes below the knee, not one that stays in the foot."""
+    before = start - 1
+    while before >= 0 and doc[before].lower_ in DETERMINERS_AND_POSSESSIVES:
+        before -= 1
+    return before >= 0 and doc[before].lower_ in {"down", "into", "to", "past", "below", "through"}
+
+
+def _pain_in(doc: Doc, clause: List[int], number: int) -> bool:
+    """Whether the clause numbered `number` has a word of pain."""
+    return any(token.lower_ in PAIN_TOLD for token, at in zip(doc, clause) if at == number)
+
+
+def _places_listed(doc: Doc, gap: range, places: Set[int]) -> bool:
+    """Whether every place named inside the gap between a group's parts is one of a list of places
+    that the next place closes ("pins and needles in my bum cheeks and round my back passage":
+    the place, then "and" or "or" and a word of place); "numb in my bum and my legs ache" names
+    another place, which parts the group."""
+    inside = sorted(places.intersection(gap))
+    for index in inside:
+        if index + 1 in places:
+            continue
+        joint = doc[index + 1].lower_ if index + 1 < len(doc) else ""
+        following = doc[index + 2].lower_ if index + 2 < len(doc) else ""
+        if joint not in {"and", "or", "&"} or following not in PLACE_PREPOSITIONS:
+            return False
+    return True
+
+
+def _gap_length(doc: Doc, gap: range, places: Set[int], listed: bool) -> int:
+    """The words between two parts of a group, a listed place's own words not counted."""
+    return len(gap) - len(places.intersection(gap)) if listed and _places_listed(doc, gap, places) else len(gap)
+
+
+def _both_told_of(doc: Doc, start: int) -> bool:
+    """Whether "both (my) legs" at `start` is the subject of a verb of its own ("no fever and both
+    legs are numb"): a clause of its own, which a "no" before the "and" does not reach (an attack
+    of mixed answers); "no numbness in my bum and both legs" stays one denied list."""
+    words = [token.lower_ for token in doc[start:start + 5]]
+    if words[:1] != ["both"]:
+        return False
+    rest = words[1:]
+    if rest[:1] and rest[0] in {"my", "of", "the"}:
+        rest = rest[2:] if rest[0] == "of" else rest[1:]
+    return len(rest) >= 2 and rest[0] in BOTH_PARTS and (rest[1] in BOTH_VERBS or rest[1].endswith("ing"))
 
 
 def _ends_together_clause(token: Any, following: Any) -> bool:
