@@ -42,7 +42,7 @@ BARE = "bare"  # a `bare_as_answer` match: a topic word that answers only on its
 LIST_WORDS = {"yes", "yeah", "yep", "yup", "y", "ya", "the", "a", "an", "my", "and", "or", "&", "+", "plus", "also",
               "too", "maybe", "possibly", "perhaps", "probably", "definitely", "some", "bit", "little", "slight",
               "slightly", "one", "ones", "thing", "things", "item", "that", "this", "those", "these", "just", "only",
-              "mainly", "mostly", "def", "with", "about", "of", "-", "/", "!", "?", ".", "(", ")",
+              "mainly", "mostly", "def", "with", "about", "of", "-", "/", "!", "?", ".", ",", ";", "(", ")",
               # asked back: "what about the calf?", "does weight count?"
               "what", "how", "does", "do", "is", "count", "counts", "relevant", "matter", "matters", "apply", "applies"}
 NUMBER_READERS: Dict[str, Callable[[str, bool], Optional[int]]] = {
@@ -68,11 +68,16 @@ NEW_SUBJECT = CLAUSE_SUBJECTS | {"there", "its", "it's", "i'm", "sitting", "runn
 TOLD_OF_ONESELF = SUBJECT_I | {"my", "both", "now"}
 # a feeling of the nerve that a place below the knee may have without pain
 ONLY_FELT = {"numbness", "tingling"}
-PAIN_TOLD = PAIN_WORDS - {"numb", "numbness", "tingling"}
+PAIN_TOLD = (PAIN_WORDS - {"numb", "numbness", "tingling"}) | {
+    "stabbing", "stab", "stabs", "shooting", "shoots", "shot", "sharp", "burns", "burn", "sting", "stings", "stinging", "fire",
+    "shock", "shocks", "electric", "killing", "kills", "excruciating", "cramp", "cramps", "cramping", "pulsing", "throbs",
+    "sciatica", "radiates", "radiating", "radiated", "uncomfortable", "agonising", "agonizing"}
 # the values whose parts may hold a list of places between them: a feeling "in my bum cheeks and round
 # my back passage" reaches the saddle (an attack of mixed answers); "numb in my bum and down my legs"
 # is no numbness of both legs
 PLACES_LISTED_FOR = {"saddle_numbness"}
+# the values whose parts may have "the back of" between them ("a black mark on the back of my thigh")
+PLACED_BY_OF_FOR = {"bruising"}
 # words that open a place: "... and round my back passage"
 PLACE_PREPOSITIONS = {"in", "on", "round", "around", "near", "by", "between", "at", "under", "inside", "across", "over",
                       "into", "down", "up", "along", "behind", "below", "above"}
@@ -408,9 +413,11 @@ REASON_UNKNOWN = re.compile(r"\b(?:i'm |i am )?(?:not sure|unsure|no idea|(?:i )
 
 
 # "no... the numbness round my privates": an ellipsis after a "no" ends the answer's "no", as a full
-# stop does (a story's "sit down....even when I sleep it hurts" runs on); "none other than", "aside
+# stop does, when a statement of its own follows ("no... fever" is a hesitant denial; a story's "sit
+# down....even when I sleep it hurts" runs on); "none other than", "aside
 # from" are "except" (an attack of mixed answers: "none other than both legs going dead")
-ELLIPSIS = re.compile(r"\b(no|nope|nah|none|nothing|not really)\s*(?:\.{2,}|\u2026)")
+ELLIPSIS = re.compile(r"\b(no|nope|nah|none|nothing|not really)\s*(?:\.{2,}|\u2026)\s*(?=(?:well|actually|wait|oh|but|though|"
+                      r"except|apart|only|maybe|i|i'm|i've|my|the|there|it|it's|just|hmm|um|erm)\b)")
 EXCEPT_WORDS = re.compile(r"\b(?:other than|aside from|besides|save for|excepting)\b")
 
 
@@ -701,6 +708,10 @@ class Reader:
             value = self._read_field(field, spec, text, definite, asked == field, for_someone_else=proxy)
             if value is not None:
                 found[field] = value
+        if asked == SAFETY_FIELD and _fever_figure(doc) and isinstance(found.get(asked, []), list):
+            # "nope except I had 38.9 last night": a temperature's figure as the answer to the list
+            # that asks about fever is the fever (an attack of mixed answers)
+            found[asked] = list(dict.fromkeys((found.get(asked) or []) + ["fever"]))
         if infer:
             self._apply_implications(found, asked)
         if asked and asked not in found and self._says(text, "unsure"):
@@ -1079,8 +1090,9 @@ class Reader:
             # a place told numb or tingling ("my foot is numb", "pins and needles in my calf") names
             # no pain below the knee, unless its clause tells of pain too (an attack of mixed answers)
             felt = {clause[item[2]] for item in raw if item[0] == "neuro_symptoms" and item[1] in ONLY_FELT}
+            said = _numbered_by(doc, SENTENCE_ENDS)
             answers = [item for item in answers if not (item[1] == "pain_below_knee" and clause[item[2]] in felt
-                                                        and not _pain_in(doc, clause, clause[item[2]])
+                                                        and not _pain_in(doc, said, said[item[2]])
                                                         and not _travels_to(doc, item[2]))]
             answers += self._together(doc, raw, self.answer_together, answering)
         # a phrase that only looks like a finding ("my bruised bum") still names its place
@@ -1421,7 +1433,7 @@ class Reader:
         "numb in my bum and my legs ache" is not numbness of both legs. A group of any key but
         `together` (`possible_together`; with `matcher`, the answer's own
         `possible_together_as_answer`, for `fields` only) tells its value only possibly."""
-        places = {index for field, _, start, end, _ in raw if field == "pain_location" for index in range(start, end)}
+        place_spans = [(start, end) for field, _, start, end, _ in raw if field == "pain_location"]
         clause, sentence = _numbered(doc, _ends_together_clause), _numbered_by(doc, SENTENCE_ENDS)
         parts: Dict[Tuple[str, str, str, int], Dict[int, List[Tuple[int, int]]]] = {}
         only = None if fields is None else set(fields)
@@ -1445,6 +1457,11 @@ class Reader:
                 if len({scope[start] for start, _ in ordered}) > 1:
                     continue
                 gaps = [range(left_end, right_start) for (_, left_end), (right_start, _) in zip(ordered, ordered[1:])]
+                # a place whose words run into the next part is that part's own ("a black mark on the
+                # back of my thigh", "a purple welt under my butt"), no other place between them
+                places = {index for start, end in place_spans for index in range(start, end)
+                          if not any(start < part_end and part_start < end for part_start, part_end in ordered)
+                          and not (value in PLACED_BY_OF_FOR and _placed_by_of(doc, index))}
                 listed = value in PLACES_LISTED_FOR  # "in my bum cheeks and round my back passage"
                 if any(_gap_length(doc, gap, places, listed) > reach or not (listed and _places_listed(doc, gap, places)
                                                                              or not places.intersection(gap))
@@ -1593,7 +1610,8 @@ class Reader:
             if token in CLAUSE_BREAKS or (token == "-" and index > 0 and doc[index - 1].whitespace_ and doc[index].whitespace_):
                 return  # a dash set apart by spaces ends a clause too: "no - my calf is swollen"
             if token in {"and", "or"} and index + 1 < len(doc) and (doc[index + 1].lower_ in NEW_SUBJECT
-                                                                     or _both_told_of(doc, index + 1)):
+                                                                     or _both_told_of(doc, index + 1)
+                                                                     and _only_no_before(doc, index)):
                 return
             if token in ANSWER_NOS and index + 1 < start and doc[index + 1].lower_ in NEW_SUBJECT and (
                     index == 0 or doc[index - 1].is_punct):
@@ -1773,8 +1791,11 @@ class Reader:
                     break  # "I'm not sure whether I've lost feeling down there": a doubt, no denial
                 past = doc[index].lower_ == "never" or (index > 0 and doc[index - 1].lower_ in {"did", "had"})
                 unexpected = past and (verb in EXPECTING or (doc[index].lower_ == "never" and verb == "think"))
+                # a dislike is told by a verb's "not" ("I don't much like hobbling"), never by
+                # "nothing like" or "no ... like" ("nothing like cancer or fever": a denial)
                 liked = [doc[ahead].lemma_ for ahead in range(index + 1, min(index + 3, start))
-                         if doc[ahead].lower_ not in {"much", "really", "very"}]
+                         if doc[ahead].lower_ not in {"much", "really", "very"}
+                         and doc[index].lower_ in {"not", "n't", "never"}]
                 return not unexpected and not (liked[:1] and liked[0] in LIKING)
             distance += 1
             if distance >= NEGATION_WINDOW:
@@ -1921,6 +1942,20 @@ READING_BEFORE = {"of", "was", "is", "at", "hit", "hitting", "reached", "reachin
 NOT_A_READING = {"pm", "am", "th", "st", "nd", "rd", "o'clock", "hrs", "hours", "days", "weeks", "months", "years", "yrs", "minutes",
                  "mins", "times", "miles", "km", "k", "kg", "lbs", "%"}
 TEMPERATURE_UNITS = {"degrees", "degree", "deg", "°", "°c", "°f", "c", "f", "celsius", "fahrenheit"}
+
+
+# a temperature written with its tenths ("38.9", "39.2c"): a fever's own figure, as an answer
+FEVER_TENTHS = re.compile(r"^(3[7-9]|4[0-2])\.\d(?:°|°c|c)?$")
+NOT_DEGREES = {"kg", "kgs", "kilos", "lbs", "pounds", "miles", "mile", "km", "kms", "k", "%", "percent", "mm", "cm",
+               "years", "year", "hours", "minutes", "mins", "seconds", "secs", "weeks", "days", "metres", "meters"}
+
+
+def _fever_figure(doc: Doc) -> bool:
+    """Whether an answer holds a fever's figure with its tenths ("I had 38.9 last night"), not a
+    weight, a distance or a time."""
+    return any(FEVER_TENTHS.match(token.lower_) and float(token.lower_.rstrip("°c")) >= 37.5
+               and not (index + 1 < len(doc) and doc[index + 1].lower_ in NOT_DEGREES)
+               for index, token in enumerate(doc))
 
 
 def _temperature_told(doc: Doc, start: int, end: int, sentence: List[int]) -> Optional[str]:
@@ -2288,6 +2323,11 @@ def _numbered_by(doc: Doc, ends: Set[str]) -> List[int]:
     return _numbered(doc, lambda token, _: token.lower_ in ends)
 
 
+def _placed_by_of(doc: Doc, index: int) -> bool:
+    """Whether the word at `index` is a part placed by what follows "of" ("the back of my thigh")."""
+    return (doc[index].lower_ in PARTS_PLACED_BY_OF and index + 1 < len(doc) and doc[index + 1].lower_ == "of")
+
+
 def _travels_to(doc: Doc, start: int) -> bool:
     """Whether a place is where something travels to ("pins and needles down my calf", "into my
     foot"): a feeling that goes below the knee, not one that stays in the foot."""
@@ -2297,9 +2337,11 @@ def _travels_to(doc: Doc, start: int) -> bool:
     return before >= 0 and doc[before].lower_ in {"down", "into", "to", "past", "below", "through"}
 
 
-def _pain_in(doc: Doc, clause: List[int], number: int) -> bool:
-    """Whether the clause numbered `number` has a word of pain."""
-    return any(token.lower_ in PAIN_TOLD for token, at in zip(doc, clause) if at == number)
+def _pain_in(doc: Doc, stretch: List[int], number: int) -> bool:
+    """Whether the stretch (a sentence) numbered `number` has a word of pain not denied just
+    before it ("numb calf, sharp shooting feeling"; not "no pain below the knee, but my foot is numb")."""
+    return any(token.lower_ in PAIN_TOLD and not any(doc[before].lower_ in NEGATIONS for before in range(max(0, index - 2), index))
+               for index, (token, at) in enumerate(zip(doc, stretch)) if at == number)
 
 
 def _places_listed(doc: Doc, gap: range, places: Set[int]) -> bool:
@@ -2333,7 +2375,21 @@ def _both_told_of(doc: Doc, start: int) -> bool:
     rest = words[1:]
     if rest[:1] and rest[0] in {"my", "of", "the"}:
         rest = rest[2:] if rest[0] == "of" else rest[1:]
-    return len(rest) >= 2 and rest[0] in BOTH_PARTS and (rest[1] in BOTH_VERBS or rest[1].endswith("ing"))
+    return len(rest) >= 2 and rest[0] in BOTH_PARTS and rest[1] in BOTH_VERBS
+
+
+def _only_no_before(doc: Doc, index: int) -> bool:
+    """Whether the clause before the "and" at `index` is denied only by a bare "no" or "none" of
+    its own ("no fever and both legs are numb"), not by a verb's "not" or a doubt whose reach is
+    the whole sentence ("I don't think my bum and both legs are numb")."""
+    words = []
+    for at in range(index - 1, -1, -1):
+        if doc[at].lower_ in CLAUSE_BREAKS:
+            break
+        words.append(doc[at])
+    return (any(token.lower_ in {"no", "none"} for token in words)
+            and not any(token.lower_ in {"not", "n't", "never", "nothing"} or token.lemma_ in UNSURE_AFTER_NOT | {"say", "notice"}
+                        for token in words))
 
 
 def _ends_together_clause(token: Any, following: Any) -> bool:
