@@ -42,7 +42,7 @@ BARE = "bare"  # a `bare_as_answer` match: a topic word that answers only on its
 LIST_WORDS = {"yes", "yeah", "yep", "yup", "y", "ya", "the", "a", "an", "my", "and", "or", "&", "+", "plus", "also",
               "too", "maybe", "possibly", "perhaps", "probably", "definitely", "some", "bit", "little", "slight",
               "slightly", "one", "ones", "thing", "things", "item", "that", "this", "those", "these", "just", "only",
-              "mainly", "mostly", "def", "with", "about", "of", "-", "/", "!", "?", ".", ",", ";", "(", ")",
+              "mainly", "mostly", "def", "with", "about", "of", "-", "/", "!", "?", ".", "(", ")",
               # asked back: "what about the calf?", "does weight count?"
               "what", "how", "does", "do", "is", "count", "counts", "relevant", "matter", "matters", "apply", "applies"}
 NUMBER_READERS: Dict[str, Callable[[str, bool], Optional[int]]] = {
@@ -71,7 +71,7 @@ ONLY_FELT = {"numbness", "tingling"}
 PAIN_TOLD = (PAIN_WORDS - {"numb", "numbness", "tingling"}) | {
     "stabbing", "stab", "stabs", "shooting", "shoots", "shot", "sharp", "burns", "burn", "sting", "stings", "stinging", "fire",
     "shock", "shocks", "electric", "killing", "kills", "excruciating", "cramp", "cramps", "cramping", "pulsing", "throbs",
-    "sciatica", "radiates", "radiating", "radiated", "uncomfortable", "agonising", "agonizing"}
+    "sciatica", "radiates", "radiating", "radiated", "uncomfortable", "agonising", "agonizing", "throb", "twinges"}
 # the values whose parts may hold a list of places between them: a feeling "in my bum cheeks and round
 # my back passage" reaches the saddle (an attack of mixed answers); "numb in my bum and down my legs"
 # is no numbness of both legs
@@ -418,12 +418,15 @@ REASON_UNKNOWN = re.compile(r"\b(?:i'm |i am )?(?:not sure|unsure|no idea|(?:i )
 # from" are "except" (an attack of mixed answers: "none other than both legs going dead")
 ELLIPSIS = re.compile(r"\b(no|nope|nah|none|nothing|not really)\s*(?:\.{2,}|\u2026)\s*(?=(?:well|actually|wait|oh|but|though|"
                       r"except|apart|only|maybe|i|i'm|i've|my|the|there|it|it's|just|hmm|um|erm)\b)")
+ENDS_DENIED = re.compile(r"\b(?:no|nope|nah|none(?: of (?:those|them|these|it))?|not really|nothing|neither)\W*$")
 EXCEPT_WORDS = re.compile(r"\b(?:other than|aside from|besides|save for|excepting)\b")
 
 
 def _normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    text = EXCEPT_WORDS.sub("except", ELLIPSIS.sub(r"\1. ", text))
+    if not ENDS_DENIED.search(text):  # "no... the fever, the weight loss, none of those" denies them all
+        text = ELLIPSIS.sub(r"\1. ", text)
+    text = EXCEPT_WORDS.sub("except", text)
     for written, word in SYMBOL_SLANG.items():
         text = text.replace(written, word)
     text = re.sub(r'["\u201c\u201d]', " ", text)
@@ -485,6 +488,7 @@ class Reader:
             self.as_answer.setdefault(field, self._new_matcher()).add(
                 value, [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
         self.possible_not_with: Dict[str, Matcher] = {}
+        self.possible_own_words: Dict[str, Set[str]] = {}
         self.not_with_in_clause: Set[str] = set()
         for field, value, entry in possible_values(self.knowledge):
             self.matcher.add(f"{field}|{value}|{POSSIBLE}", [lemma_pattern(self.nlp, str(p), blockers=self._gap_blockers(field, value))
@@ -497,6 +501,10 @@ class Reader:
                     f"{value}|{POSSIBLE}|{BARE}", [lemma_pattern(self.nlp, str(phrase))])
             if entry.get("not_with"):
                 self.possible_not_with[f"{field}|{value}"] = self._cue_matcher(entry["not_with"])
+                # the words the possible phrases write out themselves ("lift" of "can't lift my leg")
+                self.possible_own_words[f"{field}|{value}"] = {
+                    word.lstrip("=") for phrase in entry.get("possible", []) for word in str(phrase).lower().split()
+                    if word != "*"}
             if entry.get("not_with_in_clause"):
                 self.not_with_in_clause.add(f"{field}|{value}")
         # in any message, a sign stated by its parts together, or only possibly ("I hit the ground
@@ -839,11 +847,14 @@ class Reader:
                 continue  # "down the back of my leg, not past the knee": denied in the same message
             key = f"{mention.field}|{mention.value}"
             not_with, in_clause = self.possible_not_with.get(key), key in self.not_with_in_clause
-            # a `not_with` word inside the mention's own words excuses nothing: "I can't lift my
-            # leg" is no gym lift (an attack)
+            # a `not_with` word that is one of the phrase's own written words excuses nothing: "I
+            # can't lift my leg" is no gym lift (not "lost my sprint power": a word of the gap)
+            own = self.possible_own_words.get(key, set())
             if not_with is not None and not mention.clear_words and any(
                     _same_stretch(doc, start, end, mention.start, clause, sentence, in_clause)
-                    and not (mention.start <= start and end <= mention.end) for _, start, end in not_with(doc)):
+                    and not (mention.start <= start and end <= mention.end
+                             and all(doc[at].lower_ in own for at in range(start, end)))
+                    for _, start, end in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
             if mention.value not in values:
@@ -1090,9 +1101,9 @@ class Reader:
             # a place told numb or tingling ("my foot is numb", "pins and needles in my calf") names
             # no pain below the knee, unless its clause tells of pain too (an attack of mixed answers)
             felt = {clause[item[2]] for item in raw if item[0] == "neuro_symptoms" and item[1] in ONLY_FELT}
-            said = _numbered_by(doc, SENTENCE_ENDS)
+            whole = [0] * len(doc)
             answers = [item for item in answers if not (item[1] == "pain_below_knee" and clause[item[2]] in felt
-                                                        and not _pain_in(doc, said, said[item[2]])
+                                                        and not _pain_in(doc, whole, 0)
                                                         and not _travels_to(doc, item[2]))]
             answers += self._together(doc, raw, self.answer_together, answering)
         # a phrase that only looks like a finding ("my bruised bum") still names its place
@@ -1791,11 +1802,12 @@ class Reader:
                     break  # "I'm not sure whether I've lost feeling down there": a doubt, no denial
                 past = doc[index].lower_ == "never" or (index > 0 and doc[index - 1].lower_ in {"did", "had"})
                 unexpected = past and (verb in EXPECTING or (doc[index].lower_ == "never" and verb == "think"))
-                # a dislike is told by a verb's "not" ("I don't much like hobbling"), never by
-                # "nothing like" or "no ... like" ("nothing like cancer or fever": a denial)
+                # a dislike is told by a verb's "not" ("I don't much like hobbling"); "nothing like
+                # cancer or fever" denies, but "there's nothing like both legs going numb to scare
+                # you" tells (a fresh-eyes review)
                 liked = [doc[ahead].lemma_ for ahead in range(index + 1, min(index + 3, start))
                          if doc[ahead].lower_ not in {"much", "really", "very"}
-                         and doc[index].lower_ in {"not", "n't", "never"}]
+                         and (doc[index].lower_ in {"not", "n't", "never"} or _nothing_like_idiom(doc, index))]
                 return not unexpected and not (liked[:1] and liked[0] in LIKING)
             distance += 1
             if distance >= NEGATION_WINDOW:
@@ -1950,12 +1962,31 @@ NOT_DEGREES = {"kg", "kgs", "kilos", "lbs", "pounds", "miles", "mile", "km", "km
                "years", "year", "hours", "minutes", "mins", "seconds", "secs", "weeks", "days", "metres", "meters"}
 
 
+TIMED_THINGS = {"parkrun", "run", "race", "time", "pb", "lap", "split", "pace", "marathon", "10k", "5k", "km", "mile",
+                "miles", "swim", "ride", "time's", "bmi", "size", "shoe", "shoes", "waist", "version"}
+
+
 def _fever_figure(doc: Doc) -> bool:
-    """Whether an answer holds a fever's figure with its tenths ("I had 38.9 last night"), not a
-    weight, a distance or a time."""
-    return any(FEVER_TENTHS.match(token.lower_) and float(token.lower_.rstrip("°c")) >= 37.5
-               and not (index + 1 < len(doc) and doc[index + 1].lower_ in NOT_DEGREES)
-               for index, token in enumerate(doc))
+    """Whether an answer tells the person's own fever by its figure with tenths ("I had 38.9 last
+    night", "spiked to 38.5"): told as a temperature (after "had", "was", "hit", "spiked to" ...,
+    with a degree sign, or beside a word of temperature), 38.0 or more, not a weight, a distance or
+    a time, and not denied or told of somebody else in its clause (a fresh-eyes review)."""
+    sentence = _numbered_by(doc, SENTENCE_ENDS)
+    for index, token in enumerate(doc):
+        if not FEVER_TENTHS.match(token.lower_) or float(token.lower_.rstrip("°c")) < 38.0:
+            continue
+        following = doc[index + 1].lower_ if index + 1 < len(doc) else ""
+        same = [other.lower_ for other, at in zip(doc, sentence) if at == sentence[index]]
+        told = (token.lower_.endswith(("°", "c")) or following in TEMPERATURE_UNITS - {"f"}
+                or index > 0 and doc[index - 1].lower_ in READING_BEFORE | {"had", "was", "to", "at", "temp", "temperature"}
+                or bool(set(same) & TEMPERATURE_WORDS))
+        before = [doc[at].lower_ for at in Reader._clause_before(doc, index)]
+        if set(before) & TIMED_THINGS:
+            continue  # "my parkrun was 39.2": a time
+        if (told and following not in NOT_DEGREES and not set(same) & WEATHER_WORDS
+                and not set(before) & (NEGATIONS | OTHER_PEOPLE | CHILDREN | {"he", "she", "his", "her", "they", "didn't"})):
+            return True
+    return False
 
 
 def _temperature_told(doc: Doc, start: int, end: int, sentence: List[int]) -> Optional[str]:
@@ -2323,6 +2354,11 @@ def _numbered_by(doc: Doc, ends: Set[str]) -> List[int]:
     return _numbered(doc, lambda token, _: token.lower_ in ends)
 
 
+def _nothing_like_idiom(doc: Doc, index: int) -> bool:
+    """Whether the "nothing" at `index` opens "there's nothing like ..." (what follows happened)."""
+    return doc[index].lower_ == "nothing" and index > 0 and doc[index - 1].lower_ in {"'s", "is", "was", "s"}
+
+
 def _placed_by_of(doc: Doc, index: int) -> bool:
     """Whether the word at `index` is a part placed by what follows "of" ("the back of my thigh")."""
     return (doc[index].lower_ in PARTS_PLACED_BY_OF and index + 1 < len(doc) and doc[index + 1].lower_ == "of")
@@ -2332,13 +2368,14 @@ def _travels_to(doc: Doc, start: int) -> bool:
     """Whether a place is where something travels to ("pins and needles down my calf", "into my
     foot"): a feeling that goes below the knee, not one that stays in the foot."""
     before = start - 1
-    while before >= 0 and doc[before].lower_ in DETERMINERS_AND_POSSESSIVES:
-        before -= 1
+    while before >= 0 and (doc[before].lower_ in DETERMINERS_AND_POSSESSIVES | {"of", "outside", "inside"}
+                           or doc[before].lower_ in PARTS_PLACED_BY_OF and before + 1 < len(doc) and doc[before + 1].lower_ == "of"):
+        before -= 1  # "down the outside of my calf"
     return before >= 0 and doc[before].lower_ in {"down", "into", "to", "past", "below", "through"}
 
 
 def _pain_in(doc: Doc, stretch: List[int], number: int) -> bool:
-    """Whether the stretch (a sentence) numbered `number` has a word of pain not denied just
+    """Whether the stretch numbered `number` (the whole answer) has a word of pain not denied just
     before it ("numb calf, sharp shooting feeling"; not "no pain below the knee, but my foot is numb")."""
     return any(token.lower_ in PAIN_TOLD and not any(doc[before].lower_ in NEGATIONS for before in range(max(0, index - 2), index))
                for index, (token, at) in enumerate(zip(doc, stretch)) if at == number)
@@ -2375,7 +2412,8 @@ def _both_told_of(doc: Doc, start: int) -> bool:
     rest = words[1:]
     if rest[:1] and rest[0] in {"my", "of", "the"}:
         rest = rest[2:] if rest[0] == "of" else rest[1:]
-    return len(rest) >= 2 and rest[0] in BOTH_PARTS and rest[1] in BOTH_VERBS
+    return (len(rest) >= 2 and rest[0] in BOTH_PARTS and rest[1] in BOTH_VERBS
+            and not set(rest[2:4]) & (FINE_WORDS | {"same", "fine"}))  # "both legs are the same as always"
 
 
 def _only_no_before(doc: Doc, index: int) -> bool:
