@@ -414,8 +414,8 @@ REASON_UNKNOWN = re.compile(r"\b(?:i'm |i am )?(?:not sure|unsure|no idea|(?:i )
 
 # "no... the numbness round my privates": an ellipsis after a "no" ends the answer's "no", as a full
 # stop does, when a statement of its own follows ("no... fever" is a hesitant denial; a story's "sit
-# down....even when I sleep it hurts" runs on); "none other than", "aside
-# from" are "except" (an attack of mixed answers: "none other than both legs going dead")
+# down....even when I sleep it hurts" runs on); "none other than", "aside from" are "except" (an
+# attack of mixed answers: "none other than both legs going dead")
 ELLIPSIS = re.compile(r"\b(no|nope|nah|none|nothing|not really)\s*(?:\.{2,}|\u2026)\s*(?=(?:well|actually|wait|oh|but|though|"
                       r"except|apart|only|maybe|i|i'm|i've|my|the|there|it|it's|just|hmm|um|erm)\b)")
 ENDS_DENIED = re.compile(r"\b(?:no|nope|nah|none(?: of (?:those|them|these|it))?|not really|nothing|neither)\W*$")
@@ -1101,10 +1101,9 @@ class Reader:
             # a place told numb or tingling ("my foot is numb", "pins and needles in my calf") names
             # no pain below the knee, unless its clause tells of pain too (an attack of mixed answers)
             felt = {clause[item[2]] for item in raw if item[0] == "neuro_symptoms" and item[1] in ONLY_FELT}
-            whole = [0] * len(doc)
-            answers = [item for item in answers if not (item[1] == "pain_below_knee" and clause[item[2]] in felt
-                                                        and not _pain_in(doc, whole, 0)
-                                                        and not _travels_to(doc, item[2]))]
+            if felt and not _pain_told(doc):
+                answers = [item for item in answers if not (item[1] == "pain_below_knee" and clause[item[2]] in felt
+                                                            and not _travels_to(doc, item[2]))]
             answers += self._together(doc, raw, self.answer_together, answering)
         # a phrase that only looks like a finding ("my bruised bum") still names its place
         def outside_not_findings(items: List[tuple]) -> List[tuple]:
@@ -1474,9 +1473,7 @@ class Reader:
                           if not any(start < part_end and part_start < end for part_start, part_end in ordered)
                           and not (value in PLACED_BY_OF_FOR and _placed_by_of(doc, index))}
                 listed = value in PLACES_LISTED_FOR  # "in my bum cheeks and round my back passage"
-                if any(_gap_length(doc, gap, places, listed) > reach or not (listed and _places_listed(doc, gap, places)
-                                                                             or not places.intersection(gap))
-                       or any(doc[index].lower_ in NEGATIONS for index in gap) for gap in gaps):
+                if not all(_gap_joins(doc, gap, places, listed, reach) for gap in gaps):
                     continue
                 # a part that already says the value on its own needs no other: "black and blue and
                 # had to drag my leg" is a bruise and a dragged leg, not one bruise "... my leg" that
@@ -1978,13 +1975,13 @@ def _fever_figure(doc: Doc) -> bool:
         following = doc[index + 1].lower_ if index + 1 < len(doc) else ""
         same = [other.lower_ for other, at in zip(doc, sentence) if at == sentence[index]]
         told = (token.lower_.endswith(("°", "c")) or following in TEMPERATURE_UNITS - {"f"}
-                or index > 0 and doc[index - 1].lower_ in READING_BEFORE | {"had", "was", "to", "at", "temp", "temperature"}
+                or index > 0 and doc[index - 1].lower_ in READING_BEFORE | {"had"}
                 or bool(set(same) & TEMPERATURE_WORDS))
         before = [doc[at].lower_ for at in Reader._clause_before(doc, index)]
         if set(before) & TIMED_THINGS:
             continue  # "my parkrun was 39.2": a time
         if (told and following not in NOT_DEGREES and not set(same) & WEATHER_WORDS
-                and not set(before) & (NEGATIONS | OTHER_PEOPLE | CHILDREN | {"he", "she", "his", "her", "they", "didn't"})):
+                and not set(before) & (NEGATIONS | OTHER_PEOPLE | CHILDREN | {"he", "she", "his", "her", "they"})):
             return True
     return False
 
@@ -2369,16 +2366,16 @@ def _travels_to(doc: Doc, start: int) -> bool:
     foot"): a feeling that goes below the knee, not one that stays in the foot."""
     before = start - 1
     while before >= 0 and (doc[before].lower_ in DETERMINERS_AND_POSSESSIVES | {"of", "outside", "inside"}
-                           or doc[before].lower_ in PARTS_PLACED_BY_OF and before + 1 < len(doc) and doc[before + 1].lower_ == "of"):
+                           or _placed_by_of(doc, before)):
         before -= 1  # "down the outside of my calf"
     return before >= 0 and doc[before].lower_ in {"down", "into", "to", "past", "below", "through"}
 
 
-def _pain_in(doc: Doc, stretch: List[int], number: int) -> bool:
-    """Whether the stretch numbered `number` (the whole answer) has a word of pain not denied just
-    before it ("numb calf, sharp shooting feeling"; not "no pain below the knee, but my foot is numb")."""
+def _pain_told(doc: Doc) -> bool:
+    """Whether the answer has a word of pain not denied just before it ("numb calf, sharp shooting
+    feeling"; not "no pain below the knee, but my foot is numb")."""
     return any(token.lower_ in PAIN_TOLD and not any(doc[before].lower_ in NEGATIONS for before in range(max(0, index - 2), index))
-               for index, (token, at) in enumerate(zip(doc, stretch)) if at == number)
+               for index, token in enumerate(doc))
 
 
 def _places_listed(doc: Doc, gap: range, places: Set[int]) -> bool:
@@ -2397,9 +2394,14 @@ def _places_listed(doc: Doc, gap: range, places: Set[int]) -> bool:
     return True
 
 
-def _gap_length(doc: Doc, gap: range, places: Set[int], listed: bool) -> int:
-    """The words between two parts of a group, a listed place's own words not counted."""
-    return len(gap) - len(places.intersection(gap)) if listed and _places_listed(doc, gap, places) else len(gap)
+def _gap_joins(doc: Doc, gap: range, places: Set[int], listed: bool, reach: int) -> bool:
+    """Whether two parts of a group are joined across `gap`: no negation in it, no place named in
+    it (unless `listed` lets a list of places stand there, `_places_listed`), and at most `reach`
+    words, a listed place's own words not counted."""
+    inside = places.intersection(gap)
+    if inside and not (listed and _places_listed(doc, gap, places)):
+        return False
+    return len(gap) - len(inside) <= reach and not any(doc[index].lower_ in NEGATIONS for index in gap)
 
 
 def _both_told_of(doc: Doc, start: int) -> bool:
