@@ -4602,3 +4602,59 @@ def test_an_injury_told_by_what_happened_is_stated(text, sign):
                                   "the physio won't let me walk more than 5k"])
 def test_walking_allowed_or_managed_is_no_trouble_walking(text):
     assert "difficulty_walking" not in signs_of(text)
+
+
+# --- the thirtieth session's two attacks: false alarms, and signs told in telegraphic answers ---
+
+@pytest.mark.parametrize("asked, text", [
+    ("red_flags", "no fever, weight loss or cancer"),
+    ("red_flags", "No fevers, weight loss, cancer or falls"),
+    ("red_flags", "I haven't had a fever, lost weight, had cancer or any bladder or bowel problems"),
+    ("red_flags", "no fever, chills or weight loss"),
+    ("red_flags", "fever, weight loss, cancer, none of those"),
+    ("red_flags", "fever, weight loss, cancer, bladder stuff... none of those"),
+    ("red_flags", "fever/weight loss/cancer: no"),
+    ("red_flags", "none of those: fever, weight loss, cancer"),
+    ("red_flags", "no to fever, weight loss, cancer"),
+    ("neuro_symptoms", "no numbness, tingling or weakness in my legs"),
+    ("injury_signs", "I didn't hear a pop, see any bruising or have trouble walking"),
+    ("injury_signs", "no to the pop, bruising and walking"),
+    (None, "No pop, bruising or trouble walking, it just came on during a hill session"),
+])
+def test_one_denial_of_a_list_denies_every_item(asked, text):
+    assert not signs_of(text, asked)
+    assert "leg_weakness" not in reading(text, asked).possible.get("neuro_symptoms", [])
+
+
+def test_the_rest_denied_leaves_the_item_told():
+    assert reading("Yes weak leg, the rest no", "neuro_symptoms").possible["neuro_symptoms"] == ["leg_weakness"]
+
+
+@pytest.mark.parametrize("asked, text, sign", [
+    ("red_flags", "no fever, weight loss or night pain, but the numbness round my back passage is new", "saddle_numbness"),
+    ("red_flags", "no, the fever, the weight loss, none of those but I do get a bit of numbness when I wipe", "saddle_numbness"),
+    ("red_flags", "no fever, both legs are numb", "both_legs"),
+    ("red_flags", "no fever, weight loss or my legs are numb", "both_legs"),
+    ("red_flags", "fever no weight loss yes", "weight_loss"),
+    ("red_flags", "fever - no / weight loss - yes", "weight_loss"),
+    ("red_flags", "no fever weight loss yes", "weight_loss"),
+    ("red_flags", "fever no weight loss no cancer yes", "cancer_history"),
+])
+def test_a_sign_told_beside_a_denied_list_or_answered_after_its_name_is_kept(asked, text, sign):
+    assert sign in signs_of(text, asked)
+
+
+@pytest.mark.parametrize("text", ["fever no weight loss yes", "fever no weight loss no cancer yes"])
+def test_an_item_answered_no_after_its_name_is_denied(text):
+    assert "fever" not in signs_of(text, "red_flags")
+
+
+@pytest.mark.parametrize("text", ["bowels no, bladder yes", "bladder yes bowels no", "bowels fine; bladder not",
+                                  "bowel: no. bladder: yes.", "bowels are fine but my bladder isn't"])
+def test_a_denial_of_one_organ_leaves_the_other_asked_about(text):
+    assert signs_of(text, "red_flags").get("bladder_bowel_change") in {"clear", "possible"}
+
+
+def test_an_aside_or_a_clause_is_no_list():
+    assert reading("never had an issue with sore sit bones or, as some call it, numbus junkus. Now my sit bone aches").findings.get("pain_location") == "sit_bone"
+    assert reading("they tested for saddle numbness and found none").possible["red_flags"] == ["saddle_numbness"]

@@ -832,6 +832,16 @@ class Reader:
         says nothing usable at all."""
         return self._says(_normalise(text or ""), "unsure")
 
+    def _other_organ(self, doc: Doc, mention: Mention, other: Mention) -> bool:
+        """Whether two mentions of one sign name different organs: "bowels no, bladder yes" denies
+        only the bowels (an attack of telegraphic answers)."""
+        def organs_of(told: Mention) -> Set[str]:
+            return {name for name, (_, words) in self.organs.items()
+                    if any(told.start <= start and end <= told.end for _, start, end in words(doc))}
+
+        own, others = organs_of(mention), organs_of(other)
+        return bool(own and others and not own & others)
+
     def _possible(self, doc: Doc, mentions: List[Mention], found: Dict[str, Any]) -> Dict[str, List[str]]:
         """Values only possibly mentioned: not negated, not already stated clearly, and with
         none of the value's `not_with` phrases in its sentence. A word that only says all is well
@@ -843,7 +853,7 @@ class Reader:
             if not mention.possible or mention.negated or mention.value in (found.get(mention.field) or []):
                 continue
             if any(other.value == mention.value and other.field == mention.field and other.negated
-                   for other in mentions):
+                   and not self._other_organ(doc, mention, other) for other in mentions):
                 continue  # "down the back of my leg, not past the knee": denied in the same message
             key = f"{mention.field}|{mention.value}"
             not_with, in_clause = self.possible_not_with.get(key), key in self.not_with_in_clause
@@ -1791,6 +1801,10 @@ class Reader:
             subject_between = subject_between or doc[index].lower_ in SUBJECT_I
             told_past = told_past or (doc[index].lower_ == "and" and _past_form(doc[index + 1]))
             if doc[index].lower_ in NEGATIONS:
+                answer = _answered_after(doc, end)
+                if answer is not None and (_postfix_no(doc, index, mentioned) or doc[answer].lower_ not in ANSWER_NOS | {"n"}
+                                           and any(at in mentioned for at in range(index + 1, start))):
+                    break  # "fever no weight loss yes", "no fever weight loss yes": the "no" is the fever's
                 if told_past and index > 0 and doc[index - 1].lower_ in DO_SUPPORT:
                     break  # "I didn't appreciate that fact and went down hard": the fall happened
                 # "I never expected I would slip and fall": what was not expected happened
@@ -1809,6 +1823,10 @@ class Reader:
             distance += 1
             if distance >= NEGATION_WINDOW:
                 break
+        if not inability:
+            head = _listed(doc, start, end, mentioned)
+            if head == -1 or head is not None and self._is_negated(doc, head, head + 1, mentioned, sign):
+                return True  # "no fever, weight loss or cancer", "fever, weight loss, none of those"
         if self._asked_and_denied(doc, end, start):
             return True  # "Fever? No. Weight loss? No.": the person's own question and answer
         # After the mention: other findings joined by "and"/"or" are skipped ("my bladder and
@@ -1868,8 +1886,10 @@ class Reader:
         if after > end and self._denied_by_answer_at(doc, after):
             return True
         if after < len(doc) and doc[after].lower_ in ASKED_AND_DENIED - {"fine", "normal"} and (
-                after + 1 == len(doc) or doc[after + 1].lower_ in CLAUSE_BREAKS | {"and", "or"}):
+                after + 1 == len(doc) or doc[after + 1].lower_ in CLAUSE_BREAKS | {"and", "or", "/"}):
             return True
+        if after < len(doc) and doc[after].lower_ in ANSWER_NOS and _answered_next(doc, after + 1):
+            return True  # "fever no weight loss yes": each item answered after it
         ask = next((index for index in range(end, min(len(doc), end + 3)) if doc[index].text == "?"), None)
         if ask is None or ask + 1 >= len(doc):
             return False
@@ -2402,6 +2422,162 @@ def _gap_joins(doc: Doc, gap: range, places: Set[int], listed: bool, reach: int)
     if inside and not (listed and _places_listed(doc, gap, places)):
         return False
     return len(gap) - len(inside) <= reach and not any(doc[index].lower_ in NEGATIONS for index in gap)
+
+
+# A list of findings under one denial ("no fever, weight loss or cancer", "fever, weight loss,
+# cancer, none of those"; an attack on false alarms): the words a list's items may hold besides
+# the findings, the words after its last item that make the item a subject of a clause of its own
+# ("no fever, and my bladder is weird"), and the denials that close a list
+LIST_FILLERS = {"any", "the", "a", "an", "some", "my", "of", "in", "around", "down", "on", "&", "/"}
+LIST_CLOSERS = {"none", "no", "nope", "nah", "neither", "never", "negative"}
+LIST_CLOSER_ENDS = {"of those", "of them", "of these", "of the above", "of that", "to all", "at all", "to any",
+                    "thanks", "thank you"}
+PREDICATES = {"is", "are", "was", "were", "'s", "'re", "has", "have", "had", "feel", "feels", "felt", "seem", "seems",
+              "went", "goes", "gone", "go", "keeps", "kept", "keep", "started", "starts", "comes", "came", "can", "ca",
+              "could", "will", "wo", "does", "do", "did", "been", "getting", "gets", "got", "happened", "happens"}
+LIST_ITEM_WORDS = 2  # words of an item that is no finding ("no pain, numbness or tingling"): "pain"
+LIST_SEPARATORS = {",", "or", "nor", "and", "/"}
+LIST_OTHERS = {"rest", "others", "other", "else"}
+LIST_DENYING_VERBS = {"have", "get", "notice", "see", "feel", "hear", "experience", "suffer", "had", "got"}
+# what denies a whole list before it: "none of those: fever, weight loss", "no to fever, weight loss, cancer"
+LIST_OPENERS = re.compile(r"(?:\bnone(?: of (?:those|them|these|the above))?|\bno|\bnope|\bnah)\s*:$|\bno to(?: the| any| all)?$")
+
+
+def _listed(doc: Doc, start: int, end: int, mentioned: Set[int]) -> Optional[int]:
+    """Where the list of findings that the mention from `start` to `end` is an item of begins,
+    when it is a list under one denial: its items set apart by commas and its last joined by
+    "or" or "nor" ("no fever, weight loss or cancer": the "no" reaches them all), or closed by a
+    denial of its own ("fever, weight loss, cancer, none of those": -1). None for no such list: a
+    comma with no "or" ends the denial ("no fever, both legs numb"), so does ", and", "both"
+    after a comma and an item that a verb follows ("no fever, weight loss or my legs are numb")."""
+    joined = any(doc[at].lower_ in {"or", "nor"} for at in range(start, end))  # "tingling or weakness in my legs"
+    crossed = False
+    head, unknown, items = start, 0, 1
+
+    def separates(at: int, step: int = 1) -> bool:
+        while 0 <= at < len(doc) and doc[at].lower_ in LIST_FILLERS - {"/"}:
+            at += step
+        return 0 <= at < len(doc) and doc[at].lower_ in LIST_SEPARATORS
+
+    commas = []
+    index = start - 1
+    while index >= 0:
+        word = doc[index].lower_
+        if word in {",", "and"}:
+            if doc[index + 1].lower_ in {"and", "both", "but"} | SUBJECT_I:
+                break
+            commas += [index] if word == "," else []
+            unknown = 0
+        elif word in {"or", "nor", "/"}:
+            joined, unknown = True, 0
+        elif index in mentioned or word in LIST_FILLERS:
+            head = index if index in mentioned else head
+        elif (index > 0 and doc[index - 1].lower_ in {",", "or", "nor"} and doc[index].is_alpha
+              and word not in NEGATIONS | OWN_SUBJECTS | CLAUSE_BREAKS):
+            unknown = 0  # the verb of an item ("I haven't had a fever, lost weight, had cancer or ...")
+        elif (doc[index].is_alpha and word not in NEGATIONS | OWN_SUBJECTS | PREDICATES | CLAUSE_BREAKS
+              and (unknown or separates(index + 1)) and unknown < LIST_ITEM_WORDS):
+            unknown, head = unknown + 1, index  # an item that is no finding, whole between its commas
+        else:
+            break
+        items += head == index and separates(index + 1)
+        index -= 1
+    if unknown and index >= 0 and doc[index].lower_ not in NEGATIONS | LIST_FILLERS | {":", "to"}:
+        return None  # "sit without pain, let alone bend forward": no item, the words of a clause
+    # the list opens with its denial: "no", "never", "without", or "didn't have", "haven't noticed"
+    # (not "a place you weren't supposed to be sitting on, or even slipping on ice")
+    opened = index >= 0 and (doc[index].lower_ in NEGATIONS or doc[index].lemma_ in LIST_DENYING_VERBS and any(
+        doc[at].lower_ in NEGATIONS for at in range(max(0, index - 3), index)))
+    crossed = any(head < comma for comma in commas)
+    unknown = 0
+    index = end
+    while index < len(doc):
+        word = doc[index].lower_
+        if word in {",", "and"}:
+            if index + 1 < len(doc) and doc[index + 1].lower_ in {"and", "both", "but"} | SUBJECT_I:
+                break
+            following = index + 1
+            while following < len(doc) and doc[following].lower_ in LIST_FILLERS | {"or", "nor"}:
+                following += 1
+            crossed = crossed or word == "," and following < len(doc) and doc[following].is_alpha
+            unknown = 0
+        elif word in {"or", "nor", "/"}:
+            joined, unknown = True, 0
+        elif index in mentioned:
+            items += separates(index - 1, -1)
+            unknown = 0
+        elif word in LIST_FILLERS:
+            pass
+        elif word in LIST_OTHERS:
+            return None  # "yes weak leg, the rest no": only the others are denied
+        elif (doc[index].is_alpha and word not in NEGATIONS | OWN_SUBJECTS | CLAUSE_BREAKS | LIST_CLOSERS
+              and (unknown and word not in PREDICATES or separates(index - 1, -1)) and unknown <= LIST_ITEM_WORDS):
+            items, unknown = items + (not unknown), unknown + 1  # "had cancer", "walking", "see any bruising"
+        else:
+            break
+        index += 1
+    if index < len(doc) and doc[index].lower_ in PREDICATES or any(doc[at].lower_ in PREDICATES for at in range(start, end)):
+        return None
+    opening = doc[max(0, head - 4):head].text.strip()
+    if items > 1 and LIST_OPENERS.search(opening):
+        return -1  # "none of those: fever, weight loss, cancer", "no to fever, weight loss, cancer"
+    closer = index
+    while closer < len(doc) and doc[closer].text in {"-", "\u2013", ":", "=", "...", "\u2026", ".."}:
+        closer += 1
+    set_apart = closer > index or index > 0 and doc[index - 1].text == ","  # not "tested for it and found none"
+    if closer < len(doc) and doc[closer].lower_ in LIST_CLOSERS and items > 1 and set_apart:
+        rest = doc[closer + 1:closer + 4].text
+        ending = next((words for words in LIST_CLOSER_ENDS if rest.startswith(words)), "")
+        after = doc[closer + 1 + len(ending.split()):]
+        if not len(after) or after[0].lower_ in CLAUSE_BREAKS:
+            return -1
+    return head if crossed and joined and opened and head < start else None
+
+
+# Telegraphic answers to a list, each item answered after it ("fever no weight loss yes", "fever -
+# no / weight loss - yes"; an attack of mixed answers): the words that answer an item, and the
+# signs between an item and its answer
+ITEM_ANSWERS = ANSWER_NOS | {"yes", "yeah", "yep", "yup", "y", "n"}
+ITEM_ANSWER_SIGNS = {":", "-", "\u2013", "="}
+ITEM_WORDS = 4  # words of the next item before its own answer
+
+
+def _answered_after(doc: Doc, end: int) -> Optional[int]:
+    """The index of the yes or no that answers the item ending at `end` ("weight loss yes",
+    "weight loss - yes"), closing its clause; None when none does."""
+    at = end
+    while at < len(doc) and doc[at].text in ITEM_ANSWER_SIGNS:
+        at += 1
+    if at < len(doc) and doc[at].lower_ in ITEM_ANSWERS and (
+            at + 1 == len(doc) or doc[at + 1].lower_ in CLAUSE_BREAKS | {"/", "and"} or doc[at + 1].is_punct
+            or _answered_next(doc, at + 1)):
+        return at
+    return None
+
+
+def _postfix_no(doc: Doc, index: int, mentioned: Set[int]) -> bool:
+    """Whether the "no" at `index` answers the item just before it ("fever no", "fever - no /")."""
+    if doc[index].lower_ not in ANSWER_NOS:
+        return False
+    before = index - 1
+    while before >= 0 and doc[before].text in ITEM_ANSWER_SIGNS | {"/"}:
+        before -= 1
+    return before >= 0 and before in mentioned
+
+
+def _answered_next(doc: Doc, start: int) -> bool:
+    """Whether the words from `start` are a next item answered after it, as in "fever no weight
+    loss yes": up to a few words with no negation or subject, then a yes or no ending the clause."""
+    at = start
+    while at < len(doc) and doc[at].text in {"/", ","}:
+        at += 1
+    for ahead in range(at, min(len(doc), at + ITEM_WORDS + 1)):
+        word = doc[ahead].lower_
+        if ahead > at and word in ITEM_ANSWERS:
+            return _answered_after(doc, ahead) == ahead
+        if not doc[ahead].is_alpha or word in NEGATIONS | OWN_SUBJECTS | PREDICATES | ITEM_ANSWERS:
+            return False
+    return False
 
 
 def _both_told_of(doc: Doc, start: int) -> bool:
