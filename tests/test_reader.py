@@ -4658,3 +4658,75 @@ def test_a_denial_of_one_organ_leaves_the_other_asked_about(text):
 def test_an_aside_or_a_clause_is_no_list():
     assert reading("never had an issue with sore sit bones or, as some call it, numbus junkus. Now my sit bone aches").findings.get("pain_location") == "sit_bone"
     assert reading("they tested for saddle numbness and found none").possible["red_flags"] == ["saddle_numbness"]
+
+
+@pytest.mark.parametrize("text, sign", [  # a fresh-eyes review of the list: the item joined by "or" ends it
+    ("no fever or weight loss, numb when I wipe", "saddle_numbness"),
+    ("no fever, weight loss or cancer, saddle numbness for 3 days", "saddle_numbness"),
+    ("I haven't had a fever, lost weight or had cancer, numbness between my legs", "saddle_numbness"),
+    ("no fever/chills, numb bum", "saddle_numbness"),
+    ("no fever or weight loss, weakness in both legs", "both_legs"),
+    ("no fever or weight loss, lost control of my bowels", "bladder_bowel_change"),
+    ("no fever or weight loss, saddle numbness yes", "saddle_numbness"),
+    ("No to fever, weight loss, cancer, bladder issues since tuesday", "bladder_bowel_change"),
+    ("No to fever, weight loss, cancer, numb bum and weak legs though", "saddle_numbness"),
+    ("no fever, weight loss or cancer, bladder yes", "bladder_bowel_change"),
+    ("no fever or cancer, bladder issues", "bladder_bowel_change"),  # a denied cancer excuses no bladder trouble
+    ("no fever or weight loss, fell off a ladder last week", "major_trauma"),  # no "weight * falling off"
+])
+def test_a_sign_told_after_a_denied_list_is_kept(text, sign):
+    assert sign in signs_of(text, "red_flags")
+
+
+def test_troubles_denied_with_a_list_deny_each_organ():
+    assert not signs_of("no issues with bladder, bowels or sex", "red_flags")
+    assert not signs_of("no bother with my bladder, bowels or sex", "red_flags")
+
+
+def test_no_longer_is_no_answer_after_an_item():
+    assert "fever" not in signs_of("fever n, wt loss y", "red_flags")
+    assert reading("bladder no longer works properly yes", "red_flags").possible.get("red_flags") or \
+        reading("bladder no longer works properly yes", "red_flags").findings.get("red_flags")
+
+
+@pytest.mark.parametrize("text", [
+    "I walk funny in the mornings for the first few steps, then it loosens up after 10 mins",
+    "I can't walk far without the ache starting under my bum, maybe a mile",
+    "hard to walk fast uphill with my pram because the top of my hamstring pulls",
+    "I can't walk as fast as my husband anymore, the hamstring near my bum tightens",
+])
+def test_a_limp_that_loosens_or_walking_only_limited_is_asked_about_once(text):
+    assert signs_of(text).get("difficulty_walking") == "possible"
+
+
+@pytest.mark.parametrize("asked, text, sign", [
+    ("red_flags", "I get night sweats but that's the menopause", "fever"),
+    ("red_flags", "I lost weight but on purpose, been dieting", "weight_loss"),
+    ("red_flags", "I had a fall but nothing major", "major_trauma"),
+    ("red_flags", "I fell over but it was nothing", "major_trauma"),
+])
+def test_a_sign_with_its_harmless_cause_after_a_but_is_asked_about_once(asked, text, sign):
+    assert signs_of(text, asked).get(sign) == "possible"
+
+
+@pytest.mark.parametrize("text", ["My patience finally snapped and I'm booking a physio", "I snapped a quick pic of my posture",
+                                  "kids were popping bubble wrap", "When I foam roll my glutes I get loads of pops and cracks",
+                                  "it's like sitting on a bruise", "I did a crash diet in January"])
+def test_idioms_of_pops_bruises_and_crashes_are_no_signs(text):
+    assert not signs_of(text)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("Hurt my hamstring waterskiing, my husband had to physically hold me up from the car to the front door", "difficulty_walking"),
+    ("tore it at the top of my hamstring, I had to go up the stairs on my bum for a week", "difficulty_walking"),
+    ("I've been using a stick since I pulled it", "difficulty_walking"),
+    ("I was hit by a taxi on my bike", "major_trauma"),
+    ("I tripped at the top of the stairs and went all the way down the stairs", "major_trauma"),
+    ("there was a tearing sensation at the top of my hamstring", "pop"),
+    ("the back of my leg has gone a lovely shade of purple", "bruising"),
+    ("my left leg has started going numb as well as the right", "both_legs"),
+    ("I don't feel the need to pee anymore", "bladder_bowel_change"),
+    ("my jeans are falling off me", "weight_loss"),
+])
+def test_a_sign_told_by_what_happens_is_asked_about(text, sign):
+    assert sign in signs_of(text)

@@ -849,6 +849,8 @@ class Reader:
         possible: Dict[str, List[str]] = {}
         sentence = _numbered_by(doc, SENTENCE_ENDS)
         clause = _numbered_by(doc, CLAUSE_BREAKS)
+        denied = {at for mention in mentions if mention.negated and self._is_sign(mention.field, mention.value)
+                  for at in range(mention.start, mention.end)}
         for mention in mentions:
             if not mention.possible or mention.negated or mention.value in (found.get(mention.field) or []):
                 continue
@@ -859,11 +861,14 @@ class Reader:
             not_with, in_clause = self.possible_not_with.get(key), key in self.not_with_in_clause
             # a `not_with` word that is one of the phrase's own written words excuses nothing: "I
             # can't lift my leg" is no gym lift (not "lost my sprint power": a word of the gap)
+            # a `not_with` word that is a danger sign denied excuses nothing either: "no fever or
+            # cancer, bladder issues" (a fresh-eyes review)
             own = self.possible_own_words.get(key, set())
             if not_with is not None and not mention.clear_words and any(
                     _same_stretch(doc, start, end, mention.start, clause, sentence, in_clause)
                     and not (mention.start <= start and end <= mention.end
                              and all(doc[at].lower_ in own for at in range(start, end)))
+                    and not denied.intersection(range(start, end))
                     for _, start, end in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
@@ -1326,7 +1331,11 @@ class Reader:
         return None
 
     def _gap_blockers(self, field: str, value: str) -> List[str]:
-        """What a gap ("*") in a phrase of `value` may not hold: a danger sign's keeps to its clause."""
+        """What a gap ("*") in a phrase of `value` may not hold: a danger sign's keeps to its clause,
+        and one marked `gaps_in_clause` runs over no comma either ("no weight loss, fell off a
+        ladder" is no "weight * falling off": a fresh-eyes review, thirtieth session)."""
+        if (self.knowledge.fields[field].get("values") or {}).get(value, {}).get("gaps_in_clause"):
+            return sorted(set(SIGN_GAP_BLOCKERS) | {","})
         return SIGN_GAP_BLOCKERS if self._is_sign(field, value) else GAP_BLOCKERS
 
     def _is_sign(self, field: str, value: str) -> bool:
@@ -1888,7 +1897,7 @@ class Reader:
         if after < len(doc) and doc[after].lower_ in ASKED_AND_DENIED - {"fine", "normal"} and (
                 after + 1 == len(doc) or doc[after + 1].lower_ in CLAUSE_BREAKS | {"and", "or", "/"}):
             return True
-        if after < len(doc) and doc[after].lower_ in ANSWER_NOS and _answered_next(doc, after + 1):
+        if after < len(doc) and doc[after].lower_ in ANSWER_NOS | {"n"} and _answered_next(doc, after + 1):
             return True  # "fever no weight loss yes": each item answered after it
         ask = next((index for index in range(end, min(len(doc), end + 3)) if doc[index].text == "?"), None)
         if ask is None or ask + 1 >= len(doc):
@@ -2223,7 +2232,7 @@ def _check_end(doc: Doc, cue: int, sentence: List[int]) -> int:
 
 
 # words round a harmless cause (vocabulary `explained`) that say it is not the cause
-DENIED_CAUSE_BEFORE = {"no", "not", "n't", "never", "without", "negative", "ruled"}
+DENIED_CAUSE_BEFORE = {"no", "not", "n't", "never", "without", "negative", "ruled", "stopped", "quit"}  # "but stopped dieting"
 DENIED_CAUSE_AFTER = {"negative", "clear", "ruled"}
 
 
@@ -2312,7 +2321,10 @@ def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int], clause: 
             return False
         return any(doc[between].lower_ in LATELY_OPENERS for between in range(low + 1, index))
 
-    return not any(doc[index].lower_ in CONTRASTS or lately(index) for index in range(low + 1, high))
+    # a contrast parts a cause told first from a sign told after it ("a UTI before but now I can't
+    # feel when I pee"); after the sign it brings the cause in ("night sweats but that's the
+    # menopause", "I lost weight but on purpose": an attack on false alarms)
+    return not any(doc[index].lower_ in CONTRASTS and cue < mention or lately(index) for index in range(low + 1, high))
 
 
 def _same_stretch(doc: Doc, start: int, end: int, mention: int, clause: List[int], sentence: List[int],
@@ -2438,6 +2450,8 @@ PREDICATES = {"is", "are", "was", "were", "'s", "'re", "has", "have", "had", "fe
 LIST_ITEM_WORDS = 2  # words of an item that is no finding ("no pain, numbness or tingling"): "pain"
 LIST_SEPARATORS = {",", "or", "nor", "and", "/"}
 LIST_OTHERS = {"rest", "others", "other", "else"}
+LIST_TROUBLES = {"issues", "issue", "problems", "problem", "trouble", "troubles", "bother", "worries", "changes", "change", "difficulty",
+                 "difficulties", "signs", "sign", "symptoms"}
 LIST_DENYING_VERBS = {"have", "get", "notice", "see", "feel", "hear", "experience", "suffer", "had", "got"}
 # what denies a whole list before it: "none of those: fever, weight loss", "no to fever, weight loss, cancer"
 LIST_OPENERS = re.compile(r"(?:\bnone(?: of (?:those|them|these|the above))?|\bno|\bnope|\bnah)\s*:$|\bno to(?: the| any| all)?$")
@@ -2486,8 +2500,11 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int]) -> Optional[int
         return None  # "sit without pain, let alone bend forward": no item, the words of a clause
     # the list opens with its denial: "no", "never", "without", or "didn't have", "haven't noticed"
     # (not "a place you weren't supposed to be sitting on, or even slipping on ice")
+    # or "no issues with", "haven't had any problems with"
     opened = index >= 0 and (doc[index].lower_ in NEGATIONS or doc[index].lemma_ in LIST_DENYING_VERBS and any(
-        doc[at].lower_ in NEGATIONS for at in range(max(0, index - 3), index)))
+        doc[at].lower_ in NEGATIONS for at in range(max(0, index - 3), index)) or doc[index].lower_ in {"with", "of"}
+        and index > 0 and doc[index - 1].lower_ in LIST_TROUBLES and any(
+            doc[at].lower_ in NEGATIONS for at in range(max(0, index - 5), index - 1)))
     crossed = any(head < comma for comma in commas)
     unknown = 0
     index = end
@@ -2518,8 +2535,20 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int]) -> Optional[int
         index += 1
     if index < len(doc) and doc[index].lower_ in PREDICATES or any(doc[at].lower_ in PREDICATES for at in range(start, end)):
         return None
+    if _answered_after(doc, end) is not None and doc[_answered_after(doc, end) or 0].lower_ in ITEM_YES:
+        return None  # "no fever or weight loss, saddle numbness yes": the item's own yes (a fresh-eyes review)
+    # the item joined by "or" ends the list: "no fever or weight loss, numb when I wipe" denies no
+    # numbness (a fresh-eyes review); a "/" ends it only when no "or" follows ("no fever/chills, numb bum")
+    ors = [at for at in range(head, end) if doc[at].lower_ in {"or", "nor", "/"}]
+    later_or = any(doc[at].lower_ in {"or", "nor"} for at in range(end, index))
+    if ors and (doc[ors[-1]].lower_ != "/" or not later_or) and any(
+            doc[at].lower_ in {",", "and", ";"} for at in range(ors[-1] + 1, end)):
+        return None
+    # a list opened or closed by its own denial holds only its items, to the end of its clause
+    # ("no to fever, weight loss, cancer, bladder issues since tuesday" tells the bladder)
+    pure = index >= len(doc) or doc[index].is_punct  # not "..., numb bum and weak legs though"
     opening = doc[max(0, head - 4):head].text.strip()
-    if items > 1 and LIST_OPENERS.search(opening):
+    if items > 1 and pure and LIST_OPENERS.search(opening):
         return -1  # "none of those: fever, weight loss, cancer", "no to fever, weight loss, cancer"
     closer = index
     while closer < len(doc) and doc[closer].text in {"-", "\u2013", ":", "=", "...", "\u2026", ".."}:
@@ -2537,7 +2566,9 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int]) -> Optional[int
 # Telegraphic answers to a list, each item answered after it ("fever no weight loss yes", "fever -
 # no / weight loss - yes"; an attack of mixed answers): the words that answer an item, and the
 # signs between an item and its answer
-ITEM_ANSWERS = ANSWER_NOS | {"yes", "yeah", "yep", "yup", "y", "n"}
+ITEM_YES = {"yes", "yeah", "yep", "yup", "y"}
+ITEM_ANSWERS = ANSWER_NOS | ITEM_YES | {"n"}
+NOT_AN_ANSWER_AFTER_NO = {"longer", "more", "way", "idea", "one", "problem", "problems", "issues", "change", "changes", "sign", "signs"}
 ITEM_ANSWER_SIGNS = {":", "-", "\u2013", "="}
 ITEM_WORDS = 4  # words of the next item before its own answer
 
@@ -2557,7 +2588,7 @@ def _answered_after(doc: Doc, end: int) -> Optional[int]:
 
 def _postfix_no(doc: Doc, index: int, mentioned: Set[int]) -> bool:
     """Whether the "no" at `index` answers the item just before it ("fever no", "fever - no /")."""
-    if doc[index].lower_ not in ANSWER_NOS:
+    if doc[index].lower_ not in ANSWER_NOS | {"n"} or index + 1 < len(doc) and doc[index + 1].lower_ in NOT_AN_ANSWER_AFTER_NO:
         return False
     before = index - 1
     while before >= 0 and doc[before].text in ITEM_ANSWER_SIGNS | {"/"}:
@@ -2571,6 +2602,8 @@ def _answered_next(doc: Doc, start: int) -> bool:
     at = start
     while at < len(doc) and doc[at].text in {"/", ","}:
         at += 1
+    if at < len(doc) and doc[at].lower_ in NOT_AN_ANSWER_AFTER_NO:
+        return False  # "bladder no longer works properly yes"
     for ahead in range(at, min(len(doc), at + ITEM_WORDS + 1)):
         word = doc[ahead].lower_
         if ahead > at and word in ITEM_ANSWERS:

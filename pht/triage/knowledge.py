@@ -27,7 +27,7 @@ FIELD_KEYS = {
 }
 CORRECTION_KEYS = {"source", "strong", "weak", "only", "yes", "not_yes", "confirm", "staff_confirm", "confirm_other", "plain",
                    "told", "staff_told"}
-VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "bare_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "suggests", "not_with_clear", "not_with_in_clause", "keeps_places", "in_context", "possible_together", "possible_together_in_sentence", "possible_together_as_answer", "one_leg", "together_in_order", "plural_matters"}
+VALUE_KEYS = {"label", "synonyms", "possible", "not_with", "confirm", "concrete", "together", "as_answer", "possible_as_answer", "bare_as_answer", "elsewhere", "alone", "staff_alone", "not_everything", "staff_confirm", "implies", "suggests", "not_with_clear", "not_with_in_clause", "gaps_in_clause", "keeps_places", "in_context", "possible_together", "possible_together_in_sentence", "possible_together_as_answer", "one_leg", "together_in_order", "plural_matters"}
 # the value keys whose groups of phrase lists are read by their parts together (pht/language/reader.py)
 TOGETHER_KEYS = ("together", "possible_together", "possible_together_in_sentence", "possible_together_as_answer")
 # words that say both sides, beside which a plural of `plural_matters` may match its singular too
