@@ -577,6 +577,10 @@ class Reader:
         minimised = self.knowledge.vocabulary.get("minimised", {})
         self.minimised = self._cue_matcher(minimised.get("cues"))
         self.minimised_values = set(minimised.get("values", []))
+        # the cauda equina signs (those with a concrete re-ask): a list's denial only asks about them
+        self.cauda_equina = frozenset(value for spec in self.knowledge.fields.values()
+                                      for value, entry in (spec.get("values") or {}).items()
+                                      if isinstance(entry, dict) and entry.get("concrete"))
         by_organ = self.knowledge.vocabulary.get("explained_organs") or {}
         self.organ_sign, organs = by_organ.get("sign"), by_organ.get("organs") or {}  # the sign whose causes may be of one organ
         explained = {value: list(cues) for value, cues in (self.knowledge.vocabulary.get("explained") or {}).items()}
@@ -1138,6 +1142,13 @@ class Reader:
                                                     for other in named)]
         kept = self._longest_per_field(raw)
         mentioned = {index for _, _, start, end, _ in kept for index in range(start, end)}
+        # what each word tells (field, value, where its phrase starts), a phrase that starts there first:
+        # an "or" joins a list only between two findings (`_listed`)
+        told_at: Dict[int, Tuple[str, str, int]] = {}
+        for field, value, start, end, _ in sorted(kept, key=lambda item: (item[0] in PLACE_FIELDS, -item[2])):
+            for index in range(start, end):
+                if index not in told_at or told_at[index][2] != index and start == index:
+                    told_at[index] = (field, value, start)
         # a danger sign's phrase that holds its own negation ("can't get aroused") uses it up,
         # even where a longer phrase of the sign won: "I can't get aroused down there since last
         # week" is not a denial of "aroused down there since"
@@ -1251,7 +1262,8 @@ class Reader:
                 causes = self._same_organ(doc, causes, start, end)
             # the harmless cause told beside the sign, in its sentence with no "but" or "now"
             # between them: "I had a UTI last year. Now I've wet myself twice" is no leak explained
-            explained = any(_told_beside(doc, at, start, sentence, clause, own=range(start, end)) for at in causes)
+            by_but = not (self.knowledge.fields[field].get("values") or {}).get(value, {}).get("concrete")
+            explained = any(_told_beside(doc, at, start, sentence, clause, own=range(start, end), by_but=by_but) for at in causes)
             if explained and not (value == "bruising" and injured_suddenly) and temperature != MEASURED:
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
@@ -1284,7 +1296,13 @@ class Reader:
                     doubts = ([at for _, at, _ in self.doubts["before"](doc)], [at for _, at, _ in self.doubts["after"](doc)])
                 doubt_before = any(at < start and clause[at] == clause[start] for at in doubts[0])
                 doubt_after = any(at >= end and sentence[at] == sentence[start] for at in doubts[1])
-            negated = not doubt_before and self._is_negated(doc, start, end, mentioned, sign)
+            negated = not doubt_before and self._is_negated(doc, start, end, mentioned, sign, told_at)
+            if (negated and value in self.cauda_equina and not self._is_negated(doc, start, end, mentioned, sign, told_at, lists=False)
+                    and _listed(doc, start, end, mentioned, told_at) != -1):
+                # a cauda equina sign reached only by a list's denial ("no saddle numbness, bladder or
+                # bowel changes"; "no fever, leaking urine or stool sometimes" may tell it): asked once,
+                # unless the list is closed or opened by a denial of its own ("..., none of those")
+                negated, possible = False, True
             if negated and doc[start:end].text in self.presupposed.get(value, ()):
                 # "no evidence of mets in my ribs": only a cancer is checked for its spread; asked
                 # once ("the scan showed no metastases and I have never had cancer" denies it)
@@ -1779,7 +1797,8 @@ class Reader:
                 return not _after_a_preposition(doc, index, also=frozenset({"with"}))
         return False
 
-    def _is_negated(self, doc: Doc, start: int, end: int, mentioned: Set[int], sign: bool = False) -> bool:
+    def _is_negated(self, doc: Doc, start: int, end: int, mentioned: Set[int], sign: bool = False,
+                    told_at: Optional[Dict[int, Tuple[str, str, int]]] = None, lists: bool = True) -> bool:
         """A negation word shortly before the mention, in the same clause, or "... doesn't bother it" after.
         Other findings in between do not count against the distance: in "no problems with
         my bladder or bowels" the "no" reaches the bowels too."""
@@ -1832,9 +1851,9 @@ class Reader:
             distance += 1
             if distance >= NEGATION_WINDOW:
                 break
-        if not inability:
-            head = _listed(doc, start, end, mentioned)
-            if head == -1 or head is not None and self._is_negated(doc, head, head + 1, mentioned, sign):
+        if not inability and lists:
+            head = _listed(doc, start, end, mentioned, told_at)
+            if head == -1 or head is not None and self._is_negated(doc, head, head + 1, mentioned, sign, told_at):
                 return True  # "no fever, weight loss or cancer", "fever, weight loss, none of those"
         if self._asked_and_denied(doc, end, start):
             return True  # "Fever? No. Weight loss? No.": the person's own question and answer
@@ -2232,8 +2251,9 @@ def _check_end(doc: Doc, cue: int, sentence: List[int]) -> int:
 
 
 # words round a harmless cause (vocabulary `explained`) that say it is not the cause
-DENIED_CAUSE_BEFORE = {"no", "not", "n't", "never", "without", "negative", "ruled", "stopped", "quit"}  # "but stopped dieting"
+DENIED_CAUSE_BEFORE = {"no", "not", "n't", "never", "without", "negative", "ruled"}
 DENIED_CAUSE_AFTER = {"negative", "clear", "ruled"}
+CAUSE_AFTER_BUT = {"that", "that's", "thats", "it", "it's", "its", "on", "due"}
 
 
 def _told_of(doc: Doc, places: Matcher, unless: Matcher, start: int, clause: List[int],
@@ -2292,7 +2312,7 @@ def _lately_told(doc: Doc, start: int, clause: List[int], sentence: List[int]) -
 
 
 def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int], clause: List[int],
-                 own: range = range(0)) -> bool:
+                 own: range = range(0), by_but: bool = False) -> bool:
     """Whether a harmless cause at `cue` (vocabulary `explained`), or a cue of long ago
     (`historical`), is told beside the sign at `mention`: in its sentence, with no contrast or
     word of lately between them ("I've had a UTI before but now I can't feel when I pee", "I
@@ -2322,9 +2342,11 @@ def _told_beside(doc: Doc, cue: int, mention: int, sentence: List[int], clause: 
         return any(doc[between].lower_ in LATELY_OPENERS for between in range(low + 1, index))
 
     # a contrast parts a cause told first from a sign told after it ("a UTI before but now I can't
-    # feel when I pee"); after the sign it brings the cause in ("night sweats but that's the
-    # menopause", "I lost weight but on purpose": an attack on false alarms)
-    return not any(doc[index].lower_ in CONTRASTS and cue < mention or lately(index) for index in range(low + 1, high))
+    # feel when I pee"); after the sign, "but that's", "but it's", "but on" bring the cause in
+    # ("night sweats but that's the menopause", "I lost weight but on purpose": an attack on false
+    # alarms), never for a cauda equina sign (`by_but`), nor "but I'm on codeine" (a fresh-eyes review)
+    return not any(doc[index].lower_ in CONTRASTS and not (by_but and mention < cue and doc[index + 1].lower_ in CAUSE_AFTER_BUT)
+                   or lately(index) for index in range(low + 1, high))
 
 
 def _same_stretch(doc: Doc, start: int, end: int, mention: int, clause: List[int], sentence: List[int],
@@ -2450,6 +2472,7 @@ PREDICATES = {"is", "are", "was", "were", "'s", "'re", "has", "have", "had", "fe
 LIST_ITEM_WORDS = 2  # words of an item that is no finding ("no pain, numbness or tingling"): "pain"
 LIST_SEPARATORS = {",", "or", "nor", "and", "/"}
 LIST_OTHERS = {"rest", "others", "other", "else"}
+LIST_OR_NOT = {"so", "two", "three", "four", "rather", "something", "other", "another", "more"}
 LIST_TROUBLES = {"issues", "issue", "problems", "problem", "trouble", "troubles", "bother", "worries", "changes", "change", "difficulty",
                  "difficulties", "signs", "sign", "symptoms"}
 LIST_DENYING_VERBS = {"have", "get", "notice", "see", "feel", "hear", "experience", "suffer", "had", "got"}
@@ -2457,14 +2480,37 @@ LIST_DENYING_VERBS = {"have", "get", "notice", "see", "feel", "hear", "experienc
 LIST_OPENERS = re.compile(r"(?:\bnone(?: of (?:those|them|these|the above))?|\bno|\bnope|\bnah)\s*:$|\bno to(?: the| any| all)?$")
 
 
-def _listed(doc: Doc, start: int, end: int, mentioned: Set[int]) -> Optional[int]:
+def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
+            told_at: Optional[Dict[int, Tuple[str, str, int]]] = None) -> Optional[int]:
     """Where the list of findings that the mention from `start` to `end` is an item of begins,
     when it is a list under one denial: its items set apart by commas and its last joined by
     "or" or "nor" ("no fever, weight loss or cancer": the "no" reaches them all), or closed by a
     denial of its own ("fever, weight loss, cancer, none of those": -1). None for no such list: a
     comma with no "or" ends the denial ("no fever, both legs numb"), so does ", and", "both"
     after a comma and an item that a verb follows ("no fever, weight loss or my legs are numb")."""
-    joined = any(doc[at].lower_ in {"or", "nor"} for at in range(start, end))  # "tingling or weakness in my legs"
+    def joins(at: int) -> bool:
+        """Whether the "or" at `at` joins two items of the list ("weight loss or cancer", "chills or
+        anything"), not two words of one ("my genitals or anus", "bum/groin", "a fever or two", "a
+        stone or so", "my leg is weak or gives out"; a fresh-eyes review)."""
+        if told_at is None:
+            return True
+        before, after = at - 1, at + 1
+        while before >= 0 and doc[before].lower_ in LIST_FILLERS | {","}:
+            before -= 1
+        while after < len(doc) and doc[after].lower_ in LIST_FILLERS:
+            after += 1
+        if after >= len(doc) or doc[after].lower_ in LIST_OR_NOT or doc[after].like_num or before >= 0 and doc[before].like_num:
+            return False
+        first, second = told_at.get(before), told_at.get(after)
+        if first is None or second is None:
+            return True  # "fever, chills or night sweats", "cancer or anything like that"
+        return not (PLACE_FIELDS.intersection({first[0], second[0]}) or first[2] == second[2])
+
+    # an item after a comma whose own words hold the list's "or" ("no numbness, tingling or weakness
+    # in my legs", "no saddle numbness, bladder or bowel changes")
+    after_comma = start > 0 and doc[start - 1].text == ","
+    joined = any(doc[at].lower_ in {"or", "nor"} and (after_comma and not doc[at + 1].like_num or joins(at))
+                 for at in range(start, end))
     crossed = False
     head, unknown, items = start, 0, 1
 
@@ -2474,6 +2520,7 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int]) -> Optional[int
         return 0 <= at < len(doc) and doc[at].lower_ in LIST_SEPARATORS
 
     commas = []
+    verbs = False
     index = start - 1
     while index >= 0:
         word = doc[index].lower_
@@ -2483,12 +2530,14 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int]) -> Optional[int
             commas += [index] if word == "," else []
             unknown = 0
         elif word in {"or", "nor", "/"}:
-            joined, unknown = True, 0
+            joined, unknown = joined or joins(index), 0
+        elif word in PREDICATES and not (index > 0 and doc[index - 1].lower_ in {",", "or", "nor"}):
+            break  # an item with a verb of its own is a clause: "no pins and needles, my leg is weak or gives out"
         elif index in mentioned or word in LIST_FILLERS:
             head = index if index in mentioned else head
         elif (index > 0 and doc[index - 1].lower_ in {",", "or", "nor"} and doc[index].is_alpha
               and word not in NEGATIONS | OWN_SUBJECTS | CLAUSE_BREAKS):
-            unknown = 0  # the verb of an item ("I haven't had a fever, lost weight, had cancer or ...")
+            unknown, verbs = 0, True  # the verb of an item ("I haven't had a fever, lost weight, had cancer or ...")
         elif (doc[index].is_alpha and word not in NEGATIONS | OWN_SUBJECTS | PREDICATES | CLAUSE_BREAKS
               and (unknown or separates(index + 1)) and unknown < LIST_ITEM_WORDS):
             unknown, head = unknown + 1, index  # an item that is no finding, whole between its commas
@@ -2498,6 +2547,8 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int]) -> Optional[int
         index -= 1
     if unknown and index >= 0 and doc[index].lower_ not in NEGATIONS | LIST_FILLERS | {":", "to"}:
         return None  # "sit without pain, let alone bend forward": no item, the words of a clause
+    if verbs and index >= 0 and doc[index].lower_ in {"no", "none", "nope", "nah"}:
+        return None  # a bare "no" denies no verb after it: "no cancer, had a fever, sweats or chills"
     # the list opens with its denial: "no", "never", "without", or "didn't have", "haven't noticed"
     # (not "a place you weren't supposed to be sitting on, or even slipping on ice")
     # or "no issues with", "haven't had any problems with"
@@ -2519,7 +2570,9 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int]) -> Optional[int
             crossed = crossed or word == "," and following < len(doc) and doc[following].is_alpha
             unknown = 0
         elif word in {"or", "nor", "/"}:
-            joined, unknown = True, 0
+            joined, unknown = joined or joins(index), 0
+        elif word in PREDICATES and not separates(index - 1, -1):
+            break
         elif index in mentioned:
             items += separates(index - 1, -1)
             unknown = 0
