@@ -4737,3 +4737,10 @@ def test_idioms_of_pops_bruises_and_crashes_are_no_signs(text):
 ])
 def test_a_sign_told_by_what_happens_is_asked_about(text, sign):
     assert sign in signs_of(text)
+
+
+@pytest.mark.parametrize("text", ["not sure about fever, weight loss or cancer", "dunno about fever, weight loss or cancer"])
+def test_a_doubt_before_a_list_asks_about_each_item(text):  # was read as weight loss and cancer: urgent
+    told = reading(text, "red_flags")
+    assert told.findings["red_flags"] == "not_sure"
+    assert set(told.possible["red_flags"]) == {"fever", "weight_loss", "cancer_history"}

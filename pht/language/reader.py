@@ -1295,6 +1295,12 @@ class Reader:
                 if doubts is None:
                     doubts = ([at for _, at, _ in self.doubts["before"](doc)], [at for _, at, _ in self.doubts["after"](doc)])
                 doubt_before = any(at < start and clause[at] == clause[start] for at in doubts[0])
+                if not doubt_before and doubts[0]:
+                    # a doubt before a list reaches every item: "not sure about fever, weight loss or
+                    # cancer", "dunno about fever, weight loss or cancer" (the attacks' leftovers)
+                    head = _listed(doc, start, end, mentioned, told_at, need_denial=False)
+                    doubt_before = head is not None and head >= 0 and any(
+                        at < head and clause[at] == clause[head] for at in doubts[0])
                 doubt_after = any(at >= end and sentence[at] == sentence[start] for at in doubts[1])
             negated = not doubt_before and self._is_negated(doc, start, end, mentioned, sign, told_at)
             if (negated and value in self.cauda_equina and not self._is_negated(doc, start, end, mentioned, sign, told_at, lists=False)
@@ -2481,7 +2487,7 @@ LIST_OPENERS = re.compile(r"(?:\bnone(?: of (?:those|them|these|the above))?|\bn
 
 
 def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
-            told_at: Optional[Dict[int, Tuple[str, str, int]]] = None) -> Optional[int]:
+            told_at: Optional[Dict[int, Tuple[str, str, int]]] = None, need_denial: bool = True) -> Optional[int]:
     """Where the list of findings that the mention from `start` to `end` is an item of begins,
     when it is a list under one denial: its items set apart by commas and its last joined by
     "or" or "nor" ("no fever, weight loss or cancer": the "no" reaches them all), or closed by a
@@ -2613,7 +2619,7 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
         after = doc[closer + 1 + len(ending.split()):]
         if not len(after) or after[0].lower_ in CLAUSE_BREAKS:
             return -1
-    return head if crossed and joined and opened and head < start else None
+    return head if crossed and joined and (opened or not need_denial) and head < start else None
 
 
 # Telegraphic answers to a list, each item answered after it ("fever no weight loss yes", "fever -
