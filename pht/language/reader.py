@@ -836,12 +836,14 @@ class Reader:
         says nothing usable at all."""
         return self._says(_normalise(text or ""), "unsure")
 
-    def _other_organ(self, doc: Doc, mention: Mention, other: Mention) -> bool:
-        """Whether two mentions of one sign name different organs: "bowels no, bladder yes" denies
-        only the bowels (an attack of telegraphic answers)."""
+    @staticmethod
+    def _other_organ(organ_words: Dict[str, List[Tuple[int, int]]], mention: Mention, other: Mention) -> bool:
+        """Whether two mentions of one sign name different organs (`organ_words`: each organ's
+        words in the message): "bowels no, bladder yes" denies only the bowels (an attack of
+        telegraphic answers)."""
         def organs_of(told: Mention) -> Set[str]:
-            return {name for name, (_, words) in self.organs.items()
-                    if any(told.start <= start and end <= told.end for _, start, end in words(doc))}
+            return {name for name, spans in organ_words.items()
+                    if any(told.start <= start and end <= told.end for start, end in spans)}
 
         own, others = organs_of(mention), organs_of(other)
         return bool(own and others and not own & others)
@@ -855,11 +857,12 @@ class Reader:
         clause = _numbered_by(doc, CLAUSE_BREAKS)
         denied = {at for mention in mentions if mention.negated and self._is_sign(mention.field, mention.value)
                   for at in range(mention.start, mention.end)}
+        organ_words = {name: [(start, end) for _, start, end in words(doc)] for name, (_, words) in self.organs.items()}
         for mention in mentions:
             if not mention.possible or mention.negated or mention.value in (found.get(mention.field) or []):
                 continue
             if any(other.value == mention.value and other.field == mention.field and other.negated
-                   and not self._other_organ(doc, mention, other) for other in mentions):
+                   and not self._other_organ(organ_words, mention, other) for other in mentions):
                 continue  # "down the back of my leg, not past the knee": denied in the same message
             key = f"{mention.field}|{mention.value}"
             not_with, in_clause = self.possible_not_with.get(key), key in self.not_with_in_clause
@@ -1262,8 +1265,8 @@ class Reader:
                 causes = self._same_organ(doc, causes, start, end)
             # the harmless cause told beside the sign, in its sentence with no "but" or "now"
             # between them: "I had a UTI last year. Now I've wet myself twice" is no leak explained
-            by_but = not (self.knowledge.fields[field].get("values") or {}).get(value, {}).get("concrete")
-            explained = any(_told_beside(doc, at, start, sentence, clause, own=range(start, end), by_but=by_but) for at in causes)
+            explained = any(_told_beside(doc, at, start, sentence, clause, own=range(start, end), by_but=value not in self.cauda_equina)
+                            for at in causes)
             if explained and not (value == "bruising" and injured_suddenly) and temperature != MEASURED:
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
@@ -2594,7 +2597,8 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
         index += 1
     if index < len(doc) and doc[index].lower_ in PREDICATES or any(doc[at].lower_ in PREDICATES for at in range(start, end)):
         return None
-    if _answered_after(doc, end) is not None and doc[_answered_after(doc, end) or 0].lower_ in ITEM_YES:
+    answer = _answered_after(doc, end)
+    if answer is not None and doc[answer].lower_ in ITEM_YES:
         return None  # "no fever or weight loss, saddle numbness yes": the item's own yes (a fresh-eyes review)
     # the item joined by "or" ends the list: "no fever or weight loss, numb when I wipe" denies no
     # numbness (a fresh-eyes review); a "/" ends it only when no "or" follows ("no fever/chills, numb bum")
