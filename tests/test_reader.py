@@ -4744,3 +4744,178 @@ def test_a_doubt_before_a_list_asks_about_each_item(text):  # was read as weight
     told = reading(text, "red_flags")
     assert told.findings["red_flags"] == "not_sure"
     assert set(told.possible["red_flags"]) == {"fever", "weight_loss", "cancer_history"}
+
+
+# --- thirty-first session: back pain and pain below the knee told beside another place -------
+
+@pytest.mark.parametrize("text", ["The last three mornings I have woken up with sharp back and buttock pain on one side.",
+                                  "Buttocks in pain all day and also the small of my back.",
+                                  "It was like my right hip and lower back was on fire.",
+                                  "I've been in rough shape because my back has gone out.",
+                                  "My lower back was twinging and my bum hurts too."])
+def test_a_low_back_told_beside_another_place_is_back_pain(text):  # the real set missed back pain 31 times
+    assert "back_pain" in (read_message(text).get("neuro_symptoms") or [])
+
+
+def test_the_place_named_first_stays_the_pain_location_beside_the_back():
+    found = read_message("Buttocks in pain all day and also the small of my back.")
+    assert found["pain_location"] == "buttock" and found["neuro_symptoms"] == ["back_pain"]
+
+
+@pytest.mark.parametrize("text", [  # a fresh-eyes review's false alarms of the first version
+    "I went back and my bum hurt", "back and forth pain in my bum when I rock", "no back pain, just my bum and hamstring",
+    "Tried a gentle jog, went back and butt pain was there again within a mile.",
+    "Pain at the top of my hamstring. I had a lumbar MRI last year which was completely clear.",
+    "My back has gone back to normal after the physio though. Sit bone still sore.",
+    "Sit bone ache, and after a rest it came back into my bum.",
+    "Like a knife in my back when my boss told me I couldn't have a standing desk. Anyway, my sit bone hurts."])
+def test_back_as_a_direction_a_test_or_an_idiom_is_no_back_pain(text):
+    assert "back_pain" not in (read_message(text).get("neuro_symptoms") or [])
+
+
+def test_in_the_answer_to_where_it_hurts_a_back_word_beside_the_place_is_no_back_pain():
+    assert "neuro_symptoms" not in read_message("In my bum. It got worse when I went back to running.", "pain_location")
+
+
+def test_a_back_that_went_out_is_a_sudden_start_and_back_pain():
+    found = read_message("the random day my back went out")
+    assert found["onset"] == "sudden" and "back_pain" in found["neuro_symptoms"]
+    assert read_message("My lower back went out again Saturday.")["pain_location"] == "low_back"
+
+
+def test_pain_that_goes_into_the_calves_goes_below_the_knee():
+    assert "pain_below_knee" in read_message("the pain shoots from my bum into my calves")["neuro_symptoms"]
+
+
+@pytest.mark.parametrize("text", ["I use a foam roller down my calves and up my hamstrings, and the top of my hamstring is tender.",
+                                  "I stretch down the calf and hold it. My upper hamstring is still sore."])
+def test_a_roller_or_a_stretch_down_the_calves_goes_nowhere_below_the_knee(text):
+    assert "pain_below_knee" not in (read_message(text).get("neuro_symptoms") or [])
+
+
+def test_pain_in_the_calf_is_still_a_place():
+    assert read_message("I'm even getting pain in my calf now.")["pain_location"] == "other"
+
+
+@pytest.mark.parametrize("text", ["I ran an excellent 3 miles, the next day my gluteal muscle started to hurt",  # r604
+                                  "I first felt hip pain running on a Virginia forest trail."])  # r665
+def test_an_activity_in_the_sentence_the_pain_began_is_no_aggravator(text):
+    assert "aggravators" not in read_message(text)
+
+
+@pytest.mark.parametrize("text, activity", [("It started hurting at mile 8 and got worse the longer I ran.", "running"),
+                                            ("My sit bone started to hurt when I sit after my runs.", "sitting"),
+                                            ("It started a month ago and now it hurts every time I run.", "running")])
+def test_a_pain_that_began_and_comes_with_the_activity_each_time_is_made_worse_by_it(text, activity):
+    assert activity in read_message(text)["aggravators"]
+
+
+@pytest.mark.parametrize("text, activity", [("I pulled my hamstring sprinting and now the top of it aches when I sit.", "sitting"),
+                                            ("I fell on the stairs and now sitting hurts.", "sitting"),
+                                            ("I fell off my bike and since then it hurts when I drive.", "driving")])
+def test_what_hurts_since_the_moment_of_injury_makes_it_worse(text, activity):  # a review found sitting dropped
+    assert activity in read_message(text)["aggravators"]
+
+
+@pytest.mark.parametrize("text", ["I was sprinting when I felt a pop", "I was running for the bus and felt a sudden pain"])
+def test_what_the_person_was_doing_at_the_moment_of_injury_is_no_aggravator(text):
+    assert "aggravators" not in read_message(text)
+
+
+@pytest.mark.parametrize("text", ["My bum aches when I arch my lower back.", "The pain is in my bum rather than my lower back.",
+                                  "The pain is in my sit bone, the physio pressed on my lower back and that didn't hurt at all.",
+                                  "My buttock throbs at night and I lie on my lower back with my knees bent to ease it."])
+def test_a_low_back_moved_compared_or_lain_on_is_no_back_pain(text):
+    assert "back_pain" not in (read_message(text).get("neuro_symptoms") or [])
+
+
+@pytest.mark.parametrize("text", ["It crept up over months. I did trip over the dog last week but that didn't change anything.",
+                                  "I had to hit the ground running after Christmas with marathon training, and over six weeks a deep ache built up",
+                                  "Gradually. My physio tweaked my hamstring exercises last month."])
+def test_a_trip_or_a_tweak_in_passing_leaves_a_gradual_start(text):  # wordings a review withdrew
+    assert read_message(text, None if "Gradually." not in text else "onset").get("onset") == "gradual"
+
+
+# --- thirty-first session: danger signs told by what happened, in real people's words -----------
+# Quoted from public pages that split to the tuning part (tests/real/README.md); a helper gathered
+# 278 such sentences, half of them (by page) kept apart to measure on and never tuned on.
+
+@pytest.mark.parametrize("text, sign", [
+    ("He walked off even as I was leaning against a beam of the gazebo for support trying to determine if I'd be able to wobble home on my own.", "difficulty_walking"),  # https://www.jennettefulda.com/2014/12/and-we-all-fall-down-or-just-me-actually/
+    ("I stepped up with my left foot & brought my right foot up and didn't clear the curb.", "leg_weakness"),  # http://reneesendelbach.blogspot.com/2019/08/the-fall.html
+    ("This IDIOT is still moving, I'm on his bonnet and I've shattered his windscreen.", "major_trauma"),  # https://h2g2.com/entry/A2262485
+    ("I rode at only ~9mph, but couldn't stop in time to avoid landing on the car's bonnet.", "major_trauma"),  # https://essiep64.wordpress.com/2013/10/23/over-the-top/
+    ("My kids have aptly named me \"Mama Penguin,\" over the last 48 hours. I waddle like an Emperor Penguin and take nice slow steps wherever I go.", "difficulty_walking"),  # http://roadburnerblog.blogspot.com/2013/09/
+    ("The first thing I knew, I was on the tarmac and sliding along.", "major_trauma"),  # https://forum.bikeradar.com/discussion/12954704/falling-off-a-bike/p3
+    ("When the paramedics came they put me on a gurney to wheel me into the ambulance for a trip to the hospital.", "difficulty_walking"),  # https://chris2fer.wordpress.com/2008/08/13/i-cant-stand-up-easily/
+    ("Getting tossed to the ground from a live, bucking animal hurts. Like hell.", "major_trauma"),  # http://jayner.blogspot.com/2007/10/why-i-will-not-be-bull-rider-any-time.html
+    ("She couldn't get me up, so I laid there trying to catch my breath while she caught the horse and stuck him in the barn (cause a loose horse was the last thing we needed).", "difficulty_walking"),  # http://jayner.blogspot.com/2007/10/why-i-will-not-be-bull-rider-any-time.html
+    ("Eventually I crawled my way into the house and collapsed on the couch.", "difficulty_walking"),  # http://jayner.blogspot.com/2007/10/why-i-will-not-be-bull-rider-any-time.html
+    ("I went to bed on Christmas night after a lovely day of celebrations with family and woke up boxing day to my right foot not working.", "leg_weakness"),  # https://www.nationalfootdropsociety.com/lisa-smith-story
+    ("Oof. Me and the bike came to a halt on our sides. The right side to be exact.", "major_trauma"),  # https://leifb73.com/2020/11/09/yes-i-crashed-my-motorcycle/
+    ("Due to my MS, my right leg drags when I walk.", "leg_weakness"),  # https://anothergoodday.wordpress.com/2011/08/04/my-right-leg/
+    ("Since then the problem has steadily gotten worse. Now, when I walk, I have to sling it to move forward.", "leg_weakness"),  # https://anothergoodday.wordpress.com/2011/08/04/my-right-leg/
+    ("I had gone on my merry way, and around the 15 minute mark, my left leg was not doing too well, it was becoming more drop footy.", "leg_weakness"),  # https://shift.ms/ms-latest/ms---keep-it-light
+    ("I always thought that this sort of thing happened to other people but no, yesterday I got hit by an actual, honest to god car.", "major_trauma"),  # https://thornyrose42.dreamwidth.org/12206.html
+    ("I try to push myself up with my arms but my legs don't move.", "leg_weakness"),  # https://ankyllo.com/2019/07/29/how-i-broke-my-back-diary-blog/
+    ("I eventually managed to crawl back upstairs, and watched my foot swell up over the next few hours.", "difficulty_walking"),  # https://onemanandhisblog.com/2005/10/ooops/
+    ("And I had to go up the stairs to the flat backwards on my bum. Dignified, this is not.", "difficulty_walking"),  # https://onemanandhisblog.com/2005/10/ooops/
+    ("I remember the Dr. telling me that I would most likely need an Ankle Foot Orthotic (AFO) brace to help me walk.", "leg_weakness"),  # https://www.caudaequinafoundation.org/single-post/2018/04/05/which-afo-brace-should-you-use-for-foot-drop-from-ces
+    ("Saturday I took a flying leap off a motorcycle onto asphalt. My right hip, thigh, and knee offer sympathy.", "major_trauma"),  # https://elfs.livejournal.com/324971.html
+])
+def test_a_sign_told_by_what_happened_in_real_words_is_heard(text, sign):
+    assert sign in danger_signs_in(text)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("I am not seriously injured (bruises/grazes) and there is only minor bike damage (buckled wheel and damaged rear brake - estimate for repair £23!).", "leg_weakness"),  # http://forum.ctc.org.uk/viewtopic.php?f=7&t=88464&p=799668
+    ("The saddle actually broke. The billet (that is the strap that the girth buckles into) ripped, so there was nothing holding the saddle on!", "leg_weakness"),  # http://equusvilla.blogspot.com/2008/09/opps-i-fell-off-of-my-horse.html
+    ("Anyway, 15 minutes in and I have drop foot, where I keep clippin' and trippin' (as we MSers always say*) and a bus pulls up just a couple of meters ahead.", "major_trauma"),  # https://shift.ms/ms-latest/ms---keep-it-light
+    ("I had driven to work which is a 5 min drive (24 min walk, that I no longer enjoy unfortunately) and at the end of the work day, I got back in my car and my handbrake snapped.", "pop"),  # https://shift.ms/ms-latest/ms---keep-it-light
+])
+def test_a_snapped_handbrake_a_buckled_wheel_or_drop_foot_is_no_injury(text, sign):
+    assert danger_signs_in(text).get(sign) != "clear"
+
+
+def danger_signs_in(text):
+    """As `signs_of`, with weakness of the leg (a nerve-type symptom that is a danger sign)."""
+    told = reading(text)
+    found = {value: "clear" for field in ("red_flags", "injury_signs", "neuro_symptoms")
+             for value in told.findings.get(field) or [] if isinstance(told.findings.get(field), list)}
+    found.update({value: "possible" for field in ("red_flags", "injury_signs", "neuro_symptoms")
+                  for value in told.possible.get(field, []) if value not in found})
+    return found
+
+
+@pytest.mark.parametrize("text", [  # real sentences of a harvest (the first two) and r1040, r1113
+    "I have been walking with a limp which is now subsiding.",
+    "I started to walk again, but as I neared the finish I did a kind of limp-run to cross the line.",
+    "The final nail in the coffin came last May at the Jemez 50 Miler when I limped in the 50K and could barely walk",
+    "I begin running and within 2 minutes I get a shock in the foot which makes me limp for three strides and then it's gone"])
+def test_a_limp_told_as_slight_passing_or_long_past_is_asked_about_once(text):
+    assert danger_signs_in(text).get("difficulty_walking") == "possible"
+
+
+def test_a_limp_after_a_fall_today_is_still_trouble_walking():
+    assert danger_signs_in("I fell off my bike this morning and I'm limping badly").get("difficulty_walking") == "clear"
+
+
+@pytest.mark.parametrize("text", [  # a fresh-eyes review's false alarms of the first version of the wordings above
+    "This injury is really holding me up in my marathon training.", "When I walk up the stairs it pulls on my bum.",
+    "I need my legs to work properly for the marathon in April.", "My legs wouldn't move any faster in the last mile of the half.",
+    "I had to drop footy this season because of the hamstring.", "Mile 20 hit me like a truck and my sit bone ached.",
+    "I put my foot up on the bonnet of the car to stretch my hamstring.", "I launched into a 400 metres rep and my glute twinged.",
+    "I keep sliding along the saddle on my road bike.", "I sleep with the baby on one side of me and the dog on the other.",
+    "I crawled my way through the last 10k of the marathon.", "I do my calf stretches holding onto the wall.",
+    "The insoles for my flat feet aren't working.", "I was hit by a wave of tiredness on the drive home."])
+def test_everyday_words_near_a_sign_told_by_what_happened_are_no_sign(text):
+    assert not {sign for sign in danger_signs_in(text) if sign in {"major_trauma", "difficulty_walking", "leg_weakness"}}
+
+
+@pytest.mark.parametrize("text, sign, how", [
+    ("I felt like something snapped inside my hamstring near the sit bone while sprinting.", "pop", "clear"),
+    ("I dropped about 6 foot off a wall while bouldering and landed on my bum.", "major_trauma", "clear"),
+    ("I couldn't get my legs to work when I tried to stand up.", "leg_weakness", "possible"),
+    ("My husband and I took an arm each and got me into the car", "difficulty_walking", "possible")])
+def test_a_sign_the_exclusions_must_leave_alone(text, sign, how):
+    assert danger_signs_in(text).get(sign) == how

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import spacy_lookups_data
 
@@ -187,6 +187,9 @@ EXERTION_REACH = 3
 # How far a likeness reaches (`likeness`): the "like" within so many words of the mention, the cue of the "like"
 LIKENESS_REACH = 8
 # Where the cue rule's clause ends (see `cues` in vocabulary.yml).
+# words in a clause that say a place named in it is not the one that hurts (`_told_with_pain`)
+NOT_THE_PAINFUL_PLACE = {"than", "rather", "instead", "not", "n't", "never", "no", "mri", "scan", "x-ray", "xray", "arch",
+                         "lie", "lay", "stretch", "stretches", "support", "cushion", "pillow", "roll", "brace"}
 CLAUSE_ENDS = {".", "!", "?", ";", ",", "but", "though", "although", "however", "whereas"}
 # "my mum had breast cancer": a finding about somebody else is not the person's own.
 OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "wife", "husband", "partner",
@@ -620,6 +623,11 @@ class Reader:
         self.story_not_with = {field: set(options.get("not_with", {}).items()) for field, options in stories.items()
                                if options}
         self.doing = self._cue_matcher([cue for options in stories.values() for cue in options.get("while", [])])
+        # a sentence that tells the pain starting (`started`), with no word of a pain that comes
+        # back each time (`unless_started`): an activity in it is when it began, not what makes it
+        # worse ("the day after my run my glute started to hurt")
+        self.started = {field: (self._cue_matcher(options["started"]), self._cue_matcher(options.get("unless_started")))
+                        for field, options in stories.items() if options.get("started")}
         places = self.knowledge.vocabulary.get("not_pain_places", {})
         self.not_pain_places = {side: self._cue_matcher(places.get(side)) for side in ("feelings", "pain")}
         self.not_findings = self._cue_matcher(self.knowledge.vocabulary.get("not_findings"), in_clause=True)
@@ -725,7 +733,7 @@ class Reader:
             # that asks about fever is the fever (an attack of mixed answers)
             found[asked] = list(dict.fromkeys((found.get(asked) or []) + ["fever"]))
         if infer:
-            self._apply_implications(found, asked)
+            self._apply_implications(found, asked, self._told_with_pain(doc, definite) if asked is None else [])
         if asked and asked not in found and self._says(text, "unsure"):
             found[asked] = NOT_SURE
         possible = self._possible(doc, mentions, found)
@@ -1003,12 +1011,22 @@ class Reader:
                 return text[:60]
         return None
 
-    def _apply_implications(self, found: Dict[str, Any], asked: Optional[str]) -> None:
+    def _apply_implications(self, found: Dict[str, Any], asked: Optional[str], told: Sequence[Mention] = ()) -> None:
         """Findings that follow from others (`implies` in vocabulary.yml): a pop means a sudden
         start, whatever else the message says of how it began; pain in the low back is back
         pain beside whatever else the nerve question finds.
         A field's own `implies` holds for the answer to its question ("when it happened, did you
-        notice ...?"); in a story only a value's does ("I couldn't walk" tells no sudden start)."""
+        notice ...?"); in a story only a value's does ("I couldn't walk" tells no sudden start).
+        In a story, a value of a one-value field told in a clause with a word of pain but not kept
+        still implies what it implies in a list ("sharp buttock pain, and my lower back aches":
+        the buttock is the place, and the low back hurts too, which is back pain)."""
+        for mention in told:
+            spec = self.knowledge.fields[mention.field]
+            if mention.negated or spec["kind"] != "choice" or found.get(mention.field) == mention.value:
+                continue
+            for other, implied in ((spec.get("values", {}).get(mention.value) or {}).get("implies") or {}).items():
+                if self.knowledge.fields[other]["kind"] == "list" and (isinstance(found.get(other), list) or other not in found):
+                    found[other] = list(dict.fromkeys(list(found.get(other) or []) + [implied]))
         for field, spec in self.knowledge.fields.items():
             if found.get(field):
                 for other, value in (spec.get("implies", {}) if field == asked else {}).items():
@@ -1024,6 +1042,18 @@ class Reader:
                             found[other] = implied  # "I felt a pop, then it gradually got worse": the pop was a moment
                         elif isinstance(found.get(other), list) or other not in found:
                             found[other] = list(dict.fromkeys(list(found.get(other) or []) + [implied]))
+
+    def _told_with_pain(self, doc: Doc, mentions: List[Mention]) -> List[Mention]:
+        """The mentions of a story that stand in a clause with a word of pain in it ("the small of
+        my back aches too"), not a place named for another reason ("a lumbar MRI that was clear",
+        "lower back stretches every morning")."""
+        clause = _numbered_by(doc, CLAUSE_ENDS)
+        painful = {clause[start] for _, start, _ in self.not_pain_places["pain"](doc)}
+        # not one set against the pain ("in my bum rather than my lower back", "pressed on my lower
+        # back and that didn't hurt"), a test of it ("a lower back MRI") or a posture ("when I arch
+        # my lower back", "lying on my lower back")
+        aside = {clause[token.i] for token in doc if token.lower_ in NOT_THE_PAINFUL_PLACE or token.lemma_ in NOT_THE_PAINFUL_PLACE}
+        return [mention for mention in mentions if clause[mention.start] in painful - aside]
 
     def _says(self, text: str, answer_kind: str) -> bool:
         return bool(self.answer_regex[answer_kind].search(text))
@@ -1644,9 +1674,20 @@ class Reader:
         moments = {field: {clause[start] for start in starts} for field, starts in moment_starts.items()}
         moment_sentences = {field: {sentence[start] for start in starts} for field, starts in moment_starts.items()}
         doing = {start for _, start, _ in self.doing(doc)}
+        again = {field: [start for _, start, _ in unless(doc)] for field, (_, unless) in self.started.items()}
+        began_in = {field: {sentence[start] for _, start, _ in started(doc)} - {sentence[start] for start in again[field]}
+                    for field, (started, _) in self.started.items() if field in counts_in}
+
+        def since_the_moment(field: str, start: int) -> bool:
+            """Whether the activity is told after the moment as what hurts now, each time ("I pulled
+            my hamstring sprinting and now it aches when I sit")."""
+            return any(moment < cue < start and clause[moment] == clause[cue] == clause[start]
+                       for moment in moment_starts.get(field, []) for cue in again.get(field, []))
+
         return [item for item in kept
                 if not (item[0] in counts_in and scope[item[0]][item[2]] not in counts_in[item[0]])
-                and not (item[0] in moments and clause[item[2]] in moments[item[0]])
+                and not (item[0] in began_in and sentence[item[2]] in began_in[item[0]])
+                and not (item[0] in moments and clause[item[2]] in moments[item[0]] and not since_the_moment(item[0], item[2]))
                 and not (item[0] in moment_sentences and sentence[item[2]] in moment_sentences[item[0]]
                          and self._while_doing(doing, item[2], clause))
                 and not (item[0] == "pain_location" and clause[item[2]] in not_pain)]
