@@ -4919,3 +4919,14 @@ def test_everyday_words_near_a_sign_told_by_what_happened_are_no_sign(text):
     ("My husband and I took an arm each and got me into the car", "difficulty_walking", "possible")])
 def test_a_sign_the_exclusions_must_leave_alone(text, sign, how):
     assert danger_signs_in(text).get(sign) == how
+
+
+@pytest.mark.parametrize("text", ["My legs stopped working at mile 22 and I had to walk it in.",
+                                  "At mile 22 my legs just stopped working, classic wall."])
+def test_legs_that_stopped_at_a_race_mile_are_asked_about_not_an_emergency(text):  # a review: read as both legs
+    assert danger_signs_in(text).get("both_legs") == "possible"
+
+
+@pytest.mark.parametrize("text", ["my legs stopped working", "both my legs went numb at mile 10 and I can't feel my bum"])
+def test_legs_that_stopped_or_went_numb_without_a_race_wall_are_both_legs(text):
+    assert danger_signs_in(text).get("both_legs") == "clear"

@@ -535,6 +535,12 @@ class Reader:
         exertion = self.knowledge.vocabulary.get("exertion", {})
         self.exertion = self._cue_matcher(exertion.get("cues"))
         self.exertion_values = set(exertion.get("values", []))
+        # a race's mile in the clause of legs that stopped ("my legs stopped working at mile 22"):
+        # the runner's wall, asked once (`race_moments` in vocabulary.yml)
+        race_moments = self.knowledge.vocabulary.get("race_moments", {})
+        self.race_moments = self._cue_matcher(race_moments.get("cues"))
+        self.race_moment_values = set(race_moments.get("values", []))
+        self.race_moment_unless = set(race_moments.get("unless_words", []))  # numb legs at mile 10 are still told
         # screen -> value -> a matcher of the words that tell its topic (`unheard_topics`)
         self.unheard_topics = {field: {value: self._cue_matcher(words) for value, words in values.items()}
                                for field, values in (self.knowledge.vocabulary.get("unheard_topics") or {}).items()}
@@ -1223,6 +1229,7 @@ class Reader:
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
         # sentence and the two after it
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
+        race_moments = [at for _, at, _ in self.race_moments(doc)] if self.race_moment_values else []
         # ... not when an injury is told in the message: "after the parkrun I felt a pop and couldn't walk";
         # nor a bruise beside it or a sudden start a treatment's
         injury_told = any(item[1] in INJURY_MOMENTS for item in kept)
@@ -1286,6 +1293,9 @@ class Reader:
                 possible = True  # "I shuffle around like ... a little old man": asked once, never dropped
             if value in self.exertion_values and sentence[start] in sore_after and not injury_told:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
+            if value in self.race_moment_values and any(clause[at] == clause[start] for at in race_moments) and not (
+                    {token.lower_ for token in doc[start:end]} & self.race_moment_unless):
+                possible = True  # "my legs stopped working at mile 22": the wall, asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
                 explanations[value] = [at for _, at, _ in self.explained[value](doc)]
             causes = explanations.get(value, [])
