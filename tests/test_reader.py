@@ -4375,12 +4375,12 @@ def test_nothing_coming_out_is_retention_in_the_answer_to_the_safety_list_or_bes
 CAUDA_EQUINA = {"saddle_numbness", "bladder_bowel_change", "sexual_dysfunction", "both_legs"}
 
 
-def signs_of(text, asked=None):
+def signs_of(text, asked=None, fields=("red_flags", "injury_signs")):
     """The danger signs a message is read to state ("clear") or only possibly tell ("possible")."""
     told = reading(text, asked)
-    found = {value: "clear" for field in ("red_flags", "injury_signs") for value in told.findings.get(field) or []
+    found = {value: "clear" for field in fields for value in told.findings.get(field) or []
              if isinstance(told.findings.get(field), list)}
-    found.update({value: "possible" for field in ("red_flags", "injury_signs") for value in told.possible.get(field, [])
+    found.update({value: "possible" for field in fields for value in told.possible.get(field, [])
                   if value not in found})
     return found
 
@@ -4879,12 +4879,7 @@ def test_a_snapped_handbrake_a_buckled_wheel_or_drop_foot_is_no_injury(text, sig
 
 def danger_signs_in(text):
     """As `signs_of`, with weakness of the leg (a nerve-type symptom that is a danger sign)."""
-    told = reading(text)
-    found = {value: "clear" for field in ("red_flags", "injury_signs", "neuro_symptoms")
-             for value in told.findings.get(field) or [] if isinstance(told.findings.get(field), list)}
-    found.update({value: "possible" for field in ("red_flags", "injury_signs", "neuro_symptoms")
-                  for value in told.possible.get(field, []) if value not in found})
-    return found
+    return signs_of(text, fields=("red_flags", "injury_signs", "neuro_symptoms"))
 
 
 @pytest.mark.parametrize("text", [  # real sentences of a harvest (the first two) and r1040, r1113

@@ -186,10 +186,10 @@ ONSET_VERBS = {"start", "begin", "come", "happen", "develop", "occur", "appear",
 EXERTION_REACH = 3
 # How far a likeness reaches (`likeness`): the "like" within so many words of the mention, the cue of the "like"
 LIKENESS_REACH = 8
-# Where the cue rule's clause ends (see `cues` in vocabulary.yml).
 # words in a clause that say a place named in it is not the one that hurts (`_told_with_pain`)
 NOT_THE_PAINFUL_PLACE = {"than", "rather", "instead", "not", "n't", "never", "no", "mri", "scan", "x-ray", "xray", "arch",
                          "lie", "lay", "stretch", "stretches", "support", "cushion", "pillow", "roll", "brace"}
+# Where the cue rule's clause ends (see `cues` in vocabulary.yml).
 CLAUSE_ENDS = {".", "!", "?", ";", ",", "but", "though", "although", "however", "whereas"}
 # "my mum had breast cancer": a finding about somebody else is not the person's own.
 OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "wife", "husband", "partner",
@@ -739,7 +739,7 @@ class Reader:
             # that asks about fever is the fever (an attack of mixed answers)
             found[asked] = list(dict.fromkeys((found.get(asked) or []) + ["fever"]))
         if infer:
-            self._apply_implications(found, asked, self._told_with_pain(doc, definite) if asked is None else [])
+            self._apply_implications(found, asked, self._told_with_pain(doc, definite, found) if asked is None else [])
         if asked and asked not in found and self._says(text, "unsure"):
             found[asked] = NOT_SURE
         possible = self._possible(doc, mentions, found)
@@ -1027,12 +1027,9 @@ class Reader:
         still implies what it implies in a list ("sharp buttock pain, and my lower back aches":
         the buttock is the place, and the low back hurts too, which is back pain)."""
         for mention in told:
-            spec = self.knowledge.fields[mention.field]
-            if mention.negated or spec["kind"] != "choice" or found.get(mention.field) == mention.value:
-                continue
-            for other, implied in ((spec.get("values", {}).get(mention.value) or {}).get("implies") or {}).items():
-                if self.knowledge.fields[other]["kind"] == "list" and (isinstance(found.get(other), list) or other not in found):
-                    found[other] = list(dict.fromkeys(list(found.get(other) or []) + [implied]))
+            for other, implied in self._implied_by(mention).items():
+                if self.knowledge.fields[other]["kind"] == "list":
+                    _add_to_list(found, other, implied)
         for field, spec in self.knowledge.fields.items():
             if found.get(field):
                 for other, value in (spec.get("implies", {}) if field == asked else {}).items():
@@ -1046,13 +1043,22 @@ class Reader:
                     for other, implied in entry.get("implies", {}).items():
                         if self.knowledge.fields[other]["kind"] != "list":
                             found[other] = implied  # "I felt a pop, then it gradually got worse": the pop was a moment
-                        elif isinstance(found.get(other), list) or other not in found:
-                            found[other] = list(dict.fromkeys(list(found.get(other) or []) + [implied]))
+                        else:
+                            _add_to_list(found, other, implied)
 
-    def _told_with_pain(self, doc: Doc, mentions: List[Mention]) -> List[Mention]:
-        """The mentions of a story that stand in a clause with a word of pain in it ("the small of
-        my back aches too"), not a place named for another reason ("a lumbar MRI that was clear",
-        "lower back stretches every morning")."""
+    def _implied_by(self, mention: Mention) -> Dict[str, Any]:
+        """What the value of a mention implies (`implies` of the value in vocabulary.yml)."""
+        return (self.knowledge.fields[mention.field].get("values", {}).get(mention.value) or {}).get("implies") or {}
+
+    def _told_with_pain(self, doc: Doc, mentions: List[Mention], found: Dict[str, Any]) -> List[Mention]:
+        """The values of one-value fields a story tells but does not keep (`found`), that imply
+        something, in a clause with a word of pain in it ("the small of my back aches too"), not a
+        place named for another reason ("a lumbar MRI that was clear", "lower back stretches")."""
+        mentions = [mention for mention in mentions
+                    if not mention.negated and self.knowledge.fields[mention.field]["kind"] == "choice"
+                    and found.get(mention.field) != mention.value and self._implied_by(mention)]
+        if not mentions:
+            return []
         clause = _numbered_by(doc, CLAUSE_ENDS)
         painful = {clause[start] for _, start, _ in self.not_pain_places["pain"](doc)}
         # not one set against the pain ("in my bum rather than my lower back", "pressed on my lower
@@ -1229,7 +1235,8 @@ class Reader:
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
         # sentence and the two after it
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
-        race_moments = [at for _, at, _ in self.race_moments(doc)] if self.race_moment_values else []
+        race_moments = ([at for _, at, _ in self.race_moments(doc)]
+                        if any(item[1] in self.race_moment_values for item in kept) else [])
         # ... not when an injury is told in the message: "after the parkrun I felt a pop and couldn't walk";
         # nor a bruise beside it or a sudden start a treatment's
         injury_told = any(item[1] in INJURY_MOMENTS for item in kept)
@@ -2458,6 +2465,13 @@ def _only_items(doc: Doc, clause: List[int], at: int, named: Set[int]) -> bool:
     calf one")."""
     return all(index in named or token.lower_ in LIST_WORDS
                for index, token in enumerate(doc) if clause[index] == clause[at])
+
+
+def _add_to_list(found: Dict[str, Any], field: str, value: Any) -> None:
+    """Add `value` to the list `found[field]`, unless the field holds something else (an answer
+    of "not sure")."""
+    if isinstance(found.get(field), list) or field not in found:
+        found[field] = list(dict.fromkeys(list(found.get(field) or []) + [value]))
 
 
 def _numbered_by(doc: Doc, ends: Set[str]) -> List[int]:
