@@ -96,6 +96,9 @@ DEGREE_WORDS = {"totally", "completely", "perfectly", "absolutely", "quite", "pr
 SAYING = {"say", "says", "said", "tell", "told", "think", "reckon", "reassure", "reassured"}
 DISMISSIVE_VERBS = {"bother", "hurt", "affect", "aggravate", "make", "cause", "trouble", "matter", "change"}
 NEGATION_WINDOW = 5
+# how a mention is denied (Reader._denial): said of it, or only as an item of a denied list, or as
+# an item of a list closed or opened by a denial of its own
+SAID, LISTED, LIST_CLOSED = "said", "listed", "list_closed"
 RECENT_READINGS = 256  # the readings kept, for a turn that reads its message more than once
 # What the vocabulary's matchers find in a message, whatever was asked (`Reader._matched`)
 Matched = Tuple[Tuple[tuple, ...], FrozenSet[int], Dict[str, FrozenSet[int]], Dict[str, FrozenSet[int]]]
@@ -1352,9 +1355,9 @@ class Reader:
                     doubt_before = head is not None and head >= 0 and any(
                         at < head and clause[at] == clause[head] for at in doubts[0])
                 doubt_after = any(at >= end and sentence[at] == sentence[start] for at in doubts[1])
-            negated = not doubt_before and self._is_negated(doc, start, end, mentioned, sign, told_at)
-            if (negated and value in self.cauda_equina and not self._is_negated(doc, start, end, mentioned, sign, told_at, lists=False)
-                    and _listed(doc, start, end, mentioned, told_at) != -1):
+            denial = None if doubt_before else self._denial(doc, start, end, mentioned, sign, told_at)
+            negated = denial is not None
+            if denial == LISTED and value in self.cauda_equina:
                 # a cauda equina sign reached only by a list's denial ("no saddle numbness, bladder or
                 # bowel changes"; "no fever, leaking urine or stool sometimes" may tell it): asked once,
                 # unless the list is closed or opened by a denial of its own ("..., none of those")
@@ -1865,15 +1868,23 @@ class Reader:
         return False
 
     def _is_negated(self, doc: Doc, start: int, end: int, mentioned: Set[int], sign: bool = False,
-                    told_at: Optional[Dict[int, Tuple[str, str, int]]] = None, lists: bool = True) -> bool:
-        """A negation word shortly before the mention, in the same clause, or "... doesn't bother it" after.
-        Other findings in between do not count against the distance: in "no problems with
-        my bladder or bowels" the "no" reaches the bowels too."""
+                    told_at: Optional[Dict[int, Tuple[str, str, int]]] = None) -> bool:
+        return self._denial(doc, start, end, mentioned, sign, told_at) is not None
+
+    def _denial(self, doc: Doc, start: int, end: int, mentioned: Set[int], sign: bool = False,
+                told_at: Optional[Dict[int, Tuple[str, str, int]]] = None) -> Optional[str]:
+        """How the mention is denied, if it is: SAID by a negation word shortly before it in the
+        same clause, by the person's own question and answer, or by "... doesn't bother it" or
+        "... is fine" after it; LISTED, only as an item of a list whose head is denied ("no fever,
+        weight loss or cancer"); LIST_CLOSED, as an item of a list closed or opened by a denial of
+        its own ("fever, weight loss, cancer, none of those"). Other findings in between do not
+        count against the distance: in "no problems with my bladder or bowels" the "no" reaches
+        the bowels too."""
         owner = start if doc[start].lower_ in POSSESSIVES else start - 1
         if owner >= 1 and doc[owner].lower_ in POSSESSIVES and doc[owner - 1].lemma_ in MEETING_VERBS:
-            return False  # "I hadn't seen my oncologist since January": the visit is negated, not the cancer
+            return None  # "I hadn't seen my oncologist since January": the visit is negated, not the cancer
         if self._only_says_when(doc, start):
-            return self._asked_and_denied(doc, end, start)
+            return SAID if self._asked_and_denied(doc, end, start) else None
         distance = 0
         subject_between = False  # the person as a subject between a "no" and a sign
         # "I couldn't stand or couldn't walk" (a shared inability written out): a phrase that
@@ -1914,16 +1925,19 @@ class Reader:
                 liked = [doc[ahead].lemma_ for ahead in range(index + 1, min(index + 3, start))
                          if doc[ahead].lower_ not in {"much", "really", "very"}
                          and (doc[index].lower_ in {"not", "n't", "never"} or _nothing_like_idiom(doc, index))]
-                return not unexpected and not (liked[:1] and liked[0] in LIKING)
+                return None if unexpected or liked[:1] and liked[0] in LIKING else SAID
             distance += 1
             if distance >= NEGATION_WINDOW:
                 break
-        if not inability and lists:
+        listed = None  # "no fever, weight loss or cancer", "fever, weight loss, none of those"
+        if not inability:
             head = _listed(doc, start, end, mentioned, told_at)
-            if head == -1 or head is not None and self._is_negated(doc, head, head + 1, mentioned, sign, told_at):
-                return True  # "no fever, weight loss or cancer", "fever, weight loss, none of those"
+            if head == -1:
+                listed = LIST_CLOSED
+            elif head is not None and self._is_negated(doc, head, head + 1, mentioned, sign, told_at):
+                listed = LISTED
         if self._asked_and_denied(doc, end, start):
-            return True  # "Fever? No. Weight loss? No.": the person's own question and answer
+            return SAID  # "Fever? No. Weight loss? No.": the person's own question and answer
         # After the mention: other findings joined by "and"/"or" are skipped ("my bladder and
         # bowels are normal"), then "... doesn't bother it" or "... is (totally) fine".
         after = []
@@ -1937,21 +1951,21 @@ class Reader:
         words = [word for _, word, _ in after]
         of_a_function = doc[end - 1].lemma_ in FUNCTION_NOUNS  # "bladder control", not "the numbness": the same as always is well
         if of_a_function and (_says_unchanged(words) or _says_unchanged(words[1:]) and after[:1] and after[0][0] in {"be", "feel", "seem"}):
-            return True  # "bladder control same as always", "my bowels are no different to before"
+            return SAID  # "bladder control same as always", "my bowels are no different to before"
         fine = _fine_at(words) if of_a_function else None
         if fine is not None:  # "pee and poo all normal thanks" (not "fine for 20 minutes, then it kills")
-            return not self._borne_only_for(doc, after[fine][2] + 1)
+            return listed if self._borne_only_for(doc, after[fine][2] + 1) else SAID
         for index, (lemma, word, _) in enumerate(after[:4]):
             following = [lemma for lemma, _, _ in after[index + 1: index + 3]]
             if not following:
                 break
             if lemma in {"not", "never"} and following[0] in DISMISSIVE_VERBS:
-                return True
+                return SAID
             if lemma in {"be", "feel", "seem"} or word == "'s":
                 fine = _fine_at(following)
                 # "sitting is fine for 20 minutes, then it kills": borne only so long, it hurts
-                return fine is not None and not self._borne_only_for(doc, after[index + 1 + fine][2] + 1)
-        return False
+                return SAID if fine is not None and not self._borne_only_for(doc, after[index + 1 + fine][2] + 1) else listed
+        return listed
 
     def _only_says_when(self, doc: Doc, start: int) -> bool:
         """Whether the mention at `start` follows "during", "since" or "throughout" (or "after",
@@ -2063,15 +2077,16 @@ WEATHER_WORDS = {"weather", "outside", "sun", "sunny", "shade", "heatwave", "for
 FIGURE = re.compile(r"^(\d{2,3}(?:\.\d{1,2})?)(?:°|°c|°f|c|f)?$")
 READING_BEFORE = {"of", "was", "is", "at", "hit", "hitting", "reached", "reaching", "to", "around", "about", "over", "above", "'s",
                   "be", "been", "read", "reads", "said", "says", "showed", "shows", "went"}
-NOT_A_READING = {"pm", "am", "th", "st", "nd", "rd", "o'clock", "hrs", "hours", "days", "weeks", "months", "years", "yrs", "minutes",
-                 "mins", "times", "miles", "km", "k", "kg", "lbs", "%"}
+# what a figure is when these follow it: a time, a date, a count, a weight or a distance, no temperature
+# ("39 miles", "38.5 kg", "at 10 pm", "the 38th")
+NOT_A_READING = {"pm", "am", "th", "st", "nd", "rd", "o'clock", "hrs", "hours", "days", "weeks", "months", "years", "year", "yrs",
+                 "minutes", "mins", "seconds", "secs", "times", "miles", "mile", "km", "kms", "k", "kg", "kgs", "kilos", "lbs",
+                 "pounds", "%", "percent", "mm", "cm", "metres", "meters"}
 TEMPERATURE_UNITS = {"degrees", "degree", "deg", "°", "°c", "°f", "c", "f", "celsius", "fahrenheit"}
 
 
 # a temperature written with its tenths ("38.9", "39.2c"): a fever's own figure, as an answer
 FEVER_TENTHS = re.compile(r"^(3[7-9]|4[0-2])\.\d(?:°|°c|c)?$")
-NOT_DEGREES = {"kg", "kgs", "kilos", "lbs", "pounds", "miles", "mile", "km", "kms", "k", "%", "percent", "mm", "cm",
-               "years", "year", "hours", "minutes", "mins", "seconds", "secs", "weeks", "days", "metres", "meters"}
 
 
 TIMED_THINGS = {"parkrun", "run", "race", "time", "pb", "lap", "split", "pace", "marathon", "10k", "5k", "km", "mile",
@@ -2095,7 +2110,7 @@ def _fever_figure(doc: Doc) -> bool:
         before = [doc[at].lower_ for at in Reader._clause_before(doc, index)]
         if set(before) & TIMED_THINGS:
             continue  # "my parkrun was 39.2": a time
-        if (told and following not in NOT_DEGREES and not set(same) & WEATHER_WORDS
+        if (told and following not in NOT_A_READING and not set(same) & WEATHER_WORDS
                 and not set(before) & (NEGATIONS | OTHER_PEOPLE | CHILDREN | {"he", "she", "his", "her", "they"})):
             return True
     return False
