@@ -4925,3 +4925,40 @@ def test_legs_that_stopped_at_a_race_mile_are_asked_about_not_an_emergency(text)
 @pytest.mark.parametrize("text", ["my legs stopped working", "both my legs went numb at mile 10 and I can't feel my bum"])
 def test_legs_that_stopped_or_went_numb_without_a_race_wall_are_both_legs(text):
     assert danger_signs_in(text).get("both_legs") == "clear"
+
+
+# --- a harvest of real sentences, thirty-second session ------------------------------------------
+
+@pytest.mark.parametrize("text, sign", [
+    # what was avoided is no event: asked once
+    ("I got up immediately (as skaters do to avoid getting run over) and kept right on walking.", "major_trauma"),
+    # a trip over one's own feet, once and in the past: asked once
+    ("Mile six came along, and BAM, face to asphalt. I must have hit a hump and just tripped over my feet.", "leg_weakness"),
+    # a pop that comes again with a movement is a snapping hip more often than a tear: asked once
+    ("When I get up from sitting my inner thighs pop. What's wrong?", "pop"),
+    ("the familiar SNAP! and stabbing pain struck my left hip", "pop"),
+    # a sensation in both legs with no word of numbness, tingling or weakness: asked once
+    ("I have strange sensations in both my legs", "both_legs"),
+])
+def test_a_sign_told_as_avoided_once_or_again_and_again_is_asked_about(text, sign):
+    assert danger_signs_in(text).get(sign) == "possible"
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("I keep tripping over my feet", "leg_weakness"),  # the dropped foot's habit
+    ("I felt a pop when I got up from the chair", "pop"),  # one moment, told in the past
+    ("numbness and pins and needles in both legs", "both_legs"),
+    ("I got hit by a car while trying to avoid a pothole", "major_trauma"),  # the avoided thing is the pothole
+])
+def test_the_same_signs_told_plainly_are_still_stated(text, sign):
+    assert danger_signs_in(text).get(sign) == "clear"
+
+
+def test_electric_sensations_down_both_legs_are_the_pain_down_both_legs_not_numbness():
+    told = danger_signs_in("electric, wire-like sensations down both legs to my feet; no numbness, no pins and needles, no weakness")
+    assert told.get("both_legs_pain") == "clear" and told.get("both_legs") != "clear"
+
+
+def test_a_list_opened_by_its_denial_denies_the_items_before_the_one_that_goes_on():
+    told = signs_of("No to fever, weight loss, cancer, bladder issues since tuesday", "red_flags")
+    assert told == {"bladder_bowel_change": "clear"}

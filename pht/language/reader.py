@@ -538,12 +538,12 @@ class Reader:
         exertion = self.knowledge.vocabulary.get("exertion", {})
         self.exertion = self._cue_matcher(exertion.get("cues"))
         self.exertion_values = set(exertion.get("values", []))
-        # a race's mile in the clause of legs that stopped ("my legs stopped working at mile 22"):
-        # the runner's wall, asked once (`race_moments` in vocabulary.yml)
-        race_moments = self.knowledge.vocabulary.get("race_moments", {})
-        self.race_moments = self._cue_matcher(race_moments.get("cues"))
-        self.race_moment_values = set(race_moments.get("values", []))
-        self.race_moment_unless = set(race_moments.get("unless_words", []))  # numb legs at mile 10 are still told
+        # a cue in the clause of a sign that makes it only possible: a race's mile beside legs that
+        # stopped (the runner's wall), a pop that comes whenever the person gets up (`asked_once_in_clause`):
+        # (cue matcher, values, words of the mention that keep it stated: numb legs at mile 10)
+        self.asked_once_in_clause = [
+            (self._cue_matcher(entry.get("cues")), set(entry.get("values", [])), set(entry.get("unless_words", [])))
+            for entry in self.knowledge.vocabulary.get("asked_once_in_clause", {}).values()]
         # screen -> value -> a matcher of the words that tell its topic (`unheard_topics`)
         self.unheard_topics = {field: {value: self._cue_matcher(words) for value, words in values.items()}
                                for field, values in (self.knowledge.vocabulary.get("unheard_topics") or {}).items()}
@@ -1238,8 +1238,10 @@ class Reader:
         # "after finishing the marathon ... today I could hardly walk": sore after a race, its
         # sentence and the two after it
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
-        race_moments = ([at for _, at, _ in self.race_moments(doc)]
-                        if any(item[1] in self.race_moment_values for item in kept) else [])
+        told_values = {item[1] for item in kept}
+        # (where each cue is, values, unless words), each matched only beside a value it concerns
+        in_clause = [([at for _, at, _ in matcher(doc)], values, unless)
+                     for matcher, values, unless in self.asked_once_in_clause if values & told_values]
         # ... not when an injury is told in the message: "after the parkrun I felt a pop and couldn't walk";
         # nor a bruise beside it or a sudden start a treatment's
         injury_told = any(item[1] in INJURY_MOMENTS for item in kept)
@@ -1303,9 +1305,9 @@ class Reader:
                 possible = True  # "I shuffle around like ... a little old man": asked once, never dropped
             if value in self.exertion_values and sentence[start] in sore_after and not injury_told:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
-            if value in self.race_moment_values and any(clause[at] == clause[start] for at in race_moments) and not (
-                    {token.lower_ for token in doc[start:end]} & self.race_moment_unless):
-                possible = True  # "my legs stopped working at mile 22": the wall, asked once, never dropped
+            if any(value in values and any(clause[at] == clause[start] for at in cues)
+                   and not {token.lower_ for token in doc[start:end]} & unless for cues, values, unless in in_clause):
+                possible = True  # "my legs stopped working at mile 22", "my hip pops when I get up": asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
                 explanations[value] = [at for _, at, _ in self.explained[value](doc)]
             causes = explanations.get(value, [])
@@ -2688,10 +2690,11 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
             doc[at].lower_ in {",", "and", ";"} for at in range(ors[-1] + 1, end)):
         return None
     # a list opened or closed by its own denial holds only its items, to the end of its clause
-    # ("no to fever, weight loss, cancer, bladder issues since tuesday" tells the bladder)
+    # ("no to fever, weight loss, cancer, bladder issues since tuesday" tells the bladder, and
+    # denies the items a comma follows: the weight loss and the cancer were read as told)
     pure = index >= len(doc) or doc[index].is_punct  # not "..., numb bum and weak legs though"
     opening = doc[max(0, head - 4):head].text.strip()
-    if items > 1 and pure and LIST_OPENERS.search(opening):
+    if items > 1 and LIST_OPENERS.search(opening) and (pure or _followed_by_comma(doc, end)):
         return -1  # "none of those: fever, weight loss, cancer", "no to fever, weight loss, cancer"
     closer = index
     while closer < len(doc) and doc[closer].text in {"-", "\u2013", ":", "=", "...", "\u2026", ".."}:
@@ -2705,6 +2708,13 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
             return -1
     return head if crossed and joined and (opened or not need_denial) and head < start else None
 
+
+
+def _followed_by_comma(doc: Doc, end: int) -> bool:
+    """Whether a comma follows the words from `end` on, past the list's fillers ("any", "at all")."""
+    while end < len(doc) and doc[end].lower_ in LIST_FILLERS:
+        end += 1
+    return end < len(doc) and doc[end].text == ","
 
 # Telegraphic answers to a list, each item answered after it ("fever no weight loss yes", "fever -
 # no / weight loss - yes"; an attack of mixed answers): the words that answer an item, and the
