@@ -540,9 +540,11 @@ class Reader:
         self.exertion_values = set(exertion.get("values", []))
         # a cue in the clause of a sign that makes it only possible: a race's mile beside legs that
         # stopped (the runner's wall), a pop that comes whenever the person gets up (`asked_once_in_clause`):
-        # (cue matcher, values, words of the mention that keep it stated: numb legs at mile 10)
+        # (cue matcher, values, words of the mention that keep it stated: numb legs at mile 10, and
+        # words just before it that do: "I felt a pop and now it hurts every time I sit")
         self.asked_once_in_clause = [
-            (self._cue_matcher(entry.get("cues")), set(entry.get("values", [])), set(entry.get("unless_words", [])))
+            (self._cue_matcher(entry.get("cues")), set(entry.get("values", [])),
+             set(entry.get("unless_words", [])), set(entry.get("unless_before", [])))
             for entry in self.knowledge.vocabulary.get("asked_once_in_clause", {}).values()]
         # screen -> value -> a matcher of the words that tell its topic (`unheard_topics`)
         self.unheard_topics = {field: {value: self._cue_matcher(words) for value, words in values.items()}
@@ -1239,9 +1241,9 @@ class Reader:
         # sentence and the two after it
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
         told_values = {item[1] for item in kept}
-        # (where each cue is, values, unless words), each matched only beside a value it concerns
-        in_clause = [([at for _, at, _ in matcher(doc)], values, unless)
-                     for matcher, values, unless in self.asked_once_in_clause if values & told_values]
+        # (where each cue is, values, unless words, unless before), each matched only beside a value it concerns
+        in_clause = [([at for _, at, _ in matcher(doc)], values, unless, unless_before)
+                     for matcher, values, unless, unless_before in self.asked_once_in_clause if values & told_values]
         # ... not when an injury is told in the message: "after the parkrun I felt a pop and couldn't walk";
         # nor a bruise beside it or a sudden start a treatment's
         injury_told = any(item[1] in INJURY_MOMENTS for item in kept)
@@ -1306,7 +1308,9 @@ class Reader:
             if value in self.exertion_values and sentence[start] in sore_after and not injury_told:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
             if any(value in values and any(clause[at] == clause[start] for at in cues)
-                   and not {token.lower_ for token in doc[start:end]} & unless for cues, values, unless in in_clause):
+                   and not {token.lower_ for token in doc[start:end]} & unless
+                   and not {token.lower_ for token in doc[max(0, start - 2):start]} & unless_before
+                   for cues, values, unless, unless_before in in_clause):
                 possible = True  # "my legs stopped working at mile 22", "my hip pops when I get up": asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
                 explanations[value] = [at for _, at, _ in self.explained[value](doc)]
@@ -2568,7 +2572,8 @@ LIST_TROUBLES = {"issues", "issue", "problems", "problem", "trouble", "troubles"
                  "difficulties", "signs", "sign", "symptoms"}
 LIST_DENYING_VERBS = {"have", "get", "notice", "see", "feel", "hear", "experience", "suffer", "had", "got"}
 # what denies a whole list before it: "none of those: fever, weight loss", "no to fever, weight loss, cancer"
-LIST_OPENERS = re.compile(r"(?:\bnone(?: of (?:those|them|these|the above))?|\bno|\bnope|\bnah)\s*:$|\bno to(?: the| any| all)?$")
+LIST_OPENERS = re.compile(r"(?:\bnone(?: of (?:those|them|these|the above))?|\bno|\bnope|\bnah)\s*:$"
+                          r"|\bno to(?: the| any| all)?(?: of (?:it|them|those|these))?\s*:?$")
 
 
 def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
@@ -2693,8 +2698,8 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
     # ("no to fever, weight loss, cancer, bladder issues since tuesday" tells the bladder, and
     # denies the items a comma follows: the weight loss and the cancer were read as told)
     pure = index >= len(doc) or doc[index].is_punct  # not "..., numb bum and weak legs though"
-    opening = doc[max(0, head - 4):head].text.strip()
-    if items > 1 and LIST_OPENERS.search(opening) and (pure or _followed_by_comma(doc, end)):
+    opening = doc[max(0, head - 6):head].text.strip()  # "no to all of it:"
+    if items > 1 and LIST_OPENERS.search(opening) and (pure or _followed_by_comma(doc, end) and not _items_answered(doc, head)):
         return -1  # "none of those: fever, weight loss, cancer", "no to fever, weight loss, cancer"
     closer = index
     while closer < len(doc) and doc[closer].text in {"-", "\u2013", ":", "=", "...", "\u2026", ".."}:
@@ -2708,6 +2713,18 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
             return -1
     return head if crossed and joined and (opened or not need_denial) and head < start else None
 
+
+
+def _items_answered(doc: Doc, head: int) -> bool:
+    """Whether an item of the list from `head` to its sentence's end answers itself: a no, a yes or
+    "fine" of its own ("no to fever, yes weight loss, no cancer", "no to fever, lost weight, no
+    cancer", "no to fever, numb bum, bladder fine"): the opener's no is then the first item's alone."""
+    for index in range(head, len(doc)):
+        if doc[index].text in {".", ";", "?", "!"}:
+            break
+        if doc[index].lower_ in NEGATIONS | ITEM_YES | FINE_WORDS:
+            return True
+    return False
 
 
 def _followed_by_comma(doc: Doc, end: int) -> bool:
