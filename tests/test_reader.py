@@ -4982,3 +4982,18 @@ def test_a_list_opened_by_its_denial_denies_its_items(text, told):
 ])
 def test_an_item_of_a_list_answered_item_by_item_keeps_its_own_answer(text, sign):
     assert sign in signs_of(text, "red_flags")
+
+
+@pytest.mark.parametrize("text", [
+    "I don't have any of those (fever, weight loss, cancer, numbness, bladder issues)",
+    "nothing like that, fever weight loss cancer numbness bladder all fine",
+    "Fever, weight loss, cancer, numbness, bladder - no to all of them",
+    "fever, weight loss, cancer, no to all of it",
+])
+def test_the_safety_list_denied_in_a_list_of_its_own_tells_no_sign(text):  # each had read fever, weight loss and cancer
+    assert signs_of(text, "red_flags") == {}
+
+
+def test_a_sign_told_after_the_list_is_denied_is_still_told():
+    assert signs_of("fever, weight loss, cancer - no to all of those, but I can't feel when I wipe", "red_flags") == {
+        "saddle_numbness": "clear"}

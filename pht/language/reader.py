@@ -1967,6 +1967,8 @@ class Reader:
                 break
             if lemma in {"not", "never"} and following[0] in DISMISSIVE_VERBS:
                 return SAID
+            if word == "all" and index == 0 and _fine_at(following[:1]) is not None:
+                return SAID  # "fever weight loss cancer numbness bladder all fine", "... all normal"
             if lemma in {"be", "feel", "seem"} or word == "'s":
                 fine = _fine_at(following)
                 # "sitting is fine for 20 minutes, then it kills": borne only so long, it hurts
@@ -2560,7 +2562,10 @@ def _gap_joins(doc: Doc, gap: range, places: Set[int], listed: bool, reach: int)
 LIST_FILLERS = {"any", "the", "a", "an", "some", "my", "of", "in", "around", "down", "on", "&", "/"}
 LIST_CLOSERS = {"none", "no", "nope", "nah", "neither", "never", "negative"}
 LIST_CLOSER_ENDS = {"of those", "of them", "of these", "of the above", "of that", "to all", "at all", "to any",
-                    "thanks", "thank you"}
+                    "thanks", "thank you",
+                    # "fever, weight loss, cancer, numbness, bladder - no to all of them"
+                    "to all of them", "to all of those", "to all of these", "to all of the above", "to all of it",
+                    "to any of them", "to any of those", "to any of these", "to everything", "to the lot"}
 PREDICATES = {"is", "are", "was", "were", "'s", "'re", "has", "have", "had", "feel", "feels", "felt", "seem", "seems",
               "went", "goes", "gone", "go", "keeps", "kept", "keep", "started", "starts", "comes", "came", "can", "ca",
               "could", "will", "wo", "does", "do", "did", "been", "getting", "gets", "got", "happened", "happens"}
@@ -2572,8 +2577,10 @@ LIST_TROUBLES = {"issues", "issue", "problems", "problem", "trouble", "troubles"
                  "difficulties", "signs", "sign", "symptoms"}
 LIST_DENYING_VERBS = {"have", "get", "notice", "see", "feel", "hear", "experience", "suffer", "had", "got"}
 # what denies a whole list before it: "none of those: fever, weight loss", "no to fever, weight loss, cancer"
-LIST_OPENERS = re.compile(r"(?:\bnone(?: of (?:those|them|these|the above))?|\bno|\bnope|\bnah)\s*:$"
-                          r"|\bno to(?: the| any| all)?(?: of (?:it|them|those|these))?\s*:?$")
+LIST_OPENERS = re.compile(r"(?:\bnone(?: of (?:those|them|these|the above))?|\bno|\bnope|\bnah)\s*[:(]$"
+                          r"|\bno to(?: the| any| all)?(?: of (?:it|them|those|these))?\s*[:(]?$"
+                          # "I don't have any of those (fever, weight loss, cancer, ...)"
+                          r"|(?:n't|\bnot|\bnever)(?: \w+)? any(?: of (?:those|them|these|the above))?\s*[:(]$")
 
 
 def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
@@ -2706,8 +2713,8 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
         closer += 1
     set_apart = closer > index or index > 0 and doc[index - 1].text == ","  # not "tested for it and found none"
     if closer < len(doc) and doc[closer].lower_ in LIST_CLOSERS and items > 1 and set_apart:
-        rest = doc[closer + 1:closer + 4].text
-        ending = next((words for words in LIST_CLOSER_ENDS if rest.startswith(words)), "")
+        rest = doc[closer + 1:closer + 6].text
+        ending = max((words for words in LIST_CLOSER_ENDS if rest.startswith(words)), key=len, default="")
         after = doc[closer + 1 + len(ending.split()):]
         if not len(after) or after[0].lower_ in CLAUSE_BREAKS:
             return -1
