@@ -4945,30 +4945,20 @@ def test_a_pop_that_comes_again_with_a_movement_is_asked_about(text):  # a snapp
     "I often run hills and yesterday I felt a sharp pop high in my hamstring",
     "the familiar SNAP! and stabbing pain at the top of my hamstring, I've torn it twice before",
     "i was runnin and heard a pop now i cant sit down when i sit it kills",
+    "My hamstring went pop and now it hurts whenever I sit",  # a second review
+    "I felt my hamstring pop and now it hurts when I sit",
+    "something popped at the top of my hamstring and now it hurts every time I sit",
+    "Felt my hamstring go pop when I squat down to pick up the bag",
 ])
 def test_a_pop_felt_or_heard_at_a_moment_is_still_stated_beside_a_word_of_each_time(text):
     assert danger_signs_in(text).get("pop") == "clear"
 
 
-def test_what_was_avoided_is_no_event():
-    assert "major_trauma" not in danger_signs_in(
-        "I got up immediately (as skaters do to avoid getting run over) and kept right on walking.")
-
-
-@pytest.mark.parametrize("text, how", [
-    ("I swerved to avoid getting hit by a car and came off my bike at speed onto the tarmac", "clear"),
-    ("I ran across the road to avoid getting wet and was hit by a car", "clear"),
-    ("I jumped sideways to avoid being hit by a van and fell down a flight of concrete stairs", "clear"),
-    ("I dove out of the way to avoid being run over and slammed into the kerb", "possible"),
-])
-def test_a_crash_or_a_fall_beside_what_was_avoided_is_still_told(text, how):
-    assert danger_signs_in(text).get("major_trauma") == how
-
-
 @pytest.mark.parametrize("text, told", [
-    ("No to fever, weight loss, cancer, bladder issues since tuesday", {"bladder_bowel_change": "clear"}),
-    ("No to any: fever, weight loss, cancer, saddle numbness", {}),
+    ("No to any: fever, weight loss, cancer, saddle numbness", {}),  # each had read every item as told
     ("No to all of it: fever, weight loss, cancer, numb bum", {}),
+    ("nope to all - fever, weight loss, cancer", {}),
+    ("No to everything: fever, weight loss, cancer", {}),
 ])
 def test_a_list_opened_by_its_denial_denies_its_items(text, told):
     assert signs_of(text, "red_flags") == told
@@ -4997,3 +4987,52 @@ def test_the_safety_list_denied_in_a_list_of_its_own_tells_no_sign(text):  # eac
 def test_a_sign_told_after_the_list_is_denied_is_still_told():
     assert signs_of("fever, weight loss, cancer - no to all of those, but I can't feel when I wipe", "red_flags") == {
         "saddle_numbness": "clear"}
+
+
+# --- the safety list answered in own words: an attack of 364 answers, thirty-second session -----
+
+@pytest.mark.parametrize("text", [
+    "none of: fever, weight loss, cancer",
+    "fever, weight loss, cancer, all no",
+    "fever, weight loss, cancer - all no",
+    "fever weight loss cancer all negative",
+    "fever, weight loss, cancer - not had any",
+    "Fever, unexplained weight loss, cancer, night pain - none of these apply",
+    "Fever: no\nWeight loss: no\nCancer: no",
+    "- fever: no\n- weight loss: no\n- cancer: no\n- numbness: no",
+    "fever\nno\nweight loss\nno\ncancer\nno",
+    "Fever N\nWeight loss N\nCancer N",
+    "fever x, weight loss x, cancer x",
+    "fever or weight loss? no. cancer? no",
+    "no - (fever no, weight loss no, cancer no)",
+    "fever fine, weight stable, never had cancer",
+])
+def test_the_safety_list_denied_in_any_shape_tells_no_sign(text):  # each had read a sign as told
+    assert {sign: how for sign, how in signs_of(text, "red_flags").items() if how == "clear"} == {}
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("no fever, weight loss, cancer", "weight_loss"),  # denied or told, it cannot be said: asked once
+    ("no fever, weight loss, cancer", "cancer_history"),
+])
+def test_a_bare_item_after_a_denied_first_one_with_no_or_is_asked_about(text, sign):  # was urgent (two of three)
+    assert signs_of(text, "red_flags").get(sign) == "possible"
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("none of those\nmy calf is swollen and painful", "calf_swelling"),  # a line of its own
+    ("no fever\nlost weight", "weight_loss"),
+    ("Fever: no\nWeight loss: yes\nCancer: no", "weight_loss"),
+    ("none of those (both legs are numb)", "both_legs"),  # a bracket that tells
+    ("none (lost weight)", "weight_loss"),
+    ("no fever, night sweats", "fever"),  # the same value told again after its denial
+    ("no fever, both legs are numb", "both_legs"),  # an item with a verb of its own is told
+    ("no fever, weight loss, cancer, but I can't feel when I wipe", "saddle_numbness"),
+    ("I've been constipated and can't go properly since it started", "bladder_bowel_change"),
+])
+def test_a_sign_told_beside_a_denied_list_in_any_shape_is_heard(text, sign):
+    assert sign in signs_of(text, "red_flags")
+
+
+def test_prose_wrapped_by_hand_still_reads_across_its_lines():
+    assert "major_trauma" in signs_of("Last week while out training on my road bike I fell off my\nbike at 20mph onto the road")

@@ -99,6 +99,9 @@ NEGATION_WINDOW = 5
 # how a mention is denied (Reader._denial): said of it, or only as an item of a denied list, or as
 # an item of a list closed or opened by a denial of its own
 SAID, LISTED, LIST_CLOSED = "said", "listed", "list_closed"
+# ... or a bare item after a comma in a list whose first item is denied, with no "or" to join them
+# ("no fever, weight loss, cancer"): denied or told, it cannot be said, so a danger sign is asked once
+LIST_UNJOINED = "list_unjoined"
 RECENT_READINGS = 256  # the readings kept, for a turn that reads its message more than once
 # What the vocabulary's matchers find in a message, whatever was asked (`Reader._matched`)
 Matched = Tuple[Tuple[tuple, ...], FrozenSet[int], Dict[str, FrozenSet[int]], Dict[str, FrozenSet[int]]]
@@ -131,7 +134,7 @@ DENIAL_NOUNS = {"way", "chance", "reason", "evidence", "sign", "signs", "indicat
                 "question", "doubt", "danger", "risk"}
 OWN_SUBJECTS = CLAUSE_SUBJECTS | {"he", "she", "we", "they", "something", "i'd", "it'd"}
 # "Fever? No.": the answers that deny a finding the person asks of themselves
-ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fine", "normal"}
+ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fine", "normal", "n", "x", "\u2717", "\u2718", "\u274c"}
 # "can't stay in the saddle", "can't handle sitting": what cannot be borne hurts
 ENDURING = {"stay", "last", "keep", "bear", "stand", "handle", "tolerate", "manage", "cope", "endure", "face"}
 # Past forms that do not end in "-ed": after "didn't ... and", one of these (or a verb in "-ed")
@@ -428,8 +431,32 @@ ENDS_DENIED = re.compile(r"\b(?:no|nope|nah|none(?: of (?:those|them|these|it))?
 EXCEPT_WORDS = re.compile(r"\b(?:other than|aside from|besides|save for|excepting)\b")
 
 
+# A line of a list ends its sentence: a short line or one that ends with an answer ("none of
+# those / my calf is swollen", "fever: no / weight loss: yes"); a long line may be prose wrapped
+# by hand ("I fell off my / bike"), whose words run on (an attack on the safety list's answers)
+LIST_LINE_WORDS = 6
+LINE_ANSWERS = {"no", "yes", "none", "nope", "nah", "yep", "yeah", "n", "y", "nil", "n/a", "na", "fine", "ok", "okay",
+                "normal", "negative", "never"}
+
+
+def _lines_as_sentences(text: str) -> str:
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    ended = []
+    for number, line in enumerate(lines):
+        line = line.rstrip()
+        words = line.split()
+        answer_next = number < len(lines) - 1 and lines[number + 1].strip().strip("-*\u2022 ") in LINE_ANSWERS
+        if (number < len(lines) - 1 and words and line[-1] not in ".!?;:," and not answer_next
+                and (len(words) <= LIST_LINE_WORDS or words[-1].strip("-*\u2022") in LINE_ANSWERS)):
+            line += " ."  # set apart: "n." would be one word
+        ended.append(line)
+    return "\n".join(ended)
+
+
 def _normalise(text: str) -> str:
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = _lines_as_sentences(text.lower().replace("\u2019", "'").replace("\u2018", "'"))
     if not ENDS_DENIED.search(text):  # "no... the fever, the weight loss, none of those" denies them all
         text = ELLIPSIS.sub(r"\1. ", text)
     text = EXCEPT_WORDS.sub("except", text)
@@ -470,6 +497,24 @@ def _phrase_regex(phrases: Iterable[str]) -> "re.Pattern[str]":
     alternatives = sorted((re.escape(_normalise(str(phrase))) for phrase in phrases), key=len, reverse=True)
     return re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % "|".join(alternatives))
 
+
+
+@dataclass(frozen=True)
+class InClause:
+    """An entry of `asked_once_in_clause` (vocabulary.yml): a sign of `values` in a clause with one
+    of `cues` is only possible, unless the mention's own words say otherwise."""
+
+    cues: Any  # a matcher of the cue phrases
+    values: FrozenSet[str]
+    unless_words: FrozenSet[str]  # a word of the mention that keeps it stated ("numb" legs at mile 10)
+    only_words: FrozenSet[str]  # when given, the mention must hold one of these ("pops", not "popped")
+    unless_before: FrozenSet[str]  # a word in the three before the mention that keeps it stated ("felt a")
+
+    def asks(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether the mention from `start` to `end` is the kind this entry asks about once."""
+        words = {token.lower_ for token in doc[start:end]}
+        return (not words & self.unless_words and (not self.only_words or bool(words & self.only_words))
+                and not {token.lower_ for token in doc[max(0, start - 3):start]} & self.unless_before)
 
 class Reader:
     """Turns free text into findings values using the vocabulary and the spaCy pipeline."""
@@ -540,11 +585,12 @@ class Reader:
         self.exertion_values = set(exertion.get("values", []))
         # a cue in the clause of a sign that makes it only possible: a race's mile beside legs that
         # stopped (the runner's wall), a pop that comes whenever the person gets up (`asked_once_in_clause`):
-        # (cue matcher, values, words of the mention that keep it stated: numb legs at mile 10, and
-        # words just before it that do: "I felt a pop and now it hurts every time I sit")
+        # an InClause per entry: numb legs at mile 10 are still told, so is "I felt a pop and now it
+        # hurts every time I sit"
         self.asked_once_in_clause = [
-            (self._cue_matcher(entry.get("cues")), set(entry.get("values", [])),
-             set(entry.get("unless_words", [])), set(entry.get("unless_before", [])))
+            InClause(self._cue_matcher(entry.get("cues")), frozenset(entry.get("values", [])),
+                     frozenset(entry.get("unless_words", [])), frozenset(entry.get("only_words", [])),
+                     frozenset(entry.get("unless_before", [])))
             for entry in self.knowledge.vocabulary.get("asked_once_in_clause", {}).values()]
         # screen -> value -> a matcher of the words that tell its topic (`unheard_topics`)
         self.unheard_topics = {field: {value: self._cue_matcher(words) for value, words in values.items()}
@@ -1241,9 +1287,9 @@ class Reader:
         # sentence and the two after it
         sore_after = {sentence[start] + ahead for _, start, _ in self.exertion(doc) for ahead in range(EXERTION_REACH)}
         told_values = {item[1] for item in kept}
-        # (where each cue is, values, unless words, unless before), each matched only beside a value it concerns
-        in_clause = [([at for _, at, _ in matcher(doc)], values, unless, unless_before)
-                     for matcher, values, unless, unless_before in self.asked_once_in_clause if values & told_values]
+        # (where each cue is, its entry), each matched only beside a value it concerns
+        in_clause = [([at for _, at, _ in entry.cues(doc)], entry)
+                     for entry in self.asked_once_in_clause if entry.values & told_values]
         # ... not when an injury is told in the message: "after the parkrun I felt a pop and couldn't walk";
         # nor a bruise beside it or a sudden start a treatment's
         injury_told = any(item[1] in INJURY_MOMENTS for item in kept)
@@ -1307,10 +1353,8 @@ class Reader:
                 possible = True  # "I shuffle around like ... a little old man": asked once, never dropped
             if value in self.exertion_values and sentence[start] in sore_after and not injury_told:
                 possible = True  # "today I could hardly walk" the day after a marathon: asked once, never dropped
-            if any(value in values and any(clause[at] == clause[start] for at in cues)
-                   and not {token.lower_ for token in doc[start:end]} & unless
-                   and not {token.lower_ for token in doc[max(0, start - 2):start]} & unless_before
-                   for cues, values, unless, unless_before in in_clause):
+            if any(value in entry.values and any(clause[at] == clause[start] for at in cues) and entry.asks(doc, start, end)
+                   for cues, entry in in_clause):
                 possible = True  # "my legs stopped working at mile 22", "my hip pops when I get up": asked once, never dropped
             if value in self.explained and value not in explanations:  # matched once per value
                 explanations[value] = [at for _, at, _ in self.explained[value](doc)]
@@ -1362,7 +1406,9 @@ class Reader:
                         at < head and clause[at] == clause[head] for at in doubts[0])
                 doubt_after = any(at >= end and sentence[at] == sentence[start] for at in doubts[1])
             denial = None if doubt_before else self._denial(doc, start, end, mentioned, sign, told_at)
-            negated = denial is not None
+            negated = denial not in (None, LIST_UNJOINED)
+            if denial == LIST_UNJOINED:
+                possible = True  # "no fever, weight loss, cancer": the weight loss asked once, neither told nor denied
             if denial == LISTED and value in self.cauda_equina:
                 # a cauda equina sign reached only by a list's denial ("no saddle numbness, bladder or
                 # bowel changes"; "no fever, leaking urine or stool sometimes" may tell it): asked once,
@@ -1875,7 +1921,7 @@ class Reader:
 
     def _is_negated(self, doc: Doc, start: int, end: int, mentioned: Set[int], sign: bool = False,
                     told_at: Optional[Dict[int, Tuple[str, str, int]]] = None) -> bool:
-        return self._denial(doc, start, end, mentioned, sign, told_at) is not None
+        return self._denial(doc, start, end, mentioned, sign, told_at) not in (None, LIST_UNJOINED)
 
     def _denial(self, doc: Doc, start: int, end: int, mentioned: Set[int], sign: bool = False,
                 told_at: Optional[Dict[int, Tuple[str, str, int]]] = None) -> Optional[str]:
@@ -1900,6 +1946,9 @@ class Reader:
         for index in self._clause_before(doc, start):
             if inability and doc[index].lower_ in {"or", "nor", "and"}:
                 break
+            if doc[index].text == "(" and any(doc[at].lower_ in SUBJECT_I | OWN_SUBJECTS | PREDICATES | ITEM_VERBS | {"my"}
+                                                for at in range(index + 1, _bracket_end(doc, index))):
+                break  # "none of those (both legs are numb)": the bracket tells, the "none" is the list's
             if index in mentioned:
                 if _contrast_after(doc, index):
                     break  # "not a fever, it's a temperature of 39": the "not" is the fever's
@@ -1942,7 +1991,16 @@ class Reader:
                 listed = LIST_CLOSED
             elif head is not None and self._is_negated(doc, head, head + 1, mentioned, sign, told_at):
                 listed = LISTED
-        if self._asked_and_denied(doc, end, start):
+            elif head is None and sign and _bare_item(doc, start, end):
+                loose = _listed(doc, start, end, mentioned, told_at, unjoined=True)
+                # not an item of the same value as the denied one: "no fever, night sweats" tells the sweats
+                same = told_at is not None and loose in told_at and start in told_at and told_at[loose][1] == told_at[start][1]
+                # nor after a "not" that sets one against the other: "not the pee one, the night one"
+                contrast = loose is not None and any(doc[at].lower_ == "not" for at in range(max(0, loose - 3), max(0, loose)))
+                if (loose is not None and 0 <= loose < start and not same and not contrast
+                        and self._is_negated(doc, loose, loose + 1, mentioned, sign, told_at)):
+                    listed = LIST_UNJOINED
+        if self._asked_and_denied(doc, end, start, sign):
             return SAID  # "Fever? No. Weight loss? No.": the person's own question and answer
         # After the mention: other findings joined by "and"/"or" are skipped ("my bladder and
         # bowels are normal"), then "... doesn't bother it" or "... is (totally) fine".
@@ -1967,7 +2025,7 @@ class Reader:
                 break
             if lemma in {"not", "never"} and following[0] in DISMISSIVE_VERBS:
                 return SAID
-            if word == "all" and index == 0 and _fine_at(following[:1]) is not None:
+            if word == "all" and index == 0 and (_fine_at(following[:1]) is not None or following[0] in ALL_DENIED):
                 return SAID  # "fever weight loss cancer numbness bladder all fine", "... all normal"
             if lemma in {"be", "feel", "seem"} or word == "'s":
                 fine = _fine_at(following)
@@ -1989,7 +2047,7 @@ class Reader:
             return False
         return not any(doc[index].lemma_ in ONSET_VERBS for index in self._clause_before(doc, before))
 
-    def _asked_and_denied(self, doc: Doc, end: int, start: int) -> bool:
+    def _asked_and_denied(self, doc: Doc, end: int, start: int, sign: bool = False) -> bool:
         """Whether the mention from `start` to `end` is asked and answered no by the person, as
         forum posts list them: "Fever? No.", "Numbness down there? None at all.", "Limping? Not
         really." ("No idea" answers nothing, nor does "Not really sure"). Not when what is asked
@@ -2002,12 +2060,19 @@ class Reader:
             after += 1
         if after > end and self._denied_by_answer_at(doc, after):
             return True
-        if after < len(doc) and doc[after].lower_ in ASKED_AND_DENIED - {"fine", "normal"} and (
-                after + 1 == len(doc) or doc[after + 1].lower_ in CLAUSE_BREAKS | {"and", "or", "/"}):
+        well = {"fine", "normal"} if sign else set()  # "fever fine, legs fine": of a danger sign, a no
+        if after < len(doc) and doc[after].lower_ in ASKED_AND_DENIED - {"fine", "normal"} | well and (
+                after + 1 == len(doc) or doc[after + 1].lower_ in CLAUSE_BREAKS | {"and", "or", "/", ")"}):
             return True
-        if after < len(doc) and doc[after].lower_ in ANSWER_NOS | {"n"} and _answered_next(doc, after + 1):
+        if after < len(doc) and doc[after].lower_ in ANSWER_NOS | ITEM_NOS and _answered_next(doc, after + 1):
             return True  # "fever no weight loss yes": each item answered after it
         ask = next((index for index in range(end, min(len(doc), end + 3)) if doc[index].text == "?"), None)
+        if ask is None:  # "fever or weight loss? no": the other items of the question before its mark
+            ahead = end
+            while (ahead < min(len(doc), end + 8) and doc[ahead].text not in CLAUSE_BREAKS - {","}
+                   and doc[ahead].lower_ not in PREDICATES | SUBJECT_I):
+                ahead += 1
+            ask = ahead if ahead < len(doc) and doc[ahead].text == "?" else None
         if ask is None or ask + 1 >= len(doc):
             return False
         answer = doc[ask + 1].lower_
@@ -2560,8 +2625,19 @@ def _gap_joins(doc: Doc, gap: range, places: Set[int], listed: bool, reach: int)
 # the findings, the words after its last item that make the item a subject of a clause of its own
 # ("no fever, and my bladder is weird"), and the denials that close a list
 LIST_FILLERS = {"any", "the", "a", "an", "some", "my", "of", "in", "around", "down", "on", "&", "/"}
-LIST_CLOSERS = {"none", "no", "nope", "nah", "neither", "never", "negative"}
+LIST_CLOSERS = {"none", "no", "nope", "nah", "neither", "never", "negative", "not", "nil"}
+# "..., all no", "... all negative": every item before it denied
+ALL_DENIED = {"no", "negative", "none", "nope", "clear"}
+# words between a list and its closing denial ("fever, weight loss, cancer, all no", "- definitely not")
+CLOSER_LEADS = {"all", "definitely", "absolutely", "certainly", "totally"}
+# a list item told as done or had is no bare item ("lost weight", "heard a pop", "had cancer")
+ITEM_VERBS = {"lost", "losing", "lose", "heard", "hear", "felt", "feel", "had", "have", "has", "got", "get", "getting",
+              "can't", "cant", "cannot", "couldn't", "ca", "wet", "peed", "pooed", "fell", "since"}
+ITEM_NOUNS_IN_ING = {"swelling", "bruising", "tingling", "feeling", "bleeding", "something", "nothing", "morning",
+                     "evening", "sitting", "walking", "running", "popping", "numbing"}
 LIST_CLOSER_ENDS = {"of those", "of them", "of these", "of the above", "of that", "to all", "at all", "to any",
+                    "had any", "had any of them", "had any of those", "had any of these", "had any of that", "any",
+                    "of these apply", "of those apply", "of them apply", "of the above apply", "apply", "applicable",
                     "thanks", "thank you",
                     # "fever, weight loss, cancer, numbness, bladder - no to all of them"
                     "to all of them", "to all of those", "to all of these", "to all of the above", "to all of it",
@@ -2577,14 +2653,16 @@ LIST_TROUBLES = {"issues", "issue", "problems", "problem", "trouble", "troubles"
                  "difficulties", "signs", "sign", "symptoms"}
 LIST_DENYING_VERBS = {"have", "get", "notice", "see", "feel", "hear", "experience", "suffer", "had", "got"}
 # what denies a whole list before it: "none of those: fever, weight loss", "no to fever, weight loss, cancer"
-LIST_OPENERS = re.compile(r"(?:\bnone(?: of (?:those|them|these|the above))?|\bno|\bnope|\bnah)\s*[:(]$"
-                          r"|\bno to(?: the| any| all)?(?: of (?:it|them|those|these))?\s*[:(]?$"
+LIST_OPENERS = re.compile(r"(?:\bnone(?: of(?: (?:those|them|these|the above))?)?|\bno|\bnope|\bnah)\s*[:(]$"
+                          # "no to fever, ...", "No to all of it:", "nope to all -", "No to everything:"
+                          r"|\b(?:no|nope|nah) to(?: the| any| all| everything| the lot)?(?: of (?:it|them|those|these|the above))?\s*[:(,\-\u2013]?$"
                           # "I don't have any of those (fever, weight loss, cancer, ...)"
                           r"|(?:n't|\bnot|\bnever)(?: \w+)? any(?: of (?:those|them|these|the above))?\s*[:(]$")
 
 
 def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
-            told_at: Optional[Dict[int, Tuple[str, str, int]]] = None, need_denial: bool = True) -> Optional[int]:
+            told_at: Optional[Dict[int, Tuple[str, str, int]]] = None, need_denial: bool = True,
+            unjoined: bool = False) -> Optional[int]:
     """Where the list of findings that the mention from `start` to `end` is an item of begins,
     when it is a list under one denial: its items set apart by commas and its last joined by
     "or" or "nor" ("no fever, weight loss or cancer": the "no" reaches them all), or closed by a
@@ -2698,53 +2776,66 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
     # numbness (a fresh-eyes review); a "/" ends it only when no "or" follows ("no fever/chills, numb bum")
     ors = [at for at in range(head, end) if doc[at].lower_ in {"or", "nor", "/"}]
     later_or = any(doc[at].lower_ in {"or", "nor"} for at in range(end, index))
-    if ors and (doc[ors[-1]].lower_ != "/" or not later_or) and any(
+    if ors and not unjoined and (doc[ors[-1]].lower_ != "/" or not later_or) and any(
             doc[at].lower_ in {",", "and", ";"} for at in range(ors[-1] + 1, end)):
         return None
     # a list opened or closed by its own denial holds only its items, to the end of its clause
-    # ("no to fever, weight loss, cancer, bladder issues since tuesday" tells the bladder, and
-    # denies the items a comma follows: the weight loss and the cancer were read as told)
+    # ("no to fever, weight loss, cancer, bladder issues since tuesday" tells the bladder)
     pure = index >= len(doc) or doc[index].is_punct  # not "..., numb bum and weak legs though"
     opening = doc[max(0, head - 6):head].text.strip()  # "no to all of it:"
-    if items > 1 and LIST_OPENERS.search(opening) and (pure or _followed_by_comma(doc, end) and not _items_answered(doc, head)):
+    if items > 1 and pure and LIST_OPENERS.search(opening):
         return -1  # "none of those: fever, weight loss, cancer", "no to fever, weight loss, cancer"
     closer = index
-    while closer < len(doc) and doc[closer].text in {"-", "\u2013", ":", "=", "...", "\u2026", ".."}:
+    while closer < len(doc) and (doc[closer].text in {"-", "\u2013", ":", "=", "...", "\u2026", ".."}
+                                 or doc[closer].lower_ in CLOSER_LEADS):
         closer += 1
-    set_apart = closer > index or index > 0 and doc[index - 1].text == ","  # not "tested for it and found none"
+    lead = index - 1  # "fever, weight loss, cancer, all no": the comma before "all"
+    while lead > 0 and doc[lead].lower_ in CLOSER_LEADS:
+        lead -= 1
+    set_apart = closer > index or lead >= 0 and doc[lead].text == ","  # not "tested for it and found none"
     if closer < len(doc) and doc[closer].lower_ in LIST_CLOSERS and items > 1 and set_apart:
         rest = doc[closer + 1:closer + 6].text
         ending = max((words for words in LIST_CLOSER_ENDS if rest.startswith(words)), key=len, default="")
         after = doc[closer + 1 + len(ending.split()):]
         if not len(after) or after[0].lower_ in CLAUSE_BREAKS:
             return -1
-    return head if crossed and joined and (opened or not need_denial) and head < start else None
+    # `unjoined`: also a list with no "or" whose first item a denial opens ("no fever, weight loss, cancer")
+    return head if crossed and (joined or unjoined) and (opened or not need_denial) and head < start else None
 
 
-
-def _items_answered(doc: Doc, head: int) -> bool:
-    """Whether an item of the list from `head` to its sentence's end answers itself: a no, a yes or
-    "fine" of its own ("no to fever, yes weight loss, no cancer", "no to fever, lost weight, no
-    cancer", "no to fever, numb bum, bladder fine"): the opener's no is then the first item's alone."""
-    for index in range(head, len(doc)):
-        if doc[index].text in {".", ";", "?", "!"}:
-            break
-        if doc[index].lower_ in NEGATIONS | ITEM_YES | FINE_WORDS:
-            return True
-    return False
+def _bracket_end(doc: Doc, opening: int) -> int:
+    """Where the bracket opened at `opening` closes (the end of the message if it does not)."""
+    return next((at for at in range(opening + 1, len(doc)) if doc[at].text == ")"), len(doc))
 
 
-def _followed_by_comma(doc: Doc, end: int) -> bool:
-    """Whether a comma follows the words from `end` on, past the list's fillers ("any", "at all")."""
-    while end < len(doc) and doc[end].lower_ in LIST_FILLERS:
-        end += 1
-    return end < len(doc) and doc[end].text == ","
+def _bare_item(doc: Doc, start: int, end: int) -> bool:
+    """Whether the mention from `start` to `end` is an item of a list by itself: its own words
+    and the list's fillers between the separators around it, no verb of its own ("weight loss",
+    "numb bum", not "lost weight", "heard a pop", "wetting myself since friday")."""
+    before, after = start - 1, end
+    while before >= 0 and doc[before].lower_ in LIST_FILLERS:
+        before -= 1
+    while after < len(doc) and doc[after].lower_ in LIST_FILLERS:
+        after += 1
+    separated = (before < 0 or doc[before].text in {",", ":", "-", "("} or doc[before].lower_ in {"or", "nor", "and", "to"}) and (
+        after >= len(doc) or doc[after].text in {",", ".", ";", ")", "?", "!"} or doc[after].lower_ in {"or", "nor", "and"})
+    return separated and not any(_told_as_a_verb(doc[at]) or doc[at].lower_ in SUBJECT_I for at in range(start, end))
+
+
+def _told_as_a_verb(token: Any) -> bool:
+    """Whether a word of an item tells it as something done or had ("lost", "heard", "had", "wetting")."""
+    word = token.lower_
+    return word in PREDICATES or word in ITEM_VERBS or (word.endswith("ed") and len(word) > 4) or (
+        word.endswith("ing") and len(word) > 5 and word not in ITEM_NOUNS_IN_ING)
+
+
 
 # Telegraphic answers to a list, each item answered after it ("fever no weight loss yes", "fever -
 # no / weight loss - yes"; an attack of mixed answers): the words that answer an item, and the
 # signs between an item and its answer
-ITEM_YES = {"yes", "yeah", "yep", "yup", "y"}
-ITEM_ANSWERS = ANSWER_NOS | ITEM_YES | {"n"}
+ITEM_YES = {"yes", "yeah", "yep", "yup", "y", "\u2713", "\u2714", "\u2705"}
+ITEM_NOS = {"n", "x", "\u2717", "\u2718", "\u274c"}  # "fever x weight loss ✓", "fever N"
+ITEM_ANSWERS = ANSWER_NOS | ITEM_YES | ITEM_NOS
 NOT_AN_ANSWER_AFTER_NO = {"longer", "more", "way", "idea", "one", "problem", "problems", "issues", "change", "changes", "sign", "signs"}
 ITEM_ANSWER_SIGNS = {":", "-", "\u2013", "="}
 ITEM_WORDS = 4  # words of the next item before its own answer
