@@ -134,7 +134,7 @@ DENIAL_NOUNS = {"way", "chance", "reason", "evidence", "sign", "signs", "indicat
                 "question", "doubt", "danger", "risk"}
 OWN_SUBJECTS = CLAUSE_SUBJECTS | {"he", "she", "we", "they", "something", "i'd", "it'd"}
 # "Fever? No.": the answers that deny a finding the person asks of themselves
-ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fine", "normal", "n", "x", "\u2717", "\u2718", "\u274c"}
+ASKED_AND_DENIED = {"no", "nope", "nah", "none", "never", "negative", "nil", "fine", "normal", "\u2717", "\u2718", "\u274c"}
 # "can't stay in the saddle", "can't handle sitting": what cannot be borne hurts
 ENDURING = {"stay", "last", "keep", "bear", "stand", "handle", "tolerate", "manage", "cope", "endure", "face"}
 # Past forms that do not end in "-ed": after "didn't ... and", one of these (or a verb in "-ed")
@@ -431,28 +431,22 @@ ENDS_DENIED = re.compile(r"\b(?:no|nope|nah|none(?: of (?:those|them|these|it))?
 EXCEPT_WORDS = re.compile(r"\b(?:other than|aside from|besides|save for|excepting)\b")
 
 
-# A line of a list ends its sentence: a short line or one that ends with an answer ("none of
-# those / my calf is swollen", "fever: no / weight loss: yes"); a long line may be prose wrapped
-# by hand ("I fell off my / bike"), whose words run on (an attack on the safety list's answers)
-LIST_LINE_WORDS = 6
-LINE_ANSWERS = {"no", "yes", "none", "nope", "nah", "yep", "yeah", "n", "y", "nil", "n/a", "na", "fine", "ok", "okay",
-                "normal", "negative", "never"}
+# A line of a list ends its sentence: a line that denies the whole list ("none of those" / "my
+# calf is swollen"; not a bare "no", which may be the next line's: "No / pop / no bruising") or an
+# item with its answer after a mark ("fever: no" / "weight loss: yes").
+# Any other line runs on into the next, as prose wrapped by hand or typed with Enter mid-sentence
+# does ("I don't / have a fever", "I can't feel / my bum"; a fresh-eyes review of 790 probes).
+LIST_LINE = re.compile(r"^(?:(?:none|nothing)(?: of (?:those|them|these|the above|that))?(?: apply| at all)?"
+                       r"|no to (?:all|everything|any)(?: of (?:them|those|these|it|the above))?"
+                       r"|[-*\u2022]?\s*[a-z][a-z /&'()]{1,40}?\s*[:\-\u2013=]\s*(?:no|yes|none|nope|nah|nil|n|y))[.!]?$")
 
 
 def _lines_as_sentences(text: str) -> str:
     lines = text.split("\n")
     if len(lines) == 1:
         return text
-    ended = []
-    for number, line in enumerate(lines):
-        line = line.rstrip()
-        words = line.split()
-        answer_next = number < len(lines) - 1 and lines[number + 1].strip().strip("-*\u2022 ") in LINE_ANSWERS
-        if (number < len(lines) - 1 and words and line[-1] not in ".!?;:," and not answer_next
-                and (len(words) <= LIST_LINE_WORDS or words[-1].strip("-*\u2022") in LINE_ANSWERS)):
-            line += " ."  # set apart: "n." would be one word
-        ended.append(line)
-    return "\n".join(ended)
+    return "\n".join(line.rstrip() + (" ." if number < len(lines) - 1 and LIST_LINE.match(line.strip()) else "")
+                     for number, line in enumerate(lines))
 
 
 def _normalise(text: str) -> str:
@@ -587,6 +581,8 @@ class Reader:
         # stopped (the runner's wall), a pop that comes whenever the person gets up (`asked_once_in_clause`):
         # an InClause per entry: numb legs at mile 10 are still told, so is "I felt a pop and now it
         # hurts every time I sit"
+        # the values an item of a list "no X, Y, Z" (no "or") only possibly tells (`unjoined_list_items`)
+        self.unjoined_values = set(self.knowledge.vocabulary.get("unjoined_list_items", {}).get("values", []))
         self.asked_once_in_clause = [
             InClause(self._cue_matcher(entry.get("cues")), frozenset(entry.get("values", [])),
                      frozenset(entry.get("unless_words", [])), frozenset(entry.get("only_words", [])),
@@ -1946,7 +1942,7 @@ class Reader:
         for index in self._clause_before(doc, start):
             if inability and doc[index].lower_ in {"or", "nor", "and"}:
                 break
-            if doc[index].text == "(" and any(doc[at].lower_ in SUBJECT_I | OWN_SUBJECTS | PREDICATES | ITEM_VERBS | {"my"}
+            if doc[index].text == "(" and any(doc[at].lower_ in SUBJECT_I | OWN_SUBJECTS | PREDICATES - {"had", "has", "have"} | {"my"}
                                                 for at in range(index + 1, _bracket_end(doc, index))):
                 break  # "none of those (both legs are numb)": the bracket tells, the "none" is the list's
             if index in mentioned:
@@ -1991,7 +1987,7 @@ class Reader:
                 listed = LIST_CLOSED
             elif head is not None and self._is_negated(doc, head, head + 1, mentioned, sign, told_at):
                 listed = LISTED
-            elif head is None and sign and _bare_item(doc, start, end):
+            elif head is None and sign and told_at and told_at.get(start, ("", "", 0))[1] in self.unjoined_values and _bare_item(doc, start, end):
                 loose = _listed(doc, start, end, mentioned, told_at, unjoined=True)
                 # not an item of the same value as the denied one: "no fever, night sweats" tells the sweats
                 same = told_at is not None and loose in told_at and start in told_at and told_at[loose][1] == told_at[start][1]
@@ -2000,7 +1996,7 @@ class Reader:
                 if (loose is not None and 0 <= loose < start and not same and not contrast
                         and self._is_negated(doc, loose, loose + 1, mentioned, sign, told_at)):
                     listed = LIST_UNJOINED
-        if self._asked_and_denied(doc, end, start, sign):
+        if self._asked_and_denied(doc, end, start):
             return SAID  # "Fever? No. Weight loss? No.": the person's own question and answer
         # After the mention: other findings joined by "and"/"or" are skipped ("my bladder and
         # bowels are normal"), then "... doesn't bother it" or "... is (totally) fine".
@@ -2047,7 +2043,7 @@ class Reader:
             return False
         return not any(doc[index].lemma_ in ONSET_VERBS for index in self._clause_before(doc, before))
 
-    def _asked_and_denied(self, doc: Doc, end: int, start: int, sign: bool = False) -> bool:
+    def _asked_and_denied(self, doc: Doc, end: int, start: int) -> bool:
         """Whether the mention from `start` to `end` is asked and answered no by the person, as
         forum posts list them: "Fever? No.", "Numbness down there? None at all.", "Limping? Not
         really." ("No idea" answers nothing, nor does "Not really sure"). Not when what is asked
@@ -2060,19 +2056,12 @@ class Reader:
             after += 1
         if after > end and self._denied_by_answer_at(doc, after):
             return True
-        well = {"fine", "normal"} if sign else set()  # "fever fine, legs fine": of a danger sign, a no
-        if after < len(doc) and doc[after].lower_ in ASKED_AND_DENIED - {"fine", "normal"} | well and (
+        if after < len(doc) and doc[after].lower_ in ASKED_AND_DENIED - {"fine", "normal"} and (
                 after + 1 == len(doc) or doc[after + 1].lower_ in CLAUSE_BREAKS | {"and", "or", "/", ")"}):
             return True
         if after < len(doc) and doc[after].lower_ in ANSWER_NOS | ITEM_NOS and _answered_next(doc, after + 1):
             return True  # "fever no weight loss yes": each item answered after it
         ask = next((index for index in range(end, min(len(doc), end + 3)) if doc[index].text == "?"), None)
-        if ask is None:  # "fever or weight loss? no": the other items of the question before its mark
-            ahead = end
-            while (ahead < min(len(doc), end + 8) and doc[ahead].text not in CLAUSE_BREAKS - {","}
-                   and doc[ahead].lower_ not in PREDICATES | SUBJECT_I):
-                ahead += 1
-            ask = ahead if ahead < len(doc) and doc[ahead].text == "?" else None
         if ask is None or ask + 1 >= len(doc):
             return False
         answer = doc[ask + 1].lower_
@@ -2626,6 +2615,8 @@ def _gap_joins(doc: Doc, gap: range, places: Set[int], listed: bool, reach: int)
 # ("no fever, and my bladder is weird"), and the denials that close a list
 LIST_FILLERS = {"any", "the", "a", "an", "some", "my", "of", "in", "around", "down", "on", "&", "/"}
 LIST_CLOSERS = {"none", "no", "nope", "nah", "neither", "never", "negative", "not", "nil"}
+# what after a list's closing denial takes something out of it ("all no except numb bum")
+EXCEPTIONS = {"except", "apart", "but", "though", "although", "however"}
 # "..., all no", "... all negative": every item before it denied
 ALL_DENIED = {"no", "negative", "none", "nope", "clear"}
 # words between a list and its closing denial ("fever, weight loss, cancer, all no", "- definitely not")
@@ -2783,7 +2774,9 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
     # ("no to fever, weight loss, cancer, bladder issues since tuesday" tells the bladder)
     pure = index >= len(doc) or doc[index].is_punct  # not "..., numb bum and weak legs though"
     opening = doc[max(0, head - 6):head].text.strip()  # "no to all of it:"
-    if items > 1 and pure and LIST_OPENERS.search(opening):
+    # (not when an item answers itself: "No to everything: bladder fine, bowels fine, both legs numb")
+    answered = any(doc[at].lower_ in FINE_WORDS | ITEM_YES | ANSWER_NOS for at in range(head, index))
+    if items > 1 and pure and not answered and LIST_OPENERS.search(opening):
         return -1  # "none of those: fever, weight loss, cancer", "no to fever, weight loss, cancer"
     closer = index
     while closer < len(doc) and (doc[closer].text in {"-", "\u2013", ":", "=", "...", "\u2026", ".."}
@@ -2795,9 +2788,12 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
     set_apart = closer > index or lead >= 0 and doc[lead].text == ","  # not "tested for it and found none"
     if closer < len(doc) and doc[closer].lower_ in LIST_CLOSERS and items > 1 and set_apart:
         rest = doc[closer + 1:closer + 6].text
-        ending = max((words for words in LIST_CLOSER_ENDS if rest.startswith(words)), key=len, default="")
+        # whole words: "any" is not "anymore"
+        ending = max((words for words in LIST_CLOSER_ENDS if rest.startswith(words) and not rest[len(words):len(words) + 1].isalnum()),
+                     key=len, default="")
         after = doc[closer + 1 + len(ending.split()):]
-        if not len(after) or after[0].lower_ in CLAUSE_BREAKS:
+        # not "..., all no except numb bum", "... - not anymore": the exception or the change is told
+        if not len(after) or after[0].lower_ in CLAUSE_BREAKS - EXCEPTIONS:
             return -1
     # `unjoined`: also a list with no "or" whose first item a denial opens ("no fever, weight loss, cancer")
     return head if crossed and (joined or unjoined) and (opened or not need_denial) and head < start else None
@@ -2834,7 +2830,7 @@ def _told_as_a_verb(token: Any) -> bool:
 # no / weight loss - yes"; an attack of mixed answers): the words that answer an item, and the
 # signs between an item and its answer
 ITEM_YES = {"yes", "yeah", "yep", "yup", "y", "\u2713", "\u2714", "\u2705"}
-ITEM_NOS = {"n", "x", "\u2717", "\u2718", "\u274c"}  # "fever x weight loss ✓", "fever N"
+ITEM_NOS = {"n", "\u2717", "\u2718", "\u274c"}  # "fever ✗ weight loss ✓" ("x" signs a message off with a kiss)
 ITEM_ANSWERS = ANSWER_NOS | ITEM_YES | ITEM_NOS
 NOT_AN_ANSWER_AFTER_NO = {"longer", "more", "way", "idea", "one", "problem", "problems", "issues", "change", "changes", "sign", "signs"}
 ITEM_ANSWER_SIGNS = {":", "-", "\u2013", "="}
