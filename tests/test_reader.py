@@ -5052,3 +5052,12 @@ def test_a_denial_typed_over_two_lines_still_denies(text):
 
 def test_an_emergency_sign_after_a_denied_item_is_still_told_at_once():
     assert signs_of("no fever, saddle numbness", "red_flags").get("saddle_numbness") == "clear"
+
+
+def test_a_calf_beside_a_big_toe_is_no_swollen_calf():  # "calf ... big" had read a possible clot (a harvest)
+    assert "calf_swelling" not in signs_of("My left calf and big toe went completely numb", "red_flags")
+
+
+def test_the_risks_of_an_operation_explained_are_only_asked_about():
+    told = signs_of("As was explained to me, this would include no control over my bowel and bladder and no sexual function.", "red_flags")
+    assert "clear" not in told.values()
