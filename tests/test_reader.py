@@ -5061,3 +5061,9 @@ def test_a_calf_beside_a_big_toe_is_no_swollen_calf():  # "calf ... big" had rea
 def test_the_risks_of_an_operation_explained_are_only_asked_about():
     told = signs_of("As was explained to me, this would include no control over my bowel and bladder and no sexual function.", "red_flags")
     assert "clear" not in told.values()
+
+
+def test_an_echo_of_the_safety_list_after_its_denial_asks_about_its_emergency_signs_once():
+    told = signs_of("None - no fever, weight loss, cancer, saddle numbness, bladder/bowel change, sexual problems, night pain",
+                    "red_flags")
+    assert "clear" not in told.values() and told.get("saddle_numbness") == "possible"  # was an emergency

@@ -1987,8 +1987,12 @@ class Reader:
                 listed = LIST_CLOSED
             elif head is not None and self._is_negated(doc, head, head + 1, mentioned, sign, told_at):
                 listed = LISTED
-            elif head is None and sign and told_at and told_at.get(start, ("", "", 0))[1] in self.unjoined_values and _bare_item(doc, start, end):
+            elif head is None and sign and told_at and start in told_at and _bare_item(doc, start, end):
                 loose = _listed(doc, start, end, mentioned, told_at, unjoined=True)
+                # an emergency sign only in an echo of the safety list: five items or more from its
+                # denied first one ("None - no fever, weight loss, cancer, saddle numbness, ...")
+                if told_at[start][1] not in self.unjoined_values and not (loose is not None and _echoes_the_list(doc, loose)):
+                    loose = None
                 # not an item of the same value as the denied one: "no fever, night sweats" tells the sweats
                 same = told_at is not None and loose in told_at and start in told_at and told_at[loose][1] == told_at[start][1]
                 # nor after a "not" that sets one against the other: "not the pee one, the night one"
@@ -2617,6 +2621,7 @@ LIST_FILLERS = {"any", "the", "a", "an", "some", "my", "of", "in", "around", "do
 LIST_CLOSERS = {"none", "no", "nope", "nah", "neither", "never", "negative", "not", "nil"}
 # what after a list's closing denial takes something out of it ("all no except numb bum")
 EXCEPTIONS = {"except", "apart", "but", "though", "although", "however"}
+ECHO_COMMAS = 4  # "no fever, weight loss, cancer, numbness, bladder problems": the safety list's words given back
 # "..., all no", "... all negative": every item before it denied
 ALL_DENIED = {"no", "negative", "none", "nope", "clear"}
 # words between a list and its closing denial ("fever, weight loss, cancer, all no", "- definitely not")
@@ -2797,6 +2802,17 @@ def _listed(doc: Doc, start: int, end: int, mentioned: Set[int],
             return -1
     # `unjoined`: also a list with no "or" whose first item a denial opens ("no fever, weight loss, cancer")
     return head if crossed and (joined or unjoined) and (opened or not need_denial) and head < start else None
+
+
+def _echoes_the_list(doc: Doc, head: int) -> bool:
+    """Whether the list from `head` runs on, item after item, to five or more, as the safety
+    list's own words given back do: four commas or more to the end of its sentence."""
+    commas = 0
+    for at in range(head, len(doc)):
+        if doc[at].text in SENTENCE_ENDS:
+            break
+        commas += doc[at].text == ","
+    return commas >= ECHO_COMMAS
 
 
 def _bracket_end(doc: Doc, opening: int) -> int:
