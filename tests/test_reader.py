@@ -5066,3 +5066,73 @@ def test_an_echo_of_the_safety_list_after_its_denial_asks_about_its_emergency_si
     told = signs_of("None - no fever, weight loss, cancer, saddle numbness, bladder/bowel change, sexual problems, night pain",
                     "red_flags")
     assert "clear" not in told.values() and told.get("saddle_numbness") == "possible"  # was an emergency
+
+
+# --- thirty-third session: what the annotated answers and a harvest of real sentences showed ---
+
+def test_the_numbness_down_there_told_gone_is_asked_about_not_an_emergency():
+    answer = "the numbness down there is gone, it feels normal now; bladder and everything else normal"  # tune r354
+    reading = shared_reader().reading(answer, asked="red_flags")
+    assert "saddle_numbness" not in (reading.findings.get("red_flags") or [])
+    assert "saddle_numbness" in reading.possible["red_flags"]
+
+
+@pytest.mark.parametrize("story, sign", [
+    ("the numbness down there isn't gone", "saddle_numbness"),
+    ("I hope the numbness down there is gone soon", "saddle_numbness"),
+    ("my bladder control is gone", "bladder_bowel_change"),
+    # a fresh-eyes review: a gap that ran over a comma, a sign told again now, a going undone
+    ("I have numbness, my continence has gone.", "bladder_bowel_change"),
+    ("The tingling in both legs has gone and now they're completely numb", "both_legs"),
+    ("Numbness down there has stopped, it's total numbness now.", "saddle_numbness"),
+    ("The numbness down there is gone after I sit for a while, but it comes back as soon as I stand up", "saddle_numbness"),
+])
+def test_numbness_not_gone_or_a_faculty_gone_is_still_the_sign(story, sign):
+    assert sign in read_message(story)["red_flags"]
+
+
+@pytest.mark.parametrize("story", [
+    "the feeling down there is gone",
+    "all feeling between my legs has gone",
+])
+def test_the_feeling_down_there_gone_is_asked_about_once(story):
+    # the same words tell relief ("... is gone now", after an ache): one confirming question, never missed
+    reading = shared_reader().reading(story)
+    assert reading.possible["red_flags"] == ["saddle_numbness"]
+
+
+@pytest.mark.parametrize("story", ["the feeling down there has gone back to normal", "the funny feeling down there is gone"])
+def test_a_feeling_down_there_back_to_normal_is_no_sign(story):
+    reading = shared_reader().reading(story)
+    assert "saddle_numbness" not in (reading.findings.get("red_flags") or []) + (reading.possible.get("red_flags") or [])
+
+
+def test_a_blocked_nose_is_no_chest_symptom():
+    assert "red_flags" not in read_message("I can't breathe through my nose since the cold")
+
+
+@pytest.mark.parametrize("answer", [
+    "I don't know about my bladder",
+    "I haven't been to the toilet yet so I don't know about my bladder",  # tune r1123
+])
+def test_not_knowing_about_the_bladder_is_not_sure_not_an_emergency(answer):
+    reading = shared_reader().reading(answer, asked="red_flags")
+    assert reading.findings["red_flags"] == NOT_SURE
+    assert "bladder_bowel_change" in reading.possible["red_flags"]  # its one-sign question follows
+
+
+def test_not_knowing_when_the_bladder_needs_emptying_is_still_the_sign():
+    assert read_message("I don't know when I need to pee", asked="red_flags")["red_flags"] == ["bladder_bowel_change"]
+
+
+@pytest.mark.parametrize("answer, sign", [
+    ("no; cancer was only my fear, I've never had it", "cancer_history"),  # tune r957
+    ("cancer is my biggest worry, with my mum's history", "cancer_history"),
+])
+def test_a_sign_named_as_the_fear_is_asked_about_once(answer, sign):
+    reading = shared_reader().reading(answer, asked="red_flags")
+    assert sign not in (reading.findings.get("red_flags") or [])
+
+
+def test_a_sign_told_before_a_fear_of_another_is_still_told():
+    assert "cancer_history" in read_message("I had bowel cancer in 2019, and a relapse was my biggest fear")["red_flags"]

@@ -601,6 +601,7 @@ class Reader:
         resolved = self.knowledge.vocabulary.get("resolved") or {}
         self.resolved = self._cue_matcher(resolved.get("cues"))
         self.resolved_at_end = self._cue_matcher(resolved.get("at_end"))
+        self.resolved_of_its_word = self._cue_matcher(resolved.get("of_its_word"), in_clause=True)
         self.any_time = set(self.knowledge.vocabulary.get("any_time", []))
         self.presupposed = {value: {str(phrase).lower() for phrase in phrases}
                             for value, phrases in self.knowledge.vocabulary.get("denial_presupposes", {}).items()}
@@ -1295,12 +1296,21 @@ class Reader:
         # "but it went", "it's fine": only where its clause ends (not "it went numb"; `resolved.at_end`)
         resolutions = list(self.resolved(doc)) + [(key, start, end) for key, start, end in self.resolved_at_end(doc)
                                                   if _ends_resolved(doc, end)] if any_sign else []
+        # "the numbness down there is gone": a sign's own word told gone (`resolved.of_its_word`)
+        of_its_word = [(start, end) for _, start, end in self.resolved_of_its_word(doc) if _ends_resolved(doc, end)] if any_sign else []
         unresolved = ([cue for _, cue, _ in self.unresolved_before(doc)],
-                      [cue for _, cue, _ in self.unresolved_after(doc)]) if resolutions else ([], [])
+                      [cue for _, cue, _ in self.unresolved_after(doc)]) if resolutions or of_its_word else ([], [])
         # (sentence, start) of each: a sign told before it in its sentence, or in the sentence
         # before, has gone ("it went away, but now I can't feel when I wipe" tells a sign after it)
         gone = [(sentence[start], start) for _, start, end in resolutions
                 if self._tells_gone(doc, start, end, kept, clause, sentence, unresolved)]
+        # ... its span, unless the rest of its sentence tells a sign or a numbness again ("the tingling
+        # in both legs has gone and now they're completely numb", "... has stopped, and they've gone
+        # weak and numb"; not "it feels normal now")
+        signs_at = [item[2] for item in kept if self._is_sign(item[0], item[1]) or item[1] in self.unresolved_signs]
+        gone_by_its_word = [(start, end) for start, end in of_its_word
+                            if self._tells_gone(doc, start, end, kept, clause, sentence, unresolved)
+                            and not _told_again_after(end, sentence, signs_at)]
         overturns: Optional[Dict[str, List[int]]] = None  # vocabulary `overturned`, matched at the first denial
         # "wasn't going fast": a slight fall (its cues looked for only beside a value they concern)
         slight = any(item[1] in self.minimised_values for item in kept) and bool(self.minimised(doc))
@@ -1367,8 +1377,9 @@ class Reader:
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
                 possible = True  # "No serious harm done, as I wasn't going fast": asked once whether it was major
-            if sign and value not in self.any_time and any(
-                    sentence[start] == told and start < cue or sentence[start] == told - 1 for told, cue in gone):
+            if sign and value not in self.any_time and (any(
+                    sentence[start] == told and start < cue or sentence[start] == told - 1 for told, cue in gone) or any(
+                    begin <= start < until for begin, until in gone_by_its_word)):
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
             mine_too = any(start < cue and sentence[cue] == sentence[start] for cue in also_mine)
             if self._about_someone_else(doc, start, end, value) and not mine_too:
@@ -2346,6 +2357,12 @@ def _now_after(doc: Doc, end: int, sentence: List[int]) -> bool:
         if _lately_at(doc, index):
             return True
     return False
+
+
+def _told_again_after(end: int, sentence: List[int], signs_at: List[int]) -> bool:
+    """Whether a sign or a numbness (`signs_at`: where each starts) is told in the rest of the
+    sentence of what ends at `end` ("... has gone and now they're numb")."""
+    return any(at >= end and sentence[at] == sentence[end - 1] for at in signs_at)
 
 
 def _lately_at(doc: Doc, index: int) -> bool:
