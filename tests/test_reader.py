@@ -5136,3 +5136,12 @@ def test_a_sign_named_as_the_fear_is_asked_about_once(answer, sign):
 
 def test_a_sign_told_before_a_fear_of_another_is_still_told():
     assert "cancer_history" in read_message("I had bowel cancer in 2019, and a relapse was my biggest fear")["red_flags"]
+
+
+@pytest.mark.parametrize("story", ["the numbness in my leg is gone now", "the tingling has stopped"])
+def test_a_numbness_told_gone_is_no_numbness_now(story):
+    assert "neuro_symptoms" not in read_message(story)
+
+
+def test_a_numbness_told_gone_beside_a_sign_told_after_it_stays():
+    assert read_message("the numbness in my leg has gone, but my leg keeps giving way")["neuro_symptoms"] == ["numbness", "leg_weakness"]

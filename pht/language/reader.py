@@ -1297,7 +1297,8 @@ class Reader:
         resolutions = list(self.resolved(doc)) + [(key, start, end) for key, start, end in self.resolved_at_end(doc)
                                                   if _ends_resolved(doc, end)] if any_sign else []
         # "the numbness down there is gone": a sign's own word told gone (`resolved.of_its_word`)
-        of_its_word = [(start, end) for _, start, end in self.resolved_of_its_word(doc) if _ends_resolved(doc, end)] if any_sign else []
+        of_its_word = [(start, end) for _, start, end in self.resolved_of_its_word(doc) if _ends_resolved(doc, end)] if (
+            any_sign or any(item[1] in self.unresolved_signs for item in kept)) else []
         unresolved = ([cue for _, cue, _ in self.unresolved_before(doc)],
                       [cue for _, cue, _ in self.unresolved_after(doc)]) if resolutions or of_its_word else ([], [])
         # (sentence, start) of each: a sign told before it in its sentence, or in the sentence
@@ -1381,6 +1382,8 @@ class Reader:
                     sentence[start] == told and start < cue or sentence[start] == told - 1 for told, cue in gone) or any(
                     begin <= start < until for begin, until in gone_by_its_word)):
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
+            if not sign and value in self.unresolved_signs and any(begin <= start < until for begin, until in gone_by_its_word):
+                continue  # "the numbness down there is gone": no numbness now (not a danger sign: nothing to ask)
             mine_too = any(start < cue and sentence[cue] == sentence[start] for cue in also_mine)
             if self._about_someone_else(doc, start, end, value) and not mine_too:
                 if proxy and not self.knowledge.fields[field].get("screen"):
