@@ -2608,14 +2608,28 @@ def test_pain_down_the_whole_length_of_the_leg_goes_below_the_knee_and_is_no_run
     ("I can't feel anything when I wipe and it hasn't gone away", "saddle_numbness"),
     ("My genitals are numb and it never went away", "saddle_numbness"),
     ("I have no bladder control. The doctors haven't solved it.", "bladder_bowel_change"),
+    # the sign's own word told gone (`resolved.of_its_word`), but not gone, a faculty lost, the gap run
+    # over a comma, the sign told again after it, or the going undone (thirty-third session)
+    ("the numbness down there isn't gone", "saddle_numbness"),
+    ("I hope the numbness down there is gone soon", "saddle_numbness"),
+    ("my bladder control is gone", "bladder_bowel_change"),
+    ("I have numbness, my continence has gone.", "bladder_bowel_change"),
+    ("The tingling in both legs has gone and now they're completely numb", "both_legs"),
+    ("Numbness down there has stopped, it's total numbness now.", "saddle_numbness"),
+    ("The numbness down there is gone after I sit for a while, but it comes back as soon as I stand up", "saddle_numbness"),
 ])
 def test_a_sign_that_has_not_gone_is_stated_not_only_possible(story, sign):
     # a negated "gone away" or "solved" tells no resolution: the emergency stands at once
     assert sign in read_message(story)["red_flags"]
 
 
-def test_a_sign_that_has_gone_is_asked_about_once():
-    reading = shared_reader().reading("My genitals were numb after the ride but it went away")
+@pytest.mark.parametrize("text, asked", [
+    ("My genitals were numb after the ride but it went away", None),
+    # the sign's own word told gone, as the answer to the safety list (tune r354; thirty-third session)
+    ("the numbness down there is gone, it feels normal now; bladder and everything else normal", "red_flags"),
+])
+def test_a_sign_that_has_gone_is_asked_about_once(text, asked):
+    reading = shared_reader().reading(text, asked=asked)
     assert "saddle_numbness" not in (reading.findings.get("red_flags") or [])
     assert "saddle_numbness" in reading.possible["red_flags"]
 
@@ -5069,27 +5083,6 @@ def test_an_echo_of_the_safety_list_after_its_denial_asks_about_its_emergency_si
 
 
 # --- thirty-third session: what the annotated answers and a harvest of real sentences showed ---
-
-def test_the_numbness_down_there_told_gone_is_asked_about_not_an_emergency():
-    answer = "the numbness down there is gone, it feels normal now; bladder and everything else normal"  # tune r354
-    reading = shared_reader().reading(answer, asked="red_flags")
-    assert "saddle_numbness" not in (reading.findings.get("red_flags") or [])
-    assert "saddle_numbness" in reading.possible["red_flags"]
-
-
-@pytest.mark.parametrize("story, sign", [
-    ("the numbness down there isn't gone", "saddle_numbness"),
-    ("I hope the numbness down there is gone soon", "saddle_numbness"),
-    ("my bladder control is gone", "bladder_bowel_change"),
-    # a fresh-eyes review: a gap that ran over a comma, a sign told again now, a going undone
-    ("I have numbness, my continence has gone.", "bladder_bowel_change"),
-    ("The tingling in both legs has gone and now they're completely numb", "both_legs"),
-    ("Numbness down there has stopped, it's total numbness now.", "saddle_numbness"),
-    ("The numbness down there is gone after I sit for a while, but it comes back as soon as I stand up", "saddle_numbness"),
-])
-def test_numbness_not_gone_or_a_faculty_gone_is_still_the_sign(story, sign):
-    assert sign in read_message(story)["red_flags"]
-
 
 @pytest.mark.parametrize("story", [
     "the feeling down there is gone",

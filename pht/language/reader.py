@@ -1308,7 +1308,7 @@ class Reader:
         # ... its span, unless the rest of its sentence tells a sign or a numbness again ("the tingling
         # in both legs has gone and now they're completely numb", "... has stopped, and they've gone
         # weak and numb"; not "it feels normal now")
-        signs_at = [item[2] for item in kept if self._is_sign(item[0], item[1]) or item[1] in self.unresolved_signs]
+        signs_at = [item[2] for item in kept if self._is_sign(item[0], item[1]) or item[1] in self.unresolved_signs] if of_its_word else []
         gone_by_its_word = [(start, end) for start, end in of_its_word
                             if self._tells_gone(doc, start, end, kept, clause, sentence, unresolved)
                             and not _told_again_after(end, sentence, signs_at)]
@@ -1378,11 +1378,11 @@ class Reader:
                 possible = True  # night sweats with the menopause: asked once, never dropped
             if slight and value in self.minimised_values:
                 possible = True  # "No serious harm done, as I wasn't going fast": asked once whether it was major
-            if sign and value not in self.any_time and (any(
-                    sentence[start] == told and start < cue or sentence[start] == told - 1 for told, cue in gone) or any(
-                    begin <= start < until for begin, until in gone_by_its_word)):
+            gone_by_word = any(begin <= start < until for begin, until in gone_by_its_word)  # "the numbness ... is gone"
+            if sign and value not in self.any_time and (gone_by_word or any(
+                    sentence[start] == told and start < cue or sentence[start] == told - 1 for told, cue in gone)):
                 possible = True  # a danger sign that has gone: asked once whether it is there now, never dropped
-            if not sign and value in self.unresolved_signs and any(begin <= start < until for begin, until in gone_by_its_word):
+            if not sign and value in self.unresolved_signs and gone_by_word:
                 continue  # "the numbness down there is gone": no numbness now (not a danger sign: nothing to ask)
             mine_too = any(start < cue and sentence[cue] == sentence[start] for cue in also_mine)
             if self._about_someone_else(doc, start, end, value) and not mine_too:
