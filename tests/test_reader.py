@@ -1,4 +1,6 @@
 """Free text -> findings: how the assistant reads what people type."""
+import datetime
+
 import pytest
 
 from pht.language import numbers
@@ -1127,6 +1129,21 @@ def test_a_crash_long_ago_is_asked_about_not_taken_for_this_injury():
     assert reading("I had a car accident last week and now my buttock hurts").findings["red_flags"] == ["major_trauma"]
 
 
+@pytest.mark.parametrize("text, field, sign", [
+    # a year told with its month or season (a harvest of real sentences, thirty-fourth session; r219, r765)
+    ("In June 2017, I stepped onto a bus platform and was almost unable to walk.", "injury_signs", "difficulty_walking"),
+    ("I injured my coccyx in August 2001 in a fall from horseback", "red_flags", "major_trauma"),
+    ("in the summer of 2015 I came off my motorbike at speed", "red_flags", "major_trauma"),
+])
+def test_a_sign_told_in_a_month_or_season_of_a_year_long_ago_is_asked_about(text, field, sign):
+    found = reading(text)
+    assert sign not in found.findings.get(field, []) and sign in found.possible[field]
+
+
+def test_a_sign_told_in_a_month_of_last_year_or_this_is_stated():
+    assert reading(f"In June {datetime.date.today().year} I fell down the stairs").findings["red_flags"] == ["major_trauma"]
+
+
 @pytest.mark.parametrize("text, sign", [
     # a cue of long ago in the sentence is not the sign's own time (a fresh-eyes review, 20th session):
     # a cauda equina sign stated clearly is an emergency whatever else the sentence tells
@@ -1302,8 +1319,12 @@ def test_pain_down_both_calves_is_pain_down_both_legs(answer):
     assert "both_legs_pain" in read_message(answer, asked="neuro_symptoms")["red_flags"]
 
 
-def test_both_calves_alone_is_asked_about():
-    assert reading("both my calves ache").possible["red_flags"] == ["both_legs_pain"]
+@pytest.mark.parametrize("text", ["both my calves ache",
+                                  # pain that goes down "my legs" with no word of shooting (a harvest, thirty-fourth session)
+                                  "every time I moved I would get pains shooting through my back and down my legs",
+                                  "it goes down my legs"])
+def test_both_calves_or_pain_down_my_legs_alone_is_asked_about(text):
+    assert reading(text).possible["red_flags"] == ["both_legs_pain"]
 
 
 def test_pain_down_one_leg_is_not_both_legs():
@@ -1468,16 +1489,21 @@ def test_a_list_of_verbs_without_an_inability_before_them_tells_no_trouble_walki
     ("I finally called my sister, who broke her tailbone last year.", "red_flags", "major_trauma"),
     ("a few years ago i read a memoir about a woman who died of cancer", "red_flags", "cancer_history"),
     ("With my granddad dying from Leukaemia a mere 6 months before, I panicked", "red_flags", "cancer_history"),
+    # people in general, as pages of symptoms tell them (a harvest, thirty-fourth session)
+    ("Others experience numbness down the leg and a limp.", "injury_signs", "difficulty_walking"),
 ])
 def test_a_sign_in_a_clause_about_someone_else_opened_by_who_is_not_the_persons(text, field, value):
     found = reading(text)
     assert value not in found.findings.get(field, []) + found.possible.get(field, [])
 
 
-def test_a_cauda_equina_sign_told_of_someone_else_is_still_asked_about():
-    found = reading("my friend, who can't feel when she wipes, told me to get checked")
-    assert "saddle_numbness" not in found.findings.get("red_flags", [])
-    assert "saddle_numbness" in found.possible["red_flags"]
+@pytest.mark.parametrize("text, sign", [("my friend, who can't feel when she wipes, told me to get checked", "saddle_numbness"),
+                                        ("Patients may experience loss of bladder control.", "bladder_bowel_change"),
+                                        ("Others experience loss of bladder control.", "bladder_bowel_change")])
+def test_a_cauda_equina_sign_told_of_someone_else_is_still_asked_about(text, sign):
+    found = reading(text)
+    assert sign not in found.findings.get("red_flags", [])
+    assert sign in found.possible["red_flags"]
 
 
 def test_a_feeling_that_runs_down_both_legs_is_no_run():
@@ -1646,7 +1672,8 @@ def test_number_as_more_numb_is_still_numbness(story, sign):
     assert "numbness" in read_message("my foot feels number than yesterday")["neuro_symptoms"]
 
 
-@pytest.mark.parametrize("story", ["I stretch both calves and hamstrings every day", "both calves cramp at night sometimes"])
+@pytest.mark.parametrize("story", ["I stretch both calves and hamstrings every day", "both calves cramp at night sometimes",
+                                   "sweat was running down my legs by the end", "no, nothing down my legs"])
 def test_calves_looked_after_are_no_pain_down_both_legs(story):
     assert "both_legs_pain" not in read_message_possible(story)
 
@@ -2106,7 +2133,9 @@ def test_kilograms_lost_are_weight_loss(text):
 
 
 @pytest.mark.parametrize("text", ["I have managed to drop two lbs", "46 lbs had been shed on my new diet",
-                                  "the doctor said long term weight loss was something I would have to do"])
+                                  "the doctor said long term weight loss was something I would have to do",
+                                  # (a harvest of real sentences, thirty-fourth session)
+                                  "By spring 2010, I had lost 30 pounds and was getting into shape."])
 def test_weight_lost_with_effort_or_to_be_lost_is_no_weight_loss(text):
     assert "weight_loss" not in (read_message(text).get("red_flags") or [])
 
@@ -2140,7 +2169,11 @@ def test_afraid_of_leaking_is_asked_about():
 
 @pytest.mark.parametrize("text", ["the Renault behind me hit the rear quarter of my car",
                                   "I was rear-ended on the motorway",
-                                  "my butt hit the corner of the first step, second step, and third step"])
+                                  "my butt hit the corner of the first step, second step, and third step",
+                                  # (a harvest of real sentences, thirty-fourth session)
+                                  "He hit me as I was in mid-turn. I bounced off of his car and ended up on the side of the road.",
+                                  "a driver hit me while I was crossing", "he hit me with his car",
+                                  "I fell directly under the horse and he had to jump over me"])
 def test_a_car_hit_from_behind_or_a_bum_down_the_steps_is_a_major_fall(text):
     assert "major_trauma" in read_message(text)["red_flags"]
 
@@ -3802,8 +3835,14 @@ def test_a_pulled_muscle_asked_about_is_no_sudden_start():  # r1122
     assert read_message("It hurt to sit down. Did I pull a muscle in my bum?").get("onset") is None
 
 
-def test_being_driven_to_hospital_is_no_driving():  # r1117
-    assert "driving" not in (read_message("sitting was impossible and CA drove me to Immediate Care").get("aggravators") or [])
+@pytest.mark.parametrize("text", ["sitting was impossible and CA drove me to Immediate Care",  # r1117
+                                  "the tablets have killed my sex drive and my bum aches when I sit"])
+def test_being_driven_to_hospital_or_a_sex_drive_is_no_driving(text):
+    assert "driving" not in (read_message(text).get("aggravators") or [])
+
+
+def test_driving_beside_a_sex_drive_still_hurts():
+    assert "driving" in read_message("I've lost my sex drive and it hurts to drive").get("aggravators")
 
 
 @pytest.mark.parametrize("text", ["I was wheeled by another cyclist from behind and taken out",  # r1107
@@ -4733,7 +4772,7 @@ def test_a_sign_with_its_harmless_cause_after_a_but_is_asked_about_once(asked, t
 
 
 @pytest.mark.parametrize("text", ["My patience finally snapped and I'm booking a physio", "I snapped a quick pic of my posture",
-                                  "kids were popping bubble wrap",
+                                  "kids were popping bubble wrap", "a lump the size of a ping-pong ball",
                                   "it's like sitting on a bruise", "I did a crash diet in January"])
 def test_idioms_of_pops_bruises_and_crashes_are_no_signs(text):
     assert not signs_of(text)
