@@ -218,10 +218,7 @@ OTHER_PEOPLE = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "w
                 # control", "A woman on the PHT facebook group said she lost bladder control"; a helper's
                 # attack, twenty-fifth session)
                 "toddler", "toddlers", "dog", "dogs", "cat", "puppy", "pet", "client", "clients", "woman", "man",
-                "member", "members",
-                # people in general, as a page of symptoms tells them ("Others may experience weakness,
-                # numbness, and loss of bowel and bladder control"; a harvest, thirty-fourth session)
-                "others", "patients", "sufferers"}
+                "member", "members"}
 # a relative the person does something to or is with ("I was carrying my son up the stairs and
 # fell", "was playing with my son and fell off the trampoline"): the fall or the trouble walking
 # told after them is the person's own, not the relative's
