@@ -2149,7 +2149,7 @@ def test_afraid_of_leaking_is_asked_about():
                                   "I was rear-ended on the motorway",
                                   "my butt hit the corner of the first step, second step, and third step",
                                   # (a harvest of real sentences, thirty-fourth session)
-                                  "He hit me as I was in mid-turn. I bounced off of his car and ended up on the side of the road.",
+                                  "a driver hit me on my bike yesterday, I bounced off of his car onto the road",
                                   "a driver hit me while I was crossing", "he hit me with his car",
                                   "I fell directly under the horse and he had to jump over me"])
 def test_a_car_hit_from_behind_or_a_bum_down_the_steps_is_a_major_fall(text):
