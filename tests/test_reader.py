@@ -938,8 +938,13 @@ def test_the_back_of_the_thigh_names_a_level_only_as_the_answer_to_where_it_hurt
     assert read_message("the back of my thigh", asked="pain_location")["pain_location"] == "mid_hamstring"
 
 
-def test_a_fall_told_without_how_bad_it_was_is_asked_about_not_taken_for_major_trauma():
-    reading = shared_reader().reading("I fell on my back about a month ago in step aerobics")
+@pytest.mark.parametrize("text", ["I fell on my back about a month ago in step aerobics",
+                                  # (a harvest of tune-side pages and a fresh-eyes review, thirty-fourth session)
+                                  "the motorcycle went over a large embankment and down several feet",
+                                  "the opposing teams keeper came outside of the box and hit me full speed",
+                                  "at the driving range a driver hit me on the back of the leg"])
+def test_a_fall_told_without_how_bad_it_was_is_asked_about_not_taken_for_major_trauma(text):
+    reading = shared_reader().reading(text)
     assert "major_trauma" not in (reading.findings.get("red_flags") or [])
     assert "major_trauma" in reading.possible["red_flags"]
 
@@ -2151,7 +2156,11 @@ def test_afraid_of_leaking_is_asked_about():
                                   # (a harvest of real sentences, thirty-fourth session)
                                   "a driver hit me on my bike yesterday, I bounced off of his car onto the road",
                                   "a driver hit me while I was crossing", "he hit me with his car",
-                                  "I fell directly under the horse and he had to jump over me"])
+                                  "I fell directly under the horse and he had to jump over me",
+                                  # (a harvest of tune-side pages, thirty-fourth session)
+                                  "his right bumper hits me square in the right butt cheek and tosses me into the street",
+                                  "The biggest breaks were my pelvis in 3 places and a few bones in my wrist area.",
+                                  "hit by a car door cycling"])
 def test_a_car_hit_from_behind_or_a_bum_down_the_steps_is_a_major_fall(text):
     assert "major_trauma" in read_message(text)["red_flags"]
 
@@ -4755,6 +4764,8 @@ def test_a_sign_with_its_harmless_cause_after_a_but_is_asked_about_once(asked, t
                                   "kids were popping bubble wrap", "a lump the size of a ping-pong ball",
                                   # (a fresh-eyes review, thirty-fourth session)
                                   "my wife hit me with her car door", "bent down under the horse and felt a pull in my hamstring",
+                                  "the clothes horse fell on me", "my son hit me with his car seat when I was lifting it out",
+                                  "I feel like I was run over by a truck after that asthma attack",
                                   "it's like sitting on a bruise", "I did a crash diet in January"])
 def test_idioms_of_pops_bruises_and_crashes_are_no_signs(text):
     assert not signs_of(text)
