@@ -942,7 +942,9 @@ def test_the_back_of_the_thigh_names_a_level_only_as_the_answer_to_where_it_hurt
                                   # (a harvest of tune-side pages and a fresh-eyes review, thirty-fourth session)
                                   "the motorcycle went over a large embankment and down several feet",
                                   "the opposing teams keeper came outside of the box and hit me full speed",
-                                  "at the driving range a driver hit me on the back of the leg"])
+                                  "at the driving range a driver hit me on the back of the leg",
+                                  "a driver hit me while I was crossing",
+                                  "his right bumper hits me square in the right butt cheek and tosses me into the street"])
 def test_a_fall_told_without_how_bad_it_was_is_asked_about_not_taken_for_major_trauma(text):
     reading = shared_reader().reading(text)
     assert "major_trauma" not in (reading.findings.get("red_flags") or [])
@@ -2155,10 +2157,9 @@ def test_afraid_of_leaking_is_asked_about():
                                   "my butt hit the corner of the first step, second step, and third step",
                                   # (a harvest of real sentences, thirty-fourth session)
                                   "a driver hit me on my bike yesterday, I bounced off of his car onto the road",
-                                  "a driver hit me while I was crossing", "he hit me with his car",
+                                  "he hit me with his car",
                                   "I fell directly under the horse and he had to jump over me",
                                   # (a harvest of tune-side pages, thirty-fourth session)
-                                  "his right bumper hits me square in the right butt cheek and tosses me into the street",
                                   "The biggest breaks were my pelvis in 3 places and a few bones in my wrist area.",
                                   "hit by a car door cycling"])
 def test_a_car_hit_from_behind_or_a_bum_down_the_steps_is_a_major_fall(text):
@@ -4766,6 +4767,8 @@ def test_a_sign_with_its_harmless_cause_after_a_but_is_asked_about_once(asked, t
                                   "my wife hit me with her car door", "bent down under the horse and felt a pull in my hamstring",
                                   "the clothes horse fell on me", "my son hit me with his car seat when I was lifting it out",
                                   "I feel like I was run over by a truck after that asthma attack",
+                                  "my pelvis is shattered after 3 hours in the saddle", "I have pain in my pelvis in 2 places",
+                                  "the injections that went into my legs didn't help my bum pain",
                                   "it's like sitting on a bruise", "I did a crash diet in January"])
 def test_idioms_of_pops_bruises_and_crashes_are_no_signs(text):
     assert not signs_of(text)
