@@ -37,7 +37,7 @@ ACTION_SERVER = [sys.executable, "-m", "actions.server"]
 PROJECT_ENDPOINTS = read_base()  # as written: the action server's secret is `${ACTION_SERVER_TOKEN}`
 TRACKER_STORE = PROJECT_ENDPOINTS["tracker_store"]["type"]
 START_TIMEOUT_SECONDS = 240
-PORT_ATTEMPTS = 3  # starts on new ports when a port was taken meanwhile (`Assistant.start`)
+PORT_ATTEMPTS = 3  # starts again on new ports when a server could not begin to serve (`Assistant.start`)
 ACTION_SERVER_TOKEN = "e2e-action-server-secret"  # the servers share it, as `make run`'s do
 REST_CALLER = "tests"  # the trusted REST caller the tests talk as (channels/rest.py)
 REST_PREFIX = "rest:"  # the REST channel's conversations are "rest:" + the sender it is sent
@@ -100,6 +100,17 @@ def resident_mb(pid: int) -> Optional[float]:
     return None
 
 
+class ServerExited(RuntimeError):
+    """A server stopped before it answered: which, its exit code (negative: the signal that
+    stopped it), and the end of the servers' log, so that a failed run shows why."""
+
+    def __init__(self, name: str, code: int, log: Path, lines: int = 40):
+        self.name, self.code = name, code
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:] if log.exists() else []
+        super().__init__(f"a server exited early: {name}, exit code {code}; see {log}, which ends:\n"
+                         + "\n".join(tail))
+
+
 @dataclass
 class Assistant:
     """A running pair of servers (or only a Rasa server, for an assistant with no actions)."""
@@ -127,8 +138,11 @@ class Assistant:
         return self.workdir / "tracker.db"
 
     def start(self) -> "Assistant":
-        """Start the servers and wait until both answer; on a port another process took in the
-        meantime, again on new ports (up to PORT_ATTEMPTS times)."""
+        """Start the servers and wait until both answer. Started again on new ports (up to
+        PORT_ATTEMPTS times) when a server could not begin to serve for a reason outside it: its
+        port was taken in the meantime, or it stopped cleanly or by a signal before it was ready
+        (sanic exits 0 when it cannot bind, and on SIGINT or SIGTERM). A server that fails with
+        an error code is not started again: that is a fault of its own."""
         for attempt in range(1, PORT_ATTEMPTS + 1):
             log_start = self._log_size()
             self.write_endpoints()
@@ -138,13 +152,21 @@ class Assistant:
             try:
                 self._wait_until_ready()
                 return self
-            except RuntimeError:
-                if attempt == PORT_ATTEMPTS or not self._port_was_taken(log_start):
+            except ServerExited as exited:
+                if attempt == PORT_ATTEMPTS or not (exited.code <= 0 or self._port_was_taken(log_start)):
                     raise
+                self._note(f"{exited.name} stopped before it was ready (exit code {exited.code}): "
+                           f"starting both servers again on new ports (attempt {attempt + 1})")
                 self.stop()
                 self.processes.clear()
                 self._move_to({self.action_port: free_port(), self.rasa_port: free_port()})
         return self
+
+    def _note(self, line: str) -> None:
+        """A line of the harness's own in the servers' log, and on stderr for the test run."""
+        print(f"harness: {line}", file=sys.stderr, flush=True)
+        with open(self.workdir / "servers.log", "a", encoding="utf-8") as log:
+            log.write(f"harness: {line}\n")
 
     def _move_to(self, ports: Dict[int, int]) -> None:
         """New ports for both servers, also where the environment given to them names the old
@@ -245,7 +267,8 @@ class Assistant:
         while time.monotonic() < deadline:
             for process in self.processes:
                 if process.poll() is not None:
-                    raise RuntimeError(f"a server exited early; see {self.workdir / 'servers.log'}")
+                    name = "the Rasa server" if process is self.processes[-1] else "the action server"
+                    raise ServerExited(name, process.returncode, self.workdir / "servers.log")
             try:
                 ready["actions"] = ready["actions"] or http("GET", f"http://127.0.0.1:{self.action_port}/health", timeout=2)[0] == 200
                 status, body = http("GET", f"{self.url}/status?token={self.token}", timeout=2)

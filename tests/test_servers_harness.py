@@ -68,6 +68,40 @@ def test_a_server_that_fails_for_another_reason_is_not_started_again(tmp_path: P
     assert (tmp_path / "servers.log").read_text().count("no model") == 1
 
 
+def test_a_server_stopped_cleanly_before_it_was_ready_is_started_again_and_says_so(tmp_path: Path, capsys):
+    # sanic exits 0 when it cannot begin to serve, and on SIGINT or SIGTERM: once a CI run lost
+    # every end-to-end test of one worker to a Rasa server that had exited 0 this way
+    class StoppedOnce(StandIn):
+        def rasa_command(self) -> List[str]:
+            marker = self.workdir / "stopped-once"
+            if marker.exists():
+                return super().rasa_command()
+            marker.touch()
+            return [sys.executable, "-c", "print('Stopping worker'); import sys; sys.exit(0)"]
+
+    assistant = StoppedOnce(tmp_path, with_actions=False)
+    first_port = assistant.rasa_port
+    with assistant:
+        assert assistant.rasa_port != first_port
+    log = (tmp_path / "servers.log").read_text()
+    assert "the Rasa server stopped before it was ready (exit code 0)" in log
+    assert "starting both servers again on new ports (attempt 2)" in capsys.readouterr().err
+
+
+def test_a_server_that_fails_says_which_with_its_exit_code_and_the_end_of_its_log(tmp_path: Path):
+    class Broken(Assistant):
+        def rasa_command(self) -> List[str]:
+            return [sys.executable, "-c", "import sys; print('ValueError: no such model'); sys.exit(3)"]
+
+    try:
+        Broken(tmp_path, with_actions=False).start()
+    except RuntimeError as error:
+        assert "the Rasa server, exit code 3" in str(error)
+        assert "ValueError: no such model" in str(error)
+    else:
+        raise AssertionError("a broken server was reported as started")
+
+
 def test_a_free_port_is_still_found_where_the_ephemeral_range_leaves_none_below_it(monkeypatch):
     import harness.servers
 
