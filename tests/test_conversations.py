@@ -114,3 +114,24 @@ def test_a_possible_sign_that_was_the_whole_answer_answers_its_question_once_con
     assert driver.asked.count("red_flags") == 1 and driver.asked.count("danger_check") == 1
     assert result["findings"]["red_flags"] == flags
     assert result["urgency"] == urgency and result["complete"] is True
+
+
+@pytest.mark.parametrize("bladder, urgency, flags", [("yes", "emergency", ["bladder_bowel_change"]), ("no", "routine", [])])
+def test_a_safety_answer_that_says_something_is_not_right_with_the_waterworks_asks_about_the_bladder(bladder, urgency, flags):
+    # "not right" says the waterworks are not well: no denial of them (once it hid them, and the
+    # "no" to the fall that was asked about instead counted as "none of these")
+    driver = FormDriver()
+    answers = {"onset": "gradually", "duration_days": "2 months", "neuro_symptoms": "no", "aggravators": "sitting",
+               "load_changes": "nothing", "pain_score": "4", "age": "45",
+               "red_flags": "I slipped on the ice last week and something's not right with my waterworks"}
+    confirms = {"major_trauma": "no", "bladder_bowel_change": bladder}
+
+    def answer(asked: str) -> str:
+        if asked == "danger_check":
+            return confirms[next(sign for sign in driver.slots["possible_signs"] if sign["answer"] is None)["value"]]
+        return answers[asked]
+
+    result = driver.run("a deep ache at my left sit bone", answer)
+    assert driver.asked.count("danger_check") == 2
+    assert result["findings"]["red_flags"] == flags
+    assert result["urgency"] == urgency

@@ -584,6 +584,33 @@ def test_parts_of_a_danger_sign_apart_or_denied_are_not_the_sign(text):
     assert "red_flags" not in shared_reader().reading(text).possible
 
 
+@pytest.mark.parametrize("text, sign", [
+    ("something's not right with my bladder", "bladder_bowel_change"),
+    ("my bowels haven't been normal since the fall", "bladder_bowel_change"),
+    ("bladder not normal", "bladder_bowel_change"),
+    ("it doesn't feel quite right down there", "saddle_numbness"),
+])
+def test_a_not_of_how_well_something_is_tells_it_is_not_well(text, sign):
+    # NegEx's pseudo-negation: "not right", "not normal" deny nothing after them, and the word of
+    # wellness they negate is no "normal" that excuses the sign: asked once
+    assert sign in shared_reader().reading(text).possible.get("red_flags", [])
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("I'm not well and my bladder leaks", "bladder_bowel_change"),
+    ("not the right leg, both legs are numb", "both_legs"),
+])
+def test_a_not_of_wellness_before_a_clear_sign_leaves_it_clear(text, sign):
+    assert sign in shared_reader().reading(text).findings.get("red_flags", [])
+
+
+@pytest.mark.parametrize("text", ["my waterworks are normal, nothing has changed", "no bladder problems, all normal",
+                                  "my bowels are not different, they're normal", "I haven't had any bladder trouble"])
+def test_wellness_told_plainly_still_denies(text):
+    reading = shared_reader().reading(text)
+    assert "bladder_bowel_change" not in (reading.findings.get("red_flags") or []) + (reading.possible.get("red_flags") or [])
+
+
 def test_a_possible_sign_in_a_long_story_is_excused_only_by_its_own_sentence():
     story = ("My sit bone has hurt for six weeks since I upped my mileage. It is worst when I sit. "
              "My legs feel weak. Stretching makes it worse.")

@@ -155,6 +155,14 @@ WORKING_WORDS = {"control", "function", "feeling", "sensation", "strength", "pow
 WELL_AFTER = FINE_WORDS | {"normally", "properly", "usual", "same"}
 # "never expected", "didn't imagine", "never thought I'd ...": what follows happened
 EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dreamed", "anticipate", "anticipated"}
+# "something's not right with my bladder", "my bowels haven't been normal", "it doesn't feel quite
+# right down there": a "not" of how well something is says it is not well (NegEx's pseudo-negation):
+# it denies nothing after it, and the word of wellness it negates excuses nothing (`not_with`)
+WELLNESS = {"right", "normal", "ok", "okay", "fine", "good", "alright", "well", "regular", "usual", "same"}
+# what may stand between such a "not" and its word of wellness ("not feeling quite the same")
+BEFORE_WELLNESS = {"be", "been", "being", "feel", "feels", "feeling", "felt", "seem", "seems", "seemed", "look", "looks",
+                   "quite", "really", "very", "totally", "completely", "entirely", "exactly", "all", "that", "the", "as",
+                   "100%", "working", "functioning"}
 # "I'm not sure whether I've lost feeling down there", "not certain if it's numb": a doubt told,
 # not a denial of what follows
 UNSURE_AFTER_NOT = {"sure", "certain", "100%"}
@@ -938,6 +946,7 @@ class Reader:
                     and not (mention.start <= start and end <= mention.end
                              and all(doc[at].lower_ in own for at in range(start, end)))
                     and not denied.intersection(range(start, end))
+                    and not _wellness_negated(doc, start, end)
                     for _, start, end in not_with(doc)):
                 continue
             values = possible.setdefault(mention.field, [])
@@ -1971,6 +1980,8 @@ class Reader:
                 break  # "No pain now I can't control my bladder": the "no" is the pain's (not "I don't think I ...")
             subject_between = subject_between or doc[index].lower_ in SUBJECT_I
             told_past = told_past or (doc[index].lower_ == "and" and _past_form(doc[index + 1]))
+            if doc[index].lower_ in NEGATIONS and _negates_wellness(doc, index, start):
+                break  # "something's not right with my bladder": the bladder is not well
             if doc[index].lower_ in NEGATIONS:
                 answer = _answered_after(doc, end)
                 if answer is not None and (_postfix_no(doc, index, mentioned) or doc[answer].lower_ not in ANSWER_NOS | {"n"}
@@ -2043,6 +2054,8 @@ class Reader:
                 return SAID  # "fever weight loss cancer numbness bladder all fine", "... all normal"
             if lemma in {"be", "feel", "seem"} or word == "'s":
                 fine = _fine_at(following)
+                if fine is not None and any(before in NEGATIONS for _, before, _ in after[:index]):
+                    return listed  # "my bowels haven't been normal": not well
                 # "sitting is fine for 20 minutes, then it kills": borne only so long, it hurts
                 return SAID if fine is not None and not self._borne_only_for(doc, after[index + 1 + fine][2] + 1) else listed
         return listed
@@ -2130,6 +2143,31 @@ def _asks_what_works(doc: Doc, start: int, end: int) -> bool:
     while opening > 0 and doc[opening - 1].lower_ not in SENTENCE_ENDS:
         opening -= 1
     return any(doc[index].lower_ in WORKING_WORDS or doc[index].lemma_ in {"can", "able"} for index in range(opening, end))
+
+
+def _negates_wellness(doc: Doc, negation: int, limit: int) -> bool:
+    """Whether the negation at `negation` negates a word of wellness before `limit` ("not right",
+    "doesn't feel quite normal", "haven't been the same"): it then says something is not well."""
+    for index in range(negation + 1, min(limit, negation + 5)):
+        word = doc[index].lower_
+        if word in WELLNESS:
+            return True
+        if word not in BEFORE_WELLNESS and doc[index].lemma_ not in BEFORE_WELLNESS:
+            return False
+    return False
+
+
+def _wellness_negated(doc: Doc, start: int, end: int) -> bool:
+    """Whether words from `start` to `end` that only say all is well ("normal", "as usual") are
+    negated: "my bladder isn't normal" is no "normal"."""
+    if not all(doc[at].lower_ in WELLNESS | {"as", "same"} for at in range(start, end)):
+        return False
+    for index in range(start - 1, max(-1, start - 5), -1):
+        if doc[index].lower_ in NEGATIONS:
+            return _negates_wellness(doc, index, end)
+        if doc[index].lower_ not in BEFORE_WELLNESS and doc[index].lemma_ not in BEFORE_WELLNESS:
+            return False
+    return False
 
 
 def _says_unchanged(words: List[str]) -> bool:
