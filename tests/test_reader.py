@@ -605,10 +605,31 @@ def test_a_not_of_wellness_before_a_clear_sign_leaves_it_clear(text, sign):
 
 
 @pytest.mark.parametrize("text", ["my waterworks are normal, nothing has changed", "no bladder problems, all normal",
-                                  "my bowels are not different, they're normal", "I haven't had any bladder trouble"])
+                                  "my bowels are not different, they're normal", "I haven't had any bladder trouble",
+                                  # "no" answers; a double negative; a supposition (a fresh-eyes review)
+                                  "no all fine with the waterworks", "No all normal bladder and bowels",
+                                  "I haven't noticed anything not normal with my bladder or bowels",
+                                  "The leaflet says if your bladder or bowels are not normal, call 999",
+                                  "He asked me if my bowels were not normal. No they're fine"])
 def test_wellness_told_plainly_still_denies(text):
     reading = shared_reader().reading(text)
     assert "bladder_bowel_change" not in (reading.findings.get("red_flags") or []) + (reading.possible.get("red_flags") or [])
+
+
+@pytest.mark.parametrize("text", ["No right leg numbness or tingling", "no right-sided weakness or numbness",
+                                  "No right and left leg numbness", "It's not the same as the numbness I had with my slipped disc",
+                                  "not the same feeling as pins and needles"])
+def test_a_right_side_or_a_likeness_after_a_not_is_no_wellness_and_still_denied(text):
+    # "right" a side, "the same as" a likeness: the "not" denies what follows (a fresh-eyes review)
+    reading = shared_reader().reading(text, "neuro_symptoms")
+    assert not reading.findings.get("neuro_symptoms") and not reading.possible
+
+
+@pytest.mark.parametrize("text", ["my hamstring doesn't feel right down there near the sit bone",
+                                  "it doesn't feel right down there where the tendon attaches",
+                                  "my hip doesn't feel right down there either"])
+def test_a_hamstring_or_hip_not_right_down_there_is_no_saddle(text):
+    assert "saddle_numbness" not in shared_reader().reading(text).possible.get("red_flags", [])
 
 
 def test_a_possible_sign_in_a_long_story_is_excused_only_by_its_own_sentence():

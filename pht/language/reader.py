@@ -157,12 +157,22 @@ WELL_AFTER = FINE_WORDS | {"normally", "properly", "usual", "same"}
 EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dreamed", "anticipate", "anticipated"}
 # "something's not right with my bladder", "my bowels haven't been normal", "it doesn't feel quite
 # right down there": a "not" of how well something is says it is not well (NegEx's pseudo-negation):
-# it denies nothing after it, and the word of wellness it negates excuses nothing (`not_with`)
+# it denies nothing after it, and the word of wellness it negates excuses nothing (`not_with`).
+# Only "not" and "never" negate so ("no, all fine with the waterworks" denies), and not after a
+# negation of their own ("I haven't noticed anything not normal"); the word of wellness ends what
+# it says ("no right leg numbness" is a side, "not the same as the numbness I had" a likeness)
 WELLNESS = {"right", "normal", "ok", "okay", "fine", "good", "alright", "well", "regular", "usual", "same"}
+NOT_OF_WELLNESS = {"not", "n't", "never"}
+SUPPOSING = {"if", "whether", "unless", "case"}  # "if your bowels are not normal, call 999"
 # what may stand between such a "not" and its word of wellness ("not feeling quite the same")
 BEFORE_WELLNESS = {"be", "been", "being", "feel", "feels", "feeling", "felt", "seem", "seems", "seemed", "look", "looks",
                    "quite", "really", "very", "totally", "completely", "entirely", "exactly", "all", "that", "the", "as",
                    "100%", "working", "functioning"}
+# what may follow a word of wellness that ends what it says ("not right with my bladder", "not
+# normal since the fall", "not the same down there"): any other word makes it something else
+AFTER_WELLNESS = {"with", "down", "there", "since", "for", "lately", "recently", "at", "about", "now", "in", "anymore",
+                  "yet", "again", "either", "though", "but", "below", "when", "after", "today", "these", "this", "and",
+                  "to", "or", "here"}
 # "I'm not sure whether I've lost feeling down there", "not certain if it's numb": a doubt told,
 # not a denial of what follows
 UNSURE_AFTER_NOT = {"sure", "certain", "100%"}
@@ -2054,7 +2064,7 @@ class Reader:
                 return SAID  # "fever weight loss cancer numbness bladder all fine", "... all normal"
             if lemma in {"be", "feel", "seem"} or word == "'s":
                 fine = _fine_at(following)
-                if fine is not None and any(before in NEGATIONS for _, before, _ in after[:index]):
+                if fine is not None and any(before in NOT_OF_WELLNESS for _, before, _ in after[:index]):
                     return listed  # "my bowels haven't been normal": not well
                 # "sitting is fine for 20 minutes, then it kills": borne only so long, it hurts
                 return SAID if fine is not None and not self._borne_only_for(doc, after[index + 1 + fine][2] + 1) else listed
@@ -2146,14 +2156,42 @@ def _asks_what_works(doc: Doc, start: int, end: int) -> bool:
 
 
 def _negates_wellness(doc: Doc, negation: int, limit: int) -> bool:
-    """Whether the negation at `negation` negates a word of wellness before `limit` ("not right",
-    "doesn't feel quite normal", "haven't been the same"): it then says something is not well."""
+    """Whether the "not" at `negation` negates a word of wellness before `limit` that ends what it
+    says ("not right with my bladder", "doesn't feel quite normal", "haven't been the same"), with no
+    negation of its own before it in the clause: it then says something is not well."""
+    if doc[negation].lower_ not in NOT_OF_WELLNESS or _negated_or_supposed_before(doc, negation):
+        return False
     for index in range(negation + 1, min(limit, negation + 5)):
         word = doc[index].lower_
         if word in WELLNESS:
-            return True
+            return _ends_wellness(doc, index)
         if word not in BEFORE_WELLNESS and doc[index].lemma_ not in BEFORE_WELLNESS:
             return False
+    return False
+
+
+def _ends_wellness(doc: Doc, index: int) -> bool:
+    """Whether the word of wellness at `index` ends what it says: the message or a clause ends
+    after it, or a word of `AFTER_WELLNESS` follows ("not right or left leg" is a side)."""
+    if index + 1 >= len(doc) or doc[index + 1].is_punct:
+        return True
+    after = doc[index + 1].lower_
+    if after in {"and", "or"} and index + 2 < len(doc) and doc[index + 2].lower_ in {"left", "right"}:
+        return False  # "no right and left leg numbness"
+    return after in AFTER_WELLNESS
+
+
+def _negated_or_supposed_before(doc: Doc, negation: int) -> bool:
+    """Whether another negation stands before `negation` in its clause ("I haven't noticed
+    anything not normal", "I can't say anything's not right": a double negative), or a word that
+    supposes what follows ("if your bowels are not normal, call 999", "asked me if my bladder
+    wasn't right", "in case it doesn't feel right down there"): no "not well" is then told."""
+    for index in range(negation - 1, max(-1, negation - 8), -1):
+        word = doc[index].lower_
+        if word in CLAUSE_BREAKS - {"if"}:
+            return False
+        if word in NEGATIONS or word in {"can't", "cannot", "nothing", "nobody"} or word in SUPPOSING:
+            return True
     return False
 
 
