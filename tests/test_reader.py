@@ -632,6 +632,13 @@ def test_a_hamstring_or_hip_not_right_down_there_is_no_saddle(text):
     assert "saddle_numbness" not in shared_reader().reading(text).possible.get("red_flags", [])
 
 
+@pytest.mark.parametrize("text", ["I have sciatica, both legs are numb", "It's like sciatica, both legs are numb"])
+def test_both_legs_numb_beside_sciatica_in_both_legs_is_both_signs(text):
+    # "sciatica, both legs" and "both legs are numb" share words: each tells its own sign, and
+    # numbness in both legs is an emergency (once only the sciatica was read: urgent)
+    assert set(shared_reader().reading(text).findings["red_flags"]) == {"both_legs", "both_legs_pain"}
+
+
 def test_a_possible_sign_in_a_long_story_is_excused_only_by_its_own_sentence():
     story = ("My sit bone has hurt for six weeks since I upped my mileage. It is worst when I sit. "
              "My legs feel weak. Stretching makes it worse.")

@@ -1693,9 +1693,10 @@ class Reader:
         safety question: around the genitals, or in both legs)."""
         kept: List[tuple] = []
         for item in sorted(raw, key=lambda m: (not m[4], m[3] - m[2]), reverse=True):
-            field, _, start, end, possible = item
+            field, value, start, end, possible = item
             if not any(k[0] == field and k[2] < end and start < k[3]
-                       and not (possible and k[4] and (k[2], k[3]) == (start, end)) for k in kept):
+                       and not (possible and k[4] and (k[2], k[3]) == (start, end))
+                       and not _both_signs_told(k, item) for k in kept):
                 kept.append(item)
         return sorted(kept, key=lambda m: m[2])
 
@@ -2206,6 +2207,15 @@ def _wellness_negated(doc: Doc, start: int, end: int) -> bool:
         if doc[index].lower_ not in BEFORE_WELLNESS and doc[index].lemma_ not in BEFORE_WELLNESS:
             return False
     return False
+
+
+def _both_signs_told(kept: tuple, item: tuple) -> bool:
+    """Whether two clear matches of the safety list that only partly overlap tell two signs:
+    "I have sciatica, both legs are numb" is sciatica in both legs ("sciatica, both legs") and
+    both legs numb ("both legs are numb"); a match inside another tells only the longer."""
+    (field, value, start, end, possible), (_, other, other_start, other_end, other_possible) = kept, item
+    inside = start <= other_start and other_end <= end or other_start <= start and end <= other_end
+    return field == SAFETY_FIELD and value != other and not (possible or other_possible or inside)
 
 
 def _says_unchanged(words: List[str]) -> bool:
