@@ -639,6 +639,26 @@ def test_both_legs_numb_beside_sciatica_in_both_legs_is_both_signs(text):
     assert set(shared_reader().reading(text).findings["red_flags"]) == {"both_legs", "both_legs_pain"}
 
 
+@pytest.mark.parametrize("text, asked", [
+    # a judgement, a correction or a place after the word of wellness: the "not" still denies
+    # (a second fresh-eyes review: each was a clear emergency false alarm)
+    ("No, none of those. I know it's not normal to lose bladder control, I'd go straight to A&E", "red_flags"),
+    ("none, I know it's not normal to have numbness in both legs", "neuro_symptoms"),
+    ("I read online that it's not ok to ignore numbness in both legs, luckily mine is just the one leg", None),
+    ("Never ok to ignore saddle numbness, my physio drilled that into me", None),
+    ("I wasn't right about the numbness in both legs, it's only the left", None),
+    ("It's not right down both legs, just the left one", None),
+    ("Is it not normal to feel numb down there after a long bike ride?", None),
+])
+def test_a_not_of_wellness_that_judges_corrects_or_places_is_no_sign(text, asked):
+    reading = shared_reader().reading(text, asked)
+    assert not [value for value in reading.findings.get("red_flags") or [] if value != "not_sure"]
+
+
+def test_a_no_that_answers_before_not_normal_tells_the_trouble():
+    assert "bladder_bowel_change" in shared_reader().reading("No, not normal, leaking when I walk", "red_flags").possible.get("red_flags", [])
+
+
 def test_a_possible_sign_in_a_long_story_is_excused_only_by_its_own_sentence():
     story = ("My sit bone has hurt for six weeks since I upped my mileage. It is worst when I sit. "
              "My legs feel weak. Stretching makes it worse.")

@@ -163,16 +163,20 @@ EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dr
 # it says ("no right leg numbness" is a side, "not the same as the numbness I had" a likeness)
 WELLNESS = {"right", "normal", "ok", "okay", "fine", "good", "alright", "well", "regular", "usual", "same"}
 NOT_OF_WELLNESS = {"not", "n't", "never"}
+BOTH_LEGS_SIGNS = {"both_legs", "both_legs_pain"}  # two signs of the same legs, told in shared words (`_both_signs_told`)
 SUPPOSING = {"if", "whether", "unless", "case"}  # "if your bowels are not normal, call 999"
 # what may stand between such a "not" and its word of wellness ("not feeling quite the same")
 BEFORE_WELLNESS = {"be", "been", "being", "feel", "feels", "feeling", "felt", "seem", "seems", "seemed", "look", "looks",
                    "quite", "really", "very", "totally", "completely", "entirely", "exactly", "all", "that", "the", "as",
                    "100%", "working", "functioning"}
 # what may follow a word of wellness that ends what it says ("not right with my bladder", "not
-# normal since the fall", "not the same down there"): any other word makes it something else
-AFTER_WELLNESS = {"with", "down", "there", "since", "for", "lately", "recently", "at", "about", "now", "in", "anymore",
-                  "yet", "again", "either", "though", "but", "below", "when", "after", "today", "these", "this", "and",
-                  "to", "or", "here"}
+# normal since the fall", "not the same down there"): any other word makes it something else ("it's
+# not normal to lose bladder control" is a judgement, "not right down both legs" a place, "I wasn't
+# right about the numbness" a correction: a second fresh-eyes review)
+AFTER_WELLNESS = {"with", "since", "lately", "recently", "now", "anymore", "yet", "again", "either", "though", "but",
+                  "today", "these", "and", "here"}
+# ... and what may follow only with its own next word ("not right down there", "not normal at all")
+AFTER_WELLNESS_PAIRS = {("down", "there"), ("down", "below"), ("at", "all"), ("any", "more")}
 # "I'm not sure whether I've lost feeling down there", "not certain if it's numb": a doubt told,
 # not a denial of what follows
 UNSURE_AFTER_NOT = {"sure", "certain", "100%"}
@@ -2177,9 +2181,12 @@ def _ends_wellness(doc: Doc, index: int) -> bool:
     if index + 1 >= len(doc) or doc[index + 1].is_punct:
         return True
     after = doc[index + 1].lower_
-    if after in {"and", "or"} and index + 2 < len(doc) and doc[index + 2].lower_ in {"left", "right"}:
+    following = doc[index + 2].lower_ if index + 2 < len(doc) else ""
+    if after in {"and", "or"} and following in {"left", "right"}:
         return False  # "no right and left leg numbness"
-    return after in AFTER_WELLNESS
+    third = doc[index + 3].lower_ if index + 3 < len(doc) else ""
+    # "not right down below the knee" places a leg's trouble; "not right down below" the saddle's
+    return after in AFTER_WELLNESS or (after, following) in AFTER_WELLNESS_PAIRS and third not in DETERMINERS_AND_POSSESSIVES
 
 
 def _negated_or_supposed_before(doc: Doc, negation: int) -> bool:
@@ -2191,6 +2198,9 @@ def _negated_or_supposed_before(doc: Doc, negation: int) -> bool:
         word = doc[index].lower_
         if word in CLAUSE_BREAKS - {"if"}:
             return False
+        if word in ANSWER_NOS and (index == 0 or doc[index - 1].is_punct) and all(
+                doc[at].is_punct for at in range(index + 1, negation)):
+            return False  # "no, not normal, leaking when I walk": the "no" answers
         if word in NEGATIONS or word in {"can't", "cannot", "nothing", "nobody"} or word in SUPPOSING:
             return True
     return False
@@ -2210,12 +2220,14 @@ def _wellness_negated(doc: Doc, start: int, end: int) -> bool:
 
 
 def _both_signs_told(kept: tuple, item: tuple) -> bool:
-    """Whether two clear matches of the safety list that only partly overlap tell two signs:
-    "I have sciatica, both legs are numb" is sciatica in both legs ("sciatica, both legs") and
-    both legs numb ("both legs are numb"); a match inside another tells only the longer."""
-    (field, value, start, end, possible), (_, other, other_start, other_end, other_possible) = kept, item
+    """Whether two clear matches that only partly overlap tell two signs of the same part, the
+    legs: "I have sciatica, both legs are numb" is sciatica in both legs ("sciatica, both legs")
+    and both legs numb ("both legs are numb"). A match inside another tells only the longer, and
+    a match that borrows another part's words tells nothing ("numb between my legs and can't feel
+    myself pee" has no both legs numb in "legs and can't feel": a fresh-eyes review)."""
+    (_, value, start, end, possible), (_, other, other_start, other_end, other_possible) = kept, item
     inside = start <= other_start and other_end <= end or other_start <= start and end <= other_end
-    return field == SAFETY_FIELD and value != other and not (possible or other_possible or inside)
+    return {value, other} == BOTH_LEGS_SIGNS and not (possible or other_possible or inside)
 
 
 def _says_unchanged(words: List[str]) -> bool:
