@@ -163,7 +163,6 @@ EXPECTING = {"expect", "expected", "imagine", "imagined", "dream", "dreamt", "dr
 # it says ("no right leg numbness" is a side, "not the same as the numbness I had" a likeness)
 WELLNESS = {"right", "normal", "ok", "okay", "fine", "good", "alright", "well", "regular", "usual", "same"}
 NOT_OF_WELLNESS = {"not", "n't", "never"}
-BOTH_LEGS_SIGNS = {"both_legs", "both_legs_pain"}  # two signs of the same legs, told in shared words (`_both_signs_told`)
 SUPPOSING = {"if", "whether", "unless", "case"}  # "if your bowels are not normal, call 999"
 # what may stand between such a "not" and its word of wellness ("not feeling quite the same")
 BEFORE_WELLNESS = {"be", "been", "being", "feel", "feels", "feeling", "felt", "seem", "seems", "seemed", "look", "looks",
@@ -175,6 +174,7 @@ BEFORE_WELLNESS = {"be", "been", "being", "feel", "feels", "feeling", "felt", "s
 # right about the numbness" a correction: a second fresh-eyes review)
 AFTER_WELLNESS = {"with", "since", "lately", "recently", "now", "anymore", "yet", "again", "either", "though", "but",
                   "today", "these", "and", "here"}
+WELL_WITH = {"right", "normal", "regular", "same", "usual"}  # not ok, fine or good "with" something: a dislike
 # ... and what may follow only with its own next word ("not right down there", "not normal at all")
 AFTER_WELLNESS_PAIRS = {("down", "there"), ("down", "below"), ("at", "all"), ("any", "more")}
 # "I'm not sure whether I've lost feeling down there", "not certain if it's numb": a doubt told,
@@ -946,7 +946,11 @@ class Reader:
             if not mention.possible or mention.negated or mention.value in (found.get(mention.field) or []):
                 continue
             if any(other.value == mention.value and other.field == mention.field and other.negated
-                   and not self._other_organ(organ_words, mention, other) for other in mentions):
+                   and not self._other_organ(organ_words, mention, other)
+                   # "I wouldn't say my bits don't feel right, but my bum is numb": a denied phrase
+                   # that holds its own "not" denies nothing else (a third fresh-eyes review)
+                   and not any(doc[at].lower_ in NOT_OF_WELLNESS for at in range(other.start, other.end))
+                   for other in mentions):
                 continue  # "down the back of my leg, not past the knee": denied in the same message
             key = f"{mention.field}|{mention.value}"
             not_with, in_clause = self.possible_not_with.get(key), key in self.not_with_in_clause
@@ -1697,10 +1701,9 @@ class Reader:
         safety question: around the genitals, or in both legs)."""
         kept: List[tuple] = []
         for item in sorted(raw, key=lambda m: (not m[4], m[3] - m[2]), reverse=True):
-            field, value, start, end, possible = item
+            field, _, start, end, possible = item
             if not any(k[0] == field and k[2] < end and start < k[3]
-                       and not (possible and k[4] and (k[2], k[3]) == (start, end))
-                       and not _both_signs_told(k, item) for k in kept):
+                       and not (possible and k[4] and (k[2], k[3]) == (start, end)) for k in kept):
                 kept.append(item)
         return sorted(kept, key=lambda m: m[2])
 
@@ -2069,8 +2072,8 @@ class Reader:
                 return SAID  # "fever weight loss cancer numbness bladder all fine", "... all normal"
             if lemma in {"be", "feel", "seem"} or word == "'s":
                 fine = _fine_at(following)
-                if fine is not None and any(before in NOT_OF_WELLNESS for _, before, _ in after[:index]):
-                    return listed  # "my bowels haven't been normal": not well
+                if fine is not None and index > 0 and after[index - 1][1] in NOT_OF_WELLNESS:
+                    return listed  # "my bowels haven't been normal": not well ("not really, it feels normal" denies)
                 # "sitting is fine for 20 minutes, then it kills": borne only so long, it hurts
                 return SAID if fine is not None and not self._borne_only_for(doc, after[index + 1 + fine][2] + 1) else listed
         return listed
@@ -2186,6 +2189,8 @@ def _ends_wellness(doc: Doc, index: int) -> bool:
         return False  # "no right and left leg numbness"
     third = doc[index + 3].lower_ if index + 3 < len(doc) else ""
     # "not right down below the knee" places a leg's trouble; "not right down below" the saddle's
+    if after == "with":  # "not right with my bladder" is not well, "not ok with it" a dislike
+        return doc[index].lower_ in WELL_WITH
     return after in AFTER_WELLNESS or (after, following) in AFTER_WELLNESS_PAIRS and third not in DETERMINERS_AND_POSSESSIVES
 
 
@@ -2217,17 +2222,6 @@ def _wellness_negated(doc: Doc, start: int, end: int) -> bool:
         if doc[index].lower_ not in BEFORE_WELLNESS and doc[index].lemma_ not in BEFORE_WELLNESS:
             return False
     return False
-
-
-def _both_signs_told(kept: tuple, item: tuple) -> bool:
-    """Whether two clear matches that only partly overlap tell two signs of the same part, the
-    legs: "I have sciatica, both legs are numb" is sciatica in both legs ("sciatica, both legs")
-    and both legs numb ("both legs are numb"). A match inside another tells only the longer, and
-    a match that borrows another part's words tells nothing ("numb between my legs and can't feel
-    myself pee" has no both legs numb in "legs and can't feel": a fresh-eyes review)."""
-    (_, value, start, end, possible), (_, other, other_start, other_end, other_possible) = kept, item
-    inside = start <= other_start and other_end <= end or other_start <= start and end <= other_end
-    return {value, other} == BOTH_LEGS_SIGNS and not (possible or other_possible or inside)
 
 
 def _says_unchanged(words: List[str]) -> bool:
