@@ -2187,10 +2187,10 @@ def _ends_wellness(doc: Doc, index: int) -> bool:
     following = doc[index + 2].lower_ if index + 2 < len(doc) else ""
     if after in {"and", "or"} and following in {"left", "right"}:
         return False  # "no right and left leg numbness"
-    third = doc[index + 3].lower_ if index + 3 < len(doc) else ""
-    # "not right down below the knee" places a leg's trouble; "not right down below" the saddle's
     if after == "with":  # "not right with my bladder" is not well, "not ok with it" a dislike
         return doc[index].lower_ in WELL_WITH
+    # "not right down below" is the saddle's trouble, "not right down below the knee" a leg's place
+    third = doc[index + 3].lower_ if index + 3 < len(doc) else ""
     return after in AFTER_WELLNESS or (after, following) in AFTER_WELLNESS_PAIRS and third not in DETERMINERS_AND_POSSESSIVES
 
 
@@ -2201,11 +2201,11 @@ def _negated_or_supposed_before(doc: Doc, negation: int) -> bool:
     wasn't right", "in case it doesn't feel right down there"): no "not well" is then told."""
     for index in range(negation - 1, max(-1, negation - 8), -1):
         word = doc[index].lower_
-        if word in CLAUSE_BREAKS - {"if"}:
+        if word in CLAUSE_BREAKS:
             return False
         if word in ANSWER_NOS and (index == 0 or doc[index - 1].is_punct) and all(
                 doc[at].is_punct for at in range(index + 1, negation)):
-            return False  # "no, not normal, leaking when I walk": the "no" answers
+            return False  # "no, not normal, I keep leaking": the "no" answers
         if word in NEGATIONS or word in {"can't", "cannot", "nothing", "nobody"} or word in SUPPOSING:
             return True
     return False
