@@ -28,6 +28,7 @@ from pht.language.reader import shared_reader
 from pht.triage import Engine, Knowledge, load_knowledge
 
 from .messages import findings_summary, plain_words, render, staff_entered, yes_no_buttons
+from .telling import WELCOME_INSTEAD, told_instead
 from pht.state import ASSESSMENT_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots
 
 REPEATED_SLOT = "repeated_back"  # the answers the last message repeated back, field -> value(s)
@@ -245,6 +246,8 @@ class ActionCorrect(Action):
         if withdrawn.get("which") or not (withdrawn or slots.get(WITHDRAWAL_SLOT)):
             if withdrawn:
                 return acknowledge(dispatcher, slots, domain) + LISTEN
+            if told_instead(tracker):
+                return WELCOME_INSTEAD  # "something's not right with my waterworks" first: a story, nothing to correct
             dispatcher.utter_message(response="utter_which_answer_wrong")
             outcome = slots.get(ASSESSMENT_SLOT)
             return (repeat_back(outcome.get("findings", {})) if outcome else []) + LISTEN
