@@ -1998,9 +1998,9 @@ class Reader:
                 break  # "No pain now I can't control my bladder": the "no" is the pain's (not "I don't think I ...")
             subject_between = subject_between or doc[index].lower_ in SUBJECT_I
             told_past = told_past or (doc[index].lower_ == "and" and _past_form(doc[index + 1]))
-            if doc[index].lower_ in NEGATIONS and _negates_wellness(doc, index, start):
-                break  # "something's not right with my bladder": the bladder is not well
             if doc[index].lower_ in NEGATIONS:
+                if _negates_wellness(doc, index, start):
+                    break  # "something's not right with my bladder": the bladder is not well
                 answer = _answered_after(doc, end)
                 if answer is not None and (_postfix_no(doc, index, mentioned) or doc[answer].lower_ not in ANSWER_NOS | {"n"}
                                            and any(at in mentioned for at in range(index + 1, start))):
@@ -2206,7 +2206,7 @@ def _negated_or_supposed_before(doc: Doc, negation: int) -> bool:
         if word in ANSWER_NOS and (index == 0 or doc[index - 1].is_punct) and all(
                 doc[at].is_punct for at in range(index + 1, negation)):
             return False  # "no, not normal, I keep leaking": the "no" answers
-        if word in NEGATIONS or word in {"can't", "cannot", "nothing", "nobody"} or word in SUPPOSING:
+        if word in NEGATIONS or word in SUPPOSING:  # "can't" is "ca" and "n't"
             return True
     return False
 
@@ -2214,7 +2214,7 @@ def _negated_or_supposed_before(doc: Doc, negation: int) -> bool:
 def _wellness_negated(doc: Doc, start: int, end: int) -> bool:
     """Whether words from `start` to `end` that only say all is well ("normal", "as usual") are
     negated: "my bladder isn't normal" is no "normal"."""
-    if not all(doc[at].lower_ in WELLNESS | {"as", "same"} for at in range(start, end)):
+    if not all(doc[at].lower_ in WELLNESS | {"as"} for at in range(start, end)):
         return False
     for index in range(start - 1, max(-1, start - 5), -1):
         if doc[index].lower_ in NEGATIONS:
