@@ -51,7 +51,7 @@ from .messages import (
 )
 from pht.state import (
     CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, STOPPED_SLOT, findings_from_slots, held_to_confirm, needs_care_now,
-    needs_emergency_now, pending_sign,
+    needs_emergency_now, pending_sign, ruled_out_answers,
 )
 
 FORM_NAME = "assessment_form"
@@ -472,12 +472,14 @@ class AskForField(Action):
         earlier = (tracker.get_slot(MENTIONED_SLOT) or {}).get(self.field)
         if held_to_confirm(earlier) and spec.get("confirm_question"):
             return self._confirm(earlier, dispatcher, knowledge, tracker, domain)
+        repeats: List[EventType] = []
         if earlier:
             labels = join_items(value_labels(self.field, earlier, knowledge), domain)
             dispatcher.utter_message(text=render(domain, "utter_already_mentioned", tracker.slots, items=labels))
             repeats = repeat_back({self.field: earlier})
-        else:
-            repeats = []
+        elif spec.get("screen") and ruled_out_answers(tracker.slots, self.field):
+            # the one sign read from the answer was not confirmed: the rest of the list, once more
+            dispatcher.utter_message(text=render(domain, "utter_screen_apart_from", tracker.slots))
         question = question_text(spec, "question", tracker.slots)
         buttons = answer_buttons(self.field, knowledge)
         if earlier and spec.get("more_question"):

@@ -79,6 +79,17 @@ def pending_sign(slots: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
     return next((sign for sign in slots.get(POSSIBLE_SLOT) or [] if sign["answer"] is None), None)
 
 
+def ruled_out_answers(slots: Mapping[str, Any], field: str) -> List[str]:
+    """The possible danger signs that were all a safety screen's answer told and that the person
+    did not confirm ("I slipped on the ice", then "no" to a major fall): the screen is not yet
+    answered, it is asked again "apart from that" (a "no" to the one sign read is no "none of
+    these": the answer may have told another sign in words the reader missed)."""
+    if slots.get(field) is not None:
+        return []
+    return [sign["value"] for sign in slots.get(POSSIBLE_SLOT) or []
+            if sign["field"] == field and sign.get("was_the_answer") and sign["answer"] not in (None, *COUNTS_AS_SIGN)]
+
+
 def unsure_fields(slots: Mapping[str, Any], knowledge: Optional[Knowledge] = None) -> List[str]:
     return [field for field in findings_fields(knowledge) if slots.get(field) == NOT_SURE]
 

@@ -15,7 +15,9 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from .language.corrections import says_that_is_wrong
 from .language.questions import question_form
 from .language.reader import NOT_SURE, is_correction, shared_reader
-from .state import CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots, held_to_confirm
+from .state import (
+    CONFIRM_SLOT, MENTIONED_SLOT, POSSIBLE_SLOT, findings_from_slots, held_to_confirm, ruled_out_answers,
+)
 from .triage import Engine, load_knowledge
 
 CORRECTED_SLOT = "corrected"  # answers the last message changed, to acknowledge
@@ -75,6 +77,8 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
             # the story told again to a safety screen names only the signs already known, and
             # says nothing of the others: they are asked one at a time, not taken as absent
             found = {**found, asked: NOT_SURE}
+    if asked is not None and asked not in found and _tells_only_ruled_out(state, asked, reading.possible):
+        found = {**found, asked: []}  # "apart from that?" answered with the same words again: none
     only_danger_signs = denying or (question and not told) or (
         sure and message.intent in COMMAND_INTENTS and asked not in found)
     correcting = is_correction(text) or says_that_is_wrong(text) or message.corrects
@@ -131,6 +135,14 @@ def read_message_into(state: Mapping[str, Any], message: Message, asked: Optiona
     if signs != before:
         changes.append((POSSIBLE_SLOT, signs))
     return changes
+
+
+def _tells_only_ruled_out(state: Mapping[str, Any], asked: str, possible: Mapping[str, List[str]]) -> bool:
+    """Whether an answer to a safety question asked again "apart from that" only possibly tells
+    the signs just ruled out (the same answer told again, `ruled_out_answers`)."""
+    ruled_out = set(ruled_out_answers(state, asked))
+    repeated = set(possible.get(asked) or [])
+    return bool(ruled_out and repeated) and repeated <= ruled_out
 
 
 def _without_signs_said_no(state: Mapping[str, Any], found: Mapping[str, Any], text: str,
@@ -301,11 +313,11 @@ def _possible_signs(state: Mapping[str, Any], message: Message, possible: Mappin
                 changes.append((CONFIRM_SLOT, pending["answer"]))
                 if pending.get("told") and pending["answer"] == "no":
                     changes += _taken_out(state, pending["field"], pending["value"])
-                if (pending.get("was_the_answer") and state.get(pending["field"]) is None
+                if (pending.get("was_the_answer") and state.get(pending["field"]) is None and pending["answer"] == "yes"
                         and not any(sign.get("one_by_one") and sign["field"] == pending["field"] for sign in signs)):
-                    # it was the whole answer to its own question: now that answer is known
-                    counts = pending["answer"] == "yes"
-                    changes.append((pending["field"], [pending["value"]] if counts else []))
+                    # it was the whole answer to its own question: now that answer is known; not
+                    # confirmed, the question is asked again "apart from that" (`ruled_out_answers`)
+                    changes.append((pending["field"], [pending["value"]]))
     known = {(sign["field"], sign["value"]) for sign in signs}
     for field, values in possible.items():
         already = set(found.get(field) or []) | set(state.get(field) or [])

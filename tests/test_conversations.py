@@ -87,7 +87,8 @@ def test_a_possible_danger_sign_is_confirmed_with_one_question(answer, urgency):
                "danger_check": answer, "aggravators": "sitting and driving", "load_changes": "nothing", "pain_score": "3",
                "age": "40"}
     result = driver.run("pain at my sit bone", answers.__getitem__)
-    assert driver.asked.count("danger_check") == 1 and driver.asked.count("neuro_symptoms") == 1
+    # a sign not confirmed leaves the rest of the list unanswered: it comes once more, "apart from that"
+    assert driver.asked.count("danger_check") == 1 and driver.asked.count("neuro_symptoms") == (1 if answer == "yes" else 2)
     assert result["urgency"] == urgency and not result["screening_stopped"]
 
 
@@ -104,16 +105,39 @@ def test_the_vignette_patients_reach_their_urgency_through_the_real_actions():
     assert wrong == []
 
 
-@pytest.mark.parametrize("confirm, urgency, flags", [("no", "routine", []), ("yes, whatever I do", "soon", ["night_pain"])])
-def test_a_possible_sign_that_was_the_whole_answer_answers_its_question_once_confirmed(confirm, urgency, flags):
+def test_a_possible_sign_that_was_the_whole_answer_and_is_confirmed_answers_its_question():
     driver = FormDriver()
-    answers = {"onset": "gradually", "duration_days": "6 weeks", "red_flags": "it hurts at night", "danger_check": confirm,
-               "neuro_symptoms": "no", "aggravators": "sitting and driving", "load_changes": "nothing", "pain_score": "3",
-               "age": "40"}
+    answers = {"onset": "gradually", "duration_days": "6 weeks", "red_flags": "it hurts at night",
+               "danger_check": "yes, whatever I do", "neuro_symptoms": "no", "aggravators": "sitting and driving",
+               "load_changes": "nothing", "pain_score": "3", "age": "40"}
     result = driver.run("pain at my sit bone", answers.__getitem__)
     assert driver.asked.count("red_flags") == 1 and driver.asked.count("danger_check") == 1
+    assert result["findings"]["red_flags"] == ["night_pain"]
+    assert result["urgency"] == "soon" and result["complete"] is True
+
+
+SCREEN_ANSWERS = {"onset": "gradually", "duration_days": "2 months", "neuro_symptoms": "no", "aggravators": "sitting",
+                  "load_changes": "nothing", "pain_score": "4", "age": "45", "trend": "about the same"}
+
+
+@pytest.mark.parametrize("then, urgency, flags", [
+    ("I slipped on the ice last week", "routine", []),  # the same words again: nothing else
+    ("no, none of them", "routine", []),
+    ("yes, I can't feel myself wipe", "emergency", ["saddle_numbness"]),
+    ("I've had breast cancer", "soon", ["cancer_history"]),
+])
+def test_a_no_to_the_one_sign_read_from_a_safety_answer_asks_the_rest_of_the_list_once_more(then, urgency, flags):
+    # "no" to the fall read from "I slipped on the ice" is no "none of these": the answer may
+    # have told another sign in words the reader missed, so the list comes once more
+    driver = FormDriver()
+    screen = ["I slipped on the ice last week", then]
+    answers = {**SCREEN_ANSWERS, "danger_check": "no"}
+    result = driver.run("a deep ache at my left sit bone", lambda asked: screen.pop(0) if asked == "red_flags" else answers[asked])
+    first = driver.asked.index("red_flags")
+    assert driver.asked[first:first + 3] == ["red_flags", "danger_check", "red_flags"] and driver.asked.count("red_flags") == 2
+    assert any(reply.startswith("Thank you. Apart from that") for reply in driver.replies)
     assert result["findings"]["red_flags"] == flags
-    assert result["urgency"] == urgency and result["complete"] is True
+    assert result["urgency"] == urgency
 
 
 @pytest.mark.parametrize("bladder, urgency, flags", [("yes", "emergency", ["bladder_bowel_change"]), ("no", "routine", [])])
@@ -135,3 +159,12 @@ def test_a_safety_answer_that_says_something_is_not_right_with_the_waterworks_as
     assert driver.asked.count("danger_check") == 2
     assert result["findings"]["red_flags"] == flags
     assert result["urgency"] == urgency
+
+
+def test_staff_get_the_rest_of_the_list_asked_about_the_patient():
+    driver = FormDriver()
+    driver.slots["staff_entered"] = True
+    screen = ["it hurts at night", "none of these"]
+    answers = {**SCREEN_ANSWERS, "danger_check": "no"}
+    driver.run("a deep ache at my left sit bone", lambda asked: screen.pop(0) if asked == "red_flags" else answers[asked])
+    assert "Thank you. Apart from that, does anything else on this list apply to the patient?" in driver.replies
