@@ -5,6 +5,7 @@ the tests never touch a running `make run`.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import random
@@ -41,6 +42,19 @@ PORT_ATTEMPTS = 3  # starts again on new ports when a server could not begin to 
 ACTION_SERVER_TOKEN = "e2e-action-server-secret"  # the servers share it, as `make run`'s do
 REST_CALLER = "tests"  # the trusted REST caller the tests talk as (channels/rest.py)
 REST_PREFIX = "rest:"  # the REST channel's conversations are "rest:" + the sender it is sent
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def dies_with_parent() -> None:
+    """`preexec_fn` of a server the harness starts: Linux sends it SIGTERM when the process
+    (thread) that started it ends, so that a test run killed mid-way (a CI time-out, Ctrl-C,
+    pytest-xdist stopping a worker) leaves no server bound to its port. The C library is loaded
+    before the fork: between fork and exec only this one call is made."""
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _ephemeral_ports() -> range:
@@ -220,7 +234,8 @@ class Assistant:
                "REST_CHANNEL_TOKENS": f"{REST_CALLER}:{self.rest_token}", "REST_CHANNEL_TOKEN": ""}
         env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", **own, **self.env}
         log = open(self.workdir / "servers.log", "ab")
-        return subprocess.Popen(command, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, cwd=self.project, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                preexec_fn=dies_with_parent)
 
     def rasa_command(self) -> List[str]:
         credentials = ["--credentials", str(self.credentials)] if self.credentials else (

@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, Optional
 
-from harness.servers import ROOT, free_port
+from harness.servers import ROOT, dies_with_parent, free_port
 
 START = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -59,7 +59,7 @@ class ReceptionProcess:
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, str(Path(__file__).resolve()), "--port", str(self.port), "--clock",
-                 str(self.clock.path)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                 str(self.clock.path)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=dies_with_parent)
         deadline = time.monotonic() + timeout  # start-up only: no assertion is made on it
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -35,7 +35,9 @@ import sqlalchemy as sa
 
 from bench.conversations import PatientScript
 from harness.patients import patient_cases
-from harness.servers import ACTION_SERVER, MODEL, RASA_SERVER, REST_PREFIX, ROOT, START_TIMEOUT_SECONDS, free_port, http
+from harness.servers import (
+    ACTION_SERVER, MODEL, RASA_SERVER, REST_PREFIX, ROOT, START_TIMEOUT_SECONDS, dies_with_parent, free_port, http,
+)
 from services import REDIS_URL
 from pht.domain import read_domain
 
@@ -119,7 +121,7 @@ class Deployment:
 
     def _spawn(self, name: str, command: List[str]) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "ab")
-        return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=dies_with_parent)
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS

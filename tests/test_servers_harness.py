@@ -109,3 +109,39 @@ def test_a_free_port_is_still_found_where_the_ephemeral_range_leaves_none_below_
     port = free_port()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", port))  # free
+
+
+# A test run that starts a server and is then killed (SIGKILL: no clean-up runs): it prints the
+# server's pid and waits to be killed
+KILLED_RUN = """
+import subprocess, sys, time
+from harness.servers import dies_with_parent
+server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"], preexec_fn=dies_with_parent)
+print(server.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_server_started_by_a_test_run_that_is_killed_does_not_outlive_it():
+    import os
+    import signal
+    import subprocess
+    import time
+
+    run = subprocess.Popen([sys.executable, "-c", KILLED_RUN], cwd=Path(__file__).resolve().parent.parent,
+                           stdout=subprocess.PIPE, text=True)
+    server = int(run.stdout.readline())
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=30)
+    for _ in range(300):  # the kernel signals the server at once; a busy machine may take a moment to reap it
+        try:
+            os.kill(server, 0)
+        except ProcessLookupError:
+            break
+        with open(f"/proc/{server}/stat") as stat:
+            if stat.read().split(") ")[1].startswith("Z"):
+                break  # terminated, waiting only for init to reap it
+        time.sleep(0.1)
+    else:
+        os.kill(server, signal.SIGKILL)
+        raise AssertionError("the server outlived the test run that started it")
