@@ -596,6 +596,20 @@ def test_a_not_of_how_well_something_is_tells_it_is_not_well(text, sign):
     assert sign in shared_reader().reading(text).possible.get("red_flags", [])
 
 
+@pytest.mark.parametrize("text", ["It doesn't feel the same down there since having my baby",
+                                  "I don't feel the same in my genitals", "I'm not feeling the same around my anus"])
+def test_not_feeling_the_same_down_there_is_asked_about_not_an_emergency(text):
+    # "not feeling the ..." (a part of numbness told by its parts) negates "the same", not the feeling
+    read = shared_reader().reading(text)
+    assert "saddle_numbness" not in read.findings.get("red_flags", [])
+    assert "saddle_numbness" in read.possible.get("red_flags", [])
+
+
+@pytest.mark.parametrize("text", ["I'm not feeling the toilet paper when I wipe", "I don't feel the seat in my genitals"])
+def test_not_feeling_a_thing_down_there_is_still_numbness(text):
+    assert "saddle_numbness" in shared_reader().reading(text).findings.get("red_flags", [])
+
+
 @pytest.mark.parametrize("text, sign", [
     ("I'm not well and my bladder leaks", "bladder_bowel_change"),
     ("not the right leg, both legs are numb", "both_legs"),
@@ -4763,6 +4777,25 @@ def test_the_rest_denied_leaves_the_item_told():
 ])
 def test_a_sign_told_beside_a_denied_list_or_answered_after_its_name_is_kept(asked, text, sign):
     assert sign in signs_of(text, asked)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("numbness in both legs, no", "both_legs"), ("numbness in both legs not really, feel fine", "both_legs"),
+    ("bladder problems, not really", "bladder_bowel_change"), ("weight loss, nope", "weight_loss"),
+])
+def test_an_item_answered_no_after_a_comma_or_none_is_denied(text, sign):
+    assert sign not in signs_of(text, "red_flags")
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("I have numbness in both legs, no idea why", "both_legs"),
+    ("both legs are numb, never had that before", "both_legs"),
+    ("I've had numbness in both legs not really bad but there", "both_legs"),
+    ("numbness in both legs, no feeling in my feet", "both_legs"),
+    ("can't feel my bum when I wipe, no", "saddle_numbness"),  # its own "not": the "no" may agree with it
+])
+def test_a_no_after_a_comma_that_says_more_or_agrees_with_a_negated_sign_denies_nothing(text, sign):
+    assert sign in signs_of(text, "red_flags")
 
 
 @pytest.mark.parametrize("text", ["fever no weight loss yes", "fever no weight loss no cancer yes"])

@@ -1666,6 +1666,9 @@ class Reader:
                 if any((other[0], other[1]) == (field, value) and not other[4] and (other[2], other[3]) in ordered
                        for other in raw):
                     continue
+                # "I don't feel the same in my genitals": its "not feeling the ..." negates a word of
+                # wellness, not the feeling; asked once (thirty-sixth session)
+                possibly = possibly or any(_not_then_wellness(doc, start, end) for start, end in ordered)
                 found.append((field, value, ordered[0][0], max(end for _, end in ordered), possibly))
         # the parts give way to a statement of the same value they cut into, a clear one or one
         # whose own negation would deny them: "can't pee 2) numb bum" is "can't pee", not a "pee
@@ -2105,6 +2108,13 @@ class Reader:
             after += 1
         if after > end and self._denied_by_answer_at(doc, after):
             return True
+        # "numbness in both legs, no", "bladder problems not really": a list's item answered after
+        # it, after a comma or none (not a sign that holds its own negation: "can't feel my bum,
+        # no" may say yes to it; thirty-sixth session)
+        answer = after + 1 if after < len(doc) and doc[after].text == "," else after
+        if (after == end and answer < len(doc) and not any(doc[at].lower_ in NEGATIONS for at in range(start, end))
+                and self._denied_by_answer_at(doc, answer, kinds=("deny",))):
+            return True
         if after < len(doc) and doc[after].lower_ in ASKED_AND_DENIED - {"fine", "normal"} and (
                 after + 1 == len(doc) or doc[after + 1].lower_ in CLAUSE_BREAKS | {"and", "or", "/", ")"}):
             return True
@@ -2117,14 +2127,14 @@ class Reader:
         unsure = ask + 2 < len(doc) and doc[ask + 2].lower_ in {"idea", "clue"}
         return (answer in ASKED_AND_DENIED and not unsure) or self._denied_by_answer_at(doc, ask + 1)
 
-    def _denied_by_answer_at(self, doc: Doc, at: int) -> bool:
+    def _denied_by_answer_at(self, doc: Doc, at: int, kinds: Tuple[str, ...] = ("deny", "none")) -> bool:
         """Whether the words from `at` are a no of the vocabulary's `answers` (`deny` or `none`),
         not a not-sure, with nothing more in their clause ("Not really." but not "Not really sure",
         "Nothing major")."""
         rest = doc[at:].text
         if self.answer_regex["unsure"].match(rest):
             return False
-        said = max((match.end() for match in (self.answer_regex[kind].match(rest) for kind in ("deny", "none")) if match),
+        said = max((match.end() for match in (self.answer_regex[kind].match(rest) for kind in kinds) if match),
                    default=0)
         if not said:
             return False
@@ -2175,6 +2185,19 @@ def _negates_wellness(doc: Doc, negation: int, limit: int) -> bool:
             return _ends_wellness(doc, index)
         if word not in BEFORE_WELLNESS and doc[index].lemma_ not in BEFORE_WELLNESS:
             return False
+    return False
+
+
+def _not_then_wellness(doc: Doc, start: int, end: int) -> bool:
+    """Whether a "not" of the words from `start` to `end` reaches a word of wellness after them:
+    "not feeling the" of "I don't feel the same in my genitals" says no numbness."""
+    for negation in range(start, end):
+        if doc[negation].lower_ in NOT_OF_WELLNESS:
+            for index in range(negation + 1, min(len(doc), negation + 5)):
+                if doc[index].lower_ in WELLNESS:
+                    return index >= end
+                if doc[index].lower_ not in BEFORE_WELLNESS and doc[index].lemma_ not in BEFORE_WELLNESS:
+                    break
     return False
 
 
