@@ -2111,9 +2111,9 @@ class Reader:
         # "numbness in both legs, no", "bladder problems not really": a list's item answered after
         # it, after a comma or none (not a sign that holds its own negation: "can't feel my bum,
         # no" may say yes to it; thirty-sixth session)
-        answer = after + 1 if after < len(doc) and doc[after].text == "," else after
-        if (after == end and answer < len(doc) and not any(doc[at].lower_ in NEGATIONS for at in range(start, end))
-                and self._denied_by_answer_at(doc, answer, kinds=("deny",))):
+        answered = after + 1 if after < len(doc) and doc[after].text == "," else after
+        if (after == end and answered < len(doc) and not any(doc[at].lower_ in NEGATIONS for at in range(start, end))
+                and self._denied_by_answer_at(doc, answered, kinds=("deny",))):
             return True
         if after < len(doc) and doc[after].lower_ in ASKED_AND_DENIED - {"fine", "normal"} and (
                 after + 1 == len(doc) or doc[after + 1].lower_ in CLAUSE_BREAKS | {"and", "or", "/", ")"}):
