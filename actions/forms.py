@@ -458,6 +458,12 @@ class ValidateAssessmentForm(FormValidationAction):
         return [SlotSet(field, None), *note_misunderstanding(dispatcher, tracker, domain)]
 
 
+def _without_buttons_of(values: List[str], buttons: List[Dict[str, Any]], spec: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """The answer buttons but those of `values` (a button's payload is its value's first synonym)."""
+    payloads = {str(spec["values"][value]["synonyms"][0]) for value in values}
+    return [button for button in buttons if button["payload"] not in payloads]
+
+
 class AskForField(Action):
     """Asks for one findings field, with answer buttons; subclassed once per field below."""
 
@@ -473,22 +479,23 @@ class AskForField(Action):
         if held_to_confirm(earlier) and spec.get("confirm_question"):
             return self._confirm(earlier, dispatcher, knowledge, tracker, domain)
         repeats: List[EventType] = []
+        question = question_text(spec, "question", tracker.slots)
+        buttons = answer_buttons(self.field, knowledge)
+        ruled_out = ruled_out_answers(tracker.slots, self.field) if spec.get("screen") else []
         if earlier:
             labels = join_items(value_labels(self.field, earlier, knowledge), domain)
             dispatcher.utter_message(text=render(domain, "utter_already_mentioned", tracker.slots, items=labels))
             repeats = repeat_back({self.field: earlier})
-        elif spec.get("screen") and ruled_out_answers(tracker.slots, self.field):
-            # the one sign read from the answer was not confirmed: the rest of the list, once more
+        elif ruled_out:
+            # the signs read from the answer were not confirmed: the rest of the list, once more
             dispatcher.utter_message(text=render(domain, "utter_screen_apart_from", tracker.slots))
-        question = question_text(spec, "question", tracker.slots)
-        buttons = answer_buttons(self.field, knowledge)
+            buttons = _without_buttons_of(ruled_out, buttons, spec)
         if earlier and spec.get("more_question"):
             findings = findings_from_slots(tracker.slots, knowledge)
             more = Engine(knowledge).more_values_could_change_outcome(findings, self.field)
             examples = join_words(value_labels(self.field, more[:4], knowledge), render(domain, "utter_word_or"))
             question = question_text(spec, "more_question", tracker.slots).format(examples=examples)
-            buttons = [button for button in buttons if button["payload"] not in
-                       {str(spec["values"][value]["synonyms"][0]) for value in earlier}]
+            buttons = _without_buttons_of(earlier, buttons, spec)
         dispatcher.utter_message(text=question, buttons=buttons)
         return repeats
 

@@ -33,6 +33,8 @@ class FormDriver:
         self.slots["requested_slot"] = None
         self.asked: List[str] = []
         self.replies: List[str] = []
+        self.buttons: List[List[str]] = []  # the titles of each question's buttons, as `asked`
+        self._titles: List[str] = []
 
     def _run(self, action: Any, text: str, events: Optional[List[Dict[str, Any]]] = None) -> List[Dict[str, Any]]:
         tracker = Tracker("driver", dict(self.slots), {"text": text, "intent": {"name": "inform", "confidence": 0.9}},
@@ -40,6 +42,7 @@ class FormDriver:
         dispatcher = CollectingDispatcher()
         result = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
         self.replies += [message.get("text") or message.get("response") or "" for message in dispatcher.messages]
+        self._titles = [button["title"] for message in dispatcher.messages for button in message.get("buttons") or []]
         return result
 
     def _apply(self, events: List[Dict[str, Any]]) -> None:
@@ -58,6 +61,7 @@ class FormDriver:
         if requested:
             self.asked.append(requested)
             self._apply(self._run(ASKERS[requested](), text))  # as Rasa does: an ask may remember what it repeated
+            self.buttons.append(self._titles)
         return requested
 
     def run(self, opening: str, answer: Callable[[str], str], max_turns: int = 30) -> Dict[str, Any]:

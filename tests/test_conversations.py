@@ -136,6 +136,8 @@ def test_a_no_to_the_one_sign_read_from_a_safety_answer_asks_the_rest_of_the_lis
     first = driver.asked.index("red_flags")
     assert driver.asked[first:first + 3] == ["red_flags", "danger_check", "red_flags"] and driver.asked.count("red_flags") == 2
     assert any(reply.startswith("Thank you. Apart from that") for reply in driver.replies)
+    again = driver.buttons[driver.asked.index("red_flags", first + 1)]
+    assert "A major fall or accident" not in again and "Numbness in the saddle area" in again  # the rest of the list
     assert result["findings"]["red_flags"] == flags
     assert result["urgency"] == urgency
 
