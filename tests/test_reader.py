@@ -597,15 +597,19 @@ def test_a_not_of_how_well_something_is_tells_it_is_not_well(text, sign):
 
 
 @pytest.mark.parametrize("text", ["It doesn't feel the same down there since having my baby",
-                                  "I don't feel the same in my genitals", "I'm not feeling the same around my anus"])
+                                  "I don't feel the same in my genitals", "I'm not feeling the same around my anus",
+                                  "my bits don't feel the same"])
 def test_not_feeling_the_same_down_there_is_asked_about_not_an_emergency(text):
-    # "not feeling the ..." (a part of numbness told by its parts) negates "the same", not the feeling
+    # "not feeling the ..." (a part of numbness told by its parts) is "not the same", no feeling lost
     read = shared_reader().reading(text)
     assert "saddle_numbness" not in read.findings.get("red_flags", [])
     assert "saddle_numbness" in read.possible.get("red_flags", [])
 
 
-@pytest.mark.parametrize("text", ["I'm not feeling the toilet paper when I wipe", "I don't feel the seat in my genitals"])
+@pytest.mark.parametrize("text", ["I'm not feeling the toilet paper when I wipe", "I don't feel the seat in my genitals",
+                                  # an inability, "right" as a side, "well": less feeling (a fresh-eyes review)
+                                  "I can't feel the same down there, it's numb", "I can't feel the right side of my genitals",
+                                  "I can't feel as well in my bits", "I don't feel the same sensation in my genitals"])
 def test_not_feeling_a_thing_down_there_is_still_numbness(text):
     assert "saddle_numbness" in shared_reader().reading(text).findings.get("red_flags", [])
 
@@ -4779,23 +4783,12 @@ def test_a_sign_told_beside_a_denied_list_or_answered_after_its_name_is_kept(ask
     assert sign in signs_of(text, asked)
 
 
-@pytest.mark.parametrize("text, sign", [
-    ("numbness in both legs, no", "both_legs"), ("numbness in both legs not really, feel fine", "both_legs"),
-    ("bladder problems, not really", "bladder_bowel_change"), ("weight loss, nope", "weight_loss"),
-])
-def test_an_item_answered_no_after_a_comma_or_none_is_denied(text, sign):
-    assert sign not in signs_of(text, "red_flags")
-
-
-@pytest.mark.parametrize("text, sign", [
-    ("I have numbness in both legs, no idea why", "both_legs"),
-    ("both legs are numb, never had that before", "both_legs"),
-    ("I've had numbness in both legs not really bad but there", "both_legs"),
-    ("numbness in both legs, no feeling in my feet", "both_legs"),
-    ("can't feel my bum when I wipe, no", "saddle_numbness"),  # its own "not": the "no" may agree with it
-])
-def test_a_no_after_a_comma_that_says_more_or_agrees_with_a_negated_sign_denies_nothing(text, sign):
-    assert sign in signs_of(text, "red_flags")
+@pytest.mark.parametrize("text", ["numbness in both legs, no, that's it", "Numbness in both legs, no. Wait, yes I do",
+                                  "numbness in both legs, not really, more like pins and needles"])
+def test_a_no_after_a_signs_name_and_a_comma_may_answer_something_else_and_denies_nothing(text):
+    # "X, no, that's it" says yes to X and no to the rest: a fresh-eyes review found a comma's "no"
+    # taken for X's denial losing 82 signs ("numbness in both legs, no" stays a clear sign)
+    assert signs_of(text, "red_flags").get("both_legs") == "clear"
 
 
 @pytest.mark.parametrize("text", ["fever no weight loss yes", "fever no weight loss no cancer yes"])
@@ -5290,3 +5283,8 @@ def test_both_legs_numb_after_another_persons_sciatica_or_a_denied_list_is_no_em
 @pytest.mark.parametrize("text", ["Mum, both legs are numb", "Dad and I went for a run, both legs went numb after"])
 def test_a_kin_word_spoken_to_or_beside_the_person_leaves_the_sign_theirs(text):
     assert signs_of(text).get("both_legs") == "clear"
+
+
+@pytest.mark.parametrize("text", ["My bowel is not working the same, I can't hold it", "My bowel isn't working the same, I've had accidents"])
+def test_bowels_not_working_the_same_are_still_the_sign(text):
+    assert signs_of(text).get("bladder_bowel_change") == "clear"

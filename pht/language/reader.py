@@ -174,6 +174,9 @@ BEFORE_WELLNESS = {"be", "been", "being", "feel", "feels", "feeling", "felt", "s
 # right about the numbness" a correction: a second fresh-eyes review)
 AFTER_WELLNESS = {"with", "since", "lately", "recently", "now", "anymore", "yet", "again", "either", "though", "but",
                   "today", "these", "and", "here"}
+DO_AND_BE = {"do", "does", "did", "am", "is", "are", "was", "were", "'m", "'re", "'s"}  # "does" has the lemma "doe"
+# what may follow "not ... the same" that ends it ("the same down there", "the same since the birth")
+SAME_ENDS = AFTER_WELLNESS | {"in", "around", "between", "down", "at", "when", "as", "there", "anymore", "any", "lately"}
 WELL_WITH = {"right", "normal", "regular", "same", "usual"}  # not ok, fine or good "with" something: a dislike
 # ... and what may follow only with its own next word ("not right down there", "not normal at all")
 AFTER_WELLNESS_PAIRS = {("down", "there"), ("down", "below"), ("at", "all"), ("any", "more")}
@@ -1671,7 +1674,7 @@ class Reader:
                     continue
                 # "I don't feel the same in my genitals": its "not feeling the ..." negates a word of
                 # wellness, not the feeling; asked once (thirty-sixth session)
-                possibly = possibly or any(_not_then_wellness(doc, start, end) for start, end in ordered)
+                possibly = possibly or any(_not_the_same(doc, start, end) for start, end in ordered)
                 found.append((field, value, ordered[0][0], max(end for _, end in ordered), possibly))
         # the parts give way to a statement of the same value they cut into, a clear one or one
         # whose own negation would deny them: "can't pee 2) numb bum" is "can't pee", not a "pee
@@ -2117,13 +2120,6 @@ class Reader:
             after += 1
         if after > end and self._denied_by_answer_at(doc, after):
             return True
-        # "numbness in both legs, no", "bladder problems not really": a list's item answered after
-        # it, after a comma or none (not a sign that holds its own negation: "can't feel my bum,
-        # no" may say yes to it; thirty-sixth session)
-        answered = after + 1 if after < len(doc) and doc[after].text == "," else after
-        if (after == end and answered < len(doc) and not any(doc[at].lower_ in NEGATIONS for at in range(start, end))
-                and self._denied_by_answer_at(doc, answered, kinds=("deny",))):
-            return True
         if after < len(doc) and doc[after].lower_ in ASKED_AND_DENIED - {"fine", "normal"} and (
                 after + 1 == len(doc) or doc[after + 1].lower_ in CLAUSE_BREAKS | {"and", "or", "/", ")"}):
             return True
@@ -2136,14 +2132,14 @@ class Reader:
         unsure = ask + 2 < len(doc) and doc[ask + 2].lower_ in {"idea", "clue"}
         return (answer in ASKED_AND_DENIED and not unsure) or self._denied_by_answer_at(doc, ask + 1)
 
-    def _denied_by_answer_at(self, doc: Doc, at: int, kinds: Tuple[str, ...] = ("deny", "none")) -> bool:
+    def _denied_by_answer_at(self, doc: Doc, at: int) -> bool:
         """Whether the words from `at` are a no of the vocabulary's `answers` (`deny` or `none`),
         not a not-sure, with nothing more in their clause ("Not really." but not "Not really sure",
         "Nothing major")."""
         rest = doc[at:].text
         if self.answer_regex["unsure"].match(rest):
             return False
-        said = max((match.end() for match in (self.answer_regex[kind].match(rest) for kind in kinds) if match),
+        said = max((match.end() for match in (self.answer_regex[kind].match(rest) for kind in ("deny", "none")) if match),
                    default=0)
         if not said:
             return False
@@ -2197,16 +2193,21 @@ def _negates_wellness(doc: Doc, negation: int, limit: int) -> bool:
     return False
 
 
-def _not_then_wellness(doc: Doc, start: int, end: int) -> bool:
-    """Whether a "not" of the words from `start` to `end` reaches a word of wellness after them:
-    "not feeling the" of "I don't feel the same in my genitals" says no numbness."""
+def _not_the_same(doc: Doc, start: int, end: int) -> bool:
+    """Whether the words from `start` to `end` are a "don't feel the ..." or "not feeling the ..."
+    that goes on "the same" and ends there ("I don't feel the same in my genitals", "I'm not
+    feeling the same around my anus"): something is not as it was, no feeling lost. Not "can't
+    feel the same ..." (an inability: the feeling is less), nor "the same sensation", nor another
+    verb ("my bowel isn't working the same"): a fresh-eyes review found "right", "well" and "as
+    well" after "can't feel", and bowels not working the same, telling the sign."""
     for negation in range(start, end):
-        if doc[negation].lower_ in NOT_OF_WELLNESS:
-            for index in range(negation + 1, min(len(doc), negation + 5)):
-                if doc[index].lower_ in WELLNESS:
-                    return index >= end
-                if doc[index].lower_ not in BEFORE_WELLNESS and doc[index].lemma_ not in BEFORE_WELLNESS:
-                    break
+        if doc[negation].lower_ in NOT_OF_WELLNESS and negation > 0 and (
+                doc[negation - 1].lower_ in DO_AND_BE or doc[negation - 1].lemma_ in {"do", "be"}):
+            same = next((index for index in range(negation + 1, min(len(doc), negation + 5))
+                         if doc[index].lower_ not in BEFORE_WELLNESS and doc[index].lemma_ not in BEFORE_WELLNESS), None)
+            felt = any(doc[index].lemma_ == "feel" for index in range(negation + 1, same or negation))
+            return (felt and same is not None and same >= end and doc[same].lower_ == "same"
+                    and (same + 1 == len(doc) or doc[same + 1].is_punct or doc[same + 1].lower_ in SAME_ENDS))
     return False
 
 
