@@ -266,9 +266,6 @@ OTHERS_TOLD_OF = {"he", "she", "they", "his", "her", "their", "he's", "she's", "
 PUT_INTO = {"into", "onto", "in", "on", "to", "off", "out", "of", "from", "up", "down", "over", "across"}
 # children, someone else for every sign but those of a fall ("the kids had a fever"; "I was playing
 # with the kids and fell" is the person's fall)
-# kin words people also use as a name ("Mum has sciatica"; `_goes_on_about_someone_else`)
-KIN_NAMES = {"mum", "mom", "mummy", "mommy", "dad", "daddy", "nan", "nana", "gran", "granny", "grandma", "grandpa",
-             "grandad", "granddad", "auntie"}
 CHILDREN = {"kid", "kids", "child", "children", "baby", "babies", "boy", "girl", "newborn", "youngest", "eldest"}
 # the body words of a sign told as another's after "her", "his" or "their" ("her bladder leaks",
 # "his temperature"; not "I showed her bruising")
@@ -1702,15 +1699,14 @@ class Reader:
             read.append(item)
         return read
 
-    def _longest_per_field(self, raw: List[tuple]) -> List[tuple]:
+    @staticmethod
+    def _longest_per_field(raw: List[tuple]) -> List[tuple]:
         """Within one field, keep the longest of overlapping matches; a clear statement
-        always wins over a phrase that only possibly means a danger sign, and of two as long a
-        cauda equina sign wins ("I have sciatica and both legs are numb": both legs numb, not
-        only the sciatica in both legs whose words it shares). The same words that only
-        possibly mean either of two signs possibly mean both ("the numbness one" to the
+        always wins over a phrase that only possibly means a danger sign. The same words that
+        only possibly mean either of two signs possibly mean both ("the numbness one" to the
         safety question: around the genitals, or in both legs)."""
         kept: List[tuple] = []
-        for item in sorted(raw, key=lambda m: (not m[4], m[3] - m[2], m[1] in self.cauda_equina), reverse=True):
+        for item in sorted(raw, key=lambda m: (not m[4], m[3] - m[2]), reverse=True):
             field, _, start, end, possible = item
             if not any(k[0] == field and k[2] < end and start < k[3]
                        and not (possible and k[4] and (k[2], k[3]) == (start, end)) for k in kept):
@@ -1960,12 +1956,7 @@ class Reader:
             token = doc[index].lower_
             if token in SENTENCE_ENDS or _the_person_at(doc, index):
                 return False
-            named = index > 0 and doc[index - 1].lower_ in POSSESSIVES or (
-                # a kin word as a name, the subject of its sentence ("Mum has sciatica, both legs are
-                # numb"; not "Mum, both legs are numb", said to her)
-                token in KIN_NAMES and (index == 0 or doc[index - 1].lower_ in SENTENCE_ENDS)
-                and index + 1 < len(doc) and not doc[index + 1].is_punct)
-            if token in OTHER_PEOPLE and named:
+            if token in OTHER_PEOPLE and index > 0 and doc[index - 1].lower_ in POSSESSIVES:
                 if value in CARRIED_VALUES and _carried(doc, index, start, end):
                     continue  # "I was carrying my son up the stairs and fell": the person's fall
                 return not _after_a_preposition(doc, index, also=frozenset({"with"}))
