@@ -1671,8 +1671,8 @@ class Reader:
                     continue
                 # "I don't feel the same in my genitals": its "not feeling the ..." negates a word of
                 # wellness, not the feeling; asked once (thirty-sixth session)
-                possibly = possibly or any(_not_the_same(doc, start, end) for start, end in ordered)
-                found.append((field, value, ordered[0][0], max(end for _, end in ordered), possibly))
+                found.append((field, value, ordered[0][0], max(end for _, end in ordered),
+                              possibly or any(_not_the_same(doc, start, end) for start, end in ordered)))
         # the parts give way to a statement of the same value they cut into, a clear one or one
         # whose own negation would deny them: "can't pee 2) numb bum" is "can't pee", not a "pee
         # ... numb" that the "can't" would then deny; "I haven't been for a poo in 5 days and
