@@ -266,9 +266,6 @@ OTHERS_TOLD_OF = {"he", "she", "they", "his", "her", "their", "he's", "she's", "
 PUT_INTO = {"into", "onto", "in", "on", "to", "off", "out", "of", "from", "up", "down", "over", "across"}
 # children, someone else for every sign but those of a fall ("the kids had a fever"; "I was playing
 # with the kids and fell" is the person's fall)
-# kin words people also use as a name ("Mum has sciatica"; `_goes_on_about_someone_else`)
-KIN_NAMES = {"mum", "mom", "mother", "dad", "father", "nan", "nana", "gran", "granny", "grandma", "grandpa", "grandad",
-             "granddad", "auntie", "husband", "wife", "hubby", "partner"}
 CHILDREN = {"kid", "kids", "child", "children", "baby", "babies", "boy", "girl", "newborn", "youngest", "eldest"}
 # the body words of a sign told as another's after "her", "his" or "their" ("her bladder leaks",
 # "his temperature"; not "I showed her bruising")
@@ -1959,12 +1956,7 @@ class Reader:
             token = doc[index].lower_
             if token in SENTENCE_ENDS or _the_person_at(doc, index):
                 return False
-            # a kin word as a name, the sentence's subject with "has" ("Mum has sciatica, both legs are
-            # numb"; not "Mum of two", "Mum says", "Gran Fondo": a fresh-eyes review, thirty-sixth session)
-            named = index > 0 and doc[index - 1].lower_ in POSSESSIVES or (
-                token in KIN_NAMES and (index == 0 or doc[index - 1].lower_ in SENTENCE_ENDS)
-                and index + 1 < len(doc) and doc[index + 1].lower_ in {"has", "had", "have"})
-            if token in OTHER_PEOPLE and named:
+            if token in OTHER_PEOPLE and index > 0 and doc[index - 1].lower_ in POSSESSIVES:
                 if value in CARRIED_VALUES and _carried(doc, index, start, end):
                     continue  # "I was carrying my son up the stairs and fell": the person's fall
                 return not _after_a_preposition(doc, index, also=frozenset({"with"}))
