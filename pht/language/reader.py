@@ -25,7 +25,7 @@ import spacy_lookups_data
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import OVERTURN_CUES, TOGETHER_KEYS, Knowledge, flattened, load_knowledge
@@ -2175,13 +2175,19 @@ def _negates_wellness(doc: Doc, negation: int, limit: int) -> bool:
     negation of its own before it in the clause: it then says something is not well."""
     if doc[negation].lower_ not in NOT_OF_WELLNESS or _negated_or_supposed_before(doc, negation):
         return False
-    for index in range(negation + 1, min(limit, negation + 5)):
-        word = doc[index].lower_
-        if word in WELLNESS:
-            return _ends_wellness(doc, index)
-        if word not in BEFORE_WELLNESS and doc[index].lemma_ not in BEFORE_WELLNESS:
-            return False
-    return False
+    at = _past_linking_words(doc, negation + 1, min(limit, negation + 5))
+    return at is not None and doc[at].lower_ in WELLNESS and _ends_wellness(doc, at)
+
+
+def _links_to_wellness(token: Token) -> bool:
+    """Whether a word may stand between a "not" and its word of wellness (`BEFORE_WELLNESS`)."""
+    return token.lower_ in BEFORE_WELLNESS or token.lemma_ in BEFORE_WELLNESS
+
+
+def _past_linking_words(doc: Doc, start: int, stop: int) -> Optional[int]:
+    """The first word from `start` (before `stop`) that is no linking word ("feel", "quite", "the"):
+    the word of wellness a "not" may negate, or None."""
+    return next((index for index in range(start, stop) if not _links_to_wellness(doc[index])), None)
 
 
 def _not_the_same(doc: Doc, start: int, end: int) -> bool:
@@ -2194,10 +2200,9 @@ def _not_the_same(doc: Doc, start: int, end: int) -> bool:
     for negation in range(start, end):
         if doc[negation].lower_ in NOT_OF_WELLNESS and negation > 0 and (
                 doc[negation - 1].lower_ in DO_AND_BE or doc[negation - 1].lemma_ in {"do", "be"}):
-            same = next((index for index in range(negation + 1, min(len(doc), negation + 5))
-                         if doc[index].lower_ not in BEFORE_WELLNESS and doc[index].lemma_ not in BEFORE_WELLNESS), None)
-            felt = any(doc[index].lemma_ == "feel" for index in range(negation + 1, same or negation))
-            return (felt and same is not None and same >= end and doc[same].lower_ == "same"
+            same = _past_linking_words(doc, negation + 1, min(len(doc), negation + 5))
+            return (same is not None and same >= end and doc[same].lower_ == "same"
+                    and any(doc[index].lemma_ == "feel" for index in range(negation + 1, same))
                     and (same + 1 == len(doc) or doc[same + 1].is_punct or doc[same + 1].lower_ in SAME_ENDS))
     return False
 
@@ -2243,7 +2248,7 @@ def _wellness_negated(doc: Doc, start: int, end: int) -> bool:
     for index in range(start - 1, max(-1, start - 5), -1):
         if doc[index].lower_ in NEGATIONS:
             return _negates_wellness(doc, index, end)
-        if doc[index].lower_ not in BEFORE_WELLNESS and doc[index].lemma_ not in BEFORE_WELLNESS:
+        if not _links_to_wellness(doc[index]):
             return False
     return False
 
