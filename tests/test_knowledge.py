@@ -209,3 +209,46 @@ def test_every_pattern_the_reader_builds_from_the_vocabulary_is_valid_spacy():
     from pht.language.reader import Reader
 
     assert Reader(validate=True).matcher
+
+
+def test_the_reader_s_matcher_finds_what_one_spacy_matcher_of_all_the_vocabulary_s_patterns_finds():
+    # the reader runs only the patterns whose longest word a message holds (KeyWordMatcher): each
+    # message must give the same matches, each once, as spaCy's own matcher of every pattern, in
+    # the order of where they start and end and, for the same words, of the vocabulary
+    from spacy.matcher import Matcher
+
+    from harness import danger_signs as table
+    from pht.language.pipeline import PLACE_FIELDS, KeyWordMatcher, lemma_pattern, shared_pipeline, synonym_phrases
+
+    nlp = shared_pipeline()
+    split, whole = KeyWordMatcher(nlp.vocab), Matcher(nlp.vocab)
+    keys = []
+    for field, value, phrase in synonym_phrases(load_knowledge()):
+        pattern = lemma_pattern(nlp, phrase, field in PLACE_FIELDS)
+        split.add(f"{field}|{value}", [pattern])
+        whole.add(f"{field}|{value}", [pattern])
+        keys.append(nlp.vocab.strings[f"{field}|{value}"])
+    order = {key: place for place, key in reversed(list(enumerate(keys)))}
+    phrases = [phrase for entry in table.TABLE["signs"].values() for phrase in entry["phrasings"]] + table.TABLE["near_misses"]
+    messages = phrases + [table.TABLE["story"].format(phrase=phrase) for phrase in phrases[::10]]
+    assert len(messages) > 400
+    for message in messages:
+        doc = nlp(message.lower())
+        found = split(doc)
+        assert sorted(found) == sorted(set(whole(doc))), message
+        assert found == sorted(found, key=lambda match: (match[1], match[2], order[match[0]])), message
+
+
+def test_a_pattern_with_no_one_word_it_must_hold_is_tried_on_every_message():
+    from pht.language.pipeline import KeyWordMatcher, shared_pipeline
+
+    nlp = shared_pipeline()
+    matcher = KeyWordMatcher(nlp.vocab)
+    matcher.add("a number", [[{"IS_DIGIT": True}]])
+    matcher.add("sore", [[{"LOWER": "very", "OP": "?"}, {"LEMMA": "sore"}]])
+    matcher.add("not sore", [[{"LOWER": "sore", "OP": "!"}, {"LOWER": "leg"}]])
+    doc = nlp("8 very sore leg")
+    assert [(nlp.vocab.strings[key], start, end) for key, start, end in matcher(doc)] == [
+        ("a number", 0, 1), ("sore", 1, 3), ("sore", 2, 3)]
+    assert [nlp.vocab.strings[key] for key, _, _ in matcher(nlp("my bad leg"))] == ["not sore"]
+    assert len(matcher) == 3

@@ -130,6 +130,67 @@ def lemma_pattern(nlp: Language, phrase: str, sides: bool = False,
     return pattern
 
 
+class KeyWordMatcher:
+    """A spaCy `Matcher` split by one word each pattern must hold, its longest (long words are
+    the rarer ones): a message runs only the patterns whose key word it holds, by lemma or exact
+    form, not all of the vocabulary's eleven thousand at every word of it, which was most of the
+    time a long story took to read (docs/performance.md). It finds what one `Matcher` of the
+    same patterns finds, each match once, ordered by where it starts and ends, then by the
+    order the keys were added (tests/test_knowledge.py pins it)."""
+
+    def __init__(self, vocab: Any, validate: bool = False) -> None:
+        self.vocab = vocab
+        self.validate = validate
+        self._by_key: Dict[Tuple[str, str], Matcher] = {}
+        self._keyless: Optional[Matcher] = None  # patterns with no word they must hold (a number)
+        self._order: Dict[int, int] = {}  # a key's place among those added: the order of a tie
+
+    def add(self, key: str, patterns: Sequence[List[Dict[str, Any]]]) -> None:
+        self._order.setdefault(self.vocab.strings.add(key), len(self._order))
+        for pattern in patterns:
+            for word in _key_words(pattern):
+                self._matcher_for(word).add(key, [pattern])
+
+    def _matcher_for(self, word: Optional[Tuple[str, str]]) -> Matcher:
+        if word is None:
+            if self._keyless is None:
+                self._keyless = Matcher(self.vocab, validate=self.validate)
+            return self._keyless
+        if word not in self._by_key:
+            self._by_key[word] = Matcher(self.vocab, validate=self.validate)
+        return self._by_key[word]
+
+    def __len__(self) -> int:
+        """How many keys (values) it finds, as `len` of a `Matcher` says."""
+        return len(self._order)
+
+    def __call__(self, doc: Any) -> List[Tuple[int, int, int]]:
+        held = {(attribute, word) for token in doc for attribute, word in (("LEMMA", token.lemma_), ("LOWER", token.lower_))}
+        found = set()
+        for word in held & self._by_key.keys():
+            found.update(self._by_key[word](doc))
+        if self._keyless is not None:
+            found.update(self._keyless(doc))
+        return sorted(found, key=lambda match: (match[1], match[2], self._order[match[0]]))
+
+
+def _key_words(pattern: List[Dict[str, Any]]) -> List[Optional[Tuple[str, str]]]:
+    """The (attribute, word) pairs of which a match of `pattern` must hold one: those of its
+    longest required word (a token that is neither optional nor negated and names one word, or
+    a list of them such as the determiners), or [None] when no token is of that kind."""
+    candidates: List[Tuple[int, List[Optional[Tuple[str, str]]]]] = []
+    for token in pattern:
+        if token.get("OP") in {"?", "*", "!"} or len(token) != 1 + ("OP" in token):
+            continue
+        for attribute in ("LEMMA", "LOWER"):
+            value = token.get(attribute)
+            if isinstance(value, str):
+                candidates.append((len(value), [(attribute, value)]))
+            elif isinstance(value, dict) and list(value) == ["IN"]:
+                candidates.append((min(len(word) for word in value["IN"]), [(attribute, word) for word in value["IN"]]))
+    return max(candidates, key=lambda candidate: candidate[0])[1] if candidates else [None]
+
+
 def ruler_patterns(knowledge: Knowledge, nlp: Language) -> List[Dict[str, Any]]:
     """Entity-ruler patterns: label = field name, id = canonical value.
 

@@ -24,14 +24,13 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Opt
 import spacy_lookups_data
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from ..triage.engine import SAFETY_FIELD
 from ..triage.knowledge import OVERTURN_CUES, TOGETHER_KEYS, Knowledge, flattened, load_knowledge
 from . import numbers
 from .questions import PAIN_WORDS
-from .pipeline import (CLAUSE_GAP_BLOCKERS, GAP_BLOCKERS, NEGATIONS, SIGN_GAP_BLOCKERS, PLACE_FIELDS, answer_phrases, lemma_pattern, shared_pipeline,
+from .pipeline import (CLAUSE_GAP_BLOCKERS, GAP_BLOCKERS, KeyWordMatcher, NEGATIONS, SIGN_GAP_BLOCKERS, PLACE_FIELDS, answer_phrases, lemma_pattern, shared_pipeline,
                        synonym_phrases)
 
 NOT_SURE = "not_sure"
@@ -553,11 +552,11 @@ class Reader:
         for field, value, phrase in synonym_phrases(self.knowledge):
             self.matcher.add(f"{field}|{value}", [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS,
                                                                 blockers=self._gap_blockers(field, value))])
-        self.as_answer: Dict[str, Matcher] = {}
+        self.as_answer: Dict[str, KeyWordMatcher] = {}
         for field, value, phrase in answer_phrases(self.knowledge):
             self.as_answer.setdefault(field, self._new_matcher()).add(
                 value, [lemma_pattern(self.nlp, phrase, field in PLACE_FIELDS)])
-        self.possible_not_with: Dict[str, Matcher] = {}
+        self.possible_not_with: Dict[str, KeyWordMatcher] = {}
         self.possible_own_words: Dict[str, Set[str]] = {}
         self.not_with_in_clause: Set[str] = set()
         for field, value, entry in possible_values(self.knowledge):
@@ -756,11 +755,11 @@ class Reader:
         self.corrections: Dict[str, str] = {}
         self.word_pipes = [(name, process) for name, process in self.nlp.pipeline if name != "entity_ruler"]
 
-    def _new_matcher(self) -> Matcher:
+    def _new_matcher(self) -> KeyWordMatcher:
         """An empty matcher on the pipeline's words (spaCy's pattern check only with `validate`)."""
-        return Matcher(self.nlp.vocab, validate=self.validate)
+        return KeyWordMatcher(self.nlp.vocab, validate=self.validate)
 
-    def _cue_matcher(self, phrases: Optional[Iterable[Any]], in_clause: bool = False) -> Matcher:
+    def _cue_matcher(self, phrases: Optional[Iterable[Any]], in_clause: bool = False) -> KeyWordMatcher:
         """A matcher of `phrases` by lemma (vocabulary.yml's cue lists); with none, one that finds
         nothing. `in_clause`: a gap ("*") does not run over a comma or an "and" either."""
         matcher = self._new_matcher()
@@ -1611,7 +1610,7 @@ class Reader:
             return False  # a danger sign stated clearly is never excused
         return any(sentence[other] == sentence[start] for _, other, _ in not_with(doc))
 
-    def _together_matcher(self, *keys: str) -> Matcher:
+    def _together_matcher(self, *keys: str) -> KeyWordMatcher:
         """A matcher of the parts of every value's groups under `keys` (`together` in
         vocabulary.yml, or a key of the same form); each group is named by its key and number."""
         matcher = self._new_matcher()
@@ -1623,7 +1622,7 @@ class Reader:
                                     [lemma_pattern(self.nlp, str(p)) for p in phrases])
         return matcher
 
-    def _together(self, doc: Doc, raw: List[tuple], matcher: Optional[Matcher] = None,
+    def _together(self, doc: Doc, raw: List[tuple], matcher: Optional[KeyWordMatcher] = None,
                   fields: Optional[Iterable[str]] = None) -> List[tuple]:
         """Values stated by their parts together (`together` in vocabulary.yml): each part of a
         group in one clause, at most TOGETHER_GAP words apart, with no place named and no
@@ -2545,7 +2544,7 @@ DENIED_CAUSE_AFTER = {"negative", "clear", "ruled"}
 CAUSE_AFTER_BUT = {"that", "that's", "thats", "it", "it's", "its", "on", "due"}
 
 
-def _told_of(doc: Doc, places: Matcher, unless: Matcher, start: int, clause: List[int],
+def _told_of(doc: Doc, places: KeyWordMatcher, unless: KeyWordMatcher, start: int, clause: List[int],
              skipped: Optional[Set[int]] = None) -> bool:
     """Whether the clause of the word at `start` names one of `places` (not one lying on a
     `skipped` word) and none of `unless` (vocabulary `elsewhere`)."""
