@@ -5271,3 +5271,36 @@ def test_a_numbness_told_gone_beside_a_sign_told_after_it_stays():
 @pytest.mark.parametrize("text", ["My bowel is not working the same, I can't hold it", "My bowel isn't working the same, I've had accidents"])
 def test_bowels_not_working_the_same_are_still_the_sign(text):
     assert signs_of(text).get("bladder_bowel_change") == "clear"
+
+
+# --- round thirty-three of real stories (tune) ------------------------------------------------
+
+@pytest.mark.parametrize("story", ["So I went through the skylight and fell about 20 - 25 feet.",  # r1295
+                                   "I fell 2 to 3 metres off the wall"])
+def test_a_fall_whose_height_is_told_as_a_range_is_a_major_fall(story):
+    assert "major_trauma" in read_message(story)["red_flags"]
+
+
+@pytest.mark.parametrize("story", ["I couldn't stand on my right leg", "I can't stand on my left foot since the fall"])
+def test_a_leg_told_by_its_side_that_cannot_be_stood_on_is_trouble_walking(story):
+    assert read_message(story)["injury_signs"] == ["difficulty_walking"]
+
+
+def test_standing_told_impossible_at_the_end_of_a_sentence_is_asked_about_once():
+    reading = shared_reader().reading("I attempted to get up, but my right leg felt funny, I couldn’t stand.")  # r1291
+    assert reading.possible.get("injury_signs") == ["difficulty_walking"]
+    assert not shared_reader().reading("honestly I can't stand it.").possible
+
+
+def test_the_causes_of_a_condition_listed_in_general_are_asked_about_once():
+    reading = shared_reader().reading("Causes include car accidents, falls from height and tumours.")
+    assert "red_flags" not in reading.findings
+    assert set(reading.possible["red_flags"]) == {"major_trauma", "cancer_history"}
+
+
+@pytest.mark.parametrize("story", ["It feels like I am constantly being punched in the back while being kicked in the boys.",  # r1281
+                                   "It feels like I've been kicked by a horse"])
+def test_being_kicked_is_no_kicking_and_a_likeness_no_fall(story):
+    reading = read_message(story)
+    assert "aggravators" not in reading and "red_flags" not in reading
+    assert read_message("it hurts when I kick a ball")["aggravators"] == ["kicking"]
