@@ -5281,15 +5281,22 @@ def test_a_fall_whose_height_is_told_as_a_range_is_a_major_fall(story):
     assert "major_trauma" in read_message(story)["red_flags"]
 
 
+@pytest.mark.parametrize("story", ["I fell back 20 - 30 metres in the parkrun", "I fell maybe 5 - 10 feet behind the others in the relay"])
+def test_falling_back_in_a_race_by_a_range_is_no_fall_from_a_height(story):
+    assert "red_flags" not in read_message(story)
+
+
 @pytest.mark.parametrize("story", ["I couldn't stand on my right leg", "I can't stand on my left foot since the fall"])
-def test_a_leg_told_by_its_side_that_cannot_be_stood_on_is_trouble_walking(story):
-    assert read_message(story)["injury_signs"] == ["difficulty_walking"]
+def test_a_leg_told_by_its_side_that_cannot_be_stood_on_is_asked_about_once(story):
+    # once: "I can't stand on my right leg for 30 seconds in the balance test" is not it (a fresh-eyes review)
+    assert shared_reader().reading(story).possible.get("injury_signs") == ["difficulty_walking"]
 
 
 def test_standing_told_impossible_at_the_end_of_a_sentence_is_asked_about_once():
     reading = shared_reader().reading("I attempted to get up, but my right leg felt funny, I couldn’t stand.")  # r1291
     assert reading.possible.get("injury_signs") == ["difficulty_walking"]
-    assert not shared_reader().reading("honestly I can't stand it.").possible
+    for dislike in ("honestly I can't stand it.", "Sitting on hard chairs is the one thing I can't stand."):
+        assert not shared_reader().reading(dislike).possible
 
 
 def test_the_causes_of_a_condition_listed_in_general_are_asked_about_once():
@@ -5298,9 +5305,27 @@ def test_the_causes_of_a_condition_listed_in_general_are_asked_about_once():
     assert set(reading.possible["red_flags"]) == {"major_trauma", "cancer_history"}
 
 
-@pytest.mark.parametrize("story", ["It feels like I am constantly being punched in the back while being kicked in the boys.",  # r1281
-                                   "It feels like I've been kicked by a horse"])
-def test_being_kicked_is_no_kicking_and_a_likeness_no_fall(story):
-    reading = read_message(story)
-    assert "aggravators" not in reading and "red_flags" not in reading
+@pytest.mark.parametrize("story", ["The causes can be a mystery, mine began after I was hit by a car",
+                                   "My physio says causes include overuse and trauma, in my case I came off my motorbike",
+                                   "This may be caused by falling off a ladder on Monday",
+                                   "The physio said it can be caused by sitting a lot and I now have numbness in my groin"])
+def test_the_persons_own_sign_after_a_word_of_causes_is_still_told(story):
+    assert set(read_message(story)["red_flags"]) & {"major_trauma", "saddle_numbness"}
+
+
+def test_being_kicked_is_no_kicking():
+    assert "aggravators" not in read_message(
+        "It feels like I am constantly being punched in the back while being kicked in the boys.")  # r1281
     assert read_message("it hurts when I kick a ball")["aggravators"] == ["kicking"]
+
+
+@pytest.mark.parametrize("answer, sign", [("pee yes, numb no", "bladder_bowel_change"), ("pee: yes, numb: no", "bladder_bowel_change"),
+                                          ("sciatica yes, numb no", "both_legs_pain"), ("weight yes, fever no", "weight_loss")])
+def test_a_bare_item_told_yes_beside_one_told_no_is_asked_about_once(answer, sign):
+    # the last note's "sciatica yes, numb no": the "yes" item was lost with the "no" one
+    assert sign in shared_reader().reading(answer, asked="red_flags").possible["red_flags"]
+
+
+def test_a_bare_item_word_in_a_clause_that_says_no_yes_is_no_item():
+    assert not shared_reader().reading("That night, I still couldn't pee. And that required a second catheterization.",
+                                       asked="red_flags").possible

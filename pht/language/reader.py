@@ -2459,7 +2459,8 @@ def _warning_end(doc: Doc, cue: int, sentence: List[int]) -> int:
         if (doc[index].lower_ == "and" and doc[index - 1].text == "," and index + 1 < len(doc)
                 and doc[index + 1].lower_ in NEW_SUBJECT):
             return index
-        if doc[index].text == "," and index + 1 < len(doc) and doc[index + 1].lower_ in TOLD_OF_ONESELF:
+        if doc[index].text == "," and index + 1 < len(doc) and (doc[index + 1].lower_ in TOLD_OF_ONESELF | {"mine"}
+                                                                 or doc[index + 1:index + 4].text.lower() == "in my case"):
             return index  # "What if it's cauda equina, I can't feel when I wipe": the fear ends at the comma
         if doc[index].lower_ in {"as", "since"}:
             return index  # "I'm worried it will be permanent as I can't feel my privates": a reason
@@ -2468,7 +2469,7 @@ def _warning_end(doc: Doc, cue: int, sentence: List[int]) -> int:
     return len(doc)
 
 
-AND_NOW_I = {"i have", "i 've", "i 'm", "i am", "now i", "now my", "now both", "i can't", "i ca", "i can", "i 'd"}
+AND_NOW_I = {"i have", "i 've", "i 'm", "i am", "now i", "now my", "now both", "i can't", "i ca", "i can", "i 'd", "i now"}
 
 
 def _now_after(doc: Doc, end: int, sentence: List[int]) -> bool:
@@ -2683,9 +2684,15 @@ def _numbered(doc: Doc, ends: "Any") -> List[int]:
 def _only_items(doc: Doc, clause: List[int], at: int, named: Set[int]) -> bool:
     """Whether the clause of the word at `at` names items of a list and nothing else: every
     word in it is inside a value named (`named`) or one of LIST_WORDS ("yes, the weight and the
-    calf one")."""
-    return all(index in named or token.lower_ in LIST_WORDS
-               for index, token in enumerate(doc) if clause[index] == clause[at])
+    calf one"), or the comma, semicolon or colon that closes it when it says yes ("pee yes, numb
+    no", "pee: yes": the pee is told; not "That night, I still couldn't pee")."""
+    words = [(index, token.lower_) for index, token in enumerate(doc) if clause[index] == clause[at]]
+    says_yes = any(word in ITEM_YES for _, word in words)
+    return all(index in named or word in LIST_WORDS or says_yes and word in ITEM_CLOSERS for index, word in words)
+
+
+ITEM_YES = {"yes", "yeah", "yep", "yup", "y", "ya"}
+ITEM_CLOSERS = {",", ";", ":"}
 
 
 def _add_to_list(found: Dict[str, Any], field: str, value: Any) -> None:
