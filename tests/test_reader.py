@@ -5329,3 +5329,18 @@ def test_a_bare_item_told_yes_beside_one_told_no_is_asked_about_once(answer, sig
 def test_a_bare_item_word_in_a_clause_that_says_no_yes_is_no_item():
     assert not shared_reader().reading("That night, I still couldn't pee. And that required a second catheterization.",
                                        asked="red_flags").possible
+
+
+@pytest.mark.parametrize("story", ["I fell 2 feet off a step", "I fell about 1-2 ft, just off a low box", "I fell 0.5 m onto the mat"])
+def test_a_fall_told_lower_than_a_major_one_is_asked_about_once(story):
+    reading = shared_reader().reading(story)
+    assert "major_trauma" not in (reading.findings.get("red_flags") or [])
+
+
+def test_a_fall_of_three_feet_or_a_metre_and_more_is_a_major_one():
+    for story in ("I fell about 2-3 feet off the wall onto my back", "I fell 15 feet from a ladder", "fell nearly 3 metres onto concrete"):
+        assert "major_trauma" in read_message(story)["red_flags"], story
+
+
+def test_the_persons_own_sign_after_and_mine_ends_a_list_of_causes():
+    assert "major_trauma" in read_message("Causes include car crashes, and mine was a car crash")["red_flags"]

@@ -1385,6 +1385,8 @@ class Reader:
                 possible = True  # "I used to wet myself as a kid": asked once, in its own clause only
             if (field, value) in self.one_leg and self._of_one_leg(doc, field, value, start, clause):
                 possible = True  # "my entire leg from my buttocks to my feet would go numb": asked once
+            if value == LOW_FALL_VALUE and _low_fall(doc, start, end):
+                possible = True  # "I fell about 2-3 feet off the sofa": a fall told lower than a major one's, asked once
             if value in self.likeness_values and self._told_as_likeness(doc, end, sentence):
                 possible = True  # "I shuffle around like ... a little old man": asked once, never dropped
             if value in self.exertion_values and sentence[start] in sore_after and not injury_told:
@@ -2316,6 +2318,26 @@ def _fever_figure(doc: Doc) -> bool:
     return False
 
 
+# A fall whose height is told by a figure lower than these (the last figure before its unit, so
+# the top of a range) is asked about once, not taken as a major one: "I fell about 2-3 feet off the
+# sofa", "fell 1-2 m onto a crash mat" (a fresh-eyes review, thirty-seventh session). The policy
+# names no height; a fall of 3 feet or 1 metre and more is the usual mark of a dangerous one.
+LOW_FALL_VALUE = "major_trauma"
+LOW_FALL_BELOW = {"feet": 3.0, "foot": 3.0, "ft": 3.0, "'": 3.0, "metres": 1.0, "meters": 1.0, "metre": 1.0, "meter": 1.0, "m": 1.0}
+
+
+def _low_fall(doc: Doc, start: int, end: int) -> bool:
+    """Whether the fall told from `start` to `end` gives its height by a figure below LOW_FALL_BELOW."""
+    for index in range(max(start + 1, 1), end):
+        below = LOW_FALL_BELOW.get(doc[index].lower_)
+        if below is not None:
+            try:
+                return abs(float(doc[index - 1].text)) < below  # "10 -12 feet": the "-12" of a range
+            except ValueError:
+                return False
+    return False
+
+
 def _temperature_told(doc: Doc, start: int, end: int, sentence: List[int]) -> Optional[str]:
     """How a fever told by its temperature is told: of no body (NOT_THE_BODY) when the figures
     after it are none of a fever ("a temperature of 14 degrees", "my temp was 36.5") or when "the
@@ -2457,8 +2479,8 @@ def _warning_end(doc: Doc, cue: int, sentence: List[int]) -> int:
         if sentence[index] != sentence[cue] or doc[index].lower_ in CONTRASTS or doc[index].lower_ in {"because", "cos", "coz"}:
             return index
         if (doc[index].lower_ == "and" and doc[index - 1].text == "," and index + 1 < len(doc)
-                and doc[index + 1].lower_ in NEW_SUBJECT):
-            return index
+                and doc[index + 1].lower_ in NEW_SUBJECT | {"mine"}):
+            return index  # ", and mine was a car crash": the person's own
         if doc[index].text == "," and index + 1 < len(doc) and (doc[index + 1].lower_ in TOLD_OF_ONESELF | {"mine"}
                                                                  or doc[index + 1:index + 4].text.lower() == "in my case"):
             return index  # "What if it's cauda equina, I can't feel when I wipe": the fear ends at the comma
