@@ -5344,3 +5344,16 @@ def test_a_fall_of_three_feet_or_a_metre_and_more_is_a_major_one():
 
 def test_the_persons_own_sign_after_and_mine_ends_a_list_of_causes():
     assert "major_trauma" in read_message("Causes include car crashes, and mine was a car crash")["red_flags"]
+
+
+@pytest.mark.parametrize("story", ["the horse kicked me square in the hamstring", "I got kicked by a mule on the farm",
+                                   "I took a kick from a horse to the back of my thigh"])
+def test_a_kick_by_an_animal_told_with_the_animal_first_is_a_major_accident(story):
+    assert "major_trauma" in read_message(story)["red_flags"]
+
+
+@pytest.mark.parametrize("story", ["I wasn't able to stand on my right leg", "I could barely stand on my right leg",
+                                   "I couldn't even stand on my right leg", "couldn't stand at all."])
+def test_standing_told_barely_or_not_even_done_is_asked_about_once(story):
+    assert shared_reader().reading(story).possible.get("injury_signs") == ["difficulty_walking"]
+    assert not shared_reader().reading("I was able to stand on my right leg fine").possible
