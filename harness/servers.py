@@ -241,8 +241,8 @@ class Assistant:
         credentials = ["--credentials", str(self.credentials)] if self.credentials else (
             ["--credentials", "credentials.yml"] if (self.project / "credentials.yml").exists() else [])
         rasa = RASA_SERVER if self.with_actions else [str(RASA)]  # the stock assistant runs plain Rasa
-        return [*rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api", "--auth-token",
-                self.token, "--endpoints", str(self.workdir / "endpoints.yml"), *credentials]
+        return [*rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port), "--enable-api",
+                f"--auth-token={self.token}", "--endpoints", str(self.workdir / "endpoints.yml"), *credentials]
 
     def _spawn_rasa(self) -> subprocess.Popen:
         return self._spawn(self.rasa_command())

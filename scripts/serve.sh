@@ -32,7 +32,7 @@ case "${1:-}" in
     # RASA_HOST: 127.0.0.1 unless told otherwise (a container sets 0.0.0.0: docker/Dockerfile).
     exec "$PY" -m rasa_server run --model "${MODEL:-models/pht.tar.gz}" \
       --interface "${RASA_HOST:-127.0.0.1}" --port "${RASA_PORT:-5005}" \
-      --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+      --enable-api --auth-token="$RASA_AUTH_TOKEN" \
       --credentials "$VAR/credentials.yml" --endpoints "$VAR/endpoints.yml"
     ;;
   web)

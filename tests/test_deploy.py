@@ -471,3 +471,16 @@ def test_the_containers_run_the_commands_make_run_uses_from_versioned_images(ren
     for workload in workloads(rendered).values():
         for container in containers(workload):
             assert ":" in container["image"] and not container["image"].endswith(":latest")
+
+
+def test_an_api_token_that_starts_with_a_dash_still_starts_the_rasa_server():
+    # `make run` writes a random token (secrets.token_urlsafe), which starts with "-" one time in
+    # 64: "--auth-token -72..." made Rasa's argument parser stop with "expected one argument", and
+    # `make run` gave up after three restarts (thirty-seventh session, on this machine)
+    from rasa.__main__ import create_argument_parser
+
+    serve = (ROOT / "scripts" / "serve.sh").read_text()
+    line = next(line for line in serve.splitlines() if "--auth-token" in line)
+    assert '--auth-token="$RASA_AUTH_TOKEN"' in line
+    arguments = ["run", "--enable-api", line.split()[-2].replace('"$RASA_AUTH_TOKEN"', "-72abc")]
+    assert create_argument_parser().parse_args(arguments).auth_token == "-72abc"
