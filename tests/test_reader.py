@@ -5347,7 +5347,7 @@ def test_the_persons_own_sign_after_and_mine_ends_a_list_of_causes():
 
 
 @pytest.mark.parametrize("story", ["the horse kicked me square in the hamstring", "I got kicked by a mule on the farm",
-                                   "I took a kick from a horse to the back of my thigh"])
+                                   "My horse kicked me in the back of the thigh yesterday"])
 def test_a_kick_by_an_animal_told_with_the_animal_first_is_a_major_accident(story):
     assert "major_trauma" in read_message(story)["red_flags"]
 
@@ -5357,3 +5357,10 @@ def test_a_kick_by_an_animal_told_with_the_animal_first_is_a_major_accident(stor
 def test_standing_told_barely_or_not_even_done_is_asked_about_once(story):
     assert shared_reader().reading(story).possible.get("injury_signs") == ["difficulty_walking"]
     assert not shared_reader().reading("I was able to stand on my right leg fine").possible
+
+
+def test_a_fear_followed_by_its_organ_told_fine_now_stays_a_fear():
+    # "now" after "fine" tells the wellness, not the feared sign (a fresh-eyes review)
+    reading = shared_reader().reading("I'm scared I'll lose bladder control, mine is fine now")
+    assert "red_flags" not in reading.findings and reading.possible["red_flags"] == ["bladder_bowel_change"]
+    assert read_message("I'm scared I'll lose bladder control and I can't pee properly now")["red_flags"] == ["bladder_bowel_change"]

@@ -2496,9 +2496,11 @@ AND_NOW_I = {"i have", "i 've", "i 'm", "i am", "now i", "now my", "now both", "
 
 def _now_after(doc: Doc, end: int, sentence: List[int]) -> bool:
     """Whether a word of lately follows what ends at `end` in its sentence ("What happens if I
-    can't pee at all since yesterday": the sign is there now), not "never since"."""
+    can't pee at all since yesterday": the sign is there now), not "never since", nor after a
+    word that says all is well ("I'm scared I'll lose bladder control, mine is fine now": what is
+    so now is the wellness; a fresh-eyes review, thirty-seventh session)."""
     for index in range(end, len(doc)):
-        if sentence[index] != sentence[end - 1]:
+        if sentence[index] != sentence[end - 1] or doc[index].lower_ in FINE_WORDS:
             return False
         if _lately_at(doc, index):
             return True
