@@ -22,7 +22,7 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, cast
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple, cast
 
 import spacy
 from spacy.language import Language
@@ -165,13 +165,26 @@ class KeyWordMatcher:
         return len(self._order)
 
     def __call__(self, doc: Any) -> List[Tuple[int, int, int]]:
-        held = {(attribute, word) for token in doc for attribute, word in (("LEMMA", token.lemma_), ("LOWER", token.lower_))}
+        held = _words_held(doc)
         found = set()
         for word in held & self._by_key.keys():
             found.update(self._by_key[word](doc))
         if self._keyless is not None:
             found.update(self._keyless(doc))
         return sorted(found, key=lambda match: (match[1], match[2], self._order[match[0]]))
+
+
+HELD_WORDS = "pht_words_held"  # a doc's user_data key: its (attribute, word) pairs, kept once read
+
+
+def _words_held(doc: Any) -> FrozenSet[Tuple[str, str]]:
+    """The (attribute, word) pairs of a message's words, by lemma and exact form: worked out once
+    per message and kept on the doc, as a reading runs some forty matchers over the same words."""
+    held = doc.user_data.get(HELD_WORDS)
+    if held is None:
+        held = doc.user_data[HELD_WORDS] = frozenset(
+            (attribute, word) for token in doc for attribute, word in (("LEMMA", token.lemma_), ("LOWER", token.lower_)))
+    return held
 
 
 def _key_words(pattern: List[Dict[str, Any]]) -> List[Optional[Tuple[str, str]]]:

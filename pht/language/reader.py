@@ -2715,8 +2715,7 @@ def _only_items(doc: Doc, clause: List[int], at: int, named: Set[int]) -> bool:
     return all(index in named or word in LIST_WORDS or says_yes and word in ITEM_CLOSERS for index, word in words)
 
 
-ITEM_YES = {"yes", "yeah", "yep", "yup", "y", "ya"}
-ITEM_CLOSERS = {",", ";", ":"}
+ITEM_CLOSERS = {",", ";", ":"}  # what closes an item's clause, beside the list's own words (`_only_items`)
 
 
 def _add_to_list(found: Dict[str, Any], field: str, value: Any) -> None:
